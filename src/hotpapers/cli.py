@@ -1,0 +1,181 @@
+"""The command line: parses, loads the config, reads the clock, and calls the pipeline.
+
+Nothing else in the package reads the clock or the environment.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import sys
+from datetime import date, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import click
+
+from hotpapers import __version__
+from hotpapers.atomic import write_atomically
+from hotpapers.config import Config, default_config_path, load_config
+from hotpapers.errors import HotpapersError, InputError
+from hotpapers.pipeline import BuildOptions, build_day
+from hotpapers.rank import rank
+from hotpapers.render import PostRenderer
+from hotpapers.snapshot import load_snapshot
+
+log = logging.getLogger("hotpapers")
+_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+
+
+class HotpapersGroup(click.Group):
+    """Turns unexpected exceptions into one line, unless --debug asks for the traceback."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except click.UsageError as exc:
+            command = f"hotpapers {exc.ctx.info_name} --help" if exc.ctx and exc.ctx.parent else "hotpapers --help"
+            raise InputError(f"{exc.format_message()} (see '{command}')") from None
+        except (click.exceptions.Exit, click.ClickException, click.Abort):
+            raise
+        except KeyboardInterrupt:
+            click.echo("Interrupted.", err=True)
+            sys.exit(130)
+        except Exception as exc:
+            if ctx.meta.get("hotpapers.debug"):
+                raise
+            raise HotpapersError(f"internal error: {type(exc).__name__}: {exc} (run with --debug for details)") from exc
+
+
+def parse_day(value: str, option: str) -> date:
+    if not _DATE.match(value):
+        raise click.BadParameter(f"{value!r} is not a date in the form YYYY-MM-DD", param_hint=option)
+    try:
+        return date.fromisoformat(value)
+    except ValueError as exc:
+        raise click.BadParameter(f"{value!r} is not a real date ({exc})", param_hint=option) from None
+
+
+def config_option(func: Any) -> Any:
+    return click.option(
+        "--config",
+        "config_path",
+        type=click.Path(path_type=Path, dir_okay=False),
+        default=None,
+        help="The site's config file. Default: ./config.yaml if present, else built-in defaults.",
+    )(func)
+
+
+def obtain_config(config_path: Path | None) -> Config:
+    if config_path is not None and not config_path.exists():
+        raise click.BadParameter(f"{config_path} does not exist", param_hint="--config")
+    return load_config(config_path or default_config_path(Path.cwd()), Path.cwd())
+
+
+@click.group(cls=HotpapersGroup, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, "--version", prog_name="hotpapers")
+@click.option("-v", "--verbose", "--debug", "debug", is_flag=True, help="Log details, and show tracebacks.")
+@click.option("-q", "--quiet", is_flag=True, help="Print errors only.")
+@click.pass_context
+def cli(ctx: click.Context, debug: bool, quiet: bool) -> None:
+    """Write a daily "Hot Papers" digest of the arXiv papers people posted about.
+
+    \b
+    Examples:
+      hotpapers build                      # yesterday, as a nightly cron job
+      hotpapers build --date 2020-09-24
+      hotpapers render data/snapshots/2020-09-24.json
+    """
+    ctx.meta["hotpapers.debug"] = debug
+    level = logging.DEBUG if debug else logging.WARNING if quiet else logging.INFO
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(logging.Formatter("%(message)s"))
+    log.handlers[:] = [handler]
+    log.setLevel(level)
+    log.propagate = False
+
+
+@cli.command()
+@click.argument("snapshot", type=click.Path(path_type=Path, dir_okay=False))
+@click.option("-o", "--output", type=click.Path(path_type=Path, dir_okay=False), help="Write the post here instead of stdout.")
+@config_option
+def render(snapshot: Path, output: Path | None, config_path: Path | None) -> None:
+    """Render one snapshot file to a post, on stdout or into a file.
+
+    Reads nothing but the snapshot and the config; never touches the network.
+
+    \b
+    Examples:
+      hotpapers render data/snapshots/2020-09-24.json
+      hotpapers render my-import.json -o content/posts/2020-09-24---Hot-Papers.md
+    """
+    config = obtain_config(config_path)
+    snap = load_snapshot(snapshot)
+    ranked = rank(snap, config)
+    if not ranked:
+        log.info("%s: no paper qualifies; nothing written", snap.date)
+        return
+    text = PostRenderer(config).render(ranked, snap)
+    if output is None:
+        click.echo(text, nl=False)
+    else:
+        write_atomically(output, text)
+        log.info("wrote %s (%d papers)", output, len(ranked))
+
+
+@cli.command()
+@click.option("--date", "day", help="The digest day, YYYY-MM-DD. Default: yesterday in the configured time zone.")
+@click.option("--since", help="First day of a range (inclusive); needs --until.")
+@click.option("--until", help="Last day of a range (inclusive); needs --since.")
+@click.option("--offline", is_flag=True, help="Use stored snapshots only; fail for a day without one.")
+@click.option("--refresh", is_flag=True, help="Fetch again even when a snapshot exists (it is kept if the fetch fails).")
+@click.option("--force", is_flag=True, help="Replace an existing post even if it lists more papers.")
+@click.option("--dry-run", is_flag=True, help="Show what would be fetched and written, and write nothing.")
+@config_option
+def build(
+    day: str | None,
+    since: str | None,
+    until: str | None,
+    offline: bool,
+    refresh: bool,
+    force: bool,
+    dry_run: bool,
+    config_path: Path | None,
+) -> None:
+    """Build the post of one day, or of each day in a range.
+
+    For each day, the stored snapshot data/snapshots/DAY.json is used when it exists
+    (no network); otherwise the day is fetched from the sources and its snapshot saved.
+
+    \b
+    Examples:
+      hotpapers build                                   # yesterday
+      hotpapers build --date 2020-09-24
+      hotpapers build --since 2020-09-01 --until 2020-09-30 --offline
+      hotpapers build --date 2020-09-24 --refresh --dry-run
+    """
+    if offline and refresh:
+        raise click.UsageError("--offline and --refresh contradict each other")
+    config = obtain_config(config_path)
+    days = select_days(day, since, until, datetime.now(config.timezone).date())
+    options = BuildOptions(offline=offline, refresh=refresh, force=force, dry_run=dry_run)
+    renderer = PostRenderer(config)
+    for one_day in days:
+        report = build_day(one_day.isoformat(), config, renderer, options, fetch=None)
+        log.info("%s", report.message)
+
+
+def select_days(day: str | None, since: str | None, until: str | None, today: date) -> list[date]:
+    """The days to build: --date, or the inclusive --since/--until range, or yesterday."""
+    if day is not None and (since is not None or until is not None):
+        raise click.UsageError("give either --date or --since/--until, not both")
+    if (since is None) != (until is None):
+        raise click.UsageError("--since and --until go together")
+    if since is not None and until is not None:
+        first, last = parse_day(since, "--since"), parse_day(until, "--until")
+        if first > last:
+            raise click.BadParameter(f"{since} is after {until}", param_hint="--since/--until")
+        return [first + timedelta(days=n) for n in range((last - first).days + 1)]
+    if day is not None:
+        return [parse_day(day, "--date")]
+    return [today - timedelta(days=1)]

@@ -1,0 +1,290 @@
+"""The site configuration: `config.yaml` merged over built-in defaults, checked as a whole.
+
+The file is checked against a JSON Schema so that every unknown key, wrong type and
+out-of-range value is reported at once, each by its dotted key, before anything runs.
+"""
+
+from __future__ import annotations
+
+import copy
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+import yaml
+from jsonschema import Draft202012Validator
+
+from hotpapers.errors import ConfigError
+
+DEFAULTS: dict[str, Any] = {
+    "timezone": "UTC",
+    "candidates": {"categories": None, "max_age_days": None},
+    "ranking": {
+        "weights": {"reposts": 1, "likes": 1},
+        "min_paper_score": 50,
+        "min_mention_score": 25,
+        "max_mentions_per_paper": 10,
+        "always_show_top": False,
+    },
+    "post": {
+        "title": "Hot Papers {date}",
+        "description": "Hot papers {date}",
+        "slug": "hot-papers-{date}",
+        "template": "post",
+        "draft": False,
+        "category": "arXiv",
+        "tags": ["arXiv", "Twitter", "Machine Learning", "Computer Science"],
+        "social_image": "/media/flying-marine.jpg",
+    },
+    "output": {"profile": "lumen", "filename": "{date}---Hot-Papers.md"},
+    "paths": {"snapshots": "data/snapshots", "posts": "content/posts", "templates": "templates"},
+    "arxiv": {"api_url": "https://export.arxiv.org/api/query", "batch_size": 100, "min_interval": 3},
+    "sources": {
+        "twitter": {
+            "enabled": True,
+            "api_url": "https://api.x.com/2",
+            "oembed_url": "https://publish.x.com/oembed",
+            "token_env": "X_BEARER_TOKEN",
+            "query": 'url:"arxiv.org" -is:retweet',
+            "max_posts": 5000,
+            "page_size": 100,
+            "oembed_concurrency": 8,
+        }
+    },
+    "http": {"timeout": 30, "retries": 4, "max_wait": 900},
+}
+
+_STR = {"type": "string"}
+_TEXT = {"type": "string", "minLength": 1}
+_URL = {"type": "string", "pattern": "^https?://"}
+_NUMBER = {"type": "number", "minimum": 0}
+
+
+def _int(minimum: int, maximum: int | None = None) -> dict[str, Any]:
+    schema: dict[str, Any] = {"type": "integer", "minimum": minimum}
+    if maximum is not None:
+        schema["maximum"] = maximum
+    return schema
+
+
+def _obj(**properties: Any) -> dict[str, Any]:
+    return {"type": "object", "additionalProperties": False, "properties": properties}
+
+
+SCHEMA = _obj(
+    timezone=_TEXT,
+    candidates=_obj(
+        categories={"type": ["array", "null"], "items": _TEXT},
+        max_age_days={"type": ["integer", "null"], "minimum": 0},
+    ),
+    ranking=_obj(
+        weights=_obj(reposts=_NUMBER, likes=_NUMBER),
+        min_paper_score=_NUMBER,
+        min_mention_score=_NUMBER,
+        max_mentions_per_paper=_int(0),
+        always_show_top={"type": "boolean"},
+    ),
+    post=_obj(
+        title=_TEXT,
+        description=_STR,
+        slug=_TEXT,
+        template=_TEXT,
+        draft={"type": "boolean"},
+        category=_STR,
+        tags={"type": "array", "items": _TEXT},
+        social_image={"type": ["string", "null"]},
+    ),
+    output=_obj(profile={"enum": ["lumen"]}, filename={"type": "string", "pattern": r"\{date\}"}),
+    paths=_obj(snapshots=_TEXT, posts=_TEXT, templates=_TEXT),
+    arxiv=_obj(api_url=_URL, batch_size=_int(1, 2000), min_interval=_NUMBER),
+    sources=_obj(
+        twitter=_obj(
+            enabled={"type": "boolean"},
+            api_url=_URL,
+            oembed_url=_URL,
+            token_env={"type": "string", "pattern": "^[A-Za-z_][A-Za-z0-9_]*$"},
+            query=_TEXT,
+            max_posts=_int(1),
+            page_size=_int(10, 500),
+            oembed_concurrency=_int(1, 32),
+        )
+    ),
+    http=_obj(timeout={"type": "number", "exclusiveMinimum": 0}, retries=_int(0, 10), max_wait=_NUMBER),
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Candidates:
+    categories: tuple[str, ...] | None
+    """Patterns such as `cs.*`; a paper needs one matching category. None: all pass."""
+    max_age_days: int | None
+    """Papers published more than this many days before the digest day are left out."""
+
+
+@dataclass(frozen=True, slots=True)
+class Ranking:
+    repost_weight: float
+    like_weight: float
+    min_paper_score: float
+    min_mention_score: float
+    max_mentions_per_paper: int
+    always_show_top: bool
+
+
+@dataclass(frozen=True, slots=True)
+class PostSettings:
+    """Frontmatter strings; `{date}` stands for the digest day."""
+
+    title: str
+    description: str
+    slug: str
+    template: str
+    draft: bool
+    category: str
+    tags: tuple[str, ...]
+    social_image: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class Paths:
+    snapshots: Path
+    posts: Path
+    templates: Path
+
+
+@dataclass(frozen=True, slots=True)
+class ArxivSettings:
+    api_url: str
+    batch_size: int
+    min_interval: float
+
+
+@dataclass(frozen=True, slots=True)
+class TwitterSettings:
+    enabled: bool
+    api_url: str
+    oembed_url: str
+    token_env: str
+    query: str
+    max_posts: int
+    page_size: int
+    oembed_concurrency: int
+
+
+@dataclass(frozen=True, slots=True)
+class HttpSettings:
+    timeout: float
+    retries: int
+    max_wait: float
+    """The longest a rate limit may make us wait before we give up."""
+
+
+@dataclass(frozen=True, slots=True)
+class Config:
+    timezone: ZoneInfo
+    candidates: Candidates
+    ranking: Ranking
+    post: PostSettings
+    profile: str
+    filename: str
+    paths: Paths
+    arxiv: ArxivSettings
+    twitter: TwitterSettings
+    http: HttpSettings
+
+    def snapshot_path(self, day: str) -> Path:
+        return self.paths.snapshots / f"{day}.json"
+
+    def post_path(self, day: str) -> Path:
+        return self.paths.posts / self.filename.format(date=day)
+
+
+def default_config_path(cwd: Path) -> Path | None:
+    candidate = cwd / "config.yaml"
+    return candidate if candidate.is_file() else None
+
+
+def load_config(path: Path | None, cwd: Path) -> Config:
+    """Read `path` (or only the defaults when None); relative paths resolve against its folder."""
+    if path is None:
+        return build_config({}, cwd, "built-in defaults")
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ConfigError(f"{path}: cannot read config ({getattr(exc, 'strerror', None) or exc})") from None
+    try:
+        data = yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
+        raise ConfigError(f"{path}: not valid YAML{where}: {getattr(exc, 'problem', exc)}") from None
+    if data is None:
+        data = {}
+    if not isinstance(data, dict):
+        raise ConfigError(f"{path}: the config must be a mapping of keys, not {type(data).__name__}")
+    return build_config(data, path.resolve().parent, str(path))
+
+
+def build_config(data: dict[str, Any], root: Path, source: str) -> Config:
+    """Merge `data` over the defaults, report every problem at once, and build a Config."""
+    merged = _merge(copy.deepcopy(DEFAULTS), data)
+    problems = [
+        f"{_dotted(error.absolute_path)}: {_describe(error)}"
+        for error in sorted(Draft202012Validator(SCHEMA).iter_errors(merged), key=lambda e: list(map(str, e.path)))
+    ]
+    timezone = None
+    if isinstance(merged.get("timezone"), str):
+        try:
+            timezone = ZoneInfo(merged["timezone"])
+        except (ZoneInfoNotFoundError, ValueError):
+            problems.append(f"timezone: unknown time zone {merged['timezone']!r}")
+    if problems:
+        count = f"{len(problems)} problems" if len(problems) > 1 else "1 problem"
+        raise ConfigError(f"{source}: {count}: " + "; ".join(problems))
+    assert timezone is not None
+    return _to_config(merged, root, timezone)
+
+
+def _merge(base: dict[str, Any], override: dict[str, Any]) -> dict[str, Any]:
+    for key, value in override.items():
+        if isinstance(value, dict) and isinstance(base.get(key), dict):
+            _merge(base[key], value)
+        else:
+            base[key] = value
+    return base
+
+
+def _dotted(path: Any) -> str:
+    return ".".join(str(part) for part in path) or "(top level)"
+
+
+def _describe(error: Any) -> str:
+    if error.validator == "additionalProperties":
+        unknown = sorted(set(error.instance) - set(error.schema["properties"]))
+        return "unknown key" + ("s " if len(unknown) > 1 else " ") + ", ".join(map(repr, unknown))
+    return error.message
+
+
+def _to_config(d: dict[str, Any], root: Path, timezone: ZoneInfo) -> Config:
+    cand, rank, post, tw = d["candidates"], d["ranking"], d["post"], d["sources"]["twitter"]
+    categories = cand["categories"]
+    return Config(
+        timezone=timezone,
+        candidates=Candidates(tuple(categories) if categories is not None else None, cand["max_age_days"]),
+        ranking=Ranking(
+            repost_weight=rank["weights"]["reposts"],
+            like_weight=rank["weights"]["likes"],
+            min_paper_score=rank["min_paper_score"],
+            min_mention_score=rank["min_mention_score"],
+            max_mentions_per_paper=rank["max_mentions_per_paper"],
+            always_show_top=rank["always_show_top"],
+        ),
+        post=PostSettings(**{**post, "tags": tuple(post["tags"])}),
+        profile=d["output"]["profile"],
+        filename=d["output"]["filename"],
+        paths=Paths(**{key: root / value for key, value in d["paths"].items()}),
+        arxiv=ArxivSettings(**d["arxiv"]),
+        twitter=TwitterSettings(**tw),
+        http=HttpSettings(**d["http"]),
+    )

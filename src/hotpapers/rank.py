@@ -1,0 +1,124 @@
+"""Ranking: which papers make the day's digest, in which order, with which posts shown.
+
+A pure function of the snapshot and the configuration (the rules are in
+spec/post-format.md), so a snapshot always ranks the same way, whatever the order of
+its records.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, replace
+from datetime import date
+from fnmatch import fnmatchcase
+from zoneinfo import ZoneInfo
+
+from hotpapers.config import Candidates, Config, Ranking
+from hotpapers.models import Mention, Paper, RankedPaper, Snapshot, numeric_aware_key, parse_time
+
+
+@dataclass(frozen=True, slots=True)
+class Tally:
+    """A candidate paper with every mention that counts for it, before thresholds."""
+
+    paper: Paper
+    mentions: tuple[Mention, ...]
+    reposts: int
+    likes: int
+    score: float
+
+
+def mention_score(mention: Mention, ranking: Ranking) -> float:
+    return mention.reposts * ranking.repost_weight + mention.likes * ranking.like_weight
+
+
+def deduplicate(mentions: tuple[Mention, ...]) -> list[Mention]:
+    """One mention per (platform, id). Of repeated records the latest observation wins,
+    and the paper ids of all of them are kept."""
+    by_key: dict[tuple[str, str], Mention] = {}
+    extra_ids: dict[tuple[str, str], set[str]] = {}
+    for mention in mentions:
+        key = mention.key
+        kept = by_key.get(key)
+        if kept is None:
+            by_key[key] = mention
+            continue
+        extra_ids.setdefault(key, set(kept.paper_ids)).update(mention.paper_ids)
+        if _freshness(mention) > _freshness(kept):
+            by_key[key] = mention
+    for key, ids in extra_ids.items():
+        by_key[key] = replace(by_key[key], paper_ids=tuple(sorted(ids)))
+    return list(by_key.values())
+
+
+def _freshness(mention: Mention) -> tuple:
+    """A total order on records of one post: later observation first, then larger counts."""
+    return (parse_time(mention.observed_at), mention.reposts, mention.likes, repr(mention))
+
+
+def is_candidate(paper: Paper, candidates: Candidates, day: date, timezone: ZoneInfo) -> bool:
+    """The configured category patterns and maximum age; a paper without `published` passes the age test."""
+    if candidates.categories is not None and not any(
+        fnmatchcase(category, pattern) for category in paper.categories for pattern in candidates.categories
+    ):
+        return False
+    if candidates.max_age_days is not None and paper.published:
+        published_day = parse_time(paper.published).astimezone(timezone).date()
+        if (day - published_day).days > candidates.max_age_days:
+            return False
+    return True
+
+
+def tally(snapshot: Snapshot, config: Config) -> list[Tally]:
+    """Every mentioned candidate paper with its deduplicated mentions and totals, unordered."""
+    papers = {paper.id: paper for paper in snapshot.papers}
+    by_paper: dict[str, list[Mention]] = defaultdict(list)
+    for mention in deduplicate(snapshot.mentions):
+        for paper_id in dict.fromkeys(mention.paper_ids):
+            if paper_id in papers:
+                by_paper[paper_id].append(mention)
+    day = date.fromisoformat(snapshot.date)
+    tallies = []
+    for paper_id, mentions in by_paper.items():
+        paper = papers[paper_id]
+        if not is_candidate(paper, config.candidates, day, config.timezone):
+            continue
+        reposts = sum(m.reposts for m in mentions)
+        likes = sum(m.likes for m in mentions)
+        score = reposts * config.ranking.repost_weight + likes * config.ranking.like_weight
+        tallies.append(Tally(paper, tuple(mentions), reposts, likes, score))
+    return tallies
+
+
+def unknown_paper_ids(snapshot: Snapshot) -> list[str]:
+    """Ids that mentions link but the snapshot has no metadata for; their mentions are ignored."""
+    known = {paper.id for paper in snapshot.papers}
+    return sorted({pid for m in snapshot.mentions for pid in m.paper_ids} - known)
+
+
+def rank(snapshot: Snapshot, config: Config) -> list[RankedPaper]:
+    """The papers of the digest, best first, each with the mentions to embed."""
+    ranking = config.ranking
+    qualifying = [t for t in tally(snapshot, config) if t.score >= ranking.min_paper_score]
+    qualifying.sort(key=lambda t: (-t.score, t.paper.id))
+    return [_ranked(t, ranking) for t in qualifying]
+
+
+def _ranked(t: Tally, ranking: Ranking) -> RankedPaper:
+    scored = sorted(
+        ((mention_score(m, ranking), m) for m in t.mentions),
+        key=lambda pair: (-pair[0], numeric_aware_key(pair[1].id), pair[1].platform),
+    )
+    considered = scored[: ranking.max_mentions_per_paper]
+    shown = [m for score, m in considered if score >= ranking.min_mention_score]
+    if ranking.always_show_top and considered and not shown:
+        shown = [considered[0][1]]
+    latest = max(t.mentions, key=lambda m: parse_time(m.observed_at))
+    return RankedPaper(
+        paper=t.paper,
+        reposts=t.reposts,
+        likes=t.likes,
+        score=t.score,
+        observed_at=latest.observed_at,
+        shown=tuple(shown),
+    )

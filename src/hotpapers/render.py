@@ -1,0 +1,184 @@
+"""Rendering: ranked papers and their snapshot into the text of a post, through Jinja2.
+
+The templates ship inside the package; a site's own `templates/` folder overrides any of
+them by name. Every filter that touches untrusted text lives here, so a template
+cannot forget to escape: titles, authors and abstracts go through `md_text`, embeds
+through `embed`, frontmatter strings through `yaml_str`/`yaml_plain`, and the
+frontmatter is parsed back and compared before the text is returned.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import UTC
+from pathlib import Path
+from typing import Any
+
+import jinja2
+import yaml
+from markupsafe import Markup, escape
+
+from hotpapers.config import Config
+from hotpapers.errors import InputError
+from hotpapers.models import Mention, RankedPaper, Snapshot, parse_time
+from hotpapers.sanitize import guard_inline_html, is_safe_url, safe_embed
+
+POST_TEMPLATE = "post.md.j2"
+MONTHS = ("January", "February", "March", "April", "May", "June", "July",
+          "August", "September", "October", "November", "December")
+_PLAIN_SAFE = re.compile(r"^[A-Za-z][A-Za-z0-9 ._()/-]*$")
+_LINK_SAFE = re.compile(r"^[^\s<>()\[\]\"'\\`]+$")
+_CATEGORY = re.compile(r"^[A-Za-z-]+(\.[A-Za-z-]+)?$")
+
+
+def make_env(site_templates: Path | None) -> jinja2.Environment:
+    """One environment per run: the site's templates first, then the packaged ones."""
+    loaders: list[jinja2.BaseLoader] = []
+    if site_templates is not None and site_templates.is_dir():
+        loaders.append(jinja2.FileSystemLoader(site_templates))
+    loaders.append(jinja2.PackageLoader("hotpapers", "templates"))
+    env = jinja2.Environment(
+        loader=jinja2.ChoiceLoader(loaders),
+        undefined=jinja2.StrictUndefined,
+        keep_trailing_newline=True,
+        trim_blocks=True,
+        autoescape=jinja2.select_autoescape(enabled_extensions=("html.j2",), default_for_string=False),
+    )
+    env.filters.update(
+        yaml_str=yaml_str,
+        yaml_plain=yaml_plain,
+        yaml_bool=lambda value: "true" if value else "false",
+        utc_stamp=lambda value: parse_time(value).astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S"),
+        md_text=guard_inline_html,
+        abs_link=lambda paper: safe_link(paper.abs_url, f"https://arxiv.org/abs/{paper.id}"),
+        pdf_link=lambda paper: safe_link(paper.pdf_url or "", f"https://arxiv.org/pdf/{paper.id}"),
+        category_link=category_link,
+    )
+    return env
+
+
+def yaml_str(value: str) -> str:
+    """A double-quoted YAML scalar that every YAML parser reads back as `value`."""
+    if any("\ud800" <= ch <= "\udfff" for ch in value):
+        raise InputError(f"frontmatter value {value!r} contains a lone surrogate")
+    return yaml.safe_dump(value, default_style='"', allow_unicode=True, width=float("inf")).rstrip("\n")
+
+
+def yaml_plain(value: str) -> str:
+    """`value` unquoted when it is unambiguous text in YAML 1.1 and 1.2, else double-quoted."""
+    if _PLAIN_SAFE.match(value) and value == value.strip() and yaml.safe_load(value) == value:
+        return value
+    return yaml_str(value)
+
+
+def safe_link(url: str, fallback: str) -> str:
+    """`url` when it is a plain http(s) URL that cannot break a Markdown link, else `fallback`."""
+    return url if _LINK_SAFE.match(url) and is_safe_url(url) else fallback
+
+
+def category_link(category: str) -> str:
+    if _CATEGORY.match(category):
+        return f"[{category}](https://arxiv.org/list/{category}/recent)"
+    return guard_inline_html(re.sub(r"([\\`*_\[\]()#!|])", r"\\\1", category))
+
+
+@dataclass(frozen=True, slots=True)
+class PostText:
+    """The configured frontmatter strings with the day filled in."""
+
+    title: str
+    description: str
+    slug: str
+
+
+class PostRenderer:
+    """Renders posts with templates compiled once, for as many days as needed."""
+
+    def __init__(self, config: Config) -> None:
+        self.config = config
+        self.env = make_env(config.paths.templates)
+        self.env.filters["local_time"] = self._local_time
+        self.env.filters["embed"] = self.embed
+        self.post_template = self.env.get_template(POST_TEMPLATE)
+        self.embed_templates = {
+            name: self.env.get_template(f"embeds/{name}.html.j2") for name in ("twitter", "generic")
+        }
+
+    def _local_time(self, value: str) -> str:
+        return parse_time(value).astimezone(self.config.timezone).strftime("%m/%d/%Y %H:%M:%S")
+
+    def embed(self, mention: Mention) -> str:
+        """The mention's own embed when it is allowed, else one written from its fields."""
+        html = safe_embed(mention.embed_html, mention.platform)
+        if html is not None:
+            return html
+        return self.fallback_embed(mention)
+
+    def fallback_embed(self, mention: Mention) -> str:
+        template = self.embed_templates["twitter" if mention.platform == "twitter" else "generic"]
+        text = mention.text if mention.text else mention.url
+        lines = (escape(line) for line in text.replace("\r\n", "\n").replace("\r", "\n").split("\n"))
+        when = "link"
+        if mention.created_at:
+            created = parse_time(mention.created_at).astimezone(self.config.timezone)
+            when = f"{MONTHS[created.month - 1]} {created.day}, {created.year}"
+        return template.render(
+            text=Markup("<br>").join(lines),
+            name=mention.author_name or mention.author_handle or mention.platform,
+            handle=mention.author_handle,
+            url=mention.url if safe_link(mention.url, "") else None,
+            when=when,
+        ).rstrip("\n")
+
+    def post_text(self, day: str) -> PostText:
+        post = self.config.post
+        return PostText(post.title.format(date=day), post.description.format(date=day), post.slug.format(date=day))
+
+    def render(self, ranked: list[RankedPaper], snapshot: Snapshot) -> str:
+        text = self.post_text(snapshot.date)
+        rendered = self.post_template.render(
+            snapshot=snapshot,
+            papers=ranked,
+            post=self.config.post,
+            title=text.title,
+            description=text.description,
+            slug=text.slug,
+            date=snapshot.date,
+        )
+        self._check_frontmatter(rendered, snapshot, text)
+        return rendered
+
+    def _check_frontmatter(self, rendered: str, snapshot: Snapshot, text: PostText) -> None:
+        """The frontmatter must parse back to exactly the configured values (a site's own
+        template may leave keys out, but never change what they read as)."""
+        match = re.match(r"---\n(.*?\n)\n?---\n", rendered, re.DOTALL)
+        try:
+            parsed = yaml.safe_load(match.group(1)) if match else None
+        except yaml.YAMLError:
+            parsed = None
+        post = self.config.post
+        expected: dict[str, Any] = {
+            "title": text.title,
+            "date": parse_time(snapshot.taken_at).astimezone(UTC).replace(microsecond=0),
+            "template": post.template,
+            "draft": post.draft,
+            "slug": text.slug,
+            "category": post.category,
+            "tags": list(post.tags),
+            "description": text.description,
+        }
+        if post.social_image is not None:
+            expected["socialImage"] = post.social_image
+        if not isinstance(parsed, dict) or any(k in parsed and parsed[k] != v for k, v in expected.items()):
+            raise InputError(f"the frontmatter of {snapshot.date} does not read back as configured; check the post settings")
+
+
+def paper_count(post_text: str) -> int:
+    """How many papers a rendered post lists (its numbered headings)."""
+    return len(re.findall(r"^# \d+\. ", post_text, re.MULTILINE))
+
+
+def render_post(snapshot: Snapshot, ranked: list[RankedPaper], config: Config) -> str:
+    return PostRenderer(config).render(ranked, snapshot)
+

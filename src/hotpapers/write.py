@@ -1,0 +1,43 @@
+"""Writing a post without ever making a site worse: atomic, idempotent, and never
+replacing a post with one that lists fewer papers unless forced."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import Enum
+from pathlib import Path
+
+from hotpapers.atomic import write_atomically
+from hotpapers.errors import WriteError
+from hotpapers.render import paper_count
+
+
+class Outcome(Enum):
+    WRITTEN = "written"
+    UNCHANGED = "unchanged"
+    KEPT = "kept"
+    """An existing post listing more papers was kept."""
+
+
+@dataclass(frozen=True, slots=True)
+class WriteResult:
+    outcome: Outcome
+    path: Path
+    papers: int
+    existing_papers: int | None = None
+
+
+def write_post(path: Path, text: str, *, force: bool = False) -> WriteResult:
+    papers = paper_count(text)
+    try:
+        existing = path.read_text(encoding="utf-8") if path.exists() else None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise WriteError(f"cannot read the existing post {path}: {exc}") from None
+    if existing == text:
+        return WriteResult(Outcome.UNCHANGED, path, papers)
+    if existing is not None and not force:
+        existing_papers = paper_count(existing)
+        if existing_papers > papers:
+            return WriteResult(Outcome.KEPT, path, papers, existing_papers)
+    write_atomically(path, text)
+    return WriteResult(Outcome.WRITTEN, path, papers)
