@@ -197,7 +197,7 @@ class Config:
         return self.paths.snapshots / f"{day}.json"
 
     def post_path(self, day: str) -> Path:
-        return self.paths.posts / self.filename.format(date=day)
+        return self.paths.posts / self.filename.replace("{date}", day)
 
 
 def default_config_path(cwd: Path) -> Path | None:

@@ -133,7 +133,7 @@ class PostRenderer:
 
     def post_text(self, day: str) -> PostText:
         post = self.config.post
-        return PostText(post.title.format(date=day), post.description.format(date=day), post.slug.format(date=day))
+        return PostText(*(value.replace("{date}", day) for value in (post.title, post.description, post.slug)))
 
     def render(self, ranked: list[RankedPaper], snapshot: Snapshot) -> str:
         text = self.post_text(snapshot.date)
@@ -152,6 +152,8 @@ class PostRenderer:
     def _check_frontmatter(self, rendered: str, snapshot: Snapshot, text: PostText) -> None:
         """The frontmatter must parse back to exactly the configured values (a site's own
         template may leave keys out, but never change what they read as)."""
+        if not rendered.startswith("---\n"):
+            return
         match = re.match(r"---\n(.*?\n)\n?---\n", rendered, re.DOTALL)
         try:
             parsed = yaml.safe_load(match.group(1)) if match else None

@@ -1,0 +1,67 @@
+"""Helpers that build valid objects, so each test states only what it is about."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from hotpapers.config import Config, build_config
+from hotpapers.models import Mention, Paper, Snapshot
+
+FIXTURES = Path(__file__).parent / "fixtures"
+EXAMPLE_SNAPSHOT = FIXTURES / "example" / "2020-09-24.snapshot.json"
+EXAMPLE_POST = FIXTURES / "example" / "2020-09-24.md"
+
+
+def make_config(root: Path | None = None, **sections: Any) -> Config:
+    return build_config(sections, root or Path("/nonexistent-site"), "test config")
+
+
+def make_paper(id: str = "2009.00001", **fields: Any) -> Paper:
+    values: dict[str, Any] = {
+        "title": f"Paper {id}",
+        "authors": ("Ada Lovelace", "Alan Turing"),
+        "categories": ("cs.LG",),
+        "abstract": "An abstract.",
+        "abs_url": f"https://arxiv.org/abs/{id}",
+        "pdf_url": f"https://arxiv.org/pdf/{id}",
+    }
+    values.update(fields)
+    return Paper(id=id, **values)
+
+
+def make_mention(id: str = "1", paper_ids: tuple[str, ...] = ("2009.00001",), reposts: int = 0, likes: int = 0, **fields: Any) -> Mention:
+    values: dict[str, Any] = {
+        "platform": "twitter",
+        "url": f"https://twitter.com/someone/status/{id}",
+        "observed_at": "2020-09-25T08:00:00Z",
+        "author_handle": "someone",
+        "author_name": "Some One",
+        "created_at": "2020-09-24T12:00:00Z",
+        "text": f"Post {id}",
+    }
+    values.update(fields)
+    return Mention(id=id, paper_ids=tuple(paper_ids), reposts=reposts, likes=likes, **values)
+
+
+def make_snapshot(papers: list[Paper], mentions: list[Mention], date: str = "2020-09-24", **fields: Any) -> Snapshot:
+    return Snapshot(date=date, taken_at="2020-09-25T08:00:47Z", papers=tuple(papers), mentions=tuple(mentions), **fields)
+
+
+def example_data() -> dict[str, Any]:
+    return json.loads(EXAMPLE_SNAPSHOT.read_text(encoding="utf-8"))
+
+
+@pytest.fixture
+def site(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A scratch site folder holding the repo's config.yaml and the example snapshot; cwd is set to it."""
+    repo = Path(__file__).parent.parent
+    shutil.copy(repo / "config.yaml", tmp_path / "config.yaml")
+    (tmp_path / "data" / "snapshots").mkdir(parents=True)
+    shutil.copy(EXAMPLE_SNAPSHOT, tmp_path / "data" / "snapshots" / "2020-09-24.json")
+    monkeypatch.chdir(tmp_path)
+    return tmp_path

@@ -1,0 +1,145 @@
+"""The command line end to end in a scratch site: exit codes, messages, and what is written."""
+
+import json
+import os
+import shutil
+from datetime import date
+
+import pytest
+from click.testing import CliRunner
+
+from conftest import EXAMPLE_POST, example_data
+from hotpapers import __version__
+from hotpapers.cli import cli, select_days
+
+POST = "content/posts/2020-09-24---Hot-Papers.md"
+
+
+def run(*args):
+    return CliRunner().invoke(cli, list(args))
+
+
+def test_version():
+    result = run("--version")
+    assert result.exit_code == 0 and result.output == f"hotpapers, version {__version__}\n"
+
+
+def test_render_prints_the_post(site):
+    result = run("render", "data/snapshots/2020-09-24.json")
+    assert result.exit_code == 0
+    assert result.stdout == EXAMPLE_POST.read_text(encoding="utf-8")
+
+
+def test_render_to_a_file(site):
+    result = run("render", "data/snapshots/2020-09-24.json", "-o", "out/post.md")
+    assert result.exit_code == 0
+    assert (site / "out" / "post.md").read_bytes() == EXAMPLE_POST.read_bytes()
+
+
+def test_unchanged_post_is_not_rewritten(site):
+    assert run("build", "--date", "2020-09-24").exit_code == 0
+    post = site / POST
+    os.utime(post, (1_000_000, 1_000_000))
+    result = run("build", "--date", "2020-09-24")
+    assert result.exit_code == 0 and "is up to date (11 papers)" in result.stderr
+    assert post.stat().st_mtime == 1_000_000
+
+
+def write_snapshot(site, change):
+    data = example_data()
+    change(data)
+    (site / "data" / "snapshots" / "2020-09-24.json").write_text(json.dumps(data))
+
+
+def test_a_post_with_more_papers_is_kept_unless_forced(site):
+    assert run("build", "--date", "2020-09-24").exit_code == 0
+    write_snapshot(site, lambda d: d["mentions"].pop(0))  # drops 2009.11094, the 11th paper
+    result = run("build", "--date", "2020-09-24")
+    assert result.exit_code == 0
+    assert "kept content/posts/2020-09-24---Hot-Papers.md: it lists 11 papers, the new one 10 (--force replaces it)" in result.stderr
+    assert (site / POST).read_bytes() == EXAMPLE_POST.read_bytes()
+    assert run("build", "--date", "2020-09-24", "--force").exit_code == 0
+    assert (site / POST).read_text().count("\n# ") == 10
+
+
+def test_a_day_where_nothing_qualifies_writes_nothing(site):
+    write_snapshot(site, lambda d: [m.update(reposts=0, likes=1) for m in d["mentions"]])
+    result = run("build", "--date", "2020-09-24")
+    assert result.exit_code == 0 and "2020-09-24: no paper qualifies; nothing written" in result.stderr
+    assert not (site / "content").exists()
+
+
+def test_dry_run_writes_nothing(site):
+    result = run("build", "--date", "2020-09-24", "--dry-run")
+    assert result.exit_code == 0 and "would write content/posts/2020-09-24---Hot-Papers.md (11 papers)" in result.stderr
+    assert not (site / "content").exists()
+
+
+def test_a_corrupt_snapshot_fails_cleanly_and_keeps_the_post(site):
+    assert run("build", "--date", "2020-09-24").exit_code == 0
+    (site / "data" / "snapshots" / "2020-09-24.json").write_bytes(b'{"schema": "hotpapers/snapshot@1", "date": 5')
+    result = run("build", "--date", "2020-09-24", "--force")
+    assert result.exit_code == 2
+    assert result.stderr.startswith("Error: ") and result.stderr.count("\n") == 1
+    assert "2020-09-24.json: not valid JSON" in result.stderr and "Traceback" not in result.stderr
+    assert (site / POST).read_bytes() == EXAMPLE_POST.read_bytes()
+
+
+def test_offline_without_a_snapshot(site):
+    result = run("build", "--date", "2020-09-23", "--offline")
+    assert result.exit_code == 2
+    assert "no snapshot for 2020-09-23" in result.stderr and "--offline was given" in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("args", "expected"),
+    [
+        (["--date", "2020-13-01"], "'2020-13-01' is not a real date"),
+        (["--date", "24.09.2020"], "'24.09.2020' is not a date in the form YYYY-MM-DD"),
+        (["--since", "2020-09-24"], "--since and --until go together"),
+        (["--since", "2020-09-25", "--until", "2020-09-24"], "2020-09-25 is after 2020-09-24"),
+        (["--date", "2020-09-24", "--since", "2020-09-24", "--until", "2020-09-24"], "either --date or --since/--until"),
+        (["--offline", "--refresh"], "--offline and --refresh contradict each other"),
+        (["--colour"], "No such option"),
+    ],
+)
+def test_bad_usage_is_one_line_and_exit_2(site, args, expected):
+    result = run("build", *args)
+    assert result.exit_code == 2
+    assert expected in result.stderr and result.stderr.count("\n") == 1
+
+
+def test_a_broken_config_is_exit_2_naming_the_key(site):
+    (site / "config.yaml").write_text("ranking: {min_paper_score: lots}\n")
+    result = run("build", "--date", "2020-09-24")
+    assert result.exit_code == 2
+    assert "ranking.min_paper_score: 'lots' is not of type 'number'" in result.stderr
+
+
+def test_explicit_config_path_and_missing_one(site, tmp_path_factory):
+    elsewhere = tmp_path_factory.mktemp("elsewhere")
+    shutil.copytree(site / "data", elsewhere / "data")
+    (elsewhere / "my.yaml").write_text("paths: {posts: public}\n")
+    assert run("build", "--date", "2020-09-24", "--config", str(elsewhere / "my.yaml")).exit_code == 0
+    assert (elsewhere / "public" / "2020-09-24---Hot-Papers.md").exists()
+    result = run("build", "--config", str(elsewhere / "nope.yaml"))
+    assert result.exit_code == 2 and "nope.yaml does not exist" in result.stderr
+
+
+def test_range_builds_each_day_and_stops_at_a_missing_one(site):
+    result = run("build", "--since", "2020-09-24", "--until", "2020-09-25", "--offline")
+    assert result.exit_code == 2
+    assert "wrote content/posts/2020-09-24---Hot-Papers.md" in result.stderr
+    assert "no snapshot for 2020-09-25" in result.stderr
+
+
+def test_quiet_prints_nothing_on_success(site):
+    result = run("-q", "build", "--date", "2020-09-24")
+    assert result.exit_code == 0 and result.stderr == ""
+
+
+def test_days_selection():
+    today = date(2020, 9, 25)
+    assert select_days(None, None, None, today) == [date(2020, 9, 24)]
+    assert select_days("2020-02-29", None, None, today) == [date(2020, 2, 29)]
+    assert select_days(None, "2020-02-28", "2020-03-01", today) == [date(2020, 2, 28), date(2020, 2, 29), date(2020, 3, 1)]

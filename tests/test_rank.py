@@ -1,0 +1,218 @@
+"""Each ranking rule of spec/post-format.md, with expected values worked out by hand."""
+
+from dataclasses import replace
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from conftest import example_data, make_config, make_mention, make_paper, make_snapshot
+from hotpapers.models import Snapshot
+from hotpapers.rank import rank, unknown_paper_ids
+
+
+def ids(ranked):
+    return [r.paper.id for r in ranked]
+
+
+def test_totals_are_sums_over_all_mentions_shown_or_not():
+    paper = make_paper("2009.00001")
+    mentions = [make_mention("1", reposts=40, likes=10), make_mention("2", reposts=3, likes=4)]
+    [ranked] = rank(make_snapshot([paper], mentions), make_config())
+    assert (ranked.reposts, ranked.likes, ranked.score) == (43, 14, 57)
+    assert [m.id for m in ranked.shown] == ["1"]  # 7 < 25: counted, not shown
+
+
+def test_paper_below_min_score_is_left_out_and_threshold_is_inclusive():
+    papers = [make_paper("2009.00001"), make_paper("2009.00002")]
+    mentions = [make_mention("1", ("2009.00001",), reposts=25, likes=25), make_mention("2", ("2009.00002",), reposts=49)]
+    assert ids(rank(make_snapshot(papers, mentions), make_config())) == ["2009.00001"]
+
+
+def test_papers_ordered_by_score_then_id():
+    papers = [make_paper(i) for i in ("2009.00003", "2009.00001", "2009.00002")]
+    mentions = [
+        make_mention("1", ("2009.00003",), likes=60),
+        make_mention("2", ("2009.00001",), likes=60),
+        make_mention("3", ("2009.00002",), likes=90),
+    ]
+    assert ids(rank(make_snapshot(papers, mentions), make_config())) == ["2009.00002", "2009.00001", "2009.00003"]
+
+
+def test_mentions_ordered_by_score_then_numeric_id():
+    paper = make_paper()
+    mentions = [make_mention("100", likes=30), make_mention("99", likes=30), make_mention("5", likes=40)]
+    [ranked] = rank(make_snapshot([paper], mentions), make_config())
+    # numerically 99 < 100, although "100" < "99" as text
+    assert [m.id for m in ranked.shown] == ["5", "99", "100"]
+
+
+def test_only_the_first_ten_mentions_are_considered():
+    paper = make_paper()
+    mentions = [make_mention(str(n), likes=100 - n) for n in range(12)]
+    [ranked] = rank(make_snapshot([paper], mentions), make_config())
+    assert [m.id for m in ranked.shown] == [str(n) for n in range(10)]
+    assert ranked.likes == sum(100 - n for n in range(12))
+
+
+def test_mention_threshold_is_inclusive_and_a_paper_may_show_nothing():
+    papers = [make_paper("2009.00001"), make_paper("2009.00002")]
+    mentions = [
+        make_mention("1", ("2009.00001",), likes=25),
+        make_mention("2", ("2009.00001",), likes=24),
+        make_mention("6", ("2009.00001",), likes=1),
+    ] + [
+        make_mention(str(n), ("2009.00002",), likes=20) for n in range(3, 6)
+    ]
+    first, second = rank(make_snapshot(papers, mentions), make_config())
+    # 2009.00002: three posts of 20 make 60 points, none reaches 25: listed without an embed
+    assert (first.paper.id, first.score, [m.id for m in first.shown]) == ("2009.00002", 60, [])
+    # 2009.00001: 25 + 24 + 1 = 50 reaches the paper threshold; only the 25 is shown
+    assert (second.paper.id, second.score, [m.id for m in second.shown]) == ("2009.00001", 50, ["1"])
+
+
+def test_always_show_top_shows_the_best_mention_regardless():
+    paper = make_paper()
+    mentions = [make_mention(str(n), likes=20) for n in range(1, 4)]
+    config = make_config(ranking={"always_show_top": True})
+    [ranked] = rank(make_snapshot([paper], mentions), config)
+    assert [m.id for m in ranked.shown] == ["1"]
+
+
+def test_a_mention_linking_two_papers_counts_for_both_once_each():
+    papers = [make_paper("2009.00001"), make_paper("2009.00002")]
+    mentions = [make_mention("1", ("2009.00001", "2009.00002", "2009.00001"), reposts=30, likes=30)]
+    ranked = rank(make_snapshot(papers, mentions), make_config())
+    assert [(r.paper.id, r.score, [m.id for m in r.shown]) for r in ranked] == [
+        ("2009.00001", 60, ["1"]),
+        ("2009.00002", 60, ["1"]),
+    ]
+
+
+def test_duplicate_records_of_one_post_count_once_with_the_latest_counts():
+    paper = make_paper()
+    old = make_mention("1", likes=40, observed_at="2020-09-25T08:00:00Z")
+    new = make_mention("1", likes=70, observed_at="2020-09-26T08:00:00Z")
+    for order in ([old, new], [new, old]):
+        [ranked] = rank(make_snapshot([paper], order), make_config())
+        assert ranked.likes == 70 and len(ranked.shown) == 1
+
+
+def test_same_id_on_two_platforms_are_two_mentions():
+    paper = make_paper()
+    mentions = [make_mention("1", likes=30), make_mention("1", likes=30, platform="bluesky", url="https://bsky.app/x")]
+    [ranked] = rank(make_snapshot([paper], mentions), make_config())
+    assert ranked.likes == 60
+
+
+def test_mentions_of_unknown_ids_are_ignored_and_reported():
+    paper = make_paper("2009.00001")
+    mentions = [make_mention("1", ("2009.00001", "2009.99999"), likes=80)]
+    snapshot = make_snapshot([paper], mentions)
+    assert ids(rank(snapshot, make_config())) == ["2009.00001"]
+    assert unknown_paper_ids(snapshot) == ["2009.99999"]
+
+
+def test_weights_change_scores():
+    papers = [make_paper("2009.00001"), make_paper("2009.00002")]
+    mentions = [make_mention("1", ("2009.00001",), reposts=40), make_mention("2", ("2009.00002",), likes=60)]
+    config = make_config(ranking={"weights": {"reposts": 2, "likes": 0.5}})
+    ranked = rank(make_snapshot(papers, mentions), config)
+    assert [(r.paper.id, r.score) for r in ranked] == [("2009.00001", 80)]
+
+
+def test_category_patterns_filter_candidates():
+    papers = [
+        make_paper("2009.00001", categories=("math.CO", "stat.ML")),
+        make_paper("2009.00002", categories=("cs.CL",)),
+        make_paper("2009.00003", categories=("stat.ME",)),
+        make_paper("2009.00004", categories=("physics.soc-ph",)),
+    ]
+    mentions = [make_mention(str(n), (p.id,), likes=100) for n, p in enumerate(papers)]
+    config = make_config(candidates={"categories": ["cs.*", "stat.ML"]})
+    assert ids(rank(make_snapshot(papers, mentions), config)) == ["2009.00001", "2009.00002"]
+    assert len(rank(make_snapshot(papers, mentions), make_config())) == 4
+
+
+def test_max_age_days_counts_from_the_digest_day():
+    papers = [
+        make_paper("2009.00001", published="2020-09-17T23:59:59Z"),  # 7 days before 09-24: kept
+        make_paper("2009.00002", published="2020-09-16T23:59:59Z"),  # 8 days: left out
+        make_paper("2009.00003", published=None),  # unknown: kept
+    ]
+    mentions = [make_mention(str(n), (p.id,), likes=100) for n, p in enumerate(papers)]
+    config = make_config(candidates={"max_age_days": 7})
+    assert ids(rank(make_snapshot(papers, mentions), config)) == ["2009.00001", "2009.00003"]
+
+
+def test_max_age_uses_the_configured_time_zone():
+    # 2020-09-16T20:00Z is 09-17 05:00 in Tokyo: 7 days before the digest day there.
+    paper = make_paper("2009.00001", published="2020-09-16T20:00:00Z")
+    snapshot = make_snapshot([paper], [make_mention("1", likes=100)])
+    assert ids(rank(snapshot, make_config(candidates={"max_age_days": 7}))) == []
+    assert ids(rank(snapshot, make_config(timezone="Asia/Tokyo", candidates={"max_age_days": 7}))) == ["2009.00001"]
+
+
+def test_time_of_a_paper_is_its_latest_observation():
+    paper = make_paper()
+    mentions = [
+        make_mention("1", likes=60, observed_at="2020-09-25T08:00:00Z"),
+        make_mention("2", likes=1, observed_at="2020-09-25T09:30:00+02:00"),  # 07:30Z, earlier
+        make_mention("3", likes=1, observed_at="2020-09-25T08:00:05Z"),
+    ]
+    [ranked] = rank(make_snapshot([paper], mentions), make_config())
+    assert ranked.observed_at == "2020-09-25T08:00:05Z"
+
+
+def test_example_day_ranks_as_published():
+    snapshot = Snapshot.from_dict(example_data())
+    ranked = rank(snapshot, make_config(candidates={"categories": ["cs.*", "stat.ML"], "max_age_days": 7}))
+    assert [(r.paper.id, r.reposts, r.likes) for r in ranked][:3] == [
+        ("2009.11243", 18348, 0),
+        ("2009.10795", 1038, 219),
+        ("2009.10847", 242, 33),
+    ]
+    assert len(ranked) == 11
+
+
+mention_lists = st.lists(
+    st.builds(
+        make_mention,
+        id=st.integers(1, 40).map(str),
+        paper_ids=st.lists(st.sampled_from(["2009.00001", "2009.00002", "2009.00003", "2009.99999"]), min_size=1, max_size=3).map(tuple),
+        reposts=st.integers(0, 60),
+        likes=st.integers(0, 60),
+        observed_at=st.sampled_from(["2020-09-25T08:00:00Z", "2020-09-25T09:00:00Z"]),
+    ),
+    max_size=30,
+)
+
+
+@settings(max_examples=150, deadline=None)
+@given(mentions=mention_lists, seed=st.randoms())
+def test_ranking_ignores_input_order(mentions, seed):
+    papers = [make_paper("2009.00001"), make_paper("2009.00002"), make_paper("2009.00003")]
+    config = make_config()
+    expected = rank(make_snapshot(papers, mentions), config)
+    shuffled_papers, shuffled_mentions = papers[:], mentions[:]
+    seed.shuffle(shuffled_papers)
+    seed.shuffle(shuffled_mentions)
+    assert rank(make_snapshot(shuffled_papers, shuffled_mentions), config) == expected
+
+
+@settings(max_examples=150, deadline=None)
+@given(mentions=mention_lists)
+def test_totals_equal_the_sums_of_distinct_mentions(mentions):
+    papers = [make_paper("2009.00001"), make_paper("2009.00002"), make_paper("2009.00003")]
+    config = make_config(ranking={"min_paper_score": 0})
+    latest = {}
+    for m in mentions:  # the latest observation of each post, larger counts breaking ties
+        key = m.id
+        if key not in latest or (m.observed_at, m.reposts, m.likes) > (latest[key].observed_at, latest[key].reposts, latest[key].likes):
+            latest[key] = replace(m, paper_ids=tuple(sorted({*latest.get(key, m).paper_ids, *m.paper_ids})))
+        else:
+            latest[key] = replace(latest[key], paper_ids=tuple(sorted({*latest[key].paper_ids, *m.paper_ids})))
+    for ranked in rank(make_snapshot(papers, mentions), config):
+        counted = [m for m in latest.values() if ranked.paper.id in m.paper_ids]
+        assert ranked.reposts == sum(m.reposts for m in counted)
+        assert ranked.likes == sum(m.likes for m in counted)
+        assert ranked.score == ranked.reposts + ranked.likes

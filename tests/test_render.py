@@ -1,0 +1,164 @@
+"""Rendering: the classic format's details, and untrusted text that must not inject markup."""
+
+import json
+
+import pytest
+import yaml
+
+from conftest import EXAMPLE_SNAPSHOT, make_config, make_mention, make_paper, make_snapshot
+from hotpapers.errors import InputError
+from hotpapers.rank import rank
+from hotpapers.render import PostRenderer, render_post, yaml_plain, yaml_str
+from hotpapers.sanitize import embed_problem
+
+REAL_EMBED = json.loads(EXAMPLE_SNAPSHOT.read_text())["mentions"][0]["embed_html"]
+SCRIPT = '<script async src="https://platform.twitter.com/widgets.js" charset="utf-8"></script>'
+
+
+def render(papers, mentions, **config):
+    config = make_config(**config)
+    snapshot = make_snapshot(papers, mentions)
+    return render_post(snapshot, rank(snapshot, config), config)
+
+
+def body(text):
+    return text.split("\n---\n", 1)[1]
+
+
+def test_a_paper_without_pdf_and_embed_written_by_hand():
+    paper = make_paper("2009.00001", title="T", authors=("A", "B"), categories=("cs.LG", "stat.ML"), abstract="Abs.", pdf_url=None)
+    mention = make_mention(
+        "42", likes=60, text="Look & see <b>this</b>\nsecond line", author_name="Ann <Lee>", author_handle="ann",
+        url="https://twitter.com/ann/status/42", created_at="2020-09-24T23:30:00Z", observed_at="2020-09-25T08:00:00Z",
+    )
+    expected = (
+        "\n# 1. T\n\nA, B\n\n- retweets: 0, favorites: 60 (09/25/2020 08:00:00)\n\n"
+        "- links: [abs](https://arxiv.org/abs/2009.00001)\n"
+        "- [cs.LG](https://arxiv.org/list/cs.LG/recent) | [stat.ML](https://arxiv.org/list/stat.ML/recent)\n\n"
+        "Abs.\n\n"
+        '<blockquote class="twitter-tweet"><p dir="ltr">Look &amp; see &lt;b&gt;this&lt;/b&gt;<br>second line</p>'
+        '&mdash; Ann &lt;Lee&gt; (@ann) <a href="https://twitter.com/ann/status/42">September 24, 2020</a></blockquote>\n'
+        f"{SCRIPT}\n\n\n\n"
+    )
+    assert body(render([paper], [mention])) == expected
+
+
+def test_time_line_and_embed_date_use_the_configured_time_zone():
+    mention = make_mention("1", likes=60, created_at="2020-09-24T23:30:00Z", observed_at="2020-09-25T08:00:00Z", embed_html=None)
+    text = render([make_paper()], [mention], timezone="Asia/Tokyo")
+    assert "(09/25/2020 17:00:00)" in text and ">September 25, 2020</a>" in text
+    assert "date: 2020-09-25T08:00:47.Z\n" in text  # the frontmatter stays UTC
+
+
+def test_real_oembed_html_passes_byte_identical():
+    text = render([make_paper()], [make_mention("1", likes=60, embed_html=REAL_EMBED)])
+    assert "\n\n" + REAL_EMBED.rstrip("\n") + "\n\n" in text
+
+
+@pytest.mark.parametrize(
+    "html",
+    [
+        REAL_EMBED.replace("<p lang", '<p onclick="alert(1)" lang'),
+        REAL_EMBED.replace('href="https://t.co/6Wk9DparBL"', 'href="javascript:alert(1)"'),
+        REAL_EMBED.replace('href="https://t.co/6Wk9DparBL"', 'href=" JAVASCRIPT:alert(1)"'),
+        REAL_EMBED.replace("</p>", "<iframe src=https://evil.example></iframe></p>"),
+        REAL_EMBED.replace("</p>", '<img src=x onerror="alert(1)"></p>'),
+        REAL_EMBED.replace("</p>", "<style>body{display:none}</style></p>"),
+        REAL_EMBED.replace("</p>", "<!-- x --></p>"),
+        REAL_EMBED.replace("widgets.js", "evil.js"),
+        REAL_EMBED + "<script>alert(1)</script>",
+        REAL_EMBED.replace('class="twitter-tweet"', 'class="twitter-tweet" style="x"'),
+        REAL_EMBED.replace("</blockquote>", "</blockquote><p>after</p>", 1),
+        REAL_EMBED.replace("Do existing", "Do\n\n<pre>existing"),
+        REAL_EMBED.replace("</p>", "</p></p>"),
+        REAL_EMBED.replace("</blockquote>", ""),
+        "<pre>" + REAL_EMBED,
+        "just text",
+        "",
+    ],
+)
+def test_unsafe_embed_html_is_replaced_by_the_escaped_fallback(html):
+    assert embed_problem(html, "twitter") is not None
+    mention = make_mention("1", likes=60, text="plain words", embed_html=html)
+    text = render([make_paper()], [mention])
+    assert '<blockquote class="twitter-tweet"><p dir="ltr">plain words</p>' in text
+    assert "alert" not in text and "evil" not in text and "<pre" not in text and "<!--" not in text
+
+
+def test_real_oembed_bodies_of_later_years_are_accepted():
+    for name in ("x_oembed_alleyco_2023_default_params.json", "x_oembed_hot97_2024_emoji_surrogates.json"):
+        html = json.loads((EXAMPLE_SNAPSHOT.parent.parent / "real-api" / name).read_text())["html"]
+        assert embed_problem(html, "twitter") is None, name
+
+
+def test_markup_in_title_authors_and_abstract_cannot_open_html():
+    paper = make_paper(
+        title="<script>alert(1)</script> x < y, a<b, <3",
+        authors=("<img src=x onerror=alert(1)>", "Bob"),
+        abstract="<pre>\nline one\n<!-- comment\n<?php ?> <!DOCTYPE> </p> <https://x.org> <a@b.org> 1 < 2",
+    )
+    text = render([paper], [make_mention(likes=60)])
+    assert "# 1. &lt;script>alert(1)&lt;/script> x < y, a&lt;b, <3\n" in text
+    assert "\n&lt;img src=x onerror=alert(1)>, Bob\n" in text
+    assert "&lt;pre>\nline one\n&lt;!-- comment\n&lt;?php ?> &lt;!DOCTYPE> &lt;/p> &lt;https://x.org> &lt;a@b.org> 1 < 2\n" in text
+
+
+def test_hostile_links_and_categories_fall_back_to_safe_forms():
+    paper = make_paper(
+        "2009.00001",
+        abs_url="javascript:alert(1)",
+        pdf_url="https://arxiv.org/pdf/x) [click](javascript:alert(1)",
+        categories=("cs.LG", "](javascript:alert(1))"),
+    )
+    text = render([paper], [make_mention(likes=60)])
+    assert "- links: [abs](https://arxiv.org/abs/2009.00001) | [pdf](https://arxiv.org/pdf/2009.00001)\n" in text
+    assert "| \\]\\(javascript:alert\\(1\\)\\)\n" in text
+
+
+def test_fallback_embed_of_a_mention_with_unsafe_url_has_no_link():
+    mention = make_mention("1", likes=60, url="javascript:alert(1)", created_at=None, text=None)
+    renderer = PostRenderer(make_config())
+    html = renderer.fallback_embed(mention)
+    assert "javascript" not in html.split("&mdash;")[1] and "<a " not in html
+    assert embed_problem(renderer.fallback_embed(make_mention("1")), "twitter") is None
+
+
+@pytest.mark.parametrize(
+    "value",
+    ['He said "hi"', "back\\slash", "a: b # c", "1e3", "0o17", "12:30", "yes", "null", "~", "- item",
+     "tab\there", "line\nbreak", "del\x7f", "nel\x85", "\ufeffbom", "😀 emoji", "  padded  ", "@at", "`tick", "'", "%x", "", "*alias", "&anchor", "!tag", "[x]", "{x}"],
+)
+def test_any_configured_string_survives_the_frontmatter(value):
+    post = {"title": (value or "t") + " {date}", "description": value, "category": value, "tags": [value or "t"],
+            "social_image": value, "slug": (value or "s") + "-{date}", "template": value or "post"}
+    config = make_config(post=post)
+    snapshot = make_snapshot([make_paper()], [make_mention(likes=60)])
+    text = PostRenderer(config).render(rank(snapshot, config), snapshot)
+    front = yaml.safe_load(text.split("\n---\n", 1)[0].removeprefix("---\n"))
+    assert front["title"] == (value or "t") + " 2020-09-24"
+    assert front["description"] == value and front["category"] == value and front["tags"] == [value or "t"]
+    assert front["socialImage"] == value and front["slug"] == (value or "s") + "-2020-09-24"
+
+
+def test_lone_surrogate_in_config_is_refused():
+    with pytest.raises(InputError, match="lone surrogate"):
+        yaml_str("bad \ud800")
+
+
+def test_plain_title_only_when_unambiguous():
+    assert yaml_plain("Hot Papers 2020-09-24") == "Hot Papers 2020-09-24"
+    assert yaml_plain("yes") == '"yes"'
+    assert yaml_plain("Papers: 2020") == '"Papers: 2020"'
+
+
+def test_social_image_null_leaves_the_key_out():
+    text = render([make_paper()], [make_mention(likes=60)], post={"social_image": None})
+    assert "socialImage" not in text and yaml.safe_load(text.split("\n---\n")[0][4:])["description"] == "Hot papers 2020-09-24"
+
+
+def test_site_template_overrides_the_packaged_one(tmp_path):
+    (tmp_path / "templates").mkdir()
+    (tmp_path / "templates" / "post.md.j2").write_text("{% for item in papers %}{{ item.paper.id }}\n{% endfor %}")
+    config = make_config(root=tmp_path)
+    snapshot = make_snapshot([make_paper()], [make_mention(likes=60)])
+    assert PostRenderer(config).render(rank(snapshot, config), snapshot) == "2009.00001\n"

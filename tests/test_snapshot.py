@@ -1,0 +1,115 @@
+"""Reading and writing snapshots: every kind of broken file gets one precise error."""
+
+import json
+
+import pytest
+
+from conftest import EXAMPLE_SNAPSHOT, example_data, make_mention, make_paper, make_snapshot
+from hotpapers.errors import SnapshotError
+from hotpapers.snapshot import dump_snapshot, load_snapshot, parse_snapshot, save_snapshot
+
+
+def error_for(data) -> str:
+    raw = data if isinstance(data, bytes) else json.dumps(data).encode()
+    with pytest.raises(SnapshotError) as info:
+        parse_snapshot(raw, "day.json")
+    assert info.value.exit_code == 2
+    return info.value.message
+
+
+def with_change(change):
+    data = example_data()
+    change(data)
+    return data
+
+
+def test_the_example_loads():
+    snapshot = load_snapshot(EXAMPLE_SNAPSHOT)
+    assert (snapshot.date, len(snapshot.papers), len(snapshot.mentions)) == ("2020-09-24", 11, 12)
+    assert snapshot.papers[0].authors[0] == "Jingtong Su"
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        (b"", "day.json: not valid JSON (Expecting value at line 1, column 1)"),
+        (b"\x89PNG\r\n\x1a\n\x00\x00", "day.json: not a snapshot (not UTF-8 text)"),
+        (b'{"schema": ', "day.json: not valid JSON (Expecting value at line 1, column 12)"),
+        (b"[]", "day.json: $: [] is not of type 'object'"),
+    ],
+)
+def test_files_that_are_not_snapshots(raw, expected):
+    assert error_for(raw) == expected
+
+
+def test_wrong_schema_version_is_named():
+    message = error_for(with_change(lambda d: d.update(schema="hotpapers/snapshot@2")))
+    assert message == "day.json: $.schema: unsupported snapshot schema 'hotpapers/snapshot@2' (this version reads 'hotpapers/snapshot@1')"
+
+
+def test_negative_count_names_its_json_path():
+    message = error_for(with_change(lambda d: d["mentions"][3].update(likes=-1)))
+    assert message == "day.json: $.mentions[3].likes: -1 is less than the minimum of 0"
+
+
+def test_impossible_date_is_rejected():
+    assert error_for(with_change(lambda d: d.update(date="2020-02-30"))) == "day.json: $.date: '2020-02-30' is not a 'date'"
+
+
+def test_impossible_time_is_rejected():
+    message = error_for(with_change(lambda d: d["mentions"][0].update(observed_at="2020-09-25T25:00:00Z")))
+    assert message == "day.json: $.mentions[0].observed_at: '2020-09-25T25:00:00Z' is not a 'date-time'"
+
+
+def test_missing_field_and_extra_field_are_both_counted():
+    def change(d):
+        del d["papers"][0]["title"]
+        d["papers"][1]["colour"] = "red"
+
+    message = error_for(with_change(change))
+    assert message.startswith("day.json: $.papers[0]: 'title' is a required property")
+    assert message.endswith("(and 1 more)")
+
+
+def test_bad_arxiv_id_is_rejected():
+    message = error_for(with_change(lambda d: d["mentions"][0].update(paper_ids=["2009.11094v2"])))
+    assert message.startswith("day.json: $.mentions[0].paper_ids[0]: '2009.11094v2' does not match")
+
+
+def test_duplicate_paper_ids_are_rejected():
+    message = error_for(with_change(lambda d: d["papers"].append(d["papers"][0])))
+    assert message == "day.json: $.papers[11].id: duplicate paper id '2009.11094'"
+
+
+def test_missing_file(tmp_path):
+    with pytest.raises(SnapshotError, match=r"no such snapshot"):
+        load_snapshot(tmp_path / "nope.json")
+
+
+def test_round_trip_is_stable_sorted_and_ends_with_one_newline(tmp_path):
+    snapshot = make_snapshot(
+        [make_paper("2009.00002"), make_paper("2009.00001"), make_paper("hep-th/9901001")],
+        [make_mention("100"), make_mention("99"), make_mention("5", platform="bluesky", url="https://bsky.app/p/5")],
+    )
+    path = tmp_path / "day.json"
+    save_snapshot(snapshot, path)
+    text = path.read_text(encoding="utf-8")
+    data = json.loads(text)
+    assert [p["id"] for p in data["papers"]] == ["2009.00001", "2009.00002", "hep-th/9901001"]
+    assert [(m["platform"], m["id"]) for m in data["mentions"]] == [("bluesky", "5"), ("twitter", "99"), ("twitter", "100")]
+    assert text.endswith("}\n") and not text.endswith("\n\n")
+    again = load_snapshot(path)
+    assert dump_snapshot(again) == text
+    assert list(tmp_path.iterdir()) == [path]
+
+
+def test_non_ascii_is_written_as_utf8(tmp_path):
+    snapshot = make_snapshot([make_paper(title="Über 😀")], [make_mention()])
+    assert "Über 😀" in dump_snapshot(snapshot)
+
+
+def test_an_invalid_snapshot_is_never_written(tmp_path):
+    snapshot = make_snapshot([make_paper()], [make_mention(likes=-5)])
+    with pytest.raises(SnapshotError, match=r"refusing to write an invalid snapshot: \$.mentions\[0\].likes"):
+        save_snapshot(snapshot, tmp_path / "day.json")
+    assert list(tmp_path.iterdir()) == []
