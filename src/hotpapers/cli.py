@@ -6,6 +6,7 @@ Nothing else in the package reads the clock or the environment.
 from __future__ import annotations
 
 import logging
+import os
 import re
 import sys
 from datetime import date, datetime, timedelta
@@ -18,6 +19,7 @@ from hotpapers import __version__
 from hotpapers.atomic import write_atomically
 from hotpapers.config import Config, default_config_path, load_config
 from hotpapers.errors import HotpapersError, InputError
+from hotpapers.fetch import make_fetcher
 from hotpapers.pipeline import BuildOptions, build_day
 from hotpapers.rank import rank
 from hotpapers.render import PostRenderer
@@ -160,9 +162,26 @@ def build(
     days = select_days(day, since, until, datetime.now(config.timezone).date())
     options = BuildOptions(offline=offline, refresh=refresh, force=force, dry_run=dry_run)
     renderer = PostRenderer(config)
-    for one_day in days:
-        report = build_day(one_day.isoformat(), config, renderer, options, fetch=None)
-        log.info("%s", report.message)
+    fetcher = None if offline else make_fetcher(config, os.environ, lambda: datetime.now(config.timezone))
+    reports = []
+    try:
+        for one_day in days:
+            reports.append(build_day(one_day.isoformat(), config, renderer, options, fetcher))
+            log.info("%s", reports[-1].message)
+    finally:
+        if len(days) > 1 or (fetcher and fetcher.http.requests):
+            log.info("%s", summary(reports, len(days), fetcher))
+
+
+def summary(reports: list, planned: int, fetcher: Any) -> str:
+    """One line for the log: days done, papers, requests made, posts read."""
+    written = sum(1 for r in reports if r.written)
+    papers = sum(r.papers for r in reports)
+    line = f"summary: {len(reports)}/{planned} day(s) built, {written} post(s) written, {papers} papers"
+    if fetcher is not None and fetcher.http.requests:
+        counts = ", ".join(f"{name} {count}" for name, count in sorted(fetcher.http.requests.items()))
+        line += f"; requests: {counts}; posts read: {fetcher.posts_read}"
+    return line
 
 
 def select_days(day: str | None, since: str | None, until: str | None, today: date) -> list[date]:

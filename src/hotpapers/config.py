@@ -52,7 +52,7 @@ DEFAULTS: dict[str, Any] = {
             "oembed_concurrency": 8,
         }
     },
-    "http": {"timeout": 30, "retries": 4, "max_wait": 900},
+    "http": {"timeout": 30, "retries": 4, "backoff": 1, "max_wait": 900},
 }
 
 _STR = {"type": "string"}
@@ -110,7 +110,7 @@ SCHEMA = _obj(
             oembed_concurrency=_int(1, 32),
         )
     ),
-    http=_obj(timeout={"type": "number", "exclusiveMinimum": 0}, retries=_int(0, 10), max_wait=_NUMBER),
+    http=_obj(timeout={"type": "number", "exclusiveMinimum": 0}, retries=_int(0, 10), backoff=_NUMBER, max_wait=_NUMBER),
 )
 
 
@@ -176,6 +176,8 @@ class TwitterSettings:
 class HttpSettings:
     timeout: float
     retries: int
+    backoff: float
+    """Seconds before the first retry; doubled at each further one (plus jitter)."""
     max_wait: float
     """The longest a rate limit may make us wait before we give up."""
 

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Protocol
 
 from hotpapers.config import Config
 from hotpapers.errors import InputError
@@ -17,8 +17,12 @@ from hotpapers.write import Outcome, write_post
 
 log = logging.getLogger("hotpapers")
 
-Fetch = Callable[[str], Snapshot]
-"""Collects one day from the live sources; raises FetchError when it cannot."""
+class Fetch(Protocol):
+    """Collects one day from the live sources; raises FetchError when it cannot."""
+
+    def __call__(self, day: str) -> Snapshot: ...
+
+    def plan(self, day: str) -> str: ...
 
 
 @dataclass(frozen=True, slots=True)
@@ -38,25 +42,28 @@ class DayReport:
     written: bool = False
 
 
-def obtain_snapshot(day: str, config: Config, options: BuildOptions, fetch: Fetch | None) -> tuple[Snapshot, bool]:
-    """The stored snapshot, unless there is none or a refresh was asked for; then a fresh one.
-
-    A fresh snapshot is saved only once complete, so a failed refresh keeps the old one.
-    """
-    path = config.snapshot_path(day)
-    if path.exists() and not options.refresh:
-        return load_snapshot(path), False
-    if options.offline or fetch is None:
-        why = "--offline was given" if options.offline else "live fetching is not configured"
-        raise InputError(f"no snapshot for {day} at {path}, and {why}")
-    snapshot = fetch(day)
-    if not options.dry_run:
-        save_snapshot(snapshot, path)
-    return snapshot, True
+def needs_fetch(day: str, config: Config, options: BuildOptions) -> bool:
+    return options.refresh or not config.snapshot_path(day).exists()
 
 
 def build_day(day: str, config: Config, renderer: PostRenderer, options: BuildOptions, fetch: Fetch | None) -> DayReport:
-    snapshot, fetched = obtain_snapshot(day, config, options, fetch)
+    """Snapshot → rank → render → write for one day.
+
+    A stored snapshot is used unless there is none or --refresh; a fresh one is saved
+    only once complete, so a failed fetch or refresh leaves the old files as they were.
+    """
+    path = config.snapshot_path(day)
+    fetched = needs_fetch(day, config, options)
+    if not fetched:
+        snapshot = load_snapshot(path)
+    elif options.offline or fetch is None:
+        why = "--offline was given" if options.offline else "live fetching is not configured"
+        raise InputError(f"no snapshot for {day} at {path}, and {why}")
+    elif options.dry_run:
+        return DayReport(day, fetch.plan(day))
+    else:
+        snapshot = fetch(day)
+        save_snapshot(snapshot, path)
     unknown = unknown_paper_ids(snapshot)
     if unknown:
         log.info("%s: ignored mentions of %d id(s) without metadata: %s", day, len(unknown), ", ".join(unknown[:10]))

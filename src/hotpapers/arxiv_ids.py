@@ -1,0 +1,59 @@
+"""One resolver from every form of arXiv link (and `arXiv:ID` in text) to a version-less id.
+
+Handles abs/pdf/html/format pages with or without `.pdf`, `vN`, `arXiv:` prefixes,
+`export.`/`www.` hosts, old-style ids (`hep-th/9901001`, `math.GT/0309136`), the arXiv
+DOI `10.48550/arXiv.ID`, and the mirrors alphaxiv.org, huggingface.co/papers and ar5iv.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from urllib.parse import unquote, urlsplit
+
+_ID = r"(?P<id>\d{4}\.\d{4,5}|[a-z-]+(?:\.[A-Z]{2})?/\d{7})(?:v(?P<version>\d+))?"
+_PAGE_PATH = re.compile(rf"^/(?:abs|pdf|html|format|papers|overview|ps)/(?:(?i:arxiv):)?{_ID}(?:\.pdf)?/?$")
+_DOI_PATH = re.compile(rf"^/10\.48550/(?i:arxiv)\.{_ID}/?$")
+_IN_TEXT = re.compile(rf"(?<![\w/.])(?i:arxiv):\s?{_ID}(?!\w|\.\d)")
+_PAGE_HOSTS = {"arxiv.org", "export.arxiv.org", "ar5iv.org", "ar5iv.labs.arxiv.org", "alphaxiv.org", "huggingface.co"}
+_DOI_HOSTS = {"doi.org", "dx.doi.org"}
+
+
+def _valid(identifier: str) -> str | None:
+    """The id when it can exist: a real month, and after the dot 4 digits until 2014, 5 since."""
+    if "/" in identifier:
+        return identifier if 1 <= int(identifier[-5:-3]) <= 12 else None
+    yymm, number = identifier.split(".")
+    if not 1 <= int(yymm[2:]) <= 12:
+        return None
+    return identifier if (len(number) == 5) == (yymm >= "1501") else None
+
+
+def id_from_url(url: str) -> str | None:
+    """The version-less arXiv id a URL points to, or None."""
+    try:
+        parts = urlsplit(url.strip())
+    except ValueError:
+        return None
+    host = (parts.hostname or "").lower().removeprefix("www.")
+    path = unquote(parts.path)
+    if host in _PAGE_HOSTS:
+        match = _PAGE_PATH.match(path)
+    elif host in _DOI_HOSTS:
+        match = _DOI_PATH.match(path)
+    else:
+        return None
+    if host == "huggingface.co" and not path.lower().startswith("/papers/"):
+        return None
+    return _valid(match.group("id")) if match else None
+
+
+def ids_in_text(text: str) -> list[str]:
+    """Ids written as `arXiv:ID` in free text, in order of appearance."""
+    return [found for match in _IN_TEXT.finditer(text) if (found := _valid(match.group("id")))]
+
+
+def resolve_ids(urls: Iterable[str], text: str = "") -> tuple[str, ...]:
+    """Every distinct id linked by `urls` or written in `text`, first appearance first."""
+    found = [i for url in urls if (i := id_from_url(url))] + ids_in_text(text)
+    return tuple(dict.fromkeys(found))

@@ -1,0 +1,1 @@
+"""The live sources: where papers' metadata and the posts that mention them come from."""

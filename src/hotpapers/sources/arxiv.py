@@ -1,0 +1,99 @@
+"""arXiv API: the metadata of the mentioned papers, fetched politely in id_list batches.
+
+Parsing (`parse_feed`) is pure and works on the response bytes, never on decoded text:
+feedparser reads the encoding from the XML declaration, which avoids the mojibake a
+wrong `response.text` guess produces. It reads both the legacy and the current feed
+formats.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import feedparser
+
+from hotpapers.config import ArxivSettings
+from hotpapers.errors import FetchError
+from hotpapers.http import HttpClient
+from hotpapers.models import Paper
+
+_ENTRY_ID = re.compile(r"arxiv\.org/abs/(?P<id>.+?)(?:v(?P<version>\d+))?$")
+_FOLD = re.compile(r"\s*\n\s*")
+
+
+class FeedError(ValueError):
+    """The body is not an arXiv Atom feed, or is an arXiv error feed."""
+
+
+def unfold(text: str) -> str:
+    """Undo the hard line folding of the legacy API (titles, abstracts, comments)."""
+    return _FOLD.sub(" ", text).strip()
+
+
+def parse_feed(data: bytes) -> list[Paper]:
+    feed = feedparser.parse(data)
+    if not feed.version.startswith("atom") or "opensearch_totalresults" not in feed.feed:
+        raise FeedError("not an arXiv Atom feed")
+    papers = []
+    for entry in feed.entries:
+        if entry.get("title") == "Error" and "/api/errors" in entry.get("id", ""):
+            raise FeedError(f"arXiv error: {unfold(entry.get('summary', 'unknown'))}")
+        papers.append(_paper(entry))
+    return papers
+
+
+def _paper(entry: feedparser.FeedParserDict) -> Paper:
+    match = _ENTRY_ID.search(entry.get("id", ""))
+    if not match:
+        raise FeedError(f"an entry without an arXiv id: {entry.get('id')!r}")
+    paper_id = match.group("id")
+    primary = (entry.get("arxiv_primary_category") or {}).get("term")
+    terms = [tag["term"] for tag in entry.get("tags", []) if tag.get("term")]
+    categories = ([primary] if primary else []) + [t for t in terms if t != primary]
+    return Paper(
+        id=paper_id,
+        version=int(match.group("version")) if match.group("version") else None,
+        title=unfold(entry.get("title", "")) or paper_id,
+        authors=tuple(a["name"] for a in entry.get("authors", []) if a.get("name")),
+        categories=tuple(dict.fromkeys(categories)),
+        abstract=unfold(entry.get("summary", "")),
+        abs_url=f"https://arxiv.org/abs/{paper_id}",
+        pdf_url=f"https://arxiv.org/pdf/{paper_id}",
+        published=entry.get("published"),
+        updated=entry.get("updated"),
+        comment=unfold(entry["arxiv_comment"]) if entry.get("arxiv_comment") else None,
+        journal_ref=unfold(entry["arxiv_journal_ref"]) if entry.get("arxiv_journal_ref") else None,
+        doi=entry.get("arxiv_doi") or None,
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class ArxivResult:
+    papers: list[Paper]
+    unknown: list[str]
+    """Requested ids that arXiv did not return."""
+
+
+def fetch_papers(ids: Sequence[str], settings: ArxivSettings, http: HttpClient) -> ArxivResult:
+    """Metadata for `ids`: ceil(len / batch_size) requests, one at a time, spaced by min_interval."""
+    wanted = sorted(set(ids))
+    found: dict[str, Paper] = {}
+    for start in range(0, len(wanted), settings.batch_size):
+        batch = wanted[start : start + settings.batch_size]
+        response = http.get(
+            settings.api_url,
+            source="arxiv",
+            params={"id_list": ",".join(batch), "start": 0, "max_results": len(batch)},
+            min_interval=settings.min_interval,
+            ok_statuses=frozenset({400}),
+        )
+        try:
+            papers = parse_feed(response.content)
+        except FeedError as exc:
+            raise FetchError(f"arxiv: {exc} (HTTP {response.status_code} from {settings.api_url})") from None
+        if response.status_code == 400:
+            raise FetchError(f"arxiv: HTTP 400 from {settings.api_url}")
+        found.update((paper.id, paper) for paper in papers if paper.id in batch)
+    return ArxivResult([found[i] for i in wanted if i in found], [i for i in wanted if i not in found])

@@ -1,0 +1,182 @@
+"""X (Twitter): the posts linking arXiv papers in a window (API v2 search), and the
+embed HTML of the posts a digest shows (oEmbed).
+
+`parse_page` is pure: one search page in, mentions out. Retweets are skipped even when
+the API returns them (they carry the original's counts), and so are posts outside the
+window and posts that link no paper.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, replace
+from datetime import datetime
+
+from hotpapers.arxiv_ids import resolve_ids
+from hotpapers.config import TwitterSettings
+from hotpapers.errors import FetchError, InputError
+from hotpapers.http import HttpClient
+from hotpapers.models import Mention, parse_time
+
+log = logging.getLogger("hotpapers")
+
+TWEET_FIELDS = "public_metrics,created_at,entities,author_id,referenced_tweets"
+RECENT_DAYS = 7
+
+
+@dataclass(frozen=True, slots=True)
+class Page:
+    mentions: list[Mention]
+    posts: int
+    """Posts the page held (billed reads), retweets included."""
+    next_token: str | None
+
+
+def parse_page(data: dict, observed_at: str, since: datetime, until: datetime) -> Page:
+    """Mentions in one page of `GET /2/tweets/search/*`, read at `observed_at`."""
+    if not isinstance(data, dict) or not isinstance(data.get("meta"), dict):
+        raise ValueError("no meta object")
+    users = {u["id"]: u for u in data.get("includes", {}).get("users", []) if isinstance(u, dict) and "id" in u}
+    tweets = data.get("data", [])
+    mentions = []
+    for tweet in tweets:
+        mention = _mention(tweet, users, observed_at, since, until)
+        if mention is not None:
+            mentions.append(mention)
+    return Page(mentions, len(tweets), data["meta"].get("next_token"))
+
+
+def _mention(tweet: dict, users: dict, observed_at: str, since: datetime, until: datetime) -> Mention | None:
+    if any(ref.get("type") == "retweeted" for ref in tweet.get("referenced_tweets", [])):
+        return None
+    created_at = tweet.get("created_at")
+    if created_at and not since <= parse_time(created_at) < until:
+        return None
+    urls = [
+        link
+        for entity in tweet.get("entities", {}).get("urls", [])
+        for link in (entity.get("unwound_url"), entity.get("expanded_url"))
+        if isinstance(link, str)
+    ]
+    paper_ids = resolve_ids(urls, tweet.get("text") or "")
+    if not paper_ids:
+        return None
+    metrics = tweet.get("public_metrics") or {}
+    user = users.get(tweet.get("author_id"), {})
+    handle = user.get("username")
+    tweet_id = str(tweet["id"])
+    return Mention(
+        platform="twitter",
+        id=tweet_id,
+        url=f"https://twitter.com/{handle}/status/{tweet_id}" if handle else f"https://twitter.com/i/web/status/{tweet_id}",
+        paper_ids=paper_ids,
+        reposts=int(metrics.get("retweet_count", 0)),
+        likes=int(metrics.get("like_count", 0)),
+        replies=metrics.get("reply_count"),
+        quotes=metrics.get("quote_count"),
+        observed_at=observed_at,
+        author_handle=handle,
+        author_name=user.get("name"),
+        created_at=created_at,
+        text=tweet.get("text"),
+    )
+
+
+@dataclass(slots=True)
+class SearchResult:
+    mentions: list[Mention]
+    endpoint: str
+    posts: int = 0
+    capped: bool = False
+
+
+def search_endpoint(settings: TwitterSettings, since: datetime, now: datetime) -> str:
+    """Recent search when the whole window lies within its last 7 days, else full-archive."""
+    recent = (now - since).total_seconds() < RECENT_DAYS * 86400 - 60
+    return f"{settings.api_url.rstrip('/')}/tweets/search/{'recent' if recent else 'all'}"
+
+
+def search(
+    settings: TwitterSettings, token: str, since: datetime, until: datetime, http: HttpClient, now_text, now: datetime
+) -> SearchResult:
+    """Every page of the search, each read once, until no next_token or the post cap."""
+    endpoint = search_endpoint(settings, since, now)
+    page_cap = 100 if endpoint.endswith("/recent") else 500
+    result = SearchResult([], endpoint)
+    seen: set[str] = set()
+    token_param: str | None = None
+    while True:
+        remaining = settings.max_posts - result.posts
+        params = {
+            "query": settings.query,
+            "start_time": _stamp(since),
+            "end_time": _stamp(until),
+            "max_results": max(10, min(settings.page_size, page_cap, remaining)),
+            "tweet.fields": TWEET_FIELDS,
+            "expansions": "author_id",
+            "user.fields": "username,name",
+        }
+        if token_param:
+            params["next_token"] = token_param
+        response = http.get(
+            endpoint, source="twitter", params=params, headers={"Authorization": f"Bearer {token}"}, ok_statuses=frozenset({401, 403})
+        )
+        if response.status_code in (401, 403):
+            raise FetchError(f"twitter: HTTP {response.status_code}: the API refused the bearer token in ${settings.token_env}")
+        try:
+            page = parse_page(response.json(), now_text(), since, until)
+        except ValueError as exc:
+            raise FetchError(f"twitter: unreadable search page from {endpoint} ({exc})") from None
+        result.posts += page.posts
+        for mention in page.mentions:
+            if mention.id not in seen:
+                seen.add(mention.id)
+                result.mentions.append(mention)
+        token_param = page.next_token
+        if not token_param:
+            return result
+        if result.posts >= settings.max_posts:
+            result.capped = True
+            return result
+
+
+def _stamp(moment: datetime) -> str:
+    return moment.strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def bearer_token(settings: TwitterSettings, environ: dict[str, str]) -> str:
+    token = environ.get(settings.token_env, "").strip()
+    if not token:
+        raise InputError(f"twitter: the environment variable {settings.token_env} is empty or not set (it must hold an X API bearer token)")
+    return token
+
+
+@dataclass(frozen=True, slots=True)
+class EmbedResult:
+    mentions: dict[tuple[str, str], Mention]
+    unavailable: int
+
+
+def fetch_embeds(mentions: Iterable[Mention], settings: TwitterSettings, http: HttpClient) -> EmbedResult:
+    """oEmbed HTML for the given posts, a few at a time. A deleted or protected post
+    (404/403), or an oEmbed failure, leaves `embed_html` null: the post then shows the
+    renderer's own fallback embed."""
+    todo = [m for m in mentions if m.platform == "twitter" and m.embed_html is None]
+
+    def one(mention: Mention) -> Mention:
+        try:
+            response = http.get(
+                settings.oembed_url, source="oembed", params={"url": mention.url}, ok_statuses=frozenset({403, 404})
+            )
+            html = response.json().get("html") if response.status_code == 200 else None
+        except (FetchError, ValueError, AttributeError) as exc:
+            log.warning("oembed: no embed for %s (%s)", mention.url, getattr(exc, "message", "unreadable body"))
+            html = None
+        return replace(mention, embed_html=html if isinstance(html, str) else None)
+
+    with ThreadPoolExecutor(max_workers=settings.oembed_concurrency) as pool:
+        done = list(pool.map(one, todo))
+    unavailable = sum(1 for m in done if m.embed_html is None)
+    return EmbedResult({m.key: m for m in done}, unavailable)
