@@ -168,9 +168,11 @@ def build(
         for one_day in days:
             reports.append(build_day(one_day.isoformat(), config, renderer, options, fetcher))
             log.info("%s", reports[-1].message)
-    finally:
-        if len(days) > 1 or (fetcher and fetcher.http.requests):
-            log.info("%s", summary(reports, len(days), fetcher))
+    except HotpapersError:
+        log.debug("%s", summary(reports, len(days), fetcher))
+        raise
+    if len(days) > 1 or (fetcher and fetcher.http.requests):
+        log.info("%s", summary(reports, len(days), fetcher))
 
 
 def summary(reports: list, planned: int, fetcher: Any) -> str:

@@ -88,8 +88,6 @@ class Fetcher:
 
         before = self.http.requests["arxiv"]
         metadata = arxiv.fetch_papers([pid for m in mentions for pid in m.paper_ids], self.config.arxiv, self.http)
-        if metadata.unknown:
-            log.info("arxiv: %d id(s) unknown to arXiv, their mentions ignored: %s", len(metadata.unknown), ", ".join(metadata.unknown[:10]))
         sources["arxiv"] = SourceStatus(
             status="ok",
             detail=f"unknown ids: {', '.join(metadata.unknown)}" if metadata.unknown else None,

@@ -67,7 +67,7 @@ class HttpClient:
         adapter = HTTPAdapter(pool_connections=4, pool_maxsize=pool_size)
         self.session.mount("http://", adapter)
         self.session.mount("https://", adapter)
-        self._backoff = wait_exponential_jitter(initial=backoff, max=60, jitter=0)
+        self._backoff = wait_exponential_jitter(multiplier=backoff, max=60, jitter=0)
 
     def get(
         self,

@@ -1,0 +1,174 @@
+"""A failing or hostile source never publishes garbage: exit 1, one line, no snapshot,
+and the old post intact."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from werkzeug import Response
+
+from conftest import EXAMPLE_POST, FIXTURES
+from fakes import TOKEN, Recorder, example_scenario, live_config, serve_scenario
+from hotpapers.cli import cli
+from hotpapers.sources.arxiv import FeedError, parse_feed
+from hotpapers.sources.twitter import parse_page
+
+DAY = "2020-09-24"
+POST = Path("content/posts/2020-09-24---Hot-Papers.md")
+SNAPSHOT = Path("data/snapshots/2020-09-24.json")
+REAL = FIXTURES / "real-api"
+
+
+@pytest.fixture
+def site_with_post(tmp_path, monkeypatch, httpserver):
+    """A site that already published the day's post, and has no snapshot for it."""
+    (tmp_path / POST).parent.mkdir(parents=True)
+    (tmp_path / POST).write_bytes(EXAMPLE_POST.read_bytes())
+    (tmp_path / "config.yaml").write_text(live_config(httpserver, http={"retries": 1, "backoff": 0.01, "timeout": 0.3}))
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("X_BEARER_TOKEN", TOKEN)
+    return tmp_path
+
+
+def serve_all_but(httpserver, path, handler):
+    """The example scenario, except that `path` answers with `handler`."""
+    httpserver.expect_request(path).respond_with_handler(handler)
+    serve_scenario(httpserver, example_scenario(), Recorder())
+
+
+def fails_cleanly(site, expected, code=1):
+    result = CliRunner().invoke(cli, ["build", "--date", DAY, "--refresh"])
+    assert result.exit_code == code, result.output
+    assert result.stderr.count("\n") == 1 and result.stderr.startswith("Error: ")
+    assert expected in result.stderr
+    assert TOKEN not in result.stderr
+    assert not (site / SNAPSHOT).exists()
+    assert (site / POST).read_bytes() == EXAMPLE_POST.read_bytes()
+    assert sorted(p.name for p in site.rglob("*") if p.is_file()) == ["2020-09-24---Hot-Papers.md", "config.yaml"]
+    return result.stderr
+
+
+def test_arxiv_down(site_with_post, httpserver):
+    serve_all_but(httpserver, "/api/query", lambda r: Response("Service Unavailable", 503))
+    fails_cleanly(site_with_post, "arxiv: HTTP 503 from")
+
+
+def test_arxiv_garbage_body(site_with_post, httpserver):
+    serve_all_but(httpserver, "/api/query", lambda r: Response("<html><body>Rate exceeded.</body></html>", 200, content_type="text/html"))
+    fails_cleanly(site_with_post, "arxiv: not an arXiv Atom feed (HTTP 200")
+
+
+def test_arxiv_error_feed(site_with_post, httpserver):
+    body = (REAL / "arxiv_new_error_bad_id_http400.xml").read_bytes()
+    serve_all_but(httpserver, "/api/query", lambda r: Response(body, 400, content_type="application/atom+xml"))
+    fails_cleanly(site_with_post, "arxiv: arXiv error: incorrect id format for abc (HTTP 400")
+
+
+def test_search_garbage_body(site_with_post, httpserver):
+    serve_all_but(httpserver, "/2/tweets/search/all", lambda r: Response("not json", 200, content_type="application/json"))
+    fails_cleanly(site_with_post, "twitter: unreadable search page from")
+
+
+def test_search_rejects_the_token(site_with_post, httpserver):
+    body = (REAL / "x_v2_error_401_unauthorized.json").read_bytes()
+    serve_all_but(httpserver, "/2/tweets/search/all", lambda r: Response(body, 401, content_type="application/json"))
+    fails_cleanly(site_with_post, "twitter: HTTP 401: the API refused the bearer token in $X_BEARER_TOKEN")
+
+
+def test_search_hangs(site_with_post, httpserver):
+    import time
+
+    serve_all_but(httpserver, "/2/tweets/search/all", lambda r: (time.sleep(0.8), Response("{}"))[1])
+    fails_cleanly(site_with_post, "no answer from")
+
+
+def test_search_rate_limited_past_the_cap(site_with_post, httpserver):
+    body = (REAL / "x_v2_error_429_key_order_B_2022.json").read_bytes()
+    serve_all_but(httpserver, "/2/tweets/search/all", lambda r: Response(body, 429, headers={"x-rate-limit-reset": "99999999999"}))
+    fails_cleanly(site_with_post, "more than http.max_wait")
+
+
+def test_transient_429_and_5xx_are_survived(site_with_post, httpserver):
+    import time
+
+    body = (REAL / "x_v2_error_429_key_order_A_2021.json").read_bytes()
+    recorder = Recorder()
+    reset = int(time.time()) + 2
+    first = {
+        "/2/tweets/search/all": [Response(body, 429, headers={"x-rate-limit-reset": str(reset)})],
+        "/api/query": [Response("", 502)],
+    }
+    serve_scenario(httpserver, example_scenario(), recorder, first)
+    started = time.time()
+    result = CliRunner().invoke(cli, ["build", "--date", DAY, "--force"])
+    assert result.exit_code == 0, result.output
+    searches = recorder.of("/tweets/search/")
+    assert len(searches) == 4 and searches[1][2] - searches[0][2] >= reset - started - 1.01
+    sources = json.loads((site_with_post / SNAPSHOT).read_text())["sources"]
+    assert (sources["twitter"]["requests"], sources["arxiv"]["requests"]) == (4, 4)
+
+
+def test_missing_token_is_a_usage_problem(site_with_post, httpserver, monkeypatch):
+    monkeypatch.delenv("X_BEARER_TOKEN")
+    serve_scenario(httpserver, example_scenario(), Recorder())
+    fails_cleanly(site_with_post, "the environment variable X_BEARER_TOKEN is empty or not set", code=2)
+
+
+def test_refresh_failure_keeps_the_old_snapshot(site_with_post, httpserver):
+    old = b'{"kept": true}'
+    serve_all_but(httpserver, "/api/query", lambda r: Response("", 500))
+    (site_with_post / SNAPSHOT).parent.mkdir(parents=True)
+    (site_with_post / SNAPSHOT).write_bytes(old)
+    result = CliRunner().invoke(cli, ["build", "--date", DAY, "--refresh"])
+    assert result.exit_code == 1 and (site_with_post / SNAPSHOT).read_bytes() == old
+
+
+@pytest.mark.parametrize("name", sorted(p.name for p in REAL.glob("arxiv_*.xml")))
+def test_every_recorded_arxiv_body_parses_or_fails_as_an_error(name):
+    data = (REAL / name).read_bytes()
+    if "error" in name:
+        with pytest.raises(FeedError, match="arXiv error: incorrect id format"):
+            parse_feed(data)
+    else:
+        for paper in parse_feed(data):
+            assert paper.title and paper.abs_url == f"https://arxiv.org/abs/{paper.id}"
+            assert "\n" not in paper.title and "\n" not in paper.abstract
+
+
+def test_arxiv_fields_from_the_legacy_format():
+    [paper] = parse_feed((REAL / "arxiv_legacy_idlist_1111.2011v2_doi_jref_comment.xml").read_bytes())
+    assert paper.id == "1111.2011" and paper.version == 2
+    assert paper.title == "Quantum Criticality for Extended Nodes on a Bethe Lattice in the Large Connectivity Limit"
+    assert paper.authors == ("James M. Murray", "Adrian Del Maestro", "Zlatko Tesanovic")
+    assert paper.categories == ("cond-mat.str-el", "cond-mat.stat-mech")
+    assert paper.abstract.startswith("Theoretical description of anisotropic systems, such as layered superconductors and")
+    assert (paper.doi, paper.journal_ref, paper.comment) == ("10.1103/PhysRevB.85.115117", "Phys. Rev. B 85, 115117 (2012)", "8 pages, 3 figures. Published version")
+    assert (paper.published, paper.updated) == ("2011-11-08T18:48:36Z", "2012-04-02T12:38:54Z")
+    assert paper.pdf_url == "https://arxiv.org/pdf/1111.2011"
+
+
+def test_arxiv_current_format_with_utf8_and_odd_titles():
+    [paper] = parse_feed((REAL / "arxiv_new_id_2104.12255v1_title_is_0.xml").read_bytes())
+    assert paper.title == "0"
+    papers = parse_feed((REAL / "arxiv_new_search_testing_10_entries.xml").read_bytes())
+    authors = [a for p in papers for a in p.authors]
+    assert not any("Ã" in a for a in authors)  # no mojibake from a wrong decode
+    [old] = parse_feed((REAL / "arxiv_new_oldstyle_id_quant-ph_0201082v1_multicat.xml").read_bytes())
+    assert (old.id, old.categories) == ("quant-ph/0201082", ("quant-ph", "cs.PL"))
+    assert parse_feed((REAL / "arxiv_new_empty_totalresults0.xml").read_bytes()) == []
+
+
+def test_recorded_search_pages_parse():
+    from datetime import datetime, UTC
+
+    everything = (datetime(2000, 1, 1, tzinfo=UTC), datetime(2100, 1, 1, tzinfo=UTC))
+    for name in ("x_v2_search_all_url_operator_cdc_gov_2021_subset.json", "x_v2_search_all_2023_impression_count_subset.json",
+                 "x_v2_search_recent_brexit_2021_100tweets_page1.json", "x_v2_search_all_commtwitter_2021_5tweets_full.json",
+                 "x_v2_search_recent_tweepy_default_fields_2022.json", "x_v2_search_all_empty_meta_result_count0.json"):
+        data = json.loads((REAL / name).read_text())
+        page = parse_page(data, "2026-01-01T00:00:00Z", *everything)
+        assert page.posts == len(data.get("data", [])) and page.mentions == []  # none of them links arXiv
+        assert page.next_token == data["meta"].get("next_token")

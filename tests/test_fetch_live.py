@@ -1,0 +1,171 @@
+"""`hotpapers build` against local stand-ins of the X search, arXiv and oEmbed APIs."""
+
+from __future__ import annotations
+
+import json
+import math
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from conftest import EXAMPLE_POST
+from fakes import TOKEN, Recorder, example_scenario, live_config, serve_scenario
+from hotpapers.cli import cli
+from hotpapers.snapshot import load_snapshot
+
+DAY = "2020-09-24"
+POST = Path("content/posts/2020-09-24---Hot-Papers.md")
+SNAPSHOT = Path("data/snapshots/2020-09-24.json")
+
+
+@pytest.fixture
+def live_site(tmp_path, monkeypatch, httpserver):
+    scenario, recorder = example_scenario(), Recorder()
+    serve_scenario(httpserver, scenario, recorder)
+    (tmp_path / "config.yaml").write_text(live_config(httpserver))
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("X_BEARER_TOKEN", TOKEN)
+    return tmp_path, scenario, recorder
+
+
+def build(*args):
+    return CliRunner().invoke(cli, ["build", "--date", DAY, *args])
+
+
+def normalised(post: str) -> str:
+    """The post with its fetch-time stamps blanked: the frontmatter date and the per-paper times."""
+    post = re.sub(r"^date: .*$", "date: T", post, count=1, flags=re.MULTILINE)
+    return re.sub(r"\(\d\d/\d\d/\d{4} \d\d:\d\d:\d\d\)", "(TIME)", post)
+
+
+def test_a_live_build_writes_the_published_post(live_site):
+    site, scenario, recorder = live_site
+    result = build()
+    assert result.exit_code == 0, result.output
+    assert normalised((site / POST).read_text()) == normalised(EXAMPLE_POST.read_text())
+    assert "posts read: 22" in result.stderr and "arxiv 3" in result.stderr
+
+
+def test_the_snapshot_keeps_every_fact_and_its_provenance(live_site):
+    site, scenario, recorder = live_site
+    assert build().exit_code == 0
+    snapshot = load_snapshot(site / SNAPSHOT)
+    by_id = {m.id: m for m in snapshot.mentions}
+    # retweets (even one carrying a link), posts after the window and posts linking no paper are not mentions
+    assert not {"2000000000000000001", "2000000000000000002", "2000000000000000008", "2000000000000000009"} & set(by_id)
+    assert by_id["2000000000000000003"].paper_ids == ("2009.11094",)  # a quote is a mention of its own
+    assert by_id["2000000000000000004"].paper_ids == ("2009.11027", "2009.11278")
+    assert by_id["1308951548979011585"].reposts == 18348 and by_id["1308951548979011585"].author_handle == "Luke_Metz"
+    assert {p.id for p in snapshot.papers} == set(scenario.papers) - set()  # all mentioned ids arXiv knows
+    assert snapshot.window.since == "2020-09-24T00:00:00Z" and snapshot.window.until == "2020-09-25T00:00:00Z"
+    assert snapshot.sources["twitter"].status == "ok" and snapshot.sources["twitter"].items == 22
+    assert snapshot.sources["twitter"].requests == 3 and snapshot.sources["twitter"].endpoint.endswith("/2/tweets/search/all")
+    assert snapshot.sources["arxiv"].detail == "unknown ids: 2009.99999"
+    assert snapshot.sources["oembed"].requests == 12
+    # only shown posts got an embed fetched
+    assert {m.id for m in snapshot.mentions if m.embed_html} == set(scenario.embeds)
+
+
+def test_requests_are_the_fewest_and_polite(live_site):
+    site, scenario, recorder = live_site
+    assert build().exit_code == 0
+    searches = recorder.of("/tweets/search/")
+    assert [c[1].get("next_token") for c in searches] == [None, "b26v89c19zqg8o3fpds1", "b26v89c19zqg8o3fpds2"]
+    first = searches[0][1]
+    assert first["start_time"] == "2020-09-24T00:00:00Z" and first["end_time"] == "2020-09-25T00:00:00Z"
+    assert first["query"] == 'url:"arxiv.org" -is:retweet' and first["expansions"] == "author_id"
+    assert first["tweet.fields"] == "public_metrics,created_at,entities,author_id,referenced_tweets"
+    arxiv_calls = recorder.of("/api/query")
+    ids = {i for c in arxiv_calls for i in c[1]["id_list"].split(",")}
+    assert len(ids) == 14 and len(arxiv_calls) == math.ceil(14 / 5)
+    assert all(int(c[1]["max_results"]) >= len(c[1]["id_list"].split(",")) for c in arxiv_calls)
+    starts = [c[2] for c in arxiv_calls]
+    assert all(b - a >= 0.2 for a, b in zip(starts, starts[1:]))
+    shown = {url.rsplit("/", 1)[-1] for url in (c[1]["url"] for c in recorder.of("/oembed"))}
+    assert shown == set(scenario.embeds)
+    assert all(h.get("User-Agent", "").startswith("hotpapers/") for h in recorder.headers)
+
+
+def test_a_second_build_makes_no_request(live_site):
+    site, scenario, recorder = live_site
+    assert build().exit_code == 0
+    before = len(recorder.calls)
+    result = build()
+    assert result.exit_code == 0 and "is up to date" in result.stderr
+    assert len(recorder.calls) == before
+
+
+def test_the_token_appears_nowhere(live_site):
+    site, scenario, recorder = live_site
+    result = build("-v") if False else CliRunner().invoke(cli, ["-v", "build", "--date", DAY])
+    assert result.exit_code == 0
+    for text in (result.output, (site / SNAPSHOT).read_text(), (site / POST).read_text()):
+        assert TOKEN not in text and "secret-token" not in text
+
+
+def test_a_deleted_post_falls_back_and_the_build_goes_on(live_site):
+    site, scenario, recorder = live_site
+    scenario.deleted.add("1308938327735713793")
+    assert build().exit_code == 0
+    post = (site / POST).read_text()
+    assert '<blockquote class="twitter-tweet"><p dir="ltr">Read https://t.co/x03793</p>&mdash; Tianle Cai (@tianle_cai) ' in post
+    assert ">September 24, 2020</a></blockquote>" in post
+    snapshot = load_snapshot(site / SNAPSHOT)
+    assert snapshot.sources["oembed"].status == "partial"
+
+
+def test_refresh_fetches_again_and_dry_run_calls_nothing(live_site):
+    site, scenario, recorder = live_site
+    result = build("--dry-run")
+    assert result.exit_code == 0 and recorder.calls == []
+    assert "would fetch the window 2020-09-24T00:00:00Z to 2020-09-25T00:00:00Z" in result.stderr
+    assert "/2/tweets/search/all" in result.stderr
+    assert not (site / "data").exists() and not (site / "content").exists()
+    assert build().exit_code == 0
+    calls = len(recorder.calls)
+    assert build("--refresh").exit_code == 0
+    assert len(recorder.calls) == 2 * calls
+
+
+def test_the_post_cap_stops_the_search(live_site, httpserver):
+    site, scenario, recorder = live_site
+    (site / "config.yaml").write_text(live_config(httpserver, sources={"twitter": {
+        "api_url": httpserver.url_for("/2"), "oembed_url": httpserver.url_for("/oembed"), "page_size": 10, "max_posts": 8}}))
+    result = build()
+    assert result.exit_code == 0
+    assert len(recorder.of("/tweets/search/")) == 1
+    snapshot = load_snapshot(site / SNAPSHOT)
+    assert snapshot.sources["twitter"].status == "partial" and "max_posts" in snapshot.sources["twitter"].detail
+
+
+def test_concurrent_builds_leave_one_valid_post_and_no_stray_file(live_site):
+    site, scenario, recorder = live_site
+    command = [sys.executable, "-m", "hotpapers", "build", "--date", DAY]
+    processes = [subprocess.Popen(command, cwd=site, stdout=subprocess.PIPE, stderr=subprocess.PIPE) for _ in range(2)]
+    for process in processes:
+        process.wait(timeout=60)
+        assert process.returncode == 0, process.stderr.read()
+    assert normalised((site / POST).read_text()) == normalised(EXAMPLE_POST.read_text())
+    load_snapshot(site / SNAPSHOT)
+    leftovers = [p.name for p in site.rglob("*") if p.is_file()]
+    assert sorted(leftovers) == ["2020-09-24---Hot-Papers.md", "2020-09-24.json", "config.yaml"]
+
+
+def test_a_day_not_over_yet_is_refused(live_site):
+    result = CliRunner().invoke(cli, ["build", "--date", "2999-01-01"])
+    assert result.exit_code == 2 and "2999-01-01 has not ended yet in UTC" in result.stderr
+
+
+def test_recent_search_for_a_day_within_seven_days(live_site):
+    from datetime import UTC, datetime, timedelta
+
+    site, scenario, recorder = live_site
+    day = (datetime.now(UTC) - timedelta(days=2)).date().isoformat()
+    result = CliRunner().invoke(cli, ["build", "--date", day])
+    assert result.exit_code == 0, result.output
+    assert recorder.of("/tweets/search/recent") and not recorder.of("/tweets/search/all")
+    assert json.loads((site / "data" / "snapshots" / f"{day}.json").read_text())["sources"]["twitter"]["endpoint"].endswith("/recent")

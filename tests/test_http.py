@@ -1,0 +1,116 @@
+"""The HTTP client against a local server: retries, rate limits, timeouts; a fake clock, so no real waits."""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+from werkzeug import Response
+
+from hotpapers.errors import FetchError
+from hotpapers.http import HttpClient
+
+
+class FakeClock:
+    def __init__(self) -> None:
+        self.now = 1_700_000_000.0
+        self.sleeps: list[float] = []
+
+    def sleep(self, seconds: float) -> None:
+        self.sleeps.append(seconds)
+        self.now += seconds
+
+
+def client(clock: FakeClock, **kw) -> HttpClient:
+    settings = {"timeout": 2, "retries": 3, "max_wait": 100, "backoff": 1}
+    settings.update(kw)
+    return HttpClient(**settings, sleep=clock.sleep, monotonic=lambda: clock.now, wall_clock=lambda: clock.now, jitter=lambda: 0.0)
+
+
+def sequence(httpserver, *responses):
+    for response in responses:
+        httpserver.expect_ordered_request("/x").respond_with_response(response)
+
+
+def test_5xx_then_success_backs_off_exponentially(httpserver):
+    clock = FakeClock()
+    sequence(httpserver, Response("", 503), Response("", 502), Response("ok", 200))
+    response = client(clock).get(httpserver.url_for("/x"), source="test")
+    assert response.text == "ok"
+    assert clock.sleeps == [1, 2]
+
+
+def test_persistent_5xx_fails_naming_source_and_status(httpserver):
+    clock = FakeClock()
+    sequence(httpserver, *[Response("", 500)] * 4)
+    with pytest.raises(FetchError) as info:
+        client(clock).get(httpserver.url_for("/x"), source="arxiv")
+    assert info.value.message == f"arxiv: HTTP 500 from {httpserver.url_for('/x')} after 4 attempts"
+    assert info.value.exit_code == 1 and len(clock.sleeps) == 3
+
+
+def test_429_waits_until_the_rate_limit_reset(httpserver):
+    clock = FakeClock()
+    reset = int(clock.now) + 42
+    sequence(httpserver, Response("{}", 429, headers={"x-rate-limit-reset": str(reset)}), Response("ok", 200))
+    client(clock).get(httpserver.url_for("/x"), source="twitter")
+    assert clock.sleeps == [42]
+
+
+def test_retry_after_seconds_is_honoured(httpserver):
+    clock = FakeClock()
+    sequence(httpserver, Response("", 503, headers={"Retry-After": "7"}), Response("ok", 200))
+    client(clock).get(httpserver.url_for("/x"), source="arxiv")
+    assert clock.sleeps == [7]
+
+
+def test_a_wait_beyond_the_cap_fails_at_once(httpserver):
+    clock = FakeClock()
+    sequence(httpserver, Response("", 429, headers={"x-rate-limit-reset": str(int(clock.now) + 3600)}))
+    with pytest.raises(FetchError) as info:
+        client(clock, max_wait=900).get(httpserver.url_for("/x"), source="twitter")
+    assert info.value.message.startswith("twitter: HTTP 429 from")
+    assert "asks to wait 3600 s, more than http.max_wait (900 s)" in info.value.message
+    assert clock.sleeps == []
+
+
+def test_4xx_is_not_retried(httpserver):
+    clock = FakeClock()
+    sequence(httpserver, Response("", 404))
+    with pytest.raises(FetchError, match="HTTP 404"):
+        client(clock).get(httpserver.url_for("/x"), source="test")
+    assert clock.sleeps == []
+
+
+def test_allowed_statuses_are_returned(httpserver):
+    sequence(httpserver, Response("", 404))
+    assert client(FakeClock()).get(httpserver.url_for("/x"), source="t", ok_statuses=frozenset({404})).status_code == 404
+
+
+def test_a_hanging_server_ends_in_bounded_time(httpserver):
+    httpserver.expect_request("/slow").respond_with_handler(lambda request: (time.sleep(0.6), Response("late"))[1])
+    clock = FakeClock()
+    started = time.monotonic()
+    with pytest.raises(FetchError) as info:
+        client(clock, timeout=0.2, retries=1).get(httpserver.url_for("/slow"), source="arxiv")
+    assert "no answer from" in info.value.message and "within 0.2 s, 2 attempts" in info.value.message
+    assert time.monotonic() - started < 3
+
+
+def test_connection_refused_is_retried_then_reported():
+    clock = FakeClock()
+    with pytest.raises(FetchError) as info:
+        client(clock, retries=2).get("http://127.0.0.1:9/x", source="oembed")
+    assert info.value.message == "oembed: cannot reach http://127.0.0.1:9/x (ConnectionError), 3 attempts"
+    assert clock.sleeps == [1, 2]
+
+
+def test_min_interval_spaces_requests_of_one_source(httpserver):
+    clock = FakeClock()
+    httpserver.expect_request("/x").respond_with_data("ok")
+    http = client(clock)
+    for _ in range(3):
+        http.get(httpserver.url_for("/x"), source="arxiv", min_interval=3)
+        clock.now += 0.5  # the request itself took half a second
+    assert clock.sleeps == [2.5, 2.5]
+    assert http.requests["arxiv"] == 3
