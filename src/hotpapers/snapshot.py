@@ -2,34 +2,81 @@
 
 Every snapshot read or written is validated, so a corrupt or hand-edited file is
 reported with its path and the JSON path of the problem instead of surfacing later as
-a broken post.
+a broken post. A validator compiled by fastjsonschema checks every file (about 20
+times faster than jsonschema, which matters when re-rendering years of days); only a
+file that fails is checked again by jsonschema, for its complete, precise report.
+Both use the same format checks.
 """
 
 from __future__ import annotations
 
 import json
+import re
+from datetime import date
 from functools import cache
 from importlib import resources
 from pathlib import Path
 from typing import Any
 
+import fastjsonschema
 from jsonschema import Draft202012Validator, FormatChecker
+from rfc3339_validator import validate_rfc3339
+from rfc3986_validator import validate_rfc3986
 
 from hotpapers.atomic import write_atomically
 from hotpapers.errors import SnapshotError
 from hotpapers.models import SCHEMA_ID, Snapshot
 
 
+_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+
+
+def _is_date(value: str) -> bool:
+    try:
+        return bool(_DATE.match(value)) and bool(date.fromisoformat(value))
+    except ValueError:
+        return False
+
+
+def _strings_only(check: Any) -> Any:
+    """Formats apply to strings; other types are the `type` keyword's business."""
+    return lambda value: not isinstance(value, str) or bool(check(value))
+
+
+FORMATS = {
+    "date": _strings_only(_is_date),
+    "date-time": _strings_only(validate_rfc3339),
+    "uri": _strings_only(lambda value: validate_rfc3986(value, rule="URI")),
+}
+
+
+def _schema() -> dict[str, Any]:
+    return json.loads(resources.files("hotpapers").joinpath("schema/snapshot.schema.json").read_text("utf-8"))
+
+
 @cache
 def _validator() -> Draft202012Validator:
-    schema = json.loads(resources.files("hotpapers").joinpath("schema/snapshot.schema.json").read_text("utf-8"))
-    return Draft202012Validator(schema, format_checker=FormatChecker())
+    checker = FormatChecker(formats=())
+    for name, check in FORMATS.items():
+        checker.checks(name)(check)
+    return Draft202012Validator(_schema(), format_checker=checker)
+
+
+@cache
+def _fast_validator() -> Any:
+    return fastjsonschema.compile({**_schema(), "$schema": "http://json-schema.org/draft-07/schema#"}, formats=FORMATS)
 
 
 def snapshot_problems(data: Any) -> list[str]:
     """Every schema violation in `data`, as 'JSON path: message', in document order."""
     if isinstance(data, dict) and "schema" in data and data["schema"] != SCHEMA_ID:
         return [f"$.schema: unsupported snapshot schema {data['schema']!r} (this version reads {SCHEMA_ID!r})"]
+    try:
+        _fast_validator()(data)
+    except fastjsonschema.JsonSchemaException:
+        pass
+    else:
+        return _duplicate_paper_problems(data["papers"])
     problems = [
         f"{error.json_path}: {error.message}"
         for error in sorted(_validator().iter_errors(data), key=lambda e: list(map(str, e.absolute_path)))
