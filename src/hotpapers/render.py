@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 from datetime import UTC
 from pathlib import Path
 from typing import Any
@@ -30,6 +31,10 @@ MONTHS = ("January", "February", "March", "April", "May", "June", "July",
 _PLAIN_SAFE = re.compile(r"^[A-Za-z][A-Za-z0-9 ._()/-]*$")
 _LINK_SAFE = re.compile(r"^[^\s<>()\[\]\"'\\`]+$")
 _CATEGORY = re.compile(r"^[A-Za-z-]+(\.[A-Za-z-]+)?$")
+# libyaml's C emitter and parser when PyYAML has them: the pure-Python ones dominated
+# the time of re-rendering many days.
+_YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+_YAML_DUMPER = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
 
 
 def make_env(site_templates: Path | None) -> jinja2.Environment:
@@ -58,16 +63,18 @@ def make_env(site_templates: Path | None) -> jinja2.Environment:
     return env
 
 
+@lru_cache(maxsize=1024)
 def yaml_str(value: str) -> str:
     """A double-quoted YAML scalar that every YAML parser reads back as `value`."""
     if any("\ud800" <= ch <= "\udfff" for ch in value):
         raise InputError(f"frontmatter value {value!r} contains a lone surrogate")
-    return yaml.safe_dump(value, default_style='"', allow_unicode=True, width=float("inf")).rstrip("\n")
+    return yaml.dump(value, Dumper=_YAML_DUMPER, default_style='"', allow_unicode=True, width=2**31 - 1).rstrip("\n")
 
 
+@lru_cache(maxsize=1024)
 def yaml_plain(value: str) -> str:
     """`value` unquoted when it is unambiguous text in YAML 1.1 and 1.2, else double-quoted."""
-    if _PLAIN_SAFE.match(value) and value == value.strip() and yaml.safe_load(value) == value:
+    if _PLAIN_SAFE.match(value) and value == value.strip() and yaml.load(value, Loader=_YAML_LOADER) == value:
         return value
     return yaml_str(value)
 
@@ -156,7 +163,7 @@ class PostRenderer:
             return
         match = re.match(r"---\n(.*?\n)\n?---\n", rendered, re.DOTALL)
         try:
-            parsed = yaml.safe_load(match.group(1)) if match else None
+            parsed = yaml.load(match.group(1), Loader=_YAML_LOADER) if match else None
         except yaml.YAMLError:
             parsed = None
         post = self.config.post
