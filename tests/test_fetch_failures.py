@@ -4,6 +4,7 @@ and the old post intact."""
 from __future__ import annotations
 
 import json
+import time
 from pathlib import Path
 
 import pytest
@@ -51,38 +52,29 @@ def fails_cleanly(site, expected, code=1):
     return result.stderr
 
 
-def test_arxiv_down(site_with_post, httpserver):
-    serve_all_but(httpserver, "/api/query", lambda r: Response("Service Unavailable", 503))
-    fails_cleanly(site_with_post, "arxiv: HTTP 503 from")
+def hang(request):
+    time.sleep(0.8)
+    return Response("{}")
 
 
-def test_arxiv_garbage_body(site_with_post, httpserver):
-    serve_all_but(httpserver, "/api/query", lambda r: Response("<html><body>Rate exceeded.</body></html>", 200, content_type="text/html"))
-    fails_cleanly(site_with_post, "arxiv: not an arXiv Atom feed (HTTP 200")
-
-
-def test_arxiv_error_feed(site_with_post, httpserver):
-    body = (REAL / "arxiv_new_error_bad_id_http400.xml").read_bytes()
-    serve_all_but(httpserver, "/api/query", lambda r: Response(body, 400, content_type="application/atom+xml"))
-    fails_cleanly(site_with_post, "arxiv: arXiv error: incorrect id format for abc (HTTP 400")
-
-
-def test_search_garbage_body(site_with_post, httpserver):
-    serve_all_but(httpserver, "/2/tweets/search/all", lambda r: Response("not json", 200, content_type="application/json"))
-    fails_cleanly(site_with_post, "twitter: unreadable search page from")
-
-
-def test_search_rejects_the_token(site_with_post, httpserver):
-    body = (REAL / "x_v2_error_401_unauthorized.json").read_bytes()
-    serve_all_but(httpserver, "/2/tweets/search/all", lambda r: Response(body, 401, content_type="application/json"))
-    fails_cleanly(site_with_post, "twitter: HTTP 401: the API refused the bearer token in $X_BEARER_TOKEN")
-
-
-def test_search_hangs(site_with_post, httpserver):
-    import time
-
-    serve_all_but(httpserver, "/2/tweets/search/all", lambda r: (time.sleep(0.8), Response("{}"))[1])
-    fails_cleanly(site_with_post, "no answer from")
+@pytest.mark.parametrize(
+    ("path", "handler", "expected"),
+    [
+        ("/api/query", lambda r: Response("Service Unavailable", 503), "arxiv: HTTP 503 from"),
+        ("/api/query", lambda r: Response("<html><body>Rate exceeded.</body></html>", 200, content_type="text/html"),
+         "arxiv: not an arXiv Atom feed (HTTP 200"),
+        ("/api/query", lambda r: Response((REAL / "arxiv_new_error_bad_id_http400.xml").read_bytes(), 400, content_type="application/atom+xml"),
+         "arxiv: arXiv error: incorrect id format for abc (HTTP 400"),
+        ("/2/tweets/search/all", lambda r: Response("not json", 200, content_type="application/json"), "twitter: unreadable search page from"),
+        ("/2/tweets/search/all", lambda r: Response((REAL / "x_v2_error_401_unauthorized.json").read_bytes(), 401, content_type="application/json"),
+         "twitter: HTTP 401: the API refused the bearer token in $X_BEARER_TOKEN"),
+        ("/2/tweets/search/all", hang, "no answer from"),
+    ],
+    ids=["arxiv-down", "arxiv-garbage", "arxiv-error-feed", "search-garbage", "search-bad-token", "search-hangs"],
+)
+def test_a_failing_source_fails_cleanly(site_with_post, httpserver, path, handler, expected):
+    serve_all_but(httpserver, path, handler)
+    fails_cleanly(site_with_post, expected)
 
 
 def test_search_rate_limited_past_the_cap(site_with_post, httpserver):
@@ -92,8 +84,6 @@ def test_search_rate_limited_past_the_cap(site_with_post, httpserver):
 
 
 def test_transient_429_and_5xx_are_survived(site_with_post, httpserver):
-    import time
-
     body = (REAL / "x_v2_error_429_key_order_A_2021.json").read_bytes()
     recorder = Recorder()
     reset = int(time.time()) + 2

@@ -14,7 +14,6 @@ import threading
 import time
 from collections import Counter
 from collections.abc import Callable, Mapping
-from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
 
 import requests
@@ -154,7 +153,3 @@ class HttpClient:
 def _endpoint(url: str) -> str:
     """A URL without its query string, for messages (queries can be long)."""
     return url.split("?", 1)[0]
-
-
-def utc_now_text(wall_clock: Callable[[], float]) -> str:
-    return datetime.fromtimestamp(wall_clock(), UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
