@@ -1,6 +1,7 @@
 """hotpapers benchmarks: each figure as a ratio against its bound, measured side by side.
 
     python benchmarks/run.py            # all four figures, a few minutes on 2 cores
+    python benchmarks/run.py 1 2        # only figures 1 and 2 (3 prints 4 too)
 
 1. re-render 1,000 days (build --since/--until --offline) vs json.load + write of the same files
 2. one day of 200,000 mentions over 20,000 papers vs a bare json.load of it; peak memory
@@ -265,13 +266,16 @@ def live_build(scratch: Path) -> None:
     server.shutdown()
 
 
-def main() -> None:
+FIGURES = {"1": rerender_thousand_days, "2": huge_day, "3": live_build}
+
+
+def main(chosen: list[str]) -> None:
+    """Run the figures named on the command line (3 also prints 4), or all of them."""
     print(f"hotpapers benchmarks on {os.cpu_count()} cores, Python {sys.version.split()[0]}", flush=True)
     with tempfile.TemporaryDirectory() as scratch:
-        rerender_thousand_days(Path(scratch))
-        huge_day(Path(scratch))
-        live_build(Path(scratch))
+        for name in chosen or FIGURES:
+            FIGURES[name](Path(scratch))
 
 
 if __name__ == "__main__":
-    main()
+    main(sys.argv[1:])

@@ -3,7 +3,7 @@
 import json
 import os
 import shutil
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 from click.testing import CliRunner
@@ -143,3 +143,34 @@ def test_days_selection():
     assert select_days(None, None, None, today) == [date(2020, 9, 24)]
     assert select_days("2020-02-29", None, None, today) == [date(2020, 2, 29)]
     assert select_days(None, "2020-02-28", "2020-03-01", today) == [date(2020, 2, 28), date(2020, 2, 29), date(2020, 3, 1)]
+
+
+def _stored_days(site, first, count):
+    data = example_data()
+    days = [(first + timedelta(days=n)).isoformat() for n in range(count)]
+    for day in days:
+        data["date"] = day
+        (site / "data" / "snapshots" / f"{day}.json").write_text(json.dumps(data), encoding="utf-8")
+    return days
+
+
+def test_a_long_backfill_reports_in_order_and_matches_single_day_renders(site):
+    days = _stored_days(site, date(2020, 8, 1), 40)
+    result = run("build", "--since", days[0], "--until", days[-1], "--offline")
+    assert result.exit_code == 0, result.stderr
+    wrote = [line.split(":")[0] for line in result.stderr.splitlines() if ": wrote " in line]
+    assert wrote == days
+    assert "summary: 40/40 day(s) built, 40 post(s) written" in result.stderr
+    for day in (days[0], days[17], days[-1]):
+        single = run("render", f"data/snapshots/{day}.json")
+        assert (site / f"content/posts/{day}---Hot-Papers.md").read_text(encoding="utf-8") == single.stdout
+
+
+def test_a_corrupt_day_in_a_long_backfill_fails_in_one_line(site):
+    days = _stored_days(site, date(2020, 8, 1), 40)
+    (site / "data" / "snapshots" / f"{days[30]}.json").write_text("{", encoding="utf-8")
+    result = run("-q", "build", "--since", days[0], "--until", days[-1], "--offline")
+    assert result.exit_code == 2
+    assert result.stderr.count("\n") == 1 and result.stderr.startswith("Error: ")
+    assert result.stderr.endswith(f"data/snapshots/{days[30]}.json: not valid JSON (Expecting property name enclosed in double quotes at line 1, column 2)\n")
+    assert (site / f"content/posts/{days[29]}---Hot-Papers.md").exists()

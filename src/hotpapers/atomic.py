@@ -9,11 +9,14 @@ from pathlib import Path
 from hotpapers.errors import WriteError
 
 
-def write_atomically(path: Path, text: str) -> None:
+def write_atomically(path: Path, text: str, *, durable: bool = False) -> None:
     """Write `text` as UTF-8 to a temporary file beside `path`, then rename it over `path`.
 
-    A crash or a concurrent writer leaves either the old or the new content, and no
-    temporary file behind.
+    A failure or a concurrent writer leaves either the old or the new content, and no
+    temporary file behind. `durable` also flushes the data to disk before the rename,
+    so a power cut cannot leave an empty file: worth its cost (most of a small file's
+    write time) for snapshots, which hold fetched facts, not for posts, which any
+    build makes again from their snapshot.
     """
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -23,8 +26,9 @@ def write_atomically(path: Path, text: str) -> None:
     try:
         with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
             handle.write(text)
-            handle.flush()
-            os.fsync(handle.fileno())
+            if durable:
+                handle.flush()
+                os.fsync(handle.fileno())
         os.chmod(tmp_name, 0o644)
         os.replace(tmp_name, path)
     except BaseException as exc:

@@ -20,7 +20,7 @@ from hotpapers.atomic import write_atomically
 from hotpapers.config import Config, default_config_path, load_config
 from hotpapers.errors import HotpapersError, InputError
 from hotpapers.fetch import make_fetcher
-from hotpapers.pipeline import BuildOptions, build_day
+from hotpapers.pipeline import BuildOptions, build_days
 from hotpapers.rank import rank
 from hotpapers.render import PostRenderer
 from hotpapers.snapshot import load_snapshot
@@ -161,13 +161,14 @@ def build(
     config = obtain_config(config_path)
     days = select_days(day, since, until, datetime.now(config.timezone).date())
     options = BuildOptions(offline=offline, refresh=refresh, force=force, dry_run=dry_run)
-    renderer = PostRenderer(config)
     fetcher = None if offline else make_fetcher(config, os.environ, lambda: datetime.now(config.timezone))
     reports = []
     try:
-        for one_day in days:
-            reports.append(build_day(one_day.isoformat(), config, renderer, options, fetcher))
-            log.info("%s", reports[-1].message)
+        for report in build_days([one_day.isoformat() for one_day in days], config, options, fetcher):
+            reports.append(report)
+            for note in report.notes:
+                log.info("%s", note)
+            log.info("%s", report.message)
     except HotpapersError:
         log.debug("%s", summary(reports, len(days), fetcher))
         raise

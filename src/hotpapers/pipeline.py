@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-import logging
+import os
+from collections.abc import Iterator
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol
@@ -15,7 +17,8 @@ from hotpapers.render import PostRenderer
 from hotpapers.snapshot import load_snapshot, save_snapshot
 from hotpapers.write import Outcome, write_post
 
-log = logging.getLogger("hotpapers")
+PARALLEL_MIN_DAYS = 16
+"""Below this many days, starting worker processes costs more than it saves."""
 
 class Fetch(Protocol):
     """Collects one day from the live sources; raises FetchError when it cannot."""
@@ -40,6 +43,8 @@ class DayReport:
     papers: int = 0
     fetched: bool = False
     written: bool = False
+    notes: tuple[str, ...] = ()
+    """Things worth logging before the message."""
 
 
 def needs_fetch(day: str, config: Config, options: BuildOptions) -> bool:
@@ -65,23 +70,59 @@ def build_day(day: str, config: Config, renderer: PostRenderer, options: BuildOp
         snapshot = fetch(day)
         save_snapshot(snapshot, path)
     unknown = unknown_paper_ids(snapshot)
-    if unknown:
-        log.info("%s: ignored mentions of %d id(s) without metadata: %s", day, len(unknown), ", ".join(unknown[:10]))
+    notes = (f"{day}: ignored mentions of {len(unknown)} id(s) without metadata: {', '.join(unknown[:10])}",) if unknown else ()
     ranked = rank(snapshot, config)
     path = config.post_path(day)
     if not ranked:
-        return DayReport(day, f"{day}: no paper qualifies; nothing written", fetched=fetched)
+        return DayReport(day, f"{day}: no paper qualifies; nothing written", fetched=fetched, notes=notes)
     text = renderer.render(ranked, snapshot)
+    shown = _shown(path)
     if options.dry_run:
-        return DayReport(day, f"{day}: would write {_shown(path)} ({len(ranked)} papers)", len(ranked), fetched)
+        return DayReport(day, f"{day}: would write {shown} ({len(ranked)} papers)", len(ranked), fetched, notes=notes)
     result = write_post(path, text, force=options.force)
-    messages = {
-        Outcome.WRITTEN: f"{day}: wrote {_shown(path)} ({result.papers} papers)",
-        Outcome.UNCHANGED: f"{day}: {_shown(path)} is up to date ({result.papers} papers)",
-        Outcome.KEPT: f"{day}: kept {_shown(path)}: it lists {result.existing_papers} papers, "
-        f"the new one {result.papers} (--force replaces it)",
-    }
-    return DayReport(day, messages[result.outcome], result.papers, fetched, result.outcome is Outcome.WRITTEN)
+    if result.outcome is Outcome.WRITTEN:
+        message = f"{day}: wrote {shown} ({result.papers} papers)"
+    elif result.outcome is Outcome.UNCHANGED:
+        message = f"{day}: {shown} is up to date ({result.papers} papers)"
+    else:
+        message = (f"{day}: kept {shown}: it lists {result.existing_papers} papers, "
+                   f"the new one {result.papers} (--force replaces it)")
+    return DayReport(day, message, result.papers, fetched, result.outcome is Outcome.WRITTEN, notes)
+
+
+def build_days(days: list[str], config: Config, options: BuildOptions, fetch: Fetch | None) -> Iterator[DayReport]:
+    """build_day for each day, reported in order.
+
+    When no day needs fetching (a re-render or backfill of stored snapshots), the days
+    are spread over the CPU cores. Fetching stays sequential in this process: the
+    APIs' rate limits, not the CPU, bound it.
+    """
+    workers = min(os.cpu_count() or 1, len(days) // PARALLEL_MIN_DAYS)
+    if workers < 2 or any(needs_fetch(day, config, options) for day in days):
+        renderer = PostRenderer(config)
+        for day in days:
+            yield build_day(day, config, renderer, options, fetch)
+        return
+    pool = ProcessPoolExecutor(workers, initializer=_start_worker, initargs=(config, options))
+    try:
+        yield from pool.map(_build_stored_day, days, chunksize=max(1, min(8, len(days) // (4 * workers))))
+    finally:
+        pool.shutdown(cancel_futures=True)
+
+
+_worker_state: tuple[Config, PostRenderer, BuildOptions] | None = None
+
+
+def _start_worker(config: Config, options: BuildOptions) -> None:
+    """Compile the templates once per worker process."""
+    global _worker_state
+    _worker_state = (config, PostRenderer(config), options)
+
+
+def _build_stored_day(day: str) -> DayReport:
+    assert _worker_state is not None, "worker not started"
+    config, renderer, options = _worker_state
+    return build_day(day, config, renderer, options, None)
 
 
 def _shown(path: Path) -> str:

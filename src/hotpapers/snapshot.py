@@ -131,4 +131,4 @@ def dump_snapshot(snapshot: Snapshot) -> str:
 
 
 def save_snapshot(snapshot: Snapshot, path: Path) -> None:
-    write_atomically(path, dump_snapshot(snapshot))
+    write_atomically(path, dump_snapshot(snapshot), durable=True)
