@@ -16,6 +16,7 @@ import yaml
 from jsonschema import Draft202012Validator
 
 from hotpapers.errors import ConfigError
+from hotpapers.profiles import PROFILES, Profile
 
 DEFAULTS: dict[str, Any] = {
     "timezone": "UTC",
@@ -37,8 +38,8 @@ DEFAULTS: dict[str, Any] = {
         "tags": ["arXiv", "Twitter", "Machine Learning", "Computer Science"],
         "social_image": "/media/flying-marine.jpg",
     },
-    "output": {"profile": "lumen", "filename": "{date}---Hot-Papers.md"},
-    "paths": {"snapshots": "data/snapshots", "posts": "content/posts", "templates": "templates"},
+    "output": {"profile": "lumen", "filename": None, "escape_markdown": None},
+    "paths": {"snapshots": "data/snapshots", "posts": None, "templates": "templates"},
     "arxiv": {"api_url": "https://export.arxiv.org/api/query", "batch_size": 100, "min_interval": 3},
     "sources": {
         "twitter": {
@@ -95,8 +96,12 @@ SCHEMA = _obj(
         tags={"type": "array", "items": _TEXT},
         social_image={"type": ["string", "null"]},
     ),
-    output=_obj(profile={"enum": ["lumen"]}, filename={"type": "string", "pattern": r"\{date\}"}),
-    paths=_obj(snapshots=_TEXT, posts=_TEXT, templates=_TEXT),
+    output=_obj(
+        profile={"enum": list(PROFILES)},
+        filename={"type": ["string", "null"], "pattern": r"\{date\}"},
+        escape_markdown={"type": ["boolean", "null"]},
+    ),
+    paths=_obj(snapshots=_TEXT, posts={"type": ["string", "null"], "minLength": 1}, templates=_TEXT),
     arxiv=_obj(api_url=_URL, batch_size=_int(1, 2000), min_interval=_NUMBER),
     sources=_obj(
         twitter=_obj(
@@ -188,8 +193,10 @@ class Config:
     candidates: Candidates
     ranking: Ranking
     post: PostSettings
-    profile: str
+    profile: Profile
     filename: str
+    """The post's file name inside paths.posts; `{date}` is the digest day."""
+    escape_markdown: bool
     paths: Paths
     arxiv: ArxivSettings
     twitter: TwitterSettings
@@ -269,8 +276,11 @@ def _describe(error: Any) -> str:
 
 
 def _to_config(d: dict[str, Any], root: Path, timezone: ZoneInfo) -> Config:
-    cand, rank, post, tw = d["candidates"], d["ranking"], d["post"], d["sources"]["twitter"]
+    """Build the Config; output and path keys left at null take the profile's defaults."""
+    cand, rank, post, tw, out = d["candidates"], d["ranking"], d["post"], d["sources"]["twitter"], d["output"]
     categories = cand["categories"]
+    profile = PROFILES[out["profile"]]
+    paths = {**d["paths"], "posts": d["paths"]["posts"] or profile.posts}
     return Config(
         timezone=timezone,
         candidates=Candidates(tuple(categories) if categories is not None else None, cand["max_age_days"]),
@@ -283,9 +293,10 @@ def _to_config(d: dict[str, Any], root: Path, timezone: ZoneInfo) -> Config:
             always_show_top=rank["always_show_top"],
         ),
         post=PostSettings(**{**post, "tags": tuple(post["tags"])}),
-        profile=d["output"]["profile"],
-        filename=d["output"]["filename"],
-        paths=Paths(**{key: root / value for key, value in d["paths"].items()}),
+        profile=profile,
+        filename=out["filename"] or profile.filename,
+        escape_markdown=profile.escape_markdown if out["escape_markdown"] is None else out["escape_markdown"],
+        paths=Paths(**{key: root / value for key, value in paths.items()}),
         arxiv=ArxivSettings(**d["arxiv"]),
         twitter=TwitterSettings(**tw),
         http=HttpSettings(**d["http"]),

@@ -25,7 +25,6 @@ from hotpapers.errors import InputError
 from hotpapers.models import Mention, RankedPaper, Snapshot, parse_time
 from hotpapers.sanitize import guard_inline_html, is_safe_url, safe_embed
 
-POST_TEMPLATE = "post.md.j2"
 MONTHS = ("January", "February", "March", "April", "May", "June", "July",
           "August", "September", "October", "November", "December")
 _PLAIN_SAFE = re.compile(r"^[A-Za-z][A-Za-z0-9 ._()/-]*$")
@@ -79,6 +78,18 @@ def yaml_plain(value: str) -> str:
     return yaml_str(value)
 
 
+_MARKDOWN_PUNCTUATION = re.compile(r"([\\`*_\[\]$])")
+_MARKDOWN_LINE_START = re.compile(r"^(\s*)([#>+=-]|\d+[.)])", re.MULTILINE)
+
+
+def escape_markdown(text: str) -> str:
+    """Backslash-escape what Markdown would read as emphasis, code, links or math, and
+    the marks that open a heading, quote or list at a line's start, so `__init__`,
+    `x_1 * y_2` and `$k$` stay literal."""
+    text = _MARKDOWN_PUNCTUATION.sub(r"\\\1", text)
+    return _MARKDOWN_LINE_START.sub(lambda m: m[1] + "".join("\\" + ch if not ch.isdigit() else ch for ch in m[2]), text)
+
+
 def safe_link(url: str, fallback: str) -> str:
     """`url` when it is a plain http(s) URL that cannot break a Markdown link, else `fallback`."""
     return url if _LINK_SAFE.match(url) and is_safe_url(url) else fallback
@@ -107,7 +118,9 @@ class PostRenderer:
         self.env = make_env(config.paths.templates)
         self.env.filters["local_time"] = self._local_time
         self.env.filters["embed"] = self.embed
-        self.post_template = self.env.get_template(POST_TEMPLATE)
+        if config.escape_markdown:
+            self.env.filters["md_text"] = lambda text: guard_inline_html(escape_markdown(text))
+        self.post_template = self.env.get_template(config.profile.template)
         self.embed_templates = {
             name: self.env.get_template(f"embeds/{name}.html.j2") for name in ("twitter", "generic")
         }
@@ -166,21 +179,32 @@ class PostRenderer:
             parsed = yaml.load(match.group(1), Loader=_YAML_LOADER) if match else None
         except yaml.YAMLError:
             parsed = None
-        post = self.config.post
-        expected: dict[str, Any] = {
-            "title": text.title,
-            "date": parse_time(snapshot.taken_at).astimezone(UTC).replace(microsecond=0),
-            "template": post.template,
-            "draft": post.draft,
-            "slug": text.slug,
-            "category": post.category,
-            "tags": list(post.tags),
-            "description": text.description,
-        }
-        if post.social_image is not None:
-            expected["socialImage"] = post.social_image
+        expected = expected_frontmatter(self.config, snapshot, text)
         if not isinstance(parsed, dict) or any(k in parsed and parsed[k] != v for k, v in expected.items()):
             raise InputError(f"the frontmatter of {snapshot.date} does not read back as configured; check the post settings")
+
+
+def expected_frontmatter(config: Config, snapshot: Snapshot, text: PostText) -> dict[str, Any]:
+    """What the frontmatter of each profile must read back as in a YAML parser."""
+    post, profile = config.post, config.profile.name
+    common: dict[str, Any] = {
+        "title": text.title,
+        "date": parse_time(snapshot.taken_at).astimezone(UTC).replace(microsecond=0),
+        "tags": list(post.tags),
+        "description": text.description,
+    }
+    if profile == "hugo":
+        return {**common, "draft": post.draft, "slug": text.slug, "categories": [post.category] if post.category else []}
+    if profile == "jekyll":
+        return {**common, "layout": "post", "published": not post.draft, "slug": text.slug,
+                "categories": [post.category] if post.category else []}
+    expected = {**common, "template": post.template, "draft": post.draft, "category": post.category}
+    if profile == "lumen-2022":
+        return {**expected, "slug": f"/posts/{text.slug}"}
+    expected["slug"] = text.slug
+    if post.social_image is not None:
+        expected["socialImage"] = post.social_image
+    return expected
 
 
 def paper_count(post_text: str) -> int:

@@ -1,0 +1,29 @@
+"""Output profiles: which template writes the post, where it goes, and how Markdown is
+escaped, for each kind of site that reads it (shared/notes/consumers.md §6)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True, slots=True)
+class Profile:
+    name: str
+    template: str
+    posts: str
+    """Default folder of the posts, relative to the config file."""
+    filename: str
+    """Default file name inside it; `{date}` is the digest day."""
+    escape_markdown: bool
+    """Default for backslash-escaping Markdown punctuation in titles, authors and abstracts."""
+
+
+PROFILES = {
+    profile.name: profile
+    for profile in (
+        Profile("lumen", "post.md.j2", "content/posts", "{date}---Hot-Papers.md", False),
+        Profile("lumen-2022", "post-lumen-2022.md.j2", "content/posts", "{date}---hot-papers/index.md", True),
+        Profile("hugo", "post-hugo.md.j2", "content/posts", "{date}-hot-papers.md", True),
+        Profile("jekyll", "post-jekyll.md.j2", "_posts", "{date}-hot-papers.md", True),
+    )
+}
