@@ -5,6 +5,7 @@ Nothing else in the package reads the clock or the environment.
 
 from __future__ import annotations
 
+import json
 import logging
 import os
 import re
@@ -17,8 +18,11 @@ import click
 
 from hotpapers import __version__
 from hotpapers.atomic import write_atomically
+from hotpapers.check import DayFiles, day_problems
 from hotpapers.config import Config, default_config_path, load_config
 from hotpapers.errors import HotpapersError, InputError
+from hotpapers.explain import explain as explain_snapshot
+from hotpapers.explain import explanation_text
 from hotpapers.fetch import make_fetcher
 from hotpapers.pipeline import BuildOptions, build_days
 from hotpapers.rank import rank
@@ -159,7 +163,7 @@ def build(
     if offline and refresh:
         raise click.UsageError("--offline and --refresh contradict each other")
     config = obtain_config(config_path)
-    days = select_days(day, since, until, datetime.now(config.timezone).date())
+    days = select_days(day, since, until, today(config))
     options = BuildOptions(offline=offline, refresh=refresh, force=force, dry_run=dry_run)
     fetcher = None if offline else make_fetcher(config, os.environ, lambda: datetime.now(config.timezone))
     reports = []
@@ -174,6 +178,76 @@ def build(
         raise
     if len(days) > 1 or (fetcher and fetcher.http.requests):
         log.info("%s", summary(reports, len(days), fetcher))
+
+
+@cli.command()
+@click.argument("day", required=False)
+@click.option("--json", "as_json", is_flag=True, help="Print JSON for machines instead of text.")
+@config_option
+def explain(day: str | None, as_json: bool, config_path: Path | None) -> None:
+    """Show why each paper and post of a day is in its post or not.
+
+    Reads the day's snapshot only: every mentioned paper with its score and rank, or
+    why it was dropped (below the threshold, outside the categories or the age), and
+    every mention record: embedded, counted, duplicate, or linking unknown ids.
+    DAY defaults to yesterday.
+
+    \b
+    Examples:
+      hotpapers explain 2020-09-24
+      hotpapers explain 2020-09-24 --json | jq '.papers[0]'
+    """
+    config = obtain_config(config_path)
+    the_day = parse_day(day, "DAY") if day else today(config) - timedelta(days=1)
+    explanation = explain_snapshot(load_snapshot(config.snapshot_path(the_day.isoformat())), config)
+    if as_json:
+        click.echo(json.dumps(explanation.to_dict(), ensure_ascii=False, indent=2))
+    else:
+        click.echo(explanation_text(explanation), nl=False)
+
+
+@cli.command()
+@click.option("--days", default=7, show_default=True, type=click.IntRange(1, 3660), help="How many days to check.")
+@click.option("--until", "last", help="The last day to check, YYYY-MM-DD. Default: yesterday.")
+@click.option(
+    "--min-ratio", default=0.25, show_default=True, type=click.FloatRange(0, 1),
+    help="A day with fewer mentions than this share of the median of the days before it has collapsed.",
+)
+@config_option
+def check(days: int, last: str | None, min_ratio: float, config_path: Path | None) -> None:
+    """Fail when the last days show a dead or failing pipeline.
+
+    Exits 1 with a one-line reason when a day has no snapshot, has no post though
+    papers qualify, has a failed source, or has far fewer mentions than the median of
+    the days before it. Run it after the nightly build, so cron mail or CI reports a
+    pipeline that went quiet.
+
+    \b
+    Examples:
+      hotpapers check
+      hotpapers check --days 30 --until 2020-09-24
+      hotpapers -q check || mail -s "hotpapers is down" me@example.org
+    """
+    config = obtain_config(config_path)
+    end = parse_day(last, "--until") if last else today(config) - timedelta(days=1)
+    entries = []
+    for back in range(days - 1, -1, -1):
+        day = (end - timedelta(days=back)).isoformat()
+        path = config.snapshot_path(day)
+        snap = load_snapshot(path) if path.exists() else None
+        entries.append(DayFiles(day, snap, config.post_path(day).exists(), bool(snap and rank(snap, config))))
+    problems = day_problems(entries, min_ratio)
+    for problem in problems[1:]:
+        log.info("%s", problem)
+    if problems:
+        more = f" (and {len(problems) - 1} more, listed above)" if len(problems) > 1 else ""
+        raise HotpapersError(f"check failed: {problems[0]}{more}")
+    log.info("ok: %d day(s) up to %s, each with its snapshot, its post and working sources", days, end)
+
+
+def today(config: Config) -> date:
+    """The date in the configured time zone: the only place the CLI reads the clock."""
+    return datetime.now(config.timezone).date()
 
 
 def summary(reports: list, planned: int, fetcher: Any) -> str:

@@ -56,11 +56,14 @@ def _freshness(mention: Mention) -> tuple:
     return (parse_time(mention.observed_at), mention.reposts, mention.likes, repr(mention))
 
 
+def matches_categories(categories: tuple[str, ...], patterns: tuple[str, ...] | None) -> bool:
+    """True when any category matches any pattern such as `cs.*`, or there are no patterns."""
+    return patterns is None or any(fnmatchcase(category, pattern) for category in categories for pattern in patterns)
+
+
 def is_candidate(paper: Paper, candidates: Candidates, day: date, timezone: ZoneInfo) -> bool:
     """The configured category patterns and maximum age; a paper without `published` passes the age test."""
-    if candidates.categories is not None and not any(
-        fnmatchcase(category, pattern) for category in paper.categories for pattern in candidates.categories
-    ):
+    if not matches_categories(paper.categories, candidates.categories):
         return False
     if candidates.max_age_days is not None and paper.published:
         published_day = parse_time(paper.published).astimezone(timezone).date()
@@ -69,25 +72,32 @@ def is_candidate(paper: Paper, candidates: Candidates, day: date, timezone: Zone
     return True
 
 
-def tally(snapshot: Snapshot, config: Config) -> list[Tally]:
-    """Every mentioned candidate paper with its deduplicated mentions and totals, unordered."""
-    papers = {paper.id: paper for paper in snapshot.papers}
+def mentions_by_paper(snapshot: Snapshot) -> dict[str, list[Mention]]:
+    """The deduplicated mentions of each paper that has metadata, in first-seen order."""
+    papers = {paper.id for paper in snapshot.papers}
     by_paper: dict[str, list[Mention]] = defaultdict(list)
     for mention in deduplicate(snapshot.mentions):
         for paper_id in dict.fromkeys(mention.paper_ids):
             if paper_id in papers:
                 by_paper[paper_id].append(mention)
+    return by_paper
+
+
+def tally_of(paper: Paper, mentions: list[Mention], ranking: Ranking) -> Tally:
+    reposts = sum(m.reposts for m in mentions)
+    likes = sum(m.likes for m in mentions)
+    return Tally(paper, tuple(mentions), reposts, likes, reposts * ranking.repost_weight + likes * ranking.like_weight)
+
+
+def tally(snapshot: Snapshot, config: Config) -> list[Tally]:
+    """Every mentioned candidate paper with its deduplicated mentions and totals, unordered."""
+    papers = {paper.id: paper for paper in snapshot.papers}
     day = date.fromisoformat(snapshot.date)
-    tallies = []
-    for paper_id, mentions in by_paper.items():
-        paper = papers[paper_id]
-        if not is_candidate(paper, config.candidates, day, config.timezone):
-            continue
-        reposts = sum(m.reposts for m in mentions)
-        likes = sum(m.likes for m in mentions)
-        score = reposts * config.ranking.repost_weight + likes * config.ranking.like_weight
-        tallies.append(Tally(paper, tuple(mentions), reposts, likes, score))
-    return tallies
+    return [
+        tally_of(papers[paper_id], mentions, config.ranking)
+        for paper_id, mentions in mentions_by_paper(snapshot).items()
+        if is_candidate(papers[paper_id], config.candidates, day, config.timezone)
+    ]
 
 
 def unknown_paper_ids(snapshot: Snapshot) -> list[str]:
@@ -104,15 +114,26 @@ def rank(snapshot: Snapshot, config: Config) -> list[RankedPaper]:
     return [_ranked(t, ranking) for t in qualifying]
 
 
-def _ranked(t: Tally, ranking: Ranking) -> RankedPaper:
-    scored = sorted(
-        ((mention_score(m, ranking), m) for m in t.mentions),
+def order_mentions(mentions: tuple[Mention, ...], ranking: Ranking) -> list[tuple[float, Mention]]:
+    """A paper's mentions with their scores, best first: the order they are considered in."""
+    return sorted(
+        ((mention_score(m, ranking), m) for m in mentions),
         key=lambda pair: (-pair[0], numeric_aware_key(pair[1].id), pair[1].platform),
     )
-    considered = scored[: ranking.max_mentions_per_paper]
+
+
+def shown_mentions(ordered: list[tuple[float, Mention]], ranking: Ranking) -> list[Mention]:
+    """Of the first max_mentions_per_paper, those scoring at least min_mention_score
+    (or the best one, with always_show_top)."""
+    considered = ordered[: ranking.max_mentions_per_paper]
     shown = [m for score, m in considered if score >= ranking.min_mention_score]
     if ranking.always_show_top and considered and not shown:
         shown = [considered[0][1]]
+    return shown
+
+
+def _ranked(t: Tally, ranking: Ranking) -> RankedPaper:
+    shown = shown_mentions(order_mentions(t.mentions, ranking), ranking)
     latest = max(t.mentions, key=lambda m: parse_time(m.observed_at))
     return RankedPaper(
         paper=t.paper,

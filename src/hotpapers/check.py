@@ -1,0 +1,46 @@
+"""Health of the last days: is every day there, did every source work, and did the
+volume of mentions hold up? A pure function over what the CLI read from disk."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from statistics import median
+
+from hotpapers.models import Snapshot
+
+COLLAPSE_MIN_HISTORY = 3
+"""Days of history needed before a day's volume is compared with their median."""
+
+
+@dataclass(frozen=True, slots=True)
+class DayFiles:
+    """What one day has on disk: its snapshot (None when missing), whether it has a post,
+    and whether a post was due (some paper qualifies)."""
+
+    day: str
+    snapshot: Snapshot | None
+    post_exists: bool
+    post_due: bool
+
+
+def day_problems(days: list[DayFiles], min_ratio: float) -> list[str]:
+    """Every problem, oldest day first, one line each."""
+    problems = []
+    volumes: list[int] = []
+    for entry in days:
+        snap = entry.snapshot
+        if snap is None:
+            problems.append(f"{entry.day}: no snapshot")
+            continue
+        if entry.post_due and not entry.post_exists:
+            problems.append(f"{entry.day}: no post, though papers qualify")
+        for name, source in sorted(snap.sources.items()):
+            if source.status == "failed":
+                problems.append(f"{entry.day}: source {name} failed" + (f" ({source.detail})" if source.detail else ""))
+        volume = len(snap.mentions)
+        if len(volumes) >= COLLAPSE_MIN_HISTORY:
+            typical = median(volumes)
+            if volume < min_ratio * typical:
+                problems.append(f"{entry.day}: {volume} mentions, against a median of {typical:g} on the days before")
+        volumes.append(volume)
+    return problems

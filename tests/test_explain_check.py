@@ -1,0 +1,108 @@
+"""`explain` accounts for every mention of a day; `check` fails on dead or failing days."""
+
+import json
+from dataclasses import replace
+
+from click.testing import CliRunner
+
+from conftest import make_config, make_mention, make_paper, make_snapshot
+from hotpapers.check import DayFiles, day_problems
+from hotpapers.cli import cli
+from hotpapers.explain import explain, explanation_text
+from hotpapers.models import SourceStatus
+from hotpapers.snapshot import load_snapshot, save_snapshot
+
+
+def day_with_every_fate():
+    papers = [
+        make_paper("2009.00001", categories=("cs.LG",)),
+        make_paper("2009.00002", categories=("cs.LG",)),
+        make_paper("2009.00003", categories=("q-bio.NC",)),
+        make_paper("2009.00004", categories=("cs.CL",), published="2020-08-01T00:00:00Z"),
+    ]
+    mentions = [make_mention(str(n), ("2009.00001",), likes=30 + n) for n in range(1, 12)]  # 11: one beyond the cap
+    mentions += [
+        make_mention("20", ("2009.00001",), likes=3),  # beyond the cap as well (12th)
+        make_mention("30", ("2009.00002",), likes=40),  # paper below 50
+        make_mention("40", ("2009.00003",), likes=500),  # outside categories
+        make_mention("50", ("2009.00004",), likes=500),  # too old
+        make_mention("60", ("2009.99999",), likes=900),  # no metadata
+        make_mention("1", ("2009.00001",), likes=2, observed_at="2020-09-25T07:00:00Z"),  # older duplicate of 1
+    ]
+    return make_snapshot(papers, mentions)
+
+
+def test_explain_gives_every_paper_and_record_its_fate():
+    config = make_config(candidates={"categories": ["cs.*"], "max_age_days": 7}, ranking={"min_mention_score": 35})
+    snapshot = day_with_every_fate()
+    e = explain(snapshot, config)
+    by_id = {p.id: p for p in e.papers}
+    assert [p.id for p in e.papers] == ["2009.00001", "2009.00003", "2009.00004", "2009.00002"]
+    assert by_id["2009.00001"].rank == 1 and by_id["2009.00001"].score == sum(30 + n for n in range(1, 12)) + 3
+    assert by_id["2009.00002"].reason == "score 40 is below ranking.min_paper_score 50"
+    assert by_id["2009.00003"].reason == "categories q-bio.NC match none of candidates.categories (cs.*)"
+    assert by_id["2009.00004"].reason.startswith("published 2020-08-01T00:00:00Z, more than candidates.max_age_days 7")
+    fates = {m.id: m.reason for m in by_id["2009.00001"].mentions}
+    assert [m.id for m in by_id["2009.00001"].mentions if m.shown] == ["11", "10", "9", "8", "7", "6", "5"]
+    assert fates["4"] == "counted; score 34 is below ranking.min_mention_score 35"
+    assert fates["1"] == "counted; beyond ranking.max_mentions_per_paper 10"
+    assert fates["20"] == "counted; beyond ranking.max_mentions_per_paper 10"
+    assert {m.id: m.reason for m in e.dropped_records} == {
+        "60": "links 2009.99999, which the snapshot has no metadata for",
+        "1": "duplicate record; the one observed at 2020-09-25T08:00:00Z is kept",
+    }
+    accounted = sum(len(p.mentions) for p in e.papers) + len(e.dropped_records)
+    assert accounted == len(snapshot.mentions) == e.records == 17
+    text = explanation_text(e)
+    assert "#1 2009.00001 score 399" in text and "dropped 2009.00002 score 40" in text
+    assert "record twitter 60: links 2009.99999" in text
+
+
+def test_explain_command_prints_json(site):
+    result = CliRunner().invoke(cli, ["explain", "2020-09-24", "--json"])
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.stdout)
+    assert [p["rank"] for p in data["papers"]] == list(range(1, 12))
+    assert data["papers"][1]["mentions"][1] == {
+        "platform": "twitter", "id": "1309217889568854016", "url": "https://twitter.com/swabhz/status/1309217889568854016",
+        "score": 25, "shown": True, "reason": "embedded",
+    }
+
+
+def day(name, mentions=100, post=True, due=True, status="ok"):
+    snap = make_snapshot([make_paper()], [make_mention(str(n)) for n in range(mentions)], date=name,
+                         sources={"twitter": SourceStatus(status=status, detail="HTTP 503" if status == "failed" else None)})
+    return DayFiles(name, snap, post, due)
+
+
+def test_check_finds_missing_days_failed_sources_and_a_collapse():
+    days = [day("2020-09-20"), day("2020-09-21", 120), DayFiles("2020-09-22", None, False, False),
+            day("2020-09-23", 90, status="failed"), day("2020-09-24", 20, post=False), day("2020-09-25", 26, post=False, due=False)]
+    assert day_problems(days, 0.25) == [
+        "2020-09-22: no snapshot",
+        "2020-09-23: source twitter failed (HTTP 503)",
+        "2020-09-24: no post, though papers qualify",
+        "2020-09-24: 20 mentions, against a median of 100 on the days before",
+    ]
+    assert day_problems([day("2020-09-20", 5), day("2020-09-21", 5), day("2020-09-22", 100), day("2020-09-23", 4)], 0.25) == []
+
+
+def test_check_command_fails_in_one_line_and_passes_on_a_healthy_site(site):
+    runner = CliRunner()
+    assert runner.invoke(cli, ["build", "--date", "2020-09-24"]).exit_code == 0
+    result = runner.invoke(cli, ["-q", "check", "--days", "2", "--until", "2020-09-24"])
+    assert result.exit_code == 1
+    assert result.stderr == "Error: check failed: 2020-09-23: no snapshot\n"
+    ok = runner.invoke(cli, ["check", "--days", "1", "--until", "2020-09-24"])
+    assert ok.exit_code == 0 and "ok: 1 day(s) up to 2020-09-24" in ok.stderr
+
+
+def test_check_fails_on_a_collapsed_day(site):
+    example = load_snapshot(site / "data" / "snapshots" / "2020-09-24.json")
+    for n, name in enumerate(["2020-09-20", "2020-09-21", "2020-09-22", "2020-09-23"]):
+        mentions = example.mentions if n < 3 else example.mentions[:2]
+        save_snapshot(replace(example, date=name, mentions=mentions), site / "data" / "snapshots" / f"{name}.json")
+    assert CliRunner().invoke(cli, ["build", "--since", "2020-09-20", "--until", "2020-09-24"]).exit_code == 0
+    result = CliRunner().invoke(cli, ["-q", "check", "--days", "5", "--until", "2020-09-24"])
+    assert result.exit_code == 1
+    assert result.stderr == "Error: check failed: 2020-09-23: 2 mentions, against a median of 12 on the days before\n"
