@@ -24,7 +24,7 @@ from hotpapers.errors import HotpapersError, InputError
 from hotpapers.explain import explain as explain_snapshot
 from hotpapers.explain import explanation_text
 from hotpapers.fetch import make_fetcher
-from hotpapers.pipeline import BuildOptions, build_days
+from hotpapers.pipeline import BuildOptions, build_days, update_feeds
 from hotpapers.rank import rank
 from hotpapers.render import PostRenderer
 from hotpapers.snapshot import load_snapshot
@@ -173,6 +173,10 @@ def build(
             for note in report.notes:
                 log.info("%s", note)
             log.info("%s", report.message)
+        if not dry_run:
+            feeds = update_feeds(config)
+            if feeds:
+                log.info("%s", feeds)
     except HotpapersError:
         log.debug("%s", summary(reports, len(days), fetcher))
         raise

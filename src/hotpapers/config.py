@@ -39,6 +39,8 @@ DEFAULTS: dict[str, Any] = {
         "social_image": "/media/flying-marine.jpg",
     },
     "output": {"profile": "lumen", "filename": None, "escape_markdown": None},
+    "site": {"url": None, "title": "Hot Papers", "link": None},
+    "feeds": {"entries": 20, "atom": "static/hot-papers.atom", "json": "static/hot-papers.json"},
     "paths": {"snapshots": "data/snapshots", "posts": None, "templates": "templates"},
     "arxiv": {"api_url": "https://export.arxiv.org/api/query", "batch_size": 100, "min_interval": 3},
     "sources": {
@@ -101,6 +103,10 @@ SCHEMA = _obj(
         filename={"type": ["string", "null"], "pattern": r"\{date\}"},
         escape_markdown={"type": ["boolean", "null"]},
     ),
+    site=_obj(url={"type": ["string", "null"], "pattern": "^https?://[^/]+"}, title=_TEXT,
+              link={"type": ["string", "null"], "pattern": r"\{slug\}"}),
+    feeds=_obj(entries=_int(0, 1000), atom={"type": ["string", "null"], "minLength": 1},
+               json={"type": ["string", "null"], "minLength": 1}),
     paths=_obj(snapshots=_TEXT, posts={"type": ["string", "null"], "minLength": 1}, templates=_TEXT),
     arxiv=_obj(api_url=_URL, batch_size=_int(1, 2000), min_interval=_NUMBER),
     sources=_obj(
@@ -159,6 +165,22 @@ class Paths:
 
 
 @dataclass(frozen=True, slots=True)
+class Site:
+    url: str | None
+    """The site's address, for the feeds' absolute links; no feeds without it."""
+    title: str
+    link: str
+    """A post's URL path; `{slug}` is its slug."""
+
+
+@dataclass(frozen=True, slots=True)
+class Feeds:
+    entries: int
+    atom: Path | None
+    json: Path | None
+
+
+@dataclass(frozen=True, slots=True)
 class ArxivSettings:
     api_url: str
     batch_size: int
@@ -197,6 +219,8 @@ class Config:
     filename: str
     """The post's file name inside paths.posts; `{date}` is the digest day."""
     escape_markdown: bool
+    site: Site
+    feeds: Feeds
     paths: Paths
     arxiv: ArxivSettings
     twitter: TwitterSettings
@@ -296,6 +320,9 @@ def _to_config(d: dict[str, Any], root: Path, timezone: ZoneInfo) -> Config:
         profile=profile,
         filename=out["filename"] or profile.filename,
         escape_markdown=profile.escape_markdown if out["escape_markdown"] is None else out["escape_markdown"],
+        site=Site(d["site"]["url"].rstrip("/") if d["site"]["url"] else None, d["site"]["title"],
+                  d["site"]["link"] or profile.link),
+        feeds=Feeds(d["feeds"]["entries"], *(root / d["feeds"][k] if d["feeds"][k] else None for k in ("atom", "json"))),
         paths=Paths(**{key: root / value for key, value in paths.items()}),
         arxiv=ArxivSettings(**d["arxiv"]),
         twitter=TwitterSettings(**tw),

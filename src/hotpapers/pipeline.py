@@ -10,7 +10,9 @@ from pathlib import Path
 from typing import Protocol
 
 from hotpapers.config import Config
+from hotpapers.atomic import write_atomically
 from hotpapers.errors import InputError
+from hotpapers.feeds import atom_feed, feed_entry, json_feed
 from hotpapers.models import Snapshot
 from hotpapers.rank import rank, unknown_paper_ids
 from hotpapers.render import PostRenderer
@@ -108,6 +110,33 @@ def build_days(days: list[str], config: Config, options: BuildOptions, fetch: Fe
         yield from pool.map(_build_stored_day, days, chunksize=max(1, min(8, len(days) // (4 * workers))))
     finally:
         pool.shutdown(cancel_futures=True)
+
+
+def update_feeds(config: Config) -> str | None:
+    """Write the feeds of the latest days that have a post, when site.url is set;
+    files are rewritten only when their text changes. Returns a line for the log."""
+    targets = [(path, make) for path, make in ((config.feeds.atom, atom_feed), (config.feeds.json, json_feed)) if path]
+    if config.site.url is None or not targets or config.feeds.entries == 0:
+        return None
+    entries = []
+    for path in sorted(config.paths.snapshots.glob("*.json"), reverse=True):
+        day = path.stem
+        if len(entries) == config.feeds.entries:
+            break
+        if config.post_path(day).exists():
+            snapshot = load_snapshot(path)
+            ranked = rank(snapshot, config)
+            if ranked:
+                entries.append(feed_entry(snapshot, ranked, config))
+    if not entries:
+        return None
+    written = []
+    for path, make in targets:
+        text = make(entries, config)
+        if not path.exists() or path.read_text(encoding="utf-8") != text:
+            write_atomically(path, text)
+            written.append(_shown(path))
+    return f"feeds: {len(entries)} entries" + (f", wrote {', '.join(written)}" if written else ", up to date")
 
 
 _worker_state: tuple[Config, PostRenderer, BuildOptions] | None = None

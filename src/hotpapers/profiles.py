@@ -16,14 +16,16 @@ class Profile:
     """Default file name inside it; `{date}` is the digest day."""
     escape_markdown: bool
     """Default for backslash-escaping Markdown punctuation in titles, authors and abstracts."""
+    link: str
+    """The post's URL path on the site; `{slug}` is the post's slug."""
 
 
 PROFILES = {
     profile.name: profile
     for profile in (
-        Profile("lumen", "post.md.j2", "content/posts", "{date}---Hot-Papers.md", False),
-        Profile("lumen-2022", "post-lumen-2022.md.j2", "content/posts", "{date}---hot-papers/index.md", True),
-        Profile("hugo", "post-hugo.md.j2", "content/posts", "{date}-hot-papers.md", True),
-        Profile("jekyll", "post-jekyll.md.j2", "_posts", "{date}-hot-papers.md", True),
+        Profile("lumen", "post.md.j2", "content/posts", "{date}---Hot-Papers.md", False, "/posts/{slug}"),
+        Profile("lumen-2022", "post-lumen-2022.md.j2", "content/posts", "{date}---hot-papers/index.md", True, "/posts/{slug}"),
+        Profile("hugo", "post-hugo.md.j2", "content/posts", "{date}-hot-papers.md", True, "/posts/{slug}/"),
+        Profile("jekyll", "post-jekyll.md.j2", "_posts", "{date}-hot-papers.md", True, "/{slug}/"),
     )
 }

@@ -1,0 +1,90 @@
+"""Feeds of the latest digests: Atom (written by feedgen) and JSON Feed 1.1.
+
+Entries come from the snapshots of the latest days that have a post, ranked again,
+so a feed is a pure function of the snapshots and the config, like a post.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from html import escape
+
+from feedgen.feed import FeedGenerator
+
+from hotpapers.config import Config
+from hotpapers.models import RankedPaper, Snapshot, parse_time
+from hotpapers.render import safe_link
+
+
+@dataclass(frozen=True, slots=True)
+class FeedEntry:
+    url: str
+    title: str
+    published: str
+    """RFC 3339: when the snapshot was taken."""
+    summary: str
+    html: str
+
+
+def feed_entry(snapshot: Snapshot, ranked: list[RankedPaper], config: Config) -> FeedEntry:
+    assert config.site.url is not None, "feeds need site.url"
+    day = snapshot.date
+    path = config.site.link.replace("{slug}", config.post.slug.replace("{date}", day))
+    items = "".join(
+        f'<li><a href="{escape(safe_link(item.paper.abs_url, f"https://arxiv.org/abs/{item.paper.id}"))}">{escape(item.paper.title)}</a> '
+        f"({item.reposts} reposts, {item.likes} likes)</li>"
+        for item in ranked
+    )
+    return FeedEntry(
+        url=f"{config.site.url}/{path.lstrip('/')}",
+        title=config.post.title.replace("{date}", day),
+        published=parse_time(snapshot.taken_at).isoformat().replace("+00:00", "Z"),
+        summary=f"{len(ranked)} papers, led by: {ranked[0].paper.title}",
+        html=f"<ol>{items}</ol>",
+    )
+
+
+def atom_feed(entries: list[FeedEntry], config: Config) -> str:
+    """Newest entry first. `updated` is the newest entry's time, so an unchanged
+    archive gives the same bytes."""
+    site = config.site
+    assert site.url is not None and entries, "an Atom feed needs site.url and an entry"
+    feed = FeedGenerator()
+    feed.id(site.url + "/")
+    feed.title(site.title)
+    feed.link(href=site.url + "/", rel="alternate")
+    if config.feeds.atom is not None:
+        feed.link(href=f"{site.url}/{config.feeds.atom.name}", rel="self")
+    feed.updated(entries[0].published)
+    feed.generator("hotpapers")
+    for entry in entries:
+        item = feed.add_entry(order="append")
+        item.id(entry.url)
+        item.title(entry.title)
+        item.link(href=entry.url, rel="alternate")
+        item.updated(entry.published)
+        item.published(entry.published)
+        item.author(name=site.title)
+        item.summary(entry.summary)
+        item.content(entry.html, type="html")
+    return feed.atom_str(pretty=True).decode("utf-8")
+
+
+def json_feed(entries: list[FeedEntry], config: Config) -> str:
+    """A JSON Feed 1.1 document (https://www.jsonfeed.org/version/1.1/), newest first."""
+    site = config.site
+    assert site.url is not None, "a JSON feed needs site.url"
+    document = {
+        "version": "https://jsonfeed.org/version/1.1",
+        "title": site.title,
+        "home_page_url": site.url + "/",
+        **({"feed_url": f"{site.url}/{config.feeds.json.name}"} if config.feeds.json is not None else {}),
+        "authors": [{"name": site.title}],
+        "items": [
+            {"id": e.url, "url": e.url, "title": e.title, "content_html": e.html, "summary": e.summary,
+             "date_published": e.published}
+            for e in entries
+        ],
+    }
+    return json.dumps(document, ensure_ascii=False, indent=2) + "\n"

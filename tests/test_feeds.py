@@ -1,0 +1,62 @@
+"""Feeds written by build, read back by feedparser (Atom) and as JSON Feed 1.1."""
+
+import json
+from dataclasses import replace
+
+import feedparser
+from click.testing import CliRunner
+
+from hotpapers.cli import cli
+from hotpapers.snapshot import load_snapshot, save_snapshot
+
+SITE = "https://lab.example.org"
+
+
+def build_two_days(site):
+    with (site / "config.yaml").open("a", encoding="utf-8") as config:
+        config.write(f"\nsite:\n  url: {SITE}/\n  title: Lab hot papers\n")
+    example = load_snapshot(site / "data" / "snapshots" / "2020-09-24.json")
+    hostile = replace(example.papers[0], title="<script>alert(1)</script> & more", abs_url="javascript:alert(1)")
+    save_snapshot(replace(example, date="2020-09-25", taken_at="2020-09-26T08:00:00Z", papers=(hostile, *example.papers[1:])),
+                  site / "data" / "snapshots" / "2020-09-25.json")
+    result = CliRunner().invoke(cli, ["build", "--since", "2020-09-24", "--until", "2020-09-25"])
+    assert result.exit_code == 0, result.output
+    assert "feeds: 2 entries, wrote static/hot-papers.atom, static/hot-papers.json" in result.stderr
+    return result
+
+
+def test_atom_feed_has_every_required_field(site):
+    build_two_days(site)
+    feed = feedparser.parse((site / "static" / "hot-papers.atom").read_bytes())
+    assert feed.bozo == 0 and feed.version == "atom10"
+    assert feed.feed.title == "Lab hot papers" and feed.feed.id == f"{SITE}/"
+    assert feed.feed.updated == "2020-09-26T08:00:00+00:00"
+    assert [link.href for link in feed.feed.links] == [f"{SITE}/", f"{SITE}/hot-papers.atom"]
+    assert [e.id for e in feed.entries] == [f"{SITE}/posts/hot-papers-2020-09-25", f"{SITE}/posts/hot-papers-2020-09-24"]
+    newest = feed.entries[0]
+    assert newest.title == "Hot Papers 2020-09-25" and newest.link == newest.id
+    assert newest.updated == "2020-09-26T08:00:00+00:00" and newest.author == "Lab hot papers"
+    html = newest.content[0].value
+    assert html.count("<li>") == 11 and "<script>" not in html and "javascript:" not in html
+    assert '&lt;script&gt;alert(1)&lt;/script&gt; &amp; more' in html
+
+
+def test_json_feed_1_1_has_every_required_field(site):
+    build_two_days(site)
+    feed = json.loads((site / "static" / "hot-papers.json").read_text(encoding="utf-8"))
+    assert feed["version"] == "https://jsonfeed.org/version/1.1"
+    assert feed["title"] == "Lab hot papers" and feed["home_page_url"] == f"{SITE}/"
+    assert feed["feed_url"] == f"{SITE}/hot-papers.json"
+    assert [item["date_published"] for item in feed["items"]] == ["2020-09-26T08:00:00Z", "2020-09-25T08:00:47Z"]
+    for item in feed["items"]:
+        assert item["id"] == item["url"] and item["url"].startswith(f"{SITE}/posts/hot-papers-2020-09-2")
+        assert item["content_html"].startswith("<ol><li>") and item["title"].startswith("Hot Papers ")
+
+
+def test_feeds_are_rewritten_only_when_they_change_and_not_without_a_site_url(site):
+    build_two_days(site)
+    again = CliRunner().invoke(cli, ["build", "--date", "2020-09-25"])
+    assert "feeds: 2 entries, up to date" in again.stderr
+    (site / "config.yaml").write_text("output: {profile: lumen}\n", encoding="utf-8")
+    quiet = CliRunner().invoke(cli, ["build", "--date", "2020-09-25"])
+    assert quiet.exit_code == 0 and "feeds" not in quiet.stderr
