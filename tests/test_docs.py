@@ -4,12 +4,14 @@ import re
 from pathlib import Path
 
 import pytest
+import yaml
 from click.testing import CliRunner
 
 from hotpapers.cli import cli
 
-README = (Path(__file__).parent.parent / "README.md").read_text(encoding="utf-8")
-CI_RUN = (Path(__file__).parent.parent / ".ci" / "run").read_text(encoding="utf-8")
+REPO = Path(__file__).parent.parent
+README = (REPO / "README.md").read_text(encoding="utf-8")
+CI_RUN = (REPO / ".ci" / "run").read_text(encoding="utf-8")
 
 
 @pytest.mark.parametrize("name", sorted(cli.commands))
@@ -27,3 +29,16 @@ def test_ci_runs_the_readme_test_command():
 
 def test_readme_main_command_builds_the_sample_day():
     assert "pip install . && hotpapers build --date 2020-09-24" in README
+
+
+def test_the_nightly_workflow_is_ready_to_use():
+    workflow = yaml.safe_load((REPO / ".github" / "workflows" / "nightly.yml").read_text(encoding="utf-8"))
+    triggers = workflow[True]  # YAML 1.1 reads the key `on` as true
+    minute, hour, *rest = triggers["schedule"][0]["cron"].split()
+    assert int(minute) % 2 == 1 and rest == ["*", "*", "*"]
+    assert triggers["workflow_dispatch"]["inputs"]["date"]["required"] is False
+    assert workflow["concurrency"]["group"] and workflow["permissions"] == {"contents": "write"}
+    script = "\n".join(step.get("run", "") for step in workflow["jobs"]["build"]["steps"])
+    assert 'hotpapers build ${DAY:+--date "$DAY"}' in script
+    assert "if git diff --cached --quiet; then" in script and "git push" in script
+    assert "hotpapers check" in script
