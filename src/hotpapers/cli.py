@@ -10,11 +10,15 @@ import logging
 import os
 import re
 import sys
+from collections.abc import Iterable, Iterator
+from contextlib import ExitStack, contextmanager
 from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 import click
+from tqdm import tqdm
+from tqdm.contrib.logging import logging_redirect_tqdm
 
 from hotpapers import __version__
 from hotpapers.atomic import write_atomically
@@ -168,11 +172,12 @@ def build(
     fetcher = None if offline else make_fetcher(config, os.environ, lambda: datetime.now(config.timezone))
     reports = []
     try:
-        for report in build_days([one_day.isoformat() for one_day in days], config, options, fetcher):
-            reports.append(report)
-            for note in report.notes:
-                log.info("%s", note)
-            log.info("%s", report.message)
+        with progress(build_days([one_day.isoformat() for one_day in days], config, options, fetcher), len(days), "day") as bar:
+            for report in bar:
+                reports.append(report)
+                for note in report.notes:
+                    log.info("%s", note)
+                log.info("%s", report.message)
         if not dry_run:
             feeds = update_feeds(config)
             if feeds:
@@ -247,6 +252,18 @@ def check(days: int, last: str | None, min_ratio: float, config_path: Path | Non
         more = f" (and {len(problems) - 1} more, listed above)" if len(problems) > 1 else ""
         raise HotpapersError(f"check failed: {problems[0]}{more}")
     log.info("ok: %d day(s) up to %s, each with its snapshot, its post and working sources", days, end)
+
+
+@contextmanager
+def progress(items: Iterable[Any], total: int, unit: str) -> Iterator[Iterable[Any]]:
+    """A progress bar on an interactive terminal, above which log lines keep printing;
+    nothing extra under cron, CI or a pipe, nor with -q."""
+    shown = total > 1 and sys.stderr.isatty() and log.getEffectiveLevel() <= logging.INFO
+    with ExitStack() as stack:
+        bar = stack.enter_context(tqdm(items, total=total, unit=unit, disable=not shown, file=sys.stderr, leave=False))
+        if shown:
+            stack.enter_context(logging_redirect_tqdm(loggers=[log]))
+        yield bar
 
 
 def today(config: Config) -> date:
