@@ -29,6 +29,7 @@ from hotpapers.explain import explain as explain_snapshot
 from hotpapers.explain import explanation_text
 from hotpapers.fetch import make_fetcher
 from hotpapers.pipeline import BuildOptions, build_days, update_feeds
+from hotpapers.preview import make_server, post_html, read_post
 from hotpapers.rank import rank
 from hotpapers.render import PostRenderer
 from hotpapers.snapshot import load_snapshot
@@ -252,6 +253,56 @@ def check(days: int, last: str | None, min_ratio: float, config_path: Path | Non
         more = f" (and {len(problems) - 1} more, listed above)" if len(problems) > 1 else ""
         raise HotpapersError(f"check failed: {problems[0]}{more}")
     log.info("ok: %d day(s) up to %s, each with its snapshot, its post and working sources", days, end)
+
+
+@cli.command()
+@click.argument("day", required=False)
+@config_option
+def preview(day: str | None, config_path: Path | None) -> None:
+    """Print the HTML of one day's post, as `hotpapers serve` shows it.
+
+    The post's Markdown goes through the `markdown` package; embedded posts stay
+    blockquotes without their widget script, so the page loads nothing from the
+    network. DAY defaults to yesterday.
+
+    \b
+    Examples:
+      hotpapers preview 2020-09-24 > /tmp/post.html
+    """
+    config = obtain_config(config_path)
+    the_day = (parse_day(day, "DAY") if day else today(config) - timedelta(days=1)).isoformat()
+    text = read_post(config, the_day)
+    if text is None:
+        raise InputError(f"no post for {the_day} at {config.post_path(the_day)}")
+    click.echo(post_html(text, the_day), nl=False)
+
+
+@cli.command()
+@click.option("--port", default=8000, show_default=True, type=click.IntRange(0, 65535), help="The port on 127.0.0.1.")
+@config_option
+def serve(port: int, config_path: Path | None) -> None:
+    """Serve the site's posts as HTML on 127.0.0.1, for a look before publishing.
+
+    An index lists the days that have a post, newest first; each day's page is
+    rendered afresh on every request, so a rebuilt post shows on reload.
+
+    \b
+    Examples:
+      hotpapers serve                 # then open http://127.0.0.1:8000/
+      hotpapers serve --port 8080
+    """
+    config = obtain_config(config_path)
+    try:
+        server = make_server(config, port)
+    except OSError as exc:
+        raise HotpapersError(f"cannot listen on 127.0.0.1:{port}: {exc.strerror or exc}") from None
+    log.info("serving the posts of %s on http://127.0.0.1:%d/ (Ctrl-C stops)", config.paths.posts, server.server_port)
+    try:
+        server.serve_forever()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        server.server_close()
 
 
 @contextmanager

@@ -1,0 +1,83 @@
+"""A local look at the site's posts: Markdown to HTML with the `markdown` package, an
+index of the days, and a small server on 127.0.0.1. Embedded posts stay readable
+blockquotes: the widget script is left out, so a preview loads nothing from the network.
+"""
+
+from __future__ import annotations
+
+import re
+from html import escape
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+import frontmatter
+import markdown
+
+from hotpapers.config import Config
+
+_WIDGET_SCRIPT = re.compile(r"^<script async src=\"https://[^\"]+\" charset=\"utf-8\"></script>$\n?", re.MULTILINE)
+_STYLE = """
+body { font: 16px/1.5 system-ui, sans-serif; max-width: 46rem; margin: 2rem auto; padding: 0 1rem; color: #222; }
+blockquote { border-left: 4px solid #1d9bf0; margin: 1rem 0; padding: .25rem 1rem; background: #f5f8fa; }
+h1 { font-size: 1.3rem; margin-top: 2.5rem; } nav a { margin-right: 1rem; }
+"""
+
+
+def page(title: str, body: str) -> str:
+    return (
+        f'<!DOCTYPE html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n<title>{escape(title)}</title>\n'
+        f"<style>{_STYLE}</style>\n</head>\n<body>\n{body}\n</body>\n</html>\n"
+    )
+
+
+def post_html(text: str, day: str) -> str:
+    """One post as a page: its title and description from the frontmatter, then the body."""
+    post = frontmatter.loads(text)
+    title = str(post.get("title", day))
+    body = markdown.markdown(_WIDGET_SCRIPT.sub("", post.content), output_format="html")
+    description = f"<p><em>{escape(str(post['description']))}</em></p>\n" if post.get("description") else ""
+    return page(title, f'<nav><a href="/">All days</a></nav>\n<h1 class="post-title">{escape(title)}</h1>\n{description}{body}')
+
+
+def index_html(days: list[str], site_title: str) -> str:
+    items = "\n".join(f'<li><a href="/{day}">{day}</a></li>' for day in days)
+    return page(site_title, f"<h1>{escape(site_title)}</h1>\n<ul class=\"days\">\n{items}\n</ul>")
+
+
+def post_days(config: Config) -> list[str]:
+    """The days that have a post, newest first."""
+    pattern = re.compile(re.escape(config.filename).replace(re.escape("{date}"), r"(\d{4}-\d{2}-\d{2})") + "$")
+    found = (pattern.search(path.relative_to(config.paths.posts).as_posix())
+             for path in config.paths.posts.glob(config.filename.replace("{date}", "*")))
+    return sorted((match[1] for match in found if match), reverse=True)
+
+
+def read_post(config: Config, day: str) -> str | None:
+    path = config.post_path(day)
+    return path.read_text(encoding="utf-8") if path.is_file() else None
+
+
+def make_server(config: Config, port: int) -> ThreadingHTTPServer:
+    """A server on 127.0.0.1 that renders the posts afresh on every request."""
+
+    class Handler(BaseHTTPRequestHandler):
+        def do_GET(self) -> None:
+            day = self.path.strip("/")
+            if day == "":
+                self._send(200, index_html(post_days(config), config.site.title))
+            elif re.fullmatch(r"\d{4}-\d{2}-\d{2}", day) and (text := read_post(config, day)) is not None:
+                self._send(200, post_html(text, day))
+            else:
+                self._send(404, page("Not found", f"<p>No post for {escape(day)}. <a href=\"/\">All days</a></p>"))
+
+        def _send(self, status: int, html: str) -> None:
+            body = html.encode("utf-8")
+            self.send_response(status)
+            self.send_header("Content-Type", "text/html; charset=utf-8")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, format: str, *args: object) -> None:
+            pass
+
+    return ThreadingHTTPServer(("127.0.0.1", port), Handler)

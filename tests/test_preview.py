@@ -1,0 +1,73 @@
+"""`preview` and `serve`: the posts as HTML, checked in a real headless Chromium."""
+
+import os
+import re
+import shutil
+import subprocess
+import threading
+
+import pytest
+from click.testing import CliRunner
+
+from conftest import make_config
+from hotpapers.cli import cli
+from hotpapers.preview import make_server, post_days
+
+CHROMIUM = shutil.which("chromium")
+
+
+def test_preview_prints_the_post_as_html_without_network_scripts(site):
+    assert CliRunner().invoke(cli, ["build", "--date", "2020-09-24"]).exit_code == 0
+    result = CliRunner().invoke(cli, ["preview", "2020-09-24"])
+    assert result.exit_code == 0
+    html = result.stdout
+    assert "<title>Hot Papers 2020-09-24</title>" in html
+    assert len(re.findall(r"<h1>\d+\. ", html)) == 11
+    assert html.count('<blockquote class="twitter-tweet">') == 12 and "<script" not in html
+    missing = CliRunner().invoke(cli, ["preview", "2020-09-23"])
+    assert missing.exit_code == 2 and "no post for 2020-09-23" in missing.stderr
+
+
+def test_post_days_follow_the_profile_file_names(tmp_path):
+    config = make_config(tmp_path, output={"profile": "lumen-2022"})
+    for day in ("2020-09-24", "2020-09-25"):
+        path = config.post_path(day)
+        path.parent.mkdir(parents=True)
+        path.write_text("---\ntitle: x\n---\n", encoding="utf-8")
+    (tmp_path / "content" / "posts" / "notes.md").write_text("x", encoding="utf-8")
+    assert post_days(config) == ["2020-09-25", "2020-09-24"]
+
+
+def dump_dom(url):
+    if CHROMIUM is None:
+        if os.environ.get("CI"):
+            pytest.fail("chromium is missing: tests/setup-tools.sh installs it")
+        pytest.skip("chromium is not installed (tests/setup-tools.sh installs it)")
+    run = subprocess.run(
+        [CHROMIUM, "--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--dump-dom", url],
+        capture_output=True, text=True, timeout=60,
+    )
+    assert run.returncode == 0, run.stderr[-2000:]
+    return run.stdout
+
+
+def test_serve_shows_the_index_and_the_posts_in_headless_chromium(site):
+    data = (site / "data" / "snapshots" / "2020-09-24.json").read_text(encoding="utf-8")
+    (site / "data" / "snapshots" / "2020-09-23.json").write_text(data.replace('"date": "2020-09-24"', '"date": "2020-09-23"'), encoding="utf-8")
+    assert CliRunner().invoke(cli, ["build", "--since", "2020-09-23", "--until", "2020-09-24"]).exit_code == 0
+    server = make_server(make_config(site, output={"filename": "{date}---Hot-Papers.md"}), 0)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    base = f"http://127.0.0.1:{server.server_port}"
+    try:
+        index = dump_dom(base + "/")
+        assert re.findall(r'<a href="/(\d{4}-\d{2}-\d{2})">', index) == ["2020-09-24", "2020-09-23"]
+        post = dump_dom(base + "/2020-09-24")
+        titles = re.findall(r"<h1>(\d+)\. ([^<]+)</h1>", post)
+        assert [int(n) for n, _ in titles] == list(range(1, 12))
+        assert titles[0][1].startswith("Tasks, stability, architecture, and compute")
+        assert post.count('<blockquote class="twitter-tweet">') == 12
+        assert "We have a new paper on learned optimizers!" in post
+        assert "Not found" in dump_dom(base + "/2020-01-01")
+    finally:
+        server.shutdown()
+        server.server_close()
