@@ -1,10 +1,18 @@
 #!/usr/bin/env bash
-# The tools the real-consumer tests drive, from Debian's packages: headless Chromium
-# (for `hotpapers serve`). Installed only when missing, and only where apt-get can
-# (root); elsewhere those tests say what is missing and are skipped, outside CI.
+# The real consumers the tests drive: headless Chromium (for `hotpapers serve`) and
+# Hugo from Debian's packages, installed only when missing and only where apt-get can
+# (root); and the npm packages Gatsby's Markdown chain uses, pinned in
+# tests/consumers/package-lock.json. Tests whose tool is missing are skipped, outside CI.
 set -euo pipefail
+cd "$(dirname "$0")"
+if command -v npm >/dev/null; then
+  (cd consumers && npm ci --no-audit --no-fund --silent)
+else
+  echo "tests/setup-tools.sh: npm is missing; the Gatsby consumer tests will be skipped" >&2
+fi
 missing=()
 command -v chromium >/dev/null || missing+=(chromium)
+command -v hugo >/dev/null || missing+=(hugo)
 if [ ${#missing[@]} -eq 0 ]; then
   exit 0
 fi
