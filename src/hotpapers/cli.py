@@ -208,7 +208,7 @@ def explain(day: str | None, as_json: bool, config_path: Path | None) -> None:
       hotpapers explain 2020-09-24 --json | jq '.papers[0]'
     """
     config = obtain_config(config_path)
-    the_day = parse_day(day, "DAY") if day else today(config) - timedelta(days=1)
+    the_day = day_or_yesterday(day, "DAY", config)
     explanation = explain_snapshot(load_snapshot(config.snapshot_path(the_day.isoformat())), config)
     if as_json:
         click.echo(json.dumps(explanation.to_dict(), ensure_ascii=False, indent=2))
@@ -239,7 +239,7 @@ def check(days: int, last: str | None, min_ratio: float, config_path: Path | Non
       hotpapers -q check || mail -s "hotpapers is down" me@example.org
     """
     config = obtain_config(config_path)
-    end = parse_day(last, "--until") if last else today(config) - timedelta(days=1)
+    end = day_or_yesterday(last, "--until", config)
     entries = []
     for back in range(days - 1, -1, -1):
         day = (end - timedelta(days=back)).isoformat()
@@ -270,7 +270,7 @@ def preview(day: str | None, config_path: Path | None) -> None:
       hotpapers preview 2020-09-24 > /tmp/post.html
     """
     config = obtain_config(config_path)
-    the_day = (parse_day(day, "DAY") if day else today(config) - timedelta(days=1)).isoformat()
+    the_day = day_or_yesterday(day, "DAY", config).isoformat()
     text = read_post(config, the_day)
     if text is None:
         raise InputError(f"no post for {the_day} at {config.post_path(the_day)}")
@@ -315,6 +315,10 @@ def progress(items: Iterable[Any], total: int, unit: str) -> Iterator[Iterable[A
         if shown:
             stack.enter_context(logging_redirect_tqdm(loggers=[log]))
         yield bar
+
+
+def day_or_yesterday(value: str | None, option: str, config: Config) -> date:
+    return parse_day(value, option) if value else today(config) - timedelta(days=1)
 
 
 def today(config: Config) -> date:
