@@ -170,7 +170,7 @@ def build(
     config = obtain_config(config_path)
     days = select_days(day, since, until, today(config))
     options = BuildOptions(offline=offline, refresh=refresh, force=force, dry_run=dry_run)
-    fetcher = None if offline else make_fetcher(config, os.environ, lambda: datetime.now(config.timezone))
+    fetcher = None if offline else make_fetcher(config, os.environ, lambda: datetime.now(config.timezone), progress_bar)
     reports = []
     try:
         with progress(build_days([one_day.isoformat() for one_day in days], config, options, fetcher), len(days), "day") as bar:
@@ -305,14 +305,19 @@ def serve(port: int, config_path: Path | None) -> None:
         server.server_close()
 
 
+def progress_bar(items: Iterable[Any], total: int, unit: str) -> Any:
+    """tqdm over `items` on an interactive terminal; nothing extra under cron, CI or a
+    pipe, nor with -q."""
+    shown = total > 1 and sys.stderr.isatty() and log.getEffectiveLevel() <= logging.INFO
+    return tqdm(items, total=total, unit=unit, disable=not shown, file=sys.stderr, leave=False)
+
+
 @contextmanager
 def progress(items: Iterable[Any], total: int, unit: str) -> Iterator[Iterable[Any]]:
-    """A progress bar on an interactive terminal, above which log lines keep printing;
-    nothing extra under cron, CI or a pipe, nor with -q."""
-    shown = total > 1 and sys.stderr.isatty() and log.getEffectiveLevel() <= logging.INFO
+    """A progress bar whose log lines keep printing above it."""
     with ExitStack() as stack:
-        bar = stack.enter_context(tqdm(items, total=total, unit=unit, disable=not shown, file=sys.stderr, leave=False))
-        if shown:
+        bar = stack.enter_context(progress_bar(items, total, unit))
+        if not bar.disable:
             stack.enter_context(logging_redirect_tqdm(loggers=[log]))
         yield bar
 

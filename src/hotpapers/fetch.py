@@ -8,9 +8,10 @@ writes anything, so a failed fetch leaves every existing file as it was.
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, timedelta
+from typing import Any
 
 from hotpapers.config import Config
 from hotpapers.errors import InputError
@@ -41,6 +42,8 @@ class Fetcher:
     http: HttpClient
     environ: Mapping[str, str]
     now: Callable[[], datetime]
+    progress: Callable[..., Iterable[Any]] = twitter.no_progress
+    """Wraps long waits (the oEmbed calls) for a progress bar: (items, total, unit) -> items."""
     posts_read: int = 0
 
     def plan(self, day: str) -> str:
@@ -111,7 +114,7 @@ class Fetcher:
     def _with_embeds(self, snapshot: Snapshot) -> Snapshot:
         shown = [m for ranked in rank(snapshot, self.config) for m in ranked.shown]
         before = self.http.requests["oembed"]
-        embeds = twitter.fetch_embeds(shown, self.config.twitter, self.http)
+        embeds = twitter.fetch_embeds(shown, self.config.twitter, self.http, self.progress)
         status = SourceStatus(
             status="partial" if embeds.unavailable else "ok",
             detail=f"{embeds.unavailable} post(s) without embed (deleted, protected or failed)" if embeds.unavailable else None,
@@ -124,7 +127,9 @@ class Fetcher:
         return replace(snapshot, mentions=mentions, sources={**snapshot.sources, "oembed": status})
 
 
-def make_fetcher(config: Config, environ: Mapping[str, str], now: Callable[[], datetime]) -> Fetcher:
+def make_fetcher(
+    config: Config, environ: Mapping[str, str], now: Callable[[], datetime], progress: Callable[..., Iterable[Any]] = twitter.no_progress
+) -> Fetcher:
     http = HttpClient(
         timeout=config.http.timeout,
         retries=config.http.retries,
@@ -132,4 +137,4 @@ def make_fetcher(config: Config, environ: Mapping[str, str], now: Callable[[], d
         backoff=config.http.backoff,
         pool_size=config.twitter.oembed_concurrency,
     )
-    return Fetcher(config, http, environ, now)
+    return Fetcher(config, http, environ, now, progress)

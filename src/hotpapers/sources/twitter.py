@@ -9,10 +9,11 @@ window and posts that link no paper.
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, replace
 from datetime import datetime
+from typing import Any
 
 from hotpapers.arxiv_ids import resolve_ids
 from hotpapers.config import TwitterSettings
@@ -159,10 +160,17 @@ class EmbedResult:
     unavailable: int
 
 
-def fetch_embeds(mentions: Iterable[Mention], settings: TwitterSettings, http: HttpClient) -> EmbedResult:
+def no_progress(items: Iterable[Any], total: int, unit: str) -> Iterable[Any]:
+    return items
+
+
+def fetch_embeds(
+    mentions: Iterable[Mention], settings: TwitterSettings, http: HttpClient, progress: Callable[..., Iterable[Any]] = no_progress
+) -> EmbedResult:
     """oEmbed HTML for the given posts, a few at a time. A deleted or protected post
     (404/403), or an oEmbed failure, leaves `embed_html` null: the post then shows the
-    renderer's own fallback embed."""
+    renderer's own fallback embed. `progress(items, total, unit)` may wrap the results
+    as they arrive, for a progress bar."""
     todo = [m for m in mentions if m.platform == "twitter" and m.embed_html is None]
 
     def one(mention: Mention) -> Mention:
@@ -177,6 +185,6 @@ def fetch_embeds(mentions: Iterable[Mention], settings: TwitterSettings, http: H
         return replace(mention, embed_html=html if isinstance(html, str) else None)
 
     with ThreadPoolExecutor(max_workers=settings.oembed_concurrency) as pool:
-        done = list(pool.map(one, todo))
+        done = list(progress(pool.map(one, todo), len(todo), "embed"))
     unavailable = sum(1 for m in done if m.embed_html is None)
     return EmbedResult({m.key: m for m in done}, unavailable)
