@@ -8,7 +8,7 @@ import threading
 import time
 from dataclasses import dataclass, field
 from urllib.parse import parse_qs, urlsplit
-from xml.sax.saxutils import escape, quoteattr
+from xml.sax.saxutils import escape
 
 from werkzeug import Request, Response
 
