@@ -17,7 +17,6 @@ import json
 import math
 import os
 import random
-import resource
 import shutil
 import subprocess
 import sys

@@ -1,7 +1,7 @@
 """`explain` accounts for every mention of a day; `check` fails on dead or failing days."""
 
 import json
-from dataclasses import replace
+from msgspec.structs import replace
 
 from click.testing import CliRunner
 

@@ -1,7 +1,7 @@
 """Feeds written by build, read back by feedparser (Atom) and as JSON Feed 1.1."""
 
 import json
-from dataclasses import replace
+from msgspec.structs import replace
 
 import feedparser
 from click.testing import CliRunner

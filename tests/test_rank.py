@@ -1,6 +1,6 @@
 """Each ranking rule of spec/post-format.md, with expected values worked out by hand."""
 
-from dataclasses import replace
+from msgspec.structs import replace
 
 from hypothesis import given, settings
 from hypothesis import strategies as st

@@ -8,10 +8,12 @@ its records.
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import date
 from fnmatch import fnmatchcase
 from zoneinfo import ZoneInfo
+
+from msgspec.structs import replace
 
 from hotpapers.config import Candidates, Config, Ranking
 from hotpapers.models import Mention, Paper, RankedPaper, Snapshot, numeric_aware_key, parse_time
