@@ -3,6 +3,8 @@
 import json
 import os
 import shutil
+import subprocess
+import sys
 from datetime import date, timedelta
 
 import pytest
@@ -174,3 +176,16 @@ def test_a_corrupt_day_in_a_long_backfill_fails_in_one_line(site):
     assert result.stderr.count("\n") == 1 and result.stderr.startswith("Error: ")
     assert result.stderr.endswith(f"data/snapshots/{days[30]}.json: not valid JSON (Expecting property name enclosed in double quotes at line 1, column 2)\n")
     assert (site / f"content/posts/{days[29]}---Hot-Papers.md").exists()
+
+
+def test_a_good_build_never_imports_jsonschema(site):
+    """jsonschema is only for describing bad input: with its optional format checkers
+    installed, importing it costs seconds."""
+    code = (
+        "import sys\nfrom hotpapers.cli import cli\n"
+        "cli.main(['-q', 'build', '--date', '2020-09-24'], standalone_mode=False)\n"
+        "print('jsonschema' in sys.modules)\n"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert result.stdout.split() == ["False"]
+    assert (site / "content" / "posts" / "2020-09-24---Hot-Papers.md").read_text(encoding="utf-8") == EXAMPLE_POST.read_text(encoding="utf-8")

@@ -21,7 +21,6 @@ from pathlib import Path
 from typing import Any, Literal
 
 import msgspec
-from jsonschema import Draft202012Validator, FormatChecker
 from rfc3339_validator import validate_rfc3339
 from rfc3986_validator import validate_rfc3986
 
@@ -57,7 +56,10 @@ def _schema() -> dict[str, Any]:
 
 
 @cache
-def _validator() -> Draft202012Validator:
+def _validator() -> Any:
+    """jsonschema's validator, imported only for a file the fast check refused (see config.py for why)."""
+    from jsonschema import Draft202012Validator, FormatChecker
+
     checker = FormatChecker(formats=())
     for name, check in FORMATS.items():
         checker.checks(name)(check)
