@@ -11,6 +11,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date
 from fnmatch import fnmatchcase
+from operator import attrgetter
 from zoneinfo import ZoneInfo
 
 from msgspec.structs import replace
@@ -30,13 +31,14 @@ class Tally:
     score: float
 
 
-def mention_score(mention: Mention, ranking: Ranking) -> float:
-    return mention.reposts * ranking.repost_weight + mention.likes * ranking.like_weight
+_reposts, _likes, _observed_at = attrgetter("reposts"), attrgetter("likes"), attrgetter("observed_at")
 
 
 def deduplicate(mentions: tuple[Mention, ...]) -> list[Mention]:
     """One mention per (platform, id). Of repeated records the latest observation wins,
     and the paper ids of all of them are kept."""
+    if len({(m.platform, m.id) for m in mentions}) == len(mentions):
+        return list(mentions)
     by_key: dict[tuple[str, str], Mention] = {}
     extra_ids: dict[tuple[str, str], set[str]] = {}
     for mention in mentions:
@@ -79,15 +81,16 @@ def mentions_by_paper(snapshot: Snapshot) -> dict[str, list[Mention]]:
     papers = {paper.id for paper in snapshot.papers}
     by_paper: dict[str, list[Mention]] = defaultdict(list)
     for mention in deduplicate(snapshot.mentions):
-        for paper_id in dict.fromkeys(mention.paper_ids):
+        ids = mention.paper_ids
+        for paper_id in ids if len(ids) == 1 else dict.fromkeys(ids):
             if paper_id in papers:
                 by_paper[paper_id].append(mention)
     return by_paper
 
 
 def tally_of(paper: Paper, mentions: list[Mention], ranking: Ranking) -> Tally:
-    reposts = sum(m.reposts for m in mentions)
-    likes = sum(m.likes for m in mentions)
+    reposts = sum(map(_reposts, mentions))
+    likes = sum(map(_likes, mentions))
     return Tally(paper, tuple(mentions), reposts, likes, reposts * ranking.repost_weight + likes * ranking.like_weight)
 
 
@@ -117,11 +120,14 @@ def rank(snapshot: Snapshot, config: Config) -> list[RankedPaper]:
 
 
 def order_mentions(mentions: tuple[Mention, ...], ranking: Ranking) -> list[tuple[float, Mention]]:
-    """A paper's mentions with their scores, best first: the order they are considered in."""
-    return sorted(
-        ((mention_score(m, ranking), m) for m in mentions),
-        key=lambda pair: (-pair[0], numeric_aware_key(pair[1].id), pair[1].platform),
+    """A paper's mentions with their scores, best first: the order they are considered in
+    (ties by id, numerically for numbers, then by platform)."""
+    repost_weight, like_weight = ranking.repost_weight, ranking.like_weight
+    ordered = sorted(
+        (-(m.reposts * repost_weight + m.likes * like_weight), numeric_aware_key(m.id), m.platform, index, m)
+        for index, m in enumerate(mentions)
     )
+    return [(-negative_score, m) for negative_score, _, _, _, m in ordered]
 
 
 def shown_mentions(ordered: list[tuple[float, Mention]], ranking: Ranking) -> list[Mention]:
@@ -136,12 +142,12 @@ def shown_mentions(ordered: list[tuple[float, Mention]], ranking: Ranking) -> li
 
 def _ranked(t: Tally, ranking: Ranking) -> RankedPaper:
     shown = shown_mentions(order_mentions(t.mentions, ranking), ranking)
-    latest = max(t.mentions, key=lambda m: parse_time(m.observed_at))
+    latest = max(set(map(_observed_at, t.mentions)), key=lambda stamp: (parse_time(stamp), stamp))
     return RankedPaper(
         paper=t.paper,
         reposts=t.reposts,
         likes=t.likes,
         score=t.score,
-        observed_at=latest.observed_at,
+        observed_at=latest,
         shown=tuple(shown),
     )

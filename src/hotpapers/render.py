@@ -58,6 +58,7 @@ def make_env(site_templates: Path | None) -> jinja2.Environment:
         abs_link=lambda paper: safe_link(paper.abs_url, f"https://arxiv.org/abs/{paper.id}"),
         pdf_link=lambda paper: safe_link(paper.pdf_url or "", f"https://arxiv.org/pdf/{paper.id}"),
         category_link=category_link,
+        category_links=category_links,
     )
     return env
 
@@ -95,10 +96,15 @@ def safe_link(url: str, fallback: str) -> str:
     return url if _LINK_SAFE.match(url) and is_safe_url(url) else fallback
 
 
+@lru_cache(maxsize=4096)
 def category_link(category: str) -> str:
     if _CATEGORY.match(category):
         return f"[{category}](https://arxiv.org/list/{category}/recent)"
     return guard_inline_html(re.sub(r"([\\`*_\[\]()#!|])", r"\\\1", category))
+
+
+def category_links(categories: tuple[str, ...]) -> str:
+    return " | ".join(map(category_link, categories))
 
 
 @dataclass(frozen=True, slots=True)
@@ -116,7 +122,7 @@ class PostRenderer:
     def __init__(self, config: Config) -> None:
         self.config = config
         self.env = make_env(config.paths.templates)
-        self.env.filters["local_time"] = self._local_time
+        self.env.filters["local_time"] = lru_cache(maxsize=4096)(self._local_time)
         self.env.filters["embed"] = self.embed
         if config.escape_markdown:
             self.env.filters["md_text"] = lambda text: guard_inline_html(escape_markdown(text))
