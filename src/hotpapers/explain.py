@@ -75,7 +75,7 @@ def explain(snapshot: Snapshot, config: Config) -> Explanation:
             reason = _not_candidate_reason(t.paper.categories, t.paper.published, config, day)
         else:
             reason = f"score {t.score:g} is below ranking.min_paper_score {ranking.min_paper_score:g}"
-        shown = {m.key for m in shown_mentions(ordered, ranking)} if place is not None else set()
+        shown = {m.key for m in shown_mentions(t.mentions, ranking)} if place is not None else set()
         mention_fates = tuple(
             _mention_fate(m, score, index, m.key in shown, place is not None, config) for index, (score, m) in enumerate(ordered)
         )

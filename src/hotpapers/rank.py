@@ -31,13 +31,13 @@ class Tally:
     score: float
 
 
-_reposts, _likes, _observed_at = attrgetter("reposts"), attrgetter("likes"), attrgetter("observed_at")
+_id, _reposts, _likes, _observed_at = map(attrgetter, ("id", "reposts", "likes", "observed_at"))
 
 
 def deduplicate(mentions: tuple[Mention, ...]) -> list[Mention]:
     """One mention per (platform, id). Of repeated records the latest observation wins,
     and the paper ids of all of them are kept."""
-    if len({(m.platform, m.id) for m in mentions}) == len(mentions):
+    if len(set(map(_id, mentions))) == len(mentions):
         return list(mentions)
     by_key: dict[tuple[str, str], Mention] = {}
     extra_ids: dict[tuple[str, str], set[str]] = {}
@@ -130,18 +130,21 @@ def order_mentions(mentions: tuple[Mention, ...], ranking: Ranking) -> list[tupl
     return [(-negative_score, m) for negative_score, _, _, _, m in ordered]
 
 
-def shown_mentions(ordered: list[tuple[float, Mention]], ranking: Ranking) -> list[Mention]:
-    """Of the first max_mentions_per_paper, those scoring at least min_mention_score
-    (or the best one, with always_show_top)."""
-    considered = ordered[: ranking.max_mentions_per_paper]
-    shown = [m for score, m in considered if score >= ranking.min_mention_score]
-    if ranking.always_show_top and considered and not shown:
-        shown = [considered[0][1]]
-    return shown
+def shown_mentions(mentions: tuple[Mention, ...], ranking: Ranking) -> list[Mention]:
+    """Of a paper's first max_mentions_per_paper in order, those scoring at least
+    min_mention_score (or the best one, with always_show_top). Those scoring enough
+    come first in the order, so only they need ordering: on a busy day, few do."""
+    if ranking.max_mentions_per_paper == 0 or not mentions:
+        return []
+    repost_weight, like_weight, floor = ranking.repost_weight, ranking.like_weight, ranking.min_mention_score
+    enough = [m for m in mentions if m.reposts * repost_weight + m.likes * like_weight >= floor]
+    if not enough:
+        return [order_mentions(mentions, ranking)[0][1]] if ranking.always_show_top else []
+    return [m for _, m in order_mentions(enough, ranking)[: ranking.max_mentions_per_paper]]
 
 
 def _ranked(t: Tally, ranking: Ranking) -> RankedPaper:
-    shown = shown_mentions(order_mentions(t.mentions, ranking), ranking)
+    shown = shown_mentions(t.mentions, ranking)
     latest = max(set(map(_observed_at, t.mentions)), key=lambda stamp: (parse_time(stamp), stamp))
     return RankedPaper(
         paper=t.paper,
