@@ -17,6 +17,7 @@ import re
 from datetime import date
 from functools import cache
 from importlib import resources
+from operator import attrgetter
 from pathlib import Path
 from typing import Any, Literal
 
@@ -26,10 +27,23 @@ from rfc3986_validator import validate_rfc3986
 
 from hotpapers.atomic import write_atomically
 from hotpapers.errors import SnapshotError
-from hotpapers.models import SCHEMA_ID, Day, Mention, Paper, Record, Snapshot, SourceStatus, Timestamp, Window
+from hotpapers.models import (
+    ARXIV_ID_PATTERN,
+    SCHEMA_ID,
+    TIMESTAMP_PATTERN,
+    Day,
+    Mention,
+    Paper,
+    Record,
+    Snapshot,
+    SourceStatus,
+    Timestamp,
+    Window,
+)
 
 
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+_observed_at, _created_at = attrgetter("observed_at"), attrgetter("created_at")
 
 
 def _is_date(value: str) -> bool:
@@ -88,7 +102,7 @@ def _decode(raw: bytes) -> Snapshot | None:
         file = _DECODER.decode(raw)
     except msgspec.DecodeError:
         return None
-    if not _days_exist(file) or len({paper.id for paper in file.papers}) != len(file.papers):
+    if not _ids_and_times_valid(file) or len({paper.id for paper in file.papers}) != len(file.papers):
         return None
     return Snapshot(
         date=file.date,
@@ -100,18 +114,27 @@ def _decode(raw: bytes) -> Snapshot | None:
     )
 
 
-def _days_exist(file: SnapshotFile) -> bool:
-    """Whether every date in the file is a day of the calendar (the patterns allow
-    2020-02-30); checked once for each distinct day, of which a file has few."""
-    stamps = [file.date, file.taken_at]
+_ARXIV_ID = re.compile(ARXIV_ID_PATTERN)
+_TIMESTAMP = re.compile(TIMESTAMP_PATTERN)
+
+
+def _ids_and_times_valid(file: SnapshotFile) -> bool:
+    """Whether every arXiv id and time stamp in the file is well-formed, each distinct
+    value checked once (models.ArxivId), and the date a day of the calendar."""
+    ids = {paper.id for paper in file.papers}
+    ids.update(paper_id for mention in file.mentions for paper_id in mention.paper_ids)
+    stamps = {file.taken_at, *map(_observed_at, file.mentions), *map(_created_at, file.mentions)}
     if file.window:
-        stamps += [file.window.since, file.window.until]
-    stamps += [status.fetched_at for status in file.sources.values() if status.fetched_at]
-    stamps += [stamp for paper in file.papers for stamp in (paper.published, paper.updated) if stamp]
-    days = {stamp[:10] for stamp in stamps}
-    days.update(mention.observed_at[:10] for mention in file.mentions)
-    days.update(mention.created_at[:10] for mention in file.mentions if mention.created_at)
-    return all(_is_date(day) for day in days)
+        stamps.update((file.window.since, file.window.until))
+    stamps.update(status.fetched_at for status in file.sources.values())
+    stamps.update(stamp for paper in file.papers for stamp in (paper.published, paper.updated))
+    stamps.discard(None)
+    return (
+        _is_date(file.date)
+        and all(map(_ARXIV_ID.search, ids))
+        and all(map(_TIMESTAMP.search, stamps))
+        and all(_is_date(day) for day in {stamp[:10] for stamp in stamps})
+    )
 
 
 def snapshot_problems(data: Any) -> list[str]:
