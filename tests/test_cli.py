@@ -189,3 +189,14 @@ def test_a_good_build_never_imports_jsonschema(site):
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert result.stdout.split() == ["False"]
     assert (site / "content" / "posts" / "2020-09-24---Hot-Papers.md").read_text(encoding="utf-8") == EXAMPLE_POST.read_text(encoding="utf-8")
+
+
+def test_commands_that_read_only_local_files_do_not_import_the_network_stack(site):
+    code = (
+        "import sys\nfrom hotpapers.cli import cli\n"
+        "cli.main(['-q', 'render', 'data/snapshots/2020-09-24.json', '-o', 'out.md'], standalone_mode=False)\n"
+        "print(sorted({'requests', 'feedparser', 'feedgen', 'markdown'} & set(sys.modules)))\n"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert result.stdout.split() == ["[]"]
+    assert (site / "out.md").read_text(encoding="utf-8") == EXAMPLE_POST.read_text(encoding="utf-8")

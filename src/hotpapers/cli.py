@@ -1,6 +1,8 @@
 """The command line: parses, loads the config, reads the clock, and calls the pipeline.
 
-Nothing else in the package reads the clock or the environment.
+Nothing else in the package reads the clock or the environment. A command imports the
+network stack (fetch) and the HTML preview when it runs, not this module: `render`,
+`explain` and `check` start in half the time without them.
 """
 
 from __future__ import annotations
@@ -27,9 +29,7 @@ from hotpapers.config import Config, default_config_path, load_config
 from hotpapers.errors import HotpapersError, InputError
 from hotpapers.explain import explain as explain_snapshot
 from hotpapers.explain import explanation_text
-from hotpapers.fetch import make_fetcher
 from hotpapers.pipeline import BuildOptions, build_days, update_feeds
-from hotpapers.preview import make_server, post_html, read_post
 from hotpapers.rank import rank
 from hotpapers.render import PostRenderer
 from hotpapers.snapshot import load_snapshot
@@ -167,6 +167,8 @@ def build(
     """
     if offline and refresh:
         raise click.UsageError("--offline and --refresh contradict each other")
+    from hotpapers.fetch import make_fetcher
+
     config = obtain_config(config_path)
     days = select_days(day, since, until, today(config))
     options = BuildOptions(offline=offline, refresh=refresh, force=force, dry_run=dry_run)
@@ -269,6 +271,8 @@ def preview(day: str | None, config_path: Path | None) -> None:
     Examples:
       hotpapers preview 2020-09-24 > /tmp/post.html
     """
+    from hotpapers.preview import post_html, read_post
+
     config = obtain_config(config_path)
     the_day = day_or_yesterday(day, "DAY", config).isoformat()
     text = read_post(config, the_day)
@@ -291,6 +295,8 @@ def serve(port: int, config_path: Path | None) -> None:
       hotpapers serve                 # then open http://127.0.0.1:8000/
       hotpapers serve --port 8080
     """
+    from hotpapers.preview import make_server
+
     config = obtain_config(config_path)
     try:
         server = make_server(config, port)

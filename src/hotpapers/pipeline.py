@@ -12,7 +12,6 @@ from typing import Protocol
 from hotpapers.config import Config
 from hotpapers.atomic import write_atomically
 from hotpapers.errors import InputError
-from hotpapers.feeds import atom_feed, feed_entry, json_feed
 from hotpapers.models import Snapshot
 from hotpapers.rank import rank, unknown_paper_ids
 from hotpapers.render import PostRenderer
@@ -115,6 +114,8 @@ def build_days(days: list[str], config: Config, options: BuildOptions, fetch: Fe
 def update_feeds(config: Config) -> str | None:
     """Write the feeds of the latest days that have a post, when site.url is set;
     files are rewritten only when their text changes. Returns a line for the log."""
+    from hotpapers.feeds import atom_feed, feed_entry, json_feed  # feedgen and lxml: only for a build
+
     targets = [(path, make) for path, make in ((config.feeds.atom, atom_feed), (config.feeds.json, json_feed)) if path]
     if config.site.url is None or not targets or config.feeds.entries == 0:
         return None
