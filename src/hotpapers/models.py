@@ -2,10 +2,11 @@
 
 The records a snapshot file holds (papers, mentions, their window and sources) are
 msgspec Structs: frozen data classes that msgspec decodes straight from JSON, checking
-every field against the constraints below as it goes, so a day of 200,000 mentions is
-read and validated at C speed. Their annotations mirror the JSON Schema in
-`schema/snapshot.schema.json`, which stays the reference (snapshot.py; a test keeps
-the two in agreement). Values derived from them (RankedPaper) are dataclasses.
+the constraints their annotations carry as it goes (ids and time stamps are checked
+just after), so a day of 200,000 mentions is read and validated at C speed. The
+annotations mirror the JSON Schema in `schema/snapshot.schema.json`, which stays the
+reference (snapshot.py; a test keeps the two in agreement). Values derived from the
+records (RankedPaper) are dataclasses.
 
 Times stay RFC 3339 strings exactly as stored, so that a snapshot written back is the
 snapshot that was read; `parse_time` turns one into an aware datetime where a stage

@@ -114,11 +114,11 @@ def build_days(days: list[str], config: Config, options: BuildOptions, fetch: Fe
 def update_feeds(config: Config) -> str | None:
     """Write the feeds of the latest days that have a post, when site.url is set;
     files are rewritten only when their text changes. Returns a line for the log."""
-    from hotpapers.feeds import atom_feed, feed_entry, json_feed  # feedgen and lxml: only for a build
+    if config.site.url is None or not (config.feeds.atom or config.feeds.json) or config.feeds.entries == 0:
+        return None
+    from hotpapers.feeds import atom_feed, feed_entry, json_feed  # feedgen and lxml: only when feeds are made
 
     targets = [(path, make) for path, make in ((config.feeds.atom, atom_feed), (config.feeds.json, json_feed)) if path]
-    if config.site.url is None or not targets or config.feeds.entries == 0:
-        return None
     entries = []
     for path in sorted(config.paths.snapshots.glob("*.json"), reverse=True):
         day = path.stem
