@@ -156,7 +156,6 @@ def _build_stored_day(day: str) -> DayReport:
 
 
 def _shown(path: Path) -> str:
-    try:
-        return str(path.relative_to(Path.cwd()))
-    except ValueError:
-        return str(path)
+    """`path` relative to the working directory when inside it, for messages."""
+    text, cwd = str(path), os.path.join(os.getcwd(), "")
+    return text[len(cwd):] if text.startswith(cwd) else text

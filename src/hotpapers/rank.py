@@ -11,6 +11,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date
 from fnmatch import fnmatchcase
+from functools import lru_cache
 from operator import attrgetter
 from zoneinfo import ZoneInfo
 
@@ -36,7 +37,8 @@ _id, _reposts, _likes, _observed_at = map(attrgetter, ("id", "reposts", "likes",
 
 def deduplicate(mentions: tuple[Mention, ...]) -> list[Mention]:
     """One mention per (platform, id). Of repeated records the latest observation wins,
-    and the paper ids of all of them are kept."""
+    and the paper ids of all of them are kept. Usually every id is distinct, and there
+    is nothing to merge."""
     if len(set(map(_id, mentions))) == len(mentions):
         return list(mentions)
     by_key: dict[tuple[str, str], Mention] = {}
@@ -60,6 +62,7 @@ def _freshness(mention: Mention) -> tuple:
     return (parse_time(mention.observed_at), mention.reposts, mention.likes, repr(mention))
 
 
+@lru_cache(maxsize=4096)
 def matches_categories(categories: tuple[str, ...], patterns: tuple[str, ...] | None) -> bool:
     """True when any category matches any pattern such as `cs.*`, or there are no patterns."""
     return patterns is None or any(fnmatchcase(category, pattern) for category in categories for pattern in patterns)
