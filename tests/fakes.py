@@ -165,7 +165,9 @@ def serve_scenario(httpserver, scenario: Scenario, recorder: Recorder, first: di
             return Response(json.dumps({"title": "Unauthorized", "type": "about:blank", "status": 401, "detail": "Unauthorized"}), 401, content_type="application/json")
         token = query.get("next_token")
         index = 0 if token is None else int(token[-1])
-        return Response(json.dumps(scenario.pages[index], ensure_ascii=False), 200, content_type="application/json; charset=utf-8",
+        # UTF-8 text as X sends it; a lone surrogate (which UTF-8 cannot hold) goes out as its JSON escape
+        body = json.dumps(scenario.pages[index], ensure_ascii=False).encode("utf-8", "backslashreplace")
+        return Response(body, 200, content_type="application/json; charset=utf-8",
                         headers={"x-rate-limit-limit": "450", "x-rate-limit-remaining": "449", "x-rate-limit-reset": "1665183229"})
 
     def arxiv(request: Request) -> Response:

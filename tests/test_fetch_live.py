@@ -170,3 +170,17 @@ def test_recent_search_for_a_day_within_seven_days(live_site):
     assert result.exit_code == 0, result.output
     assert recorder.of("/tweets/search/recent") and not recorder.of("/tweets/search/all")
     assert json.loads((site / "data" / "snapshots" / f"{day}.json").read_text())["sources"]["twitter"]["endpoint"].endswith("/recent")
+
+
+def test_a_lone_surrogate_in_fetched_text_becomes_a_replacement_character(live_site):
+    """A text cut inside an emoji carries half a surrogate pair, which UTF-8 cannot hold."""
+    site, scenario, recorder = live_site
+    first = scenario.pages[0]["data"][0]
+    user = next(u for u in scenario.pages[0]["includes"]["users"] if u["id"] == first["author_id"])
+    user["name"] = "Jingtong \ud83d"
+    scenario.embeds[first["id"]]["html"] = scenario.embeds[first["id"]]["html"].replace("</p>", " \ude00</p>", 1)
+    result = build()
+    assert result.exit_code == 0, result.output
+    mention = next(m for m in load_snapshot(site / SNAPSHOT).mentions if m.id == first["id"])
+    assert mention.author_name == "Jingtong \ufffd"
+    assert " \ufffd</p>" in mention.embed_html

@@ -10,11 +10,13 @@ sleeps.
 from __future__ import annotations
 
 import random
+import re
 import threading
 import time
 from collections import Counter
 from collections.abc import Callable, Mapping
 from email.utils import parsedate_to_datetime
+from typing import Any
 
 import requests
 from requests.adapters import HTTPAdapter
@@ -148,6 +150,26 @@ class HttpClient:
         if reset and reset.strip().isdigit():
             return max(0.0, int(reset) - self.wall_clock())
         return None
+
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def json_body(response: requests.Response) -> Any:
+    """The response's JSON with every lone UTF-16 surrogate (a `\\ud83d` escape cut from
+    its pair, as a truncated text may carry) replaced by U+FFFD: such a string could
+    not be written to a UTF-8 snapshot. Raises ValueError when the body is not JSON."""
+    return _without_lone_surrogates(response.json())
+
+
+def _without_lone_surrogates(value: Any) -> Any:
+    if isinstance(value, str):
+        return value.encode("utf-16", "surrogatepass").decode("utf-16", "replace") if _SURROGATE.search(value) else value
+    if isinstance(value, list):
+        return [_without_lone_surrogates(item) for item in value]
+    if isinstance(value, dict):
+        return {key: _without_lone_surrogates(item) for key, item in value.items()}
+    return value
 
 
 def _endpoint(url: str) -> str:

@@ -20,7 +20,7 @@ from msgspec.structs import replace
 from hotpapers.arxiv_ids import resolve_ids
 from hotpapers.config import TwitterSettings
 from hotpapers.errors import FetchError, InputError
-from hotpapers.http import HttpClient
+from hotpapers.http import HttpClient, json_body
 from hotpapers.models import Mention, parse_time
 
 log = logging.getLogger("hotpapers")
@@ -129,7 +129,7 @@ def search(
         if response.status_code in (401, 403):
             raise FetchError(f"twitter: HTTP {response.status_code}: the API refused the bearer token in ${settings.token_env}")
         try:
-            page = parse_page(response.json(), now_text(), since, until)
+            page = parse_page(json_body(response), now_text(), since, until)
         except ValueError as exc:
             raise FetchError(f"twitter: unreadable search page from {endpoint} ({exc})") from None
         result.posts += page.posts
@@ -180,7 +180,7 @@ def fetch_embeds(
             response = http.get(
                 settings.oembed_url, source="oembed", params={"url": mention.url}, ok_statuses=frozenset({403, 404})
             )
-            html = response.json().get("html") if response.status_code == 200 else None
+            html = json_body(response).get("html") if response.status_code == 200 else None
         except (FetchError, ValueError, AttributeError) as exc:
             log.warning("oembed: no embed for %s (%s)", mention.url, getattr(exc, "message", "unreadable body"))
             html = None
