@@ -287,11 +287,14 @@ def _fast_validator() -> Any:
 
 
 def _schema_problems(merged: dict[str, Any]) -> list[str]:
+    """Every schema problem, by dotted key; none when the compiled validator passes."""
     try:
         _fast_validator()(merged)
         return []
     except fastjsonschema.JsonSchemaException:
-        from jsonschema import Draft202012Validator
+        pass
+    from jsonschema import Draft202012Validator  # only for a bad config (see above)
+
     errors = Draft202012Validator(SCHEMA).iter_errors(merged)
     return [f"{_dotted(error.absolute_path)}: {_describe(error)}" for error in sorted(errors, key=lambda e: list(map(str, e.path)))]
 
