@@ -1,11 +1,15 @@
 """The config file: defaults, relative paths, and every problem reported at once."""
 
+import copy
 from pathlib import Path
 
 import pytest
+from fastjsonschema import JsonSchemaException
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from conftest import make_config
-from hotpapers.config import load_config
+from hotpapers.config import DEFAULTS, SCHEMA, _fast_validator, _schema_problems, load_config
 from hotpapers.errors import ConfigError
 
 REPO = Path(__file__).parent.parent
@@ -87,3 +91,36 @@ def test_unreadable_config(tmp_path):
 def test_filename_must_contain_the_date():
     with pytest.raises(ConfigError, match=r"output.filename: 'post.md' does not match"):
         make_config(output={"filename": "post.md"})
+
+
+def _config_places(node, prefix=()):
+    for key, value in node.items():
+        yield prefix + (key,)
+        if isinstance(value, dict):
+            yield from _config_places(value, prefix + (key,))
+
+
+CONFIG_VALUES = (
+    st.none() | st.booleans() | st.integers(-3, 3000) | st.floats(-1, 5, allow_nan=False) | st.sampled_from([1.0, 0.0, 2.5])
+    | st.sampled_from(["", "x", "lumen", "hugo", "{date}", "{slug}", "https://x.org", "ftp://x", "9X", "UTC"])
+    | st.lists(st.sampled_from(["", "cs.*"]), max_size=2) | st.dictionaries(st.sampled_from(["x", "reposts"]), st.integers(0, 2), max_size=1)
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.sampled_from(list(_config_places(DEFAULTS))), CONFIG_VALUES)
+def test_the_compiled_validator_never_passes_a_config_jsonschema_refuses(place, value):
+    """A good config is judged by fastjsonschema alone, so it must be at least as strict."""
+    from jsonschema import Draft202012Validator
+
+    config = copy.deepcopy(DEFAULTS)
+    node = config
+    for key in place[:-1]:
+        node = node[key]
+    node[place[-1]] = value
+    try:
+        _fast_validator()(config)
+    except JsonSchemaException:
+        return
+    assert list(Draft202012Validator(SCHEMA).iter_errors(config)) == []
+    assert _schema_problems(config) == []
