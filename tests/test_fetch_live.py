@@ -7,6 +7,7 @@ import math
 import re
 import subprocess
 import sys
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -15,6 +16,8 @@ from click.testing import CliRunner
 from conftest import EXAMPLE_POST
 from fakes import TOKEN, Recorder, example_scenario, live_config, serve_scenario
 from hotpapers.cli import cli
+from hotpapers.config import load_config
+from hotpapers.fetch import make_fetcher
 from hotpapers.snapshot import load_snapshot
 
 DAY = "2020-09-24"
@@ -184,3 +187,20 @@ def test_a_lone_surrogate_in_fetched_text_becomes_a_replacement_character(live_s
     mention = next(m for m in load_snapshot(site / SNAPSHOT).mentions if m.id == first["id"])
     assert mention.author_name == "Jingtong \ufffd"
     assert " \ufffd</p>" in mention.embed_html
+
+
+def test_a_progress_display_sees_each_search_page_and_each_embed(live_site):
+    site, scenario, recorder = live_site
+    seen = []
+
+    def progress(items, total, unit):
+        for item in items:
+            seen.append((unit, total))
+            yield item
+
+    config = load_config(site / "config.yaml", site)
+    fetcher = make_fetcher(config, {"X_BEARER_TOKEN": TOKEN}, lambda: datetime(2020, 9, 25, 8, 0, 47, tzinfo=UTC), progress)
+    snapshot = fetcher(DAY)
+    embeds = sum(1 for m in snapshot.mentions if m.embed_html)
+    assert seen.count(("page", None)) == len(recorder.of("/tweets/search/")) == len(scenario.pages) == 3
+    assert seen.count(("embed", embeds)) == embeds == len(recorder.of("/oembed"))

@@ -311,15 +311,15 @@ def serve(port: int, config_path: Path | None) -> None:
         server.server_close()
 
 
-def progress_bar(items: Iterable[Any], total: int, unit: str) -> Any:
-    """tqdm over `items` on an interactive terminal; nothing extra under cron, CI or a
-    pipe, nor with -q."""
-    shown = total > 1 and sys.stderr.isatty() and log.getEffectiveLevel() <= logging.INFO
+def progress_bar(items: Iterable[Any], total: int | None, unit: str) -> Any:
+    """tqdm over `items` (a count when `total` is None) on an interactive terminal;
+    nothing extra under cron, CI or a pipe, nor with -q."""
+    shown = (total is None or total > 1) and sys.stderr.isatty() and log.getEffectiveLevel() <= logging.INFO
     return tqdm(items, total=total, unit=unit, disable=not shown, file=sys.stderr, leave=False)
 
 
 @contextmanager
-def progress(items: Iterable[Any], total: int, unit: str) -> Iterator[Iterable[Any]]:
+def progress(items: Iterable[Any], total: int | None, unit: str) -> Iterator[Iterable[Any]]:
     """A progress bar whose log lines keep printing above it."""
     with ExitStack() as stack:
         bar = stack.enter_context(progress_bar(items, total, unit))

@@ -45,7 +45,7 @@ class Fetcher:
     environ: Mapping[str, str]
     now: Callable[[], datetime]
     progress: Callable[..., Iterable[Any]] = twitter.no_progress
-    """Wraps long waits (the oEmbed calls) for a progress bar: (items, total, unit) -> items."""
+    """Wraps long waits (search pages, oEmbed calls) for a progress bar: (items, total or None, unit) -> items."""
     posts_read: int = 0
 
     def plan(self, day: str) -> str:
@@ -74,7 +74,7 @@ class Fetcher:
         if settings.enabled:
             token = twitter.bearer_token(settings, dict(self.environ))
             before = self.http.requests["twitter"]
-            found = twitter.search(settings, token, since, until, self.http, lambda: rfc3339(self.now()), self.now())
+            found = twitter.search(settings, token, since, until, self.http, lambda: rfc3339(self.now()), self.now(), self.progress)
             self.posts_read += found.posts
             mentions = found.mentions
             sources["twitter"] = SourceStatus(

@@ -13,6 +13,7 @@ from collections.abc import Callable, Iterable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import datetime
+from itertools import count
 from typing import Any
 
 from msgspec.structs import replace
@@ -101,16 +102,29 @@ def search_endpoint(settings: TwitterSettings, since: datetime, now: datetime) -
     return f"{settings.api_url.rstrip('/')}/tweets/search/{'recent' if recent else 'all'}"
 
 
+def no_progress(items: Iterable[Any], total: int, unit: str) -> Iterable[Any]:
+    return items
+
+
 def search(
-    settings: TwitterSettings, token: str, since: datetime, until: datetime, http: HttpClient, now_text, now: datetime
+    settings: TwitterSettings,
+    token: str,
+    since: datetime,
+    until: datetime,
+    http: HttpClient,
+    now_text,
+    now: datetime,
+    progress: Callable[..., Iterable[Any]] = no_progress,
 ) -> SearchResult:
-    """Every page of the search, each read once, until no next_token or the post cap."""
+    """Every page of the search, each read once, until no next_token or the post cap.
+    `progress(items, None, "page")` may count the pages as they are asked for (their
+    number is not known in advance)."""
     endpoint = search_endpoint(settings, since, now)
     page_cap = 100 if endpoint.endswith("/recent") else 500
     result = SearchResult([], endpoint)
     seen: set[str] = set()
     token_param: str | None = None
-    while True:
+    for _ in progress(count(1), None, "page"):
         remaining = settings.max_posts - result.posts
         params = {
             "query": settings.query,
@@ -143,6 +157,7 @@ def search(
         if result.posts >= settings.max_posts:
             result.capped = True
             return result
+    raise AssertionError("unreachable: the page count never ends")
 
 
 def _stamp(moment: datetime) -> str:
@@ -160,10 +175,6 @@ def bearer_token(settings: TwitterSettings, environ: dict[str, str]) -> str:
 class EmbedResult:
     mentions: dict[tuple[str, str], Mention]
     unavailable: int
-
-
-def no_progress(items: Iterable[Any], total: int, unit: str) -> Iterable[Any]:
-    return items
 
 
 def fetch_embeds(
