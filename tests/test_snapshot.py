@@ -5,7 +5,8 @@ import json
 import pytest
 
 from conftest import EXAMPLE_SNAPSHOT, example_data, make_mention, make_paper, make_snapshot
-from hotpapers.errors import SnapshotError
+from hotpapers.atomic import write_atomically
+from hotpapers.errors import SnapshotError, WriteError
 from hotpapers.snapshot import dump_snapshot, load_snapshot, parse_snapshot, save_snapshot
 
 
@@ -112,4 +113,15 @@ def test_an_invalid_snapshot_is_never_written(tmp_path):
     snapshot = make_snapshot([make_paper()], [make_mention(likes=-5)])
     with pytest.raises(SnapshotError, match=r"refusing to write an invalid snapshot: \$.mentions\[0\].likes"):
         save_snapshot(snapshot, tmp_path / "day.json")
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_half_a_surrogate_pair_is_named():
+    raw = json.dumps(with_change(lambda d: d["papers"][0].update(title="Cut \ud83d"))).encode()
+    assert error_for(raw) == "day.json: a string holds half of a UTF-16 surrogate pair (a lone \\udXXX escape), which no post can hold"
+
+
+def test_text_that_utf8_cannot_hold_is_never_written(tmp_path):
+    with pytest.raises(WriteError, match=r"lone surrogate \('\\ud83d'\)"):
+        write_atomically(tmp_path / "post.md", "Cut \ud83d")
     assert list(tmp_path.iterdir()) == []

@@ -19,20 +19,34 @@ def write_atomically(path: Path, text: str, *, durable: bool = False) -> None:
     build makes again from their snapshot.
     """
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp_name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+        data = text.encode("utf-8")
+    except UnicodeEncodeError as exc:
+        raise WriteError(f"cannot write {path}: the text holds a lone surrogate ({text[exc.start:exc.end]!a}), which UTF-8 cannot") from None
+    try:
+        fd, tmp_name = _temporary_file_beside(path)
     except OSError as exc:
         raise WriteError(f"cannot write {path}: {exc.strerror or exc}") from exc
     try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
-            handle.write(text)
+        with open(fd, "wb") as handle:
+            os.fchmod(fd, 0o644)  # mkstemp makes the file readable by its owner only
+            handle.write(data)
             if durable:
                 handle.flush()
-                os.fsync(handle.fileno())
-        os.chmod(tmp_name, 0o644)
+                os.fsync(fd)
         os.replace(tmp_name, path)
     except BaseException as exc:
         Path(tmp_name).unlink(missing_ok=True)
         if isinstance(exc, OSError):
             raise WriteError(f"cannot write {path}: {exc.strerror or exc}") from exc
         raise
+
+
+def _temporary_file_beside(path: Path) -> tuple[int, str]:
+    """A new file in `path`'s folder, which is created when missing rather than tried
+    before every write."""
+    options = {"dir": path.parent, "prefix": f".{path.name}.", "suffix": ".tmp"}
+    try:
+        return tempfile.mkstemp(**options)
+    except FileNotFoundError:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        return tempfile.mkstemp(**options)

@@ -171,6 +171,10 @@ def parse_snapshot(raw: bytes, source: str) -> Snapshot:
         raise SnapshotError(f"{source}: not a snapshot (not UTF-8 text)") from None
     except json.JSONDecodeError as exc:
         raise SnapshotError(f"{source}: not valid JSON ({exc.msg} at line {exc.lineno}, column {exc.colno})") from None
+    try:
+        json.dumps(data, ensure_ascii=False).encode("utf-8")
+    except UnicodeEncodeError:
+        raise SnapshotError(f"{source}: a string holds half of a UTF-16 surrogate pair (a lone \\udXXX escape), which no post can hold") from None
     problems = snapshot_problems(data)
     if problems:
         more = f" (and {len(problems) - 1} more)" if len(problems) > 1 else ""
