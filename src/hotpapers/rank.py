@@ -35,6 +35,11 @@ class Tally:
 _id, _reposts, _likes, _observed_at = map(attrgetter, ("id", "reposts", "likes", "observed_at"))
 
 
+def score(reposts: int, likes: int, ranking: Ranking) -> float:
+    """The score of a mention, or of a paper from its summed counts."""
+    return reposts * ranking.repost_weight + likes * ranking.like_weight
+
+
 def deduplicate(mentions: tuple[Mention, ...]) -> list[Mention]:
     """One mention per (platform, id). Of repeated records the latest observation wins,
     and the paper ids of all of them are kept. Usually every id is distinct, and there
@@ -94,7 +99,7 @@ def mentions_by_paper(snapshot: Snapshot) -> dict[str, list[Mention]]:
 def tally_of(paper: Paper, mentions: list[Mention], ranking: Ranking) -> Tally:
     reposts = sum(map(_reposts, mentions))
     likes = sum(map(_likes, mentions))
-    return Tally(paper, tuple(mentions), reposts, likes, reposts * ranking.repost_weight + likes * ranking.like_weight)
+    return Tally(paper, tuple(mentions), reposts, likes, score(reposts, likes, ranking))
 
 
 def tally(snapshot: Snapshot, config: Config) -> list[Tally]:
@@ -125,10 +130,8 @@ def rank(snapshot: Snapshot, config: Config) -> list[RankedPaper]:
 def order_mentions(mentions: tuple[Mention, ...], ranking: Ranking) -> list[tuple[float, Mention]]:
     """A paper's mentions with their scores, best first: the order they are considered in
     (ties by id, numerically for numbers, then by platform)."""
-    repost_weight, like_weight = ranking.repost_weight, ranking.like_weight
     ordered = sorted(
-        (-(m.reposts * repost_weight + m.likes * like_weight), numeric_aware_key(m.id), m.platform, index, m)
-        for index, m in enumerate(mentions)
+        (-score(m.reposts, m.likes, ranking), numeric_aware_key(m.id), m.platform, index, m) for index, m in enumerate(mentions)
     )
     return [(-negative_score, m) for negative_score, _, _, _, m in ordered]
 
@@ -139,8 +142,7 @@ def shown_mentions(mentions: tuple[Mention, ...], ranking: Ranking) -> list[Ment
     come first in the order, so only they need ordering: on a busy day, few do."""
     if ranking.max_mentions_per_paper == 0 or not mentions:
         return []
-    repost_weight, like_weight, floor = ranking.repost_weight, ranking.like_weight, ranking.min_mention_score
-    enough = [m for m in mentions if m.reposts * repost_weight + m.likes * like_weight >= floor]
+    enough = [m for m in mentions if score(m.reposts, m.likes, ranking) >= ranking.min_mention_score]
     if not enough:
         return [order_mentions(mentions, ranking)[0][1]] if ranking.always_show_top else []
     return [m for _, m in order_mentions(enough, ranking)[: ranking.max_mentions_per_paper]]

@@ -27,7 +27,9 @@ def guard_inline_html(text: str) -> str:
     return _RAW_HTML_START.sub("&lt;", text)
 
 
-_PLAIN_WEB_URL = re.compile(r"https?://[A-Za-z0-9.-]+(?:[/?#:]|\Z)")
+_WEB_HOST = r"https?://[A-Za-z0-9.-]+"
+"""The start of a plain http(s) URL: scheme and host name, ended by `/?#:` or the end."""
+_PLAIN_WEB_URL = re.compile(rf"{_WEB_HOST}(?:[/?#:]|\Z)")
 
 
 def is_safe_url(url: str) -> bool:
@@ -134,7 +136,7 @@ def _markup_problem(quote: str, rules: EmbedRules) -> str | None:
     return None if closed and not stack else "unclosed tags"
 
 
-_TWEET_TEXT = r'(?:[^<\n]++|<br>|<a href="https?://[A-Za-z0-9.-]+(?:[/?#:][^"<\n]*+)?">[^<\n]*+</a>)'
+_TWEET_TEXT = rf'(?:[^<\n]++|<br>|<a href="{_WEB_HOST}(?:[/?#:][^"<\n]*+)?">[^<\n]*+</a>)'
 _PLAIN_TWEET = re.compile(
     rf'<blockquote class="twitter-tweet">(?:<p(?: (?:lang|dir)="[A-Za-z0-9 _.:/-]*")*>{_TWEET_TEXT}*+</p>|{_TWEET_TEXT})*+'
     rf'</blockquote>(?:\n(?:{"|".join(map(re.escape, sorted(_TWITTER_SCRIPTS)))}))?\n*'

@@ -29,6 +29,7 @@ from hotpapers.atomic import write_atomically
 from hotpapers.errors import SnapshotError
 from hotpapers.models import (
     ARXIV_ID_PATTERN,
+    DAY_PATTERN,
     SCHEMA_ID,
     TIMESTAMP_PATTERN,
     Day,
@@ -42,7 +43,7 @@ from hotpapers.models import (
 )
 
 
-_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+_DATE = re.compile(DAY_PATTERN)
 _observed_at, _created_at = attrgetter("observed_at"), attrgetter("created_at")
 
 

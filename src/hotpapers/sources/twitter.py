@@ -102,7 +102,7 @@ def search_endpoint(settings: TwitterSettings, since: datetime, now: datetime) -
     return f"{settings.api_url.rstrip('/')}/tweets/search/{'recent' if recent else 'all'}"
 
 
-def no_progress(items: Iterable[Any], total: int, unit: str) -> Iterable[Any]:
+def no_progress(items: Iterable[Any], total: int | None, unit: str) -> Iterable[Any]:
     return items
 
 
@@ -153,11 +153,11 @@ def search(
                 result.mentions.append(mention)
         token_param = page.next_token
         if not token_param:
-            return result
+            break
         if result.posts >= settings.max_posts:
             result.capped = True
-            return result
-    raise AssertionError("unreachable: the page count never ends")
+            break
+    return result
 
 
 def _stamp(moment: datetime) -> str:
