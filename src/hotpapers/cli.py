@@ -32,7 +32,7 @@ from hotpapers.explain import explanation_text
 from hotpapers.pipeline import BuildOptions, build_days, update_feeds
 from hotpapers.rank import rank
 from hotpapers.render import PostRenderer
-from hotpapers.snapshot import load_snapshot
+from hotpapers.snapshot import load_snapshot, stored_snapshot
 
 log = logging.getLogger("hotpapers")
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
@@ -245,8 +245,7 @@ def check(days: int, last: str | None, min_ratio: float, config_path: Path | Non
     entries = []
     for back in range(days - 1, -1, -1):
         day = (end - timedelta(days=back)).isoformat()
-        path = config.snapshot_path(day)
-        snap = load_snapshot(path) if path.exists() else None
+        snap = stored_snapshot(config.snapshot_path(day))
         entries.append(DayFiles(day, snap, config.post_path(day).exists(), bool(snap and rank(snap, config))))
     problems = day_problems(entries, min_ratio)
     for problem in problems[1:]:

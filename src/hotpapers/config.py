@@ -22,6 +22,7 @@ import yaml
 
 from hotpapers.errors import ConfigError
 from hotpapers.profiles import PROFILES, Profile
+from hotpapers.yaml_c import SAFE_LOADER
 
 DEFAULTS: dict[str, Any] = {
     "timezone": "UTC",
@@ -232,10 +233,14 @@ class Config:
     http: HttpSettings
 
     def snapshot_path(self, day: str) -> Path:
-        return self.paths.snapshots / f"{day}.json"
+        return self.paths.snapshots / snapshot_name(day)
 
     def post_path(self, day: str) -> Path:
         return self.paths.posts / self.filename.replace("{date}", day)
+
+
+def snapshot_name(day: str) -> str:
+    return f"{day}.json"
 
 
 def default_config_path(cwd: Path) -> Path | None:
@@ -252,7 +257,7 @@ def load_config(path: Path | None, cwd: Path) -> Config:
     except (OSError, UnicodeDecodeError) as exc:
         raise ConfigError(f"{path}: cannot read config ({getattr(exc, 'strerror', None) or exc})") from None
     try:
-        data = yaml.safe_load(text)
+        data = yaml.load(text, Loader=SAFE_LOADER)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""

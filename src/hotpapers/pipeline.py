@@ -9,13 +9,13 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol
 
-from hotpapers.config import Config
+from hotpapers.config import Config, snapshot_name
 from hotpapers.atomic import write_atomically
 from hotpapers.errors import InputError
 from hotpapers.models import Snapshot
 from hotpapers.rank import rank, unknown_paper_ids
 from hotpapers.render import PostRenderer
-from hotpapers.snapshot import load_snapshot, save_snapshot
+from hotpapers.snapshot import load_snapshot, save_snapshot, stored_snapshot
 from hotpapers.write import Outcome, write_post
 
 PARALLEL_MIN_DAYS = 16
@@ -48,10 +48,6 @@ class DayReport:
     """Things worth logging before the message."""
 
 
-def needs_fetch(day: str, config: Config, options: BuildOptions) -> bool:
-    return options.refresh or not config.snapshot_path(day).exists()
-
-
 def build_day(day: str, config: Config, renderer: PostRenderer, options: BuildOptions, fetch: Fetch | None) -> DayReport:
     """Snapshot → rank → render → write for one day.
 
@@ -59,15 +55,14 @@ def build_day(day: str, config: Config, renderer: PostRenderer, options: BuildOp
     only once complete, so a failed fetch or refresh leaves the old files as they were.
     """
     path = config.snapshot_path(day)
-    fetched = needs_fetch(day, config, options)
-    if not fetched:
-        snapshot = load_snapshot(path)
-    elif options.offline or fetch is None:
-        why = "--offline was given" if options.offline else "live fetching is not configured"
-        raise InputError(f"no snapshot for {day} at {path}, and {why}")
-    elif options.dry_run:
-        return DayReport(day, fetch.plan(day))
-    else:
+    snapshot = None if options.refresh else stored_snapshot(path)
+    fetched = snapshot is None
+    if fetched:
+        if options.offline or fetch is None:
+            why = "--offline was given" if options.offline else "live fetching is not configured"
+            raise InputError(f"no snapshot for {day} at {path}, and {why}")
+        if options.dry_run:
+            return DayReport(day, fetch.plan(day))
         snapshot = fetch(day)
         save_snapshot(snapshot, path)
     unknown = unknown_paper_ids(snapshot)
@@ -99,7 +94,7 @@ def build_days(days: list[str], config: Config, options: BuildOptions, fetch: Fe
     APIs' rate limits, not the CPU, bound it.
     """
     workers = min(os.cpu_count() or 1, len(days) // PARALLEL_MIN_DAYS)
-    if workers < 2 or any(needs_fetch(day, config, options) for day in days):
+    if workers < 2 or options.refresh or not _all_stored(days, config):
         renderer = PostRenderer(config)
         for day in days:
             yield build_day(day, config, renderer, options, fetch)
@@ -138,6 +133,15 @@ def update_feeds(config: Config) -> str | None:
             write_atomically(path, text)
             written.append(_shown(path))
     return f"feeds: {len(entries)} entries" + (f", wrote {', '.join(written)}" if written else ", up to date")
+
+
+def _all_stored(days: list[str], config: Config) -> bool:
+    """Whether every day has a stored snapshot: one listing of the folder, not a stat per day."""
+    try:
+        stored = set(os.listdir(config.paths.snapshots))
+    except OSError:
+        return False
+    return all(snapshot_name(day) in stored for day in days)
 
 
 _worker_state: tuple[Config, PostRenderer, BuildOptions] | None = None

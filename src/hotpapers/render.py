@@ -24,16 +24,13 @@ from hotpapers.config import Config
 from hotpapers.errors import InputError
 from hotpapers.models import Mention, RankedPaper, Snapshot, parse_time
 from hotpapers.sanitize import guard_inline_html, is_safe_url, safe_embed
+from hotpapers.yaml_c import SAFE_DUMPER, SAFE_LOADER
 
 MONTHS = ("January", "February", "March", "April", "May", "June", "July",
           "August", "September", "October", "November", "December")
 _PLAIN_SAFE = re.compile(r"^[A-Za-z][A-Za-z0-9 ._()/-]*$")
 _LINK_SAFE = re.compile(r"^[^\s<>()\[\]\"'\\`]+$")
 _CATEGORY = re.compile(r"^[A-Za-z-]+(\.[A-Za-z-]+)?$")
-# libyaml's C emitter and parser when PyYAML has them: the pure-Python ones dominated
-# the time of re-rendering many days.
-_YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-_YAML_DUMPER = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
 
 
 def make_env(site_templates: Path | None) -> jinja2.Environment:
@@ -69,13 +66,13 @@ def yaml_str(value: str) -> str:
     """A double-quoted YAML scalar that every YAML parser reads back as `value`."""
     if any("\ud800" <= ch <= "\udfff" for ch in value):
         raise InputError(f"frontmatter value {value!r} contains a lone surrogate")
-    return yaml.dump(value, Dumper=_YAML_DUMPER, default_style='"', allow_unicode=True, width=2**31 - 1).rstrip("\n")
+    return yaml.dump(value, Dumper=SAFE_DUMPER, default_style='"', allow_unicode=True, width=2**31 - 1).rstrip("\n")
 
 
 @lru_cache(maxsize=1024)
 def yaml_plain(value: str) -> str:
     """`value` unquoted when it is unambiguous text in YAML 1.1 and 1.2, else double-quoted."""
-    if _PLAIN_SAFE.match(value) and value == value.strip() and yaml.load(value, Loader=_YAML_LOADER) == value:
+    if _PLAIN_SAFE.match(value) and value == value.strip() and yaml.load(value, Loader=SAFE_LOADER) == value:
         return value
     return yaml_str(value)
 
@@ -183,7 +180,7 @@ class PostRenderer:
             return
         match = re.match(r"---\n(.*?\n)\n?---\n", rendered, re.DOTALL)
         try:
-            parsed = yaml.load(match.group(1), Loader=_YAML_LOADER) if match else None
+            parsed = yaml.load(match.group(1), Loader=SAFE_LOADER) if match else None
         except yaml.YAMLError:
             parsed = None
         expected = expected_frontmatter(self.config, snapshot, text)
@@ -214,14 +211,14 @@ def expected_frontmatter(config: Config, snapshot: Snapshot, text: PostText) -> 
     return expected
 
 
-_PAPER_HEADING = re.compile(r"\n# \d+\. ")
+_PAPER_HEADING = re.compile(rb"\n# \d+\. ")
 
 
-def paper_count(post_text: str) -> int:
-    """How many papers a rendered post lists (its numbered headings). A heading is
-    looked for after a line break, which the regex engine finds by a fast literal
-    search; `^` in multi-line mode made it try every position (250 us a post)."""
-    return len(_PAPER_HEADING.findall("\n" + post_text))
+def paper_count(post: bytes) -> int:
+    """How many papers a post, as written to disk, lists (its numbered headings). A
+    heading is looked for after a line break, which the regex engine finds by a fast
+    literal search, in the UTF-8 bytes: twice as fast as in text that holds an emoji."""
+    return len(_PAPER_HEADING.findall(b"\n" + post))
 
 
 def render_post(snapshot: Snapshot, ranked: list[RankedPaper], config: Config) -> str:

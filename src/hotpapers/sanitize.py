@@ -136,21 +136,28 @@ def _markup_problem(quote: str, rules: EmbedRules) -> str | None:
     return None if closed and not stack else "unclosed tags"
 
 
-_TWEET_TEXT = rf'(?:[^<\n]++|<br>|<a href="{_WEB_HOST}(?:[/?#:][^"<\n]*+)?">[^<\n]*+</a>)'
+_TWEET_TEXT = rf'(?:[^<]++|<br>|<a href="{_WEB_HOST}(?:[/?#:][^"<]*+)?">[^<]*+</a>)'
 _PLAIN_TWEET = re.compile(
     rf'<blockquote class="twitter-tweet">(?:<p(?: (?:lang|dir)="[A-Za-z0-9 _.:/-]*")*>{_TWEET_TEXT}*+</p>|{_TWEET_TEXT})*+'
     rf'</blockquote>(?:\n(?:{"|".join(map(re.escape, sorted(_TWITTER_SCRIPTS)))}))?\n*'
 )
-"""The shape of nearly every real X embed: one line of text, paragraphs, links and line
-breaks, then the widget script. A link starts with http(s) and a host name, so the
-entities that may follow (hashtag links carry `&amp;`) cannot change where it points.
-One match is 5 times faster than the tokenizer and accepts a subset of what it
-accepts (a test checks); any other embed is read by the tokenizer."""
+
+
+def is_plain_tweet(html: str) -> bool:
+    """The shape of nearly every real X embed: one line of text, paragraphs, links and
+    line breaks, then the widget script. A link starts with http(s) and a host name, so
+    the entities that may follow (hashtag links carry `&amp;`) cannot change where it
+    points. Accepts a subset of what the tokenizer accepts (a test checks), 8 times
+    faster; any other embed is read by the tokenizer.
+
+    The regex lets text hold line breaks, and `find` then refuses any before the end of
+    the blockquote: excluding `\\n` in the regex's own classes made it 3 times slower."""
+    return _PLAIN_TWEET.fullmatch(html) is not None and html.find("\n", 0, html.find("</blockquote>")) == -1
 
 
 def embed_problem(html: str, platform: str) -> str | None:
     """Why `html` is not a well-formed embed of `platform`, or None when it is."""
-    if platform == "twitter" and _PLAIN_TWEET.fullmatch(html):
+    if platform == "twitter" and is_plain_tweet(html):
         return None
     return _tokenized_embed_problem(html, platform)
 

@@ -190,10 +190,18 @@ def _integral_as_int(text: str) -> int | float:
 
 
 def load_snapshot(path: Path) -> Snapshot:
+    snapshot = stored_snapshot(path)
+    if snapshot is None:
+        raise SnapshotError(f"{path}: no such snapshot")
+    return snapshot
+
+
+def stored_snapshot(path: Path) -> Snapshot | None:
+    """The snapshot at `path`, or None when there is no such file."""
     try:
         raw = path.read_bytes()
     except FileNotFoundError:
-        raise SnapshotError(f"{path}: no such snapshot") from None
+        return None
     except OSError as exc:
         raise SnapshotError(f"{path}: cannot read ({exc.strerror or exc})") from None
     return parse_snapshot(raw, str(path))

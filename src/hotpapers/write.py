@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from enum import Enum
 from pathlib import Path
 
-from hotpapers.atomic import write_atomically
+from hotpapers.atomic import encode_text, write_atomically
 from hotpapers.errors import WriteError
 from hotpapers.render import paper_count
 
@@ -28,16 +28,19 @@ class WriteResult:
 
 
 def write_post(path: Path, text: str, *, force: bool = False) -> WriteResult:
-    papers = paper_count(text)
+    data = encode_text(text, path)
+    papers = paper_count(data)
     try:
-        existing = path.read_text(encoding="utf-8") if path.exists() else None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise WriteError(f"cannot read the existing post {path}: {exc}") from None
-    if existing == text:
+        existing = path.read_bytes()
+    except FileNotFoundError:
+        existing = None
+    except OSError as exc:
+        raise WriteError(f"cannot read the existing post {path}: {exc.strerror or exc}") from None
+    if existing == data:
         return WriteResult(Outcome.UNCHANGED, path, papers)
     if existing is not None and not force:
         existing_papers = paper_count(existing)
         if existing_papers > papers:
             return WriteResult(Outcome.KEPT, path, papers, existing_papers)
-    write_atomically(path, text)
+    write_atomically(path, data)
     return WriteResult(Outcome.WRITTEN, path, papers)
