@@ -4,6 +4,8 @@ import json
 
 import pytest
 import yaml
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from conftest import EXAMPLE_SNAPSHOT, make_config, make_mention, make_paper, make_snapshot
 from hotpapers.errors import InputError
@@ -149,6 +151,16 @@ def test_any_configured_string_survives_the_frontmatter(value):
 def test_lone_surrogate_in_config_is_refused():
     with pytest.raises(InputError, match="lone surrogate"):
         yaml_str("bad \ud800")
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.text(alphabet=st.characters(min_codepoint=0, max_codepoint=0x7F)) | st.text())
+def test_yaml_str_writes_what_the_emitter_writes_and_reads_back(value):
+    emitted = yaml.dump(value, Dumper=yaml.SafeDumper, default_style='"', allow_unicode=True, width=2**31 - 1).rstrip("\n")
+    if any("\ud800" <= ch <= "\udfff" for ch in value):
+        return
+    assert yaml_str(value) == emitted
+    assert yaml.safe_load(yaml_str(value)) == value
 
 
 def test_plain_title_only_when_unambiguous():

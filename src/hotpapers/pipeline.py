@@ -90,8 +90,10 @@ def build_days(days: list[str], config: Config, options: BuildOptions, fetch: Fe
     """build_day for each day, reported in order.
 
     When no day needs fetching (a re-render or backfill of stored snapshots), the days
-    are spread over the CPU cores. Fetching stays sequential in this process: the
-    APIs' rate limits, not the CPU, bound it.
+    are spread over the CPU cores, in eight chunks a worker: each chunk's result costs
+    this process about 0.4 ms of a core the workers share, and eight still keep them
+    busy to the end. Fetching stays sequential in this process: the APIs' rate limits,
+    not the CPU, bound it.
     """
     workers = min(os.cpu_count() or 1, len(days) // PARALLEL_MIN_DAYS)
     if workers < 2 or options.refresh or not _all_stored(days, config):
@@ -101,7 +103,7 @@ def build_days(days: list[str], config: Config, options: BuildOptions, fetch: Fe
         return
     pool = ProcessPoolExecutor(workers, initializer=_start_worker, initargs=(config, options))
     try:
-        yield from pool.map(_build_stored_day, days, chunksize=max(1, min(8, len(days) // (4 * workers))))
+        yield from pool.map(_build_stored_day, days, chunksize=max(1, len(days) // (8 * workers)))
     finally:
         pool.shutdown(cancel_futures=True)
 

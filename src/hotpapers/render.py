@@ -61,9 +61,17 @@ def make_env(site_templates: Path | None) -> jinja2.Environment:
     return env
 
 
+_NOTHING_TO_ESCAPE = re.compile(r'[ !#-\[\]-~]*')
+"""Printable ASCII but `"` and `\\`: written as it is between double quotes."""
+
+
 @lru_cache(maxsize=1024)
 def yaml_str(value: str) -> str:
-    """A double-quoted YAML scalar that every YAML parser reads back as `value`."""
+    """A double-quoted YAML scalar that every YAML parser reads back as `value`. Text
+    with nothing to escape (a day's title, slug and description) skips the emitter,
+    which writes the same (a test checks) in 20 times the time."""
+    if _NOTHING_TO_ESCAPE.fullmatch(value):
+        return f'"{value}"'
     if any("\ud800" <= ch <= "\udfff" for ch in value):
         raise InputError(f"frontmatter value {value!r} contains a lone surrogate")
     return yaml.dump(value, Dumper=SAFE_DUMPER, default_style='"', allow_unicode=True, width=2**31 - 1).rstrip("\n")
