@@ -8,21 +8,20 @@ its records.
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass
 from datetime import date
 from fnmatch import fnmatchcase
 from functools import lru_cache
 from operator import attrgetter
 from zoneinfo import ZoneInfo
 
+from msgspec import Struct
 from msgspec.structs import replace
 
 from hotpapers.config import Candidates, Config, Ranking
 from hotpapers.models import Mention, Paper, RankedPaper, Snapshot, numeric_aware_key, parse_time
 
 
-@dataclass(frozen=True, slots=True)
-class Tally:
+class Tally(Struct, frozen=True, gc=False):
     """A candidate paper with every mention that counts for it, before thresholds."""
 
     paper: Paper
