@@ -98,6 +98,8 @@ def test_offline_without_a_snapshot(site):
     [
         (["--date", "2020-13-01"], "'2020-13-01' is not a real date"),
         (["--date", "24.09.2020"], "'24.09.2020' is not a date in the form YYYY-MM-DD"),
+        (["--date", "2020-09-24\n"], "'2020-09-24\\n' is not a date in the form YYYY-MM-DD"),
+        (["--date", "٢٠٢٠-٠٩-٢٤"], "'٢٠٢٠-٠٩-٢٤' is not a date in the form YYYY-MM-DD"),
         (["--since", "2020-09-24"], "--since and --until go together"),
         (["--since", "2020-09-25", "--until", "2020-09-24"], "2020-09-25 is after 2020-09-24"),
         (["--date", "2020-09-24", "--since", "2020-09-24", "--until", "2020-09-24"], "either --date or --since/--until"),

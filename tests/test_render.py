@@ -123,6 +123,14 @@ def test_hostile_links_and_categories_fall_back_to_safe_forms():
     assert "| \\]\\(javascript:alert\\(1\\)\\)\n" in text
 
 
+def test_a_line_break_at_the_end_of_a_link_or_category_cannot_split_it():
+    """Python's `$` also matches before a final line break; the checks must not."""
+    paper = make_paper("2009.00001", abs_url="https://arxiv.org/abs/2009.00001\n", categories=("cs.LG\n",))
+    text = render([paper], [make_mention(likes=60)])
+    assert "- links: [abs](https://arxiv.org/abs/2009.00001) | " in text
+    assert "\n- cs.LG\n\n" in text and "list/cs.LG\n" not in text
+
+
 def test_fallback_embed_of_a_mention_with_unsafe_url_has_no_link():
     mention = make_mention("1", likes=60, url="javascript:alert(1)", created_at=None, text=None)
     renderer = PostRenderer(make_config())

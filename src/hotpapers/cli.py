@@ -35,7 +35,7 @@ from hotpapers.render import PostRenderer
 from hotpapers.snapshot import load_snapshot, stored_snapshot
 
 log = logging.getLogger("hotpapers")
-_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 
 
 class HotpapersGroup(click.Group):
@@ -59,7 +59,7 @@ class HotpapersGroup(click.Group):
 
 
 def parse_day(value: str, option: str) -> date:
-    if not _DATE.match(value):
+    if not _DATE.fullmatch(value):
         raise click.BadParameter(f"{value!r} is not a date in the form YYYY-MM-DD", param_hint=option)
     try:
         return date.fromisoformat(value)

@@ -28,9 +28,9 @@ from hotpapers.yaml_c import SAFE_DUMPER, SAFE_LOADER
 
 MONTHS = ("January", "February", "March", "April", "May", "June", "July",
           "August", "September", "October", "November", "December")
-_PLAIN_SAFE = re.compile(r"^[A-Za-z][A-Za-z0-9 ._()/-]*$")
-_LINK_SAFE = re.compile(r"^[^\s<>()\[\]\"'\\`]+$")
-_CATEGORY = re.compile(r"^[A-Za-z-]+(\.[A-Za-z-]+)?$")
+_PLAIN_SAFE = re.compile(r"[A-Za-z][A-Za-z0-9 ._()/-]*")
+_LINK_SAFE = re.compile(r"[^\s<>()\[\]\"'\\`]+")
+_CATEGORY = re.compile(r"[A-Za-z-]+(\.[A-Za-z-]+)?")
 
 
 def make_env(site_templates: Path | None) -> jinja2.Environment:
@@ -80,7 +80,7 @@ def yaml_str(value: str) -> str:
 @lru_cache(maxsize=1024)
 def yaml_plain(value: str) -> str:
     """`value` unquoted when it is unambiguous text in YAML 1.1 and 1.2, else double-quoted."""
-    if _PLAIN_SAFE.match(value) and value == value.strip() and yaml.load(value, Loader=SAFE_LOADER) == value:
+    if _PLAIN_SAFE.fullmatch(value) and value == value.strip() and yaml.load(value, Loader=SAFE_LOADER) == value:
         return value
     return yaml_str(value)
 
@@ -99,12 +99,12 @@ def escape_markdown(text: str) -> str:
 
 def safe_link(url: str, fallback: str) -> str:
     """`url` when it is a plain http(s) URL that cannot break a Markdown link, else `fallback`."""
-    return url if _LINK_SAFE.match(url) and is_safe_url(url) else fallback
+    return url if _LINK_SAFE.fullmatch(url) and is_safe_url(url) else fallback
 
 
 @lru_cache(maxsize=4096)
 def category_link(category: str) -> str:
-    if _CATEGORY.match(category):
+    if _CATEGORY.fullmatch(category):
         return f"[{category}](https://arxiv.org/list/{category}/recent)"
     return guard_inline_html(re.sub(r"([\\`*_\[\]()#!|])", r"\\\1", category))
 

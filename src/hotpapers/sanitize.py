@@ -49,7 +49,7 @@ _TWITTER_SCRIPTS = frozenset(
     for host in ("twitter.com", "x.com")
 )
 _BLUESKY_SCRIPTS = frozenset(['<script async src="https://embed.bsky.app/static/embed.js" charset="utf-8"></script>'])
-_SIMPLE_VALUE = re.compile(r"^[A-Za-z0-9 _.:/-]*$")
+_SIMPLE_VALUE = re.compile(r"[A-Za-z0-9 _.:/-]*")
 
 
 class EmbedRules:
@@ -97,7 +97,7 @@ def _root_problem(attributes: list[tuple[str, str]], rules: EmbedRules) -> str |
     if dict(attributes).get("class") != rules.root_class:
         return "wrong class"
     for name, value in attributes:
-        if name != "class" and (name not in rules.root_attributes or not _SIMPLE_VALUE.match(value)):
+        if name != "class" and (name not in rules.root_attributes or not _SIMPLE_VALUE.fullmatch(value)):
             return f"attribute {name} on <blockquote>"
     return None
 
