@@ -188,3 +188,22 @@ def test_site_template_overrides_the_packaged_one(tmp_path):
     config = make_config(root=tmp_path)
     snapshot = make_snapshot([make_paper()], [make_mention(likes=60)])
     assert PostRenderer(config).render(rank(snapshot, config), snapshot) == "2009.00001\n"
+
+
+@pytest.mark.parametrize(
+    ("name", "source", "expected"),
+    [
+        ("post.md.j2", "---\ntitle: x\n{{ title }\n", r"post\.md\.j2, line 3: unexpected '}'"),
+        ("post.md.j2", "---\n{% for item in papers %}\n{{ item.paper.nokey }}{% endfor %}\n", r"post\.md\.j2, line 3: .* has no attribute 'nokey'"),
+        ("post.md.j2", "{% include 'mine.md.j2' %}", r"mine\.md\.j2 not found"),
+        ("embeds/generic.html.j2", "{% if %}", r"embeds/generic\.html\.j2, line 1: Expected an expression"),
+    ],
+)
+def test_a_mistake_in_a_site_template_names_the_file_and_line(tmp_path, name, source, expected):
+    (tmp_path / "templates" / "embeds").mkdir(parents=True)
+    (tmp_path / "templates" / name).write_text(source)
+    config = make_config(root=tmp_path)
+    snapshot = make_snapshot([make_paper()], [make_mention(likes=60)])
+    with pytest.raises(InputError, match=r"^template .*" + expected) as info:
+        PostRenderer(config).render(rank(snapshot, config), snapshot)
+    assert "\n" not in info.value.message

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from datetime import UTC
 from pathlib import Path
+from types import TracebackType
 from typing import Any
 
 import jinja2
@@ -132,10 +133,13 @@ class PostRenderer:
         self.env.filters["embed"] = self.embed
         if config.escape_markdown:
             self.env.filters["md_text"] = lambda text: guard_inline_html(escape_markdown(text))
-        self.post_template = self.env.get_template(config.profile.template)
-        self.embed_templates = {
-            name: self.env.get_template(f"embeds/{name}.html.j2") for name in ("twitter", "generic")
-        }
+        try:
+            self.post_template = self.env.get_template(config.profile.template)
+            self.embed_templates = {
+                name: self.env.get_template(f"embeds/{name}.html.j2") for name in ("twitter", "generic")
+            }
+        except jinja2.TemplateError as exc:
+            raise template_error(exc) from None
 
     def _local_time(self, value: str) -> str:
         return parse_time(value).astimezone(self.config.timezone).strftime("%m/%d/%Y %H:%M:%S")
@@ -169,15 +173,18 @@ class PostRenderer:
 
     def render(self, ranked: list[RankedPaper], snapshot: Snapshot) -> str:
         text = self.post_text(snapshot.date)
-        rendered = self.post_template.render(
-            snapshot=snapshot,
-            papers=ranked,
-            post=self.config.post,
-            title=text.title,
-            description=text.description,
-            slug=text.slug,
-            date=snapshot.date,
-        )
+        try:
+            rendered = self.post_template.render(
+                snapshot=snapshot,
+                papers=ranked,
+                post=self.config.post,
+                title=text.title,
+                description=text.description,
+                slug=text.slug,
+                date=snapshot.date,
+            )
+        except jinja2.TemplateError as exc:
+            raise template_error(exc) from None
         self._check_frontmatter(rendered, snapshot, text)
         return rendered
 
@@ -194,6 +201,29 @@ class PostRenderer:
         expected = expected_frontmatter(self.config, snapshot, text)
         if not isinstance(parsed, dict) or any(k in parsed and parsed[k] != v for k, v in expected.items()):
             raise InputError(f"the frontmatter of {snapshot.date} does not read back as configured; check the post settings")
+
+
+def template_error(exc: jinja2.TemplateError) -> InputError:
+    """A mistake in a (site's own) template as one line naming the file and line."""
+    if isinstance(exc, jinja2.TemplateNotFound):
+        return InputError(f"template {exc.name} not found")
+    if isinstance(exc, jinja2.TemplateSyntaxError):
+        where = f"{exc.filename or exc.name}, line {exc.lineno}"
+    else:
+        where = _template_frame(exc.__traceback__)
+    return InputError(f"template {where}: {exc.message}")
+
+
+def _template_frame(traceback: TracebackType | None) -> str:
+    """The innermost template file and line in a traceback (Jinja writes templates'
+    own lines into the tracebacks of errors raised while rendering)."""
+    where = "unknown"
+    while traceback is not None:
+        code = traceback.tb_frame.f_code
+        if code.co_filename.endswith(".j2"):
+            where = f"{code.co_filename}, line {traceback.tb_lineno}"
+        traceback = traceback.tb_next
+    return where
 
 
 def expected_frontmatter(config: Config, snapshot: Snapshot, text: PostText) -> dict[str, Any]:
