@@ -29,7 +29,7 @@ from hotpapers.config import Config, default_config_path, load_config
 from hotpapers.errors import HotpapersError, InputError
 from hotpapers.explain import explain as explain_snapshot
 from hotpapers.explain import explanation_text
-from hotpapers.pipeline import BuildOptions, build_days, update_feeds
+from hotpapers.pipeline import BuildOptions, all_stored, build_days, update_feeds
 from hotpapers.rank import rank
 from hotpapers.render import PostRenderer
 from hotpapers.snapshot import load_snapshot, stored_snapshot
@@ -167,15 +167,17 @@ def build(
     """
     if offline and refresh:
         raise click.UsageError("--offline and --refresh contradict each other")
-    from hotpapers.fetch import make_fetcher
-
     config = obtain_config(config_path)
-    days = select_days(day, since, until, today(config))
+    days = [one_day.isoformat() for one_day in select_days(day, since, until, today(config))]
     options = BuildOptions(offline=offline, refresh=refresh, force=force, dry_run=dry_run)
-    fetcher = None if offline else make_fetcher(config, os.environ, lambda: datetime.now(config.timezone), progress_bar)
+    fetcher = None
+    if not offline and (refresh or not all_stored(days, config)):
+        from hotpapers.fetch import make_fetcher  # requests and feedparser: only when a day is fetched
+
+        fetcher = make_fetcher(config, os.environ, lambda: datetime.now(config.timezone), progress_bar)
     reports = []
     try:
-        with progress(build_days([one_day.isoformat() for one_day in days], config, options, fetcher), len(days), "day") as bar:
+        with progress(build_days(days, config, options, fetcher), len(days), "day") as bar:
             for report in bar:
                 reports.append(report)
                 for note in report.notes:

@@ -96,7 +96,7 @@ def build_days(days: list[str], config: Config, options: BuildOptions, fetch: Fe
     not the CPU, bound it.
     """
     workers = min(os.cpu_count() or 1, len(days) // PARALLEL_MIN_DAYS)
-    if workers < 2 or options.refresh or not _all_stored(days, config):
+    if workers < 2 or options.refresh or not all_stored(days, config):
         renderer = PostRenderer(config)
         for day in days:
             yield build_day(day, config, renderer, options, fetch)
@@ -137,7 +137,7 @@ def update_feeds(config: Config) -> str | None:
     return f"feeds: {len(entries)} entries" + (f", wrote {', '.join(written)}" if written else ", up to date")
 
 
-def _all_stored(days: list[str], config: Config) -> bool:
+def all_stored(days: list[str], config: Config) -> bool:
     """Whether every day has a stored snapshot: one listing of the folder, not a stat per day."""
     try:
         stored = set(os.listdir(config.paths.snapshots))
