@@ -1,6 +1,7 @@
 """The command line end to end in a scratch site: exit codes, messages, and what is written."""
 
 import json
+import logging
 import os
 import shutil
 import subprocess
@@ -12,7 +13,7 @@ from click.testing import CliRunner
 
 from conftest import EXAMPLE_POST, example_data
 from hotpapers import __version__
-from hotpapers.cli import cli, select_days
+from hotpapers.cli import cli, log, progress, progress_bar, select_days
 
 POST = "content/posts/2020-09-24---Hot-Papers.md"
 
@@ -205,3 +206,17 @@ def test_commands_that_read_only_local_files_do_not_import_the_network_stack(sit
     network = {"requests", "feedparser", "hotpapers.fetch", "hotpapers.render"}
     assert imported_by(["-q", "build", "--date", "2020-09-24"], network) == ["hotpapers.render"]
     assert imported_by(["-q", "build", "--date", "2020-09-25", "--dry-run"], network) == sorted(network)
+
+
+def test_a_progress_bar_only_on_a_terminal_and_for_more_than_one_item(monkeypatch):
+    items = [1, 2, 3]
+    monkeypatch.setattr(log, "level", logging.INFO)
+    assert progress_bar(items, 3, "day") is items  # pytest's stderr is not a terminal
+    monkeypatch.setattr(sys.stderr, "isatty", lambda: True)
+    assert progress_bar(items, 1, "day") is items
+    bar = progress_bar(items, 3, "day")
+    assert type(bar).__name__ == "tqdm" and list(bar) == items
+    with progress(iter(items), 3, "day") as shown:
+        assert list(shown) == items
+    monkeypatch.setattr(log, "level", logging.WARNING)  # -q
+    assert progress_bar(items, 3, "day") is items

@@ -13,14 +13,12 @@ import os
 import re
 import sys
 from collections.abc import Iterable, Iterator
-from contextlib import ExitStack, contextmanager
+from contextlib import contextmanager
 from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 import click
-from tqdm import tqdm
-from tqdm.contrib.logging import logging_redirect_tqdm
 
 from hotpapers import __version__
 from hotpapers.atomic import write_atomically
@@ -312,20 +310,26 @@ def serve(port: int, config_path: Path | None) -> None:
         server.server_close()
 
 
-def progress_bar(items: Iterable[Any], total: int | None, unit: str) -> Any:
-    """tqdm over `items` (a count when `total` is None) on an interactive terminal;
-    nothing extra under cron, CI or a pipe, nor with -q."""
-    shown = (total is None or total > 1) and sys.stderr.isatty() and log.getEffectiveLevel() <= logging.INFO
-    return tqdm(items, total=total, unit=unit, disable=not shown, file=sys.stderr, leave=False)
+def progress_bar(items: Iterable[Any], total: int | None, unit: str) -> Iterable[Any]:
+    """tqdm over `items` (a count when `total` is None) on an interactive terminal; the
+    items themselves under cron, CI or a pipe, or with -q (and tqdm is not imported)."""
+    if not ((total is None or total > 1) and sys.stderr.isatty() and log.getEffectiveLevel() <= logging.INFO):
+        return items
+    from tqdm import tqdm
+
+    return tqdm(items, total=total, unit=unit, file=sys.stderr, leave=False)
 
 
 @contextmanager
 def progress(items: Iterable[Any], total: int | None, unit: str) -> Iterator[Iterable[Any]]:
     """A progress bar whose log lines keep printing above it."""
-    with ExitStack() as stack:
-        bar = stack.enter_context(progress_bar(items, total, unit))
-        if not bar.disable:
-            stack.enter_context(logging_redirect_tqdm(loggers=[log]))
+    bar = progress_bar(items, total, unit)
+    if bar is items:
+        yield items
+        return
+    from tqdm.contrib.logging import logging_redirect_tqdm
+
+    with bar, logging_redirect_tqdm(loggers=[log]):
         yield bar
 
 
