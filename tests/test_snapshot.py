@@ -1,6 +1,7 @@
 """Reading and writing snapshots: every kind of broken file gets one precise error."""
 
 import json
+import re
 
 import pytest
 
@@ -125,3 +126,19 @@ def test_text_that_utf8_cannot_hold_is_never_written(tmp_path):
     with pytest.raises(WriteError, match=r"lone surrogate \('\\ud83d'\)"):
         write_atomically(tmp_path / "post.md", "Cut \ud83d")
     assert list(tmp_path.iterdir()) == []
+
+
+@pytest.mark.parametrize(
+    ("change", "expected"),
+    [
+        (lambda d: d.update(taken_at="2020-09-25T08:00:47Z\n"), r"\$\.taken_at: .* is not a 'date-time'"),
+        (lambda d: d["papers"][0].update(id="2009.11094\n"), r"\$\.papers\[0\]\.id: .* does not match"),
+        (lambda d: d["papers"][0].update(id="٢٠٠٩.١١٠٩٤"), r"\$\.papers\[0\]\.id: .* does not match"),
+        (lambda d: d["mentions"][0].update(url=d["mentions"][0]["url"] + "\n"), r"\$\.mentions\[0\]\.url: .* is not a 'uri'"),
+        (lambda d: d.update(date="2020-09-24\n"), r"\$\.date: .* is not a 'date'"),
+    ],
+)
+def test_a_final_line_break_or_other_digits_are_refused_as_json_schema_means(change, expected):
+    """Python's `$` also matches before a final line break and its `\\d` any script's
+    digits; JSON Schema's (ECMA 262) do not. Such a time stamp crashed the build."""
+    assert re.match(expected, error_for(with_change(change)).removeprefix("day.json: "))

@@ -28,7 +28,8 @@ TRICKY_STRINGS = [
     "https://x.org/a b", "https://x.org/%zz", "https://x.org/%41", "https://user@x.org/", "https://[::1]/",
     "ftp://x.org/a", "urn:isbn:0451450523", "javascript:alert(1)", "//x.org", "https://x.org/\n",
     "https://x.org/é", "https://x .org/", "https://x.org:80a/", "https://x.org/?q=a%2", "2009.11094", "2009.1109", "2009.110944", "hep-th/9901001", "math.GT/0309136",
-    "hep-th/990100", "2009.11094v2", "٢٠٠٩.١١٠٩٤",
+    "hep-th/990100", "2009.11094v2", "٢٠٠٩.١١٠٩٤", "2009.11094\n", "2020-09-24\n", "2020-09-24T08:00:47Z\n",
+    "https://arxiv.org/abs/2009.11094\n", "٢٠٢٠-٠٩-٢٤", "٢٠٢٠-09-24T08:00:47Z", "2020-09-24T08:00:47.١Z",
 ]
 JSON_VALUES = st.recursive(
     st.none() | st.booleans() | st.integers(-2, 2**70) | st.floats(allow_nan=False, allow_infinity=False)

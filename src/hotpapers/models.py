@@ -34,7 +34,7 @@ _HOST, _PATH, _QUERY = r"[A-Za-z0-9_.~!$&'()*+,;=-]", r"[A-Za-z0-9_.~!$&'()*+,;=
 _ESCAPE = r"%[0-9A-Fa-f]{2}"
 WEB_URL_PATTERN = (
     rf"^https?://(?:{_HOST}++|{_ESCAPE})*+(?::[0-9]*+)?(?:/(?:{_PATH}++|{_ESCAPE})*+)?"
-    rf"(?:\?(?:{_QUERY}++|{_ESCAPE})*+)?(?:#(?:{_QUERY}++|{_ESCAPE})*+)?$"
+    rf"(?:\?(?:{_QUERY}++|{_ESCAPE})*+)?(?:#(?:{_QUERY}++|{_ESCAPE})*+)?\Z"
 )
 """An http(s) URL in the subset of RFC 3986 that real links use: a name for a host, no
 user info. Any URI the schema accepts but this does not sends the file to the full

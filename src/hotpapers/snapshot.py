@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Iterator
 from datetime import date
 from functools import cache
 from importlib import resources
@@ -43,27 +44,40 @@ from hotpapers.models import (
 )
 
 
-_DATE = re.compile(DAY_PATTERN)
+_DATE = re.compile(DAY_PATTERN, re.ASCII)
 _observed_at, _created_at = attrgetter("observed_at"), attrgetter("created_at")
 
 
 def _is_date(value: str) -> bool:
     try:
-        return bool(_DATE.match(value)) and bool(date.fromisoformat(value))
+        return bool(_DATE.fullmatch(value)) and bool(date.fromisoformat(value))
     except ValueError:
         return False
 
 
-def _strings_only(check: Any) -> Any:
-    """Formats apply to strings; other types are the `type` keyword's business."""
-    return lambda value: not isinstance(value, str) or bool(check(value))
+def _format(check: Any) -> Any:
+    """A format check for strings (other types are the `type` keyword's business). None
+    of these formats allows a line break, which the validators' `$` lets through at the
+    end of a string."""
+    return lambda value: not isinstance(value, str) or ("\n" not in value and bool(check(value)))
 
 
 FORMATS = {
-    "date": _strings_only(_is_date),
-    "date-time": _strings_only(validate_rfc3339),
-    "uri": _strings_only(lambda value: validate_rfc3986(value, rule="URI")),
+    "date": _format(_is_date),
+    "date-time": _format(validate_rfc3339),
+    "uri": _format(lambda value: validate_rfc3986(value, rule="URI")),
 }
+
+
+def _whole_string_pattern(validator: Any, pattern: str, instance: Any, schema: Any) -> Iterator[Any]:
+    """The `pattern` keyword as JSON Schema means it (ECMA 262): `$` is the end of the
+    string and `\\d` an ASCII digit. jsonschema uses Python's regexes, where `$` also
+    matches before a final line break and `\\d` any script's digits. The schema's
+    patterns are anchored with `^...$`, so an ASCII full match is the ECMA test."""
+    from jsonschema import ValidationError
+
+    if validator.is_type(instance, "string") and not re.fullmatch(pattern, instance, re.ASCII):
+        yield ValidationError(f"{instance!r} does not match {pattern!r}")
 
 
 def _schema() -> dict[str, Any]:
@@ -73,12 +87,13 @@ def _schema() -> dict[str, Any]:
 @cache
 def _validator() -> Any:
     """jsonschema's validator, imported only for a file the fast check refused (see config.py for why)."""
-    from jsonschema import Draft202012Validator, FormatChecker
+    from jsonschema import Draft202012Validator, FormatChecker, validators
 
     checker = FormatChecker(formats=())
     for name, check in FORMATS.items():
         checker.checks(name)(check)
-    return Draft202012Validator(_schema(), format_checker=checker)
+    validator = validators.extend(Draft202012Validator, {"pattern": _whole_string_pattern})
+    return validator(_schema(), format_checker=checker)
 
 
 class SnapshotFile(Record, kw_only=True):
@@ -115,8 +130,8 @@ def _decode(raw: bytes) -> Snapshot | None:
     )
 
 
-_ARXIV_ID = re.compile(ARXIV_ID_PATTERN)
-_TIMESTAMP = re.compile(TIMESTAMP_PATTERN)
+_ARXIV_ID = re.compile(ARXIV_ID_PATTERN, re.ASCII)
+_TIMESTAMP = re.compile(TIMESTAMP_PATTERN, re.ASCII)
 
 
 def _ids_and_times_valid(file: SnapshotFile) -> bool:
@@ -132,8 +147,8 @@ def _ids_and_times_valid(file: SnapshotFile) -> bool:
     stamps.discard(None)
     return (
         _is_date(file.date)
-        and all(map(_ARXIV_ID.search, ids))
-        and all(map(_TIMESTAMP.search, stamps))
+        and all(map(_ARXIV_ID.fullmatch, ids))
+        and all(map(_TIMESTAMP.fullmatch, stamps))
         and all(_is_date(day) for day in {stamp[:10] for stamp in stamps})
     )
 
