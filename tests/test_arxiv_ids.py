@@ -45,6 +45,7 @@ from hotpapers.arxiv_ids import id_from_url, ids_in_text, resolve_ids
         ("https://t.co/6Wk9DparBL", None),
         ("not a url", None),
         ("http://[::1", None),
+        ("https://arxiv.org/abs/٢٠٠٩.١١٢٤٣", None),  # other scripts' digits: a snapshot would refuse the id
     ],
 )
 def test_url_forms(url, expected):
@@ -52,7 +53,8 @@ def test_url_forms(url, expected):
 
 
 def test_ids_in_text():
-    text = "See arXiv:2009.11243v2 and arxiv: 2009.10795, also ARXIV:hep-th/9901001. Not xarXiv:2009.00001 or arXiv:2009.1"
+    text = ("See arXiv:2009.11243v2 and arxiv: 2009.10795, also ARXIV:hep-th/9901001. "
+            "Not xarXiv:2009.00001, arXiv:2009.1 or arXiv:٢٠٠٩.١١٢٤٣")
     assert ids_in_text(text) == ["2009.11243", "2009.10795", "hep-th/9901001"]
 
 

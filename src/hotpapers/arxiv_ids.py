@@ -11,7 +11,8 @@ import re
 from collections.abc import Iterable
 from urllib.parse import unquote, urlsplit
 
-_ID = r"(?P<id>\d{4}\.\d{4,5}|[a-z-]+(?:\.[A-Z]{2})?/\d{7})(?:v(?P<version>\d+))?"
+_ID = r"(?P<id>[0-9]{4}\.[0-9]{4,5}|[a-z-]+(?:\.[A-Z]{2})?/[0-9]{7})(?:v(?P<version>[0-9]+))?"
+"""ASCII digits only: `\\d` also matches other scripts' digits, which no arXiv id has."""
 _PAGE_PATH = re.compile(rf"^/(?:abs|pdf|html|format|papers|overview|ps)/(?:(?i:arxiv):)?{_ID}(?:\.pdf)?/?$")
 _DOI_PATH = re.compile(rf"^/10\.48550/(?i:arxiv)\.{_ID}/?$")
 _IN_TEXT = re.compile(rf"(?<![\w/.])(?i:arxiv):\s?{_ID}(?!\w|\.\d)")
