@@ -9,6 +9,9 @@ from pathlib import Path
 from hotpapers.errors import WriteError
 
 _TEMPORARY_NUMBERS = itertools.count()
+_NEW_FILE = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_CLOEXEC", 0) | getattr(os, "O_BINARY", 0)
+"""A file that must not exist yet, not inherited by child processes, written as bytes
+(O_BINARY exists on Windows only, O_CLOEXEC everywhere else)."""
 
 
 def write_atomically(path: Path, data: str | bytes, *, durable: bool = False) -> None:
@@ -68,7 +71,7 @@ def _create_beside(path: Path) -> tuple[int, str]:
     while True:
         name = f"{prefix}{next(_TEMPORARY_NUMBERS)}.tmp"
         try:
-            return os.open(name, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_CLOEXEC, 0o666), name
+            return os.open(name, _NEW_FILE, 0o666), name
         except FileExistsError:
             continue  # left by a crashed process that had this process id
         except FileNotFoundError:
