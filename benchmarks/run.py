@@ -73,9 +73,15 @@ def rerender_thousand_days(scratch: Path) -> None:
         (snapshots / f"{day}.json").write_text(json.dumps(example, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
     files = sorted(snapshots.iterdir())
 
+    def settled(folder: Path) -> None:
+        """Remove the previous run's output and let the disk finish that removal
+        (`sync`), so that neither side is timed paying for the other's cleanup."""
+        shutil.rmtree(folder, ignore_errors=True)
+        os.sync()
+
     def bare() -> float:
         out = scratch / "bare-out"
-        shutil.rmtree(out, ignore_errors=True)
+        settled(out)
         out.mkdir()
         started = time.perf_counter()
         for path in files:
@@ -85,7 +91,7 @@ def rerender_thousand_days(scratch: Path) -> None:
         return time.perf_counter() - started
 
     def ours() -> float:
-        shutil.rmtree(site / "content", ignore_errors=True)
+        settled(site / "content")
         return run_cli(["-q", "build", "--since", str(days[0]), "--until", str(days[-1]), "--offline"], site)
 
     runs = [(bare(), ours()) for _ in range(5)]  # interleaved, so that both meet the same noise

@@ -16,6 +16,7 @@ from hotpapers.rank import (
     mentions_by_paper,
     order_mentions,
     rank,
+    score,
     shown_mentions,
     tally_of,
 )
@@ -77,7 +78,8 @@ def explain(snapshot: Snapshot, config: Config) -> Explanation:
             reason = f"score {t.score:g} is below ranking.min_paper_score {ranking.min_paper_score:g}"
         shown = {m.key for m in shown_mentions(t.mentions, ranking)} if place is not None else set()
         mention_fates = tuple(
-            _mention_fate(m, score, index, m.key in shown, place is not None, config) for index, (score, m) in enumerate(ordered)
+            _mention_fate(m, score(m.reposts, m.likes, ranking), index, m.key in shown, place is not None, config)
+            for index, m in enumerate(ordered)
         )
         fates.append(PaperFate(paper_id, t.paper.title, place, t.score, t.reposts, t.likes, reason, mention_fates))
     fates.sort(key=lambda f: (f.rank is None, f.rank or 0, -f.score, f.id))

@@ -8,6 +8,7 @@ its records.
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Iterable
 from datetime import date
 from fnmatch import fnmatchcase
 from functools import lru_cache
@@ -126,13 +127,10 @@ def rank(snapshot: Snapshot, config: Config) -> list[RankedPaper]:
     return [_ranked(t, ranking) for t in qualifying]
 
 
-def order_mentions(mentions: tuple[Mention, ...], ranking: Ranking) -> list[tuple[float, Mention]]:
-    """A paper's mentions with their scores, best first: the order they are considered in
-    (ties by id, numerically for numbers, then by platform)."""
-    ordered = sorted(
-        (-score(m.reposts, m.likes, ranking), numeric_aware_key(m.id), m.platform, index, m) for index, m in enumerate(mentions)
-    )
-    return [(-negative_score, m) for negative_score, _, _, _, m in ordered]
+def order_mentions(mentions: Iterable[Mention], ranking: Ranking) -> list[Mention]:
+    """A paper's mentions best first: the order they are considered in (ties by id,
+    numerically for numbers, then by platform)."""
+    return sorted(mentions, key=lambda m: (-score(m.reposts, m.likes, ranking), numeric_aware_key(m.id), m.platform))
 
 
 def shown_mentions(mentions: tuple[Mention, ...], ranking: Ranking) -> list[Mention]:
@@ -143,8 +141,8 @@ def shown_mentions(mentions: tuple[Mention, ...], ranking: Ranking) -> list[Ment
         return []
     enough = [m for m in mentions if score(m.reposts, m.likes, ranking) >= ranking.min_mention_score]
     if not enough:
-        return [order_mentions(mentions, ranking)[0][1]] if ranking.always_show_top else []
-    return [m for _, m in order_mentions(enough, ranking)[: ranking.max_mentions_per_paper]]
+        return order_mentions(mentions, ranking)[:1] if ranking.always_show_top else []
+    return order_mentions(enough, ranking)[: ranking.max_mentions_per_paper]
 
 
 def _ranked(t: Tally, ranking: Ranking) -> RankedPaper:
