@@ -220,3 +220,18 @@ def test_a_progress_bar_only_on_a_terminal_and_for_more_than_one_item(monkeypatc
         assert list(shown) == items
     monkeypatch.setattr(log, "level", logging.WARNING)  # -q
     assert progress_bar(items, 3, "day") is items
+
+
+def test_stored_days_are_published_in_batches_that_stay_small(site, monkeypatch):
+    """A worker ranks, renders and writes a few days at a time (pipeline.publish); busy
+    days make smaller batches, so that their snapshots never pile up in memory."""
+    from hotpapers import pipeline
+    from hotpapers.config import load_config
+
+    days = _stored_days(site, date(2020, 8, 1), 5)  # the example day, 12 mentions each
+    config = load_config(site / "config.yaml", site)
+    monkeypatch.setattr(pipeline, "BATCH_DAYS", 3)
+    monkeypatch.setattr(pipeline, "BATCH_MENTIONS", 1000)
+    assert [[day for day, _ in batch] for batch in pipeline._stored_batches(days, config)] == [days[:3], days[3:]]
+    monkeypatch.setattr(pipeline, "BATCH_MENTIONS", 24)
+    assert [len(batch) for batch in pipeline._stored_batches(days, config)] == [2, 2, 1]
