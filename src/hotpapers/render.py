@@ -172,6 +172,17 @@ class PostRenderer:
         return PostText(*(value.replace("{date}", day) for value in (post.title, post.description, post.slug)))
 
     def render(self, ranked: list[RankedPaper], snapshot: Snapshot) -> str:
+        return self.render_days([(ranked, snapshot)])[0]
+
+    def render_days(self, days: list[tuple[list[RankedPaper], Snapshot]]) -> list[str]:
+        """The posts of several days: all filled in first, then all their frontmatters
+        read back, so that each step's code stays in the CPU's caches (pipeline.publish)."""
+        filled = [self._fill(ranked, snapshot) for ranked, snapshot in days]
+        for (rendered, text), (_, snapshot) in zip(filled, days):
+            self._check_frontmatter(rendered, snapshot, text)
+        return [rendered for rendered, _ in filled]
+
+    def _fill(self, ranked: list[RankedPaper], snapshot: Snapshot) -> tuple[str, PostText]:
         text = self.post_text(snapshot.date)
         try:
             rendered = self.post_template.render(
@@ -185,8 +196,7 @@ class PostRenderer:
             )
         except jinja2.TemplateError as exc:
             raise template_error(exc) from None
-        self._check_frontmatter(rendered, snapshot, text)
-        return rendered
+        return rendered, text
 
     def _check_frontmatter(self, rendered: str, snapshot: Snapshot, text: PostText) -> None:
         """The frontmatter must parse back to exactly the configured values (a site's own
