@@ -1,4 +1,5 @@
-"""The stages in order, for one day: snapshot (stored or fetched) → rank → render → write."""
+"""The stages in order: snapshot (stored or fetched) → rank → render → write, for one day
+or for a batch of stored days."""
 
 from __future__ import annotations
 
@@ -76,11 +77,11 @@ def publish(
     """Rank → render → write for each (day, snapshot), each stage for all the days
     before the next. A stage's code then stays in the CPU's caches from one day to the
     next, which makes a re-render of many days a tenth faster than going day by day."""
-    ranked = [(day, snapshot, rank(snapshot, config)) for day, snapshot in days]
-    texts = iter(renderer.render_days([(papers, snapshot) for _, snapshot, papers in ranked if papers]))
+    ranked_days = [(day, snapshot, rank(snapshot, config)) for day, snapshot in days]
+    texts = iter(renderer.render_days([(papers, snapshot) for _, snapshot, papers in ranked_days if papers]))
     return [
         _write_day(day, snapshot, papers, next(texts) if papers else "", config, options, fetched)
-        for day, snapshot, papers in ranked
+        for day, snapshot, papers in ranked_days
     ]
 
 
