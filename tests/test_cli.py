@@ -235,3 +235,24 @@ def test_stored_days_are_published_in_batches_that_stay_small(site, monkeypatch)
     assert [[day for day, _ in batch] for batch in pipeline._stored_batches(days, config)] == [days[:3], days[3:]]
     monkeypatch.setattr(pipeline, "BATCH_MENTIONS", 24)
     assert [len(batch) for batch in pipeline._stored_batches(days, config)] == [2, 2, 1]
+
+
+def test_a_batch_with_a_day_where_nothing_qualifies_keeps_each_post_with_its_day(site):
+    from hotpapers import pipeline
+    from hotpapers.config import load_config
+    from hotpapers.render import PostRenderer
+    from hotpapers.snapshot import load_snapshot
+
+    days = _stored_days(site, date(2020, 8, 1), 3)
+    quiet = example_data()
+    quiet["date"] = days[1]
+    for mention in quiet["mentions"]:
+        mention.update(reposts=0, likes=0)
+    (site / "data" / "snapshots" / f"{days[1]}.json").write_text(json.dumps(quiet), encoding="utf-8")
+    config = load_config(site / "config.yaml", site)
+    batch = [(day, load_snapshot(config.snapshot_path(day))) for day in days]
+    reports = pipeline.publish(batch, config, PostRenderer(config), pipeline.BuildOptions(offline=True))
+    assert [r.message.split(": ", 1)[1].split(" ")[0] for r in reports] == ["wrote", "no", "wrote"]
+    assert not (site / f"content/posts/{days[1]}---Hot-Papers.md").exists()
+    single = run("render", f"data/snapshots/{days[2]}.json")
+    assert (site / f"content/posts/{days[2]}---Hot-Papers.md").read_text(encoding="utf-8") == single.stdout
