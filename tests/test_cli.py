@@ -256,3 +256,16 @@ def test_a_batch_with_a_day_where_nothing_qualifies_keeps_each_post_with_its_day
     assert not (site / f"content/posts/{days[1]}---Hot-Papers.md").exists()
     single = run("render", f"data/snapshots/{days[2]}.json")
     assert (site / f"content/posts/{days[2]}---Hot-Papers.md").read_text(encoding="utf-8") == single.stdout
+
+
+@pytest.mark.parametrize("count", [1, 40])
+def test_a_snapshot_named_for_another_day_is_refused(site, count):
+    """A copied or renamed snapshot would publish one day's papers under another's name."""
+    days = _stored_days(site, date(2020, 8, 1), count)
+    data = example_data()
+    data["date"] = "2020-07-31"
+    (site / "data" / "snapshots" / f"{days[-1]}.json").write_text(json.dumps(data), encoding="utf-8")
+    result = run("-q", "build", "--since", days[0], "--until", days[-1], "--offline")
+    assert result.exit_code == 2 and result.stderr.count("\n") == 1
+    assert result.stderr.endswith(f"data/snapshots/{days[-1]}.json: holds the day 2020-07-31, not {days[-1]} as its name says\n")
+    assert not (site / f"content/posts/{days[-1]}---Hot-Papers.md").exists()

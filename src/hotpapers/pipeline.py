@@ -12,7 +12,7 @@ from typing import Protocol
 
 from hotpapers.config import Config, snapshot_name
 from hotpapers.atomic import write_atomically
-from hotpapers.errors import InputError
+from hotpapers.errors import InputError, SnapshotError
 from hotpapers.models import RankedPaper, Snapshot
 from hotpapers.rank import rank, unknown_paper_ids
 from hotpapers.render import PostRenderer
@@ -60,12 +60,14 @@ def build_day(day: str, config: Config, renderer: PostRenderer, options: BuildOp
     path = config.snapshot_path(day)
     snapshot = None if options.refresh else stored_snapshot(path)
     fetched = snapshot is None
-    if fetched:
-        if options.offline or fetch is None:
-            why = "--offline was given" if options.offline else "live fetching is not configured"
-            raise InputError(f"no snapshot for {day} at {path}, and {why}")
-        if options.dry_run:
-            return DayReport(day, fetch.plan(day))
+    if snapshot is not None:
+        _check_day(snapshot, day, path)
+    elif options.offline or fetch is None:
+        why = "--offline was given" if options.offline else "live fetching is not configured"
+        raise InputError(f"no snapshot for {day} at {path}, and {why}")
+    elif options.dry_run:
+        return DayReport(day, fetch.plan(day))
+    else:
         snapshot = fetch(day)
         save_snapshot(snapshot, path)
     return publish([(day, snapshot)], config, renderer, options, fetched=fetched)[0]
@@ -191,7 +193,9 @@ def _stored_batches(days: list[str], config: Config) -> Iterator[list[tuple[str,
     batch: list[tuple[str, Snapshot]] = []
     mentions = 0
     for day in days:
-        snapshot = load_snapshot(config.snapshot_path(day))
+        path = config.snapshot_path(day)
+        snapshot = load_snapshot(path)
+        _check_day(snapshot, day, path)
         batch.append((day, snapshot))
         mentions += len(snapshot.mentions)
         if len(batch) == BATCH_DAYS or mentions >= BATCH_MENTIONS:
@@ -199,6 +203,13 @@ def _stored_batches(days: list[str], config: Config) -> Iterator[list[tuple[str,
             batch, mentions = [], 0
     if batch:
         yield batch
+
+
+def _check_day(snapshot: Snapshot, day: str, path: Path) -> None:
+    """Refuse a file named for `day` that holds another day: its post would carry the
+    other day's title under this day's name."""
+    if snapshot.date != day:
+        raise SnapshotError(f"{path}: holds the day {snapshot.date}, not {day} as its name says")
 
 
 def _shown(path: Path) -> str:
