@@ -142,3 +142,15 @@ def test_a_final_line_break_or_other_digits_are_refused_as_json_schema_means(cha
     """Python's `$` also matches before a final line break and its `\\d` any script's
     digits; JSON Schema's (ECMA 262) do not. Such a time stamp crashed the build."""
     assert re.match(expected, error_for(with_change(change)).removeprefix("day.json: "))
+
+
+@pytest.mark.parametrize(("stamp", "refused"), [("0999-12-31T23:59:59Z", True), ("1000-01-01T00:00:00Z", False),
+                                               ("9998-12-31T23:59:59+14:00", False), ("9999-01-01T00:00:00Z", True)])
+def test_time_stamps_a_post_cannot_show_in_every_time_zone_are_refused(stamp, refused):
+    """The schema allows year 1 and 9999, but New York cannot show 0001-01-01T00:00Z
+    (Python's dates start at year 1) and a year before 1000 loses a digit."""
+    data = with_change(lambda d: d["mentions"][3].update(observed_at=stamp))
+    if refused:
+        assert error_for(data) == f"day.json: $: the time stamp {stamp!r} is outside the years 1000 to 9998"
+    else:
+        assert parse_snapshot(json.dumps(data).encode(), "day.json").mentions[3].observed_at == stamp

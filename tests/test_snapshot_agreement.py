@@ -30,6 +30,7 @@ TRICKY_STRINGS = [
     "https://x.org/é", "https://x .org/", "https://x.org:80a/", "https://x.org/?q=a%2", "2009.11094", "2009.1109", "2009.110944", "hep-th/9901001", "math.GT/0309136",
     "hep-th/990100", "2009.11094v2", "٢٠٠٩.١١٠٩٤", "2009.11094\n", "2020-09-24\n", "2020-09-24T08:00:47Z\n",
     "https://arxiv.org/abs/2009.11094\n", "٢٠٢٠-٠٩-٢٤", "٢٠٢٠-09-24T08:00:47Z", "2020-09-24T08:00:47.١Z",
+    "0001-01-01T00:00:00Z", "0999-12-31T23:59:59Z", "1000-01-01T00:00:00Z", "9998-12-31T23:59:59Z", "9999-12-31T23:59:59Z",
 ]
 JSON_VALUES = st.recursive(
     st.none() | st.booleans() | st.integers(-2, 2**70) | st.floats(allow_nan=False, allow_infinity=False)

@@ -139,18 +139,32 @@ def _ids_and_times_valid(file: SnapshotFile) -> bool:
     value checked once (models.ArxivId), and the date a day of the calendar."""
     ids = {paper.id for paper in file.papers}
     ids.update(paper_id for mention in file.mentions for paper_id in mention.paper_ids)
-    stamps = {file.taken_at, *map(_observed_at, file.mentions), *map(_created_at, file.mentions)}
-    if file.window:
-        stamps.update((file.window.since, file.window.until))
-    stamps.update(status.fetched_at for status in file.sources.values())
-    stamps.update(stamp for paper in file.papers for stamp in (paper.published, paper.updated))
-    stamps.discard(None)
+    stamps = _time_stamps(file)
     return (
         _is_date(file.date)
         and all(map(_ARXIV_ID.fullmatch, ids))
         and all(map(_TIMESTAMP.fullmatch, stamps))
         and all(_is_date(day) for day in {stamp[:10] for stamp in stamps})
+        and not _stamp_problems(stamps)
     )
+
+
+def _time_stamps(snapshot: SnapshotFile | Snapshot) -> set[str]:
+    """Every distinct time stamp a snapshot holds."""
+    stamps = {snapshot.taken_at, *map(_observed_at, snapshot.mentions), *map(_created_at, snapshot.mentions)}
+    if snapshot.window:
+        stamps.update((snapshot.window.since, snapshot.window.until))
+    stamps.update(status.fetched_at for status in snapshot.sources.values())
+    stamps.update(stamp for paper in snapshot.papers for stamp in (paper.published, paper.updated))
+    stamps.discard(None)
+    return stamps
+
+
+def _stamp_problems(stamps: set[str]) -> list[str]:
+    """Time stamps outside the years 1000 to 9998: the schema allows them, but a post
+    could not show them in every time zone (Python's dates end at 9999, and a year
+    before 1000 loses its fourth digit)."""
+    return [f"$: the time stamp {stamp!r} is outside the years 1000 to 9998" for stamp in sorted(stamps) if not "1000" <= stamp[:4] <= "9998"]
 
 
 def snapshot_problems(data: Any) -> list[str]:
@@ -162,7 +176,7 @@ def snapshot_problems(data: Any) -> list[str]:
         for error in sorted(_validator().iter_errors(data), key=lambda e: list(map(str, e.absolute_path)))
     ]
     if not problems:
-        problems = _duplicate_paper_problems(data["papers"])
+        problems = _duplicate_paper_problems(data["papers"]) or _stamp_problems(_time_stamps(Snapshot.from_dict(data)))
     return problems
 
 
