@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 from conftest import EXAMPLE_SNAPSHOT, make_config, make_mention, make_paper, make_snapshot
 from hotpapers.errors import InputError
 from hotpapers.rank import rank
-from hotpapers.render import PostRenderer, render_post, yaml_plain, yaml_str
+from hotpapers.render import PostRenderer, paper_count, render_post, yaml_plain, yaml_str
 from hotpapers.sanitize import embed_problem
 
 REAL_EMBED = json.loads(EXAMPLE_SNAPSHOT.read_text())["mentions"][0]["embed_html"]
@@ -108,7 +108,22 @@ def test_markup_in_title_authors_and_abstract_cannot_open_html():
     text = render([paper], [make_mention(likes=60)])
     assert "# 1. &lt;script>alert(1)&lt;/script> x < y, a&lt;b, <3\n" in text
     assert "\n&lt;img src=x onerror=alert(1)>, Bob\n" in text
-    assert "&lt;pre>\nline one\n&lt;!-- comment\n&lt;?php ?> &lt;!DOCTYPE> &lt;/p> &lt;https://x.org> &lt;a@b.org> 1 < 2\n" in text
+    assert "&lt;pre> line one &lt;!-- comment &lt;?php ?> &lt;!DOCTYPE> &lt;/p> &lt;https://x.org> &lt;a@b.org> 1 < 2\n" in text
+
+
+@pytest.mark.parametrize("escape_markdown", [None, True])
+def test_a_line_break_in_a_title_authors_or_abstract_cannot_start_a_heading(escape_markdown):
+    paper = make_paper(
+        title="Real title\n# 99. Injected heading",
+        authors=("Ada\r\n> quoted",),
+        abstract="First line\n\n# 98. Another  \n - item",
+    )
+    text = render([paper], [make_mention(likes=60)], output={"escape_markdown": escape_markdown})
+    assert "\n# 99." not in text and "\n# 98." not in text and "\n>" not in text and "\n - " not in text
+    assert paper_count(text.encode()) == 1
+    if escape_markdown is None:  # lumen: written as stored, but on one line
+        assert "\n# 1. Real title # 99. Injected heading\n\nAda > quoted\n" in text
+        assert "\nFirst line # 98. Another - item\n" in text
 
 
 def test_hostile_links_and_categories_fall_back_to_safe_forms():

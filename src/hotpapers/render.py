@@ -2,7 +2,8 @@
 
 The templates ship inside the package; a site's own `templates/` folder overrides any of
 them by name. Every filter that touches untrusted text lives here, so a template
-cannot forget to escape: titles, authors and abstracts go through `md_text`, embeds
+cannot forget to escape: titles, authors and abstracts go through `md_text` (one line,
+no raw HTML), embeds
 through `embed`, frontmatter strings through `yaml_str`/`yaml_plain`, and the
 frontmatter is parsed back and compared before the text is returned.
 """
@@ -24,7 +25,7 @@ from markupsafe import Markup, escape
 from hotpapers.config import Config
 from hotpapers.errors import InputError
 from hotpapers.models import Mention, RankedPaper, Snapshot, parse_time
-from hotpapers.sanitize import guard_inline_html, is_safe_url, safe_embed
+from hotpapers.sanitize import guard_inline_html, is_safe_url, one_line, safe_embed
 from hotpapers.yaml_c import SAFE_DUMPER, SAFE_LOADER
 
 MONTHS = ("January", "February", "March", "April", "May", "June", "July",
@@ -53,7 +54,7 @@ def make_env(site_templates: Path | None) -> jinja2.Environment:
         yaml_plain=yaml_plain,
         yaml_bool=lambda value: "true" if value else "false",
         utc_stamp=lambda value: parse_time(value).astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S"),
-        md_text=guard_inline_html,
+        md_text=lambda text: guard_inline_html(one_line(text)),
         abs_link=lambda paper: safe_link(paper.abs_url, f"https://arxiv.org/abs/{paper.id}"),
         pdf_link=lambda paper: safe_link(paper.pdf_url or "", f"https://arxiv.org/pdf/{paper.id}"),
         category_link=category_link,
@@ -132,7 +133,7 @@ class PostRenderer:
         self.env.filters["local_time"] = lru_cache(maxsize=4096)(self._local_time)
         self.env.filters["embed"] = self.embed
         if config.escape_markdown:
-            self.env.filters["md_text"] = lambda text: guard_inline_html(escape_markdown(text))
+            self.env.filters["md_text"] = lambda text: guard_inline_html(escape_markdown(one_line(text)))
         try:
             self.post_template = self.env.get_template(config.profile.template)
             self.embed_templates = {

@@ -22,6 +22,16 @@ from urllib.parse import urlsplit
 _RAW_HTML_START = re.compile(r"<(?=[A-Za-z/!?])")
 
 
+_LINE_BREAK = re.compile(r"\s*[\r\n]\s*")
+
+
+def one_line(text: str) -> str:
+    """`text` with each line break, and the spaces around it, folded into one space, as
+    the arXiv API's own folded lines are. In a title, an author list or an abstract, a
+    line break could start a heading, a list or a quote of its own (`# 2. ...`)."""
+    return _LINE_BREAK.sub(" ", text) if "\n" in text or "\r" in text else text
+
+
 def guard_inline_html(text: str) -> str:
     """Write every `<` that could open a tag, comment, declaration or autolink as `&lt;`.
     Most text has no `<` at all, and `in` tells so in a quarter of the regex's time."""

@@ -18,9 +18,9 @@ from hotpapers.config import ArxivSettings
 from hotpapers.errors import FetchError
 from hotpapers.http import HttpClient
 from hotpapers.models import Paper
+from hotpapers.sanitize import one_line
 
 _ENTRY_ID = re.compile(r"arxiv\.org/abs/(?P<id>.+?)(?:v(?P<version>\d+))?$")
-_FOLD = re.compile(r"\s*\n\s*")
 
 
 class FeedError(ValueError):
@@ -29,7 +29,7 @@ class FeedError(ValueError):
 
 def unfold(text: str) -> str:
     """Undo the hard line folding of the legacy API (titles, abstracts, comments)."""
-    return _FOLD.sub(" ", text).strip()
+    return one_line(text).strip()
 
 
 def parse_feed(data: bytes) -> list[Paper]:
