@@ -126,6 +126,15 @@ def test_a_line_break_in_a_title_authors_or_abstract_cannot_start_a_heading(esca
         assert "\nFirst line # 98. Another - item\n" in text
 
 
+def test_a_blank_line_in_a_name_or_category_cannot_end_the_embed_or_open_a_block():
+    mention = make_mention("1", likes=60, author_name="Eve\n\n# 5. fake", author_handle="eve\n\n- x", embed_html=None, text="hi")
+    paper = make_paper(categories=("cs.LG", "odd\n> quote\n- item"))
+    text = render([paper], [mention])
+    assert "&mdash; Eve # 5. fake (@eve - x) <a " in text
+    assert "| odd > quote - item\n" in text
+    assert paper_count(text.encode()) == 1 and "\n\n# 5." not in text
+
+
 def test_hostile_links_and_categories_fall_back_to_safe_forms():
     paper = make_paper(
         "2009.00001",
@@ -143,7 +152,7 @@ def test_a_line_break_at_the_end_of_a_link_or_category_cannot_split_it():
     paper = make_paper("2009.00001", abs_url="https://arxiv.org/abs/2009.00001\n", categories=("cs.LG\n",))
     text = render([paper], [make_mention(likes=60)])
     assert "- links: [abs](https://arxiv.org/abs/2009.00001) | " in text
-    assert "\n- cs.LG\n\n" in text and "list/cs.LG\n" not in text
+    assert "\n- cs.LG \n\n" in text and "list/cs.LG\n" not in text  # the break folds into a space
 
 
 def test_fallback_embed_of_a_mention_with_unsafe_url_has_no_link():

@@ -108,7 +108,7 @@ def safe_link(url: str, fallback: str) -> str:
 def category_link(category: str) -> str:
     if _CATEGORY.fullmatch(category):
         return f"[{category}](https://arxiv.org/list/{category}/recent)"
-    return guard_inline_html(re.sub(r"([\\`*_\[\]()#!|])", r"\\\1", category))
+    return guard_inline_html(re.sub(r"([\\`*_\[\]()#!|])", r"\\\1", one_line(category)))
 
 
 def category_links(categories: tuple[str, ...]) -> str:
@@ -162,8 +162,8 @@ class PostRenderer:
             when = f"{MONTHS[created.month - 1]} {created.day}, {created.year}"
         return template.render(
             text=Markup("<br>").join(lines),
-            name=mention.author_name or mention.author_handle or mention.platform,
-            handle=mention.author_handle,
+            name=one_line(mention.author_name or mention.author_handle or mention.platform),
+            handle=mention.author_handle and one_line(mention.author_handle),
             url=mention.url if safe_link(mention.url, "") else None,
             when=when,
         ).rstrip("\n")
