@@ -269,3 +269,13 @@ def test_a_snapshot_named_for_another_day_is_refused(site, count):
     assert result.exit_code == 2 and result.stderr.count("\n") == 1
     assert result.stderr.endswith(f"data/snapshots/{days[-1]}.json: holds the day 2020-07-31, not {days[-1]} as its name says\n")
     assert not (site / f"content/posts/{days[-1]}---Hot-Papers.md").exists()
+
+
+def test_one_paper_is_one_paper(site):
+    data = example_data()
+    for mention in data["mentions"]:
+        mention.update(reposts=0, likes=0)
+    data["mentions"][0]["likes"] = 60
+    (site / "data" / "snapshots" / "2020-09-24.json").write_text(json.dumps(data), encoding="utf-8")
+    result = run("build", "--date", "2020-09-24")
+    assert "2020-09-24: wrote content/posts/2020-09-24---Hot-Papers.md (1 paper)\n" in result.stderr

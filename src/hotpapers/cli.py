@@ -27,7 +27,7 @@ from hotpapers.config import Config, default_config_path, load_config
 from hotpapers.errors import HotpapersError, InputError
 from hotpapers.explain import explain as explain_snapshot
 from hotpapers.explain import explanation_text
-from hotpapers.pipeline import BuildOptions, all_stored, build_days, update_feeds
+from hotpapers.pipeline import BuildOptions, all_stored, build_days, papers_text, update_feeds
 from hotpapers.rank import rank
 from hotpapers.render import PostRenderer
 from hotpapers.snapshot import load_snapshot, stored_snapshot
@@ -129,7 +129,7 @@ def render(snapshot: Path, output: Path | None, config_path: Path | None) -> Non
         click.echo(text, nl=False)
     else:
         write_atomically(output, text)
-        log.info("wrote %s (%d papers)", output, len(ranked))
+        log.info("wrote %s (%s)", output, papers_text(len(ranked)))
 
 
 @cli.command()
@@ -346,7 +346,7 @@ def summary(reports: list, planned: int, fetcher: Any) -> str:
     """One line for the log: days done, papers, requests made, posts read."""
     written = sum(1 for r in reports if r.written)
     papers = sum(r.papers for r in reports)
-    line = f"summary: {len(reports)}/{planned} day(s) built, {written} post(s) written, {papers} papers"
+    line = f"summary: {len(reports)}/{planned} day(s) built, {written} post(s) written, {papers_text(papers)}"
     if fetcher is not None and fetcher.http.requests:
         counts = ", ".join(f"{name} {count}" for name, count in sorted(fetcher.http.requests.items()))
         line += f"; requests: {counts}; posts read: {fetcher.posts_read}"

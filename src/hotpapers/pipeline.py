@@ -97,12 +97,12 @@ def _write_day(
     path = config.post_path(day)
     shown = _shown(path)
     if options.dry_run:
-        return DayReport(day, f"{day}: would write {shown} ({len(ranked)} papers)", len(ranked), fetched, notes=notes)
+        return DayReport(day, f"{day}: would write {shown} ({papers_text(len(ranked))})", len(ranked), fetched, notes=notes)
     result = write_post(path, text, force=options.force)
     if result.outcome is Outcome.WRITTEN:
-        message = f"{day}: wrote {shown} ({result.papers} papers)"
+        message = f"{day}: wrote {shown} ({papers_text(result.papers)})"
     elif result.outcome is Outcome.UNCHANGED:
-        message = f"{day}: {shown} is up to date ({result.papers} papers)"
+        message = f"{day}: {shown} is up to date ({papers_text(result.papers)})"
     else:
         message = (f"{day}: kept {shown}: it lists {result.existing_papers} papers, "
                    f"the new one {result.papers} (--force replaces it)")
@@ -203,6 +203,10 @@ def _stored_batches(days: list[str], config: Config) -> Iterator[list[tuple[str,
             batch, mentions = [], 0
     if batch:
         yield batch
+
+
+def papers_text(count: int) -> str:
+    return f"{count} paper" if count == 1 else f"{count} papers"
 
 
 def _check_day(snapshot: Snapshot, day: str, path: Path) -> None:
