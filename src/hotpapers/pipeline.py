@@ -24,6 +24,7 @@ PARALLEL_MIN_DAYS = 16
 BATCH_DAYS, BATCH_MENTIONS = 8, 20_000
 """How many stored days a worker publishes stage by stage together (see `publish`)."""
 
+
 class Fetch(Protocol):
     """Collects one day from the live sources; raises FetchError when it cannot."""
 
@@ -49,6 +50,10 @@ class DayReport:
     written: bool = False
     notes: tuple[str, ...] = ()
     """Things worth logging before the message."""
+
+
+def papers_text(count: int) -> str:
+    return f"{count} paper" if count == 1 else f"{count} papers"
 
 
 def build_day(day: str, config: Config, renderer: PostRenderer, options: BuildOptions, fetch: Fetch | None) -> DayReport:
@@ -203,10 +208,6 @@ def _stored_batches(days: list[str], config: Config) -> Iterator[list[tuple[str,
             batch, mentions = [], 0
     if batch:
         yield batch
-
-
-def papers_text(count: int) -> str:
-    return f"{count} paper" if count == 1 else f"{count} papers"
 
 
 def _check_day(snapshot: Snapshot, day: str, path: Path) -> None:
