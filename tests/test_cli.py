@@ -6,6 +6,7 @@ import os
 import shutil
 import subprocess
 import sys
+import threading
 from datetime import date, timedelta
 
 import pytest
@@ -214,8 +215,10 @@ def test_a_progress_bar_only_on_a_terminal_and_for_more_than_one_item(monkeypatc
     assert progress_bar(items, 3, "day") is items  # pytest's stderr is not a terminal
     monkeypatch.setattr(sys.stderr, "isatty", lambda: True)
     assert progress_bar(items, 1, "day") is items
+    threads = threading.active_count()
     bar = progress_bar(items, 3, "day")
     assert type(bar).__name__ == "tqdm" and list(bar) == items
+    assert threading.active_count() == threads  # workers are forked while a bar shows
     with progress(iter(items), 3, "day") as shown:
         assert list(shown) == items
     monkeypatch.setattr(log, "level", logging.WARNING)  # -q

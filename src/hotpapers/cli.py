@@ -317,6 +317,7 @@ def progress_bar(items: Iterable[Any], total: int | None, unit: str) -> Iterable
         return items
     from tqdm import tqdm
 
+    tqdm.monitor_interval = 0  # no monitor thread: a re-render forks worker processes, which threads make unsafe
     return tqdm(items, total=total, unit=unit, file=sys.stderr, leave=False)
 
 
