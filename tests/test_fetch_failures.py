@@ -69,8 +69,16 @@ def hang(request):
         ("/2/tweets/search/all", lambda r: Response((REAL / "x_v2_error_401_unauthorized.json").read_bytes(), 401, content_type="application/json"),
          "twitter: HTTP 401: the API refused the bearer token in $X_BEARER_TOKEN"),
         ("/2/tweets/search/all", hang, "no answer from"),
+        ("/2/tweets/search/all",
+         lambda r: Response(json.dumps({"data": [{"id": "1", "text": "x", "public_metrics": {"retweet_count": None}}], "meta": {}}),
+                            200, content_type="application/json"),
+         "twitter: unreadable search page from http://localhost:"),
+        ("/2/tweets/search/all",
+         lambda r: Response(json.dumps({"data": [{"text": "x"}], "meta": {}}), 200, content_type="application/json"),
+         "(Object missing required field `id` - at `$.data[0]`)"),
     ],
-    ids=["arxiv-down", "arxiv-garbage", "arxiv-error-feed", "search-garbage", "search-bad-token", "search-hangs"],
+    ids=["arxiv-down", "arxiv-garbage", "arxiv-error-feed", "search-garbage", "search-bad-token", "search-hangs",
+         "search-null-count", "search-post-without-id"],
 )
 def test_a_failing_source_fails_cleanly(site_with_post, httpserver, path, handler, expected):
     serve_all_but(httpserver, path, handler)

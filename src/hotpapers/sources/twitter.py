@@ -14,8 +14,10 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import datetime
 from itertools import count
-from typing import Any
+from typing import Annotated, Any
 
+import msgspec
+from msgspec import Meta, Struct
 from msgspec.structs import replace
 
 from hotpapers.arxiv_ids import resolve_ids
@@ -28,6 +30,7 @@ log = logging.getLogger("hotpapers")
 
 TWEET_FIELDS = "public_metrics,created_at,entities,author_id,referenced_tweets"
 RECENT_DAYS = 7
+NonNegative = Annotated[int, Meta(ge=0)]
 
 
 @dataclass(frozen=True, slots=True)
@@ -38,53 +41,95 @@ class Page:
     next_token: str | None
 
 
-def parse_page(data: dict, observed_at: str, since: datetime, until: datetime) -> Page:
-    """Mentions in one page of `GET /2/tweets/search/*`, read at `observed_at`."""
-    if not isinstance(data, dict) or not isinstance(data.get("meta"), dict):
-        raise ValueError("no meta object")
-    users = {u["id"]: u for u in data.get("includes", {}).get("users", []) if isinstance(u, dict) and "id" in u}
-    tweets = data.get("data", [])
-    mentions = []
-    for tweet in tweets:
-        mention = _mention(tweet, users, observed_at, since, until)
-        if mention is not None:
-            mentions.append(mention)
-    return Page(mentions, len(tweets), data["meta"].get("next_token"))
+class _Link(Struct):
+    expanded_url: str | None = None
+    unwound_url: str | None = None
 
 
-def _mention(tweet: dict, users: dict, observed_at: str, since: datetime, until: datetime) -> Mention | None:
-    if any(ref.get("type") == "retweeted" for ref in tweet.get("referenced_tweets", [])):
+class _Entities(Struct):
+    urls: list[_Link] = []
+
+
+class _Counts(Struct):
+    retweet_count: NonNegative = 0
+    like_count: NonNegative = 0
+    reply_count: NonNegative | None = None
+    quote_count: NonNegative | None = None
+
+
+class _Reference(Struct):
+    type: str
+
+
+class _Post(Struct):
+    id: str
+    text: str | None = None
+    created_at: str | None = None
+    author_id: str | None = None
+    entities: _Entities | None = None
+    public_metrics: _Counts | None = None
+    referenced_tweets: list[_Reference] = []
+
+
+class _User(Struct):
+    id: str
+    username: str | None = None
+    name: str | None = None
+
+
+class _Includes(Struct):
+    users: list[_User] = []
+
+
+class _Meta(Struct):
+    next_token: str | None = None
+
+
+class _SearchPage(Struct):
+    """The parts of a search page that are read; the API sends more, which is ignored."""
+
+    meta: _Meta
+    data: list[_Post] = []
+    includes: _Includes | None = None
+
+
+def parse_page(data: Any, observed_at: str, since: datetime, until: datetime) -> Page:
+    """Mentions in one page of `GET /2/tweets/search/*`, read at `observed_at`. A page
+    that is not shaped like the API's raises ValueError naming the place, such as
+    "Expected `str`, got `int` - at `$.data[0].created_at`"."""
+    page = msgspec.convert(data, _SearchPage)
+    users = {user.id: user for user in page.includes.users} if page.includes else {}
+    mentions = [mention for post in page.data if (mention := _mention(post, users, observed_at, since, until))]
+    return Page(mentions, len(page.data), page.meta.next_token)
+
+
+def _mention(post: _Post, users: dict[str, _User], observed_at: str, since: datetime, until: datetime) -> Mention | None:
+    if any(reference.type == "retweeted" for reference in post.referenced_tweets):
         return None
-    created_at = tweet.get("created_at")
-    if created_at and not since <= parse_time(created_at) < until:
+    if post.created_at and not since <= parse_time(post.created_at) < until:
         return None
-    urls = [
-        link
-        for entity in tweet.get("entities", {}).get("urls", [])
-        for link in (entity.get("unwound_url"), entity.get("expanded_url"))
-        if isinstance(link, str)
-    ]
-    paper_ids = resolve_ids(urls, tweet.get("text") or "")
+    links = post.entities.urls if post.entities else []
+    urls = [url for link in links for url in (link.unwound_url, link.expanded_url) if url]
+    paper_ids = resolve_ids(urls, post.text or "")
     if not paper_ids:
         return None
-    metrics = tweet.get("public_metrics") or {}
-    user = users.get(tweet.get("author_id"), {})
-    handle = user.get("username")
-    tweet_id = str(tweet["id"])
+    counts = post.public_metrics or _Counts()
+    user = users.get(post.author_id or "")
+    handle = user.username if user else None
     return Mention(
         platform="twitter",
-        id=tweet_id,
-        url=f"https://twitter.com/{handle}/status/{tweet_id}" if handle else f"https://twitter.com/i/web/status/{tweet_id}",
+        id=post.id,
+        url=f"https://twitter.com/{handle}/status/{post.id}" if handle else f"https://twitter.com/i/web/status/{post.id}",
         paper_ids=paper_ids,
-        reposts=int(metrics.get("retweet_count", 0)),
-        likes=int(metrics.get("like_count", 0)),
-        replies=metrics.get("reply_count"),
-        quotes=metrics.get("quote_count"),
+        reposts=counts.retweet_count,
+        likes=counts.like_count,
+        replies=counts.reply_count,
+        quotes=counts.quote_count,
         observed_at=observed_at,
         author_handle=handle,
-        author_name=user.get("name"),
-        created_at=created_at,
-        text=tweet.get("text"),
+        author_name=user.name if user else None,
+        created_at=post.created_at,
+        text=post.text,
     )
 
 
