@@ -118,7 +118,7 @@ def _decode(raw: bytes) -> Snapshot | None:
         file = _DECODER.decode(raw)
     except msgspec.DecodeError:
         return None
-    if not _ids_and_times_valid(file) or len({paper.id for paper in file.papers}) != len(file.papers):
+    if not _ids_and_times_valid(file):
         return None
     return Snapshot(
         date=file.date,
@@ -136,12 +136,14 @@ _TIMESTAMP = re.compile(TIMESTAMP_PATTERN, re.ASCII)
 
 def _ids_and_times_valid(file: SnapshotFile) -> bool:
     """Whether every arXiv id and time stamp in the file is well-formed, each distinct
-    value checked once (models.ArxivId), and the date a day of the calendar."""
-    ids = {paper.id for paper in file.papers}
-    ids.update(paper_id for mention in file.mentions for paper_id in mention.paper_ids)
+    value checked once (models.ArxivId), no paper id repeats, and the date is a day of
+    the calendar."""
+    paper_ids = {paper.id for paper in file.papers}
+    ids = paper_ids.union(paper_id for mention in file.mentions for paper_id in mention.paper_ids)
     stamps = _time_stamps(file)
     return (
-        _is_date(file.date)
+        len(paper_ids) == len(file.papers)
+        and _is_date(file.date)
         and all(map(_ARXIV_ID.fullmatch, ids))
         and all(map(_TIMESTAMP.fullmatch, stamps))
         and all(_is_date(day) for day in {stamp[:10] for stamp in stamps})
