@@ -60,6 +60,7 @@ def run_cli(args: list[str], cwd: Path, env: dict[str, str] | None = None) -> fl
 
 # 1. ---------------------------------------------------------------------------------
 
+
 def rerender_thousand_days(scratch: Path) -> None:
     site = scratch / "site1000"
     snapshots = site / "data" / "snapshots"
@@ -70,7 +71,9 @@ def rerender_thousand_days(scratch: Path) -> None:
     days = [first + timedelta(days=n) for n in range(1000)]
     for day in days:
         example["date"] = day.isoformat()
-        (snapshots / f"{day}.json").write_text(json.dumps(example, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+        (snapshots / f"{day}.json").write_text(
+            json.dumps(example, ensure_ascii=False, indent=2) + "\n", encoding="utf-8"
+        )
     files = sorted(snapshots.iterdir())
 
     def settled(folder: Path) -> None:
@@ -116,9 +119,15 @@ def synthetic_day(path: Path, papers: int, mentions: int) -> None:
         "date": "2020-09-24",
         "taken_at": "2020-09-25T08:00:47Z",
         "papers": [
-            {"id": pid, "title": f"A study of {pid} at scale", "authors": ["Ada Lovelace", "Alan Turing", "Grace Hopper"],
-             "categories": ["cs.LG", "stat.ML"], "abstract": "We study things. " * 60,
-             "abs_url": f"https://arxiv.org/abs/{pid}", "pdf_url": f"https://arxiv.org/pdf/{pid}"}
+            {
+                "id": pid,
+                "title": f"A study of {pid} at scale",
+                "authors": ["Ada Lovelace", "Alan Turing", "Grace Hopper"],
+                "categories": ["cs.LG", "stat.ML"],
+                "abstract": "We study things. " * 60,
+                "abs_url": f"https://arxiv.org/abs/{pid}",
+                "pdf_url": f"https://arxiv.org/pdf/{pid}",
+            }
             for pid in paper_ids
         ],
         "mentions": [],
@@ -126,12 +135,20 @@ def synthetic_day(path: Path, papers: int, mentions: int) -> None:
     for n in range(mentions):
         tweet_id = str(1308930576305528832 + n)
         linked = [paper_ids[n % papers]] + ([paper_ids[rng.randrange(papers)]] if n % 17 == 0 else [])
-        data["mentions"].append({
-            "platform": "twitter", "id": tweet_id, "url": f"https://twitter.com/author{n}/status/{tweet_id}",
-            "paper_ids": linked, "author_handle": f"author{n}", "author_name": f"Author {n}",
-            "reposts": int(rng.paretovariate(1.2)), "likes": int(rng.paretovariate(1.1) * 3),
-            "observed_at": "2020-09-25T08:00:48Z", "embed_html": EMBED.format(n=n, id=tweet_id),
-        })
+        data["mentions"].append(
+            {
+                "platform": "twitter",
+                "id": tweet_id,
+                "url": f"https://twitter.com/author{n}/status/{tweet_id}",
+                "paper_ids": linked,
+                "author_handle": f"author{n}",
+                "author_name": f"Author {n}",
+                "reposts": int(rng.paretovariate(1.2)),
+                "likes": int(rng.paretovariate(1.1) * 3),
+                "observed_at": "2020-09-25T08:00:48Z",
+                "embed_html": EMBED.format(n=n, id=tweet_id),
+            }
+        )
     path.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
 
 
@@ -145,7 +162,9 @@ _CHILD_OURS = (
 def child(code: str, *args: str) -> tuple[float, float]:
     """Wall time inside a fresh interpreter (its start-up excluded) and its peak RSS in MB."""
     timed = f"import time,resource\n_t=time.perf_counter()\n{code}\nprint(time.perf_counter()-_t, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)\n"
-    output = subprocess.run([sys.executable, "-c", timed, *args], check=True, capture_output=True, text=True).stdout.split()
+    output = subprocess.run(
+        [sys.executable, "-c", timed, *args], check=True, capture_output=True, text=True
+    ).stdout.split()
     return float(output[-2]), float(output[-1]) / 1024
 
 
@@ -191,7 +210,9 @@ class StandIn(BaseHTTPRequestHandler):
             kind = "application/atom+xml"
         else:
             tweet_id = query["url"].rsplit("/", 1)[-1]
-            body = json.dumps({"html": EMBED.format(n=tweet_id[-4:], id=tweet_id), "type": "rich", "version": "1.0"}).encode()
+            body = json.dumps(
+                {"html": EMBED.format(n=tweet_id[-4:], id=tweet_id), "type": "rich", "version": "1.0"}
+            ).encode()
             kind = "application/json"
         self.send_response(200)
         self.send_header("Content-Type", kind)
@@ -220,19 +241,30 @@ def search_pages(posts: int, papers: int, page_size: int) -> list[dict]:
     tweets = []
     for n in range(posts):
         paper = f"2009.{rng.randrange(papers):05d}"
-        tweets.append({
-            "id": str(1308930576305528832 + n), "author_id": str(n), "created_at": "2020-09-24T12:00:00.000Z",
-            "text": "new paper", "entities": {"urls": [{"expanded_url": f"https://arxiv.org/abs/{paper}"}]},
-            "public_metrics": {"retweet_count": int(rng.paretovariate(1.5)), "like_count": int(rng.paretovariate(1.3) * 4),
-                               "reply_count": 0, "quote_count": 0},
-        })
+        tweets.append(
+            {
+                "id": str(1308930576305528832 + n),
+                "author_id": str(n),
+                "created_at": "2020-09-24T12:00:00.000Z",
+                "text": "new paper",
+                "entities": {"urls": [{"expanded_url": f"https://arxiv.org/abs/{paper}"}]},
+                "public_metrics": {
+                    "retweet_count": int(rng.paretovariate(1.5)),
+                    "like_count": int(rng.paretovariate(1.3) * 4),
+                    "reply_count": 0,
+                    "quote_count": 0,
+                },
+            }
+        )
     pages = []
     for start in range(0, posts, page_size):
         chunk = tweets[start : start + page_size]
         meta = {"result_count": len(chunk)}
         if start + page_size < posts:
             meta["next_token"] = str(len(pages) + 1)
-        users = [{"id": t["author_id"], "username": f"u{t['author_id']}", "name": f"User {t['author_id']}"} for t in chunk]
+        users = [
+            {"id": t["author_id"], "username": f"u{t['author_id']}", "name": f"User {t['author_id']}"} for t in chunk
+        ]
         pages.append({"data": chunk, "includes": {"users": users}, "meta": meta})
     return pages
 
@@ -245,10 +277,16 @@ def live_build(scratch: Path) -> None:
     base = f"http://127.0.0.1:{server.server_port}"
     site = scratch / "live"
     site.mkdir()
-    (site / "config.yaml").write_text(json.dumps({
-        "arxiv": {"api_url": f"{base}/api/query", "batch_size": batch, "min_interval": interval},
-        "sources": {"twitter": {"api_url": f"{base}/2", "oembed_url": f"{base}/oembed", "page_size": page_size}},
-    }))
+    (site / "config.yaml").write_text(
+        json.dumps(
+            {
+                "arxiv": {"api_url": f"{base}/api/query", "batch_size": batch, "min_interval": interval},
+                "sources": {
+                    "twitter": {"api_url": f"{base}/2", "oembed_url": f"{base}/oembed", "page_size": page_size}
+                },
+            }
+        )
+    )
     env = {"X_BEARER_TOKEN": "benchmark-token"}
     measured = run_cli(["-q", "build", "--date", "2020-09-24"], site, env)
     snapshot = json.loads((site / "data" / "snapshots" / "2020-09-24.json").read_text())
@@ -258,7 +296,8 @@ def live_build(scratch: Path) -> None:
     batches = math.ceil(len(ids) / batch)
     critical = (
         math.ceil(posts / page_size) * SEARCH_DELAY
-        + (batches - 1) * interval + ARXIV_DELAY
+        + (batches - 1) * interval
+        + ARXIV_DELAY
         + math.ceil(shown / 8) * OEMBED_DELAY
     )
     report(f"3. live build ({posts} posts, {len(ids)} papers, {shown} embeds)", measured, critical, 1.5)

@@ -34,7 +34,9 @@ def make_paper(id: str = "2009.00001", **fields: Any) -> Paper:
     return Paper(id=id, **values)
 
 
-def make_mention(id: str = "1", paper_ids: tuple[str, ...] = ("2009.00001",), reposts: int = 0, likes: int = 0, **fields: Any) -> Mention:
+def make_mention(
+    id: str = "1", paper_ids: tuple[str, ...] = ("2009.00001",), reposts: int = 0, likes: int = 0, **fields: Any
+) -> Mention:
     values: dict[str, Any] = {
         "platform": "twitter",
         "url": f"https://twitter.com/someone/status/{id}",
@@ -49,7 +51,9 @@ def make_mention(id: str = "1", paper_ids: tuple[str, ...] = ("2009.00001",), re
 
 
 def make_snapshot(papers: list[Paper], mentions: list[Mention], date: str = "2020-09-24", **fields: Any) -> Snapshot:
-    return Snapshot(date=date, taken_at="2020-09-25T08:00:47Z", papers=tuple(papers), mentions=tuple(mentions), **fields)
+    return Snapshot(
+        date=date, taken_at="2020-09-25T08:00:47Z", papers=tuple(papers), mentions=tuple(mentions), **fields
+    )
 
 
 def example_data() -> dict[str, Any]:

@@ -26,14 +26,14 @@ def atom_feed(papers: list[dict], query: str) -> bytes:
         authors = "".join(f"\n    <author>\n      <name>{escape(a)}</name>\n    </author>" for a in p["authors"])
         entries.append(
             f"""  <entry>
-    <id>http://arxiv.org/abs/{p['id']}v{p.get('version') or 1}</id>
-    <title>{escape(p['title'])}</title>
-    <updated>{p.get('updated') or '2020-09-23T17:59:59Z'}</updated>
-    <link href="https://arxiv.org/abs/{p['id']}v1" rel="alternate" type="text/html"/>
-    <link href="https://arxiv.org/pdf/{p['id']}v1" rel="related" type="application/pdf" title="pdf"/>
-    <summary>{escape(p['abstract'])}</summary>{cats}
-    <published>{p.get('published') or '2020-09-23T17:59:59Z'}</published>
-    <arxiv:primary_category term="{p['categories'][0]}"/>{authors}
+    <id>http://arxiv.org/abs/{p["id"]}v{p.get("version") or 1}</id>
+    <title>{escape(p["title"])}</title>
+    <updated>{p.get("updated") or "2020-09-23T17:59:59Z"}</updated>
+    <link href="https://arxiv.org/abs/{p["id"]}v1" rel="alternate" type="text/html"/>
+    <link href="https://arxiv.org/pdf/{p["id"]}v1" rel="related" type="application/pdf" title="pdf"/>
+    <summary>{escape(p["abstract"])}</summary>{cats}
+    <published>{p.get("published") or "2020-09-23T17:59:59Z"}</published>
+    <arxiv:primary_category term="{p["categories"][0]}"/>{authors}
   </entry>"""
         )
     body = f"""<?xml version='1.0' encoding='UTF-8'?>
@@ -51,7 +51,16 @@ def atom_feed(papers: list[dict], query: str) -> bytes:
     return body.encode("utf-8")
 
 
-def tweet(id: str, user_id: str, text: str, urls: list[str], created_at: str, reposts: int, likes: int, refs: list[dict] | None = None) -> dict:
+def tweet(
+    id: str,
+    user_id: str,
+    text: str,
+    urls: list[str],
+    created_at: str,
+    reposts: int,
+    likes: int,
+    refs: list[dict] | None = None,
+) -> dict:
     """A tweet as X API v2 returns it with public_metrics, entities and referenced_tweets (2022+ key order)."""
     data = {
         "author_id": user_id,
@@ -59,12 +68,24 @@ def tweet(id: str, user_id: str, text: str, urls: list[str], created_at: str, re
         "edit_history_tweet_ids": [id],
         "entities": {
             "urls": [
-                {"start": 0, "end": 23, "url": f"https://t.co/x{n}{id[-4:]}", "expanded_url": u, "display_url": u.split("//")[1][:20] + "…"}
+                {
+                    "start": 0,
+                    "end": 23,
+                    "url": f"https://t.co/x{n}{id[-4:]}",
+                    "expanded_url": u,
+                    "display_url": u.split("//")[1][:20] + "…",
+                }
                 for n, u in enumerate(urls)
             ]
         },
         "id": id,
-        "public_metrics": {"retweet_count": reposts, "reply_count": 1, "like_count": likes, "quote_count": 0, "impression_count": 0},
+        "public_metrics": {
+            "retweet_count": reposts,
+            "reply_count": 1,
+            "like_count": likes,
+            "quote_count": 0,
+            "impression_count": 0,
+        },
         "text": text,
     }
     if refs:
@@ -88,34 +109,117 @@ def example_scenario() -> Scenario:
     for p in data["papers"]:
         scenario.papers[p["id"]] = {**p, "published": "2020-09-23T17:59:59Z"}
     scenario.papers["1605.08386"] = {
-        "id": "1605.08386", "title": "Heat-bath random walks with Markov bases", "authors": ["Caprice Stanley"],
-        "categories": ["math.CO", "math.ST"], "abstract": "Outside the categories.", "published": "2020-09-20T00:00:00Z",
+        "id": "1605.08386",
+        "title": "Heat-bath random walks with Markov bases",
+        "authors": ["Caprice Stanley"],
+        "categories": ["math.CO", "math.ST"],
+        "abstract": "Outside the categories.",
+        "published": "2020-09-20T00:00:00Z",
     }
     scenario.papers["2001.00001"] = {
-        "id": "2001.00001", "title": "An old paper", "authors": ["Old Author"], "categories": ["cs.LG"],
-        "abstract": "Published long before the day.", "published": "2020-01-01T00:00:00Z",
+        "id": "2001.00001",
+        "title": "An old paper",
+        "authors": ["Old Author"],
+        "categories": ["cs.LG"],
+        "abstract": "Published long before the day.",
+        "published": "2020-01-01T00:00:00Z",
     }
     users, tweets = [], []
     for n, m in enumerate(data["mentions"]):
         user_id = str(1000 + n)
         users.append({"id": user_id, "name": m["author_name"], "username": m["author_handle"]})
         created = f"2020-09-24T{n + 1:02d}:00:00.000Z"
-        tweets.append(tweet(m["id"], user_id, f"Read https://t.co/x0{m['id'][-4:]}", [f"https://arxiv.org/abs/{m['paper_ids'][0]}"], created, m["reposts"], m["likes"]))
+        tweets.append(
+            tweet(
+                m["id"],
+                user_id,
+                f"Read https://t.co/x0{m['id'][-4:]}",
+                [f"https://arxiv.org/abs/{m['paper_ids'][0]}"],
+                created,
+                m["reposts"],
+                m["likes"],
+            )
+        )
         scenario.embeds[m["id"]] = {
-            "url": m["url"], "author_name": m["author_name"], "author_url": f"https://twitter.com/{m['author_handle']}",
-            "html": m["embed_html"], "width": 550, "height": None, "type": "rich", "cache_age": "3153600000",
-            "provider_name": "Twitter", "provider_url": "https://twitter.com", "version": "1.0",
+            "url": m["url"],
+            "author_name": m["author_name"],
+            "author_url": f"https://twitter.com/{m['author_handle']}",
+            "html": m["embed_html"],
+            "width": 550,
+            "height": None,
+            "type": "rich",
+            "cache_age": "3153600000",
+            "provider_name": "Twitter",
+            "provider_url": "https://twitter.com",
+            "version": "1.0",
         }
     users.append({"id": "9", "name": "Noise Maker", "username": "noise"})
-    retweet = tweet("2000000000000000001", "9", "RT @Luke_Metz: We have a new paper on learned optimizers! We used thousands of tasks (and a lot of…", [], "2020-09-24T15:00:00.000Z", 18348, 0, [{"type": "retweeted", "id": "1308951548979011585"}])
-    retweet_with_link = tweet("2000000000000000002", "9", "RT @x: see", ["https://arxiv.org/abs/2009.11243"], "2020-09-24T15:00:00.000Z", 500, 0, [{"type": "retweeted", "id": "1"}])
-    quote = tweet("2000000000000000003", "9", "Worth reading arXiv:2009.11094", ["https://twitter.com/tianle_cai/status/1308938327735713793"], "2020-09-24T16:00:00.000Z", 0, 0, [{"type": "quoted", "id": "1308938327735713793"}])
-    two_papers = tweet("2000000000000000004", "9", "Two papers", ["https://arxiv.org/pdf/2009.11027v1.pdf", "https://www.alphaxiv.org/abs/2009.11278"], "2020-09-24T17:00:00.000Z", 0, 0)
-    unknown = tweet("2000000000000000005", "9", "Unknown", ["https://arxiv.org/abs/2009.99999"], "2020-09-24T18:00:00.000Z", 300, 300)
-    off_topic = tweet("2000000000000000006", "9", "Math", ["https://arxiv.org/abs/1605.08386"], "2020-09-24T18:00:00.000Z", 300, 300)
-    too_old = tweet("2000000000000000007", "9", "Old", ["https://arxiv.org/abs/2001.00001"], "2020-09-24T18:00:00.000Z", 300, 300)
-    late = tweet("2000000000000000008", "9", "Late", ["https://arxiv.org/abs/2009.11243"], "2020-09-25T00:00:00.000Z", 300, 300)
-    no_paper = tweet("2000000000000000009", "9", "Not a paper", ["https://arxiv.org/list/cs.LG/recent"], "2020-09-24T19:00:00.000Z", 300, 300)
+    retweet = tweet(
+        "2000000000000000001",
+        "9",
+        "RT @Luke_Metz: We have a new paper on learned optimizers! We used thousands of tasks (and a lot of…",
+        [],
+        "2020-09-24T15:00:00.000Z",
+        18348,
+        0,
+        [{"type": "retweeted", "id": "1308951548979011585"}],
+    )
+    retweet_with_link = tweet(
+        "2000000000000000002",
+        "9",
+        "RT @x: see",
+        ["https://arxiv.org/abs/2009.11243"],
+        "2020-09-24T15:00:00.000Z",
+        500,
+        0,
+        [{"type": "retweeted", "id": "1"}],
+    )
+    quote = tweet(
+        "2000000000000000003",
+        "9",
+        "Worth reading arXiv:2009.11094",
+        ["https://twitter.com/tianle_cai/status/1308938327735713793"],
+        "2020-09-24T16:00:00.000Z",
+        0,
+        0,
+        [{"type": "quoted", "id": "1308938327735713793"}],
+    )
+    two_papers = tweet(
+        "2000000000000000004",
+        "9",
+        "Two papers",
+        ["https://arxiv.org/pdf/2009.11027v1.pdf", "https://www.alphaxiv.org/abs/2009.11278"],
+        "2020-09-24T17:00:00.000Z",
+        0,
+        0,
+    )
+    unknown = tweet(
+        "2000000000000000005",
+        "9",
+        "Unknown",
+        ["https://arxiv.org/abs/2009.99999"],
+        "2020-09-24T18:00:00.000Z",
+        300,
+        300,
+    )
+    off_topic = tweet(
+        "2000000000000000006", "9", "Math", ["https://arxiv.org/abs/1605.08386"], "2020-09-24T18:00:00.000Z", 300, 300
+    )
+    too_old = tweet(
+        "2000000000000000007", "9", "Old", ["https://arxiv.org/abs/2001.00001"], "2020-09-24T18:00:00.000Z", 300, 300
+    )
+    late = tweet(
+        "2000000000000000008", "9", "Late", ["https://arxiv.org/abs/2009.11243"], "2020-09-25T00:00:00.000Z", 300, 300
+    )
+    no_paper = tweet(
+        "2000000000000000009",
+        "9",
+        "Not a paper",
+        ["https://arxiv.org/list/cs.LG/recent"],
+        "2020-09-24T19:00:00.000Z",
+        300,
+        300,
+    )
     everything = tweets + [retweet, retweet_with_link, quote, two_papers, unknown, off_topic, too_old, late, no_paper]
     chunks = [everything[0:8], everything[8:15] + [everything[0]], everything[15:]]
     for n, chunk in enumerate(chunks):
@@ -145,7 +249,9 @@ class Recorder:
         return [c for c in self.calls if path_part in c[0]]
 
 
-def serve_scenario(httpserver, scenario: Scenario, recorder: Recorder, first: dict[str, list[Response]] | None = None) -> None:
+def serve_scenario(
+    httpserver, scenario: Scenario, recorder: Recorder, first: dict[str, list[Response]] | None = None
+) -> None:
     """Register the three APIs on one local server: /2/tweets/search/*, /api/query, /oembed.
     `first` maps a path to responses served, in order, before the normal ones."""
     pending = {path: list(responses) for path, responses in (first or {}).items()}
@@ -162,19 +268,31 @@ def serve_scenario(httpserver, scenario: Scenario, recorder: Recorder, first: di
     def search(request: Request) -> Response:
         query = recorder.add(request)
         if request.headers.get("Authorization") != f"Bearer {TOKEN}":
-            return Response(json.dumps({"title": "Unauthorized", "type": "about:blank", "status": 401, "detail": "Unauthorized"}), 401, content_type="application/json")
+            return Response(
+                json.dumps({"title": "Unauthorized", "type": "about:blank", "status": 401, "detail": "Unauthorized"}),
+                401,
+                content_type="application/json",
+            )
         token = query.get("next_token")
         index = 0 if token is None else int(token[-1])
         # UTF-8 text as X sends it; a lone surrogate (which UTF-8 cannot hold) goes out as its JSON escape
         body = json.dumps(scenario.pages[index], ensure_ascii=False).encode("utf-8", "backslashreplace")
-        return Response(body, 200, content_type="application/json; charset=utf-8",
-                        headers={"x-rate-limit-limit": "450", "x-rate-limit-remaining": "449", "x-rate-limit-reset": "1665183229"})
+        return Response(
+            body,
+            200,
+            content_type="application/json; charset=utf-8",
+            headers={"x-rate-limit-limit": "450", "x-rate-limit-remaining": "449", "x-rate-limit-reset": "1665183229"},
+        )
 
     def arxiv(request: Request) -> Response:
         query = recorder.add(request)
         ids = query.get("id_list", "").split(",")
         found = [scenario.papers[i] for i in ids if i in scenario.papers]
-        return Response(atom_feed(found, f"id_list={query.get('id_list', '')}"), 200, content_type="application/atom+xml; charset=utf-8")
+        return Response(
+            atom_feed(found, f"id_list={query.get('id_list', '')}"),
+            200,
+            content_type="application/atom+xml; charset=utf-8",
+        )
 
     def oembed(request: Request) -> Response:
         query = recorder.add(request)
@@ -184,7 +302,12 @@ def serve_scenario(httpserver, scenario: Scenario, recorder: Recorder, first: di
         body = json.dumps(scenario.embeds[tweet_id]).replace("/", "\\/").replace("<", "\\u003C").replace(">", "\\u003E")
         return Response(body, 200, content_type="application/json; charset=utf-8")
 
-    for path, handler in (("/2/tweets/search/all", search), ("/2/tweets/search/recent", search), ("/api/query", arxiv), ("/oembed", oembed)):
+    for path, handler in (
+        ("/2/tweets/search/all", search),
+        ("/2/tweets/search/recent", search),
+        ("/api/query", arxiv),
+        ("/oembed", oembed),
+    ):
         httpserver.expect_request(path).respond_with_handler(with_failures(path, handler))
 
 
@@ -193,7 +316,13 @@ def live_config(httpserver, **overrides) -> str:
     config = {
         "candidates": {"categories": ["cs.*", "stat.ML"], "max_age_days": 7},
         "arxiv": {"api_url": httpserver.url_for("/api/query"), "batch_size": 5, "min_interval": 0.2},
-        "sources": {"twitter": {"api_url": httpserver.url_for("/2"), "oembed_url": httpserver.url_for("/oembed"), "page_size": 10}},
+        "sources": {
+            "twitter": {
+                "api_url": httpserver.url_for("/2"),
+                "oembed_url": httpserver.url_for("/oembed"),
+                "page_size": 10,
+            }
+        },
         "http": {"timeout": 2, "retries": 2, "backoff": 0.05, "max_wait": 5},
     }
     for section, values in overrides.items():

@@ -53,11 +53,17 @@ def test_url_forms(url, expected):
 
 
 def test_ids_in_text():
-    text = ("See arXiv:2009.11243v2 and arxiv: 2009.10795, also ARXIV:hep-th/9901001. "
-            "Not xarXiv:2009.00001, arXiv:2009.1 or arXiv:٢٠٠٩.١١٢٤٣")
+    text = (
+        "See arXiv:2009.11243v2 and arxiv: 2009.10795, also ARXIV:hep-th/9901001. "
+        "Not xarXiv:2009.00001, arXiv:2009.1 or arXiv:٢٠٠٩.١١٢٤٣"
+    )
     assert ids_in_text(text) == ["2009.11243", "2009.10795", "hep-th/9901001"]
 
 
 def test_resolve_deduplicates_in_order():
-    urls = ["https://arxiv.org/pdf/2009.11243v1.pdf", "https://twitter.com/x/status/1", "https://arxiv.org/abs/2009.10795"]
+    urls = [
+        "https://arxiv.org/pdf/2009.11243v1.pdf",
+        "https://twitter.com/x/status/1",
+        "https://arxiv.org/abs/2009.10795",
+    ]
     assert resolve_ids(urls, "arXiv:2009.11243") == ("2009.11243", "2009.10795")

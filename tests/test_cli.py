@@ -60,7 +60,10 @@ def test_a_post_with_more_papers_is_kept_unless_forced(site):
     write_snapshot(site, lambda d: d["mentions"].pop(0))  # drops 2009.11094, the 11th paper
     result = run("build", "--date", "2020-09-24")
     assert result.exit_code == 0
-    assert "kept content/posts/2020-09-24---Hot-Papers.md: it lists 11 papers, the new one 10 (--force replaces it)" in result.stderr
+    assert (
+        "kept content/posts/2020-09-24---Hot-Papers.md: it lists 11 papers, the new one 10 (--force replaces it)"
+        in result.stderr
+    )
     assert (site / POST).read_bytes() == EXAMPLE_POST.read_bytes()
     assert run("build", "--date", "2020-09-24", "--force").exit_code == 0
     assert (site / POST).read_text().count("\n# ") == 10
@@ -104,7 +107,10 @@ def test_offline_without_a_snapshot(site):
         (["--date", "٢٠٢٠-٠٩-٢٤"], "'٢٠٢٠-٠٩-٢٤' is not a date in the form YYYY-MM-DD"),
         (["--since", "2020-09-24"], "--since and --until go together"),
         (["--since", "2020-09-25", "--until", "2020-09-24"], "2020-09-25 is after 2020-09-24"),
-        (["--date", "2020-09-24", "--since", "2020-09-24", "--until", "2020-09-24"], "either --date or --since/--until"),
+        (
+            ["--date", "2020-09-24", "--since", "2020-09-24", "--until", "2020-09-24"],
+            "either --date or --since/--until",
+        ),
         (["--offline", "--refresh"], "--offline and --refresh contradict each other"),
         (["--colour"], "No such option"),
     ],
@@ -148,7 +154,11 @@ def test_days_selection():
     today = date(2020, 9, 25)
     assert select_days(None, None, None, today) == [date(2020, 9, 24)]
     assert select_days("2020-02-29", None, None, today) == [date(2020, 2, 29)]
-    assert select_days(None, "2020-02-28", "2020-03-01", today) == [date(2020, 2, 28), date(2020, 2, 29), date(2020, 3, 1)]
+    assert select_days(None, "2020-02-28", "2020-03-01", today) == [
+        date(2020, 2, 28),
+        date(2020, 2, 29),
+        date(2020, 3, 1),
+    ]
 
 
 def _stored_days(site, first, count):
@@ -178,7 +188,9 @@ def test_a_corrupt_day_in_a_long_backfill_fails_in_one_line(site):
     result = run("-q", "build", "--since", days[0], "--until", days[-1], "--offline")
     assert result.exit_code == 2
     assert result.stderr.count("\n") == 1 and result.stderr.startswith("Error: ")
-    assert result.stderr.endswith(f"data/snapshots/{days[30]}.json: not valid JSON (Expecting property name enclosed in double quotes at line 1, column 2)\n")
+    assert result.stderr.endswith(
+        f"data/snapshots/{days[30]}.json: not valid JSON (Expecting property name enclosed in double quotes at line 1, column 2)\n"
+    )
     assert (site / f"content/posts/{days[29]}---Hot-Papers.md").exists()
 
 
@@ -196,13 +208,19 @@ def imported_by(args, modules):
 def test_a_good_build_never_imports_jsonschema(site):
     """jsonschema is only for describing bad input: with its optional format checkers
     installed, importing it costs seconds."""
-    assert imported_by(["-q", "build", "--date", "2020-09-24"], {"jsonschema", "hotpapers.render"}) == ["hotpapers.render"]
-    assert (site / "content" / "posts" / "2020-09-24---Hot-Papers.md").read_text(encoding="utf-8") == EXAMPLE_POST.read_text(encoding="utf-8")
+    assert imported_by(["-q", "build", "--date", "2020-09-24"], {"jsonschema", "hotpapers.render"}) == [
+        "hotpapers.render"
+    ]
+    assert (site / "content" / "posts" / "2020-09-24---Hot-Papers.md").read_text(
+        encoding="utf-8"
+    ) == EXAMPLE_POST.read_text(encoding="utf-8")
 
 
 def test_commands_that_read_only_local_files_do_not_import_the_network_stack(site):
     modules = {"requests", "feedparser", "feedgen", "markdown", "hotpapers.render"}
-    assert imported_by(["-q", "render", "data/snapshots/2020-09-24.json", "-o", "out.md"], modules) == ["hotpapers.render"]
+    assert imported_by(["-q", "render", "data/snapshots/2020-09-24.json", "-o", "out.md"], modules) == [
+        "hotpapers.render"
+    ]
     assert (site / "out.md").read_text(encoding="utf-8") == EXAMPLE_POST.read_text(encoding="utf-8")
     network = {"requests", "feedparser", "hotpapers.fetch", "hotpapers.render"}
     assert imported_by(["-q", "build", "--date", "2020-09-24"], network) == ["hotpapers.render"]
@@ -270,7 +288,9 @@ def test_a_snapshot_named_for_another_day_is_refused(site, count):
     (site / "data" / "snapshots" / f"{days[-1]}.json").write_text(json.dumps(data), encoding="utf-8")
     result = run("-q", "build", "--since", days[0], "--until", days[-1], "--offline")
     assert result.exit_code == 2 and result.stderr.count("\n") == 1
-    assert result.stderr.endswith(f"data/snapshots/{days[-1]}.json: holds the day 2020-07-31, not {days[-1]} as its name says\n")
+    assert result.stderr.endswith(
+        f"data/snapshots/{days[-1]}.json: holds the day 2020-07-31, not {days[-1]} as its name says\n"
+    )
     assert not (site / f"content/posts/{days[-1]}---Hot-Papers.md").exists()
 
 

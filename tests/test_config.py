@@ -101,9 +101,14 @@ def _config_places(node, prefix=()):
 
 
 CONFIG_VALUES = (
-    st.none() | st.booleans() | st.integers(-3, 3000) | st.floats(-1, 5, allow_nan=False) | st.sampled_from([1.0, 0.0, 2.5])
+    st.none()
+    | st.booleans()
+    | st.integers(-3, 3000)
+    | st.floats(-1, 5, allow_nan=False)
+    | st.sampled_from([1.0, 0.0, 2.5])
     | st.sampled_from(["", "x", "lumen", "hugo", "{date}", "{slug}", "https://x.org", "ftp://x", "9X", "UTC"])
-    | st.lists(st.sampled_from(["", "cs.*"]), max_size=2) | st.dictionaries(st.sampled_from(["x", "reposts"]), st.integers(0, 2), max_size=1)
+    | st.lists(st.sampled_from(["", "cs.*"]), max_size=2)
+    | st.dictionaries(st.sampled_from(["x", "reposts"]), st.integers(0, 2), max_size=1)
 )
 
 

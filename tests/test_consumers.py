@@ -34,10 +34,20 @@ ABSTRACTS = [
 
 
 def hostile_post(profile):
-    papers = [make_paper(f"2009.0000{n}", title=title, abstract=abstract) for n, (title, abstract) in enumerate(zip(TITLES, ABSTRACTS))]
-    mentions = [make_mention(str(n), (paper.id,), likes=100 - n, embed_html=REAL_EMBED.replace("status/1", f"status/{n}")) for n, paper in enumerate(papers)]
-    mentions.append(make_mention("99", (papers[0].id,), likes=90, embed_html=REAL_EMBED.replace("<p lang", "<p onclick=\"x\" lang")))
-    config = make_config(output={"profile": profile}, post={"title": 'Hot: "Papers" {date}', "tags": ["a: b", "1e3", "yes"]})
+    papers = [
+        make_paper(f"2009.0000{n}", title=title, abstract=abstract)
+        for n, (title, abstract) in enumerate(zip(TITLES, ABSTRACTS))
+    ]
+    mentions = [
+        make_mention(str(n), (paper.id,), likes=100 - n, embed_html=REAL_EMBED.replace("status/1", f"status/{n}"))
+        for n, paper in enumerate(papers)
+    ]
+    mentions.append(
+        make_mention("99", (papers[0].id,), likes=90, embed_html=REAL_EMBED.replace("<p lang", '<p onclick="x" lang'))
+    )
+    config = make_config(
+        output={"profile": profile}, post={"title": 'Hot: "Papers" {date}', "tags": ["a: b", "1e3", "yes"]}
+    )
     snapshot = make_snapshot(papers, mentions)
     return PostRenderer(config).render(rank(snapshot, config), snapshot), len(papers), len(mentions)
 
@@ -66,14 +76,17 @@ def test_gatsby_remark_chain_reads_dates_types_headings_and_embeds(profile, tmp_
     text, papers, mentions = hostile_post(profile)
     path = tmp_path / "post.md"
     path.write_text(text, encoding="utf-8")
-    run = subprocess.run(["node", str(CONSUMERS / "read-post.js"), str(path)], capture_output=True, text=True, timeout=60)
+    run = subprocess.run(
+        ["node", str(CONSUMERS / "read-post.js"), str(path)], capture_output=True, text=True, timeout=60
+    )
     assert run.returncode == 0, run.stderr
     seen = json.loads(run.stdout)
     assert seen["data"]["date"] == "2020-09-25T08:00:47.000Z" and seen["types"]["date"] == "date"
     assert seen["types"]["draft"] == "boolean" and seen["types"]["tags"] == "array"
     assert seen["data"]["tags"] == ["a: b", "1e3", "yes"] and seen["data"]["title"] == 'Hot: "Papers" 2020-09-24'
     assert {k: v for k, v in seen["types"].items() if k not in ("date", "draft", "tags")} == dict.fromkeys(
-        [k for k in seen["types"] if k not in ("date", "draft", "tags")], "string")
+        [k for k in seen["types"] if k not in ("date", "draft", "tags")], "string"
+    )
     headings = [h for h in seen["headings"] if h["depth"] == 1]
     assert len(headings) == papers  # nothing swallowed by a stray <pre or <!--
     if profile == "lumen-2022":  # escape_markdown: the literal title comes back
@@ -90,15 +103,23 @@ def test_hugo_builds_the_hugo_profile_with_real_dates_and_every_embed(tmp_path):
     (site / "content" / "posts").mkdir(parents=True)
     (site / "layouts" / "_default").mkdir(parents=True)
     (site / "hugo.yaml").write_text(
-        "baseURL: https://example.org/\ntitle: t\nmarkup:\n  goldmark:\n    renderer:\n      unsafe: true\n", encoding="utf-8")
+        "baseURL: https://example.org/\ntitle: t\nmarkup:\n  goldmark:\n    renderer:\n      unsafe: true\n",
+        encoding="utf-8",
+    )
     (site / "layouts" / "_default" / "single.html").write_text(
         '<time>{{ .Date.Format "2006-01-02T15:04:05Z07:00" }}</time><ul>{{ range .Params.categories }}<li>{{ . }}</li>'
-        "{{ end }}</ul>{{ .Content }}", encoding="utf-8")
-    (site / "layouts" / "_default" / "list.html").write_text("{{ range .Pages }}{{ .Title }}{{ end }}", encoding="utf-8")
+        "{{ end }}</ul>{{ .Content }}",
+        encoding="utf-8",
+    )
+    (site / "layouts" / "_default" / "list.html").write_text(
+        "{{ range .Pages }}{{ .Title }}{{ end }}", encoding="utf-8"
+    )
     hugo_text, papers, mentions = hostile_post("hugo")
     (site / "content" / "posts" / "2020-09-24-hot-papers.md").write_text(hugo_text, encoding="utf-8")
     classic_text, _, _ = hostile_post("lumen")
-    (site / "content" / "posts" / "classic.md").write_text(classic_text.replace("hot-papers-2020-09-24", "classic"), encoding="utf-8")
+    (site / "content" / "posts" / "classic.md").write_text(
+        classic_text.replace("hot-papers-2020-09-24", "classic"), encoding="utf-8"
+    )
     run = subprocess.run(["hugo", "--quiet", "-s", str(site)], capture_output=True, text=True, timeout=120)
     assert run.returncode == 0, run.stderr
     page = (site / "public" / "posts" / "hot-papers-2020-09-24" / "index.html").read_text(encoding="utf-8")

@@ -1,9 +1,9 @@
 """`explain` accounts for every mention of a day; `check` fails on dead or failing days."""
 
 import json
-from msgspec.structs import replace
 
 from click.testing import CliRunner
+from msgspec.structs import replace
 
 from conftest import make_config, make_mention, make_paper, make_snapshot
 from hotpapers.check import DayFiles, day_problems
@@ -64,27 +64,44 @@ def test_explain_command_prints_json(site):
     data = json.loads(result.stdout)
     assert [p["rank"] for p in data["papers"]] == list(range(1, 12))
     assert data["papers"][1]["mentions"][1] == {
-        "platform": "twitter", "id": "1309217889568854016", "url": "https://twitter.com/swabhz/status/1309217889568854016",
-        "score": 25, "shown": True, "reason": "embedded",
+        "platform": "twitter",
+        "id": "1309217889568854016",
+        "url": "https://twitter.com/swabhz/status/1309217889568854016",
+        "score": 25,
+        "shown": True,
+        "reason": "embedded",
     }
 
 
 def day(name, mentions=100, post=True, due=True, status="ok"):
-    snap = make_snapshot([make_paper()], [make_mention(str(n)) for n in range(mentions)], date=name,
-                         sources={"twitter": SourceStatus(status=status, detail="HTTP 503" if status == "failed" else None)})
+    snap = make_snapshot(
+        [make_paper()],
+        [make_mention(str(n)) for n in range(mentions)],
+        date=name,
+        sources={"twitter": SourceStatus(status=status, detail="HTTP 503" if status == "failed" else None)},
+    )
     return DayFiles(name, snap, post, due)
 
 
 def test_check_finds_missing_days_failed_sources_and_a_collapse():
-    days = [day("2020-09-20"), day("2020-09-21", 120), DayFiles("2020-09-22", None, False, False),
-            day("2020-09-23", 90, status="failed"), day("2020-09-24", 20, post=False), day("2020-09-25", 26, post=False, due=False)]
+    days = [
+        day("2020-09-20"),
+        day("2020-09-21", 120),
+        DayFiles("2020-09-22", None, False, False),
+        day("2020-09-23", 90, status="failed"),
+        day("2020-09-24", 20, post=False),
+        day("2020-09-25", 26, post=False, due=False),
+    ]
     assert day_problems(days, 0.25) == [
         "2020-09-22: no snapshot",
         "2020-09-23: source twitter failed (HTTP 503)",
         "2020-09-24: no post, though papers qualify",
         "2020-09-24: 20 mentions, against a median of 100 on the days before",
     ]
-    assert day_problems([day("2020-09-20", 5), day("2020-09-21", 5), day("2020-09-22", 100), day("2020-09-23", 4)], 0.25) == []
+    assert (
+        day_problems([day("2020-09-20", 5), day("2020-09-21", 5), day("2020-09-22", 100), day("2020-09-23", 4)], 0.25)
+        == []
+    )
 
 
 def test_check_command_fails_in_one_line_and_passes_on_a_healthy_site(site):

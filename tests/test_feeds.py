@@ -1,10 +1,10 @@
 """Feeds written by build, read back by feedparser (Atom) and as JSON Feed 1.1."""
 
 import json
-from msgspec.structs import replace
 
 import feedparser
 from click.testing import CliRunner
+from msgspec.structs import replace
 
 from hotpapers.cli import cli
 from hotpapers.snapshot import load_snapshot, save_snapshot
@@ -17,8 +17,10 @@ def build_two_days(site):
         config.write(f"\nsite:\n  url: {SITE}/\n  title: Lab hot papers\n")
     example = load_snapshot(site / "data" / "snapshots" / "2020-09-24.json")
     hostile = replace(example.papers[0], title="<script>alert(1)</script> & more", abs_url="javascript:alert(1)")
-    save_snapshot(replace(example, date="2020-09-25", taken_at="2020-09-26T08:00:00Z", papers=(hostile, *example.papers[1:])),
-                  site / "data" / "snapshots" / "2020-09-25.json")
+    save_snapshot(
+        replace(example, date="2020-09-25", taken_at="2020-09-26T08:00:00Z", papers=(hostile, *example.papers[1:])),
+        site / "data" / "snapshots" / "2020-09-25.json",
+    )
     result = CliRunner().invoke(cli, ["build", "--since", "2020-09-24", "--until", "2020-09-25"])
     assert result.exit_code == 0, result.output
     assert "feeds: 2 entries, wrote static/hot-papers.atom, static/hot-papers.json" in result.stderr
@@ -32,13 +34,16 @@ def test_atom_feed_has_every_required_field(site):
     assert feed.feed.title == "Lab hot papers" and feed.feed.id == f"{SITE}/"
     assert feed.feed.updated == "2020-09-26T08:00:00+00:00"
     assert [link.href for link in feed.feed.links] == [f"{SITE}/", f"{SITE}/hot-papers.atom"]
-    assert [e.id for e in feed.entries] == [f"{SITE}/posts/hot-papers-2020-09-25", f"{SITE}/posts/hot-papers-2020-09-24"]
+    assert [e.id for e in feed.entries] == [
+        f"{SITE}/posts/hot-papers-2020-09-25",
+        f"{SITE}/posts/hot-papers-2020-09-24",
+    ]
     newest = feed.entries[0]
     assert newest.title == "Hot Papers 2020-09-25" and newest.link == newest.id
     assert newest.updated == "2020-09-26T08:00:00+00:00" and newest.author == "Lab hot papers"
     html = newest.content[0].value
     assert html.count("<li>") == 11 and "<script>" not in html and "javascript:" not in html
-    assert '&lt;script&gt;alert(1)&lt;/script&gt; &amp; more' in html
+    assert "&lt;script&gt;alert(1)&lt;/script&gt; &amp; more" in html
 
 
 def test_json_feed_1_1_has_every_required_field(site):

@@ -61,24 +61,56 @@ def hang(request):
     ("path", "handler", "expected"),
     [
         ("/api/query", lambda r: Response("Service Unavailable", 503), "arxiv: HTTP 503 from"),
-        ("/api/query", lambda r: Response("<html><body>Rate exceeded.</body></html>", 200, content_type="text/html"),
-         "arxiv: not an arXiv Atom feed (HTTP 200"),
-        ("/api/query", lambda r: Response((REAL / "arxiv_new_error_bad_id_http400.xml").read_bytes(), 400, content_type="application/atom+xml"),
-         "arxiv: arXiv error: incorrect id format for abc (HTTP 400"),
-        ("/2/tweets/search/all", lambda r: Response("not json", 200, content_type="application/json"), "twitter: unreadable search page from"),
-        ("/2/tweets/search/all", lambda r: Response((REAL / "x_v2_error_401_unauthorized.json").read_bytes(), 401, content_type="application/json"),
-         "twitter: HTTP 401: the API refused the bearer token in $X_BEARER_TOKEN"),
+        (
+            "/api/query",
+            lambda r: Response("<html><body>Rate exceeded.</body></html>", 200, content_type="text/html"),
+            "arxiv: not an arXiv Atom feed (HTTP 200",
+        ),
+        (
+            "/api/query",
+            lambda r: Response(
+                (REAL / "arxiv_new_error_bad_id_http400.xml").read_bytes(), 400, content_type="application/atom+xml"
+            ),
+            "arxiv: arXiv error: incorrect id format for abc (HTTP 400",
+        ),
+        (
+            "/2/tweets/search/all",
+            lambda r: Response("not json", 200, content_type="application/json"),
+            "twitter: unreadable search page from",
+        ),
+        (
+            "/2/tweets/search/all",
+            lambda r: Response(
+                (REAL / "x_v2_error_401_unauthorized.json").read_bytes(), 401, content_type="application/json"
+            ),
+            "twitter: HTTP 401: the API refused the bearer token in $X_BEARER_TOKEN",
+        ),
         ("/2/tweets/search/all", hang, "no answer from"),
-        ("/2/tweets/search/all",
-         lambda r: Response(json.dumps({"data": [{"id": "1", "text": "x", "public_metrics": {"retweet_count": None}}], "meta": {}}),
-                            200, content_type="application/json"),
-         "twitter: unreadable search page from http://localhost:"),
-        ("/2/tweets/search/all",
-         lambda r: Response(json.dumps({"data": [{"text": "x"}], "meta": {}}), 200, content_type="application/json"),
-         "(Object missing required field `id` - at `$.data[0]`)"),
+        (
+            "/2/tweets/search/all",
+            lambda r: Response(
+                json.dumps({"data": [{"id": "1", "text": "x", "public_metrics": {"retweet_count": None}}], "meta": {}}),
+                200,
+                content_type="application/json",
+            ),
+            "twitter: unreadable search page from http://localhost:",
+        ),
+        (
+            "/2/tweets/search/all",
+            lambda r: Response(json.dumps({"data": [{"text": "x"}], "meta": {}}), 200, content_type="application/json"),
+            "(Object missing required field `id` - at `$.data[0]`)",
+        ),
     ],
-    ids=["arxiv-down", "arxiv-garbage", "arxiv-error-feed", "search-garbage", "search-bad-token", "search-hangs",
-         "search-null-count", "search-post-without-id"],
+    ids=[
+        "arxiv-down",
+        "arxiv-garbage",
+        "arxiv-error-feed",
+        "search-garbage",
+        "search-bad-token",
+        "search-hangs",
+        "search-null-count",
+        "search-post-without-id",
+    ],
 )
 def test_a_failing_source_fails_cleanly(site_with_post, httpserver, path, handler, expected):
     serve_all_but(httpserver, path, handler)
@@ -87,7 +119,9 @@ def test_a_failing_source_fails_cleanly(site_with_post, httpserver, path, handle
 
 def test_search_rate_limited_past_the_cap(site_with_post, httpserver):
     body = (REAL / "x_v2_error_429_key_order_B_2022.json").read_bytes()
-    serve_all_but(httpserver, "/2/tweets/search/all", lambda r: Response(body, 429, headers={"x-rate-limit-reset": "99999999999"}))
+    serve_all_but(
+        httpserver, "/2/tweets/search/all", lambda r: Response(body, 429, headers={"x-rate-limit-reset": "99999999999"})
+    )
     fails_cleanly(site_with_post, "more than http.max_wait")
 
 
@@ -142,8 +176,14 @@ def test_arxiv_fields_from_the_legacy_format():
     assert paper.title == "Quantum Criticality for Extended Nodes on a Bethe Lattice in the Large Connectivity Limit"
     assert paper.authors == ("James M. Murray", "Adrian Del Maestro", "Zlatko Tesanovic")
     assert paper.categories == ("cond-mat.str-el", "cond-mat.stat-mech")
-    assert paper.abstract.startswith("Theoretical description of anisotropic systems, such as layered superconductors and")
-    assert (paper.doi, paper.journal_ref, paper.comment) == ("10.1103/PhysRevB.85.115117", "Phys. Rev. B 85, 115117 (2012)", "8 pages, 3 figures. Published version")
+    assert paper.abstract.startswith(
+        "Theoretical description of anisotropic systems, such as layered superconductors and"
+    )
+    assert (paper.doi, paper.journal_ref, paper.comment) == (
+        "10.1103/PhysRevB.85.115117",
+        "Phys. Rev. B 85, 115117 (2012)",
+        "8 pages, 3 figures. Published version",
+    )
     assert (paper.published, paper.updated) == ("2011-11-08T18:48:36Z", "2012-04-02T12:38:54Z")
     assert paper.pdf_url == "https://arxiv.org/pdf/1111.2011"
 
@@ -160,12 +200,17 @@ def test_arxiv_current_format_with_utf8_and_odd_titles():
 
 
 def test_recorded_search_pages_parse():
-    from datetime import datetime, UTC
+    from datetime import UTC, datetime
 
     everything = (datetime(2000, 1, 1, tzinfo=UTC), datetime(2100, 1, 1, tzinfo=UTC))
-    for name in ("x_v2_search_all_url_operator_cdc_gov_2021_subset.json", "x_v2_search_all_2023_impression_count_subset.json",
-                 "x_v2_search_recent_brexit_2021_100tweets_page1.json", "x_v2_search_all_commtwitter_2021_5tweets_full.json",
-                 "x_v2_search_recent_tweepy_default_fields_2022.json", "x_v2_search_all_empty_meta_result_count0.json"):
+    for name in (
+        "x_v2_search_all_url_operator_cdc_gov_2021_subset.json",
+        "x_v2_search_all_2023_impression_count_subset.json",
+        "x_v2_search_recent_brexit_2021_100tweets_page1.json",
+        "x_v2_search_all_commtwitter_2021_5tweets_full.json",
+        "x_v2_search_recent_tweepy_default_fields_2022.json",
+        "x_v2_search_all_empty_meta_result_count0.json",
+    ):
         data = json.loads((REAL / name).read_text())
         page = parse_page(data, "2026-01-01T00:00:00Z", *everything)
         assert page.posts == len(data.get("data", [])) and page.mentions == []  # none of them links arXiv

@@ -66,7 +66,9 @@ def test_the_snapshot_keeps_every_fact_and_its_provenance(live_site):
     assert {p.id for p in snapshot.papers} == set(scenario.papers)  # all mentioned ids arXiv knows
     assert snapshot.window.since == "2020-09-24T00:00:00Z" and snapshot.window.until == "2020-09-25T00:00:00Z"
     assert snapshot.sources["twitter"].status == "ok" and snapshot.sources["twitter"].items == 22
-    assert snapshot.sources["twitter"].requests == 3 and snapshot.sources["twitter"].endpoint.endswith("/2/tweets/search/all")
+    assert snapshot.sources["twitter"].requests == 3 and snapshot.sources["twitter"].endpoint.endswith(
+        "/2/tweets/search/all"
+    )
     assert snapshot.sources["arxiv"].detail == "unknown ids: 2009.99999"
     assert snapshot.sources["oembed"].requests == 12
     # only shown posts got an embed fetched
@@ -116,7 +118,10 @@ def test_a_deleted_post_falls_back_and_the_build_goes_on(live_site):
     scenario.deleted.add("1308938327735713793")
     assert build().exit_code == 0
     post = (site / POST).read_text()
-    assert '<blockquote class="twitter-tweet"><p dir="ltr">Read https://t.co/x03793</p>&mdash; Tianle Cai (@tianle_cai) ' in post
+    assert (
+        '<blockquote class="twitter-tweet"><p dir="ltr">Read https://t.co/x03793</p>&mdash; Tianle Cai (@tianle_cai) '
+        in post
+    )
     assert ">September 24, 2020</a></blockquote>" in post
     snapshot = load_snapshot(site / SNAPSHOT)
     assert snapshot.sources["oembed"].status == "partial"
@@ -137,8 +142,19 @@ def test_refresh_fetches_again_and_dry_run_calls_nothing(live_site):
 
 def test_the_post_cap_stops_the_search(live_site, httpserver):
     site, scenario, recorder = live_site
-    (site / "config.yaml").write_text(live_config(httpserver, sources={"twitter": {
-        "api_url": httpserver.url_for("/2"), "oembed_url": httpserver.url_for("/oembed"), "page_size": 10, "max_posts": 8}}))
+    (site / "config.yaml").write_text(
+        live_config(
+            httpserver,
+            sources={
+                "twitter": {
+                    "api_url": httpserver.url_for("/2"),
+                    "oembed_url": httpserver.url_for("/oembed"),
+                    "page_size": 10,
+                    "max_posts": 8,
+                }
+            },
+        )
+    )
     result = build()
     assert result.exit_code == 0
     assert len(recorder.of("/tweets/search/")) == 1
@@ -172,7 +188,9 @@ def test_recent_search_for_a_day_within_seven_days(live_site):
     result = CliRunner().invoke(cli, ["build", "--date", day])
     assert result.exit_code == 0, result.output
     assert recorder.of("/tweets/search/recent") and not recorder.of("/tweets/search/all")
-    assert json.loads((site / "data" / "snapshots" / f"{day}.json").read_text())["sources"]["twitter"]["endpoint"].endswith("/recent")
+    assert json.loads((site / "data" / "snapshots" / f"{day}.json").read_text())["sources"]["twitter"][
+        "endpoint"
+    ].endswith("/recent")
 
 
 def test_a_lone_surrogate_in_fetched_text_becomes_a_replacement_character(live_site):
@@ -199,7 +217,9 @@ def test_a_progress_display_sees_each_search_page_and_each_embed(live_site):
             yield item
 
     config = load_config(site / "config.yaml", site)
-    fetcher = make_fetcher(config, {"X_BEARER_TOKEN": TOKEN}, lambda: datetime(2020, 9, 25, 8, 0, 47, tzinfo=UTC), progress)
+    fetcher = make_fetcher(
+        config, {"X_BEARER_TOKEN": TOKEN}, lambda: datetime(2020, 9, 25, 8, 0, 47, tzinfo=UTC), progress
+    )
     snapshot = fetcher(DAY)
     embeds = sum(1 for m in snapshot.mentions if m.embed_html)
     assert seen.count(("page", None)) == len(recorder.of("/tweets/search/")) == len(scenario.pages) == 3

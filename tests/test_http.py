@@ -24,7 +24,9 @@ class FakeClock:
 def client(clock: FakeClock, **kw) -> HttpClient:
     settings = {"timeout": 2, "retries": 3, "max_wait": 100, "backoff": 1}
     settings.update(kw)
-    return HttpClient(**settings, sleep=clock.sleep, monotonic=lambda: clock.now, wall_clock=lambda: clock.now, jitter=lambda: 0.0)
+    return HttpClient(
+        **settings, sleep=clock.sleep, monotonic=lambda: clock.now, wall_clock=lambda: clock.now, jitter=lambda: 0.0
+    )
 
 
 def sequence(httpserver, *responses):
@@ -84,7 +86,9 @@ def test_4xx_is_not_retried(httpserver):
 
 def test_allowed_statuses_are_returned(httpserver):
     sequence(httpserver, Response("", 404))
-    assert client(FakeClock()).get(httpserver.url_for("/x"), source="t", ok_statuses=frozenset({404})).status_code == 404
+    assert (
+        client(FakeClock()).get(httpserver.url_for("/x"), source="t", ok_statuses=frozenset({404})).status_code == 404
+    )
 
 
 def test_a_hanging_server_ends_in_bounded_time(httpserver):

@@ -45,7 +45,9 @@ def dump_dom(url):
         pytest.skip("chromium is not installed (tests/setup-tools.sh installs it)")
     run = subprocess.run(
         [CHROMIUM, "--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--dump-dom", url],
-        capture_output=True, text=True, timeout=60,
+        capture_output=True,
+        text=True,
+        timeout=60,
     )
     assert run.returncode == 0, run.stderr[-2000:]
     return run.stdout
@@ -53,7 +55,9 @@ def dump_dom(url):
 
 def test_serve_shows_the_index_and_the_posts_in_headless_chromium(site):
     data = (site / "data" / "snapshots" / "2020-09-24.json").read_text(encoding="utf-8")
-    (site / "data" / "snapshots" / "2020-09-23.json").write_text(data.replace('"date": "2020-09-24"', '"date": "2020-09-23"'), encoding="utf-8")
+    (site / "data" / "snapshots" / "2020-09-23.json").write_text(
+        data.replace('"date": "2020-09-24"', '"date": "2020-09-23"'), encoding="utf-8"
+    )
     assert CliRunner().invoke(cli, ["build", "--since", "2020-09-23", "--until", "2020-09-24"]).exit_code == 0
     server = make_server(make_config(site, output={"filename": "{date}---Hot-Papers.md"}), 0)
     threading.Thread(target=server.serve_forever, daemon=True).start()

@@ -39,8 +39,13 @@ def test_each_profile_writes_its_path_with_real_dates_and_typed_fields(site, pro
     assert len(re.findall(r"^# \d+\. ", post.content, re.MULTILINE)) == 11
     assert post.content.count('<blockquote class="twitter-tweet">') == 12
     expected = {
-        "lumen": {"template": "post", "draft": False, "slug": "hot-papers-2020-09-24", "category": "arXiv",
-                  "socialImage": "/media/flying-marine.jpg"},
+        "lumen": {
+            "template": "post",
+            "draft": False,
+            "slug": "hot-papers-2020-09-24",
+            "category": "arXiv",
+            "socialImage": "/media/flying-marine.jpg",
+        },
         "lumen-2022": {"template": "post", "draft": False, "slug": "/posts/hot-papers-2020-09-24", "category": "arXiv"},
         "hugo": {"draft": False, "slug": "hot-papers-2020-09-24", "categories": ["arXiv"]},
         "jekyll": {"layout": "post", "published": True, "slug": "hot-papers-2020-09-24", "categories": ["arXiv"]},
@@ -71,7 +76,9 @@ def render(profile, paper, **output):
 
 
 def test_markdown_is_escaped_outside_the_classic_profile():
-    paper = make_paper(title="__init__ is *fine*", abstract="# Not a heading\nwe use x_1 * y_2 and $k$ [1]\n1. not a list")
+    paper = make_paper(
+        title="__init__ is *fine*", abstract="# Not a heading\nwe use x_1 * y_2 and $k$ [1]\n1. not a list"
+    )
     hugo = render("hugo", paper)
     assert "# 1. \\_\\_init\\_\\_ is \\*fine\\*\n" in hugo
     assert "\\# Not a heading we use x\\_1 \\* y\\_2 and \\$k\\$ \\[1\\] 1. not a list\n" in hugo  # one line: no list

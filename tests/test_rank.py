@@ -1,9 +1,8 @@
 """Each ranking rule of spec/post-format.md, with expected values worked out by hand."""
 
-from msgspec.structs import replace
-
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from msgspec.structs import replace
 
 from conftest import example_data, make_config, make_mention, make_paper, make_snapshot
 from hotpapers.models import Snapshot
@@ -24,7 +23,10 @@ def test_totals_are_sums_over_all_mentions_shown_or_not():
 
 def test_paper_below_min_score_is_left_out_and_threshold_is_inclusive():
     papers = [make_paper("2009.00001"), make_paper("2009.00002")]
-    mentions = [make_mention("1", ("2009.00001",), reposts=25, likes=25), make_mention("2", ("2009.00002",), reposts=49)]
+    mentions = [
+        make_mention("1", ("2009.00001",), reposts=25, likes=25),
+        make_mention("2", ("2009.00002",), reposts=49),
+    ]
     assert ids(rank(make_snapshot(papers, mentions), make_config())) == ["2009.00001"]
 
 
@@ -60,9 +62,7 @@ def test_mention_threshold_is_inclusive_and_a_paper_may_show_nothing():
         make_mention("1", ("2009.00001",), likes=25),
         make_mention("2", ("2009.00001",), likes=24),
         make_mention("6", ("2009.00001",), likes=1),
-    ] + [
-        make_mention(str(n), ("2009.00002",), likes=20) for n in range(3, 6)
-    ]
+    ] + [make_mention(str(n), ("2009.00002",), likes=20) for n in range(3, 6)]
     first, second = rank(make_snapshot(papers, mentions), make_config())
     # 2009.00002: three posts of 20 make 60 points, none reaches 25: listed without an embed
     assert (first.paper.id, first.score, [m.id for m in first.shown]) == ("2009.00002", 60, [])
@@ -178,7 +178,9 @@ mention_lists = st.lists(
     st.builds(
         make_mention,
         id=st.integers(1, 40).map(str),
-        paper_ids=st.lists(st.sampled_from(["2009.00001", "2009.00002", "2009.00003", "2009.99999"]), min_size=1, max_size=3).map(tuple),
+        paper_ids=st.lists(
+            st.sampled_from(["2009.00001", "2009.00002", "2009.00003", "2009.99999"]), min_size=1, max_size=3
+        ).map(tuple),
         reposts=st.integers(0, 60),
         likes=st.integers(0, 60),
         observed_at=st.sampled_from(["2020-09-25T08:00:00Z", "2020-09-25T09:00:00Z"]),
@@ -207,7 +209,11 @@ def test_totals_equal_the_sums_of_distinct_mentions(mentions):
     latest = {}
     for m in mentions:  # the latest observation of each post, larger counts breaking ties
         key = m.id
-        if key not in latest or (m.observed_at, m.reposts, m.likes) > (latest[key].observed_at, latest[key].reposts, latest[key].likes):
+        if key not in latest or (m.observed_at, m.reposts, m.likes) > (
+            latest[key].observed_at,
+            latest[key].reposts,
+            latest[key].likes,
+        ):
             latest[key] = replace(m, paper_ids=tuple(sorted({*latest.get(key, m).paper_ids, *m.paper_ids})))
         else:
             latest[key] = replace(latest[key], paper_ids=tuple(sorted({*latest[key].paper_ids, *m.paper_ids})))

@@ -28,10 +28,18 @@ def body(text):
 
 
 def test_a_paper_without_pdf_and_embed_written_by_hand():
-    paper = make_paper("2009.00001", title="T", authors=("A", "B"), categories=("cs.LG", "stat.ML"), abstract="Abs.", pdf_url=None)
+    paper = make_paper(
+        "2009.00001", title="T", authors=("A", "B"), categories=("cs.LG", "stat.ML"), abstract="Abs.", pdf_url=None
+    )
     mention = make_mention(
-        "42", likes=60, text="Look & see <b>this</b>\nsecond line", author_name="Ann <Lee>", author_handle="ann",
-        url="https://twitter.com/ann/status/42", created_at="2020-09-24T23:30:00Z", observed_at="2020-09-25T08:00:00Z",
+        "42",
+        likes=60,
+        text="Look & see <b>this</b>\nsecond line",
+        author_name="Ann <Lee>",
+        author_handle="ann",
+        url="https://twitter.com/ann/status/42",
+        created_at="2020-09-24T23:30:00Z",
+        observed_at="2020-09-25T08:00:00Z",
     )
     expected = (
         "\n# 1. T\n\nA, B\n\n- retweets: 0, favorites: 60 (09/25/2020 08:00:00)\n\n"
@@ -46,7 +54,9 @@ def test_a_paper_without_pdf_and_embed_written_by_hand():
 
 
 def test_time_line_and_embed_date_use_the_configured_time_zone():
-    mention = make_mention("1", likes=60, created_at="2020-09-24T23:30:00Z", observed_at="2020-09-25T08:00:00Z", embed_html=None)
+    mention = make_mention(
+        "1", likes=60, created_at="2020-09-24T23:30:00Z", observed_at="2020-09-25T08:00:00Z", embed_html=None
+    )
     text = render([make_paper()], [mention], timezone="Asia/Tokyo")
     assert "(09/25/2020 17:00:00)" in text and ">September 25, 2020</a>" in text
     assert "date: 2020-09-25T08:00:47.Z\n" in text  # the frontmatter stays UTC
@@ -108,7 +118,10 @@ def test_markup_in_title_authors_and_abstract_cannot_open_html():
     text = render([paper], [make_mention(likes=60)])
     assert "# 1. &lt;script>alert(1)&lt;/script> x < y, a&lt;b, <3\n" in text
     assert "\n&lt;img src=x onerror=alert(1)>, Bob\n" in text
-    assert "&lt;pre> line one &lt;!-- comment &lt;?php ?> &lt;!DOCTYPE> &lt;/p> &lt;https://x.org> &lt;a@b.org> 1 < 2\n" in text
+    assert (
+        "&lt;pre> line one &lt;!-- comment &lt;?php ?> &lt;!DOCTYPE> &lt;/p> &lt;https://x.org> &lt;a@b.org> 1 < 2\n"
+        in text
+    )
 
 
 @pytest.mark.parametrize("escape_markdown", [None, True])
@@ -127,7 +140,9 @@ def test_a_line_break_in_a_title_authors_or_abstract_cannot_start_a_heading(esca
 
 
 def test_a_blank_line_in_a_name_or_category_cannot_end_the_embed_or_open_a_block():
-    mention = make_mention("1", likes=60, author_name="Eve\n\n# 5. fake", author_handle="eve\n\n- x", embed_html=None, text="hi")
+    mention = make_mention(
+        "1", likes=60, author_name="Eve\n\n# 5. fake", author_handle="eve\n\n- x", embed_html=None, text="hi"
+    )
     paper = make_paper(categories=("cs.LG", "odd\n> quote\n- item"))
     text = render([paper], [mention])
     assert "&mdash; Eve # 5. fake (@eve - x) <a " in text
@@ -165,12 +180,46 @@ def test_fallback_embed_of_a_mention_with_unsafe_url_has_no_link():
 
 @pytest.mark.parametrize(
     "value",
-    ['He said "hi"', "back\\slash", "a: b # c", "1e3", "0o17", "12:30", "yes", "null", "~", "- item",
-     "tab\there", "line\nbreak", "del\x7f", "nel\x85", "\ufeffbom", "😀 emoji", "  padded  ", "@at", "`tick", "'", "%x", "", "*alias", "&anchor", "!tag", "[x]", "{x}"],
+    [
+        'He said "hi"',
+        "back\\slash",
+        "a: b # c",
+        "1e3",
+        "0o17",
+        "12:30",
+        "yes",
+        "null",
+        "~",
+        "- item",
+        "tab\there",
+        "line\nbreak",
+        "del\x7f",
+        "nel\x85",
+        "\ufeffbom",
+        "😀 emoji",
+        "  padded  ",
+        "@at",
+        "`tick",
+        "'",
+        "%x",
+        "",
+        "*alias",
+        "&anchor",
+        "!tag",
+        "[x]",
+        "{x}",
+    ],
 )
 def test_any_configured_string_survives_the_frontmatter(value):
-    post = {"title": (value or "t") + " {date}", "description": value, "category": value, "tags": [value or "t"],
-            "social_image": value, "slug": (value or "s") + "-{date}", "template": value or "post"}
+    post = {
+        "title": (value or "t") + " {date}",
+        "description": value,
+        "category": value,
+        "tags": [value or "t"],
+        "social_image": value,
+        "slug": (value or "s") + "-{date}",
+        "template": value or "post",
+    }
     config = make_config(post=post)
     snapshot = make_snapshot([make_paper()], [make_mention(likes=60)])
     text = PostRenderer(config).render(rank(snapshot, config), snapshot)
@@ -188,7 +237,9 @@ def test_lone_surrogate_in_config_is_refused():
 @settings(max_examples=500, deadline=None)
 @given(st.text(alphabet=st.characters(min_codepoint=0, max_codepoint=0x7F)) | st.text())
 def test_yaml_str_writes_what_the_emitter_writes_and_reads_back(value):
-    emitted = yaml.dump(value, Dumper=yaml.SafeDumper, default_style='"', allow_unicode=True, width=2**31 - 1).rstrip("\n")
+    emitted = yaml.dump(value, Dumper=yaml.SafeDumper, default_style='"', allow_unicode=True, width=2**31 - 1).rstrip(
+        "\n"
+    )
     if any("\ud800" <= ch <= "\udfff" for ch in value):
         return
     assert yaml_str(value) == emitted
@@ -203,7 +254,10 @@ def test_plain_title_only_when_unambiguous():
 
 def test_social_image_null_leaves_the_key_out():
     text = render([make_paper()], [make_mention(likes=60)], post={"social_image": None})
-    assert "socialImage" not in text and yaml.safe_load(text.split("\n---\n")[0][4:])["description"] == "Hot papers 2020-09-24"
+    assert (
+        "socialImage" not in text
+        and yaml.safe_load(text.split("\n---\n")[0][4:])["description"] == "Hot papers 2020-09-24"
+    )
 
 
 def test_site_template_overrides_the_packaged_one(tmp_path):
@@ -218,7 +272,11 @@ def test_site_template_overrides_the_packaged_one(tmp_path):
     ("name", "source", "expected"),
     [
         ("post.md.j2", "---\ntitle: x\n{{ title }\n", r"post\.md\.j2, line 3: unexpected '}'"),
-        ("post.md.j2", "---\n{% for item in papers %}\n{{ item.paper.nokey }}{% endfor %}\n", r"post\.md\.j2, line 3: .* has no attribute 'nokey'"),
+        (
+            "post.md.j2",
+            "---\n{% for item in papers %}\n{{ item.paper.nokey }}{% endfor %}\n",
+            r"post\.md\.j2, line 3: .* has no attribute 'nokey'",
+        ),
         ("post.md.j2", "{% include 'mine.md.j2' %}", r"mine\.md\.j2 not found"),
         ("embeds/generic.html.j2", "{% if %}", r"embeds/generic\.html\.j2, line 1: Expected an expression"),
     ],

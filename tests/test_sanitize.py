@@ -15,13 +15,51 @@ REAL_EMBEDS = [m["embed_html"] for m in json.loads(EXAMPLE_SNAPSHOT.read_text())
     for name in ("x_oembed_alleyco_2023_default_params.json", "x_oembed_hot97_2024_emoji_surrogates.json")
 ]
 SNIPPETS = [
-    "<", ">", '"', "'", "&", "&amp;", "&#106;", "\n", "\n\n", " \n", " ", "<br>", "<br/>", "<p>", "</p>", '<p lang="en">',
-    "<a>", "</a>", '<a href="https://x.org/">', '<a href="javascript:alert(1)">', '<a href=" https://x.org">',
-    '<a href="https://x.org/?a=1&amp;b=2">', "</blockquote>", '<blockquote class="twitter-tweet">',
-    '<blockquote class="bluesky-embed">', "<script>", "</script>", "javascript:", ' data-dnt="true"', "<!--", "-->",
-    "https://", "<img src=x>", "\t", "\r",
+    "<",
+    ">",
+    '"',
+    "'",
+    "&",
+    "&amp;",
+    "&#106;",
+    "\n",
+    "\n\n",
+    " \n",
+    " ",
+    "<br>",
+    "<br/>",
+    "<p>",
+    "</p>",
+    '<p lang="en">',
+    "<a>",
+    "</a>",
+    '<a href="https://x.org/">',
+    '<a href="javascript:alert(1)">',
+    '<a href=" https://x.org">',
+    '<a href="https://x.org/?a=1&amp;b=2">',
+    "</blockquote>",
+    '<blockquote class="twitter-tweet">',
+    '<blockquote class="bluesky-embed">',
+    "<script>",
+    "</script>",
+    "javascript:",
+    ' data-dnt="true"',
+    "<!--",
+    "-->",
+    "https://",
+    "<img src=x>",
+    "\t",
+    "\r",
 ]
-ATTRIBUTES = [' style="x"', ' onclick="alert(1)"', ' data-dnt="true"', ' class="x"', " x", ' lang="en"', ' href="javascript:x"']
+ATTRIBUTES = [
+    ' style="x"',
+    ' onclick="alert(1)"',
+    ' data-dnt="true"',
+    ' class="x"',
+    " x",
+    ' lang="en"',
+    ' href="javascript:x"',
+]
 
 
 def test_real_embeds_take_the_fast_path():
@@ -43,9 +81,9 @@ def mutated_embeds(draw):
         elif action == "insert":
             html = html[:at] + draw(st.sampled_from(SNIPPETS) | st.text(max_size=3)) + html[at:]
         elif action == "delete":
-            html = html[:at] + html[at + draw(st.integers(1, 20)):]
+            html = html[:at] + html[at + draw(st.integers(1, 20)) :]
         else:
-            html = html[:at] + draw(st.sampled_from(SNIPPETS)) + html[at + 1:]
+            html = html[:at] + draw(st.sampled_from(SNIPPETS)) + html[at + 1 :]
     return html
 
 

@@ -46,7 +46,10 @@ def test_files_that_are_not_snapshots(raw, expected):
 
 def test_wrong_schema_version_is_named():
     message = error_for(with_change(lambda d: d.update(schema="hotpapers/snapshot@2")))
-    assert message == "day.json: $.schema: unsupported snapshot schema 'hotpapers/snapshot@2' (this version reads 'hotpapers/snapshot@1')"
+    assert (
+        message
+        == "day.json: $.schema: unsupported snapshot schema 'hotpapers/snapshot@2' (this version reads 'hotpapers/snapshot@1')"
+    )
 
 
 def test_negative_count_names_its_json_path():
@@ -55,7 +58,10 @@ def test_negative_count_names_its_json_path():
 
 
 def test_impossible_date_is_rejected():
-    assert error_for(with_change(lambda d: d.update(date="2020-02-30"))) == "day.json: $.date: '2020-02-30' is not a 'date'"
+    assert (
+        error_for(with_change(lambda d: d.update(date="2020-02-30")))
+        == "day.json: $.date: '2020-02-30' is not a 'date'"
+    )
 
 
 def test_impossible_time_is_rejected():
@@ -98,7 +104,11 @@ def test_round_trip_is_stable_sorted_and_ends_with_one_newline(tmp_path):
     text = path.read_text(encoding="utf-8")
     data = json.loads(text)
     assert [p["id"] for p in data["papers"]] == ["2009.00001", "2009.00002", "hep-th/9901001"]
-    assert [(m["platform"], m["id"]) for m in data["mentions"]] == [("bluesky", "5"), ("twitter", "99"), ("twitter", "100")]
+    assert [(m["platform"], m["id"]) for m in data["mentions"]] == [
+        ("bluesky", "5"),
+        ("twitter", "99"),
+        ("twitter", "100"),
+    ]
     assert text.endswith("}\n") and not text.endswith("\n\n")
     again = load_snapshot(path)
     assert dump_snapshot(again) == text
@@ -119,7 +129,10 @@ def test_an_invalid_snapshot_is_never_written(tmp_path):
 
 def test_half_a_surrogate_pair_is_named():
     raw = json.dumps(with_change(lambda d: d["papers"][0].update(title="Cut \ud83d"))).encode()
-    assert error_for(raw) == "day.json: a string holds half of a UTF-16 surrogate pair (a lone \\udXXX escape), which no post can hold"
+    assert (
+        error_for(raw)
+        == "day.json: a string holds half of a UTF-16 surrogate pair (a lone \\udXXX escape), which no post can hold"
+    )
 
 
 def test_text_that_utf8_cannot_hold_is_never_written(tmp_path):
@@ -134,7 +147,10 @@ def test_text_that_utf8_cannot_hold_is_never_written(tmp_path):
         (lambda d: d.update(taken_at="2020-09-25T08:00:47Z\n"), r"\$\.taken_at: .* is not a 'date-time'"),
         (lambda d: d["papers"][0].update(id="2009.11094\n"), r"\$\.papers\[0\]\.id: .* does not match"),
         (lambda d: d["papers"][0].update(id="٢٠٠٩.١١٠٩٤"), r"\$\.papers\[0\]\.id: .* does not match"),
-        (lambda d: d["mentions"][0].update(url=d["mentions"][0]["url"] + "\n"), r"\$\.mentions\[0\]\.url: .* is not a 'uri'"),
+        (
+            lambda d: d["mentions"][0].update(url=d["mentions"][0]["url"] + "\n"),
+            r"\$\.mentions\[0\]\.url: .* is not a 'uri'",
+        ),
         (lambda d: d.update(date="2020-09-24\n"), r"\$\.date: .* is not a 'date'"),
     ],
 )
@@ -144,8 +160,15 @@ def test_a_final_line_break_or_other_digits_are_refused_as_json_schema_means(cha
     assert re.match(expected, error_for(with_change(change)).removeprefix("day.json: "))
 
 
-@pytest.mark.parametrize(("stamp", "refused"), [("0999-12-31T23:59:59Z", True), ("1000-01-01T00:00:00Z", False),
-                                               ("9998-12-31T23:59:59+14:00", False), ("9999-01-01T00:00:00Z", True)])
+@pytest.mark.parametrize(
+    ("stamp", "refused"),
+    [
+        ("0999-12-31T23:59:59Z", True),
+        ("1000-01-01T00:00:00Z", False),
+        ("9998-12-31T23:59:59+14:00", False),
+        ("9999-01-01T00:00:00Z", True),
+    ],
+)
 def test_time_stamps_a_post_cannot_show_in_every_time_zone_are_refused(stamp, refused):
     """The schema allows year 1 and 9999, but New York cannot show 0001-01-01T00:00Z
     (Python's dates start at year 1) and a year before 1000 loses a digit."""

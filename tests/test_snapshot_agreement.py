@@ -8,34 +8,91 @@ from hypothesis import strategies as st
 
 from conftest import example_data
 from hotpapers import models
-from hotpapers.snapshot import _decode, _schema, parse_snapshot, snapshot_problems
 from hotpapers.models import Snapshot
+from hotpapers.snapshot import _decode, _schema, parse_snapshot, snapshot_problems
 
 
 def test_the_patterns_are_the_schemas_own():
     schema = _schema()
-    assert models.ARXIV_ID_PATTERN == schema["$defs"]["arxiv_id"]["pattern"]
-    assert models.DAY_PATTERN == schema["properties"]["date"]["pattern"]
+    assert schema["$defs"]["arxiv_id"]["pattern"] == models.ARXIV_ID_PATTERN
+    assert schema["properties"]["date"]["pattern"] == models.DAY_PATTERN
 
 
 TRICKY_STRINGS = [
-    "", "x", "twitter", "other", "ok", "failed", "hotpapers/snapshot@1", "hotpapers/snapshot@2",
-    "2020-09-24", "2020-02-29", "2021-02-29", "2020-02-30", "0000-01-01", "2020-9-24",
-    "2020-09-24T08:00:47Z", "2020-09-24T08:00:47.123+05:30", "2020-09-24t08:00:47z", "2020-09-24T24:00:00Z",
-    "2021-02-29T00:00:00Z", "2020-04-31T00:00:00Z", "0000-01-01T00:00:00Z", "2020-09-24T08:00:60Z",
-    "2020-09-24 08:00:47Z", "2020-09-24T08:00:47", "2020-09-24T08:00:47+0000",
-    "https://arxiv.org/abs/2009.11094", "http://x.org", "https://x.org:8080/a/b?c=d&e=/f?#g",
-    "https://x.org/a b", "https://x.org/%zz", "https://x.org/%41", "https://user@x.org/", "https://[::1]/",
-    "ftp://x.org/a", "urn:isbn:0451450523", "javascript:alert(1)", "//x.org", "https://x.org/\n",
-    "https://x.org/é", "https://x .org/", "https://x.org:80a/", "https://x.org/?q=a%2", "2009.11094", "2009.1109", "2009.110944", "hep-th/9901001", "math.GT/0309136",
-    "hep-th/990100", "2009.11094v2", "٢٠٠٩.١١٠٩٤", "2009.11094\n", "2020-09-24\n", "2020-09-24T08:00:47Z\n",
-    "https://arxiv.org/abs/2009.11094\n", "٢٠٢٠-٠٩-٢٤", "٢٠٢٠-09-24T08:00:47Z", "2020-09-24T08:00:47.١Z",
-    "0001-01-01T00:00:00Z", "0999-12-31T23:59:59Z", "1000-01-01T00:00:00Z", "9998-12-31T23:59:59Z", "9999-12-31T23:59:59Z",
+    "",
+    "x",
+    "twitter",
+    "other",
+    "ok",
+    "failed",
+    "hotpapers/snapshot@1",
+    "hotpapers/snapshot@2",
+    "2020-09-24",
+    "2020-02-29",
+    "2021-02-29",
+    "2020-02-30",
+    "0000-01-01",
+    "2020-9-24",
+    "2020-09-24T08:00:47Z",
+    "2020-09-24T08:00:47.123+05:30",
+    "2020-09-24t08:00:47z",
+    "2020-09-24T24:00:00Z",
+    "2021-02-29T00:00:00Z",
+    "2020-04-31T00:00:00Z",
+    "0000-01-01T00:00:00Z",
+    "2020-09-24T08:00:60Z",
+    "2020-09-24 08:00:47Z",
+    "2020-09-24T08:00:47",
+    "2020-09-24T08:00:47+0000",
+    "https://arxiv.org/abs/2009.11094",
+    "http://x.org",
+    "https://x.org:8080/a/b?c=d&e=/f?#g",
+    "https://x.org/a b",
+    "https://x.org/%zz",
+    "https://x.org/%41",
+    "https://user@x.org/",
+    "https://[::1]/",
+    "ftp://x.org/a",
+    "urn:isbn:0451450523",
+    "javascript:alert(1)",
+    "//x.org",
+    "https://x.org/\n",
+    "https://x.org/é",
+    "https://x .org/",
+    "https://x.org:80a/",
+    "https://x.org/?q=a%2",
+    "2009.11094",
+    "2009.1109",
+    "2009.110944",
+    "hep-th/9901001",
+    "math.GT/0309136",
+    "hep-th/990100",
+    "2009.11094v2",
+    "٢٠٠٩.١١٠٩٤",
+    "2009.11094\n",
+    "2020-09-24\n",
+    "2020-09-24T08:00:47Z\n",
+    "https://arxiv.org/abs/2009.11094\n",
+    "٢٠٢٠-٠٩-٢٤",
+    "٢٠٢٠-09-24T08:00:47Z",
+    "2020-09-24T08:00:47.١Z",
+    "0001-01-01T00:00:00Z",
+    "0999-12-31T23:59:59Z",
+    "1000-01-01T00:00:00Z",
+    "9998-12-31T23:59:59Z",
+    "9999-12-31T23:59:59Z",
 ]
 JSON_VALUES = st.recursive(
-    st.none() | st.booleans() | st.integers(-2, 2**70) | st.floats(allow_nan=False, allow_infinity=False)
-    | st.sampled_from(TRICKY_STRINGS) | st.text(max_size=8),
-    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.sampled_from(["id", "since", "x", "status"]), inner, max_size=3),
+    st.none()
+    | st.booleans()
+    | st.integers(-2, 2**70)
+    | st.floats(allow_nan=False, allow_infinity=False)
+    | st.sampled_from(TRICKY_STRINGS)
+    | st.text(max_size=8),
+    lambda inner: (
+        st.lists(inner, max_size=3)
+        | st.dictionaries(st.sampled_from(["id", "since", "x", "status"]), inner, max_size=3)
+    ),
     max_leaves=6,
 )
 
@@ -53,8 +110,17 @@ def full_example():
     data = example_data()
     data["papers"], data["mentions"] = data["papers"][:2], data["mentions"][:2]
     data["window"] = {"since": "2020-09-24T00:00:00Z", "until": "2020-09-25T00:00:00Z"}
-    data["sources"] = {"twitter": {"status": "ok", "detail": None, "endpoint": "https://api.x.com/2", "query": "q",
-                                   "requests": 2, "items": 5, "fetched_at": "2020-09-25T08:00:40Z"}}
+    data["sources"] = {
+        "twitter": {
+            "status": "ok",
+            "detail": None,
+            "endpoint": "https://api.x.com/2",
+            "query": "q",
+            "requests": 2,
+            "items": 5,
+            "fetched_at": "2020-09-25T08:00:40Z",
+        }
+    }
     data["papers"][0].update(version=2, updated="2020-09-24T17:00:00Z", comment="c", journal_ref="j", doi="d")
     data["mentions"][0].update(created_at="2020-09-24T10:00:00Z", text="t", replies=1, quotes=0)
     return data

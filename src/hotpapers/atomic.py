@@ -50,7 +50,9 @@ def encode_text(text: str, path: Path) -> bytes:
     try:
         return text.encode("utf-8")
     except UnicodeEncodeError as exc:
-        raise WriteError(f"cannot write {path}: the text holds a lone surrogate ({text[exc.start:exc.end]!a}), which UTF-8 cannot") from None
+        raise WriteError(
+            f"cannot write {path}: the text holds a lone surrogate ({text[exc.start : exc.end]!a}), which UTF-8 cannot"
+        ) from None
 
 
 def _write_all(fd: int, data: bytes) -> None:
@@ -58,7 +60,7 @@ def _write_all(fd: int, data: bytes) -> None:
     post and buffer nothing: a post is written in one call."""
     view = memoryview(data)
     while view:
-        view = view[os.write(fd, view):]
+        view = view[os.write(fd, view) :]
 
 
 def _create_beside(path: Path) -> tuple[int, str]:

@@ -106,7 +106,9 @@ def cli(ctx: click.Context, debug: bool, quiet: bool) -> None:
 
 @cli.command()
 @click.argument("snapshot", type=click.Path(path_type=Path, dir_okay=False))
-@click.option("-o", "--output", type=click.Path(path_type=Path, dir_okay=False), help="Write the post here instead of stdout.")
+@click.option(
+    "-o", "--output", type=click.Path(path_type=Path, dir_okay=False), help="Write the post here instead of stdout."
+)
 @config_option
 def render(snapshot: Path, output: Path | None, config_path: Path | None) -> None:
     """Render one snapshot file to a post, on stdout or into a file.
@@ -137,7 +139,9 @@ def render(snapshot: Path, output: Path | None, config_path: Path | None) -> Non
 @click.option("--since", help="First day of a range (inclusive); needs --until.")
 @click.option("--until", help="Last day of a range (inclusive); needs --since.")
 @click.option("--offline", is_flag=True, help="Use stored snapshots only; fail for a day without one.")
-@click.option("--refresh", is_flag=True, help="Fetch again even when a snapshot exists (it is kept if the fetch fails).")
+@click.option(
+    "--refresh", is_flag=True, help="Fetch again even when a snapshot exists (it is kept if the fetch fails)."
+)
 @click.option("--force", is_flag=True, help="Replace an existing post even if it lists more papers.")
 @click.option("--dry-run", is_flag=True, help="Show what would be fetched and written, and write nothing.")
 @config_option
@@ -222,7 +226,10 @@ def explain(day: str | None, as_json: bool, config_path: Path | None) -> None:
 @click.option("--days", default=7, show_default=True, type=click.IntRange(1, 3660), help="How many days to check.")
 @click.option("--until", "last", help="The last day to check, YYYY-MM-DD. Default: yesterday.")
 @click.option(
-    "--min-ratio", default=0.25, show_default=True, type=click.FloatRange(0, 1),
+    "--min-ratio",
+    default=0.25,
+    show_default=True,
+    type=click.FloatRange(0, 1),
     help="A day with fewer mentions than this share of the median of the days before it has collapsed.",
 )
 @config_option

@@ -109,10 +109,16 @@ SCHEMA = _obj(
         filename={"type": ["string", "null"], "pattern": r"\{date\}"},
         escape_markdown={"type": ["boolean", "null"]},
     ),
-    site=_obj(url={"type": ["string", "null"], "pattern": "^https?://[^/]+"}, title=_TEXT,
-              link={"type": ["string", "null"], "pattern": r"\{slug\}"}),
-    feeds=_obj(entries=_int(0, 1000), atom={"type": ["string", "null"], "minLength": 1},
-               json={"type": ["string", "null"], "minLength": 1}),
+    site=_obj(
+        url={"type": ["string", "null"], "pattern": "^https?://[^/]+"},
+        title=_TEXT,
+        link={"type": ["string", "null"], "pattern": r"\{slug\}"},
+    ),
+    feeds=_obj(
+        entries=_int(0, 1000),
+        atom={"type": ["string", "null"], "minLength": 1},
+        json={"type": ["string", "null"], "minLength": 1},
+    ),
     paths=_obj(snapshots=_TEXT, posts={"type": ["string", "null"], "minLength": 1}, templates=_TEXT),
     arxiv=_obj(api_url=_URL, batch_size=_int(1, 2000), min_interval=_NUMBER),
     sources=_obj(
@@ -127,7 +133,9 @@ SCHEMA = _obj(
             oembed_concurrency=_int(1, 32),
         )
     ),
-    http=_obj(timeout={"type": "number", "exclusiveMinimum": 0}, retries=_int(0, 10), backoff=_NUMBER, max_wait=_NUMBER),
+    http=_obj(
+        timeout={"type": "number", "exclusiveMinimum": 0}, retries=_int(0, 10), backoff=_NUMBER, max_wait=_NUMBER
+    ),
 )
 
 
@@ -301,7 +309,10 @@ def _schema_problems(merged: dict[str, Any]) -> list[str]:
     from jsonschema import Draft202012Validator  # only for a bad config (see above)
 
     errors = Draft202012Validator(SCHEMA).iter_errors(merged)
-    return [f"{_dotted(error.absolute_path)}: {_describe(error)}" for error in sorted(errors, key=lambda e: list(map(str, e.path)))]
+    return [
+        f"{_dotted(error.absolute_path)}: {_describe(error)}"
+        for error in sorted(errors, key=lambda e: list(map(str, e.path)))
+    ]
 
 
 def _merge(base: dict[str, Any], override: dict[str, Any]) -> dict[str, Any]:
@@ -345,9 +356,14 @@ def _to_config(d: dict[str, Any], root: Path, timezone: ZoneInfo) -> Config:
         profile=profile,
         filename=out["filename"] or profile.filename,
         escape_markdown=profile.escape_markdown if out["escape_markdown"] is None else out["escape_markdown"],
-        site=Site(d["site"]["url"].rstrip("/") if d["site"]["url"] else None, d["site"]["title"],
-                  d["site"]["link"] or profile.link),
-        feeds=Feeds(d["feeds"]["entries"], *(root / d["feeds"][k] if d["feeds"][k] else None for k in ("atom", "json"))),
+        site=Site(
+            d["site"]["url"].rstrip("/") if d["site"]["url"] else None,
+            d["site"]["title"],
+            d["site"]["link"] or profile.link,
+        ),
+        feeds=Feeds(
+            d["feeds"]["entries"], *(root / d["feeds"][k] if d["feeds"][k] else None for k in ("atom", "json"))
+        ),
         paths=Paths(**{key: root / value for key, value in paths.items()}),
         arxiv=ArxivSettings(**d["arxiv"]),
         twitter=TwitterSettings(**tw),

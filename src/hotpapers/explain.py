@@ -93,7 +93,9 @@ def explain(snapshot: Snapshot, config: Config) -> Explanation:
         papers=tuple(fates),
         dropped_records=_dropped_records(snapshot, set(papers)),
         records=len(snapshot.mentions),
-        sources={name: s.status + (f" ({s.detail})" if s.detail else "") for name, s in sorted(snapshot.sources.items())},
+        sources={
+            name: s.status + (f" ({s.detail})" if s.detail else "") for name, s in sorted(snapshot.sources.items())
+        },
     )
 
 
@@ -101,7 +103,9 @@ def _not_candidate_reason(categories: tuple[str, ...], published: str | None, co
     patterns = config.candidates.categories
     if not matches_categories(categories, patterns):
         return f"categories {', '.join(categories)} match none of candidates.categories ({', '.join(patterns or ())})"
-    return f"published {published}, more than candidates.max_age_days {config.candidates.max_age_days} days before {day}"
+    return (
+        f"published {published}, more than candidates.max_age_days {config.candidates.max_age_days} days before {day}"
+    )
 
 
 def _mention_fate(mention: Mention, score: float, index: int, shown: bool, posted: bool, config: Config) -> MentionFate:
@@ -122,7 +126,11 @@ def _dropped_records(snapshot: Snapshot, known: set[str]) -> tuple[MentionFate, 
     dropped = []
     for mention in snapshot.mentions:
         survivor = kept[mention.key]
-        if survivor.observed_at != mention.observed_at or survivor.reposts != mention.reposts or survivor.likes != mention.likes:
+        if (
+            survivor.observed_at != mention.observed_at
+            or survivor.reposts != mention.reposts
+            or survivor.likes != mention.likes
+        ):
             reason = f"duplicate record; the one observed at {survivor.observed_at} is kept"
         elif not set(survivor.paper_ids) & known:
             reason = f"links {', '.join(survivor.paper_ids)}, which the snapshot has no metadata for"
@@ -140,13 +148,16 @@ def explanation_text(explanation: Explanation) -> str:
         f"{e.date}: {posted} of {len(e.papers)} mentioned papers are in the post; {e.records} mention records, "
         f"{len(e.dropped_records)} of them count for no paper",
         f"rules: {e.rules}",
-        "sources: " + (", ".join(f"{name} {status}" for name, status in e.sources.items()) or "none recorded")
+        "sources: "
+        + (", ".join(f"{name} {status}" for name, status in e.sources.items()) or "none recorded")
         + "; retweets are skipped while fetching and never stored",
     ]
     for paper in e.papers:
         head = f"#{paper.rank}" if paper.rank is not None else "dropped"
         lines.append("")
-        lines.append(f"{head} {paper.id} score {paper.score:g} ({paper.reposts} reposts, {paper.likes} likes): {paper.title}")
+        lines.append(
+            f"{head} {paper.id} score {paper.score:g} ({paper.reposts} reposts, {paper.likes} likes): {paper.title}"
+        )
         if paper.rank is None:
             lines.append(f"  why: {paper.reason}")
         for m in paper.mentions:

@@ -82,8 +82,14 @@ def json_feed(entries: list[FeedEntry], config: Config) -> str:
         **({"feed_url": f"{site.url}/{config.feeds.json.name}"} if config.feeds.json is not None else {}),
         "authors": [{"name": site.title}],
         "items": [
-            {"id": e.url, "url": e.url, "title": e.title, "content_html": e.html, "summary": e.summary,
-             "date_published": e.published}
+            {
+                "id": e.url,
+                "url": e.url,
+                "title": e.title,
+                "content_html": e.html,
+                "summary": e.summary,
+                "date_published": e.published,
+            }
             for e in entries
         ],
     }

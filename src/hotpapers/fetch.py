@@ -74,7 +74,9 @@ class Fetcher:
         if settings.enabled:
             token = twitter.bearer_token(settings, dict(self.environ))
             before = self.http.requests["twitter"]
-            found = twitter.search(settings, token, since, until, self.http, lambda: rfc3339(self.now()), self.now(), self.progress)
+            found = twitter.search(
+                settings, token, since, until, self.http, lambda: rfc3339(self.now()), self.now(), self.progress
+            )
             self.posts_read += found.posts
             mentions = found.mentions
             sources["twitter"] = SourceStatus(
@@ -119,7 +121,9 @@ class Fetcher:
         embeds = twitter.fetch_embeds(shown, self.config.twitter, self.http, self.progress)
         status = SourceStatus(
             status="partial" if embeds.unavailable else "ok",
-            detail=f"{embeds.unavailable} post(s) without embed (deleted, protected or failed)" if embeds.unavailable else None,
+            detail=f"{embeds.unavailable} post(s) without embed (deleted, protected or failed)"
+            if embeds.unavailable
+            else None,
             endpoint=self.config.twitter.oembed_url,
             requests=self.http.requests["oembed"] - before,
             items=len(embeds.mentions) - embeds.unavailable,
@@ -130,7 +134,10 @@ class Fetcher:
 
 
 def make_fetcher(
-    config: Config, environ: Mapping[str, str], now: Callable[[], datetime], progress: Callable[..., Iterable[Any]] = twitter.no_progress
+    config: Config,
+    environ: Mapping[str, str],
+    now: Callable[[], datetime],
+    progress: Callable[..., Iterable[Any]] = twitter.no_progress,
 ) -> Fetcher:
     http = HttpClient(
         timeout=config.http.timeout,

@@ -94,11 +94,17 @@ class HttpClient:
         except FetchError as exc:
             raise FetchError(f"{source}: {exc.message}") from None
         except RetryableStatus as exc:
-            raise FetchError(f"{source}: HTTP {exc.response.status_code} from {_endpoint(url)} after {self.retries + 1} attempts") from None
+            raise FetchError(
+                f"{source}: HTTP {exc.response.status_code} from {_endpoint(url)} after {self.retries + 1} attempts"
+            ) from None
         except requests.Timeout:
-            raise FetchError(f"{source}: no answer from {_endpoint(url)} within {self.timeout:g} s, {self.retries + 1} attempts") from None
+            raise FetchError(
+                f"{source}: no answer from {_endpoint(url)} within {self.timeout:g} s, {self.retries + 1} attempts"
+            ) from None
         except requests.RequestException as exc:
-            raise FetchError(f"{source}: cannot reach {_endpoint(url)} ({type(exc).__name__}), {self.retries + 1} attempts") from None
+            raise FetchError(
+                f"{source}: cannot reach {_endpoint(url)} ({type(exc).__name__}), {self.retries + 1} attempts"
+            ) from None
         if response.status_code >= 400 and response.status_code not in ok_statuses:
             raise FetchError(f"{source}: HTTP {response.status_code} from {_endpoint(url)}")
         return response
@@ -164,7 +170,9 @@ def json_body(response: requests.Response) -> Any:
 
 def _without_lone_surrogates(value: Any) -> Any:
     if isinstance(value, str):
-        return value.encode("utf-16", "surrogatepass").decode("utf-16", "replace") if _SURROGATE.search(value) else value
+        return (
+            value.encode("utf-16", "surrogatepass").decode("utf-16", "replace") if _SURROGATE.search(value) else value
+        )
     if isinstance(value, list):
         return [_without_lone_surrogates(item) for item in value]
     if isinstance(value, dict):

@@ -30,7 +30,11 @@ TIMESTAMP_PATTERN = (
     r"(?:Z|[+-](?:[01]\d|2[0-3]):[0-5]\d)$"
 )
 """RFC 3339 as the schema's `date-time` format reads it, but for the calendar (2020-02-30)."""
-_HOST, _PATH, _QUERY = r"[A-Za-z0-9_.~!$&'()*+,;=-]", r"[A-Za-z0-9_.~!$&'()*+,;=:@/-]", r"[A-Za-z0-9_.~!$&'()*+,;=:@/?-]"
+_HOST, _PATH, _QUERY = (
+    r"[A-Za-z0-9_.~!$&'()*+,;=-]",
+    r"[A-Za-z0-9_.~!$&'()*+,;=:@/-]",
+    r"[A-Za-z0-9_.~!$&'()*+,;=:@/?-]",
+)
 _ESCAPE = r"%[0-9A-Fa-f]{2}"
 WEB_URL_PATTERN = (
     rf"^https?://(?:{_HOST}++|{_ESCAPE})*+(?::[0-9]*+)?(?:/(?:{_PATH}++|{_ESCAPE})*+)?"

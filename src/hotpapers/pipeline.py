@@ -10,8 +10,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol
 
-from hotpapers.config import Config, snapshot_name
 from hotpapers.atomic import write_atomically
+from hotpapers.config import Config, snapshot_name
 from hotpapers.errors import InputError, SnapshotError
 from hotpapers.models import RankedPaper, Snapshot
 from hotpapers.rank import rank, unknown_paper_ids
@@ -56,7 +56,9 @@ def papers_text(count: int) -> str:
     return f"{count} paper" if count == 1 else f"{count} papers"
 
 
-def build_day(day: str, config: Config, renderer: PostRenderer, options: BuildOptions, fetch: Fetch | None) -> DayReport:
+def build_day(
+    day: str, config: Config, renderer: PostRenderer, options: BuildOptions, fetch: Fetch | None
+) -> DayReport:
     """Snapshot → rank → render → write for one day.
 
     A stored snapshot is used unless there is none or --refresh; a fresh one is saved
@@ -79,7 +81,12 @@ def build_day(day: str, config: Config, renderer: PostRenderer, options: BuildOp
 
 
 def publish(
-    days: list[tuple[str, Snapshot]], config: Config, renderer: PostRenderer, options: BuildOptions, *, fetched: bool = False
+    days: list[tuple[str, Snapshot]],
+    config: Config,
+    renderer: PostRenderer,
+    options: BuildOptions,
+    *,
+    fetched: bool = False,
 ) -> list[DayReport]:
     """Rank → render → write for each (day, snapshot), each stage for all the days
     before the next. A stage's code then stays in the CPU's caches from one day to the
@@ -93,24 +100,38 @@ def publish(
 
 
 def _write_day(
-    day: str, snapshot: Snapshot, ranked: list[RankedPaper], text: str, config: Config, options: BuildOptions, fetched: bool
+    day: str,
+    snapshot: Snapshot,
+    ranked: list[RankedPaper],
+    text: str,
+    config: Config,
+    options: BuildOptions,
+    fetched: bool,
 ) -> DayReport:
     unknown = unknown_paper_ids(snapshot)
-    notes = (f"{day}: ignored mentions of {len(unknown)} id(s) without metadata: {', '.join(unknown[:10])}",) if unknown else ()
+    notes = (
+        (f"{day}: ignored mentions of {len(unknown)} id(s) without metadata: {', '.join(unknown[:10])}",)
+        if unknown
+        else ()
+    )
     if not ranked:
         return DayReport(day, f"{day}: no paper qualifies; nothing written", fetched=fetched, notes=notes)
     path = config.post_path(day)
     shown = _shown(path)
     if options.dry_run:
-        return DayReport(day, f"{day}: would write {shown} ({papers_text(len(ranked))})", len(ranked), fetched, notes=notes)
+        return DayReport(
+            day, f"{day}: would write {shown} ({papers_text(len(ranked))})", len(ranked), fetched, notes=notes
+        )
     result = write_post(path, text, force=options.force)
     if result.outcome is Outcome.WRITTEN:
         message = f"{day}: wrote {shown} ({papers_text(result.papers)})"
     elif result.outcome is Outcome.UNCHANGED:
         message = f"{day}: {shown} is up to date ({papers_text(result.papers)})"
     else:
-        message = (f"{day}: kept {shown}: it lists {result.existing_papers} papers, "
-                   f"the new one {result.papers} (--force replaces it)")
+        message = (
+            f"{day}: kept {shown}: it lists {result.existing_papers} papers, "
+            f"the new one {result.papers} (--force replaces it)"
+        )
     return DayReport(day, message, result.papers, fetched, result.outcome is Outcome.WRITTEN, notes)
 
 
@@ -132,7 +153,9 @@ def build_days(days: list[str], config: Config, options: BuildOptions, fetch: Fe
     size = max(1, len(days) // (8 * workers))
     pool = ProcessPoolExecutor(workers, initializer=_start_worker, initargs=(config, options))
     try:
-        for reports in pool.map(_build_stored_days, [days[start:start + size] for start in range(0, len(days), size)]):
+        for reports in pool.map(
+            _build_stored_days, [days[start : start + size] for start in range(0, len(days), size)]
+        ):
             yield from reports
     finally:
         pool.shutdown(cancel_futures=True)
@@ -220,4 +243,4 @@ def _check_day(snapshot: Snapshot, day: str, path: Path) -> None:
 def _shown(path: Path) -> str:
     """`path` relative to the working directory when inside it, for messages."""
     text, cwd = str(path), os.path.join(os.getcwd(), "")
-    return text[len(cwd):] if text.startswith(cwd) else text
+    return text[len(cwd) :] if text.startswith(cwd) else text

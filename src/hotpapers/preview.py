@@ -35,19 +35,23 @@ def post_html(text: str, day: str) -> str:
     title = str(post.get("title", day))
     body = markdown.markdown(_WIDGET_SCRIPT.sub("", post.content), output_format="html")
     description = f"<p><em>{escape(str(post['description']))}</em></p>\n" if post.get("description") else ""
-    return page(title, f'<nav><a href="/">All days</a></nav>\n<h1 class="post-title">{escape(title)}</h1>\n{description}{body}')
+    return page(
+        title, f'<nav><a href="/">All days</a></nav>\n<h1 class="post-title">{escape(title)}</h1>\n{description}{body}'
+    )
 
 
 def index_html(days: list[str], site_title: str) -> str:
     items = "\n".join(f'<li><a href="/{day}">{day}</a></li>' for day in days)
-    return page(site_title, f"<h1>{escape(site_title)}</h1>\n<ul class=\"days\">\n{items}\n</ul>")
+    return page(site_title, f'<h1>{escape(site_title)}</h1>\n<ul class="days">\n{items}\n</ul>')
 
 
 def post_days(config: Config) -> list[str]:
     """The days that have a post, newest first."""
     pattern = re.compile(re.escape(config.filename).replace(re.escape("{date}"), r"(\d{4}-\d{2}-\d{2})") + "$")
-    found = (pattern.search(path.relative_to(config.paths.posts).as_posix())
-             for path in config.paths.posts.glob(config.filename.replace("{date}", "*")))
+    found = (
+        pattern.search(path.relative_to(config.paths.posts).as_posix())
+        for path in config.paths.posts.glob(config.filename.replace("{date}", "*"))
+    )
     return sorted((match[1] for match in found if match), reverse=True)
 
 
@@ -67,7 +71,7 @@ def make_server(config: Config, port: int) -> ThreadingHTTPServer:
             elif re.fullmatch(r"\d{4}-\d{2}-\d{2}", day) and (text := read_post(config, day)) is not None:
                 self._send(200, post_html(text, day))
             else:
-                self._send(404, page("Not found", f"<p>No post for {escape(day)}. <a href=\"/\">All days</a></p>"))
+                self._send(404, page("Not found", f'<p>No post for {escape(day)}. <a href="/">All days</a></p>'))
 
         def _send(self, status: int, html: str) -> None:
             body = html.encode("utf-8")

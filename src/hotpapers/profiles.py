@@ -24,7 +24,14 @@ PROFILES = {
     profile.name: profile
     for profile in (
         Profile("lumen", "post.md.j2", "content/posts", "{date}---Hot-Papers.md", False, "/posts/{slug}"),
-        Profile("lumen-2022", "post-lumen-2022.md.j2", "content/posts", "{date}---hot-papers/index.md", True, "/posts/{slug}"),
+        Profile(
+            "lumen-2022",
+            "post-lumen-2022.md.j2",
+            "content/posts",
+            "{date}---hot-papers/index.md",
+            True,
+            "/posts/{slug}",
+        ),
         Profile("hugo", "post-hugo.md.j2", "content/posts", "{date}-hot-papers.md", True, "/posts/{slug}/"),
         Profile("jekyll", "post-jekyll.md.j2", "_posts", "{date}-hot-papers.md", True, "/{slug}/"),
     )

@@ -12,8 +12,8 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from functools import lru_cache
 from datetime import UTC
+from functools import lru_cache
 from pathlib import Path
 from types import TracebackType
 from typing import Any
@@ -28,8 +28,20 @@ from hotpapers.models import Mention, RankedPaper, Snapshot, parse_time
 from hotpapers.sanitize import guard_inline_html, is_safe_url, one_line, safe_embed
 from hotpapers.yaml_c import SAFE_DUMPER, SAFE_LOADER
 
-MONTHS = ("January", "February", "March", "April", "May", "June", "July",
-          "August", "September", "October", "November", "December")
+MONTHS = (
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+)
 _PLAIN_SAFE = re.compile(r"[A-Za-z][A-Za-z0-9 ._()/-]*")
 _LINK_SAFE = re.compile(r"[^\s<>()\[\]\"'\\`]+")
 _CATEGORY = re.compile(r"[A-Za-z-]+(\.[A-Za-z-]+)?")
@@ -63,7 +75,7 @@ def make_env(site_templates: Path | None) -> jinja2.Environment:
     return env
 
 
-_NOTHING_TO_ESCAPE = re.compile(r'[ !#-\[\]-~]*')
+_NOTHING_TO_ESCAPE = re.compile(r"[ !#-\[\]-~]*")
 """Printable ASCII but `"` and `\\`: written as it is between double quotes."""
 
 
@@ -96,7 +108,9 @@ def escape_markdown(text: str) -> str:
     the marks that open a heading, quote or list at a line's start, so `__init__`,
     `x_1 * y_2` and `$k$` stay literal."""
     text = _MARKDOWN_PUNCTUATION.sub(r"\\\1", text)
-    return _MARKDOWN_LINE_START.sub(lambda m: m[1] + "".join("\\" + ch if not ch.isdigit() else ch for ch in m[2]), text)
+    return _MARKDOWN_LINE_START.sub(
+        lambda m: m[1] + "".join("\\" + ch if not ch.isdigit() else ch for ch in m[2]), text
+    )
 
 
 def safe_link(url: str, fallback: str) -> str:
@@ -211,7 +225,9 @@ class PostRenderer:
             parsed = None
         expected = expected_frontmatter(self.config, snapshot, text)
         if not isinstance(parsed, dict) or any(k in parsed and parsed[k] != v for k, v in expected.items()):
-            raise InputError(f"the frontmatter of {snapshot.date} does not read back as configured; check the post settings")
+            raise InputError(
+                f"the frontmatter of {snapshot.date} does not read back as configured; check the post settings"
+            )
 
 
 def template_error(exc: jinja2.TemplateError) -> InputError:
@@ -247,10 +263,20 @@ def expected_frontmatter(config: Config, snapshot: Snapshot, text: PostText) -> 
         "description": text.description,
     }
     if profile == "hugo":
-        return {**common, "draft": post.draft, "slug": text.slug, "categories": [post.category] if post.category else []}
+        return {
+            **common,
+            "draft": post.draft,
+            "slug": text.slug,
+            "categories": [post.category] if post.category else [],
+        }
     if profile == "jekyll":
-        return {**common, "layout": "post", "published": not post.draft, "slug": text.slug,
-                "categories": [post.category] if post.category else []}
+        return {
+            **common,
+            "layout": "post",
+            "published": not post.draft,
+            "slug": text.slug,
+            "categories": [post.category] if post.category else [],
+        }
     expected = {**common, "template": post.template, "draft": post.draft, "category": post.category}
     if profile == "lumen-2022":
         return {**expected, "slug": f"/posts/{text.slug}"}
@@ -272,4 +298,3 @@ def paper_count(post: bytes) -> int:
 
 def render_post(snapshot: Snapshot, ranked: list[RankedPaper], config: Config) -> str:
     return PostRenderer(config).render(ranked, snapshot)
-

@@ -77,10 +77,23 @@ EMBED_RULES = {
     "twitter": EmbedRules(
         "twitter-tweet",
         _TWITTER_SCRIPTS,
-        frozenset({"data-dnt", "data-theme", "data-width", "data-lang", "data-media-max-width", "data-conversation", "data-cards", "align"}),
+        frozenset(
+            {
+                "data-dnt",
+                "data-theme",
+                "data-width",
+                "data-lang",
+                "data-media-max-width",
+                "data-conversation",
+                "data-cards",
+                "align",
+            }
+        ),
     ),
     "bluesky": EmbedRules(
-        "bluesky-embed", _BLUESKY_SCRIPTS, frozenset({"data-bluesky-uri", "data-bluesky-cid", "data-bluesky-embed-color-mode"})
+        "bluesky-embed",
+        _BLUESKY_SCRIPTS,
+        frozenset({"data-bluesky-uri", "data-bluesky-cid", "data-bluesky-embed-color-mode"}),
     ),
 }
 
@@ -90,13 +103,13 @@ EMBED_RULES = {
 # (another tag or attribute, a comment, a declaration, odd quoting, a stray `<`)
 # matches `bad`. `lastgroup` names the kind of each token.
 _TOKEN = re.compile(
-    r'(?P<text>[^<]+)'
+    r"(?P<text>[^<]+)"
     r'|<blockquote(?P<root>(?:\s+[a-z][a-z0-9-]*="[^"<]*")*)\s*>'
     r'|<p(?:\s+(?:lang|dir)="[A-Za-z0-9 _.:/-]*")*\s*>(?P<p>)'
     r'|<a\s+href="(?P<href>[^"<]*)"\s*>'
-    r'|<br\s*/?>(?P<br>)'
-    r'|</(?P<end>blockquote|p|a)\s*>'
-    r'|(?P<bad><)'
+    r"|<br\s*/?>(?P<br>)"
+    r"|</(?P<end>blockquote|p|a)\s*>"
+    r"|(?P<bad><)"
 )
 _ATTRIBUTE = re.compile(r'\s+([a-z][a-z0-9-]*)="([^"]*)"')
 
@@ -150,7 +163,7 @@ def _markup_problem(quote: str, rules: EmbedRules) -> str | None:
 _TWEET_TEXT = rf'(?:[^<]++|<br>|<a href="{_WEB_HOST}(?:[/?#:][^"<]*+)?">[^<]*+</a>)'
 _PLAIN_TWEET = re.compile(
     rf'<blockquote class="twitter-tweet">(?:<p(?: (?:lang|dir)="[A-Za-z0-9 _.:/-]*")*>{_TWEET_TEXT}*+</p>|{_TWEET_TEXT})*+'
-    rf'</blockquote>(?:\n(?:{"|".join(map(re.escape, sorted(_TWITTER_SCRIPTS)))}))?\n*'
+    rf"</blockquote>(?:\n(?:{'|'.join(map(re.escape, sorted(_TWITTER_SCRIPTS)))}))?\n*"
 )
 
 

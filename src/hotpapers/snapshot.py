@@ -43,7 +43,6 @@ from hotpapers.models import (
     Window,
 )
 
-
 _DATE = re.compile(DAY_PATTERN, re.ASCII)
 _observed_at, _created_at = attrgetter("observed_at"), attrgetter("created_at")
 
@@ -166,7 +165,11 @@ def _stamp_problems(stamps: set[str]) -> list[str]:
     """Time stamps outside the years 1000 to 9998: the schema allows them, but a post
     could not show them in every time zone (Python's dates end at 9999, and a year
     before 1000 loses its fourth digit)."""
-    return [f"$: the time stamp {stamp!r} is outside the years 1000 to 9998" for stamp in sorted(stamps) if not "1000" <= stamp[:4] <= "9998"]
+    return [
+        f"$: the time stamp {stamp!r} is outside the years 1000 to 9998"
+        for stamp in sorted(stamps)
+        if not "1000" <= stamp[:4] <= "9998"
+    ]
 
 
 def snapshot_problems(data: Any) -> list[str]:
@@ -206,7 +209,9 @@ def parse_snapshot(raw: bytes, source: str) -> Snapshot:
     try:
         json.dumps(data, ensure_ascii=False).encode("utf-8")
     except UnicodeEncodeError:
-        raise SnapshotError(f"{source}: a string holds half of a UTF-16 surrogate pair (a lone \\udXXX escape), which no post can hold") from None
+        raise SnapshotError(
+            f"{source}: a string holds half of a UTF-16 surrogate pair (a lone \\udXXX escape), which no post can hold"
+        ) from None
     problems = snapshot_problems(data)
     if problems:
         more = f" (and {len(problems) - 1} more)" if len(problems) > 1 else ""
@@ -245,7 +250,9 @@ def dump_snapshot(snapshot: Snapshot) -> str:
     try:
         raw = text.encode("utf-8")
     except UnicodeEncodeError as exc:
-        raise SnapshotError(f"refusing to write an invalid snapshot: it holds a lone surrogate ({text[exc.start:exc.end]!a})") from None
+        raise SnapshotError(
+            f"refusing to write an invalid snapshot: it holds a lone surrogate ({text[exc.start : exc.end]!a})"
+        ) from None
     if _decode(raw) is None:
         problems = snapshot_problems(json.loads(raw))
         if problems:

@@ -103,7 +103,9 @@ def parse_page(data: Any, observed_at: str, since: datetime, until: datetime) ->
     return Page(mentions, len(page.data), page.meta.next_token)
 
 
-def _mention(post: _Post, users: dict[str, _User], observed_at: str, since: datetime, until: datetime) -> Mention | None:
+def _mention(
+    post: _Post, users: dict[str, _User], observed_at: str, since: datetime, until: datetime
+) -> Mention | None:
     if any(reference.type == "retweeted" for reference in post.referenced_tweets):
         return None
     if post.created_at and not since <= parse_time(post.created_at) < until:
@@ -119,7 +121,9 @@ def _mention(post: _Post, users: dict[str, _User], observed_at: str, since: date
     return Mention(
         platform="twitter",
         id=post.id,
-        url=f"https://twitter.com/{handle}/status/{post.id}" if handle else f"https://twitter.com/i/web/status/{post.id}",
+        url=f"https://twitter.com/{handle}/status/{post.id}"
+        if handle
+        else f"https://twitter.com/i/web/status/{post.id}",
         paper_ids=paper_ids,
         reposts=counts.retweet_count,
         likes=counts.like_count,
@@ -183,10 +187,16 @@ def search(
         if token_param:
             params["next_token"] = token_param
         response = http.get(
-            endpoint, source="twitter", params=params, headers={"Authorization": f"Bearer {token}"}, ok_statuses=frozenset({401, 403})
+            endpoint,
+            source="twitter",
+            params=params,
+            headers={"Authorization": f"Bearer {token}"},
+            ok_statuses=frozenset({401, 403}),
         )
         if response.status_code in (401, 403):
-            raise FetchError(f"twitter: HTTP {response.status_code}: the API refused the bearer token in ${settings.token_env}")
+            raise FetchError(
+                f"twitter: HTTP {response.status_code}: the API refused the bearer token in ${settings.token_env}"
+            )
         try:
             page = parse_page(json_body(response), now_text(), since, until)
         except ValueError as exc:
@@ -212,7 +222,9 @@ def _stamp(moment: datetime) -> str:
 def bearer_token(settings: TwitterSettings, environ: dict[str, str]) -> str:
     token = environ.get(settings.token_env, "").strip()
     if not token:
-        raise InputError(f"twitter: the environment variable {settings.token_env} is empty or not set (it must hold an X API bearer token)")
+        raise InputError(
+            f"twitter: the environment variable {settings.token_env} is empty or not set (it must hold an X API bearer token)"
+        )
     return token
 
 
@@ -223,7 +235,10 @@ class EmbedResult:
 
 
 def fetch_embeds(
-    mentions: Iterable[Mention], settings: TwitterSettings, http: HttpClient, progress: Callable[..., Iterable[Any]] = no_progress
+    mentions: Iterable[Mention],
+    settings: TwitterSettings,
+    http: HttpClient,
+    progress: Callable[..., Iterable[Any]] = no_progress,
 ) -> EmbedResult:
     """oEmbed HTML for the given posts, a few at a time. A deleted or protected post
     (404/403), or an oEmbed failure, leaves `embed_html` null: the post then shows the
