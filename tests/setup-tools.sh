@@ -1,24 +1,32 @@
 #!/usr/bin/env bash
-# The real consumers the tests drive: headless Chromium (for `hotpapers serve`) and
-# Hugo from Debian's packages, installed only when missing and only where apt-get can
-# (root); and the npm packages Gatsby's Markdown chain uses, pinned in
-# tests/consumers/package-lock.json. Tests whose tool is missing are skipped, outside CI.
-set -euo pipefail
+# The real consumers the tests feed posts to:
+#  - the npm packages of Gatsby's Markdown chain (gray-matter, remark and friends), pinned in
+#    tests/consumers/package-lock.json, from the npm registry;
+#  - headless Chromium (for `hotpapers serve`) and Hugo, from Debian's packages, installed only
+#    when missing and only where apt-get can (root).
+# Whatever cannot be installed is named on stderr with the reason; the tests that need it are
+# then skipped (outside CI, where they fail instead, naming the tool).
+set -uo pipefail
 cd "$(dirname "$0")"
-if command -v npm >/dev/null; then
-  (cd consumers && npm ci --no-audit --no-fund --silent)
-else
-  echo "tests/setup-tools.sh: npm is missing; the Gatsby consumer tests will be skipped" >&2
+say() { echo "tests/setup-tools.sh: $*" >&2; }
+
+if ! command -v npm >/dev/null; then
+  say "npm is missing: the Gatsby consumer tests will be skipped (install Node.js and npm)"
+elif ! log=$(cd consumers && npm ci --no-audit --no-fund 2>&1); then
+  say "npm ci in tests/consumers failed, so the Gatsby consumer tests will be skipped; npm said:"
+  printf '%s\n' "$log" | tail -n 15 >&2
 fi
+
 missing=()
 command -v chromium >/dev/null || missing+=(chromium)
 command -v hugo >/dev/null || missing+=(hugo)
-if [ ${#missing[@]} -eq 0 ]; then
-  exit 0
+if [ ${#missing[@]} -gt 0 ]; then
+  if [ "$(id -u)" != 0 ] || ! command -v apt-get >/dev/null; then
+    say "cannot install ${missing[*]}: that needs root and apt-get; their tests will be skipped"
+  elif ! log=$(apt-get update -qq 2>&1 && DEBIAN_FRONTEND=noninteractive \
+      apt-get install -y -qq --no-install-recommends "${missing[@]}" 2>&1); then
+    say "apt-get could not install ${missing[*]}, so their tests will be skipped; apt-get said:"
+    printf '%s\n' "$log" | tail -n 15 >&2
+  fi
 fi
-if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
-  apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
-else
-  echo "tests/setup-tools.sh: cannot install ${missing[*]} (needs root and apt-get); their tests will be skipped" >&2
-fi
+exit 0

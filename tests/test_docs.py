@@ -23,7 +23,7 @@ def test_every_command_has_help_and_is_in_the_readme(name):
 
 
 def test_ci_runs_the_readme_test_command():
-    test_command = re.search(r"Run the tests[\s\S]*?:\n\n```sh\n(.+)\n```", README).group(1)
+    test_command = re.search(r"Run the checks and the tests[\s\S]*?:\n\n```sh\n(.+)\n```", README).group(1)
     assert test_command in CI_RUN.splitlines()
 
 
@@ -42,3 +42,26 @@ def test_the_nightly_workflow_is_ready_to_use():
     assert 'hotpapers build ${DAY:+--date "$DAY"}' in script
     assert "if git diff --cached --quiet; then" in script and "git push" in script
     assert "hotpapers check" in script
+
+
+def _anchors(markdown: str) -> set[str]:
+    """GitHub's heading anchors: lower case, punctuation dropped, spaces as hyphens."""
+    headings = re.findall(r"^#+ (.+)$", markdown, flags=re.MULTILINE)
+    return {re.sub(r"[^\w\- ]", "", h.strip().lower()).replace(" ", "-") for h in headings}
+
+
+DOCS = [REPO / "README.md", *sorted((REPO / "docs").glob("*.md"))]
+
+
+@pytest.mark.parametrize("page", DOCS, ids=lambda p: p.relative_to(REPO).as_posix())
+def test_every_relative_link_resolves(page):
+    text = page.read_text(encoding="utf-8")
+    links = re.findall(r"\]\(([^)\s]+)\)", re.sub(r"```[\s\S]*?```|`[^`\n]*`", "", text))
+    relative = [link for link in links if not re.match(r"[a-z]+:", link)]
+    assert relative, f"{page.name} links nowhere: the pattern is wrong"
+    for link in relative:
+        path, _, anchor = link.partition("#")
+        target = (page.parent / path).resolve() if path else page
+        assert target.exists(), f"{page.name}: {link} leads nowhere"
+        if anchor and target.suffix == ".md":
+            assert anchor in _anchors(target.read_text(encoding="utf-8")), f"{page.name}: no heading for {link}"
