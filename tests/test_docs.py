@@ -34,7 +34,7 @@ def test_readme_main_command_builds_the_sample_day():
 def test_the_nightly_workflow_is_ready_to_use():
     workflow = yaml.safe_load((REPO / ".github" / "workflows" / "nightly.yml").read_text(encoding="utf-8"))
     triggers = workflow[True]  # YAML 1.1 reads the key `on` as true
-    minute, hour, *rest = triggers["schedule"][0]["cron"].split()
+    minute, _hour, *rest = triggers["schedule"][0]["cron"].split()
     assert int(minute) % 2 == 1 and rest == ["*", "*", "*"]
     assert triggers["workflow_dispatch"]["inputs"]["date"]["required"] is False
     assert workflow["concurrency"]["group"] and workflow["permissions"] == {"contents": "write"}
