@@ -1,0 +1,186 @@
+"""Hacker News: the stories linking arXiv papers in a window, through Algolia's HN search.
+
+One `search_by_date` request covers a day. Algolia returns at most 1,000 hits for a
+query, so a window with more hits than its answer holds is split in halves, recursively,
+down to `max_depth` levels; a window still too full there keeps the newest hits and the
+search is marked partial. `parse_page` is pure: one answer in, mentions out. Every hit
+field but `objectID` may be missing (the old answers carry explicit nulls instead).
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import TYPE_CHECKING, Annotated, Any, ClassVar
+
+import msgspec
+from msgspec import Meta, Struct
+
+from hotpapers.arxiv_ids import resolve_ids
+from hotpapers.errors import FetchError
+from hotpapers.http import json_body
+from hotpapers.models import Mention
+from hotpapers.sanitize import one_line
+from hotpapers.sources.base import Embeds, Found, SourceSettings
+
+if TYPE_CHECKING:
+    from hotpapers.http import HttpClient
+
+ITEM_URL = "https://news.ycombinator.com/item?id="
+NonNegative = Annotated[int, Meta(ge=0)]
+EpochSeconds = Annotated[int, Meta(ge=0, lt=253370764800)]
+"""Up to the end of year 9998, the last a snapshot time stamp may hold."""
+_URL_IN_TEXT = re.compile(r"https?://[^\s\"'<>]+")
+_TAG = re.compile(r"<[^>]*>")
+
+
+class Settings(SourceSettings, frozen=True, forbid_unknown_fields=True, kw_only=True):
+    api_url: str = "https://hn.algolia.com/api/v1"
+    query: str = "arxiv.org"
+    searchable: tuple[str, ...] = ("url", "story_text")
+    """Where `query` must occur: the story's link, or the text of an Ask HN without one."""
+    hits_per_page: Annotated[int, Meta(ge=1, le=1000)] = 1000
+    max_depth: Annotated[int, Meta(ge=0, le=12)] = 6
+    """How often a window may be halved (6: down to 1/64 of a day, at most 127 requests)."""
+    min_interval: Annotated[float, Meta(ge=0)] = 0.4
+    """Seconds between request starts: Algolia allows 10,000 requests an hour per address."""
+
+
+class _Hit(Struct):
+    objectID: Annotated[str, Meta(pattern=r"^[0-9]+$")]
+    title: str | None = None
+    url: str | None = None
+    story_text: str | None = None
+    author: str | None = None
+    points: NonNegative | None = None
+    num_comments: NonNegative | None = None
+    created_at_i: EpochSeconds | None = None
+
+
+class _Answer(Struct):
+    hits: list[_Hit]
+    nbHits: NonNegative | None = None
+
+
+class Page(Struct, frozen=True):
+    mentions: list[Mention]
+    hits: int
+    """Stories the answer held, with or without a paper."""
+    complete: bool
+    """False when the window has more hits than the answer holds."""
+
+
+def parse_page(data: Any, observed_at: str, since: int, until: int) -> Page:
+    """Mentions in one answer of `GET /search_by_date`, read at `observed_at`, keeping
+    stories created in [since, until) (epoch seconds). A wrong shape raises ValueError
+    naming the place, such as "Expected `int`, got `str` - at `$.hits[0].points`"."""
+    answer = msgspec.convert(data, _Answer)
+    mentions = [mention for hit in answer.hits if (mention := _mention(hit, observed_at, since, until))]
+    complete = len(answer.hits) >= answer.nbHits if answer.nbHits is not None else True
+    return Page(mentions, len(answer.hits), complete)
+
+
+def _mention(hit: _Hit, observed_at: str, since: int, until: int) -> Mention | None:
+    if hit.created_at_i is not None and not since <= hit.created_at_i < until:
+        return None
+    text = html.unescape(hit.story_text or "")
+    urls = ([hit.url] if hit.url else []) + [url.rstrip(".,;:!?)]") for url in _URL_IN_TEXT.findall(text)]
+    paper_ids = resolve_ids(urls, _TAG.sub(" ", text))
+    if not paper_ids:
+        return None
+    return Mention(
+        platform="hackernews",
+        id=hit.objectID,
+        url=f"{ITEM_URL}{hit.objectID}",
+        paper_ids=paper_ids,
+        reposts=0,
+        likes=hit.points or 0,
+        replies=hit.num_comments,
+        observed_at=observed_at,
+        author_handle=hit.author,
+        created_at=_stamp(datetime.fromtimestamp(hit.created_at_i, UTC)) if hit.created_at_i is not None else None,
+        text=one_line(hit.title) if hit.title else None,
+    )
+
+
+def _stamp(moment: datetime) -> str:
+    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+@dataclass(slots=True)
+class _Tally:
+    """What the answers of one search's windows added up to."""
+
+    found: dict[str, Mention] = field(default_factory=dict)
+    items: int = 0
+    incomplete: int = 0
+
+
+class HackerNews:
+    """Stories on Hacker News linking arXiv papers. No key needed; no embeds."""
+
+    name: ClassVar[str] = "hackernews"
+    Settings: ClassVar[type[SourceSettings]] = Settings
+
+    def __init__(
+        self, settings: SourceSettings, http: HttpClient, environ: Mapping[str, str], now: Callable[[], datetime]
+    ) -> None:
+        assert isinstance(settings, Settings)
+        self.settings = settings
+        self.http = http
+        self.now = now
+        self.endpoint = f"{settings.api_url.rstrip('/')}/search_by_date"
+
+    def missing_credentials(self) -> str | None:
+        return None
+
+    def plan(self, since: datetime, until: datetime) -> str:
+        return (
+            f"search {self.endpoint} for stories matching {self.settings.query!r} "
+            f"(one request, more when the day has over {self.settings.hits_per_page} stories)"
+        )
+
+    def search(self, since: datetime, until: datetime) -> Found:
+        tally = _Tally()
+        self._search(int(since.timestamp()), int(until.timestamp()), 0, tally)
+        partial = (
+            f"{tally.incomplete} window(s) still had more stories than one answer holds after "
+            f"{self.settings.max_depth} halvings (sources.hackernews.max_depth); the newest were kept"
+            if tally.incomplete
+            else None
+        )
+        return Found(list(tally.found.values()), tally.items, self.endpoint, self.settings.query, partial)
+
+    def _search(self, since: int, until: int, depth: int, tally: _Tally) -> None:
+        page = self._page(since, until)
+        if not page.complete and until - since > 1 and depth < self.settings.max_depth:
+            middle = (since + until) // 2
+            self._search(middle, until, depth + 1, tally)
+            self._search(since, middle, depth + 1, tally)
+            return
+        tally.items += page.hits
+        tally.incomplete += not page.complete
+        for mention in page.mentions:
+            tally.found.setdefault(mention.id, mention)
+
+    def _page(self, since: int, until: int) -> Page:
+        params: dict[str, str | int] = {
+            "query": self.settings.query,
+            "tags": "story",
+            "restrictSearchableAttributes": ",".join(self.settings.searchable),
+            "numericFilters": f"created_at_i>={since},created_at_i<{until}",
+            "hitsPerPage": self.settings.hits_per_page,
+        }
+        response = self.http.get(
+            self.endpoint, source=self.name, params=params, min_interval=self.settings.min_interval
+        )
+        try:
+            return parse_page(json_body(response), _stamp(self.now()), since, until)
+        except ValueError as exc:
+            raise FetchError(f"hackernews: unreadable search answer from {self.endpoint} ({exc})") from None
+
+    def embeds(self, shown: list[Mention]) -> Embeds | None:
+        return None
