@@ -189,7 +189,8 @@ def test_a_corrupt_day_in_a_long_backfill_fails_in_one_line(site):
     assert result.exit_code == 2
     assert result.stderr.count("\n") == 1 and result.stderr.startswith("Error: ")
     assert result.stderr.endswith(
-        f"data/snapshots/{days[30]}.json: not valid JSON (Expecting property name enclosed in double quotes at line 1, column 2)\n"
+        f"data/snapshots/{days[30]}.json: not valid JSON (Expecting property name enclosed in double quotes at line 1, "
+        f"column 2); 'hotpapers build --date {days[30]} --refresh' fetches the day again\n"
     )
     assert (site / f"content/posts/{days[29]}---Hot-Papers.md").exists()
 

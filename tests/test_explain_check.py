@@ -123,3 +123,26 @@ def test_check_fails_on_a_collapsed_day(site):
     result = CliRunner().invoke(cli, ["-q", "check", "--days", "5", "--until", "2020-09-24"])
     assert result.exit_code == 1
     assert result.stderr == "Error: check failed: 2020-09-23: 2 mentions, against a median of 12 on the days before\n"
+
+
+HOSTILE = "\x1b]0;owned\x07\x1b[2J\rFake\x9b31m title\u202e\n"
+
+
+def test_explain_text_shows_no_control_characters_and_its_json_keeps_the_text_exactly(site):
+    data = json.loads((site / "data" / "snapshots" / "2020-09-24.json").read_text(encoding="utf-8"))
+    data["papers"][0]["title"] = HOSTILE
+    data["papers"][0]["categories"][0] = "cs.LG\x1b[8m"
+    data["sources"] = {"twitter\x1b[1A": {"status": "failed", "detail": "HTTP 503\r\x1b[Kok"}}
+    (site / "data" / "snapshots" / "2020-09-24.json").write_text(json.dumps(data), encoding="utf-8")
+    text = CliRunner().invoke(cli, ["explain", "2020-09-24"])
+    assert text.exit_code == 0, text.output
+    controls = [c for c in text.stdout if (ord(c) < 32 and c != "\n") or 0x7F <= ord(c) <= 0x9F or c == "\u202e"]
+    assert controls == []
+    assert "]0;owned[2J Fake31m title " in text.stdout
+    assert "sources: twitter[1A failed (HTTP 503 [Kok)" in text.stdout
+    machine = CliRunner().invoke(cli, ["explain", "2020-09-24", "--json"])
+    assert machine.exit_code == 0
+    assert not any(0x7F <= ord(c) <= 0x9F or (ord(c) < 32 and c != "\n") for c in machine.stdout)
+    explained = json.loads(machine.stdout)
+    assert HOSTILE in [paper["title"] for paper in explained["papers"]]
+    assert explained["sources"] == {"twitter\x1b[1A": "failed (HTTP 503\r\x1b[Kok)"}

@@ -7,7 +7,6 @@ network stack (fetch) and the HTML preview when it runs, not this module: `rende
 
 from __future__ import annotations
 
-import json
 import logging
 import os
 import re
@@ -26,7 +25,7 @@ from hotpapers.check import DayFiles, day_problems
 from hotpapers.config import Config, default_config_path, load_config
 from hotpapers.errors import HotpapersError, InputError
 from hotpapers.explain import explain as explain_snapshot
-from hotpapers.explain import explanation_text
+from hotpapers.explain import explanation_json, explanation_text
 from hotpapers.pipeline import BuildOptions, all_stored, build_days, papers_text, update_feeds
 from hotpapers.rank import rank
 from hotpapers.render import PostRenderer
@@ -214,10 +213,10 @@ def explain(day: str | None, as_json: bool, config_path: Path | None) -> None:
       hotpapers explain 2020-09-24 --json | jq '.papers[0]'
     """
     config = obtain_config(config_path)
-    the_day = day_or_yesterday(day, "DAY", config)
-    explanation = explain_snapshot(load_snapshot(config.snapshot_path(the_day.isoformat())), config)
+    the_day = day_or_yesterday(day, "DAY", config).isoformat()
+    explanation = explain_snapshot(load_snapshot(config.snapshot_path(the_day), the_day), config)
     if as_json:
-        click.echo(json.dumps(explanation.to_dict(), ensure_ascii=False, indent=2))
+        click.echo(explanation_json(explanation))
     else:
         click.echo(explanation_text(explanation), nl=False)
 
@@ -252,7 +251,7 @@ def check(days: int, last: str | None, min_ratio: float, config_path: Path | Non
     entries = []
     for back in range(days - 1, -1, -1):
         day = (end - timedelta(days=back)).isoformat()
-        snap = stored_snapshot(config.snapshot_path(day))
+        snap = stored_snapshot(config.snapshot_path(day), day)
         entries.append(DayFiles(day, snap, config.post_path(day).exists(), bool(snap and rank(snap, config))))
     problems = day_problems(entries, min_ratio)
     for problem in problems[1:]:

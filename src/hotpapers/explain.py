@@ -3,6 +3,8 @@ of its snapshot with its fate, by the same rules as rank.py (built from its part
 
 from __future__ import annotations
 
+import json
+import re
 from dataclasses import asdict, dataclass
 from datetime import date
 from typing import Any
@@ -20,6 +22,17 @@ from hotpapers.rank import (
     shown_mentions,
     tally_of,
 )
+
+_CONTROLS = re.compile("[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+"""C0 and C1 control characters (a terminal obeys ESC, CSI and CR) and the bidirectional
+overrides, which reorder what a reader sees."""
+_C1 = re.compile("[\x7f-\x9f]")
+
+
+def printable(text: str) -> str:
+    """Snapshot text as a terminal should show it: a line break or tab becomes a space,
+    other control characters are removed."""
+    return _CONTROLS.sub(lambda match: " " if match[0] in "\t\n\v\f\r" else "", text)
 
 
 @dataclass(frozen=True, slots=True)
@@ -165,4 +178,11 @@ def explanation_text(explanation: Explanation) -> str:
     if e.dropped_records:
         lines.append("")
         lines.extend(f"record {m.platform} {m.id}: {m.reason}" for m in e.dropped_records)
-    return "\n".join(lines) + "\n"
+    return "\n".join(map(printable, lines)) + "\n"
+
+
+def explanation_json(explanation: Explanation) -> str:
+    """The explanation for machines: exact JSON. It escapes the C1 controls too, which
+    JSON need not, so that it is safe to print as well."""
+    text = json.dumps(explanation.to_dict(), ensure_ascii=False, indent=2)
+    return _C1.sub(lambda match: f"\\u{ord(match[0]):04x}", text)

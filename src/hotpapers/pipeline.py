@@ -65,7 +65,7 @@ def build_day(
     only once complete, so a failed fetch or refresh leaves the old files as they were.
     """
     path = config.snapshot_path(day)
-    snapshot = None if options.refresh else stored_snapshot(path)
+    snapshot = None if options.refresh else stored_snapshot(path, day)
     fetched = snapshot is None
     if snapshot is not None:
         _check_day(snapshot, day, path)
@@ -175,7 +175,7 @@ def update_feeds(config: Config) -> str | None:
         if len(entries) == config.feeds.entries:
             break
         if config.post_path(day).exists():
-            snapshot = load_snapshot(path)
+            snapshot = load_snapshot(path, day)
             ranked = rank(snapshot, config)
             if ranked:
                 entries.append(feed_entry(snapshot, ranked, config))
@@ -222,7 +222,7 @@ def _stored_batches(days: list[str], config: Config) -> Iterator[list[tuple[str,
     mentions = 0
     for day in days:
         path = config.snapshot_path(day)
-        snapshot = load_snapshot(path)
+        snapshot = load_snapshot(path, day)
         _check_day(snapshot, day, path)
         batch.append((day, snapshot))
         mentions += len(snapshot.mentions)

@@ -13,9 +13,12 @@ the file after all (a `ftp:` URL, a count written `3.0`).
 from __future__ import annotations
 
 import json
+import os
 import re
+import reprlib
+import stat
 from collections.abc import Iterator
-from datetime import date
+from datetime import date, timedelta
 from functools import cache
 from importlib import resources
 from operator import attrgetter
@@ -41,6 +44,7 @@ from hotpapers.models import (
     SourceStatus,
     Timestamp,
     Window,
+    parse_time,
 )
 
 _DATE = re.compile(DAY_PATTERN, re.ASCII)
@@ -103,7 +107,7 @@ class SnapshotFile(Record, kw_only=True):
     date: Day
     taken_at: Timestamp
     window: Window | msgspec.UnsetType = msgspec.UNSET
-    sources: dict[str, SourceStatus] = {}
+    sources: dict[str, SourceStatus] = msgspec.field(default_factory=dict)
     papers: tuple[Paper, ...]
     mentions: tuple[Mention, ...]
 
@@ -147,6 +151,7 @@ def _ids_and_times_valid(file: SnapshotFile) -> bool:
         and all(map(_TIMESTAMP.fullmatch, stamps))
         and all(_is_date(day) for day in {stamp[:10] for stamp in stamps})
         and not _stamp_problems(stamps)
+        and not _taken_too_early(file.date, file.taken_at, file.window or None)
     )
 
 
@@ -172,17 +177,56 @@ def _stamp_problems(stamps: set[str]) -> list[str]:
     ]
 
 
+def _taken_too_early(day: str, taken_at: str, window: Window | None) -> list[str]:
+    """A snapshot taken before its day ended cannot hold the whole day, and its post,
+    dated `taken_at`, would be dated before the end of the day it covers.
+
+    The day ends where the snapshot's window ends, when it records one: that is the
+    interval that was searched, in the time zone that was configured then. A file
+    without a window (an import) does not say which zone its day is in, and the
+    configured zone may have changed since, so the bound is the earliest end of that
+    date anywhere on Earth, midnight at UTC+14: refused is only what is too early in
+    every zone.
+    """
+    if window is not None:
+        end, which = window.until, "its window's end"
+    else:
+        end, which = (
+            f"{date.fromisoformat(day) + timedelta(days=1)}T00:00:00+14:00",
+            "its earliest end in any time zone",
+        )
+    if parse_time(taken_at) >= parse_time(end):
+        return []
+    return [f"$.taken_at: {taken_at!r} is before the end of the day {day} ({which}, {end}): the day was not over yet"]
+
+
 def snapshot_problems(data: Any) -> list[str]:
     """Every schema violation in `data`, as 'JSON path: message', in document order."""
     if isinstance(data, dict) and "schema" in data and data["schema"] != SCHEMA_ID:
         return [f"$.schema: unsupported snapshot schema {data['schema']!r} (this version reads {SCHEMA_ID!r})"]
     problems = [
-        f"{error.json_path}: {error.message}"
+        f"{error.json_path}: {_shortened(error)}"
         for error in sorted(_validator().iter_errors(data), key=lambda e: list(map(str, e.absolute_path)))
     ]
     if not problems:
-        problems = _duplicate_paper_problems(data["papers"]) or _stamp_problems(_time_stamps(Snapshot.from_dict(data)))
+        snapshot = Snapshot.from_dict(data)
+        problems = (
+            _duplicate_paper_problems(data["papers"])
+            or _stamp_problems(_time_stamps(snapshot))
+            or _taken_too_early(snapshot.date, snapshot.taken_at, snapshot.window)
+        )
     return problems
+
+
+_SHORT = reprlib.Repr()
+_SHORT.maxlevel, _SHORT.maxstring, _SHORT.maxother = 2, 80, 80
+
+
+def _shortened(error: Any) -> str:
+    """jsonschema's message with the offending value cut short, so that a 10 MB string
+    or a value nested a thousand deep still makes a one-line message."""
+    full = repr(error.instance) if len(error.message) > 200 else ""
+    return error.message.replace(full, _SHORT.repr(error.instance)) if full else error.message
 
 
 def _duplicate_paper_problems(papers: list[dict[str, Any]]) -> list[str]:
@@ -195,28 +239,50 @@ def _duplicate_paper_problems(papers: list[dict[str, Any]]) -> list[str]:
     return problems
 
 
-def parse_snapshot(raw: bytes, source: str) -> Snapshot:
-    """Decode, validate and build a snapshot; `source` names it in error messages."""
+def parse_snapshot(raw: bytes, source: str, advice: str = "") -> Snapshot:
+    """Decode, validate and build a snapshot; `source` names it in error messages, which
+    end with `advice` (what to do about a broken file, such as fetching the day again)."""
     snapshot = _decode(raw)
     if snapshot is not None:
         return snapshot
     try:
-        data = json.loads(raw.decode("utf-8"), parse_float=_integral_as_int)
-    except UnicodeDecodeError:
-        raise SnapshotError(f"{source}: not a snapshot (not UTF-8 text)") from None
-    except json.JSONDecodeError as exc:
-        raise SnapshotError(f"{source}: not valid JSON ({exc.msg} at line {exc.lineno}, column {exc.colno})") from None
-    try:
-        json.dumps(data, ensure_ascii=False).encode("utf-8")
-    except UnicodeEncodeError:
-        raise SnapshotError(
-            f"{source}: a string holds half of a UTF-16 surrogate pair (a lone \\udXXX escape), which no post can hold"
-        ) from None
-    problems = snapshot_problems(data)
+        data, problems = _read_and_check(raw)
+    except SnapshotError as exc:
+        raise SnapshotError(f"{source}: {exc.message}{advice}") from None
     if problems:
         more = f" (and {len(problems) - 1} more)" if len(problems) > 1 else ""
-        raise SnapshotError(f"{source}: {problems[0]}{more}")
+        raise SnapshotError(f"{source}: {problems[0]}{more}{advice}")
     return Snapshot.from_dict(data)
+
+
+MAX_DIGITS = 20
+"""The longest integer a snapshot may hold (as many as the largest 64-bit count). Longer
+ones are refused before Python converts them, which it refuses past 4,300 digits."""
+
+
+def _read_and_check(raw: bytes) -> tuple[Any, list[str]]:
+    """The JSON in `raw` and its problems; a file that is not JSON at all raises."""
+    try:
+        data = json.loads(raw.decode("utf-8"), parse_float=_integral_as_int, parse_int=_bounded_int)
+        json.dumps(data, ensure_ascii=False).encode("utf-8")
+        return data, snapshot_problems(data)
+    except UnicodeDecodeError:
+        raise SnapshotError("not a snapshot (not UTF-8 text)") from None
+    except json.JSONDecodeError as exc:
+        what = exc.msg.removesuffix(" at")  # "Unterminated string starting at" names a place, as we do
+        raise SnapshotError(f"not valid JSON ({what} at line {exc.lineno}, column {exc.colno})") from None
+    except UnicodeEncodeError:
+        raise SnapshotError(
+            "a string holds half of a UTF-16 surrogate pair (a lone \\udXXX escape), which no post can hold"
+        ) from None
+    except RecursionError:
+        raise SnapshotError("not a snapshot (arrays or objects nested too deeply)") from None
+
+
+def _bounded_int(text: str) -> int:
+    if len(text.lstrip("-")) > MAX_DIGITS:
+        raise SnapshotError(f"not a snapshot (a number of {len(text.lstrip('-'))} digits, {text[:12]}...)")
+    return int(text)
 
 
 def _integral_as_int(text: str) -> int | float:
@@ -225,22 +291,44 @@ def _integral_as_int(text: str) -> int | float:
     return int(number) if number.is_integer() else number
 
 
-def load_snapshot(path: Path) -> Snapshot:
-    snapshot = stored_snapshot(path)
+def load_snapshot(path: Path, day: str | None = None) -> Snapshot:
+    snapshot = stored_snapshot(path, day)
     if snapshot is None:
         raise SnapshotError(f"{path}: no such snapshot")
     return snapshot
 
 
-def stored_snapshot(path: Path) -> Snapshot | None:
-    """The snapshot at `path`, or None when there is no such file."""
+def stored_snapshot(path: Path, day: str | None = None) -> Snapshot | None:
+    """The snapshot at `path`, or None when there is no such file. `day` says that the
+    file is the site's stored snapshot of that day, which `build --refresh` replaces:
+    the error for a broken one says so."""
     try:
-        raw = path.read_bytes()
+        raw = _read_regular_file(path)
     except FileNotFoundError:
         return None
     except OSError as exc:
         raise SnapshotError(f"{path}: cannot read ({exc.strerror or exc})") from None
-    return parse_snapshot(raw, str(path))
+    advice = f"; 'hotpapers build --date {day} --refresh' fetches the day again" if day else ""
+    return parse_snapshot(raw, str(path), advice)
+
+
+_KINDS = {stat.S_IFDIR: "a directory", stat.S_IFIFO: "a FIFO", stat.S_IFCHR: "a device", stat.S_IFBLK: "a device"}
+
+
+def _read_regular_file(path: Path) -> bytes:
+    """The bytes of a regular file. Anything else is refused: a FIFO would keep the
+    build waiting for a writer, a device could send forever. It is opened without
+    blocking, which is what lets the open of a FIFO return."""
+    fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
+    try:
+        mode = os.fstat(fd).st_mode
+        if not stat.S_ISREG(mode):
+            kind = _KINDS.get(stat.S_IFMT(mode), "not a regular file")
+            raise SnapshotError(f"{path}: not a snapshot file but {kind}")
+        with open(fd, "rb", closefd=False) as handle:
+            return handle.read()
+    finally:
+        os.close(fd)
 
 
 def dump_snapshot(snapshot: Snapshot) -> str:

@@ -1,0 +1,132 @@
+"""Broken and hostile snapshot files through the real CLI: each is refused in one line,
+exit 2, and none hangs a build or ends in "internal error"."""
+
+import json
+import os
+import subprocess
+import sys
+
+import pytest
+from click.testing import CliRunner
+from msgspec.structs import replace
+
+from conftest import example_data, make_mention, make_paper, make_snapshot
+from hotpapers.cli import cli
+from hotpapers.errors import SnapshotError
+from hotpapers.models import Window
+from hotpapers.snapshot import parse_snapshot, save_snapshot
+
+DAY = "2020-09-24"
+
+
+def stored(site):
+    return site / "data" / "snapshots" / f"{DAY}.json"
+
+
+def refused(args, ending):
+    """The CLI's one line for a refused input, checked to end with `ending`."""
+    result = CliRunner().invoke(cli, args)
+    assert result.exit_code == 2, result.output
+    assert result.stderr.count("\n") == 1 and result.stderr.startswith("Error: "), result.stderr
+    assert "internal error" not in result.stderr
+    assert result.stderr.endswith(ending + "\n"), result.stderr
+    return result.stderr
+
+
+def test_a_fifo_as_the_stored_snapshot_is_refused_at_once(site):
+    """Reading a FIFO waits for a writer forever: the build hung."""
+    stored(site).unlink()
+    os.mkfifo(stored(site))
+    command = [sys.executable, "-m", "hotpapers", "build", "--date", DAY, "--offline"]
+    run = subprocess.run(command, cwd=site, capture_output=True, text=True, timeout=30)
+    assert run.returncode == 2
+    assert run.stderr == f"Error: {stored(site)}: not a snapshot file but a FIFO\n"
+
+
+def test_a_directory_as_the_stored_snapshot_is_named_as_such(site):
+    stored(site).unlink()
+    stored(site).mkdir()
+    refused(["build", "--date", DAY, "--offline"], f"{stored(site)}: not a snapshot file but a directory")
+
+
+def test_a_deeply_nested_snapshot_is_refused_in_one_line(site):
+    stored(site).write_text('{"schema": "hotpapers/snapshot@1", "papers": ' + "[" * 100_000 + "]" * 100_000 + "}")
+    refused(["render", str(stored(site))], "not a snapshot (arrays or objects nested too deeply)")
+
+
+def test_a_value_nested_in_the_wrong_place_is_shown_cut_short(site):
+    data = example_data()
+    data["mentions"][3]["likes"] = json.loads("[" * 500 + "]" * 500)
+    stored(site).write_text(json.dumps(data))
+    refused(["render", str(stored(site))], "$.mentions[3].likes: [[[...]]] is not of type 'integer'")
+
+
+def test_a_5000_digit_number_is_refused_in_one_line(site):
+    text = stored(site).read_text(encoding="utf-8").replace('"reposts": 18348', '"reposts": 1' + "0" * 4999, 1)
+    stored(site).write_text(text, encoding="utf-8")
+    refused(["render", str(stored(site))], "not a snapshot (a number of 5000 digits, 100000000000...)")
+
+
+def test_a_truncated_stored_snapshot_names_the_place_and_suggests_refresh(site):
+    text = stored(site).read_text(encoding="utf-8")
+    cut = text.index('"Tasks, stability') + 5
+    stored(site).write_text(text[:cut], encoding="utf-8")
+    line = text[:cut].count("\n") + 1
+    column = cut - text.rfind("\n", 0, cut) - 5
+    refused(
+        ["build", "--date", DAY],
+        f"not valid JSON (Unterminated string starting at line {line}, column {column}); "
+        f"'hotpapers build --date {DAY} --refresh' fetches the day again",
+    )
+    elsewhere = site / "import.json"
+    elsewhere.write_text(text[:cut], encoding="utf-8")
+    message = refused(["render", "import.json"], f"(Unterminated string starting at line {line}, column {column})")
+    assert "--refresh" not in message
+
+
+def with_times(taken_at, window=None):
+    data = example_data()
+    data["taken_at"] = taken_at
+    if window:
+        data["window"] = {"since": window[0], "until": window[1]}
+    return json.dumps(data).encode()
+
+
+def test_a_snapshot_taken_before_the_end_of_its_window_is_refused_through_build(site):
+    stored(site).write_bytes(with_times("2020-09-25T03:59:59Z", ("2020-09-24T04:00:00Z", "2020-09-25T04:00:00Z")))
+    refused(
+        ["build", "--date", DAY],
+        "$.taken_at: '2020-09-25T03:59:59Z' is before the end of the day 2020-09-24 "
+        "(its window's end, 2020-09-25T04:00:00Z): the day was not over yet; "
+        f"'hotpapers build --date {DAY} --refresh' fetches the day again",
+    )
+    assert not (site / "content").exists()
+
+
+def test_a_snapshot_without_window_taken_before_the_day_ended_everywhere_is_refused(site):
+    stored(site).write_bytes(with_times("2020-09-24T09:59:59Z"))
+    refused(
+        ["render", str(stored(site))],
+        "$.taken_at: '2020-09-24T09:59:59Z' is before the end of the day 2020-09-24 "
+        "(its earliest end in any time zone, 2020-09-25T00:00:00+14:00): the day was not over yet",
+    )
+
+
+@pytest.mark.parametrize(
+    ("taken_at", "window"),
+    [
+        ("2020-09-25T04:00:00Z", ("2020-09-24T04:00:00Z", "2020-09-25T04:00:00Z")),  # the window's end is exclusive
+        ("2020-09-25T00:00:00+14:00", None),
+        ("2020-09-24T10:00:00Z", None),  # the same instant: the day is over at UTC+14
+    ],
+)
+def test_a_snapshot_taken_once_its_day_ended_is_read(taken_at, window):
+    assert parse_snapshot(with_times(taken_at, window), "day.json").taken_at == taken_at
+
+
+def test_a_snapshot_taken_before_its_day_ended_is_never_written(tmp_path):
+    window = Window(since="2020-09-24T00:00:00Z", until="2020-09-25T00:00:00Z")
+    early = replace(make_snapshot([make_paper()], [make_mention()], window=window), taken_at="2020-09-24T23:00:00Z")
+    with pytest.raises(SnapshotError, match=r"refusing to write an invalid snapshot: \$\.taken_at: .* not over yet"):
+        save_snapshot(early, tmp_path / "day.json")
+    assert list(tmp_path.iterdir()) == []
