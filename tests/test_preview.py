@@ -1,10 +1,14 @@
 """`preview` and `serve`: the posts as HTML, checked in a real headless Chromium."""
 
+import http.client
 import os
 import re
 import shutil
+import socket
 import subprocess
+import sys
 import threading
+import time
 
 import pytest
 from click.testing import CliRunner
@@ -75,3 +79,56 @@ def test_serve_shows_the_index_and_the_posts_in_headless_chromium(site):
     finally:
         server.shutdown()
         server.server_close()
+
+
+def exchange(port, method, path):
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+    try:
+        connection.request(method, path)
+        response = connection.getresponse()
+        return (
+            response.status,
+            response.getheader("Content-Type"),
+            response.getheader("Content-Length"),
+            response.read(),
+        )
+    finally:
+        connection.close()
+
+
+@pytest.fixture
+def served(site):
+    assert CliRunner().invoke(cli, ["build", "--date", "2020-09-24"]).exit_code == 0
+    server = make_server(make_config(site, output={"filename": "{date}---Hot-Papers.md"}), 0, idle_timeout=0.5)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    yield server
+    server.shutdown()
+    server.server_close()
+
+
+@pytest.mark.parametrize("path", ["/", "/2020-09-24", "/2020-01-01"])
+def test_serve_answers_head_with_the_headers_of_get_and_no_body(served, path):
+    status, kind, length, body = exchange(served.server_port, "GET", path)
+    assert exchange(served.server_port, "HEAD", path) == (status, kind, length, b"")
+    assert status == (404 if path == "/2020-01-01" else 200) and int(length) == len(body) > 0
+
+
+def test_serve_closes_a_connection_that_sends_nothing(served):
+    with socket.create_connection(("127.0.0.1", served.server_port), timeout=10) as idle:
+        started = time.monotonic()
+        assert idle.recv(1) == b""  # closed by the server, not timed out here
+        assert time.monotonic() - started < 5
+    assert exchange(served.server_port, "GET", "/")[0] == 200
+
+
+def test_the_serve_command_answers_head(site):
+    assert CliRunner().invoke(cli, ["build", "--date", "2020-09-24"]).exit_code == 0
+    command = [sys.executable, "-m", "hotpapers", "serve", "--port", "0"]
+    server = subprocess.Popen(command, cwd=site, stderr=subprocess.PIPE, text=True)
+    try:
+        port = int(re.search(r"http://127\.0\.0\.1:(\d+)/", server.stderr.readline())[1])
+        status, kind, length, body = exchange(port, "HEAD", "/2020-09-24")
+        assert (status, kind, body) == (200, "text/html; charset=utf-8", b"") and int(length) > 10_000
+    finally:
+        server.terminate()
+        server.wait(timeout=10)

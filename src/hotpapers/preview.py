@@ -60,26 +60,38 @@ def read_post(config: Config, day: str) -> str | None:
     return path.read_text(encoding="utf-8") if path.is_file() else None
 
 
-def make_server(config: Config, port: int) -> ThreadingHTTPServer:
-    """A server on 127.0.0.1 that renders the posts afresh on every request."""
+IDLE_TIMEOUT = 10.0
+"""Seconds a connection may stay silent before the server closes it."""
+
+
+def make_server(config: Config, port: int, idle_timeout: float = IDLE_TIMEOUT) -> ThreadingHTTPServer:
+    """A server on 127.0.0.1 that renders the posts afresh on every request, and closes
+    a connection that sends nothing for `idle_timeout` seconds (each one holds a thread)."""
 
     class Handler(BaseHTTPRequestHandler):
+        timeout = idle_timeout
+
         def do_GET(self) -> None:
+            self._respond(with_body=True)
+
+        def do_HEAD(self) -> None:
+            self._respond(with_body=False)
+
+        def _respond(self, with_body: bool) -> None:
             day = self.path.strip("/")
             if day == "":
-                self._send(200, index_html(post_days(config), config.site.title))
+                status, html = 200, index_html(post_days(config), config.site.title)
             elif re.fullmatch(r"\d{4}-\d{2}-\d{2}", day) and (text := read_post(config, day)) is not None:
-                self._send(200, post_html(text, day))
+                status, html = 200, post_html(text, day)
             else:
-                self._send(404, page("Not found", f'<p>No post for {escape(day)}. <a href="/">All days</a></p>'))
-
-        def _send(self, status: int, html: str) -> None:
+                status, html = 404, page("Not found", f'<p>No post for {escape(day)}. <a href="/">All days</a></p>')
             body = html.encode("utf-8")
             self.send_response(status)
             self.send_header("Content-Type", "text/html; charset=utf-8")
             self.send_header("Content-Length", str(len(body)))
             self.end_headers()
-            self.wfile.write(body)
+            if with_body:
+                self.wfile.write(body)
 
         def log_message(self, format: str, *args: object) -> None:
             pass
