@@ -163,7 +163,7 @@ def explanation_text(explanation: Explanation) -> str:
         f"rules: {e.rules}",
         "sources: "
         + (", ".join(f"{name} {status}" for name, status in e.sources.items()) or "none recorded")
-        + "; retweets are skipped while fetching and never stored",
+        + "; a repost is not a mention of its own (only the original post is stored)",
     ]
     for paper in e.papers:
         head = f"#{paper.rank}" if paper.rank is not None else "dropped"
