@@ -1,11 +1,13 @@
 """Each ranking rule of spec/post-format.md, with expected values worked out by hand."""
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from msgspec.structs import replace
 
 from conftest import example_data, make_config, make_mention, make_paper, make_snapshot
-from hotpapers.models import Snapshot
+from hotpapers.errors import ConfigError
+from hotpapers.models import PlatformTotals, Snapshot
 from hotpapers.rank import rank, unknown_paper_ids
 
 
@@ -120,6 +122,134 @@ def test_weights_change_scores():
     assert [(r.paper.id, r.score) for r in ranked] == [("2009.00001", 80)]
 
 
+def four_platforms(paper_id="2009.00001"):
+    """One mention per platform, every count set, observed at different times."""
+    return [
+        make_mention("1", (paper_id,), reposts=10, likes=20, replies=5, quotes=3),
+        make_mention(
+            "at://did:plc:a/app.bsky.feed.post/3k",
+            (paper_id,),
+            reposts=4,
+            likes=16,
+            replies=9,
+            quotes=2,
+            platform="bluesky",
+            url="https://bsky.app/profile/a.bsky.social/post/3k",
+            observed_at="2020-09-25T08:30:00Z",
+        ),
+        make_mention(
+            "24000000",
+            (paper_id,),
+            likes=40,
+            replies=15,
+            platform="hackernews",
+            url="https://news.ycombinator.com/item?id=24000000",
+            observed_at="2020-09-25T09:00:00Z",
+        ),
+        make_mention(
+            paper_id,
+            (paper_id,),
+            likes=30,
+            replies=2,
+            platform="huggingface",
+            url=f"https://huggingface.co/papers/{paper_id}",
+            observed_at="2020-09-25T07:00:00Z",
+        ),
+    ]
+
+
+def test_default_weights_per_platform():
+    [ranked] = rank(make_snapshot([make_paper()], four_platforms()), make_config())
+    # X and Bluesky: reposts + likes (replies and quotes weigh nothing): 10 + 20 = 30, 4 + 16 = 20;
+    # Hacker News: points + comments = 40 + 15 = 55; Hugging Face: upvotes only = 30.
+    assert ranked.platforms == (
+        PlatformTotals("hackernews", 0, 40, 15, 0, 55, "2020-09-25T09:00:00Z"),
+        PlatformTotals("huggingface", 0, 30, 2, 0, 30, "2020-09-25T07:00:00Z"),  # ties with X: by name
+        PlatformTotals("twitter", 10, 20, 5, 3, 30, "2020-09-25T08:00:00Z"),
+        PlatformTotals("bluesky", 4, 16, 9, 2, 20, "2020-09-25T08:30:00Z"),
+    )
+    assert (ranked.score, ranked.reposts, ranked.likes) == (135, 14, 106)
+    assert ranked.observed_at == "2020-09-25T09:00:00Z"
+    # shown in score order; HF and X tie at 30: by id, "1" before "2009.00001" (numbers first)
+    assert [m.platform for m in ranked.shown] == ["hackernews", "twitter", "huggingface"]
+
+
+def test_platform_weights_replace_the_general_weights_and_unlisted_counts_weigh_nothing():
+    config = make_config(
+        ranking={
+            "weights": {"replies": 0.5},  # merged over the defaults: reposts 1, likes 1, replies 0.5
+            "platform_weights": {"bluesky": {"quotes": 2}, "huggingface": {"likes": 2, "replies": 10}},
+            "min_mention_score": 0,
+        }
+    )
+    [ranked] = rank(make_snapshot([make_paper()], four_platforms()), config)
+    scores = {t.platform: t.score for t in ranked.platforms}
+    # X: 10 + 20 + 5 x 0.5 = 32.5; Bluesky: only quotes, 2 x 2 = 4; HN keeps its default 40 + 15 = 55;
+    # HF: 30 x 2 + 2 x 10 = 80
+    assert scores == {"twitter": 32.5, "bluesky": 4, "hackernews": 55, "huggingface": 80}
+    assert ranked.score == 171.5
+    assert [m.platform for m in ranked.shown] == ["huggingface", "hackernews", "twitter", "bluesky"]
+
+
+def test_null_counts_are_zero():
+    mentions = [
+        make_mention("1", likes=40, replies=None, platform="hackernews", url="https://news.ycombinator.com/item?id=1"),
+        make_mention("2", likes=9, replies=1),
+    ]
+    [ranked] = rank(make_snapshot([make_paper()], mentions), make_config(ranking={"min_paper_score": 40}))
+    assert [(t.platform, t.replies, t.score) for t in ranked.platforms] == [("hackernews", 0, 40), ("twitter", 1, 9)]
+    assert ranked.score == 49
+
+
+def test_a_hacker_news_story_alone_can_carry_a_paper():
+    # points 30 + comments 20 = 50 reaches the paper threshold, and 25 shows the story
+    mention = make_mention(
+        "7", likes=30, replies=20, platform="hackernews", url="https://news.ycombinator.com/item?id=7"
+    )
+    [ranked] = rank(make_snapshot([make_paper()], [mention]), make_config())
+    assert (ranked.score, [m.id for m in ranked.shown]) == (50, ["7"])
+
+
+def test_twitter_only_totals_are_the_classic_ones():
+    mentions = [make_mention("1", reposts=40, likes=10, replies=99, quotes=99), make_mention("2", reposts=3, likes=4)]
+    [ranked] = rank(make_snapshot([make_paper()], mentions), make_config())
+    assert (ranked.reposts, ranked.likes, ranked.score) == (43, 14, 57)
+    assert ranked.platforms == (PlatformTotals("twitter", 43, 14, 99, 99, 57, "2020-09-25T08:00:00Z"),)
+
+
+def test_the_documented_example_weights():
+    # docs/ranking.md: merged over the defaults, HN keeps points 1 and weighs comments 0.5;
+    # listed Bluesky counts its quotes and no longer follows ranking.weights
+    config = make_config(
+        ranking={
+            "weights": {"reposts": 5},
+            "min_mention_score": 0,
+            "platform_weights": {
+                "hackernews": {"replies": 0.5},
+                "huggingface": {"likes": 2},
+                "bluesky": {"reposts": 1, "likes": 1, "quotes": 1},
+            },
+        }
+    )
+    [ranked] = rank(make_snapshot([make_paper()], four_platforms()), config)
+    # HN 40 + 15 x 0.5 = 47.5; HF 30 x 2 = 60; X 10 x 5 + 20 = 70; Bluesky 4 + 16 + 2 = 22
+    assert [(t.platform, t.score) for t in ranked.platforms] == [
+        ("twitter", 70),
+        ("huggingface", 60),
+        ("hackernews", 47.5),
+        ("bluesky", 22),
+    ]
+
+
+@pytest.mark.parametrize(
+    "weights",
+    [{"hackernwes": {"likes": 1}}, {"bluesky": {"boosts": 1}}, {"bluesky": {"likes": -1}}, {"bluesky": 1}],
+)
+def test_bad_platform_weights_are_refused(weights):
+    with pytest.raises(ConfigError, match=r"ranking\.platform_weights"):
+        make_config(ranking={"platform_weights": weights})
+
+
 def test_category_patterns_filter_candidates():
     papers = [
         make_paper("2009.00001", categories=("math.CO", "stat.ML")),
@@ -178,6 +308,9 @@ mention_lists = st.lists(
     st.builds(
         make_mention,
         id=st.integers(1, 40).map(str),
+        platform=st.sampled_from(["twitter", "twitter", "bluesky", "hackernews", "huggingface"]),
+        replies=st.none() | st.integers(0, 30),
+        quotes=st.none() | st.integers(0, 30),
         paper_ids=st.lists(
             st.sampled_from(["2009.00001", "2009.00002", "2009.00003", "2009.99999"]), min_size=1, max_size=3
         ).map(tuple),
@@ -208,11 +341,13 @@ def test_totals_equal_the_sums_of_distinct_mentions(mentions):
     config = make_config(ranking={"min_paper_score": 0})
     latest = {}
     for m in mentions:  # the latest observation of each post, larger counts breaking ties
-        key = m.id
-        if key not in latest or (m.observed_at, m.reposts, m.likes) > (
+        key = (m.platform, m.id)
+        if key not in latest or (m.observed_at, m.reposts, m.likes, m.replies or 0, m.quotes or 0) > (
             latest[key].observed_at,
             latest[key].reposts,
             latest[key].likes,
+            latest[key].replies or 0,
+            latest[key].quotes or 0,
         ):
             latest[key] = replace(m, paper_ids=tuple(sorted({*latest.get(key, m).paper_ids, *m.paper_ids})))
         else:
@@ -221,4 +356,13 @@ def test_totals_equal_the_sums_of_distinct_mentions(mentions):
         counted = [m for m in latest.values() if ranked.paper.id in m.paper_ids]
         assert ranked.reposts == sum(m.reposts for m in counted)
         assert ranked.likes == sum(m.likes for m in counted)
-        assert ranked.score == ranked.reposts + ranked.likes
+        # the defaults: reposts + likes, except Hacker News (points + comments) and Hugging Face (upvotes)
+        by_hand = {
+            "twitter": lambda m: m.reposts + m.likes,
+            "bluesky": lambda m: m.reposts + m.likes,
+            "hackernews": lambda m: m.likes + (m.replies or 0),
+            "huggingface": lambda m: m.likes,
+        }
+        assert ranked.score == sum(by_hand[m.platform](m) for m in counted)
+        for totals in ranked.platforms:
+            assert totals.score == sum(by_hand[m.platform](m) for m in counted if m.platform == totals.platform)

@@ -14,13 +14,14 @@ import copy
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import Any, get_args
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import fastjsonschema
 import yaml
 
 from hotpapers.errors import ConfigError
+from hotpapers.models import Platform
 from hotpapers.profiles import PROFILES, Profile
 from hotpapers.yaml_c import SAFE_LOADER
 
@@ -29,6 +30,7 @@ DEFAULTS: dict[str, Any] = {
     "candidates": {"categories": None, "max_age_days": None},
     "ranking": {
         "weights": {"reposts": 1, "likes": 1},
+        "platform_weights": {"hackernews": {"likes": 1, "replies": 1}, "huggingface": {"likes": 1}},
         "min_paper_score": 50,
         "min_mention_score": 25,
         "max_mentions_per_paper": 10,
@@ -68,6 +70,11 @@ _STR = {"type": "string"}
 _TEXT = {"type": "string", "minLength": 1}
 _URL = {"type": "string", "pattern": "^https?://"}
 _NUMBER = {"type": "number", "minimum": 0}
+_WEIGHTS = {
+    "type": "object",
+    "additionalProperties": False,
+    "properties": {count: _NUMBER for count in ("reposts", "likes", "replies", "quotes")},
+}
 
 
 def _int(minimum: int, maximum: int | None = None) -> dict[str, Any]:
@@ -88,7 +95,12 @@ SCHEMA = _obj(
         max_age_days={"type": ["integer", "null"], "minimum": 0},
     ),
     ranking=_obj(
-        weights=_obj(reposts=_NUMBER, likes=_NUMBER),
+        weights=_WEIGHTS,
+        platform_weights={
+            "type": "object",
+            "propertyNames": {"enum": list(get_args(Platform))},
+            "additionalProperties": _WEIGHTS,
+        },
         min_paper_score=_NUMBER,
         min_mention_score=_NUMBER,
         max_mentions_per_paper=_int(0),
@@ -149,8 +161,10 @@ class Candidates:
 
 @dataclass(frozen=True, slots=True)
 class Ranking:
-    repost_weight: float
-    like_weight: float
+    weights: dict[str, float]
+    """Count name (reposts, likes, replies, quotes) to weight; a count without one weighs 0."""
+    platform_weights: dict[str, dict[str, float]]
+    """The weights of the platforms listed here, instead of `weights`."""
     min_paper_score: float
     min_mention_score: float
     max_mentions_per_paper: int
@@ -345,8 +359,8 @@ def _to_config(d: dict[str, Any], root: Path, timezone: ZoneInfo) -> Config:
         timezone=timezone,
         candidates=Candidates(tuple(categories) if categories is not None else None, cand["max_age_days"]),
         ranking=Ranking(
-            repost_weight=rank["weights"]["reposts"],
-            like_weight=rank["weights"]["likes"],
+            weights=rank["weights"],
+            platform_weights=rank["platform_weights"],
             min_paper_score=rank["min_paper_score"],
             min_mention_score=rank["min_mention_score"],
             max_mentions_per_paper=rank["max_mentions_per_paper"],

@@ -12,13 +12,13 @@ from typing import Any
 from hotpapers.config import Config
 from hotpapers.models import Mention, Snapshot
 from hotpapers.rank import (
+    Scorer,
     deduplicate,
     is_candidate,
     matches_categories,
     mentions_by_paper,
     order_mentions,
     rank,
-    score,
     shown_mentions,
     tally_of,
 )
@@ -78,10 +78,11 @@ def explain(snapshot: Snapshot, config: Config) -> Explanation:
     posted = {item.paper.id: place for place, item in enumerate(rank(snapshot, config), start=1)}
     papers = {paper.id: paper for paper in snapshot.papers}
     day = date.fromisoformat(snapshot.date)
+    scorer = Scorer(ranking)
     fates = []
     for paper_id, mentions in mentions_by_paper(snapshot).items():
-        t = tally_of(papers[paper_id], mentions, ranking)
-        ordered = order_mentions(t.mentions, ranking)
+        t = tally_of(papers[paper_id], mentions, scorer)
+        ordered = order_mentions(t.mentions, scorer)
         place = posted.get(paper_id)
         if place is not None:
             reason = f"rank {place}"
@@ -89,9 +90,9 @@ def explain(snapshot: Snapshot, config: Config) -> Explanation:
             reason = _not_candidate_reason(t.paper.categories, t.paper.published, config, day)
         else:
             reason = f"score {t.score:g} is below ranking.min_paper_score {ranking.min_paper_score:g}"
-        shown = {m.key for m in shown_mentions(t.mentions, ranking)} if place is not None else set()
+        shown = {m.key for m in shown_mentions(t.mentions, scorer)} if place is not None else set()
         mention_fates = tuple(
-            _mention_fate(m, score(m.reposts, m.likes, ranking), index, m.key in shown, place is not None, config)
+            _mention_fate(m, scorer(m), index, m.key in shown, place is not None, config)
             for index, m in enumerate(ordered)
         )
         fates.append(PaperFate(paper_id, t.paper.title, place, t.score, t.reposts, t.likes, reason, mention_fates))
@@ -99,7 +100,8 @@ def explain(snapshot: Snapshot, config: Config) -> Explanation:
     return Explanation(
         date=snapshot.date,
         rules=(
-            f"paper score = reposts x {ranking.repost_weight:g} + likes x {ranking.like_weight:g}, at least "
+            f"paper score = reposts x {ranking.weights.get('reposts', 0):g} + likes x "
+            f"{ranking.weights.get('likes', 0):g}, at least "
             f"{ranking.min_paper_score:g}; up to {ranking.max_mentions_per_paper} posts embedded per paper, "
             f"each scoring at least {ranking.min_mention_score:g}"
         ),

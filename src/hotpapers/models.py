@@ -179,13 +179,34 @@ def _mention_from_dict(data: dict[str, Any]) -> Mention:
     return Mention(**{**data, "paper_ids": tuple(data["paper_ids"])})
 
 
+COUNTS = ("reposts", "likes", "replies", "quotes")
+"""A mention's counts, in the order of `PlatformTotals`; ranking weighs each."""
+
+
+class PlatformTotals(Struct, frozen=True, gc=False):
+    """One platform's share of a paper's engagement: its mentions' summed counts (a
+    null count is 0) and their weighted sum."""
+
+    platform: str
+    reposts: int
+    likes: int
+    replies: int
+    quotes: int
+    score: float
+    observed_at: str
+    """The latest `observed_at` among the paper's mentions on this platform."""
+
+
 class RankedPaper(Struct, frozen=True, gc=False):
     """A paper that made the digest: its totals and the mentions to embed."""
 
     paper: Paper
     reposts: int
     likes: int
+    """Reposts and likes summed over every platform (the classic post's line)."""
     score: float
     observed_at: str
     """The latest `observed_at` among the paper's mentions."""
     shown: tuple[Mention, ...]
+    platforms: tuple[PlatformTotals, ...]
+    """Per platform, best score first (then by name)."""

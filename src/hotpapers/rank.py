@@ -8,7 +8,7 @@ its records.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from datetime import date
 from fnmatch import fnmatchcase
 from functools import lru_cache
@@ -19,7 +19,16 @@ from msgspec import Struct
 from msgspec.structs import replace
 
 from hotpapers.config import Candidates, Config, Ranking
-from hotpapers.models import Mention, Paper, RankedPaper, Snapshot, numeric_aware_key, parse_time
+from hotpapers.models import (
+    COUNTS,
+    Mention,
+    Paper,
+    PlatformTotals,
+    RankedPaper,
+    Snapshot,
+    numeric_aware_key,
+    parse_time,
+)
 
 
 class Tally(Struct, frozen=True, gc=False):
@@ -27,17 +36,87 @@ class Tally(Struct, frozen=True, gc=False):
 
     paper: Paper
     mentions: tuple[Mention, ...]
+    platforms: tuple[PlatformTotals, ...]
+    """Per platform, best score first (then by name)."""
     reposts: int
     likes: int
     score: float
+    """The sum of the platforms' scores."""
 
 
-_id, _reposts, _likes, _observed_at = map(attrgetter, ("id", "reposts", "likes", "observed_at"))
+Weights = tuple[float, float, float, float]
+"""The weights of COUNTS, in that order."""
+
+_id, _platform, _observed_at = map(attrgetter, ("id", "platform", "observed_at"))
+_reposts, _likes, _replies, _quotes = map(attrgetter, COUNTS)
 
 
-def score(reposts: int, likes: int, ranking: Ranking) -> float:
-    """The score of a mention, or of a paper from its summed counts."""
-    return reposts * ranking.repost_weight + likes * ranking.like_weight
+def _vector(weights: Mapping[str, float]) -> Weights:
+    reposts, likes, replies, quotes = (weights.get(count, 0) for count in COUNTS)
+    return (reposts, likes, replies, quotes)
+
+
+def weighted(reposts: int, likes: int, replies: int, quotes: int, weights: Weights) -> float:
+    """The weighted sum of counts; a count whose weight is 0 is not even added, so that
+    the classic weights give the classic integer scores."""
+    value = reposts * weights[0] + likes * weights[1]
+    if weights[2]:
+        value += replies * weights[2]
+    if weights[3]:
+        value += quotes * weights[3]
+    return value
+
+
+class Scorer:
+    """Scores by platform: `ranking.platform_weights[PLATFORM]` when the platform is
+    listed there, else `ranking.weights`; a count without a weight counts 0."""
+
+    __slots__ = ("_default", "_platforms", "ranking")
+
+    def __init__(self, ranking: Ranking) -> None:
+        self.ranking = ranking
+        self._default = _vector(ranking.weights)
+        self._platforms = {name: _vector(weights) for name, weights in ranking.platform_weights.items()}
+
+    def weights(self, platform: str) -> Weights:
+        return self._platforms.get(platform, self._default)
+
+    def __call__(self, mention: Mention) -> float:
+        """A mention's score (a null count is 0)."""
+        return weighted(
+            mention.reposts, mention.likes, mention.replies or 0, mention.quotes or 0, self.weights(mention.platform)
+        )
+
+    def scores(self, mentions: Iterable[Mention]) -> list[tuple[float, Mention]]:
+        """Each mention with its score; mentions of one platform weighing only reposts
+        and likes (the common case) are scored inline."""
+        mentions = list(mentions)
+        platforms = set(map(_platform, mentions))
+        if len(platforms) == 1:
+            reposts, likes, replies, quotes = self.weights(platforms.pop())
+            if not replies and not quotes:
+                return [(m.reposts * reposts + m.likes * likes, m) for m in mentions]
+        return [(self(m), m) for m in mentions]
+
+    def totals(self, platform: str, mentions: list[Mention]) -> PlatformTotals:
+        """The summed counts of one platform's mentions of a paper, and their score."""
+        reposts, likes = sum(map(_reposts, mentions)), sum(map(_likes, mentions))
+        replies, quotes = sum(filter(None, map(_replies, mentions))), sum(filter(None, map(_quotes, mentions)))
+        return PlatformTotals(
+            platform,
+            reposts,
+            likes,
+            replies,
+            quotes,
+            weighted(reposts, likes, replies, quotes, self.weights(platform)),
+            latest(map(_observed_at, mentions)),
+        )
+
+
+def latest(stamps: Iterable[str]) -> str:
+    """The latest of some time stamps (by time, then as text, whatever their zones)."""
+    distinct = set(stamps)
+    return distinct.pop() if len(distinct) == 1 else max(distinct, key=lambda stamp: (parse_time(stamp), stamp))
 
 
 def deduplicate(mentions: tuple[Mention, ...]) -> list[Mention]:
@@ -64,7 +143,14 @@ def deduplicate(mentions: tuple[Mention, ...]) -> list[Mention]:
 
 def _freshness(mention: Mention) -> tuple:
     """A total order on records of one post: later observation first, then larger counts."""
-    return (parse_time(mention.observed_at), mention.reposts, mention.likes, repr(mention))
+    return (
+        parse_time(mention.observed_at),
+        mention.reposts,
+        mention.likes,
+        mention.replies or 0,
+        mention.quotes or 0,
+        repr(mention),
+    )
 
 
 @lru_cache(maxsize=4096)
@@ -96,18 +182,34 @@ def mentions_by_paper(snapshot: Snapshot) -> dict[str, list[Mention]]:
     return by_paper
 
 
-def tally_of(paper: Paper, mentions: list[Mention], ranking: Ranking) -> Tally:
-    reposts = sum(map(_reposts, mentions))
-    likes = sum(map(_likes, mentions))
-    return Tally(paper, tuple(mentions), reposts, likes, score(reposts, likes, ranking))
+def tally_of(paper: Paper, mentions: list[Mention], scorer: Scorer) -> Tally:
+    platforms = set(map(_platform, mentions))
+    if len(platforms) == 1:
+        totals = [scorer.totals(platforms.pop(), mentions)]
+    else:
+        by_platform: dict[str, list[Mention]] = defaultdict(list)
+        for mention in mentions:
+            by_platform[mention.platform].append(mention)
+        totals = sorted(
+            (scorer.totals(name, group) for name, group in by_platform.items()), key=lambda t: (-t.score, t.platform)
+        )
+    return Tally(
+        paper,
+        tuple(mentions),
+        tuple(totals),
+        sum(t.reposts for t in totals),
+        sum(t.likes for t in totals),
+        sum(t.score for t in totals),
+    )
 
 
 def tally(snapshot: Snapshot, config: Config) -> list[Tally]:
     """Every mentioned candidate paper with its deduplicated mentions and totals, unordered."""
     papers = {paper.id: paper for paper in snapshot.papers}
     day = date.fromisoformat(snapshot.date)
+    scorer = Scorer(config.ranking)
     return [
-        tally_of(papers[paper_id], mentions, config.ranking)
+        tally_of(papers[paper_id], mentions, scorer)
         for paper_id, mentions in mentions_by_paper(snapshot).items()
         if is_candidate(papers[paper_id], config.candidates, day, config.timezone)
     ]
@@ -121,38 +223,43 @@ def unknown_paper_ids(snapshot: Snapshot) -> list[str]:
 
 def rank(snapshot: Snapshot, config: Config) -> list[RankedPaper]:
     """The papers of the digest, best first, each with the mentions to embed."""
-    ranking = config.ranking
-    qualifying = [t for t in tally(snapshot, config) if t.score >= ranking.min_paper_score]
+    scorer = Scorer(config.ranking)
+    qualifying = [t for t in tally(snapshot, config) if t.score >= config.ranking.min_paper_score]
     qualifying.sort(key=lambda t: (-t.score, t.paper.id))
-    return [_ranked(t, ranking) for t in qualifying]
+    return [_ranked(t, scorer) for t in qualifying]
 
 
-def order_mentions(mentions: Iterable[Mention], ranking: Ranking) -> list[Mention]:
+def order_mentions(mentions: Iterable[Mention], scorer: Scorer) -> list[Mention]:
     """A paper's mentions best first: the order they are considered in (ties by id,
     numerically for numbers, then by platform)."""
-    return sorted(mentions, key=lambda m: (-score(m.reposts, m.likes, ranking), numeric_aware_key(m.id), m.platform))
+    return [m for _, m in _ordered(scorer.scores(mentions))]
 
 
-def shown_mentions(mentions: tuple[Mention, ...], ranking: Ranking) -> list[Mention]:
+def _ordered(scored: list[tuple[float, Mention]]) -> list[tuple[float, Mention]]:
+    return sorted(scored, key=lambda pair: (-pair[0], numeric_aware_key(pair[1].id), pair[1].platform))
+
+
+def shown_mentions(mentions: tuple[Mention, ...], scorer: Scorer) -> list[Mention]:
     """Of a paper's first max_mentions_per_paper in order, those scoring at least
     min_mention_score (or the best one, with always_show_top). Those scoring enough
     come first in the order, so only they need ordering: on a busy day, few do."""
+    ranking = scorer.ranking
     if ranking.max_mentions_per_paper == 0 or not mentions:
         return []
-    enough = [m for m in mentions if score(m.reposts, m.likes, ranking) >= ranking.min_mention_score]
+    scored = scorer.scores(mentions)
+    enough = [pair for pair in scored if pair[0] >= ranking.min_mention_score]
     if not enough:
-        return order_mentions(mentions, ranking)[:1] if ranking.always_show_top else []
-    return order_mentions(enough, ranking)[: ranking.max_mentions_per_paper]
+        return [m for _, m in _ordered(scored)[:1]] if ranking.always_show_top else []
+    return [m for _, m in _ordered(enough)[: ranking.max_mentions_per_paper]]
 
 
-def _ranked(t: Tally, ranking: Ranking) -> RankedPaper:
-    shown = shown_mentions(t.mentions, ranking)
-    latest = max(set(map(_observed_at, t.mentions)), key=lambda stamp: (parse_time(stamp), stamp))
+def _ranked(t: Tally, scorer: Scorer) -> RankedPaper:
     return RankedPaper(
         paper=t.paper,
         reposts=t.reposts,
         likes=t.likes,
         score=t.score,
-        observed_at=latest,
-        shown=tuple(shown),
+        observed_at=t.platforms[0].observed_at if len(t.platforms) == 1 else latest(p.observed_at for p in t.platforms),
+        shown=tuple(shown_mentions(t.mentions, scorer)),
+        platforms=t.platforms,
     )
