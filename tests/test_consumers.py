@@ -1,6 +1,8 @@
 """Every profile's output read by its real consumer: gray-matter and the remark chain of
 gatsby-transformer-remark 6.16 (pinned in tests/consumers) for lumen, Debian's Hugo for
-hugo, and PyYAML / python-frontmatter for all. The fixtures are hostile on purpose."""
+hugo, `preview`'s Python-Markdown, and PyYAML / python-frontmatter for all; the HTML they
+make is read by html5lib, an HTML5 parser, as a browser would. The fixtures are hostile on
+purpose."""
 
 import json
 import os
@@ -11,11 +13,16 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import frontmatter
+import html5lib
 import pytest
+from click.testing import CliRunner
 
 from conftest import make_config, make_mention, make_paper, make_snapshot
+from hotpapers.cli import cli
+from hotpapers.preview import post_html
 from hotpapers.rank import rank
 from hotpapers.render import PostRenderer
+from hotpapers.snapshot import save_snapshot
 
 CONSUMERS = Path(__file__).parent / "consumers"
 REAL_EMBED = (
@@ -23,20 +30,34 @@ REAL_EMBED = (
     '&mdash; Some One (@someone) <a href="https://twitter.com/someone/status/1?ref_src=twsrc%5Etfw">September 24, 2020</a>'
     '</blockquote>\n<script async src="https://platform.twitter.com/widgets.js" charset="utf-8"></script>\n'
 )
-TITLES = ['He said "no" \\ then: # not a comment', "1e3", "yes", "x\x7fy\u0085z 😀", "__init__ considered *harmful*"]
+CR_EMBED = (
+    '<blockquote class="twitter-tweet"><p><a href="https://t.co/x\r\r[more](x/onmouseover=alert(document.domain)//)">'
+    "t</a></p></blockquote>"
+)
+TITLES = [
+    'He said "no" \\ then: # not a comment',
+    "1e3",
+    "yes",
+    "x\x7fy\u0085z 😀",
+    "__init__ considered *harmful*",
+    "[click](javascript:alert(1)) and [ref]",
+    "# 99. Fake $k<n$",
+]
 ABSTRACTS = [
     "<pre>\nthis must not swallow the post",
     "<!-- an open comment\nmore",
     "<script>alert(1)</script> and <b>bold",
     "x < y, a<b, <3 and __init__",
     "plain",
+    "[ref]: javascript:alert(2)",
+    "![i](http://evil.example/t.png) <img/src=x/onerror=alert(1)>\r# 98. Fake\r\r[y](javascript:alert(3))",
 ]
 
 
 def hostile_post(profile):
     papers = [
         make_paper(f"2009.0000{n}", title=title, abstract=abstract)
-        for n, (title, abstract) in enumerate(zip(TITLES, ABSTRACTS))
+        for n, (title, abstract) in enumerate(zip(TITLES, ABSTRACTS, strict=True))
     ]
     mentions = [
         make_mention(str(n), (paper.id,), likes=100 - n, embed_html=REAL_EMBED.replace("status/1", f"status/{n}"))
@@ -45,6 +66,7 @@ def hostile_post(profile):
     mentions.append(
         make_mention("99", (papers[0].id,), likes=90, embed_html=REAL_EMBED.replace("<p lang", '<p onclick="x" lang'))
     )
+    mentions.append(make_mention("98", (papers[1].id,), likes=90, embed_html=CR_EMBED))
     config = make_config(
         output={"profile": profile}, post={"title": 'Hot: "Papers" {date}', "tags": ["a: b", "1e3", "yes"]}
     )
@@ -95,6 +117,7 @@ def test_gatsby_remark_chain_reads_dates_types_headings_and_embeds(profile, tmp_
     for node in seen["html"]:
         assert node.startswith('<blockquote class="twitter-tweet">') and "onclick" not in node
     assert "<pre" not in seen["rendered"] and "<script>alert" not in seen["rendered"] and "<!--" not in seen["rendered"]
+    assert live_markup(seen["rendered"]) == []
 
 
 def test_hugo_builds_the_hugo_profile_with_real_dates_and_every_embed(tmp_path):
@@ -130,3 +153,83 @@ def test_hugo_builds_the_hugo_profile_with_real_dates_and_every_embed(tmp_path):
     assert "<pre" not in page and "<script>alert" not in page
     classic = (site / "public" / "posts" / "classic" / "index.html").read_text(encoding="utf-8")
     assert "<time>0001-01-01T00:00:00Z</time>" in classic  # why the hugo profile exists: Hugo drops the .Z date
+
+
+def read_with_remark(post, tmp_path):
+    require("node", shutil.which("node"))
+    require("the npm packages in tests/consumers", (CONSUMERS / "node_modules").is_dir())
+    path = tmp_path / "post.md"
+    path.write_text(post, encoding="utf-8")
+    run = subprocess.run(
+        ["node", str(CONSUMERS / "read-post.js"), str(path)], capture_output=True, text=True, timeout=60
+    )
+    assert run.returncode == 0, run.stderr
+    return json.loads(run.stdout)["rendered"]
+
+
+WIDGET = "https://platform.twitter.com/widgets.js"
+
+
+def live_markup(html):
+    """What a browser would run, load or link that no template wrote: on* attributes,
+    links that are not http(s), images, frames and scripts other than the X widget."""
+    found = []
+    for element in page_body(html).iter():
+        if not isinstance(element.tag, str):
+            continue
+        found += [f"<{element.tag} {name}>" for name in element.attrib if name.lower().startswith("on")]
+        href = element.get("href", "").strip().lower()
+        if element.tag == "a" and not href.startswith(("http://", "https://")):
+            found.append(f"<a href={href!r}>")
+        if element.tag in ("img", "iframe", "object", "embed", "svg", "details", "style"):
+            found.append(f"<{element.tag}>")
+        if element.tag == "script" and element.get("src") != WIDGET:
+            found.append("<script>")
+    return found
+
+
+def page_body(html):
+    """The body as an HTML5 parser reads it, without preview's own navigation."""
+    body = html5lib.parse(html, namespaceHTMLElements=False).find("body")
+    for nav in body.findall("nav"):
+        body.remove(nav)
+    return body
+
+
+def paper_headings(html):
+    return ["".join(h.itertext()) for h in page_body(html).iter("h1") if h.get("class") != "post-title"]
+
+
+HOSTILE_TEXT = "\r\r[x](javascript:alert(1))"
+ATTACKS = [  # (fields of the first paper's mention, fields of the first paper)
+    pytest.param({"embed_html": CR_EMBED}, {}, id="cr-in-embed-attribute"),
+    pytest.param({"text": HOSTILE_TEXT, "embed_html": None}, {}, id="cr-in-post-text"),
+    pytest.param({"author_name": HOSTILE_TEXT, "embed_html": None}, {}, id="cr-in-author-name"),
+    pytest.param({}, {"title": "[click](javascript:alert(1))"}, id="link-in-title"),
+    pytest.param({}, {"abstract": "![i](http://evil.example/t.png)"}, id="image-in-abstract"),
+    pytest.param({}, {"abstract": "[ref]: javascript:alert(2)", "title": "see [ref]"}, id="reference-definition"),
+    pytest.param({}, {"authors": ("# 99. Fake",)}, id="heading-in-authors"),
+    pytest.param({}, {"abstract": "> # 98. Fake"}, id="heading-in-a-quote"),
+    pytest.param({}, {"abstract": "x\r# 97. Fake\r\r[y](javascript:alert(3))"}, id="cr-in-abstract"),
+    pytest.param({}, {"abstract": "a <img/src=x/onerror=alert(1)>"}, id="tag-only-python-markdown-reads"),
+    pytest.param({}, {"abstract": "<details/open/ontoggle=alert(1)>"}, id="block-only-python-markdown-reads"),
+]
+
+
+@pytest.mark.parametrize("reader", ["remark", "preview"])
+@pytest.mark.parametrize(("mention_fields", "paper_fields"), ATTACKS)
+def test_an_attack_built_by_the_cli_has_no_live_markup_for_any_reader(
+    site, tmp_path, reader, mention_fields, paper_fields
+):
+    papers = [make_paper("2009.00001", **paper_fields), make_paper("2009.00002")]
+    mentions = [
+        make_mention("1", (papers[0].id,), likes=100, **mention_fields),
+        make_mention("2", (papers[1].id,), likes=90, embed_html=REAL_EMBED),
+    ]
+    save_snapshot(make_snapshot(papers, mentions), site / "data" / "snapshots" / "2020-09-24.json")
+    result = CliRunner().invoke(cli, ["build", "--date", "2020-09-24"])
+    assert result.exit_code == 0, result.output
+    post = (site / "content" / "posts" / "2020-09-24---Hot-Papers.md").read_text(encoding="utf-8")
+    html = read_with_remark(post, tmp_path) if reader == "remark" else post_html(post, "2020-09-24")
+    assert live_markup(html) == []
+    assert [heading.split(".")[0] for heading in paper_headings(html)] == ["1", "2"]

@@ -103,6 +103,21 @@ def test_unsafe_embed_html_is_replaced_by_the_escaped_fallback(html):
     assert "alert" not in text and "evil" not in text and "<pre" not in text and "<!--" not in text
 
 
+BLUESKY_EMBED = (
+    '<blockquote class="bluesky-embed" data-bluesky-uri="at://did:plc:x/app.bsky.feed.post/1"><p lang="en">'
+    'First paragraph.\r\n\r\nSecond <br>\n \n\t[x](javascript:alert(1))</p>&mdash; A (<a href="https://bsky.app/p">'
+    "@a</a>)</blockquote>\r\n\r\n"
+    '<script async src="https://embed.bsky.app/static/embed.js" charset="utf-8"></script>\r\n'
+)
+
+
+def test_line_breaks_in_embed_html_are_folded_into_one_html_block():
+    mention = make_mention("1", likes=60, platform="bluesky", url="https://bsky.app/p", embed_html=BLUESKY_EMBED)
+    text = render([make_paper()], [mention])
+    folded = BLUESKY_EMBED.replace("\r\n\r\n", "\n").replace("\r\n", "").replace("<br>\n \n", "<br>\n")
+    assert "\n\n" + folded + "\n\n" in text and "\r" not in text
+
+
 def test_real_oembed_bodies_of_later_years_are_accepted():
     for name in ("x_oembed_alleyco_2023_default_params.json", "x_oembed_hot97_2024_emoji_surrogates.json"):
         html = json.loads((EXAMPLE_SNAPSHOT.parent.parent / "real-api" / name).read_text())["html"]
@@ -116,7 +131,7 @@ def test_markup_in_title_authors_and_abstract_cannot_open_html():
         abstract="<pre>\nline one\n<!-- comment\n<?php ?> <!DOCTYPE> </p> <https://x.org> <a@b.org> 1 < 2",
     )
     text = render([paper], [make_mention(likes=60)])
-    assert "# 1. &lt;script>alert(1)&lt;/script> x < y, a&lt;b, <3\n" in text
+    assert "# 1. &lt;script>alert(1)&lt;/script> x < y, a<b, <3\n" in text
     assert "\n&lt;img src=x onerror=alert(1)>, Bob\n" in text
     assert (
         "&lt;pre> line one &lt;!-- comment &lt;?php ?> &lt;!DOCTYPE> &lt;/p> &lt;https://x.org> &lt;a@b.org> 1 < 2\n"

@@ -25,7 +25,7 @@ from markupsafe import Markup, escape
 from hotpapers.config import Config
 from hotpapers.errors import InputError
 from hotpapers.models import Mention, RankedPaper, Snapshot, parse_time
-from hotpapers.sanitize import guard_inline_html, is_safe_url, one_line, safe_embed
+from hotpapers.sanitize import guard_markup, html_block, is_safe_url, one_line, safe_embed
 from hotpapers.yaml_c import SAFE_DUMPER, SAFE_LOADER
 
 MONTHS = (
@@ -66,7 +66,7 @@ def make_env(site_templates: Path | None) -> jinja2.Environment:
         yaml_plain=yaml_plain,
         yaml_bool=lambda value: "true" if value else "false",
         utc_stamp=lambda value: parse_time(value).astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S"),
-        md_text=lambda text: guard_inline_html(one_line(text)),
+        md_text=lambda text: guard_markup(one_line(text)),
         abs_link=lambda paper: safe_link(paper.abs_url, f"https://arxiv.org/abs/{paper.id}"),
         pdf_link=lambda paper: safe_link(paper.pdf_url or "", f"https://arxiv.org/pdf/{paper.id}"),
         category_link=category_link,
@@ -122,7 +122,7 @@ def safe_link(url: str, fallback: str) -> str:
 def category_link(category: str) -> str:
     if _CATEGORY.fullmatch(category):
         return f"[{category}](https://arxiv.org/list/{category}/recent)"
-    return guard_inline_html(re.sub(r"([\\`*_\[\]()#!|])", r"\\\1", one_line(category)))
+    return guard_markup(re.sub(r"([\\`*_\[\]()#!|])", r"\\\1", one_line(category)))
 
 
 def category_links(categories: tuple[str, ...]) -> str:
@@ -147,7 +147,7 @@ class PostRenderer:
         self.env.filters["local_time"] = lru_cache(maxsize=4096)(self._local_time)
         self.env.filters["embed"] = self.embed
         if config.escape_markdown:
-            self.env.filters["md_text"] = lambda text: guard_inline_html(escape_markdown(one_line(text)))
+            self.env.filters["md_text"] = lambda text: guard_markup(escape_markdown(one_line(text)))
         try:
             self.post_template = self.env.get_template(config.profile.template)
             self.embed_templates = {
@@ -169,18 +169,19 @@ class PostRenderer:
     def fallback_embed(self, mention: Mention) -> str:
         template = self.embed_templates["twitter" if mention.platform == "twitter" else "generic"]
         text = mention.text if mention.text else mention.url
-        lines = (escape(line) for line in text.replace("\r\n", "\n").replace("\r", "\n").split("\n"))
+        lines = (escape(line) for line in re.split(r"\r\n|\r|\n", text))
         when = "link"
         if mention.created_at:
             created = parse_time(mention.created_at).astimezone(self.config.timezone)
             when = f"{MONTHS[created.month - 1]} {created.day}, {created.year}"
-        return template.render(
+        html = template.render(
             text=Markup("<br>").join(lines),
             name=one_line(mention.author_name or mention.author_handle or mention.platform),
             handle=mention.author_handle and one_line(mention.author_handle),
             url=mention.url if safe_link(mention.url, "") else None,
             when=when,
-        ).rstrip("\n")
+        )
+        return html_block(html)
 
     def post_text(self, day: str) -> PostText:
         post = self.config.post
