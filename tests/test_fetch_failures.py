@@ -3,6 +3,7 @@ and the old post intact."""
 
 from __future__ import annotations
 
+import gzip
 import json
 import time
 from pathlib import Path
@@ -11,6 +12,7 @@ import pytest
 from click.testing import CliRunner
 from werkzeug import Response
 
+import fakes
 from conftest import EXAMPLE_POST, FIXTURES
 from fakes import TOKEN, Recorder, example_scenario, live_config, serve_scenario
 from hotpapers.cli import cli
@@ -76,16 +78,16 @@ def hang(request):
         (
             "/2/tweets/search/all",
             lambda r: Response("not json", 200, content_type="application/json"),
-            "twitter: unreadable search page from",
+            "twitter: unreadable answer from http://localhost:",
         ),
         (
             "/2/tweets/search/all",
             lambda r: Response(
                 (REAL / "x_v2_error_401_unauthorized.json").read_bytes(), 401, content_type="application/json"
             ),
-            "twitter: HTTP 401: the API refused the bearer token in $X_BEARER_TOKEN",
+            "twitter: the API refused the bearer token in $X_BEARER_TOKEN (HTTP 401 from http://localhost:",
         ),
-        ("/2/tweets/search/all", hang, "no answer from"),
+        ("/2/tweets/search/all", hang, "twitter: no complete answer from http://localhost:"),
         (
             "/2/tweets/search/all",
             lambda r: Response(
@@ -143,10 +145,38 @@ def test_transient_429_and_5xx_are_survived(site_with_post, httpserver):
     assert (sources["twitter"]["requests"], sources["arxiv"]["requests"]) == (4, 4)
 
 
-def test_missing_token_is_a_usage_problem(site_with_post, httpserver, monkeypatch):
+def test_missing_token_names_the_day_and_what_to_set(site_with_post, httpserver, monkeypatch):
     monkeypatch.delenv("X_BEARER_TOKEN")
-    serve_scenario(httpserver, example_scenario(), Recorder())
-    fails_cleanly(site_with_post, "the environment variable X_BEARER_TOKEN is empty or not set", code=2)
+    recorder = Recorder()
+    serve_scenario(httpserver, example_scenario(), recorder)
+    message = "2020-09-24 has no snapshot and no source can fetch it: set X_BEARER_TOKEN (sources.twitter)"
+    fails_cleanly(site_with_post, message, code=2)
+    assert recorder.calls == []
+
+
+def test_dry_run_warns_about_missing_credentials(site_with_post, httpserver, monkeypatch):
+    monkeypatch.setenv("X_BEARER_TOKEN", "  ")
+    recorder = Recorder()
+    serve_scenario(httpserver, example_scenario(), recorder)
+    result = CliRunner().invoke(cli, ["-q", "build", "--date", DAY, "--dry-run"])
+    assert result.exit_code == 0 and recorder.calls == []
+    assert result.stderr == "2020-09-24: twitter would be skipped: set X_BEARER_TOKEN\n"
+
+
+def test_a_token_with_a_non_ascii_character_is_refused_in_one_line(site_with_post, httpserver, monkeypatch):
+    monkeypatch.setenv("X_BEARER_TOKEN", "AAAA\u20acsecret")
+    recorder = Recorder()
+    serve_scenario(httpserver, example_scenario(), recorder)
+    stderr = fails_cleanly(site_with_post, "twitter: the environment variable X_BEARER_TOKEN holds a character", code=2)
+    assert "secret" not in stderr and recorder.calls == []
+
+
+def test_a_time_stamp_without_zone_is_an_unreadable_page(site_with_post, httpserver):
+    scenario = example_scenario()
+    scenario.pages[1]["data"][2]["created_at"] = "2020-09-24T12:00:00"
+    serve_scenario(httpserver, scenario, Recorder())
+    stderr = fails_cleanly(site_with_post, "twitter: unreadable search page from http://localhost:")
+    assert stderr.endswith("(not a time stamp with a zone: '2020-09-24T12:00:00' - at `$.data[2].created_at`)\n")
 
 
 def test_refresh_failure_keeps_the_old_snapshot(site_with_post, httpserver):
@@ -215,3 +245,49 @@ def test_recorded_search_pages_parse():
         page = parse_page(data, "2026-01-01T00:00:00Z", *everything)
         assert page.posts == len(data.get("data", [])) and page.mentions == []  # none of them links arXiv
         assert page.next_token == data["meta"].get("next_token")
+
+
+def search_page(token: str | None, posts: int = 0) -> Response:
+    """A search page as X sends it for a window without matches, pointing at `token`."""
+    meta = {"result_count": posts, **({"next_token": token} if token else {})}
+    data = [fakes.tweet(str(n + 1), "1", "x", [], "2020-09-24T12:00:00.000Z", 0, 0) for n in range(posts)]
+    return Response(
+        json.dumps({"data": data, "meta": meta} if data else {"meta": meta}), 200, content_type="application/json"
+    )
+
+
+def trickle(request):
+    def body():
+        for _ in range(100):
+            yield b" "
+            time.sleep(0.02)
+
+    return Response(body(), content_type="application/json")
+
+
+@pytest.mark.parametrize(
+    ("handler", "expected"),
+    [
+        (
+            lambda r: Response(gzip.compress(b"\0" * 4 * 1024 * 1024), headers={"Content-Encoding": "gzip"}),
+            "is larger than http.max_bytes (100000 bytes)",
+        ),
+        (lambda r: Response(b"[" * 200_000, content_type="application/json"), "is larger than http.max_bytes (100000"),
+        (trickle, "within http.timeout (0.3 s), 2 attempts"),
+        (lambda r: search_page("same-token"), "sent a page token again (a paging loop)"),
+        (
+            lambda r: search_page(f"t{r.args.get('next_token', 't0')[1:]}1"),
+            "went on past 11 pages, more than sources.twitter.max_posts (5) can need",
+        ),
+    ],
+    ids=["gzip-bomb", "huge-body", "trickle", "same-token", "endless-pages"],
+)
+def test_a_bound_stops_a_hostile_search_in_one_line(site_with_post, httpserver, handler, expected):
+    config = json.loads(live_config(httpserver, http={"retries": 1, "backoff": 0.01, "timeout": 0.3}))
+    config["http"]["max_bytes"] = 100_000
+    config["sources"]["twitter"]["max_posts"] = 5
+    (site_with_post / "config.yaml").write_text(json.dumps(config))
+    serve_all_but(httpserver, "/2/tweets/search/all", handler)
+    started = time.monotonic()
+    stderr = fails_cleanly(site_with_post, expected)
+    assert stderr.startswith("Error: twitter: ") and time.monotonic() - started < 3

@@ -18,11 +18,14 @@ from typing import Any, get_args
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import fastjsonschema
+import msgspec
 import yaml
 
 from hotpapers.errors import ConfigError
 from hotpapers.models import Platform
 from hotpapers.profiles import PROFILES, Profile
+from hotpapers.sources import SOURCES
+from hotpapers.sources.base import SourceSettings
 from hotpapers.yaml_c import SAFE_LOADER
 
 DEFAULTS: dict[str, Any] = {
@@ -51,19 +54,8 @@ DEFAULTS: dict[str, Any] = {
     "feeds": {"entries": 20, "atom": "static/hot-papers.atom", "json": "static/hot-papers.json"},
     "paths": {"snapshots": "data/snapshots", "posts": None, "templates": "templates"},
     "arxiv": {"api_url": "https://export.arxiv.org/api/query", "batch_size": 100, "min_interval": 3},
-    "sources": {
-        "twitter": {
-            "enabled": True,
-            "api_url": "https://api.x.com/2",
-            "oembed_url": "https://publish.x.com/oembed",
-            "token_env": "X_BEARER_TOKEN",
-            "query": 'url:"arxiv.org" -is:retweet',
-            "max_posts": 5000,
-            "page_size": 100,
-            "oembed_concurrency": 8,
-        }
-    },
-    "http": {"timeout": 30, "retries": 4, "backoff": 1, "max_wait": 900},
+    "sources": {},
+    "http": {"timeout": 30, "retries": 4, "backoff": 1, "max_wait": 900, "max_bytes": 64 * 1024 * 1024},
 }
 
 _STR = {"type": "string"}
@@ -133,20 +125,13 @@ SCHEMA = _obj(
     ),
     paths=_obj(snapshots=_TEXT, posts={"type": ["string", "null"], "minLength": 1}, templates=_TEXT),
     arxiv=_obj(api_url=_URL, batch_size=_int(1, 2000), min_interval=_NUMBER),
-    sources=_obj(
-        twitter=_obj(
-            enabled={"type": "boolean"},
-            api_url=_URL,
-            oembed_url=_URL,
-            token_env={"type": "string", "pattern": "^[A-Za-z_][A-Za-z0-9_]*$"},
-            query=_TEXT,
-            max_posts=_int(1),
-            page_size=_int(10, 500),
-            oembed_concurrency=_int(1, 32),
-        )
-    ),
+    sources=_obj(**{name: {"type": "object"} for name in SOURCES}),
     http=_obj(
-        timeout={"type": "number", "exclusiveMinimum": 0}, retries=_int(0, 10), backoff=_NUMBER, max_wait=_NUMBER
+        timeout={"type": "number", "exclusiveMinimum": 0},
+        retries=_int(0, 10),
+        backoff=_NUMBER,
+        max_wait=_NUMBER,
+        max_bytes=_int(1024),
     ),
 )
 
@@ -216,18 +201,6 @@ class ArxivSettings:
 
 
 @dataclass(frozen=True, slots=True)
-class TwitterSettings:
-    enabled: bool
-    api_url: str
-    oembed_url: str
-    token_env: str
-    query: str
-    max_posts: int
-    page_size: int
-    oembed_concurrency: int
-
-
-@dataclass(frozen=True, slots=True)
 class HttpSettings:
     timeout: float
     retries: int
@@ -235,6 +208,8 @@ class HttpSettings:
     """Seconds before the first retry; doubled at each further one (plus jitter)."""
     max_wait: float
     """The longest a rate limit may make us wait before we give up."""
+    max_bytes: int
+    """The largest answer read, counted after decompression."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -251,7 +226,8 @@ class Config:
     feeds: Feeds
     paths: Paths
     arxiv: ArxivSettings
-    twitter: TwitterSettings
+    sources: dict[str, SourceSettings]
+    """Each registered source's settings (`sources.NAME`), by name."""
     http: HttpSettings
 
     def snapshot_path(self, day: str) -> Path:
@@ -295,6 +271,7 @@ def build_config(data: dict[str, Any], root: Path, source: str) -> Config:
     """Merge `data` over the defaults, report every problem at once, and build a Config."""
     merged = _merge(copy.deepcopy(DEFAULTS), data)
     problems = _schema_problems(merged)
+    sources = _source_settings(merged.get("sources"), problems)
     timezone = None
     if isinstance(merged.get("timezone"), str):
         try:
@@ -305,7 +282,20 @@ def build_config(data: dict[str, Any], root: Path, source: str) -> Config:
         count = f"{len(problems)} problems" if len(problems) > 1 else "1 problem"
         raise ConfigError(f"{source}: {count}: " + "; ".join(problems))
     assert timezone is not None
-    return _to_config(merged, root, timezone)
+    return _to_config(merged, root, timezone, sources)
+
+
+def _source_settings(data: Any, problems: list[str]) -> dict[str, SourceSettings]:
+    """Each registered source's settings from `sources.NAME`; a problem line for each bad one."""
+    settings = {}
+    for name, source in SOURCES.items():
+        given = data.get(name) if isinstance(data, dict) else None
+        try:
+            settings[name] = msgspec.convert(given if isinstance(given, dict) else {}, source.Settings)
+        except msgspec.ValidationError as exc:
+            message, _, where = str(exc).partition(" - at `$.")
+            problems.append(f"sources.{name}{'.' + where.rstrip('`') if where else ''}: {message}")
+    return settings
 
 
 @cache
@@ -349,9 +339,9 @@ def _describe(error: Any) -> str:
     return error.message
 
 
-def _to_config(d: dict[str, Any], root: Path, timezone: ZoneInfo) -> Config:
+def _to_config(d: dict[str, Any], root: Path, timezone: ZoneInfo, sources: dict[str, SourceSettings]) -> Config:
     """Build the Config; output and path keys left at null take the profile's defaults."""
-    cand, rank, post, tw, out = d["candidates"], d["ranking"], d["post"], d["sources"]["twitter"], d["output"]
+    cand, rank, post, out = d["candidates"], d["ranking"], d["post"], d["output"]
     categories = cand["categories"]
     profile = PROFILES[out["profile"]]
     paths = {**d["paths"], "posts": d["paths"]["posts"] or profile.posts}
@@ -380,6 +370,6 @@ def _to_config(d: dict[str, Any], root: Path, timezone: ZoneInfo) -> Config:
         ),
         paths=Paths(**{key: root / value for key, value in paths.items()}),
         arxiv=ArxivSettings(**d["arxiv"]),
-        twitter=TwitterSettings(**tw),
+        sources=sources,
         http=HttpSettings(**d["http"]),
     )

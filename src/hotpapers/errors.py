@@ -27,7 +27,27 @@ class SnapshotError(InputError):
 
 
 class FetchError(HotpapersError):
-    """A source failed after its retries, or answered with something unusable."""
+    """A source failed after its retries, or answered with something unusable.
+
+    Its message is "SOURCE: REASON"; `url` is the endpoint without its query string
+    (which may hold secrets), `status` the last HTTP status (None when there was no
+    answer) and `attempt` the number of attempts made (None when no request failed).
+    """
+
+    def __init__(
+        self, source: str, reason: str, *, url: str | None = None, status: int | None = None, attempt: int | None = None
+    ) -> None:
+        super().__init__(f"{source}: {reason}")
+        self.source = source
+        self.reason = reason
+        self.url = endpoint(url) if url else None
+        self.status = status
+        self.attempt = attempt
+
+
+def endpoint(url: str) -> str:
+    """A URL without its query string or fragment, for messages (queries can be long or hold secrets)."""
+    return url.split("?", 1)[0].split("#", 1)[0]
 
 
 class WriteError(HotpapersError):

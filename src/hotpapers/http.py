@@ -1,10 +1,14 @@
-"""The one place that talks HTTP: timeouts, retries with backoff, rate limits, politeness.
+"""The one place that talks HTTP and decides what a failure is: timeouts, size caps,
+retries with backoff, rate limits, politeness.
 
-Retries (connection errors, timeouts, 5xx, 429) run through tenacity with exponential
-backoff and jitter. A `Retry-After` or `x-rate-limit-reset` header sets the wait
-instead, up to `max_wait`; a longer wait fails at once with a clear message. Sleep
-and clocks are injected, so tests run in no time; this module is the only one that
-sleeps.
+Every answer is read as a stream and bounded twice: `max_bytes` caps its size after
+decompression (a gzip bomb stops at the cap), and `timeout` is a deadline for the whole
+request, body included (a body trickled byte by byte stops there). Retries (connection
+errors, timeouts, 5xx, 429) run through tenacity with exponential backoff and jitter. A
+`Retry-After` or `x-rate-limit-reset` header sets the wait instead, up to `max_wait`; a
+longer wait fails at once. Every failure is a FetchError naming the source, the
+endpoint, the status and the attempt. Sleep and clocks are injected, so tests run in
+no time; this module is the only one that sleeps.
 """
 
 from __future__ import annotations
@@ -23,10 +27,14 @@ from requests.adapters import HTTPAdapter
 from tenacity import RetryCallState, Retrying, retry_if_exception_type, stop_after_attempt, wait_exponential_jitter
 
 from hotpapers import __version__
-from hotpapers.errors import FetchError
+from hotpapers.errors import FetchError, endpoint
 
 USER_AGENT = f"hotpapers/{__version__} (daily arXiv digest for static sites; python-requests)"
+CHUNK = 64 * 1024
 _TRANSIENT = (requests.ConnectionError, requests.Timeout, requests.exceptions.ChunkedEncodingError)
+
+Describe = Callable[[requests.Response], str | None]
+"""Turns a failed answer (status 400 or more) into a reason in the source's words, or None."""
 
 
 class RetryableStatus(Exception):
@@ -37,8 +45,16 @@ class RetryableStatus(Exception):
         self.response = response
 
 
+class DeadlineExceeded(requests.Timeout):
+    """The whole answer did not arrive within `timeout` seconds."""
+
+
+class TooLarge(Exception):
+    """The answer grew past `max_bytes` once decompressed."""
+
+
 class HttpClient:
-    """GET with retries, per-source request counts and per-source minimum spacing."""
+    """GET with bounded answers, retries, per-source request counts and per-source minimum spacing."""
 
     def __init__(
         self,
@@ -47,6 +63,7 @@ class HttpClient:
         retries: int,
         max_wait: float,
         backoff: float = 1,
+        max_bytes: int = 64 * 1024 * 1024,
         pool_size: int = 10,
         sleep: Callable[[float], None] = time.sleep,
         monotonic: Callable[[], float] = time.monotonic,
@@ -56,6 +73,7 @@ class HttpClient:
         self.timeout = timeout
         self.retries = retries
         self.max_wait = max_wait
+        self.max_bytes = max_bytes
         self.sleep = sleep
         self.monotonic = monotonic
         self.wall_clock = wall_clock
@@ -78,45 +96,101 @@ class HttpClient:
         params: Mapping[str, str | int] | None = None,
         headers: Mapping[str, str] | None = None,
         min_interval: float = 0,
-        ok_statuses: frozenset[int] = frozenset(),
+        describe: Describe | None = None,
     ) -> requests.Response:
-        """The response of a GET, after retries. Statuses below 400 and those in
-        `ok_statuses` are returned; any other status is a FetchError naming `source`."""
+        """The response of a GET with its body read, after retries. A status of 400 or
+        more raises FetchError, with the reason `describe` gives for it, if any."""
+        attempts = self.retries + 1
         retrying = Retrying(
-            stop=stop_after_attempt(self.retries + 1),
+            stop=stop_after_attempt(attempts),
             wait=self._wait,
             retry=retry_if_exception_type((RetryableStatus, *_TRANSIENT)),
             sleep=self.sleep,
             reraise=True,
         )
+        where = endpoint(url)
         try:
             response = retrying(self._attempt, url, source, params, headers, min_interval)
-        except FetchError as exc:
-            raise FetchError(f"{source}: {exc.message}") from None
         except RetryableStatus as exc:
+            status = exc.response.status_code
             raise FetchError(
-                f"{source}: HTTP {exc.response.status_code} from {_endpoint(url)} after {self.retries + 1} attempts"
+                source,
+                f"HTTP {status} from {where} after {attempts} attempts",
+                url=url,
+                status=status,
+                attempt=attempts,
+            ) from None
+        except TooLarge:
+            raise FetchError(
+                source, f"the answer from {where} is larger than http.max_bytes ({self.max_bytes} bytes)", url=url
             ) from None
         except requests.Timeout:
             raise FetchError(
-                f"{source}: no answer from {_endpoint(url)} within {self.timeout:g} s, {self.retries + 1} attempts"
+                source,
+                f"no complete answer from {where} within http.timeout ({self.timeout:g} s), {attempts} attempts",
+                url=url,
+                attempt=attempts,
             ) from None
         except requests.RequestException as exc:
             raise FetchError(
-                f"{source}: cannot reach {_endpoint(url)} ({type(exc).__name__}), {self.retries + 1} attempts"
+                source, f"cannot reach {where} ({type(exc).__name__}), {attempts} attempts", url=url, attempt=attempts
             ) from None
-        if response.status_code >= 400 and response.status_code not in ok_statuses:
-            raise FetchError(f"{source}: HTTP {response.status_code} from {_endpoint(url)}")
+        if response.status_code >= 400:
+            status = response.status_code
+            reason = describe(response) if describe else None
+            text = f"{reason} (HTTP {status} from {where})" if reason else f"HTTP {status} from {where}"
+            raise FetchError(source, text, url=url, status=status, attempt=1)
         return response
+
+    def get_json(self, url: str, *, source: str, **options: Any) -> Any:
+        """The JSON of a GET (see `get` and `json_body`); a body that is not JSON is a FetchError."""
+        response = self.get(url, source=source, **options)
+        try:
+            return json_body(response)
+        except ValueError:
+            raise FetchError(
+                source, f"unreadable answer from {endpoint(url)} (not JSON)", url=url, status=response.status_code
+            ) from None
 
     def _attempt(self, url, source, params, headers, min_interval) -> requests.Response:
         self._space(source, min_interval)
         with self._lock:
             self.requests[source] += 1
-        response = self.session.get(url, params=params, headers=headers, timeout=self.timeout)
-        if response.status_code == 429 or response.status_code >= 500:
-            raise RetryableStatus(response)
+        deadline = time.monotonic() + self.timeout  # the real clock: it bounds real I/O
+        response = self.session.get(url, params=params, headers=headers, timeout=self.timeout, stream=True)
+        try:
+            if response.status_code == 429 or response.status_code >= 500:
+                raise RetryableStatus(response)
+            response._content = self._body(response, deadline)
+        finally:
+            response.close()
         return response
+
+    def _body(self, response: requests.Response, deadline: float) -> bytes:
+        """The decompressed body, read as it arrives: each read waits at most until the
+        deadline, and decompresses at most CHUNK bytes (urllib3 2.6 bounds that), so
+        the size is checked as it grows."""
+        sock = getattr(getattr(response.raw, "connection", None), "sock", None)
+        chunks: list[bytes] = []
+        size = 0
+        while True:
+            remaining = deadline - time.monotonic()
+            if remaining <= 0:
+                raise DeadlineExceeded()
+            if sock is not None:
+                sock.settimeout(remaining)
+            try:
+                chunk = response.raw.read1(CHUNK, decode_content=True)
+            except Exception as exc:
+                if time.monotonic() >= deadline:
+                    raise DeadlineExceeded() from None
+                raise requests.exceptions.ChunkedEncodingError(exc) from None
+            if not chunk:
+                return b"".join(chunks)
+            size += len(chunk)
+            if size > self.max_bytes:
+                raise TooLarge()
+            chunks.append(chunk)
 
     def _space(self, source: str, min_interval: float) -> None:
         """Keep the starts of one source's requests at least `min_interval` apart."""
@@ -135,9 +209,14 @@ class HttpClient:
             told = self._told_wait(error.response)
             if told is not None:
                 if told > self.max_wait:
+                    status, url = error.response.status_code, error.response.url
                     raise FetchError(
-                        f"HTTP {error.response.status_code} from {_endpoint(error.response.url)}: the server asks "
-                        f"to wait {told:.0f} s, more than http.max_wait ({self.max_wait:g} s)"
+                        state.args[1],
+                        f"HTTP {status} from {endpoint(url)}: the server asks to wait {told:.0f} s, "
+                        f"more than http.max_wait ({self.max_wait:g} s)",
+                        url=url,
+                        status=status,
+                        attempt=state.attempt_number,
                     )
                 return told + self.jitter()
         return self._backoff(state) + self.jitter() * self._backoff(state)
@@ -178,8 +257,3 @@ def _without_lone_surrogates(value: Any) -> Any:
     if isinstance(value, dict):
         return {key: _without_lone_surrogates(item) for key, item in value.items()}
     return value
-
-
-def _endpoint(url: str) -> str:
-    """A URL without its query string, for messages (queries can be long)."""
-    return url.split("?", 1)[0]

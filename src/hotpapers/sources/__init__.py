@@ -1,1 +1,11 @@
-"""The live sources: where papers' metadata and the posts that mention them come from."""
+"""The engagement sources, by platform name: adding one is a module and a line here.
+
+The arXiv client (`sources.arxiv`) is not among them: it provides the papers' metadata.
+"""
+
+from hotpapers.sources.base import Source
+from hotpapers.sources.twitter import TwitterSource
+
+SOURCES: dict[str, type[Source]] = {
+    "twitter": TwitterSource,
+}

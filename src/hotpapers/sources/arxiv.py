@@ -13,6 +13,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 import feedparser
+import requests
 
 from hotpapers.config import ArxivSettings
 from hotpapers.errors import FetchError
@@ -87,13 +88,23 @@ def fetch_papers(ids: Sequence[str], settings: ArxivSettings, http: HttpClient) 
             source="arxiv",
             params={"id_list": ",".join(batch), "start": 0, "max_results": len(batch)},
             min_interval=settings.min_interval,
-            ok_statuses=frozenset({400}),
+            describe=_error_feed,
         )
         try:
             papers = parse_feed(response.content)
         except FeedError as exc:
-            raise FetchError(f"arxiv: {exc} (HTTP {response.status_code} from {settings.api_url})") from None
-        if response.status_code == 400:
-            raise FetchError(f"arxiv: HTTP 400 from {settings.api_url}")
+            status = response.status_code
+            raise FetchError(
+                "arxiv", f"{exc} (HTTP {status} from {settings.api_url})", url=settings.api_url, status=status
+            ) from None
         found.update((paper.id, paper) for paper in papers if paper.id in batch)
     return ArxivResult([found[i] for i in wanted if i in found], [i for i in wanted if i not in found])
+
+
+def _error_feed(response: requests.Response) -> str | None:
+    """The message of the error feed arXiv sends with a 400 (such as a malformed id)."""
+    try:
+        parse_feed(response.content)
+    except FeedError as exc:
+        return str(exc) if str(exc).startswith("arXiv error") else None
+    return None

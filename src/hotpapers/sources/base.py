@@ -2,22 +2,38 @@
 
 `fetch.py` knows sources only through this interface and the registry in
 `hotpapers.sources`; everything a platform needs (endpoints, credentials, paging,
-counts, embeds) lives in its own module.
+counts, embeds) lives in its own module. Source modules import nothing heavy at
+module level (no requests): the config reads their `Settings` on every command.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
-from datetime import datetime
-from typing import TYPE_CHECKING, ClassVar, Protocol
+from datetime import UTC, datetime
+from typing import TYPE_CHECKING, Annotated, Any, ClassVar, Protocol
 
-from msgspec import Struct
+from msgspec import Meta, Struct
 
 from hotpapers.models import Mention
 
 if TYPE_CHECKING:
     from hotpapers.http import HttpClient
+
+Url = Annotated[str, Meta(pattern="^https?://")]
+EnvName = Annotated[str, Meta(pattern="^[A-Za-z_][A-Za-z0-9_]*$")]
+
+Progress = Callable[[Iterable[Any], int | None, str], Iterable[Any]]
+"""Wraps long waits for a progress bar: (items, total or None, unit) -> the same items."""
+
+
+def no_progress(items: Iterable[Any], total: int | None, unit: str) -> Iterable[Any]:
+    return items
+
+
+def rfc3339(moment: datetime) -> str:
+    """A time stamp as snapshots store it: UTC, whole seconds, `Z`."""
+    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 class SourceSettings(Struct, frozen=True, forbid_unknown_fields=True, kw_only=True):
@@ -43,6 +59,8 @@ class Found:
 class Embeds:
     """Embed HTML fetched for the shown mentions, keyed by `Mention.key`."""
 
+    source: str
+    """The name its requests are counted under and its status is recorded under in a snapshot."""
     html: dict[tuple[str, str], str] = field(default_factory=dict)
     unavailable: int = 0
     endpoint: str | None = None
@@ -56,11 +74,17 @@ class Source(Protocol):
     Settings: ClassVar[type[SourceSettings]]
 
     def __init__(
-        self, settings: SourceSettings, http: HttpClient, environ: Mapping[str, str], now: Callable[[], datetime]
+        self,
+        settings: Any,
+        http: HttpClient,
+        environ: Mapping[str, str],
+        now: Callable[[], datetime],
+        progress: Progress = no_progress,
     ) -> None: ...
 
     def missing_credentials(self) -> str | None:
-        """The environment variable(s) to set when credentials are missing, else None."""
+        """The environment variable(s) to set when credentials are missing, else None.
+        Raises InputError when a credential is set but unusable (such as non-ASCII)."""
 
     def plan(self, since: datetime, until: datetime) -> str:
         """What `search` would call, for `--dry-run`; calls nothing."""
@@ -69,4 +93,4 @@ class Source(Protocol):
         """Every post in [since, until) linking an arXiv paper; raises FetchError when it fails."""
 
     def embeds(self, shown: list[Mention]) -> Embeds | None:
-        """Embed HTML for the mentions the digest shows; None for a platform without embeds."""
+        """Embed HTML for the shown mentions of this platform; None for a platform without embeds."""

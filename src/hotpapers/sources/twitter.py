@@ -1,5 +1,6 @@
 """X (Twitter): the posts linking arXiv papers in a window (API v2 search), and the
-embed HTML of the posts a digest shows (oEmbed).
+embed HTML of the posts a digest shows (oEmbed). Reads are billed per post, so
+`max_posts` caps a build.
 
 `parse_page` is pure: one search page in, mentions out. Retweets are skipped even when
 the API returns them (they carry the original's counts), and so are posts outside the
@@ -9,28 +10,48 @@ window and posts that link no paper.
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Iterable
+import re
+from collections.abc import Callable, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import datetime
 from itertools import count
-from typing import Annotated, Any
+from math import ceil
+from typing import TYPE_CHECKING, Annotated, Any, ClassVar
 
 import msgspec
 from msgspec import Meta, Struct
-from msgspec.structs import replace
 
 from hotpapers.arxiv_ids import resolve_ids
-from hotpapers.config import TwitterSettings
 from hotpapers.errors import FetchError, InputError
-from hotpapers.http import HttpClient, json_body
-from hotpapers.models import Mention, parse_time
+from hotpapers.models import TIMESTAMP_PATTERN, Mention, parse_time
+from hotpapers.sources.base import Embeds, EnvName, Found, Progress, SourceSettings, Url, no_progress, rfc3339
+
+if TYPE_CHECKING:
+    from hotpapers.http import HttpClient
 
 log = logging.getLogger("hotpapers")
 
 TWEET_FIELDS = "public_metrics,created_at,entities,author_id,referenced_tweets"
 RECENT_DAYS = 7
+MIN_PAGE = 10
+"""The smallest `max_results` the search accepts."""
 NonNegative = Annotated[int, Meta(ge=0)]
+_TIMESTAMP = re.compile(TIMESTAMP_PATTERN)
+
+
+class TwitterSettings(SourceSettings, frozen=True, kw_only=True):
+    """`sources.twitter` in the config."""
+
+    api_url: Url = "https://api.x.com/2"
+    oembed_url: Url = "https://publish.x.com/oembed"
+    token_env: EnvName = "X_BEARER_TOKEN"
+    """The environment variable holding the bearer token (never written anywhere)."""
+    query: Annotated[str, Meta(min_length=1)] = 'url:"arxiv.org" -is:retweet'
+    max_posts: Annotated[int, Meta(ge=1)] = 5000
+    """The most posts a build reads (X bills each one); the snapshot says `partial` when reached."""
+    page_size: Annotated[int, Meta(ge=10, le=500)] = 100
+    oembed_concurrency: Annotated[int, Meta(ge=1, le=32)] = 8
 
 
 @dataclass(frozen=True, slots=True)
@@ -98,6 +119,9 @@ def parse_page(data: Any, observed_at: str, since: datetime, until: datetime) ->
     that is not shaped like the API's raises ValueError naming the place, such as
     "Expected `str`, got `int` - at `$.data[0].created_at`"."""
     page = msgspec.convert(data, _SearchPage)
+    for n, post in enumerate(page.data):
+        if post.created_at is not None and not _TIMESTAMP.match(post.created_at):
+            raise ValueError(f"not a time stamp with a zone: {post.created_at!r} - at `$.data[{n}].created_at`")
     users = {user.id: user for user in page.includes.users} if page.includes else {}
     mentions = [mention for post in page.data if (mention := _mention(post, users, observed_at, since, until))]
     return Page(mentions, len(page.data), page.meta.next_token)
@@ -137,127 +161,126 @@ def _mention(
     )
 
 
-@dataclass(slots=True)
-class SearchResult:
-    mentions: list[Mention]
-    endpoint: str
-    posts: int = 0
-    capped: bool = False
+class TwitterSource:
+    """The X API v2 search, then oEmbed for the posts shown."""
 
+    name: ClassVar[str] = "twitter"
+    Settings: ClassVar[type[SourceSettings]] = TwitterSettings
 
-def search_endpoint(settings: TwitterSettings, since: datetime, now: datetime) -> str:
-    """Recent search when the whole window lies within its last 7 days, else full-archive."""
-    recent = (now - since).total_seconds() < RECENT_DAYS * 86400 - 60
-    return f"{settings.api_url.rstrip('/')}/tweets/search/{'recent' if recent else 'all'}"
+    def __init__(
+        self,
+        settings: TwitterSettings,
+        http: HttpClient,
+        environ: Mapping[str, str],
+        now: Callable[[], datetime],
+        progress: Progress = no_progress,
+    ) -> None:
+        self.settings = settings
+        self.http = http
+        self.environ = environ
+        self.now = now
+        self.progress = progress
 
-
-def no_progress(items: Iterable[Any], total: int | None, unit: str) -> Iterable[Any]:
-    return items
-
-
-def search(
-    settings: TwitterSettings,
-    token: str,
-    since: datetime,
-    until: datetime,
-    http: HttpClient,
-    now_text,
-    now: datetime,
-    progress: Callable[..., Iterable[Any]] = no_progress,
-) -> SearchResult:
-    """Every page of the search, each read once, until no next_token or the post cap.
-    `progress(items, None, "page")` may count the pages as they are asked for (their
-    number is not known in advance)."""
-    endpoint = search_endpoint(settings, since, now)
-    page_cap = 100 if endpoint.endswith("/recent") else 500
-    result = SearchResult([], endpoint)
-    seen: set[str] = set()
-    token_param: str | None = None
-    for _ in progress(count(1), None, "page"):
-        remaining = settings.max_posts - result.posts
-        params = {
-            "query": settings.query,
-            "start_time": _stamp(since),
-            "end_time": _stamp(until),
-            "max_results": max(10, min(settings.page_size, page_cap, remaining)),
-            "tweet.fields": TWEET_FIELDS,
-            "expansions": "author_id",
-            "user.fields": "username,name",
-        }
-        if token_param:
-            params["next_token"] = token_param
-        response = http.get(
-            endpoint,
-            source="twitter",
-            params=params,
-            headers={"Authorization": f"Bearer {token}"},
-            ok_statuses=frozenset({401, 403}),
-        )
-        if response.status_code in (401, 403):
-            raise FetchError(
-                f"twitter: HTTP {response.status_code}: the API refused the bearer token in ${settings.token_env}"
+    def _token(self) -> str | None:
+        token = self.environ.get(self.settings.token_env, "").strip()
+        if token and not (token.isascii() and token.isprintable()):
+            raise InputError(
+                f"twitter: the environment variable {self.settings.token_env} holds a character that no bearer "
+                "token has (non-ASCII or a control character)"
             )
-        try:
-            page = parse_page(json_body(response), now_text(), since, until)
-        except ValueError as exc:
-            raise FetchError(f"twitter: unreadable search page from {endpoint} ({exc})") from None
-        result.posts += page.posts
-        for mention in page.mentions:
-            if mention.id not in seen:
-                seen.add(mention.id)
-                result.mentions.append(mention)
-        token_param = page.next_token
-        if not token_param:
-            break
-        if result.posts >= settings.max_posts:
-            result.capped = True
-            break
-    return result
+        return token or None
 
+    def missing_credentials(self) -> str | None:
+        return None if self._token() else self.settings.token_env
 
-def _stamp(moment: datetime) -> str:
-    return moment.strftime("%Y-%m-%dT%H:%M:%SZ")
+    def endpoint(self, since: datetime) -> str:
+        """Recent search when the whole window lies within its last 7 days, else full-archive."""
+        recent = (self.now() - since).total_seconds() < RECENT_DAYS * 86400 - 60
+        return f"{self.settings.api_url.rstrip('/')}/tweets/search/{'recent' if recent else 'all'}"
 
-
-def bearer_token(settings: TwitterSettings, environ: dict[str, str]) -> str:
-    token = environ.get(settings.token_env, "").strip()
-    if not token:
-        raise InputError(
-            f"twitter: the environment variable {settings.token_env} is empty or not set (it must hold an X API bearer token)"
+    def plan(self, since: datetime, until: datetime) -> str:
+        return (
+            f"search {self.endpoint(since)} for {self.settings.query!r} (at most {self.settings.max_posts} posts); "
+            f"oEmbed {self.settings.oembed_url} for the posts shown"
         )
-    return token
 
+    def search(self, since: datetime, until: datetime) -> Found:
+        """Every page of the search, each read once, until no next_token or the post cap.
+        A page token seen before, or more pages than `max_posts` can need, fails."""
+        settings, endpoint = self.settings, self.endpoint(since)
+        token = self._token()
+        if token is None:
+            raise InputError(f"twitter: the environment variable {settings.token_env} is empty or not set")
 
-@dataclass(frozen=True, slots=True)
-class EmbedResult:
-    mentions: dict[tuple[str, str], Mention]
-    unavailable: int
+        def refused(response: Any) -> str | None:
+            unauthorized = response.status_code in (401, 403)
+            return f"the API refused the bearer token in ${settings.token_env}" if unauthorized else None
 
-
-def fetch_embeds(
-    mentions: Iterable[Mention],
-    settings: TwitterSettings,
-    http: HttpClient,
-    progress: Callable[..., Iterable[Any]] = no_progress,
-) -> EmbedResult:
-    """oEmbed HTML for the given posts, a few at a time. A deleted or protected post
-    (404/403), or an oEmbed failure, leaves `embed_html` null: the post then shows the
-    renderer's own fallback embed. `progress(items, total, unit)` may wrap the results
-    as they arrive, for a progress bar."""
-    todo = [m for m in mentions if m.platform == "twitter" and m.embed_html is None]
-
-    def one(mention: Mention) -> Mention:
-        try:
-            response = http.get(
-                settings.oembed_url, source="oembed", params={"url": mention.url}, ok_statuses=frozenset({403, 404})
+        page_cap = 100 if endpoint.endswith("/recent") else 500
+        max_pages = ceil(settings.max_posts / MIN_PAGE) + 10  # room for pages the API leaves short
+        mentions: dict[str, Mention] = {}
+        posts, seen_tokens = 0, set()
+        next_token: str | None = None
+        for pages in self.progress(count(1), None, "page"):
+            params = {
+                "query": settings.query,
+                "start_time": rfc3339(since),
+                "end_time": rfc3339(until),
+                "max_results": max(MIN_PAGE, min(settings.page_size, page_cap, settings.max_posts - posts)),
+                "tweet.fields": TWEET_FIELDS,
+                "expansions": "author_id",
+                "user.fields": "username,name",
+            }
+            if next_token:
+                params["next_token"] = next_token
+            data = self.http.get_json(
+                endpoint,
+                source="twitter",
+                params=params,
+                headers={"Authorization": f"Bearer {token}"},
+                describe=refused,
             )
-            html = json_body(response).get("html") if response.status_code == 200 else None
-        except (FetchError, ValueError, AttributeError) as exc:
-            log.warning("oembed: no embed for %s (%s)", mention.url, getattr(exc, "message", "unreadable body"))
-            html = None
-        return replace(mention, embed_html=html if isinstance(html, str) else None)
+            try:
+                page = parse_page(data, rfc3339(self.now()), since, until)
+            except ValueError as exc:
+                raise FetchError("twitter", f"unreadable search page from {endpoint} ({exc})", url=endpoint) from None
+            posts += page.posts
+            for mention in page.mentions:
+                mentions.setdefault(mention.id, mention)
+            next_token = page.next_token
+            if not next_token:
+                return Found(list(mentions.values()), posts, endpoint, settings.query)
+            if posts >= settings.max_posts:
+                log.warning("twitter: stopped after %d posts (sources.twitter.max_posts)", posts)
+                partial = f"stopped after {posts} posts (sources.twitter.max_posts)"
+                return Found(list(mentions.values()), posts, endpoint, settings.query, partial)
+            if next_token in seen_tokens:
+                raise FetchError("twitter", f"the search at {endpoint} sent a page token again (a paging loop)")
+            if pages >= max_pages:
+                raise FetchError(
+                    "twitter",
+                    f"the search at {endpoint} went on past {max_pages} pages, more than "
+                    f"sources.twitter.max_posts ({settings.max_posts}) can need",
+                )
+            seen_tokens.add(next_token)
+        raise AssertionError("unreachable")
 
-    with ThreadPoolExecutor(max_workers=settings.oembed_concurrency) as pool:
-        done = list(progress(pool.map(one, todo), len(todo), "embed"))
-    unavailable = sum(1 for m in done if m.embed_html is None)
-    return EmbedResult({m.key: m for m in done}, unavailable)
+    def embeds(self, shown: list[Mention]) -> Embeds:
+        """oEmbed HTML for the shown posts, a few at a time. A deleted or protected post,
+        or an oEmbed failure, gets no HTML: the post then shows the renderer's own
+        fallback embed."""
+        todo = [m for m in shown if m.embed_html is None]
+
+        def one(mention: Mention) -> tuple[Mention, str | None]:
+            try:
+                html = self.http.get_json(self.settings.oembed_url, source="oembed", params={"url": mention.url})
+            except FetchError as exc:
+                log.info("oembed: no embed for %s (%s)", mention.url, exc.reason)
+                return mention, None
+            html = html.get("html") if isinstance(html, dict) else None
+            return mention, html if isinstance(html, str) else None
+
+        with ThreadPoolExecutor(max_workers=self.settings.oembed_concurrency) as pool:
+            done = list(self.progress(pool.map(one, todo), len(todo), "embed"))
+        html = {mention.key: text for mention, text in done if text is not None}
+        return Embeds("oembed", html, len(done) - len(html), self.settings.oembed_url)

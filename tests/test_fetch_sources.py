@@ -1,0 +1,100 @@
+"""The source interface: the registry, each source's settings, and a fetch that runs
+whatever sources are registered and enabled, skipping those without credentials."""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime
+from pathlib import Path
+from typing import ClassVar
+
+import msgspec
+import pytest
+from click.testing import CliRunner
+
+from fakes import TOKEN, Recorder, example_scenario, live_config, serve_scenario
+from hotpapers import sources
+from hotpapers.cli import cli
+from hotpapers.snapshot import load_snapshot
+from hotpapers.sources.base import Embeds, Found, SourceSettings, no_progress
+
+PACKAGE = Path(__file__).parent.parent / "src" / "hotpapers"
+
+
+def test_each_registered_source_is_keyed_by_its_name_and_declares_its_settings():
+    assert sources.SOURCES
+    for name, source in sources.SOURCES.items():
+        assert source.name == name
+        assert issubclass(source.Settings, SourceSettings)
+        assert msgspec.convert({}, source.Settings).enabled is True  # every setting has a default
+
+
+@pytest.mark.parametrize("module", ["fetch.py", "pipeline.py", "cli.py", "explain.py", "check.py"])
+def test_no_platform_is_named_outside_the_sources(module):
+    text = (PACKAGE / module).read_text(encoding="utf-8").lower()
+    names = [*sources.SOURCES, "x_bearer", "oembed", "bluesky", "hackernews", "huggingface"]
+    assert [name for name in names if re.search(rf"\b{name}", text)] == []
+
+
+class Silent:
+    """A source that needs a variable nobody set."""
+
+    name: ClassVar[str] = "other"
+    Settings: ClassVar[type[SourceSettings]] = SourceSettings
+
+    def __init__(self, settings, http, environ, now, progress=no_progress) -> None:
+        self.environ = environ
+
+    def missing_credentials(self) -> str | None:
+        return None if self.environ.get("OTHER_TOKEN") else "OTHER_TOKEN"
+
+    def plan(self, since: datetime, until: datetime) -> str:
+        return "ask the other platform"
+
+    def search(self, since: datetime, until: datetime) -> Found:
+        raise AssertionError("a source without credentials is not searched")
+
+    def embeds(self, shown) -> Embeds | None:
+        raise AssertionError("a source without credentials fetches no embeds")
+
+
+@pytest.fixture
+def two_sources(tmp_path, monkeypatch, httpserver):
+    monkeypatch.setitem(sources.SOURCES, "other", Silent)
+    serve_scenario(httpserver, example_scenario(), Recorder())
+    (tmp_path / "config.yaml").write_text(live_config(httpserver))
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("X_BEARER_TOKEN", TOKEN)
+    monkeypatch.delenv("OTHER_TOKEN", raising=False)
+    return tmp_path
+
+
+def test_a_source_without_credentials_is_skipped_and_recorded(two_sources):
+    result = CliRunner().invoke(cli, ["build", "--date", "2020-09-24"])
+    assert result.exit_code == 0, result.output
+    assert "2020-09-24: other is skipped: set OTHER_TOKEN\n" in result.stderr
+    snapshot = load_snapshot(two_sources / "data" / "snapshots" / "2020-09-24.json")
+    assert snapshot.sources["other"].status == "skipped" and snapshot.sources["other"].detail == "needs OTHER_TOKEN"
+    assert snapshot.sources["twitter"].status == "ok"
+
+
+def test_no_runnable_source_names_every_variable(two_sources, monkeypatch):
+    monkeypatch.delenv("X_BEARER_TOKEN")
+    result = CliRunner().invoke(cli, ["build", "--date", "2020-09-24"])
+    assert result.exit_code == 2
+    assert result.stderr == (
+        "Error: 2020-09-24 has no snapshot and no source can fetch it: "
+        "set X_BEARER_TOKEN (sources.twitter) or OTHER_TOKEN (sources.other)\n"
+    )
+
+
+def test_a_disabled_source_is_not_asked_for_credentials(two_sources, httpserver, monkeypatch):
+    config = live_config(httpserver).replace('"page_size": 10', '"page_size": 10, "enabled": false')
+    (two_sources / "config.yaml").write_text(config)
+    result = CliRunner().invoke(cli, ["build", "--date", "2020-09-24"])
+    assert result.exit_code == 2
+    assert result.stderr.endswith("no source can fetch it: set OTHER_TOKEN (sources.other)\n")
+    monkeypatch.delitem(sources.SOURCES, "other")
+    result = CliRunner().invoke(cli, ["build", "--date", "2020-09-24"])
+    assert result.exit_code == 2
+    assert result.stderr.endswith("no source can fetch it: every source is disabled in the config\n")
