@@ -180,7 +180,9 @@ class HackerNews:
         try:
             return parse_page(json_body(response), _stamp(self.now()), since, until)
         except ValueError as exc:
-            raise FetchError(f"hackernews: unreadable search answer from {self.endpoint} ({exc})") from None
+            raise FetchError(
+                self.name, f"unreadable search answer from {self.endpoint} ({exc})", url=self.endpoint
+            ) from None
 
     def embeds(self, shown: list[Mention]) -> Embeds | None:
         return None

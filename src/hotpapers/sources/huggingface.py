@@ -166,7 +166,9 @@ class HuggingFace:
         try:
             return parse_page(json_body(response), _stamp(self.now()))
         except ValueError as exc:
-            raise FetchError(f"huggingface: unreadable daily papers from {self.endpoint} ({exc})") from None
+            raise FetchError(
+                self.name, f"unreadable daily papers from {self.endpoint} ({exc})", url=self.endpoint
+            ) from None
 
     def embeds(self, shown: list[Mention]) -> Embeds | None:
         return None
