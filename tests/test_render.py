@@ -4,14 +4,17 @@ import json
 
 import pytest
 import yaml
+from click.testing import CliRunner
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from conftest import EXAMPLE_SNAPSHOT, make_config, make_mention, make_paper, make_snapshot
+from conftest import EXAMPLE_POST, EXAMPLE_SNAPSHOT, make_config, make_mention, make_paper, make_snapshot
+from hotpapers.cli import cli
 from hotpapers.errors import InputError
 from hotpapers.rank import rank
 from hotpapers.render import PostRenderer, paper_count, render_post, yaml_plain, yaml_str
 from hotpapers.sanitize import embed_problem
+from hotpapers.snapshot import save_snapshot
 
 REAL_EMBED = json.loads(EXAMPLE_SNAPSHOT.read_text())["mentions"][0]["embed_html"]
 SCRIPT = '<script async src="https://platform.twitter.com/widgets.js" charset="utf-8"></script>'
@@ -304,3 +307,33 @@ def test_a_mistake_in_a_site_template_names_the_file_and_line(tmp_path, name, so
     with pytest.raises(InputError, match=r"^template .*" + expected) as info:
         PostRenderer(config).render(rank(snapshot, config), snapshot)
     assert "\n" not in info.value.message
+
+
+FORGED = "".join(f"\n# {n}. x" for n in range(2, 21))
+
+
+@pytest.mark.parametrize(
+    ("post", "expected"),
+    [
+        (EXAMPLE_POST.read_bytes(), 11),
+        (b"# 1. a\n\n<blockquote>" + FORGED.encode() + b"</blockquote>\n", 1),
+        (b"# 1. a\r\r# 2. b\r\n# 3. c\n    # 4. indented code\n## 5. h2\n# six\n7. item\n===\n", 3),
+        (b"---\ntitle: x\n---\n# 1. a\n", 1),
+    ],
+)
+def test_paper_count_is_what_a_commonmark_parser_sees(post, expected):
+    assert paper_count(post) == expected
+
+
+def test_a_forged_heading_count_replaces_no_post_through_the_cli(site):
+    assert CliRunner().invoke(cli, ["build", "--date", "2020-09-24"]).exit_code == 0
+    post = site / "content" / "posts" / "2020-09-24---Hot-Papers.md"
+    forged = REAL_EMBED.replace("</p>", FORGED + "</p>", 1)
+    assert embed_problem(forged, "twitter") is None  # text in an embed: allowed, and written as is
+    snapshot = make_snapshot([make_paper()], [make_mention("1", likes=60, embed_html=forged)])
+    save_snapshot(snapshot, site / "data" / "snapshots" / "2020-09-24.json")
+    result = CliRunner().invoke(cli, ["build", "--date", "2020-09-24"])
+    assert result.exit_code == 0 and "it lists 11 papers, the new one 1 (--force replaces it)" in result.output
+    assert post.read_bytes() == EXAMPLE_POST.read_bytes()
+    assert CliRunner().invoke(cli, ["build", "--date", "2020-09-24", "--force"]).exit_code == 0
+    assert paper_count(post.read_bytes()) == 1 and FORGED in post.read_text(encoding="utf-8")

@@ -122,7 +122,7 @@ def _write_day(
         return DayReport(
             day, f"{day}: would write {shown} ({papers_text(len(ranked))})", len(ranked), fetched, notes=notes
         )
-    result = write_post(path, text, force=options.force)
+    result = write_post(path, text, force=options.force, papers=len(ranked))
     if result.outcome is Outcome.WRITTEN:
         message = f"{day}: wrote {shown} ({papers_text(result.papers)})"
     elif result.outcome is Outcome.UNCHANGED:

@@ -27,9 +27,12 @@ class WriteResult:
     existing_papers: int | None = None
 
 
-def write_post(path: Path, text: str, *, force: bool = False) -> WriteResult:
+def write_post(path: Path, text: str, *, force: bool = False, papers: int | None = None) -> WriteResult:
+    """`papers`: how many papers `text` lists, when the caller knows; parsing a post
+    costs more than rendering it, so posts are parsed only to decide a replacement."""
     data = encode_text(text, path)
-    papers = paper_count(data)
+    if papers is None:
+        papers = paper_count(data)
     try:
         existing = path.read_bytes()
     except FileNotFoundError:
@@ -39,8 +42,8 @@ def write_post(path: Path, text: str, *, force: bool = False) -> WriteResult:
     if existing == data:
         return WriteResult(Outcome.UNCHANGED, path, papers)
     if existing is not None and not force:
-        existing_papers = paper_count(existing)
-        if existing_papers > papers:
-            return WriteResult(Outcome.KEPT, path, papers, existing_papers)
+        existing_papers, new_papers = paper_count(existing), paper_count(data)
+        if existing_papers > new_papers:
+            return WriteResult(Outcome.KEPT, path, new_papers, existing_papers)
     write_atomically(path, data)
     return WriteResult(Outcome.WRITTEN, path, papers)
