@@ -337,3 +337,18 @@ def test_a_forged_heading_count_replaces_no_post_through_the_cli(site):
     assert post.read_bytes() == EXAMPLE_POST.read_bytes()
     assert CliRunner().invoke(cli, ["build", "--date", "2020-09-24", "--force"]).exit_code == 0
     assert paper_count(post.read_bytes()) == 1 and FORGED in post.read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize("title", ["yes", "Hot: {date}", "12:30", "a\r---\rdraft: true"])
+def test_a_frontmatter_that_reads_back_otherwise_is_refused(tmp_path, title):
+    """The read-back check: a site's template writing a value unquoted changes what YAML
+    reads (a boolean, a broken mapping, a sexagesimal number, a frontmatter ended early by a CR)."""
+    (tmp_path / "templates").mkdir()
+    (tmp_path / "templates" / "post.md.j2").write_text(
+        "---\ntitle: {{ title }}\n---\n{% for item in papers %}\n# {{ loop.index }}. x\n{% endfor %}"
+    )
+    config = make_config(root=tmp_path, post={"title": title})
+    snapshot = make_snapshot([make_paper()], [make_mention(likes=60)])
+    with pytest.raises(InputError, match="does not read back as configured"):
+        PostRenderer(config).render(rank(snapshot, config), snapshot)
+    assert PostRenderer(make_config(root=tmp_path)).render(rank(snapshot, config), snapshot).startswith("---\n")

@@ -30,6 +30,9 @@ from hotpapers.models import Mention, RankedPaper, Snapshot, parse_time
 from hotpapers.sanitize import guard_markup, html_block, is_safe_url, one_line, safe_embed
 from hotpapers.yaml_c import SAFE_DUMPER, SAFE_LOADER
 
+_FENCE = re.compile(r"---[ \t]*(?:\r\n?|\n)")
+_FRONTMATTER = re.compile(r"---[ \t]*(?:\r\n?|\n)(?P<yaml>.*?(?:\r\n?|\n))---[ \t]*(?:\r\n?|\n|$)", re.DOTALL)
+"""YAML between two `---` lines; any line break (LF, CR, CRLF) ends a line."""
 MONTHS = (
     "January",
     "February",
@@ -219,11 +222,11 @@ class PostRenderer:
     def _check_frontmatter(self, rendered: str, snapshot: Snapshot, text: PostText) -> None:
         """The frontmatter must parse back to exactly the configured values (a site's own
         template may leave keys out, but never change what they read as)."""
-        if not rendered.startswith("---\n"):
+        if not _FENCE.match(rendered):
             return
-        match = re.match(r"---\n(.*?\n)\n?---\n", rendered, re.DOTALL)
+        match = _FRONTMATTER.match(rendered)
         try:
-            parsed = yaml.load(match.group(1), Loader=SAFE_LOADER) if match else None
+            parsed = yaml.load(match["yaml"], Loader=SAFE_LOADER) if match else None
         except yaml.YAMLError:
             parsed = None
         expected = expected_frontmatter(self.config, snapshot, text)
@@ -289,7 +292,6 @@ def expected_frontmatter(config: Config, snapshot: Snapshot, text: PostText) -> 
     return expected
 
 
-_FRONTMATTER = re.compile(r"---[ \t]*(?:\r\n?|\n).*?(?:\r\n?|\n)---[ \t]*(?:\r\n?|\n|$)", re.DOTALL)
 _NUMBERED = re.compile(r"\d+\. ")
 _BLOCKS = MarkdownIt("commonmark").disable("inline")
 """Block structure only: a heading's text is all the count needs."""
