@@ -70,6 +70,7 @@ def test_explain_command_prints_json(site):
         "score": 25,
         "shown": True,
         "reason": "embedded",
+        "counts": {"reposts": 21, "likes": 4},
     }
 
 

@@ -10,7 +10,7 @@ from datetime import date
 from typing import Any
 
 from hotpapers.config import Config
-from hotpapers.models import Mention, Snapshot
+from hotpapers.models import COUNTS, Mention, Snapshot
 from hotpapers.rank import (
     Scorer,
     deduplicate,
@@ -41,8 +41,23 @@ class MentionFate:
     id: str
     url: str
     score: float | None
+    """The weighted sum of `counts` by the platform's weights."""
     shown: bool
     reason: str
+    counts: dict[str, int]
+    """The mention's counts that the snapshot has (null ones are left out)."""
+
+
+@dataclass(frozen=True, slots=True)
+class PlatformScore:
+    """A paper's totals on one platform and their weighted sum."""
+
+    platform: str
+    score: float
+    reposts: int
+    likes: int
+    replies: int
+    quotes: int
 
 
 @dataclass(frozen=True, slots=True)
@@ -52,9 +67,12 @@ class PaperFate:
     rank: int | None
     """The paper's place in the post, or None when it was dropped."""
     score: float
+    """The sum of the platforms' scores."""
     reposts: int
     likes: int
     reason: str
+    platforms: tuple[PlatformScore, ...]
+    """Best score first."""
     mentions: tuple[MentionFate, ...]
 
 
@@ -62,6 +80,8 @@ class PaperFate:
 class Explanation:
     date: str
     rules: str
+    weights: dict[str, dict[str, float]]
+    """The weights per platform ("*": every platform not listed), zero weights left out."""
     papers: tuple[PaperFate, ...]
     """Posted papers in rank order, then dropped ones by score."""
     dropped_records: tuple[MentionFate, ...]
@@ -95,16 +115,26 @@ def explain(snapshot: Snapshot, config: Config) -> Explanation:
             _mention_fate(m, scorer(m), index, m.key in shown, place is not None, config)
             for index, m in enumerate(ordered)
         )
-        fates.append(PaperFate(paper_id, t.paper.title, place, t.score, t.reposts, t.likes, reason, mention_fates))
+        platforms = tuple(
+            PlatformScore(p.platform, p.score, p.reposts, p.likes, p.replies, p.quotes) for p in t.platforms
+        )
+        fates.append(
+            PaperFate(paper_id, t.paper.title, place, t.score, t.reposts, t.likes, reason, platforms, mention_fates)
+        )
     fates.sort(key=lambda f: (f.rank is None, f.rank or 0, -f.score, f.id))
+    weights = {
+        name: {count: weight for count, weight in table.items() if weight}
+        for name, table in {"*": ranking.weights, **ranking.platform_weights}.items()
+    }
     return Explanation(
         date=snapshot.date,
         rules=(
-            f"paper score = reposts x {ranking.weights.get('reposts', 0):g} + likes x "
-            f"{ranking.weights.get('likes', 0):g}, at least "
-            f"{ranking.min_paper_score:g}; up to {ranking.max_mentions_per_paper} posts embedded per paper, "
-            f"each scoring at least {ranking.min_mention_score:g}"
+            f"a mention's score is the weighted sum of its counts ({_weights_text(weights)}); a paper's score is the "
+            f"sum of its mentions' scores, at least {ranking.min_paper_score:g}; up to "
+            f"{ranking.max_mentions_per_paper} posts embedded per paper, each scoring at least "
+            f"{ranking.min_mention_score:g}"
         ),
+        weights=weights,
         papers=tuple(fates),
         dropped_records=_dropped_records(snapshot, set(papers)),
         records=len(snapshot.mentions),
@@ -112,6 +142,14 @@ def explain(snapshot: Snapshot, config: Config) -> Explanation:
             name: s.status + (f" ({s.detail})" if s.detail else "") for name, s in sorted(snapshot.sources.items())
         },
     )
+
+
+def _weights_text(weights: dict[str, dict[str, float]]) -> str:
+    def terms(table: dict[str, float]) -> str:
+        return " + ".join(f"{count} x {weight:g}" for count, weight in table.items()) or "0"
+
+    listed = [f"{name}: {terms(table)}" for name, table in weights.items() if name != "*"]
+    return "; ".join([*listed, ("any other platform: " if listed else "") + terms(weights["*"])])
 
 
 def _not_candidate_reason(categories: tuple[str, ...], published: str | None, config: Config, day: date) -> str:
@@ -133,7 +171,11 @@ def _mention_fate(mention: Mention, score: float, index: int, shown: bool, poste
         reason = f"counted; beyond ranking.max_mentions_per_paper {ranking.max_mentions_per_paper}"
     else:
         reason = f"counted; score {score:g} is below ranking.min_mention_score {ranking.min_mention_score:g}"
-    return MentionFate(mention.platform, mention.id, mention.url, score, shown, reason)
+    return MentionFate(mention.platform, mention.id, mention.url, score, shown, reason, _counts(mention))
+
+
+def _counts(mention: Mention) -> dict[str, int]:
+    return {name: value for name in COUNTS if (value := getattr(mention, name)) is not None}
 
 
 def _dropped_records(snapshot: Snapshot, known: set[str]) -> tuple[MentionFate, ...]:
@@ -141,17 +183,13 @@ def _dropped_records(snapshot: Snapshot, known: set[str]) -> tuple[MentionFate, 
     dropped = []
     for mention in snapshot.mentions:
         survivor = kept[mention.key]
-        if (
-            survivor.observed_at != mention.observed_at
-            or survivor.reposts != mention.reposts
-            or survivor.likes != mention.likes
-        ):
+        if survivor.observed_at != mention.observed_at or _counts(survivor) != _counts(mention):
             reason = f"duplicate record; the one observed at {survivor.observed_at} is kept"
         elif not set(survivor.paper_ids) & known:
             reason = f"links {', '.join(survivor.paper_ids)}, which the snapshot has no metadata for"
         else:
             continue
-        dropped.append(MentionFate(mention.platform, mention.id, mention.url, None, False, reason))
+        dropped.append(MentionFate(mention.platform, mention.id, mention.url, None, False, reason, _counts(mention)))
     return tuple(dropped)
 
 
@@ -170,17 +208,24 @@ def explanation_text(explanation: Explanation) -> str:
     for paper in e.papers:
         head = f"#{paper.rank}" if paper.rank is not None else "dropped"
         lines.append("")
-        lines.append(
-            f"{head} {paper.id} score {paper.score:g} ({paper.reposts} reposts, {paper.likes} likes): {paper.title}"
-        )
+        lines.append(f"{head} {paper.id} score {paper.score:g}: {paper.title}")
         if paper.rank is None:
             lines.append(f"  why: {paper.reason}")
+        for p in paper.platforms:
+            counts = ", ".join(f"{getattr(p, name)} {name}" for name in COUNTS if getattr(p, name)) or "no counts"
+            lines.append(f"  on {p.platform}: score {p.score:g} from {counts}")
         for m in paper.mentions:
-            lines.append(f"  {m.platform} {m.id} score {m.score:g}: {m.reason}")
+            lines.append(f"  {m.platform} {m.id} score {m.score:g} ({_terms(m, e.weights)}): {m.reason}")
     if e.dropped_records:
         lines.append("")
         lines.extend(f"record {m.platform} {m.id}: {m.reason}" for m in e.dropped_records)
     return "\n".join(map(printable, lines)) + "\n"
+
+
+def _terms(mention: MentionFate, weights: dict[str, dict[str, float]]) -> str:
+    """How a mention's score adds up: `10 reposts x 1 + 20 likes x 1`."""
+    table = weights.get(mention.platform, weights["*"])
+    return " + ".join(f"{mention.counts.get(name, 0)} {name} x {weight:g}" for name, weight in table.items()) or "0"
 
 
 def explanation_json(explanation: Explanation) -> str:

@@ -1,0 +1,84 @@
+"""`explain` on a day with several platforms: each paper's score per platform, each
+mention's weighted score and how it adds up."""
+
+import json
+
+from click.testing import CliRunner
+
+from conftest import make_config, make_mention, make_paper, make_snapshot
+from hotpapers.cli import cli
+from hotpapers.explain import PlatformScore, explain, explanation_text
+from hotpapers.snapshot import save_snapshot
+from test_rank import four_platforms
+
+
+def test_each_paper_has_its_score_per_platform_and_each_mention_its_weighted_score():
+    snapshot = make_snapshot([make_paper()], four_platforms())
+    e = explain(snapshot, make_config(ranking={"platform_weights": {"bluesky": {"likes": 2, "quotes": 1}}}))
+    [paper] = e.papers
+    # X 10 + 20 = 30; Bluesky 16 x 2 + 2 = 34; HN 40 + 15 = 55; HF 30
+    assert (paper.rank, paper.score) == (1, 149)
+    assert paper.platforms == (
+        PlatformScore("hackernews", 55, 0, 40, 15, 0),
+        PlatformScore("bluesky", 34, 4, 16, 9, 2),
+        PlatformScore("huggingface", 30, 0, 30, 2, 0),
+        PlatformScore("twitter", 30, 10, 20, 5, 3),
+    )
+    assert [(m.platform, m.score, m.shown) for m in paper.mentions] == [
+        ("hackernews", 55, True),
+        ("bluesky", 34, True),
+        ("twitter", 30, True),
+        ("huggingface", 30, True),
+    ]
+    assert e.weights == {
+        "*": {"reposts": 1, "likes": 1},
+        "hackernews": {"likes": 1, "replies": 1},
+        "huggingface": {"likes": 1},
+        "bluesky": {"likes": 2, "quotes": 1},
+    }
+    text = explanation_text(e)
+    assert "#1 2009.00001 score 149: Paper 2009.00001\n" in text
+    assert "  on bluesky: score 34 from 4 reposts, 16 likes, 9 replies, 2 quotes\n" in text
+    assert "  on hackernews: score 55 from 40 likes, 15 replies\n" in text
+    assert "  hackernews 24000000 score 55 (40 likes x 1 + 15 replies x 1): embedded\n" in text
+    assert "  bluesky at://did:plc:a/app.bsky.feed.post/3k score 34 (16 likes x 2 + 2 quotes x 1): embedded\n" in text
+    assert "  twitter 1 score 30 (10 reposts x 1 + 20 likes x 1): embedded\n" in text
+    assert (
+        "(hackernews: likes x 1 + replies x 1; huggingface: likes x 1; bluesky: likes x 2 + quotes x 1; "
+        "any other platform: reposts x 1 + likes x 1)"
+    ) in text
+
+
+def test_a_null_count_shows_as_0_and_is_left_out_of_the_json_counts():
+    mention = make_mention("7", likes=60, platform="hackernews", url="https://news.ycombinator.com/item?id=7")
+    e = explain(make_snapshot([make_paper()], [mention]), make_config())
+    [fate] = e.papers[0].mentions
+    assert (fate.score, fate.counts) == (60, {"reposts": 0, "likes": 60})
+    assert "  hackernews 7 score 60 (60 likes x 1 + 0 replies x 1): embedded\n" in explanation_text(e)
+
+
+def test_explain_json_keeps_id_rank_and_score_and_adds_the_platforms(site):
+    snapshot = make_snapshot([make_paper("2009.00001"), make_paper("2009.00002")], four_platforms())
+    snapshot = make_snapshot(
+        list(snapshot.papers), [*snapshot.mentions, make_mention("9", ("2009.00002",), likes=10)], date="2020-09-23"
+    )
+    save_snapshot(snapshot, site / "data" / "snapshots" / "2020-09-23.json")
+    result = CliRunner().invoke(cli, ["explain", "2020-09-23", "--json"])
+    assert result.exit_code == 0, result.output
+    papers = json.loads(result.stdout)["papers"]
+    assert [(p["id"], p["rank"], p["score"]) for p in papers] == [("2009.00001", 1, 135), ("2009.00002", None, 10)]
+    assert [(p["platform"], p["score"]) for p in papers[0]["platforms"]] == [
+        ("hackernews", 55),
+        ("huggingface", 30),
+        ("twitter", 30),
+        ("bluesky", 20),
+    ]
+    assert papers[0]["mentions"][0] == {
+        "platform": "hackernews",
+        "id": "24000000",
+        "url": "https://news.ycombinator.com/item?id=24000000",
+        "score": 55,
+        "shown": True,
+        "reason": "embedded",
+        "counts": {"reposts": 0, "likes": 40, "replies": 15},
+    }
