@@ -29,9 +29,3 @@ def test_build_in_a_site_writes_the_published_post(site):
 def test_bundled_sample_data_is_the_example_day():
     assert (REPO / "data" / "snapshots" / "2020-09-24.json").read_bytes() == EXAMPLE_SNAPSHOT.read_bytes()
 
-
-def test_site_templates_are_the_packaged_ones():
-    packaged = REPO / "src" / "hotpapers" / "templates"
-    for template in packaged.rglob("*.j2"):
-        site_copy = REPO / "templates" / template.relative_to(packaged)
-        assert site_copy.read_bytes() == template.read_bytes(), site_copy

@@ -1,7 +1,7 @@
 """Rendering: ranked papers and their snapshot into the text of a post, through Jinja2.
 
-The templates ship inside the package; a site's own `templates/` folder overrides any of
-them by name. Every filter that touches untrusted text lives here, so a template
+The templates are the repository's top-level `templates/`, which the wheel ships as
+`hotpapers/templates`; a site's own `templates/` folder overrides any of them by name. Every filter that touches untrusted text lives here, so a template
 cannot forget to escape: titles, authors and abstracts go through `md_text` (one line,
 no raw HTML), embeds
 through `embed`, frontmatter strings through `yaml_str`/`yaml_plain`, and the
@@ -52,12 +52,19 @@ _LINK_SAFE = re.compile(r"[^\s<>()\[\]\"'\\`]+")
 _CATEGORY = re.compile(r"[A-Za-z-]+(\.[A-Za-z-]+)?")
 
 
+def bundled_templates() -> Path:
+    """The templates hotpapers ships: inside the installed package, or in the
+    repository's `templates/` when run from a checkout (or an editable install)."""
+    installed = Path(__file__).with_name("templates")
+    return installed if installed.is_dir() else Path(__file__).parents[2] / "templates"
+
+
 def make_env(site_templates: Path | None) -> jinja2.Environment:
-    """One environment per run: the site's templates first, then the packaged ones."""
+    """One environment per run: the site's templates first, then the bundled ones."""
     loaders: list[jinja2.BaseLoader] = []
     if site_templates is not None and site_templates.is_dir():
         loaders.append(jinja2.FileSystemLoader(site_templates))
-    loaders.append(jinja2.PackageLoader("hotpapers", "templates"))
+    loaders.append(jinja2.FileSystemLoader(bundled_templates()))
     env = jinja2.Environment(
         loader=jinja2.ChoiceLoader(loaders),
         undefined=jinja2.StrictUndefined,
