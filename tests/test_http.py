@@ -186,3 +186,30 @@ def test_a_trickled_body_ends_at_the_deadline(httpserver):
     assert info.value.message.endswith("/trickle within http.timeout (0.4 s), 2 attempts")
     assert 0.8 <= elapsed < 1.5  # two attempts of 0.4 s each, not the 2 s the body takes
     assert clock.sleeps == [1]
+
+
+def test_post_sends_json_and_is_retried_like_get(httpserver):
+    clock = FakeClock()
+    for response in (Response("", 502), Response('{"ok": true}', 200, content_type="application/json")):
+        httpserver.expect_ordered_request("/x", method="POST", json={"identifier": "me"}).respond_with_response(
+            response
+        )
+    http = client(clock)
+    assert http.post(httpserver.url_for("/x"), source="bluesky", json={"identifier": "me"}).json() == {"ok": True}
+    assert clock.sleeps == [1] and http.requests["bluesky"] == 2
+
+
+def test_a_refused_post_fails_with_the_sources_reason(httpserver):
+    sequence(httpserver, Response('{"error": "AuthenticationRequired"}', 401))
+    with pytest.raises(FetchError) as info:
+        client(FakeClock()).post(
+            httpserver.url_for("/x"), source="bluesky", json=None, describe=lambda r: r.json()["error"]
+        )
+    assert info.value.message == f"bluesky: AuthenticationRequired (HTTP 401 from {httpserver.url_for('/x')})"
+
+
+def test_429_waits_until_the_bluesky_ratelimit_reset(httpserver):
+    clock = FakeClock()
+    sequence(httpserver, Response("{}", 429, headers={"RateLimit-Reset": str(int(clock.now) + 30)}), Response("ok"))
+    client(clock).get(httpserver.url_for("/x"), source="bluesky")
+    assert clock.sleeps == [30]

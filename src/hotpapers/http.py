@@ -5,10 +5,10 @@ Every answer is read as a stream and bounded twice: `max_bytes` caps its size af
 decompression (a gzip bomb stops at the cap), and `timeout` is a deadline for the whole
 request, body included (a body trickled byte by byte stops there). Retries (connection
 errors, timeouts, 5xx, 429) run through tenacity with exponential backoff and jitter. A
-`Retry-After` or `x-rate-limit-reset` header sets the wait instead, up to `max_wait`; a
-longer wait fails at once. Every failure is a FetchError naming the source, the
-endpoint, the status and the attempt. Sleep and clocks are injected, so tests run in
-no time; this module is the only one that sleeps.
+`Retry-After`, `x-rate-limit-reset` or `RateLimit-Reset` header sets the wait instead,
+up to `max_wait`; a longer wait fails at once. Every failure is a FetchError naming the
+source, the endpoint, the status and the attempt. Sleep and clocks are injected, so
+tests run in no time; this module is the only one that sleeps.
 """
 
 from __future__ import annotations
@@ -54,7 +54,7 @@ class TooLarge(Exception):
 
 
 class HttpClient:
-    """GET with bounded answers, retries, per-source request counts and per-source minimum spacing."""
+    """GET and POST with bounded answers, retries, per-source request counts and per-source minimum spacing."""
 
     def __init__(
         self,
@@ -100,6 +100,21 @@ class HttpClient:
     ) -> requests.Response:
         """The response of a GET with its body read, after retries. A status of 400 or
         more raises FetchError, with the reason `describe` gives for it, if any."""
+        return self._send("GET", url, source, params, None, headers, min_interval, describe)
+
+    def post(
+        self,
+        url: str,
+        *,
+        source: str,
+        json: Any,
+        headers: Mapping[str, str] | None = None,
+        describe: Describe | None = None,
+    ) -> requests.Response:
+        """The response of a POST of `json` (None: no body), bounded, retried and failing as a GET."""
+        return self._send("POST", url, source, None, json, headers, 0, describe)
+
+    def _send(self, method, url, source, params, json, headers, min_interval, describe) -> requests.Response:
         attempts = self.retries + 1
         retrying = Retrying(
             stop=stop_after_attempt(attempts),
@@ -110,7 +125,7 @@ class HttpClient:
         )
         where = endpoint(url)
         try:
-            response = retrying(self._attempt, url, source, params, headers, min_interval)
+            response = retrying(self._attempt, url, source, params, headers, min_interval, method, json)
         except RetryableStatus as exc:
             status = exc.response.status_code
             raise FetchError(
@@ -152,12 +167,14 @@ class HttpClient:
                 source, f"unreadable answer from {endpoint(url)} (not JSON)", url=url, status=response.status_code
             ) from None
 
-    def _attempt(self, url, source, params, headers, min_interval) -> requests.Response:
+    def _attempt(self, url, source, params, headers, min_interval, method, json) -> requests.Response:
         self._space(source, min_interval)
         with self._lock:
             self.requests[source] += 1
         deadline = time.monotonic() + self.timeout  # the real clock: it bounds real I/O
-        response = self.session.get(url, params=params, headers=headers, timeout=self.timeout, stream=True)
+        response = self.session.request(
+            method, url, params=params, json=json, headers=headers, timeout=self.timeout, stream=True
+        )
         try:
             if response.status_code == 429 or response.status_code >= 500:
                 raise RetryableStatus(response)
@@ -222,7 +239,7 @@ class HttpClient:
         return self._backoff(state) + self.jitter() * self._backoff(state)
 
     def _told_wait(self, response: requests.Response) -> float | None:
-        """Seconds the server asked us to wait, from Retry-After or x-rate-limit-reset."""
+        """Seconds the server asked us to wait, from Retry-After or a rate limit's reset time."""
         retry_after = response.headers.get("Retry-After")
         if retry_after:
             if retry_after.strip().isdigit():
@@ -231,7 +248,7 @@ class HttpClient:
                 return max(0.0, parsedate_to_datetime(retry_after).timestamp() - self.wall_clock())
             except (TypeError, ValueError):
                 return None
-        reset = response.headers.get("x-rate-limit-reset")
+        reset = response.headers.get("x-rate-limit-reset") or response.headers.get("RateLimit-Reset")
         if reset and reset.strip().isdigit():
             return max(0.0, int(reset) - self.wall_clock())
         return None
