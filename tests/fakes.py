@@ -13,8 +13,11 @@ from xml.sax.saxutils import escape
 from werkzeug import Request, Response
 
 from conftest import example_data
+from hotpapers.sources import SOURCES
 
 TOKEN = "AAAAAAAAAAAAAAAAAAAAAsecret-token-value"
+OTHER_SOURCES = [name for name in SOURCES if name != "twitter"]
+"""The shipped sources without a stand-in here (read before a test adds one to the registry)."""
 
 
 def atom_feed(papers: list[dict], query: str) -> bytes:
@@ -312,16 +315,18 @@ def serve_scenario(
 
 
 def live_config(httpserver, **overrides) -> str:
-    """A config.yaml text pointing every source at the local server, with fast pacing."""
+    """A config.yaml text pointing X and arXiv at the local server, with fast pacing; the
+    other sources are disabled."""
     config = {
         "candidates": {"categories": ["cs.*", "stat.ML"], "max_age_days": 7},
         "arxiv": {"api_url": httpserver.url_for("/api/query"), "batch_size": 5, "min_interval": 0.2},
         "sources": {
+            **{name: {"enabled": False} for name in OTHER_SOURCES},
             "twitter": {
                 "api_url": httpserver.url_for("/2"),
                 "oembed_url": httpserver.url_for("/oembed"),
                 "page_size": 10,
-            }
+            },
         },
         "http": {"timeout": 2, "retries": 2, "backoff": 0.05, "max_wait": 5},
     }

@@ -175,7 +175,10 @@ def test_a_repeated_cursor_fails_the_source_in_one_line(httpserver):
     fake = FakeBluesky(pages={None: page, "25": {**page, "cursor": "50"}, "50": {**page, "cursor": "25"}})
     with pytest.raises(FetchError) as info:
         source(httpserver, fake).search(SINCE, UNTIL)
-    assert info.value.message.startswith("bluesky: the search answered cursor '25' a second time after 3 posts")
+    assert info.value.message == (
+        f"bluesky: the search at {httpserver.url_for('/xrpc/app.bsky.feed.searchPosts')} answered cursor '25' "
+        "a second time after 3 posts (a paging loop)"
+    )
     assert "\n" not in info.value.message and info.value.exit_code == 1
     assert len(fake.of("searchPosts")) == 3
 
@@ -219,7 +222,8 @@ def test_a_wrong_app_password_names_the_variables_never_the_values(httpserver):
     with pytest.raises(FetchError) as info:
         source(httpserver, FakeBluesky(), environ).search(SINCE, UNTIL)
     message = info.value.message
-    assert message.startswith("bluesky: the login at ") and "refused (AuthenticationRequired)" in message
+    assert message.startswith("bluesky: the login was refused (AuthenticationRequired); check that BSKY_HANDLE")
+    assert message.endswith(f"(HTTP 401 from {httpserver.url_for('/xrpc/com.atproto.server.createSession')})")
     assert "BSKY_HANDLE" in message and "BSKY_APP_PASSWORD" in message
     assert HANDLE not in message and "wxyz" not in message and "\n" not in message
     assert fake_searches(httpserver) == 0
@@ -260,6 +264,7 @@ def test_embeds_are_fetched_for_the_shown_posts_only(httpserver):
     assert sorted(q["url"] for q in fake.of("/oembed")) == sorted(m.url for m in shown)
     assert embeds.html == {m.key: oembed_html(DID, m.id.rsplit("/", 1)[-1], text) for m in shown[:2]}
     assert embeds.unavailable == 1 and embeds.endpoint == httpserver.url_for("/oembed")
+    assert embeds.source == "bluesky-oembed"
 
 
 @pytest.mark.parametrize(

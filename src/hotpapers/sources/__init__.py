@@ -4,8 +4,10 @@ The arXiv client (`sources.arxiv`) is not among them: it provides the papers' me
 """
 
 from hotpapers.sources.base import Source
+from hotpapers.sources.bluesky import BlueskySource
 from hotpapers.sources.twitter import TwitterSource
 
 SOURCES: dict[str, type[Source]] = {
     "twitter": TwitterSource,
+    "bluesky": BlueskySource,
 }

@@ -8,16 +8,16 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable, Mapping
 from concurrent.futures import ThreadPoolExecutor
-from datetime import UTC, datetime
-from typing import TYPE_CHECKING, Annotated, ClassVar
+from datetime import datetime
+from itertools import count
+from typing import TYPE_CHECKING, Annotated, Any, ClassVar
 
 import msgspec
 from msgspec import Meta, Struct
 
 from hotpapers.errors import FetchError, InputError
-from hotpapers.http import json_body
 from hotpapers.models import Mention
-from hotpapers.sources.base import Embeds, Found, SourceSettings
+from hotpapers.sources.base import Embeds, EnvName, Found, Progress, SourceSettings, Url, no_progress, rfc3339
 from hotpapers.sources.bluesky_posts import parse_page
 
 if TYPE_CHECKING:
@@ -27,16 +27,20 @@ if TYPE_CHECKING:
 
 log = logging.getLogger("hotpapers")
 
-HttpUrl = Annotated[str, Meta(pattern=r"^https?://[^/]+")]
-EnvName = Annotated[str, Meta(pattern=r"^[A-Za-z_][A-Za-z0-9_]*$")]
+EMBEDS = "bluesky-oembed"
+"""The name the oEmbed requests are counted under, and their status recorded under."""
 _REFRESH_ERRORS = frozenset({"ExpiredToken", "InvalidToken"})
 
 
-class BlueskySettings(SourceSettings, frozen=True, forbid_unknown_fields=True, kw_only=True):
-    api_url: HttpUrl = "https://bsky.social/xrpc"
-    oembed_url: HttpUrl = "https://embed.bsky.app/oembed"
+class BlueskySettings(SourceSettings, frozen=True, kw_only=True):
+    """`sources.bluesky` in the config."""
+
+    api_url: Url = "https://bsky.social/xrpc"
+    """The XRPC base of the account's server (bsky.social serves every Bluesky-hosted account)."""
+    oembed_url: Url = "https://embed.bsky.app/oembed"
     handle_env: EnvName = "BSKY_HANDLE"
     password_env: EnvName = "BSKY_APP_PASSWORD"
+    """The environment variable holding an app password (never written anywhere)."""
     query: Annotated[str, Meta(min_length=1)] = "arxiv.org"
     max_posts: Annotated[int, Meta(ge=1)] = 10000
     page_size: Annotated[int, Meta(ge=1, le=100)] = 100
@@ -48,17 +52,21 @@ class _Session(Struct):
     refreshJwt: str
 
 
-def _window_stamp(moment: datetime) -> str:
-    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+class _Refusal:
+    """A `describe` hook for XRPC answers: names the error (`ExpiredToken`) in `wording`,
+    and remembers it."""
 
+    def __init__(self, wording: str = "{error}") -> None:
+        self.wording = wording
+        self.error: str | None = None
 
-def _error(response: requests.Response) -> str:
-    """The XRPC error name of an answer (`ExpiredToken`), or its status."""
-    try:
-        name = json_body(response).get("error")
-    except (ValueError, AttributeError):
-        name = None
-    return name if isinstance(name, str) and name.isalnum() else f"HTTP {response.status_code}"
+    def __call__(self, response: requests.Response) -> str:
+        try:
+            name = response.json().get("error")
+        except (ValueError, AttributeError):
+            name = None
+        self.error = name if isinstance(name, str) and name.isalnum() else None
+        return self.wording.format(error=self.error or "refused")
 
 
 class BlueskySource:
@@ -68,20 +76,33 @@ class BlueskySource:
     Settings: ClassVar[type[SourceSettings]] = BlueskySettings
 
     def __init__(
-        self, settings: SourceSettings, http: HttpClient, environ: Mapping[str, str], now: Callable[[], datetime]
+        self,
+        settings: BlueskySettings,
+        http: HttpClient,
+        environ: Mapping[str, str],
+        now: Callable[[], datetime],
+        progress: Progress = no_progress,
     ) -> None:
-        assert isinstance(settings, BlueskySettings)
         self.settings = settings
         self.http = http
         self.environ = environ
         self.now = now
+        self.progress = progress
         self.api_url = settings.api_url.rstrip("/")
         self._session: _Session | None = None
 
+    def _credential(self, name: str) -> str:
+        value = self.environ.get(name, "").strip()
+        if not (value.isascii() and value.isprintable()):
+            raise InputError(
+                f"bluesky: the environment variable {name} holds a character that no handle or app password has "
+                "(non-ASCII or a control character)"
+            )
+        return value
+
     def missing_credentials(self) -> str | None:
         names = (self.settings.handle_env, self.settings.password_env)
-        missing = [name for name in names if not self.environ.get(name, "").strip()]
-        return " and ".join(missing) or None
+        return " and ".join(name for name in names if not self._credential(name)) or None
 
     def plan(self, since: datetime, until: datetime) -> str:
         s = self.settings
@@ -92,26 +113,27 @@ class BlueskySource:
 
     def search(self, since: datetime, until: datetime) -> Found:
         """Every page of the search, following `cursor` until a page is empty or has none
-        (a page can be shorter than `limit` and still have more after it)."""
+        (a page can be shorter than `limit` and still have more after it). A cursor
+        answered twice fails the source rather than loop."""
         s = self.settings
         endpoint = f"{self.api_url}/app.bsky.feed.searchPosts"
         mentions: dict[str, Mention] = {}
         posts, cursor, cursors = 0, None, set()
-        while True:
+        for _ in self.progress(count(1), None, "page"):
             params: dict[str, str | int] = {
                 "q": s.query,
-                "since": _window_stamp(since),
-                "until": _window_stamp(until),
+                "since": rfc3339(since),
+                "until": rfc3339(until),
                 "limit": min(s.page_size, s.max_posts - posts),
                 "sort": "latest",
             }
             if cursor is not None:
                 params["cursor"] = cursor
-            response = self._authorized_get(endpoint, params)
+            data = self._authorized_get_json(endpoint, params)
             try:
-                page = parse_page(json_body(response), _window_stamp(self.now()), since, until)
+                page = parse_page(data, rfc3339(self.now()), since, until)
             except ValueError as exc:
-                raise FetchError(f"bluesky: unreadable search page from {endpoint} ({exc})") from None
+                raise FetchError("bluesky", f"unreadable search page from {endpoint} ({exc})", url=endpoint) from None
             posts += page.posts
             for mention in page.mentions:
                 mentions.setdefault(mention.id, mention)
@@ -119,94 +141,85 @@ class BlueskySource:
                 return Found(list(mentions.values()), posts, endpoint, s.query)
             if page.cursor in cursors:
                 raise FetchError(
-                    f"bluesky: the search answered cursor {page.cursor!r} a second time after {posts} posts "
-                    f"(stopped rather than loop) at {endpoint}"
+                    "bluesky",
+                    f"the search at {endpoint} answered cursor {page.cursor!r} a second time after {posts} posts "
+                    "(a paging loop)",
+                    url=endpoint,
                 )
             if posts >= s.max_posts:
-                detail = f"stopped after {posts} posts (sources.bluesky.max_posts)"
-                return Found(list(mentions.values()), posts, endpoint, s.query, partial=detail)
+                log.warning("bluesky: stopped after %d posts (sources.bluesky.max_posts)", posts)
+                partial = f"stopped after {posts} posts (sources.bluesky.max_posts)"
+                return Found(list(mentions.values()), posts, endpoint, s.query, partial)
             cursors.add(page.cursor)
             cursor = page.cursor
+        raise AssertionError("unreachable")
 
-    def _authorized_get(self, url: str, params: Mapping[str, str | int]) -> requests.Response:
-        """A GET with the session's access token; an expired one is refreshed once."""
+    def _authorized_get_json(self, url: str, params: Mapping[str, str | int]) -> Any:
+        """The JSON of a GET with the session's access token; an expired one is refreshed once."""
         for attempt in (1, 2):
             session = self._session or self._login()
-            response = self.http.get(
-                url,
-                source="bluesky",
-                params=params,
-                headers={"Authorization": f"Bearer {session.accessJwt}"},
-                ok_statuses=frozenset({400, 401}),
-            )
-            if response.status_code < 400:
-                return response
-            error = _error(response)
-            if attempt == 2 or error not in _REFRESH_ERRORS:
-                raise FetchError(f"bluesky: {error} (HTTP {response.status_code}) from {url}")
+            refusal = _Refusal()
+            headers = {"Authorization": f"Bearer {session.accessJwt}"}
+            try:
+                return self.http.get_json(url, source="bluesky", params=params, headers=headers, describe=refusal)
+            except FetchError:
+                if attempt == 2 or refusal.error not in _REFRESH_ERRORS:
+                    raise
             self._session = self._refreshed(session)
         raise AssertionError("unreachable")
 
     def _login(self) -> _Session:
         s = self.settings
-        handle = self.environ.get(s.handle_env, "").strip().removeprefix("@")
-        password = self.environ.get(s.password_env, "").strip()
+        handle = self._credential(s.handle_env).removeprefix("@")
+        password = self._credential(s.password_env)
         if not handle or not password:
             raise InputError(f"bluesky: set {self.missing_credentials()} (a Bluesky handle and an app password)")
         url = f"{self.api_url}/com.atproto.server.createSession"
-        response = self.http.post(
-            url, source="bluesky", json={"identifier": handle, "password": password}, ok_statuses=frozenset({400, 401})
+        refusal = _Refusal(
+            f"the login was refused ({{error}}); check that {s.handle_env} holds your handle and {s.password_env} "
+            "an app password (Bluesky: Settings > Privacy and security > App passwords)"
         )
-        if response.status_code >= 400:
-            raise FetchError(
-                f"bluesky: the login at {url} was refused ({_error(response)}); check that {s.handle_env} holds "
-                f"your handle and {s.password_env} an app password (Settings > Privacy and security > App passwords)"
-            )
-        self._session = self._read_session(response, url)
+        response = self.http.post(
+            url, source="bluesky", json={"identifier": handle, "password": password}, describe=refusal
+        )
+        self._session = _read_session(response, url)
         return self._session
 
     def _refreshed(self, session: _Session) -> _Session:
         """A new session from the refresh token, or from a new login when that is refused too."""
         url = f"{self.api_url}/com.atproto.server.refreshSession"
-        response = self.http.post(
-            url,
-            source="bluesky",
-            json=None,
-            headers={"Authorization": f"Bearer {session.refreshJwt}"},
-            ok_statuses=frozenset({400, 401}),
-        )
-        if response.status_code >= 400:
-            log.info("bluesky: the session could not be refreshed (%s); logging in again", _error(response))
-            return self._login()
-        return self._read_session(response, url)
-
-    @staticmethod
-    def _read_session(response: requests.Response, url: str) -> _Session:
+        headers = {"Authorization": f"Bearer {session.refreshJwt}"}
         try:
-            return msgspec.convert(json_body(response), _Session)
-        except ValueError as exc:
-            raise FetchError(f"bluesky: unreadable session from {url} ({exc})") from None
+            response = self.http.post(url, source="bluesky", json=None, headers=headers, describe=_Refusal())
+        except FetchError as exc:
+            if exc.status not in (400, 401):
+                raise
+            log.info("bluesky: the session could not be refreshed (%s); logging in again", exc.reason)
+            return self._login()
+        return _read_session(response, url)
 
     def embeds(self, shown: list[Mention]) -> Embeds:
         """oEmbed HTML for the shown posts, a few at a time. A deleted or hidden post, or
         a failure, gets none: the renderer then writes its own escaped embed."""
-        todo = [m for m in shown if m.platform == "bluesky" and m.embed_html is None]
+        todo = [m for m in shown if m.platform == self.name and m.embed_html is None]
 
-        def one(mention: Mention) -> str | None:
+        def one(mention: Mention) -> tuple[Mention, str | None]:
             try:
-                response = self.http.get(
-                    self.settings.oembed_url,
-                    source="oembed",
-                    params={"url": mention.url},
-                    ok_statuses=frozenset({400, 403, 404, 501}),
-                )
-                html = json_body(response).get("html") if response.status_code == 200 else None
-            except (FetchError, ValueError, AttributeError) as exc:
-                log.warning("oembed: no embed for %s (%s)", mention.url, getattr(exc, "message", "unreadable body"))
-                return None
-            return html if isinstance(html, str) and html else None
+                data = self.http.get_json(self.settings.oembed_url, source=EMBEDS, params={"url": mention.url})
+            except FetchError as exc:
+                log.info("%s: no embed for %s (%s)", EMBEDS, mention.url, exc.reason)
+                return mention, None
+            html = data.get("html") if isinstance(data, dict) else None
+            return mention, html if isinstance(html, str) and html else None
 
         with ThreadPoolExecutor(max_workers=self.settings.oembed_concurrency) as pool:
-            found = dict(zip((m.key for m in todo), pool.map(one, todo), strict=True))
-        html = {key: value for key, value in found.items() if value is not None}
-        return Embeds(html, unavailable=len(todo) - len(html), endpoint=self.settings.oembed_url)
+            done = list(self.progress(pool.map(one, todo), len(todo), "embed"))
+        html = {mention.key: text for mention, text in done if text is not None}
+        return Embeds(EMBEDS, html, len(done) - len(html), self.settings.oembed_url)
+
+
+def _read_session(response: requests.Response, url: str) -> _Session:
+    try:
+        return msgspec.convert(response.json(), _Session)
+    except ValueError as exc:
+        raise FetchError("bluesky", f"unreadable session from {url} ({exc})", url=url) from None
