@@ -17,14 +17,16 @@ from datetime import UTC, date, datetime, timedelta
 from msgspec.structs import replace
 
 from hotpapers.config import Config
-from hotpapers.errors import InputError
+from hotpapers.errors import FetchError, InputError
 from hotpapers.http import HttpClient
-from hotpapers.models import Mention, Snapshot, SourceStatus, Window
-from hotpapers.rank import rank
+from hotpapers.models import Mention, Paper, Snapshot, SourceStatus, Window, parse_time
+from hotpapers.rank import rank, unknown_paper_ids
 from hotpapers.sources import SOURCES, arxiv
-from hotpapers.sources.base import Found, Progress, Source, no_progress, rfc3339
+from hotpapers.sources.base import Progress, Source, no_progress, rfc3339
 
 log = logging.getLogger("hotpapers")
+ARXIV = "arxiv"
+"""The metadata provider's name in request counts and snapshot statuses."""
 
 
 def day_window(day: str, config: Config) -> tuple[datetime, datetime]:
@@ -91,40 +93,104 @@ class Fetcher:
                 missing = source.missing_credentials()
                 log.warning("%s: %s is skipped: set %s", day, source.name, missing)
                 statuses[source.name] = SourceStatus(status="skipped", detail=f"needs {missing}")
-        mentions: list[Mention] = []
-        with ThreadPoolExecutor(max_workers=len(runnable)) as pool:
-            searches = [(source, pool.submit(self._search, source, since, until)) for source in runnable]
-            for source, future in searches:
-                found, requests = future.result()
-                self.posts_read += found.items
-                mentions += found.mentions
-                statuses[source.name] = self._status(found.partial, found.endpoint, requests, found.items, found.query)
-
-        before = self.http.requests["arxiv"]
-        metadata = arxiv.fetch_papers([pid for m in mentions for pid in m.paper_ids], self.config.arxiv, self.http)
-        unknown = f"unknown ids: {', '.join(metadata.unknown)}" if metadata.unknown else None
-        statuses["arxiv"] = SourceStatus(
-            status="ok",
-            detail=unknown,
-            endpoint=self.config.arxiv.api_url,
-            requests=self.http.requests["arxiv"] - before,
-            items=len(metadata.papers),
-            fetched_at=rfc3339(self.now()),
-        )
+        mentions, failures = self._search_all(runnable, since, until, statuses)
+        if len(failures) == len(runnable):
+            raise failures[0] if len(failures) == 1 else FetchError("every source", "; ".join(map(str, failures)))
+        for failure in failures:
+            log.warning("%s: %s; published without it (a later build fetches it again)", day, failure)
+        papers, requests = self._metadata([pid for m in mentions for pid in m.paper_ids])
         snapshot = Snapshot(
             date=day,
             taken_at=rfc3339(self.now()),
-            papers=tuple(metadata.papers),
+            papers=tuple(papers),
             mentions=tuple(mentions),
             window=Window(rfc3339(since), rfc3339(until)),
             sources=statuses,
         )
-        return replace(self._with_embeds(snapshot, runnable), taken_at=rfc3339(self.now()))
+        snapshot = self._with_metadata_status(snapshot, requests)
+        worked = [source for source in runnable if statuses[source.name].status != "failed"]
+        return replace(self._with_embeds(snapshot, worked), taken_at=rfc3339(self.now()))
 
-    def _search(self, source: Source, since: datetime, until: datetime) -> tuple[Found, int]:
-        before = self.http.requests[source.name]
-        found = source.search(since, until)
-        return found, self.http.requests[source.name] - before
+    def failed_sources(self, snapshot: Snapshot) -> list[str]:
+        """The enabled sources recorded as failed in `snapshot`: what `repair` fetches again."""
+        return [s.name for s in self.sources if getattr(snapshot.sources.get(s.name), "status", None) == "failed"]
+
+    def repair(self, snapshot: Snapshot) -> Snapshot:
+        """The snapshot with its failed sources searched again over its own window and
+        what they find merged in: arXiv metadata for the ids not asked for before, and
+        embeds for their shown posts. No other source is asked anything. Returns
+        `snapshot` itself when they fail again (or still lack credentials)."""
+        day, names = snapshot.date, self.failed_sources(snapshot)
+        retry = [source for source in self._runnable(day, warn=True) if source.name in names]
+        if not retry:
+            return snapshot
+        window = snapshot.window
+        since, until = (parse_time(window.since), parse_time(window.until)) if window else self._window(day)
+        statuses = dict(snapshot.sources)
+        found, failures = self._search_all(retry, since, until, statuses)
+        for failure in failures:
+            log.warning("%s: %s, again; the post stays without it", day, failure)
+        if len(failures) == len(retry):
+            return snapshot
+        asked = {pid for m in snapshot.mentions for pid in m.paper_ids}
+        papers, requests = self._metadata(sorted({pid for m in found for pid in m.paper_ids} - asked))
+        merged = replace(
+            snapshot,
+            papers=snapshot.papers + tuple(papers),
+            mentions=snapshot.mentions + tuple(found),
+            sources=statuses,
+        )
+        merged = self._with_metadata_status(merged, requests, snapshot.sources.get(ARXIV))
+        repaired = [source for source in retry if statuses[source.name].status != "failed"]
+        log.info("%s: fetched %s again: %d mention(s)", day, ", ".join(s.name for s in repaired), len(found))
+        return replace(self._with_embeds(merged, repaired), taken_at=rfc3339(self.now()))
+
+    def _search_all(
+        self, sources: list[Source], since: datetime, until: datetime, statuses: dict[str, SourceStatus]
+    ) -> tuple[list[Mention], list[FetchError]]:
+        """Every source searched at once, a thread each (HttpClient paces each source
+        apart); a source that fails after its retries is recorded as failed."""
+        mentions: list[Mention] = []
+        failures: list[FetchError] = []
+        before = {source.name: self.http.requests[source.name] for source in sources}
+        with ThreadPoolExecutor(max_workers=len(sources)) as pool:
+            searches = [(source, pool.submit(source.search, since, until)) for source in sources]
+            for source, future in searches:
+                try:
+                    found = future.result()
+                except FetchError as error:
+                    failures.append(error)
+                    statuses[source.name] = SourceStatus(
+                        status="failed",
+                        detail=error.reason,
+                        endpoint=error.url,
+                        requests=self.http.requests[source.name] - before[source.name],
+                        fetched_at=rfc3339(self.now()),
+                    )
+                    continue
+                self.posts_read += found.items
+                mentions += found.mentions
+                requests = self.http.requests[source.name] - before[source.name]
+                statuses[source.name] = self._status(found.partial, found.endpoint, requests, found.items, found.query)
+        return mentions, failures
+
+    def _metadata(self, ids: list[str]) -> tuple[list[Paper], int]:
+        """arXiv metadata for `ids` (no request for none), and the requests it took."""
+        before = self.http.requests[ARXIV]
+        papers = arxiv.fetch_papers(ids, self.config.arxiv, self.http).papers if ids else []
+        return papers, self.http.requests[ARXIV] - before
+
+    def _with_metadata_status(self, snapshot: Snapshot, requests: int, earlier: SourceStatus | None = None) -> Snapshot:
+        unknown = unknown_paper_ids(snapshot)
+        status = SourceStatus(
+            status="ok",
+            detail=f"unknown ids: {', '.join(unknown)}" if unknown else None,
+            endpoint=self.config.arxiv.api_url,
+            requests=requests + ((earlier.requests or 0) if earlier else 0),
+            items=len(snapshot.papers),
+            fetched_at=rfc3339(self.now()),
+        )
+        return replace(snapshot, sources={**snapshot.sources, ARXIV: status})
 
     def _status(
         self, partial: str | None, endpoint: str | None, requests: int, items: int, query: str | None = None
@@ -140,19 +206,30 @@ class Fetcher:
         )
 
     def _with_embeds(self, snapshot: Snapshot, sources: list[Source]) -> Snapshot:
+        """Embeds for the shown posts of `sources`, each source in a thread of its own. A
+        failure costs only the embeds (the post shows its escaped fallback)."""
         shown = [m for ranked in rank(snapshot, self.config) for m in ranked.shown]
+        wanted = [(s, [m for m in shown if m.platform == s.name and not m.embed_html]) for s in sources]
+        wanted = [(source, mentions) for source, mentions in wanted if mentions]
         statuses, html = dict(snapshot.sources), {}
-        for source in sources:
-            before = dict(self.http.requests)
-            embeds = source.embeds([m for m in shown if m.platform == source.name])
-            if embeds is None:
-                continue
-            requests = self.http.requests[embeds.source] - before.get(embeds.source, 0)
-            why = f"{embeds.unavailable} post(s) without embed (deleted, protected or failed)"
-            statuses[embeds.source] = self._status(
-                why if embeds.unavailable else None, embeds.endpoint, requests, len(embeds.html)
-            )
-            html.update(embeds.html)
+        before = dict(self.http.requests)
+        with ThreadPoolExecutor(max_workers=max(1, len(wanted))) as pool:
+            futures = [(source, pool.submit(source.embeds, mentions)) for source, mentions in wanted]
+            for _, future in futures:
+                try:
+                    embeds = future.result()
+                except FetchError as error:
+                    log.warning("%s: %s; its posts are shown without their embeds", snapshot.date, error)
+                    statuses[error.source] = SourceStatus(status="partial", detail=f"embeds failed: {error.reason}")
+                    continue
+                if embeds is None:
+                    continue
+                requests = self.http.requests[embeds.source] - before.get(embeds.source, 0)
+                why = f"{embeds.unavailable} post(s) without embed (deleted, protected or failed)"
+                statuses[embeds.source] = self._status(
+                    why if embeds.unavailable else None, embeds.endpoint, requests, len(embeds.html)
+                )
+                html.update(embeds.html)
         mentions = tuple(replace(m, embed_html=html[m.key]) if m.key in html else m for m in snapshot.mentions)
         return replace(snapshot, mentions=mentions, sources=statuses)
 

@@ -1,0 +1,222 @@
+"""Several sources at once: each searched in a thread of its own, a day published
+through a partial outage, and repaired by the next build without asking the sources
+that had worked. The X stand-in of fakes.py beside two more sources of the same shape
+as every platform module (own Settings, requests through the shared HttpClient), each
+behind its own local server."""
+
+from __future__ import annotations
+
+import json
+import threading
+import time
+from pathlib import Path
+from typing import ClassVar
+
+import pytest
+from click.testing import CliRunner
+from pytest_httpserver import HTTPServer
+from werkzeug import Request, Response
+
+from fakes import TOKEN, Recorder, example_scenario, live_config, serve_scenario
+from hotpapers import sources
+from hotpapers.cli import cli
+from hotpapers.models import Mention
+from hotpapers.snapshot import load_snapshot
+from hotpapers.sources.base import Embeds, Found, SourceSettings, no_progress, rfc3339
+
+DAY = "2020-09-24"
+POST = Path("content/posts/2020-09-24---Hot-Papers.md")
+SNAPSHOT = Path("data/snapshots/2020-09-24.json")
+NEW_PAPER = {
+    "id": "2009.12345",
+    "title": "A paper only the other platforms talk about",
+    "authors": ["Grace Hopper"],
+    "categories": ["cs.CL"],
+    "abstract": "Found through the other sources.",
+    "published": "2020-09-23T10:00:00Z",
+}
+
+
+class StandIn:
+    """A source answering `GET {api_url}/search?since=...&until=...` with a JSON list of
+    posts `{"id", "papers", "likes"}`."""
+
+    name: ClassVar[str]
+
+    def __init__(self, settings, http, environ, now, progress=no_progress) -> None:
+        self.settings, self.http, self.now = settings, http, now
+
+    def missing_credentials(self) -> str | None:
+        return None
+
+    def plan(self, since, until) -> str:
+        return f"search {self.settings.api_url}/search"
+
+    def search(self, since, until) -> Found:
+        url = f"{self.settings.api_url}/search"
+        posts = self.http.get_json(url, source=self.name, params={"since": rfc3339(since), "until": rfc3339(until)})
+        mentions = [
+            Mention(
+                platform=self.name,
+                id=post["id"],
+                url=f"https://{self.name}.example/posts/{post['id']}",
+                paper_ids=tuple(post["papers"]),
+                reposts=0,
+                likes=post["likes"],
+                observed_at=rfc3339(self.now()),
+                text=f"Post {post['id']}",
+            )
+            for post in posts
+        ]
+        return Found(mentions, len(posts), url)
+
+    def embeds(self, shown) -> Embeds | None:
+        return None
+
+
+def stand_in(name: str, url: str) -> type[StandIn]:
+    """A stand-in source called `name` whose api_url defaults to `url`."""
+
+    class Settings(SourceSettings, frozen=True, forbid_unknown_fields=True, kw_only=True):
+        api_url: str = url
+
+    return type(name, (StandIn,), {"name": name, "Settings": Settings})
+
+
+class Platform:
+    """One stand-in's server: its posts, and whether it fails, waits or meets the others."""
+
+    def __init__(self, posts: list[dict]) -> None:
+        self.posts, self.failing, self.delay, self.barrier = posts, False, 0.0, None
+        self.calls: list[dict] = []
+        self.server = HTTPServer(host="127.0.0.1")
+        self.server.expect_request("/search").respond_with_handler(self.answer)
+        self.server.start()
+
+    def answer(self, request: Request) -> Response:
+        self.calls.append(dict(request.args))
+        if self.barrier is not None:
+            try:
+                self.barrier.wait(timeout=5)  # met only when the other sources are searched at the same time
+            except threading.BrokenBarrierError:
+                return Response("searched one after the other", 500)
+        time.sleep(self.delay)
+        if self.failing:
+            return Response("Service Unavailable", 503)
+        return Response(json.dumps(self.posts), content_type="application/json")
+
+
+@pytest.fixture
+def day(tmp_path, monkeypatch, httpserver):
+    """The example day on X, plus Mastodon and Reddit stand-ins linking one of its papers
+    and one paper only they mention."""
+    scenario, recorder = example_scenario(), Recorder()
+    scenario.papers[NEW_PAPER["id"]] = NEW_PAPER
+    mastodon = Platform(
+        [{"id": "m1", "papers": ["2009.12345"], "likes": 40}, {"id": "m2", "papers": ["2009.11243"], "likes": 30}]
+    )
+    reddit = Platform([{"id": "r1", "papers": ["2009.12345"], "likes": 35}])
+    platforms = {"mastodon": mastodon, "reddit": reddit}
+
+    def serve_x(first: dict[str, list[Response]] | None = None) -> None:
+        """Start the X, arXiv and oEmbed stand-ins, `first` answering before them."""
+        serve_scenario(httpserver, scenario, recorder, first)
+
+    for name, platform in platforms.items():
+        monkeypatch.setitem(sources.SOURCES, name, stand_in(name, platform.server.url_for("").rstrip("/")))
+    (tmp_path / "config.yaml").write_text(live_config(httpserver, http={"retries": 1, "backoff": 0.01}))
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("X_BEARER_TOKEN", TOKEN)
+    yield tmp_path, recorder, platforms, serve_x
+    for platform in platforms.values():
+        platform.server.stop()
+
+
+def build(*args):
+    return CliRunner().invoke(cli, ["build", "--date", DAY, *args])
+
+
+X_DOWN = {"/2/tweets/search/all": [Response("Service Unavailable", 503) for _ in range(2)]}
+
+
+def test_every_source_is_searched_at_once_and_all_count(day):
+    site, recorder, platforms, serve_x = day
+    serve_x()
+    started = time.monotonic()
+    assert build().exit_code == 0
+    baseline = time.monotonic() - started
+    barrier = threading.Barrier(2)
+    for platform in platforms.values():
+        platform.barrier, platform.delay = barrier, 1.0
+    started = time.monotonic()
+    result = build("--refresh")
+    elapsed = time.monotonic() - started
+    assert result.exit_code == 0, result.output
+    # each stand-in now takes 1 s more: one after the other would add 2 s, and break their barrier
+    assert elapsed - baseline < 1.5
+    snapshot = load_snapshot(site / SNAPSHOT)
+    assert {name: s.status for name, s in snapshot.sources.items()} == {
+        "arxiv": "ok",
+        "mastodon": "ok",
+        "oembed": "ok",
+        "reddit": "ok",
+        "twitter": "ok",
+    }
+    assert platforms["mastodon"].calls[-1] == {"since": "2020-09-24T00:00:00Z", "until": "2020-09-25T00:00:00Z"}
+    post = (site / POST).read_text()
+    # 40 + 35 = 75 from the two stand-ins: the paper no X post links is in the post
+    assert "A paper only the other platforms talk about" in post
+    # arXiv is asked once for every id found by any source (batches of 5)
+    asked = {i for _, query, _ in recorder.of("/api/query") for i in query["id_list"].split(",")}
+    assert {"2009.12345", "2009.11243"} <= asked
+
+
+@pytest.mark.parametrize("down", ["twitter", "mastodon", "reddit"])
+def test_a_source_down_still_gives_a_post_and_check_flags_the_day(day, down):
+    site, _, platforms, serve_x = day
+    serve_x(X_DOWN if down == "twitter" else None)
+    if down != "twitter":
+        platforms[down].failing = True
+    result = build()
+    assert result.exit_code == 0, result.output
+    assert f"{DAY}: {down}: " in result.stderr and "published without it" in result.stderr
+    snapshot = load_snapshot(site / SNAPSHOT)
+    status = snapshot.sources[down]
+    assert status.status == "failed" and "503" in status.detail and status.requests == 2
+    assert all(s.status == "ok" for name, s in snapshot.sources.items() if name not in (down, "oembed"))
+    assert {m.platform for m in snapshot.mentions} == {"twitter", "mastodon", "reddit"} - {down}
+    assert (site / POST).exists()
+    check = CliRunner().invoke(cli, ["check", "--days", "1", "--until", DAY])
+    assert check.exit_code == 1 and f"source {down} failed" in check.stderr
+
+
+def test_every_source_down_writes_nothing(day):
+    site, recorder, platforms, serve_x = day
+    serve_x(X_DOWN)
+    for platform in platforms.values():
+        platform.failing = True
+    result = build()
+    assert result.exit_code == 1
+    assert result.stderr.startswith("Error: every source: twitter: ") and result.stderr.count("\n") == 1
+    assert "mastodon: " in result.stderr and "reddit: " in result.stderr
+    assert not recorder.of("/api/query")
+    assert sorted(p.name for p in site.rglob("*") if p.is_file()) == ["config.yaml"]
+
+
+def test_arxiv_down_writes_nothing(day):
+    site, _, _, serve_x = day
+    serve_x({"/api/query": [Response("Service Unavailable", 503) for _ in range(2)]})
+    result = build()
+    assert result.exit_code == 1 and result.stderr.startswith("Error: arxiv: ")
+    assert sorted(p.name for p in site.rglob("*") if p.is_file()) == ["config.yaml"]
+
+
+def test_secrets_appear_nowhere_through_an_outage(day):
+    site, _, platforms, serve_x = day
+    answer = json.dumps({"title": "Unauthorized", "detail": TOKEN})
+    serve_x({"/2/tweets/search/all": [Response(answer, 401, content_type="application/json")]})
+    platforms["reddit"].failing = True
+    result = build()
+    assert result.exit_code == 0, result.output
+    written = [p.read_text() for p in site.rglob("*") if p.is_file() and p.name != "config.yaml"]
+    assert all(TOKEN not in text for text in [*written, result.stderr, result.stdout])
