@@ -2,16 +2,23 @@
 
 from __future__ import annotations
 
+import contextlib
 import itertools
 import os
+import re
+import stat
 from pathlib import Path
 
 from hotpapers.errors import WriteError
 
 _TEMPORARY_NUMBERS = itertools.count()
+_TEMPORARY_NAME = re.compile(r"\..+\.([0-9]+)-[0-9]+\.tmp")
+"""`.NAME.PID-N.tmp`: the writer's process id tells a dead writer's leftovers."""
 _NEW_FILE = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_CLOEXEC", 0) | getattr(os, "O_BINARY", 0)
 """A file that must not exist yet, not inherited by child processes, written as bytes
 (O_BINARY exists on Windows only, O_CLOEXEC everywhere else)."""
+_swept: set[str] = set()
+"""Folders this process has already cleared of dead writers' temporary files."""
 
 
 def write_atomically(path: Path, data: str | bytes, *, durable: bool = False) -> None:
@@ -20,23 +27,27 @@ def write_atomically(path: Path, data: str | bytes, *, durable: bool = False) ->
 
     A failure or a concurrent writer leaves either the old or the new content, and no
     temporary file behind. `durable` also flushes the data to disk before the rename,
-    so a power cut cannot leave an empty file: worth its cost (most of a small file's
-    write time) for snapshots, which hold fetched facts, not for posts, which any
-    build makes again from their snapshot.
+    so a power cut cannot leave an empty file: worth it for snapshots, which hold
+    fetched facts, not for posts, which any build makes again from their snapshot.
+    An existing target that is not a regular file (a FIFO, a device, /dev/stdout) is
+    written into instead: replacing it would put a regular file where the system or
+    another program expects the special one.
     """
     if isinstance(data, str):
         data = encode_text(data, path)
+    if is_special_file(path):
+        _write_into(path, data)
+        return
     try:
         fd, temporary = _create_beside(path)
     except OSError as exc:
         raise WriteError(f"cannot write {path}: {exc.strerror or exc}") from exc
     try:
-        try:
-            _write_all(fd, data)
+        with os.fdopen(fd, "wb") as file:
+            file.write(data)
             if durable:
+                file.flush()
                 os.fsync(fd)
-        finally:
-            os.close(fd)
         os.replace(temporary, path)
     except BaseException as exc:
         Path(temporary).unlink(missing_ok=True)
@@ -55,19 +66,31 @@ def encode_text(text: str, path: Path) -> bytes:
         ) from None
 
 
-def _write_all(fd: int, data: bytes) -> None:
-    """`os.write` until all is written. A buffered file object would add 10 us to each
-    post and buffer nothing: a post is written in one call."""
-    view = memoryview(data)
-    while view:
-        view = view[os.write(fd, view) :]
+def is_special_file(path: Path) -> bool:
+    """Whether `path` (or what it links to) exists and is neither a regular file nor a folder."""
+    try:
+        mode = os.stat(path).st_mode
+    except (OSError, ValueError):
+        return False
+    return not (stat.S_ISREG(mode) or stat.S_ISDIR(mode))
+
+
+def _write_into(path: Path, data: bytes) -> None:
+    try:
+        with open(path, "wb") as file:
+            file.write(data)
+    except OSError as exc:
+        raise WriteError(f"cannot write {path}: {exc.strerror or exc}") from None
 
 
 def _create_beside(path: Path) -> tuple[int, str]:
     """A new file in `path`'s folder, named after this process, with the permissions
-    any new file gets (0666 less the umask). `tempfile.mkstemp` makes it 0600, so a
-    post would have needed a chmod that ignores the umask. The folder is created when
-    missing rather than checked before every write."""
+    any new file gets (0666 less the umask; `tempfile.mkstemp` makes it 0600). The
+    folder is created when missing."""
+    folder = os.path.join(path.parent, "")
+    if folder not in _swept:
+        _swept.add(folder)
+        remove_dead_writers_files(path.parent)
     prefix = os.path.join(path.parent, f".{path.name}.{os.getpid()}-")
     made_folder = False
     while True:
@@ -81,3 +104,30 @@ def _create_beside(path: Path) -> tuple[int, str]:
                 raise
             path.parent.mkdir(parents=True, exist_ok=True)
             made_folder = True
+
+
+def remove_dead_writers_files(folder: Path) -> None:
+    """Remove the temporary files in `folder` whose writer process no longer runs (a
+    build killed while writing). Those of live writers, and of this process, stay."""
+    try:
+        names = os.listdir(folder)
+    except OSError:
+        return
+    for name in names:
+        match = _TEMPORARY_NAME.fullmatch(name)
+        if match and int(match[1]) != os.getpid() and not process_runs(int(match[1])):
+            with contextlib.suppress(OSError):  # another build removed it first, or the folder is read-only
+                os.unlink(os.path.join(folder, name))
+
+
+def process_runs(pid: int) -> bool:
+    """Whether a process with this id exists (a zombie counts)."""
+    if os.name == "nt":
+        return True  # os.kill would end the process there, not test it
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except (PermissionError, OverflowError, ValueError):
+        return True  # another user's process (or a number no process can have: keep it, to be safe)
+    return True

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from enum import Enum
 from pathlib import Path
 
-from hotpapers.atomic import encode_text, write_atomically
+from hotpapers.atomic import encode_text, is_special_file, write_atomically
 from hotpapers.errors import WriteError
 from hotpapers.render import paper_count
 
@@ -29,10 +29,14 @@ class WriteResult:
 
 def write_post(path: Path, text: str, *, force: bool = False, papers: int | None = None) -> WriteResult:
     """`papers`: how many papers `text` lists, when the caller knows; parsing a post
-    costs more than rendering it, so posts are parsed only to decide a replacement."""
+    costs more than rendering it, so posts are parsed only to decide a replacement.
+    A FIFO or a device (`-o /dev/stdout`) is written into: it holds no post to compare."""
     data = encode_text(text, path)
     if papers is None:
         papers = paper_count(data)
+    if is_special_file(path):
+        write_atomically(path, data)
+        return WriteResult(Outcome.WRITTEN, path, papers)
     try:
         existing = path.read_bytes()
     except FileNotFoundError:
