@@ -14,7 +14,9 @@ from click.testing import CliRunner
 
 from conftest import EXAMPLE_POST, example_data
 from hotpapers import __version__
-from hotpapers.cli import cli, log, progress, progress_bar, select_days
+from hotpapers.cli import cli
+from hotpapers.console import log, progress, progress_bar
+from hotpapers.days import select_days
 
 POST = "content/posts/2020-09-24---Hot-Papers.md"
 
@@ -58,7 +60,7 @@ def write_snapshot(site, change):
 def test_a_post_with_more_papers_is_kept_unless_forced(site):
     assert run("build", "--date", "2020-09-24").exit_code == 0
     write_snapshot(site, lambda d: d["mentions"].pop(0))  # drops 2009.11094, the 11th paper
-    result = run("build", "--date", "2020-09-24")
+    result = run("-q", "build", "--date", "2020-09-24")  # a warning: the config change did not apply
     assert result.exit_code == 0
     assert (
         "kept content/posts/2020-09-24---Hot-Papers.md: it lists 11 papers, the new one 10 (--force replaces it)"
@@ -146,8 +148,21 @@ def test_range_builds_each_day_and_stops_at_a_missing_one(site):
 
 
 def test_quiet_prints_nothing_on_success(site):
+    with (site / "config.yaml").open("a", encoding="utf-8") as config:
+        config.write("\nsite: {url: 'https://lab.example.org'}\n")
     result = run("-q", "build", "--date", "2020-09-24")
     assert result.exit_code == 0 and result.stderr == ""
+
+
+@pytest.mark.parametrize("quiet", [[], ["-q"]])
+def test_a_build_says_once_that_feeds_are_off_without_a_site_url(site, quiet):
+    """The nightly workflow commits the feeds: a site without them must hear why."""
+    _stored_days(site, date(2020, 8, 1), 2)
+    result = run(*quiet, "build", "--since", "2020-08-01", "--until", "2020-08-02")
+    assert result.exit_code == 0
+    assert result.stderr.count("feeds: off until site.url (the site's address) is set") == 1
+    (site / "config.yaml").write_text("feeds: {atom: null, json: null}\n", encoding="utf-8")
+    assert "feeds" not in run(*quiet, "build", "--date", "2020-08-01").stderr
 
 
 def test_days_selection():
@@ -242,42 +257,6 @@ def test_a_progress_bar_only_on_a_terminal_and_for_more_than_one_item(monkeypatc
         assert list(shown) == items
     monkeypatch.setattr(log, "level", logging.WARNING)  # -q
     assert progress_bar(items, 3, "day") is items
-
-
-def test_stored_days_are_published_in_batches_that_stay_small(site, monkeypatch):
-    """A worker ranks, renders and writes a few days at a time (pipeline.publish); busy
-    days make smaller batches, so that their snapshots never pile up in memory."""
-    from hotpapers import pipeline
-    from hotpapers.config import load_config
-
-    days = _stored_days(site, date(2020, 8, 1), 5)  # the example day, 12 mentions each
-    config = load_config(site / "config.yaml", site)
-    monkeypatch.setattr(pipeline, "BATCH_DAYS", 3)
-    monkeypatch.setattr(pipeline, "BATCH_MENTIONS", 1000)
-    assert [[day for day, _ in batch] for batch in pipeline._stored_batches(days, config)] == [days[:3], days[3:]]
-    monkeypatch.setattr(pipeline, "BATCH_MENTIONS", 24)
-    assert [len(batch) for batch in pipeline._stored_batches(days, config)] == [2, 2, 1]
-
-
-def test_a_batch_with_a_day_where_nothing_qualifies_keeps_each_post_with_its_day(site):
-    from hotpapers import pipeline
-    from hotpapers.config import load_config
-    from hotpapers.render import PostRenderer
-    from hotpapers.snapshot import load_snapshot
-
-    days = _stored_days(site, date(2020, 8, 1), 3)
-    quiet = example_data()
-    quiet["date"] = days[1]
-    for mention in quiet["mentions"]:
-        mention.update(reposts=0, likes=0)
-    (site / "data" / "snapshots" / f"{days[1]}.json").write_text(json.dumps(quiet), encoding="utf-8")
-    config = load_config(site / "config.yaml", site)
-    batch = [(day, load_snapshot(config.snapshot_path(day))) for day in days]
-    reports = pipeline.publish(batch, config, PostRenderer(config), pipeline.BuildOptions(offline=True))
-    assert [r.message.split(": ", 1)[1].split(" ")[0] for r in reports] == ["wrote", "no", "wrote"]
-    assert not (site / f"content/posts/{days[1]}---Hot-Papers.md").exists()
-    single = run("render", f"data/snapshots/{days[2]}.json")
-    assert (site / f"content/posts/{days[2]}---Hot-Papers.md").read_text(encoding="utf-8") == single.stdout
 
 
 @pytest.mark.parametrize("count", [1, 40])

@@ -64,4 +64,4 @@ def test_feeds_are_rewritten_only_when_they_change_and_not_without_a_site_url(si
     assert "feeds: 2 entries, up to date" in again.stderr
     (site / "config.yaml").write_text("output: {profile: lumen}\n", encoding="utf-8")
     quiet = CliRunner().invoke(cli, ["build", "--date", "2020-09-25"])
-    assert quiet.exit_code == 0 and "feeds" not in quiet.stderr
+    assert quiet.exit_code == 0 and "feeds: 2 entries" not in quiet.stderr and "feeds: off until" in quiet.stderr

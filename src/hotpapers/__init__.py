@@ -1,3 +1,57 @@
-"""hotpapers: a daily "Hot Papers" digest of the arXiv papers people posted about."""
+"""hotpapers: a daily "Hot Papers" digest of the arXiv papers people posted about.
+
+The library under the `hotpapers` command. A day goes snapshot → rank → render → write:
+
+    config = hotpapers.load_config("config.yaml")
+    snapshot = hotpapers.load_snapshot(config.snapshot_path("2020-09-24"))
+    ranked = hotpapers.rank_papers(snapshot, config)
+    text = hotpapers.render_post(snapshot, ranked, config)
+
+`build_days` runs all the stages with the guards of `hotpapers build` (atomic writes,
+a post is never replaced by one listing fewer papers unless forced). Errors are
+`HotpapersError`s: `InputError` (bad input, exit code 2) or a runtime failure (1).
+"""
+
+from __future__ import annotations
+
+from os import PathLike
+from pathlib import Path
+
+from hotpapers import config as _config
+from hotpapers.config import Config
+from hotpapers.errors import HotpapersError, InputError
+from hotpapers.explain import Explanation
+from hotpapers.explain import explain as explain_day
+from hotpapers.models import RankedPaper, Snapshot
+from hotpapers.pipeline import BuildOptions, DayReport, build_days, check_days, publish
+from hotpapers.rank import rank as rank_papers
+from hotpapers.render import render_post
+from hotpapers.snapshot import load_snapshot, save_snapshot
 
 __version__ = "0.1.0"
+__all__ = [
+    "BuildOptions",
+    "Config",
+    "DayReport",
+    "Explanation",
+    "HotpapersError",
+    "InputError",
+    "RankedPaper",
+    "Snapshot",
+    "build_days",
+    "check_days",
+    "explain_day",
+    "load_config",
+    "load_snapshot",
+    "publish",
+    "rank_papers",
+    "render_post",
+    "save_snapshot",
+]
+
+
+def load_config(path: str | PathLike[str] | None = None) -> Config:
+    """The config in `path`; without one, the working directory's config file, else
+    the built-in defaults. Relative paths in it resolve against its folder."""
+    cwd = Path.cwd()
+    return _config.load_config(Path(path) if path is not None else _config.default_config_path(cwd), cwd)

@@ -3,13 +3,26 @@
 Exit codes: 1 for a runtime failure (network, I/O), 2 for bad usage, config or input.
 """
 
+import re
+
 import click
+
+_UNPRINTABLE = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
+
+
+def printable(text: str) -> str:
+    """`text` for a one-line message: control characters (terminal escapes, line breaks,
+    bidi overrides) from untrusted text written as escapes such as `\\x1b`."""
+    return _UNPRINTABLE.sub(lambda match: match[0].encode("unicode_escape").decode("ascii"), text)
 
 
 class HotpapersError(click.ClickException):
     """A failure the CLI prints as one line, without a traceback."""
 
     exit_code = 1
+
+    def format_message(self) -> str:
+        return printable(self.message)
 
 
 class InputError(HotpapersError):

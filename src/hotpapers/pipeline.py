@@ -1,28 +1,38 @@
-"""The stages in order: snapshot (stored or fetched) → rank → render → write, for one day
-or for a batch of stored days."""
+"""The stages in order: snapshot (stored or fetched) → rank → render → write, for each
+day of a build; and the health check over the last days."""
 
 from __future__ import annotations
 
+import ctypes
 import os
+import signal
+import sys
+import threading
+import time
 from collections.abc import Iterator
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
+from datetime import date, timedelta
 from pathlib import Path
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
-from hotpapers.atomic import write_atomically
-from hotpapers.config import Config, snapshot_name
+from hotpapers.atomic import process_runs, write_atomically
+from hotpapers.check import DayFiles, day_problems
+from hotpapers.config import Config
 from hotpapers.errors import InputError, SnapshotError
-from hotpapers.models import RankedPaper, Snapshot
+from hotpapers.models import Snapshot
 from hotpapers.rank import rank, unknown_paper_ids
 from hotpapers.render import PostRenderer
 from hotpapers.snapshot import load_snapshot, save_snapshot, stored_snapshot
 from hotpapers.write import Outcome, write_post
 
+if TYPE_CHECKING:
+    from hotpapers.feeds import FeedEntry
+
 PARALLEL_MIN_DAYS = 16
-"""Below this many days, starting worker processes costs more than it saves."""
-BATCH_DAYS, BATCH_MENTIONS = 8, 20_000
-"""How many stored days a worker publishes stage by stage together (see `publish`)."""
+"""Below this many days a worker would get, starting worker processes costs more than it saves."""
+REFRESH_MIN_SHARE = 0.5
+"""A refresh finding fewer mentions than this share of the stored snapshot's keeps the stored one."""
 
 
 class Fetch(Protocol):
@@ -47,9 +57,21 @@ class DayReport:
     message: str
     papers: int = 0
     fetched: bool = False
-    written: bool = False
+    outcome: Outcome | None = None
+    """What happened to the post; None when none was written or due (a dry run, no paper)."""
     notes: tuple[str, ...] = ()
     """Things worth logging before the message."""
+    warnings: tuple[str, ...] = ()
+    """Things to say even with -q: the build kept a stored snapshot instead of the new one."""
+
+    @property
+    def written(self) -> bool:
+        return self.outcome is Outcome.WRITTEN
+
+    @property
+    def kept(self) -> bool:
+        """An existing post that lists more papers was kept: the message is a warning."""
+        return self.outcome is Outcome.KEPT
 
 
 def papers_text(count: int) -> str:
@@ -62,66 +84,61 @@ def build_day(
     """Snapshot → rank → render → write for one day.
 
     A stored snapshot is used unless there is none or --refresh; a fresh one is saved
-    only once complete, so a failed fetch or refresh leaves the old files as they were.
+    only once complete, so a failed fetch or refresh leaves the old files as they were,
+    and so does a refresh that finds far fewer mentions, unless --force.
     """
     path = config.snapshot_path(day)
-    snapshot = None if options.refresh else stored_snapshot(path, day)
-    fetched = snapshot is None
-    if snapshot is not None:
-        _check_day(snapshot, day, path)
-    elif options.offline or fetch is None:
+    stored = _stored(day, path, tolerate_damage=options.refresh)
+    if stored is not None and not options.refresh:
+        return publish(stored, config, options, renderer=renderer)
+    if options.offline or fetch is None:
         why = "--offline was given" if options.offline else "live fetching is not configured"
         raise InputError(f"no snapshot for {day} at {path}, and {why}")
-    elif options.dry_run:
+    if options.dry_run:
         return DayReport(day, fetch.plan(day))
+    snapshot = fetch(day)
+    warnings: tuple[str, ...] = ()
+    if stored is not None and not options.force and len(snapshot.mentions) < REFRESH_MIN_SHARE * len(stored.mentions):
+        warnings = (
+            f"{day}: kept the stored snapshot {_shown(path)}: it holds {len(stored.mentions)} mentions, "
+            f"the new fetch {len(snapshot.mentions)} (--force replaces it)",
+        )
+        snapshot = stored
     else:
-        snapshot = fetch(day)
         save_snapshot(snapshot, path)
-    return publish([(day, snapshot)], config, renderer, options, fetched=fetched)[0]
+    return publish(snapshot, config, options, renderer=renderer, fetched=True, warnings=warnings)
 
 
 def publish(
-    days: list[tuple[str, Snapshot]],
-    config: Config,
-    renderer: PostRenderer,
-    options: BuildOptions,
-    *,
-    fetched: bool = False,
-) -> list[DayReport]:
-    """Rank → render → write for each (day, snapshot), each stage for all the days
-    before the next. A stage's code then stays in the CPU's caches from one day to the
-    next, which makes a re-render of many days a tenth faster than going day by day."""
-    ranked_days = [(day, snapshot, rank(snapshot, config)) for day, snapshot in days]
-    texts = iter(renderer.render_days([(papers, snapshot) for _, snapshot, papers in ranked_days if papers]))
-    return [
-        _write_day(day, snapshot, papers, next(texts) if papers else "", config, options, fetched)
-        for day, snapshot, papers in ranked_days
-    ]
-
-
-def _write_day(
-    day: str,
     snapshot: Snapshot,
-    ranked: list[RankedPaper],
-    text: str,
     config: Config,
-    options: BuildOptions,
-    fetched: bool,
+    options: BuildOptions | None = None,
+    *,
+    path: Path | None = None,
+    renderer: PostRenderer | None = None,
+    fetched: bool = False,
+    warnings: tuple[str, ...] = (),
 ) -> DayReport:
+    """Rank → render → write one snapshot's post to `path` (the day's post by default),
+    with the guards of write_post; `renderer` saves compiling the templates again."""
+    options = options or BuildOptions()
+    renderer = renderer or PostRenderer(config)
+    day = snapshot.date
     unknown = unknown_paper_ids(snapshot)
     notes = (
         (f"{day}: ignored mentions of {len(unknown)} id(s) without metadata: {', '.join(unknown[:10])}",)
         if unknown
         else ()
     )
+    ranked = rank(snapshot, config)
     if not ranked:
-        return DayReport(day, f"{day}: no paper qualifies; nothing written", fetched=fetched, notes=notes)
-    path = config.post_path(day)
+        return DayReport(day, f"{day}: no paper qualifies; nothing written", 0, fetched, None, notes, warnings)
+    text = renderer.render(ranked, snapshot)
+    path = path or config.post_path(day)
     shown = _shown(path)
     if options.dry_run:
-        return DayReport(
-            day, f"{day}: would write {shown} ({papers_text(len(ranked))})", len(ranked), fetched, notes=notes
-        )
+        message = f"{day}: would write {shown} ({papers_text(len(ranked))})"
+        return DayReport(day, message, len(ranked), fetched, None, notes, warnings)
     result = write_post(path, text, force=options.force, papers=len(ranked))
     if result.outcome is Outcome.WRITTEN:
         message = f"{day}: wrote {shown} ({papers_text(result.papers)})"
@@ -132,33 +149,43 @@ def _write_day(
             f"{day}: kept {shown}: it lists {result.existing_papers} papers, "
             f"the new one {result.papers} (--force replaces it)"
         )
-    return DayReport(day, message, result.papers, fetched, result.outcome is Outcome.WRITTEN, notes)
+    return DayReport(day, message, result.papers, fetched, result.outcome, notes, warnings)
 
 
-def build_days(days: list[str], config: Config, options: BuildOptions, fetch: Fetch | None) -> Iterator[DayReport]:
-    """build_day for each day, reported in order.
+def build_days(
+    days: list[str], config: Config, options: BuildOptions | None = None, fetch: Fetch | None = None
+) -> Iterator[DayReport]:
+    """build_day for each day (YYYY-MM-DD), reported in order; `fetch` collects the
+    days without a snapshot (none: such a day is an error).
 
     When no day needs fetching (a re-render or backfill of stored snapshots), the days
-    are spread over the CPU cores, in eight chunks a worker: each chunk's result costs
-    this process about 0.4 ms of a core the workers share, and eight still keep them
-    busy to the end. Fetching stays sequential in this process: the APIs' rate limits,
-    not the CPU, bound it.
+    are spread over worker processes, one per CPU core. Fetching stays in this process:
+    the APIs' rate limits, not the CPU, bound it.
     """
+    options = options or BuildOptions()
     workers = min(os.cpu_count() or 1, len(days) // PARALLEL_MIN_DAYS)
     if workers < 2 or options.refresh or not all_stored(days, config):
         renderer = PostRenderer(config)
         for day in days:
             yield build_day(day, config, renderer, options, fetch)
         return
-    size = max(1, len(days) // (8 * workers))
-    pool = ProcessPoolExecutor(workers, initializer=_start_worker, initargs=(config, options))
+    pool = ProcessPoolExecutor(workers, initializer=_start_worker, initargs=(config, options, os.getpid()))
     try:
-        for reports in pool.map(
-            _build_stored_days, [days[start : start + size] for start in range(0, len(days), size)]
-        ):
-            yield from reports
+        yield from pool.map(_build_stored_day, days, chunksize=max(1, len(days) // (8 * workers)))
     finally:
         pool.shutdown(cancel_futures=True)
+
+
+def check_days(config: Config, last: date, days: int = 7, min_ratio: float = 0.25) -> list[str]:
+    """Every problem of the `days` days up to `last`, oldest first, one line each: no
+    snapshot, no post though papers qualify, a failed source, or far fewer mentions
+    than the median of the days before (under `min_ratio` of it)."""
+    entries = []
+    for back in range(days - 1, -1, -1):
+        day = (last - timedelta(days=back)).isoformat()
+        snap = stored_snapshot(config.snapshot_path(day), day)
+        entries.append(DayFiles(day, snap, config.post_path(day).exists(), bool(snap and rank(snap, config))))
+    return day_problems(entries, min_ratio)
 
 
 def update_feeds(config: Config) -> str | None:
@@ -169,7 +196,7 @@ def update_feeds(config: Config) -> str | None:
     from hotpapers.feeds import atom_feed, feed_entry, json_feed  # feedgen and lxml: only when feeds are made
 
     targets = [(path, make) for path, make in ((config.feeds.atom, atom_feed), (config.feeds.json, json_feed)) if path]
-    entries = []
+    entries: list[FeedEntry] = []
     for path in sorted(config.paths.snapshots.glob("*.json"), reverse=True):
         day = path.stem
         if len(entries) == config.feeds.entries:
@@ -190,54 +217,63 @@ def update_feeds(config: Config) -> str | None:
     return f"feeds: {len(entries)} entries" + (f", wrote {', '.join(written)}" if written else ", up to date")
 
 
+def feeds_off_reason(config: Config) -> str | None:
+    """Why no feed is written although some is configured, or None."""
+    if config.site.url is None and (config.feeds.atom or config.feeds.json) and config.feeds.entries > 0:
+        return "feeds: off until site.url (the site's address) is set; feeds.atom and feeds.json null silence this"
+    return None
+
+
 def all_stored(days: list[str], config: Config) -> bool:
-    """Whether every day has a stored snapshot: one listing of the folder, not a stat per day."""
-    try:
-        stored = set(os.listdir(config.paths.snapshots))
-    except OSError:
-        return False
-    return all(snapshot_name(day) in stored for day in days)
+    return all(config.snapshot_path(day).exists() for day in days)
 
 
 _worker_state: tuple[Config, PostRenderer, BuildOptions] | None = None
 
 
-def _start_worker(config: Config, options: BuildOptions) -> None:
-    """Compile the templates once per worker process."""
+def _start_worker(config: Config, options: BuildOptions, parent: int) -> None:
+    """Tie the worker's life to the build's, then compile the templates once."""
     global _worker_state
+    _die_with(parent)
     _worker_state = (config, PostRenderer(config), options)
 
 
-def _build_stored_days(days: list[str]) -> list[DayReport]:
+def _die_with(parent: int) -> None:
+    """End this process when `parent` ends, even by SIGKILL: Linux signals it
+    (PR_SET_PDEATHSIG); elsewhere a thread watches."""
+    if sys.platform == "linux":
+        ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL)  # 1 = PR_SET_PDEATHSIG
+    else:
+        threading.Thread(target=_exit_when_gone, args=(parent,), daemon=True).start()
+    if not process_runs(parent):  # it ended before the signal was asked for
+        os._exit(1)
+
+
+def _exit_when_gone(parent: int) -> None:
+    while process_runs(parent):
+        time.sleep(1)
+    os._exit(1)
+
+
+def _build_stored_day(day: str) -> DayReport:
     assert _worker_state is not None, "worker not started"
     config, renderer, options = _worker_state
-    return [report for batch in _stored_batches(days, config) for report in publish(batch, config, renderer, options)]
+    return build_day(day, config, renderer, options, None)
 
 
-def _stored_batches(days: list[str], config: Config) -> Iterator[list[tuple[str, Snapshot]]]:
-    """The days with their stored snapshots, a few at a time for `publish`: at most
-    BATCH_DAYS days, and fewer when they hold BATCH_MENTIONS mentions, so that a batch
-    of busy days (a million mentions take a few GB) stays small."""
-    batch: list[tuple[str, Snapshot]] = []
-    mentions = 0
-    for day in days:
-        path = config.snapshot_path(day)
-        snapshot = load_snapshot(path, day)
-        _check_day(snapshot, day, path)
-        batch.append((day, snapshot))
-        mentions += len(snapshot.mentions)
-        if len(batch) == BATCH_DAYS or mentions >= BATCH_MENTIONS:
-            yield batch
-            batch, mentions = [], 0
-    if batch:
-        yield batch
-
-
-def _check_day(snapshot: Snapshot, day: str, path: Path) -> None:
-    """Refuse a file named for `day` that holds another day: its post would carry the
-    other day's title under this day's name."""
-    if snapshot.date != day:
-        raise SnapshotError(f"{path}: holds the day {snapshot.date}, not {day} as its name says")
+def _stored(day: str, path: Path, *, tolerate_damage: bool) -> Snapshot | None:
+    """The stored snapshot of `day`, or None. A file named for `day` that holds another
+    day is refused: its post would carry the other day's title under this day's name.
+    With `tolerate_damage` (a refresh replaces it), a broken file counts as none."""
+    try:
+        snapshot = stored_snapshot(path, day)
+        if snapshot is not None and snapshot.date != day:
+            raise SnapshotError(f"{path}: holds the day {snapshot.date}, not {day} as its name says")
+    except SnapshotError:
+        if tolerate_damage:
+            return None
+        raise
+    return snapshot
 
 
 def _shown(path: Path) -> str:

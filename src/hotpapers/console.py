@@ -1,0 +1,97 @@
+"""How the command line talks: errors as one line, log lines without terminal escapes,
+and a progress bar on an interactive terminal only (tqdm is not even imported under
+cron, CI, a pipe or -q)."""
+
+from __future__ import annotations
+
+import logging
+import sys
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from typing import Any
+
+import click
+
+from hotpapers.errors import HotpapersError, InputError, printable
+from hotpapers.pipeline import DayReport, papers_text
+
+log = logging.getLogger("hotpapers")
+
+
+class HotpapersGroup(click.Group):
+    """Turns unexpected exceptions into one line, unless --debug asks for the traceback."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except click.UsageError as exc:
+            command = f"hotpapers {exc.ctx.info_name} --help" if exc.ctx and exc.ctx.parent else "hotpapers --help"
+            raise InputError(f"{exc.format_message()} (see '{command}')") from None
+        except (click.exceptions.Exit, click.ClickException, click.Abort):
+            raise
+        except KeyboardInterrupt:
+            click.echo("Interrupted.", err=True)
+            sys.exit(130)
+        except Exception as exc:
+            if ctx.meta.get("hotpapers.debug"):
+                raise
+            raise HotpapersError(f"internal error: {type(exc).__name__}: {exc} (run with --debug for details)") from exc
+
+
+class PrintableFormatter(logging.Formatter):
+    """Log lines never carry terminal escapes or line breaks from untrusted text."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        return printable(super().format(record))
+
+
+def start_logging(debug: bool, quiet: bool) -> None:
+    """Messages to stderr: details with --debug, warnings and errors only with -q."""
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(PrintableFormatter("%(message)s"))
+    log.handlers[:] = [handler]
+    log.setLevel(logging.DEBUG if debug else logging.WARNING if quiet else logging.INFO)
+    log.propagate = False
+
+
+def progress_bar(items: Iterable[Any], total: int | None, unit: str) -> Iterable[Any]:
+    """tqdm over `items` (a count when `total` is None) when there is more than one and
+    someone watches; else the items themselves."""
+    if not ((total is None or total > 1) and sys.stderr.isatty() and log.getEffectiveLevel() <= logging.INFO):
+        return items
+    from tqdm import tqdm
+
+    tqdm.monitor_interval = 0  # no monitor thread: a re-render forks worker processes, which threads make unsafe
+    return tqdm(items, total=total, unit=unit, file=sys.stderr, leave=False)
+
+
+@contextmanager
+def progress(items: Iterable[Any], total: int | None, unit: str) -> Iterator[Iterable[Any]]:
+    """A progress bar whose log lines keep printing above it."""
+    bar = progress_bar(items, total, unit)
+    if bar is items:
+        yield items
+        return
+    from tqdm.contrib.logging import logging_redirect_tqdm
+
+    with bar, logging_redirect_tqdm(loggers=[log]):  # type: ignore[attr-defined]
+        yield bar
+
+
+def log_report(report: DayReport) -> None:
+    for note in report.notes:
+        log.info("%s", note)
+    for warning in report.warnings:
+        log.warning("%s", warning)
+    log.log(logging.WARNING if report.kept else logging.INFO, "%s", report.message)
+
+
+def summary(reports: list[DayReport], planned: int, fetcher: Any) -> str:
+    """One line for the log: days done, papers, requests made, posts read."""
+    written = sum(1 for r in reports if r.written)
+    papers = sum(r.papers for r in reports)
+    line = f"summary: {len(reports)}/{planned} day(s) built, {written} post(s) written, {papers_text(papers)}"
+    if fetcher is not None and fetcher.http.requests:
+        counts = ", ".join(f"{name} {count}" for name, count in sorted(fetcher.http.requests.items()))
+        line += f"; requests: {counts}; posts read: {fetcher.posts_read}"
+    return line

@@ -1,0 +1,53 @@
+"""The digest days a command is asked for: parsed from its options, checked, and
+defaulted from the clock in the configured time zone."""
+
+from __future__ import annotations
+
+import re
+from datetime import date, datetime, timedelta
+
+import click
+
+from hotpapers.config import Config
+
+_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+FIRST_YEAR, LAST_YEAR = 1000, 9998
+"""The years a digest day may fall in, as for a snapshot's time stamps: the day before
+and after it, in any time zone, stay inside Python's dates."""
+
+
+def parse_day(value: str, option: str) -> date:
+    if not _DATE.fullmatch(value):
+        raise click.BadParameter(f"{value!r} is not a date in the form YYYY-MM-DD", param_hint=option)
+    try:
+        day = date.fromisoformat(value)
+    except ValueError as exc:
+        raise click.BadParameter(f"{value!r} is not a real date ({exc})", param_hint=option) from None
+    if not FIRST_YEAR <= day.year <= LAST_YEAR:
+        raise click.BadParameter(f"{value} is outside the years {FIRST_YEAR}-{LAST_YEAR}", param_hint=option)
+    return day
+
+
+def select_days(day: str | None, since: str | None, until: str | None, today: date) -> list[date]:
+    """The days to build: --date, or the inclusive --since/--until range, or yesterday."""
+    if day is not None and (since is not None or until is not None):
+        raise click.UsageError("give either --date or --since/--until, not both")
+    if (since is None) != (until is None):
+        raise click.UsageError("--since and --until go together")
+    if since is not None and until is not None:
+        first, last = parse_day(since, "--since"), parse_day(until, "--until")
+        if first > last:
+            raise click.BadParameter(f"{since} is after {until}", param_hint="--since/--until")
+        return [first + timedelta(days=n) for n in range((last - first).days + 1)]
+    if day is not None:
+        return [parse_day(day, "--date")]
+    return [today - timedelta(days=1)]
+
+
+def day_or_yesterday(value: str | None, option: str, config: Config) -> date:
+    return parse_day(value, option) if value else today(config) - timedelta(days=1)
+
+
+def today(config: Config) -> date:
+    """The date in the configured time zone: the only place the CLI reads the clock."""
+    return datetime.now(config.timezone).date()

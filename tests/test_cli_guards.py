@@ -1,0 +1,209 @@
+"""The guards of the command line against hostile or absurd input and a hostile
+machine: special output files, killed builds, dates outside the calendar, refreshes
+that lose data, and terminal escapes in messages."""
+
+import json
+import os
+import signal
+import stat
+import subprocess
+import sys
+import time
+from datetime import date, timedelta
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from conftest import EXAMPLE_POST, example_data
+from fakes import TOKEN, Recorder, example_scenario, live_config, serve_scenario
+from hotpapers.cli import cli
+from hotpapers.snapshot import load_snapshot
+
+SNAPSHOT = "data/snapshots/2020-09-24.json"
+POST = "content/posts/2020-09-24---Hot-Papers.md"
+
+
+def run(*args):
+    return CliRunner().invoke(cli, list(args))
+
+
+def test_render_into_a_fifo_writes_into_it(site):
+    fifo = site / "post.fifo"
+    os.mkfifo(fifo)
+    reader = os.open(fifo, os.O_RDONLY | os.O_NONBLOCK)  # so that the writer's open does not wait
+    try:
+        result = run("render", SNAPSHOT, "-o", str(fifo))
+        received = b""
+        while chunk := os.read(reader, 1 << 16):
+            received += chunk
+    finally:
+        os.close(reader)
+    assert result.exit_code == 0, result.output
+    assert received == EXAMPLE_POST.read_bytes()
+    assert stat.S_ISFIFO(os.lstat(fifo).st_mode)
+
+
+def test_render_into_a_link_to_a_device_writes_into_the_device(site):
+    link = site / "null.md"
+    link.symlink_to("/dev/null")
+    result = run("render", SNAPSHOT, "-o", str(link))
+    assert result.exit_code == 0, result.output
+    assert os.readlink(link) == "/dev/null" and stat.S_ISCHR(os.stat("/dev/null").st_mode)
+
+
+@pytest.mark.skipif(not Path("/proc/self/fd/1").exists(), reason="links to /proc/self/fd/1")
+def test_render_to_dev_stdout_prints_the_post(site):
+    """As /dev/stdout is, but a link of our own: a build that replaced it (as root) would
+    break the machine's /dev/stdout."""
+    (site / "stdout").symlink_to("/proc/self/fd/1")
+    result = subprocess.run(
+        [sys.executable, "-m", "hotpapers", "-q", "render", SNAPSHOT, "-o", "stdout"],
+        capture_output=True,
+        timeout=60,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout == EXAMPLE_POST.read_bytes() and os.readlink(site / "stdout") == "/proc/self/fd/1"
+
+
+def test_render_to_a_file_keeps_a_post_that_lists_more_papers(site):
+    assert run("render", SNAPSHOT, "-o", "out.md").exit_code == 0
+    data = example_data()
+    data["mentions"].pop(0)  # drops the 11th paper
+    (site / "fewer.json").write_text(json.dumps(data), encoding="utf-8")
+    result = run("-q", "render", "fewer.json", "-o", "out.md")
+    assert result.exit_code == 0
+    assert result.stderr == "2020-09-24: kept out.md: it lists 11 papers, the new one 10 (--force replaces it)\n"
+    assert (site / "out.md").read_bytes() == EXAMPLE_POST.read_bytes()
+    assert run("render", "fewer.json", "-o", "out.md", "--force").exit_code == 0
+    assert (site / "out.md").read_text(encoding="utf-8").count("\n# ") == 10
+
+
+def finished_process_id() -> int:
+    child = subprocess.Popen([sys.executable, "-c", "pass"])
+    child.wait()
+    return child.pid
+
+
+def test_a_build_removes_the_temporary_files_of_dead_writers_only(site):
+    posts = site / "content" / "posts"
+    posts.mkdir(parents=True)
+    dead = posts / f".2020-09-24---Hot-Papers.md.{finished_process_id()}-0.tmp"
+    alive = posts / f".2020-09-24---Hot-Papers.md.{os.getppid()}-0.tmp"  # a writer still running
+    other = posts / ".notes.tmp"
+    for path in (dead, alive, other):
+        path.write_text("half a post", encoding="utf-8")
+    result = subprocess.run(
+        [sys.executable, "-m", "hotpapers", "-q", "build", "--date", "2020-09-24"], capture_output=True, timeout=60
+    )
+    assert result.returncode == 0, result.stderr
+    assert not dead.exists() and alive.exists() and other.exists()
+    assert (site / POST).read_bytes() == EXAMPLE_POST.read_bytes()
+
+
+def _gone(pid: int) -> bool:
+    """Whether the process ended (a zombie nobody reaped has ended too)."""
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] in "ZX"
+    except (FileNotFoundError, ProcessLookupError):
+        return True
+
+
+STUCK_WORKER = """
+import os, sys, threading
+from hotpapers import pipeline
+
+def stuck(snapshot, config):
+    open(os.path.join(sys.argv[1], str(os.getpid())), "w").close()
+    threading.Event().wait()
+
+pipeline.rank = stuck
+os.cpu_count = lambda: 2  # two workers even on one core
+from hotpapers.cli import cli
+cli.main(sys.argv[2:])
+"""
+
+
+@pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="reads process states from /proc")
+def test_the_workers_of_a_range_build_die_with_it(site, tmp_path_factory):
+    first, count = date(2020, 8, 1), 40
+    data = example_data()
+    for n in range(count):
+        data["date"] = (first + timedelta(days=n)).isoformat()
+        (site / "data" / "snapshots" / f"{data['date']}.json").write_text(json.dumps(data), encoding="utf-8")
+    marks = tmp_path_factory.mktemp("workers")
+    last = (first + timedelta(days=count - 1)).isoformat()
+    args = ["-q", "build", "--since", first.isoformat(), "--until", last, "--offline"]
+    build = subprocess.Popen([sys.executable, "-c", STUCK_WORKER, str(marks), *args])
+    try:
+        deadline = time.monotonic() + 60
+        while len(os.listdir(marks)) < 2 and time.monotonic() < deadline and build.poll() is None:
+            time.sleep(0.05)
+        workers = [int(name) for name in os.listdir(marks)]
+        assert len(workers) == 2, f"the build ended or started no workers (exit {build.poll()})"
+        os.kill(build.pid, signal.SIGKILL)
+        build.wait(timeout=10)
+        deadline = time.monotonic() + 10
+        while not all(_gone(pid) for pid in workers) and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert all(_gone(pid) for pid in workers)
+    finally:
+        for pid in [int(name) for name in os.listdir(marks)]:
+            if not _gone(pid):
+                os.kill(pid, signal.SIGKILL)
+        if build.poll() is None:
+            build.kill()
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["build", "--date", "9999-12-31"],
+        ["build", "--date", "0001-01-01", "--offline"],
+        ["build", "--since", "0999-12-31", "--until", "1000-01-01", "--offline"],
+        ["check", "--until", "0001-01-01"],
+        ["explain", "9999-12-31"],
+    ],
+)
+def test_absurd_dates_are_one_line_and_exit_2(site, args):
+    result = run(*args)
+    assert result.exit_code == 2, result.output
+    assert result.stderr.count("\n") == 1 and "is outside the years 1000-9998" in result.stderr
+
+
+@pytest.fixture
+def refreshed_site(tmp_path, monkeypatch, httpserver):
+    scenario = example_scenario()
+    serve_scenario(httpserver, scenario, Recorder())
+    (tmp_path / "config.yaml").write_text(live_config(httpserver, site={"url": "https://lab.example.org"}))
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("X_BEARER_TOKEN", TOKEN)
+    assert run("build", "--date", "2020-09-24").exit_code == 0
+    first = scenario.pages[0]
+    scenario.pages[:] = [{**first, "data": first["data"][:1], "meta": {"result_count": 1}}]
+    return tmp_path
+
+
+def test_a_refresh_that_finds_far_fewer_mentions_keeps_the_snapshot_unless_forced(refreshed_site):
+    snapshot = refreshed_site / SNAPSHOT
+    stored = snapshot.read_bytes()
+    count = len(load_snapshot(snapshot).mentions)
+    result = run("-q", "build", "--date", "2020-09-24", "--refresh")
+    assert result.exit_code == 0, result.output
+    assert result.stderr == (
+        f"2020-09-24: kept the stored snapshot {SNAPSHOT}: it holds {count} mentions, "
+        "the new fetch 1 (--force replaces it)\n"
+    )
+    assert snapshot.read_bytes() == stored
+    assert run("build", "--date", "2020-09-24", "--refresh", "--force").exit_code == 0
+    assert len(load_snapshot(snapshot).mentions) == 1
+
+
+def test_terminal_escapes_in_messages_are_shown_as_escapes(site):
+    missing = run("render", "no\x1b]0;owned\x07such\n.json")
+    assert missing.exit_code == 2 and "\x1b" not in missing.stderr and "\x07" not in missing.stderr
+    assert "no\\x1b]0;owned\\x07such\\n.json" in missing.stderr and missing.stderr.count("\n") == 1
+    written = run("render", SNAPSHOT, "-o", "out\x1b[2J.md")
+    assert written.exit_code == 0 and "wrote out\\x1b[2J.md (11 papers)" in written.stderr
+    assert "\x1b" not in written.stderr
