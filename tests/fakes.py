@@ -7,12 +7,15 @@ import json
 import threading
 import time
 from dataclasses import dataclass, field
+from functools import partial
 from urllib.parse import parse_qs, urlsplit
 from xml.sax.saxutils import escape
 
 from werkzeug import Request, Response
 
+import hotpapers.fetch
 from conftest import example_data
+from hotpapers.fetch import make_fetcher
 from hotpapers.sources import SOURCES
 
 TOKEN = "AAAAAAAAAAAAAAAAAAAAAsecret-token-value"
@@ -223,14 +226,37 @@ def example_scenario() -> Scenario:
         300,
         300,
     )
-    everything = tweets + [retweet, retweet_with_link, quote, two_papers, unknown, off_topic, too_old, late, no_paper]
-    chunks = [everything[0:8], everything[8:15] + [everything[0]], everything[15:]]
+    everything = [*tweets, retweet, retweet_with_link, quote, two_papers, unknown, off_topic, too_old, late, no_paper]
+    chunks = [everything[0:8], [*everything[8:15], everything[0]], everything[15:]]
     for n, chunk in enumerate(chunks):
         meta = {"newest_id": chunk[0]["id"], "oldest_id": chunk[-1]["id"], "result_count": len(chunk)}
         if n + 1 < len(chunks):
             meta["next_token"] = f"b26v89c19zqg8o3fpds{n + 1}"
         scenario.pages.append({"data": chunk, "includes": {"users": users}, "meta": meta})
     return scenario
+
+
+class FakeClock:
+    """A clock that moves only when slept on, and records each sleep."""
+
+    def __init__(self) -> None:
+        self.now = 1_700_000_000.0
+        self.sleeps: list[float] = []
+
+    def sleep(self, seconds: float) -> None:
+        self.sleeps.append(seconds)
+        self.now += seconds
+
+
+def fake_time(monkeypatch) -> FakeClock:
+    """Give every fetcher the CLI makes a FakeClock for its sleep and clocks: no real waits."""
+    clock = FakeClock()
+    monkeypatch.setattr(
+        hotpapers.fetch,
+        "make_fetcher",
+        partial(make_fetcher, sleep=clock.sleep, monotonic=lambda: clock.now, wall_clock=lambda: clock.now),
+    )
+    return clock
 
 
 @dataclass

@@ -12,7 +12,7 @@ import msgspec
 import pytest
 from click.testing import CliRunner
 
-from fakes import TOKEN, Recorder, example_scenario, live_config, serve_scenario
+from fakes import TOKEN, Recorder, example_scenario, fake_time, live_config, serve_scenario
 from hotpapers import sources
 from hotpapers.cli import cli
 from hotpapers.snapshot import load_snapshot
@@ -60,6 +60,7 @@ class Silent:
 
 @pytest.fixture
 def two_sources(tmp_path, monkeypatch, httpserver):
+    fake_time(monkeypatch)
     monkeypatch.setitem(sources.SOURCES, "other", Silent)
     serve_scenario(httpserver, example_scenario(), Recorder())
     (tmp_path / "config.yaml").write_text(live_config(httpserver))

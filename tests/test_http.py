@@ -9,18 +9,9 @@ import tracemalloc
 import pytest
 from werkzeug import Response
 
+from fakes import FakeClock
 from hotpapers.errors import FetchError
 from hotpapers.http import HttpClient
-
-
-class FakeClock:
-    def __init__(self) -> None:
-        self.now = 1_700_000_000.0
-        self.sleeps: list[float] = []
-
-    def sleep(self, seconds: float) -> None:
-        self.sleeps.append(seconds)
-        self.now += seconds
 
 
 def client(clock: FakeClock, **kw) -> HttpClient:

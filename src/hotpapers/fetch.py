@@ -9,6 +9,7 @@ raises; it never writes anything, so a failed fetch leaves every existing file a
 from __future__ import annotations
 
 import logging
+import time
 from collections.abc import Callable, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -235,15 +236,26 @@ class Fetcher:
 
 
 def make_fetcher(
-    config: Config, environ: Mapping[str, str], now: Callable[[], datetime], progress: Progress = no_progress
+    config: Config,
+    environ: Mapping[str, str],
+    now: Callable[[], datetime],
+    progress: Progress = no_progress,
+    *,
+    sleep: Callable[[float], None] = time.sleep,
+    monotonic: Callable[[], float] = time.monotonic,
+    wall_clock: Callable[[], float] = time.time,
 ) -> Fetcher:
-    """A fetcher over the sources enabled in `config`, reading credentials from `environ`."""
+    """A fetcher over the sources enabled in `config`, reading credentials from `environ`;
+    `sleep` and the clocks pace its requests (tests pass fakes)."""
     http = HttpClient(
         timeout=config.http.timeout,
         retries=config.http.retries,
         max_wait=config.http.max_wait,
         backoff=config.http.backoff,
         max_bytes=config.http.max_bytes,
+        sleep=sleep,
+        monotonic=monotonic,
+        wall_clock=wall_clock,
     )
     enabled = [name for name, settings in config.sources.items() if settings.enabled]
     sources = [SOURCES[name](config.sources[name], http, environ, now, progress) for name in enabled]

@@ -12,7 +12,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-import feedparser
+import feedparser  # type: ignore[import-untyped]
 import requests
 
 from hotpapers.config import ArxivSettings
