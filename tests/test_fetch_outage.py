@@ -17,7 +17,7 @@ from click.testing import CliRunner
 from pytest_httpserver import HTTPServer
 from werkzeug import Request, Response
 
-from fakes import TOKEN, Recorder, example_scenario, live_config, serve_scenario
+from fakes import TOKEN, Recorder, example_scenario, fake_time, live_config, serve_scenario
 from hotpapers import sources
 from hotpapers.cli import cli
 from hotpapers.models import Mention
@@ -127,6 +127,7 @@ def day(tmp_path, monkeypatch, httpserver):
     (tmp_path / "config.yaml").write_text(live_config(httpserver, http={"retries": 1, "backoff": 0.01}))
     monkeypatch.chdir(tmp_path)
     monkeypatch.setenv("X_BEARER_TOKEN", TOKEN)
+    fake_time(monkeypatch)  # retries and pacing wait on a fake clock
     yield tmp_path, recorder, platforms, serve_x
     for platform in platforms.values():
         platform.server.stop()
