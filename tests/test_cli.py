@@ -127,7 +127,7 @@ def test_a_broken_config_is_exit_2_naming_the_key(site):
     (site / "config.yaml").write_text("ranking: {min_paper_score: lots}\n")
     result = run("build", "--date", "2020-09-24")
     assert result.exit_code == 2
-    assert "ranking.min_paper_score: 'lots' is not of type 'number'" in result.stderr
+    assert "ranking.min_paper_score: expected a number, got a string" in result.stderr
 
 
 def test_explicit_config_path_and_missing_one(site, tmp_path_factory):

@@ -225,7 +225,8 @@ def test_fallback_embed_of_a_mention_with_unsafe_url_has_no_link():
         "&anchor",
         "!tag",
         "[x]",
-        "{x}",
+        "{x",
+        "{}",
     ],
 )
 def test_any_configured_string_survives_the_frontmatter(value):

@@ -21,11 +21,12 @@ config_option = click.option(
     "--config",
     "config_path",
     type=click.Path(path_type=Path, dir_okay=False),
-    help="The site's config file. Default: ./config.yaml if present, else built-in defaults.",
+    help="The site's config file. Default: ./hotpapers.yaml, else ./config.yaml, else built-in defaults.",
 )
 
 
 def obtain_config(config_path: Path | None) -> hotpapers.Config:
+    config_path = config_path or click.get_current_context().meta.get("hotpapers.config")  # given before the command
     if config_path is not None and not config_path.exists():
         raise click.BadParameter(f"{config_path} does not exist", param_hint="--config")
     return hotpapers.load_config(config_path)
@@ -35,8 +36,9 @@ def obtain_config(config_path: Path | None) -> hotpapers.Config:
 @click.version_option(hotpapers.__version__, "--version", prog_name="hotpapers")
 @click.option("-v", "--verbose", "--debug", "debug", is_flag=True, help="Log details, and show tracebacks.")
 @click.option("-q", "--quiet", is_flag=True, help="Print errors and warnings only.")
+@config_option
 @click.pass_context
-def cli(ctx: click.Context, debug: bool, quiet: bool) -> None:
+def cli(ctx: click.Context, debug: bool, quiet: bool, config_path: Path | None) -> None:
     """Write a daily "Hot Papers" digest of the arXiv papers people posted about.
 
     \b
@@ -46,6 +48,7 @@ def cli(ctx: click.Context, debug: bool, quiet: bool) -> None:
       hotpapers render data/snapshots/2020-09-24.json
     """
     ctx.meta["hotpapers.debug"] = debug
+    ctx.meta["hotpapers.config"] = config_path
     start_logging(debug, quiet)
 
 

@@ -30,7 +30,7 @@ class FeedEntry:
 def feed_entry(snapshot: Snapshot, ranked: list[RankedPaper], config: Config) -> FeedEntry:
     assert config.site.url is not None, "feeds need site.url"
     day = snapshot.date
-    path = config.site.link.replace("{slug}", config.post.slug.replace("{date}", day))
+    path = config.post_link(config.post.slug.replace("{date}", day))
     items = "".join(
         f'<li><a href="{escape(safe_link(item.paper.abs_url, f"https://arxiv.org/abs/{item.paper.id}"))}">{escape(item.paper.title)}</a> '
         f"({item.reposts} reposts, {item.likes} likes)</li>"

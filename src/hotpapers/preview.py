@@ -56,10 +56,12 @@ def index_html(days: list[str], site_title: str) -> str:
 
 def post_days(config: Config) -> list[str]:
     """The days that have a post, newest first."""
-    pattern = re.compile(re.escape(config.filename).replace(re.escape("{date}"), r"(\d{4}-\d{2}-\d{2})") + "$")
+    pattern = re.compile(
+        re.escape(config.post_name("{date}")).replace(re.escape("{date}"), r"(\d{4}-\d{2}-\d{2})") + "$"
+    )
     found = (
-        pattern.search(path.relative_to(config.paths.posts).as_posix())
-        for path in config.paths.posts.glob(config.filename.replace("{date}", "*"))
+        pattern.search(path.relative_to(config.posts_folder).as_posix())
+        for path in config.posts_folder.glob(config.post_name("*"))
     )
     return sorted((match[1] for match in found if match), reverse=True)
 

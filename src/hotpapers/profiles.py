@@ -4,11 +4,14 @@ escaped, for each kind of site that reads it (shared/notes/consumers.md §6)."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Literal
+
+ProfileName = Literal["lumen", "lumen-2022", "hugo", "jekyll"]
 
 
 @dataclass(frozen=True, slots=True)
 class Profile:
-    name: str
+    name: ProfileName
     template: str
     posts: str
     """Default folder of the posts, relative to the config file."""
@@ -20,7 +23,7 @@ class Profile:
     """The post's URL path on the site; `{slug}` is the post's slug."""
 
 
-PROFILES = {
+PROFILES: dict[str, Profile] = {
     profile.name: profile
     for profile in (
         Profile("lumen", "post.md.j2", "content/posts", "{date}---Hot-Papers.md", False, "/posts/{slug}"),

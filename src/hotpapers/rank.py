@@ -13,6 +13,7 @@ from datetime import date
 from fnmatch import fnmatchcase
 from functools import lru_cache
 from operator import attrgetter
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from msgspec import Struct
@@ -51,7 +52,7 @@ _id, _platform, _observed_at = map(attrgetter, ("id", "platform", "observed_at")
 _reposts, _likes, _replies, _quotes = map(attrgetter, COUNTS)
 
 
-def _vector(weights: Mapping[str, float]) -> Weights:
+def _vector(weights: Mapping[Any, float]) -> Weights:
     reposts, likes, replies, quotes = (weights.get(count, 0) for count in COUNTS)
     return (reposts, likes, replies, quotes)
 
@@ -76,7 +77,9 @@ class Scorer:
     def __init__(self, ranking: Ranking) -> None:
         self.ranking = ranking
         self._default = _vector(ranking.weights)
-        self._platforms = {name: _vector(weights) for name, weights in ranking.platform_weights.items()}
+        self._platforms: dict[str, Weights] = {
+            name: _vector(weights) for name, weights in ranking.platform_weights.items()
+        }
 
     def weights(self, platform: str) -> Weights:
         return self._platforms.get(platform, self._default)

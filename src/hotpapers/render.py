@@ -158,7 +158,7 @@ class PostRenderer:
         self.env = make_env(config.paths.templates)
         self.env.filters["local_time"] = lru_cache(maxsize=4096)(self._local_time)
         self.env.filters["embed"] = self.embed
-        if config.escape_markdown:
+        if config.output.escape_markdown:
             self.env.filters["md_text"] = lambda text: guard_markup(escape_markdown(one_line(text)))
         try:
             self.post_template = self.env.get_template(config.profile.template)

@@ -1,0 +1,205 @@
+"""Every problem of a config at once, found by walking the Struct declarations.
+
+msgspec stops at the first error, so each key is converted on its own: a section is
+walked key by key, a mapping entry by entry, and a plain key is converted alone (the
+other keys keep their defaults). Unknown keys and values get a "did you mean".
+"""
+
+from __future__ import annotations
+
+import re
+import types
+from collections.abc import Callable, Iterator
+from difflib import get_close_matches
+from pathlib import Path
+from typing import Annotated, Any, Literal, Union, get_args, get_origin
+from zoneinfo import ZoneInfo
+
+import msgspec
+from msgspec import Meta, Struct
+
+from hotpapers.sanitize import one_line
+
+MAX_PROBLEMS = 10
+MAX_PROBLEM_LENGTH = 200
+_AT = re.compile(r"^(?P<text>.*) - at `\$(?P<where>.*)`$", re.DOTALL)
+_PLACEHOLDER = re.compile(r"\{([A-Za-z_][A-Za-z0-9_]*)\}")
+_TYPE_NAMES = {
+    "`float`": "a number",
+    "`int`": "an integer",
+    "`str`": "a string",
+    "`bool`": "true or false",
+    "`array`": "a list",
+    "`object`": "a mapping",
+    "`null`": "null",
+}
+_TYPE_NAME = re.compile("|".join(map(re.escape, _TYPE_NAMES)))
+_FIRST_STEP = re.compile(r"^(\.[^.\[]*|\[[^\]]*\])")
+
+Hook = Callable[[type, Any], Any]
+
+
+def decode_hook(root: Path) -> Hook:
+    """Reads the types msgspec does not know: a time zone by name, a path relative to `root`."""
+
+    def hook(kind: type, value: Any) -> Any:
+        if kind is ZoneInfo:
+            if isinstance(value, str) and value and "\0" not in value:
+                try:
+                    return ZoneInfo(value)
+                except (ValueError, KeyError, OSError):
+                    pass
+            raise ValueError(f"unknown time zone {short(value)}")
+        if kind is Path:
+            if isinstance(value, str) and value and "\0" not in value:
+                return root / value
+            raise ValueError(f"expected a non-empty path, got {short(value)}")
+        raise NotImplementedError(kind)
+
+    return hook
+
+
+def check(data: dict[str, Any], kind: type[Struct], hook: Hook, sources: dict[str, type[Struct]]) -> str:
+    """'' when `data` fits `kind`, else 'N problems: ...' naming each by its dotted key."""
+    problems = list(_problems(data, kind, "", hook, sources))
+    if not problems:
+        return ""
+    shown = [clip(problem, MAX_PROBLEM_LENGTH) for problem in problems[:MAX_PROBLEMS]]
+    if len(problems) > MAX_PROBLEMS:
+        shown.append(f"and {len(problems) - MAX_PROBLEMS} more")
+    count = f"{len(problems)} problems" if len(problems) > 1 else "1 problem"
+    return f"{count}: " + "; ".join(shown)
+
+
+def merge(base: dict[str, Any], override: dict[str, Any]) -> dict[str, Any]:
+    """`override` merged into `base`, mapping by mapping."""
+    for key, value in override.items():
+        if isinstance(value, dict) and isinstance(base.get(key), dict):
+            merge(base[key], value)
+        else:
+            base[key] = value
+    return base
+
+
+def _problems(
+    data: dict[str, Any], kind: type[Struct], prefix: str, hook: Hook, sources: dict[str, type[Struct]]
+) -> Iterator[str]:
+    fields = {f.encode_name: f for f in msgspec.structs.fields(kind)}
+    for key, value in data.items():
+        where = f"{prefix}.{key}" if prefix else str(key)
+        if key not in fields:
+            yield f"{clip(where, 80)}: unknown key{did_you_mean(key, fields)}"
+            continue
+        base, metas = unwrap(fields[key].type)
+        if _is_struct(base) and isinstance(value, dict):
+            yield from _problems(value, base, where, hook, sources)
+        elif get_origin(base) is dict and isinstance(value, dict):
+            yield from _mapping_problems(value, base, where, hook, sources)
+        else:
+            yield from _value_problems({key: value}, kind, base, hook, where)
+            yield from _placeholder_problems(value, metas, where)
+
+
+def _mapping_problems(
+    data: dict[Any, Any], kind: Any, where: str, hook: Hook, sources: dict[str, type[Struct]]
+) -> Iterator[str]:
+    """A mapping entry by entry: its keys are a Literal's values, or the registered sources."""
+    key_type, value_type = get_args(kind)
+    is_sources = _is_struct(value_type) and _is_source(value_type)
+    names = tuple(sources) if is_sources else _literal(key_type)
+    for name, item in data.items():
+        entry = f"{where}.{name}"
+        if names is not None and name not in names:
+            what = "source" if is_sources else "key"
+            yield f"{clip(entry, 80)}: unknown {what}{did_you_mean(name, names)} (known: {', '.join(names)})"
+        elif is_sources and isinstance(item, dict):
+            yield from _problems(item, sources[name], entry, hook, {})
+        elif get_origin(value_type) is dict and isinstance(item, dict):
+            yield from _mapping_problems(item, value_type, entry, hook, sources)
+        else:
+            yield from _value_problems({name: item}, kind, value_type, hook, entry)
+
+
+def _value_problems(data: dict[Any, Any], kind: Any, value_kind: Any, hook: Hook, where: str) -> Iterator[str]:
+    """Converts `data`, one key and its value, to `kind` (a Struct, or a mapping type)."""
+    value = next(iter(data.values()))
+    choices = _literal(value_kind)
+    if choices is not None and isinstance(value, str) and value not in choices:
+        yield f"{where}: {short(value)} is not one of {', '.join(choices)}{did_you_mean(value, choices)}"
+        return
+    try:
+        msgspec.convert(data, kind, dec_hook=hook)
+    except msgspec.ValidationError as exc:
+        match = _AT.match(str(exc))
+        text, inner = (match["text"], match["where"]) if match else (str(exc), "")
+        rest = _FIRST_STEP.sub("", inner)
+        text = _TYPE_NAME.sub(lambda match: _TYPE_NAMES[match[0]], text)
+        got = "" if rest or "got" in text or "time zone" in text else f" (got {short(value)})"
+        yield f"{where}{clip(rest, 40)}: {text[:1].lower()}{text[1:]}{got}"
+
+
+def _placeholder_problems(value: Any, metas: list[Meta], where: str) -> Iterator[str]:
+    for meta in metas:
+        extra = meta.extra or {}
+        if "placeholders" not in extra or not isinstance(value, str):
+            continue
+        allowed = extra["placeholders"]
+        for name in dict.fromkeys(_PLACEHOLDER.findall(value)):
+            if name not in allowed:
+                options = " or ".join(f"{{{a}}}" for a in allowed)
+                hint = did_you_mean(name, allowed, "{%s}")
+                yield f"{where}: unknown placeholder {clip('{' + name + '}', 40)}{hint} (it may hold {options})"
+        required = extra.get("required")
+        if required and f"{{{required}}}" not in value:
+            yield f"{where}: {short(value)} must contain {{{required}}}"
+
+
+def did_you_mean(word: Any, options: Any, form: str = "'%s'") -> str:
+    if not isinstance(word, str):
+        return ""
+    close = get_close_matches(word, [str(option) for option in options], n=1, cutoff=0.6)
+    return f" (did you mean {form % close[0]}?)" if close else ""
+
+
+def unwrap(kind: Any) -> tuple[Any, list[Meta]]:
+    """The type without its Annotated layers and Optional, and the Metas found on the way."""
+    metas: list[Meta] = []
+    while True:
+        if get_origin(kind) is Annotated:
+            kind, *extra = get_args(kind)
+            metas += [m for m in extra if isinstance(m, Meta)]
+        elif get_origin(kind) in (Union, types.UnionType):
+            options = [a for a in get_args(kind) if a is not type(None)]
+            if len(options) != 1:
+                return kind, metas
+            kind = options[0]
+        else:
+            return kind, metas
+
+
+def _literal(kind: Any) -> tuple[str, ...] | None:
+    kind = unwrap(kind)[0]
+    return get_args(kind) if get_origin(kind) is Literal else None
+
+
+def _is_struct(kind: Any) -> bool:
+    return isinstance(kind, type) and issubclass(kind, Struct)
+
+
+def _is_source(kind: type) -> bool:
+    from hotpapers.sources.base import SourceSettings
+
+    return issubclass(kind, SourceSettings)
+
+
+def short(value: Any) -> str:
+    """A value for a message: one line, at most 60 characters, safe for huge numbers."""
+    if isinstance(value, int) and not isinstance(value, bool) and value.bit_length() > 200:
+        return f"a number of about {int(value.bit_length() * 0.30103)} digits"
+    if isinstance(value, str | bytes | int | float | bool) or value is None:
+        return clip(one_line(repr(value)), 60)
+    return f"a {type(value).__name__}"
+
+
+def clip(text: str, limit: int) -> str:
+    return text if len(text) <= limit else text[: limit - 3] + "..."

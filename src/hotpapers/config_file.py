@@ -1,0 +1,64 @@
+"""Reading a config file: bounded in size, YAML without aliases, and not another tool's.
+
+Many Hugo sites keep their own settings in `config.yaml`; such a file is refused with
+a pointer to `hotpapers.yaml` instead of a list of its keys as unknown.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from hotpapers.config_check import clip, short
+from hotpapers.errors import ConfigError
+from hotpapers.sanitize import one_line
+from hotpapers.yaml_c import load_plain_yaml
+
+MAX_BYTES = 1024 * 1024
+OTHER_TOOLS_KEYS = {"baseURL", "baseurl", "languageCode", "theme", "permalink", "permalinks", "markup", "params"}
+"""Top-level keys of Hugo's and Jekyll's settings, which a hotpapers config never has."""
+
+
+def read_mapping(path: Path, known: set[str]) -> dict[str, Any]:
+    """The mapping in the YAML file `path`; `known` are the top-level keys hotpapers reads."""
+    mapping = read_yaml_mapping(path)
+    if path.name != "hotpapers.yaml" and another_tools(mapping, known):
+        keys = ", ".join(clip(str(key), 30) for key in list(mapping)[:3])
+        raise ConfigError(
+            f"{path}: these are another tool's settings ({keys}, ...), not hotpapers'; "
+            "put hotpapers' settings in hotpapers.yaml next to it (`hotpapers init` writes one)"
+        )
+    return mapping
+
+
+def read_yaml_mapping(path: Path) -> dict[str, Any]:
+    try:
+        with path.open("rb") as file:
+            data = file.read(MAX_BYTES + 1)
+        if len(data) > MAX_BYTES:
+            raise ConfigError(f"{path}: the config is larger than {MAX_BYTES // 1024} KiB")
+        text = data.decode("utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ConfigError(f"{path}: cannot read config ({getattr(exc, 'strerror', None) or exc})") from None
+    try:
+        mapping = load_plain_yaml(text)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
+        reason = clip(one_line(str(getattr(exc, "problem", None) or exc)), 120)
+        raise ConfigError(f"{path}: not valid YAML{where}: {reason}") from None
+    except (ValueError, RecursionError) as exc:
+        raise ConfigError(f"{path}: not valid YAML: {clip(one_line(str(exc)), 120)}") from None
+    if mapping is None:
+        return {}
+    if not isinstance(mapping, dict):
+        raise ConfigError(f"{path}: the config must be a mapping of keys, not {short(mapping)}")
+    return mapping
+
+
+def another_tools(mapping: dict[Any, Any], known: set[str]) -> bool:
+    ours = [key for key in mapping if key in known]
+    others = [key for key in mapping if key not in known]
+    return bool(others) and (not ours or bool(OTHER_TOOLS_KEYS.intersection(map(str, others))))
