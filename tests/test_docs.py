@@ -18,7 +18,7 @@ CI_RUN = (REPO / ".ci" / "run").read_text(encoding="utf-8")
 def test_every_command_has_help_and_is_in_the_readme(name):
     result = CliRunner().invoke(cli, [name, "--help"])
     assert result.exit_code == 0
-    assert "Examples:" in result.output and "--config" in result.output
+    assert "Examples:" in result.output and ("--config" in result.output or name == "init")  # init reads no config
     assert f"`hotpapers {name}" in README
 
 

@@ -16,6 +16,7 @@ from hotpapers.days import day_or_yesterday, select_days, today
 from hotpapers.errors import HotpapersError, InputError
 from hotpapers.explain import explanation_json, explanation_text
 from hotpapers.pipeline import all_stored, feeds_off_reason, update_feeds
+from hotpapers.site_commands import init, refuse_unfit_profile
 
 config_option = click.option(
     "--config",
@@ -32,7 +33,7 @@ def obtain_config(config_path: Path | None) -> hotpapers.Config:
     return hotpapers.load_config(config_path)
 
 
-@click.group(cls=HotpapersGroup, context_settings={"help_option_names": ["-h", "--help"]})
+@click.group(cls=HotpapersGroup, commands=[init], context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(hotpapers.__version__, "--version", prog_name="hotpapers")
 @click.option("-v", "--verbose", "--debug", "debug", is_flag=True, help="Log details, and show tracebacks.")
 @click.option("-q", "--quiet", is_flag=True, help="Print errors and warnings only.")
@@ -47,8 +48,7 @@ def cli(ctx: click.Context, debug: bool, quiet: bool, config_path: Path | None) 
       hotpapers build --date 2020-09-24
       hotpapers render data/snapshots/2020-09-24.json
     """
-    ctx.meta["hotpapers.debug"] = debug
-    ctx.meta["hotpapers.config"] = config_path
+    ctx.meta.update({"hotpapers.debug": debug, "hotpapers.config": config_path})
     start_logging(debug, quiet)
 
 
@@ -109,6 +109,7 @@ def build(day: str | None, since: str | None, until: str | None, config_path: Pa
     if options.offline and options.refresh:
         raise click.UsageError("--offline and --refresh contradict each other")
     config = obtain_config(config_path)
+    refuse_unfit_profile(config.output.profile, config_path or click.get_current_context().meta["hotpapers.config"])
     days = [one_day.isoformat() for one_day in select_days(day, since, until, today(config))]
     fetcher = None
     if not options.offline and (options.refresh or not all_stored(days, config)):

@@ -1,0 +1,82 @@
+"""What kind of site a folder holds (Hugo, Jekyll, Gatsby lumen before or since 2022),
+so `init` can pick the output profile and `build` can refuse one the site cannot build.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+MAX_BYTES = 1024 * 1024
+_BASE_URL = re.compile(r"""^\s*["']?baseurl["']?\s*[:=]""", re.IGNORECASE | re.MULTILINE)
+_MAJOR = re.compile(r"^\D*(\d+)")
+
+
+@dataclass(frozen=True, slots=True)
+class SiteKind:
+    profile: str | None
+    """The output profile that fits, or None when the folder shows no site hotpapers knows."""
+    evidence: str
+    """What was found, for messages: 'hugo.toml', 'package.json: gatsby ^5.14.0, lumen'."""
+
+
+def detect_site(folder: Path) -> SiteKind | None:
+    """The kind of site in `folder`, or None when nothing there looks like a site."""
+    for name in ("hugo.toml", "hugo.yaml", "hugo.yml", "hugo.json"):
+        if (folder / name).is_file():
+            return SiteKind("hugo", name)
+    for name in ("config.toml", "config.yaml", "config.yml", "config.json"):
+        if _BASE_URL.search(_text(folder / name)):
+            return SiteKind("hugo", f"{name} with baseURL")
+    for name in ("_config.yml", "_config.yaml"):
+        if (folder / name).is_file():
+            return SiteKind("jekyll", name)
+    if "jekyll" in _text(folder / "Gemfile"):
+        return SiteKind("jekyll", "Gemfile with jekyll")
+    return _gatsby(folder)
+
+
+def _gatsby(folder: Path) -> SiteKind | None:
+    try:
+        package = json.loads(_text(folder / "package.json") or "null")
+    except ValueError:
+        return None
+    if not isinstance(package, dict):
+        return None
+    version = _dependency(package, "gatsby")
+    if version is None:
+        return None
+    major = _MAJOR.match(version)
+    evidence = f"package.json: gatsby {version}"
+    if not _is_lumen(package, folder):
+        return SiteKind(None, evidence + ", not the lumen starter")
+    if major is None:
+        return SiteKind(None, evidence + ", lumen")
+    return SiteKind("lumen-2022" if int(major[1]) >= 4 else "lumen", evidence + ", lumen")
+
+
+def _dependency(package: dict[str, Any], name: str) -> str | None:
+    for key in ("dependencies", "devDependencies"):
+        table = package.get(key)
+        if isinstance(table, dict) and isinstance(table.get(name), str):
+            return str(table[name])[:40]
+    return None
+
+
+def _is_lumen(package: dict[str, Any], folder: Path) -> bool:
+    """gatsby-starter-lumen's name, description or repository, kept by most forks, or its config."""
+    fields = " ".join(str(package.get(key, "")) for key in ("name", "description", "repository", "homepage"))
+    if "lumen" in fields.lower():
+        return True
+    return any("lumen" in _text(folder / name).lower() for name in ("gatsby-config.js", "gatsby-config.ts"))
+
+
+def _text(path: Path) -> str:
+    try:
+        with path.open("rb") as file:
+            return file.read(MAX_BYTES).decode("utf-8", "replace")
+    except OSError:
+        return ""

@@ -1,0 +1,188 @@
+"""`hotpapers init`: a commented `hotpapers.yaml` and the nightly GitHub workflow for a
+site, with the output profile that fits the site found in its folder. Never replaces a
+file: each is linked into place only where no file of that name exists."""
+
+from __future__ import annotations
+
+import os
+import sys
+import tempfile
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from hotpapers.config import Config, Output
+from hotpapers.config_file import another_tools, read_yaml_mapping
+from hotpapers.config_yaml import commented_config
+from hotpapers.errors import ConfigError, WriteError
+from hotpapers.profiles import PROFILES
+from hotpapers.site import detect_site
+
+CONFIG_NAME = "hotpapers.yaml"
+WORKFLOW_NAME = ".github/workflows/hotpapers.yml"
+PROFILE_STEPS = {
+    "lumen": "Add gatsby-plugin-twitter to the site (npm install gatsby-plugin-twitter, first in `plugins` of "
+    "gatsby-config.js) so embedded posts render on client-side navigation too.",
+    "hugo": "Let Hugo keep the embeds' HTML: in hugo.toml, [markup.goldmark.renderer] unsafe = true "
+    "(YAML: markup: {goldmark: {renderer: {unsafe: true}}}).",
+    "jekyll": "Set `permalink: /:slug/` in _config.yml so that URLs carry the slug.",
+}
+PROFILE_STEPS["lumen-2022"] = PROFILE_STEPS["lumen"]
+
+Ask = Callable[[list[str], str], str]
+"""Asks the user for a profile: (choices, default) -> the choice."""
+
+
+@dataclass(slots=True)
+class InitReport:
+    profile: str
+    reason: str
+    written: list[Path] = field(default_factory=list)
+    kept: list[Path] = field(default_factory=list)
+    next_steps: list[str] = field(default_factory=list)
+
+    def text(self) -> str:
+        lines = [f"output.profile: {self.profile} ({self.reason})"]
+        lines += [f"wrote {path}" for path in self.written]
+        lines += [f"kept {path} as it was (init never replaces a file)" for path in self.kept]
+        lines += ["Next steps:", *(f"  {n}. {step}" for n, step in enumerate(self.next_steps, start=1))]
+        return "\n".join(lines)
+
+
+def stdin_is_terminal() -> bool:
+    return sys.stdin.isatty()
+
+
+def init_site(folder: Path, profile: str | None, ask: Ask | None) -> InitReport:
+    """Writes the files that do not exist yet into `folder`; `ask` is None when no one can answer."""
+    report = _choose_profile(folder, profile, ask)
+    files = [(WORKFLOW_NAME, workflow())]
+    if _holds_our_settings(folder / "config.yaml"):
+        report.kept.append(folder / "config.yaml")
+        report.reason += f"; config.yaml holds the site's settings, so no {CONFIG_NAME}, which would replace them"
+    else:
+        files.insert(0, (CONFIG_NAME, commented_config(report.profile)))
+    for name, text in files:
+        path = folder / name
+        (report.written if _write_new(path, text) else report.kept).append(path)
+    secrets = ", ".join(credential_variables()) or "(none needed)"
+    report.next_steps = [
+        f"Add the repository secrets {secrets} (Settings > Secrets and variables > Actions) for the sources "
+        "you use; a source without its variables is skipped.",
+        f"Edit the install step of {WORKFLOW_NAME} to install hotpapers from where you take it.",
+        PROFILE_STEPS[report.profile],
+        f"Try it: {_cd(folder)}hotpapers build --dry-run, then hotpapers build; commit the files and push.",
+    ]
+    return report
+
+
+def _cd(folder: Path) -> str:
+    return "" if folder.resolve() == Path.cwd().resolve() else f"cd {folder} && "
+
+
+def _choose_profile(folder: Path, profile: str | None, ask: Ask | None) -> InitReport:
+    if profile is not None:
+        return InitReport(profile, "as asked")
+    site = detect_site(folder)
+    if site is not None and site.profile is not None:
+        return InitReport(site.profile, f"found {site.evidence}")
+    found = site.evidence if site else "no Hugo, Jekyll or Gatsby site"
+    default = Output().profile
+    if ask is not None:
+        return InitReport(ask(list(PROFILES), default), f"{found}; chosen")
+    return InitReport(default, f"{found} in {folder}, so the default; change output.profile in {CONFIG_NAME}")
+
+
+def _holds_our_settings(path: Path) -> bool:
+    if not path.is_file():
+        return False
+    try:
+        return not another_tools(read_yaml_mapping(path), set(Config.__struct_fields__))
+    except ConfigError:
+        return True  # unreadable, but not known to be another tool's
+
+
+def _write_new(path: Path, text: str) -> bool:
+    """Writes `path` unless it exists (False then); a crash leaves no partial file there."""
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with tempfile.NamedTemporaryFile("w", encoding="utf-8", dir=path.parent, delete=False) as temporary:
+            temporary.write(text)
+        try:
+            os.link(temporary.name, path)
+        except FileExistsError:
+            return False
+        finally:
+            os.unlink(temporary.name)
+    except OSError as exc:
+        raise WriteError(f"cannot write {path}: {exc.strerror or exc}") from None
+    return True
+
+
+def credential_variables() -> list[str]:
+    """The environment variables the sources read their credentials from, by default."""
+    sources = Config().sources.values()
+    return [str(getattr(s, key)) for s in sources for key in s.__struct_fields__ if key.endswith("_env")]
+
+
+def workflow() -> str:
+    env = "".join(f"          {name}: ${{{{ secrets.{name} }}}}\n" for name in credential_variables())
+    return _WORKFLOW.replace("{env}\n", env)
+
+
+_WORKFLOW = """\
+# The nightly Hot Papers build (written by `hotpapers init`): add the secrets named
+# below to the repository, and adjust the install step.
+name: Hot Papers nightly
+
+on:
+  schedule:
+    - cron: "17 6 * * *"   # 06:17 UTC; an odd minute, since runs at the top of the hour are often late
+  workflow_dispatch:
+    inputs:
+      date:
+        description: "Digest day, YYYY-MM-DD (empty: yesterday)"
+        required: false
+        default: ""
+
+concurrency:
+  group: hotpapers-nightly   # two runs never write the same day at once
+  cancel-in-progress: false
+
+permissions:
+  contents: write            # to push the new post and snapshot
+
+jobs:
+  build:
+    runs-on: ubuntu-latest
+    timeout-minutes: 60
+    steps:
+      - uses: actions/checkout@v4
+      - uses: actions/setup-python@v5
+        with:
+          python-version: "3.12"
+      - name: Install hotpapers
+        run: pip install "hotpapers @ git+https://github.com/<owner>/hotpapers@<tag>"   # where you take it from
+      - name: Build the day's post
+        env:
+{env}
+          DAY: ${{ inputs.date }}
+        run: hotpapers build ${DAY:+--date "$DAY"}
+      - name: Commit the post, the snapshot and the feeds when they changed
+        env:
+          DAY: ${{ inputs.date }}
+        run: |
+          git config user.name "github-actions[bot]"
+          git config user.email "41898282+github-actions[bot]@users.noreply.github.com"
+          for path in content _posts data static; do
+            if [ -e "$path" ]; then git add -A "$path"; fi
+          done
+          if git diff --cached --quiet; then
+            echo "Nothing changed."
+          else
+            git commit -m "Hot papers ${DAY:-of yesterday}"
+            git push
+          fi
+      - name: Fail loudly when the pipeline went quiet
+        run: hotpapers check --days 7
+"""

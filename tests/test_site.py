@@ -1,0 +1,173 @@
+"""Site detection, `build` refusing the classic lumen profile on a lumen site since 2022,
+and `hotpapers init` for each kind of site."""
+
+import json
+import shutil
+from pathlib import Path
+
+import msgspec
+import pytest
+import yaml
+from click.testing import CliRunner
+
+from hotpapers.cli import cli
+from hotpapers.config import Config, load_config
+from hotpapers.config_check import unwrap
+from hotpapers.site import detect_site
+from hotpapers.sources import SOURCES
+
+REPO = Path(__file__).parent.parent
+
+
+def package_json(folder, gatsby, name="gatsby-starter-lumen"):
+    data = {"name": name, "dependencies": {"gatsby": gatsby, "react": "^18.2.0"}}
+    (folder / "package.json").write_text(json.dumps(data), encoding="utf-8")
+
+
+SITES = {
+    "hugo.toml": ("hugo", lambda f: (f / "hugo.toml").write_text('baseURL = "https://example.org/"\n')),
+    "hugo-config.toml": ("hugo", lambda f: (f / "config.toml").write_text('baseURL = "https://example.org/"\n')),
+    "hugo-config.yaml": ("hugo", lambda f: (f / "config.yaml").write_text("baseURL: https://example.org/\n")),
+    "jekyll": ("jekyll", lambda f: (f / "_config.yml").write_text("title: My blog\n")),
+    "lumen-2020": ("lumen", lambda f: package_json(f, "^2.24.63")),
+    "lumen-gatsby-5": ("lumen-2022", lambda f: package_json(f, "^5.14.0")),
+    "lumen-gatsby-4": ("lumen-2022", lambda f: package_json(f, "~4.25.0")),
+}
+
+
+@pytest.mark.parametrize("kind", list(SITES))
+def test_detect_site(tmp_path, kind):
+    expected, make = SITES[kind]
+    make(tmp_path)
+    assert detect_site(tmp_path).profile == expected
+
+
+@pytest.mark.parametrize(
+    "make",
+    [
+        lambda f: None,
+        lambda f: package_json(f, "^5.14.0", name="my-gatsby-blog"),
+        lambda f: (f / "package.json").write_text("{not json"),
+        lambda f: package_json(f, "latest"),
+    ],
+)
+def test_an_unknown_site_has_no_profile(tmp_path, make):
+    make(tmp_path)
+    site = detect_site(tmp_path)
+    assert site is None or site.profile is None
+
+
+def test_build_refuses_the_classic_profile_on_a_gatsby_5_lumen_site(site):
+    package_json(site, "^5.14.0")
+    result = CliRunner().invoke(cli, ["build", "--date", "2020-09-24"])
+    assert result.exit_code == 2 and result.stderr.count("\n") == 1
+    assert "a lumen site on Gatsby 4 or later (package.json: gatsby ^5.14.0, lumen)" in result.stderr
+    assert "set `output: {profile: lumen-2022}` in " in result.stderr
+    assert not (site / "content").exists()
+    (site / "config.yaml").write_text("output: {profile: lumen-2022}\n", encoding="utf-8")
+    result = CliRunner().invoke(cli, ["build", "--date", "2020-09-24"])
+    assert result.exit_code == 0, result.output
+    assert (site / "content" / "posts" / "2020-09-24---hot-papers" / "index.md").exists()
+
+
+def test_build_keeps_the_classic_profile_on_a_2020_lumen_site(site):
+    package_json(site, "^2.24.63")
+    assert CliRunner().invoke(cli, ["build", "--date", "2020-09-24"]).exit_code == 0
+    assert (site / "content" / "posts" / "2020-09-24---Hot-Papers.md").exists()
+
+
+def init(folder, *args, input=None):
+    result = CliRunner().invoke(cli, ["init", str(folder), *args], input=input)
+    assert result.exit_code == 0, result.output
+    return result
+
+
+@pytest.mark.parametrize("kind", list(SITES))
+def test_init_writes_a_config_for_the_site_it_finds(tmp_path, kind):
+    expected, make = SITES[kind]
+    make(tmp_path)
+    result = init(tmp_path)
+    assert f"output.profile: {expected} (found " in result.output
+    config = load_config(tmp_path / "hotpapers.yaml", tmp_path)
+    assert config.output.profile == expected
+    assert "Next steps:" in result.output and "X_BEARER_TOKEN" in result.output
+    workflow = yaml.safe_load((tmp_path / ".github" / "workflows" / "hotpapers.yml").read_text(encoding="utf-8"))
+    env = workflow["jobs"]["build"]["steps"][3]["env"]
+    assert env["X_BEARER_TOKEN"] == "${{ secrets.X_BEARER_TOKEN }}"
+
+
+def test_init_when_unsure_and_no_one_to_ask_takes_the_default_and_says_so(tmp_path):
+    result = init(tmp_path / "new-site")
+    assert "output.profile: lumen (no Hugo, Jekyll or Gatsby site in " in result.output
+    assert "so the default; change output.profile in hotpapers.yaml" in result.output
+    assert load_config(tmp_path / "new-site" / "hotpapers.yaml", tmp_path).output.profile == "lumen"
+
+
+def test_init_when_unsure_asks_at_a_terminal(tmp_path, monkeypatch):
+    monkeypatch.setattr("hotpapers.site_init.stdin_is_terminal", lambda: True)
+    package_json(tmp_path, "^5.14.0", name="my-gatsby-blog")
+    result = init(tmp_path, input="jekyll\n")
+    assert "Output profile" in result.stderr
+    assert "output.profile: jekyll (package.json: gatsby ^5.14.0, not the lumen starter; chosen)" in result.output
+    assert load_config(tmp_path / "hotpapers.yaml", tmp_path).output.profile == "jekyll"
+
+
+def test_init_never_replaces_a_file(tmp_path):
+    (tmp_path / "hotpapers.yaml").write_text("output: {profile: hugo}\n", encoding="utf-8")
+    result = init(tmp_path, "--profile", "jekyll")
+    assert "kept " in result.output and "wrote " in result.output
+    assert (tmp_path / "hotpapers.yaml").read_text(encoding="utf-8") == "output: {profile: hugo}\n"
+    assert sorted(p.name for p in tmp_path.rglob("*") if p.is_file()) == ["hotpapers.yaml", "hotpapers.yml"]
+
+
+def test_the_written_config_reads_back_to_the_defaults_also_with_every_key_uncommented(tmp_path):
+    init(tmp_path, "--profile", "lumen")
+    text = (tmp_path / "hotpapers.yaml").read_text(encoding="utf-8")
+    defaults = msgspec.to_builtins(load_config(None, tmp_path), enc_hook=str)
+    assert msgspec.to_builtins(load_config(tmp_path / "hotpapers.yaml", tmp_path), enc_hook=str) == defaults
+    names = {name for kind in declared(Config) for name in kind.__struct_fields__} | set(SOURCES)
+    keys = [line for line in text.splitlines() if line.lstrip().startswith("# ") and _key(line) in names]
+    uncommented = "\n".join(line.replace("# ", "", 1) if line in keys else line for line in text.splitlines())
+    assert len(keys) > 40
+    (tmp_path / "hotpapers.yaml").write_text(uncommented, encoding="utf-8")
+    everything = load_config(tmp_path / "hotpapers.yaml", tmp_path)
+    assert msgspec.to_builtins(everything, enc_hook=str) == defaults
+    for name in Config.__struct_fields__:
+        assert f"\n{name}:" in uncommented
+
+
+def _key(line):
+    return line.lstrip().removeprefix("# ").split(":")[0]
+
+
+def declared(kind):
+    yield kind
+    for field in msgspec.structs.fields(kind):
+        base = unwrap(field.type)[0]
+        if isinstance(base, type) and issubclass(base, msgspec.Struct):
+            yield from declared(base)
+    if kind is Config:
+        yield from (source.Settings for source in SOURCES.values())
+
+
+def test_the_written_workflow_is_the_repos_nightly_one_with_every_sources_secret(tmp_path):
+    init(tmp_path, "--profile", "hugo")
+    written = yaml.safe_load((tmp_path / ".github" / "workflows" / "hotpapers.yml").read_text(encoding="utf-8"))
+    nightly = yaml.safe_load((REPO / ".github" / "workflows" / "nightly.yml").read_text(encoding="utf-8"))
+    for key in ("on", True, "concurrency", "permissions", "name"):
+        assert written.get(key) == nightly.get(key)
+    steps, repo_steps = written["jobs"]["build"]["steps"], nightly["jobs"]["build"]["steps"]
+    assert [s.get("name") for s in steps] == [s.get("name") for s in repo_steps]
+    for step, repo_step in zip(steps, repo_steps, strict=True):
+        if step.get("name") != "Install hotpapers":
+            assert step.get("run") == repo_step.get("run")
+            assert set(repo_step.get("env", {})) <= set(step.get("env", {}))
+
+
+def test_init_writes_no_hotpapers_yaml_that_would_hide_the_settings_in_config_yaml(tmp_path):
+    shutil.copy(REPO / "config.yaml", tmp_path / "config.yaml")
+    result = init(tmp_path)
+    assert "config.yaml holds the site's settings, so no hotpapers.yaml" in result.output
+    assert (tmp_path / "config.yaml").read_bytes() == (REPO / "config.yaml").read_bytes()
+    assert not (tmp_path / "hotpapers.yaml").exists()
+    assert (tmp_path / ".github" / "workflows" / "hotpapers.yml").exists()
