@@ -91,6 +91,15 @@ def test_init_writes_a_config_for_the_site_it_finds(tmp_path, kind):
     config = load_config(tmp_path / "hotpapers.yaml", tmp_path)
     assert config.output.profile == expected
     assert "Next steps:" in result.output and "X_BEARER_TOKEN" in result.output
+    text = (tmp_path / "hotpapers.yaml").read_text(encoding="utf-8")
+    for name, source in SOURCES.items():
+        about = text[: text.index(f"\n  {name}:\n")].rsplit("\n\n", 1)[1]
+        assert source.cost in " ".join(about.replace("#", " ").split())
+        assert ("Needs " in about) == any(key.endswith("_env") for key in source.Settings.__struct_fields__)
+    words = " ".join(text.replace("#", " ").split())
+    assert (
+        "Cost: pay-per-use, about $0.005 per post read" in words and "Needs X_BEARER_TOKEN in the environment" in words
+    )
     workflow = yaml.safe_load((tmp_path / ".github" / "workflows" / "hotpapers.yml").read_text(encoding="utf-8"))
     env = workflow["jobs"]["build"]["steps"][3]["env"]
     assert env["X_BEARER_TOKEN"] == "${{ secrets.X_BEARER_TOKEN }}"
@@ -161,7 +170,13 @@ def test_the_written_workflow_is_the_repos_nightly_one_with_every_sources_secret
     for step, repo_step in zip(steps, repo_steps, strict=True):
         if step.get("name") != "Install hotpapers":
             assert step.get("run") == repo_step.get("run")
-            assert set(repo_step.get("env", {})) <= set(step.get("env", {}))
+    secrets = {name for source in SOURCES.values() for name in _variables(source.Settings())}
+    assert "X_BEARER_TOKEN" in secrets
+    assert steps[3]["env"] == {"DAY": "${{ inputs.date }}"} | {name: f"${{{{ secrets.{name} }}}}" for name in secrets}
+
+
+def _variables(settings):
+    return [getattr(settings, key) for key in settings.__struct_fields__ if key.endswith("_env")]
 
 
 def test_init_writes_no_hotpapers_yaml_that_would_hide_the_settings_in_config_yaml(tmp_path):

@@ -53,7 +53,7 @@ def commented_config(profile: str) -> str:
 
 def _source(name: str, source: Any, values: dict[str, Any]) -> list[str]:
     about = [(inspect.getdoc(source) or "").split("\n\n")[0]]
-    cost = getattr(source, "cost", None)
+    cost = getattr(source, "cost", None)  # optional in a source: what reading it costs
     if cost:
         about.append(f"Cost: {cost}.")
     needs = [str(value) for key, value in values.items() if key.endswith("_env")]

@@ -123,6 +123,7 @@ class HackerNews:
     """Stories on Hacker News linking arXiv papers. No key needed; no embeds."""
 
     name: ClassVar[str] = "hackernews"
+    cost: ClassVar[str] = "free"
     Settings: ClassVar[type[SourceSettings]] = Settings
 
     def __init__(

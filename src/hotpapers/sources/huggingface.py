@@ -127,6 +127,7 @@ class HuggingFace:
     """Papers on Hugging Face's daily list: upvotes as likes, comments as replies. No key, no embeds."""
 
     name: ClassVar[str] = "huggingface"
+    cost: ClassVar[str] = "free"
     Settings: ClassVar[type[SourceSettings]] = Settings
 
     def __init__(

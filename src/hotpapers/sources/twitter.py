@@ -165,6 +165,7 @@ class TwitterSource:
     """The X API v2 search, then oEmbed for the posts shown."""
 
     name: ClassVar[str] = "twitter"
+    cost: ClassVar[str] = "pay-per-use, about $0.005 per post read (max_posts caps a build)"
     Settings: ClassVar[type[SourceSettings]] = TwitterSettings
 
     def __init__(
