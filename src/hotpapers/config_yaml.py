@@ -18,6 +18,7 @@ from msgspec import Struct
 from hotpapers.config import Config
 from hotpapers.config_check import unwrap
 from hotpapers.sources import SOURCES
+from hotpapers.sources.base import Source
 from hotpapers.yaml_c import SAFE_DUMPER
 
 WIDTH = 100
@@ -51,11 +52,9 @@ def commented_config(profile: str) -> str:
     return "\n".join(lines) + "\n"
 
 
-def _source(name: str, source: Any, values: dict[str, Any]) -> list[str]:
+def _source(name: str, source: type[Source], values: dict[str, Any]) -> list[str]:
     about = [(inspect.getdoc(source) or "").split("\n\n")[0]]
-    cost = getattr(source, "cost", None)  # optional in a source: what reading it costs
-    if cost:
-        about.append(f"Cost: {cost}.")
+    about.append(f"Cost: {source.cost}.")
     needs = [str(value) for key, value in values.items() if key.endswith("_env")]
     about.append(f"Needs {' and '.join(needs)} in the environment." if needs else "No key needed.")
     lines = ["", *_comment(" ".join(about), "  "), f"  {name}:"]

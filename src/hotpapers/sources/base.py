@@ -71,6 +71,8 @@ class Source(Protocol):
 
     name: ClassVar[str]
     """The platform name used in snapshots (`Mention.platform`) and in config (`sources.NAME`)."""
+    cost: ClassVar[str]
+    """What reading it costs, for the config `hotpapers init` writes: "free", "pay-per-use, ..."."""
     Settings: ClassVar[type[SourceSettings]]
 
     def __init__(

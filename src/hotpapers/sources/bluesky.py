@@ -73,6 +73,7 @@ class BlueskySource:
     """Logs in once, on the first search, and keeps the session for every day of the run."""
 
     name: ClassVar[str] = "bluesky"
+    cost: ClassVar[str] = "free (with an app password, not the account's)"
     Settings: ClassVar[type[SourceSettings]] = BlueskySettings
 
     def __init__(
