@@ -221,17 +221,6 @@ def imported_by(args, modules):
     return json.loads(result.stdout)
 
 
-def test_a_good_build_never_imports_jsonschema(site):
-    """jsonschema is only for describing bad input: with its optional format checkers
-    installed, importing it costs seconds."""
-    assert imported_by(["-q", "build", "--date", "2020-09-24"], {"jsonschema", "hotpapers.render"}) == [
-        "hotpapers.render"
-    ]
-    assert (site / "content" / "posts" / "2020-09-24---Hot-Papers.md").read_text(
-        encoding="utf-8"
-    ) == EXAMPLE_POST.read_text(encoding="utf-8")
-
-
 def test_commands_that_read_only_local_files_do_not_import_the_network_stack(site):
     modules = {"requests", "feedparser", "feedgen", "markdown", "hotpapers.render"}
     assert imported_by(["-q", "render", "data/snapshots/2020-09-24.json", "-o", "out.md"], modules) == [

@@ -9,11 +9,12 @@ from hypothesis import strategies as st
 from conftest import example_data
 from hotpapers import models
 from hotpapers.models import Snapshot
-from hotpapers.snapshot import _decode, _schema, parse_snapshot, snapshot_problems
+from hotpapers.snapshot import parse_snapshot
+from hotpapers.snapshot_schema import decode_fast, packaged_schema, snapshot_problems
 
 
 def test_the_patterns_are_the_schemas_own():
-    schema = _schema()
+    schema = packaged_schema()
     assert schema["$defs"]["arxiv_id"]["pattern"] == models.ARXIV_ID_PATTERN
     assert schema["properties"]["date"]["pattern"] == models.DAY_PATTERN
 
@@ -128,7 +129,7 @@ def full_example():
 
 def agrees(data):
     raw = json.dumps(data, ensure_ascii=False).encode("utf-8")
-    fast = _decode(raw)
+    fast = decode_fast(raw)
     problems = snapshot_problems(data)
     if fast is not None:
         assert problems == []
@@ -181,7 +182,7 @@ def test_the_fast_decoder_never_accepts_what_the_schema_refuses(data):
 
 
 def test_the_fast_decoder_accepts_the_usual_day():
-    assert _decode(json.dumps(example_data()).encode()) is not None
+    assert decode_fast(json.dumps(example_data()).encode()) is not None
 
 
 def test_a_valid_file_outside_the_fast_subset_still_loads():
@@ -189,7 +190,7 @@ def test_a_valid_file_outside_the_fast_subset_still_loads():
     data["mentions"][0]["url"] = "ftp://example.org/status/1"
     data["mentions"][0]["likes"] = 3.0
     raw = json.dumps(data).encode()
-    assert _decode(raw) is None
+    assert decode_fast(raw) is None
     snapshot = parse_snapshot(raw, "day.json")
     assert snapshot.mentions[0].url == "ftp://example.org/status/1"
     assert snapshot.mentions[0].likes == 3 and isinstance(snapshot.mentions[0].likes, int)

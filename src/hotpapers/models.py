@@ -3,11 +3,9 @@
 The records a snapshot file holds (papers, mentions, their window and sources) are
 msgspec Structs: frozen data classes that msgspec decodes straight from JSON, checking
 the constraints their annotations carry as it goes (ids and time stamps are checked
-just after), so a day of 200,000 mentions is read and validated at C speed. The
-annotations mirror the JSON Schema in `schema/snapshot.schema.json`, which stays the
-reference (snapshot.py; a test keeps the two in agreement). Values derived from the
-records (RankedPaper) are frozen Structs too: a frozen dataclass takes ten times as
-long to make.
+just after). The annotations mirror the JSON Schema in `schema/snapshot.schema.json`,
+which is the truth (snapshot_schema.py; a test keeps the two in agreement). Values
+derived from the records (RankedPaper) are frozen Structs like them.
 
 Times stay RFC 3339 strings exactly as stored, so that a snapshot written back is the
 snapshot that was read; `parse_time` turns one into an aware datetime where a stage
@@ -42,12 +40,12 @@ WEB_URL_PATTERN = (
 )
 """An http(s) URL in the subset of RFC 3986 that real links use: a name for a host, no
 user info. Any URI the schema accepts but this does not sends the file to the full
-check (snapshot.py), so this only has to be fast and never more lenient."""
+check (snapshot_schema.py), so this only has to be never more lenient."""
 
 ArxivId = str
 """Matches ARXIV_ID_PATTERN. Ids and time stamps repeat across a day's records, so
-snapshot.py checks them after decoding, once per distinct value, rather than through
-the type (a regex call per field costs as much as decoding it)."""
+snapshot_schema.py checks them after decoding, once per distinct value, rather than
+through the type (benchmarks/README.md has what that gains)."""
 Timestamp = str
 """Matches TIMESTAMP_PATTERN and is a day of the calendar; checked like ArxivId."""
 Day = Annotated[str, Meta(pattern=DAY_PATTERN)]
@@ -71,11 +69,11 @@ def numeric_aware_key(identifier: str) -> tuple[int, int, str]:
 
 class Record(Struct, frozen=True, forbid_unknown_fields=True, gc=False):
     """A frozen record of a snapshot file; an unknown key in the file is an error. None
-    holds a reference cycle, so the garbage collector need not track them (`gc=False`),
-    which saves a third of the time of decoding a large day."""
+    holds a reference cycle, so the garbage collector need not track them (`gc=False`;
+    benchmarks/README.md has what that gains)."""
 
 
-class Paper(Record):
+class Paper(Record, frozen=True):
     """One arXiv paper's metadata, as the arXiv API gave it."""
 
     id: ArxivId
@@ -94,7 +92,7 @@ class Paper(Record):
     doi: str | None = None
 
 
-class Mention(Record):
+class Mention(Record, frozen=True):
     """One social post linking one or more papers, with counts read at `observed_at`."""
 
     platform: Platform
@@ -117,14 +115,14 @@ class Mention(Record):
         return (self.platform, self.id)
 
 
-class Window(Record):
+class Window(Record, frozen=True):
     """The half-open interval [since, until) that was searched."""
 
     since: Timestamp
     until: Timestamp
 
 
-class SourceStatus(Record):
+class SourceStatus(Record, frozen=True):
     """Provenance of one source: whether it worked, and what it cost."""
 
     status: Literal["ok", "partial", "failed", "skipped"]
@@ -136,7 +134,7 @@ class SourceStatus(Record):
     fetched_at: Timestamp | None = None
 
 
-class Snapshot(Record):
+class Snapshot(Record, frozen=True):
     """Everything known about one digest day; the only input of ranking and rendering."""
 
     date: Day

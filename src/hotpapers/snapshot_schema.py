@@ -1,0 +1,233 @@
+"""What a snapshot file may hold. The truth is one validator: jsonschema with the
+packaged JSON Schema (`schema/snapshot.schema.json`), which names every problem with its
+JSON path. Beyond the schema: no paper id twice, time stamps in the years 1000 to 9998,
+and a snapshot taken after its day ended.
+
+Running jsonschema on every file read would dominate a re-render of many days, so a
+file is first decoded by msgspec straight into the model's Structs (models.py), whose
+annotations, with the distinct-value checks below, accept a subset of what the schema
+accepts (tests/test_snapshot_agreement.py checks that they never accept more). A file
+they accept is valid; any other goes to jsonschema, which names its problems or accepts
+it after all (a `ftp:` URL, a count written `3.0`). So msgspec never refuses a file on
+its own, and the gains that keep it are in benchmarks/README.md.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import reprlib
+from collections.abc import Iterator
+from datetime import date, timedelta
+from importlib import resources
+from typing import Any, Literal
+
+import msgspec
+from jsonschema import Draft202012Validator, FormatChecker, ValidationError, validators
+from rfc3339_validator import validate_rfc3339
+from rfc3986_validator import validate_rfc3986
+
+from hotpapers.models import (
+    ARXIV_ID_PATTERN,
+    DAY_PATTERN,
+    SCHEMA_ID,
+    TIMESTAMP_PATTERN,
+    Day,
+    Mention,
+    Paper,
+    Record,
+    Snapshot,
+    SourceStatus,
+    Timestamp,
+    Window,
+    parse_time,
+)
+
+_DATE = re.compile(DAY_PATTERN, re.ASCII)
+
+
+def _is_date(value: str) -> bool:
+    try:
+        return bool(_DATE.fullmatch(value)) and bool(date.fromisoformat(value))
+    except ValueError:
+        return False
+
+
+def _format(check: Any) -> Any:
+    """A format check for strings (other types are the `type` keyword's business). None
+    of these formats allows a line break, which the validators' `$` lets through at the
+    end of a string."""
+    return lambda value: not isinstance(value, str) or ("\n" not in value and bool(check(value)))
+
+
+FORMATS = {
+    "date": _format(_is_date),
+    "date-time": _format(validate_rfc3339),
+    "uri": _format(lambda value: validate_rfc3986(value, rule="URI")),
+}
+
+
+def _whole_string_pattern(validator: Any, pattern: str, instance: Any, schema: Any) -> Iterator[Any]:
+    """The `pattern` keyword as JSON Schema means it (ECMA 262): `$` is the end of the
+    string and `\\d` an ASCII digit. jsonschema uses Python's regexes, where `$` also
+    matches before a final line break and `\\d` any script's digits. The schema's
+    patterns are anchored with `^...$`, so an ASCII full match is the ECMA test."""
+    if validator.is_type(instance, "string") and not re.fullmatch(pattern, instance, re.ASCII):
+        yield ValidationError(f"{instance!r} does not match {pattern!r}")
+
+
+def packaged_schema() -> dict[str, Any]:
+    return json.loads(resources.files("hotpapers").joinpath("schema/snapshot.schema.json").read_text("utf-8"))
+
+
+def _validator() -> Any:
+    checker = FormatChecker(formats=())
+    for name, check in FORMATS.items():
+        checker.checks(name)(check)
+    validator = validators.extend(Draft202012Validator, {"pattern": _whole_string_pattern})
+    return validator(packaged_schema(), format_checker=checker)
+
+
+_VALIDATOR = _validator()
+
+
+class SnapshotFile(Record, frozen=True, kw_only=True):
+    """The top level of a snapshot file: a snapshot's fields and its required `schema`
+    key. `window` may be left out but not null."""
+
+    schema: Literal["hotpapers/snapshot@1"]
+    date: Day
+    taken_at: Timestamp
+    window: Window | msgspec.UnsetType = msgspec.UNSET
+    sources: dict[str, SourceStatus] = msgspec.field(default_factory=dict)
+    papers: tuple[Paper, ...]
+    mentions: tuple[Mention, ...]
+
+
+_DECODER = msgspec.json.Decoder(SnapshotFile)
+
+
+def decode_fast(raw: bytes) -> Snapshot | None:
+    """The snapshot in `raw` when the model's types and the distinct-value checks accept
+    it, else None: then `snapshot_problems` decides."""
+    try:
+        file = _DECODER.decode(raw)
+    except msgspec.DecodeError:
+        return None
+    if not _ids_and_times_valid(file):
+        return None
+    return Snapshot(
+        date=file.date,
+        taken_at=file.taken_at,
+        papers=file.papers,
+        mentions=file.mentions,
+        window=file.window or None,
+        sources=file.sources,
+    )
+
+
+_ARXIV_ID = re.compile(ARXIV_ID_PATTERN, re.ASCII)
+_TIMESTAMP = re.compile(TIMESTAMP_PATTERN, re.ASCII)
+
+
+def _ids_and_times_valid(file: SnapshotFile) -> bool:
+    """Whether every arXiv id and time stamp in the file is well-formed, each distinct
+    value checked once (models.ArxivId), no paper id repeats, the date is a day of the
+    calendar, and the rules beyond the schema hold."""
+    paper_ids = {paper.id for paper in file.papers}
+    ids = paper_ids.union(paper_id for mention in file.mentions for paper_id in mention.paper_ids)
+    stamps = _time_stamps(file)
+    return (
+        len(paper_ids) == len(file.papers)
+        and _is_date(file.date)
+        and all(map(_ARXIV_ID.fullmatch, ids))
+        and all(map(_TIMESTAMP.fullmatch, stamps))
+        and all(_is_date(day) for day in {stamp[:10] for stamp in stamps})
+        and not _stamp_problems(stamps)
+        and not _taken_too_early(file.date, file.taken_at, file.window or None)
+    )
+
+
+def _time_stamps(snapshot: SnapshotFile | Snapshot) -> set[str]:
+    """Every distinct time stamp a snapshot holds."""
+    stamps: set[str | None] = {snapshot.taken_at}
+    stamps.update(stamp for mention in snapshot.mentions for stamp in (mention.observed_at, mention.created_at))
+    if snapshot.window:
+        stamps.update((snapshot.window.since, snapshot.window.until))
+    stamps.update(status.fetched_at for status in snapshot.sources.values())
+    stamps.update(stamp for paper in snapshot.papers for stamp in (paper.published, paper.updated))
+    return {stamp for stamp in stamps if stamp is not None}
+
+
+def _stamp_problems(stamps: set[str]) -> list[str]:
+    """Time stamps outside the years 1000 to 9998: the schema allows them, but a post
+    could not show them in every time zone (Python's dates end at 9999, and a year
+    before 1000 loses its fourth digit)."""
+    return [
+        f"$: the time stamp {stamp!r} is outside the years 1000 to 9998"
+        for stamp in sorted(stamps)
+        if not "1000" <= stamp[:4] <= "9998"
+    ]
+
+
+def _taken_too_early(day: str, taken_at: str, window: Window | None) -> list[str]:
+    """A snapshot taken before its day ended cannot hold the whole day, and its post,
+    dated `taken_at`, would be dated before the end of the day it covers.
+
+    The day ends where the snapshot's window ends, when it records one: that is the
+    interval that was searched, in the time zone that was configured then. A file
+    without a window (an import) does not say which zone its day is in, and the
+    configured zone may have changed since, so the bound is the earliest end of that
+    date anywhere on Earth, midnight at UTC+14: refused is only what is too early in
+    every zone.
+    """
+    if window is not None:
+        end, which = window.until, "its window's end"
+    else:
+        end, which = (
+            f"{date.fromisoformat(day) + timedelta(days=1)}T00:00:00+14:00",
+            "its earliest end in any time zone",
+        )
+    if parse_time(taken_at) >= parse_time(end):
+        return []
+    return [f"$.taken_at: {taken_at!r} is before the end of the day {day} ({which}, {end}): the day was not over yet"]
+
+
+def snapshot_problems(data: Any) -> list[str]:
+    """Every schema violation in `data`, as 'JSON path: message', in document order;
+    when there is none, the first rule beyond the schema that `data` breaks."""
+    if isinstance(data, dict) and "schema" in data and data["schema"] != SCHEMA_ID:
+        return [f"$.schema: unsupported snapshot schema {data['schema']!r} (this version reads {SCHEMA_ID!r})"]
+    problems = [
+        f"{error.json_path}: {_shortened(error)}"
+        for error in sorted(_VALIDATOR.iter_errors(data), key=lambda e: list(map(str, e.absolute_path)))
+    ]
+    if not problems:
+        snapshot = Snapshot.from_dict(data)
+        problems = (
+            _duplicate_paper_problems(data["papers"])
+            or _stamp_problems(_time_stamps(snapshot))
+            or _taken_too_early(snapshot.date, snapshot.taken_at, snapshot.window)
+        )
+    return problems
+
+
+_SHORT = reprlib.Repr()
+_SHORT.maxlevel, _SHORT.maxstring, _SHORT.maxother = 2, 80, 80
+
+
+def _shortened(error: Any) -> str:
+    """jsonschema's message with the offending value cut short, so that a 10 MB string
+    or a value nested a thousand deep still makes a one-line message."""
+    full = repr(error.instance) if len(error.message) > 200 else ""
+    return error.message.replace(full, _SHORT.repr(error.instance)) if full else error.message
+
+
+def _duplicate_paper_problems(papers: list[dict[str, Any]]) -> list[str]:
+    seen: set[str] = set()
+    problems = []
+    for index, paper in enumerate(papers):
+        if paper["id"] in seen:
+            problems.append(f"$.papers[{index}].id: duplicate paper id {paper['id']!r}")
+        seen.add(paper["id"])
+    return problems
