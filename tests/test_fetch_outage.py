@@ -36,6 +36,8 @@ NEW_PAPER = {
     "published": "2020-09-23T10:00:00Z",
 }
 
+ONLY_MASTODON = {**NEW_PAPER, "id": "2009.54321", "title": "A paper only Mastodon talks about"}
+
 
 class StandIn:
     """A source answering `GET {api_url}/search?since=...&until=...` with a JSON list of
@@ -112,8 +114,13 @@ def day(tmp_path, monkeypatch, httpserver):
     and one paper only they mention."""
     scenario, recorder = example_scenario(), Recorder()
     scenario.papers[NEW_PAPER["id"]] = NEW_PAPER
+    scenario.papers[ONLY_MASTODON["id"]] = ONLY_MASTODON
     mastodon = Platform(
-        [{"id": "m1", "papers": ["2009.12345"], "likes": 40}, {"id": "m2", "papers": ["2009.11243"], "likes": 30}]
+        [
+            {"id": "m1", "papers": ["2009.12345"], "likes": 40},
+            {"id": "m2", "papers": ["2009.11243"], "likes": 30},
+            {"id": "m3", "papers": ["2009.54321"], "likes": 60},
+        ]
     )
     reddit = Platform([{"id": "r1", "papers": ["2009.12345"], "likes": 35}])
     platforms = {"mastodon": mastodon, "reddit": reddit}
@@ -222,3 +229,62 @@ def test_secrets_appear_nowhere_through_an_outage(day):
     assert result.exit_code == 0, result.output
     written = [p.read_text() for p in site.rglob("*") if p.is_file() and p.name != "config.yaml"]
     assert all(TOKEN not in text for text in [*written, result.stderr, result.stdout])
+
+
+def test_the_next_build_repairs_the_day_asking_only_the_failed_source(day):
+    site, recorder, platforms, serve_x = day
+    serve_x()
+    platforms["mastodon"].failing = True
+    assert build().exit_code == 0
+    first_post = (site / POST).read_text()
+    assert "A paper only Mastodon talks about" not in first_post
+    before = len(recorder.calls), len(platforms["reddit"].calls), len(platforms["mastodon"].calls)
+
+    platforms["mastodon"].failing = False
+    result = build()
+    assert result.exit_code == 0, result.output
+    assert f"{DAY}: fetched mastodon again: 3 mention(s)" in result.stderr
+    # only Mastodon was asked again, and arXiv only for the id no other source had linked
+    assert len(platforms["mastodon"].calls) == before[2] + 1
+    assert len(platforms["reddit"].calls) == before[1]
+    assert [(path, query["id_list"]) for path, query, _ in recorder.calls[before[0] :]] == [
+        ("/api/query", "2009.54321")
+    ]
+    snapshot = load_snapshot(site / SNAPSHOT)
+    assert snapshot.sources["mastodon"].status == "ok" and snapshot.sources["mastodon"].items == 3
+    assert {m.id for m in snapshot.mentions if m.platform == "mastodon"} == {"m1", "m2", "m3"}
+    assert "2009.54321" in {p.id for p in snapshot.papers}
+    assert snapshot.sources["arxiv"].requests == 4  # 3 for the first build, 1 for the repair
+    post = (site / POST).read_text()
+    assert "A paper only Mastodon talks about" in post and post != first_post
+    assert CliRunner().invoke(cli, ["check", "--days", "1", "--until", DAY]).exit_code == 0
+    # repaired: the next build asks nobody anything
+    calls = len(recorder.calls), len(platforms["mastodon"].calls)
+    assert build().exit_code == 0
+    assert (len(recorder.calls), len(platforms["mastodon"].calls)) == calls
+
+
+def test_a_repair_that_fails_again_changes_nothing(day):
+    site, recorder, platforms, serve_x = day
+    serve_x()
+    platforms["mastodon"].failing = True
+    assert build().exit_code == 0
+    stored, calls = (site / SNAPSHOT).read_bytes(), len(recorder.calls)
+    result = build()
+    assert result.exit_code == 0, result.output
+    assert f"{DAY}: mastodon: " in result.stderr and "again" in result.stderr
+    assert (site / SNAPSHOT).read_bytes() == stored and len(recorder.calls) == calls
+    assert CliRunner().invoke(cli, ["check", "--days", "1", "--until", DAY]).exit_code == 1
+
+
+def test_offline_and_dry_run_builds_do_not_repair(day):
+    site, _, platforms, serve_x = day
+    serve_x()
+    platforms["mastodon"].failing = True
+    assert build().exit_code == 0
+    platforms["mastodon"].failing = False
+    stored, calls = (site / SNAPSHOT).read_bytes(), len(platforms["mastodon"].calls)
+    assert build("--offline").exit_code == 0
+    dry = build("--dry-run")
+    assert dry.exit_code == 0 and f"{DAY}: would fetch mastodon again" in dry.stderr
+    assert (site / SNAPSHOT).read_bytes() == stored and len(platforms["mastodon"].calls) == calls

@@ -3,11 +3,14 @@ volume of mentions hold up? A pure function over what the CLI read from disk."""
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
+from pathlib import Path
 from statistics import median
 
 from hotpapers.models import Snapshot
 
+_FAILED_SOURCE = re.compile(rb'"status"\s*:\s*"failed"')
 COLLAPSE_MIN_HISTORY = 3
 """Days of history needed before a day's volume is compared with their median."""
 
@@ -44,3 +47,13 @@ def day_problems(days: list[DayFiles], min_ratio: float) -> list[str]:
                 problems.append(f"{entry.day}: {volume} mentions, against a median of {typical:g} on the days before")
         volumes.append(volume)
     return problems
+
+
+def may_record_failure(snapshot: Path) -> bool:
+    """Whether a snapshot file may record a failed source: a look at its bytes, without
+    decoding it (a status is the only "status" key), so a build knows whether it needs
+    the network before reading any day."""
+    try:
+        return _FAILED_SOURCE.search(snapshot.read_bytes()) is not None
+    except OSError:
+        return False

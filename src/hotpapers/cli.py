@@ -15,7 +15,7 @@ from hotpapers.console import HotpapersGroup, log, log_report, progress, progres
 from hotpapers.days import day_or_yesterday, select_days, today
 from hotpapers.errors import HotpapersError, InputError
 from hotpapers.explain import explanation_json, explanation_text
-from hotpapers.pipeline import all_stored, feeds_off_reason, update_feeds
+from hotpapers.pipeline import all_stored, feeds_off_reason, has_failed_source, update_feeds
 from hotpapers.site_commands import init, refuse_unfit_profile
 
 config_option = click.option(
@@ -112,7 +112,8 @@ def build(day: str | None, since: str | None, until: str | None, config_path: Pa
     refuse_unfit_profile(config.output.profile, config_path or click.get_current_context().meta["hotpapers.config"])
     days = [one_day.isoformat() for one_day in select_days(day, since, until, today(config))]
     fetcher = None
-    if not options.offline and (options.refresh or not all_stored(days, config)):
+    stored = not options.refresh and all_stored(days, config)
+    if not options.offline and (not stored or has_failed_source(days, config)):
         from hotpapers.fetch import make_fetcher  # the network stack: only when a day is fetched
 
         fetcher = make_fetcher(config, os.environ, lambda: datetime.now(config.timezone), progress_bar)

@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
 
 from hotpapers.atomic import process_runs, write_atomically
-from hotpapers.check import DayFiles, day_problems
+from hotpapers.check import DayFiles, day_problems, may_record_failure
 from hotpapers.config import Config
 from hotpapers.errors import InputError, SnapshotError
 from hotpapers.models import Snapshot
@@ -41,6 +41,10 @@ class Fetch(Protocol):
     def __call__(self, day: str) -> Snapshot: ...
 
     def plan(self, day: str) -> str: ...
+
+    def failed_sources(self, snapshot: Snapshot) -> list[str]: ...
+
+    def repair(self, snapshot: Snapshot) -> Snapshot: ...
 
 
 @dataclass(frozen=True, slots=True)
@@ -85,12 +89,20 @@ def build_day(
 
     A stored snapshot is used unless there is none or --refresh; a fresh one is saved
     only once complete, so a failed fetch or refresh leaves the old files as they were,
-    and so does a refresh that finds far fewer mentions, unless --force.
+    and so does a refresh that finds far fewer mentions, unless --force. A source
+    that failed in a stored snapshot is fetched again (`Fetch.repair`).
     """
     path = config.snapshot_path(day)
     stored = _stored(day, path, tolerate_damage=options.refresh)
     if stored is not None and not options.refresh:
-        return publish(stored, config, options, renderer=renderer)
+        if options.offline or fetch is None or not fetch.failed_sources(stored):
+            return publish(stored, config, options, renderer=renderer)
+        if options.dry_run:
+            return DayReport(day, f"{day}: would fetch {', '.join(fetch.failed_sources(stored))} again (failed before)")
+        repaired = fetch.repair(stored)
+        if repaired is not stored:
+            save_snapshot(repaired, path)
+        return publish(repaired, config, options, renderer=renderer, fetched=repaired is not stored)
     if options.offline or fetch is None:
         why = "--offline was given" if options.offline else "live fetching is not configured"
         raise InputError(f"no snapshot for {day} at {path}, and {why}")
@@ -164,7 +176,7 @@ def build_days(
     """
     options = options or BuildOptions()
     workers = min(os.cpu_count() or 1, len(days) // PARALLEL_MIN_DAYS)
-    if workers < 2 or options.refresh or not all_stored(days, config):
+    if workers < 2 or options.refresh or not all_stored(days, config) or (fetch and not options.offline):
         renderer = PostRenderer(config)
         for day in days:
             yield build_day(day, config, renderer, options, fetch)
@@ -174,6 +186,11 @@ def build_days(
         yield from pool.map(_build_stored_day, days, chunksize=max(1, len(days) // (8 * workers)))
     finally:
         pool.shutdown(cancel_futures=True)
+
+
+def has_failed_source(days: list[str], config: Config) -> bool:
+    """Whether a stored day may record a failed source, which a build fetches again."""
+    return any(may_record_failure(config.snapshot_path(day)) for day in days)
 
 
 def check_days(config: Config, last: date, days: int = 7, min_ratio: float = 0.25) -> list[str]:
