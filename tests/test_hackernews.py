@@ -15,7 +15,7 @@ from conftest import FIXTURES
 from fakes import Recorder
 from hotpapers.errors import FetchError
 from hotpapers.http import HttpClient
-from hotpapers.sources.hackernews import HackerNews, Settings, parse_page
+from hotpapers.sources.hackernews import HackerNewsSettings, HackerNewsSource, parse_page
 
 REAL = json.loads((FIXTURES / "real-api" / "hn_algolia_search_url_restrict_2020_pretty.json").read_text("utf-8"))
 SINCE, UNTIL = datetime(2020, 9, 24, tzinfo=UTC), datetime(2020, 9, 25, tzinfo=UTC)
@@ -99,10 +99,12 @@ class Algolia:
         return [(int(low), int(high)) for low, high in found]
 
 
-def source(httpserver, handler, **settings) -> HackerNews:
+def source(httpserver, handler, **settings) -> HackerNewsSource:
     httpserver.expect_request("/api/v1/search_by_date").respond_with_handler(handler)
     http = HttpClient(timeout=2, retries=1, max_wait=5, backoff=0.01, sleep=lambda seconds: None)
-    return HackerNews(Settings(api_url=httpserver.url_for("/api/v1"), **settings), http, {}, lambda: NOW)
+    return HackerNewsSource(
+        HackerNewsSettings(api_url=httpserver.url_for("/api/v1"), **settings), http, {}, lambda: NOW
+    )
 
 
 def test_the_recorded_answer_parses_and_links_no_paper():

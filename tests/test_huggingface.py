@@ -15,7 +15,7 @@ from fakes import Recorder
 from hotpapers.errors import FetchError
 from hotpapers.fetch import day_window
 from hotpapers.http import HttpClient
-from hotpapers.sources.huggingface import HuggingFace, Settings, digest_day
+from hotpapers.sources.huggingface import HuggingFaceSettings, HuggingFaceSource, digest_day
 
 OLD = json.loads((FIXTURES / "real-api" / "hf_daily_papers_2024-06-03_oldschema_indent4.json").read_text("utf-8"))
 NEW = json.loads((FIXTURES / "real-api" / "hf_daily_papers_2026-08-20_15items_indent2.json").read_text("utf-8"))
@@ -48,10 +48,10 @@ class DailyPapers:
         return [(q["date"], q["limit"], q["p"]) for _, q, _ in self.recorder.of("daily_papers")]
 
 
-def source(httpserver, handler, **settings) -> HuggingFace:
+def source(httpserver, handler, **settings) -> HuggingFaceSource:
     httpserver.expect_request("/api/daily_papers").respond_with_handler(handler)
     http = HttpClient(timeout=2, retries=1, max_wait=5, backoff=0.01, sleep=lambda seconds: None)
-    return HuggingFace(Settings(api_url=httpserver.url_for("/api"), **settings), http, {}, lambda: NOW)
+    return HuggingFaceSource(HuggingFaceSettings(api_url=httpserver.url_for("/api"), **settings), http, {}, lambda: NOW)
 
 
 def window(day: str, zone: str = "UTC") -> tuple[datetime, datetime]:

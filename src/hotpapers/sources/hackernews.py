@@ -21,10 +21,9 @@ from msgspec import Meta, Struct
 
 from hotpapers.arxiv_ids import resolve_ids
 from hotpapers.errors import FetchError
-from hotpapers.http import json_body
 from hotpapers.models import Mention
 from hotpapers.sanitize import one_line
-from hotpapers.sources.base import Embeds, Found, SourceSettings
+from hotpapers.sources.base import Embeds, Found, Progress, SourceSettings, Url, no_progress, rfc3339
 
 if TYPE_CHECKING:
     from hotpapers.http import HttpClient
@@ -37,10 +36,12 @@ _URL_IN_TEXT = re.compile(r"https?://[^\s\"'<>]+")
 _TAG = re.compile(r"<[^>]*>")
 
 
-class Settings(SourceSettings, frozen=True, forbid_unknown_fields=True, kw_only=True):
-    api_url: str = "https://hn.algolia.com/api/v1"
-    query: str = "arxiv.org"
-    searchable: tuple[str, ...] = ("url", "story_text")
+class HackerNewsSettings(SourceSettings, frozen=True, forbid_unknown_fields=True, kw_only=True):
+    """`sources.hackernews` in the config."""
+
+    api_url: Url = "https://hn.algolia.com/api/v1"
+    query: Annotated[str, Meta(min_length=1)] = "arxiv.org"
+    searchable: Annotated[tuple[str, ...], Meta(min_length=1)] = ("url", "story_text")
     """Where `query` must occur: the story's link, or the text of an Ask HN without one."""
     hits_per_page: Annotated[int, Meta(ge=1, le=1000)] = 1000
     max_depth: Annotated[int, Meta(ge=0, le=12)] = 6
@@ -101,13 +102,9 @@ def _mention(hit: _Hit, observed_at: str, since: int, until: int) -> Mention | N
         replies=hit.num_comments,
         observed_at=observed_at,
         author_handle=hit.author,
-        created_at=_stamp(datetime.fromtimestamp(hit.created_at_i, UTC)) if hit.created_at_i is not None else None,
+        created_at=rfc3339(datetime.fromtimestamp(hit.created_at_i, UTC)) if hit.created_at_i is not None else None,
         text=one_line(hit.title) if hit.title else None,
     )
-
-
-def _stamp(moment: datetime) -> str:
-    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 @dataclass(slots=True)
@@ -119,21 +116,23 @@ class _Tally:
     incomplete: int = 0
 
 
-class HackerNews:
+@dataclass(frozen=True, slots=True)
+class HackerNewsSource:
     """Stories on Hacker News linking arXiv papers. No key needed; no embeds."""
 
     name: ClassVar[str] = "hackernews"
     cost: ClassVar[str] = "free"
-    Settings: ClassVar[type[SourceSettings]] = Settings
+    Settings: ClassVar[type[HackerNewsSettings]] = HackerNewsSettings
 
-    def __init__(
-        self, settings: SourceSettings, http: HttpClient, environ: Mapping[str, str], now: Callable[[], datetime]
-    ) -> None:
-        assert isinstance(settings, Settings)
-        self.settings = settings
-        self.http = http
-        self.now = now
-        self.endpoint = f"{settings.api_url.rstrip('/')}/search_by_date"
+    settings: HackerNewsSettings
+    http: HttpClient
+    environ: Mapping[str, str]
+    now: Callable[[], datetime]
+    progress: Progress = no_progress
+
+    @property
+    def endpoint(self) -> str:
+        return f"{self.settings.api_url.rstrip('/')}/search_by_date"
 
     def missing_credentials(self) -> str | None:
         return None
@@ -175,11 +174,11 @@ class HackerNews:
             "numericFilters": f"created_at_i>={since},created_at_i<{until}",
             "hitsPerPage": self.settings.hits_per_page,
         }
-        response = self.http.get(
+        data = self.http.get_json(
             self.endpoint, source=self.name, params=params, min_interval=self.settings.min_interval
         )
         try:
-            return parse_page(json_body(response), _stamp(self.now()), since, until)
+            return parse_page(data, rfc3339(self.now()), since, until)
         except ValueError as exc:
             raise FetchError(
                 self.name, f"unreadable search answer from {self.endpoint} ({exc})", url=self.endpoint

@@ -12,6 +12,7 @@ day (weekends), not a failure.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from typing import TYPE_CHECKING, Annotated, Any, ClassVar
 
@@ -20,10 +21,9 @@ from msgspec import Meta, Struct
 
 from hotpapers.arxiv_ids import id_from_url
 from hotpapers.errors import FetchError
-from hotpapers.http import json_body
 from hotpapers.models import Mention
 from hotpapers.sanitize import one_line
-from hotpapers.sources.base import Embeds, Found, SourceSettings
+from hotpapers.sources.base import Embeds, Found, Progress, SourceSettings, Url, no_progress, rfc3339
 
 if TYPE_CHECKING:
     from hotpapers.http import HttpClient
@@ -32,8 +32,10 @@ PAPER_URL = "https://huggingface.co/papers/"
 NonNegative = Annotated[int, Meta(ge=0)]
 
 
-class Settings(SourceSettings, frozen=True, forbid_unknown_fields=True, kw_only=True):
-    api_url: str = "https://huggingface.co/api"
+class HuggingFaceSettings(SourceSettings, frozen=True, forbid_unknown_fields=True, kw_only=True):
+    """`sources.huggingface` in the config."""
+
+    api_url: Url = "https://huggingface.co/api"
     page_size: Annotated[int, Meta(ge=1, le=100)] = 100
     max_pages: Annotated[int, Meta(ge=1)] = 10
     min_interval: Annotated[float, Meta(ge=0)] = 0.6
@@ -118,26 +120,27 @@ def _mention(item: _Item, observed_at: str) -> Mention | None:
 
 
 def _stamp(moment: datetime) -> str:
-    """RFC 3339 in UTC to the second; a stamp without an offset is taken as UTC."""
-    aware = moment if moment.tzinfo else moment.replace(tzinfo=UTC)
-    return aware.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    """A stamp without an offset is taken as UTC."""
+    return rfc3339(moment if moment.tzinfo else moment.replace(tzinfo=UTC))
 
 
-class HuggingFace:
+@dataclass(frozen=True, slots=True)
+class HuggingFaceSource:
     """Papers on Hugging Face's daily list: upvotes as likes, comments as replies. No key, no embeds."""
 
     name: ClassVar[str] = "huggingface"
     cost: ClassVar[str] = "free"
-    Settings: ClassVar[type[SourceSettings]] = Settings
+    Settings: ClassVar[type[HuggingFaceSettings]] = HuggingFaceSettings
 
-    def __init__(
-        self, settings: SourceSettings, http: HttpClient, environ: Mapping[str, str], now: Callable[[], datetime]
-    ) -> None:
-        assert isinstance(settings, Settings)
-        self.settings = settings
-        self.http = http
-        self.now = now
-        self.endpoint = f"{settings.api_url.rstrip('/')}/daily_papers"
+    settings: HuggingFaceSettings
+    http: HttpClient
+    environ: Mapping[str, str]
+    now: Callable[[], datetime]
+    progress: Progress = no_progress
+
+    @property
+    def endpoint(self) -> str:
+        return f"{self.settings.api_url.rstrip('/')}/daily_papers"
 
     def missing_credentials(self) -> str | None:
         return None
@@ -161,11 +164,11 @@ class HuggingFace:
 
     def _page(self, day: str, number: int) -> Page:
         params: dict[str, str | int] = {"date": day, "limit": self.settings.page_size, "p": number}
-        response = self.http.get(
+        data = self.http.get_json(
             self.endpoint, source=self.name, params=params, min_interval=self.settings.min_interval
         )
         try:
-            return parse_page(json_body(response), _stamp(self.now()))
+            return parse_page(data, rfc3339(self.now()))
         except ValueError as exc:
             raise FetchError(
                 self.name, f"unreadable daily papers from {self.endpoint} ({exc})", url=self.endpoint
