@@ -11,9 +11,9 @@ from datetime import UTC, datetime
 import pytest
 from werkzeug import Request, Response
 
-from conftest import FIXTURES
+from conftest import FIXTURES, make_config
 from fakes import Recorder
-from hotpapers.errors import FetchError
+from hotpapers.errors import ConfigError, FetchError
 from hotpapers.http import HttpClient
 from hotpapers.sources.hackernews import HackerNewsSettings, HackerNewsSource, parse_page
 
@@ -277,3 +277,11 @@ def test_no_credentials_no_embeds_and_a_plan_that_calls_nothing(httpserver):
     assert hn.embeds([]) is None
     assert "search_by_date" in hn.plan(SINCE, UNTIL) and "'arxiv.org'" in hn.plan(SINCE, UNTIL)
     assert algolia.recorder.calls == []
+
+
+def test_the_config_reads_sources_hackernews_and_refuses_a_bad_value():
+    settings = make_config(sources={"hackernews": {"max_depth": 2, "query": "arxiv.org/abs"}}).sources["hackernews"]
+    assert settings == HackerNewsSettings(max_depth=2, query="arxiv.org/abs")
+    assert make_config().sources["hackernews"].api_url == "https://hn.algolia.com/api/v1"
+    with pytest.raises(ConfigError, match=r"sources\.hackernews\.hits_per_page: Expected `int` <= 1000"):
+        make_config(sources={"hackernews": {"hits_per_page": 5000}})

@@ -12,7 +12,7 @@ from werkzeug import Request, Response
 
 from conftest import FIXTURES, make_config
 from fakes import Recorder
-from hotpapers.errors import FetchError
+from hotpapers.errors import ConfigError, FetchError
 from hotpapers.fetch import day_window
 from hotpapers.http import HttpClient
 from hotpapers.sources.huggingface import HuggingFaceSettings, HuggingFaceSource, digest_day
@@ -186,3 +186,18 @@ def test_no_credentials_no_embeds_and_a_plan_that_calls_nothing(httpserver):
     assert hf.embeds([]) is None
     assert hf.plan(*window("2026-08-20", "Asia/Tokyo")).endswith("/api/daily_papers?date=2026-08-20")
     assert daily.recorder.calls == []
+
+
+def test_a_body_that_is_not_json_fails_in_one_line(httpserver):
+    hf = source(httpserver, lambda request: Response("<!doctype html><title>Hugging Face</title>", 200))
+    with pytest.raises(FetchError) as failure:
+        hf.search(*window("2026-08-20"))
+    message = failure.value.format_message()
+    assert "\n" not in message and message.startswith("huggingface: ") and "not JSON" in message
+
+
+def test_the_config_reads_sources_huggingface_and_refuses_a_bad_value():
+    assert make_config(sources={"huggingface": {"page_size": 50}}).sources["huggingface"].page_size == 50
+    assert make_config().sources["huggingface"] == HuggingFaceSettings()
+    with pytest.raises(ConfigError, match=r"sources\.huggingface\.max_pages: Expected `int` >= 1"):
+        make_config(sources={"huggingface": {"max_pages": 0}})

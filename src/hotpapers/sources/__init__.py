@@ -5,9 +5,13 @@ The arXiv client (`sources.arxiv`) is not among them: it provides the papers' me
 
 from hotpapers.sources.base import Source
 from hotpapers.sources.bluesky import BlueskySource
+from hotpapers.sources.hackernews import HackerNewsSource
+from hotpapers.sources.huggingface import HuggingFaceSource
 from hotpapers.sources.twitter import TwitterSource
 
 SOURCES: dict[str, type[Source]] = {
     "twitter": TwitterSource,
     "bluesky": BlueskySource,
+    "hackernews": HackerNewsSource,
+    "huggingface": HuggingFaceSource,
 }
