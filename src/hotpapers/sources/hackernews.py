@@ -122,7 +122,7 @@ class HackerNewsSource:
 
     name: ClassVar[str] = "hackernews"
     cost: ClassVar[str] = "free"
-    Settings: ClassVar[type[HackerNewsSettings]] = HackerNewsSettings
+    Settings: ClassVar[type[SourceSettings]] = HackerNewsSettings
 
     settings: HackerNewsSettings
     http: HttpClient

@@ -130,7 +130,7 @@ class HuggingFaceSource:
 
     name: ClassVar[str] = "huggingface"
     cost: ClassVar[str] = "free"
-    Settings: ClassVar[type[HuggingFaceSettings]] = HuggingFaceSettings
+    Settings: ClassVar[type[SourceSettings]] = HuggingFaceSettings
 
     settings: HuggingFaceSettings
     http: HttpClient
