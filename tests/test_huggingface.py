@@ -139,7 +139,7 @@ def test_ids_that_are_no_arxiv_ids_are_ignored(httpserver):
 )
 @pytest.mark.parametrize("day", ["2026-01-15", "2026-07-15", "2026-03-29"])
 def test_the_date_asked_for_is_the_digest_day_in_the_configured_zone(zone, day):
-    assert digest_day(*window(day, zone)) == date.fromisoformat(day)
+    assert digest_day(window(day, zone)[0]) == date.fromisoformat(day)
 
 
 def test_a_failing_server_is_one_line_and_exit_1(httpserver):

@@ -42,8 +42,8 @@ class HuggingFaceSettings(SourceSettings, frozen=True, forbid_unknown_fields=Tru
     """Seconds between request starts: Hugging Face allows 500 requests per 5 minutes per address."""
 
 
-def digest_day(since: datetime, until: datetime) -> date:
-    """The day a window [since, until) covers in the configured zone, the date asked for.
+def digest_day(since: datetime) -> date:
+    """The day a window starting at `since` covers in the configured zone, the date asked for.
 
     The window starts at local midnight of that day; its UTC offset is not passed to a
     source, so the day is the UTC date 13 hours after the start. That is exact for every
@@ -146,10 +146,10 @@ class HuggingFaceSource:
         return None
 
     def plan(self, since: datetime, until: datetime) -> str:
-        return f"list {self.endpoint}?date={digest_day(since, until).isoformat()}"
+        return f"list {self.endpoint}?date={digest_day(since).isoformat()}"
 
     def search(self, since: datetime, until: datetime) -> Found:
-        day = digest_day(since, until).isoformat()
+        day = digest_day(since).isoformat()
         found: dict[str, Mention] = {}
         seen: set[str] = set()
         for number in range(self.settings.max_pages):
