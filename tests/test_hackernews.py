@@ -3,44 +3,22 @@ shape of the real answer in fixtures/real-api/hn_algolia_search_url_restrict_202
 
 from __future__ import annotations
 
-import copy
 import json
-import re
 from datetime import UTC, datetime
 
 import pytest
 from werkzeug import Request, Response
 
-from conftest import FIXTURES, make_config
-from fakes import Recorder
+from conftest import make_config
+from hn_hf_fakes import HN_RECORDED, Algolia, story
 from hotpapers.errors import ConfigError, FetchError
 from hotpapers.http import HttpClient
 from hotpapers.sources.hackernews import HackerNewsSettings, HackerNewsSource, parse_page
 
-REAL = json.loads((FIXTURES / "real-api" / "hn_algolia_search_url_restrict_2020_pretty.json").read_text("utf-8"))
 SINCE, UNTIL = datetime(2020, 9, 24, tzinfo=UTC), datetime(2020, 9, 25, tzinfo=UTC)
 START = 1600905600
 """2020-09-24T00:00:00Z in epoch seconds."""
 NOW = datetime(2020, 9, 25, 8, 0, 0, tzinfo=UTC)
-
-
-def story(object_id: str, at: int, url: str | None, points: int = 1, comments: int = 0, **fields) -> dict:
-    """A hit in the recorded (2020) shape: explicit nulls, relevancy_score, _tags, _highlightResult."""
-    hit = copy.deepcopy(REAL["hits"][1])
-    moment = datetime.fromtimestamp(at, UTC)
-    hit.update(
-        created_at=moment.strftime("%Y-%m-%dT%H:%M:%S.000Z"),
-        title=f"Story {object_id}",
-        url=url,
-        author=f"user{object_id}",
-        points=points,
-        num_comments=comments,
-        created_at_i=at,
-        _tags=["story", f"author_user{object_id}", f"story_{object_id}"],
-        objectID=object_id,
-    )
-    hit.update(fields)
-    return hit
 
 
 def modern(object_id: str, at: int, url: str) -> dict:
@@ -63,42 +41,6 @@ def modern(object_id: str, at: int, url: str) -> dict:
     return hit
 
 
-class Algolia:
-    """`GET /api/v1/search_by_date` over a set of stories: filters by `created_at_i`, newest
-    first, at most `hitsPerPage` hits and never more than 1,000, with the true `nbHits`."""
-
-    def __init__(self, hits: list[dict]) -> None:
-        self.hits = hits
-        self.recorder = Recorder()
-
-    def __call__(self, request: Request) -> Response:
-        query = self.recorder.add(request)
-        assert query["tags"] == "story" and query["query"] == "arxiv.org"
-        bounds = re.fullmatch(r"created_at_i>=(\d+),created_at_i<(\d+)", query["numericFilters"])
-        assert bounds, query["numericFilters"]
-        low, high = int(bounds[1]), int(bounds[2])
-        matching = sorted(
-            (h for h in self.hits if low <= h["created_at_i"] < high), key=lambda h: h["created_at_i"], reverse=True
-        )
-        per_page = min(int(query.get("hitsPerPage", 20)), 1000)
-        body = {
-            "hits": matching[:per_page],
-            "nbHits": len(matching),
-            "page": 0,
-            "nbPages": -(-len(matching) // per_page),
-            "hitsPerPage": per_page,
-            "exhaustiveNbHits": True,
-            "query": query["query"],
-            "params": request.query_string.decode(),
-            "processingTimeMS": 3,
-        }
-        return Response(json.dumps(body), 200, content_type="application/json; charset=utf-8")
-
-    def windows(self) -> list[tuple[int, int]]:
-        found = (re.findall(r"\d+", call[1]["numericFilters"]) for call in self.recorder.of("search_by_date"))
-        return [(int(low), int(high)) for low, high in found]
-
-
 def source(httpserver, handler, **settings) -> HackerNewsSource:
     httpserver.expect_request("/api/v1/search_by_date").respond_with_handler(handler)
     http = HttpClient(timeout=2, retries=1, max_wait=5, backoff=0.01, sleep=lambda seconds: None)
@@ -108,7 +50,7 @@ def source(httpserver, handler, **settings) -> HackerNewsSource:
 
 
 def test_the_recorded_answer_parses_and_links_no_paper():
-    page = parse_page(REAL, "2020-09-25T08:00:00Z", 0, 2**31)
+    page = parse_page(HN_RECORDED, "2020-09-25T08:00:00Z", 0, 2**31)
     assert (page.mentions, page.hits, page.complete) == ([], 4, True)
 
 

@@ -8,44 +8,16 @@ import json
 from datetime import UTC, date, datetime
 
 import pytest
-from werkzeug import Request, Response
+from werkzeug import Response
 
-from conftest import FIXTURES, make_config
-from fakes import Recorder
+from conftest import make_config
+from hn_hf_fakes import HF_2024, HF_2026, DailyPapers
 from hotpapers.errors import ConfigError, FetchError
 from hotpapers.fetch import day_window
 from hotpapers.http import HttpClient
 from hotpapers.sources.huggingface import HuggingFaceSettings, HuggingFaceSource, digest_day
 
-OLD = json.loads((FIXTURES / "real-api" / "hf_daily_papers_2024-06-03_oldschema_indent4.json").read_text("utf-8"))
-NEW = json.loads((FIXTURES / "real-api" / "hf_daily_papers_2026-08-20_15items_indent2.json").read_text("utf-8"))
 NOW = datetime(2026, 8, 21, 8, 30, 15, tzinfo=UTC)
-
-
-class DailyPapers:
-    """`GET /api/daily_papers?date=D&limit=N&p=P`: the day's list in pages of `limit`
-    (some pages shorter, as the live API may send them); an unknown day is `[]`."""
-
-    def __init__(self, days: dict[str, list[dict]], short_pages: int = 0, pages: bool = True) -> None:
-        self.days = days
-        self.short_pages = short_pages
-        self.pages = pages
-        self.recorder = Recorder()
-
-    def __call__(self, request: Request) -> Response:
-        query = self.recorder.add(request)
-        items = self.days.get(query["date"], [])
-        limit, page = int(query.get("limit", 50)), int(query.get("p", 0))
-        if self.pages:
-            start = sum(self._size(n, limit) for n in range(page))
-            items = items[start : start + self._size(page, limit)]
-        return Response(json.dumps(items, ensure_ascii=False), 200, content_type="application/json; charset=utf-8")
-
-    def _size(self, page: int, limit: int) -> int:
-        return limit - 1 if page < self.short_pages else limit
-
-    def asked(self) -> list[tuple[str, str, str]]:
-        return [(q["date"], q["limit"], q["p"]) for _, q, _ in self.recorder.of("daily_papers")]
 
 
 def source(httpserver, handler, **settings) -> HuggingFaceSource:
@@ -59,7 +31,7 @@ def window(day: str, zone: str = "UTC") -> tuple[datetime, datetime]:
 
 
 def test_the_2024_shape(httpserver):
-    daily = DailyPapers({"2024-06-03": OLD})
+    daily = DailyPapers({"2024-06-03": HF_2024})
     found = source(httpserver, daily).search(*window("2024-06-03"))
     assert daily.asked() == [("2024-06-03", "100", "0"), ("2024-06-03", "100", "1")]
     assert [m.id for m in found.mentions] == [
@@ -87,7 +59,7 @@ def test_the_2024_shape(httpserver):
 
 
 def test_the_current_shape(httpserver):
-    found = source(httpserver, DailyPapers({"2026-08-20": NEW})).search(*window("2026-08-20"))
+    found = source(httpserver, DailyPapers({"2026-08-20": HF_2026})).search(*window("2026-08-20"))
     assert len(found.mentions) == 15
     first = found.mentions[0]
     assert (first.id, first.likes, first.replies) == ("2608.16590", 92, 1)
@@ -105,27 +77,29 @@ def test_an_empty_day_is_quiet_not_a_failure(httpserver):
 
 
 def test_pages_are_read_until_an_empty_one_even_after_a_short_page(httpserver):
-    daily = DailyPapers({"2026-08-20": NEW}, short_pages=2)
+    daily = DailyPapers({"2026-08-20": HF_2026}, short_pages=2)
     found = source(httpserver, daily, page_size=5).search(*window("2026-08-20"))
     assert [p for _, _, p in daily.asked()] == ["0", "1", "2", "3", "4"]
-    assert [m.id for m in found.mentions] == [item["paper"]["id"] for item in NEW]
+    assert [m.id for m in found.mentions] == [item["paper"]["id"] for item in HF_2026]
 
 
 def test_a_server_ignoring_the_page_number_is_read_once(httpserver):
-    daily = DailyPapers({"2026-08-20": NEW}, pages=False)
+    daily = DailyPapers({"2026-08-20": HF_2026}, pages=False)
     found = source(httpserver, daily).search(*window("2026-08-20"))
     assert len(daily.asked()) == 2
     assert len(found.mentions) == 15 and found.partial is None
 
 
 def test_paging_is_bounded(httpserver):
-    found = source(httpserver, DailyPapers({"2026-08-20": NEW}), page_size=2, max_pages=3).search(*window("2026-08-20"))
+    found = source(httpserver, DailyPapers({"2026-08-20": HF_2026}), page_size=2, max_pages=3).search(
+        *window("2026-08-20")
+    )
     assert len(found.mentions) == 6
     assert found.partial is not None and "sources.huggingface.max_pages" in found.partial
 
 
 def test_ids_that_are_no_arxiv_ids_are_ignored(httpserver):
-    items = copy.deepcopy(NEW[:4])
+    items = copy.deepcopy(HF_2026[:4])
     items[0]["paper"]["id"] = "2608.1659"
     items[1]["paper"]["id"] = "zetta-closed-loop-harness"
     items[2]["paper"]["id"] = "2613.17253"
@@ -163,7 +137,7 @@ def test_a_failing_server_is_one_line_and_exit_1(httpserver):
     ],
 )
 def test_a_wrong_shape_fails_in_one_line_naming_the_place_and_endpoint(httpserver, change, place):
-    item = copy.deepcopy(NEW[0])
+    item = copy.deepcopy(HF_2026[0])
     change(item)
     hf = source(httpserver, DailyPapers({"2026-08-20": [item]}))
     with pytest.raises(FetchError) as failure:

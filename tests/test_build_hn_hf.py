@@ -1,0 +1,76 @@
+"""`hotpapers build` with X off, reading Hacker News and Hugging Face through the registry,
+against stand-ins of Algolia, the daily papers list and arXiv, with no key set."""
+
+from __future__ import annotations
+
+import copy
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from fakes import Recorder, example_scenario, live_config, serve_scenario
+from hn_hf_fakes import HF_2026, Algolia, DailyPapers, story
+from hotpapers.cli import cli
+from hotpapers.snapshot import load_snapshot
+
+DAY = "2020-09-24"
+START = 1600905600
+"""2020-09-24T00:00:00Z in epoch seconds."""
+SNAPSHOT = Path("data/snapshots/2020-09-24.json")
+
+
+@pytest.fixture
+def site(tmp_path, monkeypatch, httpserver):
+    serve_scenario(httpserver, example_scenario(), Recorder())
+    algolia = Algolia(
+        [
+            story("24578001", START + 36000, "https://arxiv.org/abs/2009.11278", points=120, comments=45),
+            story("24579999", START + 72000, "https://arxiv.org/pdf/2009.11278v1.pdf", points=3, comments=1),
+            story(
+                "24580000",
+                START + 100,
+                None,
+                title="Ask HN: KoBE?",
+                story_text='See <a href="https:&#x2F;&#x2F;arxiv.org&#x2F;abs&#x2F;2009.11027">this</a>',
+            ),
+            story("24580001", START - 1, "https://arxiv.org/abs/2009.11094"),
+        ]
+    )
+    listed = copy.deepcopy(HF_2026[:2])
+    listed[0]["paper"]["id"], listed[1]["paper"]["id"] = "2009.11243", "2009.11094"
+    daily = DailyPapers({DAY: listed})
+    httpserver.expect_request("/hn/search_by_date").respond_with_handler(algolia)
+    httpserver.expect_request("/hf/daily_papers").respond_with_handler(daily)
+    sources = {
+        "twitter": {"enabled": False},
+        "hackernews": {"api_url": httpserver.url_for("/hn"), "min_interval": 0},
+        "huggingface": {"api_url": httpserver.url_for("/hf"), "min_interval": 0},
+    }
+    (tmp_path / "config.yaml").write_text(live_config(httpserver, sources=sources))
+    monkeypatch.chdir(tmp_path)
+    for name in ("X_BEARER_TOKEN", "BSKY_HANDLE", "BSKY_APP_PASSWORD"):
+        monkeypatch.delenv(name, raising=False)
+    return tmp_path, algolia, daily
+
+
+def test_a_build_with_x_off_reads_hacker_news_and_hugging_face(site):
+    root, algolia, daily = site
+    result = CliRunner().invoke(cli, ["build", "--date", DAY])
+    assert result.exit_code == 0, result.output
+    assert len(algolia.recorder.calls) == 1 and len(daily.recorder.calls) == 2
+    assert daily.asked()[0] == (DAY, "100", "0")
+    snapshot = load_snapshot(root / SNAPSHOT)
+    hn, hf = snapshot.sources["hackernews"], snapshot.sources["huggingface"]
+    assert (hn.status, hn.requests, hn.items, hn.query) == ("ok", 1, 3, "arxiv.org")
+    assert (hf.status, hf.requests, hf.items, hf.query) == ("ok", 2, 2, f"date={DAY}")
+    assert snapshot.sources["twitter"].status == "skipped"
+    found = sorted((m.platform, m.id, m.paper_ids, m.likes, m.replies) for m in snapshot.mentions)
+    assert found == [
+        ("hackernews", "24578001", ("2009.11278",), 120, 45),
+        ("hackernews", "24579999", ("2009.11278",), 3, 1),
+        ("hackernews", "24580000", ("2009.11027",), 1, 0),
+        ("huggingface", "2009.11094", ("2009.11094",), 74, 1),
+        ("huggingface", "2009.11243", ("2009.11243",), 92, 1),
+    ]
+    assert {p.id for p in snapshot.papers} == {"2009.11278", "2009.11027", "2009.11094", "2009.11243"}
