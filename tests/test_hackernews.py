@@ -225,5 +225,7 @@ def test_the_config_reads_sources_hackernews_and_refuses_a_bad_value():
     settings = make_config(sources={"hackernews": {"max_depth": 2, "query": "arxiv.org/abs"}}).sources["hackernews"]
     assert settings == HackerNewsSettings(max_depth=2, query="arxiv.org/abs")
     assert make_config().sources["hackernews"].api_url == "https://hn.algolia.com/api/v1"
-    with pytest.raises(ConfigError, match=r"sources\.hackernews\.hits_per_page: Expected `int` <= 1000"):
+    with pytest.raises(
+        ConfigError, match=r"sources\.hackernews\.hits_per_page: expected an integer <= 1000 \(got 5000\)"
+    ):
         make_config(sources={"hackernews": {"hits_per_page": 5000}})

@@ -173,5 +173,5 @@ def test_a_body_that_is_not_json_fails_in_one_line(httpserver):
 def test_the_config_reads_sources_huggingface_and_refuses_a_bad_value():
     assert make_config(sources={"huggingface": {"page_size": 50}}).sources["huggingface"].page_size == 50
     assert make_config().sources["huggingface"] == HuggingFaceSettings()
-    with pytest.raises(ConfigError, match=r"sources\.huggingface\.max_pages: Expected `int` >= 1"):
+    with pytest.raises(ConfigError, match=r"sources\.huggingface\.max_pages: expected an integer >= 1 \(got 0\)"):
         make_config(sources={"huggingface": {"max_pages": 0}})
