@@ -27,6 +27,7 @@ from collections import Counter
 from datetime import date, timedelta
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
+from typing import ClassVar
 from urllib.parse import parse_qs, urlsplit
 
 REPO = Path(__file__).resolve().parent.parent
@@ -181,44 +182,80 @@ def huge_day(scratch: Path) -> None:
 
 # 3 and 4. -------------------------------------------------------------------------
 
-SEARCH_DELAY, ARXIV_DELAY, OEMBED_DELAY = 0.1, 0.1, 0.5
+DELAY = {
+    "x": 0.1,
+    "bsky-login": 0.1,
+    "bsky": 0.1,
+    "hn": 0.1,
+    "hf": 0.1,
+    "arxiv": 0.1,
+    "oembed": 0.5,
+    "bsky-oembed": 0.5,
+}
+DAY_START = 1600905600  # 2020-09-24T00:00:00Z
+X_POSTS, BSKY_POSTS, HN_STORIES, HF_PAPERS, PAPERS, PAGE_SIZE = 1000, 400, 60, 30, 300, 100
+EMBED_CONCURRENCY = 8
 
 
 class StandIn(BaseHTTPRequestHandler):
-    """Search, arXiv and oEmbed with fixed latencies; counts every request by API."""
+    """X, Bluesky, Hacker News, Hugging Face, arXiv and both oEmbeds with fixed latencies;
+    counts every request by API."""
 
-    counts: Counter[str] = Counter()
-    pages: list[dict] = []
+    counts: ClassVar[Counter[str]] = Counter()
+    data: ClassVar[dict[str, list]] = {}
     lock = threading.Lock()
 
     def log_message(self, *args) -> None:
         pass
 
+    def do_POST(self) -> None:
+        self.rfile.read(int(self.headers.get("Content-Length") or 0))
+        self.answer(
+            "bsky-login", {"accessJwt": "a.b.c", "refreshJwt": "d.e.f", "handle": "me.bsky.social", "did": "did:plc:me"}
+        )
+
     def do_GET(self) -> None:
         parts = urlsplit(self.path)
         query = {k: v[0] for k, v in parse_qs(parts.query).items()}
-        api = "search" if "/tweets/search/" in parts.path else "arxiv" if parts.path == "/api/query" else "oembed"
-        with self.lock:
-            self.counts[api] += 1
-        time.sleep({"search": SEARCH_DELAY, "arxiv": ARXIV_DELAY, "oembed": OEMBED_DELAY}[api])
-        if api == "search":
-            token = query.get("next_token")
-            body = json.dumps(self.pages[int(token) if token else 0]).encode()
-            kind = "application/json"
-        elif api == "arxiv":
-            body = feed(query["id_list"].split(",")).encode()
-            kind = "application/atom+xml"
+        path = parts.path
+        if "/tweets/search/" in path:
+            self.answer("x", self.data["x"][int(query.get("next_token", 0))])
+        elif path.endswith("app.bsky.feed.searchPosts"):
+            self.answer("bsky", self.data["bsky"][int(query.get("cursor", 0))])
+        elif path.endswith("/search_by_date"):
+            self.answer("hn", {"hits": self.data["hn"], "nbHits": len(self.data["hn"]), "page": 0, "nbPages": 1})
+        elif path.endswith("/daily_papers"):
+            self.answer("hf", self.data["hf"] if query.get("p", "0") == "0" else [])
+        elif path == "/api/query":
+            self.answer("arxiv", feed(query["id_list"].split(",")), "application/atom+xml")
+        elif path == "/bsky-oembed":
+            rkey = query["url"].rsplit("/", 1)[-1]
+            self.answer("bsky-oembed", {"html": BSKY_EMBED.format(rkey=rkey), "type": "rich", "version": "1.0"})
         else:
             tweet_id = query["url"].rsplit("/", 1)[-1]
-            body = json.dumps(
-                {"html": EMBED.format(n=tweet_id[-4:], id=tweet_id), "type": "rich", "version": "1.0"}
-            ).encode()
-            kind = "application/json"
+            self.answer(
+                "oembed", {"html": EMBED.format(n=tweet_id[-4:], id=tweet_id), "type": "rich", "version": "1.0"}
+            )
+
+    def answer(self, api: str, payload: object, kind: str = "application/json") -> None:
+        with self.lock:
+            self.counts[api] += 1
+        time.sleep(DELAY[api])
+        body = (payload if isinstance(payload, str) else json.dumps(payload)).encode()
         self.send_response(200)
         self.send_header("Content-Type", kind)
         self.send_header("Content-Length", str(len(body)))
         self.end_headers()
         self.wfile.write(body)
+
+
+BSKY_EMBED = (
+    '<blockquote class="bluesky-embed" data-bluesky-uri="at://did:plc:me/app.bsky.feed.post/{rkey}" '
+    'data-bluesky-cid="bafyreid5xizjatchg3cdddekg6e53tdj4xcvuyrbzcf3zqq4pfzncco7iy"><p lang="en">new paper</p>'
+    '&mdash; <a href="https://bsky.app/profile/did:plc:me?ref_src=embed">Me (@me.bsky.social)</a> '
+    '<a href="https://bsky.app/profile/did:plc:me/post/{rkey}?ref_src=embed">2020-09-24T12:00:00.000Z</a>'
+    '</blockquote><script async src="https://embed.bsky.app/static/embed.js" charset="utf-8"></script>'
+)
 
 
 def feed(ids: list[str]) -> str:
@@ -236,74 +273,159 @@ def feed(ids: list[str]) -> str:
     )
 
 
-def search_pages(posts: int, papers: int, page_size: int) -> list[dict]:
-    rng = random.Random(11)
-    tweets = []
-    for n in range(posts):
-        paper = f"2009.{rng.randrange(papers):05d}"
-        tweets.append(
+def stand_in_data(rng: random.Random) -> dict[str, list]:
+    def paper() -> str:
+        return f"2009.{rng.randrange(PAPERS):05d}"
+
+    tweets = [
+        {
+            "id": str(1308930576305528832 + n),
+            "author_id": str(n),
+            "created_at": "2020-09-24T12:00:00.000Z",
+            "text": "new paper",
+            "entities": {"urls": [{"expanded_url": f"https://arxiv.org/abs/{paper()}"}]},
+            "public_metrics": {
+                "retweet_count": int(rng.paretovariate(1.5)),
+                "like_count": int(rng.paretovariate(1.3) * 4),
+                "reply_count": 0,
+                "quote_count": 0,
+            },
+        }
+        for n in range(X_POSTS)
+    ]
+    posts = []
+    for n in range(BSKY_POSTS):
+        link = f"https://arxiv.org/abs/{paper()}"
+        posts.append(
             {
-                "id": str(1308930576305528832 + n),
-                "author_id": str(n),
-                "created_at": "2020-09-24T12:00:00.000Z",
-                "text": "new paper",
-                "entities": {"urls": [{"expanded_url": f"https://arxiv.org/abs/{paper}"}]},
-                "public_metrics": {
-                    "retweet_count": int(rng.paretovariate(1.5)),
-                    "like_count": int(rng.paretovariate(1.3) * 4),
-                    "reply_count": 0,
-                    "quote_count": 0,
+                "uri": f"at://did:plc:me/app.bsky.feed.post/3l{n:011d}",
+                "cid": "bafyreid5xizjatchg3cdddekg6e53tdj4xcvuyrbzcf3zqq4pfzncco7iy",
+                "author": {"did": "did:plc:me", "handle": "me.bsky.social", "displayName": "Me"},
+                "record": {
+                    "$type": "app.bsky.feed.post",
+                    "createdAt": "2020-09-24T12:00:00.000Z",
+                    "text": f"new paper {link[8:30]}...",
+                    "facets": [
+                        {
+                            "index": {"byteStart": 10, "byteEnd": 35},
+                            "features": [{"$type": "app.bsky.richtext.facet#link", "uri": link}],
+                        }
+                    ],
                 },
+                "replyCount": 0,
+                "repostCount": int(rng.paretovariate(1.5)),
+                "likeCount": int(rng.paretovariate(1.3) * 4),
+                "quoteCount": 0,
+                "indexedAt": "2020-09-24T12:00:01.000Z",
             }
         )
-    pages = []
-    for start in range(0, posts, page_size):
-        chunk = tweets[start : start + page_size]
+    bsky_pages = [
+        {"posts": posts[start : start + PAGE_SIZE]}
+        | ({"cursor": str(start // PAGE_SIZE + 1)} if start + PAGE_SIZE < len(posts) else {})
+        for start in range(0, len(posts), PAGE_SIZE)
+    ]
+    hn = [
+        {
+            "objectID": str(24500000 + n),
+            "title": "A paper",
+            "url": f"https://arxiv.org/abs/{paper()}",
+            "author": "someone",
+            "points": int(rng.paretovariate(1.2) * 10),
+            "num_comments": rng.randrange(50),
+            "created_at": "2020-09-24T12:00:00.000Z",
+            "created_at_i": DAY_START + 43200,
+            "story_text": None,
+        }
+        for n in range(HN_STORIES)
+    ]
+    hf = [
+        {
+            "paper": {
+                "id": paper(),
+                "title": "A paper",
+                "upvotes": rng.randrange(100),
+                "submittedOnDailyAt": "2020-09-24T10:00:00.000Z",
+            },
+            "numComments": rng.randrange(10),
+            "title": "A paper",
+        }
+        for _ in range(HF_PAPERS)
+    ]
+    return {"x": x_search_pages(tweets), "bsky": bsky_pages, "hn": hn, "hf": hf}
+
+
+def x_search_pages(tweets: list[dict]) -> list[dict]:
+    result = []
+    for start in range(0, len(tweets), PAGE_SIZE):
+        chunk = tweets[start : start + PAGE_SIZE]
         meta = {"result_count": len(chunk)}
-        if start + page_size < posts:
-            meta["next_token"] = str(len(pages) + 1)
-        users = [
-            {"id": t["author_id"], "username": f"u{t['author_id']}", "name": f"User {t['author_id']}"} for t in chunk
-        ]
-        pages.append({"data": chunk, "includes": {"users": users}, "meta": meta})
-    return pages
+        if start + PAGE_SIZE < len(tweets):
+            meta["next_token"] = str(start // PAGE_SIZE + 1)
+        users = [{"id": t["author_id"], "username": f"u{t['author_id']}", "name": "User"} for t in chunk]
+        result.append({"data": chunk, "includes": {"users": users}, "meta": meta})
+    return result
 
 
 def live_build(scratch: Path) -> None:
-    posts, papers, page_size, batch, interval = 1000, 300, 100, 100, 1.0
-    StandIn.pages = search_pages(posts, papers, page_size)
+    batch, interval = 100, 1.0
+    StandIn.data = stand_in_data(random.Random(11))
     server = ThreadingHTTPServer(("127.0.0.1", 0), StandIn)
     threading.Thread(target=server.serve_forever, daemon=True).start()
     base = f"http://127.0.0.1:{server.server_port}"
     site = scratch / "live"
     site.mkdir()
-    (site / "config.yaml").write_text(
-        json.dumps(
-            {
-                "arxiv": {"api_url": f"{base}/api/query", "batch_size": batch, "min_interval": interval},
-                "sources": {
-                    "twitter": {"api_url": f"{base}/2", "oembed_url": f"{base}/oembed", "page_size": page_size}
-                },
-            }
-        )
-    )
-    env = {"X_BEARER_TOKEN": "benchmark-token"}
+    sources = {
+        "twitter": {"api_url": f"{base}/2", "oembed_url": f"{base}/oembed", "page_size": PAGE_SIZE},
+        "bluesky": {"api_url": f"{base}/xrpc", "oembed_url": f"{base}/bsky-oembed", "page_size": PAGE_SIZE},
+        "hackernews": {"api_url": f"{base}/hn"},
+        "huggingface": {"api_url": f"{base}/hf"},
+    }
+    arxiv = {"api_url": f"{base}/api/query", "batch_size": batch, "min_interval": interval}
+    (site / "hotpapers.yaml").write_text(json.dumps({"arxiv": arxiv, "sources": sources}))
+    env = {"X_BEARER_TOKEN": "benchmark-token", "BSKY_HANDLE": "me.bsky.social", "BSKY_APP_PASSWORD": "app-pass"}
     measured = run_cli(["-q", "build", "--date", "2020-09-24"], site, env)
     snapshot = json.loads((site / "data" / "snapshots" / "2020-09-24.json").read_text())
     ids = {pid for m in snapshot["mentions"] for pid in m["paper_ids"]}
-    shown = sum(1 for m in snapshot["mentions"] if m["embed_html"])
+    shown = Counter(m["platform"] for m in snapshot["mentions"] if m.get("embed_html"))
     counts = dict(StandIn.counts)
     batches = math.ceil(len(ids) / batch)
-    critical = (
-        math.ceil(posts / page_size) * SEARCH_DELAY
-        + (batches - 1) * interval
-        + ARXIV_DELAY
-        + math.ceil(shown / 8) * OEMBED_DELAY
+    from hotpapers.sources import SOURCES
+
+    settings = {name: source.Settings() for name, source in SOURCES.items()}
+    x_pages, bsky_pages = len(StandIn.data["x"]), len(StandIn.data["bsky"])
+    searches = {
+        "twitter": x_pages * DELAY["x"],
+        "bluesky": DELAY["bsky-login"] + bsky_pages * DELAY["bsky"],
+        "hackernews": DELAY["hn"],
+        # a full page, then an empty one after the source's own spacing
+        "huggingface": max(DELAY["hf"], settings["huggingface"].min_interval) + DELAY["hf"],
+    }
+    waves = {name: math.ceil(shown[name] / EMBED_CONCURRENCY) * DELAY["oembed"] for name in ("twitter", "bluesky")}
+    critical = max(searches.values()) + (batches - 1) * interval + DELAY["arxiv"] + max(waves.values())
+    label = ", ".join(f"{n} {k}" for k, n in shown.items())
+    report(
+        f"3. live build, four sources ({len(snapshot['mentions'])} posts, {len(ids)} papers, embeds: {label})",
+        measured,
+        critical,
+        1.5,
     )
-    report(f"3. live build ({posts} posts, {len(ids)} papers, {shown} embeds)", measured, critical, 1.5)
-    expected = {"search": math.ceil(posts / page_size), "arxiv": batches, "oembed": shown}
-    for api in ("search", "arxiv", "oembed"):
-        print(f"4. {api} requests: {counts.get(api, 0)} (fewest possible: {expected[api]})", flush=True)
+    print(
+        f"3. critical path: slowest search {max(searches.values()):.1f} s ({max(searches, key=searches.get)}), "
+        f"arXiv {(batches - 1) * interval + DELAY['arxiv']:.1f} s, slowest oEmbed waves {max(waves.values()):.1f} s",
+        flush=True,
+    )
+    expected = {
+        "x": x_pages,
+        "bsky-login": 1,
+        "bsky": bsky_pages,
+        "hn": 1,
+        "hf": 2,
+        "arxiv": batches,
+        "oembed": shown["twitter"],
+        "bsky-oembed": shown["bluesky"],
+    }
+    for api, fewest in expected.items():
+        print(f"4. {api} requests: {counts.get(api, 0)} (fewest possible: {fewest})", flush=True)
     StandIn.counts.clear()
     run_cli(["-q", "build", "--date", "2020-09-24"], site, env)
     print(f"4. rebuild from the snapshot: {sum(StandIn.counts.values())} requests (expected 0)", flush=True)
