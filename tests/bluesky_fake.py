@@ -68,7 +68,7 @@ def oembed_html(did: str, rkey: str, text: str) -> str:
     return (
         f'<blockquote class="bluesky-embed" data-bluesky-uri="at://{did}/app.bsky.feed.post/{rkey}" '
         f'data-bluesky-cid="bafyreid5xizjatchg3cdddekg6e53tdj4xcvuyrbzcf3zqq4pfzncco7iy"><p lang="en">{text}</p>'
-        f'&mdash; <a href="https://bsky.app/profile/{did}?ref_src=embed">Chris (@christackett.bsky.social)</a> '
+        f'&mdash; <a href="https://bsky.app/profile/{did}?ref_src=embed">Chris (@cjtackett.bsky.social)</a> '
         f'<a href="https://bsky.app/profile/{did}/post/{rkey}?ref_src=embed">2026-11-20T10:00:00.000Z</a></blockquote>'
         '<script async src="https://embed.bsky.app/static/embed.js" charset="utf-8"></script>'
     )
@@ -83,6 +83,8 @@ class FakeBluesky:
     expired: set[str] = field(default_factory=set)
     """Access tokens the server now answers with ExpiredToken."""
     refusing_refresh: bool = False
+    filters_window: bool = True
+    """Whether `since` and `until` are applied (to the posts' times written alike)."""
     calls: list[tuple[str, dict[str, str]]] = field(default_factory=list)
     issued: int = 0
 
@@ -150,8 +152,10 @@ class FakeBluesky:
         if token != self.access_token(self.issued):
             return self._error(401, "AuthenticationRequired", "Authentication Required")
         page = self.pages.get(query.get("cursor"), {"posts": []})
+        since, until = (query["since"], query["until"]) if self.filters_window else ("", "~")
+        posts = [p for p in page["posts"] if since <= min(p["record"]["createdAt"], p["indexedAt"]) < until]
         return Response(
-            json.dumps(page),
+            json.dumps({**page, "posts": posts}),
             200,
             content_type="application/json; charset=utf-8",
             headers={"RateLimit-Limit": "3000", "RateLimit-Remaining": "2999", "RateLimit-Policy": "3000;w=300"},
@@ -165,8 +169,8 @@ class FakeBluesky:
         body = {
             "type": "rich",
             "version": "1.0",
-            "author_name": "Chris (@christackett.bsky.social)",
-            "author_url": "https://bsky.app/profile/christackett.bsky.social",
+            "author_name": "Chris (@cjtackett.bsky.social)",
+            "author_url": "https://bsky.app/profile/cjtackett.bsky.social",
             "provider_url": "Bluesky Social",
             "cache_age": 86400,
             "width": 550,

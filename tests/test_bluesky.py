@@ -151,7 +151,8 @@ def test_posts_outside_the_window_and_repeats_are_dropped(httpserver):
     early = post("early", facets=("https://arxiv.org/abs/2611.00001",), created="2026-11-19T23:59:59.999Z")
     late = post("late", facets=("https://arxiv.org/abs/2611.00002",), created="2026-11-21T00:00:00.000Z")
     kept = post("kept", facets=("https://arxiv.org/abs/2611.00003",))
-    fake = FakeBluesky(pages={None: {"posts": [early, kept], "cursor": "2"}, "2": {"posts": [kept, late]}})
+    pages = {None: {"posts": [early, kept], "cursor": "2"}, "2": {"posts": [kept, late]}}
+    fake = FakeBluesky(pages=pages, filters_window=False)
     found = source(httpserver, fake).search(SINCE, UNTIL)
     assert found_ids(found) == {"kept": ("2611.00003",)} and found.items == 4
 
@@ -254,7 +255,7 @@ def test_embeds_are_fetched_for_the_shown_posts_only(httpserver):
         make_mention(
             f"at://{DID}/app.bsky.feed.post/{rkey}",
             platform="bluesky",
-            url=f"https://bsky.app/profile/christackett.bsky.social/post/{rkey}",
+            url=f"https://bsky.app/profile/cjtackett.bsky.social/post/{rkey}",
         )
         for rkey in ("s1", "s2", "gone")
     ]
@@ -286,3 +287,8 @@ def test_embeds_are_fetched_for_the_shown_posts_only(httpserver):
 def test_real_bluesky_embed_html_passes_the_allow_list(html):
     assert safe_embed(html, "bluesky") == html
     assert safe_embed(html.replace("https://bsky.app", "javascript:alert(1)//"), "bluesky") is None
+
+
+def test_a_blank_line_in_a_posts_text_keeps_its_embed_in_one_html_block():
+    html = oembed_html(DID, "3lpk2r5h5ec2j", "I dove in&#39;s\n\nPlease give it a read")
+    assert safe_embed(html, "bluesky") == html.replace("\n\n", "\n")
