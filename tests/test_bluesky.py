@@ -241,6 +241,9 @@ def test_missing_credentials_are_named(httpserver):
     assert source(httpserver, FakeBluesky()).missing_credentials() is None
     with pytest.raises(InputError, match="set BSKY_HANDLE and BSKY_APP_PASSWORD"):
         source(httpserver, FakeBluesky(), {}).search(SINCE, UNTIL)
+    with pytest.raises(InputError) as info:
+        source(httpserver, FakeBluesky(), {**ENVIRON, "BSKY_APP_PASSWORD": "abcd-efgh-ijkl-mnöp"}).missing_credentials()
+    assert "BSKY_APP_PASSWORD holds a character" in info.value.message and "mnöp" not in info.value.message
     assert httpserver.log == []
 
 
