@@ -133,8 +133,12 @@ def test_a_mention_carries_the_posts_url_counts_author_and_normalised_time(https
     old_shape["record"]["createdAt"] = old_shape["indexedAt"] = "2026-11-20T11:00:00+00:00"
     old_shape["record"]["facets"][0]["features"][0]["uri"] = "https://arxiv.org/abs/2611.00002"
     old_shape["author"]["handle"] = "handle.invalid"
-    fake = FakeBluesky(pages={None: {"posts": [recorded, old_shape]}})
-    new, old = source(httpserver, fake).search(SINCE, UNTIL).mentions
+    odd_times = [post(f"odd{n}", facets=("https://arxiv.org/abs/2611.00003",)) for n in range(2)]
+    odd_times[0]["record"]["createdAt"] = "9999-12-31T23:59:59-05:00"  # a client's clock: the server's sortAt
+    odd_times[1]["record"]["createdAt"] = "yesterday"  # is then indexedAt
+    fake = FakeBluesky(pages={None: {"posts": [recorded, old_shape, *odd_times]}})
+    new, old, *odd = source(httpserver, fake).search(SINCE, UNTIL).mentions
+    assert [m.created_at for m in odd] == [None, None]
     assert new.platform == "bluesky" and new.id == recorded["uri"]
     assert new.url == "https://bsky.app/profile/socpaperbot.bsky.social/post/3lpk2u6qo222m"
     assert (new.reposts, new.likes, new.replies, new.quotes) == (4, 9, 2, 1)

@@ -89,7 +89,7 @@ def _mention(post: _Post, observed_at: str, since: datetime, until: datetime) ->
         observed_at=observed_at,
         author_handle=handle,
         author_name=post.author.displayName or None,
-        created_at=_stamp(created) if created and 1000 <= created.year <= 9998 else None,
+        created_at=_stamp(created),
         text=text or None,
     )
 
@@ -132,6 +132,9 @@ def _moment(value: Any) -> datetime | None:
     return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
-def _stamp(moment: datetime) -> str:
-    """UTC with milliseconds, like most records' own `createdAt` (some carry microseconds)."""
+def _stamp(moment: datetime | None) -> str | None:
+    """UTC with milliseconds, like most records' own `createdAt` (some carry microseconds);
+    None outside the years a snapshot holds (1000-9998; a record's time is the client's)."""
+    if moment is None or not 1001 <= moment.year <= 9997:  # its offset may move it a year
+        return None
     return moment.astimezone(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
