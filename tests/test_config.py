@@ -171,6 +171,20 @@ def test_a_yaml_alias_bomb_is_refused_fast_in_one_short_line(tmp_path):
     assert "not valid YAML at line 2, column 8: aliases (*name) are not allowed here" in message
 
 
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("ranking: " + "[" * 100_000 + "]" * 100_000 + "\n", "at line 1, column 41: nested more than 32 levels deep"),
+        ("post: {tags: [" + ",".join(["x"] * 150_000) + "]}\n", "the config is larger than 256 KiB"),
+    ],
+    ids=["deep", "huge"],
+)
+def test_deep_or_huge_yaml_is_refused_fast(tmp_path, text, expected):
+    started = time.monotonic()
+    assert expected in problem(tmp_path, text)
+    assert time.monotonic() - started < 1
+
+
 def test_a_long_list_of_problems_is_capped(tmp_path):
     message = problem(tmp_path, "".join(f"key{n}{'x' * 300}: 1\n" for n in range(40)), "hotpapers.yaml")
     assert "40 problems" in message and "and 30 more" in message and len(message) < 2500

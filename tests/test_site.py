@@ -95,11 +95,9 @@ def test_init_writes_a_config_for_the_site_it_finds(tmp_path, kind):
     for name, source in SOURCES.items():
         about = text[: text.index(f"\n  {name}:\n")].rsplit("\n\n", 1)[1]
         assert source.cost in " ".join(about.replace("#", " ").split())
-        assert ("Needs " in about) == any(key.endswith("_env") for key in source.Settings.__struct_fields__)
+        assert ("; needs " in about) == any(key.endswith("_env") for key in source.Settings.__struct_fields__)
     words = " ".join(text.replace("#", " ").split())
-    assert (
-        "Cost: pay-per-use, about $0.005 per post read" in words and "Needs X_BEARER_TOKEN in the environment" in words
-    )
+    assert "twitter: pay-per-use, about $0.005 per post read (max_posts caps a build); needs X_BEARER_TOKEN" in words
     workflow = yaml.safe_load((tmp_path / ".github" / "workflows" / "hotpapers.yml").read_text(encoding="utf-8"))
     env = workflow["jobs"]["build"]["steps"][3]["env"]
     assert env["X_BEARER_TOKEN"] == "${{ secrets.X_BEARER_TOKEN }}"

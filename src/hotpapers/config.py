@@ -177,7 +177,8 @@ class Config(Section, frozen=True):
     paths: Paths = Paths()
     arxiv: ArxivSettings = ArxivSettings()
     sources: dict[str, SourceSettings] = field(default_factory=default_sources)
-    """Where the mentions come from, one section per source."""
+    """Where the mentions come from, one section per source, all enabled by default; a source
+    whose environment variables are not set is skipped."""
     http: HttpSettings = HttpSettings()
 
     @property

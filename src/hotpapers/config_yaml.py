@@ -53,11 +53,9 @@ def commented_config(profile: str) -> str:
 
 
 def _source(name: str, source: type[Source], values: dict[str, Any]) -> list[str]:
-    about = [(inspect.getdoc(source) or "").split("\n\n")[0]]
-    about.append(f"Cost: {source.cost}.")
     needs = [str(value) for key, value in values.items() if key.endswith("_env")]
-    about.append(f"Needs {' and '.join(needs)} in the environment." if needs else "No key needed.")
-    lines = ["", *_comment(" ".join(about), "  "), f"  {name}:"]
+    reads = f"needs {' and '.join(needs)} in the environment" if needs else "no key needed"
+    lines = ["", *_comment(f"{name}: {source.cost}; {reads}.", "  "), f"  {name}:"]
     return lines + _keys(source.Settings, values, "    ", {"enabled": values["enabled"]})
 
 

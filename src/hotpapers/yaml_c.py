@@ -10,19 +10,30 @@ SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 SAFE_DUMPER = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
 
 
-class AliasRefused(yaml.YAMLError):
-    """A YAML alias (`*name`): refused, since a few hundred bytes of them expand to gigabytes."""
+MAX_DEPTH = 32
 
-    problem = "aliases (*name) are not allowed here"
 
-    def __init__(self, mark: Any) -> None:
-        super().__init__(self.problem)
-        self.problem_mark = mark
+class Refused(yaml.YAMLError):
+    """YAML that could take unbounded time or memory to build: an alias (`*name`; a few
+    hundred bytes of them expand to gigabytes), or nesting deeper than MAX_DEPTH (which
+    crashes the C loader)."""
+
+    def __init__(self, problem: str, mark: Any) -> None:
+        super().__init__(problem)
+        self.problem, self.problem_mark = problem, mark
 
 
 def load_plain_yaml(text: str) -> Any:
-    """The document in `text`, read by the safe loader after checking that it holds no alias."""
+    """The document in `text`, read by the safe loader once its events show no alias and
+    no deep nesting."""
+    depth = 0
     for event in yaml.parse(text, Loader=SAFE_LOADER):
         if isinstance(event, yaml.AliasEvent):
-            raise AliasRefused(event.start_mark)
+            raise Refused("aliases (*name) are not allowed here", event.start_mark)
+        if isinstance(event, yaml.CollectionStartEvent):
+            depth += 1
+            if depth > MAX_DEPTH:
+                raise Refused(f"nested more than {MAX_DEPTH} levels deep", event.start_mark)
+        elif isinstance(event, yaml.CollectionEndEvent):
+            depth -= 1
     return yaml.load(text, Loader=SAFE_LOADER)
