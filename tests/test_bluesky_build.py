@@ -13,6 +13,7 @@ from bluesky_fake import HANDLE, PASSWORD, FakeBluesky, oembed_html, post
 from fakes import atom_feed
 from hotpapers.cli import cli
 from hotpapers.snapshot import load_snapshot
+from hotpapers.sources import SOURCES
 
 DID = "did:plc:s7savtl25cqhm3ddqc7jeljx"
 ABS = "https://arxiv.org/abs/2611."
@@ -54,7 +55,7 @@ def bluesky_site(tmp_path, monkeypatch, httpserver):
         "candidates": {"categories": ["cs.*"], "max_age_days": 7},
         "arxiv": {"api_url": httpserver.url_for("/api/query"), "min_interval": 0},
         "sources": {
-            "twitter": {"enabled": False},
+            **{name: {"enabled": False} for name in SOURCES if name != "bluesky"},  # no request leaves the machine
             "bluesky": {"api_url": httpserver.url_for("/xrpc"), "oembed_url": httpserver.url_for("/oembed")},
         },
         "http": {"timeout": 2, "retries": 1, "backoff": 0, "max_wait": 1},
@@ -80,7 +81,7 @@ def test_a_range_is_built_from_bluesky_with_one_login(bluesky_site):
     }
     bluesky = first.sources["bluesky"]
     assert (bluesky.status, bluesky.items, bluesky.requests, bluesky.query) == ("ok", 3, 3, "arxiv.org")
-    assert first.sources["twitter"].status == "skipped"
+    assert {name for name, status in first.sources.items() if status.status == "skipped"} == set(SOURCES) - {"bluesky"}
     assert first.sources["bluesky-oembed"].status == "partial"  # day1b has no embed: the fallback
     assert [m.id for m in first.mentions if m.embed_html] == [f"at://{DID}/app.bsky.feed.post/day1"]
     # the shown posts only: "quiet" links a paper that does not qualify on its day
@@ -99,3 +100,14 @@ def test_the_post_embeds_bluesky_in_one_html_block_and_holds_no_secret(bluesky_s
     written = [text, result.output, *(p.read_text() for p in (site / "data").rglob("*.json"))]
     assert not [piece for piece in written if PASSWORD in piece or "access-1" in piece or "refresh-1" in piece]
     assert Path(site / "data" / "snapshots" / "2026-11-20.json").exists()
+
+
+def test_a_wrong_app_password_fails_the_day_in_one_line_without_the_password(bluesky_site, monkeypatch):
+    site, fake = bluesky_site
+    monkeypatch.setenv("BSKY_APP_PASSWORD", "zzzz-zzzz-zzzz-zzzz")
+    result = CliRunner().invoke(cli, ["build", "--date", "2026-11-20"])
+    assert result.exit_code == 1 and result.stderr.count("\n") == 1  # Bluesky was the only source: nothing written
+    assert "the login was refused (AuthenticationRequired); check that BSKY_HANDLE" in result.stderr
+    assert "BSKY_APP_PASSWORD" in result.stderr and "zzzz" not in result.stderr and HANDLE not in result.stderr
+    assert not list(site.rglob("*.json")) and not list(site.rglob("*.md"))
+    assert fake.of("searchPosts") == []
