@@ -296,3 +296,24 @@ def test_a_bound_stops_a_hostile_search_in_one_line(site_with_post, httpserver, 
     started = time.monotonic()
     stderr = fails_cleanly(site_with_post, expected)
     assert stderr.startswith("Error: twitter: ") and time.monotonic() - started < 3
+
+
+@pytest.mark.parametrize(
+    ("handler", "expected"),
+    [
+        (
+            lambda r: Response(gzip.compress(b"<" * 8 * 1024 * 1024), headers={"Content-Encoding": "gzip"}),
+            "is larger than http.max_bytes (100000 bytes)",
+        ),
+        (trickle, "within http.timeout (0.3 s), 2 attempts"),
+    ],
+    ids=["gzip-bomb", "trickle"],
+)
+def test_a_bound_stops_a_hostile_arxiv_in_one_line(site_with_post, httpserver, handler, expected):
+    config = json.loads(live_config(httpserver, http={"retries": 1, "backoff": 0.01, "timeout": 0.3}))
+    config["http"]["max_bytes"] = 100_000
+    (site_with_post / "config.yaml").write_text(json.dumps(config))
+    serve_all_but(httpserver, "/api/query", handler)
+    started = time.monotonic()
+    stderr = fails_cleanly(site_with_post, expected)
+    assert stderr.startswith("Error: arxiv: ") and time.monotonic() - started < 3
