@@ -72,6 +72,7 @@ def rerender_thousand_days(scratch: Path) -> None:
     days = [first + timedelta(days=n) for n in range(1000)]
     for day in days:
         example["date"] = day.isoformat()
+        example["taken_at"] = f"{day + timedelta(days=1)}T08:00:47Z"  # after the day's end, as a real snapshot
         (snapshots / f"{day}.json").write_text(
             json.dumps(example, ensure_ascii=False, indent=2) + "\n", encoding="utf-8"
         )

@@ -151,6 +151,7 @@ def test_hugo_builds_the_hugo_profile_with_real_dates_and_every_embed(tmp_path):
     assert len(re.findall(r"<h1[^>]*>\d+\. ", page)) == papers
     assert page.count('<blockquote class="twitter-tweet">') == mentions
     assert "<pre" not in page and "<script>alert" not in page
+    assert live_markup(page) == []
     classic = (site / "public" / "posts" / "classic" / "index.html").read_text(encoding="utf-8")
     assert "<time>0001-01-01T00:00:00Z</time>" in classic  # why the hugo profile exists: Hugo drops the .Z date
 

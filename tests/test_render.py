@@ -255,13 +255,9 @@ def test_lone_surrogate_in_config_is_refused():
 
 @settings(max_examples=500, deadline=None)
 @given(st.text(alphabet=st.characters(min_codepoint=0, max_codepoint=0x7F)) | st.text())
-def test_yaml_str_writes_what_the_emitter_writes_and_reads_back(value):
-    emitted = yaml.dump(value, Dumper=yaml.SafeDumper, default_style='"', allow_unicode=True, width=2**31 - 1).rstrip(
-        "\n"
-    )
+def test_yaml_str_reads_back_as_the_value(value):
     if any("\ud800" <= ch <= "\udfff" for ch in value):
         return
-    assert yaml_str(value) == emitted
     assert yaml.safe_load(yaml_str(value)) == value
 
 

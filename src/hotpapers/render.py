@@ -13,7 +13,6 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import UTC
-from functools import lru_cache
 from itertools import pairwise
 from pathlib import Path
 from types import TracebackType
@@ -27,7 +26,7 @@ from markupsafe import Markup, escape
 from hotpapers.config import Config
 from hotpapers.errors import InputError
 from hotpapers.models import Mention, RankedPaper, Snapshot, parse_time
-from hotpapers.sanitize import guard_markup, html_block, is_safe_url, one_line, safe_embed
+from hotpapers.sanitize import escape_markdown, guard_markup, html_block, is_safe_url, one_line, safe_embed
 from hotpapers.yaml_c import SAFE_DUMPER, SAFE_LOADER
 
 _FENCE = re.compile(r"---[ \t]*(?:\r\n?|\n)")
@@ -87,23 +86,13 @@ def make_env(site_templates: Path | None) -> jinja2.Environment:
     return env
 
 
-_NOTHING_TO_ESCAPE = re.compile(r"[ !#-\[\]-~]*")
-"""Printable ASCII but `"` and `\\`: written as it is between double quotes."""
-
-
-@lru_cache(maxsize=1024)
 def yaml_str(value: str) -> str:
-    """A double-quoted YAML scalar that every YAML parser reads back as `value`. Text
-    with nothing to escape (a day's title, slug and description) skips the emitter,
-    which writes the same (a test checks) in 20 times the time."""
-    if _NOTHING_TO_ESCAPE.fullmatch(value):
-        return f'"{value}"'
+    """A double-quoted YAML scalar that every YAML parser reads back as `value`."""
     if any("\ud800" <= ch <= "\udfff" for ch in value):
         raise InputError(f"frontmatter value {value!r} contains a lone surrogate")
     return yaml.dump(value, Dumper=SAFE_DUMPER, default_style='"', allow_unicode=True, width=2**31 - 1).rstrip("\n")
 
 
-@lru_cache(maxsize=1024)
 def yaml_plain(value: str) -> str:
     """`value` unquoted when it is unambiguous text in YAML 1.1 and 1.2, else double-quoted."""
     if _PLAIN_SAFE.fullmatch(value) and value == value.strip() and yaml.load(value, Loader=SAFE_LOADER) == value:
@@ -111,26 +100,11 @@ def yaml_plain(value: str) -> str:
     return yaml_str(value)
 
 
-_MARKDOWN_PUNCTUATION = re.compile(r"([\\`*_\[\]$])")
-_MARKDOWN_LINE_START = re.compile(r"^(\s*)([#>+=-]|\d+[.)])", re.MULTILINE)
-
-
-def escape_markdown(text: str) -> str:
-    """Backslash-escape what Markdown would read as emphasis, code, links or math, and
-    the marks that open a heading, quote or list at a line's start, so `__init__`,
-    `x_1 * y_2` and `$k$` stay literal."""
-    text = _MARKDOWN_PUNCTUATION.sub(r"\\\1", text)
-    return _MARKDOWN_LINE_START.sub(
-        lambda m: m[1] + "".join("\\" + ch if not ch.isdigit() else ch for ch in m[2]), text
-    )
-
-
 def safe_link(url: str, fallback: str) -> str:
     """`url` when it is a plain http(s) URL that cannot break a Markdown link, else `fallback`."""
     return url if _LINK_SAFE.fullmatch(url) and is_safe_url(url) else fallback
 
 
-@lru_cache(maxsize=4096)
 def category_link(category: str) -> str:
     if _CATEGORY.fullmatch(category):
         return f"[{category}](https://arxiv.org/list/{category}/recent)"
@@ -156,7 +130,7 @@ class PostRenderer:
     def __init__(self, config: Config) -> None:
         self.config = config
         self.env = make_env(config.paths.templates)
-        self.env.filters["local_time"] = lru_cache(maxsize=4096)(self._local_time)
+        self.env.filters["local_time"] = self._local_time
         self.env.filters["embed"] = self.embed
         if config.output.escape_markdown:
             self.env.filters["md_text"] = lambda text: guard_markup(escape_markdown(one_line(text)))
@@ -200,15 +174,10 @@ class PostRenderer:
         return PostText(*(value.replace("{date}", day) for value in (post.title, post.description, post.slug)))
 
     def render(self, ranked: list[RankedPaper], snapshot: Snapshot) -> str:
-        return self.render_days([(ranked, snapshot)])[0]
-
-    def render_days(self, days: list[tuple[list[RankedPaper], Snapshot]]) -> list[str]:
-        """The posts of several days: all filled in first, then all their frontmatters
-        read back, so that each step's code stays in the CPU's caches (pipeline.publish)."""
-        filled = [self._fill(ranked, snapshot) for ranked, snapshot in days]
-        for (rendered, text), (_, snapshot) in zip(filled, days):
-            self._check_frontmatter(rendered, snapshot, text)
-        return [rendered for rendered, _ in filled]
+        """One day's post; its frontmatter is read back before it is returned."""
+        rendered, text = self._fill(ranked, snapshot)
+        self._check_frontmatter(rendered, snapshot, text)
+        return rendered
 
     def _fill(self, ranked: list[RankedPaper], snapshot: Snapshot) -> tuple[str, PostText]:
         text = self.post_text(snapshot.date)
