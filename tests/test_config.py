@@ -185,6 +185,11 @@ def test_deep_or_huge_yaml_is_refused_fast(tmp_path, text, expected):
     assert time.monotonic() - started < 1
 
 
+def test_keys_with_line_breaks_or_escapes_stay_on_one_line(tmp_path):
+    message = problem(tmp_path, 'post: {"ti\\ntle\\e[31m": 1, "x\\ry": 2}\n', "hotpapers.yaml")
+    assert "post.'ti\\ntle\\x1b[31m': unknown key" in message and "post.'x\\ry': unknown key" in message
+
+
 def test_a_long_list_of_problems_is_capped(tmp_path):
     message = problem(tmp_path, "".join(f"key{n}{'x' * 300}: 1\n" for n in range(40)), "hotpapers.yaml")
     assert "40 problems" in message and "and 30 more" in message and len(message) < 2500

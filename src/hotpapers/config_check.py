@@ -19,6 +19,7 @@ import msgspec
 from msgspec import Meta, Struct
 
 from hotpapers.sanitize import one_line
+from hotpapers.sources.base import SourceSettings
 
 MAX_PROBLEMS = 10
 MAX_PROBLEM_LENGTH = 200
@@ -86,9 +87,9 @@ def _problems(
 ) -> Iterator[str]:
     fields = {f.encode_name: f for f in msgspec.structs.fields(kind)}
     for key, value in data.items():
-        where = f"{prefix}.{key}" if prefix else str(key)
+        where = f"{prefix}.{key_text(key)}" if prefix else key_text(key)
         if key not in fields:
-            yield f"{clip(where, 80)}: unknown key{did_you_mean(key, fields)}"
+            yield f"{where}: unknown key{did_you_mean(key, fields)}"
             continue
         base, metas = unwrap(fields[key].type)
         if _is_struct(base) and isinstance(value, dict):
@@ -108,10 +109,10 @@ def _mapping_problems(
     is_sources = _is_struct(value_type) and _is_source(value_type)
     names = tuple(sources) if is_sources else _literal(key_type)
     for name, item in data.items():
-        entry = f"{where}.{name}"
+        entry = f"{where}.{key_text(name)}"
         if names is not None and name not in names:
             what = "source" if is_sources else "key"
-            yield f"{clip(entry, 80)}: unknown {what}{did_you_mean(name, names)} (known: {', '.join(names)})"
+            yield f"{entry}: unknown {what}{did_you_mean(name, names)} (known: {', '.join(names)})"
         elif is_sources and isinstance(item, dict):
             yield from _problems(item, sources[name], entry, hook, {})
         elif get_origin(value_type) is dict and isinstance(item, dict):
@@ -187,8 +188,6 @@ def _is_struct(kind: Any) -> bool:
 
 
 def _is_source(kind: type) -> bool:
-    from hotpapers.sources.base import SourceSettings
-
     return issubclass(kind, SourceSettings)
 
 
@@ -199,6 +198,11 @@ def short(value: Any) -> str:
     if isinstance(value, str | bytes | int | float | bool) or value is None:
         return clip(one_line(repr(value)), 60)
     return f"a {type(value).__name__}"
+
+
+def key_text(key: Any) -> str:
+    """A key for a message: as written when it is a short printable string, else quoted and cut short."""
+    return key if isinstance(key, str) and key.isprintable() and len(key) <= 60 else short(key)
 
 
 def clip(text: str, limit: int) -> str:

@@ -11,7 +11,7 @@ from typing import Any
 
 import yaml
 
-from hotpapers.config_check import clip, short
+from hotpapers.config_check import clip, key_text, short
 from hotpapers.errors import ConfigError
 from hotpapers.sanitize import one_line
 from hotpapers.yaml_c import load_plain_yaml
@@ -26,7 +26,7 @@ def read_mapping(path: Path, known: set[str]) -> dict[str, Any]:
     """The mapping in the YAML file `path`; `known` are the top-level keys hotpapers reads."""
     mapping = read_yaml_mapping(path)
     if path.name != "hotpapers.yaml" and another_tools(mapping, known):
-        keys = ", ".join(clip(str(key), 30) for key in list(mapping)[:3])
+        keys = ", ".join(key_text(key) for key in list(mapping)[:3])
         raise ConfigError(
             f"{path}: these are another tool's settings ({keys}, ...), not hotpapers'; "
             "put hotpapers' settings in hotpapers.yaml next to it (`hotpapers init` writes one)"

@@ -71,7 +71,8 @@ def init_site(folder: Path, profile: str | None, ask: Ask | None) -> InitReport:
         "you use; a source without its variables is skipped.",
         f"Edit the install step of {WORKFLOW_NAME} to install hotpapers from where you take it.",
         PROFILE_STEPS[report.profile],
-        f"Try it: {_cd(folder)}hotpapers build --dry-run, then hotpapers build; commit the files and push.",
+        f"Try it (with those variables exported): {_cd(folder)}hotpapers build --dry-run, then hotpapers build; "
+        "commit the files and push.",
     ]
     return report
 
