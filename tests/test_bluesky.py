@@ -224,18 +224,15 @@ def test_a_refused_refresh_logs_in_again(httpserver):
 
 def test_a_wrong_app_password_names_the_variables_never_the_values(httpserver):
     environ = {"BSKY_HANDLE": HANDLE, "BSKY_APP_PASSWORD": "wxyz-wxyz-wxyz-wxyz"}
+    fake = FakeBluesky()
     with pytest.raises(FetchError) as info:
-        source(httpserver, FakeBluesky(), environ).search(SINCE, UNTIL)
+        source(httpserver, fake, environ).search(SINCE, UNTIL)
     message = info.value.message
     assert message.startswith("bluesky: the login was refused (AuthenticationRequired); check that BSKY_HANDLE")
     assert message.endswith(f"(HTTP 401 from {httpserver.url_for('/xrpc/com.atproto.server.createSession')})")
     assert "BSKY_HANDLE" in message and "BSKY_APP_PASSWORD" in message
     assert HANDLE not in message and "wxyz" not in message and "\n" not in message
-    assert fake_searches(httpserver) == 0
-
-
-def fake_searches(httpserver) -> int:
-    return sum(1 for request, _ in httpserver.log if request.path.endswith("searchPosts"))
+    assert len(fake.of("createSession")) == 1 and fake.of("searchPosts") == []
 
 
 def test_missing_credentials_are_named(httpserver):
