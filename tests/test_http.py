@@ -10,7 +10,7 @@ import pytest
 from werkzeug import Response
 
 from fakes import FakeClock
-from hotpapers.errors import FetchError
+from hotpapers.errors import FetchError, InputError
 from hotpapers.http import HttpClient
 
 
@@ -204,3 +204,12 @@ def test_429_waits_until_the_bluesky_ratelimit_reset(httpserver):
     sequence(httpserver, Response("{}", 429, headers={"RateLimit-Reset": str(int(clock.now) + 30)}), Response("ok"))
     client(clock).get(httpserver.url_for("/x"), source="bluesky")
     assert clock.sleeps == [30]
+
+
+def test_a_header_http_cannot_carry_is_refused_before_any_request(httpserver):
+    with pytest.raises(InputError) as info:
+        client(FakeClock()).get(
+            httpserver.url_for("/x"), source="bluesky", headers={"Authorization": "Bearer s\u20acret"}
+        )
+    assert info.value.exit_code == 2 and info.value.message.startswith("bluesky: a request header would carry")
+    assert "s\u20acret" not in info.value.message and httpserver.log == []

@@ -27,7 +27,7 @@ from requests.adapters import HTTPAdapter
 from tenacity import RetryCallState, Retrying, retry_if_exception_type, stop_after_attempt, wait_exponential_jitter
 
 from hotpapers import __version__
-from hotpapers.errors import FetchError, endpoint
+from hotpapers.errors import FetchError, InputError, endpoint
 
 USER_AGENT = f"hotpapers/{__version__} (daily arXiv digest for static sites; python-requests)"
 CHUNK = 64 * 1024
@@ -115,6 +115,11 @@ class HttpClient:
         return self._send("POST", url, source, None, json, headers, 0, describe)
 
     def _send(self, method, url, source, params, json, headers, min_interval, describe) -> requests.Response:
+        if headers and not all(value.isascii() and value.isprintable() for value in headers.values()):
+            raise InputError(
+                f"{source}: a request header would carry a character HTTP cannot send (non-ASCII or a control "
+                "character); check the credentials it is made from"
+            )
         attempts = self.retries + 1
         retrying = Retrying(
             stop=stop_after_attempt(attempts),
