@@ -1,11 +1,12 @@
 """Rendering: ranked papers and their snapshot into the text of a post, through Jinja2.
 
 The templates are the repository's top-level `templates/`, which the wheel ships as
-`hotpapers/templates`; a site's own `templates/` folder overrides any of them by name. Every filter that touches untrusted text lives here, so a template
-cannot forget to escape: titles, authors and abstracts go through `md_text` (one line,
-no raw HTML), embeds
-through `embed`, frontmatter strings through `yaml_str`/`yaml_plain`, and the
-frontmatter is parsed back and compared before the text is returned.
+`hotpapers/templates`; a site's own `templates/` folder overrides any of them by name.
+Every filter that touches untrusted text lives here, so a template cannot forget to
+escape: titles, authors and abstracts go through `md_text` (one line, and no markup that
+CommonMark would read: sanitize.guard_markup), embeds through `embed` (one HTML block),
+frontmatter strings through `yaml_str`/`yaml_plain`, and the frontmatter is parsed back
+and compared before the text is returned.
 """
 
 from __future__ import annotations
