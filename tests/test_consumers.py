@@ -204,6 +204,15 @@ def paper_headings(html):
 HOSTILE_TEXT = "\r\r[x](javascript:alert(1))"
 ATTACKS = [  # (fields of the first paper's mention, fields of the first paper)
     pytest.param({"embed_html": CR_EMBED}, {}, id="cr-in-embed-attribute"),
+    pytest.param(
+        {
+            "embed_html": CR_EMBED.replace("x\r\r", "x>\n \n\t").replace(
+                "x/onmouseover=alert(document.domain)//", "javascript:alert(1)"
+            )
+        },
+        {},
+        id="blank-line-in-embed-attribute",
+    ),
     pytest.param({"text": HOSTILE_TEXT, "embed_html": None}, {}, id="cr-in-post-text"),
     pytest.param({"author_name": HOSTILE_TEXT, "embed_html": None}, {}, id="cr-in-author-name"),
     pytest.param({}, {"title": "[click](javascript:alert(1))"}, id="link-in-title"),
