@@ -22,7 +22,7 @@ from hotpapers import sources
 from hotpapers.cli import cli
 from hotpapers.models import Mention
 from hotpapers.snapshot import load_snapshot
-from hotpapers.sources.base import Embeds, Found, SourceSettings, no_progress, rfc3339
+from hotpapers.sources.base import Display, Embeds, Found, SourceSettings, no_progress, rfc3339
 
 DAY = "2020-09-24"
 POST = Path("content/posts/2020-09-24---Hot-Papers.md")
@@ -82,7 +82,8 @@ def stand_in(name: str, url: str) -> type[StandIn]:
     class Settings(SourceSettings, frozen=True, forbid_unknown_fields=True, kw_only=True):
         api_url: str = url
 
-    return type(name, (StandIn,), {"name": name, "Settings": Settings})
+    display = Display(name.title(), (("likes", "likes"),), embedded=False)
+    return type(name, (StandIn,), {"name": name, "Settings": Settings, "display": display})
 
 
 class Platform:

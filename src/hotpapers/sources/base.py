@@ -66,6 +66,17 @@ class Embeds:
     endpoint: str | None = None
 
 
+@dataclass(frozen=True, slots=True)
+class Display:
+    """How a post speaks of a platform: by its name, and of its counts in its own words."""
+
+    name: str
+    counts: tuple[tuple[str, str], ...]
+    """(a `Mention` count, the platform's word for it), in the order a post shows them."""
+    embedded: bool = True
+    """A shown mention is embedded (the platform has embeds); else a line linking its discussion."""
+
+
 class Source(Protocol):
     """One engagement platform. Built once per run (a login is reused across days)."""
 
@@ -73,6 +84,7 @@ class Source(Protocol):
     """The platform name used in snapshots (`Mention.platform`) and in config (`sources.NAME`)."""
     cost: ClassVar[str]
     """What reading it costs, for the config `hotpapers init` writes: "free", "pay-per-use, ..."."""
+    display: ClassVar[Display]
     Settings: ClassVar[type[SourceSettings]]
 
     def __init__(

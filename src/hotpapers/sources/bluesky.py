@@ -17,7 +17,7 @@ from msgspec import Meta, Struct
 
 from hotpapers.errors import FetchError, InputError
 from hotpapers.models import Mention
-from hotpapers.sources.base import Embeds, EnvName, Found, Progress, SourceSettings, Url, no_progress, rfc3339
+from hotpapers.sources.base import Display, Embeds, EnvName, Found, Progress, SourceSettings, Url, no_progress, rfc3339
 from hotpapers.sources.bluesky_posts import parse_page
 
 if TYPE_CHECKING:
@@ -74,6 +74,7 @@ class BlueskySource:
 
     name: ClassVar[str] = "bluesky"
     cost: ClassVar[str] = "free (with an app password, not the account's)"
+    display: ClassVar[Display] = Display("Bluesky", (("reposts", "reposts"), ("likes", "likes")))
     Settings: ClassVar[type[SourceSettings]] = BlueskySettings
 
     def __init__(

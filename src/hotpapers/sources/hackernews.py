@@ -23,7 +23,7 @@ from hotpapers.arxiv_ids import resolve_ids
 from hotpapers.errors import FetchError
 from hotpapers.models import Mention
 from hotpapers.sanitize import one_line
-from hotpapers.sources.base import Embeds, Found, Progress, SourceSettings, Url, no_progress, rfc3339
+from hotpapers.sources.base import Display, Embeds, Found, Progress, SourceSettings, Url, no_progress, rfc3339
 
 if TYPE_CHECKING:
     from hotpapers.http import HttpClient
@@ -122,6 +122,7 @@ class HackerNewsSource:
 
     name: ClassVar[str] = "hackernews"
     cost: ClassVar[str] = "free"
+    display: ClassVar[Display] = Display("Hacker News", (("likes", "points"), ("replies", "comments")), embedded=False)
     Settings: ClassVar[type[SourceSettings]] = HackerNewsSettings
 
     settings: HackerNewsSettings

@@ -23,7 +23,7 @@ from hotpapers.arxiv_ids import id_from_url
 from hotpapers.errors import FetchError
 from hotpapers.models import Mention
 from hotpapers.sanitize import one_line
-from hotpapers.sources.base import Embeds, Found, Progress, SourceSettings, Url, no_progress, rfc3339
+from hotpapers.sources.base import Display, Embeds, Found, Progress, SourceSettings, Url, no_progress, rfc3339
 
 if TYPE_CHECKING:
     from hotpapers.http import HttpClient
@@ -130,6 +130,9 @@ class HuggingFaceSource:
 
     name: ClassVar[str] = "huggingface"
     cost: ClassVar[str] = "free"
+    display: ClassVar[Display] = Display(
+        "Hugging Face", (("likes", "upvotes"), ("replies", "comments")), embedded=False
+    )
     Settings: ClassVar[type[SourceSettings]] = HuggingFaceSettings
 
     settings: HuggingFaceSettings

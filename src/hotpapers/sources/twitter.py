@@ -25,7 +25,7 @@ from msgspec import Meta, Struct
 from hotpapers.arxiv_ids import resolve_ids
 from hotpapers.errors import FetchError, InputError
 from hotpapers.models import TIMESTAMP_PATTERN, Mention, parse_time
-from hotpapers.sources.base import Embeds, EnvName, Found, Progress, SourceSettings, Url, no_progress, rfc3339
+from hotpapers.sources.base import Display, Embeds, EnvName, Found, Progress, SourceSettings, Url, no_progress, rfc3339
 
 if TYPE_CHECKING:
     from hotpapers.http import HttpClient
@@ -166,6 +166,7 @@ class TwitterSource:
 
     name: ClassVar[str] = "twitter"
     cost: ClassVar[str] = "pay-per-use, about $0.005 per post read (max_posts caps a build)"
+    display: ClassVar[Display] = Display("X", (("reposts", "retweets"), ("likes", "favorites")))
     Settings: ClassVar[type[SourceSettings]] = TwitterSettings
 
     def __init__(
