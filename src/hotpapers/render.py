@@ -27,9 +27,8 @@ from markupsafe import Markup, escape
 from hotpapers.config import Config
 from hotpapers.errors import InputError
 from hotpapers.models import Mention, RankedPaper, Snapshot, parse_time
+from hotpapers.platform_text import discussion_link, display, engagement_lines
 from hotpapers.sanitize import escape_markdown, guard_markup, html_block, is_safe_url, one_line, safe_embed
-from hotpapers.sources import SOURCES
-from hotpapers.sources.base import Display
 from hotpapers.yaml_c import SAFE_DUMPER, SAFE_LOADER
 
 _FENCE = re.compile(r"---[ \t]*(?:\r\n?|\n)")
@@ -59,17 +58,6 @@ def bundled_templates() -> Path:
     repository's `templates/` when run from a checkout (or an editable install)."""
     installed = Path(__file__).with_name("templates")
     return installed if installed.is_dir() else Path(__file__).parents[2] / "templates"
-
-
-CLASSIC_PLATFORM = "twitter"
-"""A paper only this platform talks about keeps the classic post's engagement line."""
-
-
-def display(platform: str) -> Display:
-    """How a post speaks of a platform; one that no registered source reads (in an
-    imported snapshot) by its own name and the counts' names."""
-    source = SOURCES.get(platform)
-    return source.display if source is not None else Display(platform, (("reposts", "reposts"), ("likes", "likes")))
 
 
 def make_env(site_templates: Path | None) -> jinja2.Environment:
@@ -146,7 +134,7 @@ class PostRenderer:
         self.env = make_env(config.paths.templates)
         self.env.filters["local_time"] = self._local_time
         self.env.filters["embed"] = self.embed
-        self.env.filters["engagement"] = self.engagement
+        self.env.filters["engagement"] = lambda item: engagement_lines(item, self._local_time)
         if config.output.escape_markdown:
             self.env.filters["md_text"] = lambda text: guard_markup(escape_markdown(one_line(text)))
         try:
@@ -160,32 +148,11 @@ class PostRenderer:
     def _local_time(self, value: str) -> str:
         return parse_time(value).astimezone(self.config.timezone).strftime("%m/%d/%Y %H:%M:%S")
 
-    def engagement(self, item: RankedPaper) -> list[str]:
-        """The paper's engagement lines: the classic one when only X talks about it, else
-        one per platform in that platform's words, each with its latest observation."""
-        classic = [totals.platform for totals in item.platforms] == [CLASSIC_PLATFORM]
-        lines = []
-        for totals in item.platforms:
-            words = display(totals.platform)
-            counts = ", ".join(f"{word}: {getattr(totals, count)}" for count, word in words.counts)
-            lines.append(("" if classic else f"{words.name}: ") + f"{counts} ({self._local_time(totals.observed_at)})")
-        return lines
-
-    def discussion_link(self, mention: Mention) -> str:
-        """A line linking a mention's discussion page, by its title (escaped) or by the
-        platform's name, for a platform without embeds."""
-        name = display(mention.platform).name
-        url = safe_link(mention.url, "")
-        title = guard_markup(escape_markdown(one_line(mention.text))) if mention.text and mention.text.strip() else ""
-        if not url:
-            return f"{title} on {name}" if title else name
-        return f"[{title}]({url}) on {name}" if title else f"[{name}]({url})"
-
     def embed(self, mention: Mention) -> str:
         """The mention's own embed when it is allowed, else one written from its fields;
         a line linking its discussion for a platform without embeds."""
         if not display(mention.platform).embedded:
-            return self.discussion_link(mention)
+            return discussion_link(mention, safe_link(mention.url, ""))
         html = safe_embed(mention.embed_html, mention.platform)
         if html is not None:
             return html

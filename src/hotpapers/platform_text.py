@@ -1,0 +1,45 @@
+"""How a post speaks of each platform, in the words its source declares
+(`Source.display`): a paper's engagement lines, and the line that links a discussion
+for a platform without embeds."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from hotpapers.models import Mention, RankedPaper
+from hotpapers.sanitize import escape_markdown, guard_markup, one_line
+from hotpapers.sources import SOURCES
+from hotpapers.sources.base import Display
+
+CLASSIC_PLATFORM = "twitter"
+"""A paper only this platform talks about keeps the classic post's engagement line."""
+
+
+def display(platform: str) -> Display:
+    """How a post speaks of a platform; one that no registered source reads (in an
+    imported snapshot) by its own name and the counts' names."""
+    source = SOURCES.get(platform)
+    return source.display if source is not None else Display(platform, (("reposts", "reposts"), ("likes", "likes")))
+
+
+def engagement_lines(item: RankedPaper, local_time: Callable[[str], str]) -> list[str]:
+    """The paper's engagement lines: the classic one when only X talks about it, else
+    one per platform in that platform's words, each with its latest observation."""
+    classic = [totals.platform for totals in item.platforms] == [CLASSIC_PLATFORM]
+    lines = []
+    for totals in item.platforms:
+        words = display(totals.platform)
+        counts = ", ".join(f"{word}: {getattr(totals, count)}" for count, word in words.counts)
+        lines.append(("" if classic else f"{words.name}: ") + f"{counts} ({local_time(totals.observed_at)})")
+    return lines
+
+
+def discussion_link(mention: Mention, url: str) -> str:
+    """A line linking a mention's discussion page `url` (the mention's URL when it is
+    safe in a Markdown link, else empty: no link), by its title (escaped) or by the
+    platform's name."""
+    name = display(mention.platform).name
+    title = guard_markup(escape_markdown(one_line(mention.text))) if mention.text and mention.text.strip() else ""
+    if not url:
+        return f"{title} on {name}" if title else name
+    return f"[{title}]({url}) on {name}" if title else f"[{name}]({url})"
