@@ -123,8 +123,8 @@ def explain(snapshot: Snapshot, config: Config) -> Explanation:
         )
     fates.sort(key=lambda f: (f.rank is None, f.rank or 0, -f.score, f.id))
     weights = {
-        name: {count: weight for count, weight in table.items() if weight}
-        for name, table in {"*": ranking.weights, **ranking.platform_weights}.items()
+        str(name): {str(count): weight for count, weight in table.items() if weight}
+        for name, table in [("*", ranking.weights), *ranking.platform_weights.items()]
     }
     return Explanation(
         date=snapshot.date,
