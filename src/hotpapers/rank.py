@@ -187,15 +187,15 @@ def mentions_by_paper(snapshot: Snapshot) -> dict[str, list[Mention]]:
 
 def tally_of(paper: Paper, mentions: list[Mention], scorer: Scorer) -> Tally:
     platforms = set(map(_platform, mentions))
-    if len(platforms) == 1:
-        totals = [scorer.totals(platforms.pop(), mentions)]
-    else:
-        by_platform: dict[str, list[Mention]] = defaultdict(list)
-        for mention in mentions:
-            by_platform[mention.platform].append(mention)
-        totals = sorted(
-            (scorer.totals(name, group) for name, group in by_platform.items()), key=lambda t: (-t.score, t.platform)
-        )
+    if len(platforms) == 1:  # the usual case, without the sums over platforms
+        only = scorer.totals(platforms.pop(), mentions)
+        return Tally(paper, tuple(mentions), (only,), only.reposts, only.likes, only.score)
+    by_platform: dict[str, list[Mention]] = defaultdict(list)
+    for mention in mentions:
+        by_platform[mention.platform].append(mention)
+    totals = sorted(
+        (scorer.totals(name, group) for name, group in by_platform.items()), key=lambda t: (-t.score, t.platform)
+    )
     return Tally(
         paper,
         tuple(mentions),
