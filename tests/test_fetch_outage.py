@@ -20,6 +20,7 @@ from werkzeug import Request, Response
 from fakes import TOKEN, Recorder, example_scenario, fake_time, live_config, serve_scenario
 from hotpapers import sources
 from hotpapers.cli import cli
+from hotpapers.errors import FetchError
 from hotpapers.models import Mention
 from hotpapers.snapshot import load_snapshot
 from hotpapers.sources.base import Display, Embeds, Found, SourceSettings, no_progress, rfc3339
@@ -73,6 +74,8 @@ class StandIn:
         return Found(mentions, len(posts), url)
 
     def embeds(self, shown) -> Embeds | None:
+        if self.settings.embeds_fail:
+            raise FetchError(self.name, "the embed service is down")
         return None
 
 
@@ -81,6 +84,7 @@ def stand_in(name: str, url: str) -> type[StandIn]:
 
     class Settings(SourceSettings, frozen=True, forbid_unknown_fields=True, kw_only=True):
         api_url: str = url
+        embeds_fail: bool = False
 
     display = Display(name.title(), (("likes", "likes"),), embedded=False)
     return type(name, (StandIn,), {"name": name, "Settings": Settings, "display": display})
@@ -289,3 +293,18 @@ def test_offline_and_dry_run_builds_do_not_repair(day):
     dry = build("--dry-run")
     assert dry.exit_code == 0 and f"{DAY}: would fetch mastodon again" in dry.stderr
     assert (site / SNAPSHOT).read_bytes() == stored and len(platforms["mastodon"].calls) == calls
+
+
+def test_failing_embeds_cost_only_the_embeds(day):
+    site, _, _, serve_x = day
+    serve_x()
+    (site / "config.yaml").write_text(
+        (site / "config.yaml").read_text().replace('"sources": {', '"sources": {"mastodon": {"embeds_fail": true}, ')
+    )
+    result = build()
+    assert result.exit_code == 0, result.output
+    assert f"{DAY}: mastodon: the embed service is down; its posts are shown without their embeds" in result.stderr
+    snapshot = load_snapshot(site / SNAPSHOT)
+    assert snapshot.sources["mastodon"].status == "ok" and snapshot.sources["mastodon"].items == 3
+    assert snapshot.sources["mastodon-embeds"].status == "partial"
+    assert "A paper only Mastodon talks about" in (site / POST).read_text()

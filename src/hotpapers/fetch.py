@@ -216,12 +216,14 @@ class Fetcher:
         before = dict(self.http.requests)
         with ThreadPoolExecutor(max_workers=max(1, len(wanted))) as pool:
             futures = [(source, pool.submit(source.embeds, mentions)) for source, mentions in wanted]
-            for _, future in futures:
+            for source, future in futures:
                 try:
                     embeds = future.result()
                 except FetchError as error:
                     log.warning("%s: %s; its posts are shown without their embeds", snapshot.date, error)
-                    statuses[error.source] = SourceStatus(status="partial", detail=f"embeds failed: {error.reason}")
+                    statuses[f"{source.name}-embeds"] = SourceStatus(
+                        status="partial", detail=f"embeds failed: {error.reason}", fetched_at=rfc3339(self.now())
+                    )
                     continue
                 if embeds is None:
                     continue
