@@ -139,8 +139,8 @@ def test_explain_text_shows_no_control_characters_and_its_json_keeps_the_text_ex
     assert text.exit_code == 0, text.output
     controls = [c for c in text.stdout if (ord(c) < 32 and c != "\n") or 0x7F <= ord(c) <= 0x9F or c == "\u202e"]
     assert controls == []
-    assert "]0;owned[2J Fake31m title " in text.stdout
-    assert "sources: twitter[1A failed (HTTP 503 [Kok)" in text.stdout
+    assert "\\x1b]0;owned\\x07\\x1b[2J\\rFake\\x9b31m title\\u202e\\n" in text.stdout
+    assert "sources: twitter\\x1b[1A failed (HTTP 503\\r\\x1b[Kok)" in text.stdout
     machine = CliRunner().invoke(cli, ["explain", "2020-09-24", "--json"])
     assert machine.exit_code == 0
     assert not any(0x7F <= ord(c) <= 0x9F or (ord(c) < 32 and c != "\n") for c in machine.stdout)

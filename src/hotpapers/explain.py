@@ -10,6 +10,7 @@ from datetime import date
 from typing import Any
 
 from hotpapers.config import Config
+from hotpapers.errors import printable
 from hotpapers.models import COUNTS, Mention, Snapshot
 from hotpapers.rank import (
     Scorer,
@@ -23,16 +24,7 @@ from hotpapers.rank import (
     tally_of,
 )
 
-_CONTROLS = re.compile("[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
-"""C0 and C1 control characters (a terminal obeys ESC, CSI and CR) and the bidirectional
-overrides, which reorder what a reader sees."""
 _C1 = re.compile("[\x7f-\x9f]")
-
-
-def printable(text: str) -> str:
-    """Snapshot text as a terminal should show it: a line break or tab becomes a space,
-    other control characters are removed."""
-    return _CONTROLS.sub(lambda match: " " if match[0] in "\t\n\v\f\r" else "", text)
 
 
 @dataclass(frozen=True, slots=True)
