@@ -120,9 +120,9 @@ def test_gatsby_remark_chain_reads_dates_types_headings_and_embeds(profile, tmp_
     assert live_markup(seen["rendered"]) == []
 
 
-def test_hugo_builds_the_hugo_profile_with_real_dates_and_every_embed(tmp_path):
-    require("hugo", shutil.which("hugo"))
-    site = tmp_path / "site"
+def hugo_site(site: Path) -> Path:
+    """A Hugo site at `site` that keeps raw HTML, with a page layout showing the date,
+    the categories and the content; posts go to content/posts/."""
     (site / "content" / "posts").mkdir(parents=True)
     (site / "layouts" / "_default").mkdir(parents=True)
     (site / "hugo.yaml").write_text(
@@ -137,6 +137,12 @@ def test_hugo_builds_the_hugo_profile_with_real_dates_and_every_embed(tmp_path):
     (site / "layouts" / "_default" / "list.html").write_text(
         "{{ range .Pages }}{{ .Title }}{{ end }}", encoding="utf-8"
     )
+    return site
+
+
+def test_hugo_builds_the_hugo_profile_with_real_dates_and_every_embed(tmp_path):
+    require("hugo", shutil.which("hugo"))
+    site = hugo_site(tmp_path / "site")
     hugo_text, papers, mentions = hostile_post("hugo")
     (site / "content" / "posts" / "2020-09-24-hot-papers.md").write_text(hugo_text, encoding="utf-8")
     classic_text, _, _ = hostile_post("lumen")

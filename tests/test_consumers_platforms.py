@@ -16,7 +16,7 @@ from conftest import make_config
 from hotpapers.cli import cli
 from hotpapers.preview import make_server
 from hotpapers.snapshot import save_snapshot
-from test_consumers import page_body, read_with_remark, require
+from test_consumers import hugo_site, page_body, read_with_remark, require
 from test_preview import dump_dom
 from test_render_platforms import four_platform_day
 
@@ -70,15 +70,7 @@ def test_the_gatsby_remark_chain_reads_four_platforms(site, tmp_path, profile):
 def test_hugo_builds_a_post_with_four_platforms(site, tmp_path):
     require("hugo", shutil.which("hugo"))
     post = built_post(site, "hugo")
-    hugo = tmp_path / "hugo"
-    (hugo / "content" / "posts").mkdir(parents=True)
-    (hugo / "layouts" / "_default").mkdir(parents=True)
-    (hugo / "hugo.yaml").write_text(
-        "baseURL: https://example.org/\ntitle: t\nmarkup:\n  goldmark:\n    renderer:\n      unsafe: true\n",
-        encoding="utf-8",
-    )
-    (hugo / "layouts" / "_default" / "single.html").write_text("<html><body>{{ .Content }}</body></html>")
-    (hugo / "layouts" / "_default" / "list.html").write_text("{{ range .Pages }}{{ .Title }}{{ end }}")
+    hugo = hugo_site(tmp_path / "hugo")
     (hugo / "content" / "posts" / "2020-09-24-hot-papers.md").write_text(post, encoding="utf-8")
     run = subprocess.run(["hugo", "--quiet", "-s", str(hugo)], capture_output=True, text=True, timeout=120)
     assert run.returncode == 0, run.stderr
