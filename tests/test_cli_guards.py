@@ -80,6 +80,23 @@ def test_render_to_a_file_keeps_a_post_that_lists_more_papers(site):
     assert (site / "out.md").read_text(encoding="utf-8").count("\n# ") == 10
 
 
+@pytest.mark.parametrize(
+    ("output", "expected"),
+    [("", ". is a folder"), (SNAPSHOT, f"{SNAPSHOT} is the snapshot being rendered")],
+)
+def test_render_refuses_a_folder_or_its_own_snapshot_as_output(site, output, expected):
+    before = (site / SNAPSHOT).read_bytes()
+    result = run("render", SNAPSHOT, "-o", output)
+    assert result.exit_code == 2 and result.stderr.count("\n") == 1 and expected in result.stderr
+    assert (site / SNAPSHOT).read_bytes() == before
+
+
+def test_a_ratio_that_is_not_a_number_is_refused(site):
+    result = run("check", "--min-ratio", "nan")
+    assert result.exit_code == 2 and result.stderr.count("\n") == 1
+    assert "minimum ratio must be between 0 and 1, not nan" in result.stderr
+
+
 def finished_process_id() -> int:
     child = subprocess.Popen([sys.executable, "-c", "pass"])
     child.wait()

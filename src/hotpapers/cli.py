@@ -71,6 +71,10 @@ def render(snapshot: Path, output: Path | None, force: bool, config_path: Path |
     """
     config = obtain_config(config_path)
     snap = hotpapers.load_snapshot(snapshot)
+    if output is not None and output.is_dir():
+        raise click.BadParameter(f"{output} is a folder", param_hint="-o")
+    if output is not None and output.exists() and output.samefile(snapshot):
+        raise click.BadParameter(f"{output} is the snapshot being rendered", param_hint="-o")
     if output is not None:
         log_report(hotpapers.publish(snap, config, hotpapers.BuildOptions(force=force), path=output))
         return

@@ -197,6 +197,8 @@ def check_days(config: Config, last: date, days: int = 7, min_ratio: float = 0.2
     """Every problem of the `days` days up to `last`, oldest first, one line each: no
     snapshot, no post though papers qualify, a failed source, or far fewer mentions
     than the median of the days before (under `min_ratio` of it)."""
+    if not 0 <= min_ratio <= 1:  # NaN too
+        raise InputError(f"the minimum ratio must be between 0 and 1, not {min_ratio}")
     entries = []
     for back in range(days - 1, -1, -1):
         day = (last - timedelta(days=back)).isoformat()
