@@ -11,11 +11,11 @@ from pathlib import Path
 import click
 
 import hotpapers
-from hotpapers.console import HotpapersGroup, log, log_report, progress, progress_bar, start_logging, summary
+from hotpapers.console import HotpapersGroup, log, log_feeds, log_report, progress, progress_bar, start_logging, summary
 from hotpapers.days import day_or_yesterday, select_days, today
 from hotpapers.errors import HotpapersError, InputError
 from hotpapers.explain import explanation_json, explanation_text
-from hotpapers.pipeline import all_stored, feeds_off_reason, has_failed_source, update_feeds
+from hotpapers.pipeline import all_stored, has_failed_source
 from hotpapers.site_commands import init, refuse_unfit_profile
 
 config_option = click.option(
@@ -128,11 +128,7 @@ def build(day: str | None, since: str | None, until: str | None, config_path: Pa
                 reports.append(report)
                 log_report(report)
         if not options.dry_run:
-            feeds = update_feeds(config)
-            if feeds:
-                log.info("%s", feeds)
-            elif feeds_off_reason(config):
-                log.warning("%s", feeds_off_reason(config))
+            log_feeds(config)
     except HotpapersError:
         log.debug("%s", summary(reports, len(days), fetcher))
         raise

@@ -12,7 +12,9 @@ from typing import Any
 
 import click
 
+from hotpapers.config import Config
 from hotpapers.errors import HotpapersError, InputError, printable
+from hotpapers.feeds import feeds_off_reason, update_feeds
 from hotpapers.pipeline import DayReport, papers_text
 
 log = logging.getLogger("hotpapers")
@@ -84,6 +86,15 @@ def log_report(report: DayReport) -> None:
     for warning in report.warnings:
         log.warning("%s", warning)
     log.log(logging.WARNING if report.kept else logging.INFO, "%s", report.message)
+
+
+def log_feeds(config: Config) -> None:
+    """Write the feeds and say so, or say why there are none."""
+    line = update_feeds(config)
+    if line:
+        log.info("%s", line)
+    elif feeds_off_reason(config):
+        log.warning("%s", feeds_off_reason(config))
 
 
 def summary(reports: list[DayReport], planned: int, fetcher: Any) -> str:

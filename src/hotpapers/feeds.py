@@ -10,11 +10,13 @@ import json
 from dataclasses import dataclass
 from html import escape
 
-from feedgen.feed import FeedGenerator
-
+from hotpapers.atomic import write_atomically
 from hotpapers.config import Config
 from hotpapers.models import RankedPaper, Snapshot, parse_time
+from hotpapers.pipeline import shown_path
+from hotpapers.rank import rank
 from hotpapers.render import safe_link
+from hotpapers.snapshot import load_snapshot
 
 
 @dataclass(frozen=True, slots=True)
@@ -48,6 +50,8 @@ def feed_entry(snapshot: Snapshot, ranked: list[RankedPaper], config: Config) ->
 def atom_feed(entries: list[FeedEntry], config: Config) -> str:
     """Newest entry first. `updated` is the newest entry's time, so an unchanged
     archive gives the same bytes."""
+    from feedgen.feed import FeedGenerator  # feedgen and lxml: only when a feed is made
+
     site = config.site
     assert site.url is not None and entries, "an Atom feed needs site.url and an entry"
     feed = FeedGenerator()
@@ -94,3 +98,37 @@ def json_feed(entries: list[FeedEntry], config: Config) -> str:
         ],
     }
     return json.dumps(document, ensure_ascii=False, indent=2) + "\n"
+
+
+def update_feeds(config: Config) -> str | None:
+    """Write the feeds of the latest days that have a post, when site.url is set;
+    files are rewritten only when their text changes. Returns a line for the log."""
+    if config.site.url is None or not (config.feeds.atom or config.feeds.json) or config.feeds.entries == 0:
+        return None
+    targets = [(path, make) for path, make in ((config.feeds.atom, atom_feed), (config.feeds.json, json_feed)) if path]
+    entries: list[FeedEntry] = []
+    for path in sorted(config.paths.snapshots.glob("*.json"), reverse=True):
+        day = path.stem
+        if len(entries) == config.feeds.entries:
+            break
+        if config.post_path(day).exists():
+            snapshot = load_snapshot(path, day)
+            ranked = rank(snapshot, config)
+            if ranked:
+                entries.append(feed_entry(snapshot, ranked, config))
+    if not entries:
+        return None
+    written = []
+    for path, make in targets:
+        text = make(entries, config)
+        if not path.exists() or path.read_text(encoding="utf-8") != text:
+            write_atomically(path, text)
+            written.append(shown_path(path))
+    return f"feeds: {len(entries)} entries" + (f", wrote {', '.join(written)}" if written else ", up to date")
+
+
+def feeds_off_reason(config: Config) -> str | None:
+    """Why no feed is written although some is configured, or None."""
+    if config.site.url is None and (config.feeds.atom or config.feeds.json) and config.feeds.entries > 0:
+        return "feeds: off until site.url (the site's address) is set; feeds.atom and feeds.json null silence this"
+    return None

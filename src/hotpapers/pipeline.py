@@ -14,20 +14,17 @@ from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from datetime import date, timedelta
 from pathlib import Path
-from typing import TYPE_CHECKING, Protocol
+from typing import Protocol
 
-from hotpapers.atomic import process_runs, write_atomically
+from hotpapers.atomic import process_runs
 from hotpapers.check import DayFiles, day_problems, may_record_failure
 from hotpapers.config import Config
 from hotpapers.errors import InputError, SnapshotError
 from hotpapers.models import Snapshot
 from hotpapers.rank import rank, unknown_paper_ids
 from hotpapers.render import PostRenderer
-from hotpapers.snapshot import load_snapshot, save_snapshot, stored_snapshot
+from hotpapers.snapshot import save_snapshot, stored_snapshot
 from hotpapers.write import Outcome, write_post
-
-if TYPE_CHECKING:
-    from hotpapers.feeds import FeedEntry
 
 PARALLEL_MIN_DAYS = 16
 """Below this many days a worker would get, starting worker processes costs more than it saves."""
@@ -112,7 +109,7 @@ def build_day(
     warnings: tuple[str, ...] = ()
     if stored is not None and not options.force and len(snapshot.mentions) < REFRESH_MIN_SHARE * len(stored.mentions):
         warnings = (
-            f"{day}: kept the stored snapshot {_shown(path)}: it holds {len(stored.mentions)} mentions, "
+            f"{day}: kept the stored snapshot {shown_path(path)}: it holds {len(stored.mentions)} mentions, "
             f"the new fetch {len(snapshot.mentions)} (--force replaces it)",
         )
         snapshot = stored
@@ -147,7 +144,7 @@ def publish(
         return DayReport(day, f"{day}: no paper qualifies; nothing written", 0, fetched, None, notes, warnings)
     text = renderer.render(ranked, snapshot)
     path = path or config.post_path(day)
-    shown = _shown(path)
+    shown = shown_path(path)
     if options.dry_run:
         message = f"{day}: would write {shown} ({papers_text(len(ranked))})"
         return DayReport(day, message, len(ranked), fetched, None, notes, warnings)
@@ -207,42 +204,6 @@ def check_days(config: Config, last: date, days: int = 7, min_ratio: float = 0.2
     return day_problems(entries, min_ratio)
 
 
-def update_feeds(config: Config) -> str | None:
-    """Write the feeds of the latest days that have a post, when site.url is set;
-    files are rewritten only when their text changes. Returns a line for the log."""
-    if config.site.url is None or not (config.feeds.atom or config.feeds.json) or config.feeds.entries == 0:
-        return None
-    from hotpapers.feeds import atom_feed, feed_entry, json_feed  # feedgen and lxml: only when feeds are made
-
-    targets = [(path, make) for path, make in ((config.feeds.atom, atom_feed), (config.feeds.json, json_feed)) if path]
-    entries: list[FeedEntry] = []
-    for path in sorted(config.paths.snapshots.glob("*.json"), reverse=True):
-        day = path.stem
-        if len(entries) == config.feeds.entries:
-            break
-        if config.post_path(day).exists():
-            snapshot = load_snapshot(path, day)
-            ranked = rank(snapshot, config)
-            if ranked:
-                entries.append(feed_entry(snapshot, ranked, config))
-    if not entries:
-        return None
-    written = []
-    for path, make in targets:
-        text = make(entries, config)
-        if not path.exists() or path.read_text(encoding="utf-8") != text:
-            write_atomically(path, text)
-            written.append(_shown(path))
-    return f"feeds: {len(entries)} entries" + (f", wrote {', '.join(written)}" if written else ", up to date")
-
-
-def feeds_off_reason(config: Config) -> str | None:
-    """Why no feed is written although some is configured, or None."""
-    if config.site.url is None and (config.feeds.atom or config.feeds.json) and config.feeds.entries > 0:
-        return "feeds: off until site.url (the site's address) is set; feeds.atom and feeds.json null silence this"
-    return None
-
-
 def all_stored(days: list[str], config: Config) -> bool:
     return all(config.snapshot_path(day).exists() for day in days)
 
@@ -295,7 +256,7 @@ def _stored(day: str, path: Path, *, tolerate_damage: bool) -> Snapshot | None:
     return snapshot
 
 
-def _shown(path: Path) -> str:
+def shown_path(path: Path) -> str:
     """`path` relative to the working directory when inside it, for messages."""
     text, cwd = str(path), os.path.join(os.getcwd(), "")
     return text[len(cwd) :] if text.startswith(cwd) else text
