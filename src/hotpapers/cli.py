@@ -1,6 +1,6 @@
 """The command line: each command parses its options, calls the library (`hotpapers`)
 and prints. Nothing else reads the clock (days.py) or the environment. The network
-stack and the HTML preview are imported by the commands that use them."""
+stack is imported by the commands that fetch."""
 
 from __future__ import annotations
 
@@ -16,6 +16,7 @@ from hotpapers.days import day_or_yesterday, select_days, today
 from hotpapers.errors import HotpapersError, InputError
 from hotpapers.explain import explanation_json, explanation_text
 from hotpapers.pipeline import all_stored, has_failed_source
+from hotpapers.preview import make_server, post_html, read_post
 from hotpapers.site_commands import init, refuse_unfit_profile
 
 config_option = click.option(
@@ -209,8 +210,6 @@ def preview(day: str | None, config_path: Path | None) -> None:
     Examples:
       hotpapers preview 2020-09-24 > /tmp/post.html
     """
-    from hotpapers.preview import post_html, read_post
-
     config = obtain_config(config_path)
     the_day = day_or_yesterday(day, "DAY", config).isoformat()
     text = read_post(config, the_day)
@@ -233,8 +232,6 @@ def serve(port: int, config_path: Path | None) -> None:
       hotpapers serve                 # then open http://127.0.0.1:8000/
       hotpapers serve --port 8080
     """
-    from hotpapers.preview import make_server
-
     config = obtain_config(config_path)
     try:
         server = make_server(config, port)

@@ -1,6 +1,5 @@
 """How the command line talks: errors as one line, log lines without terminal escapes,
-and a progress bar on an interactive terminal only (tqdm is not even imported under
-cron, CI, a pipe or -q)."""
+and a progress bar on an interactive terminal only (not under cron, CI, a pipe or -q)."""
 
 from __future__ import annotations
 
@@ -11,6 +10,8 @@ from contextlib import contextmanager
 from typing import Any
 
 import click
+from tqdm import tqdm
+from tqdm.contrib.logging import logging_redirect_tqdm
 
 from hotpapers.config import Config
 from hotpapers.errors import HotpapersError, InputError, printable
@@ -61,8 +62,6 @@ def progress_bar(items: Iterable[Any], total: int | None, unit: str) -> Iterable
     someone watches; else the items themselves."""
     if not ((total is None or total > 1) and sys.stderr.isatty() and log.getEffectiveLevel() <= logging.INFO):
         return items
-    from tqdm import tqdm
-
     tqdm.monitor_interval = 0  # no monitor thread: a re-render forks worker processes, which threads make unsafe
     return tqdm(items, total=total, unit=unit, file=sys.stderr, leave=False)
 
@@ -74,8 +73,6 @@ def progress(items: Iterable[Any], total: int | None, unit: str) -> Iterator[Ite
     if bar is items:
         yield items
         return
-    from tqdm.contrib.logging import logging_redirect_tqdm
-
     with bar, logging_redirect_tqdm(loggers=[log]):  # type: ignore[attr-defined]
         yield bar
 

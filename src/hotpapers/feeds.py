@@ -10,6 +10,8 @@ import json
 from dataclasses import dataclass
 from html import escape
 
+from feedgen.feed import FeedGenerator
+
 from hotpapers.atomic import write_atomically
 from hotpapers.config import Config
 from hotpapers.models import RankedPaper, Snapshot, parse_time
@@ -50,8 +52,6 @@ def feed_entry(snapshot: Snapshot, ranked: list[RankedPaper], config: Config) ->
 def atom_feed(entries: list[FeedEntry], config: Config) -> str:
     """Newest entry first. `updated` is the newest entry's time, so an unchanged
     archive gives the same bytes."""
-    from feedgen.feed import FeedGenerator  # feedgen and lxml: only when a feed is made
-
     site = config.site
     assert site.url is not None and entries, "an Atom feed needs site.url and an entry"
     feed = FeedGenerator()
