@@ -349,3 +349,77 @@ def test_a_frontmatter_that_reads_back_otherwise_is_refused(tmp_path, title):
     with pytest.raises(InputError, match="does not read back as configured"):
         PostRenderer(config).render(rank(snapshot, config), snapshot)
     assert PostRenderer(make_config(root=tmp_path)).render(rank(snapshot, config), snapshot).startswith("---\n")
+
+
+CONTROLS = "\x00\x07\x08\x0b\x0c\x1b\x7f\x85\x9b\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"
+"""NUL, BEL, backspace, VT, FF, ESC, DEL, two C1 controls, and the bidi overrides and isolates."""
+
+
+@pytest.mark.parametrize("escape_markdown", [None, True])
+def test_control_characters_and_bidi_overrides_are_dropped_from_every_untrusted_text(escape_markdown):
+    def hostile(word):
+        return f"{word[0]}{CONTROLS}{word[1:]}\tend"
+
+    paper = make_paper(
+        "2009.00001",
+        title=hostile("Title"),
+        authors=(hostile("Ada"), "Bob"),
+        abstract=hostile("Abstract"),
+        categories=("cs.LG", hostile("odd(")),
+    )
+    mentions = [
+        make_mention(
+            "1",
+            likes=60,
+            text=hostile("Post") + "\n" + hostile("line"),
+            author_name=hostile("Eve"),
+            author_handle=hostile("eve"),
+        ),
+        make_mention(
+            "2",
+            platform="hackernews",
+            likes=50,
+            url="https://news.ycombinator.com/item?id=2",
+            text=hostile("Show HN"),
+        ),
+    ]
+    text = render([paper], mentions, output={"escape_markdown": escape_markdown})
+    assert not any(ch in text for ch in CONTROLS)
+    for word in ("Title\tend", "Ada\tend", "Abstract\tend", "Post\tend<br>line\tend", "Eve\tend (@eve\tend)"):
+        assert word in text
+    assert "Show HN\tend](https://news.ycombinator.com/item?id=2)" in text
+    assert "odd\\(\tend" in text
+
+
+def test_a_dropped_control_character_cannot_hide_markup_from_the_guards():
+    paper = make_paper(title="<\x00script>x", abstract="[a]\u202e(javascript:alert(1))", authors=("<\x1bimg src=x>",))
+    text = render([paper], [make_mention(likes=60)])
+    assert "# 1. &lt;script>x\n" in text
+    assert "\n[a]\\(javascript:alert(1))\n" in text
+    assert "\n&lt;img src=x>\n" in text
+
+
+@pytest.mark.parametrize("control", ["\x00", "\x1b", "\x85", "\u202e", "\u2066"])
+def test_an_embed_holding_a_control_character_fails_the_allow_list(control):
+    html = REAL_EMBED.replace("Do existing", f"Do{control} existing")
+    assert embed_problem(REAL_EMBED, "twitter") is None
+    assert embed_problem(html, "twitter") == "a control character"
+    text = render([make_paper()], [make_mention(likes=60, embed_html=html, text=f"Do{control} existing")])
+    assert control not in text and '<p dir="ltr">Do existing</p>' in text
+
+
+def test_a_link_holding_a_control_character_falls_back():
+    paper = make_paper("2009.00001", abs_url="https://arxiv.org/abs/2009.00001\x00x", pdf_url="https://x.org/\u202ep")
+    mention = make_mention("1", likes=60, url="https://twitter.com/a/status/1\x1b", embed_html=None)
+    text = render([paper], [mention])
+    assert "- links: [abs](https://arxiv.org/abs/2009.00001) | [pdf](https://arxiv.org/pdf/2009.00001)\n" in text
+    assert "status/1" not in text and "\x1b" not in text
+
+
+def test_feed_entries_drop_control_characters_too():
+    from hotpapers.feeds import feed_entry
+
+    config = make_config(site={"url": "https://example.org"})
+    snapshot = make_snapshot([make_paper(title=f"A{CONTROLS}B")], [make_mention(likes=60)])
+    entry = feed_entry(snapshot, rank(snapshot, config), config)
+    assert entry.summary.endswith("led by: AB") and ">AB</a>" in entry.html

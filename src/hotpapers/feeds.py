@@ -17,7 +17,7 @@ from hotpapers.config import Config
 from hotpapers.models import RankedPaper, Snapshot, parse_time
 from hotpapers.pipeline import shown_path
 from hotpapers.rank import rank
-from hotpapers.render import safe_link
+from hotpapers.sanitize import plain_text, safe_link
 from hotpapers.snapshot import load_snapshot
 
 
@@ -36,7 +36,7 @@ def feed_entry(snapshot: Snapshot, ranked: list[RankedPaper], config: Config) ->
     day = snapshot.date
     path = config.post_link(config.post.slug.replace("{date}", day))
     items = "".join(
-        f'<li><a href="{escape(safe_link(item.paper.abs_url, f"https://arxiv.org/abs/{item.paper.id}"))}">{escape(item.paper.title)}</a> '
+        f'<li><a href="{escape(safe_link(item.paper.abs_url, f"https://arxiv.org/abs/{item.paper.id}"))}">{escape(plain_text(item.paper.title))}</a> '
         f"({item.reposts} reposts, {item.likes} likes)</li>"
         for item in ranked
     )
@@ -44,7 +44,7 @@ def feed_entry(snapshot: Snapshot, ranked: list[RankedPaper], config: Config) ->
         url=f"{config.site.url}/{path.lstrip('/')}",
         title=config.post.title.replace("{date}", day),
         published=parse_time(snapshot.taken_at).isoformat().replace("+00:00", "Z"),
-        summary=f"{len(ranked)} papers, led by: {ranked[0].paper.title}",
+        summary=f"{len(ranked)} papers, led by: {plain_text(ranked[0].paper.title)}",
         html=f"<ol>{items}</ol>",
     )
 

@@ -28,7 +28,7 @@ from hotpapers.config import Config
 from hotpapers.errors import InputError
 from hotpapers.models import Mention, RankedPaper, Snapshot, parse_time
 from hotpapers.platform_text import discussion_link, display, engagement_lines
-from hotpapers.sanitize import escape_markdown, guard_markup, html_block, is_safe_url, one_line, safe_embed
+from hotpapers.sanitize import escape_markdown, guard_markup, html_block, one_line, plain_text, safe_embed, safe_link
 from hotpapers.yaml_c import SAFE_DUMPER, SAFE_LOADER
 
 _FENCE = re.compile(r"---[ \t]*(?:\r\n?|\n)")
@@ -49,7 +49,6 @@ MONTHS = (
     "December",
 )
 _PLAIN_SAFE = re.compile(r"[A-Za-z][A-Za-z0-9 ._()/-]*")
-_LINK_SAFE = re.compile(r"[^\s<>()\[\]\"'\\`]+")
 _CATEGORY = re.compile(r"[A-Za-z-]+(\.[A-Za-z-]+)?")
 
 
@@ -100,11 +99,6 @@ def yaml_plain(value: str) -> str:
     if _PLAIN_SAFE.fullmatch(value) and value == value.strip() and yaml.load(value, Loader=SAFE_LOADER) == value:
         return value
     return yaml_str(value)
-
-
-def safe_link(url: str, fallback: str) -> str:
-    """`url` when it is a plain http(s) URL that cannot break a Markdown link, else `fallback`."""
-    return url if _LINK_SAFE.fullmatch(url) and is_safe_url(url) else fallback
 
 
 def category_link(category: str) -> str:
@@ -161,7 +155,7 @@ class PostRenderer:
     def fallback_embed(self, mention: Mention) -> str:
         template = self.embed_templates["twitter" if mention.platform == "twitter" else "generic"]
         text = mention.text if mention.text else mention.url
-        lines = (escape(line) for line in re.split(r"\r\n|\r|\n", text))
+        lines = (escape(line) for line in re.split(r"\r\n|\r|\n", plain_text(text)))
         when = "link"
         if mention.created_at:
             created = parse_time(mention.created_at).astimezone(self.config.timezone)

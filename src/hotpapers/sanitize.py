@@ -12,7 +12,9 @@ Two rules from spec/post-format.md:
   tags with double-quoted attributes, end tags and text, nothing else. Markup outside
   that grammar is refused rather than interpreted.
 
-Line breaks are CommonMark's: LF, CR and CRLF.
+Line breaks are CommonMark's: LF, CR and CRLF. Control characters and bidi overrides
+are dropped from untrusted text before any other rule reads it (`plain_text`), and make
+embed HTML fail the allow-list.
 """
 
 from __future__ import annotations
@@ -21,14 +23,31 @@ import re
 from html import unescape
 from urllib.parse import urlsplit
 
+CONTROLS = "\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069"
+"""A regex class body: the C0 and C1 control characters but tab and the line breaks LF
+and CR, and the bidi embeddings, overrides and isolates (which can reorder what a
+reader sees)."""
+_CONTROL = re.compile(f"[{CONTROLS}]")
+
+
+def plain_text(text: str) -> str:
+    """`text` without its control characters (`CONTROLS`): the first rule for every
+    untrusted text, so that no later rule sees markup a dropped character would hide.
+    They are dropped rather than written as `&#x202E;`, which a Markdown parser turns
+    back into the character itself."""
+    return _CONTROL.sub("", text)
+
+
 _LINE_BREAK = re.compile(r"[\r\n]\s*")
 """A line break (LF, CR or CRLF) and the white space after it, further breaks included."""
 
 
 def one_line(text: str) -> str:
-    """`text` with each line break (LF, CR or CRLF), and the spaces around it, folded
-    into one space, as the arXiv API's own folded lines are. In a title, an author list
-    or an abstract, a line break could start a heading, a list or a quote of its own."""
+    """`text` as plain text (`plain_text`) with each line break (LF, CR or CRLF), and
+    the spaces around it, folded into one space, as the arXiv API's own folded lines
+    are. In a title, an author list or an abstract, a line break could start a heading,
+    a list or a quote of its own."""
+    text = plain_text(text)
     if "\n" not in text and "\r" not in text:  # a quick exit: benchmarks/README.md
         return text
     *lines, last = _LINE_BREAK.split(text)
@@ -128,6 +147,14 @@ def is_safe_url(url: str) -> bool:
     except ValueError:
         return False
     return parts.scheme in ("http", "https") and bool(parts.netloc)
+
+
+_LINK_SAFE = re.compile(rf"[^\s<>()\[\]\"'\\`{CONTROLS}]+")
+
+
+def safe_link(url: str, fallback: str) -> str:
+    """`url` when it is a plain http(s) URL that cannot break a Markdown link, else `fallback`."""
+    return url if _LINK_SAFE.fullmatch(url) and is_safe_url(url) else fallback
 
 
 _TWITTER_SCRIPTS = frozenset(
@@ -256,6 +283,8 @@ def _block_problem(block: str, platform: str) -> str | None:
     rules = EMBED_RULES.get(platform)
     if rules is None:
         return f"no embeds are accepted for {platform}"
+    if _CONTROL.search(block):
+        return "a control character"
     quote, _, script = block.partition("</blockquote>")
     script = script.strip()
     if script and script not in rules.scripts:
