@@ -3,7 +3,7 @@ retries with backoff, rate limits, politeness.
 
 Every answer is read as a stream and bounded twice: `max_bytes` caps its size after
 decompression (a gzip bomb stops at the cap), and `timeout` is a deadline for the whole
-request, body included (a body trickled byte by byte stops there). Retries (connection
+exchange: connection, headers, redirects and body (see http_exchange). Retries (connection
 errors, timeouts, 5xx, 429) run through tenacity with exponential backoff and jitter. A
 `Retry-After`, `x-rate-limit-reset` or `RateLimit-Reset` header sets the wait instead,
 up to `max_wait`; a longer wait fails at once. Every failure is a FetchError naming the
@@ -28,6 +28,14 @@ from tenacity import RetryCallState, Retrying, retry_if_exception_type, stop_aft
 
 from hotpapers import __version__
 from hotpapers.errors import FetchError, InputError, endpoint
+from hotpapers.http_exchange import (
+    MAX_REDIRECTS,
+    DeadlineExceeded,
+    ManualRedirectSession,
+    TooManyRedirects,
+    before_deadline,
+    request_following_redirects,
+)
 
 USER_AGENT = f"hotpapers/{__version__} (daily arXiv digest for static sites; python-requests)"
 CHUNK = 64 * 1024
@@ -43,10 +51,6 @@ class RetryableStatus(Exception):
     def __init__(self, response: requests.Response) -> None:
         super().__init__(f"HTTP {response.status_code}")
         self.response = response
-
-
-class DeadlineExceeded(requests.Timeout):
-    """The whole answer did not arrive within `timeout` seconds."""
 
 
 class TooLarge(Exception):
@@ -81,7 +85,7 @@ class HttpClient:
         self.requests: Counter[str] = Counter()
         self._last_start: dict[str, float] = {}
         self._lock = threading.Lock()
-        self.session = requests.Session()
+        self.session = ManualRedirectSession()
         self.session.headers["User-Agent"] = USER_AGENT
         adapter = HTTPAdapter(pool_connections=4, pool_maxsize=pool_size)
         self.session.mount("http://", adapter)
@@ -140,6 +144,8 @@ class HttpClient:
                 status=status,
                 attempt=attempts,
             ) from None
+        except TooManyRedirects:
+            raise FetchError(source, f"more than {MAX_REDIRECTS} redirects from {where}", url=url) from None
         except TooLarge:
             raise FetchError(
                 source, f"the answer from {where} is larger than http.max_bytes ({self.max_bytes} bytes)", url=url
@@ -177,16 +183,20 @@ class HttpClient:
         with self._lock:
             self.requests[source] += 1
         deadline = time.monotonic() + self.timeout  # the real clock: it bounds real I/O
-        response = self.session.request(
-            method, url, params=params, json=json, headers=headers, timeout=self.timeout, stream=True
-        )
-        try:
-            if response.status_code == 429 or response.status_code >= 500:
-                raise RetryableStatus(response)
-            response._content = self._body(response, deadline)
-        finally:
-            response.close()
-        return response
+
+        def exchange() -> requests.Response:
+            response = request_following_redirects(
+                self.session, method, url, params=params, json=json, headers=headers, timeout=self.timeout
+            )
+            try:
+                if response.status_code == 429 or response.status_code >= 500:
+                    raise RetryableStatus(response)
+                response._content = self._body(response, deadline)
+            finally:
+                response.close()
+            return response
+
+        return before_deadline(exchange, deadline)
 
     def _body(self, response: requests.Response, deadline: float) -> bytes:
         """The decompressed body, read as it arrives: each read waits at most until the

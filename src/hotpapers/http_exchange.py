@@ -1,0 +1,94 @@
+"""One HTTP exchange under a total deadline: the request, the redirects it follows, the body.
+
+requests bounds each socket read, not the exchange: a server sending its status line
+and headers a byte at a time keeps `session.request` waiting forever, and requests'
+own redirect following reads every 3xx body in full, outside any size cap. So here
+redirects are followed by hand, a bounded number of times, their bodies never read,
+and the whole exchange runs in a daemon thread that the caller stops waiting for at
+the deadline. An abandoned thread holds little: http.client caps the header size, and
+the body reader stops at the same deadline.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Callable, Mapping
+from typing import Any, TypeVar
+from urllib.parse import urljoin, urlsplit
+
+import requests
+
+MAX_REDIRECTS = 5
+_REDIRECTS = {301, 302, 303, 307, 308}
+T = TypeVar("T")
+
+
+class DeadlineExceeded(requests.Timeout):
+    """The whole answer did not arrive within `timeout` seconds."""
+
+
+class TooManyRedirects(Exception):
+    """More than MAX_REDIRECTS redirects in a row."""
+
+
+class ManualRedirectSession(requests.Session):
+    """A Session that never looks for a redirect: even with allow_redirects=False,
+    requests reads a 3xx body in full to find its next hop."""
+
+    def get_redirect_target(self, resp: requests.Response) -> None:
+        return None
+
+
+def before_deadline(work: Callable[[], T], deadline: float) -> T:
+    """What `work` returns or raises, if it ends before `deadline` (time.monotonic)."""
+    outcome: dict[str, Any] = {}
+
+    def run() -> None:
+        try:
+            outcome["value"] = work()
+        except BaseException as exc:  # handed to the waiting thread, raised there
+            outcome["error"] = exc
+
+    thread = threading.Thread(target=run, name="hotpapers-http", daemon=True)
+    thread.start()
+    thread.join(max(0.0, deadline - time.monotonic()))
+    if thread.is_alive():
+        raise DeadlineExceeded()
+    if "error" in outcome:
+        raise outcome["error"]
+    return outcome["value"]
+
+
+def request_following_redirects(
+    session: ManualRedirectSession,
+    method: str,
+    url: str,
+    *,
+    params: Mapping[str, str | int] | None,
+    json: Any,
+    headers: Mapping[str, str] | None,
+    timeout: float,
+) -> requests.Response:
+    """The first answer that is not a redirect, its body unread (stream=True). As
+    requests does: a 303, or a 301/302 to a POST, turns into a GET without body, and
+    Authorization is not sent to another origin."""
+    sent = dict(headers or {})
+    for _ in range(MAX_REDIRECTS + 1):
+        response = session.request(method, url, params=params, json=json, headers=sent, timeout=timeout, stream=True)
+        location = response.headers.get("Location")
+        if response.status_code not in _REDIRECTS or not location:
+            return response
+        response.close()
+        target = urljoin(response.url, location)
+        if _origin(target) != _origin(response.url):
+            sent = {key: value for key, value in sent.items() if key.lower() != "authorization"}
+        if response.status_code == 303 or (response.status_code in (301, 302) and method == "POST"):
+            method, json = "GET", None
+        url, params = target, None
+    raise TooManyRedirects()
+
+
+def _origin(url: str) -> tuple[str, str | None, int | None]:
+    parts = urlsplit(url)
+    return parts.scheme, parts.hostname, parts.port
