@@ -120,7 +120,7 @@ class BlueskySource:
         s = self.settings
         endpoint = f"{self.api_url}/app.bsky.feed.searchPosts"
         mentions: dict[str, Mention] = {}
-        posts, cursor, cursors = 0, None, set()
+        posts, malformed, cursor, cursors = 0, 0, None, set()
         for _ in self.progress(count(1), None, "page"):
             params: dict[str, str | int] = {
                 "q": s.query,
@@ -137,9 +137,11 @@ class BlueskySource:
             except ValueError as exc:
                 raise FetchError("bluesky", f"unreadable search page from {endpoint} ({exc})", url=endpoint) from None
             posts += page.posts
+            malformed += page.malformed
             for mention in page.mentions:
                 mentions.setdefault(mention.id, mention)
             if not page.posts or not page.cursor:
+                self._say_malformed(malformed)
                 return Found(list(mentions.values()), posts, endpoint, s.query)
             if page.cursor in cursors:
                 raise FetchError(
@@ -151,10 +153,16 @@ class BlueskySource:
             if posts >= s.max_posts:
                 log.warning("bluesky: stopped after %d posts (sources.bluesky.max_posts)", posts)
                 partial = f"stopped after {posts} posts (sources.bluesky.max_posts)"
+                self._say_malformed(malformed)
                 return Found(list(mentions.values()), posts, endpoint, s.query, partial)
             cursors.add(page.cursor)
             cursor = page.cursor
         raise AssertionError("unreachable")
+
+    @staticmethod
+    def _say_malformed(malformed: int) -> None:
+        if malformed:
+            log.warning("bluesky: left out %d post(s) whose author DID or record key is malformed", malformed)
 
     def _authorized_get_json(self, url: str, params: Mapping[str, str | int]) -> Any:
         """The JSON of a GET with the session's access token; an expired one is refreshed once."""

@@ -21,8 +21,13 @@ from hotpapers.arxiv_ids import resolve_ids
 from hotpapers.models import Mention
 
 NonNegative = Annotated[int, Meta(ge=0)]
-_HANDLE = re.compile(r"(?!handle\.invalid$)[A-Za-z0-9][A-Za-z0-9.-]*")
-"""A handle that can stand in a bsky.app URL; `handle.invalid` is what an unverified one shows."""
+_HANDLE = re.compile(
+    r"(?!handle\.invalid$)(?=.{1,253}$)([A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)+[A-Za-z]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?"
+)
+"""AT Protocol handle syntax (a domain name); `handle.invalid` is what an unverified one shows."""
+_DID = re.compile(r"(?=.{1,2048}$)did:[a-z]+:([A-Za-z0-9._:-]|%[0-9A-Fa-f]{2})*[A-Za-z0-9._-]")
+_RECORD_KEY = re.compile(r"(?!\.{1,2}$)[A-Za-z0-9._:~-]{1,512}")
+"""AT Protocol DID and record key syntax: what a post's bsky.app URL is made of."""
 _LINK_FACET = "app.bsky.richtext.facet#link"
 
 
@@ -55,14 +60,23 @@ class Page:
     mentions: list[Mention]
     posts: int
     cursor: str | None
+    malformed: int = 0
+    """Posts left out: their URI's DID or record key breaks the AT Protocol syntax."""
 
 
 def parse_page(data: Any, observed_at: str, since: datetime, until: datetime) -> Page:
     """Mentions in one page of `app.bsky.feed.searchPosts`, read at `observed_at`. A page
     not shaped like the API's raises ValueError naming the place (`$.posts[3].uri`)."""
     page = msgspec.convert(data, _SearchPage)
-    mentions = [mention for post in page.posts if (mention := _mention(post, observed_at, since, until))]
-    return Page(mentions, len(page.posts), page.cursor)
+    wellformed = [post for post in page.posts if _address(post)]
+    mentions = [mention for post in wellformed if (mention := _mention(post, observed_at, since, until))]
+    return Page(mentions, len(page.posts), page.cursor, len(page.posts) - len(wellformed))
+
+
+def _address(post: _Post) -> tuple[str, str] | None:
+    """The DID and record key of the post's URI, when both follow the AT Protocol syntax."""
+    did, _, rkey = post.uri.removeprefix("at://").partition("/app.bsky.feed.post/")
+    return (did, rkey) if _DID.fullmatch(did) and _RECORD_KEY.fullmatch(rkey) else None
 
 
 def _mention(post: _Post, observed_at: str, since: datetime, until: datetime) -> Mention | None:
@@ -75,7 +89,7 @@ def _mention(post: _Post, observed_at: str, since: datetime, until: datetime) ->
     paper_ids = resolve_ids(_links(post), text)
     if not paper_ids:
         return None
-    did, _, rkey = post.uri.removeprefix("at://").partition("/app.bsky.feed.post/")
+    did, rkey = _address(post) or ("", "")
     handle = post.author.handle if _HANDLE.fullmatch(post.author.handle) else None
     return Mention(
         platform="bluesky",

@@ -1,0 +1,47 @@
+"""Bluesky posts whose URI breaks the AT Protocol syntax are left out, not the day."""
+
+from __future__ import annotations
+
+import logging
+
+import pytest
+
+from bluesky_fake import FakeBluesky, post
+from test_bluesky import SINCE, UNTIL, source
+
+HOSTILE_DIDS = ['did:plc:x"><img src=x onerror=alert(1)>', "did:plc:with space", "did:plc:with\nnewline"]
+
+
+def hostile(did: str, rkey: str) -> dict:
+    data = post(rkey, facets=("https://arxiv.org/abs/2611.00002",))
+    data["uri"] = f"at://{did}/app.bsky.feed.post/{rkey}"
+    data["author"].update(did=did, handle="handle.invalid")
+    return data
+
+
+@pytest.mark.parametrize("did", HOSTILE_DIDS)
+def test_a_post_with_a_malformed_did_is_left_out_and_said_once(httpserver, caplog, monkeypatch, did):
+    monkeypatch.setattr(logging.getLogger("hotpapers"), "propagate", True)  # the CLI's console turns it off
+    good = post("good", facets=("https://arxiv.org/abs/2611.00001",))
+    fake = FakeBluesky(pages={None: {"posts": [hostile(did, "bad1"), good, hostile(did, "bad2")]}})
+    with caplog.at_level(logging.WARNING):
+        found = source(httpserver, fake).search(SINCE, UNTIL)
+    assert [m.id.rsplit("/", 1)[-1] for m in found.mentions] == ["good"]
+    assert found.items == 3
+    warnings = [r.getMessage() for r in caplog.records if r.levelno == logging.WARNING]
+    assert warnings == ["bluesky: left out 2 post(s) whose author DID or record key is malformed"]
+
+
+def test_a_malformed_record_key_is_left_out(httpserver):
+    bad = post("a b", facets=("https://arxiv.org/abs/2611.00002",))
+    fake = FakeBluesky(pages={None: {"posts": [bad]}})
+    assert source(httpserver, fake).search(SINCE, UNTIL).mentions == []
+
+
+@pytest.mark.parametrize("handle", ["-bad.example", "no_underscore.example", "single", "a..b.example", "x" * 254])
+def test_a_handle_outside_the_domain_syntax_gives_way_to_the_did(httpserver, handle):
+    odd = post("odd", facets=("https://arxiv.org/abs/2611.00001",))
+    odd["author"]["handle"] = handle
+    (mention,) = source(httpserver, FakeBluesky(pages={None: {"posts": [odd]}})).search(SINCE, UNTIL).mentions
+    assert mention.author_handle is None
+    assert mention.url == f"https://bsky.app/profile/{odd['author']['did']}/post/odd"
