@@ -308,3 +308,14 @@ def test_failing_embeds_cost_only_the_embeds(day):
     assert snapshot.sources["mastodon"].status == "ok" and snapshot.sources["mastodon"].items == 3
     assert snapshot.sources["mastodon-embeds"].status == "partial"
     assert "A paper only Mastodon talks about" in (site / POST).read_text()
+
+
+def test_a_source_returning_an_invalid_mention_fails_alone(day):
+    site, _, platforms, serve_x = day
+    serve_x()
+    platforms["reddit"].posts = [{"id": "r 1", "papers": ["2009.12345"], "likes": 35}]  # a space in its URL
+    result = build()
+    assert result.exit_code == 0, result.output
+    status = load_snapshot(site / SNAPSHOT).sources["reddit"]
+    assert (status.status, status.detail) == ("failed", "returned a mention the snapshot check refuses (at $.url)")
+    assert load_snapshot(site / SNAPSHOT).sources["mastodon"].status == "ok" and (site / POST).exists()

@@ -15,6 +15,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 
+import msgspec
 from msgspec.structs import replace
 
 from hotpapers.config import Config
@@ -159,6 +160,7 @@ class Fetcher:
             for source, future in searches:
                 try:
                     found = future.result()
+                    _check_mentions(source.name, found.mentions)
                 except FetchError as error:
                     failures.append(error)
                     statuses[source.name] = SourceStatus(
@@ -235,6 +237,17 @@ class Fetcher:
                 html.update(embeds.html)
         mentions = tuple(replace(m, embed_html=html[m.key]) if m.key in html else m for m in snapshot.mentions)
         return replace(snapshot, mentions=mentions, sources=statuses)
+
+
+def _check_mentions(source: str, mentions: list[Mention]) -> None:
+    """Fail only `source`, not the whole day, when a mention it returned would not pass
+    the snapshot check: the models' own types are checked again on its plain data."""
+    for mention in mentions:
+        try:
+            msgspec.convert(msgspec.to_builtins(mention), Mention)
+        except msgspec.ValidationError as exc:
+            where = str(exc).rpartition(" - at `")[2].rstrip("`")
+            raise FetchError(source, f"returned a mention the snapshot check refuses (at {where})") from None
 
 
 def make_fetcher(
