@@ -17,7 +17,7 @@ import msgspec
 from msgspec import Meta, Struct, field
 from msgspec.structs import replace
 
-from hotpapers.config_check import check, decode_hook, merge
+from hotpapers.config_check import PATH_LIKE, check, decode_hook, merge
 from hotpapers.config_file import read_mapping
 from hotpapers.errors import ConfigError
 from hotpapers.models import Platform
@@ -94,7 +94,7 @@ class Output(Section, frozen=True):
     profile: ProfileName = "lumen"
     """lumen: the classic Gatsby lumen post; lumen-2022: lumen since 2022 (one folder a post);
     hugo: needs markup.goldmark.renderer.unsafe; jekyll: posts in _posts/."""
-    filename: Annotated[Text, placeholders("date", required="date")] | None = None
+    filename: Annotated[Text, PATH_LIKE, placeholders("date", required="date")] | None = None
     """The post's file name inside paths.posts (null: the profile's)."""
     escape_markdown: bool | None = None
     """Backslash-escape * _ ` [ ] $ in papers' text (null: yes, except for lumen)."""

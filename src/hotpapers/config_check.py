@@ -36,6 +36,10 @@ _TYPE_NAMES = {
 }
 _TYPE_NAME = re.compile("|".join(map(re.escape, _TYPE_NAMES)))
 _FIRST_STEP = re.compile(r"^(\.[^.\[]*|\[[^\]]*\])")
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+"""What no path-like key may hold: a NUL cannot reach the OS, the others name no file anyone means."""
+PATH_LIKE = Meta(extra={"path": True})
+"""Marks a string key that becomes a path (Path keys are checked by the hook)."""
 
 Hook = Callable[[type, Any], Any]
 
@@ -52,9 +56,9 @@ def decode_hook(root: Path) -> Hook:
                     pass
             raise ValueError(f"unknown time zone {short(value)}")
         if kind is Path:
-            if isinstance(value, str) and value and "\0" not in value:
+            if isinstance(value, str) and value and not _CONTROL.search(value):
                 return root / value
-            raise ValueError(f"expected a non-empty path, got {short(value)}")
+            raise ValueError(f"expected a non-empty path without control characters, got {short(value)}")
         raise NotImplementedError(kind)
 
     return hook
@@ -98,7 +102,7 @@ def _problems(
             yield from _mapping_problems(value, base, where, hook, sources)
         else:
             yield from _value_problems({key: value}, kind, base, hook, where)
-            yield from _placeholder_problems(value, metas, where)
+            yield from _extra_problems(value, metas, where)
 
 
 def _mapping_problems(
@@ -139,9 +143,11 @@ def _value_problems(data: dict[Any, Any], kind: Any, value_kind: Any, hook: Hook
         yield f"{where}{clip(rest, 40)}: {text[:1].lower()}{text[1:]}{got}"
 
 
-def _placeholder_problems(value: Any, metas: list[Meta], where: str) -> Iterator[str]:
+def _extra_problems(value: Any, metas: list[Meta], where: str) -> Iterator[str]:
     for meta in metas:
         extra = meta.extra or {}
+        if extra.get("path") and isinstance(value, str) and _CONTROL.search(value):
+            yield f"{where}: a path cannot hold control characters (got {short(value)})"
         if "placeholders" not in extra or not isinstance(value, str):
             continue
         allowed = extra["placeholders"]

@@ -6,6 +6,8 @@ a pointer to `hotpapers.yaml` instead of a list of its keys as unknown.
 
 from __future__ import annotations
 
+import os
+import stat
 from pathlib import Path
 from typing import Any
 
@@ -20,6 +22,7 @@ MAX_BYTES = 256 * 1024
 """Fifty times the bundled config; a larger file takes seconds to parse."""
 OTHER_TOOLS_KEYS = {"baseURL", "baseurl", "languageCode", "theme", "permalink", "permalinks", "markup", "params"}
 """Top-level keys of Hugo's and Jekyll's settings, which a hotpapers config never has."""
+_KINDS = {stat.S_IFDIR: "a directory", stat.S_IFIFO: "a FIFO", stat.S_IFCHR: "a device", stat.S_IFBLK: "a device"}
 
 
 def read_mapping(path: Path, known: set[str]) -> dict[str, Any]:
@@ -36,8 +39,7 @@ def read_mapping(path: Path, known: set[str]) -> dict[str, Any]:
 
 def read_yaml_mapping(path: Path) -> dict[str, Any]:
     try:
-        with path.open("rb") as file:
-            data = file.read(MAX_BYTES + 1)
+        data = _read_regular_file(path)
         if len(data) > MAX_BYTES:
             raise ConfigError(f"{path}: the config is larger than {MAX_BYTES // 1024} KiB")
         text = data.decode("utf-8")
@@ -57,6 +59,21 @@ def read_yaml_mapping(path: Path) -> dict[str, Any]:
     if not isinstance(mapping, dict):
         raise ConfigError(f"{path}: the config must be a mapping of keys, not {short(mapping)}")
     return mapping
+
+
+def _read_regular_file(path: Path) -> bytes:
+    """At most MAX_BYTES + 1 bytes of a regular file. Opened without blocking, so a FIFO
+    (which would wait for a writer) is refused at once, as a device or directory is."""
+    fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
+    try:
+        mode = os.fstat(fd).st_mode
+        if not stat.S_ISREG(mode):
+            kind = _KINDS.get(stat.S_IFMT(mode), "a special file")
+            raise ConfigError(f"{path}: the config is {kind}, not a regular file")
+        with open(fd, "rb", closefd=False) as handle:
+            return handle.read(MAX_BYTES + 1)
+    finally:
+        os.close(fd)
 
 
 def another_tools(mapping: dict[Any, Any], known: set[str]) -> bool:
