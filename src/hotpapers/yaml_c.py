@@ -2,6 +2,8 @@
 with it (the wheels are): ten times faster than the pure-Python ones, which
 dominated the time of re-rendering many days and of reading the config."""
 
+import re
+import sys
 from typing import Any
 
 import yaml
@@ -11,6 +13,7 @@ SAFE_DUMPER = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
 
 
 MAX_DEPTH = 32
+_DECIMAL = re.compile(r"[-+]?[0-9][0-9_]*")
 
 
 class Refused(yaml.YAMLError):
@@ -24,8 +27,9 @@ class Refused(yaml.YAMLError):
 
 
 def load_plain_yaml(text: str) -> Any:
-    """The document in `text`, read by the safe loader once its events show no alias and
-    no deep nesting."""
+    """The document in `text`, read by the safe loader once its events show no alias, no
+    deep nesting and no integer longer than Python converts (its own error would advise
+    calling sys.set_int_max_str_digits)."""
     depth = 0
     for event in yaml.parse(text, Loader=SAFE_LOADER):
         if isinstance(event, yaml.AliasEvent):
@@ -36,4 +40,8 @@ def load_plain_yaml(text: str) -> Any:
                 raise Refused(f"nested more than {MAX_DEPTH} levels deep", event.start_mark)
         elif isinstance(event, yaml.CollectionEndEvent):
             depth -= 1
+        elif isinstance(event, yaml.ScalarEvent) and not event.style and _DECIMAL.fullmatch(event.value):
+            digits = sum(character.isdigit() for character in event.value)
+            if digits > (sys.get_int_max_str_digits() or digits):
+                raise Refused(f"a number of {digits} digits is too large", event.start_mark)
     return yaml.load(text, Loader=SAFE_LOADER)
