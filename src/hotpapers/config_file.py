@@ -6,8 +6,6 @@ a pointer to `hotpapers.yaml` instead of a list of its keys as unknown.
 
 from __future__ import annotations
 
-import os
-import stat
 from pathlib import Path
 from typing import Any
 
@@ -15,6 +13,7 @@ import yaml
 
 from hotpapers.config_check import clip, key_text, short
 from hotpapers.errors import ConfigError
+from hotpapers.regular_file import NotRegularFile, read_regular_file
 from hotpapers.sanitize import one_line
 from hotpapers.yaml_c import load_plain_yaml
 
@@ -22,7 +21,6 @@ MAX_BYTES = 256 * 1024
 """Fifty times the bundled config; a larger file takes seconds to parse."""
 OTHER_TOOLS_KEYS = {"baseURL", "baseurl", "languageCode", "theme", "permalink", "permalinks", "markup", "params"}
 """Top-level keys of Hugo's and Jekyll's settings, which a hotpapers config never has."""
-_KINDS = {stat.S_IFDIR: "a directory", stat.S_IFIFO: "a FIFO", stat.S_IFCHR: "a device", stat.S_IFBLK: "a device"}
 
 
 def read_mapping(path: Path, known: set[str]) -> dict[str, Any]:
@@ -39,10 +37,12 @@ def read_mapping(path: Path, known: set[str]) -> dict[str, Any]:
 
 def read_yaml_mapping(path: Path) -> dict[str, Any]:
     try:
-        data = _read_regular_file(path)
+        data = read_regular_file(path, MAX_BYTES + 1)
         if len(data) > MAX_BYTES:
             raise ConfigError(f"{path}: the config is larger than {MAX_BYTES // 1024} KiB")
         text = data.decode("utf-8")
+    except NotRegularFile as exc:
+        raise ConfigError(f"{path}: the config is {exc.kind}, not a regular file") from None
     except (OSError, UnicodeDecodeError) as exc:
         raise ConfigError(f"{path}: cannot read config ({getattr(exc, 'strerror', None) or exc})") from None
     try:
@@ -59,21 +59,6 @@ def read_yaml_mapping(path: Path) -> dict[str, Any]:
     if not isinstance(mapping, dict):
         raise ConfigError(f"{path}: the config must be a mapping of keys, not {short(mapping)}")
     return mapping
-
-
-def _read_regular_file(path: Path) -> bytes:
-    """At most MAX_BYTES + 1 bytes of a regular file. Opened without blocking, so a FIFO
-    (which would wait for a writer) is refused at once, as a device or directory is."""
-    fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
-    try:
-        mode = os.fstat(fd).st_mode
-        if not stat.S_ISREG(mode):
-            kind = _KINDS.get(stat.S_IFMT(mode), "a special file")
-            raise ConfigError(f"{path}: the config is {kind}, not a regular file")
-        with open(fd, "rb", closefd=False) as handle:
-            return handle.read(MAX_BYTES + 1)
-    finally:
-        os.close(fd)
 
 
 def another_tools(mapping: dict[Any, Any], known: set[str]) -> bool:

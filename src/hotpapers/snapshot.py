@@ -7,14 +7,13 @@ later as a broken post.
 from __future__ import annotations
 
 import json
-import os
-import stat
 from pathlib import Path
 from typing import Any
 
 from hotpapers.atomic import write_atomically
 from hotpapers.errors import SnapshotError
 from hotpapers.models import Snapshot
+from hotpapers.regular_file import NotRegularFile, read_regular_file
 from hotpapers.snapshot_schema import decode_fast, snapshot_problems
 
 
@@ -82,33 +81,15 @@ def stored_snapshot(path: Path, day: str | None = None) -> Snapshot | None:
     file is the site's stored snapshot of that day, which `build --refresh` replaces:
     the error for a broken one says so."""
     try:
-        raw = _read_regular_file(path)
+        raw = read_regular_file(path)
+    except NotRegularFile as exc:
+        raise SnapshotError(f"{path}: not a snapshot file but {exc.kind}") from None
     except FileNotFoundError:
         return None
     except OSError as exc:
         raise SnapshotError(f"{path}: cannot read ({exc.strerror or exc})") from None
     advice = f"; 'hotpapers build --date {day} --refresh' fetches the day again" if day else ""
     return parse_snapshot(raw, str(path), advice)
-
-
-_KINDS = {stat.S_IFDIR: "a directory", stat.S_IFIFO: "a FIFO", stat.S_IFCHR: "a device", stat.S_IFBLK: "a device"}
-"""What a path that is no regular file is, for messages."""
-
-
-def _read_regular_file(path: Path) -> bytes:
-    """The bytes of a regular file. Anything else is refused: a FIFO would keep the
-    build waiting for a writer, a device could send forever. It is opened without
-    blocking, which is what lets the open of a FIFO return."""
-    fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
-    try:
-        mode = os.fstat(fd).st_mode
-        if not stat.S_ISREG(mode):
-            kind = _KINDS.get(stat.S_IFMT(mode), "a special file")
-            raise SnapshotError(f"{path}: not a snapshot file but {kind}")
-        with open(fd, "rb", closefd=False) as handle:
-            return handle.read()
-    finally:
-        os.close(fd)
 
 
 def dump_snapshot(snapshot: Snapshot) -> str:
