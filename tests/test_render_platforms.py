@@ -11,6 +11,7 @@ import pytest
 from msgspec.structs import replace
 
 from conftest import make_config, make_mention, make_paper, make_snapshot
+from hotpapers.feeds import feed_entry
 from hotpapers.rank import rank
 from hotpapers.render import PostRenderer
 from hotpapers.sources import SOURCES
@@ -135,3 +136,14 @@ def test_the_platforms_words_are_declared_once_by_their_sources():
         if re.search(r"\b(retweets|favorites|upvotes|points)\b", path.read_text(encoding="utf-8"))
     ]
     assert shown_in == []
+
+
+def test_a_feed_entry_gives_each_papers_counts_per_platform_in_its_words():
+    config = make_config(site={"url": "https://example.org"})
+    snapshot = four_platform_day()
+    html = feed_entry(snapshot, rank(snapshot, config), config).html
+    assert (
+        "(Hacker News: points: 40, comments: 15; Bluesky: reposts: 6, likes: 44; "
+        "Hugging Face: upvotes: 30, comments: 2; X: retweets: 10, favorites: 20)</li>"
+    ) in html
+    assert "Paper 2009.00002</a> (X: retweets: 30, favorites: 40)</li>" in html

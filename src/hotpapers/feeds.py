@@ -16,6 +16,7 @@ from hotpapers.atomic import write_atomically
 from hotpapers.config import Config
 from hotpapers.models import RankedPaper, Snapshot, parse_time
 from hotpapers.pipeline import shown_path
+from hotpapers.platform_text import counts_text
 from hotpapers.rank import rank
 from hotpapers.sanitize import plain_text, safe_link
 from hotpapers.snapshot import load_snapshot
@@ -37,7 +38,7 @@ def feed_entry(snapshot: Snapshot, ranked: list[RankedPaper], config: Config) ->
     path = config.post_link(config.post.slug.replace("{date}", day))
     items = "".join(
         f'<li><a href="{escape(safe_link(item.paper.abs_url, f"https://arxiv.org/abs/{item.paper.id}"))}">{escape(plain_text(item.paper.title))}</a> '
-        f"({item.reposts} reposts, {item.likes} likes)</li>"
+        f"({escape('; '.join(map(counts_text, item.platforms)))})</li>"
         for item in ranked
     )
     return FeedEntry(

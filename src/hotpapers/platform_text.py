@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from hotpapers.models import Mention, RankedPaper
+from hotpapers.models import Mention, PlatformTotals, RankedPaper
 from hotpapers.sanitize import escape_markdown, guard_markup, one_line
 from hotpapers.sources import SOURCES
 from hotpapers.sources.base import Display
@@ -26,12 +26,14 @@ def engagement_lines(item: RankedPaper, local_time: Callable[[str], str]) -> lis
     """The paper's engagement lines: the classic one when only X talks about it, else
     one per platform in that platform's words, each with its latest observation."""
     classic = [totals.platform for totals in item.platforms] == [CLASSIC_PLATFORM]
-    lines = []
-    for totals in item.platforms:
-        words = display(totals.platform)
-        counts = ", ".join(f"{word}: {getattr(totals, count)}" for count, word in words.counts)
-        lines.append(("" if classic else f"{words.name}: ") + f"{counts} ({local_time(totals.observed_at)})")
-    return lines
+    return [f"{counts_text(totals, named=not classic)} ({local_time(totals.observed_at)})" for totals in item.platforms]
+
+
+def counts_text(totals: PlatformTotals, named: bool = True) -> str:
+    """`Hacker News: points: 40, comments: 15`: a paper's counts on one platform in its words."""
+    words = display(totals.platform)
+    counts = ", ".join(f"{word}: {getattr(totals, count)}" for count, word in words.counts)
+    return f"{words.name}: {counts}" if named else counts
 
 
 def discussion_link(mention: Mention, url: str) -> str:
