@@ -147,7 +147,7 @@ def test_placeholders_are_checked(tmp_path, text, expected):
         ("http: {timeout: .nan}", "http.timeout: expected a number > 0.0 (got nan)"),
         ("http: {max_wait: .inf}", "http.max_wait: expected a number <= 604800.0 (got inf)"),
         ("ranking: {min_paper_score: -.inf}", "ranking.min_paper_score: expected a number >= 0.0 (got -inf)"),
-        ("http: {retries: 1" + "0" * 5000 + "}", "line 1, column 17: a number of 5001 digits is too large"),
+        ("http: {retries: 1" + "0" * 5000 + "}", "config.yaml: a number of 5001 digits at http.retries is too large"),
         (
             "http: {retries: 1" + "0" * 1000 + "}",
             "http.retries: expected an integer <= 10 (got a number of about 1000 digits)",

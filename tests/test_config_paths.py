@@ -1,4 +1,4 @@
-"""Config keys that become paths, and config files that are no regular file: one line, exit 2."""
+"""Config keys that become paths, config files that are no regular file, numbers too long: one line, exit 2."""
 
 from __future__ import annotations
 
@@ -57,3 +57,16 @@ def test_a_directory_as_the_config_is_named_as_such(tmp_path):
     with pytest.raises(ConfigError) as info:
         load_config(tmp_path / "conf.yaml", tmp_path)
     assert info.value.message == f"{tmp_path / 'conf.yaml'}: the config is a directory, not a regular file"
+
+
+@pytest.mark.parametrize(
+    ("text", "key"),
+    [
+        ("ranking:\n  weights: {likes: 1%s}", "ranking.weights.likes"),
+        ("candidates: {categories: [cs.LG, -1%s]}", "candidates.categories[1]"),
+    ],
+)
+def test_a_number_too_long_for_python_is_named_by_its_key(tmp_path, text, key):
+    message = problem(tmp_path, text % ("0" * 5000) + "\n")
+    assert message.endswith(f"config.yaml: a number of 5001 digits at {key} is too large")
+    assert "sys.set_int_max_str_digits" not in message

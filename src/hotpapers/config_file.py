@@ -15,7 +15,7 @@ from hotpapers.config_check import clip, key_text, short
 from hotpapers.errors import ConfigError
 from hotpapers.regular_file import NotRegularFile, read_regular_file
 from hotpapers.sanitize import one_line
-from hotpapers.yaml_c import load_plain_yaml
+from hotpapers.yaml_c import NumberTooLong, load_plain_yaml
 
 MAX_BYTES = 256 * 1024
 """Fifty times the bundled config; a larger file takes seconds to parse."""
@@ -47,6 +47,8 @@ def read_yaml_mapping(path: Path) -> dict[str, Any]:
         raise ConfigError(f"{path}: cannot read config ({getattr(exc, 'strerror', None) or exc})") from None
     try:
         mapping = load_plain_yaml(text)
+    except NumberTooLong as exc:
+        raise ConfigError(f"{path}: {clip(one_line(exc.problem), 200)}") from None
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
