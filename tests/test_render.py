@@ -92,6 +92,10 @@ def test_real_oembed_html_passes_byte_identical():
         REAL_EMBED.replace("</blockquote>", "</blockquote><p>after</p>", 1),
         REAL_EMBED.replace("Do existing", "Do\n\n<pre>existing"),
         REAL_EMBED.replace("</p>", "</p></p>"),
+        REAL_EMBED.replace(">https://t.co/6Wk9DparBL<", '><a href="https://evil.example">x</a><'),  # a link in a link
+        REAL_EMBED.replace("Do existing", '<p dir="ltr">Do existing</p>'),  # a paragraph in a paragraph
+        REAL_EMBED.replace(">https://t.co/6Wk9DparBL<", "><p>x</p><"),  # a paragraph in a link
+        REAL_EMBED.replace('href="https://t.co/6Wk9DparBL"', 'href="https:///evil.example"'),  # no host
         REAL_EMBED.replace("</blockquote>", ""),
         "<pre>" + REAL_EMBED,
         "just text",
@@ -403,7 +407,7 @@ def test_a_dropped_control_character_cannot_hide_markup_from_the_guards():
 def test_an_embed_holding_a_control_character_fails_the_allow_list(control):
     html = REAL_EMBED.replace("Do existing", f"Do{control} existing")
     assert embed_problem(REAL_EMBED, "twitter") is None
-    assert embed_problem(html, "twitter") == "a control character"
+    assert embed_problem(html, "twitter") is not None
     text = render([make_paper()], [make_mention(likes=60, embed_html=html, text=f"Do{control} existing")])
     assert control not in text and '<p dir="ltr">Do existing</p>' in text
 

@@ -4,6 +4,9 @@ The `<` cases are the CommonMark spec's examples of raw HTML, autolinks and HTML
 starts (sections 4.6, 6.5 and 6.6), each checked against markdown-it-py, a CommonMark
 parser, so that the table itself cannot be wrong about what is markup."""
 
+import subprocess
+import sys
+
 import pytest
 from markdown_it import MarkdownIt
 
@@ -164,3 +167,24 @@ def test_line_breaks_are_commonmarks():
 
 def test_text_full_of_openers_takes_linear_time():
     guard_markup("<!--" * 50_000 + "<?" * 50_000 + "<![CDATA[" * 50_000)  # seconds if quadratic
+
+
+HOSTILE = {
+    "tag openers": '<a x="' * 200_000,
+    "attributes": "<a" + ' x="<a"' * 150_000,
+    "both quotes": "<a x=\"<a y='\" z='" * 70_000,
+    "comments": "<!--" * 250_000,
+    "autolinks": "<a:b" * 250_000,
+    "links": "[a](" * 250_000,
+}
+
+
+@pytest.mark.parametrize("kind", HOSTILE)
+def test_a_megabyte_of_hostile_text_or_embed_is_checked_within_seconds(kind):
+    """Linear time, not a timing: a quadratic check of a megabyte takes minutes."""
+    code = (
+        "import sys; from hotpapers.sanitize import guard_markup, one_line, embed_problem; text = sys.stdin.read(); "
+        "guard_markup(one_line(text)); "
+        "embed_problem('<blockquote class=\"twitter-tweet\"><p>' + text + '</p></blockquote>', 'twitter')"
+    )
+    subprocess.run([sys.executable, "-c", code], input=HOSTILE[kind], text=True, check=True, timeout=10)

@@ -8,9 +8,9 @@ Two rules from spec/post-format.md:
 - embed HTML is passed through only when it is exactly a platform's embed: allowed
   tags and attributes, http(s) links and the one known script line. A sanitizer would
   rewrite the markup, while we must keep real embeds byte-identical and replace
-  anything else whole, so the check reads the embed with a strict tokenizer: plain
-  tags with double-quoted attributes, end tags and text, nothing else. Markup outside
-  that grammar is refused rather than interpreted.
+  anything else whole, so the check matches the embed against one strict grammar
+  (`_EMBED`): plain tags with double-quoted attributes, nested as in real embeds, and
+  text, nothing else. Markup outside that grammar is refused rather than interpreted.
 
 Line breaks are CommonMark's: LF, CR and CRLF. Control characters and bidi overrides
 are dropped from untrusted text before any other rule reads it (`plain_text`), and make
@@ -20,7 +20,6 @@ embed HTML fail the allow-list.
 from __future__ import annotations
 
 import re
-from html import unescape
 from urllib.parse import urlsplit
 
 CONTROLS = "\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069"
@@ -200,18 +199,22 @@ EMBED_RULES = {
 }
 
 
-# An embed is read as a strict sequence of tokens: text, the allowed tags with their
-# allowed attributes (double-quoted values only), and end tags. Any other markup
-# (another tag or attribute, a comment, a declaration, odd quoting, a stray `<`)
-# matches `bad`. `lastgroup` names the kind of each token.
-_TOKEN = re.compile(
-    r"(?P<text>[^<]+)"
-    r'|<blockquote(?P<root>(?:\s+[a-z][a-z0-9-]*="[^"<]*")*)\s*>'
-    r'|<p(?:\s+(?:lang|dir)="[A-Za-z0-9 _.:/-]*")*\s*>(?P<p>)'
-    r'|<a\s+href="(?P<href>[^"<]*)"\s*>'
-    r"|<br\s*/?>(?P<br>)"
-    r"|</(?P<end>blockquote|p|a)\s*>"
-    r"|(?P<bad><)"
+# The grammar of an embed, read by one compiled pattern: one blockquote holding text,
+# `<br>`, links (text and `<br>` only) and paragraphs (text, `<br>` and links), each
+# tag with its allowed attributes (double-quoted values only) and closed where it
+# opened, as in real embeds; links are `http://` or `https://` and a host, written out.
+# Any other markup (another tag or attribute, a comment, a declaration, odd quoting, a
+# stray `<`, tags nested otherwise) or a control character does not match. Possessive
+# repeats keep the match linear in the length of the embed.
+_SPACE = "[ \t\n]"
+_TEXT_OR_BREAK = rf"[^<{CONTROLS}]++|<br{_SPACE}*/?>"
+_LINK = (
+    rf'<a{_SPACE}+href="https?://[^/?#&"<{CONTROLS}\s][^"<{CONTROLS}]*"{_SPACE}*>(?:{_TEXT_OR_BREAK})*+</a{_SPACE}*>'
+)
+_PARAGRAPH = rf'<p(?:{_SPACE}+(?:lang|dir)="[A-Za-z0-9 _.:/-]*")*{_SPACE}*>(?:{_TEXT_OR_BREAK}|{_LINK})*+</p{_SPACE}*>'
+_EMBED = re.compile(
+    rf'<blockquote(?P<root>(?:{_SPACE}+[a-z][a-z0-9-]*="[^"<{CONTROLS}]*")*){_SPACE}*>'
+    rf"(?:{_TEXT_OR_BREAK}|{_LINK}|{_PARAGRAPH})*+</blockquote>"
 )
 _ATTRIBUTE_VALUE = re.compile(r'\s+([a-z][a-z0-9-]*)="([^"]*)"')
 
@@ -230,38 +233,10 @@ def _root_problem(attributes: list[tuple[str, str]], rules: EmbedRules) -> str |
 
 def _markup_problem(quote: str, rules: EmbedRules) -> str | None:
     """Why `quote` is not one blockquote of allowed tags and attributes, or None."""
-    stack: list[str] = []
-    closed = False
-    for token in _TOKEN.finditer(quote):
-        kind = token.lastgroup
-        if kind == "text":
-            if not stack and token["text"].strip():
-                return "text outside the blockquote"
-        elif kind == "end":
-            if not stack or stack[-1] != token["end"]:
-                return f"unbalanced </{token['end']}>"
-            stack.pop()
-            closed = not stack
-        elif kind == "bad":
-            return "markup that is not an allowed tag"
-        elif closed:
-            return "a tag after the blockquote"
-        elif kind == "root":
-            problem = (
-                "a nested <blockquote>" if stack else _root_problem(_ATTRIBUTE_VALUE.findall(token["root"]), rules)
-            )
-            if problem:
-                return problem
-            stack.append("blockquote")
-        elif not stack:
-            return "starts with a tag other than <blockquote>"
-        elif kind == "href":
-            if not is_safe_url(unescape(token["href"])):
-                return "a link that is not http(s)"
-            stack.append("a")
-        elif kind == "p":
-            stack.append("p")
-    return None if closed and not stack else "unclosed tags"
+    embed = _EMBED.fullmatch(quote)
+    if embed is None:
+        return "markup, a link or a character that is not allowed"
+    return _root_problem(_ATTRIBUTE_VALUE.findall(embed["root"]), rules)
 
 
 def html_block(html: str) -> str:
@@ -283,8 +258,6 @@ def _block_problem(block: str, platform: str) -> str | None:
     rules = EMBED_RULES.get(platform)
     if rules is None:
         return f"no embeds are accepted for {platform}"
-    if _CONTROL.search(block):
-        return "a control character"
     quote, _, script = block.partition("</blockquote>")
     script = script.strip()
     if script and script not in rules.scripts:
