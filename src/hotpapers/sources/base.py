@@ -77,6 +77,31 @@ class Display:
     """A shown mention is embedded (the platform has embeds); else a line linking its discussion."""
 
 
+class SourceBase:
+    """What every source holds: its settings and the run's HTTP client, environment, clock
+    and progress hook; by default no credentials and no embeds."""
+
+    def __init__(
+        self,
+        settings: Any,
+        http: HttpClient,
+        environ: Mapping[str, str],
+        now: Callable[[], datetime],
+        progress: Progress = no_progress,
+    ) -> None:
+        self.settings = settings
+        self.http = http
+        self.environ = environ
+        self.now = now
+        self.progress = progress
+
+    def missing_credentials(self) -> str | None:
+        return None
+
+    def embeds(self, shown: list[Mention]) -> Embeds | None:
+        return None
+
+
 class Source(Protocol):
     """One engagement platform. Built once per run (a login is reused across days)."""
 

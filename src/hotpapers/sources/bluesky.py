@@ -17,7 +17,18 @@ from msgspec import Meta, Struct
 
 from hotpapers.errors import FetchError, InputError
 from hotpapers.models import Mention
-from hotpapers.sources.base import Display, Embeds, EnvName, Found, Progress, SourceSettings, Url, no_progress, rfc3339
+from hotpapers.sources.base import (
+    Display,
+    Embeds,
+    EnvName,
+    Found,
+    Progress,
+    SourceBase,
+    SourceSettings,
+    Url,
+    no_progress,
+    rfc3339,
+)
 from hotpapers.sources.bluesky_posts import parse_page
 
 if TYPE_CHECKING:
@@ -69,13 +80,14 @@ class _Refusal:
         return self.wording.format(error=self.error or "refused")
 
 
-class BlueskySource:
+class BlueskySource(SourceBase):
     """Logs in once, on the first search, and keeps the session for every day of the run."""
 
     name: ClassVar[str] = "bluesky"
     cost: ClassVar[str] = "free (with an app password, not the account's)"
     display: ClassVar[Display] = Display("Bluesky", (("reposts", "reposts"), ("likes", "likes")))
     Settings: ClassVar[type[SourceSettings]] = BlueskySettings
+    settings: BlueskySettings
 
     def __init__(
         self,
@@ -85,11 +97,7 @@ class BlueskySource:
         now: Callable[[], datetime],
         progress: Progress = no_progress,
     ) -> None:
-        self.settings = settings
-        self.http = http
-        self.environ = environ
-        self.now = now
-        self.progress = progress
+        super().__init__(settings, http, environ, now, progress)
         self.api_url = settings.api_url.rstrip("/")
         self._session: _Session | None = None
 

@@ -11,10 +11,9 @@ from __future__ import annotations
 
 import html
 import re
-from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from typing import TYPE_CHECKING, Annotated, Any, ClassVar
+from typing import Annotated, Any, ClassVar
 
 import msgspec
 from msgspec import Meta, Struct
@@ -23,10 +22,7 @@ from hotpapers.arxiv_ids import resolve_ids
 from hotpapers.errors import FetchError
 from hotpapers.models import Mention
 from hotpapers.sanitize import one_line
-from hotpapers.sources.base import Display, Embeds, Found, Progress, SourceSettings, Url, no_progress, rfc3339
-
-if TYPE_CHECKING:
-    from hotpapers.http import HttpClient
+from hotpapers.sources.base import Display, Found, SourceBase, SourceSettings, Url, rfc3339
 
 ITEM_URL = "https://news.ycombinator.com/item?id="
 NonNegative = Annotated[int, Meta(ge=0)]
@@ -116,8 +112,7 @@ class _Tally:
     incomplete: int = 0
 
 
-@dataclass(frozen=True, slots=True)
-class HackerNewsSource:
+class HackerNewsSource(SourceBase):
     """Stories on Hacker News linking arXiv papers. No key needed; no embeds."""
 
     name: ClassVar[str] = "hackernews"
@@ -126,17 +121,10 @@ class HackerNewsSource:
     Settings: ClassVar[type[SourceSettings]] = HackerNewsSettings
 
     settings: HackerNewsSettings
-    http: HttpClient
-    environ: Mapping[str, str]
-    now: Callable[[], datetime]
-    progress: Progress = no_progress
 
     @property
     def endpoint(self) -> str:
         return f"{self.settings.api_url.rstrip('/')}/search_by_date"
-
-    def missing_credentials(self) -> str | None:
-        return None
 
     def plan(self, since: datetime, until: datetime) -> str:
         return (
@@ -184,6 +172,3 @@ class HackerNewsSource:
             raise FetchError(
                 self.name, f"unreadable search answer from {self.endpoint} ({exc})", url=self.endpoint
             ) from None
-
-    def embeds(self, shown: list[Mention]) -> Embeds | None:
-        return None

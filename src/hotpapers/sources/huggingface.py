@@ -11,10 +11,8 @@ day (weekends), not a failure.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
-from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
-from typing import TYPE_CHECKING, Annotated, Any, ClassVar
+from typing import Annotated, Any, ClassVar
 
 import msgspec
 from msgspec import Meta, Struct
@@ -23,10 +21,7 @@ from hotpapers.arxiv_ids import id_from_url
 from hotpapers.errors import FetchError
 from hotpapers.models import Mention
 from hotpapers.sanitize import one_line
-from hotpapers.sources.base import Display, Embeds, Found, Progress, SourceSettings, Url, no_progress, rfc3339
-
-if TYPE_CHECKING:
-    from hotpapers.http import HttpClient
+from hotpapers.sources.base import Display, Found, SourceBase, SourceSettings, Url, rfc3339
 
 PAPER_URL = "https://huggingface.co/papers/"
 NonNegative = Annotated[int, Meta(ge=0)]
@@ -124,8 +119,7 @@ def _stamp(moment: datetime) -> str:
     return rfc3339(moment if moment.tzinfo else moment.replace(tzinfo=UTC))
 
 
-@dataclass(frozen=True, slots=True)
-class HuggingFaceSource:
+class HuggingFaceSource(SourceBase):
     """Papers on Hugging Face's daily list: upvotes as likes, comments as replies. No key, no embeds."""
 
     name: ClassVar[str] = "huggingface"
@@ -136,17 +130,10 @@ class HuggingFaceSource:
     Settings: ClassVar[type[SourceSettings]] = HuggingFaceSettings
 
     settings: HuggingFaceSettings
-    http: HttpClient
-    environ: Mapping[str, str]
-    now: Callable[[], datetime]
-    progress: Progress = no_progress
 
     @property
     def endpoint(self) -> str:
         return f"{self.settings.api_url.rstrip('/')}/daily_papers"
-
-    def missing_credentials(self) -> str | None:
-        return None
 
     def plan(self, since: datetime, until: datetime) -> str:
         return f"list {self.endpoint}?date={digest_day(since).isoformat()}"
@@ -176,6 +163,3 @@ class HuggingFaceSource:
             raise FetchError(
                 self.name, f"unreadable daily papers from {self.endpoint} ({exc})", url=self.endpoint
             ) from None
-
-    def embeds(self, shown: list[Mention]) -> Embeds | None:
-        return None

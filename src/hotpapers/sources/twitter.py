@@ -11,13 +11,12 @@ from __future__ import annotations
 
 import logging
 import re
-from collections.abc import Callable, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import datetime
 from itertools import count
 from math import ceil
-from typing import TYPE_CHECKING, Annotated, Any, ClassVar
+from typing import Annotated, Any, ClassVar
 
 import msgspec
 from msgspec import Meta, Struct
@@ -25,10 +24,7 @@ from msgspec import Meta, Struct
 from hotpapers.arxiv_ids import resolve_ids
 from hotpapers.errors import FetchError, InputError
 from hotpapers.models import TIMESTAMP_PATTERN, Mention, parse_time
-from hotpapers.sources.base import Display, Embeds, EnvName, Found, Progress, SourceSettings, Url, no_progress, rfc3339
-
-if TYPE_CHECKING:
-    from hotpapers.http import HttpClient
+from hotpapers.sources.base import Display, Embeds, EnvName, Found, SourceBase, SourceSettings, Url, rfc3339
 
 log = logging.getLogger("hotpapers")
 
@@ -161,27 +157,14 @@ def _mention(
     )
 
 
-class TwitterSource:
+class TwitterSource(SourceBase):
     """The X API v2 search, then oEmbed for the posts shown."""
 
     name: ClassVar[str] = "twitter"
     cost: ClassVar[str] = "pay-per-use, about $0.005 per post read (max_posts caps a build)"
     display: ClassVar[Display] = Display("X", (("reposts", "retweets"), ("likes", "favorites")))
     Settings: ClassVar[type[SourceSettings]] = TwitterSettings
-
-    def __init__(
-        self,
-        settings: TwitterSettings,
-        http: HttpClient,
-        environ: Mapping[str, str],
-        now: Callable[[], datetime],
-        progress: Progress = no_progress,
-    ) -> None:
-        self.settings = settings
-        self.http = http
-        self.environ = environ
-        self.now = now
-        self.progress = progress
+    settings: TwitterSettings
 
     def _token(self) -> str | None:
         token = self.environ.get(self.settings.token_env, "").strip()
