@@ -8,10 +8,11 @@ module level (no requests): the config reads their `Settings` on every command.
 
 from __future__ import annotations
 
+from abc import ABC, abstractmethod
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from typing import TYPE_CHECKING, Annotated, Any, ClassVar, Protocol
+from typing import TYPE_CHECKING, Annotated, Any, ClassVar
 
 from msgspec import Meta, Struct
 
@@ -77,9 +78,17 @@ class Display:
     """A shown mention is embedded (the platform has embeds); else a line linking its discussion."""
 
 
-class SourceBase:
-    """What every source holds: its settings and the run's HTTP client, environment, clock
-    and progress hook; by default no credentials and no embeds."""
+class Source(ABC):
+    """One engagement platform: a subclass sets the class attributes and implements `plan`
+    and `search`. Built once per run (a login is reused across days), with the run's HTTP
+    client, environment, clock and progress hook."""
+
+    name: ClassVar[str]
+    """The platform name used in snapshots (`Mention.platform`) and in config (`sources.NAME`)."""
+    cost: ClassVar[str]
+    """What reading it costs, for the config `hotpapers init` writes: "free", "pay-per-use, ..."."""
+    display: ClassVar[Display]
+    Settings: ClassVar[type[SourceSettings]]
 
     def __init__(
         self,
@@ -96,40 +105,18 @@ class SourceBase:
         self.progress = progress
 
     def missing_credentials(self) -> str | None:
-        return None
-
-    def embeds(self, shown: list[Mention]) -> Embeds | None:
-        return None
-
-
-class Source(Protocol):
-    """One engagement platform. Built once per run (a login is reused across days)."""
-
-    name: ClassVar[str]
-    """The platform name used in snapshots (`Mention.platform`) and in config (`sources.NAME`)."""
-    cost: ClassVar[str]
-    """What reading it costs, for the config `hotpapers init` writes: "free", "pay-per-use, ..."."""
-    display: ClassVar[Display]
-    Settings: ClassVar[type[SourceSettings]]
-
-    def __init__(
-        self,
-        settings: Any,
-        http: HttpClient,
-        environ: Mapping[str, str],
-        now: Callable[[], datetime],
-        progress: Progress = no_progress,
-    ) -> None: ...
-
-    def missing_credentials(self) -> str | None:
         """The environment variable(s) to set when credentials are missing, else None.
         Raises InputError when a credential is set but unusable (such as non-ASCII)."""
+        return None
 
+    @abstractmethod
     def plan(self, since: datetime, until: datetime) -> str:
         """What `search` would call, for `--dry-run`; calls nothing."""
 
+    @abstractmethod
     def search(self, since: datetime, until: datetime) -> Found:
         """Every post in [since, until) linking an arXiv paper; raises FetchError when it fails."""
 
     def embeds(self, shown: list[Mention]) -> Embeds | None:
         """Embed HTML for the shown mentions of this platform; None for a platform without embeds."""
+        return None

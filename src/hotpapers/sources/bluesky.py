@@ -23,7 +23,7 @@ from hotpapers.sources.base import (
     EnvName,
     Found,
     Progress,
-    SourceBase,
+    Source,
     SourceSettings,
     Url,
     no_progress,
@@ -80,7 +80,7 @@ class _Refusal:
         return self.wording.format(error=self.error or "refused")
 
 
-class BlueskySource(SourceBase):
+class BlueskySource(Source):
     """Logs in once, on the first search, and keeps the session for every day of the run."""
 
     name: ClassVar[str] = "bluesky"

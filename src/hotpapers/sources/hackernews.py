@@ -22,7 +22,7 @@ from hotpapers.arxiv_ids import resolve_ids
 from hotpapers.errors import FetchError
 from hotpapers.models import Mention
 from hotpapers.sanitize import one_line
-from hotpapers.sources.base import Display, Found, SourceBase, SourceSettings, Url, rfc3339
+from hotpapers.sources.base import Display, Found, Source, SourceSettings, Url, rfc3339
 
 ITEM_URL = "https://news.ycombinator.com/item?id="
 NonNegative = Annotated[int, Meta(ge=0)]
@@ -112,7 +112,7 @@ class _Tally:
     incomplete: int = 0
 
 
-class HackerNewsSource(SourceBase):
+class HackerNewsSource(Source):
     """Stories on Hacker News linking arXiv papers. No key needed; no embeds."""
 
     name: ClassVar[str] = "hackernews"

@@ -21,7 +21,7 @@ from hotpapers.arxiv_ids import id_from_url
 from hotpapers.errors import FetchError
 from hotpapers.models import Mention
 from hotpapers.sanitize import one_line
-from hotpapers.sources.base import Display, Found, SourceBase, SourceSettings, Url, rfc3339
+from hotpapers.sources.base import Display, Found, Source, SourceSettings, Url, rfc3339
 
 PAPER_URL = "https://huggingface.co/papers/"
 NonNegative = Annotated[int, Meta(ge=0)]
@@ -119,7 +119,7 @@ def _stamp(moment: datetime) -> str:
     return rfc3339(moment if moment.tzinfo else moment.replace(tzinfo=UTC))
 
 
-class HuggingFaceSource(SourceBase):
+class HuggingFaceSource(Source):
     """Papers on Hugging Face's daily list: upvotes as likes, comments as replies. No key, no embeds."""
 
     name: ClassVar[str] = "huggingface"

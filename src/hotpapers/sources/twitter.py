@@ -24,7 +24,7 @@ from msgspec import Meta, Struct
 from hotpapers.arxiv_ids import resolve_ids
 from hotpapers.errors import FetchError, InputError
 from hotpapers.models import TIMESTAMP_PATTERN, Mention, parse_time
-from hotpapers.sources.base import Display, Embeds, EnvName, Found, SourceBase, SourceSettings, Url, rfc3339
+from hotpapers.sources.base import Display, Embeds, EnvName, Found, Source, SourceSettings, Url, rfc3339
 
 log = logging.getLogger("hotpapers")
 
@@ -157,7 +157,7 @@ def _mention(
     )
 
 
-class TwitterSource(SourceBase):
+class TwitterSource(Source):
     """The X API v2 search, then oEmbed for the posts shown."""
 
     name: ClassVar[str] = "twitter"
