@@ -28,4 +28,3 @@ def test_build_in_a_site_writes_the_published_post(site):
 
 def test_bundled_sample_data_is_the_example_day():
     assert (REPO / "data" / "snapshots" / "2020-09-24.json").read_bytes() == EXAMPLE_SNAPSHOT.read_bytes()
-

@@ -10,7 +10,7 @@ from html import escape
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import frontmatter
-import markdown  # type: ignore[import-untyped]
+import markdown
 
 from hotpapers.config import Config
 

@@ -23,9 +23,9 @@ from importlib import resources
 from typing import Any, Literal
 
 import msgspec
-from jsonschema import Draft202012Validator, FormatChecker, ValidationError, validators  # type: ignore[import-untyped]
-from rfc3339_validator import validate_rfc3339  # type: ignore[import-untyped]
-from rfc3986_validator import validate_rfc3986  # type: ignore[import-untyped]
+from jsonschema import Draft202012Validator, FormatChecker, ValidationError, validators
+from rfc3339_validator import validate_rfc3339
+from rfc3986_validator import validate_rfc3986
 
 from hotpapers.models import (
     ARXIV_ID_PATTERN,
