@@ -188,6 +188,17 @@ def test_a_repeated_cursor_fails_the_source_in_one_line(httpserver):
     assert len(fake.of("searchPosts")) == 3
 
 
+def test_an_absurd_count_fails_the_source_in_one_line_with_its_place(httpserver):
+    absurd = post("a1", facets=("https://arxiv.org/abs/2611.00001",), counts=(3, 10**30, 1))
+    with pytest.raises(FetchError) as info:
+        source(httpserver, FakeBluesky(pages={None: {"posts": [absurd]}})).search(SINCE, UNTIL)
+    assert info.value.message == (
+        f"bluesky: unreadable search page from {httpserver.url_for('/xrpc/app.bsky.feed.searchPosts')} "
+        "(Expected `int` <= 1000000000000 - at `$.posts[0].likeCount`)"
+    )
+    assert info.value.exit_code == 1
+
+
 def test_one_login_serves_every_day_of_a_range(httpserver):
     fake = FakeBluesky(pages={None: {"posts": [post("a1", facets=("https://arxiv.org/abs/2611.00001",))]}})
     bluesky = source(httpserver, fake)

@@ -6,9 +6,11 @@ import re
 import pytest
 
 from conftest import EXAMPLE_SNAPSHOT, example_data, make_mention, make_paper, make_snapshot
+from hotpapers import models
 from hotpapers.atomic import write_atomically
 from hotpapers.errors import SnapshotError, WriteError
 from hotpapers.snapshot import dump_snapshot, load_snapshot, parse_snapshot, save_snapshot
+from hotpapers.sources import bluesky_posts, hackernews, huggingface, twitter
 
 
 def error_for(data) -> str:
@@ -177,3 +179,8 @@ def test_time_stamps_a_post_cannot_show_in_every_time_zone_are_refused(stamp, re
         assert error_for(data) == f"day.json: $: the time stamp {stamp!r} is outside the years 1000 to 9998"
     else:
         assert parse_snapshot(json.dumps(data).encode(), "day.json").mentions[3].observed_at == stamp
+
+
+def test_every_source_reads_counts_with_the_models_bound():
+    assert all(module.NonNegative is models.Count for module in (bluesky_posts, hackernews, huggingface, twitter))
+    assert models.MAX_COUNT == 10**12

@@ -194,3 +194,12 @@ def test_a_valid_file_outside_the_fast_subset_still_loads():
     snapshot = parse_snapshot(raw, "day.json")
     assert snapshot.mentions[0].url == "ftp://example.org/status/1"
     assert snapshot.mentions[0].likes == 3 and isinstance(snapshot.mentions[0].likes, int)
+
+
+def test_a_count_above_the_maximum_is_refused_by_both():
+    data = full_example()
+    data["mentions"][1]["quotes"] = models.MAX_COUNT + 1
+    assert decode_fast(json.dumps(data).encode()) is None
+    assert snapshot_problems(data) == [
+        "$.mentions[1].quotes: 1000000000001 is greater than the maximum of 1000000000000"
+    ]

@@ -13,7 +13,7 @@ from msgspec.structs import replace
 from conftest import example_data, make_mention, make_paper, make_snapshot
 from hotpapers.cli import cli
 from hotpapers.errors import SnapshotError
-from hotpapers.models import Window
+from hotpapers.models import MAX_COUNT, Window
 from hotpapers.snapshot import parse_snapshot, save_snapshot
 
 DAY = "2020-09-24"
@@ -65,6 +65,37 @@ def test_a_5000_digit_number_is_refused_in_one_line(site):
     text = stored(site).read_text(encoding="utf-8").replace('"reposts": 18348', '"reposts": 1' + "0" * 4999, 1)
     stored(site).write_text(text, encoding="utf-8")
     refused(["render", str(stored(site))], "not a snapshot (a number of 5000 digits, 100000000000...)")
+
+
+@pytest.mark.parametrize(
+    ("count", "shown"),
+    [
+        ("1e308", "100000000000000001...4885715430223118336"),
+        (str(2**70), "1180591620717411303424"),
+        ("1000000000001", "1000000000001"),
+    ],
+)
+def test_an_absurd_count_is_refused_with_its_json_path(site, count, shown):
+    """The schema's integers have no maximum: 1e308 was read as a 309-digit count."""
+    text = stored(site).read_text(encoding="utf-8").replace('"reposts": 18348', f'"reposts": {count}', 1)
+    stored(site).write_text(text, encoding="utf-8")
+    refused(
+        ["render", str(stored(site))], f"$.mentions[11].reposts: {shown} is greater than the maximum of 1000000000000"
+    )
+
+
+def test_the_largest_count_loads_and_one_above_it_is_refused_wherever_it_is():
+    data = example_data()
+    data["mentions"][0]["likes"] = MAX_COUNT
+    assert parse_snapshot(json.dumps(data).encode(), "day.json").mentions[0].likes == 10**12
+    data["sources"] = {"twitter": {"status": "ok", "requests": MAX_COUNT + 1}}
+    data["papers"][1]["version"] = MAX_COUNT + 1
+    with pytest.raises(SnapshotError) as info:
+        parse_snapshot(json.dumps(data).encode(), "day.json")
+    assert (
+        info.value.message
+        == "day.json: $.papers[1].version: 1000000000001 is greater than the maximum of 1000000000000 (and 1 more)"
+    )
 
 
 def test_a_truncated_stored_snapshot_names_the_place_and_suggests_refresh(site):

@@ -51,7 +51,12 @@ Timestamp = str
 Day = Annotated[str, Meta(pattern=DAY_PATTERN)]
 WebUrl = Annotated[str, Meta(pattern=WEB_URL_PATTERN)]
 Text = Annotated[str, Meta(min_length=1)]
-Count = Annotated[int, Meta(ge=0)]
+MAX_COUNT = 10**12
+"""The largest count (of reposts, likes, requests, ...) any record may hold, from a
+snapshot or an API answer: far above any real post, far below a count that would
+print as hundreds of digits. The JSON Schema sets no maximum; snapshot_schema.py
+applies this one to files it checks."""
+Count = Annotated[int, Meta(ge=0, le=MAX_COUNT)]
 Platform = Literal["twitter", "bluesky", "mastodon", "hackernews", "reddit", "huggingface", "other"]
 
 
@@ -84,7 +89,7 @@ class Paper(Record, frozen=True):
     abstract: str
     abs_url: WebUrl
     pdf_url: WebUrl | None
-    version: Annotated[int, Meta(ge=1)] | None = None
+    version: Annotated[int, Meta(ge=1, le=MAX_COUNT)] | None = None
     published: Timestamp | None = None
     updated: Timestamp | None = None
     comment: str | None = None

@@ -33,9 +33,10 @@ def parse_snapshot(raw: bytes, source: str, advice: str = "") -> Snapshot:
     return Snapshot.from_dict(data)
 
 
-MAX_DIGITS = 20
-"""The longest integer a snapshot may hold (as many as the largest 64-bit count). Longer
-ones are refused before Python converts them, which it refuses past 4,300 digits."""
+MAX_DIGITS = 400
+"""The longest integer read from a snapshot (1e308 is one of 309 digits). Longer ones are
+refused before Python converts them, which it refuses past 4,300 digits; shorter ones
+above a count's maximum (models.MAX_COUNT) are refused with their JSON path."""
 
 
 def _read_and_check(raw: bytes) -> tuple[Any, list[str]]:

@@ -1,7 +1,7 @@
 """What a snapshot file may hold. The truth is one validator: jsonschema with the
 packaged JSON Schema (`schema/snapshot.schema.json`), which names every problem with its
-JSON path. Beyond the schema: no paper id twice, time stamps in the years 1000 to 9998,
-and a snapshot taken after its day ended.
+JSON path. Beyond the schema: no count (or version) above models.MAX_COUNT, no paper id
+twice, time stamps in the years 1000 to 9998, and a snapshot taken after its day ended.
 
 Running jsonschema on every file read would dominate a re-render of many days, so a
 file is first decoded by msgspec straight into the model's Structs (models.py), whose
@@ -30,6 +30,7 @@ from rfc3986_validator import validate_rfc3986
 from hotpapers.models import (
     ARXIV_ID_PATTERN,
     DAY_PATTERN,
+    MAX_COUNT,
     SCHEMA_ID,
     TIMESTAMP_PATTERN,
     Day,
@@ -205,7 +206,8 @@ def snapshot_problems(data: Any) -> list[str]:
     if not problems:
         snapshot = Snapshot.from_dict(data)
         problems = (
-            _duplicate_paper_problems(data["papers"])
+            _count_problems(data)
+            or _duplicate_paper_problems(data["papers"])
             or _stamp_problems(_time_stamps(snapshot))
             or _taken_too_early(snapshot.date, snapshot.taken_at, snapshot.window)
         )
@@ -221,6 +223,28 @@ def _shortened(error: Any) -> str:
     or a value nested a thousand deep still makes a one-line message."""
     full = repr(error.instance) if len(error.message) > 200 else ""
     return error.message.replace(full, _SHORT.repr(error.instance)) if full else error.message
+
+
+_BOUNDED = {
+    "papers": ("version",),
+    "mentions": ("reposts", "likes", "replies", "quotes"),
+    "sources": ("requests", "items"),
+}
+"""The integers of a snapshot, where the schema has no maximum but the model has one."""
+
+
+def _count_problems(data: dict[str, Any]) -> list[str]:
+    problems = []
+    for where, fields in _BOUNDED.items():
+        records = data.get(where, {})
+        for key, record in records.items() if isinstance(records, dict) else enumerate(records):
+            path = f"$.{where}.{key}" if isinstance(key, str) else f"$.{where}[{key}]"
+            problems += [
+                f"{path}.{name}: {_SHORT.repr(record[name])} is greater than the maximum of {MAX_COUNT}"
+                for name in fields
+                if record.get(name) is not None and record[name] > MAX_COUNT
+            ]
+    return problems
 
 
 def _duplicate_paper_problems(papers: list[dict[str, Any]]) -> list[str]:

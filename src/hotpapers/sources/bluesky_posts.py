@@ -18,9 +18,9 @@ import msgspec
 from msgspec import Meta, Struct
 
 from hotpapers.arxiv_ids import resolve_ids
-from hotpapers.models import Mention
+from hotpapers.models import Count, Mention
 
-NonNegative = Annotated[int, Meta(ge=0)]
+NonNegative = Count
 _HANDLE = re.compile(
     r"(?!handle\.invalid$)(?=.{1,253}$)([A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)+[A-Za-z]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?"
 )

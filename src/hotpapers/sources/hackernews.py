@@ -20,12 +20,12 @@ from msgspec import Meta, Struct
 
 from hotpapers.arxiv_ids import resolve_ids
 from hotpapers.errors import FetchError
-from hotpapers.models import Mention
+from hotpapers.models import Count, Mention
 from hotpapers.sanitize import one_line
 from hotpapers.sources.base import Display, Found, Source, SourceSettings, Url, rfc3339
 
 ITEM_URL = "https://news.ycombinator.com/item?id="
-NonNegative = Annotated[int, Meta(ge=0)]
+NonNegative = Count
 EpochSeconds = Annotated[int, Meta(ge=0, lt=253370764800)]
 """Up to the end of year 9998, the last a snapshot time stamp may hold."""
 _URL_IN_TEXT = re.compile(r"https?://[^\s\"'<>]+")

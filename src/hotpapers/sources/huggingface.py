@@ -19,12 +19,12 @@ from msgspec import Meta, Struct
 
 from hotpapers.arxiv_ids import id_from_url
 from hotpapers.errors import FetchError
-from hotpapers.models import Mention
+from hotpapers.models import Count, Mention
 from hotpapers.sanitize import one_line
 from hotpapers.sources.base import Display, Found, Source, SourceSettings, Url, rfc3339
 
 PAPER_URL = "https://huggingface.co/papers/"
-NonNegative = Annotated[int, Meta(ge=0)]
+NonNegative = Count
 
 
 class HuggingFaceSettings(SourceSettings, frozen=True, forbid_unknown_fields=True, kw_only=True):

@@ -23,7 +23,7 @@ from msgspec import Meta, Struct
 
 from hotpapers.arxiv_ids import resolve_ids
 from hotpapers.errors import FetchError, InputError
-from hotpapers.models import TIMESTAMP_PATTERN, Mention, parse_time
+from hotpapers.models import TIMESTAMP_PATTERN, Count, Mention, parse_time
 from hotpapers.sources.base import Display, Embeds, EnvName, Found, Source, SourceSettings, Url, rfc3339
 
 log = logging.getLogger("hotpapers")
@@ -32,7 +32,7 @@ TWEET_FIELDS = "public_metrics,created_at,entities,author_id,referenced_tweets"
 RECENT_DAYS = 7
 MIN_PAGE = 10
 """The smallest `max_results` the search accepts."""
-NonNegative = Annotated[int, Meta(ge=0)]
+NonNegative = Count
 _TIMESTAMP = re.compile(TIMESTAMP_PATTERN)
 
 
