@@ -3,6 +3,7 @@
 import http.client
 import os
 import re
+import select
 import shutil
 import socket
 import subprocess
@@ -119,6 +120,32 @@ def test_serve_closes_a_connection_that_sends_nothing(served):
         assert idle.recv(1) == b""  # closed by the server, not timed out here
         assert time.monotonic() - started < 5
     assert exchange(served.server_port, "GET", "/")[0] == 200
+
+
+def test_serve_closes_a_request_sent_a_byte_at_a_time_at_its_deadline(served):
+    """The idle timeout bounds each read, so a byte every tenth of a second (0.5 s here)
+    held the connection and its thread for as long as the bytes kept coming."""
+    trickle = b"GET / HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Slow: " + b"a" * 100
+    with socket.create_connection(("127.0.0.1", served.server_port), timeout=10) as slow:
+        started = time.monotonic()
+        for byte in trickle:
+            try:
+                slow.sendall(bytes([byte]))
+                if select.select([slow], [], [], 0.1)[0] and slow.recv(1) == b"":
+                    break
+            except (BrokenPipeError, ConnectionResetError):
+                break
+        closed_after = time.monotonic() - started
+    assert 0.4 < closed_after < 5, closed_after  # over 13 s of bytes without the deadline
+    assert exchange(served.server_port, "GET", "/")[0] == 200
+
+
+def test_serve_answers_a_request_that_arrives_in_pieces_within_its_deadline(served):
+    with socket.create_connection(("127.0.0.1", served.server_port), timeout=10) as client:
+        for piece in (b"HEAD /2020-09-24 HTTP/1.0\r\n", b"Host: 127.0.0.1\r\n", b"\r\n"):
+            client.sendall(piece)
+            time.sleep(0.1)
+        assert client.makefile("rb").readline() == b"HTTP/1.0 200 OK\r\n"
 
 
 def test_the_serve_command_answers_head(site):

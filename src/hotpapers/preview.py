@@ -5,14 +5,21 @@ blockquotes: the widget script is left out, so a preview loads nothing from the 
 
 from __future__ import annotations
 
+import io
 import re
+import socket
+import time
 from html import escape
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import TYPE_CHECKING
 
 import frontmatter
 import markdown
 
 from hotpapers.config import Config
+
+if TYPE_CHECKING:
+    from _typeshed import WriteableBuffer
 
 _WIDGET_SCRIPT = re.compile(r"^<script async src=\"https://[^\"]+\" charset=\"utf-8\"></script>$\n?", re.MULTILINE)
 _STYLE = """
@@ -72,15 +79,48 @@ def read_post(config: Config, day: str) -> str | None:
 
 
 IDLE_TIMEOUT = 10.0
-"""Seconds a connection may stay silent before the server closes it."""
+"""Seconds a connection may take to send a whole request before the server closes it."""
+
+
+class _RequestReader(io.RawIOBase):
+    """A connection's bytes, each read waiting no longer than what is left until
+    `deadline`: a socket's timeout bounds one read, so a byte sent every few seconds
+    would otherwise hold the connection for ever."""
+
+    def __init__(self, connection: socket.socket, idle_timeout: float) -> None:
+        self.connection, self.idle_timeout, self.deadline = connection, idle_timeout, time.monotonic()
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: WriteableBuffer, /) -> int:
+        left = self.deadline - time.monotonic()
+        if left <= 0:
+            raise TimeoutError("the request was not read in time")
+        self.connection.settimeout(left)
+        try:
+            return self.connection.recv_into(buffer)
+        finally:
+            self.connection.settimeout(self.idle_timeout)
 
 
 def make_server(config: Config, port: int, idle_timeout: float = IDLE_TIMEOUT) -> ThreadingHTTPServer:
     """A server on 127.0.0.1 that renders the posts afresh on every request, and closes
-    a connection that sends nothing for `idle_timeout` seconds (each one holds a thread)."""
+    a connection that has not sent a whole request line and headers within
+    `idle_timeout` seconds (each connection holds a thread)."""
 
     class Handler(BaseHTTPRequestHandler):
         timeout = idle_timeout
+
+        def setup(self) -> None:
+            super().setup()
+            self.rfile.close()
+            self.reader = _RequestReader(self.connection, idle_timeout)
+            self.rfile = io.BufferedReader(self.reader)
+
+        def handle_one_request(self) -> None:
+            self.reader.deadline = time.monotonic() + idle_timeout
+            super().handle_one_request()
 
         def do_GET(self) -> None:
             self._respond(with_body=True)
