@@ -39,7 +39,7 @@ def write_atomically(path: Path, data: str | bytes, *, durable: bool = False) ->
         _write_into(path, data)
         return
     try:
-        fd, temporary = _create_beside(path)
+        fd, temporary = create_beside(path)
     except OSError as exc:
         raise WriteError(f"cannot write {path}: {exc.strerror or exc}") from exc
     try:
@@ -83,14 +83,11 @@ def _write_into(path: Path, data: bytes) -> None:
         raise WriteError(f"cannot write {path}: {exc.strerror or exc}") from None
 
 
-def _create_beside(path: Path) -> tuple[int, str]:
+def create_beside(path: Path) -> tuple[int, str]:
     """A new file in `path`'s folder, named after this process, with the permissions
     any new file gets (0666 less the umask; `tempfile.mkstemp` makes it 0600). The
     folder is created when missing."""
-    folder = os.path.join(path.parent, "")
-    if folder not in _swept:
-        _swept.add(folder)
-        remove_dead_writers_files(path.parent)
+    sweep(path.parent)
     prefix = os.path.join(path.parent, f".{path.name}.{os.getpid()}-")
     made_folder = False
     while True:
@@ -104,6 +101,14 @@ def _create_beside(path: Path) -> tuple[int, str]:
                 raise
             path.parent.mkdir(parents=True, exist_ok=True)
             made_folder = True
+
+
+def sweep(folder: Path) -> None:
+    """remove_dead_writers_files, once per folder and process."""
+    key = os.path.join(folder, "")
+    if key not in _swept:
+        _swept.add(key)
+        remove_dead_writers_files(folder)
 
 
 def remove_dead_writers_files(folder: Path) -> None:

@@ -117,9 +117,9 @@ class Feeds(Section, frozen=True):
     entries: Annotated[int, Meta(ge=0, le=1000)] = 20
     """The latest digests in each feed."""
     atom: Path | None = Path("static/hot-papers.atom")
-    """null: no Atom feed."""
+    """null: no Atom feed. Default: hot-papers.atom in paths.public."""
     json: Path | None = Path("static/hot-papers.json")
-    """null: no JSON Feed."""
+    """null: no JSON Feed. Default: hot-papers.json in paths.public."""
 
 
 class Paths(Section, frozen=True):
@@ -131,6 +131,9 @@ class Paths(Section, frozen=True):
     """null: the profile's (content/posts, or _posts for jekyll)."""
     templates: Path = Path("templates")
     """Templates here override the packaged ones by name."""
+    public: Path | None = None
+    """The folder the site serves at its root; a feed's URL is its path inside it (null: the
+    profile's: static, or the site's folder for jekyll)."""
 
 
 class ArxivSettings(Section, frozen=True):
@@ -209,6 +212,7 @@ _FROM_PROFILE = {
     ("output", "escape_markdown"): "escape_markdown",
     ("site", "link"): "link",
     ("paths", "posts"): "posts",
+    ("paths", "public"): "public",
 }
 """The keys whose null means the profile's value, and that value's name in Profile."""
 
@@ -244,6 +248,10 @@ def build_config(data: dict[str, Any], root: Path, source: str) -> Config:
     for (section, key), default in _FROM_PROFILE.items():
         if merged[section][key] is None:
             merged[section][key] = getattr(profile, default)
+    given_feeds = data.get("feeds")
+    for kind in ("atom", "json"):
+        if not (isinstance(given_feeds, dict) and kind in given_feeds):
+            merged["feeds"][kind] = f"{merged['paths']['public']}/hot-papers.{kind}"
     sources = merged.pop("sources")
     config = msgspec.convert(merged, Config, dec_hook=hook)
     settings = {name: msgspec.convert(value, SOURCES[name].Settings) for name, value in sources.items()}

@@ -15,11 +15,12 @@ from feedgen.feed import FeedGenerator
 from hotpapers.atomic import write_atomically
 from hotpapers.config import Config
 from hotpapers.models import RankedPaper, Snapshot, parse_time
-from hotpapers.pipeline import shown_path
+from hotpapers.pipeline import count, shown_path
 from hotpapers.platform_text import counts_text
 from hotpapers.rank import rank
 from hotpapers.sanitize import plain_text, safe_link
 from hotpapers.snapshot import load_snapshot
+from hotpapers.targets import check_feed_targets, check_outputs, feed_url
 
 
 @dataclass(frozen=True, slots=True)
@@ -60,7 +61,7 @@ def atom_feed(entries: list[FeedEntry], config: Config) -> str:
     feed.title(site.title)
     feed.link(href=site.url + "/", rel="alternate")
     if config.feeds.atom is not None:
-        feed.link(href=f"{site.url}/{config.feeds.atom.name}", rel="self")
+        feed.link(href=feed_url(config, config.feeds.atom), rel="self")
     feed.updated(entries[0].published)
     feed.generator("hotpapers")
     for entry in entries:
@@ -84,7 +85,7 @@ def json_feed(entries: list[FeedEntry], config: Config) -> str:
         "version": "https://jsonfeed.org/version/1.1",
         "title": site.title,
         "home_page_url": site.url + "/",
-        **({"feed_url": f"{site.url}/{config.feeds.json.name}"} if config.feeds.json is not None else {}),
+        **({"feed_url": feed_url(config, config.feeds.json)} if config.feeds.json is not None else {}),
         "authors": [{"name": site.title}],
         "items": [
             {
@@ -106,6 +107,8 @@ def update_feeds(config: Config) -> str | None:
     files are rewritten only when their text changes. Returns a line for the log."""
     if config.site.url is None or not (config.feeds.atom or config.feeds.json) or config.feeds.entries == 0:
         return None
+    check_outputs(config)
+    check_feed_targets(config)
     targets = [(path, make) for path, make in ((config.feeds.atom, atom_feed), (config.feeds.json, json_feed)) if path]
     entries: list[FeedEntry] = []
     for path in sorted(config.paths.snapshots.glob("*.json"), reverse=True):
@@ -125,7 +128,9 @@ def update_feeds(config: Config) -> str | None:
         if not path.exists() or path.read_text(encoding="utf-8") != text:
             write_atomically(path, text)
             written.append(shown_path(path))
-    return f"feeds: {len(entries)} entries" + (f", wrote {', '.join(written)}" if written else ", up to date")
+    return f"feeds: {count(len(entries), 'entry', 'entries')}" + (
+        f", wrote {', '.join(written)}" if written else ", up to date"
+    )
 
 
 def feeds_off_reason(config: Config) -> str | None:

@@ -24,6 +24,7 @@ from hotpapers.models import Snapshot
 from hotpapers.rank import rank, unknown_paper_ids
 from hotpapers.render import PostRenderer
 from hotpapers.snapshot import save_snapshot, stored_snapshot
+from hotpapers.targets import check_feed_targets, check_outputs, refuse_irregular, shown_path, sweep_outputs
 from hotpapers.write import Outcome, write_post
 
 PARALLEL_MIN_DAYS = 16
@@ -75,8 +76,13 @@ class DayReport:
         return self.outcome is Outcome.KEPT
 
 
-def papers_text(count: int) -> str:
-    return f"{count} paper" if count == 1 else f"{count} papers"
+def count(number: int, noun: str, plural: str | None = None) -> str:
+    """'1 paper', '2 papers': `plural` when adding an s is wrong ('entries')."""
+    return f"{number} {noun}" if number == 1 else f"{number} {plural or noun + 's'}"
+
+
+def papers_text(number: int) -> str:
+    return count(number, "paper")
 
 
 def build_day(
@@ -109,7 +115,7 @@ def build_day(
     warnings: tuple[str, ...] = ()
     if stored is not None and not options.force and len(snapshot.mentions) < REFRESH_MIN_SHARE * len(stored.mentions):
         warnings = (
-            f"{day}: kept the stored snapshot {shown_path(path)}: it holds {len(stored.mentions)} mentions, "
+            f"{day}: kept the stored snapshot {shown_path(path)}: it holds {count(len(stored.mentions), 'mention')}, "
             f"the new fetch {len(snapshot.mentions)} (--force replaces it)",
         )
         snapshot = stored
@@ -135,7 +141,7 @@ def publish(
     day = snapshot.date
     unknown = unknown_paper_ids(snapshot)
     notes = (
-        (f"{day}: ignored mentions of {len(unknown)} id(s) without metadata: {', '.join(unknown[:10])}",)
+        (f"{day}: ignored mentions of {count(len(unknown), 'id')} without metadata: {', '.join(unknown[:10])}",)
         if unknown
         else ()
     )
@@ -143,22 +149,23 @@ def publish(
     if not ranked:
         return DayReport(day, f"{day}: no paper qualifies; nothing written", 0, fetched, None, notes, warnings)
     text = renderer.render(ranked, snapshot)
-    path = path or config.post_path(day)
+    if path is None:
+        path = config.post_path(day)
+        refuse_irregular(path, "post")
     shown = shown_path(path)
-    if options.dry_run:
-        message = f"{day}: would write {shown} ({papers_text(len(ranked))})"
-        return DayReport(day, message, len(ranked), fetched, None, notes, warnings)
-    result = write_post(path, text, force=options.force, papers=len(ranked))
+    result = write_post(path, text, force=options.force, papers=len(ranked), dry_run=options.dry_run)
+    would = "would " if options.dry_run else ""
     if result.outcome is Outcome.WRITTEN:
-        message = f"{day}: wrote {shown} ({papers_text(result.papers)})"
+        message = f"{day}: {would}{'write' if would else 'wrote'} {shown} ({papers_text(result.papers)})"
     elif result.outcome is Outcome.UNCHANGED:
         message = f"{day}: {shown} is up to date ({papers_text(result.papers)})"
     else:
         message = (
-            f"{day}: kept {shown}: it lists {result.existing_papers} papers, "
+            f"{day}: {would}{'keep' if would else 'kept'} {shown}: it lists {papers_text(result.existing_papers or 0)}, "
             f"the new one {result.papers} (--force replaces it)"
         )
-    return DayReport(day, message, result.papers, fetched, result.outcome, notes, warnings)
+    outcome = None if options.dry_run else result.outcome
+    return DayReport(day, message, result.papers, fetched, outcome, notes, warnings)
 
 
 def build_days(
@@ -172,6 +179,9 @@ def build_days(
     the APIs' rate limits, not the CPU, bound it.
     """
     options = options or BuildOptions()
+    check_outputs(config)
+    check_feed_targets(config)
+    sweep_outputs(config, days)
     workers = min(os.cpu_count() or 1, len(days) // PARALLEL_MIN_DAYS)
     if workers < 2 or options.refresh or not all_stored(days, config) or (fetch and not options.offline):
         renderer = PostRenderer(config)
@@ -254,9 +264,3 @@ def _stored(day: str, path: Path, *, tolerate_damage: bool) -> Snapshot | None:
             return None
         raise
     return snapshot
-
-
-def shown_path(path: Path) -> str:
-    """`path` relative to the working directory when inside it, for messages."""
-    text, cwd = str(path), os.path.join(os.getcwd(), "")
-    return text[len(cwd) :] if text.startswith(cwd) else text

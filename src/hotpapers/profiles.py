@@ -21,12 +21,15 @@ class Profile:
     """Default for backslash-escaping Markdown punctuation in titles, authors and abstracts."""
     link: str
     """The post's URL path on the site; `{slug}` is the post's slug."""
+    public: str
+    """The folder the site serves at its root, relative to the config file: the feeds go
+    there by default, and a feed's URL is its path inside it."""
 
 
 PROFILES: dict[str, Profile] = {
     profile.name: profile
     for profile in (
-        Profile("lumen", "post.md.j2", "content/posts", "{date}---Hot-Papers.md", False, "/posts/{slug}"),
+        Profile("lumen", "post.md.j2", "content/posts", "{date}---Hot-Papers.md", False, "/posts/{slug}", "static"),
         Profile(
             "lumen-2022",
             "post-lumen-2022.md.j2",
@@ -34,8 +37,9 @@ PROFILES: dict[str, Profile] = {
             "{date}---hot-papers/index.md",
             True,
             "/posts/{slug}",
+            "static",
         ),
-        Profile("hugo", "post-hugo.md.j2", "content/posts", "{date}-hot-papers.md", True, "/posts/{slug}/"),
-        Profile("jekyll", "post-jekyll.md.j2", "_posts", "{date}-hot-papers.md", True, "/{slug}/"),
+        Profile("hugo", "post-hugo.md.j2", "content/posts", "{date}-hot-papers.md", True, "/posts/{slug}/", "static"),
+        Profile("jekyll", "post-jekyll.md.j2", "_posts", "{date}-hot-papers.md", True, "/{slug}/", "."),
     )
 }

@@ -27,15 +27,19 @@ class WriteResult:
     existing_papers: int | None = None
 
 
-def write_post(path: Path, text: str, *, force: bool = False, papers: int | None = None) -> WriteResult:
+def write_post(
+    path: Path, text: str, *, force: bool = False, papers: int | None = None, dry_run: bool = False
+) -> WriteResult:
     """`papers`: how many papers `text` lists, when the caller knows; parsing a post
     costs more than rendering it, so posts are parsed only to decide a replacement.
-    A FIFO or a device (`-o /dev/stdout`) is written into: it holds no post to compare."""
+    A FIFO or a device (`-o /dev/stdout`) is written into: it holds no post to compare.
+    `dry_run` decides as a write would, and writes nothing."""
     data = encode_text(text, path)
     if papers is None:
         papers = paper_count(data)
     if is_special_file(path):
-        write_atomically(path, data)
+        if not dry_run:
+            write_atomically(path, data)
         return WriteResult(Outcome.WRITTEN, path, papers)
     try:
         existing = path.read_bytes()
@@ -49,5 +53,6 @@ def write_post(path: Path, text: str, *, force: bool = False, papers: int | None
         existing_papers, new_papers = paper_count(existing), paper_count(data)
         if existing_papers > new_papers:
             return WriteResult(Outcome.KEPT, path, new_papers, existing_papers)
-    write_atomically(path, data)
+    if not dry_run:
+        write_atomically(path, data)
     return WriteResult(Outcome.WRITTEN, path, papers)

@@ -1,0 +1,92 @@
+"""The files a build writes, checked before it writes any: no post or feed where another
+output or a snapshot lives, no post or feed path holding a FIFO or a device (reading the
+old file would wait forever), and no dead writer's temporary file left in their folders."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from hotpapers.atomic import sweep
+from hotpapers.config import Config
+from hotpapers.errors import ConfigError, InputError
+
+SAMPLE_DAY = "2020-09-24"
+"""Any day: where a day's post goes only depends on the day through its name."""
+
+
+def public_folder(config: Config) -> Path:
+    return config.paths.public or Path(config.profile.public)
+
+
+def feeds_written(config: Config) -> list[tuple[str, Path]]:
+    """The feeds `build` writes: (the key naming it, its path)."""
+    if config.site.url is None or config.feeds.entries == 0:
+        return []
+    return [
+        (f"feeds.{kind}", path) for kind, path in (("atom", config.feeds.atom), ("json", config.feeds.json)) if path
+    ]
+
+
+def feed_url(config: Config, path: Path) -> str:
+    """A feed's address: site.url and the feed's path inside the folder served at the root."""
+    assert config.site.url is not None, "feeds need site.url"
+    return f"{config.site.url}/{path.relative_to(public_folder(config)).as_posix()}"
+
+
+def check_outputs(config: Config) -> None:
+    """A ConfigError when a post or a feed would replace a snapshot, the other feed or a post,
+    or a feed would have no address on the site."""
+    snapshots = config.paths.snapshots.resolve()
+    post = config.post_path(SAMPLE_DAY).resolve()
+    if post.is_relative_to(snapshots):
+        raise ConfigError(
+            f"the posts ({shown_path(config.posts_folder / config.post_name('{date}'))}) would go inside "
+            f"paths.snapshots ({shown_path(config.paths.snapshots)}) and replace snapshots: set paths.posts or output.filename elsewhere"
+        )
+    seen: dict[Path, str] = {}
+    public = public_folder(config).resolve()
+    for key, path in feeds_written(config):
+        where = path.resolve()
+        if where in seen:
+            raise ConfigError(
+                f"{key} and {seen[where]} are the same file ({shown_path(path)}): give each feed its own path"
+            )
+        seen[where] = key
+        for folder, name in ((snapshots, "paths.snapshots"), (config.posts_folder.resolve(), "the posts' folder")):
+            if where.is_relative_to(folder):
+                raise ConfigError(
+                    f"{key} ({shown_path(path)}) is inside {name} ({shown_path(folder)}): a feed there could replace its files"
+                )
+        if not where.is_relative_to(public):
+            raise ConfigError(
+                f"{key} ({shown_path(path)}) is outside paths.public ({shown_path(public)}), the folder the site serves at its root, "
+                "so it would have no address: move it there, or set paths.public"
+            )
+
+
+def refuse_irregular(path: Path, what: str) -> None:
+    """An InputError when `path` exists and is no regular file: a build reads the old file."""
+    if path.exists() and not path.is_file():
+        kind = "a folder" if path.is_dir() else "a FIFO, a device or a socket"
+        raise InputError(
+            f"{shown_path(path)}: the {what} path holds {kind}, not a file; build writes only regular files there"
+        )
+
+
+def check_feed_targets(config: Config) -> None:
+    for key, path in feeds_written(config):
+        refuse_irregular(path, key)
+
+
+def sweep_outputs(config: Config, days: list[str]) -> None:
+    """Remove dead writers' temporary files from the snapshots' folder and the posts' folders."""
+    folders = {config.paths.snapshots, config.posts_folder, *(config.post_path(day).parent for day in days)}
+    for folder in sorted(folders):
+        sweep(folder)
+
+
+def shown_path(path: Path) -> str:
+    """`path` relative to the working directory when inside it, for messages."""
+    text, cwd = str(path), os.path.join(os.getcwd(), "")
+    return text[len(cwd) :] if text.startswith(cwd) else text
