@@ -191,7 +191,7 @@ def test_a_long_backfill_reports_in_order_and_matches_single_day_renders(site):
     assert result.exit_code == 0, result.stderr
     wrote = [line.split(":")[0] for line in result.stderr.splitlines() if ": wrote " in line]
     assert wrote == days
-    assert "summary: 40/40 day(s) built, 40 post(s) written" in result.stderr
+    assert "summary: 40/40 days built, 40 posts written" in result.stderr
     for day in (days[0], days[17], days[-1]):
         single = run("render", f"data/snapshots/{day}.json")
         assert (site / f"content/posts/{day}---Hot-Papers.md").read_text(encoding="utf-8") == single.stdout
@@ -205,7 +205,7 @@ def test_a_corrupt_day_in_a_long_backfill_fails_in_one_line(site):
     assert result.stderr.count("\n") == 1 and result.stderr.startswith("Error: ")
     assert result.stderr.endswith(
         f"data/snapshots/{days[30]}.json: not valid JSON (Expecting property name enclosed in double quotes at line 1, "
-        f"column 2); 'hotpapers build --date {days[30]} --refresh' fetches the day again\n"
+        f"column 2); rebuild it with 'hotpapers build --date {days[30]} --refresh' (needs the network)\n"
     )
     assert (site / f"content/posts/{days[29]}---Hot-Papers.md").exists()
 

@@ -93,7 +93,7 @@ def test_trickled_headers_end_at_the_deadline(raw_server):
     started = time.monotonic()
     with pytest.raises(FetchError) as info:
         client().get(url, source="arxiv")
-    assert info.value.message == f"arxiv: no complete answer from {url} within http.timeout (0.5 s), 1 attempts"
+    assert info.value.message == f"arxiv: no complete answer from {url} within http.timeout (0.5 s), 1 attempt"
     assert time.monotonic() - started < 1.5  # the headers alone take 25 s
 
 

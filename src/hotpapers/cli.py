@@ -11,27 +11,14 @@ from pathlib import Path
 import click
 
 import hotpapers
+from hotpapers.cli_options import config_option, given_config_path, obtain_config
 from hotpapers.console import HotpapersGroup, log, log_feeds, log_report, progress, progress_bar, start_logging, summary
-from hotpapers.days import day_or_yesterday, select_days, today
+from hotpapers.days import build_first, day_or_yesterday, select_days, today
 from hotpapers.errors import HotpapersError, InputError
 from hotpapers.explain import explanation_json, explanation_text
-from hotpapers.pipeline import all_stored, has_failed_source
+from hotpapers.pipeline import all_stored, count, has_failed_source
 from hotpapers.preview import make_server, post_html, read_post
 from hotpapers.site_commands import init, refuse_unfit_profile
-
-config_option = click.option(
-    "--config",
-    "config_path",
-    type=click.Path(path_type=Path, dir_okay=False),
-    help="The site's config file. Default: ./hotpapers.yaml, else ./config.yaml, else built-in defaults.",
-)
-
-
-def obtain_config(config_path: Path | None) -> hotpapers.Config:
-    config_path = config_path or click.get_current_context().meta.get("hotpapers.config")  # given before the command
-    if config_path is not None and not config_path.exists():
-        raise click.BadParameter(f"{config_path} does not exist", param_hint="--config")
-    return hotpapers.load_config(config_path)
 
 
 @click.group(cls=HotpapersGroup, commands=[init], context_settings={"help_option_names": ["-h", "--help"]})
@@ -87,7 +74,10 @@ def render(snapshot: Path, output: Path | None, force: bool, config_path: Path |
 
 
 @cli.command()
-@click.option("--date", "day", help="The digest day, YYYY-MM-DD. Default: yesterday in the configured time zone.")
+@click.argument("day_argument", metavar="[DAY]", required=False)
+@click.option(
+    "--date", "day", help="The digest day, YYYY-MM-DD (or DAY). Default: yesterday in the configured time zone."
+)
 @click.option("--since", help="First day of a range (inclusive); needs --until.")
 @click.option("--until", help="Last day of a range (inclusive); needs --since.")
 @click.option("--offline", is_flag=True, help="Use stored snapshots only; fail for a day without one.")
@@ -95,7 +85,14 @@ def render(snapshot: Path, output: Path | None, force: bool, config_path: Path |
 @click.option("--force", is_flag=True, help="Replace a post that lists more papers, or a snapshot on --refresh.")
 @click.option("--dry-run", is_flag=True, help="Show what would be fetched and written, and write nothing.")
 @config_option
-def build(day: str | None, since: str | None, until: str | None, config_path: Path | None, **flags: bool) -> None:
+def build(
+    day_argument: str | None,
+    day: str | None,
+    since: str | None,
+    until: str | None,
+    config_path: Path | None,
+    **flags: bool,
+) -> None:
     """Build the post of one day, or of each day in a range.
 
     For each day, the stored snapshot data/snapshots/DAY.json is used when it exists
@@ -106,15 +103,18 @@ def build(day: str | None, since: str | None, until: str | None, config_path: Pa
     \b
     Examples:
       hotpapers build                                   # yesterday
-      hotpapers build --date 2020-09-24
+      hotpapers build --date 2020-09-24             # or: hotpapers build 2020-09-24
       hotpapers build --since 2020-09-01 --until 2020-09-30 --offline
       hotpapers build --date 2020-09-24 --refresh --dry-run
     """
+    if day_argument is not None and day is not None and day_argument != day:
+        raise click.UsageError(f"give the day once: {day_argument} and --date {day} differ")
+    day = day or day_argument
     options = hotpapers.BuildOptions(**flags)  # offline, refresh, force, dry_run
     if options.offline and options.refresh:
         raise click.UsageError("--offline and --refresh contradict each other")
     config = obtain_config(config_path)
-    refuse_unfit_profile(config.output.profile, config_path or click.get_current_context().meta["hotpapers.config"])
+    refuse_unfit_profile(config.output.profile, given_config_path(config_path))
     days = [one_day.isoformat() for one_day in select_days(day, since, until, today(config))]
     fetcher = None
     stored = not options.refresh and all_stored(days, config)
@@ -156,6 +156,8 @@ def explain(day: str | None, as_json: bool, config_path: Path | None) -> None:
     """
     config = obtain_config(config_path)
     the_day = day_or_yesterday(day, "DAY", config).isoformat()
+    if not config.snapshot_path(the_day).exists():
+        raise InputError(f"no snapshot for {the_day} at {config.snapshot_path(the_day)}; {build_first(the_day)}")
     explanation = hotpapers.explain_day(hotpapers.load_snapshot(config.snapshot_path(the_day), the_day), config)
     if as_json:
         click.echo(explanation_json(explanation))
@@ -193,7 +195,7 @@ def check(days: int, last: str | None, min_ratio: float, config_path: Path | Non
     if problems:
         more = f" (and {len(problems) - 1} more, listed above)" if len(problems) > 1 else ""
         raise HotpapersError(f"check failed: {problems[0]}{more}")
-    log.info("ok: %d day(s) up to %s, each with its snapshot, its post and working sources", days, end)
+    log.info("ok: %s up to %s, each with its snapshot, its post and working sources", count(days, "day"), end)
 
 
 @cli.command()
@@ -214,7 +216,7 @@ def preview(day: str | None, config_path: Path | None) -> None:
     the_day = day_or_yesterday(day, "DAY", config).isoformat()
     text = read_post(config, the_day)
     if text is None:
-        raise InputError(f"no post for {the_day} at {config.post_path(the_day)}")
+        raise InputError(f"no post for {the_day} at {config.post_path(the_day)}; {build_first(the_day)}")
     click.echo(post_html(text, the_day), nl=False)
 
 

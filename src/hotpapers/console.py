@@ -16,7 +16,7 @@ from tqdm.contrib.logging import logging_redirect_tqdm
 from hotpapers.config import Config
 from hotpapers.errors import HotpapersError, InputError, printable
 from hotpapers.feeds import feeds_off_reason, update_feeds
-from hotpapers.pipeline import DayReport, papers_text
+from hotpapers.pipeline import DayReport, count, papers_text
 
 log = logging.getLogger("hotpapers")
 
@@ -98,7 +98,8 @@ def summary(reports: list[DayReport], planned: int, fetcher: Any) -> str:
     """One line for the log: days done, papers, requests made, posts read."""
     written = sum(1 for r in reports if r.written)
     papers = sum(r.papers for r in reports)
-    line = f"summary: {len(reports)}/{planned} day(s) built, {written} post(s) written, {papers_text(papers)}"
+    built, posts = f"{len(reports)}/{count(planned, 'day')} built", count(written, "post")
+    line = f"summary: {built}, {posts} written, {papers_text(papers)}"
     if fetcher is not None and fetcher.http.requests:
         counts = ", ".join(f"{name} {count}" for name, count in sorted(fetcher.http.requests.items()))
         line += f"; requests: {counts}; posts read: {fetcher.posts_read}"

@@ -51,3 +51,8 @@ def day_or_yesterday(value: str | None, option: str, config: Config) -> date:
 def today(config: Config) -> date:
     """The date in the configured time zone: the only place the CLI reads the clock."""
     return datetime.now(config.timezone).date()
+
+
+def build_first(day: str) -> str:
+    """The advice for a day that has no snapshot or post yet."""
+    return f"run hotpapers build --date {day} first"

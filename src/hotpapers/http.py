@@ -125,6 +125,7 @@ class HttpClient:
                 "character); check the credentials it is made from"
             )
         attempts = self.retries + 1
+        tries = "1 attempt" if attempts == 1 else f"{attempts} attempts"
         retrying = Retrying(
             stop=stop_after_attempt(attempts),
             wait=self._wait,
@@ -139,7 +140,7 @@ class HttpClient:
             status = exc.response.status_code
             raise FetchError(
                 source,
-                f"HTTP {status} from {where} after {attempts} attempts",
+                f"HTTP {status} from {where} after {tries}",
                 url=url,
                 status=status,
                 attempt=attempts,
@@ -153,13 +154,13 @@ class HttpClient:
         except requests.Timeout:
             raise FetchError(
                 source,
-                f"no complete answer from {where} within http.timeout ({self.timeout:g} s), {attempts} attempts",
+                f"no complete answer from {where} within http.timeout ({self.timeout:g} s), {tries}",
                 url=url,
                 attempt=attempts,
             ) from None
         except requests.RequestException as exc:
             raise FetchError(
-                source, f"cannot reach {where} ({type(exc).__name__}), {attempts} attempts", url=url, attempt=attempts
+                source, f"cannot reach {where} ({type(exc).__name__}), {tries}", url=url, attempt=attempts
             ) from None
         if response.status_code >= 400:
             status = response.status_code

@@ -89,7 +89,7 @@ def stored_snapshot(path: Path, day: str | None = None) -> Snapshot | None:
         return None
     except OSError as exc:
         raise SnapshotError(f"{path}: cannot read ({exc.strerror or exc})") from None
-    advice = f"; 'hotpapers build --date {day} --refresh' fetches the day again" if day else ""
+    advice = f"; rebuild it with 'hotpapers build --date {day} --refresh' (needs the network)" if day else ""
     return parse_snapshot(raw, str(path), advice)
 
 

@@ -1,0 +1,35 @@
+"""The --config option every command takes, and the config it names."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+import hotpapers
+from hotpapers.config import default_config_path
+from hotpapers.console import log
+
+config_option = click.option(
+    "--config",
+    "config_path",
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="The site's config file. Default: ./hotpapers.yaml, else ./config.yaml, else built-in defaults.",
+)
+
+
+def given_config_path(config_path: Path | None) -> Path | None:
+    """--config given after the command, else before it (`hotpapers --config X build`)."""
+    return config_path or click.get_current_context().meta.get("hotpapers.config")
+
+
+def obtain_config(config_path: Path | None) -> hotpapers.Config:
+    config_path = given_config_path(config_path)
+    if config_path is not None and not config_path.exists():
+        raise click.BadParameter(f"{config_path} does not exist", param_hint="--config")
+    found = config_path or default_config_path(Path.cwd())
+    if found is None:
+        log.debug("config: built-in defaults (no hotpapers.yaml or config.yaml in %s)", Path.cwd())
+    else:
+        log.debug("config: %s", found)
+    return hotpapers.load_config(found)

@@ -1,0 +1,54 @@
+"""What the command line says: the day as build's argument, the config in use, advice
+for a day not built yet, and counts in proper English."""
+
+import pytest
+from click.testing import CliRunner
+
+from conftest import EXAMPLE_POST
+from hotpapers.cli import cli
+
+POST = "content/posts/2020-09-24---Hot-Papers.md"
+
+
+def run(*args):
+    return CliRunner().invoke(cli, list(args))
+
+
+def test_build_takes_the_day_as_an_argument_as_explain_and_preview_do(site):
+    result = run("build", "2020-09-24", "--offline")
+    assert result.exit_code == 0, result.output
+    assert (site / POST).read_bytes() == EXAMPLE_POST.read_bytes()
+    assert run("build", "2020-09-24", "--date", "2020-09-24", "--offline").exit_code == 0
+    clash = run("build", "2020-09-24", "--date", "2020-09-25")
+    assert clash.exit_code == 2 and "give the day once: 2020-09-24 and --date 2020-09-25 differ" in clash.stderr
+
+
+def test_verbose_names_the_config_file_in_use(site):
+    result = run("-v", "build", "--date", "2020-09-24", "--offline")
+    assert result.exit_code == 0 and f"config: {site / 'config.yaml'}\n" in result.stderr
+    (site / "config.yaml").unlink()
+    result = run("-v", "explain", "2020-09-24")
+    assert result.exit_code == 0
+    assert f"config: built-in defaults (no hotpapers.yaml or config.yaml in {site})\n" in result.stderr
+
+
+@pytest.mark.parametrize(("command", "missing"), [("explain", "no snapshot"), ("preview", "no post")])
+def test_a_day_not_built_yet_says_to_build_it(site, command, missing):
+    result = run(command, "2020-09-23")
+    assert result.exit_code == 2 and missing in result.stderr
+    assert result.stderr.endswith("; run hotpapers build --date 2020-09-23 first\n")
+
+
+def test_one_of_a_thing_is_singular(site):
+    (site / "config.yaml").write_text("site: {url: https://lab.example.org}\n", encoding="utf-8")
+    result = run("build", "--date", "2020-09-24", "--offline")
+    assert result.exit_code == 0 and "feeds: 1 entry, wrote" in result.stderr
+
+
+def test_a_broken_snapshot_under_offline_is_not_told_to_refresh_offline(site):
+    (site / "data" / "snapshots" / "2020-09-24.json").write_text("{", encoding="utf-8")
+    result = run("build", "--date", "2020-09-24", "--offline")
+    assert result.exit_code == 2
+    assert result.stderr.endswith(
+        "; rebuild it with 'hotpapers build --date 2020-09-24 --refresh' (needs the network)\n"
+    )
