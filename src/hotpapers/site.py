@@ -12,6 +12,7 @@ from typing import Any
 
 MAX_BYTES = 1024 * 1024
 _BASE_URL = re.compile(r"""^\s*["']?baseurl["']?\s*[:=]""", re.IGNORECASE | re.MULTILINE)
+_UNSAFE = re.compile(r"""["']?unsafe["']?\s*[:=]\s*true\b""", re.IGNORECASE)
 _MAJOR = re.compile(r"^\D*(\d+)")
 
 
@@ -25,18 +26,31 @@ class SiteKind:
 
 def detect_site(folder: Path) -> SiteKind | None:
     """The kind of site in `folder`, or None when nothing there looks like a site."""
-    for name in ("hugo.toml", "hugo.yaml", "hugo.yml", "hugo.json"):
-        if (folder / name).is_file():
-            return SiteKind("hugo", name)
-    for name in ("config.toml", "config.yaml", "config.yml", "config.json"):
-        if _BASE_URL.search(_text(folder / name)):
-            return SiteKind("hugo", f"{name} with baseURL")
+    hugo = hugo_config(folder)
+    if hugo is not None:
+        return SiteKind("hugo", hugo.name if hugo.name.startswith("hugo.") else f"{hugo.name} with baseURL")
     for name in ("_config.yml", "_config.yaml"):
         if (folder / name).is_file():
             return SiteKind("jekyll", name)
     if "jekyll" in _text(folder / "Gemfile"):
         return SiteKind("jekyll", "Gemfile with jekyll")
     return _gatsby(folder)
+
+
+def hugo_config(folder: Path) -> Path | None:
+    """The Hugo site's config file in `folder`: hugo.*, else a config.* that sets baseURL."""
+    for name in ("hugo.toml", "hugo.yaml", "hugo.yml", "hugo.json"):
+        if (folder / name).is_file():
+            return folder / name
+    for name in ("config.toml", "config.yaml", "config.yml", "config.json"):
+        if _BASE_URL.search(_text(folder / name)):
+            return folder / name
+    return None
+
+
+def keeps_raw_html(hugo_config: Path) -> bool:
+    """Whether a Hugo config sets goldmark's renderer `unsafe` (keep raw HTML) to true."""
+    return bool(_UNSAFE.search(_text(hugo_config)))
 
 
 def _gatsby(folder: Path) -> SiteKind | None:

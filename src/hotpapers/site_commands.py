@@ -16,7 +16,13 @@ from hotpapers.site import detect_site
 @click.command()
 @click.argument("folder", default=".", type=click.Path(path_type=Path, file_okay=False))
 @click.option("--profile", type=click.Choice(list(PROFILES)), help="The post format. Default: the one the site needs.")
-def init(folder: Path, profile: str | None) -> None:
+@click.option(
+    "--config",
+    "config_path",
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="Write the config here. Default: FOLDER/hotpapers.yaml.",
+)
+def init(folder: Path, profile: str | None, config_path: Path | None) -> None:
     """Write a commented hotpapers.yaml and a nightly GitHub workflow into a site's folder.
 
     Picks the output profile from the site it finds (Hugo, Jekyll, Gatsby lumen), or
@@ -32,7 +38,8 @@ def init(folder: Path, profile: str | None) -> None:
     def ask(choices: list[str], default: str) -> str:
         return str(click.prompt("Output profile", type=click.Choice(choices), default=default, err=True))
 
-    click.echo(init_site(folder, profile, ask if stdin_is_terminal() else None).text())
+    config_path = config_path or click.get_current_context().meta.get("hotpapers.config")  # given before init
+    click.echo(init_site(folder, profile, ask if stdin_is_terminal() else None, config_path).text())
 
 
 def refuse_unfit_profile(profile: str, config_path: Path | None) -> None:

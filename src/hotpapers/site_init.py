@@ -6,25 +6,25 @@ from __future__ import annotations
 
 import os
 import sys
-import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from hotpapers.atomic import create_beside
 from hotpapers.config import Config, Output
 from hotpapers.config_file import another_tools, read_yaml_mapping
 from hotpapers.config_yaml import commented_config
 from hotpapers.errors import ConfigError, WriteError
 from hotpapers.profiles import PROFILES
-from hotpapers.site import detect_site
+from hotpapers.site import detect_site, hugo_config, keeps_raw_html
 
 CONFIG_NAME = "hotpapers.yaml"
 WORKFLOW_NAME = ".github/workflows/hotpapers.yml"
 PROFILE_STEPS = {
     "lumen": "Add gatsby-plugin-twitter to the site (npm install gatsby-plugin-twitter, first in `plugins` of "
     "gatsby-config.js) so embedded posts render on client-side navigation too.",
-    "hugo": "Let Hugo keep the embeds' HTML: in hugo.toml, [markup.goldmark.renderer] unsafe = true "
-    "(YAML: markup: {goldmark: {renderer: {unsafe: true}}}).",
+    "hugo": "Let Hugo keep the embeds' HTML: in {file}, [markup.goldmark.renderer] unsafe = true "
+    "(YAML: markup: {{goldmark: {{renderer: {{unsafe: true}}}}}}).",
     "jekyll": "Set `permalink: /:slug/` in _config.yml so that URLs carry the slug.",
 }
 PROFILE_STEPS["lumen-2022"] = PROFILE_STEPS["lumen"]
@@ -41,8 +41,13 @@ class InitReport:
     kept: list[Path] = field(default_factory=list)
     next_steps: list[str] = field(default_factory=list)
 
+    not_applied: str | None = None
+    """Why the chosen profile is not in the kept config file, and what to edit."""
+
     def text(self) -> str:
         lines = [f"output.profile: {self.profile} ({self.reason})"]
+        if self.not_applied:
+            lines[0] = f"output.profile: {self.profile} was NOT applied ({self.reason}): {self.not_applied}"
         lines += [f"wrote {path}" for path in self.written]
         lines += [f"kept {path} as it was (init never replaces a file)" for path in self.kept]
         lines += ["Next steps:", *(f"  {n}. {step}" for n, step in enumerate(self.next_steps, start=1))]
@@ -53,28 +58,57 @@ def stdin_is_terminal() -> bool:
     return sys.stdin.isatty()
 
 
-def init_site(folder: Path, profile: str | None, ask: Ask | None) -> InitReport:
-    """Writes the files that do not exist yet into `folder`; `ask` is None when no one can answer."""
+def init_site(folder: Path, profile: str | None, ask: Ask | None, config_path: Path | None = None) -> InitReport:
+    """Writes the files that do not exist yet into `folder`, the config to `config_path`
+    (default: FOLDER/hotpapers.yaml); `ask` is None when no one can answer."""
     report = _choose_profile(folder, profile, ask)
-    files = [(WORKFLOW_NAME, workflow())]
-    if _holds_our_settings(folder / "config.yaml"):
-        report.kept.append(folder / "config.yaml")
+    files = [(folder / WORKFLOW_NAME, workflow())]
+    config = config_path or folder / CONFIG_NAME
+    if config_path is None and _holds_our_settings(folder / "config.yaml"):
+        config = folder / "config.yaml"
+        report.kept.append(config)
         report.reason += f"; config.yaml holds the site's settings, so no {CONFIG_NAME}, which would replace them"
     else:
-        files.insert(0, (CONFIG_NAME, commented_config(report.profile)))
-    for name, text in files:
-        path = folder / name
+        files.insert(0, (config, commented_config(report.profile)))
+    for path, text in files:
         (report.written if _write_new(path, text) else report.kept).append(path)
+    if config in report.kept:
+        report.not_applied = _profile_not_applied(config, report.profile)
+    option = f" --config {config_path}" if config_path else ""
     secrets = ", ".join(credential_variables()) or "(none needed)"
     report.next_steps = [
         f"Add the repository secrets {secrets} (Settings > Secrets and variables > Actions) for the sources "
         "you use; a source without its variables is skipped.",
         f"Edit the install step of {WORKFLOW_NAME} to install hotpapers from where you take it.",
-        PROFILE_STEPS[report.profile],
-        f"Try it (with those variables exported): {_cd(folder)}hotpapers build --dry-run, then hotpapers build; "
-        "commit the files and push.",
+        *_profile_step(report.profile, folder),
+        f"Try it (with those variables exported): {_cd(folder)}hotpapers build{option} --dry-run, then hotpapers "
+        f"build{option}; commit the files and push.",
     ]
+    if config_path:
+        report.next_steps.insert(2, f"Add --config {config_path} to the hotpapers commands of {WORKFLOW_NAME}.")
     return report
+
+
+def _profile_step(profile: str, folder: Path) -> list[str]:
+    """What the site needs for the profile's posts; nothing when its Hugo config already keeps raw HTML."""
+    if profile != "hugo":
+        return [PROFILE_STEPS[profile]]
+    hugo = hugo_config(folder)
+    if hugo is not None and keeps_raw_html(hugo):
+        return []
+    return [PROFILE_STEPS["hugo"].format(file=hugo.name if hugo else "hugo.toml")]
+
+
+def _profile_not_applied(config: Path, profile: str) -> str | None:
+    """None when the kept config file already has `profile`, else what to edit."""
+    try:
+        output = read_yaml_mapping(config).get("output")
+    except ConfigError:
+        output = None
+    kept = output.get("profile", Output().profile) if isinstance(output, dict) else Output().profile
+    if kept == profile:
+        return None
+    return f"{config} was kept and says {kept!r}; set `output: {{profile: {profile}}}` in it"
 
 
 def _cd(folder: Path) -> str:
@@ -106,15 +140,15 @@ def _holds_our_settings(path: Path) -> bool:
 def _write_new(path: Path, text: str) -> bool:
     """Writes `path` unless it exists (False then); a crash leaves no partial file there."""
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        with tempfile.NamedTemporaryFile("w", encoding="utf-8", dir=path.parent, delete=False) as temporary:
-            temporary.write(text)
+        fd, temporary = create_beside(path)  # with the umask's permissions, as posts
         try:
-            os.link(temporary.name, path)
+            with os.fdopen(fd, "w", encoding="utf-8") as file:
+                file.write(text)
+            os.link(temporary, path)
         except FileExistsError:
             return False
         finally:
-            os.unlink(temporary.name)
+            os.unlink(temporary)
     except OSError as exc:
         raise WriteError(f"cannot write {path}: {exc.strerror or exc}") from None
     return True

@@ -1,0 +1,63 @@
+"""`hotpapers init` says what it did to the config: a kept file's profile, where the Hugo
+setting goes (or that it is set), --config naming the file to write, and ordinary modes."""
+
+import os
+import stat
+
+import pytest
+from click.testing import CliRunner
+
+from hotpapers.cli import cli
+from hotpapers.config import load_config
+
+
+def init(*args):
+    result = CliRunner().invoke(cli, list(args))
+    assert result.exit_code == 0, result.output
+    return result.output
+
+
+def test_a_kept_config_with_another_profile_says_the_profile_was_not_applied(tmp_path):
+    (tmp_path / "hotpapers.yaml").write_text("output: {profile: lumen}\n", encoding="utf-8")
+    output = init("init", str(tmp_path), "--profile", "jekyll")
+    assert output.splitlines()[0] == (
+        f"output.profile: jekyll was NOT applied (as asked): {tmp_path / 'hotpapers.yaml'} was kept and says "
+        "'lumen'; set `output: {profile: jekyll}` in it"
+    )
+    assert "(as asked)\n" not in output
+    same = init("init", str(tmp_path), "--profile", "lumen")
+    assert same.splitlines()[0] == "output.profile: lumen (as asked)"
+
+
+@pytest.mark.parametrize("name", ["config.toml", "config.yaml"])
+def test_the_hugo_step_names_the_sites_config_file(tmp_path, name):
+    (tmp_path / name).write_text("baseURL: https://example.org/\n" if name.endswith("yaml") else 'baseURL = "x"\n')
+    output = init("init", str(tmp_path), "--profile", "hugo")
+    assert f"Let Hugo keep the embeds' HTML: in {name}, [markup.goldmark.renderer]" in output
+    assert "hugo.toml" not in output
+
+
+def test_the_hugo_step_is_left_out_when_the_site_already_keeps_raw_html(tmp_path):
+    (tmp_path / "hugo.toml").write_text('baseURL = "x"\n[markup.goldmark.renderer]\n  unsafe = true\n')
+    output = init("init", str(tmp_path))
+    assert "output.profile: hugo (found hugo.toml)" in output and "Let Hugo keep" not in output
+
+
+@pytest.mark.parametrize("before", [True, False])
+def test_config_names_the_file_init_writes(tmp_path, monkeypatch, before):
+    monkeypatch.chdir(tmp_path)
+    option = ["--config", "site-settings.yaml"]
+    output = init(*option, "init", "--profile", "hugo") if before else init("init", "--profile", "hugo", *option)
+    assert "wrote site-settings.yaml" in output and not (tmp_path / "hotpapers.yaml").exists()
+    assert "hotpapers build --config site-settings.yaml --dry-run" in output
+    assert load_config(tmp_path / "site-settings.yaml", tmp_path).output.profile == "hugo"
+
+
+def test_init_writes_files_with_the_umasks_permissions(tmp_path):
+    old = os.umask(0o022)
+    try:
+        init("init", str(tmp_path), "--profile", "lumen")
+    finally:
+        os.umask(old)
+    for path in (tmp_path / "hotpapers.yaml", tmp_path / ".github" / "workflows" / "hotpapers.yml"):
+        assert stat.S_IMODE(path.stat().st_mode) == 0o644
