@@ -20,15 +20,21 @@ def hostile(did: str, rkey: str) -> dict:
 
 
 @pytest.mark.parametrize("did", HOSTILE_DIDS)
-def test_a_post_with_a_malformed_did_is_left_out_and_said_once(httpserver, caplog, monkeypatch, did):
-    monkeypatch.setattr(logging.getLogger("hotpapers"), "propagate", True)  # the CLI's console turns it off
+def test_a_post_with_a_malformed_did_is_left_out_and_said_once(httpserver, did):
     good = post("good", facets=("https://arxiv.org/abs/2611.00001",))
     fake = FakeBluesky(pages={None: {"posts": [hostile(did, "bad1"), good, hostile(did, "bad2")]}})
-    with caplog.at_level(logging.WARNING):
+    records: list[logging.LogRecord] = []
+    handler = logging.Handler(logging.WARNING)
+    handler.emit = records.append  # type: ignore[method-assign]
+    logger = logging.getLogger("hotpapers")
+    logger.addHandler(handler)
+    try:
         found = source(httpserver, fake).search(SINCE, UNTIL)
+    finally:
+        logger.removeHandler(handler)
     assert [m.id.rsplit("/", 1)[-1] for m in found.mentions] == ["good"]
     assert found.items == 3
-    warnings = [r.getMessage() for r in caplog.records if r.levelno == logging.WARNING]
+    warnings = [r.getMessage() for r in records]
     assert warnings == ["bluesky: left out 2 post(s) whose author DID or record key is malformed"]
 
 

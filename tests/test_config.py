@@ -174,14 +174,19 @@ def test_a_yaml_alias_bomb_is_refused_fast_in_one_short_line(tmp_path):
 @pytest.mark.parametrize(
     ("text", "expected"),
     [
-        ("ranking: " + "[" * 100_000 + "]" * 100_000 + "\n", "at line 1, column 41: nested more than 32 levels deep"),
+        # PyYAML 6.0.4 and later stop at their own depth limit before hotpapers' check sees the events
+        (
+            "ranking: " + "[" * 100_000 + "]" * 100_000 + "\n",
+            r"line 1, column \d+: (nested more than 32 levels deep|exceeded maximum nesting depth)$",
+        ),
         ("post: {tags: [" + ",".join(["x"] * 150_000) + "]}\n", "the config is larger than 256 KiB"),
     ],
     ids=["deep", "huge"],
 )
 def test_deep_or_huge_yaml_is_refused_fast(tmp_path, text, expected):
     started = time.monotonic()
-    assert expected in problem(tmp_path, text)
+    message = problem(tmp_path, text)
+    assert re.search(expected, message) and "\n" not in message
     assert time.monotonic() - started < 1
 
 
