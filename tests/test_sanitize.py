@@ -10,7 +10,7 @@ import sys
 import pytest
 from markdown_it import MarkdownIt
 
-from hotpapers.sanitize import guard_markup, one_line
+from hotpapers.sanitize import _CONTROL, guard_markup, one_line, plain_text
 
 COMMONMARK = MarkdownIt("commonmark")
 
@@ -188,3 +188,12 @@ def test_a_megabyte_of_hostile_text_or_embed_is_checked_within_seconds(kind):
         "embed_problem('<blockquote class=\"twitter-tweet\"><p>' + text + '</p></blockquote>', 'twitter')"
     )
     subprocess.run([sys.executable, "-c", code], input=HOSTILE[kind], text=True, check=True, timeout=10)
+
+
+def test_no_character_plain_text_drops_is_printable():
+    """plain_text returns printable text as it is, unscanned: that is only right while
+    every character it drops is one `str.isprintable` refuses."""
+    dropped = [chr(code) for code in range(0x110000) if _CONTROL.match(chr(code))]
+    assert len(dropped) == 29 + 33 + 5 + 4  # C0 but tab, LF and CR; DEL and C1; bidi
+    assert not any(character.isprintable() for character in dropped)
+    assert all(plain_text(f"a{character}b") == "ab" for character in dropped)

@@ -14,10 +14,12 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import UTC
+from functools import lru_cache
 from itertools import pairwise
 from pathlib import Path
 from types import TracebackType
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import jinja2
 import yaml
@@ -87,6 +89,7 @@ def make_env(site_templates: Path | None) -> jinja2.Environment:
     return env
 
 
+@lru_cache(maxsize=4096)
 def yaml_str(value: str) -> str:
     """A double-quoted YAML scalar that every YAML parser reads back as `value`."""
     if any("\ud800" <= ch <= "\udfff" for ch in value):
@@ -94,11 +97,17 @@ def yaml_str(value: str) -> str:
     return yaml.dump(value, Dumper=SAFE_DUMPER, default_style='"', allow_unicode=True, width=2**31 - 1).rstrip("\n")
 
 
+@lru_cache(maxsize=4096)
 def yaml_plain(value: str) -> str:
     """`value` unquoted when it is unambiguous text in YAML 1.1 and 1.2, else double-quoted."""
     if _PLAIN_SAFE.fullmatch(value) and value == value.strip() and yaml.load(value, Loader=SAFE_LOADER) == value:
         return value
     return yaml_str(value)
+
+
+@lru_cache(maxsize=4096)
+def local_stamp(value: str, timezone: ZoneInfo) -> str:
+    return parse_time(value).astimezone(timezone).strftime("%m/%d/%Y %H:%M:%S")
 
 
 def category_link(category: str) -> str:
@@ -140,7 +149,7 @@ class PostRenderer:
             raise template_error(exc) from None
 
     def _local_time(self, value: str) -> str:
-        return parse_time(value).astimezone(self.config.timezone).strftime("%m/%d/%Y %H:%M:%S")
+        return local_stamp(value, self.config.timezone)
 
     def embed(self, mention: Mention) -> str:
         """The mention's own embed when it is allowed, else one written from its fields;
