@@ -7,7 +7,10 @@ import re
 
 import click
 
-_UNPRINTABLE = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
+from hotpapers.sanitize import CONTROLS
+
+_UNPRINTABLE = re.compile(f"[{CONTROLS}\t\n\r\u2028\u2029]")
+"""What a one-line message escapes: the controls dropped from untrusted text, and line breaks."""
 
 
 def printable(text: str) -> str:
