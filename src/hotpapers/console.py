@@ -16,7 +16,7 @@ from tqdm.contrib.logging import logging_redirect_tqdm
 from hotpapers.config import Config
 from hotpapers.errors import HotpapersError, InputError, printable
 from hotpapers.feeds import feeds_off_reason, update_feeds
-from hotpapers.pipeline import DayReport, count, papers_text
+from hotpapers.pipeline import DayReport, count
 
 log = logging.getLogger("hotpapers")
 
@@ -99,7 +99,7 @@ def summary(reports: list[DayReport], planned: int, fetcher: Any) -> str:
     written = sum(1 for r in reports if r.written)
     papers = sum(r.papers for r in reports)
     built, posts = f"{len(reports)}/{count(planned, 'day')} built", count(written, "post")
-    line = f"summary: {built}, {posts} written, {papers_text(papers)}"
+    line = f"summary: {built}, {posts} written, {count(papers, 'paper')}"
     if fetcher is not None and fetcher.http.requests:
         counts = ", ".join(f"{name} {count}" for name, count in sorted(fetcher.http.requests.items()))
         line += f"; requests: {counts}; posts read: {fetcher.posts_read}"

@@ -81,10 +81,6 @@ def count(number: int, noun: str, plural: str | None = None) -> str:
     return f"{number} {noun}" if number == 1 else f"{number} {plural or noun + 's'}"
 
 
-def papers_text(number: int) -> str:
-    return count(number, "paper")
-
-
 def build_day(
     day: str, config: Config, renderer: PostRenderer, options: BuildOptions, fetch: Fetch | None
 ) -> DayReport:
@@ -156,12 +152,12 @@ def publish(
     result = write_post(path, text, force=options.force, papers=len(ranked), dry_run=options.dry_run)
     would = "would " if options.dry_run else ""
     if result.outcome is Outcome.WRITTEN:
-        message = f"{day}: {would}{'write' if would else 'wrote'} {shown} ({papers_text(result.papers)})"
+        message = f"{day}: {would}{'write' if would else 'wrote'} {shown} ({count(result.papers, 'paper')})"
     elif result.outcome is Outcome.UNCHANGED:
-        message = f"{day}: {shown} is up to date ({papers_text(result.papers)})"
+        message = f"{day}: {shown} is up to date ({count(result.papers, 'paper')})"
     else:
         message = (
-            f"{day}: {would}{'keep' if would else 'kept'} {shown}: it lists {papers_text(result.existing_papers or 0)}, "
+            f"{day}: {would}{'keep' if would else 'kept'} {shown}: it lists {count(result.existing_papers or 0, 'paper')}, "
             f"the new one {result.papers} (--force replaces it)"
         )
     outcome = None if options.dry_run else result.outcome
