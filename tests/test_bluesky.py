@@ -18,6 +18,7 @@ from hotpapers.sources.bluesky import BlueskySettings, BlueskySource
 SINCE, UNTIL = datetime(2026, 11, 20, tzinfo=UTC), datetime(2026, 11, 21, tzinfo=UTC)
 NOW = datetime(2026, 11, 21, 8, 0, tzinfo=UTC)
 ENVIRON = {"BSKY_HANDLE": HANDLE, "BSKY_APP_PASSWORD": PASSWORD}
+EMBEDS = BlueskySource.display.embed_rules
 DID = "did:plc:s7savtl25cqhm3ddqc7jeljx"  # the author of the recorded post the stand-in copies
 
 
@@ -300,10 +301,10 @@ def test_embeds_are_fetched_for_the_shown_posts_only(httpserver):
     ],
 )
 def test_real_bluesky_embed_html_passes_the_allow_list(html):
-    assert safe_embed(html, "bluesky") == html
-    assert safe_embed(html.replace("https://bsky.app", "javascript:alert(1)//"), "bluesky") is None
+    assert safe_embed(html, EMBEDS) == html
+    assert safe_embed(html.replace("https://bsky.app", "javascript:alert(1)//"), EMBEDS) is None
 
 
 def test_a_blank_line_in_a_posts_text_keeps_its_embed_in_one_html_block():
     html = oembed_html(DID, "3lpk2r5h5ec2j", "I dove in&#39;s\n\nPlease give it a read")
-    assert safe_embed(html, "bluesky") == html.replace("\n\n", "\n")
+    assert safe_embed(html, EMBEDS) == html.replace("\n\n", "\n")

@@ -184,8 +184,8 @@ def test_a_megabyte_of_hostile_text_or_embed_is_checked_within_seconds(kind):
     """Linear time, not a timing: a quadratic check of a megabyte takes minutes."""
     code = (
         "import sys; from hotpapers.sanitize import guard_markup, one_line, embed_problem; text = sys.stdin.read(); "
-        "guard_markup(one_line(text)); "
-        "embed_problem('<blockquote class=\"twitter-tweet\"><p>' + text + '</p></blockquote>', 'twitter')"
+        "from hotpapers.sources.twitter import EMBED_RULES; guard_markup(one_line(text)); "
+        "embed_problem('<blockquote class=\"twitter-tweet\"><p>' + text + '</p></blockquote>', EMBED_RULES)"
     )
     subprocess.run([sys.executable, "-c", code], input=HOSTILE[kind], text=True, check=True, timeout=10)
 

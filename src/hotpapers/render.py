@@ -154,12 +154,11 @@ class PostRenderer:
     def embed(self, mention: Mention) -> str:
         """The mention's own embed when it is allowed, else one written from its fields;
         a line linking its discussion for a platform without embeds."""
-        if not display(mention.platform).embedded:
+        words = display(mention.platform)
+        if not words.embedded:
             return discussion_link(mention, safe_link(mention.url, ""))
-        html = safe_embed(mention.embed_html, mention.platform)
-        if html is not None:
-            return html
-        return self.fallback_embed(mention)
+        html = safe_embed(mention.embed_html, words.embed_rules)
+        return html if html is not None else self.fallback_embed(mention)
 
     def fallback_embed(self, mention: Mention) -> str:
         template = self.embed_templates["twitter" if mention.platform == "twitter" else "generic"]

@@ -162,47 +162,17 @@ def safe_link(url: str, fallback: str) -> str:
     return url if _LINK_SAFE.fullmatch(url) and is_safe_url(url) else fallback
 
 
-_TWITTER_SCRIPTS = frozenset(
-    f'<script async src="https://platform.{host}/widgets.js" charset="utf-8"></script>'
-    for host in ("twitter.com", "x.com")
-)
-_BLUESKY_SCRIPTS = frozenset(['<script async src="https://embed.bsky.app/static/embed.js" charset="utf-8"></script>'])
 _SIMPLE_VALUE = re.compile(r"[A-Za-z0-9 _.:/-]*")
 
 
 class EmbedRules:
     """What one platform's embed may contain besides the tags all embeds share
-    (`<p lang dir>`, `<a href>`, `<br>`)."""
+    (`<p lang dir>`, `<a href>`, `<br>`). Each source declares its own (`Display.embed_rules`)."""
 
     def __init__(self, root_class: str, scripts: frozenset[str], root_attributes: frozenset[str]) -> None:
         self.root_class = root_class
         self.scripts = scripts
         self.root_attributes = root_attributes
-
-
-EMBED_RULES = {
-    "twitter": EmbedRules(
-        "twitter-tweet",
-        _TWITTER_SCRIPTS,
-        frozenset(
-            {
-                "data-dnt",
-                "data-theme",
-                "data-width",
-                "data-lang",
-                "data-media-max-width",
-                "data-conversation",
-                "data-cards",
-                "align",
-            }
-        ),
-    ),
-    "bluesky": EmbedRules(
-        "bluesky-embed",
-        _BLUESKY_SCRIPTS,
-        frozenset({"data-bluesky-uri", "data-bluesky-cid", "data-bluesky-embed-color-mode"}),
-    ),
-}
 
 
 # The grammar of an embed, read by one compiled pattern: one blockquote holding text,
@@ -247,23 +217,22 @@ def _markup_problem(quote: str, rules: EmbedRules) -> str | None:
 
 def html_block(html: str) -> str:
     """`html` as one Markdown HTML block: CommonMark ends one at a blank line, so each
-    line break becomes one LF and blank lines go (a Bluesky post's text keeps its
+    line break becomes one LF and blank lines go (an embedded post's text may keep its
     blank lines; in HTML they are only white space). Without its leading and
     trailing white space. A real X embed, one line and its script line, stays as is."""
     lines = html.replace("\r\n", "\n").replace("\r", "\n").split("\n")
     return "\n".join(line for line in lines if line.strip(" \t")).strip()
 
 
-def embed_problem(html: str, platform: str) -> str | None:
-    """Why `html`, written as one HTML block, is not a well-formed embed of
-    `platform`, or None when it is."""
-    return _block_problem(html_block(html), platform)
+def embed_problem(html: str, rules: EmbedRules | None) -> str | None:
+    """Why `html`, written as one HTML block, is not a well-formed embed under a
+    platform's `rules` (None: a platform whose embeds are never accepted), or None when it is."""
+    return _block_problem(html_block(html), rules)
 
 
-def _block_problem(block: str, platform: str) -> str | None:
-    rules = EMBED_RULES.get(platform)
+def _block_problem(block: str, rules: EmbedRules | None) -> str | None:
     if rules is None:
-        return f"no embeds are accepted for {platform}"
+        return "no embeds are accepted for this platform"
     quote, _, script = block.partition("</blockquote>")
     script = script.strip()
     if script and script not in rules.scripts:
@@ -271,9 +240,9 @@ def _block_problem(block: str, platform: str) -> str | None:
     return _markup_problem(quote + "</blockquote>", rules)
 
 
-def safe_embed(html: str | None, platform: str) -> str | None:
-    """The embed as one HTML block when it is allowed, else None."""
+def safe_embed(html: str | None, rules: EmbedRules | None) -> str | None:
+    """The embed as one HTML block when `rules` allow it, else None."""
     if html is None:
         return None
     block = html_block(html)
-    return None if _block_problem(block, platform) else block
+    return None if _block_problem(block, rules) else block

@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Annotated, Any, ClassVar
 from msgspec import Meta, Struct
 
 from hotpapers.models import Mention
+from hotpapers.sanitize import EmbedRules
 
 if TYPE_CHECKING:
     from hotpapers.http import HttpClient
@@ -76,6 +77,8 @@ class Display:
     """(a `Mention` count, the platform's word for it), in the order a post shows them."""
     embedded: bool = True
     """A shown mention is embedded (the platform has embeds); else a line linking its discussion."""
+    embed_rules: EmbedRules | None = None
+    """What a mention's own embed HTML may be to be passed through; None: none is."""
 
 
 class Source(ABC):

@@ -17,6 +17,7 @@ from msgspec import Meta, Struct
 
 from hotpapers.errors import FetchError, InputError
 from hotpapers.models import Mention
+from hotpapers.sanitize import EmbedRules
 from hotpapers.sources.base import (
     Display,
     Embeds,
@@ -80,12 +81,22 @@ class _Refusal:
         return self.wording.format(error=self.error or "refused")
 
 
+EMBED_RULES = EmbedRules(
+    "bluesky-embed",
+    frozenset(['<script async src="https://embed.bsky.app/static/embed.js" charset="utf-8"></script>']),
+    frozenset({"data-bluesky-uri", "data-bluesky-cid", "data-bluesky-embed-color-mode"}),
+)
+"""What a Bluesky post's embed may be: Bluesky's oEmbed HTML."""
+
+
 class BlueskySource(Source):
     """Logs in once, on the first search, and keeps the session for every day of the run."""
 
     name: ClassVar[str] = "bluesky"
     cost: ClassVar[str] = "free (with an app password, not the account's)"
-    display: ClassVar[Display] = Display("Bluesky", (("reposts", "reposts"), ("likes", "likes")))
+    display: ClassVar[Display] = Display(
+        "Bluesky", (("reposts", "reposts"), ("likes", "likes")), embed_rules=EMBED_RULES
+    )
     Settings: ClassVar[type[SourceSettings]] = BlueskySettings
     settings: BlueskySettings
 

@@ -24,6 +24,7 @@ from msgspec import Meta, Struct
 from hotpapers.arxiv_ids import resolve_ids
 from hotpapers.errors import FetchError, InputError
 from hotpapers.models import TIMESTAMP_PATTERN, Count, Mention, parse_time
+from hotpapers.sanitize import EmbedRules
 from hotpapers.sources.base import Display, Embeds, EnvName, Found, Source, SourceSettings, Url, rfc3339
 
 log = logging.getLogger("hotpapers")
@@ -157,12 +158,36 @@ def _mention(
     )
 
 
+EMBED_RULES = EmbedRules(
+    "twitter-tweet",
+    frozenset(
+        f'<script async src="https://platform.{host}/widgets.js" charset="utf-8"></script>'
+        for host in ("twitter.com", "x.com")
+    ),
+    frozenset(
+        [
+            "data-dnt",
+            "data-theme",
+            "data-width",
+            "data-lang",
+            "data-media-max-width",
+            "data-conversation",
+            "data-cards",
+            "align",
+        ]
+    ),
+)
+"""What an X post's embed may be: X's oEmbed HTML (its script line from either host)."""
+
+
 class TwitterSource(Source):
     """The X API v2 search, then oEmbed for the posts shown."""
 
     name: ClassVar[str] = "twitter"
     cost: ClassVar[str] = "pay-per-use, about $0.005 per post read (max_posts caps a build)"
-    display: ClassVar[Display] = Display("X", (("reposts", "retweets"), ("likes", "favorites")))
+    display: ClassVar[Display] = Display(
+        "X", (("reposts", "retweets"), ("likes", "favorites")), embed_rules=EMBED_RULES
+    )
     Settings: ClassVar[type[SourceSettings]] = TwitterSettings
     settings: TwitterSettings
 
