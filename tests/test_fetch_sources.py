@@ -16,7 +16,7 @@ from fakes import TOKEN, Recorder, example_scenario, fake_time, live_config, ser
 from hotpapers import sources
 from hotpapers.cli import cli
 from hotpapers.snapshot import load_snapshot
-from hotpapers.sources.base import Embeds, Found, SourceSettings, no_progress
+from hotpapers.sources.base import Display, Embeds, Found, SourceSettings, no_progress
 
 PACKAGE = Path(__file__).parent.parent / "src" / "hotpapers"
 
@@ -40,6 +40,7 @@ class Silent:
     """A source that needs a variable nobody set."""
 
     name: ClassVar[str] = "other"
+    display: ClassVar[Display] = Display("Other", (("likes", "likes"),))
     Settings: ClassVar[type[SourceSettings]] = SourceSettings
 
     def __init__(self, settings, http, environ, now, progress=no_progress) -> None:

@@ -9,10 +9,7 @@ from collections.abc import Callable
 from hotpapers.models import Mention, PlatformTotals, RankedPaper
 from hotpapers.sanitize import escape_markdown, guard_markup, one_line
 from hotpapers.sources import SOURCES
-from hotpapers.sources.base import Display
-
-CLASSIC_PLATFORM = "twitter"
-"""A paper only this platform talks about keeps the classic post's engagement line."""
+from hotpapers.sources.base import GENERIC_EMBED, Display
 
 
 def display(platform: str) -> Display:
@@ -22,10 +19,16 @@ def display(platform: str) -> Display:
     return source.display if source is not None else Display(platform, (("reposts", "reposts"), ("likes", "likes")))
 
 
+def embed_templates() -> tuple[str, ...]:
+    """The names of the templates (`embeds/NAME.html.j2`) a post may write embeds with."""
+    return tuple(dict.fromkeys([*(source.display.embed_template for source in SOURCES.values()), GENERIC_EMBED]))
+
+
 def engagement_lines(item: RankedPaper, local_time: Callable[[str], str]) -> list[str]:
-    """The paper's engagement lines: the classic one when only X talks about it, else
-    one per platform in that platform's words, each with its latest observation."""
-    classic = [totals.platform for totals in item.platforms] == [CLASSIC_PLATFORM]
+    """The paper's engagement lines: the classic one when only a `Display.classic`
+    platform (X) talks about it, else one per platform in that platform's words, each
+    with its latest observation."""
+    classic = len(item.platforms) == 1 and display(item.platforms[0].platform).classic
     return [f"{counts_text(totals, named=not classic)} ({local_time(totals.observed_at)})" for totals in item.platforms]
 
 

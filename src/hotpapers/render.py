@@ -29,7 +29,7 @@ from markupsafe import Markup, escape
 from hotpapers.config import Config
 from hotpapers.errors import InputError
 from hotpapers.models import Mention, RankedPaper, Snapshot, parse_time
-from hotpapers.platform_text import discussion_link, display, engagement_lines
+from hotpapers.platform_text import discussion_link, display, embed_templates, engagement_lines
 from hotpapers.sanitize import escape_markdown, guard_markup, html_block, one_line, plain_text, safe_embed, safe_link
 from hotpapers.yaml_c import SAFE_DUMPER, SAFE_LOADER
 
@@ -142,9 +142,7 @@ class PostRenderer:
             self.env.filters["md_text"] = lambda text: guard_markup(escape_markdown(one_line(text)))
         try:
             self.post_template = self.env.get_template(config.profile.template)
-            self.embed_templates = {
-                name: self.env.get_template(f"embeds/{name}.html.j2") for name in ("twitter", "generic")
-            }
+            self.embed_templates = {name: self.env.get_template(f"embeds/{name}.html.j2") for name in embed_templates()}
         except jinja2.TemplateError as exc:
             raise template_error(exc) from None
 
@@ -161,7 +159,7 @@ class PostRenderer:
         return html if html is not None else self.fallback_embed(mention)
 
     def fallback_embed(self, mention: Mention) -> str:
-        template = self.embed_templates["twitter" if mention.platform == "twitter" else "generic"]
+        template = self.embed_templates[display(mention.platform).embed_template]
         text = mention.text if mention.text else mention.url
         lines = (escape(line) for line in re.split(r"\r\n|\r|\n", plain_text(text)))
         when = "link"

@@ -68,6 +68,10 @@ class Embeds:
     endpoint: str | None = None
 
 
+GENERIC_EMBED = "generic"
+"""The embed template (`embeds/generic.html.j2`) of a platform that declares none."""
+
+
 @dataclass(frozen=True, slots=True)
 class Display:
     """How a post speaks of a platform: by its name, and of its counts in its own words."""
@@ -79,6 +83,12 @@ class Display:
     """A shown mention is embedded (the platform has embeds); else a line linking its discussion."""
     embed_rules: EmbedRules | None = None
     """What a mention's own embed HTML may be to be passed through; None: none is."""
+    embed_template: str = GENERIC_EMBED
+    """The template (`embeds/NAME.html.j2`) that writes an embed from a shown mention's
+    fields when its own embed HTML is missing or refused."""
+    classic: bool = False
+    """A paper only this platform talks about keeps the classic post's engagement line:
+    the counts without the platform's name."""
 
 
 class Source(ABC):

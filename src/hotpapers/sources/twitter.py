@@ -186,7 +186,11 @@ class TwitterSource(Source):
     name: ClassVar[str] = "twitter"
     cost: ClassVar[str] = "pay-per-use, about $0.005 per post read (max_posts caps a build)"
     display: ClassVar[Display] = Display(
-        "X", (("reposts", "retweets"), ("likes", "favorites")), embed_rules=EMBED_RULES
+        "X",
+        (("reposts", "retweets"), ("likes", "favorites")),
+        embed_rules=EMBED_RULES,
+        embed_template="twitter",
+        classic=True,
     )
     Settings: ClassVar[type[SourceSettings]] = TwitterSettings
     settings: TwitterSettings
