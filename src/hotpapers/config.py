@@ -52,15 +52,19 @@ class Candidates(Section, frozen=True):
     """Leave out papers published longer ago than this before the digest day (null: no limit)."""
 
 
+def default_platform_weights() -> dict[Platform, dict[CountName, Weight]]:
+    """Each source's own weights (`Source.weights`), for the platforms that declare them."""
+    declared = {name: source.weights for name, source in SOURCES.items() if source.weights is not None}
+    return msgspec.convert(declared, dict[Platform, dict[CountName, Weight]])
+
+
 class Ranking(Section, frozen=True):
     """How mentions and papers are scored, and which posts a paper embeds."""
 
     weights: dict[CountName, Weight] = field(default_factory=lambda: {"reposts": 1.0, "likes": 1.0})
     """A mention's score is the weighted sum of its counts: reposts, likes, replies, quotes (a count
     without a weight counts 0). These weights apply to the platforms not in platform_weights ..."""
-    platform_weights: dict[Platform, dict[CountName, Weight]] = field(
-        default_factory=lambda: {"hackernews": {"likes": 1.0, "replies": 1.0}, "huggingface": {"likes": 1.0}}
-    )
+    platform_weights: dict[Platform, dict[CountName, Weight]] = field(default_factory=default_platform_weights)
     """... and these to the platforms listed (points and comments on Hacker News are likes and
     replies, upvotes on Hugging Face are likes); docs/ranking.md says why."""
     min_paper_score: Number = 50

@@ -1,9 +1,10 @@
 """What an engagement source is: the contract between `fetch.py` and one platform module.
 
-`fetch.py` knows sources only through this interface and the registry in
-`hotpapers.sources`; everything a platform needs (endpoints, credentials, paging,
-counts, embeds) lives in its own module. Source modules import nothing heavy at
-module level (no requests): the config reads their `Settings` on every command.
+Nothing outside `hotpapers.sources` knows a platform but through this interface and
+the registry there; everything a platform needs (endpoints, credentials, paging,
+counts, embeds and their rules, how a post speaks of it, its default weights) lives
+in its own module. Source modules import nothing heavy at module level (no
+requests): the config reads their `Settings` on every command.
 """
 
 from __future__ import annotations
@@ -102,6 +103,9 @@ class Source(ABC):
     """What reading it costs, for the config `hotpapers init` writes: "free", "pay-per-use, ..."."""
     display: ClassVar[Display]
     Settings: ClassVar[type[SourceSettings]]
+    weights: ClassVar[Mapping[str, float] | None] = None
+    """The platform's default `ranking.platform_weights` entry (a weight per `Mention`
+    count); None: the general `ranking.weights` apply to it."""
 
     def __init__(
         self,

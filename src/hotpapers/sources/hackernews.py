@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import html
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Annotated, Any, ClassVar
@@ -118,6 +119,7 @@ class HackerNewsSource(Source):
     name: ClassVar[str] = "hackernews"
     cost: ClassVar[str] = "free"
     display: ClassVar[Display] = Display("Hacker News", (("likes", "points"), ("replies", "comments")), embedded=False)
+    weights: ClassVar[Mapping[str, float]] = {"likes": 1.0, "replies": 1.0}
     Settings: ClassVar[type[SourceSettings]] = HackerNewsSettings
 
     settings: HackerNewsSettings

@@ -11,6 +11,7 @@ day (weekends), not a failure.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import UTC, date, datetime, timedelta
 from typing import Annotated, Any, ClassVar
 
@@ -127,6 +128,7 @@ class HuggingFaceSource(Source):
     display: ClassVar[Display] = Display(
         "Hugging Face", (("likes", "upvotes"), ("replies", "comments")), embedded=False
     )
+    weights: ClassVar[Mapping[str, float]] = {"likes": 1.0}
     Settings: ClassVar[type[SourceSettings]] = HuggingFaceSettings
 
     settings: HuggingFaceSettings
