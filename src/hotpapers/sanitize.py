@@ -111,7 +111,7 @@ def guard_markup(text: str) -> str:
     if _LINE_START_MARKUP.match(rest):
         head += "&lt;" if rest[0] == "<" else "\\" + rest[0]
         rest = rest[1:]
-    if "<" not in rest and "](" not in rest:  # a quick exit: benchmarks/README.md
+    if "<" not in rest and "]" not in rest:  # a quick exit: benchmarks/README.md
         return head + rest
     last_end: dict[str, int] = {}
 
