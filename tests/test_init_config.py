@@ -2,6 +2,7 @@
 setting goes (or that it is set), --config naming the file to write, and ordinary modes."""
 
 import os
+import re
 import stat
 
 import pytest
@@ -9,6 +10,7 @@ from click.testing import CliRunner
 
 from hotpapers.cli import cli
 from hotpapers.config import load_config
+from hotpapers.config_yaml import commented_config
 
 
 def init(*args):
@@ -61,3 +63,17 @@ def test_init_writes_files_with_the_umasks_permissions(tmp_path):
         os.umask(old)
     for path in (tmp_path / "hotpapers.yaml", tmp_path / ".github" / "workflows" / "hotpapers.yml"):
         assert stat.S_IMODE(path.stat().st_mode) == 0o644
+
+
+@pytest.mark.parametrize("profile", ["lumen", "lumen-2022", "hugo", "jekyll"])
+def test_the_commented_feed_paths_are_the_profiles_own(tmp_path, profile):
+    """Uncommenting a feed path the generated config shows changes nothing: Jekyll serves
+    its site folder, the others `static/`."""
+    text = commented_config(profile)
+    shown = {kind: re.search(rf"^  # {kind}: (.+)$", text, re.MULTILINE)[1] for kind in ("atom", "json")}
+    expected = {"atom": "hot-papers.atom", "json": "hot-papers.json"}
+    folder = "." if profile == "jekyll" else "static"
+    assert shown == {kind: f"{folder}/{name}" for kind, name in expected.items()}
+    (tmp_path / "hotpapers.yaml").write_text(text, encoding="utf-8")
+    built = load_config(tmp_path / "hotpapers.yaml", tmp_path).feeds
+    assert (built.atom, built.json) == (tmp_path / folder / expected["atom"], tmp_path / folder / expected["json"])

@@ -221,6 +221,14 @@ _FROM_PROFILE = {
 """The keys whose null means the profile's value, and that value's name in Profile."""
 
 
+FEED_KINDS = ("atom", "json")
+
+
+def default_feed(public: str, kind: str) -> str:
+    """Where a feed goes unless configured: `hot-papers.KIND` in the folder the site serves."""
+    return f"{public}/hot-papers.{kind}"
+
+
 def snapshot_name(day: str) -> str:
     return f"{day}.json"
 
@@ -253,9 +261,9 @@ def build_config(data: dict[str, Any], root: Path, source: str) -> Config:
         if merged[section][key] is None:
             merged[section][key] = getattr(profile, default)
     given_feeds = data.get("feeds")
-    for kind in ("atom", "json"):
+    for kind in FEED_KINDS:
         if not (isinstance(given_feeds, dict) and kind in given_feeds):
-            merged["feeds"][kind] = f"{merged['paths']['public']}/hot-papers.{kind}"
+            merged["feeds"][kind] = default_feed(merged["paths"]["public"], kind)
     sources = merged.pop("sources")
     config = msgspec.convert(merged, Config, dec_hook=hook)
     settings = {name: msgspec.convert(value, SOURCES[name].Settings) for name, value in sources.items()}

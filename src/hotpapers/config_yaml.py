@@ -15,8 +15,9 @@ import msgspec
 import yaml
 from msgspec import Struct
 
-from hotpapers.config import Config
+from hotpapers.config import FEED_KINDS, Config, default_feed
 from hotpapers.config_check import unwrap
+from hotpapers.profiles import PROFILES
 from hotpapers.sources import SOURCES
 from hotpapers.sources.base import Source
 from hotpapers.yaml_c import SAFE_DUMPER
@@ -27,6 +28,8 @@ WIDTH = 100
 def commented_config(profile: str) -> str:
     """The whole config, every key commented out but `output.profile` and each source's `enabled`."""
     defaults = msgspec.to_builtins(Config(), enc_hook=str)
+    for kind in FEED_KINDS:  # what the profile makes of them, as `build` does
+        defaults["feeds"][kind] = default_feed(PROFILES[profile].public, kind)
     lines = [
         "# hotpapers settings for this site (written by `hotpapers init`).",
         "# Every key is optional: a commented-out key shows its built-in default; remove the",
