@@ -62,21 +62,26 @@ def run_cli(args: list[str], cwd: Path, env: dict[str, str] | None = None) -> fl
 # 1. ---------------------------------------------------------------------------------
 
 
-def rerender_thousand_days(scratch: Path) -> None:
-    site = scratch / "site1000"
+def stored_days(site: Path, count: int) -> list[str]:
+    """A site with the sample config and the example day stored as `count` days from 2018-01-01."""
     snapshots = site / "data" / "snapshots"
     snapshots.mkdir(parents=True)
     shutil.copy(SITE_CONFIG, site / "config.yaml")
     example = json.loads(EXAMPLE.read_text(encoding="utf-8"))
-    first = date(2018, 1, 1)
-    days = [first + timedelta(days=n) for n in range(1000)]
+    days = [date(2018, 1, 1) + timedelta(days=n) for n in range(count)]
     for day in days:
         example["date"] = day.isoformat()
         example["taken_at"] = f"{day + timedelta(days=1)}T08:00:47Z"  # after the day's end, as a real snapshot
         (snapshots / f"{day}.json").write_text(
             json.dumps(example, ensure_ascii=False, indent=2) + "\n", encoding="utf-8"
         )
-    files = sorted(snapshots.iterdir())
+    return [day.isoformat() for day in days]
+
+
+def rerender_thousand_days(scratch: Path) -> None:
+    site = scratch / "site1000"
+    days = stored_days(site, 1000)
+    files = sorted((site / "data" / "snapshots").iterdir())
 
     def settled(folder: Path) -> None:
         """Remove the previous run's output and let the disk finish that removal
@@ -97,7 +102,7 @@ def rerender_thousand_days(scratch: Path) -> None:
 
     def ours() -> float:
         settled(site / "content")
-        return run_cli(["-q", "build", "--since", str(days[0]), "--until", str(days[-1]), "--offline"], site)
+        return run_cli(["-q", "build", "--since", days[0], "--until", days[-1], "--offline"], site)
 
     runs = [(bare(), ours()) for _ in range(5)]  # interleaved, so that both meet the same noise
     report("1. re-render 1,000 days", min(r[1] for r in runs), min(r[0] for r in runs), 3.0)
