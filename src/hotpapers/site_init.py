@@ -17,17 +17,15 @@ from hotpapers.config_yaml import commented_config
 from hotpapers.errors import ConfigError, WriteError
 from hotpapers.profiles import PROFILES
 from hotpapers.site import detect_site, hugo_config, keeps_raw_html
+from hotpapers.sources import SOURCES
 
 CONFIG_NAME = "hotpapers.yaml"
 WORKFLOW_NAME = ".github/workflows/hotpapers.yml"
 PROFILE_STEPS = {
-    "lumen": "Add gatsby-plugin-twitter to the site (npm install gatsby-plugin-twitter, first in `plugins` of "
-    "gatsby-config.js) so embedded posts render on client-side navigation too.",
     "hugo": "Let Hugo keep the embeds' HTML: in {file}, [markup.goldmark.renderer] unsafe = true "
     "(YAML: markup: {{goldmark: {{renderer: {{unsafe: true}}}}}}).",
     "jekyll": "Set `permalink: /:slug/` in _config.yml so that URLs carry the slug.",
 }
-PROFILE_STEPS["lumen-2022"] = PROFILE_STEPS["lumen"]
 
 Ask = Callable[[list[str], str], str]
 """Asks the user for a profile: (choices, default) -> the choice."""
@@ -81,6 +79,7 @@ def init_site(folder: Path, profile: str | None, ask: Ask | None, config_path: P
         "you use; a source without its variables is skipped.",
         f"Edit the install step of {WORKFLOW_NAME} to install hotpapers from where you take it.",
         *_profile_step(report.profile, folder),
+        *_embed_steps(report.profile),
         f"Try it (with those variables exported): {_cd(folder)}hotpapers build{option} --dry-run, then hotpapers "
         f"build{option}; commit the files and push.",
     ]
@@ -92,11 +91,16 @@ def init_site(folder: Path, profile: str | None, ask: Ask | None, config_path: P
 def _profile_step(profile: str, folder: Path) -> list[str]:
     """What the site needs for the profile's posts; nothing when its Hugo config already keeps raw HTML."""
     if profile != "hugo":
-        return [PROFILE_STEPS[profile]]
+        return [PROFILE_STEPS[profile]] if profile in PROFILE_STEPS else []
     hugo = hugo_config(folder)
     if hugo is not None and keeps_raw_html(hugo):
         return []
     return [PROFILE_STEPS["hugo"].format(file=hugo.name if hugo else "hugo.toml")]
+
+
+def _embed_steps(profile: str) -> list[str]:
+    """What the site needs for the sources' embeds to show (`Source.site_steps`)."""
+    return [source.site_steps[profile] for source in SOURCES.values() if profile in source.site_steps]
 
 
 def _profile_not_applied(config: Path, profile: str) -> str | None:

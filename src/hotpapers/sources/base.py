@@ -106,6 +106,9 @@ class Source(ABC):
     weights: ClassVar[Mapping[str, float] | None] = None
     """The platform's default `ranking.platform_weights` entry (a weight per `Mention`
     count); None: the general `ranking.weights` apply to it."""
+    site_steps: ClassVar[Mapping[str, str]] = {}
+    """What a site of an output profile needs for this platform's embeds to show, by
+    profile name: a next step `hotpapers init` prints."""
 
     def __init__(
         self,

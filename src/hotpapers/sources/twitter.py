@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import logging
 import re
+from collections.abc import Mapping
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import datetime
@@ -158,26 +159,20 @@ def _mention(
     )
 
 
+_ROOT_ATTRIBUTES = ("dnt", "theme", "width", "lang", "media-max-width", "conversation", "cards")
 EMBED_RULES = EmbedRules(
     "twitter-tweet",
     frozenset(
         f'<script async src="https://platform.{host}/widgets.js" charset="utf-8"></script>'
         for host in ("twitter.com", "x.com")
     ),
-    frozenset(
-        [
-            "data-dnt",
-            "data-theme",
-            "data-width",
-            "data-lang",
-            "data-media-max-width",
-            "data-conversation",
-            "data-cards",
-            "align",
-        ]
-    ),
+    frozenset({"align", *(f"data-{name}" for name in _ROOT_ATTRIBUTES)}),
 )
 """What an X post's embed may be: X's oEmbed HTML (its script line from either host)."""
+_GATSBY_STEP = (
+    "Add gatsby-plugin-twitter to the site (npm install gatsby-plugin-twitter, first in `plugins` of "
+    "gatsby-config.js) so embedded posts render on client-side navigation too."
+)
 
 
 class TwitterSource(Source):
@@ -193,6 +188,7 @@ class TwitterSource(Source):
         classic=True,
     )
     Settings: ClassVar[type[SourceSettings]] = TwitterSettings
+    site_steps: ClassVar[Mapping[str, str]] = {"lumen": _GATSBY_STEP, "lumen-2022": _GATSBY_STEP}
     settings: TwitterSettings
 
     def _token(self) -> str | None:
