@@ -26,8 +26,8 @@ def embed_templates() -> tuple[str, ...]:
 
 def engagement_lines(item: RankedPaper, local_time: Callable[[str], str]) -> list[str]:
     """The paper's engagement lines: the classic one when only a `Display.classic`
-    platform (X) talks about it, else one per platform in that platform's words, each
-    with its latest observation."""
+    platform talks about it, else one per platform in that platform's words, each with
+    its latest observation."""
     classic = len(item.platforms) == 1 and display(item.platforms[0].platform).classic
     return [f"{counts_text(totals, named=not classic)} ({local_time(totals.observed_at)})" for totals in item.platforms]
 
