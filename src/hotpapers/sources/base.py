@@ -2,9 +2,10 @@
 
 Nothing outside `hotpapers.sources` knows a platform but through this interface and
 the registry there; everything a platform needs (endpoints, credentials, paging,
-counts, embeds and their rules, how a post speaks of it, its default weights) lives
-in its own module. Source modules import nothing heavy at module level (no
-requests): the config reads their `Settings` on every command.
+counts, embeds and their rules, how a post speaks of it, its default weights, what a
+site needs for its embeds) lives in its own module (docs/sources.md). Source modules
+import nothing heavy at module level (no requests): the config reads their `Settings`
+on every command.
 """
 
 from __future__ import annotations
