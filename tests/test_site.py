@@ -158,7 +158,9 @@ def declared(kind):
 
 
 def test_the_written_workflow_is_the_repos_nightly_one_with_every_sources_secret(tmp_path):
-    init(tmp_path, "--profile", "hugo")
+    """Written for the repo's own sample site, whose settings are its config.yaml."""
+    shutil.copy(REPO / "config.yaml", tmp_path / "config.yaml")
+    init(tmp_path)
     written = yaml.safe_load((tmp_path / ".github" / "workflows" / "hotpapers.yml").read_text(encoding="utf-8"))
     nightly = yaml.safe_load((REPO / ".github" / "workflows" / "nightly.yml").read_text(encoding="utf-8"))
     for key in ("on", True, "concurrency", "permissions", "name"):

@@ -5,16 +5,17 @@ file: each is linked into place only where no file of that name exists."""
 from __future__ import annotations
 
 import os
+import shlex
 import sys
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from hotpapers.atomic import create_beside
-from hotpapers.config import Config, Output
+from hotpapers.config import Config, Output, build_config, load_config
 from hotpapers.config_file import another_tools, read_yaml_mapping
 from hotpapers.config_yaml import commented_config
-from hotpapers.errors import ConfigError, WriteError
+from hotpapers.errors import ConfigError, HotpapersError, WriteError
 from hotpapers.profiles import PROFILES
 from hotpapers.site import detect_site, hugo_config, keeps_raw_html
 from hotpapers.sources import SOURCES
@@ -60,16 +61,16 @@ def init_site(folder: Path, profile: str | None, ask: Ask | None, config_path: P
     """Writes the files that do not exist yet into `folder`, the config to `config_path`
     (default: FOLDER/hotpapers.yaml); `ask` is None when no one can answer."""
     report = _choose_profile(folder, profile, ask)
-    files = [(folder / WORKFLOW_NAME, workflow())]
     config = config_path or folder / CONFIG_NAME
     if config_path is None and _holds_our_settings(folder / "config.yaml"):
         config = folder / "config.yaml"
         report.kept.append(config)
         report.reason += f"; config.yaml holds the site's settings, so no {CONFIG_NAME}, which would replace them"
     else:
-        files.insert(0, (config, commented_config(report.profile)))
-    for path, text in files:
-        (report.written if _write_new(path, text) else report.kept).append(path)
+        (report.written if _write_new(config, commented_config(report.profile)) else report.kept).append(config)
+    site_workflow = workflow(committed_paths(_site_config(config, report.profile), folder))
+    path = folder / WORKFLOW_NAME
+    (report.written if _write_new(path, site_workflow) else report.kept).append(path)
     if config in report.kept:
         report.not_applied = _profile_not_applied(config, report.profile)
     option = f" --config {config_path}" if config_path else ""
@@ -113,6 +114,20 @@ def _profile_not_applied(config: Path, profile: str) -> str | None:
     if kept == profile:
         return None
     return f"{config} was kept and says {kept!r}; set `output: {{profile: {profile}}}` in it"
+
+
+def _site_config(path: Path, profile: str) -> Config:
+    """The config `build` will read from `path`; the profile's defaults when it cannot be read."""
+    try:
+        return load_config(path, path.parent)
+    except HotpapersError:
+        return build_config({"output": {"profile": profile}}, path.resolve().parent, str(path))
+
+
+def committed_paths(config: Config, folder: Path) -> list[str]:
+    """What `build` writes, relative to `folder`: the posts and snapshots folders and the feeds."""
+    paths = [config.posts_folder, config.paths.snapshots, config.feeds.atom, config.feeds.json]
+    return [Path(os.path.relpath(path, folder.resolve())).as_posix() for path in paths if path is not None]
 
 
 def _cd(folder: Path) -> str:
@@ -164,9 +179,10 @@ def credential_variables() -> list[str]:
     return [str(getattr(s, key)) for s in sources for key in s.__struct_fields__ if key.endswith("_env")]
 
 
-def workflow() -> str:
+def workflow(committed: list[str]) -> str:
+    """The nightly workflow; it commits the paths in `committed` that exist after the build."""
     env = "".join(f"          {name}: ${{{{ secrets.{name} }}}}\n" for name in credential_variables())
-    return _WORKFLOW.replace("{env}\n", env)
+    return _WORKFLOW.replace("{env}\n", env).replace("{committed}", " ".join(map(shlex.quote, committed)))
 
 
 _WORKFLOW = """\
@@ -213,7 +229,7 @@ jobs:
         run: |
           git config user.name "github-actions[bot]"
           git config user.email "41898282+github-actions[bot]@users.noreply.github.com"
-          for path in content _posts data static; do
+          for path in {committed}; do
             if [ -e "$path" ]; then git add -A "$path"; fi
           done
           if git diff --cached --quiet; then

@@ -1,0 +1,80 @@
+"""The workflow `hotpapers init` writes commits what `build` writes for the site (its
+posts, its snapshots and its feeds, wherever the profile puts them), also before the
+feeds exist; and the README's cron line commits the same."""
+
+import re
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+import yaml
+from click.testing import CliRunner
+
+from conftest import EXAMPLE_SNAPSHOT
+from hotpapers.cli import cli
+from hotpapers.config import build_config
+from hotpapers.site_init import committed_paths
+
+README = (Path(__file__).parent.parent / "README.md").read_text(encoding="utf-8")
+SITES = {
+    "jekyll": ("_config.yml", "title: My blog\npermalink: /:slug/\n"),
+    "hugo": ("hugo.toml", 'baseURL = "https://example.org/"\n'),
+    "lumen-2022": ("package.json", '{"name": "gatsby-starter-lumen", "dependencies": {"gatsby": "^5.14.0"}}'),
+}
+
+
+def git(folder, *args):
+    command = ["git", "-c", "user.name=t", "-c", "user.email=t@example.org", *args]
+    return subprocess.run(command, cwd=folder, check=True, capture_output=True, text=True).stdout
+
+
+def commit_loop(folder):
+    """The workflow's lines that stage what changed: from its `for` loop to its `done`."""
+    workflow = yaml.safe_load((folder / ".github" / "workflows" / "hotpapers.yml").read_text(encoding="utf-8"))
+    (run,) = [s["run"] for s in workflow["jobs"]["build"]["steps"] if s.get("name", "").startswith("Commit")]
+    return re.search(r"^ *for path in .*?^ *done$", run, re.MULTILINE | re.DOTALL)[0]
+
+
+@pytest.mark.parametrize("with_url", [True, False], ids=["feeds", "no-feeds-yet"])
+@pytest.mark.parametrize("profile", list(SITES))
+def test_the_workflow_commits_everything_build_wrote(tmp_path, monkeypatch, profile, with_url):
+    name, text = SITES[profile]
+    (tmp_path / name).write_text(text, encoding="utf-8")
+    assert CliRunner().invoke(cli, ["init", str(tmp_path)]).output.startswith(f"output.profile: {profile} (found")
+    if with_url:
+        with (tmp_path / "hotpapers.yaml").open("a", encoding="utf-8") as config:
+            config.write("site: {url: https://example.org}\n")
+    (tmp_path / "data" / "snapshots").mkdir(parents=True)
+    shutil.copy(EXAMPLE_SNAPSHOT, tmp_path / "data" / "snapshots" / "2020-09-24.json")
+    git(tmp_path, "init", "-q")
+    git(tmp_path, "add", "-A")
+    git(tmp_path, "commit", "-qm", "the site")
+    monkeypatch.chdir(tmp_path)
+    result = CliRunner().invoke(cli, ["build", "--date", "2020-09-24", "--offline"])
+    assert result.exit_code == 0, result.output
+    public = tmp_path if profile == "jekyll" else tmp_path / "static"
+    assert (public / "hot-papers.atom").is_file() == with_url == (public / "hot-papers.json").is_file()
+    subprocess.run(["bash", "-ec", commit_loop(tmp_path)], cwd=tmp_path, check=True)
+    status = git(tmp_path, "status", "--porcelain", "--untracked-files=all").splitlines()
+    assert status and all(line.startswith("A  ") for line in status), status
+    staged = {line[3:] for line in status}
+    assert ("hot-papers.json" in " ".join(staged)) == with_url
+    assert any(path.endswith(".md") for path in staged)
+
+
+def test_the_readme_cron_line_commits_what_the_workflow_does():
+    cron = re.search(r"```cron\n(.+)\n```", README)[1]
+    paths = re.search(r"for p in (.+?); do", cron)[1].split()
+    assert paths == committed_paths(build_config({}, Path("/site"), "defaults"), Path("/site"))
+    jekyll = build_config({"output": {"profile": "jekyll"}}, Path("/site"), "defaults")
+    assert f"A Jekyll site commits `{' '.join(committed_paths(jekyll, Path('/site')))}`" in " ".join(README.split())
+
+
+def test_the_workflow_commits_the_paths_of_the_config_it_keeps(tmp_path):
+    """A kept config is what `build` reads, even when it says another profile than asked."""
+    settings = "paths: {posts: my posts, snapshots: facts}\nfeeds: {atom: null}\n"
+    (tmp_path / "hotpapers.yaml").write_text(settings, encoding="utf-8")
+    CliRunner().invoke(cli, ["init", str(tmp_path), "--profile", "jekyll"])
+    loop = commit_loop(tmp_path)
+    assert loop.splitlines()[0].strip() == "for path in 'my posts' facts static/hot-papers.json; do"
