@@ -205,7 +205,8 @@ def test_a_corrupt_day_in_a_long_backfill_fails_in_one_line(site):
     assert result.stderr.count("\n") == 1 and result.stderr.startswith("Error: ")
     assert result.stderr.endswith(
         f"data/snapshots/{days[30]}.json: not valid JSON (Expecting property name enclosed in double quotes at line 1, "
-        f"column 2); rebuild it with 'hotpapers build --date {days[30]} --refresh' (needs the network)\n"
+        f"column 2); fix the file, or replace it with a fresh fetch: 'hotpapers build --date {days[30]} --refresh' "
+        "(needs the network)\n"
     )
     assert (site / f"content/posts/{days[29]}---Hot-Papers.md").exists()
 

@@ -1,10 +1,12 @@
 """What the command line says: the day as build's argument, the config in use, advice
 for a day not built yet, and counts in proper English."""
 
+import json
+
 import pytest
 from click.testing import CliRunner
 
-from conftest import EXAMPLE_POST
+from conftest import EXAMPLE_POST, example_data
 from hotpapers.cli import cli
 
 POST = "content/posts/2020-09-24---Hot-Papers.md"
@@ -50,5 +52,19 @@ def test_a_broken_snapshot_under_offline_is_not_told_to_refresh_offline(site):
     result = run("build", "--date", "2020-09-24", "--offline")
     assert result.exit_code == 2
     assert result.stderr.endswith(
-        "; rebuild it with 'hotpapers build --date 2020-09-24 --refresh' (needs the network)\n"
+        "; fix the file, or replace it with a fresh fetch: 'hotpapers build --date 2020-09-24 --refresh' "
+        "(needs the network)\n"
+    )
+
+
+def test_a_broken_imported_snapshot_is_to_be_fixed_before_a_refresh_replaces_it(site):
+    data = example_data()
+    data["mentions"][0]["likes"] = -3
+    (site / "data" / "snapshots" / "2020-09-24.json").write_text(json.dumps(data), encoding="utf-8")
+    result = run("build", "--date", "2020-09-24", "--offline")
+    assert result.exit_code == 2
+    assert result.stderr == (
+        f"Error: {site / 'data' / 'snapshots' / '2020-09-24.json'}: $.mentions[0].likes: -3 is less than the minimum "
+        "of 0; fix the file, or replace it with a fresh fetch: 'hotpapers build --date 2020-09-24 --refresh' "
+        "(needs the network)\n"
     )

@@ -107,7 +107,8 @@ def test_a_truncated_stored_snapshot_names_the_place_and_suggests_refresh(site):
     refused(
         ["build", "--date", DAY],
         f"not valid JSON (Unterminated string starting at line {line}, column {column}); "
-        f"rebuild it with 'hotpapers build --date {DAY} --refresh' (needs the network)",
+        f"fix the file, or replace it with a fresh fetch: 'hotpapers build --date {DAY} --refresh' "
+        "(needs the network)",
     )
     elsewhere = site / "import.json"
     elsewhere.write_text(text[:cut], encoding="utf-8")
@@ -129,7 +130,8 @@ def test_a_snapshot_taken_before_the_end_of_its_window_is_refused_through_build(
         ["build", "--date", DAY],
         "$.taken_at: '2020-09-25T03:59:59Z' is before the end of the day 2020-09-24 "
         "(its window's end, 2020-09-25T04:00:00Z): the day was not over yet; "
-        f"rebuild it with 'hotpapers build --date {DAY} --refresh' (needs the network)",
+        f"fix the file, or replace it with a fresh fetch: 'hotpapers build --date {DAY} --refresh' "
+        "(needs the network)",
     )
     assert not (site / "content").exists()
 

@@ -80,7 +80,7 @@ def load_snapshot(path: Path, day: str | None = None) -> Snapshot:
 def stored_snapshot(path: Path, day: str | None = None) -> Snapshot | None:
     """The snapshot at `path`, or None when there is no such file. `day` says that the
     file is the site's stored snapshot of that day, which `build --refresh` replaces:
-    the error for a broken one says so."""
+    the error for a broken one says so, after fixing it (it may hold the user's own data)."""
     try:
         raw = read_regular_file(path)
     except NotRegularFile as exc:
@@ -89,7 +89,8 @@ def stored_snapshot(path: Path, day: str | None = None) -> Snapshot | None:
         return None
     except OSError as exc:
         raise SnapshotError(f"{path}: cannot read ({exc.strerror or exc})") from None
-    advice = f"; rebuild it with 'hotpapers build --date {day} --refresh' (needs the network)" if day else ""
+    refresh = f"'hotpapers build --date {day} --refresh' (needs the network)"
+    advice = f"; fix the file, or replace it with a fresh fetch: {refresh}" if day else ""
     return parse_snapshot(raw, str(path), advice)
 
 
