@@ -65,3 +65,34 @@ def test_feeds_are_rewritten_only_when_they_change_and_not_without_a_site_url(si
     (site / "config.yaml").write_text("output: {profile: lumen}\n", encoding="utf-8")
     quiet = CliRunner().invoke(cli, ["build", "--date", "2020-09-25"])
     assert quiet.exit_code == 0 and "feeds: 2 entries" not in quiet.stderr and "feeds: off until" in quiet.stderr
+
+
+def test_a_day_whose_post_was_built_with_other_settings_is_left_out_until_built_again(site):
+    """A feed entry must match the page it links: after the slug changes, the older
+    post still has the old slug (and URL) until it is built again."""
+    build_two_days(site)
+    with (site / "config.yaml").open("a", encoding="utf-8") as config:
+        config.write('\npost:\n  slug: "trending-{date}"\n')
+    one = CliRunner().invoke(cli, ["-q", "build", "--date", "2020-09-25"])
+    assert one.exit_code == 0, one.output
+    assert one.stderr.strip() == (
+        "feeds: left out 2020-09-24: the post differs from what the snapshot and the settings make now "
+        "(slug, title or papers); build those days again to list them (--force replaces a post that lists more papers)"
+    )
+    feed = json.loads((site / "static" / "hot-papers.json").read_text(encoding="utf-8"))
+    assert [item["url"] for item in feed["items"]] == [f"{SITE}/posts/trending-2020-09-25"]
+    both = CliRunner().invoke(cli, ["build", "--since", "2020-09-24", "--until", "2020-09-25"])
+    assert "left out" not in both.stderr and "feeds: 2 entries, wrote" in both.stderr
+    feed = json.loads((site / "static" / "hot-papers.json").read_text(encoding="utf-8"))
+    assert [item["url"] for item in feed["items"]] == [f"{SITE}/posts/trending-2020-09-2{n}" for n in (5, 4)]
+
+
+def test_a_kept_post_that_lists_more_papers_is_not_described_by_a_shorter_entry(site):
+    build_two_days(site)
+    before = (site / "static" / "hot-papers.json").read_bytes()
+    with (site / "config.yaml").open("a", encoding="utf-8") as config:
+        config.write("\nranking:\n  min_paper_score: 200\n")
+    kept = CliRunner().invoke(cli, ["build", "--date", "2020-09-25"])
+    assert kept.exit_code == 0 and "kept content/posts/2020-09-25---Hot-Papers.md: it lists 11 papers" in kept.stderr
+    assert "feeds: left out 2020-09-24, 2020-09-25: the posts differ" in kept.stderr
+    assert (site / "static" / "hot-papers.json").read_bytes() == before  # no day to list: the feeds stay

@@ -10,10 +10,11 @@ from pathlib import Path
 import pytest
 from msgspec.structs import replace
 
-from conftest import make_config, make_mention, make_paper, make_snapshot
+from conftest import EXAMPLE_SNAPSHOT, make_config, make_mention, make_paper, make_snapshot
 from hotpapers.feeds import feed_entry
 from hotpapers.rank import rank
 from hotpapers.render import PostRenderer
+from hotpapers.snapshot import load_snapshot
 from hotpapers.sources import SOURCES
 
 BLUESKY_EMBED = (
@@ -146,4 +147,14 @@ def test_a_feed_entry_gives_each_papers_counts_per_platform_in_its_words():
         "(Hacker News: points: 40, comments: 15; Bluesky: reposts: 6, likes: 44; "
         "Hugging Face: upvotes: 30, comments: 2; X: retweets: 10, favorites: 20)</li>"
     ) in html
-    assert "Paper 2009.00002</a> (X: retweets: 30, favorites: 40)</li>" in html
+    assert "Paper 2009.00002</a> (30 reposts, 40 likes)</li>" in html  # only X: as the post's classic line
+
+
+def test_an_x_only_feed_entry_keeps_the_words_feeds_had_before_several_platforms():
+    """The golden post's first paper reads `retweets: 18348, favorites: 0`; feeds said
+    `(R reposts, F likes)` before there were several platforms, and still do."""
+    config = make_config(site={"url": "https://example.org"})
+    example = load_snapshot(EXAMPLE_SNAPSHOT)
+    html = feed_entry(example, rank(example, config), config).html
+    assert html.count(" reposts, ") == 11 and "retweets" not in html
+    assert "</a> (18348 reposts, 0 likes)</li>" in html

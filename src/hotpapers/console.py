@@ -87,11 +87,15 @@ def log_report(report: DayReport) -> None:
 
 def log_feeds(config: Config) -> None:
     """Write the feeds and say so, or say why there are none."""
-    line = update_feeds(config)
-    if line:
-        log.info("%s", line)
-    elif feeds_off_reason(config):
-        log.warning("%s", feeds_off_reason(config))
+    report = update_feeds(config)
+    if report is None:
+        if feeds_off_reason(config):
+            log.warning("%s", feeds_off_reason(config))
+        return
+    if report.line:
+        log.info("%s", report.line)
+    if report.warning():
+        log.warning("%s", report.warning())
 
 
 def summary(reports: list[DayReport], planned: int, fetcher: Any) -> str:

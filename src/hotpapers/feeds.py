@@ -1,7 +1,9 @@
 """Feeds of the latest digests: Atom (written by feedgen) and JSON Feed 1.1.
 
 Entries come from the snapshots of the latest days that have a post, ranked again,
-so a feed is a pure function of the snapshots and the config, like a post.
+so a feed is a pure function of the snapshots and the config, like a post; a day whose
+post on disk is not the one they make (built with other settings, or kept because it
+lists more papers) is left out, so that no entry differs from the page it links.
 """
 
 from __future__ import annotations
@@ -9,15 +11,18 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 from html import escape
+from pathlib import Path
 
 from feedgen.feed import FeedGenerator
 
 from hotpapers.atomic import write_atomically
 from hotpapers.config import Config
+from hotpapers.errors import WriteError
 from hotpapers.models import RankedPaper, Snapshot, parse_time
 from hotpapers.pipeline import count, shown_path
-from hotpapers.platform_text import counts_text
+from hotpapers.platform_text import feed_counts
 from hotpapers.rank import rank
+from hotpapers.render import paper_count, reads_back
 from hotpapers.sanitize import plain_text, safe_link
 from hotpapers.snapshot import load_snapshot
 from hotpapers.targets import check_feed_targets, check_outputs, feed_url
@@ -39,7 +44,7 @@ def feed_entry(snapshot: Snapshot, ranked: list[RankedPaper], config: Config) ->
     path = config.post_link(config.post.slug.replace("{date}", day))
     items = "".join(
         f'<li><a href="{escape(safe_link(item.paper.abs_url, f"https://arxiv.org/abs/{item.paper.id}"))}">{escape(plain_text(item.paper.title))}</a> '
-        f"({escape('; '.join(map(counts_text, item.platforms)))})</li>"
+        f"({escape(feed_counts(item))})</li>"
         for item in ranked
     )
     return FeedEntry(
@@ -102,35 +107,75 @@ def json_feed(entries: list[FeedEntry], config: Config) -> str:
     return json.dumps(document, ensure_ascii=False, indent=2) + "\n"
 
 
-def update_feeds(config: Config) -> str | None:
-    """Write the feeds of the latest days that have a post, when site.url is set;
-    files are rewritten only when their text changes. Returns a line for the log."""
+def update_feeds(config: Config) -> FeedsReport | None:
+    """Write the feeds of the latest days whose post is the one their snapshot and the
+    settings make, when site.url is set; files are rewritten only when their text
+    changes. None when feeds are off."""
     if config.site.url is None or not (config.feeds.atom or config.feeds.json) or config.feeds.entries == 0:
         return None
     check_outputs(config)
     check_feed_targets(config)
     targets = [(path, make) for path, make in ((config.feeds.atom, atom_feed), (config.feeds.json, json_feed)) if path]
     entries: list[FeedEntry] = []
+    left_out: list[str] = []
     for path in sorted(config.paths.snapshots.glob("*.json"), reverse=True):
         day = path.stem
         if len(entries) == config.feeds.entries:
             break
-        if config.post_path(day).exists():
-            snapshot = load_snapshot(path, day)
-            ranked = rank(snapshot, config)
-            if ranked:
-                entries.append(feed_entry(snapshot, ranked, config))
+        post = read_post(config.post_path(day))
+        if post is None:
+            continue
+        snapshot = load_snapshot(path, day)
+        ranked = rank(snapshot, config)
+        if (
+            ranked
+            and paper_count(post) == len(ranked)
+            and reads_back(post.decode("utf-8", "replace"), config, snapshot)
+        ):
+            entries.append(feed_entry(snapshot, ranked, config))
+        elif ranked:
+            left_out.append(day)
     if not entries:
-        return None
+        return FeedsReport(None, tuple(left_out))
     written = []
     for path, make in targets:
         text = make(entries, config)
         if not path.exists() or path.read_text(encoding="utf-8") != text:
             write_atomically(path, text)
             written.append(shown_path(path))
-    return f"feeds: {count(len(entries), 'entry', 'entries')}" + (
+    line = f"feeds: {count(len(entries), 'entry', 'entries')}" + (
         f", wrote {', '.join(written)}" if written else ", up to date"
     )
+    return FeedsReport(line, tuple(left_out))
+
+
+def read_post(path: Path) -> bytes | None:
+    try:
+        return path.read_bytes()
+    except FileNotFoundError:
+        return None
+    except OSError as exc:
+        raise WriteError(f"cannot read the post {path} for the feeds: {exc.strerror or exc}") from None
+
+
+@dataclass(frozen=True, slots=True)
+class FeedsReport:
+    line: str | None
+    """What was written, for the log; None when no day has a post yet."""
+    left_out: tuple[str, ...] = ()
+    """Days (newest first) whose post is not what the snapshot and the settings make now
+    (another slug, title or paper list: settings changed since it was built, or a post
+    listing more papers was kept), so a feed entry would not match the page."""
+
+    def warning(self) -> str | None:
+        if not self.left_out:
+            return None
+        days = ", ".join(sorted(self.left_out))
+        return (
+            f"feeds: left out {days}: the {'post differs' if len(self.left_out) == 1 else 'posts differ'} from what "
+            "the snapshot and the settings make now (slug, title or papers); build those days again to list them "
+            "(--force replaces a post that lists more papers)"
+        )
 
 
 def feeds_off_reason(config: Config) -> str | None:

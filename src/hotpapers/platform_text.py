@@ -28,8 +28,21 @@ def engagement_lines(item: RankedPaper, local_time: Callable[[str], str]) -> lis
     """The paper's engagement lines: the classic one when only a `Display.classic`
     platform talks about it, else one per platform in that platform's words, each with
     its latest observation."""
-    classic = len(item.platforms) == 1 and display(item.platforms[0].platform).classic
-    return [f"{counts_text(totals, named=not classic)} ({local_time(totals.observed_at)})" for totals in item.platforms]
+    named = not _classic(item)
+    return [f"{counts_text(totals, named=named)} ({local_time(totals.observed_at)})" for totals in item.platforms]
+
+
+def feed_counts(item: RankedPaper) -> str:
+    """A paper's counts in a feed entry: `R reposts, F likes` when only a classic
+    platform talks about it (as feeds said before there were several platforms), else
+    each platform's counts in its words."""
+    if _classic(item):
+        return f"{item.reposts} reposts, {item.likes} likes"
+    return "; ".join(map(counts_text, item.platforms))
+
+
+def _classic(item: RankedPaper) -> bool:
+    return len(item.platforms) == 1 and display(item.platforms[0].platform).classic
 
 
 def counts_text(totals: PlatformTotals, named: bool = True) -> str:

@@ -175,18 +175,17 @@ class PostRenderer:
         )
         return html_block(html)
 
-    def post_text(self, day: str) -> PostText:
-        post = self.config.post
-        return PostText(*(value.replace("{date}", day) for value in (post.title, post.description, post.slug)))
-
     def render(self, ranked: list[RankedPaper], snapshot: Snapshot) -> str:
         """One day's post; its frontmatter is read back before it is returned."""
-        rendered, text = self._fill(ranked, snapshot)
-        self._check_frontmatter(rendered, snapshot, text)
+        rendered = self._fill(ranked, snapshot)
+        if not reads_back(rendered, self.config, snapshot):
+            raise InputError(
+                f"the frontmatter of {snapshot.date} does not read back as configured; check the post settings"
+            )
         return rendered
 
-    def _fill(self, ranked: list[RankedPaper], snapshot: Snapshot) -> tuple[str, PostText]:
-        text = self.post_text(snapshot.date)
+    def _fill(self, ranked: list[RankedPaper], snapshot: Snapshot) -> str:
+        text = post_text(self.config, snapshot.date)
         try:
             rendered = self.post_template.render(
                 snapshot=snapshot,
@@ -199,23 +198,27 @@ class PostRenderer:
             )
         except jinja2.TemplateError as exc:
             raise template_error(exc) from None
-        return rendered, text
+        return rendered
 
-    def _check_frontmatter(self, rendered: str, snapshot: Snapshot, text: PostText) -> None:
-        """The frontmatter must parse back to exactly the configured values (a site's own
-        template may leave keys out, but never change what they read as)."""
-        if not _FENCE.match(rendered):
-            return
-        match = _FRONTMATTER.match(rendered)
-        try:
-            parsed = yaml.load(match["yaml"], Loader=SAFE_LOADER) if match else None
-        except yaml.YAMLError:
-            parsed = None
-        expected = expected_frontmatter(self.config, snapshot, text)
-        if not isinstance(parsed, dict) or any(k in parsed and parsed[k] != v for k, v in expected.items()):
-            raise InputError(
-                f"the frontmatter of {snapshot.date} does not read back as configured; check the post settings"
-            )
+
+def post_text(config: Config, day: str) -> PostText:
+    post = config.post
+    return PostText(*(value.replace("{date}", day) for value in (post.title, post.description, post.slug)))
+
+
+def reads_back(post: str, config: Config, snapshot: Snapshot) -> bool:
+    """Whether the post's frontmatter parses back to exactly the configured values (a
+    site's own template may leave keys out, but never change what they read as); a
+    post without frontmatter does."""
+    if not _FENCE.match(post):
+        return True
+    match = _FRONTMATTER.match(post)
+    try:
+        parsed = yaml.load(match["yaml"], Loader=SAFE_LOADER) if match else None
+    except yaml.YAMLError:
+        parsed = None
+    expected = expected_frontmatter(config, snapshot, post_text(config, snapshot.date))
+    return isinstance(parsed, dict) and all(parsed.get(key, value) == value for key, value in expected.items())
 
 
 def template_error(exc: jinja2.TemplateError) -> InputError:
