@@ -14,7 +14,7 @@ from hotpapers.errors import InputError
 from hotpapers.rank import rank
 from hotpapers.render import PostRenderer, paper_count, render_post, yaml_plain, yaml_str
 from hotpapers.sanitize import embed_problem
-from hotpapers.snapshot import save_snapshot
+from hotpapers.snapshot import load_snapshot, save_snapshot
 from hotpapers.sources.twitter import TwitterSource
 
 REAL_EMBED = json.loads(EXAMPLE_SNAPSHOT.read_text())["mentions"][0]["embed_html"]
@@ -429,3 +429,17 @@ def test_feed_entries_drop_control_characters_too():
     snapshot = make_snapshot([make_paper(title=f"A{CONTROLS}B")], [make_mention(likes=60)])
     entry = feed_entry(snapshot, rank(snapshot, config), config)
     assert entry.summary.endswith("led by: AB") and ">AB</a>" in entry.html
+
+
+@pytest.mark.parametrize("abs_url, pdf_url", [("ftp://example.org/x", "javascript:alert(1)"), ("mailto:a@b.c", None)])
+def test_a_stored_url_that_is_not_plain_http_is_kept_but_the_post_links_arxiv(tmp_path, abs_url, pdf_url):
+    """docs/snapshot.md: the schema takes any URI; the post links only http(s)."""
+    paper = make_paper("2009.00001", abs_url=abs_url, pdf_url=pdf_url)
+    path = tmp_path / "2020-09-24.json"
+    save_snapshot(make_snapshot([paper], [make_mention("1", reposts=50, likes=100)]), path)
+    snapshot = load_snapshot(path)
+    assert (snapshot.papers[0].abs_url, snapshot.papers[0].pdf_url) == (abs_url, pdf_url)
+    config = make_config()
+    post = render_post(snapshot, rank(snapshot, config), config)
+    assert "- links: [abs](https://arxiv.org/abs/2009.00001)" in post and abs_url not in post
+    assert ("| [pdf](https://arxiv.org/pdf/2009.00001)" in post) == (pdf_url is not None)
