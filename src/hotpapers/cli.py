@@ -16,7 +16,8 @@ from hotpapers.console import HotpapersGroup, log, log_feeds, log_report, progre
 from hotpapers.days import build_first, day_or_yesterday, select_days, today
 from hotpapers.errors import HotpapersError, InputError
 from hotpapers.explain import explanation_json, explanation_text
-from hotpapers.pipeline import all_stored, count, has_failed_source
+from hotpapers.pipeline import all_stored, has_failed_source
+from hotpapers.plural import count
 from hotpapers.preview import make_server, post_html, read_post
 from hotpapers.site_commands import init, refuse_unfit_profile
 

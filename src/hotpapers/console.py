@@ -16,7 +16,8 @@ from tqdm.contrib.logging import logging_redirect_tqdm
 from hotpapers.config import Config
 from hotpapers.errors import HotpapersError, InputError, printable
 from hotpapers.feeds import feeds_off_reason, update_feeds
-from hotpapers.pipeline import DayReport, count
+from hotpapers.pipeline import DayReport
+from hotpapers.plural import count
 
 log = logging.getLogger("hotpapers")
 

@@ -19,8 +19,9 @@ from hotpapers.atomic import write_atomically
 from hotpapers.config import Config
 from hotpapers.errors import WriteError
 from hotpapers.models import RankedPaper, Snapshot, parse_time
-from hotpapers.pipeline import count, shown_path
+from hotpapers.pipeline import shown_path
 from hotpapers.platform_text import feed_counts
+from hotpapers.plural import count
 from hotpapers.rank import rank
 from hotpapers.render import paper_count, reads_back
 from hotpapers.sanitize import plain_text, safe_link

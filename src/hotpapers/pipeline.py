@@ -21,6 +21,7 @@ from hotpapers.check import DayFiles, day_problems, may_record_failure
 from hotpapers.config import Config
 from hotpapers.errors import InputError, SnapshotError
 from hotpapers.models import Snapshot
+from hotpapers.plural import count
 from hotpapers.rank import rank, unknown_paper_ids
 from hotpapers.render import PostRenderer
 from hotpapers.snapshot import save_snapshot, stored_snapshot
@@ -74,11 +75,6 @@ class DayReport:
     def kept(self) -> bool:
         """An existing post that lists more papers was kept: the message is a warning."""
         return self.outcome is Outcome.KEPT
-
-
-def count(number: int, noun: str, plural: str | None = None) -> str:
-    """'1 paper', '2 papers': `plural` when adding an s is wrong ('entries')."""
-    return f"{number} {noun}" if number == 1 else f"{number} {plural or noun + 's'}"
 
 
 def build_day(
