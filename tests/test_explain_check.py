@@ -147,3 +147,12 @@ def test_explain_text_shows_no_control_characters_and_its_json_keeps_the_text_ex
     explained = json.loads(machine.stdout)
     assert HOSTILE in [paper["title"] for paper in explained["papers"]]
     assert explained["sources"] == {"twitter\x1b[1A": "failed (HTTP 503\r\x1b[Kok)"}
+
+
+def test_explain_text_counts_in_proper_english_and_says_each_thing_on_its_own_line():
+    config = make_config(ranking={"max_mentions_per_paper": 1})
+    lines = explanation_text(explain(day_with_every_fate(), config)).splitlines()
+    rules = next(line for line in lines if line.startswith("rules: "))
+    assert "; up to 1 post embedded per paper, each scoring at least" in rules
+    assert "sources: none recorded" in lines
+    assert "reposts: a repost is not a mention of its own; only the original post is stored" in lines

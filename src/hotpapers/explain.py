@@ -12,6 +12,7 @@ from typing import Any
 from hotpapers.config import Config
 from hotpapers.errors import printable
 from hotpapers.models import COUNTS, Mention, Snapshot
+from hotpapers.plural import count
 from hotpapers.rank import (
     Scorer,
     deduplicate,
@@ -123,7 +124,7 @@ def explain(snapshot: Snapshot, config: Config) -> Explanation:
         rules=(
             f"a mention's score is the weighted sum of its counts ({_weights_text(weights)}); a paper's score is the "
             f"sum of its mentions' scores, at least {ranking.min_paper_score:g}; up to "
-            f"{ranking.max_mentions_per_paper} posts embedded per paper, each scoring at least "
+            f"{count(ranking.max_mentions_per_paper, 'post')} embedded per paper, each scoring at least "
             f"{ranking.min_mention_score:g}"
         ),
         weights=weights,
@@ -193,9 +194,8 @@ def explanation_text(explanation: Explanation) -> str:
         f"{e.date}: {posted} of {len(e.papers)} mentioned papers are in the post; {e.records} mention records, "
         f"{len(e.dropped_records)} of them count for no paper",
         f"rules: {e.rules}",
-        "sources: "
-        + (", ".join(f"{name} {status}" for name, status in e.sources.items()) or "none recorded")
-        + "; a repost is not a mention of its own (only the original post is stored)",
+        "sources: " + (", ".join(f"{name} {status}" for name, status in e.sources.items()) or "none recorded"),
+        "reposts: a repost is not a mention of its own; only the original post is stored",
     ]
     for paper in e.papers:
         head = f"#{paper.rank}" if paper.rank is not None else "dropped"
