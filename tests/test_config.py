@@ -142,6 +142,21 @@ def test_placeholders_are_checked(tmp_path, text, expected):
 
 
 @pytest.mark.parametrize(
+    "url", ["example.org", "http://example.org/?x=1", "https://lab.example.org/#top", "https://lab.example.org/a b"]
+)
+def test_a_site_url_is_an_address_without_query_or_fragment(tmp_path, url):
+    assert problem(tmp_path, f"site: {{url: '{url}'}}\n").endswith(
+        "config.yaml: 1 problem: site.url: expected an address that starts with http:// or https:// and has no "
+        f"query (?), fragment (#) or space (got {url!r})"
+    )
+
+
+@pytest.mark.parametrize("url", ["http://example.org", "https://lab.example.org/hot/", "https://h.example:8080/a-b/"])
+def test_a_site_url_may_have_a_path_and_a_port(tmp_path, url):
+    assert load_text(tmp_path, f"site: {{url: '{url}'}}\n").site.url == url.rstrip("/")
+
+
+@pytest.mark.parametrize(
     ("text", "expected"),
     [
         ("http: {timeout: .nan}", "http.timeout: expected a number > 0.0 (got nan)"),

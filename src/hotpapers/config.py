@@ -17,7 +17,7 @@ import msgspec
 from msgspec import Meta, Struct, field
 from msgspec.structs import replace
 
-from hotpapers.config_check import PATH_LIKE, check, decode_hook, merge
+from hotpapers.config_check import PATH_LIKE, check, decode_hook, expects, merge
 from hotpapers.config_file import read_mapping
 from hotpapers.errors import ConfigError
 from hotpapers.models import Platform
@@ -27,6 +27,11 @@ from hotpapers.sources.base import SourceSettings
 
 Text = Annotated[str, Meta(min_length=1, max_length=1000)]
 Url = Annotated[str, Meta(pattern="^https?://", max_length=1000)]
+SiteUrl = Annotated[
+    str,
+    Meta(pattern=r"^https?://[^/?#\s]+[^?#\s]*$", max_length=1000),
+    expects("an address that starts with http:// or https:// and has no query (?), fragment (#) or space"),
+]
 Count = Annotated[int, Meta(ge=0, le=1_000_000_000)]
 Number = Annotated[float, Meta(ge=0, le=1e12)]
 Seconds = Annotated[float, Meta(ge=0, le=7 * 86400)]
@@ -107,7 +112,7 @@ class Output(Section, frozen=True):
 class Site(Section, frozen=True):
     """The site, for the feeds and the posts' links."""
 
-    url: Annotated[str, Meta(pattern="^https?://[^/]+", max_length=1000)] | None = None
+    url: SiteUrl | None = None
     """The site's address, such as https://my-lab.example.org; the feeds are written only when set."""
     title: Text = "Hot Papers"
     """The feeds' title."""

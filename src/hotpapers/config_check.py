@@ -41,6 +41,12 @@ _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 PATH_LIKE = Meta(extra={"path": True})
 """Marks a string key that becomes a path (Path keys are checked by the hook)."""
 
+
+def expects(words: str) -> Meta:
+    """Says in `words` what a key's pattern asks for: its error message shows them, not the regex."""
+    return Meta(extra={"expected": words})
+
+
 Hook = Callable[[type, Any], Any]
 
 
@@ -101,7 +107,7 @@ def _problems(
         elif get_origin(base) is dict and isinstance(value, dict):
             yield from _mapping_problems(value, base, where, hook, sources)
         else:
-            yield from _value_problems({key: value}, kind, base, hook, where)
+            yield from _value_problems({key: value}, kind, base, hook, where, metas)
             yield from _extra_problems(value, metas, where)
 
 
@@ -125,7 +131,9 @@ def _mapping_problems(
             yield from _value_problems({name: item}, kind, value_type, hook, entry)
 
 
-def _value_problems(data: dict[Any, Any], kind: Any, value_kind: Any, hook: Hook, where: str) -> Iterator[str]:
+def _value_problems(
+    data: dict[Any, Any], kind: Any, value_kind: Any, hook: Hook, where: str, metas: list[Meta] | None = None
+) -> Iterator[str]:
     """Converts `data`, one key and its value, to `kind` (a Struct, or a mapping type)."""
     value = next(iter(data.values()))
     choices = _literal(value_kind)
@@ -139,6 +147,9 @@ def _value_problems(data: dict[Any, Any], kind: Any, value_kind: Any, hook: Hook
         text, inner = (match["text"], match["where"]) if match else (str(exc), "")
         rest = _FIRST_STEP.sub("", inner)
         text = _TYPE_NAME.sub(lambda match: _TYPE_NAMES[match[0]], text)
+        expected = [m.extra["expected"] for m in metas or () if m.extra and "expected" in m.extra]
+        if expected and " matching regex " in text and not rest:
+            text = f"expected {expected[0]}"
         got = "" if rest or "got" in text or "time zone" in text else f" (got {short(value)})"
         yield f"{where}{clip(rest, 40)}: {text[:1].lower()}{text[1:]}{got}"
 
