@@ -4,6 +4,7 @@ setting goes (or that it is set), --config naming the file to write, and ordinar
 import os
 import re
 import stat
+from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
@@ -77,3 +78,13 @@ def test_the_commented_feed_paths_are_the_profiles_own(tmp_path, profile):
     (tmp_path / "hotpapers.yaml").write_text(text, encoding="utf-8")
     built = load_config(tmp_path / "hotpapers.yaml", tmp_path).feeds
     assert (built.atom, built.json) == (tmp_path / folder / expected["atom"], tmp_path / folder / expected["json"])
+
+
+def test_the_jekyll_step_asks_for_every_setting_the_readme_does(tmp_path):
+    readme = (Path(__file__).parent.parent / "README.md").read_text(encoding="utf-8")
+    settings = re.search(r"### Jekyll\n[\s\S]*?```yaml\n([\s\S]*?)```", readme)[1].splitlines()
+    (tmp_path / "_config.yml").write_text("title: My blog\n", encoding="utf-8")
+    step = [line for line in init("init", str(tmp_path)).splitlines() if "in _config.yml" in line]
+    assert len(step) == 1 and settings == ["permalink: /:slug/", "exclude: [data]"]
+    for setting in settings:
+        assert f"`{setting}`" in step[0]

@@ -16,7 +16,7 @@ from hotpapers.config import Config, Ranking
 from hotpapers.rank import rank
 from hotpapers.render import PostRenderer
 from hotpapers.sanitize import EmbedRules
-from hotpapers.site_init import init_site
+from hotpapers.site_init import PROFILE_STEPS, init_site
 from hotpapers.sources import SOURCES
 from hotpapers.sources.base import Display, Found, Source, SourceSettings
 
@@ -95,7 +95,7 @@ def test_without_rules_no_embed_of_the_platform_is_accepted(mastodon, monkeypatc
 def test_a_new_sources_weights_and_site_step_are_defaults(mastodon, tmp_path: Path):
     assert Ranking().platform_weights["mastodon"] == {"likes": 2.0, "quotes": 1.0}
     steps = init_site(tmp_path, "jekyll", None).next_steps
-    assert steps[steps.index("Set `permalink: /:slug/` in _config.yml so that URLs carry the slug.") + 1] == JEKYLL_STEP
+    assert steps[steps.index(PROFILE_STEPS["jekyll"]) + 1] == JEKYLL_STEP
 
 
 def test_the_registered_sources_declare_the_documented_defaults(tmp_path: Path):

@@ -25,7 +25,8 @@ WORKFLOW_NAME = ".github/workflows/hotpapers.yml"
 PROFILE_STEPS = {
     "hugo": "Let Hugo keep the embeds' HTML: in {file}, [markup.goldmark.renderer] unsafe = true "
     "(YAML: markup: {{goldmark: {{renderer: {{unsafe: true}}}}}}).",
-    "jekyll": "Set `permalink: /:slug/` in _config.yml so that URLs carry the slug.",
+    "jekyll": "Set `permalink: /:slug/` and `exclude: [data]` in _config.yml, so that URLs carry the slug and "
+    "the snapshots are not published as files of the site.",
 }
 
 Ask = Callable[[list[str], str], str]
