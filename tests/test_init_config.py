@@ -1,12 +1,15 @@
 """`hotpapers init` says what it did to the config: a kept file's profile, where the Hugo
 setting goes (or that it is set), --config naming the file to write, and ordinary modes."""
 
+import json
 import os
 import re
 import stat
+import tomllib
 from pathlib import Path
 
 import pytest
+import yaml
 from click.testing import CliRunner
 
 from hotpapers.cli import cli
@@ -32,12 +35,34 @@ def test_a_kept_config_with_another_profile_says_the_profile_was_not_applied(tmp
     assert same.splitlines()[0] == "output.profile: lumen (as asked)"
 
 
-@pytest.mark.parametrize("name", ["config.toml", "config.yaml"])
-def test_the_hugo_step_names_the_sites_config_file(tmp_path, name):
-    (tmp_path / name).write_text("baseURL: https://example.org/\n" if name.endswith("yaml") else 'baseURL = "x"\n')
-    output = init("init", str(tmp_path), "--profile", "hugo")
-    assert f"Let Hugo keep the embeds' HTML: in {name}, [markup.goldmark.renderer]" in output
-    assert "hugo.toml" not in output
+TOML, YAML = 'baseURL = "x"\n', "baseURL: https://example.org/\n"
+HUGO_SITES = {  # a Hugo config file, and how the step's `snippets` are put into it
+    "config.toml": (TOML, lambda snippets: f"{TOML}{snippets[1]}\n{snippets[0]}\n"),
+    "hugo.toml": (TOML, lambda snippets: f"{TOML}{snippets[1]}\n{snippets[0]}\n"),
+    "config.yaml": (YAML, lambda snippets: f"{YAML}{snippets[0]}\n"),
+    "hugo.yml": (YAML, lambda snippets: f"{YAML}{snippets[0]}\n"),
+    "hugo.json": ('{"baseURL": "x"}', lambda snippets: f'{{"baseURL": "x", {snippets[0]}}}'),
+}
+PARSE = {".toml": tomllib.loads, ".yaml": yaml.safe_load, ".yml": yaml.safe_load, ".json": json.loads}
+
+
+@pytest.mark.parametrize("name", list(HUGO_SITES))
+def test_the_hugo_step_names_the_sites_config_file_in_its_syntax(tmp_path, name):
+    """Following the step in the file it names makes a config that keeps raw HTML."""
+    text, follow = HUGO_SITES[name]
+    (tmp_path / name).write_text(text, encoding="utf-8")
+    (step,) = [line for line in init("init", str(tmp_path)).splitlines() if "Let Hugo keep" in line]
+    assert step.split(". ", 1)[1].startswith(f"Let Hugo keep the embeds' HTML: in {name}, `")
+    assert ("[markup" in step) == name.endswith(".toml") and "(in hugo.yaml" not in step
+    followed = follow(re.findall(r"`([^`]+)`", step))
+    assert PARSE[Path(name).suffix](followed)["markup"] == {"goldmark": {"renderer": {"unsafe": True}}}
+    (tmp_path / name).write_text(followed, encoding="utf-8")
+    assert "Let Hugo keep" not in init("init", str(tmp_path))
+
+
+def test_the_hugo_step_without_a_hugo_config_shows_both_forms(tmp_path):
+    (step,) = [line for line in init("init", str(tmp_path), "--profile", "hugo").splitlines() if "Let Hugo" in line]
+    assert "in hugo.toml, `unsafe = true` under `[markup.goldmark.renderer]` (in hugo.yaml: `markup: {" in step
 
 
 def test_the_hugo_step_is_left_out_when_the_site_already_keeps_raw_html(tmp_path):

@@ -23,11 +23,17 @@ from hotpapers.sources import SOURCES
 CONFIG_NAME = "hotpapers.yaml"
 WORKFLOW_NAME = ".github/workflows/hotpapers.yml"
 PROFILE_STEPS = {
-    "hugo": "Let Hugo keep the embeds' HTML: in {file}, [markup.goldmark.renderer] unsafe = true "
-    "(YAML: markup: {{goldmark: {{renderer: {{unsafe: true}}}}}}).",
+    "hugo": "Let Hugo keep the embeds' HTML: in {file}, {setting}.",
     "jekyll": "Set `permalink: /:slug/` and `exclude: [data]` in _config.yml, so that URLs carry the slug and "
     "the snapshots are not published as files of the site.",
 }
+HUGO_RAW_HTML = {
+    ".toml": "`unsafe = true` under `[markup.goldmark.renderer]`",
+    ".yaml": "`markup: {goldmark: {renderer: {unsafe: true}}}`",
+    ".yml": "`markup: {goldmark: {renderer: {unsafe: true}}}`",
+    ".json": '`"markup": {"goldmark": {"renderer": {"unsafe": true}}}`',
+}
+"""The Hugo setting that keeps raw HTML, in the syntax of each kind of config file."""
 
 Ask = Callable[[list[str], str], str]
 """Asks the user for a profile: (choices, default) -> the choice."""
@@ -97,7 +103,10 @@ def _profile_step(profile: str, folder: Path) -> list[str]:
     hugo = hugo_config(folder)
     if hugo is not None and keeps_raw_html(hugo):
         return []
-    return [PROFILE_STEPS["hugo"].format(file=hugo.name if hugo else "hugo.toml")]
+    if hugo is None:
+        setting = f"{HUGO_RAW_HTML['.toml']} (in hugo.yaml: {HUGO_RAW_HTML['.yaml']})"
+        return [PROFILE_STEPS["hugo"].format(file="hugo.toml", setting=setting)]
+    return [PROFILE_STEPS["hugo"].format(file=hugo.name, setting=HUGO_RAW_HTML[hugo.suffix])]
 
 
 def _embed_steps(profile: str) -> list[str]:
