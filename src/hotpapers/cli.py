@@ -5,7 +5,6 @@ stack is imported by the commands that fetch."""
 from __future__ import annotations
 
 import os
-from datetime import datetime
 from pathlib import Path
 
 import click
@@ -13,7 +12,7 @@ import click
 import hotpapers
 from hotpapers.cli_options import config_option, given_config_path, obtain_config
 from hotpapers.console import HotpapersGroup, log, log_feeds, log_report, progress, progress_bar, start_logging, summary
-from hotpapers.days import build_first, day_or_yesterday, select_days, today
+from hotpapers.days import build_first, day_or_yesterday, now, select_days
 from hotpapers.errors import HotpapersError, InputError
 from hotpapers.explain import explanation_json, explanation_text
 from hotpapers.pipeline import all_stored, has_failed_source
@@ -116,13 +115,13 @@ def build(
         raise click.UsageError("--offline and --refresh contradict each other")
     config = obtain_config(config_path)
     refuse_unfit_profile(config.output.profile, given_config_path(config_path))
-    days = [one_day.isoformat() for one_day in select_days(day, since, until, today(config))]
+    days = [one_day.isoformat() for one_day in select_days(day, since, until, now(config).date())]
     fetcher = None
     stored = not options.refresh and all_stored(days, config)
     if not options.offline and (not stored or has_failed_source(days, config)):
         from hotpapers.fetch import make_fetcher  # the network stack: only when a day is fetched
 
-        fetcher = make_fetcher(config, os.environ, lambda: datetime.now(config.timezone), progress_bar)
+        fetcher = make_fetcher(config, os.environ, lambda: now(config), progress_bar)
     reports: list[hotpapers.DayReport] = []
     try:
         with progress(hotpapers.build_days(days, config, options, fetcher), len(days), "day") as bar:

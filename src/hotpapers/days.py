@@ -48,9 +48,13 @@ def day_or_yesterday(value: str | None, option: str, config: Config) -> date:
     return parse_day(value, option) if value else today(config) - timedelta(days=1)
 
 
+def now(config: Config) -> datetime:
+    """The time in the configured time zone: the only place the CLI reads the clock."""
+    return datetime.now(config.timezone)
+
+
 def today(config: Config) -> date:
-    """The date in the configured time zone: the only place the CLI reads the clock."""
-    return datetime.now(config.timezone).date()
+    return now(config).date()
 
 
 def build_first(day: str) -> str:
