@@ -61,11 +61,18 @@ class Fetcher:
         parts.append(f"metadata from {self.config.arxiv.api_url}")
         return "; ".join(parts)
 
+    def check_ended(self, days: list[str]) -> None:
+        """Refuses the first of `days` that has not ended in the configured time zone: its
+        posts cannot all be fetched yet."""
+        for day in days:
+            if day_window(day, self.config)[1] > self.now():
+                raise InputError(
+                    f"{day} has not ended yet in {self.config.timezone.key}; its posts cannot all be fetched"
+                )
+
     def _window(self, day: str) -> tuple[datetime, datetime]:
-        since, until = day_window(day, self.config)
-        if until > self.now():
-            raise InputError(f"{day} has not ended yet in {self.config.timezone.key}; its posts cannot all be fetched")
-        return since, until
+        self.check_ended([day])
+        return day_window(day, self.config)
 
     def _runnable(self, day: str, warn: bool = False) -> list[Source]:
         """The enabled sources whose credentials are set; with `warn`, a warning line for each other one."""

@@ -41,6 +41,8 @@ class Fetch(Protocol):
 
     def plan(self, day: str) -> str: ...
 
+    def check_ended(self, days: list[str]) -> None: ...
+
     def failed_sources(self, snapshot: Snapshot) -> list[str]: ...
 
     def repair(self, snapshot: Snapshot) -> Snapshot: ...
@@ -168,11 +170,14 @@ def build_days(
 
     When no day needs fetching (a re-render or backfill of stored snapshots), the days
     are spread over worker processes, one per CPU core. Fetching stays in this process:
-    the APIs' rate limits, not the CPU, bound it.
+    the APIs' rate limits, not the CPU, bound it. A day to fetch that has not ended yet
+    is refused before any day is built.
     """
     options = options or BuildOptions()
     check_outputs(config)
     check_feed_targets(config)
+    if fetch is not None and not options.offline:
+        fetch.check_ended([day for day in days if options.refresh or not config.snapshot_path(day).exists()])
     sweep_outputs(config, days)
     workers = min(os.cpu_count() or 1, len(days) // PARALLEL_MIN_DAYS)
     if workers < 2 or options.refresh or not all_stored(days, config) or (fetch and not options.offline):
