@@ -8,6 +8,7 @@ import stat
 import tomllib
 from pathlib import Path
 
+import msgspec
 import pytest
 import yaml
 from click.testing import CliRunner
@@ -113,3 +114,31 @@ def test_the_jekyll_step_asks_for_every_setting_the_readme_does(tmp_path):
     assert len(step) == 1 and settings == ["permalink: /:slug/", "exclude: [data]"]
     for setting in settings:
         assert f"`{setting}`" in step[0]
+
+
+@pytest.mark.parametrize("profile", ["lumen", "jekyll"])
+def test_following_the_header_sets_a_key_of_a_commented_section(tmp_path, profile):
+    text = commented_config(profile)
+    header = " ".join(line.removeprefix("# ") for line in text.split("\n\n", 1)[0].splitlines())
+    assert "remove the '# ' in front of it, and in front of its section's line (such as `site:`)" in header
+    lines = text.splitlines()
+    lines[lines.index("# site:")] = "site:"
+    lines[lines.index("  # url: null")] = "  url: https://my-lab.example.org"
+    (tmp_path / "hotpapers.yaml").write_text("\n".join(lines), encoding="utf-8")
+    config = load_config(tmp_path / "hotpapers.yaml", tmp_path)
+    assert config.site.url == "https://my-lab.example.org" and config.output.profile == profile
+
+
+def test_each_commented_section_reads_back_with_its_line_and_first_key_uncommented(tmp_path):
+    """The header's instruction works for every commented-out section, not only site."""
+    path = tmp_path / "hotpapers.yaml"
+    lines = commented_config("hugo").splitlines()
+    path.write_text("\n".join(lines), encoding="utf-8")
+    defaults = msgspec.to_builtins(load_config(path, tmp_path), enc_hook=str)
+    sections = [n for n, line in enumerate(lines) if re.fullmatch(r"# [a-z]+:", line)]
+    assert len(sections) >= 6
+    for n in sections:
+        key = next(k for k in range(n + 1, len(lines)) if re.match(r"  # [a-z_]+: ", lines[k]))
+        changed = [*lines[:n], lines[n][2:], *lines[n + 1 : key], "  " + lines[key][4:], *lines[key + 1 :]]
+        path.write_text("\n".join(changed), encoding="utf-8")
+        assert msgspec.to_builtins(load_config(path, tmp_path), enc_hook=str) == defaults, lines[key]

@@ -32,8 +32,10 @@ def commented_config(profile: str) -> str:
         defaults["feeds"][kind] = default_feed(PROFILES[profile].public, kind)
     lines = [
         "# hotpapers settings for this site (written by `hotpapers init`).",
-        "# Every key is optional: a commented-out key shows its built-in default; remove the",
-        "# '# ' in front of a key to change it. Relative paths resolve against this file's folder.",
+        "# Every key is optional: a commented-out key shows its built-in default. To change a key,",
+        "# remove the '# ' in front of it, and in front of its section's line (such as `site:`) if",
+        "# that is commented out too; keep the indentation. Relative paths resolve against this",
+        "# file's folder.",
     ]
     docs = field_docs(Config)
     for name in Config.__struct_fields__:
