@@ -16,6 +16,7 @@ from click.testing import CliRunner
 from hotpapers.cli import cli
 from hotpapers.config import load_config
 from hotpapers.config_yaml import commented_config
+from hotpapers.errors import ConfigError
 
 
 def init(*args):
@@ -142,3 +143,31 @@ def test_each_commented_section_reads_back_with_its_line_and_first_key_uncomment
         changed = [*lines[:n], lines[n][2:], *lines[n + 1 : key], "  " + lines[key][4:], *lines[key + 1 :]]
         path.write_text("\n".join(changed), encoding="utf-8")
         assert msgspec.to_builtins(load_config(path, tmp_path), enc_hook=str) == defaults, lines[key]
+
+
+@pytest.mark.parametrize(
+    ("key", "section", "error"),
+    [
+        ("  # url: null", "# site:", "output.url: unknown key"),
+        ("  # min_paper_score: 50", "# ranking:", "not valid YAML"),
+    ],
+)
+def test_a_key_uncommented_without_its_section_line_is_named_in_the_error(tmp_path, key, section, error):
+    lines = commented_config("hugo").splitlines()
+    lines[lines.index(key)] = key.replace("# ", "", 1)
+    (tmp_path / "hotpapers.yaml").write_text("\n".join(lines), encoding="utf-8")
+    with pytest.raises(ConfigError) as raised:
+        load_config(tmp_path / "hotpapers.yaml", tmp_path)
+    name = key.split()[1].rstrip(":")
+    assert error in str(raised.value) and str(raised.value).endswith(
+        f"; line {lines.index(key.replace('# ', '', 1)) + 1} ({name}) is indented under `{section}` "
+        f"(line {lines.index(section) + 1}), which is commented out: remove the '# ' in front of "
+        f"`{section[2:]}` too"
+    )
+
+
+def test_a_key_after_a_commented_key_of_its_own_section_gets_no_such_advice(tmp_path):
+    (tmp_path / "hotpapers.yaml").write_text("ranking:\n  # weights:\n  min_paper_score: -1\n", encoding="utf-8")
+    with pytest.raises(ConfigError, match="min_paper_score") as raised:
+        load_config(tmp_path / "hotpapers.yaml", tmp_path)
+    assert "indented under" not in str(raised.value)

@@ -18,7 +18,7 @@ from msgspec import Meta, Struct, field
 from msgspec.structs import replace
 
 from hotpapers.config_check import PATH_LIKE, check, decode_hook, expects, merge
-from hotpapers.config_file import read_mapping
+from hotpapers.config_file import key_under_commented_section_of, read_mapping
 from hotpapers.errors import ConfigError
 from hotpapers.models import Platform
 from hotpapers.profiles import PROFILES, Profile, ProfileName
@@ -250,7 +250,11 @@ def load_config(path: Path | None, cwd: Path) -> Config:
     """Read `path` (or only the defaults when None); relative paths resolve against its folder."""
     if path is None:
         return build_config({}, cwd, "built-in defaults")
-    return build_config(read_mapping(path, known=set(Config.__struct_fields__)), path.resolve().parent, str(path))
+    mapping = read_mapping(path, known=set(Config.__struct_fields__))
+    try:
+        return build_config(mapping, path.resolve().parent, str(path))
+    except ConfigError as exc:
+        raise ConfigError(f"{exc}{key_under_commented_section_of(path)}") from None
 
 
 def build_config(data: dict[str, Any], root: Path, source: str) -> Config:

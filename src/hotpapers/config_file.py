@@ -6,6 +6,7 @@ a pointer to `hotpapers.yaml` instead of a list of its keys as unknown.
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any
 
@@ -53,7 +54,7 @@ def read_yaml_mapping(path: Path) -> dict[str, Any]:
         mark = getattr(exc, "problem_mark", None)
         where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
         reason = clip(one_line(str(getattr(exc, "problem", None) or exc)), 120)
-        raise ConfigError(f"{path}: not valid YAML{where}: {reason}") from None
+        raise ConfigError(f"{path}: not valid YAML{where}: {reason}{key_under_commented_section(text)}") from None
     except (ValueError, RecursionError) as exc:
         raise ConfigError(f"{path}: not valid YAML: {clip(one_line(str(exc)), 120)}") from None
     if mapping is None:
@@ -67,3 +68,34 @@ def another_tools(mapping: dict[Any, Any], known: set[str]) -> bool:
     ours = [key for key in mapping if key in known]
     others = [key for key in mapping if key not in known]
     return bool(others) and (not ours or bool(OTHER_TOOLS_KEYS.intersection(map(str, others))))
+
+
+_SECTION_COMMENT = re.compile(r"( *)# ?([A-Za-z_]\w*):\s*")
+
+
+def key_under_commented_section(text: str) -> str:
+    """Advice to add to an error when a key is indented under a section line that is still
+    commented out (`  url: ...` below `# site:`): YAML then puts the key in the section
+    above it, or fails. Empty when there is none."""
+    section: tuple[int, str, int] | None = None  # indentation, name and line of a `# name:`
+    for number, line in enumerate(text.splitlines(), start=1):
+        body = line.lstrip(" ")
+        header = _SECTION_COMMENT.fullmatch(line)
+        if header:
+            section = (len(header[1]), header[2], number)
+        elif body and not body.startswith("#"):
+            if section and len(line) - len(body) > section[0]:
+                key, name = clip(one_line(body.split(":", 1)[0]), 40), section[1]
+                return (
+                    f"; line {number} ({key}) is indented under `# {name}:` (line {section[2]}), which is "
+                    f"commented out: remove the '# ' in front of `{name}:` too"
+                )
+            section = None
+    return ""
+
+
+def key_under_commented_section_of(path: Path) -> str:
+    try:
+        return key_under_commented_section(path.read_text(encoding="utf-8", errors="replace"))
+    except OSError:
+        return ""
