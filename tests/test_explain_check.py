@@ -93,16 +93,21 @@ def test_check_finds_missing_days_failed_sources_and_a_collapse():
         day("2020-09-24", 20, post=False),
         day("2020-09-25", 26, post=False, due=False),
     ]
-    assert day_problems(days, 0.25) == [
+    assert day_problems(days, 0.25, {"twitter"}) == [
         "2020-09-22: no snapshot",
         "2020-09-23: source twitter failed (HTTP 503)",
         "2020-09-24: no post, though papers qualify",
         "2020-09-24: 20 mentions, against a median of 100 on the days before",
     ]
     assert (
-        day_problems([day("2020-09-20", 5), day("2020-09-21", 5), day("2020-09-22", 100), day("2020-09-23", 4)], 0.25)
+        day_problems(
+            [day("2020-09-20", 5), day("2020-09-21", 5), day("2020-09-22", 100), day("2020-09-23", 4)],
+            0.25,
+            {"twitter"},
+        )
         == []
     )
+    assert day_problems(days, 0.25, {"bluesky"})[1] == "2020-09-24: no post, though papers qualify"  # twitter is off
 
 
 def test_check_command_fails_in_one_line_and_passes_on_a_healthy_site(site):
@@ -156,3 +161,16 @@ def test_explain_text_counts_in_proper_english_and_says_each_thing_on_its_own_li
     assert "; up to 1 post embedded per paper, each scoring at least" in rules
     assert "sources: none recorded" in lines
     assert "reposts: a repost is not a mention of its own; only the original post is stored" in lines
+
+
+def test_check_leaves_out_a_failed_source_that_is_turned_off_since(site):
+    example = load_snapshot(site / "data" / "snapshots" / "2020-09-24.json")
+    failed = {"twitter": SourceStatus(status="failed", detail="HTTP 503")}
+    save_snapshot(replace(example, sources=failed), site / "data" / "snapshots" / "2020-09-24.json")
+    assert CliRunner().invoke(cli, ["build", "--date", "2020-09-24", "--offline"]).exit_code == 0
+    flagged = CliRunner().invoke(cli, ["-q", "check", "--days", "1", "--until", "2020-09-24"])
+    assert flagged.exit_code == 1 and "2020-09-24: source twitter failed (HTTP 503)" in flagged.stderr
+    with (site / "config.yaml").open("a", encoding="utf-8") as config:
+        config.write("\nsources:\n  twitter: {enabled: false}\n")
+    off = CliRunner().invoke(cli, ["check", "--days", "1", "--until", "2020-09-24"])
+    assert off.exit_code == 0 and "ok: 1 day up to 2020-09-24" in off.stderr

@@ -4,6 +4,7 @@ volume of mentions hold up? A pure function over what the CLI read from disk."""
 from __future__ import annotations
 
 import re
+from collections.abc import Collection
 from dataclasses import dataclass
 from pathlib import Path
 from statistics import median
@@ -26,8 +27,10 @@ class DayFiles:
     post_due: bool
 
 
-def day_problems(days: list[DayFiles], min_ratio: float) -> list[str]:
-    """Every problem, oldest day first, one line each."""
+def day_problems(days: list[DayFiles], min_ratio: float, enabled: Collection[str]) -> list[str]:
+    """Every problem, oldest day first, one line each. A failed source counts only while
+    it is `enabled`: a build fetches it again then; a source turned off since is not a
+    problem of the site."""
     problems = []
     volumes: list[int] = []
     for entry in days:
@@ -38,7 +41,7 @@ def day_problems(days: list[DayFiles], min_ratio: float) -> list[str]:
         if entry.post_due and not entry.post_exists:
             problems.append(f"{entry.day}: no post, though papers qualify")
         for name, source in sorted(snap.sources.items()):
-            if source.status == "failed":
+            if source.status == "failed" and name in enabled:
                 problems.append(f"{entry.day}: source {name} failed" + (f" ({source.detail})" if source.detail else ""))
         volume = len(snap.mentions)
         if len(volumes) >= COLLAPSE_MIN_HISTORY:
