@@ -248,7 +248,7 @@ def test_the_next_build_repairs_the_day_asking_only_the_failed_source(day):
     platforms["mastodon"].failing = False
     result = build()
     assert result.exit_code == 0, result.output
-    assert f"{DAY}: fetched mastodon again: 3 mention(s)" in result.stderr
+    assert f"{DAY}: fetched mastodon again: 3 mentions" in result.stderr
     # only Mastodon was asked again, and arXiv only for the id no other source had linked
     assert len(platforms["mastodon"].calls) == before[2] + 1
     assert len(platforms["reddit"].calls) == before[1]

@@ -22,6 +22,7 @@ from hotpapers.config import Config
 from hotpapers.errors import FetchError, InputError
 from hotpapers.http import HttpClient
 from hotpapers.models import Mention, Paper, Snapshot, SourceStatus, Window, parse_time
+from hotpapers.plural import count
 from hotpapers.rank import rank, unknown_paper_ids
 from hotpapers.sources import SOURCES, arxiv
 from hotpapers.sources.base import Progress, Source, no_progress, rfc3339
@@ -151,7 +152,7 @@ class Fetcher:
         )
         merged = self._with_metadata_status(merged, requests, snapshot.sources.get(ARXIV))
         repaired = [source for source in retry if statuses[source.name].status != "failed"]
-        log.info("%s: fetched %s again: %d mention(s)", day, ", ".join(s.name for s in repaired), len(found))
+        log.info("%s: fetched %s again: %s", day, ", ".join(s.name for s in repaired), count(len(found), "mention"))
         return replace(self._with_embeds(merged, repaired), taken_at=rfc3339(self.now()))
 
     def _search_all(
@@ -237,7 +238,7 @@ class Fetcher:
                 if embeds is None:
                     continue
                 requests = self.http.requests[embeds.source] - before.get(embeds.source, 0)
-                why = f"{embeds.unavailable} post(s) without embed (deleted, protected or failed)"
+                why = f"{count(embeds.unavailable, 'post')} without embed (deleted, protected or failed)"
                 statuses[embeds.source] = self._status(
                     why if embeds.unavailable else None, embeds.endpoint, requests, len(embeds.html)
                 )

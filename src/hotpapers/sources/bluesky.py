@@ -5,11 +5,11 @@ a digest shows (oEmbed). Reading a page into mentions is `bluesky_posts.parse_pa
 
 from __future__ import annotations
 
+import itertools
 import logging
 from collections.abc import Callable, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime
-from itertools import count
 from typing import TYPE_CHECKING, Annotated, Any, ClassVar
 
 import msgspec
@@ -17,6 +17,7 @@ from msgspec import Meta, Struct
 
 from hotpapers.errors import FetchError, InputError
 from hotpapers.models import Mention
+from hotpapers.plural import count
 from hotpapers.sanitize import EmbedRules
 from hotpapers.sources.base import (
     Display,
@@ -140,7 +141,7 @@ class BlueskySource(Source):
         endpoint = f"{self.api_url}/app.bsky.feed.searchPosts"
         mentions: dict[str, Mention] = {}
         posts, malformed, cursor, cursors = 0, 0, None, set()
-        for _ in self.progress(count(1), None, "page"):
+        for _ in self.progress(itertools.count(1), None, "page"):
             params: dict[str, str | int] = {
                 "q": s.query,
                 "since": rfc3339(since),
@@ -181,7 +182,7 @@ class BlueskySource(Source):
     @staticmethod
     def _say_malformed(malformed: int) -> None:
         if malformed:
-            log.warning("bluesky: left out %d post(s) whose author DID or record key is malformed", malformed)
+            log.warning("bluesky: left out %s whose author DID or record key is malformed", count(malformed, "post"))
 
     def _authorized_get_json(self, url: str, params: Mapping[str, str | int]) -> Any:
         """The JSON of a GET with the session's access token; an expired one is refreshed once."""

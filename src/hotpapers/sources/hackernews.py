@@ -22,6 +22,7 @@ from msgspec import Meta, Struct
 from hotpapers.arxiv_ids import resolve_ids
 from hotpapers.errors import FetchError
 from hotpapers.models import Count, Mention
+from hotpapers.plural import count
 from hotpapers.sanitize import one_line
 from hotpapers.sources.base import Display, Found, Source, SourceSettings, Url, rfc3339
 
@@ -138,7 +139,7 @@ class HackerNewsSource(Source):
         tally = _Tally()
         self._search(int(since.timestamp()), int(until.timestamp()), 0, tally)
         partial = (
-            f"{tally.incomplete} window(s) still had more stories than one answer holds after "
+            f"{count(tally.incomplete, 'window')} still had more stories than one answer holds after "
             f"{self.settings.max_depth} halvings (sources.hackernews.max_depth); the newest were kept"
             if tally.incomplete
             else None
