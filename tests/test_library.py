@@ -2,10 +2,14 @@
 what `__all__` says."""
 
 import re
+import shutil
 from pathlib import Path
 
+from click.testing import CliRunner
+
 import hotpapers
-from conftest import EXAMPLE_POST
+from conftest import EXAMPLE_POST, EXAMPLE_SNAPSHOT
+from hotpapers.cli import cli
 
 README = Path(__file__).parent.parent / "README.md"
 
@@ -23,8 +27,29 @@ def test_the_readme_example_runs_in_a_site(site, capsys):
     first = re.search(r"\]\(https://arxiv.org/abs/([0-9.]+)\)", EXAMPLE_POST.read_text(encoding="utf-8"))[1]
     assert first == "2009.11243" and lines[0] == f"11 papers, led by arXiv:{first} (score 18348)"  # 18348 reposts
     assert lines[1] == "2020-09-24: wrote content/posts/2020-09-24---Hot-Papers.md (11 papers)"
-    assert lines[2] == "rank 1" and lines[3] == "[]"
+    assert lines[2] == "no feeds"  # the sample site sets no site.url
+    assert lines[3] == "rank 1" and lines[4] == "[]"
     assert (site / "content/posts/2020-09-24---Hot-Papers.md").read_bytes() == EXAMPLE_POST.read_bytes()
+
+
+def test_the_readme_example_runs_in_a_site_made_by_init_and_writes_its_feeds(tmp_path, monkeypatch, capsys):
+    """What `hotpapers build --date 2020-09-24 --offline` writes there, the example writes too."""
+    init = CliRunner().invoke(cli, ["init", str(tmp_path), "--profile", "lumen"])
+    assert init.exit_code == 0 and not (tmp_path / "config.yaml").exists()
+    settings = (tmp_path / "hotpapers.yaml").read_text(encoding="utf-8")
+    site = settings.replace("\n# site:\n", "\nsite:\n").replace("  # url: null", "  url: https://my-lab.example.org")
+    (tmp_path / "hotpapers.yaml").write_text(site, encoding="utf-8")
+    (tmp_path / "data" / "snapshots").mkdir(parents=True)
+    shutil.copy(EXAMPLE_SNAPSHOT, tmp_path / "data" / "snapshots" / "2020-09-24.json")
+    monkeypatch.chdir(tmp_path)
+    exec(compile(readme_example(), "README.md", "exec"), {})
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[1].startswith("2020-09-24: wrote content/posts/2020-09-24---Hot-Papers.md (")
+    assert lines[2] == "feeds: 1 entry, wrote static/hot-papers.atom, static/hot-papers.json"
+    written = {path: path.read_bytes() for path in (tmp_path / "static").iterdir()}
+    assert CliRunner().invoke(cli, ["build", "--date", "2020-09-24", "--offline"]).exit_code == 0
+    assert {path: path.read_bytes() for path in (tmp_path / "static").iterdir()} == written
+    assert b"https://my-lab.example.org/posts/hot-papers-2020-09-24" in written[tmp_path / "static/hot-papers.atom"]
 
 
 def test_every_name_in_all_is_there():

@@ -2,13 +2,14 @@
 
 The library under the `hotpapers` command. A day goes snapshot → rank → render → write:
 
-    config = hotpapers.load_config("config.yaml")
+    config = hotpapers.load_config()  # ./hotpapers.yaml (else ./config.yaml), as the commands read
     snapshot = hotpapers.load_snapshot(config.snapshot_path("2020-09-24"))
     ranked = hotpapers.rank_papers(snapshot, config)
     text = hotpapers.render_post(snapshot, ranked, config)
 
 `build_days` runs all the stages with the guards of `hotpapers build` (atomic writes,
-a post is never replaced by one listing fewer papers unless forced). Errors are
+a post is never replaced by one listing fewer papers unless forced), and
+`update_feeds` then rewrites the feeds, as `build` does. Errors are
 `HotpapersError`s: `InputError` (bad input, exit code 2) or a runtime failure (1).
 """
 
@@ -22,6 +23,7 @@ from hotpapers.config import Config
 from hotpapers.errors import HotpapersError, InputError
 from hotpapers.explain import Explanation
 from hotpapers.explain import explain as explain_day
+from hotpapers.feeds import FeedsReport, update_feeds
 from hotpapers.models import RankedPaper, Snapshot
 from hotpapers.pipeline import BuildOptions, DayReport, build_days, check_days, publish
 from hotpapers.rank import rank as rank_papers
@@ -34,6 +36,7 @@ __all__ = [
     "Config",
     "DayReport",
     "Explanation",
+    "FeedsReport",
     "HotpapersError",
     "InputError",
     "RankedPaper",
@@ -47,6 +50,7 @@ __all__ = [
     "rank_papers",
     "render_post",
     "save_snapshot",
+    "update_feeds",
 ]
 
 
