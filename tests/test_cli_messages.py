@@ -68,3 +68,50 @@ def test_a_broken_imported_snapshot_is_to_be_fixed_before_a_refresh_replaces_it(
         "of 0; fix the file, or replace it with a fresh fetch: 'hotpapers build --date 2020-09-24 --refresh' "
         "(needs the network)\n"
     )
+
+
+def with_failed_sources(site, *names):
+    data = example_data()
+    data["sources"] = {"twitter": {"status": "ok"}, **{n: {"status": "failed", "detail": "HTTP 503"} for n in names}}
+    (site / "data" / "snapshots" / "2020-09-24.json").write_text(json.dumps(data), encoding="utf-8")
+
+
+@pytest.mark.parametrize("quiet", [[], ["-q"]])
+def test_an_offline_build_warns_of_a_failed_source_it_does_not_fetch_again(site, quiet):
+    with_failed_sources(site, "hackernews")
+    result = run(*quiet, "build", "--date", "2020-09-24", "--offline")
+    assert result.exit_code == 0, result.output
+    warning = (
+        "2020-09-24: the snapshot records source hackernews as failed, so the post lacks its mentions; "
+        "a build without --offline fetches it again\n"
+    )
+    assert result.stderr.count(warning) == 1 and (site / POST).exists()
+    assert result.stderr.startswith(warning) if quiet else "wrote content/posts/" in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("config", "offline", "advice"),
+    [
+        (
+            "{hackernews: {enabled: false}, bluesky: {enabled: false}}",
+            [],
+            "they are not enabled sources, so no build fetches them again",
+        ),
+        (
+            "{hackernews: {enabled: true}, bluesky: {enabled: false}}",
+            ["--offline"],
+            "a build without --offline fetches hackernews again; bluesky is not an enabled source, so no build "
+            "fetches it again",
+        ),
+    ],
+)
+def test_failed_sources_not_fetched_again_are_named_once_for_their_day(site, config, offline, advice):
+    (site / "config.yaml").write_text(f"sources: {config}\n")
+    with_failed_sources(site, "hackernews", "bluesky")
+    result = run("build", "--date", "2020-09-24", *offline)
+    assert result.exit_code == 0, result.output
+    assert result.stderr.startswith(
+        "2020-09-24: the snapshot records sources bluesky, hackernews as failed, so the post lacks their mentions; "
+        f"{advice}\n"
+    )
+    assert result.stderr.count("as failed") == 1

@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Protocol
 
 from hotpapers.atomic import process_runs
-from hotpapers.check import DayFiles, day_problems, may_record_failure
+from hotpapers.check import DayFiles, day_problems, failures_kept, may_record_failure
 from hotpapers.config import Config
 from hotpapers.errors import InputError, SnapshotError
 from hotpapers.models import Snapshot
@@ -87,15 +87,17 @@ def build_day(
     A stored snapshot is used unless there is none or --refresh; a fresh one is saved
     only once complete, so a failed fetch or refresh leaves the old files as they were,
     and so does a refresh that finds far fewer mentions, unless --force. A source
-    that failed in a stored snapshot is fetched again (`Fetch.repair`).
+    that failed in a stored snapshot is fetched again (`Fetch.repair`), or else named in
+    a warning.
     """
     path = config.snapshot_path(day)
     stored = _stored(day, path, tolerate_damage=options.refresh)
     if stored is not None and not options.refresh:
-        if options.offline or fetch is None or not fetch.failed_sources(stored):
-            return publish(stored, config, options, renderer=renderer)
+        retry = fetch.failed_sources(stored) if fetch is not None and not options.offline else []
+        if fetch is None or not retry:
+            return publish(stored, config, options, renderer=renderer, warnings=failures_kept(stored, config))
         if options.dry_run:
-            return DayReport(day, f"{day}: would fetch {', '.join(fetch.failed_sources(stored))} again (failed before)")
+            return DayReport(day, f"{day}: would fetch {', '.join(retry)} again (failed before)")
         repaired = fetch.repair(stored)
         if repaired is not stored:
             save_snapshot(repaired, path)
