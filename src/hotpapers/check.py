@@ -9,7 +9,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from statistics import median
 
-from hotpapers.config import Config
 from hotpapers.models import Snapshot
 
 _FAILED_SOURCE = re.compile(rb'"status"\s*:\s*"failed"')
@@ -53,28 +52,19 @@ def day_problems(days: list[DayFiles], min_ratio: float, enabled: Collection[str
     return problems
 
 
-def failures_kept(snapshot: Snapshot, config: Config) -> tuple[str, ...]:
-    """A warning for a build that publishes `snapshot` without fetching again the sources
-    it records as failed, naming them; none when every source worked."""
-    failed = [name for name, status in sorted(snapshot.sources.items()) if status.status == "failed"]
+def failures_kept(snapshot: Snapshot, enabled: Collection[str]) -> tuple[str, ...]:
+    """A warning for a build that publishes `snapshot` without fetching again the
+    `enabled` sources it records as failed, naming them (a source turned off since is
+    no problem, as for day_problems); none when there are none."""
+    failed = [name for name, s in sorted(snapshot.sources.items()) if s.status == "failed" and name in enabled]
     if not failed:
         return ()
     one = len(failed) == 1
-
-    def named(names: list[str], pronoun: str) -> str:
-        return pronoun if len(names) == len(failed) else ", ".join(names)
-
-    enabled = [name for name in failed if name in config.sources and config.sources[name].enabled]
-    disabled = [name for name in failed if name not in enabled]
-    advice = [f"a build without --offline fetches {named(enabled, 'it' if one else 'them')} again"] if enabled else []
-    if disabled:
-        single = len(disabled) == 1
-        being = "is not an enabled source" if single else "are not enabled sources"
-        subject = named(disabled, "it" if one else "they")
-        advice.append(f"{subject} {being}, so no build fetches {'it' if single else 'them'} again")
     sources = ("source " if one else "sources ") + ", ".join(failed)
-    lacks = f"so the post lacks {'its' if one else 'their'} mentions"
-    return (f"{snapshot.date}: the snapshot records {sources} as failed, {lacks}; " + "; ".join(advice),)
+    return (
+        f"{snapshot.date}: the snapshot records {sources} as failed, so the post lacks {'its' if one else 'their'} "
+        f"mentions; a build without --offline fetches {'it' if one else 'them'} again",
+    )
 
 
 def may_record_failure(snapshot: Path) -> bool:

@@ -87,15 +87,16 @@ def build_day(
     A stored snapshot is used unless there is none or --refresh; a fresh one is saved
     only once complete, so a failed fetch or refresh leaves the old files as they were,
     and so does a refresh that finds far fewer mentions, unless --force. A source
-    that failed in a stored snapshot is fetched again (`Fetch.repair`), or else named in
-    a warning.
+    that failed in a stored snapshot is fetched again (`Fetch.repair`), or named in a
+    warning when it is not (--offline).
     """
     path = config.snapshot_path(day)
     stored = _stored(day, path, tolerate_damage=options.refresh)
     if stored is not None and not options.refresh:
         retry = fetch.failed_sources(stored) if fetch is not None and not options.offline else []
         if fetch is None or not retry:
-            return publish(stored, config, options, renderer=renderer, warnings=failures_kept(stored, config))
+            kept = failures_kept(stored, enabled_sources(config))
+            return publish(stored, config, options, renderer=renderer, warnings=kept)
         if options.dry_run:
             return DayReport(day, f"{day}: would fetch {', '.join(retry)} again (failed before)")
         repaired = fetch.repair(stored)
@@ -210,7 +211,11 @@ def check_days(config: Config, last: date, days: int = 7, min_ratio: float = 0.2
         day = (last - timedelta(days=back)).isoformat()
         snap = stored_snapshot(config.snapshot_path(day), day)
         entries.append(DayFiles(day, snap, config.post_path(day).exists(), bool(snap and rank(snap, config))))
-    return day_problems(entries, min_ratio, {name for name, settings in config.sources.items() if settings.enabled})
+    return day_problems(entries, min_ratio, enabled_sources(config))
+
+
+def enabled_sources(config: Config) -> set[str]:
+    return {name for name, settings in config.sources.items() if settings.enabled}
 
 
 def all_stored(days: list[str], config: Config) -> bool:
