@@ -19,10 +19,10 @@ import subprocess
 import sys
 import tempfile
 from pathlib import Path
+from subprocess import PIPE
 
 from run import stored_days  # benchmarks/run.py, beside this file
 
-CALLGRIND = ["valgrind", "--tool=callgrind", "--callgrind-out-file=/dev/null"]
 RUN = """
 import sys
 import hotpapers.pipeline
@@ -34,14 +34,12 @@ cli.main(["-q", "build", "--since", sys.argv[1], "--until", sys.argv[2], "--offl
 
 def instructions(site: Path, days: list[str]) -> int:
     shutil.rmtree(site / "content", ignore_errors=True)
-    done = subprocess.run(
-        [*CALLGRIND, sys.executable, "-c", RUN, days[0], days[-1]],
-        cwd=site,
-        capture_output=True,
-        text=True,
-        check=True,
-    )
-    return int(re.search(r"Collected : (\d+)", done.stderr)[1])
+    counts = site / "callgrind.out"
+    valgrind = ["valgrind", "-q", "--tool=callgrind", f"--callgrind-out-file={counts}"]
+    done = subprocess.run([*valgrind, sys.executable, "-c", RUN, days[0], days[-1]], cwd=site, stderr=PIPE, text=True)
+    if done.returncode != 0:
+        sys.exit(f"the build under callgrind failed: {(done.stderr.strip().splitlines() or ['no message'])[-1]}")
+    return int(re.search(r"^summary: (\d+)", counts.read_text(), re.MULTILINE)[1])
 
 
 def main() -> None:
