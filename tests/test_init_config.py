@@ -171,3 +171,20 @@ def test_a_key_after_a_commented_key_of_its_own_section_gets_no_such_advice(tmp_
     with pytest.raises(ConfigError, match="min_paper_score") as raised:
         load_config(tmp_path / "hotpapers.yaml", tmp_path)
     assert "indented under" not in str(raised.value)
+
+
+def test_a_config_kept_outside_the_site_folder_points_its_paths_back_at_the_site(tmp_path, monkeypatch):
+    """Paths resolve against the config's folder: init writes the site's own, seen from there."""
+    monkeypatch.chdir(tmp_path)
+    init("init", "--profile", "hugo", "--config", "conf/hp.yaml")
+    text = (tmp_path / "conf" / "hp.yaml").read_text(encoding="utf-8")
+    assert "\npaths:\n" in text and "  # atom: ../static/hot-papers.atom\n" in text
+    config = load_config(tmp_path / "conf" / "hp.yaml", tmp_path)
+    assert [p.resolve() for p in (config.paths.snapshots, config.posts_folder, config.paths.public)] == [
+        tmp_path / "data" / "snapshots",
+        tmp_path / "content" / "posts",
+        tmp_path / "static",
+    ]
+    assert config.feeds.atom.resolve() == tmp_path / "static" / "hot-papers.atom"
+    workflow = (tmp_path / ".github" / "workflows" / "hotpapers.yml").read_text(encoding="utf-8")
+    assert "for path in content/posts data/snapshots static/hot-papers.atom static/hot-papers.json; do" in workflow

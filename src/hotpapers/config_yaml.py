@@ -7,6 +7,7 @@ from __future__ import annotations
 import ast
 import inspect
 import textwrap
+from collections.abc import Mapping
 from functools import cache
 from itertools import pairwise
 from typing import Any
@@ -25,11 +26,13 @@ from hotpapers.yaml_c import SAFE_DUMPER
 WIDTH = 100
 
 
-def commented_config(profile: str) -> str:
-    """The whole config, every key commented out but `output.profile` and each source's `enabled`."""
+def commented_config(profile: str, paths: Mapping[str, str] | None = None) -> str:
+    """The whole config, every key commented out but `output.profile`, each source's
+    `enabled` and the `paths` given (for a file kept outside the site's folder)."""
     defaults = msgspec.to_builtins(Config(), enc_hook=str)
+    public = (paths or {}).get("public", PROFILES[profile].public)
     for kind in FEED_KINDS:  # what the profile makes of them, as `build` does
-        defaults["feeds"][kind] = default_feed(PROFILES[profile].public, kind)
+        defaults["feeds"][kind] = default_feed(public, kind)
     lines = [
         "# hotpapers settings for this site (written by `hotpapers init`).",
         "# Every key is optional: a commented-out key shows its built-in default. To change a key,",
@@ -48,7 +51,7 @@ def commented_config(profile: str) -> str:
                 lines += _source(source_name, source, defaults["sources"][source_name])
         elif isinstance(kind, type) and issubclass(kind, Struct):
             lines += _comment(kind.__doc__ or "", "")
-            active = {"profile": profile} if name == "output" else {}
+            active = {"profile": profile} if name == "output" else dict(paths or {}) if name == "paths" else {}
             lines.append(f"{name}:" if active else f"# {name}:")
             lines += _keys(kind, defaults[name], "  ", active)
         else:

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from hotpapers.atomic import create_beside
-from hotpapers.config import Config, Output, build_config, load_config
+from hotpapers.config import Config, Output, Paths, build_config, load_config
 from hotpapers.config_file import another_tools, read_yaml_mapping
 from hotpapers.config_yaml import commented_config
 from hotpapers.errors import ConfigError, HotpapersError, WriteError
@@ -74,7 +74,8 @@ def init_site(folder: Path, profile: str | None, ask: Ask | None, config_path: P
         report.kept.append(config)
         report.reason += f"; config.yaml holds the site's settings, so no {CONFIG_NAME}, which would replace them"
     else:
-        (report.written if _write_new(config, commented_config(report.profile)) else report.kept).append(config)
+        text = commented_config(report.profile, _paths_seen_from(config, folder, report.profile))
+        (report.written if _write_new(config, text) else report.kept).append(config)
     site_workflow = workflow(committed_paths(_site_config(config, report.profile), folder))
     path = folder / WORKFLOW_NAME
     (report.written if _write_new(path, site_workflow) else report.kept).append(path)
@@ -132,6 +133,16 @@ def _site_config(path: Path, profile: str) -> Config:
         return load_config(path, path.parent)
     except HotpapersError:
         return build_config({"output": {"profile": profile}}, path.resolve().parent, str(path))
+
+
+def _paths_seen_from(config: Path, folder: Path, profile: str) -> dict[str, str] | None:
+    """For a config written outside the site's `folder`, the site's default paths as seen
+    from the config's folder (paths resolve against it); None for one inside it."""
+    offset = Path(os.path.relpath(folder.resolve(), config.resolve().parent))
+    if offset == Path("."):
+        return None
+    defaults = {"snapshots": Paths().snapshots, "posts": PROFILES[profile].posts, "templates": Paths().templates}
+    return {key: (offset / value).as_posix() for key, value in {**defaults, "public": PROFILES[profile].public}.items()}
 
 
 def committed_paths(config: Config, folder: Path) -> list[str]:
