@@ -141,8 +141,14 @@ def _paths_seen_from(config: Path, folder: Path, profile: str) -> dict[str, str]
     offset = Path(os.path.relpath(folder.resolve(), config.resolve().parent))
     if offset == Path("."):
         return None
-    defaults = {"snapshots": Paths().snapshots, "posts": PROFILES[profile].posts, "templates": Paths().templates}
-    return {key: (offset / value).as_posix() for key, value in {**defaults, "public": PROFILES[profile].public}.items()}
+    site = PROFILES[profile]
+    defaults: dict[str, Path | str] = {
+        "snapshots": Paths().snapshots,
+        "posts": site.posts,
+        "templates": Paths().templates,
+        "public": site.public,
+    }
+    return {key: (offset / value).as_posix() for key, value in defaults.items()}
 
 
 def committed_paths(config: Config, folder: Path) -> list[str]:
