@@ -194,12 +194,6 @@ def test_a_line_break_at_the_end_of_a_link_or_category_cannot_split_it():
     assert "\n- cs.LG \n\n" in text and "list/cs.LG\n" not in text  # the break folds into a space
 
 
-def test_a_fallback_embed_without_author_names_the_platform_as_posts_do():
-    mention = make_mention("1", author_name=None, author_handle=None)
-    html = PostRenderer(make_config()).fallback_embed(mention)
-    assert "&mdash; X <a href=" in html and "twitter <a" not in html
-
-
 def test_fallback_embed_of_a_mention_with_unsafe_url_has_no_link():
     mention = make_mention("1", likes=60, url="javascript:alert(1)", created_at=None, text=None)
     renderer = PostRenderer(make_config())

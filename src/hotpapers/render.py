@@ -168,7 +168,7 @@ class PostRenderer:
             when = f"{MONTHS[created.month - 1]} {created.day}, {created.year}"
         html = template.render(
             text=Markup("<br>").join(lines),
-            name=one_line(mention.author_name or mention.author_handle or display(mention.platform).name),
+            name=one_line(mention.author_name or mention.author_handle or mention.platform),
             handle=mention.author_handle and one_line(mention.author_handle),
             url=mention.url if safe_link(mention.url, "") else None,
             when=when,
