@@ -1,6 +1,7 @@
 """Feeds written by build, read back by feedparser (Atom) and as JSON Feed 1.1."""
 
 import json
+from pathlib import Path
 
 import feedparser
 from click.testing import CliRunner
@@ -96,3 +97,14 @@ def test_a_kept_post_that_lists_more_papers_is_not_described_by_a_shorter_entry(
     assert kept.exit_code == 0 and "kept content/posts/2020-09-25---Hot-Papers.md: it lists 11 papers" in kept.stderr
     assert "feeds: left out 2020-09-24, 2020-09-25: the posts differ" in kept.stderr
     assert (site / "static" / "hot-papers.json").read_bytes() == before  # no day to list: the feeds stay
+
+
+def test_a_site_template_with_other_headings_still_gets_its_days_listed(site):
+    """A paper is counted alike in the post on disk and in the one the settings make now,
+    whatever heading the site's own template gives it."""
+    bundled = (Path(__file__).parents[1] / "templates" / "_papers.md.j2").read_text(encoding="utf-8")
+    assert "\n# {{ loop.index }}. " in bundled
+    (site / "templates").mkdir(exist_ok=True)
+    (site / "templates" / "_papers.md.j2").write_text(bundled.replace("\n# {{", "\n## {{"), encoding="utf-8")
+    result = build_two_days(site)
+    assert "left out" not in result.stderr

@@ -23,7 +23,7 @@ from hotpapers.pipeline import shown_path
 from hotpapers.platform_text import feed_counts
 from hotpapers.plural import count
 from hotpapers.rank import rank
-from hotpapers.render import paper_count, reads_back
+from hotpapers.render import PostRenderer, paper_count, reads_back
 from hotpapers.sanitize import plain_text, safe_link
 from hotpapers.snapshot import load_snapshot
 from hotpapers.targets import check_feed_targets, check_outputs, feed_url
@@ -109,32 +109,31 @@ def json_feed(entries: list[FeedEntry], config: Config) -> str:
 
 
 def update_feeds(config: Config) -> FeedsReport | None:
-    """Write the feeds of the latest days whose post is the one their snapshot and the
-    settings make, when site.url is set; files are rewritten only when their text
-    changes. None when feeds are off."""
+    """Write the feeds of the latest `feeds.entries` days that have a post, when site.url
+    is set, but of those whose post is not the one their snapshot and the settings make
+    (`matches`); files are rewritten only when their text changes. None when feeds are off."""
     if config.site.url is None or not (config.feeds.atom or config.feeds.json) or config.feeds.entries == 0:
         return None
     check_outputs(config)
     check_feed_targets(config)
     targets = [(path, make) for path, make in ((config.feeds.atom, atom_feed), (config.feeds.json, json_feed)) if path]
+    renderer = PostRenderer(config)
     entries: list[FeedEntry] = []
     left_out: list[str] = []
     for path in sorted(config.paths.snapshots.glob("*.json"), reverse=True):
         day = path.stem
-        if len(entries) == config.feeds.entries:
+        if len(entries) + len(left_out) == config.feeds.entries:
             break
         post = read_post(config.post_path(day))
         if post is None:
             continue
         snapshot = load_snapshot(path, day)
         ranked = rank(snapshot, config)
-        if (
-            ranked
-            and paper_count(post) == len(ranked)
-            and reads_back(post.decode("utf-8", "replace"), config, snapshot)
-        ):
+        if not ranked:
+            continue
+        if matches(post, renderer.render(ranked, snapshot), config, snapshot):
             entries.append(feed_entry(snapshot, ranked, config))
-        elif ranked:
+        else:
             left_out.append(day)
     if not entries:
         return FeedsReport(None, tuple(left_out))
@@ -148,6 +147,15 @@ def update_feeds(config: Config) -> FeedsReport | None:
         f", wrote {', '.join(written)}" if written else ", up to date"
     )
     return FeedsReport(line, tuple(left_out))
+
+
+def matches(published: bytes, rendered: str, config: Config, snapshot: Snapshot) -> bool:
+    """Whether the post on disk is, for a feed, the one the settings make now: its
+    frontmatter reads back as configured (title, slug, date) and it lists as many papers
+    (counted alike in both, whatever the site's templates make of a paper's heading).
+    Other changes, such as an escaping fix in a newer version, leave it a match."""
+    text = published.decode("utf-8-sig", "replace")
+    return paper_count(published) == paper_count(rendered.encode("utf-8")) and reads_back(text, config, snapshot)
 
 
 def read_post(path: Path) -> bytes | None:
@@ -164,14 +172,16 @@ class FeedsReport:
     line: str | None
     """What was written, for the log; None when no day has a post yet."""
     left_out: tuple[str, ...] = ()
-    """Days (newest first) whose post is not what the snapshot and the settings make now
-    (another slug, title or paper list: settings changed since it was built, or a post
-    listing more papers was kept), so a feed entry would not match the page."""
+    """Days among the latest `feeds.entries` with a post (newest first) whose post is not
+    what the snapshot and the settings make now (another slug, title or number of papers:
+    settings changed since it was built, or a post listing more papers was kept), so a
+    feed entry would not match the page."""
 
     def warning(self) -> str | None:
         if not self.left_out:
             return None
-        days = ", ".join(sorted(self.left_out))
+        ordered = sorted(self.left_out)
+        days = ", ".join(ordered) if len(ordered) <= 3 else f"{len(ordered)} days from {ordered[0]} to {ordered[-1]}"
         return (
             f"feeds: left out {days}: the {'post differs' if len(self.left_out) == 1 else 'posts differ'} from what "
             "the snapshot and the settings make now (slug, title or papers); build those days again to list them "
