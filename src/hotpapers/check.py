@@ -27,10 +27,9 @@ class DayFiles:
     post_due: bool
 
 
-def day_problems(days: list[DayFiles], min_ratio: float, enabled: Collection[str]) -> list[str]:
-    """Every problem, oldest day first, one line each. A failed source counts only while
-    it is `enabled`: a build fetches it again then; a source turned off since is not a
-    problem of the site."""
+def day_problems(days: list[DayFiles], min_ratio: float, turned_off: Collection[str]) -> list[str]:
+    """Every problem, oldest day first, one line each. A failed source counts unless the
+    settings have `turned_off` that source since: that is not a problem of the site."""
     problems = []
     volumes: list[int] = []
     for entry in days:
@@ -41,7 +40,7 @@ def day_problems(days: list[DayFiles], min_ratio: float, enabled: Collection[str
         if entry.post_due and not entry.post_exists:
             problems.append(f"{entry.day}: no post, though papers qualify")
         for name, source in sorted(snap.sources.items()):
-            if source.status == "failed" and name in enabled:
+            if source.status == "failed" and name not in turned_off:
                 problems.append(f"{entry.day}: source {name} failed" + (f" ({source.detail})" if source.detail else ""))
         volume = len(snap.mentions)
         if len(volumes) >= COLLAPSE_MIN_HISTORY:
