@@ -188,3 +188,15 @@ def test_a_config_kept_outside_the_site_folder_points_its_paths_back_at_the_site
     assert config.feeds.atom.resolve() == tmp_path / "static" / "hot-papers.atom"
     workflow = (tmp_path / ".github" / "workflows" / "hotpapers.yml").read_text(encoding="utf-8")
     assert "for path in content/posts data/snapshots static/hot-papers.atom static/hot-papers.json; do" in workflow
+
+
+def test_a_kept_config_that_does_not_load_stops_init_before_the_workflow(tmp_path):
+    """The workflow commits the folders the config names: from a broken one it would
+    guess the profile's and miss where the build writes once the config is fixed."""
+    (tmp_path / "hotpapers.yaml").write_text(
+        "paths: {posts: blog/posts}\nranking: {min_paper_score: -1}\n", encoding="utf-8"
+    )
+    result = CliRunner().invoke(cli, ["init", str(tmp_path), "--profile", "hugo"])
+    assert result.exit_code == 2 and len(result.stderr.strip().splitlines()) == 1
+    assert "ranking.min_paper_score" in result.stderr and "run init again" in result.stderr
+    assert not (tmp_path / ".github").exists()

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from hotpapers.atomic import create_beside
-from hotpapers.config import Config, Output, Paths, build_config, load_config
+from hotpapers.config import Config, Output, Paths, load_config
 from hotpapers.config_file import another_tools, read_yaml_mapping
 from hotpapers.config_yaml import commented_config
 from hotpapers.errors import ConfigError, HotpapersError, WriteError
@@ -76,7 +76,7 @@ def init_site(folder: Path, profile: str | None, ask: Ask | None, config_path: P
     else:
         text = commented_config(report.profile, _paths_seen_from(config, folder, report.profile))
         (report.written if _write_new(config, text) else report.kept).append(config)
-    site_workflow = workflow(committed_paths(_site_config(config, report.profile), folder))
+    site_workflow = workflow(committed_paths(_site_config(config), folder))
     path = folder / WORKFLOW_NAME
     (report.written if _write_new(path, site_workflow) else report.kept).append(path)
     if config in report.kept:
@@ -127,12 +127,13 @@ def _profile_not_applied(config: Path, profile: str) -> str | None:
     return f"{config} was kept and says {kept!r}; set `output: {{profile: {profile}}}` in it"
 
 
-def _site_config(path: Path, profile: str) -> Config:
-    """The config `build` will read from `path`; the profile's defaults when it cannot be read."""
+def _site_config(path: Path) -> Config:
+    """The config `build` will read from `path`: a kept one that does not load is an
+    error, since the workflow would commit other folders than its build writes."""
     try:
         return load_config(path, path.parent)
-    except HotpapersError:
-        return build_config({"output": {"profile": profile}}, path.resolve().parent, str(path))
+    except HotpapersError as exc:
+        raise ConfigError(f"{exc}; fix it, then run init again for the workflow") from None
 
 
 def _paths_seen_from(config: Path, folder: Path, profile: str) -> dict[str, str] | None:
