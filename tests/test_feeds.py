@@ -108,3 +108,16 @@ def test_a_site_template_with_other_headings_still_gets_its_days_listed(site):
     (site / "templates" / "_papers.md.j2").write_text(bundled.replace("\n# {{", "\n## {{"), encoding="utf-8")
     result = build_two_days(site)
     assert "left out" not in result.stderr
+
+
+def test_a_feed_reached_through_a_symbolic_link_gets_its_address_in_the_served_folder(site):
+    (site / "static").mkdir(exist_ok=True)
+    (site / "pub").symlink_to(site / "static", target_is_directory=True)
+    with (site / "config.yaml").open("a", encoding="utf-8") as config:
+        config.write("\nfeeds:\n  atom: pub/hot-papers.atom\n  json: null\n")
+    with (site / "config.yaml").open("a", encoding="utf-8") as config:
+        config.write(f"\nsite:\n  url: {SITE}/\n")
+    result = CliRunner().invoke(cli, ["build", "--date", "2020-09-24"])
+    assert result.exit_code == 0, result.output
+    feed = feedparser.parse((site / "static" / "hot-papers.atom").read_bytes())
+    assert [link.href for link in feed.feed.links] == [f"{SITE}/", f"{SITE}/hot-papers.atom"]

@@ -258,7 +258,7 @@ jobs:
           git config user.name "github-actions[bot]"
           git config user.email "41898282+github-actions[bot]@users.noreply.github.com"
           for path in {committed}; do
-            if [ -e "$path" ]; then git add -A "$path"; fi
+            if [ -e "$path" ]; then git add -A -- "$path"; fi
           done
           if git diff --cached --quiet; then
             echo "Nothing changed."

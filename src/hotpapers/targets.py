@@ -8,7 +8,7 @@ import os
 from pathlib import Path
 
 from hotpapers.atomic import sweep
-from hotpapers.config import Config
+from hotpapers.config import FEED_KINDS, Config
 from hotpapers.errors import ConfigError, InputError
 
 SAMPLE_DAY = "2020-09-24"
@@ -23,15 +23,14 @@ def feeds_written(config: Config) -> list[tuple[str, Path]]:
     """The feeds `build` writes: (the key naming it, its path)."""
     if config.site.url is None or config.feeds.entries == 0:
         return []
-    return [
-        (f"feeds.{kind}", path) for kind, path in (("atom", config.feeds.atom), ("json", config.feeds.json)) if path
-    ]
+    return [(f"feeds.{kind}", path) for kind in FEED_KINDS if (path := getattr(config.feeds, kind))]
 
 
 def feed_url(config: Config, path: Path) -> str:
     """A feed's address: site.url and the feed's path inside the folder served at the root."""
     assert config.site.url is not None, "feeds need site.url"
-    return f"{config.site.url}/{path.relative_to(public_folder(config)).as_posix()}"
+    inside = path.resolve().relative_to(public_folder(config).resolve())  # as check_outputs sees it: links followed
+    return f"{config.site.url}/{inside.as_posix()}"
 
 
 def check_outputs(config: Config) -> None:
