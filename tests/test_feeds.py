@@ -121,3 +121,13 @@ def test_a_feed_reached_through_a_symbolic_link_gets_its_address_in_the_served_f
     assert result.exit_code == 0, result.output
     feed = feedparser.parse((site / "static" / "hot-papers.atom").read_bytes())
     assert [link.href for link in feed.feed.links] == [f"{SITE}/", f"{SITE}/hot-papers.atom"]
+
+
+def test_a_day_ranked_otherwise_since_its_post_was_built_is_left_out(site):
+    """Same number of papers, other order: the entry would list what the page does not."""
+    build_two_days(site)
+    with (site / "config.yaml").open("a", encoding="utf-8") as config:
+        config.write("\nranking:\n  weights: {reposts: 0.1, likes: 1.0}\n  min_paper_score: 0\n")
+    result = CliRunner().invoke(cli, ["build", "--date", "2020-09-25"])
+    assert result.exit_code == 0, result.output
+    assert "feeds: left out 2020-09-24: the post differs" in result.stderr

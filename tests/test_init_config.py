@@ -173,6 +173,15 @@ def test_a_key_after_a_commented_key_of_its_own_section_gets_no_such_advice(tmp_
     assert "indented under" not in str(raised.value)
 
 
+def test_a_wrong_value_under_an_active_section_gets_no_such_advice(tmp_path):
+    """A value error is not what a key misplaced under a commented-out section causes."""
+    text = "sources:\n# hackernews:\n#   enabled: false\n  huggingface:\n    max_pages: -1\n"
+    (tmp_path / "hotpapers.yaml").write_text(text, encoding="utf-8")
+    with pytest.raises(ConfigError, match="max_pages") as raised:
+        load_config(tmp_path / "hotpapers.yaml", tmp_path)
+    assert "indented under" not in str(raised.value)
+
+
 def test_a_config_kept_outside_the_site_folder_points_its_paths_back_at_the_site(tmp_path, monkeypatch):
     """Paths resolve against the config's folder: init writes the site's own, seen from there."""
     monkeypatch.chdir(tmp_path)

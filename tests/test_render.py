@@ -12,7 +12,7 @@ from conftest import EXAMPLE_POST, EXAMPLE_SNAPSHOT, make_config, make_mention, 
 from hotpapers.cli import cli
 from hotpapers.errors import InputError
 from hotpapers.rank import rank
-from hotpapers.render import PostRenderer, paper_count, render_post, yaml_plain, yaml_str
+from hotpapers.render import PostRenderer, paper_headings, render_post, yaml_plain, yaml_str
 from hotpapers.sanitize import embed_problem
 from hotpapers.snapshot import load_snapshot, save_snapshot
 from hotpapers.sources.twitter import TwitterSource
@@ -157,7 +157,7 @@ def test_a_line_break_in_a_title_authors_or_abstract_cannot_start_a_heading(esca
     )
     text = render([paper], [make_mention(likes=60)], output={"escape_markdown": escape_markdown})
     assert "\n# 99." not in text and "\n# 98." not in text and "\n>" not in text and "\n - " not in text
-    assert paper_count(text.encode()) == 1
+    assert len(paper_headings(text.encode())) == 1
     if escape_markdown is None:  # lumen: written as stored, but on one line
         assert "\n# 1. Real title # 99. Injected heading\n\nAda > quoted\n" in text
         assert "\nFirst line # 98. Another - item\n" in text
@@ -171,7 +171,7 @@ def test_a_blank_line_in_a_name_or_category_cannot_end_the_embed_or_open_a_block
     text = render([paper], [mention])
     assert "&mdash; Eve # 5. fake (@eve - x) <a " in text
     assert "| odd > quote - item\n" in text
-    assert paper_count(text.encode()) == 1 and "\n\n# 5." not in text
+    assert len(paper_headings(text.encode())) == 1 and "\n\n# 5." not in text
 
 
 def test_hostile_links_and_categories_fall_back_to_safe_forms():
@@ -325,7 +325,7 @@ FORGED = "".join(f"\n# {n}. x" for n in range(2, 21))
     ],
 )
 def test_paper_count_is_what_a_commonmark_parser_sees(post, expected):
-    assert paper_count(post) == expected
+    assert len(paper_headings(post)) == expected
 
 
 def test_a_forged_heading_count_replaces_no_post_through_the_cli(site):
@@ -339,7 +339,7 @@ def test_a_forged_heading_count_replaces_no_post_through_the_cli(site):
     assert result.exit_code == 0 and "it lists 11 papers, the new one 1 (--force replaces it)" in result.output
     assert post.read_bytes() == EXAMPLE_POST.read_bytes()
     assert CliRunner().invoke(cli, ["build", "--date", "2020-09-24", "--force"]).exit_code == 0
-    assert paper_count(post.read_bytes()) == 1 and FORGED in post.read_text(encoding="utf-8")
+    assert len(paper_headings(post.read_bytes())) == 1 and FORGED in post.read_text(encoding="utf-8")
 
 
 @pytest.mark.parametrize("title", ["yes", "Hot: {date}", "12:30", "a\r---\rdraft: true"])

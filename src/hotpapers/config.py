@@ -254,6 +254,8 @@ def load_config(path: Path | None, cwd: Path) -> Config:
     try:
         return build_config(mapping, path.resolve().parent, str(path))
     except ConfigError as exc:
+        if "unknown" not in str(exc):  # a key misplaced under a commented-out section reads as unknown
+            raise
         raise ConfigError(f"{exc}{key_under_commented_section_of(path)}") from None
 
 

@@ -23,7 +23,7 @@ from hotpapers.pipeline import shown_path
 from hotpapers.platform_text import feed_counts
 from hotpapers.plural import count
 from hotpapers.rank import rank
-from hotpapers.render import PostRenderer, paper_count, reads_back
+from hotpapers.render import PostRenderer, paper_headings, reads_back
 from hotpapers.sanitize import plain_text, safe_link
 from hotpapers.snapshot import load_snapshot
 from hotpapers.targets import check_feed_targets, check_outputs, feed_url
@@ -151,11 +151,13 @@ def update_feeds(config: Config) -> FeedsReport | None:
 
 def matches(published: bytes, rendered: str, config: Config, snapshot: Snapshot) -> bool:
     """Whether the post on disk is, for a feed, the one the settings make now: its
-    frontmatter reads back as configured (title, slug, date) and it lists as many papers
-    (counted alike in both, whatever the site's templates make of a paper's heading).
-    Other changes, such as an escaping fix in a newer version, leave it a match."""
+    frontmatter reads back as configured (title, slug, date) and its papers' headings
+    are the same, in the same order (found alike in both, whatever the site's templates
+    make of a heading). Other changes, such as new counts or an embed's markup, leave
+    it a match."""
     text = published.decode("utf-8-sig", "replace")
-    return paper_count(published) == paper_count(rendered.encode("utf-8")) and reads_back(text, config, snapshot)
+    same_papers = paper_headings(published) == paper_headings(rendered.encode("utf-8"))
+    return same_papers and reads_back(text, config, snapshot)
 
 
 def read_post(path: Path) -> bytes | None:
@@ -173,7 +175,7 @@ class FeedsReport:
     """What was written, for the log; None when no day has a post yet."""
     left_out: tuple[str, ...] = ()
     """Days among the latest `feeds.entries` with a post (newest first) whose post is not
-    what the snapshot and the settings make now (another slug, title or number of papers:
+    what the snapshot and the settings make now (another slug or title, or other papers:
     settings changed since it was built, or a post listing more papers was kept), so a
     feed entry would not match the page."""
 

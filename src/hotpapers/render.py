@@ -282,18 +282,18 @@ _BLOCKS = MarkdownIt("commonmark").disable("inline")
 """Block structure only: a heading's text is all the count needs."""
 
 
-def paper_count(post: bytes) -> int:
-    """How many papers a post lists, as a reader sees them: the level-1 headings
-    `N. ...` that a CommonMark parser finds after the frontmatter. Text that only looks
-    like a heading (inside an embed's HTML block, say) is not one."""
+def paper_headings(post: bytes) -> list[str]:
+    """The papers a post lists, as a reader sees them: the level-1 headings `N. ...`
+    that a CommonMark parser finds after the frontmatter, as their text. Text that only
+    looks like a heading (inside an embed's HTML block, say) is not one."""
     text = post.decode("utf-8", errors="replace")
     frontmatter = _FRONTMATTER.match(text)
     tokens = _BLOCKS.parse(text[frontmatter.end() :] if frontmatter else text)
-    return sum(
-        1
+    return [
+        inline.content
         for opening, inline in pairwise(tokens)
         if opening.type == "heading_open" and opening.tag == "h1" and _NUMBERED.match(inline.content)
-    )
+    ]
 
 
 def render_post(snapshot: Snapshot, ranked: list[RankedPaper], config: Config) -> str:

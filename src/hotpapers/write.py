@@ -9,7 +9,7 @@ from pathlib import Path
 
 from hotpapers.atomic import encode_text, is_special_file, write_atomically
 from hotpapers.errors import WriteError
-from hotpapers.render import paper_count
+from hotpapers.render import paper_headings
 
 
 class Outcome(Enum):
@@ -36,7 +36,7 @@ def write_post(
     `dry_run` decides as a write would, and writes nothing."""
     data = encode_text(text, path)
     if papers is None:
-        papers = paper_count(data)
+        papers = len(paper_headings(data))
     if is_special_file(path):
         if not dry_run:
             write_atomically(path, data)
@@ -50,7 +50,7 @@ def write_post(
     if existing == data:
         return WriteResult(Outcome.UNCHANGED, path, papers)
     if existing is not None and not force:
-        existing_papers, new_papers = paper_count(existing), paper_count(data)
+        existing_papers, new_papers = len(paper_headings(existing)), len(paper_headings(data))
         if existing_papers > new_papers:
             return WriteResult(Outcome.KEPT, path, new_papers, existing_papers)
     if not dry_run:
