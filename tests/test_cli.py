@@ -140,11 +140,14 @@ def test_explicit_config_path_and_missing_one(site, tmp_path_factory):
     assert result.exit_code == 2 and "nope.yaml does not exist" in result.stderr
 
 
-def test_range_builds_each_day_and_stops_at_a_missing_one(site):
-    result = run("build", "--since", "2020-09-24", "--until", "2020-09-25", "--offline")
-    assert result.exit_code == 2
-    assert "wrote content/posts/2020-09-24---Hot-Papers.md" in result.stderr
-    assert "no snapshot for 2020-09-25" in result.stderr
+def test_an_offline_range_with_missing_days_is_refused_before_any_day_is_built(site):
+    result = run("build", "--since", "2020-09-22", "--until", "2020-09-25", "--offline")
+    assert result.exit_code == 2 and result.stderr.count("\n") == 1
+    assert (
+        "no snapshot for 2020-09-22 at " in result.stderr
+        and "(and 2 more days), and --offline was given" in result.stderr
+    )
+    assert not (site / "content").exists()
 
 
 def test_quiet_prints_nothing_on_success(site):

@@ -14,7 +14,7 @@ from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from datetime import date, timedelta
 from pathlib import Path
-from typing import Protocol
+from typing import NoReturn, Protocol
 
 from hotpapers.atomic import process_runs
 from hotpapers.check import DayFiles, day_problems, failures_kept, may_record_failure
@@ -104,8 +104,7 @@ def build_day(
             save_snapshot(repaired, path)
         return publish(repaired, config, options, renderer=renderer, fetched=repaired is not stored)
     if options.offline or fetch is None:
-        why = "--offline was given" if options.offline else "live fetching is not configured"
-        raise InputError(f"no snapshot for {day} at {path}, and {why}")
+        refuse_unstored([day], config, options)
     if options.dry_run:
         return DayReport(day, fetch.plan(day))
     snapshot = fetch(day)
@@ -173,14 +172,17 @@ def build_days(
 
     When no day needs fetching (a re-render or backfill of stored snapshots), the days
     are spread over worker processes, one per CPU core. Fetching stays in this process:
-    the APIs' rate limits, not the CPU, bound it. A day to fetch that has not ended yet
-    is refused before any day is built.
+    the APIs' rate limits, not the CPU, bound it. A day to fetch that has not ended yet,
+    or that nothing may fetch (--offline), is refused before any day is built.
     """
     options = options or BuildOptions()
     check_outputs(config)
     check_feed_targets(config)
-    if fetch is not None and not options.offline:
-        fetch.check_ended([day for day in days if options.refresh or not config.snapshot_path(day).exists()])
+    to_fetch = [day for day in days if options.refresh or not config.snapshot_path(day).exists()]
+    if to_fetch and (options.offline or fetch is None):
+        refuse_unstored(to_fetch, config, options)
+    if fetch is not None:
+        fetch.check_ended(to_fetch)
     sweep_outputs(config, days)
     workers = min(os.cpu_count() or 1, len(days) // PARALLEL_MIN_DAYS)
     if workers < 2 or options.refresh or not all_stored(days, config) or (fetch and not options.offline):
@@ -193,6 +195,13 @@ def build_days(
         yield from pool.map(_build_stored_day, days, chunksize=max(1, len(days) // (8 * workers)))
     finally:
         pool.shutdown(cancel_futures=True)
+
+
+def refuse_unstored(days: list[str], config: Config, options: BuildOptions) -> NoReturn:
+    """An InputError for days without a snapshot when nothing may fetch them."""
+    why = "--offline was given" if options.offline else "live fetching is not configured"
+    more = f" (and {count(len(days) - 1, 'more day')})" if len(days) > 1 else ""
+    raise InputError(f"no snapshot for {days[0]} at {config.snapshot_path(days[0])}{more}, and {why}")
 
 
 def has_failed_source(days: list[str], config: Config) -> bool:
