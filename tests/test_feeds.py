@@ -131,3 +131,39 @@ def test_a_day_ranked_otherwise_since_its_post_was_built_is_left_out(site):
     result = CliRunner().invoke(cli, ["build", "--date", "2020-09-25"])
     assert result.exit_code == 0, result.output
     assert "feeds: left out 2020-09-24: the post differs" in result.stderr
+
+
+def test_an_older_day_the_settings_cannot_render_now_is_left_out_and_the_build_succeeds(site):
+    """The feeds run after the posts are written: a day they cannot check must not fail
+    the build (the nightly workflow would then not commit the new post)."""
+    build_two_days(site)
+    bundled = (Path(__file__).parents[1] / "templates" / "post.md.j2").read_text(encoding="utf-8")
+    (site / "templates").mkdir(exist_ok=True)
+    broken = '{% if date == "2020-09-24" %}{{ snapshot.no_such_field }}{% endif %}'
+    (site / "templates" / "post.md.j2").write_text(bundled + broken, encoding="utf-8")
+    result = CliRunner().invoke(cli, ["build", "--date", "2020-09-25"])
+    assert result.exit_code == 0, result.output
+    assert "2020-09-25: content/posts/2020-09-25---Hot-Papers.md is up to date" in result.stderr
+    assert "feeds: 1 entry, wrote" in result.stderr and "feeds: left out 2020-09-24" in result.stderr
+
+
+def test_other_papers_under_a_site_templates_own_headings_are_left_out(site):
+    """Without `# N.` headings the papers cannot be compared, so only the same bytes match."""
+    bundled = (Path(__file__).parents[1] / "templates" / "_papers.md.j2").read_text(encoding="utf-8")
+    (site / "templates").mkdir(exist_ok=True)
+    (site / "templates" / "_papers.md.j2").write_text(bundled.replace("\n# {{", "\n## {{"), encoding="utf-8")
+    build_two_days(site)
+    with (site / "config.yaml").open("a", encoding="utf-8") as config:
+        config.write("\nranking:\n  weights: {reposts: 0.1, likes: 1.0}\n  min_paper_score: 0\n")
+    result = CliRunner().invoke(cli, ["build", "--date", "2020-09-25"])
+    assert result.exit_code == 0 and "feeds: left out 2020-09-24: the post differs" in result.stderr
+
+
+def test_a_feed_file_that_is_a_symbolic_link_keeps_its_own_address(site):
+    """The file is written in the link's place (a link is replaced), so its address is the link's."""
+    (site / "static" / "feeds").mkdir(parents=True)
+    (site / "static" / "feeds" / "lab.atom").write_text("old\n", encoding="utf-8")
+    (site / "static" / "hot-papers.atom").symlink_to(site / "static" / "feeds" / "lab.atom")
+    build_two_days(site)
+    feed = feedparser.parse((site / "static" / "hot-papers.atom").read_bytes())
+    assert [link.href for link in feed.feed.links] == [f"{SITE}/", f"{SITE}/hot-papers.atom"]

@@ -17,7 +17,7 @@ from feedgen.feed import FeedGenerator
 
 from hotpapers.atomic import write_atomically
 from hotpapers.config import Config
-from hotpapers.errors import WriteError
+from hotpapers.errors import HotpapersError, WriteError
 from hotpapers.models import RankedPaper, Snapshot, parse_time
 from hotpapers.pipeline import shown_path
 from hotpapers.platform_text import feed_counts
@@ -110,8 +110,9 @@ def json_feed(entries: list[FeedEntry], config: Config) -> str:
 
 def update_feeds(config: Config) -> FeedsReport | None:
     """Write the feeds of the latest `feeds.entries` days that have a post, when site.url
-    is set, but of those whose post is not the one their snapshot and the settings make
-    (`matches`); files are rewritten only when their text changes. None when feeds are off."""
+    is set, leaving out those whose post is not the one their snapshot and the settings
+    make (`matches`); files are rewritten only when their text changes. None when feeds
+    are off."""
     if config.site.url is None or not (config.feeds.atom or config.feeds.json) or config.feeds.entries == 0:
         return None
     check_outputs(config)
@@ -131,7 +132,7 @@ def update_feeds(config: Config) -> FeedsReport | None:
         ranked = rank(snapshot, config)
         if not ranked:
             continue
-        if matches(post, renderer.render(ranked, snapshot), config, snapshot):
+        if matches(post, renderer, ranked, snapshot):
             entries.append(feed_entry(snapshot, ranked, config))
         else:
             left_out.append(day)
@@ -149,15 +150,21 @@ def update_feeds(config: Config) -> FeedsReport | None:
     return FeedsReport(line, tuple(left_out))
 
 
-def matches(published: bytes, rendered: str, config: Config, snapshot: Snapshot) -> bool:
-    """Whether the post on disk is, for a feed, the one the settings make now: its
-    frontmatter reads back as configured (title, slug, date) and its papers' headings
-    are the same, in the same order (found alike in both, whatever the site's templates
-    make of a heading). Other changes, such as new counts or an embed's markup, leave
-    it a match."""
+def matches(published: bytes, renderer: PostRenderer, ranked: list[RankedPaper], snapshot: Snapshot) -> bool:
+    """Whether the post on disk is, for a feed, the one the settings make now: the same
+    bytes; or, when they differ (a newer version's markup, new counts), a frontmatter
+    that reads back as configured (title, slug, date) and the same papers' headings in
+    the same order. A post whose papers cannot be told apart so (a site template without
+    `# N.` headings), or that cannot be rendered now, does not match."""
+    try:
+        rendered = renderer.render(ranked, snapshot).encode("utf-8")
+    except HotpapersError:
+        return False
+    if published == rendered:
+        return True
+    headings = paper_headings(published)
     text = published.decode("utf-8-sig", "replace")
-    same_papers = paper_headings(published) == paper_headings(rendered.encode("utf-8"))
-    return same_papers and reads_back(text, config, snapshot)
+    return bool(headings) and headings == paper_headings(rendered) and reads_back(text, renderer.config, snapshot)
 
 
 def read_post(path: Path) -> bytes | None:

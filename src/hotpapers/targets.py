@@ -29,7 +29,9 @@ def feeds_written(config: Config) -> list[tuple[str, Path]]:
 def feed_url(config: Config, path: Path) -> str:
     """A feed's address: site.url and the feed's path inside the folder served at the root."""
     assert config.site.url is not None, "feeds need site.url"
-    inside = path.resolve().relative_to(public_folder(config).resolve())  # as check_outputs sees it: links followed
+    inside = (path.parent.resolve() / path.name).relative_to(
+        public_folder(config).resolve()
+    )  # a linked folder followed
     return f"{config.site.url}/{inside.as_posix()}"
 
 
