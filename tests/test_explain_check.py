@@ -163,12 +163,17 @@ def test_explain_text_counts_in_proper_english_and_says_each_thing_on_its_own_li
     assert "reposts: a repost is not a mention of its own; only the original post is stored" in lines
 
 
-def test_check_leaves_out_a_failed_source_that_is_turned_off_since(site):
+def check_with_a_failed_source(site, name):
+    """`check` of 2020-09-24 once its snapshot records `name` as failed (HTTP 503)."""
     example = load_snapshot(site / "data" / "snapshots" / "2020-09-24.json")
-    failed = {"twitter": SourceStatus(status="failed", detail="HTTP 503")}
+    failed = {name: SourceStatus(status="failed", detail="HTTP 503")}
     save_snapshot(replace(example, sources=failed), site / "data" / "snapshots" / "2020-09-24.json")
     assert CliRunner().invoke(cli, ["build", "--date", "2020-09-24", "--offline"]).exit_code == 0
-    flagged = CliRunner().invoke(cli, ["-q", "check", "--days", "1", "--until", "2020-09-24"])
+    return CliRunner().invoke(cli, ["check", "--days", "1", "--until", "2020-09-24"])
+
+
+def test_check_leaves_out_a_failed_source_that_is_turned_off_since(site):
+    flagged = check_with_a_failed_source(site, "twitter")
     assert flagged.exit_code == 1 and "2020-09-24: source twitter failed (HTTP 503)" in flagged.stderr
     with (site / "config.yaml").open("a", encoding="utf-8") as config:
         config.write("\nsources:\n  twitter: {enabled: false}\n")
@@ -179,9 +184,5 @@ def test_check_leaves_out_a_failed_source_that_is_turned_off_since(site):
 def test_check_still_reports_a_failed_source_hotpapers_has_no_module_for(site):
     """An imported snapshot may record any platform of the schema: only a source the
     settings turn off is left out."""
-    example = load_snapshot(site / "data" / "snapshots" / "2020-09-24.json")
-    failed = {"reddit": SourceStatus(status="failed", detail="HTTP 503")}
-    save_snapshot(replace(example, sources=failed), site / "data" / "snapshots" / "2020-09-24.json")
-    assert CliRunner().invoke(cli, ["build", "--date", "2020-09-24", "--offline"]).exit_code == 0
-    flagged = CliRunner().invoke(cli, ["-q", "check", "--days", "1", "--until", "2020-09-24"])
+    flagged = check_with_a_failed_source(site, "reddit")
     assert flagged.exit_code == 1 and "2020-09-24: source reddit failed (HTTP 503)" in flagged.stderr
