@@ -185,7 +185,7 @@ def build_days(
         fetch.check_ended(to_fetch)
     sweep_outputs(config, days)
     workers = min(os.cpu_count() or 1, len(days) // PARALLEL_MIN_DAYS)
-    if workers < 2 or options.refresh or not all_stored(days, config) or (fetch and not options.offline):
+    if workers < 2 or to_fetch or (fetch and not options.offline):
         renderer = PostRenderer(config)
         for day in days:
             yield build_day(day, config, renderer, options, fetch)
