@@ -16,9 +16,13 @@ from click.testing import CliRunner
 
 from conftest import make_config
 from hotpapers.cli import cli
-from hotpapers.preview import make_server, post_days
+from hotpapers.preview import make_server, markdown_html, post_days
 
 CHROMIUM = shutil.which("chromium")
+EMBED = (
+    '<blockquote class="twitter-tweet"><p lang="en" dir="ltr">A paper</p>&mdash; Ada (@ada) '
+    '<a href="https://twitter.com/ada/status/1">September 24, 2020</a></blockquote>'
+)
 
 
 def test_preview_prints_the_post_as_html_without_network_scripts(site):
@@ -159,3 +163,17 @@ def test_the_serve_command_answers_head(site):
     finally:
         server.terminate()
         server.wait(timeout=10)
+
+
+@pytest.mark.parametrize(
+    ("post", "shown"),
+    [
+        # a `<` before a letter earlier in the post: Python-Markdown then showed the embed as text
+        (f"Selecting k<n items\n\n{EMBED}\n", ["<p>Selecting k&lt;n items</p>", EMBED]),
+        # an escaped `$` (hugo and jekyll escape it) reads as `$` in CommonMark
+        ("Cost \\$\\mathcal{O}(n)\\$\n", ["<p>Cost $\\mathcal{O}(n)$</p>"]),
+    ],
+)
+def test_preview_reads_the_post_as_commonmark_does(post, shown):
+    html = markdown_html(post)
+    assert all(part in html for part in shown), html

@@ -1,4 +1,4 @@
-"""A local look at the site's posts: Markdown to HTML with the `markdown` package, an
+"""A local look at the site's posts: Markdown to HTML as CommonMark reads it, an
 index of the days, and a small server on 127.0.0.1. Embedded posts stay readable
 blockquotes: the widget script is left out, so a preview loads nothing from the network.
 """
@@ -14,7 +14,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import TYPE_CHECKING
 
 import frontmatter
-import markdown
+from markdown_it import MarkdownIt
 
 from hotpapers.config import Config
 
@@ -36,13 +36,14 @@ def page(title: str, body: str) -> str:
     )
 
 
+_COMMONMARK = MarkdownIt("commonmark")
+
+
 def markdown_html(text: str) -> str:
-    """Markdown to HTML with no inline raw HTML: Python-Markdown reads more as a tag than
-    CommonMark does (`<img/src=x/onerror=...>`), and the post escapes only what
-    CommonMark reads. Embeds are HTML blocks, which pass."""
-    converter = markdown.Markdown(output_format="html")
-    converter.inlinePatterns.deregister("html")
-    return converter.convert(text)
+    """Markdown to HTML as the sites' own parsers read it (CommonMark, as remark and
+    goldmark): the post escapes exactly what CommonMark would read as markup, and its
+    embeds are HTML blocks."""
+    return _COMMONMARK.render(text)
 
 
 def post_html(text: str, day: str) -> str:

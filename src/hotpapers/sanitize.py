@@ -57,7 +57,7 @@ def one_line(text: str) -> str:
 
 # The grammar of what CommonMark reads as a tag or an autolink after a `<`
 # (spec sections "Raw HTML", "Autolinks" and "HTML blocks"). Where CommonMark versions,
-# and Python-Markdown (preview, serve), differ, it takes the wider reading.
+# and Python-Markdown (which Pelican and MkDocs sites use), differ, it takes the wider reading.
 _WS = r"[ \t\n\v\f\r]"
 _TAG_NAME = r"[A-Za-z][A-Za-z0-9-]*"
 _VALUE = r"""(?:[^ \t\n\v\f\r"'=<>`]+|'[^']*'|"[^"]*")"""
