@@ -167,3 +167,15 @@ def test_a_feed_file_that_is_a_symbolic_link_keeps_its_own_address(site):
     build_two_days(site)
     feed = feedparser.parse((site / "static" / "hot-papers.atom").read_bytes())
     assert [link.href for link in feed.feed.links] == [f"{SITE}/", f"{SITE}/hot-papers.atom"]
+
+
+def test_a_range_that_fails_part_way_still_brings_the_feeds_in_line_with_the_posts_it_wrote(site):
+    build_two_days(site)
+    with (site / "config.yaml").open("a", encoding="utf-8") as config:
+        config.write('\npost:\n  title: "Digest {date}"\n')
+    (site / "data" / "snapshots" / "2020-09-26.json").write_text("{", encoding="utf-8")
+    result = CliRunner().invoke(cli, ["build", "--since", "2020-09-24", "--until", "2020-09-26", "--offline"])
+    assert result.exit_code == 2 and "2020-09-26.json: not valid JSON" in result.stderr
+    assert "feeds: 2 entries, wrote" in result.stderr
+    feed = json.loads((site / "static" / "hot-papers.json").read_text(encoding="utf-8"))
+    assert [item["title"] for item in feed["items"]] == ["Digest 2020-09-25", "Digest 2020-09-24"]

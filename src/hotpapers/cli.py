@@ -128,11 +128,11 @@ def build(
             for report in bar:
                 reports.append(report)
                 log_report(report)
-        if not options.dry_run:
-            log_feeds(config)
     except HotpapersError:
         log.debug("%s", summary(reports, len(days), fetcher))
+        log_feeds(config, reports, options.dry_run, failed=True)
         raise
+    log_feeds(config, reports, options.dry_run)
     if len(days) > 1 or (fetcher and fetcher.http.requests):
         log.info("%s", summary(reports, len(days), fetcher))
 

@@ -86,11 +86,20 @@ def log_report(report: DayReport) -> None:
     log.log(logging.WARNING if report.kept else logging.INFO, "%s", report.message)
 
 
-def log_feeds(config: Config) -> None:
-    """Write the feeds and say so, or say why there are none."""
-    report = update_feeds(config)
+def log_feeds(config: Config, reports: list[DayReport], dry_run: bool, failed: bool = False) -> None:
+    """Write the feeds and say so, or say why there are none. After a build that `failed`
+    part-way, only when it wrote a post (the feeds then follow it), and a problem with
+    the feeds does not hide the build's own."""
+    if dry_run or (failed and not any(r.written for r in reports)):
+        return
+    try:
+        report = update_feeds(config)
+    except HotpapersError:
+        if failed:
+            return
+        raise
     if report is None:
-        if feeds_off_reason(config):
+        if feeds_off_reason(config) and not failed:
             log.warning("%s", feeds_off_reason(config))
         return
     if report.line:
