@@ -82,3 +82,9 @@ def test_explain_json_keeps_id_rank_and_score_and_adds_the_platforms(site):
         "reason": "embedded",
         "counts": {"reposts": 0, "likes": 40, "replies": 15},
     }
+
+
+def test_one_of_a_count_is_said_in_the_singular():
+    mention = make_mention("1", reposts=1, likes=60, replies=1, quotes=1)
+    text = explanation_text(explain(make_snapshot([make_paper()], [mention]), make_config()))
+    assert "  on twitter: score 61 from 1 repost, 60 likes, 1 reply, 1 quote\n" in text

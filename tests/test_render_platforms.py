@@ -158,3 +158,9 @@ def test_an_x_only_feed_entry_keeps_the_words_feeds_had_before_several_platforms
     html = feed_entry(example, rank(example, config), config).html
     assert html.count(" reposts, ") == 11 and "retweets" not in html
     assert "</a> (18348 reposts, 0 likes)</li>" in html
+
+
+def test_a_feed_entry_of_one_paper_says_so_in_the_singular():
+    config = make_config(site={"url": "https://example.org"})
+    snapshot = make_snapshot([make_paper()], [make_mention("1", likes=60)])
+    assert feed_entry(snapshot, rank(snapshot, config), config).summary == "1 paper, led by: Paper 2009.00001"

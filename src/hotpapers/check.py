@@ -27,9 +27,10 @@ class DayFiles:
     post_due: bool
 
 
-def day_problems(days: list[DayFiles], min_ratio: float, turned_off: Collection[str]) -> list[str]:
-    """Every problem, oldest day first, one line each. A failed source counts unless the
-    settings have `turned_off` that source since: that is not a problem of the site."""
+def day_problems(days: list[DayFiles], min_ratio: float, enabled: Collection[str]) -> list[str]:
+    """Every problem, oldest day first, one line each. A failed source counts when a build
+    would fetch it again (it is `enabled`); a source turned off since, or a platform no
+    source module reads (an imported snapshot's), is no problem the site can act on."""
     problems = []
     volumes: list[int] = []
     for entry in days:
@@ -40,7 +41,7 @@ def day_problems(days: list[DayFiles], min_ratio: float, turned_off: Collection[
         if entry.post_due and not entry.post_exists:
             problems.append(f"{entry.day}: no post, though papers qualify")
         for name, source in sorted(snap.sources.items()):
-            if source.status == "failed" and name not in turned_off:
+            if source.status == "failed" and name in enabled:
                 problems.append(f"{entry.day}: source {name} failed" + (f" ({source.detail})" if source.detail else ""))
         volume = len(snap.mentions)
         if len(volumes) >= COLLAPSE_MIN_HISTORY:

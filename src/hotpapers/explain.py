@@ -27,6 +27,9 @@ from hotpapers.rank import (
 
 _C1 = re.compile("[\x7f-\x9f]")
 
+ONE = {"reposts": "repost", "likes": "like", "replies": "reply", "quotes": "quote"}
+"""Each count of a mention (`models.COUNTS`) in the singular."""
+
 
 @dataclass(frozen=True, slots=True)
 class MentionFate:
@@ -204,7 +207,10 @@ def explanation_text(explanation: Explanation) -> str:
         if paper.rank is None:
             lines.append(f"  why: {paper.reason}")
         for p in paper.platforms:
-            counts = ", ".join(f"{getattr(p, name)} {name}" for name in COUNTS if getattr(p, name)) or "no counts"
+            counts = (
+                ", ".join(count(getattr(p, name), ONE[name], name) for name in COUNTS if getattr(p, name))
+                or "no counts"
+            )
             lines.append(f"  on {p.platform}: score {p.score:g} from {counts}")
         for m in paper.mentions:
             lines.append(f"  {m.platform} {m.id} score {m.score:g} ({_terms(m, e.weights)}): {m.reason}")

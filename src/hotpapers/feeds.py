@@ -52,7 +52,7 @@ def feed_entry(snapshot: Snapshot, ranked: list[RankedPaper], config: Config) ->
         url=f"{config.site.url}/{path.lstrip('/')}",
         title=config.post.title.replace("{date}", day),
         published=parse_time(snapshot.taken_at).isoformat().replace("+00:00", "Z"),
-        summary=f"{len(ranked)} papers, led by: {plain_text(ranked[0].paper.title)}",
+        summary=f"{count(len(ranked), 'paper')}, led by: {plain_text(ranked[0].paper.title)}",
         html=f"<ol>{items}</ol>",
     )
 

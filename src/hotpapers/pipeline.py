@@ -211,7 +211,7 @@ def has_failed_source(days: list[str], config: Config) -> bool:
 
 def check_days(config: Config, last: date, days: int = 7, min_ratio: float = 0.25) -> list[str]:
     """Every problem of the `days` days up to `last`, oldest first, one line each: no
-    snapshot, no post though papers qualify, a failed source not turned off since, or far fewer mentions
+    snapshot, no post though papers qualify, a failed source a build would fetch again, or far fewer mentions
     than the median of the days before (under `min_ratio` of it)."""
     if not 0 <= min_ratio <= 1:  # NaN too
         raise InputError(f"the minimum ratio must be between 0 and 1, not {min_ratio}")
@@ -220,7 +220,7 @@ def check_days(config: Config, last: date, days: int = 7, min_ratio: float = 0.2
         day = (last - timedelta(days=back)).isoformat()
         snap = stored_snapshot(config.snapshot_path(day), day)
         entries.append(DayFiles(day, snap, config.post_path(day).exists(), bool(snap and rank(snap, config))))
-    return day_problems(entries, min_ratio, set(config.sources) - enabled_sources(config))
+    return day_problems(entries, min_ratio, enabled_sources(config))
 
 
 def enabled_sources(config: Config) -> set[str]:
