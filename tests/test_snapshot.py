@@ -83,7 +83,9 @@ def test_missing_field_and_extra_field_are_both_counted():
 
 def test_bad_arxiv_id_is_rejected():
     message = error_for(with_change(lambda d: d["mentions"][0].update(paper_ids=["2009.11094v2"])))
-    assert message.startswith("day.json: $.mentions[0].paper_ids[0]: '2009.11094v2' does not match")
+    assert message.startswith(
+        "day.json: $.mentions[0].paper_ids[0]: '2009.11094v2' is not an arXiv id as the schema has it: no version"
+    )
 
 
 def test_duplicate_paper_ids_are_rejected():
@@ -147,8 +149,8 @@ def test_text_that_utf8_cannot_hold_is_never_written(tmp_path):
     ("change", "expected"),
     [
         (lambda d: d.update(taken_at="2020-09-25T08:00:47Z\n"), r"\$\.taken_at: .* is not a 'date-time'"),
-        (lambda d: d["papers"][0].update(id="2009.11094\n"), r"\$\.papers\[0\]\.id: .* does not match"),
-        (lambda d: d["papers"][0].update(id="٢٠٠٩.١١٠٩٤"), r"\$\.papers\[0\]\.id: .* does not match"),
+        (lambda d: d["papers"][0].update(id="2009.11094\n"), r"\$\.papers\[0\]\.id: .* is not an arXiv id"),
+        (lambda d: d["papers"][0].update(id="٢٠٠٩.١١٠٩٤"), r"\$\.papers\[0\]\.id: .* is not an arXiv id"),
         (
             lambda d: d["mentions"][0].update(url=d["mentions"][0]["url"] + "\n"),
             r"\$\.mentions\[0\]\.url: .* is not a 'uri'",
@@ -184,3 +186,19 @@ def test_time_stamps_a_post_cannot_show_in_every_time_zone_are_refused(stamp, re
 def test_every_source_reads_counts_with_the_models_bound():
     assert all(module.NonNegative is models.Count for module in (bluesky_posts, hackernews, huggingface, twitter))
     assert models.MAX_COUNT == 10**12
+
+
+def test_a_misspelt_key_is_named_before_the_required_one_it_stands_for():
+    def misspell(data):
+        data["mentions"][0]["retweets"] = data["mentions"][0].pop("reposts")
+
+    message = error_for(with_change(misspell))
+    assert message.startswith(
+        "day.json: $.mentions[0]: Additional properties are not allowed ('retweets' was unexpected)"
+    )
+    assert message.endswith("(and 1 more)")
+
+
+def test_a_byte_order_mark_before_the_json_is_read_past():
+    raw = EXAMPLE_SNAPSHOT.read_bytes()
+    assert parse_snapshot(b"\xef\xbb\xbf" + raw, "day.json") == parse_snapshot(raw, "day.json")

@@ -6,6 +6,7 @@ later as a broken post.
 
 from __future__ import annotations
 
+import codecs
 import json
 from pathlib import Path
 from typing import Any
@@ -20,6 +21,7 @@ from hotpapers.snapshot_schema import decode_fast, snapshot_problems
 def parse_snapshot(raw: bytes, source: str, advice: str = "") -> Snapshot:
     """Decode, validate and build a snapshot; `source` names it in error messages, which
     end with `advice` (what to do about a broken file, such as fetching the day again)."""
+    raw = raw.removeprefix(codecs.BOM_UTF8)  # JSON allows a reader to ignore one, and editors add it
     snapshot = decode_fast(raw)
     if snapshot is not None:
         return snapshot

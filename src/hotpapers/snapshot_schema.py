@@ -74,7 +74,16 @@ def _whole_string_pattern(validator: Any, pattern: str, instance: Any, schema: A
     matches before a final line break and `\\d` any script's digits. The schema's
     patterns are anchored with `^...$`, so an ASCII full match is the ECMA test."""
     if validator.is_type(instance, "string") and not re.fullmatch(pattern, instance, re.ASCII):
-        yield ValidationError(f"{instance!r} does not match {pattern!r}")
+        words = _PATTERN_WORDS.get(pattern)
+        yield ValidationError(f"{instance!r} is not {words}" if words else f"{instance!r} does not match {pattern!r}")
+
+
+_PATTERN_WORDS = {
+    ARXIV_ID_PATTERN: "an arXiv id as the schema has it: no version and no prefix, such as 2009.11243 or "
+    "hep-th/9901001 (a paper's version goes in `version`)",
+    DAY_PATTERN: "a day written YYYY-MM-DD",
+}
+"""The schema's patterns in words, for the error an importer reads."""
 
 
 def packaged_schema() -> dict[str, Any]:
@@ -200,8 +209,7 @@ def snapshot_problems(data: Any) -> list[str]:
     if isinstance(data, dict) and "schema" in data and data["schema"] != SCHEMA_ID:
         return [f"$.schema: unsupported snapshot schema {data['schema']!r} (this version reads {SCHEMA_ID!r})"]
     problems = [
-        f"{error.json_path}: {_shortened(error)}"
-        for error in sorted(_VALIDATOR.iter_errors(data), key=lambda e: list(map(str, e.absolute_path)))
+        f"{error.json_path}: {_shortened(error)}" for error in sorted(_VALIDATOR.iter_errors(data), key=_document_order)
     ]
     if not problems:
         snapshot = Snapshot.from_dict(data)
@@ -212,6 +220,12 @@ def snapshot_problems(data: Any) -> list[str]:
             or _taken_too_early(snapshot.date, snapshot.taken_at, snapshot.window)
         )
     return problems
+
+
+def _document_order(error: Any) -> tuple[list[str], bool]:
+    """By JSON path; at one path an unexpected key first, since it is the likely cause of a
+    required key missing there (a misspelt name)."""
+    return list(map(str, error.absolute_path)), error.validator != "additionalProperties"
 
 
 _SHORT = reprlib.Repr()
