@@ -5,7 +5,7 @@ import json
 from click.testing import CliRunner
 from msgspec.structs import replace
 
-from conftest import make_config, make_mention, make_paper, make_snapshot
+from conftest import EXAMPLE_SNAPSHOT, make_config, make_mention, make_paper, make_snapshot
 from hotpapers.check import DayFiles, day_problems
 from hotpapers.cli import cli
 from hotpapers.explain import explain, explanation_text
@@ -188,3 +188,19 @@ def test_check_leaves_a_failure_no_build_can_fetch_again_to_explain(site):
     assert quiet.exit_code == 0 and "reddit" not in quiet.stderr
     shown = CliRunner().invoke(cli, ["explain", "2020-09-24"])
     assert "sources: reddit failed (HTTP 503)" in shown.stdout
+
+
+def test_explain_says_when_a_shown_posts_own_embed_html_is_refused():
+    example = load_snapshot(EXAMPLE_SNAPSHOT)
+    first = example.mentions[0]
+    hostile = replace(first, embed_html=first.embed_html.replace("<p ", '<p onmouseover="alert(1)" ', 1))
+    others = [m for m in example.mentions if m is not first]
+    e = explain(replace(example, mentions=(hostile, *others)), make_config())
+    reasons = {m.id: m.reason for paper in e.papers for m in paper.mentions}
+    assert reasons[first.id] == (
+        "embedded, written from its fields: its embed HTML was refused "
+        "(markup, a link or a character that is not allowed)"
+    )
+    assert {reason for key, reason in reasons.items() if key != first.id and reason.startswith("embedded")} == {
+        "embedded"
+    }

@@ -12,6 +12,7 @@ from typing import Any
 from hotpapers.config import Config
 from hotpapers.errors import printable
 from hotpapers.models import COUNTS, Mention, Snapshot
+from hotpapers.platform_text import display
 from hotpapers.plural import count
 from hotpapers.rank import (
     Scorer,
@@ -24,6 +25,7 @@ from hotpapers.rank import (
     shown_mentions,
     tally_of,
 )
+from hotpapers.sanitize import embed_problem
 
 _C1 = re.compile("[\x7f-\x9f]")
 
@@ -161,6 +163,7 @@ def _mention_fate(mention: Mention, score: float, index: int, shown: bool, poste
     ranking = config.ranking
     if shown:
         reason = "embedded" if score >= ranking.min_mention_score else "embedded (ranking.always_show_top)"
+        reason += _refused_embed(mention)
     elif not posted:
         reason = "counted; the paper is not in the post"
     elif index >= ranking.max_mentions_per_paper:
@@ -168,6 +171,13 @@ def _mention_fate(mention: Mention, score: float, index: int, shown: bool, poste
     else:
         reason = f"counted; score {score:g} is below ranking.min_mention_score {ranking.min_mention_score:g}"
     return MentionFate(mention.platform, mention.id, mention.url, score, shown, reason, _counts(mention))
+
+
+def _refused_embed(mention: Mention) -> str:
+    """What the post shows instead of a shown mention's own embed HTML, when it refuses it."""
+    words = display(mention.platform)
+    problem = embed_problem(mention.embed_html, words.embed_rules) if mention.embed_html and words.embedded else None
+    return f", written from its fields: its embed HTML was refused ({problem})" if problem else ""
 
 
 def _counts(mention: Mention) -> dict[str, int]:
