@@ -179,3 +179,10 @@ def test_a_range_that_fails_part_way_still_brings_the_feeds_in_line_with_the_pos
     assert "feeds: 2 entries, wrote" in result.stderr
     feed = json.loads((site / "static" / "hot-papers.json").read_text(encoding="utf-8"))
     assert [item["title"] for item in feed["items"]] == ["Digest 2020-09-25", "Digest 2020-09-24"]
+
+
+def test_a_feed_file_that_is_not_utf8_is_replaced_not_an_internal_error(site):
+    (site / "static").mkdir(exist_ok=True)
+    (site / "static" / "hot-papers.atom").write_bytes(b"\xff\xfe")
+    build_two_days(site)
+    assert feedparser.parse((site / "static" / "hot-papers.atom").read_bytes()).bozo == 0

@@ -33,6 +33,8 @@ def md_text(text):
 
 RAW_HTML = [  # spec 6.6: each `<` here opens raw HTML
     "<a><bab><c2c>",
+    'Attention <img src=x onerror="alert(1)"\u00a0> is all',  # markdown-it: any Unicode space
+    '<img src=x onerror="alert(1)"\u3000>',
     "<a/><b2/>",
     '<a  /><b2\ndata="foo" >',
     '<a foo="bar" bam = \'baz <em>"</em>\'\n_boolean zoop:33=zoop:33 />',
@@ -165,6 +167,19 @@ def test_line_breaks_are_commonmarks():
     assert md_text("x\r\r[y](javascript:alert(1))") == "x [y]\\(javascript:alert(1))"
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Look <javascript:alert(document.domain)<b> here",  # an autolink once `<b>` is `&lt;b>`
+        "<img src=x onerror=alert(1)<b>",  # a tag once `<b>` is `&lt;b>`
+        "x <ab:<ab:<ab:<ab:<ab:<b>> y",  # deeper than the passes: every `<` escaped
+    ],
+)
+def test_a_lt_whose_markup_an_escape_would_complete_is_escaped_too(text):
+    guarded = md_text(text)
+    assert guarded == text.replace("<", "&lt;") and not markup_tokens(guarded)
+
+
 def test_text_full_of_openers_takes_linear_time():
     guard_markup("<!--" * 50_000 + "<?" * 50_000 + "<![CDATA[" * 50_000)  # seconds if quadratic
 
@@ -175,6 +190,7 @@ HOSTILE = {
     "both quotes": "<a x=\"<a y='\" z='" * 70_000,
     "comments": "<!--" * 250_000,
     "autolinks": "<a:b" * 250_000,
+    "nested autolinks": "<ab:" * 250_000 + "<b>>",
     "links": "[a](" * 250_000,
 }
 

@@ -141,7 +141,7 @@ def update_feeds(config: Config) -> FeedsReport | None:
     written = []
     for path, make in targets:
         text = make(entries, config)
-        if not path.exists() or path.read_text(encoding="utf-8") != text:
+        if not path.exists() or path.read_bytes() != text.encode("utf-8"):
             write_atomically(path, text)
             written.append(shown_path(path))
     line = f"feeds: {count(len(entries), 'entry', 'entries')}" + (

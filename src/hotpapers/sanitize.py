@@ -58,7 +58,10 @@ def one_line(text: str) -> str:
 # The grammar of what CommonMark reads as a tag or an autolink after a `<`
 # (spec sections "Raw HTML", "Autolinks" and "HTML blocks"). Where CommonMark versions,
 # and Python-Markdown (which Pelican and MkDocs sites use), differ, it takes the wider reading.
-_WS = r"[ \t\n\v\f\r]"
+_WS = r"[\s\ufeff]"
+"""White space between a tag's parts: CommonMark's is ASCII, but markdown-it (JavaScript's
+regex class for spaces) and markdown-it-py (Python's) also take Unicode spaces such as
+U+00A0 and U+3000."""
 _TAG_NAME = r"[A-Za-z][A-Za-z0-9-]*"
 _VALUE = r"""(?:[^ \t\n\v\f\r"'=<>`]+|'[^']*'|"[^"]*")"""
 _ATTRIBUTE = rf"{_WS}+[A-Za-z_:][A-Za-z0-9_.:-]*(?:{_WS}*={_WS}*{_VALUE})?"
@@ -113,6 +116,24 @@ def guard_markup(text: str) -> str:
         rest = rest[1:]
     if "<" not in rest and "]" not in rest:  # a quick exit: benchmarks/README.md
         return head + rest
+    guarded = _guard_inline(rest)
+    for _ in range(_PASSES):
+        again = _guard_inline(guarded)
+        if again == guarded:
+            return head + guarded
+        guarded = again
+    return head + _guard_inline(rest.replace("<", "&lt;"))
+
+
+_PASSES = 3
+"""Escaping a `<` can complete a tag or an autolink that an earlier `<` opens (in
+`<javascript:x<b>`, the first `<` opens nothing until the second is `&lt;`), so the
+rules run again until nothing changes; text that still changes after this many passes
+(only built to) gets every `<` escaped."""
+
+
+def _guard_inline(rest: str) -> str:
+    """One pass of guard_markup's rules after a line's start."""
     last_end: dict[str, int] = {}
 
     def escape(match: re.Match[str]) -> str:
@@ -128,7 +149,7 @@ def guard_markup(text: str) -> str:
             last_end[end] = rest.rfind(end)
         return ("&lt;" if last_end[end] >= match.end() else "<") + opener
 
-    return head + _INLINE_MARKUP.sub(escape, rest)
+    return _INLINE_MARKUP.sub(escape, rest)
 
 
 _MARKDOWN_PUNCTUATION = re.compile(r"([\\`*_\[\]$])")
