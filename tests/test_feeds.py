@@ -13,9 +13,13 @@ from hotpapers.snapshot import load_snapshot, save_snapshot
 SITE = "https://lab.example.org"
 
 
-def build_two_days(site):
+def add_settings(site, text):
     with (site / "config.yaml").open("a", encoding="utf-8") as config:
-        config.write(f"\nsite:\n  url: {SITE}/\n  title: Lab hot papers\n")
+        config.write(text)
+
+
+def build_two_days(site):
+    add_settings(site, f"\nsite:\n  url: {SITE}/\n  title: Lab hot papers\n")
     example = load_snapshot(site / "data" / "snapshots" / "2020-09-24.json")
     hostile = replace(example.papers[0], title="<script>alert(1)</script> & more", abs_url="javascript:alert(1)")
     save_snapshot(
@@ -72,8 +76,7 @@ def test_a_day_whose_post_was_built_with_other_settings_is_left_out_until_built_
     """A feed entry must match the page it links: after the slug changes, the older
     post still has the old slug (and URL) until it is built again."""
     build_two_days(site)
-    with (site / "config.yaml").open("a", encoding="utf-8") as config:
-        config.write('\npost:\n  slug: "trending-{date}"\n')
+    add_settings(site, '\npost:\n  slug: "trending-{date}"\n')
     one = CliRunner().invoke(cli, ["-q", "build", "--date", "2020-09-25"])
     assert one.exit_code == 0, one.output
     assert one.stderr.strip() == (
@@ -91,8 +94,7 @@ def test_a_day_whose_post_was_built_with_other_settings_is_left_out_until_built_
 def test_a_kept_post_that_lists_more_papers_is_not_described_by_a_shorter_entry(site):
     build_two_days(site)
     before = (site / "static" / "hot-papers.json").read_bytes()
-    with (site / "config.yaml").open("a", encoding="utf-8") as config:
-        config.write("\nranking:\n  min_paper_score: 200\n")
+    add_settings(site, "\nranking:\n  min_paper_score: 200\n")
     kept = CliRunner().invoke(cli, ["build", "--date", "2020-09-25"])
     assert kept.exit_code == 0 and "kept content/posts/2020-09-25---Hot-Papers.md: it lists 11 papers" in kept.stderr
     assert "feeds: left out 2020-09-24, 2020-09-25: the posts differ" in kept.stderr
@@ -113,10 +115,8 @@ def test_a_site_template_with_other_headings_still_gets_its_days_listed(site):
 def test_a_feed_reached_through_a_symbolic_link_gets_its_address_in_the_served_folder(site):
     (site / "static").mkdir(exist_ok=True)
     (site / "pub").symlink_to(site / "static", target_is_directory=True)
-    with (site / "config.yaml").open("a", encoding="utf-8") as config:
-        config.write("\nfeeds:\n  atom: pub/hot-papers.atom\n  json: null\n")
-    with (site / "config.yaml").open("a", encoding="utf-8") as config:
-        config.write(f"\nsite:\n  url: {SITE}/\n")
+    add_settings(site, "\nfeeds:\n  atom: pub/hot-papers.atom\n  json: null\n")
+    add_settings(site, f"\nsite:\n  url: {SITE}/\n")
     result = CliRunner().invoke(cli, ["build", "--date", "2020-09-24"])
     assert result.exit_code == 0, result.output
     feed = feedparser.parse((site / "static" / "hot-papers.atom").read_bytes())
@@ -126,8 +126,7 @@ def test_a_feed_reached_through_a_symbolic_link_gets_its_address_in_the_served_f
 def test_a_day_ranked_otherwise_since_its_post_was_built_is_left_out(site):
     """Same number of papers, other order: the entry would list what the page does not."""
     build_two_days(site)
-    with (site / "config.yaml").open("a", encoding="utf-8") as config:
-        config.write("\nranking:\n  weights: {reposts: 0.1, likes: 1.0}\n  min_paper_score: 0\n")
+    add_settings(site, "\nranking:\n  weights: {reposts: 0.1, likes: 1.0}\n  min_paper_score: 0\n")
     result = CliRunner().invoke(cli, ["build", "--date", "2020-09-25"])
     assert result.exit_code == 0, result.output
     assert "feeds: left out 2020-09-24: the post differs" in result.stderr
@@ -153,8 +152,7 @@ def test_other_papers_under_a_site_templates_own_headings_are_left_out(site):
     (site / "templates").mkdir(exist_ok=True)
     (site / "templates" / "_papers.md.j2").write_text(bundled.replace("\n# {{", "\n## {{"), encoding="utf-8")
     build_two_days(site)
-    with (site / "config.yaml").open("a", encoding="utf-8") as config:
-        config.write("\nranking:\n  weights: {reposts: 0.1, likes: 1.0}\n  min_paper_score: 0\n")
+    add_settings(site, "\nranking:\n  weights: {reposts: 0.1, likes: 1.0}\n  min_paper_score: 0\n")
     result = CliRunner().invoke(cli, ["build", "--date", "2020-09-25"])
     assert result.exit_code == 0 and "feeds: left out 2020-09-24: the post differs" in result.stderr
 
@@ -171,8 +169,7 @@ def test_a_feed_file_that_is_a_symbolic_link_keeps_its_own_address(site):
 
 def test_a_range_that_fails_part_way_still_brings_the_feeds_in_line_with_the_posts_it_wrote(site):
     build_two_days(site)
-    with (site / "config.yaml").open("a", encoding="utf-8") as config:
-        config.write('\npost:\n  title: "Digest {date}"\n')
+    add_settings(site, '\npost:\n  title: "Digest {date}"\n')
     (site / "data" / "snapshots" / "2020-09-26.json").write_text("{", encoding="utf-8")
     result = CliRunner().invoke(cli, ["build", "--since", "2020-09-24", "--until", "2020-09-26", "--offline"])
     assert result.exit_code == 2 and "2020-09-26.json: not valid JSON" in result.stderr
