@@ -155,7 +155,7 @@ def test_text_that_utf8_cannot_hold_is_never_written(tmp_path):
             lambda d: d["mentions"][0].update(url=d["mentions"][0]["url"] + "\n"),
             r"\$\.mentions\[0\]\.url: .* is not a 'uri'",
         ),
-        (lambda d: d.update(date="2020-09-24\n"), r"\$\.date: .* is not a 'date'"),
+        (lambda d: d.update(date="2020-09-24\n"), r"\$\.date: .* is not a day written YYYY-MM-DD"),
     ],
 )
 def test_a_final_line_break_or_other_digits_are_refused_as_json_schema_means(change, expected):
@@ -202,3 +202,8 @@ def test_a_misspelt_key_is_named_before_the_required_one_it_stands_for():
 def test_a_byte_order_mark_before_the_json_is_read_past():
     raw = EXAMPLE_SNAPSHOT.read_bytes()
     assert parse_snapshot(b"\xef\xbb\xbf" + raw, "day.json") == parse_snapshot(raw, "day.json")
+
+
+def test_a_day_in_another_form_is_described_in_words():
+    message = error_for(with_change(lambda d: d.update(date="2020/09/24")))
+    assert message.startswith("day.json: $.date: '2020/09/24' is not a day written YYYY-MM-DD")

@@ -222,10 +222,14 @@ def snapshot_problems(data: Any) -> list[str]:
     return problems
 
 
-def _document_order(error: Any) -> tuple[list[str], bool]:
+def _document_order(error: Any) -> tuple[list[str], int]:
     """By JSON path; at one path an unexpected key first, since it is the likely cause of a
-    required key missing there (a misspelt name)."""
-    return list(map(str, error.absolute_path)), error.validator != "additionalProperties"
+    required key missing there (a misspelt name), and a pattern said in words before the
+    format it also breaks."""
+    return list(map(str, error.absolute_path)), _FIRST.get(error.validator, len(_FIRST))
+
+
+_FIRST = {"additionalProperties": 0, "pattern": 1}
 
 
 _SHORT = reprlib.Repr()
