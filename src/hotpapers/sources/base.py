@@ -10,19 +10,24 @@ on every command.
 
 from __future__ import annotations
 
+import logging
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Iterable, Mapping
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Annotated, Any, ClassVar
 
 from msgspec import Meta, Struct
 
+from hotpapers.errors import FetchError
 from hotpapers.models import Mention
 from hotpapers.sanitize import EmbedRules
 
 if TYPE_CHECKING:
     from hotpapers.http import HttpClient
+
+log = logging.getLogger("hotpapers")
 
 Url = Annotated[str, Meta(pattern="^https?://")]
 EnvName = Annotated[str, Meta(pattern="^[A-Za-z_][A-Za-z0-9_]*$")]
@@ -141,3 +146,23 @@ class Source(ABC):
     def embeds(self, shown: list[Mention]) -> Embeds | None:
         """Embed HTML for the shown mentions of this platform; None for a platform without embeds."""
         return None
+
+    def oembeds(self, shown: list[Mention], url: str, counted_as: str, concurrency: int) -> Embeds:
+        """`embeds` from an oEmbed endpoint at `url`, `concurrency` requests at a time,
+        counted under `counted_as`. A deleted or hidden post, or a failure, gets no HTML:
+        the post then shows the renderer's own escaped embed."""
+        todo = [m for m in shown if m.platform == self.name and m.embed_html is None]
+
+        def one(mention: Mention) -> tuple[Mention, str | None]:
+            try:
+                data = self.http.get_json(url, source=counted_as, params={"url": mention.url})
+            except FetchError as exc:
+                log.info("%s: no embed for %s (%s)", counted_as, mention.url, exc.reason)
+                return mention, None
+            html = data.get("html") if isinstance(data, dict) else None
+            return mention, html if isinstance(html, str) and html else None
+
+        with ThreadPoolExecutor(max_workers=concurrency) as pool:
+            done = list(self.progress(pool.map(one, todo), len(todo), "embed"))
+        html = {mention.key: text for mention, text in done if text is not None}
+        return Embeds(counted_as, html, len(done) - len(html), url)

@@ -8,7 +8,6 @@ from __future__ import annotations
 import itertools
 import logging
 from collections.abc import Callable, Mapping
-from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime
 from typing import TYPE_CHECKING, Annotated, Any, ClassVar
 
@@ -229,23 +228,7 @@ class BlueskySource(Source):
         return _read_session(response, url)
 
     def embeds(self, shown: list[Mention]) -> Embeds:
-        """oEmbed HTML for the shown posts, a few at a time. A deleted or hidden post, or
-        a failure, gets none: the renderer then writes its own escaped embed."""
-        todo = [m for m in shown if m.platform == self.name and m.embed_html is None]
-
-        def one(mention: Mention) -> tuple[Mention, str | None]:
-            try:
-                data = self.http.get_json(self.settings.oembed_url, source=EMBEDS, params={"url": mention.url})
-            except FetchError as exc:
-                log.info("%s: no embed for %s (%s)", EMBEDS, mention.url, exc.reason)
-                return mention, None
-            html = data.get("html") if isinstance(data, dict) else None
-            return mention, html if isinstance(html, str) and html else None
-
-        with ThreadPoolExecutor(max_workers=self.settings.oembed_concurrency) as pool:
-            done = list(self.progress(pool.map(one, todo), len(todo), "embed"))
-        html = {mention.key: text for mention, text in done if text is not None}
-        return Embeds(EMBEDS, html, len(done) - len(html), self.settings.oembed_url)
+        return self.oembeds(shown, self.settings.oembed_url, EMBEDS, self.settings.oembed_concurrency)
 
 
 def _read_session(response: requests.Response, url: str) -> _Session:

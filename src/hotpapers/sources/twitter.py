@@ -12,7 +12,6 @@ from __future__ import annotations
 import logging
 import re
 from collections.abc import Mapping
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import datetime
 from itertools import count
@@ -276,21 +275,4 @@ class TwitterSource(Source):
         raise AssertionError("unreachable")
 
     def embeds(self, shown: list[Mention]) -> Embeds:
-        """oEmbed HTML for the shown posts, a few at a time. A deleted or protected post,
-        or an oEmbed failure, gets no HTML: the post then shows the renderer's own
-        fallback embed."""
-        todo = [m for m in shown if m.embed_html is None]
-
-        def one(mention: Mention) -> tuple[Mention, str | None]:
-            try:
-                html = self.http.get_json(self.settings.oembed_url, source="oembed", params={"url": mention.url})
-            except FetchError as exc:
-                log.info("oembed: no embed for %s (%s)", mention.url, exc.reason)
-                return mention, None
-            html = html.get("html") if isinstance(html, dict) else None
-            return mention, html if isinstance(html, str) else None
-
-        with ThreadPoolExecutor(max_workers=self.settings.oembed_concurrency) as pool:
-            done = list(self.progress(pool.map(one, todo), len(todo), "embed"))
-        html = {mention.key: text for mention, text in done if text is not None}
-        return Embeds("oembed", html, len(done) - len(html), self.settings.oembed_url)
+        return self.oembeds(shown, self.settings.oembed_url, "oembed", self.settings.oembed_concurrency)
