@@ -116,20 +116,20 @@ def guard_markup(text: str) -> str:
         rest = rest[1:]
     if "<" not in rest and "]" not in rest:  # a quick exit: benchmarks/README.md
         return head + rest
-    guarded = _guard_inline(rest)
+    guarded = rest
     for _ in range(_PASSES):
         again = _guard_inline(guarded)
-        if again == guarded:
-            return head + guarded
+        if again == guarded:  # usually after the first pass: it changed nothing
+            return head + again
         guarded = again
     return head + _guard_inline(rest.replace("<", "&lt;"))
 
 
-_PASSES = 3
+_PASSES = 4
 """Escaping a `<` can complete a tag or an autolink that an earlier `<` opens (in
 `<javascript:x<b>`, the first `<` opens nothing until the second is `&lt;`), so the
-rules run again until nothing changes; text that still changes after this many passes
-(only built to) gets every `<` escaped."""
+rules run again until a pass changes nothing; text that still changes after this many
+passes (only built to) gets every `<` escaped."""
 
 
 def _guard_inline(rest: str) -> str:
