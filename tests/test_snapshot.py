@@ -59,6 +59,15 @@ def test_negative_count_names_its_json_path():
     assert message == "day.json: $.mentions[3].likes: -1 is less than the minimum of 0"
 
 
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [(True, "true is not of type 'integer'"), (None, "null is not of type 'integer'")],
+)
+def test_json_values_are_named_as_json_writes_them(value, expected):
+    message = error_for(with_change(lambda d: d["mentions"][3].update(likes=value)))
+    assert message == f"day.json: $.mentions[3].likes: {expected}"
+
+
 def test_impossible_date_is_rejected():
     assert (
         error_for(with_change(lambda d: d.update(date="2020-02-30")))

@@ -238,9 +238,13 @@ _SHORT.maxlevel, _SHORT.maxstring, _SHORT.maxother = 2, 80, 80
 
 def _shortened(error: Any) -> str:
     """jsonschema's message with the offending value cut short, so that a 10 MB string
-    or a value nested a thousand deep still makes a one-line message."""
-    full = repr(error.instance) if len(error.message) > 200 else ""
-    return error.message.replace(full, _SHORT.repr(error.instance)) if full else error.message
+    or a value nested a thousand deep still makes a one-line message, and with JSON's
+    `true`, `false` and `null` where it wrote Python's `True`, `False` and `None`."""
+    value = error.instance
+    if value is None or isinstance(value, bool):
+        return error.message.replace(repr(value), json.dumps(value), 1)
+    full = repr(value) if len(error.message) > 200 else ""
+    return error.message.replace(full, _SHORT.repr(value)) if full else error.message
 
 
 _BOUNDED = {
