@@ -328,3 +328,16 @@ def _decode(kind, value):
 
 def test_make_config_builds_from_sections():
     assert make_config(output={"profile": "hugo"}).profile is PROFILES["hugo"]
+
+
+def test_paths_above_the_config_folder_read_without_dot_dot(tmp_path):
+    """Messages show the folders as the user knows them (`content/posts`), not
+    `conf/../content/posts`; `..` still leads to the config folder's real parent."""
+    real = tmp_path / "real"
+    (real / "conf").mkdir(parents=True)
+    (tmp_path / "site").symlink_to(real)
+    path = tmp_path / "site" / "conf" / "hp.yaml"
+    path.write_text("paths:\n  posts: ../content/posts\n  snapshots: ../../data/./snapshots\n", encoding="utf-8")
+    config = load_config(path, tmp_path)
+    assert config.paths.posts == real.resolve() / "content" / "posts"
+    assert config.paths.snapshots == tmp_path.resolve() / "data" / "snapshots"

@@ -63,11 +63,21 @@ def decode_hook(root: Path) -> Hook:
             raise ValueError(f"unknown time zone {short(value)}")
         if kind is Path:
             if isinstance(value, str) and value and not _CONTROL.search(value):
-                return root / value
+                return _joined(root, value)
             raise ValueError(f"expected a non-empty path without control characters, got {short(value)}")
         raise NotImplementedError(kind)
 
     return hook
+
+
+def _joined(root: Path, value: str) -> Path:
+    """`value` under `root`, its leading `..` taking `root`'s parent, so that messages show
+    `content/posts` rather than `conf/../content/posts`. `root` is a resolved folder (its
+    config file's), so its parent is where `..` leads whatever links `value` holds later."""
+    parts = Path(value).parts
+    while parts and parts[0] == "..":
+        root, parts = root.parent, parts[1:]
+    return root.joinpath(*parts)
 
 
 def check(data: dict[str, Any], kind: type[Struct], hook: Hook, sources: dict[str, type[Struct]]) -> str:
