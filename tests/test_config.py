@@ -341,3 +341,19 @@ def test_paths_above_the_config_folder_read_without_dot_dot(tmp_path):
     config = load_config(path, tmp_path)
     assert config.paths.posts == real.resolve() / "content" / "posts"
     assert config.paths.snapshots == tmp_path.resolve() / "data" / "snapshots"
+
+
+def test_addresses_and_variable_names_are_asked_for_in_words(tmp_path):
+    """The core's and the sources' URL keys share one declaration, and no error shows a regex."""
+    path = tmp_path / "hotpapers.yaml"
+    path.write_text(
+        "arxiv: {api_url: 'ftp://x'}\nsources:\n  twitter: {token_env: 1ab}\n  hackernews: {api_url: nowhere}\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(ConfigError) as raised:
+        load_config(path, tmp_path)
+    message = str(raised.value)
+    assert "regex" not in message
+    assert "arxiv.api_url: expected an address that starts with http:// or https:// (got 'ftp://x')" in message
+    assert "sources.hackernews.api_url: expected an address that starts with http:// or https://" in message
+    assert "sources.twitter.token_env: expected an environment variable's name" in message

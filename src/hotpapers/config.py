@@ -17,8 +17,9 @@ import msgspec
 from msgspec import Meta, Struct, field
 from msgspec.structs import replace
 
-from hotpapers.config_check import PATH_LIKE, check, decode_hook, expects, merge
+from hotpapers.config_check import PATH_LIKE, check, decode_hook, merge
 from hotpapers.config_file import key_under_commented_section_of, read_mapping
+from hotpapers.config_types import Url, expects
 from hotpapers.errors import ConfigError
 from hotpapers.models import Platform
 from hotpapers.profiles import PROFILES, Profile, ProfileName
@@ -26,7 +27,6 @@ from hotpapers.sources import SOURCES
 from hotpapers.sources.base import SourceSettings
 
 Text = Annotated[str, Meta(min_length=1, max_length=1000)]
-Url = Annotated[str, Meta(pattern="^https?://", max_length=1000)]
 SiteUrl = Annotated[
     str,
     Meta(pattern=r"^https?://[^/?#\s]+[^?#\s]*$", max_length=1000),

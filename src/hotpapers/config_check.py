@@ -42,11 +42,6 @@ PATH_LIKE = Meta(extra={"path": True})
 """Marks a string key that becomes a path (Path keys are checked by the hook)."""
 
 
-def expects(words: str) -> Meta:
-    """Says in `words` what a key's pattern asks for: its error message shows them, not the regex."""
-    return Meta(extra={"expected": words})
-
-
 Hook = Callable[[type, Any], Any]
 
 

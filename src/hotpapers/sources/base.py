@@ -16,9 +16,9 @@ from collections.abc import Callable, Iterable, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from typing import TYPE_CHECKING, Annotated, Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
-from msgspec import Meta, Struct
+from msgspec import Struct
 
 from hotpapers.errors import FetchError
 from hotpapers.models import Mention
@@ -29,8 +29,6 @@ if TYPE_CHECKING:
 
 log = logging.getLogger("hotpapers")
 
-Url = Annotated[str, Meta(pattern="^https?://")]
-EnvName = Annotated[str, Meta(pattern="^[A-Za-z_][A-Za-z0-9_]*$")]
 
 Progress = Callable[[Iterable[Any], int | None, str], Iterable[Any]]
 """Wraps long waits for a progress bar: (items, total or None, unit) -> the same items."""

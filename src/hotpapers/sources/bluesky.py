@@ -14,22 +14,12 @@ from typing import TYPE_CHECKING, Annotated, Any, ClassVar
 import msgspec
 from msgspec import Meta, Struct
 
+from hotpapers.config_types import EnvName, Url
 from hotpapers.errors import FetchError, InputError
 from hotpapers.models import Mention
 from hotpapers.plural import count
 from hotpapers.sanitize import EmbedRules
-from hotpapers.sources.base import (
-    Display,
-    Embeds,
-    EnvName,
-    Found,
-    Progress,
-    Source,
-    SourceSettings,
-    Url,
-    no_progress,
-    rfc3339,
-)
+from hotpapers.sources.base import Display, Embeds, Found, Progress, Source, SourceSettings, no_progress, rfc3339
 from hotpapers.sources.bluesky_posts import parse_page
 
 if TYPE_CHECKING:

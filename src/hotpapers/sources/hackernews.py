@@ -20,11 +20,12 @@ import msgspec
 from msgspec import Meta, Struct
 
 from hotpapers.arxiv_ids import resolve_ids
+from hotpapers.config_types import Url
 from hotpapers.errors import FetchError
 from hotpapers.models import Count, Mention
 from hotpapers.plural import count
 from hotpapers.sanitize import one_line
-from hotpapers.sources.base import Display, Found, Source, SourceSettings, Url, rfc3339
+from hotpapers.sources.base import Display, Found, Source, SourceSettings, rfc3339
 
 ITEM_URL = "https://news.ycombinator.com/item?id="
 NonNegative = Count

@@ -19,10 +19,11 @@ import msgspec
 from msgspec import Meta, Struct
 
 from hotpapers.arxiv_ids import id_from_url
+from hotpapers.config_types import Url
 from hotpapers.errors import FetchError
 from hotpapers.models import Count, Mention
 from hotpapers.sanitize import one_line
-from hotpapers.sources.base import Display, Found, Source, SourceSettings, Url, rfc3339
+from hotpapers.sources.base import Display, Found, Source, SourceSettings, rfc3339
 
 PAPER_URL = "https://huggingface.co/papers/"
 NonNegative = Count

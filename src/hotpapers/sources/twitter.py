@@ -22,10 +22,11 @@ import msgspec
 from msgspec import Meta, Struct
 
 from hotpapers.arxiv_ids import resolve_ids
+from hotpapers.config_types import EnvName, Url
 from hotpapers.errors import FetchError, InputError
 from hotpapers.models import TIMESTAMP_PATTERN, Count, Mention, parse_time
 from hotpapers.sanitize import EmbedRules
-from hotpapers.sources.base import Display, Embeds, EnvName, Found, Source, SourceSettings, Url, rfc3339
+from hotpapers.sources.base import Display, Embeds, Found, Source, SourceSettings, rfc3339
 
 log = logging.getLogger("hotpapers")
 

@@ -1,0 +1,24 @@
+"""Value types that config keys in several modules share (the core's and each source's
+settings), declared once with their limits and, for a pattern, the words an error shows
+instead of the regex."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from msgspec import Meta
+
+
+def expects(words: str) -> Meta:
+    """Says in `words` what a key's pattern asks for: its error message shows them, not the regex."""
+    return Meta(extra={"expected": words})
+
+
+Url = Annotated[
+    str, Meta(pattern="^https?://", max_length=1000), expects("an address that starts with http:// or https://")
+]
+EnvName = Annotated[
+    str,
+    Meta(pattern="^[A-Za-z_][A-Za-z0-9_]*$", max_length=200),
+    expects("an environment variable's name: letters, digits and _, not starting with a digit"),
+]
