@@ -109,7 +109,18 @@ def test_ids_that_are_no_arxiv_ids_are_ignored(httpserver):
 
 
 @pytest.mark.parametrize(
-    "zone", ["UTC", "America/Los_Angeles", "Pacific/Honolulu", "Asia/Tokyo", "Pacific/Auckland", "Pacific/Tongatapu"]
+    "zone",
+    [
+        "UTC",
+        "America/Los_Angeles",
+        "Pacific/Honolulu",
+        "Asia/Tokyo",
+        "Pacific/Auckland",
+        "Pacific/Tongatapu",
+        "Pacific/Pago_Pago",  # -11
+        "Etc/GMT+12",  # -12
+        "Pacific/Kiritimati",  # +14
+    ],
 )
 @pytest.mark.parametrize("day", ["2026-01-15", "2026-07-15", "2026-03-29"])
 def test_the_date_asked_for_is_the_digest_day_in_the_configured_zone(zone, day):

@@ -13,7 +13,7 @@ import time
 from collections.abc import Callable, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, datetime, timedelta
 
 import msgspec
 from msgspec.structs import replace
@@ -33,10 +33,10 @@ ARXIV = "arxiv"
 
 
 def day_window(day: str, config: Config) -> tuple[datetime, datetime]:
-    """[D 00:00, D+1 00:00) in the configured time zone, as aware UTC datetimes."""
+    """[D 00:00, D+1 00:00) as aware datetimes in the configured time zone."""
     start = datetime.combine(date.fromisoformat(day), datetime.min.time(), config.timezone)
     end = datetime.combine(date.fromisoformat(day) + timedelta(days=1), datetime.min.time(), config.timezone)
-    return start.astimezone(UTC), end.astimezone(UTC)
+    return start, end
 
 
 @dataclass(slots=True)
@@ -135,7 +135,12 @@ class Fetcher:
         if not retry:
             return snapshot
         window = snapshot.window
-        since, until = (parse_time(window.since), parse_time(window.until)) if window else self._window(day)
+        zone = self.config.timezone
+        since, until = (
+            (parse_time(window.since).astimezone(zone), parse_time(window.until).astimezone(zone))
+            if window
+            else self._window(day)
+        )
         statuses = dict(snapshot.sources)
         found, failures = self._search_all(retry, since, until, statuses)
         for failure in failures:

@@ -139,7 +139,9 @@ class Source(ABC):
 
     @abstractmethod
     def search(self, since: datetime, until: datetime) -> Found:
-        """Every post in [since, until) linking an arXiv paper; raises FetchError when it fails."""
+        """Every post in [since, until) linking an arXiv paper; raises FetchError when it fails.
+        The window's ends are aware datetimes in the configured zone: `since` is the
+        digest day's midnight there."""
 
     def embeds(self, shown: list[Mention]) -> Embeds | None:
         """Embed HTML for the shown mentions of this platform; None for a platform without embeds."""

@@ -12,7 +12,7 @@ day (weekends), not a failure.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime
 from typing import Annotated, Any, ClassVar
 
 import msgspec
@@ -40,14 +40,10 @@ class HuggingFaceSettings(SourceSettings, frozen=True, forbid_unknown_fields=Tru
 
 
 def digest_day(since: datetime) -> date:
-    """The day a window starting at `since` covers in the configured zone, the date asked for.
-
-    The window starts at local midnight of that day; its UTC offset is not passed to a
-    source, so the day is the UTC date 13 hours after the start. That is exact for every
-    offset from -10:59 to +13:00 (Hawaii to Tonga and New Zealand's summer); at -11, -12
-    and +14 it is one day off. The day asked for is the digest day itself, not the UTC day
-    the window overlaps most: the list of a day is what Hugging Face featured that day."""
-    return (since.astimezone(UTC) + timedelta(hours=13)).date()
+    """The date asked for: the digest day, whose midnight in the configured zone starts
+    the window, not the UTC day the window overlaps most (the list of a day is what
+    Hugging Face featured that day)."""
+    return since.date()
 
 
 class _Submitter(Struct):
