@@ -50,6 +50,16 @@ def test_mentions_ordered_by_score_then_numeric_id():
     assert [m.id for m in ranked.shown] == ["5", "99", "100"]
 
 
+def test_ids_of_any_length_or_script_order_without_failing():
+    """A 5,000-digit id (past int()'s 4,300) orders by its digits; '²' is a digit to
+    str.isdigit but no number, so it orders as text, after the numbers."""
+    paper = make_paper()
+    long = "9" * 5000
+    mentions = [make_mention(i, likes=30) for i in ("²", long, "0100", "99", "x")]
+    [ranked] = rank(make_snapshot([paper], mentions), make_config())
+    assert [m.id for m in ranked.shown] == ["99", "0100", long, "x", "²"]
+
+
 def test_only_the_first_ten_mentions_are_considered():
     paper = make_paper()
     mentions = [make_mention(str(n), likes=100 - n) for n in range(12)]

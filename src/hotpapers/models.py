@@ -66,9 +66,12 @@ def parse_time(value: str) -> datetime:
 
 
 def numeric_aware_key(identifier: str) -> tuple[int, int, str]:
-    """Order ids numerically when they are numbers (tweet ids), else as text."""
-    if identifier.isdigit():
-        return (0, int(identifier), "")
+    """Order ids numerically when they are ASCII numbers (tweet ids), else as text. A
+    number orders by its count of significant digits, then by them: the order of int(),
+    without converting an id of any length (or failing on other scripts' digits)."""
+    if identifier.isascii() and identifier.isdigit():
+        significant = identifier.lstrip("0")
+        return (0, len(significant), significant)
     return (1, 0, identifier)
 
 
