@@ -12,10 +12,11 @@ from conftest import EXAMPLE_POST, EXAMPLE_SNAPSHOT, make_config, make_mention, 
 from hotpapers.cli import cli
 from hotpapers.errors import InputError
 from hotpapers.rank import rank
-from hotpapers.render import PostRenderer, paper_headings, render_post, yaml_plain, yaml_str
+from hotpapers.render import PostRenderer, paper_headings, render_post
 from hotpapers.sanitize import embed_problem
 from hotpapers.snapshot import load_snapshot, save_snapshot
 from hotpapers.sources.twitter import TwitterSource
+from hotpapers.yaml_scalars import yaml_plain, yaml_str
 
 REAL_EMBED = json.loads(EXAMPLE_SNAPSHOT.read_text())["mentions"][0]["embed_html"]
 X_EMBEDS = TwitterSource.display.embed_rules
@@ -276,6 +277,7 @@ def test_yaml_str_reads_back_as_the_value(value):
 def test_plain_title_only_when_unambiguous():
     assert yaml_plain("Hot Papers 2020-09-24") == "Hot Papers 2020-09-24"
     assert yaml_plain("yes") == '"yes"'
+    assert [yaml_plain(v) for v in ("y", "N", "Ny")] == ['"y"', '"N"', "Ny"]  # Go's YAML reads y and N as booleans
     assert yaml_plain("Papers: 2020") == '"Papers: 2020"'
 
 

@@ -31,7 +31,8 @@ from hotpapers.errors import InputError
 from hotpapers.models import Mention, RankedPaper, Snapshot, parse_time
 from hotpapers.platform_text import discussion_link, display, embed_templates, engagement_lines
 from hotpapers.sanitize import escape_markdown, guard_markup, html_block, one_line, plain_text, safe_embed, safe_link
-from hotpapers.yaml_c import SAFE_DUMPER, SAFE_LOADER
+from hotpapers.yaml_c import SAFE_LOADER
+from hotpapers.yaml_scalars import yaml_plain, yaml_str
 
 _FENCE = re.compile(r"---[ \t]*(?:\r\n?|\n)")
 _FRONTMATTER = re.compile(r"---[ \t]*(?:\r\n?|\n)(?P<yaml>.*?(?:\r\n?|\n))---[ \t]*(?:\r\n?|\n|$)", re.DOTALL)
@@ -50,7 +51,6 @@ MONTHS = (
     "November",
     "December",
 )
-_PLAIN_SAFE = re.compile(r"[A-Za-z][A-Za-z0-9 ._()/-]*")
 _CATEGORY = re.compile(r"[A-Za-z-]+(\.[A-Za-z-]+)?")
 
 
@@ -87,22 +87,6 @@ def make_env(site_templates: Path | None) -> jinja2.Environment:
         category_links=category_links,
     )
     return env
-
-
-@lru_cache(maxsize=4096)
-def yaml_str(value: str) -> str:
-    """A double-quoted YAML scalar that every YAML parser reads back as `value`."""
-    if any("\ud800" <= ch <= "\udfff" for ch in value):
-        raise InputError(f"frontmatter value {value!r} contains a lone surrogate")
-    return yaml.dump(value, Dumper=SAFE_DUMPER, default_style='"', allow_unicode=True, width=2**31 - 1).rstrip("\n")
-
-
-@lru_cache(maxsize=4096)
-def yaml_plain(value: str) -> str:
-    """`value` unquoted when it is unambiguous text in YAML 1.1 and 1.2, else double-quoted."""
-    if _PLAIN_SAFE.fullmatch(value) and value == value.strip() and yaml.load(value, Loader=SAFE_LOADER) == value:
-        return value
-    return yaml_str(value)
 
 
 @lru_cache(maxsize=4096)
