@@ -177,3 +177,28 @@ def test_the_serve_command_answers_head(site):
 def test_preview_reads_the_post_as_commonmark_does(post, shown):
     html = markdown_html(post)
     assert all(part in html for part in shown), html
+
+
+@pytest.mark.parametrize(
+    ("content", "problem"),
+    [
+        (b"\xff\xfe bad", "the post is not UTF-8 text"),
+        (b"---\ntitle: [\n---\nbody\n", "the post of 2020-09-24: its frontmatter is not valid YAML at line 3"),
+        (b"---\ntitle: !!python/name:os.system\n---\n", "the post of 2020-09-24: its frontmatter is not valid YAML"),
+    ],
+)
+def test_a_damaged_post_is_one_line_in_preview_and_a_page_in_serve(site, content, problem):
+    assert CliRunner().invoke(cli, ["build", "--date", "2020-09-24"]).exit_code == 0
+    config = make_config(site, output={"filename": "{date}---Hot-Papers.md"})
+    config.post_path("2020-09-24").write_bytes(content)
+    result = CliRunner().invoke(cli, ["preview", "2020-09-24"])
+    assert result.exit_code == 2 and problem in result.stderr and len(result.stderr.splitlines()) == 1
+    server = make_server(config, 0, idle_timeout=0.5)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        status, _, _, body = exchange(server.server_port, "GET", "/2020-09-24")
+        assert status == 500 and problem.encode() in body
+        assert exchange(server.server_port, "GET", "/")[0] == 200  # the server goes on
+    finally:
+        server.shutdown()
+        server.server_close()

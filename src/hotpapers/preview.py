@@ -14,9 +14,12 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import TYPE_CHECKING
 
 import frontmatter
+import yaml
 from markdown_it import MarkdownIt
 
 from hotpapers.config import Config
+from hotpapers.errors import InputError
+from hotpapers.sanitize import one_line
 
 if TYPE_CHECKING:
     from _typeshed import WriteableBuffer
@@ -48,7 +51,13 @@ def markdown_html(text: str) -> str:
 
 def post_html(text: str, day: str) -> str:
     """One post as a page: its title and description from the frontmatter, then the body."""
-    post = frontmatter.loads(text)
+    try:
+        post = frontmatter.loads(text)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f" at line {mark.line + 1}" if mark else ""
+        reason = one_line(str(getattr(exc, "problem", None) or exc))[:120]
+        raise InputError(f"the post of {day}: its frontmatter is not valid YAML{where} ({reason})") from None
     title = str(post.get("title", day))
     body = markdown_html(_WIDGET_SCRIPT.sub("", post.content))
     description = f"<p><em>{escape(str(post['description']))}</em></p>\n" if post.get("description") else ""
@@ -76,7 +85,10 @@ def post_days(config: Config) -> list[str]:
 
 def read_post(config: Config, day: str) -> str | None:
     path = config.post_path(day)
-    return path.read_text(encoding="utf-8") if path.is_file() else None
+    try:
+        return path.read_text(encoding="utf-8") if path.is_file() else None
+    except UnicodeDecodeError:
+        raise InputError(f"{path}: the post is not UTF-8 text") from None
 
 
 IDLE_TIMEOUT = 10.0
@@ -131,12 +143,15 @@ def make_server(config: Config, port: int, idle_timeout: float = IDLE_TIMEOUT) -
 
         def _respond(self, with_body: bool) -> None:
             day = self.path.strip("/")
-            if day == "":
-                status, html = 200, index_html(post_days(config), config.site.title)
-            elif re.fullmatch(r"\d{4}-\d{2}-\d{2}", day) and (text := read_post(config, day)) is not None:
-                status, html = 200, post_html(text, day)
-            else:
-                status, html = 404, page("Not found", f'<p>No post for {escape(day)}. <a href="/">All days</a></p>')
+            try:
+                if day == "":
+                    status, html = 200, index_html(post_days(config), config.site.title)
+                elif re.fullmatch(r"\d{4}-\d{2}-\d{2}", day) and (text := read_post(config, day)) is not None:
+                    status, html = 200, post_html(text, day)
+                else:
+                    status, html = 404, page("Not found", f'<p>No post for {escape(day)}. <a href="/">All days</a></p>')
+            except InputError as exc:
+                status, html = 500, page("Unreadable post", f'<p>{escape(str(exc))}</p><p><a href="/">All days</a></p>')
             body = html.encode("utf-8")
             self.send_response(status)
             self.send_header("Content-Type", "text/html; charset=utf-8")
