@@ -11,7 +11,7 @@ from click.testing import CliRunner
 from hotpapers.cli import cli
 from hotpapers.config import load_config
 from hotpapers.errors import ConfigError
-from test_config import problem
+from test_config import load_text, problem
 
 
 @pytest.mark.parametrize(
@@ -36,6 +36,32 @@ def test_a_nul_in_the_post_file_name_is_a_config_error_through_build(tmp_path, m
     assert result.exit_code == 2, result.output
     assert "output.filename: a path cannot hold control characters" in result.stderr
     assert result.stderr.count("\n") == 1 and "internal error" not in result.stderr
+
+
+@pytest.mark.parametrize("name", ["{date}/../../../hotpapers.yaml", "../{date}.md", "/tmp/{date}.md", "a/../{date}.md"])
+def test_a_post_file_name_that_leaves_the_posts_folder_is_refused(tmp_path, name):
+    assert problem(tmp_path, f'output: {{filename: "{name}"}}\n').endswith(
+        f"config.yaml: 1 problem: output.filename: {name!r} must stay inside paths.posts: a relative path "
+        "without a '..' part"
+    )
+
+
+@pytest.mark.parametrize("name", ["{date}---hot-papers/index.md", "./{date}..md", "x..y/{date}.md"])
+def test_a_post_file_name_in_a_subfolder_or_with_dots_is_accepted(tmp_path, name):
+    assert load_text(tmp_path, f'output: {{filename: "{name}"}}\n').post_name("2020-09-24") == name.replace(
+        "{date}", "2020-09-24"
+    )
+
+
+def test_a_post_file_name_outside_the_posts_is_refused_by_build_before_writing(site):
+    """The trial's case: the post replaced the site's config."""
+    config = (site / "config.yaml").read_bytes()
+    with (site / "config.yaml").open("a", encoding="utf-8") as file:
+        file.write('\noutput: {filename: "{date}/../../../config.yaml"}\nsite: {url: "ftp:x"}\n')
+    result = CliRunner().invoke(cli, ["build", "--offline", "--date", "2020-09-24"])
+    assert result.exit_code == 2 and result.stderr.count("\n") == 1, result.output
+    assert "2 problems: " in result.stderr and "output.filename: " in result.stderr and "site.url: " in result.stderr
+    assert (site / "config.yaml").read_bytes()[: len(config)] == config and not (site / "content").exists()
 
 
 def test_a_fifo_as_the_config_is_refused_at_once(tmp_path):

@@ -17,7 +17,7 @@ import msgspec
 from msgspec import Meta, Struct, field
 from msgspec.structs import replace
 
-from hotpapers.config_check import PATH_LIKE, check, decode_hook, merge
+from hotpapers.config_check import check, decode_hook, file_inside, merge
 from hotpapers.config_file import key_under_commented_section_of, read_mapping
 from hotpapers.config_types import Url, expects
 from hotpapers.errors import ConfigError
@@ -103,7 +103,7 @@ class Output(Section, frozen=True):
     profile: ProfileName = "lumen"
     """lumen: the classic Gatsby lumen post; lumen-2022: lumen since 2022 (one folder a post);
     hugo: needs markup.goldmark.renderer.unsafe; jekyll: posts in _posts/."""
-    filename: Annotated[Text, PATH_LIKE, placeholders("date", required="date")] | None = None
+    filename: Annotated[Text, file_inside("paths.posts"), placeholders("date", required="date")] | None = None
     """The post's file name inside paths.posts (null: the profile's)."""
     escape_markdown: bool | None = None
     """Backslash-escape * _ ` [ ] $ in papers' text (null: yes, except for lumen)."""

@@ -38,8 +38,12 @@ _TYPE_NAME = re.compile("|".join(map(re.escape, _TYPE_NAMES)))
 _FIRST_STEP = re.compile(r"^(\.[^.\[]*|\[[^\]]*\])")
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 """What no path-like key may hold: a NUL cannot reach the OS, the others name no file anyone means."""
-PATH_LIKE = Meta(extra={"path": True})
-"""Marks a string key that becomes a path (Path keys are checked by the hook)."""
+
+
+def file_inside(folder_key: str) -> Meta:
+    """Marks a string key naming a file inside the folder `folder_key` (Path keys are checked
+    by the hook): relative, and no `..` part, so that it cannot name a file elsewhere."""
+    return Meta(extra={"path": True, "inside": folder_key})
 
 
 Hook = Callable[[type, Any], Any]
@@ -164,6 +168,8 @@ def _extra_problems(value: Any, metas: list[Meta], where: str) -> Iterator[str]:
         extra = meta.extra or {}
         if extra.get("path") and isinstance(value, str) and _CONTROL.search(value):
             yield f"{where}: a path cannot hold control characters (got {short(value)})"
+        if extra.get("inside") and isinstance(value, str) and _leaves_folder(value):
+            yield (f"{where}: {short(value)} must stay inside {extra['inside']}: a relative path without a '..' part")
         if "placeholders" not in extra or not isinstance(value, str):
             continue
         allowed = extra["placeholders"]
@@ -175,6 +181,12 @@ def _extra_problems(value: Any, metas: list[Meta], where: str) -> Iterator[str]:
         required = extra.get("required")
         if required and f"{{{required}}}" not in value:
             yield f"{where}: {short(value)} must contain {{{required}}}"
+
+
+def _leaves_folder(name: str) -> bool:
+    """Whether the path `name` names a file outside the folder it is joined to."""
+    path = Path(name)
+    return path.is_absolute() or ".." in path.parts
 
 
 def did_you_mean(word: Any, options: Any, form: str = "'%s'") -> str:
