@@ -67,6 +67,23 @@ def test_render_to_dev_stdout_prints_the_post(site):
     assert result.stdout == EXAMPLE_POST.read_bytes() and os.readlink(site / "stdout") == "/proc/self/fd/1"
 
 
+def test_what_the_system_refuses_is_one_line_and_exit_1(site):
+    """A file name longer than the file system takes, and a full disk behind stdout."""
+    result = run("render", SNAPSHOT, "-o", "a" * 300 + ".md")
+    assert result.exit_code == 1 and result.stderr.startswith("Error: File name too long (")
+    assert len(result.stderr.splitlines()) == 1
+    if Path("/dev/full").exists():
+        with open("/dev/full", "wb") as full:
+            done = subprocess.run(
+                [sys.executable, "-m", "hotpapers", "render", SNAPSHOT],
+                stdout=full,
+                stderr=subprocess.PIPE,
+                timeout=60,
+                check=False,
+            )
+        assert done.returncode == 1 and done.stderr.decode().splitlines() == ["Error: No space left on device"]
+
+
 def test_render_to_a_file_keeps_a_post_that_lists_more_papers(site):
     assert run("render", SNAPSHOT, "-o", "out.md").exit_code == 0
     data = example_data()

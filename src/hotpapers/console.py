@@ -36,6 +36,11 @@ class HotpapersGroup(click.Group):
         except KeyboardInterrupt:
             click.echo("Interrupted.", err=True)
             sys.exit(130)
+        except OSError as exc:  # what the system refused where no step expected it: a name too long, a full disk
+            if ctx.meta.get("hotpapers.debug"):
+                raise
+            where = f" ({printable(str(exc.filename))})" if exc.filename else ""
+            raise HotpapersError(f"{exc.strerror or exc}{where}") from exc
         except Exception as exc:
             if ctx.meta.get("hotpapers.debug"):
                 raise
