@@ -17,7 +17,6 @@ from datetime import UTC
 from functools import lru_cache
 from itertools import pairwise
 from pathlib import Path
-from types import TracebackType
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -31,6 +30,7 @@ from hotpapers.errors import InputError
 from hotpapers.models import Mention, RankedPaper, Snapshot, parse_time
 from hotpapers.platform_text import discussion_link, display, embed_templates, engagement_lines
 from hotpapers.sanitize import escape_markdown, guard_markup, html_block, one_line, plain_text, safe_embed, safe_link
+from hotpapers.template_errors import template_error
 from hotpapers.yaml_c import SAFE_LOADER
 from hotpapers.yaml_scalars import yaml_plain, yaml_str
 
@@ -203,29 +203,6 @@ def reads_back(post: str, config: Config, snapshot: Snapshot) -> bool:
         parsed = None
     expected = expected_frontmatter(config, snapshot, post_text(config, snapshot.date))
     return isinstance(parsed, dict) and all(parsed.get(key, value) == value for key, value in expected.items())
-
-
-def template_error(exc: jinja2.TemplateError) -> InputError:
-    """A mistake in a (site's own) template as one line naming the file and line."""
-    if isinstance(exc, jinja2.TemplateNotFound):
-        return InputError(f"template {exc.name} not found")
-    if isinstance(exc, jinja2.TemplateSyntaxError):
-        where = f"{exc.filename or exc.name}, line {exc.lineno}"
-    else:
-        where = _template_frame(exc.__traceback__)
-    return InputError(f"template {where}: {exc.message}")
-
-
-def _template_frame(traceback: TracebackType | None) -> str:
-    """The innermost template file and line in a traceback (Jinja writes templates'
-    own lines into the tracebacks of errors raised while rendering)."""
-    where = "unknown"
-    while traceback is not None:
-        code = traceback.tb_frame.f_code
-        if code.co_filename.endswith(".j2"):
-            where = f"{code.co_filename}, line {traceback.tb_lineno}"
-        traceback = traceback.tb_next
-    return where
 
 
 def expected_frontmatter(config: Config, snapshot: Snapshot, text: PostText) -> dict[str, Any]:
