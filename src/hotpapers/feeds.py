@@ -155,7 +155,8 @@ def matches(published: bytes, renderer: PostRenderer, ranked: list[RankedPaper],
     bytes; or, when they differ (a newer version's markup, new counts), a frontmatter
     that reads back as configured (title, slug, date) and the same papers' headings in
     the same order. A post whose papers cannot be told apart so (a site template without
-    `# N.` headings), or that cannot be rendered now, does not match."""
+    one numbered heading per paper, as write_post counts them), or that cannot be
+    rendered now, does not match."""
     try:
         rendered = renderer.render(ranked, snapshot).encode("utf-8")
     except HotpapersError:
@@ -164,7 +165,11 @@ def matches(published: bytes, renderer: PostRenderer, ranked: list[RankedPaper],
         return True
     headings = paper_headings(published)
     text = published.decode("utf-8-sig", "replace")
-    return bool(headings) and headings == paper_headings(rendered) and reads_back(text, renderer.config, snapshot)
+    return (
+        len(headings) == len(ranked)
+        and headings == paper_headings(rendered)
+        and reads_back(text, renderer.config, snapshot)
+    )
 
 
 def read_post(path: Path) -> bytes | None:

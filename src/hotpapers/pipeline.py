@@ -155,6 +155,12 @@ def publish(
         message = f"{day}: {would}{'write' if would else 'wrote'} {shown} ({count(result.papers, 'paper')})"
     elif result.outcome is Outcome.UNCHANGED:
         message = f"{day}: {shown} is up to date ({count(result.papers, 'paper')})"
+    elif result.uncounted_headings is not None:
+        message = (
+            f"{day}: {would}{'keep' if would else 'kept'} {shown}: the new post's papers cannot be counted: the "
+            f"templates write {count(result.uncounted_headings, 'numbered heading')} for {count(result.papers, 'paper')}, "
+            "and posts are compared by one heading `N. title` per paper (--force replaces it)"
+        )
     else:
         message = (
             f"{day}: {would}{'keep' if would else 'kept'} {shown}: it lists {count(result.existing_papers or 0, 'paper')}, "

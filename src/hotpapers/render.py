@@ -244,17 +244,21 @@ _BLOCKS = MarkdownIt("commonmark").disable("inline")
 
 
 def paper_headings(post: bytes) -> list[str]:
-    """The papers a post lists, as a reader sees them: the level-1 headings `N. ...`
-    that a CommonMark parser finds after the frontmatter, as their text. Text that only
-    looks like a heading (inside an embed's HTML block, say) is not one."""
+    """The papers a post lists, as a reader sees them: the headings `N. ...` that a
+    CommonMark parser finds after the frontmatter, as their text, at the highest level
+    that has any (`#` in the bundled templates; a site's may use `##`, with numbered
+    subheadings below). Text that only looks like a heading (inside an embed's HTML
+    block, say) is not one."""
     text = post.decode("utf-8", errors="replace")
     frontmatter = _FRONTMATTER.match(text)
     tokens = _BLOCKS.parse(text[frontmatter.end() :] if frontmatter else text)
-    return [
-        inline.content
+    numbered = [
+        (opening.tag, inline.content)
         for opening, inline in pairwise(tokens)
-        if opening.type == "heading_open" and opening.tag == "h1" and _NUMBERED.match(inline.content)
+        if opening.type == "heading_open" and _NUMBERED.match(inline.content)
     ]
+    top = min((tag for tag, _ in numbered), default=None)  # "h1" < "h2" < ... < "h6"
+    return [content for tag, content in numbered if tag == top]
 
 
 def render_post(snapshot: Snapshot, ranked: list[RankedPaper], config: Config) -> str:

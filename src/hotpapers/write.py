@@ -16,7 +16,8 @@ class Outcome(Enum):
     WRITTEN = "written"
     UNCHANGED = "unchanged"
     KEPT = "kept"
-    """An existing post listing more papers was kept."""
+    """An existing post listing more papers was kept, or one differing from a new post
+    whose papers cannot be counted."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -25,6 +26,8 @@ class WriteResult:
     path: Path
     papers: int
     existing_papers: int | None = None
+    uncounted_headings: int | None = None
+    """Kept because the new post's paper headings (this many) are not one per paper."""
 
 
 def write_post(
@@ -32,6 +35,9 @@ def write_post(
 ) -> WriteResult:
     """`papers`: how many papers `text` lists, when the caller knows; parsing a post
     costs more than rendering it, so posts are parsed only to decide a replacement.
+    Posts are compared by their paper headings (render.paper_headings); when the new
+    post's are not one per paper (a site's template numbers its headings otherwise),
+    it cannot be compared, and a differing post is kept unless forced.
     A FIFO or a device (`-o /dev/stdout`) is written into: it holds no post to compare.
     `dry_run` decides as a write would, and writes nothing."""
     data = encode_text(text, path)
@@ -51,6 +57,8 @@ def write_post(
         return WriteResult(Outcome.UNCHANGED, path, papers)
     if existing is not None and not force:
         existing_papers, new_papers = len(paper_headings(existing)), len(paper_headings(data))
+        if new_papers != papers:
+            return WriteResult(Outcome.KEPT, path, papers, uncounted_headings=new_papers)
         if existing_papers > new_papers:
             return WriteResult(Outcome.KEPT, path, new_papers, existing_papers)
     if not dry_run:

@@ -1,0 +1,130 @@
+"""A site's own templates (its `templates/` folder overrides the bundled ones by name)
+cannot switch off the guards: a post listing more papers is still kept (papers are
+counted by numbered headings at any level; a post whose papers cannot be counted
+replaces no other post without --force, and the feeds match posts by the same rule)."""
+
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from conftest import EXAMPLE_SNAPSHOT, make_config
+from hotpapers.cli import cli
+from hotpapers.feeds import update_feeds
+from hotpapers.render import bundled_templates, paper_headings
+
+POST = Path("content/posts/2020-09-24---Hot-Papers.md")
+HUGO_POST = Path("content/posts/2020-09-24-hot-papers.md")
+FEWER = "ranking:\n  min_paper_score: 200\n"
+"""The example day lists 11 papers; 5 of them score 200 or more."""
+
+
+@pytest.fixture
+def bare_site(tmp_path, monkeypatch):
+    """A site with the example snapshot, a `templates/` folder and no config file."""
+    (tmp_path / "data" / "snapshots").mkdir(parents=True)
+    shutil.copy(EXAMPLE_SNAPSHOT, tmp_path / "data" / "snapshots" / "2020-09-24.json")
+    (tmp_path / "templates").mkdir()
+    monkeypatch.chdir(tmp_path)
+    return tmp_path
+
+
+def run(*args):
+    return CliRunner().invoke(cli, list(args))
+
+
+def site_template(site, name, text):
+    (site / "templates" / name).write_bytes(text.encode("utf-8") if isinstance(text, str) else text)
+
+
+def papers_template(replace):
+    """The bundled `_papers.md.j2` with its heading line replaced."""
+    bundled = (bundled_templates() / "_papers.md.j2").read_text(encoding="utf-8")
+    changed = bundled.replace("# {{ loop.index }}. {{ item.paper.title | md_text }}", replace)
+    assert changed != bundled
+    return changed
+
+
+def test_papers_under_level_2_headings_are_counted_and_the_longer_post_kept(bare_site):
+    site_template(bare_site, "_papers.md.j2", papers_template("## {{ loop.index }}. {{ item.paper.title | md_text }}"))
+    result = run("build", "2020-09-24", "--offline")
+    assert result.exit_code == 0 and "(11 papers)" in result.output
+    before = POST.read_bytes()
+    assert len(paper_headings(before)) == 11
+    (bare_site / "hotpapers.yaml").write_text(FEWER)
+    result = run("build", "2020-09-24", "--offline")
+    assert result.exit_code == 0
+    assert "kept content/posts/2020-09-24---Hot-Papers.md: it lists 11 papers, the new one 5" in result.output
+    assert POST.read_bytes() == before
+    assert run("build", "2020-09-24", "--offline", "--force").exit_code == 0
+    assert len(paper_headings(POST.read_bytes())) == 5
+
+
+@pytest.mark.parametrize(
+    "heading",
+    [
+        "## {{ item.paper.title | md_text }}",  # no numbers
+        "# {{ loop.index }}. {{ item.paper.title | md_text }}\n\n# 99. An extra",  # one heading too many
+    ],
+)
+def test_a_post_whose_papers_cannot_be_counted_replaces_no_other_post_without_force(bare_site, heading):
+    assert run("build", "2020-09-24", "--offline").exit_code == 0
+    before = POST.read_bytes()
+    site_template(bare_site, "_papers.md.j2", papers_template(heading))
+    (bare_site / "hotpapers.yaml").write_text(FEWER)
+    for args in ((), ("--dry-run",)):
+        result = run("build", "2020-09-24", "--offline", *args)
+        assert result.exit_code == 0, result.output
+        assert re.search(
+            r"(kept|would keep) content/posts/2020-09-24---Hot-Papers\.md: the new post's papers cannot be counted: "
+            r"the templates write \d+ numbered headings? for 5 papers, .*\(--force replaces it\)",
+            result.output,
+        ), result.output
+        assert POST.read_bytes() == before
+    assert run("build", "2020-09-24", "--offline").exit_code == 0
+    assert POST.read_bytes() == before
+    result = run("build", "2020-09-24", "--offline", "--force")
+    assert result.exit_code == 0 and "wrote" in result.output and POST.read_bytes() != before
+
+
+def test_an_uncountable_post_is_still_written_where_there_is_none_and_left_as_it_is(bare_site):
+    site_template(bare_site, "_papers.md.j2", papers_template("## {{ item.paper.title | md_text }}"))
+    assert "wrote" in run("build", "2020-09-24", "--offline").output
+    result = run("build", "2020-09-24", "--offline")
+    assert result.exit_code == 0 and "is up to date" in result.output
+
+
+@pytest.mark.parametrize(
+    ("post", "expected"),
+    [
+        (b"## 1. a\n\n## 2. b\n\n### 3. c\n", ["1. a", "2. b"]),
+        (b"### 1. a\n\n#### 1. part\n\n### 2. b\n", ["1. a", "2. b"]),
+        (b"# Intro\n\n## 1. a\n\nb\n--\n", ["1. a"]),
+    ],
+)
+def test_papers_are_the_numbered_headings_of_the_highest_level_that_has_any(post, expected):
+    assert paper_headings(post) == expected
+
+
+def test_feeds_list_a_day_whose_template_numbers_level_2_headings(bare_site):
+    site_template(bare_site, "_papers.md.j2", papers_template("## {{ loop.index }}. {{ item.paper.title | md_text }}"))
+    (bare_site / "hotpapers.yaml").write_text("site:\n  url: https://example.org\n")
+    assert run("build", "2020-09-24", "--offline").exit_code == 0
+    POST.write_bytes(POST.read_bytes() + b"\nA line the settings do not make.\n")
+    config = make_config(root=bare_site, site={"url": "https://example.org"})
+    report = update_feeds(config)
+    assert report is not None and report.left_out == () and report.line and "1 entry" in report.line
+
+
+def test_feeds_leave_out_a_changed_post_whose_papers_cannot_be_counted(bare_site):
+    site_template(
+        bare_site,
+        "_papers.md.j2",
+        papers_template("# {{ loop.index }}. {{ item.paper.title | md_text }}\n\n# 99. An extra"),
+    )
+    assert run("build", "2020-09-24", "--offline").exit_code == 0
+    POST.write_bytes(POST.read_bytes() + b"\nA line the settings do not make.\n")
+    report = update_feeds(make_config(root=bare_site, site={"url": "https://example.org"}))
+    assert report is not None and report.left_out == ("2020-09-24",)
