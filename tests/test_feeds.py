@@ -183,3 +183,23 @@ def test_a_feed_file_that_is_not_utf8_is_replaced_not_an_internal_error(site):
     (site / "static" / "hot-papers.atom").write_bytes(b"\xff\xfe")
     build_two_days(site)
     assert feedparser.parse((site / "static" / "hot-papers.atom").read_bytes()).bozo == 0
+
+
+def test_characters_xml_cannot_hold_are_dropped_from_the_atom_feed(site):
+    """U+FFFF in a paper's title or U+FFFE in a configured title: XML 1.0 has no way to
+    write them, so the Atom feed leaves them out rather than failing every build after."""
+    add_settings(
+        site, f'\nsite:\n  url: {SITE}\n  title: "Lab \\ufffe papers"\npost:\n  title: "Hot \\uffff{{date}}"\n'
+    )
+    snapshot = site / "data" / "snapshots" / "2020-09-24.json"
+    example = load_snapshot(snapshot)
+    odd = replace(example.papers[0], title=example.papers[0].title + "\uffff")
+    save_snapshot(replace(example, papers=(odd, *example.papers[1:])), snapshot)
+    result = CliRunner().invoke(cli, ["build", "--date", "2020-09-24", "--force"])
+    assert result.exit_code == 0, result.output
+    feed = feedparser.parse((site / "static" / "hot-papers.atom").read_bytes())
+    assert feed.bozo == 0 and feed.feed.title == "Lab  papers" and feed.entries[0].title == "Hot 2020-09-24"
+    html = feed.entries[0].content[0].value
+    assert "\uffff" not in html and f">{odd.title[:-1]}</a>" in html
+    json_feed = json.loads((site / "static" / "hot-papers.json").read_text(encoding="utf-8"))
+    assert json_feed["title"] == "Lab \ufffe papers"  # JSON holds any character

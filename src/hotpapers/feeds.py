@@ -9,6 +9,7 @@ lists more papers) is left out, so that no entry differs from the page it links.
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass
 from html import escape
 from pathlib import Path
@@ -57,29 +58,38 @@ def feed_entry(snapshot: Snapshot, ranked: list[RankedPaper], config: Config) ->
     )
 
 
+_NOT_XML = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+"""The characters XML 1.0 cannot hold, even escaped (U+FFFF, NUL, ...): an Atom feed drops
+them from every text, which may come from a paper's title or the config."""
+
+
+def _xml(text: str) -> str:
+    return _NOT_XML.sub("", text)
+
+
 def atom_feed(entries: list[FeedEntry], config: Config) -> str:
     """Newest entry first. `updated` is the newest entry's time, so an unchanged
     archive gives the same bytes."""
     site = config.site
     assert site.url is not None and entries, "an Atom feed needs site.url and an entry"
     feed = FeedGenerator()
-    feed.id(site.url + "/")
-    feed.title(site.title)
-    feed.link(href=site.url + "/", rel="alternate")
+    feed.id(_xml(site.url + "/"))
+    feed.title(_xml(site.title))
+    feed.link(href=_xml(site.url + "/"), rel="alternate")
     if config.feeds.atom is not None:
-        feed.link(href=feed_url(config, config.feeds.atom), rel="self")
+        feed.link(href=_xml(feed_url(config, config.feeds.atom)), rel="self")
     feed.updated(entries[0].published)
     feed.generator("hotpapers")
     for entry in entries:
         item = feed.add_entry(order="append")
-        item.id(entry.url)
-        item.title(entry.title)
-        item.link(href=entry.url, rel="alternate")
+        item.id(_xml(entry.url))
+        item.title(_xml(entry.title))
+        item.link(href=_xml(entry.url), rel="alternate")
         item.updated(entry.published)
         item.published(entry.published)
-        item.author(name=site.title)
-        item.summary(entry.summary)
-        item.content(entry.html, type="html")
+        item.author(name=_xml(site.title))
+        item.summary(_xml(entry.summary))
+        item.content(_xml(entry.html), type="html")
     return feed.atom_str(pretty=True).decode("utf-8")
 
 
