@@ -147,7 +147,15 @@ def test_placeholders_are_checked(tmp_path, text, expected):
 def test_a_site_url_is_an_address_without_query_or_fragment(tmp_path, url):
     assert problem(tmp_path, f"site: {{url: '{url}'}}\n").endswith(
         "config.yaml: 1 problem: site.url: expected an address that starts with http:// or https:// and has no "
-        f"query (?), fragment (#) or space (got {url!r})"
+        f"query (?), fragment (#), space or control character (got {url!r})"
+    )
+
+
+@pytest.mark.parametrize("escape", ["\\e", "\\0", "\\x7f"])
+def test_a_site_url_holds_no_control_character(tmp_path, escape):
+    """It goes into every feed link, where XML cannot hold most of them."""
+    assert "site.url: expected an address that starts with http:// or https://" in problem(
+        tmp_path, f'site: {{url: "https://ex.org/a{escape}"}}\n'
     )
 
 

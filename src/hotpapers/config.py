@@ -29,8 +29,10 @@ from hotpapers.sources.base import SourceSettings
 Text = Annotated[str, Meta(min_length=1, max_length=1000)]
 SiteUrl = Annotated[
     str,
-    Meta(pattern=r"^https?://[^/?#\s]+[^?#\s]*$", max_length=1000),
-    expects("an address that starts with http:// or https:// and has no query (?), fragment (#) or space"),
+    Meta(pattern=r"^https?://[^/?#\s\x00-\x1f\x7f]+[^?#\s\x00-\x1f\x7f]*$", max_length=1000),
+    expects(
+        "an address that starts with http:// or https:// and has no query (?), fragment (#), space or control character"
+    ),
 ]
 Count = Annotated[int, Meta(ge=0, le=1_000_000_000)]
 Number = Annotated[float, Meta(ge=0, le=1e12)]
