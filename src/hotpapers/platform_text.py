@@ -52,12 +52,13 @@ def counts_text(totals: PlatformTotals, named: bool = True) -> str:
     return f"{words.name}: {counts}" if named else counts
 
 
-def discussion_link(mention: Mention, url: str) -> str:
+def discussion_link(mention: Mention, url: str, site_guard: Callable[[str], str]) -> str:
     """A line linking a mention's discussion page `url` (the mention's URL when it is
-    safe in a Markdown link, else empty: no link), by its title (escaped) or by the
-    platform's name."""
+    safe in a Markdown link, else empty: no link), by its title (escaped, then guarded by
+    `site_guard` for the site's own syntax) or by the platform's name."""
     name = display(mention.platform).name
-    title = guard_markup(escape_markdown(one_line(mention.text))) if mention.text and mention.text.strip() else ""
+    text = mention.text
+    title = site_guard(guard_markup(escape_markdown(one_line(text)))) if text and text.strip() else ""
     if not url:
         return f"{title} on {name}" if title else name
     return f"[{title}]({url}) on {name}" if title else f"[{name}]({url})"

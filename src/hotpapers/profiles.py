@@ -6,6 +6,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal
 
+from hotpapers.site_syntax import SiteSyntax
+
 ProfileName = Literal["lumen", "lumen-2022", "hugo", "jekyll"]
 
 
@@ -24,6 +26,9 @@ class Profile:
     public: str
     """The folder the site serves at its root, relative to the config file: the feeds go
     there by default, and a feed's URL is its path inside it."""
+    site_syntax: frozenset[SiteSyntax] = frozenset()
+    """What the site's generator reads in the post's body before or beside Markdown;
+    untrusted text is guarded against it (site_syntax.py). Gatsby's remark reads none."""
 
 
 PROFILES: dict[str, Profile] = {
@@ -39,7 +44,25 @@ PROFILES: dict[str, Profile] = {
             "/posts/{slug}",
             "static",
         ),
-        Profile("hugo", "post-hugo.md.j2", "content/posts", "{date}-hot-papers.md", True, "/posts/{slug}/", "static"),
-        Profile("jekyll", "post-jekyll.md.j2", "_posts", "{date}-hot-papers.md", True, "/{slug}/", "."),
+        Profile(
+            "hugo",
+            "post-hugo.md.j2",
+            "content/posts",
+            "{date}-hot-papers.md",
+            True,
+            "/posts/{slug}/",
+            "static",
+            frozenset({"shortcodes", "heading-attributes"}),
+        ),
+        Profile(
+            "jekyll",
+            "post-jekyll.md.j2",
+            "_posts",
+            "{date}-hot-papers.md",
+            True,
+            "/{slug}/",
+            ".",
+            frozenset({"liquid", "heading-attributes", "attribute-lists"}),
+        ),
     )
 }

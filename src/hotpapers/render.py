@@ -30,6 +30,7 @@ from hotpapers.errors import InputError
 from hotpapers.models import Mention, RankedPaper, Snapshot, parse_time
 from hotpapers.platform_text import discussion_link, display, embed_templates, engagement_lines
 from hotpapers.sanitize import escape_markdown, guard_markup, html_block, one_line, plain_text, safe_embed, safe_link
+from hotpapers.site_syntax import SiteGuard
 from hotpapers.template_errors import template_error
 from hotpapers.yaml_c import SAFE_LOADER
 from hotpapers.yaml_scalars import yaml_plain, yaml_str
@@ -124,6 +125,10 @@ class PostRenderer:
         self.env.filters["engagement"] = lambda item: engagement_lines(item, self._local_time)
         if config.output.escape_markdown:
             self.env.filters["md_text"] = lambda text: guard_markup(escape_markdown(one_line(text)))
+        self.guard = SiteGuard(config.profile.site_syntax)
+        if self.guard.syntax:
+            for name in ("md_text", "category_link", "category_links", "abs_link", "pdf_link"):
+                self.env.filters[name] = self.guard.after(self.env.filters[name], text=not name.endswith("_link"))
         try:
             self.post_template = self.env.get_template(config.profile.template)
             self.embed_templates = {name: self.env.get_template(f"embeds/{name}.html.j2") for name in embed_templates()}
@@ -138,9 +143,9 @@ class PostRenderer:
         a line linking its discussion for a platform without embeds."""
         words = display(mention.platform)
         if not words.embedded:
-            return discussion_link(mention, safe_link(mention.url, ""))
+            return discussion_link(mention, self.guard.html(safe_link(mention.url, "")), self.guard.text)
         html = safe_embed(mention.embed_html, words.embed_rules)
-        return html if html is not None else self.fallback_embed(mention)
+        return self.guard.html(html) if html is not None else self.fallback_embed(mention)
 
     def fallback_embed(self, mention: Mention) -> str:
         template = self.embed_templates[display(mention.platform).embed_template]
@@ -151,13 +156,17 @@ class PostRenderer:
             created = parse_time(mention.created_at).astimezone(self.config.timezone)
             when = f"{MONTHS[created.month - 1]} {created.day}, {created.year}"
         html = template.render(
-            text=Markup("<br>").join(lines),
-            name=one_line(mention.author_name or mention.author_handle or mention.platform),
-            handle=mention.author_handle and one_line(mention.author_handle),
-            url=mention.url if safe_link(mention.url, "") else None,
+            text=self._html(Markup("<br>").join(lines)),
+            name=self._html(one_line(mention.author_name or mention.author_handle or mention.platform)),
+            handle=mention.author_handle and self._html(one_line(mention.author_handle)),
+            url=self._html(mention.url) if safe_link(mention.url, "") else None,
             when=when,
         )
         return html_block(html)
+
+    def _html(self, value: str) -> Markup:
+        """An untrusted value of an HTML template, escaped and guarded for the site's syntax."""
+        return Markup(self.guard.html(escape(value)))
 
     def render(self, ranked: list[RankedPaper], snapshot: Snapshot) -> str:
         """One day's post; its frontmatter is read back before it is returned."""
