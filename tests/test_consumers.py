@@ -249,3 +249,79 @@ def test_an_attack_built_by_the_cli_has_no_live_markup_for_any_reader(
     html = read_with_remark(post, tmp_path) if reader == "remark" else post_html(post, "2020-09-24")
     assert live_markup(html) == []
     assert [heading.split(".")[0] for heading in paper_headings(html)] == ["1", "2"]
+
+
+SITE_SYNTAX_PAPERS = [  # (title, abstract): the site generator's own syntax in untrusted text
+    ("Deep Nets {{< gist attacker 0badc0de >}}", "We study things. {{< youtube dQw4w9WgXcQ >}} {{% nope %}}"),
+    ('T {style="position:fixed;top:0;left:0;width:100%;height:100%;background:red"}', "{{< nope >}} {{ site.secret }}"),
+    ("T {#pwn .evil}", "*x*{: .evil} {::comment}hidden{:/} {% include secret.html %} {{ unterminated"),
+    ("Sets {a, b} and {x} stay as written", "So does {y} and $n^{2}$ {"),
+]
+
+
+def site_syntax_post(profile):
+    """A post whose titles, abstracts, authors, category, fallback embed and discussion
+    line hold Hugo shortcodes, Liquid and attribute lists, with Markdown left unescaped."""
+    papers = [
+        make_paper(f"2009.0000{n}", title=title, abstract=abstract, authors=(f"A {{{{% nope %}}}} {n}",))
+        for n, (title, abstract) in enumerate(SITE_SYNTAX_PAPERS, start=1)
+    ]
+    mentions = [make_mention(str(n), (paper.id,), likes=100 - n) for n, paper in enumerate(papers)]
+    hostile = "{{< gist attacker 0badc0de >}} {{ site.secret }}"
+    mentions[0] = make_mention("0", (papers[0].id,), likes=100, text=hostile, author_name=hostile)
+    mentions.append(make_mention("9", (papers[1].id,), likes=50, platform="hackernews", text=hostile))
+    papers[2] = make_paper(papers[2].id, title=papers[2].title, abstract=papers[2].abstract, categories=(hostile,))
+    config = make_config(output={"profile": profile, "escape_markdown": False})
+    snapshot = make_snapshot(papers, mentions)
+    return PostRenderer(config).render(rank(snapshot, config), snapshot)
+
+
+def shown_as_written(page):
+    """The headings' text and the untrusted paragraphs as a reader sees them, and any
+    attribute a heading got."""
+    body = page_body(page)
+    headings = ["".join(h.itertext()).replace("\u201c", '"').replace("\u201d", '"') for h in body.iter("h1")]
+    attributes = [dict(h.attrib) for h in body.iter("h1")]
+    return headings, attributes, "".join(body.itertext())
+
+
+def assert_no_site_syntax_ran(page):
+    headings, attributes, text = shown_as_written(page)
+    assert sorted(heading.split(". ", 1)[1] for heading in headings) == sorted(t for t, _ in SITE_SYNTAX_PAPERS)
+    assert [set(a) - {"id"} for a in attributes] == [set()] * 4 and "pwn" not in [a.get("id") for a in attributes]
+    for abstract in ("We study things. {{< youtube dQw4w9WgXcQ >}} {{% nope %}}", "So does {y} and $n^{2}$ {"):
+        assert abstract in text
+    assert "{{< gist attacker 0badc0de >}} {{ site.secret }}" in text  # fallback embed, discussion, category
+    assert "A {{% nope %}} 1" in text
+    assert "gist.github.com" not in page and "<iframe" not in page and 'class="evil"' not in page
+    assert live_markup(page) == []
+
+
+def test_hugo_runs_no_shortcode_and_reads_no_heading_attribute_from_untrusted_text(tmp_path):
+    require("hugo", shutil.which("hugo"))
+    site = hugo_site(tmp_path / "site")
+    (site / "content" / "posts" / "2020-09-24-hot-papers.md").write_text(site_syntax_post("hugo"), encoding="utf-8")
+    run = subprocess.run(["hugo", "--quiet", "-s", str(site)], capture_output=True, text=True, timeout=120)
+    assert run.returncode == 0, run.stderr
+    assert_no_site_syntax_ran((site / "public" / "posts" / "hot-papers-2020-09-24" / "index.html").read_text())
+
+
+def test_jekyll_runs_no_liquid_and_reads_no_attribute_list_from_untrusted_text(tmp_path):
+    require("jekyll", shutil.which("jekyll"))
+    site = tmp_path / "site"
+    for folder in ("_posts", "_layouts", "_includes"):
+        (site / folder).mkdir(parents=True)
+    (site / "_config.yml").write_text("title: t\nsecret: SITE-SECRET\n", encoding="utf-8")
+    (site / "_layouts" / "post.html").write_text("<main>{{ content }}</main>\n", encoding="utf-8")
+    (site / "_includes" / "secret.html").write_text("INCLUDED\n", encoding="utf-8")
+    (site / "_posts" / "2020-09-24-hot-papers.md").write_text(site_syntax_post("jekyll"), encoding="utf-8")
+    run = subprocess.run(
+        ["jekyll", "build", "-q", "-s", str(site), "-d", str(site / "_site")],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert run.returncode == 0, run.stderr
+    [page] = [path.read_text(encoding="utf-8") for path in (site / "_site").rglob("*.html")]
+    assert "SITE-SECRET" not in page and "INCLUDED" not in page and "<!-- hidden -->" not in page
+    assert_no_site_syntax_ran(page)
