@@ -2,8 +2,8 @@
 # The real consumers the tests feed posts to:
 #  - the npm packages of Gatsby's Markdown chain (gray-matter, remark and friends), pinned in
 #    tests/consumers/package-lock.json, from the npm registry;
-#  - headless Chromium (for `hotpapers serve`) and Hugo, from Debian's packages, installed only
-#    when missing and only where apt-get can (root).
+#  - headless Chromium (for `hotpapers serve`), Hugo and Jekyll, from Debian's packages, installed
+#    only when missing and only where apt-get can (root).
 # Whatever cannot be installed is named on stderr with the reason; the tests that need it are
 # then skipped (outside CI, where they fail instead, naming the tool).
 set -uo pipefail
@@ -20,6 +20,7 @@ fi
 missing=()
 command -v chromium >/dev/null || missing+=(chromium)
 command -v hugo >/dev/null || missing+=(hugo)
+command -v jekyll >/dev/null || missing+=(jekyll)
 if [ ${#missing[@]} -gt 0 ]; then
   if [ "$(id -u)" != 0 ] || ! command -v apt-get >/dev/null; then
     say "cannot install ${missing[*]}: that needs root and apt-get; their tests will be skipped"

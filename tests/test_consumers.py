@@ -1,8 +1,8 @@
 """Every profile's output read by its real consumer: gray-matter and the remark chain of
 gatsby-transformer-remark 6.16 (pinned in tests/consumers) for lumen, Debian's Hugo for
-hugo, `preview`'s markdown-it-py (CommonMark), and PyYAML / python-frontmatter for all; the HTML they
-make is read by html5lib, an HTML5 parser, as a browser would. The fixtures are hostile on
-purpose."""
+hugo and Debian's Jekyll for jekyll, `preview`'s markdown-it-py (CommonMark), and PyYAML /
+python-frontmatter for all; the HTML they make is read by html5lib, an HTML5 parser, as a
+browser would. The fixtures are hostile on purpose."""
 
 import json
 import os
