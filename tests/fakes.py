@@ -4,8 +4,10 @@ the real recordings in fixtures/real-api (field names, key order, escaping, erro
 from __future__ import annotations
 
 import json
+import socket
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import partial
 from urllib.parse import parse_qs, urlsplit
@@ -359,3 +361,62 @@ def live_config(httpserver, **overrides) -> str:
     for section, values in overrides.items():
         config.setdefault(section, {}).update(values)
     return json.dumps(config)
+
+
+Answer = Callable[[socket.socket, bytes], None]
+"""Writes a raw answer to the connection for the request line it got."""
+
+
+class RawServers:
+    """Raw-socket servers, each connection in its own thread, answering as a test says:
+    werkzeug cannot trickle a status line, hold back a 302's body or send a header
+    byte that is not text. Calling it starts one and returns its base URL."""
+
+    def __init__(self) -> None:
+        self.stop = threading.Event()
+        self.servers: list[socket.socket] = []
+
+    def __enter__(self) -> RawServers:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.stop.set()
+        for server in self.servers:
+            server.close()
+
+    def __call__(self, answer: Answer) -> str:
+        server = socket.create_server(("127.0.0.1", 0))
+        self.servers.append(server)
+
+        def serve(connection: socket.socket) -> None:
+            with connection:
+                request = b""
+                while b"\r\n\r\n" not in request:
+                    received = connection.recv(65536)
+                    if not received:
+                        return
+                    request += received
+                try:
+                    answer(connection, request.split(b"\r\n")[0])
+                except OSError:
+                    return
+
+        def accept() -> None:
+            while not self.stop.is_set():
+                try:
+                    connection, _ = server.accept()
+                except OSError:
+                    return
+                threading.Thread(target=serve, args=(connection,), daemon=True).start()
+
+        threading.Thread(target=accept, daemon=True).start()
+        return f"http://127.0.0.1:{server.getsockname()[1]}"
+
+
+def raw_answer(head: bytes, body: bytes = b"") -> Answer:
+    """Always the same raw answer: a status line and headers (each line ending in CRLF), then `body`."""
+
+    def send(connection: socket.socket, line: bytes) -> None:
+        connection.sendall(head + b"Content-Length: %d\r\n\r\n" % len(body) + body)
+
+    return send

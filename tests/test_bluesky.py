@@ -7,6 +7,8 @@ from datetime import UTC, datetime, timedelta
 
 import msgspec
 import pytest
+from pytest_httpserver import HTTPServer
+from werkzeug import Response
 
 from bluesky_fake import FACET_ONLY, HANDLE, PASSWORD, QUOTE, RECORDED_2023, FakeBluesky, facet, oembed_html, post
 from conftest import make_mention
@@ -245,6 +247,26 @@ def test_a_wrong_app_password_names_the_variables_never_the_values(httpserver):
     assert "BSKY_HANDLE" in message and "BSKY_APP_PASSWORD" in message
     assert HANDLE not in message and "wxyz" not in message and "\n" not in message
     assert len(fake.of("createSession")) == 1 and fake.of("searchPosts") == []
+
+
+def test_a_login_redirected_to_another_server_never_sends_it_the_password(httpserver):
+    elsewhere = HTTPServer(host="127.0.0.1")
+    elsewhere.start()
+    try:
+        elsewhere.expect_request("/steal").respond_with_data("thanks")
+        login = "/xrpc/com.atproto.server.createSession"
+        redirect = Response("", 307, headers={"Location": elsewhere.url_for("/steal")})
+        httpserver.expect_request(login).respond_with_response(redirect)
+        with pytest.raises(FetchError) as info:
+            source(httpserver, FakeBluesky()).search(SINCE, UNTIL)
+        assert info.value.message == (
+            f"bluesky: a redirect of a POST to another origin (http://127.0.0.1:{elsewhere.port}), which would get "
+            f"its body or credentials; not followed (from {httpserver.url_for(login)})"
+        )
+        assert elsewhere.log == [] and PASSWORD not in info.value.message
+    finally:
+        elsewhere.clear()
+        elsewhere.stop()
 
 
 def test_missing_credentials_are_named(httpserver):

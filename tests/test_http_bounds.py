@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import gzip
 import socket
-import threading
 import time
 import tracemalloc
 from collections.abc import Callable, Iterator
@@ -14,7 +13,7 @@ import pytest
 from pytest_httpserver import HTTPServer
 from werkzeug import Response
 
-from fakes import FakeClock
+from fakes import Answer, FakeClock, RawServers
 from hotpapers.errors import FetchError
 from hotpapers.http import HttpClient
 
@@ -29,56 +28,17 @@ def server() -> Iterator[HTTPServer]:
     local.stop()
 
 
+@pytest.fixture
+def raw_server() -> Iterator[RawServers]:
+    with RawServers() as start:
+        yield start
+
+
 def client(**kw) -> HttpClient:
     settings = {"timeout": 0.5, "retries": 0, "max_wait": 100, "backoff": 1}
     settings.update(kw)
     clock = FakeClock()
     return HttpClient(**settings, sleep=clock.sleep, monotonic=lambda: clock.now, jitter=lambda: 0.0)
-
-
-Answer = Callable[[socket.socket, bytes], None]
-"""Writes a raw answer to the connection for the request line it got."""
-
-
-@pytest.fixture
-def raw_server() -> Iterator[Callable[[Answer], str]]:
-    """A raw-socket server, each connection in its own thread, answering as the test says:
-    werkzeug cannot trickle a status line or hold back a 302's body."""
-    stop = threading.Event()
-    servers: list[socket.socket] = []
-
-    def start(answer: Answer) -> str:
-        server = socket.create_server(("127.0.0.1", 0))
-        servers.append(server)
-
-        def serve(connection: socket.socket) -> None:
-            with connection:
-                request = b""
-                while b"\r\n\r\n" not in request:
-                    received = connection.recv(65536)
-                    if not received:
-                        return
-                    request += received
-                try:
-                    answer(connection, request.split(b"\r\n")[0])
-                except OSError:
-                    return
-
-        def accept() -> None:
-            while not stop.is_set():
-                try:
-                    connection, _ = server.accept()
-                except OSError:
-                    return
-                threading.Thread(target=serve, args=(connection,), daemon=True).start()
-
-        threading.Thread(target=accept, daemon=True).start()
-        return f"http://127.0.0.1:{server.getsockname()[1]}"
-
-    yield start
-    stop.set()
-    for server in servers:
-        server.close()
 
 
 def trickle(connection: socket.socket, data: bytes, pause: float = 0.1) -> None:
@@ -168,19 +128,44 @@ def seen_authorization(server: HTTPServer) -> list[str | None]:
     return [request.headers.get("Authorization") for request, _ in server.log]
 
 
-def test_authorization_is_not_sent_to_another_origin(server):
-    other = HTTPServer(host="127.0.0.1")
-    other.start()
-    try:
-        other.expect_request("/landing").respond_with_data("elsewhere")
-        server.expect_request("/away").respond_with_response(redirect(other.url_for("/landing")))
-        response = client().get(server.url_for("/away"), source="t", headers={"Authorization": "Bearer s3cret"})
-        assert response.text == "elsewhere"
-        assert seen_authorization(server) == ["Bearer s3cret"]
-        assert seen_authorization(other) == [None]
-    finally:
-        other.clear()
-        other.stop()
+@pytest.fixture
+def other() -> Iterator[HTTPServer]:
+    """A second server: another origin (another port)."""
+    local = HTTPServer(host="127.0.0.1")
+    local.start()
+    yield local
+    local.clear()
+    local.stop()
+
+
+def test_no_header_of_the_caller_is_sent_to_another_origin(server, other):
+    other.expect_request("/landing").respond_with_data("elsewhere")
+    server.expect_request("/away").respond_with_response(redirect(other.url_for("/landing")))
+    headers = {"Authorization": "Bearer s3cret", "X-Api-Key": "k3y"}
+    response = client().get(server.url_for("/away"), source="t", headers=headers)
+    assert response.text == "elsewhere"
+    assert seen_authorization(server) == ["Bearer s3cret"]
+    assert seen_authorization(other) == [None] and "X-Api-Key" not in other.log[0][0].headers
+
+
+@pytest.mark.parametrize("status", [301, 302, 303, 307, 308])
+def test_a_post_is_never_redirected_to_another_origin(server, other, status):
+    other.expect_request("/steal").respond_with_data("thanks")
+    server.expect_request("/login", method="POST").respond_with_response(redirect(other.url_for("/steal"), status))
+    with pytest.raises(FetchError) as info:
+        client().post(server.url_for("/login"), source="bluesky", json={"identifier": "me", "password": "s3cret"})
+    assert info.value.message == (
+        f"bluesky: a redirect of a POST to another origin (http://127.0.0.1:{other.port}), which would get its "
+        f"body or credentials; not followed (from {server.url_for('/login')})"
+    )
+    assert other.log == [] and len(server.log) == 1
+
+
+def test_a_post_redirected_by_307_on_its_origin_keeps_its_body(server):
+    server.expect_request("/login", method="POST").respond_with_response(redirect("/session", 307))
+    server.expect_request("/session", method="POST").respond_with_data("ok")
+    assert client().post(server.url_for("/login"), source="t", json={"identifier": "me"}).text == "ok"
+    assert server.log[1][0].get_json() == {"identifier": "me"}
 
 
 def test_authorization_follows_a_redirect_on_the_same_origin(server):

@@ -6,9 +6,9 @@ decompression (a gzip bomb stops at the cap), and `timeout` is a deadline for th
 exchange: connection, headers, redirects and body (see http_exchange). Retries (connection
 errors, timeouts, 5xx, 429) run through tenacity with exponential backoff and jitter. A
 `Retry-After`, `x-rate-limit-reset` or `RateLimit-Reset` header sets the wait instead,
-up to `max_wait`; a longer wait fails at once. Every failure is a FetchError naming the
-source, the endpoint, the status and the attempt. Sleep and clocks are injected, so
-tests run in no time; this module is the only one that sleeps.
+up to `max_wait`; a longer wait fails at once. Every failure, whatever the server sent,
+is a FetchError naming the source, the endpoint, the status and the attempt. Sleep and
+clocks are injected, so tests run in no time; this module is the only one that sleeps.
 """
 
 from __future__ import annotations
@@ -30,16 +30,21 @@ from hotpapers import __version__
 from hotpapers.errors import FetchError, InputError, endpoint
 from hotpapers.http_exchange import (
     MAX_REDIRECTS,
+    BadRedirect,
     DeadlineExceeded,
     ManualRedirectSession,
     TooManyRedirects,
     before_deadline,
     request_following_redirects,
 )
+from hotpapers.http_json import json_body
 
 USER_AGENT = f"hotpapers/{__version__} (daily arXiv digest for static sites; python-requests)"
 CHUNK = 64 * 1024
 _TRANSIENT = (requests.ConnectionError, requests.Timeout, requests.exceptions.ChunkedEncodingError)
+_SECONDS = re.compile(r"[0-9]{1,12}")
+"""A header's whole number of seconds: ASCII digits only (int() also reads '²' and
+other scripts' digits) and few enough to be a time (not 5,000 digits)."""
 
 Describe = Callable[[requests.Response], str | None]
 """Turns a failed answer (status 400 or more) into a reason in the source's words, or None."""
@@ -145,6 +150,8 @@ class HttpClient:
                 status=status,
                 attempt=attempts,
             ) from None
+        except BadRedirect as exc:
+            raise FetchError(source, f"{exc} (from {where})", url=url) from None
         except TooManyRedirects:
             raise FetchError(source, f"more than {MAX_REDIRECTS} redirects from {where}", url=url) from None
         except TooLarge:
@@ -174,9 +181,9 @@ class HttpClient:
         response = self.get(url, source=source, **options)
         try:
             return json_body(response)
-        except ValueError:
+        except ValueError as exc:
             raise FetchError(
-                source, f"unreadable answer from {endpoint(url)} (not JSON)", url=url, status=response.status_code
+                source, f"unreadable answer from {endpoint(url)} ({exc})", url=url, status=response.status_code
             ) from None
 
     def _attempt(self, url, source, params, headers, min_interval, method, json) -> requests.Response:
@@ -255,38 +262,17 @@ class HttpClient:
         return self._backoff(state) + self.jitter() * self._backoff(state)
 
     def _told_wait(self, response: requests.Response) -> float | None:
-        """Seconds the server asked us to wait, from Retry-After or a rate limit's reset time."""
-        retry_after = response.headers.get("Retry-After")
+        """Seconds the server asked us to wait, from Retry-After or a rate limit's reset
+        time; None when it asks nothing we can read."""
+        retry_after = response.headers.get("Retry-After", "").strip()
+        if _SECONDS.fullmatch(retry_after):
+            return float(retry_after)
         if retry_after:
-            if retry_after.strip().isdigit():
-                return float(retry_after)
             try:
                 return max(0.0, parsedate_to_datetime(retry_after).timestamp() - self.wall_clock())
-            except (TypeError, ValueError):
+            except (TypeError, ValueError, OverflowError):
                 return None
-        reset = response.headers.get("x-rate-limit-reset") or response.headers.get("RateLimit-Reset")
-        if reset and reset.strip().isdigit():
+        reset = (response.headers.get("x-rate-limit-reset") or response.headers.get("RateLimit-Reset") or "").strip()
+        if _SECONDS.fullmatch(reset):
             return max(0.0, int(reset) - self.wall_clock())
         return None
-
-
-_SURROGATE = re.compile("[\ud800-\udfff]")
-
-
-def json_body(response: requests.Response) -> Any:
-    """The response's JSON with every lone UTF-16 surrogate (a `\\ud83d` escape cut from
-    its pair, as a truncated text may carry) replaced by U+FFFD: such a string could
-    not be written to a UTF-8 snapshot. Raises ValueError when the body is not JSON."""
-    return _without_lone_surrogates(response.json())
-
-
-def _without_lone_surrogates(value: Any) -> Any:
-    if isinstance(value, str):
-        return (
-            value.encode("utf-16", "surrogatepass").decode("utf-16", "replace") if _SURROGATE.search(value) else value
-        )
-    if isinstance(value, list):
-        return [_without_lone_surrogates(item) for item in value]
-    if isinstance(value, dict):
-        return {key: _without_lone_surrogates(item) for key, item in value.items()}
-    return value

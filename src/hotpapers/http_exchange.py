@@ -19,6 +19,8 @@ from urllib.parse import urljoin, urlsplit
 
 import requests
 
+from hotpapers.errors import endpoint
+
 MAX_REDIRECTS = 5
 _REDIRECTS = {301, 302, 303, 307, 308}
 T = TypeVar("T")
@@ -30,6 +32,10 @@ class DeadlineExceeded(requests.Timeout):
 
 class TooManyRedirects(Exception):
     """More than MAX_REDIRECTS redirects in a row."""
+
+
+class BadRedirect(Exception):
+    """A redirect that cannot or must not be followed; the message says why."""
 
 
 class ManualRedirectSession(requests.Session):
@@ -71,8 +77,11 @@ def request_following_redirects(
     timeout: float,
 ) -> requests.Response:
     """The first answer that is not a redirect, its body unread (stream=True). As
-    requests does: a 303, or a 301/302 to a POST, turns into a GET without body, and
-    Authorization is not sent to another origin."""
+    requests does: a 303, or a 301/302 to a POST, turns into a GET without body. The
+    caller's headers (credentials) are never sent to another origin (another scheme,
+    host or port, so never from https to http), and a POST is not redirected there at
+    all: its body may hold a password. A redirect elsewhere than to an http(s) URL
+    raises BadRedirect."""
     sent = dict(headers or {})
     for _ in range(MAX_REDIRECTS + 1):
         response = session.request(method, url, params=params, json=json, headers=sent, timeout=timeout, stream=True)
@@ -80,15 +89,38 @@ def request_following_redirects(
         if response.status_code not in _REDIRECTS or not location:
             return response
         response.close()
-        target = urljoin(response.url, location)
+        target = _target(response.url, location)
         if _origin(target) != _origin(response.url):
-            sent = {key: value for key, value in sent.items() if key.lower() != "authorization"}
+            if method == "POST":
+                raise BadRedirect(
+                    f"a redirect of a POST to another origin ({_origin_text(target)}), which would get its "
+                    "body or credentials; not followed"
+                )
+            sent = {}
         if response.status_code == 303 or (response.status_code in (301, 302) and method == "POST"):
             method, json = "GET", None
         url, params = target, None
     raise TooManyRedirects()
 
 
+def _target(base: str, location: str) -> str:
+    """The absolute URL a Location header points to, when it is one an http(s) request can go to."""
+    try:
+        target = urljoin(base, location)
+        parts = urlsplit(target)
+        parts.port  # noqa: B018 - raises ValueError for a port out of range
+    except ValueError:
+        parts = None
+    if parts is None or parts.scheme not in ("http", "https") or not parts.hostname:
+        raise BadRedirect(f"a redirect to {endpoint(location)[:100]!a}, not a usable http(s) address")
+    return target
+
+
 def _origin(url: str) -> tuple[str, str | None, int | None]:
     parts = urlsplit(url)
-    return parts.scheme, parts.hostname, parts.port
+    return parts.scheme, parts.hostname, parts.port or {"http": 80, "https": 443}.get(parts.scheme)
+
+
+def _origin_text(url: str) -> str:
+    scheme, host, port = _origin(url)
+    return f"{scheme}://{host}:{port}"

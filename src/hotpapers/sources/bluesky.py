@@ -16,6 +16,7 @@ from msgspec import Meta, Struct
 
 from hotpapers.config_types import EnvName, Url
 from hotpapers.errors import FetchError, InputError
+from hotpapers.http_json import json_body
 from hotpapers.models import Mention
 from hotpapers.plural import count
 from hotpapers.sanitize import EmbedRules
@@ -64,7 +65,7 @@ class _Refusal:
 
     def __call__(self, response: requests.Response) -> str:
         try:
-            name = response.json().get("error")
+            name = json_body(response).get("error")
         except (ValueError, AttributeError):
             name = None
         self.error = name if isinstance(name, str) and name.isalnum() else None
@@ -223,6 +224,6 @@ class BlueskySource(Source):
 
 def _read_session(response: requests.Response, url: str) -> _Session:
     try:
-        return msgspec.convert(response.json(), _Session)
+        return msgspec.convert(json_body(response), _Session)
     except ValueError as exc:
         raise FetchError("bluesky", f"unreadable session from {url} ({exc})", url=url) from None

@@ -1,0 +1,46 @@
+"""Reading an answer's JSON so that nothing in it can break a later stage: a body nested
+deep enough to exhaust a reader's stack, a number too long to convert, or a lone
+UTF-16 surrogate that no UTF-8 snapshot can hold."""
+
+from __future__ import annotations
+
+import re
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    import requests
+
+MAX_JSON_DEPTH = 100
+"""Arrays and objects nested deeper than this in an answer make it unreadable: real
+answers nest a dozen levels, and a deeper one could exhaust the stack of a reader."""
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def json_body(response: requests.Response) -> Any:
+    """The response's JSON with every lone UTF-16 surrogate (a `\\ud83d` escape cut from
+    its pair, as a truncated text may carry) replaced by U+FFFD: such a string could
+    not be written to a UTF-8 snapshot. Raises ValueError saying why when the body is
+    not JSON, or JSON no program should read: nested past MAX_JSON_DEPTH, or with a
+    number of more digits than Python converts."""
+    try:
+        data = response.json()
+    except RecursionError:
+        raise ValueError(f"JSON nested more than {MAX_JSON_DEPTH} levels deep") from None
+    except ValueError as exc:  # a JSONDecodeError, or an integer past int()'s 4,300 digits
+        raise ValueError("JSON with a number too long to read" if "digits" in str(exc) else "not JSON") from None
+    return _without_lone_surrogates(data, MAX_JSON_DEPTH)
+
+
+def _without_lone_surrogates(value: Any, depth: int) -> Any:
+    if isinstance(value, str):
+        return (
+            value.encode("utf-16", "surrogatepass").decode("utf-16", "replace") if _SURROGATE.search(value) else value
+        )
+    if isinstance(value, list | dict) and depth == 0:
+        raise ValueError(f"JSON nested more than {MAX_JSON_DEPTH} levels deep")
+    if isinstance(value, list):
+        return [_without_lone_surrogates(item, depth - 1) for item in value]
+    if isinstance(value, dict):
+        return {key: _without_lone_surrogates(item, depth - 1) for key, item in value.items()}
+    return value

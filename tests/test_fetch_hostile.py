@@ -1,0 +1,105 @@
+"""A build through one hostile source: that source fails in one line and is recorded as
+failed, and the day is published from the others (Hacker News and arXiv stand-ins
+answering normally, Hugging Face a raw socket answering as each test says)."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from fakes import FakeClock, RawServers, Recorder, example_scenario, fake_time, live_config, raw_answer, serve_scenario
+from hn_hf_fakes import Algolia, story
+from hotpapers.cli import cli
+from hotpapers.snapshot import load_snapshot
+
+DAY = "2020-09-24"
+START = 1600905600
+"""2020-09-24T00:00:00Z in epoch seconds."""
+SNAPSHOT = Path("data/snapshots/2020-09-24.json")
+POST = Path("content/posts/2020-09-24---Hot-Papers.md")
+
+
+@pytest.fixture
+def raw_server() -> Iterator[RawServers]:
+    with RawServers() as start:
+        yield start
+
+
+@pytest.fixture
+def clock(monkeypatch) -> FakeClock:
+    return fake_time(monkeypatch)
+
+
+def site(tmp_path: Path, monkeypatch, httpserver, hugging_face: str, **http) -> Path:
+    """A site reading Hacker News (one story, one paper) and Hugging Face at `hugging_face`."""
+    serve_scenario(httpserver, example_scenario(), Recorder())
+    algolia = Algolia([story("24578001", START + 36000, "https://arxiv.org/abs/2009.11278", points=120)])
+    httpserver.expect_request("/hn/search_by_date").respond_with_handler(algolia)
+    sources = {
+        "twitter": {"enabled": False},
+        "hackernews": {"api_url": httpserver.url_for("/hn"), "min_interval": 0},
+        "huggingface": {"api_url": hugging_face, "min_interval": 0},
+    }
+    config = json.loads(live_config(httpserver, sources=sources))
+    config["http"].update(http)
+    (tmp_path / "config.yaml").write_text(json.dumps(config))
+    monkeypatch.chdir(tmp_path)
+    for name in ("X_BEARER_TOKEN", "BSKY_HANDLE", "BSKY_APP_PASSWORD"):
+        monkeypatch.delenv(name, raising=False)
+    return tmp_path
+
+
+def published_without_hugging_face(root: Path, reason: str) -> None:
+    result = CliRunner().invoke(cli, ["build", "--date", DAY])
+    assert result.exit_code == 0, result.output
+    warning = f"{DAY}: huggingface: {reason}; published without it (a later build fetches it again)\n"
+    assert warning in result.stderr and "internal error" not in result.output
+    snapshot = load_snapshot(root / SNAPSHOT)
+    status = snapshot.sources["huggingface"]
+    assert (status.status, status.detail) == ("failed", reason)
+    assert [(m.platform, m.paper_ids) for m in snapshot.mentions] == [("hackernews", ("2009.11278",))]
+    assert "# 1. " in (root / POST).read_text()
+
+
+@pytest.mark.parametrize(
+    ("head", "body", "reason"),
+    [
+        (
+            b"HTTP/1.1 302 Found\r\nLocation: http://127.0.0.1:99999/x\r\n",
+            b"",
+            "a redirect to 'http://127.0.0.1:99999/x', not a usable http(s) address (from {url})",
+        ),
+        (
+            b"HTTP/1.1 302 Found\r\nLocation: http://[::1\r\n",
+            b"",
+            "a redirect to 'http://[::1', not a usable http(s) address (from {url})",
+        ),
+        (
+            b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n",
+            b"[" * 100_000 + b"]" * 100_000,
+            "unreadable answer from {url} (JSON nested more than 100 levels deep)",
+        ),
+        (b"HTTP/1.1 503 Service Unavailable\r\nRetry-After: \xb2\r\n", b"", "HTTP 503 from {url} after 2 attempts"),
+        (
+            b"HTTP/1.1 429 Too Many Requests\r\nx-rate-limit-reset: " + b"9" * 5000 + b"\r\n",
+            b"",
+            "HTTP 429 from {url} after 2 attempts",
+        ),
+        (
+            b"HTTP/1.1 200 OK\r\nContent-Type: text/html\r\n",
+            b"<html></html>",
+            "unreadable answer from {url} (not JSON)",
+        ),
+    ],
+    ids=["redirect-port", "redirect-ipv6", "deep-json", "retry-after-superscript", "5000-digit-reset", "html"],
+)
+def test_a_hostile_answer_fails_only_its_source(
+    tmp_path, monkeypatch, httpserver, raw_server, clock, head, body, reason
+):
+    base = raw_server(raw_answer(head, body)) + "/hf"
+    root = site(tmp_path, monkeypatch, httpserver, base, retries=1)
+    published_without_hugging_face(root, reason.format(url=f"{base}/daily_papers"))

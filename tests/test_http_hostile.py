@@ -1,0 +1,101 @@
+"""What a broken or hostile server may send, against the one place that decides HTTP
+errors: every answer ends as a response or as a FetchError naming the source and the
+URL, never as another exception (which the CLI reports as an internal error)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+
+from fakes import Answer, FakeClock, RawServers, raw_answer
+from hotpapers.errors import FetchError
+from hotpapers.http import HttpClient
+
+
+@pytest.fixture
+def raw_server() -> Iterator[RawServers]:
+    with RawServers() as start:
+        yield start
+
+
+def client(clock: FakeClock, **kw) -> HttpClient:
+    settings = {"timeout": 2, "retries": 1, "max_wait": 100, "backoff": 1}
+    settings.update(kw)
+    return HttpClient(
+        **settings, sleep=clock.sleep, monotonic=lambda: clock.now, wall_clock=lambda: clock.now, jitter=lambda: 0.0
+    )
+
+
+def json_answer(body: bytes) -> Answer:
+    return raw_answer(b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n", body)
+
+
+@pytest.mark.parametrize(
+    "location",
+    [
+        b"http://127.0.0.1:99999/x",
+        b"http://[::1",
+        b"file:///etc/passwd",
+        b"ftp://127.0.0.1/x",
+        b"https://:443/x",
+    ],
+    ids=["port-out-of-range", "broken-ipv6", "file", "ftp", "no-host"],
+)
+def test_a_redirect_to_no_usable_address_fails_the_source_in_one_line(raw_server, location):
+    url = raw_server(raw_answer(b"HTTP/1.1 302 Found\r\nLocation: " + location + b"\r\n")) + "/hf"
+    with pytest.raises(FetchError) as info:
+        client(FakeClock()).get(url, source="huggingface")
+    shown = location.decode()
+    assert info.value.message == f"huggingface: a redirect to {shown!r}, not a usable http(s) address (from {url})"
+    assert (info.value.exit_code, info.value.url) == (1, url)
+
+
+def nested(levels: int) -> bytes:
+    return b'{"x": ' + b"[" * levels + b"]" * levels + b"}"
+
+
+@pytest.mark.parametrize(
+    ("body", "reason"),
+    [
+        (b"[" * 100_000 + b"]" * 100_000, "JSON nested more than 100 levels deep"),
+        (nested(100), "JSON nested more than 100 levels deep"),
+        (b'{"hits": [], "nbHits": ' + b"9" * 5000 + b"}", "JSON with a number too long to read"),
+        (b"<html></html>", "not JSON"),
+    ],
+    ids=["nested-100000", "nested-101", "5000-digits", "html"],
+)
+def test_json_no_program_should_read_is_an_unreadable_raw_answer(raw_server, body, reason):
+    url = raw_server(json_answer(body)) + "/x"
+    with pytest.raises(FetchError) as info:
+        client(FakeClock()).get_json(url, source="huggingface")
+    assert info.value.message == f"huggingface: unreadable answer from {url} ({reason})"
+
+
+def test_json_nested_as_deep_as_allowed_is_read(raw_server):
+    url = raw_server(json_answer(nested(99))) + "/x"
+    data = client(FakeClock()).get_json(url, source="t")
+    for _ in range(99):
+        data = data["x"] if isinstance(data, dict) else data[0] if data else data
+    assert data == []
+
+
+@pytest.mark.parametrize(
+    "header",
+    [
+        b"Retry-After: \xb2",  # a superscript two: str.isdigit() says yes, float() no
+        b"Retry-After: " + b"9" * 5000,
+        b"Retry-After: Wed, 21 Oct 99999 07:28:00 GMT",
+        b"Retry-After: Wed, 21 Oct 2015 07:28:00 +9999",
+        b"x-rate-limit-reset: " + b"9" * 5000,
+        b"RateLimit-Reset: \xb3",  # a superscript three
+    ],
+    ids=["superscript", "5000-digit-seconds", "year-99999", "offset-9999", "5000-digit-reset", "superscript-reset"],
+)
+def test_a_wait_header_that_cannot_be_read_means_backing_off(raw_server, header):
+    url = raw_server(raw_answer(b"HTTP/1.1 503 Service Unavailable\r\n" + header + b"\r\n")) + "/x"
+    clock = FakeClock()
+    with pytest.raises(FetchError) as info:
+        client(clock).get(url, source="huggingface")
+    assert info.value.message == f"huggingface: HTTP 503 from {url} after 2 attempts"
+    assert clock.sleeps == [1]  # the backoff, not a wait the header would name
