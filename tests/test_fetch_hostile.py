@@ -103,3 +103,15 @@ def test_a_hostile_answer_fails_only_its_source(
     base = raw_server(raw_answer(head, body)) + "/hf"
     root = site(tmp_path, monkeypatch, httpserver, base, retries=1)
     published_without_hugging_face(root, reason.format(url=f"{base}/daily_papers"))
+
+
+def test_rate_limits_wait_no_longer_in_all_than_max_wait(tmp_path, monkeypatch, httpserver, raw_server, clock):
+    base = raw_server(raw_answer(b"HTTP/1.1 429 Too Many Requests\r\nRetry-After: 3\r\n")) + "/hf"
+    root = site(tmp_path, monkeypatch, httpserver, base, retries=4, max_wait=3)
+    url = f"{base}/daily_papers"
+    published_without_hugging_face(
+        root,
+        f"HTTP 429 from {url}: the server asks to wait 3 s, more than the 0 s left of http.max_wait (3 s) "
+        "after 3 s of rate-limit waits in this build",
+    )
+    assert [wait for wait in clock.sleeps if wait >= 1] == [3]  # it waited 14.8 s: 3 s and jitter four times

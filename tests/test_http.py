@@ -69,6 +69,32 @@ def test_a_wait_beyond_the_cap_fails_at_once(httpserver):
     assert clock.sleeps == []
 
 
+def test_rate_limit_waits_add_up_to_max_wait_across_requests(httpserver):
+    clock = FakeClock()
+    sequence(httpserver, Response("", 429, headers={"Retry-After": "6"}), Response("ok"))
+    sequence(httpserver, Response("", 429, headers={"Retry-After": "6"}))
+    http = client(clock, max_wait=10)
+    http.get(httpserver.url_for("/x"), source="hackernews")
+    with pytest.raises(FetchError) as info:
+        http.get(httpserver.url_for("/x"), source="huggingface")
+    assert info.value.message == (
+        f"huggingface: HTTP 429 from {httpserver.url_for('/x')}: the server asks to wait 6 s, more than the 4 s "
+        "left of http.max_wait (10 s) after 6 s of rate-limit waits in this build"
+    )
+    assert clock.sleeps == [6]
+
+
+def test_jitter_never_takes_a_wait_past_max_wait(httpserver):
+    clock = FakeClock()
+    sequence(httpserver, *[Response("", 429, headers={"Retry-After": "3"})] * 5)
+    http = HttpClient(
+        timeout=2, retries=4, max_wait=3, sleep=clock.sleep, monotonic=lambda: clock.now, jitter=lambda: 0.9
+    )
+    with pytest.raises(FetchError, match=r"asks to wait 3 s, more than the 0 s left of http\.max_wait \(3 s\)"):
+        http.get(httpserver.url_for("/x"), source="t")
+    assert clock.sleeps == [3] and http.waited == 3
+
+
 def test_4xx_is_not_retried_and_the_error_carries_its_facts(httpserver):
     clock = FakeClock()
     sequence(httpserver, Response("", 404))

@@ -167,7 +167,7 @@ class HttpSettings(Section, frozen=True):
     backoff: Seconds = 1
     """Seconds before the first retry, doubled each time, plus jitter."""
     max_wait: Seconds = 900
-    """The longest a rate limit may make a build wait, in seconds."""
+    """The longest rate limits may make a build wait, in seconds, all their waits added up."""
     max_bytes: Annotated[int, Meta(ge=1024, le=2**40)] = 64 * 1024 * 1024
     """The largest answer read, in bytes after decompression."""
 

@@ -5,9 +5,10 @@ Every answer is read as a stream and bounded twice: `max_bytes` caps its size af
 decompression (a gzip bomb stops at the cap), and `timeout` is a deadline for the whole
 exchange: connection, headers, redirects and body (see http_exchange). Retries (connection
 errors, timeouts, 5xx, 429) run through tenacity with exponential backoff and jitter. A
-`Retry-After`, `x-rate-limit-reset` or `RateLimit-Reset` header sets the wait instead,
-up to `max_wait`; a longer wait fails at once. Every failure, whatever the server sent,
-is a FetchError naming the source, the endpoint, the status and the attempt. Sleep and
+`Retry-After`, `x-rate-limit-reset` or `RateLimit-Reset` header sets the wait instead;
+such waits add up to `max_wait` at most over the client's life (a build), and a wait
+beyond what is left fails at once. Every failure, whatever the server sent, is a
+FetchError naming the source, the endpoint, the status and the attempt. Sleep and
 clocks are injected, so tests run in no time; this module is the only one that sleeps.
 """
 
@@ -88,6 +89,8 @@ class HttpClient:
         self.wall_clock = wall_clock
         self.jitter = jitter
         self.requests: Counter[str] = Counter()
+        self.waited = 0.0
+        """Seconds slept so far on what servers asked (Retry-After, rate limit resets)."""
         self._last_start: dict[str, float] = {}
         self._lock = threading.Lock()
         self.session = ManualRedirectSession()
@@ -248,18 +251,27 @@ class HttpClient:
         if isinstance(error, RetryableStatus):
             told = self._told_wait(error.response)
             if told is not None:
-                if told > self.max_wait:
-                    status, url = error.response.status_code, error.response.url
-                    raise FetchError(
-                        state.args[1],
-                        f"HTTP {status} from {endpoint(url)}: the server asks to wait {told:.0f} s, "
-                        f"more than http.max_wait ({self.max_wait:g} s)",
-                        url=url,
-                        status=status,
-                        attempt=state.attempt_number,
-                    )
-                return told + self.jitter()
+                with self._lock:
+                    left = self.max_wait - self.waited
+                    if told > left:
+                        raise self._too_long(error.response, told, left, state)
+                    wait = min(told + self.jitter(), left)
+                    self.waited += wait
+                return wait
         return self._backoff(state) + self.jitter() * self._backoff(state)
+
+    def _too_long(self, response: requests.Response, told: float, left: float, state: RetryCallState) -> FetchError:
+        limit = f"http.max_wait ({self.max_wait:g} s)"
+        if left < self.max_wait:
+            limit = f"the {left:.0f} s left of {limit} after {self.waited:.0f} s of rate-limit waits in this build"
+        return FetchError(
+            state.args[1],
+            f"HTTP {response.status_code} from {endpoint(response.url)}: the server asks to wait {told:.0f} s, "
+            f"more than {limit}",
+            url=response.url,
+            status=response.status_code,
+            attempt=state.attempt_number,
+        )
 
     def _told_wait(self, response: requests.Response) -> float | None:
         """Seconds the server asked us to wait, from Retry-After or a rate limit's reset
