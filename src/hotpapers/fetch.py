@@ -22,6 +22,7 @@ from hotpapers.config import Config
 from hotpapers.errors import FetchError, InputError
 from hotpapers.http import HttpClient
 from hotpapers.models import Mention, Paper, Snapshot, SourceStatus, Window, parse_time
+from hotpapers.paper_lookup import Lookup, ids_to_look_up
 from hotpapers.plural import count
 from hotpapers.rank import rank, unknown_paper_ids
 from hotpapers.sources import SOURCES, arxiv
@@ -108,7 +109,8 @@ class Fetcher:
             raise failures[0] if len(failures) == 1 else FetchError("every source", "; ".join(map(str, failures)))
         for failure in failures:
             log.warning("%s: %s; published without it (a later build fetches it again)", day, failure)
-        papers, requests = self._metadata([pid for m in mentions for pid in m.paper_ids])
+        lookup = ids_to_look_up(day, mentions, self.config)
+        papers, requests = self._metadata(day, lookup.ids)
         snapshot = Snapshot(
             date=day,
             taken_at=rfc3339(self.now()),
@@ -117,7 +119,7 @@ class Fetcher:
             window=Window(rfc3339(since), rfc3339(until)),
             sources=statuses,
         )
-        snapshot = self._with_metadata_status(snapshot, requests)
+        snapshot = self._with_metadata_status(snapshot, requests, lookup)
         worked = [source for source in runnable if statuses[source.name].status != "failed"]
         return replace(self._with_embeds(snapshot, worked), taken_at=rfc3339(self.now()))
 
@@ -147,15 +149,15 @@ class Fetcher:
             log.warning("%s: %s, again; the post stays without it", day, failure)
         if len(failures) == len(retry):
             return snapshot
-        asked = {pid for m in snapshot.mentions for pid in m.paper_ids}
-        papers, requests = self._metadata(sorted({pid for m in found for pid in m.paper_ids} - asked))
+        lookup = ids_to_look_up(day, found, self.config, frozenset(i for m in snapshot.mentions for i in m.paper_ids))
+        papers, requests = self._metadata(day, lookup.ids)
         merged = replace(
             snapshot,
             papers=snapshot.papers + tuple(papers),
             mentions=snapshot.mentions + tuple(found),
             sources=statuses,
         )
-        merged = self._with_metadata_status(merged, requests, snapshot.sources.get(ARXIV))
+        merged = self._with_metadata_status(merged, requests, lookup, snapshot.sources.get(ARXIV))
         repaired = [source for source in retry if statuses[source.name].status != "failed"]
         log.info("%s: fetched %s again: %s", day, ", ".join(s.name for s in repaired), count(len(found), "mention"))
         return replace(self._with_embeds(merged, repaired), taken_at=rfc3339(self.now()))
@@ -190,17 +192,25 @@ class Fetcher:
                 statuses[source.name] = self._status(found.partial, found.endpoint, requests, found.items, found.query)
         return mentions, failures
 
-    def _metadata(self, ids: list[str]) -> tuple[list[Paper], int]:
+    def _metadata(self, day: str, ids: list[str]) -> tuple[list[Paper], int]:
         """arXiv metadata for `ids` (no request for none), and the requests it took."""
         before = self.http.requests[ARXIV]
-        papers = arxiv.fetch_papers(ids, self.config.arxiv, self.http).papers if ids else []
-        return papers, self.http.requests[ARXIV] - before
+        found = arxiv.fetch_papers(ids, self.config.arxiv, self.http) if ids else None
+        if found and found.refused:
+            why = f"{count(len(found.refused), 'paper')} whose metadata no snapshot may hold ({found.refused[0]})"
+            log.warning("%s: arxiv: left out %s", day, why)
+        return (found.papers if found else []), self.http.requests[ARXIV] - before
 
-    def _with_metadata_status(self, snapshot: Snapshot, requests: int, earlier: SourceStatus | None = None) -> Snapshot:
-        unknown = unknown_paper_ids(snapshot)
+    def _with_metadata_status(
+        self, snapshot: Snapshot, requests: int, lookup: Lookup, earlier: SourceStatus | None = None
+    ) -> Snapshot:
+        left_out = set(lookup.left_out)
+        unknown = [paper_id for paper_id in unknown_paper_ids(snapshot) if paper_id not in left_out]
+        notes = [f"{count(len(left_out), 'id')} not looked up (arxiv.max_ids)"] if left_out else []
+        notes += [f"unknown ids: {', '.join(unknown)}"] if unknown else []
         status = SourceStatus(
-            status="ok",
-            detail=f"unknown ids: {', '.join(unknown)}" if unknown else None,
+            status="partial" if left_out else "ok",
+            detail="; ".join(notes) or None,
             endpoint=self.config.arxiv.api_url,
             requests=requests + ((earlier.requests or 0) if earlier else 0),
             items=len(snapshot.papers),

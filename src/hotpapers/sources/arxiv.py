@@ -13,15 +13,18 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 import feedparser  # type: ignore[import-untyped]
+import msgspec
 import requests
 
 from hotpapers.config import ArxivSettings
 from hotpapers.errors import FetchError
 from hotpapers.http import HttpClient
-from hotpapers.models import Paper
+from hotpapers.models import SCHEMA_ID, Paper
 from hotpapers.sanitize import one_line
+from hotpapers.snapshot_schema import decode_fast, snapshot_problems
 
-_ENTRY_ID = re.compile(r"arxiv\.org/abs/(?P<id>.+?)(?:v(?P<version>\d+))?$")
+_ENTRY_ID = re.compile(r"arxiv\.org/abs/(?P<id>.+?)(?:v(?P<version>[0-9]{1,12}))?$")
+"""A version of ASCII digits, few enough for int() (a longer one leaves an id no batch asked for)."""
 
 
 class FeedError(ValueError):
@@ -34,7 +37,10 @@ def unfold(text: str) -> str:
 
 
 def parse_feed(data: bytes) -> list[Paper]:
-    feed = feedparser.parse(data)
+    try:
+        feed = feedparser.parse(data)
+    except Exception as exc:  # its lenient parser breaks on some input: '&#xD83D;' raises UnicodeEncodeError
+        raise FeedError(f"not an arXiv Atom feed ({type(exc).__name__} reading it)") from None
     if not feed.version.startswith("atom") or "opensearch_totalresults" not in feed.feed:
         raise FeedError("not an arXiv Atom feed")
     papers = []
@@ -74,13 +80,38 @@ def _paper(entry: feedparser.FeedParserDict) -> Paper:
 class ArxivResult:
     papers: list[Paper]
     unknown: list[str]
-    """Requested ids that arXiv did not return."""
+    """Requested ids that arXiv did not return, or returned with metadata no snapshot may hold."""
+    refused: list[str]
+    """Why such papers were left out: 'ID: what the snapshot check refuses'."""
+
+
+def refusal(paper: Paper) -> str | None:
+    """What the check every snapshot is written with refuses in `paper` (a `published`
+    of 'yesterday'), or None."""
+    data = {
+        "schema": SCHEMA_ID,
+        "date": "2000-01-01",
+        "taken_at": "2000-01-02T00:00:00Z",
+        "papers": [paper],
+        "mentions": [],
+    }
+    try:
+        raw = msgspec.json.encode(data)
+    except msgspec.EncodeError:
+        return "a text holds a lone UTF-16 surrogate"
+    if decode_fast(raw) is not None:
+        return None
+    problems = snapshot_problems(msgspec.json.decode(raw))
+    return problems[0].removeprefix("$.papers[0].") if problems else None
 
 
 def fetch_papers(ids: Sequence[str], settings: ArxivSettings, http: HttpClient) -> ArxivResult:
-    """Metadata for `ids`: ceil(len / batch_size) requests, one at a time, spaced by min_interval."""
+    """Metadata for `ids`: ceil(len / batch_size) requests, one at a time, spaced by
+    min_interval. A paper whose metadata no snapshot may hold is left out; when that
+    leaves none, the answers are taken as broken: FetchError."""
     wanted = sorted(set(ids))
     found: dict[str, Paper] = {}
+    refused: list[str] = []
     for start in range(0, len(wanted), settings.batch_size):
         batch = wanted[start : start + settings.batch_size]
         response = http.get(
@@ -97,8 +128,19 @@ def fetch_papers(ids: Sequence[str], settings: ArxivSettings, http: HttpClient) 
             raise FetchError(
                 "arxiv", f"{exc} (HTTP {status} from {settings.api_url})", url=settings.api_url, status=status
             ) from None
-        found.update((paper.id, paper) for paper in papers if paper.id in batch)
-    return ArxivResult([found[i] for i in wanted if i in found], [i for i in wanted if i not in found])
+        for paper in papers:
+            problem = refusal(paper) if paper.id in batch else None
+            if problem:
+                refused.append(f"{paper.id}: {problem}")
+            elif paper.id in batch:
+                found[paper.id] = paper
+    if refused and not found:
+        raise FetchError(
+            "arxiv",
+            f"no paper it returned has metadata a snapshot may hold ({refused[0]}; from {settings.api_url})",
+            url=settings.api_url,
+        )
+    return ArxivResult([found[i] for i in wanted if i in found], [i for i in wanted if i not in found], refused)
 
 
 def _error_feed(response: requests.Response) -> str | None:

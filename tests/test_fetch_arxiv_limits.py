@@ -1,0 +1,175 @@
+"""What one hostile answer may make of the arXiv lookups: a story naming thousands of
+ids costs at most `arxiv.max_ids` lookups, the ids with the most engagement; a paper
+whose metadata no snapshot may hold is left out, and an answer of only such papers
+fails arXiv in one line (exit 1), never the snapshot check (exit 2)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from fakes import Recorder, atom_feed, example_scenario, fake_time, live_config, serve_scenario
+from hn_hf_fakes import Algolia, story
+from hotpapers.cli import cli
+from hotpapers.snapshot import load_snapshot
+
+DAY = "2020-09-24"
+START = 1600905600
+"""2020-09-24T00:00:00Z in epoch seconds."""
+SNAPSHOT = Path("data/snapshots/2020-09-24.json")
+SPAM_IDS = [f"2009.{n:05d}" for n in range(1, 1001)]
+"""A thousand ids none of the other stories links, all real-looking."""
+
+
+@pytest.fixture
+def day(tmp_path, monkeypatch, httpserver):
+    """Hacker News with three stories linking one paper each (120, 40 and 3 points) and
+    one of 1 point naming a thousand ids in its text; arXiv knows the example's papers."""
+    scenario, recorder = example_scenario(), Recorder()
+    stories = [
+        story("24578001", START + 3600, "https://arxiv.org/abs/2009.11278", points=120),
+        story("24578002", START + 7200, "https://arxiv.org/abs/2009.11027", points=40),
+        story("24578003", START + 9000, "https://arxiv.org/abs/2009.11094", points=3),
+        story(
+            "24578004",
+            START + 10800,
+            None,
+            points=1,
+            title="Ask HN: read these?",
+            story_text=" ".join(f"arXiv:{paper_id}" for paper_id in SPAM_IDS),
+        ),
+    ]
+    httpserver.expect_request("/hn/search_by_date").respond_with_handler(Algolia(stories))
+    sources = {
+        "twitter": {"enabled": False},
+        "huggingface": {"enabled": False},
+        "hackernews": {"api_url": httpserver.url_for("/hn"), "min_interval": 0},
+    }
+    config = json.loads(live_config(httpserver, sources=sources))
+    config["candidates"] = {"categories": None, "max_age_days": None}
+    config["ranking"] = {"min_paper_score": 0}
+
+    def start(**arxiv) -> None:
+        config["arxiv"].update(arxiv)
+        (tmp_path / "config.yaml").write_text(json.dumps(config))
+        serve_scenario(httpserver, scenario, recorder)
+
+    monkeypatch.chdir(tmp_path)
+    for name in ("X_BEARER_TOKEN", "BSKY_HANDLE", "BSKY_APP_PASSWORD"):
+        monkeypatch.delenv(name, raising=False)
+    fake_time(monkeypatch)
+    return tmp_path, scenario, recorder, start
+
+
+def asked(recorder: Recorder) -> list[str]:
+    return [i for _, query, _ in recorder.of("/api/query") for i in query["id_list"].split(",")]
+
+
+def test_past_max_ids_the_ids_with_the_most_engagement_are_looked_up(day):
+    root, _, recorder, start = day
+    start(max_ids=4, batch_size=100)
+    result = CliRunner().invoke(cli, ["build", "--date", DAY])
+    assert result.exit_code == 0, result.output
+    # 120, 40 and 3 points, then the first of the thousand ids at 1 point each
+    assert sorted(asked(recorder)) == ["2009.00001", "2009.11027", "2009.11094", "2009.11278"]
+    assert len(recorder.of("/api/query")) == 1
+    warning = (
+        f"{DAY}: 1003 arXiv ids mentioned, more than arxiv.max_ids (4) allows; looked up the 4 with the most "
+        "engagement (as the ranking scores them) and left out 999\n"
+    )
+    assert warning in result.stderr
+    snapshot = load_snapshot(root / SNAPSHOT)
+    status = snapshot.sources["arxiv"]
+    assert (status.status, status.requests) == ("partial", 1)
+    assert status.detail == "999 ids not looked up (arxiv.max_ids); unknown ids: 2009.00001"
+    post = (root / "content/posts/2020-09-24---Hot-Papers.md").read_text().splitlines()
+    titles = {paper.id: paper.title for paper in snapshot.papers}
+    headings = [line for line in post if line.startswith("# ")]
+    assert headings == [f"# {n}. {titles[i]}" for n, i in enumerate(["2009.11278", "2009.11027", "2009.11094"], 1)]
+
+
+def test_the_limit_bounds_the_requests_one_story_can_cause(day):
+    _, _, recorder, start = day
+    start(max_ids=500, batch_size=100)
+    assert CliRunner().invoke(cli, ["build", "--date", DAY]).exit_code == 0
+    assert len(recorder.of("/api/query")) == 5 and len(set(asked(recorder))) == 500
+
+
+def test_below_max_ids_every_id_is_looked_up(day):
+    root, _, recorder, start = day
+    start(max_ids=1003, batch_size=500)
+    result = CliRunner().invoke(cli, ["build", "--date", DAY])
+    assert result.exit_code == 0 and "arxiv.max_ids" not in result.stderr
+    assert len(recorder.of("/api/query")) == 3 and len(set(asked(recorder))) == 1003
+    assert load_snapshot(root / SNAPSHOT).sources["arxiv"].status == "ok"
+
+
+def test_a_paper_the_snapshot_check_refuses_is_left_out(day):
+    root, scenario, _, start = day
+    scenario.papers["2009.11027"]["published"] = "yesterday"
+    start(max_ids=3)
+    result = CliRunner().invoke(cli, ["build", "--date", DAY])
+    assert result.exit_code == 0, result.output
+    assert (
+        f"{DAY}: arxiv: left out 1 paper whose metadata no snapshot may hold "
+        "(2009.11027: published: 'yesterday' is not a 'date-time')\n"
+    ) in result.stderr
+    snapshot = load_snapshot(root / SNAPSHOT)
+    assert {p.id for p in snapshot.papers} == {"2009.11278", "2009.11094"}
+
+
+def test_an_answer_of_only_refused_papers_fails_arxiv_in_one_line(day, httpserver):
+    root, scenario, _, start = day
+    for paper in scenario.papers.values():
+        paper["published"] = "yesterday"
+    start(max_ids=3)
+    result = CliRunner().invoke(cli, ["build", "--date", DAY])
+    assert result.exit_code == 1, result.output
+    assert result.stderr.endswith(
+        "\nError: arxiv: no paper it returned has metadata a snapshot may hold (2009.11027: published: "
+        f"'yesterday' is not a 'date-time'; from {httpserver.url_for('/api/query')})\n"
+    )
+    assert not (root / SNAPSHOT).exists()
+
+
+@pytest.mark.parametrize(
+    ("version", "left_out"),
+    [("0", "(2009.11027: version: 0 is less than the minimum of 1)"), ("9" * 5000, None)],
+    ids=["version-0", "version-of-5000-digits"],
+)
+def test_a_hostile_version_leaves_out_only_its_paper(day, version, left_out):
+    root, scenario, _, start = day
+    scenario.papers["2009.11027"]["version"] = version
+    start(max_ids=3)
+    result = CliRunner().invoke(cli, ["build", "--date", DAY])
+    assert result.exit_code == 0, result.output
+    assert (f"{DAY}: arxiv: left out 1 paper whose metadata no snapshot may hold {left_out}\n" in result.stderr) == (
+        left_out is not None
+    )
+    assert {p.id for p in load_snapshot(root / SNAPSHOT).papers} == {"2009.11278", "2009.11094"}
+
+
+@pytest.mark.parametrize(
+    ("reference", "error"),
+    [
+        (b"&#xD83D;", "UnicodeEncodeError"),
+        (b"&#x110000;", "ValueError"),
+        (b"&#99999999999999999999999;", "OverflowError"),
+    ],
+    ids=["lone-surrogate", "past-unicode", "huge"],
+)
+def test_a_feed_its_parser_breaks_on_fails_arxiv_in_one_line(day, httpserver, reference, error):
+    root, scenario, _, start = day
+    papers = [scenario.papers[i] for i in ("2009.11027", "2009.11094", "2009.11278")]
+    feed = atom_feed(papers, "id_list=...").replace(b"<title>", b"<title>" + reference, 1)
+    httpserver.expect_request("/api/query").respond_with_data(feed, content_type="application/atom+xml")
+    start(max_ids=3)
+    result = CliRunner().invoke(cli, ["build", "--date", DAY])
+    assert result.exit_code == 1, result.output
+    assert result.stderr.endswith(
+        f"\nError: arxiv: not an arXiv Atom feed ({error} reading it) (HTTP 200 from {httpserver.url_for('/api/query')})\n"
+    )
+    assert not (root / SNAPSHOT).exists()
