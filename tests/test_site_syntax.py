@@ -130,12 +130,14 @@ def test_gatsby_profiles_write_the_same_values_as_stored(profile):
     assert "{&#" not in body and "\\{" not in body
 
 
-def test_a_site_templates_own_shortcodes_and_liquid_are_left_as_written(tmp_path):
+def test_a_site_templates_own_shortcodes_are_left_as_written_and_each_filter_guarded(tmp_path):
     (tmp_path / "templates").mkdir()
     (tmp_path / "templates" / "post-hugo.md.j2").write_text(
-        '{% for item in papers %}{{ "{{< paper >}}" }} {{ item.paper.title | md_text }}\n{% endfor %}'
+        '{% for item in papers %}{{ "{{< paper >}}" }} {{ item.paper.title | md_text }}\n'
+        "{{ item.paper.categories[1] | category_link }}\n{% endfor %}"
     )
     config = make_config(tmp_path, output={"profile": "hugo"})
-    snapshot = make_snapshot([make_paper(title="{{< gist a b >}}")], [make_mention(likes=60)])
+    paper = make_paper(title="{{< gist a b >}}", categories=("cs.LG", "T {#pwn .evil}"))
+    snapshot = make_snapshot([paper], [make_mention(likes=60)])
     post = PostRenderer(config).render(rank(snapshot, config), snapshot)
-    assert post == "{{< paper >}} \\{&#123;< gist a b >}}\n"
+    assert post == "{{< paper >}} \\{&#123;< gist a b >}}\nT \\{\\#pwn .evil}\n"

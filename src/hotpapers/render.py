@@ -114,6 +114,10 @@ class PostText:
     slug: str
 
 
+_URL_FILTERS = ("abs_link", "pdf_link")
+"""The filters that write a URL: guarded for the site's syntax as HTML is, not as Markdown text."""
+
+
 class PostRenderer:
     """Renders posts with templates compiled once, for as many days as needed."""
 
@@ -127,8 +131,8 @@ class PostRenderer:
             self.env.filters["md_text"] = lambda text: guard_markup(escape_markdown(one_line(text)))
         self.guard = SiteGuard(config.profile.site_syntax)
         if self.guard.syntax:
-            for name in ("md_text", "category_link", "category_links", "abs_link", "pdf_link"):
-                self.env.filters[name] = self.guard.after(self.env.filters[name], text=not name.endswith("_link"))
+            for name in ("md_text", "category_link", "category_links", *_URL_FILTERS):
+                self.env.filters[name] = self.guard.after(self.env.filters[name], text=name not in _URL_FILTERS)
         try:
             self.post_template = self.env.get_template(config.profile.template)
             self.embed_templates = {name: self.env.get_template(f"embeds/{name}.html.j2") for name in embed_templates()}
