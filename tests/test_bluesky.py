@@ -269,6 +269,23 @@ def test_a_login_redirected_to_another_server_never_sends_it_the_password(httpse
         elsewhere.stop()
 
 
+@pytest.mark.parametrize(
+    ("status", "reason"),
+    [
+        (401, "the login was refused (refused); check that BSKY_HANDLE"),
+        (200, "unreadable session from {url} (JSON nested more than 100 levels deep)"),
+    ],
+    ids=["refusal", "session"],
+)
+def test_a_login_answer_nested_too_deep_fails_in_one_line(httpserver, status, reason):
+    login = "/xrpc/com.atproto.server.createSession"
+    deep = Response(b"[" * 100_000 + b"]" * 100_000, status, content_type="application/json")
+    httpserver.expect_request(login).respond_with_response(deep)
+    with pytest.raises(FetchError) as info:
+        source(httpserver, FakeBluesky()).search(SINCE, UNTIL)
+    assert info.value.message.startswith("bluesky: " + reason.format(url=httpserver.url_for(login)))
+
+
 def test_missing_credentials_are_named(httpserver):
     bluesky = source(httpserver, FakeBluesky(), {"BSKY_HANDLE": HANDLE, "BSKY_APP_PASSWORD": " "})
     assert bluesky.missing_credentials() == "BSKY_APP_PASSWORD"

@@ -161,6 +161,16 @@ def test_a_post_is_never_redirected_to_another_origin(server, other, status):
     assert other.log == [] and len(server.log) == 1
 
 
+def test_another_scheme_on_the_same_host_and_port_is_another_origin(server):
+    https = server.url_for("/session").replace("http://", "https://")
+    server.expect_request("/login", method="POST").respond_with_response(redirect(https, 308))
+    with pytest.raises(
+        FetchError, match=rf"a redirect of a POST to another origin \(https://127\.0\.0\.1:{server.port}\)"
+    ):
+        client().post(server.url_for("/login"), source="bluesky", json={"password": "s3cret"})
+    assert len(server.log) == 1
+
+
 def test_a_post_redirected_by_307_on_its_origin_keeps_its_body(server):
     server.expect_request("/login", method="POST").respond_with_response(redirect("/session", 307))
     server.expect_request("/session", method="POST").respond_with_data("ok")
