@@ -157,6 +157,65 @@ def test_a_snapshot_taken_once_its_day_ended_is_read(taken_at, window):
     assert parse_snapshot(with_times(taken_at, window), "day.json").taken_at == taken_at
 
 
+def test_a_window_that_is_not_its_day_cannot_vouch_for_an_early_taken_at(site):
+    """A window of the day before let a snapshot taken at 01:00 UTC on its own day through,
+    and the post was written dated during the day it covers."""
+    stored(site).write_bytes(with_times("2020-09-24T01:00:00Z", ("2020-09-23T00:00:00Z", "2020-09-24T00:00:00Z")))
+    message = refused(["build", "--date", DAY, "--offline"], "(needs the network)")
+    assert message.startswith(
+        f"Error: {stored(site)}: $.window: '2020-09-23T00:00:00Z' to '2020-09-24T00:00:00Z' is not the day "
+        "2020-09-24 in any time zone: it must start between 2020-09-24T00:00:00+14:00 and 2020-09-24T00:00:00-12:00 "
+        "and end between 2020-09-25T00:00:00+14:00 and 2020-09-25T00:00:00-12:00 (midnight at some UTC offset); "
+    )
+    assert not (site / "content").exists()
+
+
+@pytest.mark.parametrize(
+    "window",
+    [
+        ("2020-09-25T00:00:00Z", "2020-09-24T00:00:00Z"),
+        ("2020-09-24T00:00:00Z", "2020-09-24T00:00:00+00:00"),
+    ],
+)
+def test_a_window_that_ends_before_it_starts_is_refused(window):
+    with pytest.raises(SnapshotError) as info:
+        parse_snapshot(with_times("2020-09-26T00:00:00Z", window), "day.json")
+    assert info.value.message == (
+        f"day.json: $.window: its since, {window[0]!r}, is not before its until, {window[1]!r}"
+    )
+
+
+@pytest.mark.parametrize(
+    "window",
+    [
+        ("2020-09-23T09:59:59Z", "2020-09-25T00:00:00Z"),  # starts before the date starts at UTC+14
+        ("2020-09-24T12:00:01Z", "2020-09-25T00:00:00Z"),  # starts after it starts at UTC-12
+        ("2020-09-24T00:00:00Z", "2020-09-24T09:59:59Z"),  # ends before the date ends at UTC+14
+        ("2020-09-24T00:00:00Z", "2020-09-25T12:00:01Z"),  # ends after it ends at UTC-12
+        ("2020-09-25T00:00:00Z", "2020-09-26T00:00:00Z"),  # the next day
+    ],
+)
+def test_a_window_outside_every_time_zone_of_its_day_is_refused(window):
+    with pytest.raises(SnapshotError, match=r"^day\.json: \$\.window: .* is not the day 2020-09-24 in any time zone"):
+        parse_snapshot(with_times("2020-09-27T00:00:00Z", window), "day.json")
+
+
+@pytest.mark.parametrize(
+    "window",
+    [
+        ("2020-09-24T00:00:00+14:00", "2020-09-25T00:00:00+14:00"),  # Kiribati
+        ("2020-09-24T00:00:00-12:00", "2020-09-25T00:00:00-12:00"),
+        ("2020-09-24T00:00:00+14:00", "2020-09-25T00:00:00-12:00"),  # each bound at its extreme
+        ("2020-09-23T22:00:00Z", "2020-09-24T23:00:00Z"),  # a 25-hour day: Berlin leaving summer time
+        ("2020-09-24T05:00:00Z", "2020-09-25T04:00:00Z"),  # a 23-hour day: New York entering it
+        ("2020-09-24T05:30:00+05:30", "2020-09-25T05:45:00+05:45"),  # midnight UTC, written at other offsets
+    ],
+)
+def test_a_window_that_is_its_day_in_some_time_zone_is_read(window):
+    snapshot = parse_snapshot(with_times("2020-09-26T00:00:00Z", window), "day.json")
+    assert (snapshot.window.since, snapshot.window.until) == window
+
+
 def test_a_snapshot_taken_before_its_day_ended_is_never_written(tmp_path):
     window = Window(since="2020-09-24T00:00:00Z", until="2020-09-25T00:00:00Z")
     early = replace(make_snapshot([make_paper()], [make_mention()], window=window), taken_at="2020-09-24T23:00:00Z")

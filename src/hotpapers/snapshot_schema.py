@@ -1,7 +1,7 @@
 """What a snapshot file may hold. The truth is one validator: jsonschema with the
 packaged JSON Schema (`schema/snapshot.schema.json`), which names every problem with its
 JSON path. Beyond the schema: no count (or version) above models.MAX_COUNT, no paper id
-twice, time stamps in the years 1000 to 9998, and a snapshot taken after its day ended.
+twice, time stamps in the years 1000 to 9998, and the rules of its day (snapshot_day.py).
 
 Running jsonschema on every file read would dominate a re-render of many days, so a
 file is first decoded by msgspec straight into the model's Structs (models.py), whose
@@ -18,7 +18,7 @@ import json
 import re
 import reprlib
 from collections.abc import Iterator
-from datetime import date, timedelta
+from datetime import date
 from importlib import resources
 from typing import Any, Literal
 
@@ -41,8 +41,8 @@ from hotpapers.models import (
     SourceStatus,
     Timestamp,
     Window,
-    parse_time,
 )
+from hotpapers.snapshot_day import day_problems
 
 _DATE = re.compile(DAY_PATTERN, re.ASCII)
 
@@ -154,7 +154,7 @@ def _ids_and_times_valid(file: SnapshotFile) -> bool:
         and all(map(_TIMESTAMP.fullmatch, stamps))
         and all(_is_date(day) for day in {stamp[:10] for stamp in stamps})
         and not _stamp_problems(stamps)
-        and not _taken_too_early(file.date, file.taken_at, file.window or None)
+        and not day_problems(file.date, file.taken_at, file.window or None)
     )
 
 
@@ -180,29 +180,6 @@ def _stamp_problems(stamps: set[str]) -> list[str]:
     ]
 
 
-def _taken_too_early(day: str, taken_at: str, window: Window | None) -> list[str]:
-    """A snapshot taken before its day ended cannot hold the whole day, and its post,
-    dated `taken_at`, would be dated before the end of the day it covers.
-
-    The day ends where the snapshot's window ends, when it records one: that is the
-    interval that was searched, in the time zone that was configured then. A file
-    without a window (an import) does not say which zone its day is in, and the
-    configured zone may have changed since, so the bound is the earliest end of that
-    date anywhere on Earth, midnight at UTC+14: refused is only what is too early in
-    every zone.
-    """
-    if window is not None:
-        end, which = window.until, "its window's end"
-    else:
-        end, which = (
-            f"{date.fromisoformat(day) + timedelta(days=1)}T00:00:00+14:00",
-            "its earliest end in any time zone",
-        )
-    if parse_time(taken_at) >= parse_time(end):
-        return []
-    return [f"$.taken_at: {taken_at!r} is before the end of the day {day} ({which}, {end}): the day was not over yet"]
-
-
 def snapshot_problems(data: Any) -> list[str]:
     """Every schema violation in `data`, as 'JSON path: message', in document order;
     when there is none, the first rule beyond the schema that `data` breaks."""
@@ -217,7 +194,7 @@ def snapshot_problems(data: Any) -> list[str]:
             _count_problems(data)
             or _duplicate_paper_problems(data["papers"])
             or _stamp_problems(_time_stamps(snapshot))
-            or _taken_too_early(snapshot.date, snapshot.taken_at, snapshot.window)
+            or day_problems(snapshot.date, snapshot.taken_at, snapshot.window)
         )
     return problems
 
