@@ -204,3 +204,19 @@ def test_explain_says_when_a_shown_posts_own_embed_html_is_refused():
     assert {reason for key, reason in reasons.items() if key != first.id and reason.startswith("embedded")} == {
         "embedded"
     }
+
+
+def test_build_explain_and_check_all_refuse_a_snapshot_holding_another_day_than_its_name(site):
+    """explain showed the other day's papers and check advised a build that build refused."""
+    stored = site / "data" / "snapshots" / "2020-09-24.json"
+    data = json.loads(stored.read_text(encoding="utf-8"))
+    data["date"] = "2020-09-23"
+    stored.write_text(json.dumps(data), encoding="utf-8")
+    refusal = f"Error: {stored}: holds the day 2020-09-23, not 2020-09-24 as its name says\n"
+    for command in (
+        ["build", "2020-09-24"],
+        ["explain", "2020-09-24"],
+        ["check", "--days", "1", "--until", "2020-09-24"],
+    ):
+        result = CliRunner().invoke(cli, ["-q", *command])
+        assert (result.exit_code, result.stdout, result.stderr) == (2, "", refusal), command

@@ -271,15 +271,11 @@ def _build_stored_day(day: str) -> DayReport:
 
 
 def _stored(day: str, path: Path, *, tolerate_damage: bool) -> Snapshot | None:
-    """The stored snapshot of `day`, or None. A file named for `day` that holds another
-    day is refused: its post would carry the other day's title under this day's name.
-    With `tolerate_damage` (a refresh replaces it), a broken file counts as none."""
+    """The stored snapshot of `day`, or None. With `tolerate_damage` (a refresh replaces
+    it), a broken file, or one holding another day, counts as none."""
     try:
-        snapshot = stored_snapshot(path, day)
-        if snapshot is not None and snapshot.date != day:
-            raise SnapshotError(f"{path}: holds the day {snapshot.date}, not {day} as its name says")
+        return stored_snapshot(path, day)
     except SnapshotError:
         if tolerate_damage:
             return None
         raise
-    return snapshot

@@ -82,7 +82,9 @@ def load_snapshot(path: Path, day: str | None = None) -> Snapshot:
 def stored_snapshot(path: Path, day: str | None = None) -> Snapshot | None:
     """The snapshot at `path`, or None when there is no such file. `day` says that the
     file is the site's stored snapshot of that day, which `build --refresh` replaces:
-    the error for a broken one says so, after fixing it (it may hold the user's own data)."""
+    the error for a broken one says so, after fixing it (it may hold the user's own data).
+    Such a file that holds another day is refused, by every command alike: its post
+    would carry the other day's title under this day's name."""
     try:
         raw = read_regular_file(path)
     except NotRegularFile as exc:
@@ -93,7 +95,10 @@ def stored_snapshot(path: Path, day: str | None = None) -> Snapshot | None:
         raise SnapshotError(f"{path}: cannot read ({exc.strerror or exc})") from None
     refresh = f"'hotpapers build --date {day} --refresh' (needs the network)"
     advice = f"; fix the file, or replace it with a fresh fetch: {refresh}" if day else ""
-    return parse_snapshot(raw, str(path), advice)
+    snapshot = parse_snapshot(raw, str(path), advice)
+    if day is not None and snapshot.date != day:
+        raise SnapshotError(f"{path}: holds the day {snapshot.date}, not {day} as its name says")
+    return snapshot
 
 
 def dump_snapshot(snapshot: Snapshot) -> str:
