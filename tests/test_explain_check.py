@@ -220,3 +220,27 @@ def test_build_explain_and_check_all_refuse_a_snapshot_holding_another_day_than_
     ):
         result = CliRunner().invoke(cli, ["-q", *command])
         assert (result.exit_code, result.stdout, result.stderr) == (2, "", refusal), command
+
+
+def test_explain_lists_an_exact_duplicate_record_as_one(site):
+    """The same record twice counted once in the ranking, but explain listed it nowhere:
+    '4 mention records, 1 of them count for no paper'."""
+    paper = make_paper("2009.00001")
+    twice = make_mention("7", ("2009.00001",), likes=60)
+    unknown = make_mention("8", ("2009.99999",), likes=5)
+    snapshot = make_snapshot([paper], [twice, make_mention("9", ("2009.00001",)), twice, unknown, unknown])
+    save_snapshot(snapshot, site / "data" / "snapshots" / "2020-09-24.json")
+    text = CliRunner().invoke(cli, ["explain", "2020-09-24"]).stdout
+    assert "5 mention records, 3 of them count for no paper" in text
+    assert text.endswith(
+        "\nrecord twitter 7: duplicate record; an earlier one just like it is kept\n"
+        "record twitter 8: links 2009.99999, which the snapshot has no metadata for\n"
+        "record twitter 8: duplicate record; an earlier one just like it is kept\n"
+    )
+    data = json.loads(CliRunner().invoke(cli, ["explain", "2020-09-24", "--json"]).stdout)
+    assert [(m["id"], m["reason"].split(";")[0]) for m in data["dropped_records"]] == [
+        ("7", "duplicate record"),
+        ("8", "links 2009.99999, which the snapshot has no metadata for"),
+        ("8", "duplicate record"),
+    ]
+    assert sum(len(p["mentions"]) for p in data["papers"]) + len(data["dropped_records"]) == data["records"] == 5

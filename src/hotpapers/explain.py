@@ -9,6 +9,8 @@ from dataclasses import asdict, dataclass
 from datetime import date
 from typing import Any
 
+from msgspec.structs import replace
+
 from hotpapers.config import Config
 from hotpapers.errors import printable
 from hotpapers.models import COUNTS, Mention, Snapshot
@@ -185,16 +187,23 @@ def _counts(mention: Mention) -> dict[str, int]:
 
 
 def _dropped_records(snapshot: Snapshot, known: set[str]) -> tuple[MentionFate, ...]:
+    """The records that count for no paper: every record of a post but one (ranking
+    keeps the freshest, with the paper ids of them all: rank.deduplicate), and the
+    records linking only ids without metadata."""
     kept = {m.key: m for m in deduplicate(snapshot.mentions)}
+    accounted: set[tuple[str, str]] = set()
     dropped = []
     for mention in snapshot.mentions:
         survivor = kept[mention.key]
-        if survivor.observed_at != mention.observed_at or _counts(survivor) != _counts(mention):
+        if replace(survivor, paper_ids=mention.paper_ids) != mention:
             reason = f"duplicate record; the one observed at {survivor.observed_at} is kept"
-        elif not set(survivor.paper_ids) & known:
-            reason = f"links {', '.join(survivor.paper_ids)}, which the snapshot has no metadata for"
+        elif mention.key in accounted:
+            reason = "duplicate record; an earlier one just like it is kept"
         else:
-            continue
+            accounted.add(mention.key)
+            if set(survivor.paper_ids) & known:
+                continue
+            reason = f"links {', '.join(survivor.paper_ids)}, which the snapshot has no metadata for"
         dropped.append(MentionFate(mention.platform, mention.id, mention.url, None, False, reason, _counts(mention)))
     return tuple(dropped)
 
