@@ -365,3 +365,14 @@ def test_addresses_and_variable_names_are_asked_for_in_words(tmp_path):
     assert "arxiv.api_url: expected an address that starts with http:// or https:// (got 'ftp://x')" in message
     assert "sources.hackernews.api_url: expected an address that starts with http:// or https://" in message
     assert "sources.twitter.token_env: expected an environment variable's name" in message
+
+
+def test_no_feed_entries_is_refused_with_the_way_to_turn_the_feeds_off(tmp_path):
+    """`feeds.entries: 0` stopped updating existing feeds without a word, leaving them stale."""
+    assert problem(tmp_path, "feeds: {entries: 0}\n").endswith(
+        "feeds.entries: expected an integer >= 1 (got 0); feeds.atom and feeds.json null turn the feeds off"
+    )
+    assert problem(tmp_path, "feeds: {entries: 1001}\n").endswith(
+        "feeds.entries: expected an integer <= 1000 (got 1001)"
+    )
+    assert load_text(tmp_path, "feeds: {entries: 1, atom: null, json: null}\n").feeds.entries == 1

@@ -122,10 +122,14 @@ class Site(Section, frozen=True):
     """A post's URL path; `{slug}` is its slug (null: the profile's, /posts/{slug} for lumen)."""
 
 
+_FEEDS_OFF = "feeds.atom and feeds.json null turn the feeds off"
+"""What a config error for `feeds.entries: 0` says: it stopped updating the feeds without a word."""
+
+
 class Feeds(Section, frozen=True):
     """An Atom feed and a JSON Feed 1.1 of the latest digests, rewritten by `build` when they change."""
 
-    entries: Annotated[int, Meta(ge=0, le=1000)] = 20
+    entries: Annotated[int, Meta(ge=1, le=1000, extra={"hints": {0: _FEEDS_OFF}})] = 20
     """The latest digests in each feed."""
     atom: Path | None = Path("static/hot-papers.atom")
     """null: no Atom feed. Default: hot-papers.atom in paths.public."""

@@ -160,7 +160,13 @@ def _value_problems(
         if expected and " matching regex " in text and not rest:
             text = f"expected {expected[0]}"
         got = "" if rest or "got" in text or "time zone" in text else f" (got {short(value)})"
-        yield f"{where}{clip(rest, 40)}: {text[:1].lower()}{text[1:]}{got}"
+        hints = [
+            f"; {hint}"
+            for m in metas or ()
+            for bad, hint in (m.extra or {}).get("hints", {}).items()
+            if type(value) is type(bad) and value == bad
+        ]
+        yield f"{where}{clip(rest, 40)}: {text[:1].lower()}{text[1:]}{got}{''.join(hints)}"
 
 
 def _extra_problems(value: Any, metas: list[Meta], where: str) -> Iterator[str]:

@@ -123,7 +123,7 @@ def update_feeds(config: Config) -> FeedsReport | None:
     is set, leaving out those whose post is not the one their snapshot and the settings
     make (`matches`); files are rewritten only when their text changes. None when feeds
     are off."""
-    if config.site.url is None or not (config.feeds.atom or config.feeds.json) or config.feeds.entries == 0:
+    if config.site.url is None or not (config.feeds.atom or config.feeds.json):
         return None
     check_outputs(config)
     check_feed_targets(config)
@@ -215,6 +215,6 @@ class FeedsReport:
 
 def feeds_off_reason(config: Config) -> str | None:
     """Why no feed is written although some is configured, or None."""
-    if config.site.url is None and (config.feeds.atom or config.feeds.json) and config.feeds.entries > 0:
+    if config.site.url is None and (config.feeds.atom or config.feeds.json):
         return "feeds: off until site.url (the site's address) is set; feeds.atom and feeds.json null silence this"
     return None

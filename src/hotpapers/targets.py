@@ -21,7 +21,7 @@ def public_folder(config: Config) -> Path:
 
 def feeds_written(config: Config) -> list[tuple[str, Path]]:
     """The feeds `build` writes: (the key naming it, its path)."""
-    if config.site.url is None or config.feeds.entries == 0:
+    if config.site.url is None:
         return []
     return [(f"feeds.{kind}", path) for kind in FEED_KINDS if (path := getattr(config.feeds, kind))]
 
