@@ -23,6 +23,7 @@ from hotpapers.models import RankedPaper, Snapshot, parse_time
 from hotpapers.pipeline import shown_path
 from hotpapers.platform_text import feed_counts
 from hotpapers.plural import count
+from hotpapers.post_address import post_url
 from hotpapers.rank import rank
 from hotpapers.render import PostRenderer, paper_headings, reads_back
 from hotpapers.sanitize import plain_text, safe_link
@@ -41,16 +42,14 @@ class FeedEntry:
 
 
 def feed_entry(snapshot: Snapshot, ranked: list[RankedPaper], config: Config) -> FeedEntry:
-    assert config.site.url is not None, "feeds need site.url"
     day = snapshot.date
-    path = config.post_link(config.post.slug.replace("{date}", day))
     items = "".join(
         f'<li><a href="{escape(safe_link(item.paper.abs_url, f"https://arxiv.org/abs/{item.paper.id}"))}">{escape(plain_text(item.paper.title))}</a> '
         f"({escape(feed_counts(item))})</li>"
         for item in ranked
     )
     return FeedEntry(
-        url=f"{config.site.url}/{path.lstrip('/')}",
+        url=post_url(config, config.post.slug.replace("{date}", day)),
         title=config.post.title.replace("{date}", day),
         published=parse_time(snapshot.taken_at).isoformat().replace("+00:00", "Z"),
         summary=f"{count(len(ranked), 'paper')}, led by: {plain_text(ranked[0].paper.title)}",

@@ -10,6 +10,7 @@ from pathlib import Path
 from hotpapers.atomic import sweep
 from hotpapers.config import FEED_KINDS, Config
 from hotpapers.errors import ConfigError, InputError
+from hotpapers.post_address import url_path
 
 SAMPLE_DAY = "2020-09-24"
 """Any day: where a day's post goes only depends on the day through its name."""
@@ -32,7 +33,7 @@ def feed_url(config: Config, path: Path) -> str:
     inside = (path.parent.resolve() / path.name).relative_to(
         public_folder(config).resolve()
     )  # a linked folder followed
-    return f"{config.site.url}/{inside.as_posix()}"
+    return f"{config.site.url}/{url_path(inside.as_posix())}"
 
 
 def check_outputs(config: Config) -> None:

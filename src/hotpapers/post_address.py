@@ -1,0 +1,82 @@
+"""A post's address on its site, for the feeds: its slug as the site's generator turns
+it into a URL path, percent-encoded as a browser asks for it. The post's frontmatter
+keeps the slug as configured; the generator makes the page's path from it:
+
+- lumen (Gatsby) takes the slug as the path as it is;
+- Hugo lowercases it, turns a run of spaces into one hyphen and drops every character
+  its paths do not allow (`helpers.UnicodeSanitize`);
+- Jekyll's `:slug` lowercases it and turns every run of characters other than letters,
+  marks and digits into one hyphen, none at either end (`Utils.slugify`, default mode).
+
+tests/test_feed_addresses.py checks these against Hugo and Jekyll building a post.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from collections.abc import Callable
+from urllib.parse import quote
+
+from hotpapers.config import Config
+
+_PATH_SAFE = "/!$&'()*+,;=:@"
+"""What a URL path holds as it is besides letters, digits and `-._~` (RFC 3986); a `%`
+is encoded too, since it names a file that holds one."""
+_HUGO_KEPT = frozenset("./\\_#+~-@")
+
+
+def post_url(config: Config, slug: str) -> str:
+    """The address of the post whose slug is `slug`, under site.url."""
+    assert config.site.url is not None, "a post's address needs site.url"
+    path = config.post_link(url_path(_PAGE_PATH[config.profile.name](slug)))
+    return f"{config.site.url}/{path.lstrip('/')}"
+
+
+def url_path(path: str) -> str:
+    """A path of the site's files as a URL's path: percent-encoded UTF-8."""
+    return quote(path, safe=_PATH_SAFE)
+
+
+def _word_character(character: str) -> bool:
+    """A letter, a mark or a decimal digit."""
+    category = unicodedata.category(character)
+    return category[0] in "LM" or category == "Nd"
+
+
+def _hugo(slug: str) -> str:
+    kept: list[str] = []
+    hyphen_due = after_hyphen = False
+    for index, character in enumerate(slug):
+        escape = slug[index + 1 : index + 3]
+        if (
+            character in _HUGO_KEPT
+            or _word_character(character)
+            or (character == "%" and len(escape) == 2 and all(c in "0123456789abcdefABCDEF" for c in escape))
+        ):
+            after_hyphen = character == "-"
+            if hyphen_due and not after_hyphen:
+                kept.append("-")
+            hyphen_due = False
+            kept.append(character)
+        elif kept and not after_hyphen and character.isspace():
+            hyphen_due = True
+    return "".join(kept).lower()
+
+
+def _jekyll(slug: str) -> str:
+    parts: list[str] = []
+    for character in slug:
+        if _word_character(character):
+            parts.append(character)
+        elif not parts or parts[-1] != "-":
+            parts.append("-")
+    path = "".join(parts)
+    return path.removeprefix("-").removesuffix("-").lower()
+
+
+_PAGE_PATH: dict[str, Callable[[str], str]] = {
+    "lumen": str,
+    "lumen-2022": str,
+    "hugo": _hugo,
+    "jekyll": _jekyll,
+}

@@ -1,0 +1,93 @@
+"""A feed links each post where its site publishes it, as a valid URL: the slug as the
+site's generator makes it a path, percent-encoded. Checked with the real Hugo and
+Jekyll; lumen (Gatsby) takes the slug as the path as it is (shared/notes/consumers.md)."""
+
+import json
+import shutil
+import subprocess
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+import frontmatter
+import pytest
+import yaml
+from click.testing import CliRunner
+
+from conftest import EXAMPLE_SNAPSHOT
+from hotpapers.cli import cli
+from test_consumers import hugo_site, require
+
+SLUG = "hot papers ü {date}"
+TRICKY = "Hot papers ü? #1 & 100% a%20b {date}"
+
+
+def build_site(site: Path, profile: str, slug: str, feed: str = "hot-papers.json", **settings) -> dict:
+    """Builds the example day into `site` with `profile` and `slug`; the JSON feed."""
+    config = {"output": {"profile": profile}, "site": {"url": "https://example.org"}, "post": {"slug": slug}}
+    (site / "hotpapers.yaml").write_text(yaml.safe_dump({**config, **settings}), encoding="utf-8")
+    (site / "data" / "snapshots").mkdir(parents=True, exist_ok=True)
+    shutil.copy(EXAMPLE_SNAPSHOT, site / "data" / "snapshots" / "2020-09-24.json")
+    result = CliRunner().invoke(cli, ["--config", str(site / "hotpapers.yaml"), "build", "2020-09-24", "--offline"])
+    assert result.exit_code == 0, result.output
+    public = site / ("." if profile == "jekyll" else "static")
+    return json.loads((public / feed).read_text(encoding="utf-8"))
+
+
+@pytest.mark.parametrize(
+    ("profile", "post", "url"),
+    [
+        # what Gatsby, Hugo 0.111.3 and Jekyll 4.3.1 made of the slug, as a browser asks for it
+        ("lumen", "content/posts/2020-09-24---Hot-Papers.md", "/posts/hot%20papers%20%C3%BC%202020-09-24"),
+        ("lumen-2022", "content/posts/2020-09-24---hot-papers/index.md", "/posts/hot%20papers%20%C3%BC%202020-09-24"),
+        ("hugo", "content/posts/2020-09-24-hot-papers.md", "/posts/hot-papers-%C3%BC-2020-09-24/"),
+        ("jekyll", "_posts/2020-09-24-hot-papers.md", "/hot-papers-%C3%BC-2020-09-24/"),
+    ],
+)
+def test_a_slug_with_a_space_or_non_ascii_is_linked_as_a_valid_url(tmp_path, profile, post, url):
+    """The Atom feed had <link href="https://example.org/posts/hot papers ü 2020-09-24"/>."""
+    feed = build_site(tmp_path, profile, SLUG)
+    item = feed["items"][0]
+    assert item["url"] == item["id"] == "https://example.org" + url
+    atom = (tmp_path / ("." if profile == "jekyll" else "static") / "hot-papers.atom").read_text(encoding="utf-8")
+    assert f'<link href="https://example.org{url}"/>' in atom and f"<id>https://example.org{url}</id>" in atom
+    slug = frontmatter.load(tmp_path / post)["slug"]  # the post itself keeps the slug as configured
+    assert slug == ("/posts/" if profile == "lumen-2022" else "") + "hot papers ü 2020-09-24"
+    if profile.startswith("lumen"):  # Gatsby's page path: '/posts/' and the slug in lumen 2020, the slug since 2022
+        assert unquote(urlsplit(item["url"]).path) == ("" if profile == "lumen-2022" else "/posts/") + slug
+
+
+def test_a_feed_file_name_with_a_space_is_encoded_in_its_own_address(tmp_path):
+    feed = build_site(tmp_path, "lumen", "x-{date}", "hot papers.json", feeds={"json": "static/hot papers.json"})
+    assert feed["feed_url"] == "https://example.org/hot%20papers.json"
+
+
+def page_at(public: Path, url: str) -> Path:
+    """The file a static host serves for `url`: the decoded path's index.html."""
+    return public / unquote(urlsplit(url).path).strip("/") / "index.html"
+
+
+def test_hugo_publishes_the_post_at_the_feed_link(tmp_path):
+    require("hugo", shutil.which("hugo"))
+    site = hugo_site(tmp_path / "site")
+    link = build_site(site, "hugo", TRICKY)["items"][0]["url"]
+    run = subprocess.run(["hugo", "--quiet", "-s", str(site)], capture_output=True, text=True, timeout=120)
+    assert run.returncode == 0, run.stderr
+    assert page_at(site / "public", link).is_file(), sorted(p.name for p in (site / "public" / "posts").iterdir())
+
+
+def test_jekyll_publishes_the_post_at_the_feed_link(tmp_path):
+    if not shutil.which("jekyll"):
+        pytest.skip("jekyll is missing (Debian's jekyll package installs it)")
+    site = tmp_path / "site"
+    (site / "_layouts").mkdir(parents=True)
+    (site / "_layouts" / "post.html").write_text("{{ content }}", encoding="utf-8")
+    (site / "_config.yml").write_text("permalink: /:slug/\nexclude: [data, hotpapers.yaml]\n", encoding="utf-8")
+    link = build_site(site, "jekyll", TRICKY)["items"][0]["url"]
+    run = subprocess.run(
+        ["jekyll", "build", "-q", "-s", str(site), "-d", str(site / "_site")],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert run.returncode == 0, run.stderr
+    assert page_at(site / "_site", link).is_file(), sorted(p.name for p in (site / "_site").iterdir())
