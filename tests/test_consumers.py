@@ -81,6 +81,13 @@ def require(tool, found):
         pytest.skip(f"{tool} is missing (tests/setup-tools.sh installs it)")
 
 
+def jekyll_build(site: Path) -> None:
+    """Builds the Jekyll site at `site` into its _site folder."""
+    command = ["jekyll", "build", "-q", "-s", str(site), "-d", str(site / "_site")]
+    run = subprocess.run(command, capture_output=True, text=True, timeout=300)
+    assert run.returncode == 0, run.stderr
+
+
 @pytest.mark.parametrize("profile", ["lumen", "lumen-2022", "hugo", "jekyll"])
 def test_pyyaml_and_python_frontmatter_read_every_profile(profile):
     text, papers, _ = hostile_post(profile)
@@ -315,13 +322,7 @@ def test_jekyll_runs_no_liquid_and_reads_no_attribute_list_from_untrusted_text(t
     (site / "_layouts" / "post.html").write_text("<main>{{ content }}</main>\n", encoding="utf-8")
     (site / "_includes" / "secret.html").write_text("INCLUDED\n", encoding="utf-8")
     (site / "_posts" / "2020-09-24-hot-papers.md").write_text(site_syntax_post("jekyll"), encoding="utf-8")
-    run = subprocess.run(
-        ["jekyll", "build", "-q", "-s", str(site), "-d", str(site / "_site")],
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
-    assert run.returncode == 0, run.stderr
+    jekyll_build(site)
     [page] = [path.read_text(encoding="utf-8") for path in (site / "_site").rglob("*.html")]
     assert "SITE-SECRET" not in page and "INCLUDED" not in page and "<!-- hidden -->" not in page
     assert_no_site_syntax_ran(page)

@@ -15,7 +15,7 @@ from click.testing import CliRunner
 
 from conftest import EXAMPLE_SNAPSHOT
 from hotpapers.cli import cli
-from test_consumers import hugo_site, require
+from test_consumers import hugo_site, jekyll_build, require
 
 SLUG = "hot papers ü {date}"
 TRICKY = "Hot papers ü? #1 & 100% a%20b {date}"
@@ -76,18 +76,11 @@ def test_hugo_publishes_the_post_at_the_feed_link(tmp_path):
 
 
 def test_jekyll_publishes_the_post_at_the_feed_link(tmp_path):
-    if not shutil.which("jekyll"):
-        pytest.skip("jekyll is missing (Debian's jekyll package installs it)")
+    require("jekyll", shutil.which("jekyll"))
     site = tmp_path / "site"
     (site / "_layouts").mkdir(parents=True)
     (site / "_layouts" / "post.html").write_text("{{ content }}", encoding="utf-8")
     (site / "_config.yml").write_text("permalink: /:slug/\nexclude: [data, hotpapers.yaml]\n", encoding="utf-8")
     link = build_site(site, "jekyll", TRICKY)["items"][0]["url"]
-    run = subprocess.run(
-        ["jekyll", "build", "-q", "-s", str(site), "-d", str(site / "_site")],
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
-    assert run.returncode == 0, run.stderr
+    jekyll_build(site)
     assert page_at(site / "_site", link).is_file(), sorted(p.name for p in (site / "_site").iterdir())
