@@ -262,8 +262,11 @@ def search_page(token: str | None, posts: int = 0) -> Response:
 
 
 def trickle(request):
+    """A body that takes 10 s a byte at a time: far more than the bounds below allow,
+    so that a busy machine's slowness cannot pass for the bound."""
+
     def body():
-        for _ in range(100):
+        for _ in range(500):
             yield b" "
             time.sleep(0.02)
 
@@ -295,7 +298,7 @@ def test_a_bound_stops_a_hostile_search_in_one_line(site_with_post, httpserver, 
     serve_all_but(httpserver, "/2/tweets/search/all", handler)
     started = time.monotonic()
     stderr = fails_cleanly(site_with_post, expected)
-    assert stderr.startswith("Error: twitter: ") and time.monotonic() - started < 3
+    assert stderr.startswith("Error: twitter: ") and time.monotonic() - started < 8
 
 
 @pytest.mark.parametrize(
@@ -316,4 +319,4 @@ def test_a_bound_stops_a_hostile_arxiv_in_one_line(site_with_post, httpserver, h
     serve_all_but(httpserver, "/api/query", handler)
     started = time.monotonic()
     stderr = fails_cleanly(site_with_post, expected)
-    assert stderr.startswith("Error: arxiv: ") and time.monotonic() - started < 3
+    assert stderr.startswith("Error: arxiv: ") and time.monotonic() - started < 8
