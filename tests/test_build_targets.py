@@ -82,6 +82,25 @@ def test_feeds_over_a_post_a_snapshot_or_each_other_are_refused(site, feeds, mes
     assert not (site / "data" / "snapshots" / "2020-09-25.json").exists()
 
 
+@pytest.mark.parametrize(
+    ("feeds", "message"),
+    [
+        ("{atom: static}", "feeds.atom (static) is paths.public (static), but a feed is a file"),
+        ("{json: data}", "feeds.json (data) is above paths.snapshots (data/snapshots)"),
+        ("{atom: content, json: null}", "feeds.atom (content) is above the posts' folder (content/posts)"),
+        ("{atom: ., json: null}", "feeds.atom (.) is above paths.public (static)"),
+        ("{atom: static/f, json: static/f/x.json}", "feeds.atom (static/f) is the folder of feeds.json (static/f)"),
+    ],
+)
+def test_a_feed_in_the_place_of_a_folder_of_outputs_is_refused_before_anything_is_written(site, feeds, message):
+    """A feed written as a file named `static` made the other feed and every later build fail."""
+    (site / "config.yaml").write_text(f"site: {{url: {SITE}}}\nfeeds: {feeds}\n", encoding="utf-8")
+    result = run("build", "--offline", "--date", "2020-09-24")
+    assert result.exit_code == 2 and result.stderr.count("\n") == 1, result.output
+    assert message in result.stderr and "name one inside paths.public, such as static/hot-papers." in result.stderr
+    assert sorted(path.name for path in site.iterdir()) == ["config.yaml", "data"]
+
+
 def jekyll_site(site, feeds=""):
     (site / "config.yaml").write_text(f"output: {{profile: jekyll}}\nsite: {{url: {SITE}}}\n{feeds}", encoding="utf-8")
     result = run("build", "--offline", "--date", "2020-09-24")

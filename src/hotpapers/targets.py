@@ -8,7 +8,7 @@ import os
 from pathlib import Path
 
 from hotpapers.atomic import sweep
-from hotpapers.config import FEED_KINDS, Config
+from hotpapers.config import FEED_KINDS, Config, default_feed
 from hotpapers.errors import ConfigError, InputError
 from hotpapers.post_address import url_path
 
@@ -48,8 +48,10 @@ def check_outputs(config: Config) -> None:
         )
     seen: dict[Path, str] = {}
     public = public_folder(config).resolve()
-    for key, path in feeds_written(config):
+    feeds = feeds_written(config)
+    for key, path in feeds:
         where = path.resolve()
+        _refuse_folder_of_outputs(key, path, config, feeds)
         if where in seen:
             raise ConfigError(
                 f"{key} and {seen[where]} are the same file ({shown_path(path)}): give each feed its own path"
@@ -64,6 +66,26 @@ def check_outputs(config: Config) -> None:
             raise ConfigError(
                 f"{key} ({shown_path(path)}) is outside paths.public ({shown_path(public)}), the folder the site serves at its root, "
                 "so it would have no address: move it there, or set paths.public"
+            )
+
+
+def _refuse_folder_of_outputs(key: str, path: Path, config: Config, feeds: list[tuple[str, Path]]) -> None:
+    """A ConfigError when the feed `path` is (or is above) a folder other outputs go in:
+    written as a file there, it would make every later write into that folder fail."""
+    where = path.resolve()
+    folders = [
+        ("paths.public", public_folder(config)),
+        ("the posts' folder", config.posts_folder),
+        ("paths.snapshots", config.paths.snapshots),
+        *((f"the folder of {other}", feed.parent) for other, feed in feeds if other != key),
+    ]
+    for name, folder in folders:
+        if folder.resolve().is_relative_to(where):
+            relation = "is" if folder.resolve() == where else "is above"
+            example = default_feed(shown_path(public_folder(config)), key.removeprefix("feeds."))
+            raise ConfigError(
+                f"{key} ({shown_path(path)}) {relation} {name} ({shown_path(folder)}), but a feed is a file: "
+                f"name one inside paths.public, such as {example}"
             )
 
 
@@ -91,4 +113,6 @@ def sweep_outputs(config: Config, days: list[str]) -> None:
 def shown_path(path: Path) -> str:
     """`path` relative to the working directory when inside it, for messages."""
     text, cwd = str(path), os.path.join(os.getcwd(), "")
+    if text == os.getcwd():
+        return "."
     return text[len(cwd) :] if text.startswith(cwd) else text
