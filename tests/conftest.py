@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import yaml
 
 from hotpapers.config import Config, build_config
 from hotpapers.models import Mention, Paper, Snapshot
@@ -69,3 +70,20 @@ def site(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     shutil.copy(EXAMPLE_SNAPSHOT, tmp_path / "data" / "snapshots" / "2020-09-24.json")
     monkeypatch.chdir(tmp_path)
     return tmp_path
+
+
+def add_settings(site: Path, text: str) -> None:
+    """The YAML settings in `text` merged into the site's config.yaml key by key (a section
+    written there a second time would be a repeated key, which the config refuses)."""
+    path = site / "config.yaml"
+    settings = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    _merge(settings, yaml.safe_load(text))
+    path.write_text(yaml.safe_dump(settings, sort_keys=False, allow_unicode=True), encoding="utf-8")
+
+
+def _merge(base: dict[str, Any], override: dict[str, Any]) -> None:
+    for key, value in override.items():
+        if isinstance(value, dict) and isinstance(base.get(key), dict):
+            _merge(base[key], value)
+        else:
+            base[key] = value

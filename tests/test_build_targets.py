@@ -11,7 +11,7 @@ import feedparser
 import pytest
 from click.testing import CliRunner
 
-from conftest import EXAMPLE_POST
+from conftest import EXAMPLE_POST, add_settings
 from hotpapers.cli import cli
 
 POST = "content/posts/2020-09-24---Hot-Papers.md"
@@ -41,8 +41,7 @@ def test_a_fifo_at_the_posts_path_is_refused_in_one_line(site, force):
 
 
 def test_a_fifo_at_a_feeds_path_is_refused_before_anything_is_written(site):
-    with (site / "config.yaml").open("a", encoding="utf-8") as config:
-        config.write(f"\nsite: {{url: {SITE}}}\n")
+    add_settings(site, f"site: {{url: {SITE}}}\n")
     (site / "static").mkdir()
     os.mkfifo(site / "static" / "hot-papers.json")
     result = run_process("build", "--offline", "--date", "2020-09-24")

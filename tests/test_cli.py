@@ -12,7 +12,7 @@ from datetime import date, timedelta
 import pytest
 from click.testing import CliRunner
 
-from conftest import EXAMPLE_POST, example_data
+from conftest import EXAMPLE_POST, add_settings, example_data
 from hotpapers import __version__
 from hotpapers.cli import cli
 from hotpapers.console import log, progress, progress_bar
@@ -151,8 +151,7 @@ def test_an_offline_range_with_missing_days_is_refused_before_any_day_is_built(s
 
 
 def test_quiet_prints_nothing_on_success(site):
-    with (site / "config.yaml").open("a", encoding="utf-8") as config:
-        config.write("\nsite: {url: 'https://lab.example.org'}\n")
+    add_settings(site, "site: {url: 'https://lab.example.org'}\n")
     result = run("-q", "build", "--date", "2020-09-24")
     assert result.exit_code == 0 and result.stderr == ""
 

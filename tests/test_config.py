@@ -6,11 +6,13 @@ from pathlib import Path
 
 import msgspec
 import pytest
+import yaml
 from click.testing import CliRunner
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from conftest import make_config
+from hotpapers import yaml_c
 from hotpapers.cli import cli
 from hotpapers.config import Config, build_config, load_config
 from hotpapers.config_check import unwrap
@@ -119,6 +121,43 @@ def test_broken_config_files(tmp_path, text, expected):
 
 def test_empty_config_file_means_defaults(tmp_path):
     assert load_text(tmp_path, "").ranking.min_paper_score == 50
+
+
+def test_a_repeated_key_is_named_with_its_lines_among_the_other_problems(tmp_path):
+    """YAML keeps a repeated key's last value only: the first `ranking` block was silently ignored."""
+    text = (
+        "ranking: {min_paper_score: 100000}\n"
+        "post:\n  title: a\n  title: b\n"
+        "sources: {twitter: {enabled: false, enabled: true}}\n"
+        "# ranking:\n"
+        "ranking: {always_show_top: true, mystery: 1}\n"
+    )
+    assert problem(tmp_path, text).endswith(
+        "config.yaml: 4 problems: post.title: repeated at line 4 (first at line 3); YAML keeps only the last, so "
+        "merge them; sources.twitter.enabled: given twice on line 5; YAML keeps only the last, so merge them; "
+        "ranking: repeated at line 7 (first at line 1); YAML keeps only the last, so merge them; ranking.mystery: "
+        "unknown key"
+    )
+
+
+def test_repeated_keys_are_found_by_the_c_loader(tmp_path):
+    assert yaml_c.SAFE_LOADER is yaml.CSafeLoader, "PyYAML without libyaml: the C loader is not tested here"
+    assert "ranking: repeated at line 2 (first at line 1)" in problem(tmp_path, "ranking: {}\nranking: {}\n")
+
+
+def test_a_repeated_key_stops_build_before_anything_is_written(site):
+    with (site / "config.yaml").open("a", encoding="utf-8") as file:
+        file.write("\nranking: {min_paper_score: 100000}\n")
+    result = CliRunner().invoke(cli, ["build", "--offline", "--date", "2020-09-24"])
+    assert result.exit_code == 2 and result.stderr.count("\n") == 1, result.output
+    assert re.search(r"1 problem: ranking: repeated at line \d+ \(first at line \d+\)", result.stderr)
+    assert not (site / "content").exists()
+
+
+def test_the_same_key_in_different_mappings_or_a_list_is_no_repeat(tmp_path):
+    text = "post: {title: a, tags: [x, x]}\nsite: {title: b}\nsources: {twitter: {enabled: true}, bluesky: {enabled: true}}\n"
+    config = load_text(tmp_path, text)
+    assert (config.post.title, config.post.tags, config.site.title) == ("a", ("x", "x"), "b")
 
 
 def test_unreadable_config(tmp_path):

@@ -55,13 +55,12 @@ def test_a_post_file_name_in_a_subfolder_or_with_dots_is_accepted(tmp_path, name
 
 def test_a_post_file_name_outside_the_posts_is_refused_by_build_before_writing(site):
     """The trial's case: the post replaced the site's config."""
-    config = (site / "config.yaml").read_bytes()
-    with (site / "config.yaml").open("a", encoding="utf-8") as file:
-        file.write('\noutput: {filename: "{date}/../../../config.yaml"}\nsite: {url: "ftp:x"}\n')
+    config = 'output: {filename: "{date}/../../../config.yaml"}\nsite: {url: "ftp:x"}\n'
+    (site / "config.yaml").write_text(config, encoding="utf-8")
     result = CliRunner().invoke(cli, ["build", "--offline", "--date", "2020-09-24"])
     assert result.exit_code == 2 and result.stderr.count("\n") == 1, result.output
     assert "2 problems: " in result.stderr and "output.filename: " in result.stderr and "site.url: " in result.stderr
-    assert (site / "config.yaml").read_bytes()[: len(config)] == config and not (site / "content").exists()
+    assert (site / "config.yaml").read_text(encoding="utf-8") == config and not (site / "content").exists()
 
 
 def test_a_fifo_as_the_config_is_refused_at_once(tmp_path):

@@ -5,7 +5,7 @@ import json
 from click.testing import CliRunner
 from msgspec.structs import replace
 
-from conftest import EXAMPLE_SNAPSHOT, make_config, make_mention, make_paper, make_snapshot
+from conftest import EXAMPLE_SNAPSHOT, add_settings, make_config, make_mention, make_paper, make_snapshot
 from hotpapers.check import DayFiles, day_problems
 from hotpapers.cli import cli
 from hotpapers.explain import explain, explanation_text
@@ -175,8 +175,7 @@ def check_with_a_failed_source(site, name):
 def test_check_leaves_out_a_failed_source_that_is_turned_off_since(site):
     flagged = check_with_a_failed_source(site, "twitter")
     assert flagged.exit_code == 1 and "2020-09-24: source twitter failed (HTTP 503)" in flagged.stderr
-    with (site / "config.yaml").open("a", encoding="utf-8") as config:
-        config.write("\nsources:\n  twitter: {enabled: false}\n")
+    add_settings(site, "sources:\n  twitter: {enabled: false}\n")
     off = CliRunner().invoke(cli, ["check", "--days", "1", "--until", "2020-09-24"])
     assert off.exit_code == 0 and "ok: 1 day up to 2020-09-24" in off.stderr
 

@@ -7,15 +7,11 @@ import feedparser
 from click.testing import CliRunner
 from msgspec.structs import replace
 
+from conftest import add_settings
 from hotpapers.cli import cli
 from hotpapers.snapshot import load_snapshot, save_snapshot
 
 SITE = "https://lab.example.org"
-
-
-def add_settings(site, text):
-    with (site / "config.yaml").open("a", encoding="utf-8") as config:
-        config.write(text)
 
 
 def build_two_days(site):

@@ -93,11 +93,14 @@ def test_init_writes_a_config_for_the_site_it_finds(tmp_path, kind):
     assert "Next steps:" in result.output and "X_BEARER_TOKEN" in result.output
     text = (tmp_path / "hotpapers.yaml").read_text(encoding="utf-8")
     for name, source in SOURCES.items():
-        about = text[: text.index(f"\n  {name}:\n")].rsplit("\n\n", 1)[1]
-        assert source.cost in " ".join(about.replace("#", " ").split())
+        about = " ".join(text[: text.index(f"\n  {name}:\n")].rsplit("\n\n", 1)[1].replace("#", " ").split())
+        assert about.startswith(f"The {name} source: ") and source.cost in about
         assert ("; needs " in about) == any(key.endswith("_env") for key in source.Settings.__struct_fields__)
     words = " ".join(text.replace("#", " ").split())
-    assert "twitter: pay-per-use, about $0.005 per post read (max_posts caps a build); needs X_BEARER_TOKEN" in words
+    assert (
+        "The twitter source: pay-per-use, about $0.005 per post read (max_posts caps a build); needs X_BEARER_TOKEN"
+        in words
+    )
     workflow = yaml.safe_load((tmp_path / ".github" / "workflows" / "hotpapers.yml").read_text(encoding="utf-8"))
     env = workflow["jobs"]["build"]["steps"][3]["env"]
     assert env["X_BEARER_TOKEN"] == "${{ secrets.X_BEARER_TOKEN }}"

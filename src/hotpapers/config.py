@@ -9,6 +9,7 @@ in its module), found through the registry `hotpapers.sources.SOURCES`.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Annotated, Any, Literal
 from zoneinfo import ZoneInfo
@@ -258,19 +259,20 @@ def load_config(path: Path | None, cwd: Path) -> Config:
     """Read `path` (or only the defaults when None); relative paths resolve against its folder."""
     if path is None:
         return build_config({}, cwd, "built-in defaults")
-    mapping = read_mapping(path, known=set(Config.__struct_fields__))
+    mapping, repeated = read_mapping(path, known=set(Config.__struct_fields__))
     try:
-        return build_config(mapping, path.resolve().parent, str(path))
+        return build_config(mapping, path.resolve().parent, str(path), repeated)
     except ConfigError as exc:
         if "unknown" not in str(exc):  # a key misplaced under a commented-out section reads as unknown
             raise
         raise ConfigError(f"{exc}{key_under_commented_section_of(path)}") from None
 
 
-def build_config(data: dict[str, Any], root: Path, source: str) -> Config:
-    """Check `data` against the declarations (every problem at once), then merge it over the defaults."""
+def build_config(data: dict[str, Any], root: Path, source: str, found: Sequence[str] = ()) -> Config:
+    """Check `data` against the declarations (every problem at once, after those `found`
+    in reading it), then merge it over the defaults."""
     hook = decode_hook(root)
-    problems = check(data, Config, hook, {name: s.Settings for name, s in SOURCES.items()})
+    problems = check(data, Config, hook, {name: s.Settings for name, s in SOURCES.items()}, found)
     if problems:
         raise ConfigError(f"{source}: {problems}")
     defaults = msgspec.to_builtins(Config(), enc_hook=_encode)

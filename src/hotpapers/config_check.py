@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 import types
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from difflib import get_close_matches
 from pathlib import Path
 from typing import Annotated, Any, Literal, Union, get_args, get_origin
@@ -79,9 +79,12 @@ def _joined(root: Path, value: str) -> Path:
     return root.joinpath(*parts)
 
 
-def check(data: dict[str, Any], kind: type[Struct], hook: Hook, sources: dict[str, type[Struct]]) -> str:
-    """'' when `data` fits `kind`, else 'N problems: ...' naming each by its dotted key."""
-    problems = list(_problems(data, kind, "", hook, sources))
+def check(
+    data: dict[str, Any], kind: type[Struct], hook: Hook, sources: dict[str, type[Struct]], found: Sequence[str] = ()
+) -> str:
+    """'' when `data` fits `kind` and nothing was `found` before, else 'N problems: ...'
+    naming each by its dotted key."""
+    problems = [*found, *_problems(data, kind, "", hook, sources)]
     if not problems:
         return ""
     shown = [clip(problem, MAX_PROBLEM_LENGTH) for problem in problems[:MAX_PROBLEMS]]

@@ -16,7 +16,7 @@ from hotpapers.config_check import clip, key_text, short
 from hotpapers.errors import ConfigError
 from hotpapers.regular_file import NotRegularFile, read_regular_file
 from hotpapers.sanitize import one_line
-from hotpapers.yaml_c import NumberTooLong, load_plain_yaml
+from hotpapers.yaml_c import NumberTooLong, Repeat, load_plain_yaml
 
 MAX_BYTES = 256 * 1024
 """Fifty times the bundled config; a larger file takes seconds to parse."""
@@ -24,19 +24,30 @@ OTHER_TOOLS_KEYS = {"baseURL", "baseurl", "languageCode", "theme", "permalink", 
 """Top-level keys of Hugo's and Jekyll's settings, which a hotpapers config never has."""
 
 
-def read_mapping(path: Path, known: set[str]) -> dict[str, Any]:
-    """The mapping in the YAML file `path`; `known` are the top-level keys hotpapers reads."""
-    mapping = read_yaml_mapping(path)
+def read_mapping(path: Path, known: set[str]) -> tuple[dict[str, Any], list[str]]:
+    """The mapping in the YAML file `path` and a problem for each key it repeats (whose
+    values but the last YAML drops); `known` are the top-level keys hotpapers reads."""
+    mapping, repeated = read_yaml(path)
     if path.name != "hotpapers.yaml" and another_tools(mapping, known):
         keys = ", ".join(key_text(key) for key in list(mapping)[:3])
         raise ConfigError(
             f"{path}: these are another tool's settings ({keys}, ...), not hotpapers'; "
             "put hotpapers' settings in hotpapers.yaml next to it (`hotpapers init` writes one)"
         )
-    return mapping
+    return mapping, [repeat_problem(*repeat) for repeat in repeated]
+
+
+def repeat_problem(key: str, first: int, line: int) -> str:
+    where = f"repeated at line {line} (first at line {first})" if line != first else f"given twice on line {line}"
+    return f"{key_text(key)}: {where}; YAML keeps only the last, so merge them"
 
 
 def read_yaml_mapping(path: Path) -> dict[str, Any]:
+    return read_yaml(path)[0]
+
+
+def read_yaml(path: Path) -> tuple[dict[str, Any], list[Repeat]]:
+    """The mapping in the YAML file `path`, and its repeated keys (`yaml_c.load_plain_yaml`)."""
     try:
         data = read_regular_file(path, MAX_BYTES + 1)
         if len(data) > MAX_BYTES:
@@ -47,7 +58,7 @@ def read_yaml_mapping(path: Path) -> dict[str, Any]:
     except (OSError, UnicodeDecodeError) as exc:
         raise ConfigError(f"{path}: cannot read config ({getattr(exc, 'strerror', None) or exc})") from None
     try:
-        mapping = load_plain_yaml(text)
+        mapping, repeated = load_plain_yaml(text)
     except NumberTooLong as exc:
         raise ConfigError(f"{path}: {clip(one_line(exc.problem), 200)}") from None
     except yaml.YAMLError as exc:
@@ -58,10 +69,10 @@ def read_yaml_mapping(path: Path) -> dict[str, Any]:
     except (ValueError, RecursionError) as exc:
         raise ConfigError(f"{path}: not valid YAML: {clip(one_line(str(exc)), 120)}") from None
     if mapping is None:
-        return {}
+        return {}, []
     if not isinstance(mapping, dict):
         raise ConfigError(f"{path}: the config must be a mapping of keys, not {short(mapping)}")
-    return mapping
+    return mapping, repeated
 
 
 def another_tools(mapping: dict[Any, Any], known: set[str]) -> bool:

@@ -63,7 +63,7 @@ def commented_config(profile: str, paths: Mapping[str, str] | None = None) -> st
 def _source(name: str, source: type[Source], values: dict[str, Any]) -> list[str]:
     needs = [str(value) for key, value in values.items() if key.endswith("_env")]
     reads = f"needs {' and '.join(needs)} in the environment" if needs else "no key needed"
-    lines = ["", *_comment(f"{name}: {source.cost}; {reads}.", "  "), f"  {name}:"]
+    lines = ["", *_comment(f"The {name} source: {source.cost}; {reads}.", "  "), f"  {name}:"]
     return lines + _keys(source.Settings, values, "    ", {"enabled": values["enabled"]})
 
 

@@ -31,10 +31,16 @@ class NumberTooLong(Refused):
     sys.set_int_max_str_digits); the problem names the key holding it."""
 
 
-def load_plain_yaml(text: str) -> Any:
+Repeat = tuple[str, int, int]
+"""A key given twice in a mapping: its dotted path, the line of its first and its next time."""
+
+
+def load_plain_yaml(text: str) -> tuple[Any, list[Repeat]]:
     """The document in `text`, read by the safe loader once its events show no alias, no
-    deep nesting and no integer longer than Python converts."""
-    open_: list[list[Any]] = []  # per open collection: [is a mapping, its key or index now, next node is a key]
+    deep nesting and no integer longer than Python converts; and its repeated keys, whose
+    values but the last YAML drops silently."""
+    open_: list[_Open] = []
+    repeated: list[Repeat] = []
     for event in yaml.parse(text, Loader=SAFE_LOADER):
         if isinstance(event, yaml.AliasEvent):
             raise Refused("aliases (*name) are not allowed here", event.start_mark)
@@ -42,26 +48,48 @@ def load_plain_yaml(text: str) -> Any:
             open_.pop()
             continue
         if isinstance(event, yaml.NodeEvent) and open_:
-            _step(open_[-1], event)
+            repeated += _step(open_, event)
         if isinstance(event, yaml.CollectionStartEvent):
-            open_.append([isinstance(event, yaml.MappingStartEvent), -1, True])
+            open_.append(_Open(isinstance(event, yaml.MappingStartEvent)))
             if len(open_) > MAX_DEPTH:
                 raise Refused(f"nested more than {MAX_DEPTH} levels deep", event.start_mark)
         elif isinstance(event, yaml.ScalarEvent) and not event.style and _DECIMAL.fullmatch(event.value):
             digits = sum(character.isdigit() for character in event.value)
             if digits > (sys.get_int_max_str_digits() or digits):
-                where = "".join(f"[{key}]" if isinstance(key, int) else f".{key}" for _, key, _ in open_).lstrip(".")
                 raise NumberTooLong(
-                    f"a number of {digits} digits at {where or 'the top'} is too large", event.start_mark
+                    f"a number of {digits} digits at {_where(open_) or 'the top'} is too large", event.start_mark
                 )
-    return yaml.load(text, Loader=SAFE_LOADER)
+    return yaml.load(text, Loader=SAFE_LOADER), repeated
 
 
-def _step(collection: list[Any], event: Any) -> None:
-    """Moves an open collection's place on to `event`'s node: the next index, or a key then its value."""
-    if not collection[0]:
-        collection[1] += 1
-        return
-    if collection[2]:
-        collection[1] = event.value if isinstance(event, yaml.ScalarEvent) else "?"
-    collection[2] = not collection[2]
+class _Open:
+    """A collection being read: its key or index now, and for a mapping the line of each key."""
+
+    def __init__(self, is_mapping: bool) -> None:
+        self.is_mapping, self.next_is_key = is_mapping, True
+        self.place: int | str = -1
+        self.key_lines: dict[str, int] = {}
+
+
+def _where(open_: list[_Open]) -> str:
+    return "".join(f"[{c.place}]" if isinstance(c.place, int) else f".{c.place}" for c in open_).lstrip(".")
+
+
+def _step(open_: list[_Open], event: Any) -> list[Repeat]:
+    """Moves the innermost collection's place on to `event`'s node: the next index, or a key
+    then its value. A key already read in that mapping is returned, described."""
+    collection = open_[-1]
+    if not collection.is_mapping:
+        collection.place = int(collection.place) + 1
+        return []
+    is_key, collection.next_is_key = collection.next_is_key, not collection.next_is_key
+    if not is_key:
+        return []
+    if not isinstance(event, yaml.ScalarEvent):
+        collection.place = "?"
+        return []
+    collection.place, line = event.value, event.start_mark.line + 1 if event.start_mark else 0
+    if event.value not in collection.key_lines:
+        collection.key_lines[event.value] = line
+        return []
+    return [(_where(open_), collection.key_lines[event.value], line)]
