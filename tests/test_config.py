@@ -160,10 +160,19 @@ def test_the_same_key_in_different_mappings_or_a_list_is_no_repeat(tmp_path):
     assert (config.post.title, config.post.tags, config.site.title) == ("a", ("x", "x"), "b")
 
 
-def test_unreadable_config(tmp_path):
-    (tmp_path / "config.yaml").write_bytes(b"\xff\xfe\x00bad")
-    with pytest.raises(ConfigError, match="cannot read config"):
+def test_a_config_that_cannot_be_read_says_why(tmp_path):
+    with pytest.raises(ConfigError) as info:
+        load_config(tmp_path / "absent.yaml", tmp_path)
+    assert info.value.message == f"{tmp_path / 'absent.yaml'}: cannot read config (No such file or directory)"
+
+
+def test_a_config_that_is_not_utf8_is_named_in_plain_words(tmp_path):
+    (tmp_path / "config.yaml").write_bytes(b"post:\n  title: 'Caf\xe9 papers'\n")
+    with pytest.raises(ConfigError) as info:
         load_config(tmp_path / "config.yaml", tmp_path)
+    assert info.value.exit_code == 2 and info.value.message == (
+        f"{tmp_path / 'config.yaml'}: the config is not UTF-8 text (byte 0xe9 on line 2): save it as UTF-8"
+    )
 
 
 @pytest.mark.parametrize(

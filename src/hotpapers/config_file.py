@@ -55,8 +55,13 @@ def read_yaml(path: Path) -> tuple[dict[str, Any], list[Repeat]]:
         text = data.decode("utf-8")
     except NotRegularFile as exc:
         raise ConfigError(f"{path}: the config is {exc.kind}, not a regular file") from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise ConfigError(f"{path}: cannot read config ({getattr(exc, 'strerror', None) or exc})") from None
+    except UnicodeDecodeError as exc:
+        line = data.count(b"\n", 0, exc.start) + 1
+        raise ConfigError(
+            f"{path}: the config is not UTF-8 text (byte 0x{data[exc.start]:02x} on line {line}): save it as UTF-8"
+        ) from None
+    except OSError as exc:
+        raise ConfigError(f"{path}: cannot read config ({exc.strerror or exc})") from None
     try:
         mapping, repeated = load_plain_yaml(text)
     except NumberTooLong as exc:
