@@ -42,6 +42,7 @@ def test_repo_config_is_the_published_sites_choice():
     assert config.timezone.key == "UTC"
     assert config.paths.snapshots == REPO / "data" / "snapshots"
     assert config.post_path("2020-09-24") == REPO / "content" / "posts" / "2020-09-24---Hot-Papers.md"
+    assert (config.feeds.atom, config.feeds.json) == (REPO / "static/hot-papers.atom", REPO / "static/hot-papers.json")
 
 
 def test_the_bundled_config_leaves_paths_and_file_names_to_the_profile(tmp_path):
@@ -50,6 +51,7 @@ def test_the_bundled_config_leaves_paths_and_file_names_to_the_profile(tmp_path)
     config = load_text(tmp_path, text)
     assert config.post_path("2020-09-24") == tmp_path / "_posts" / "2020-09-24-hot-papers.md"
     assert config.site.link == "/{slug}/" and config.output.escape_markdown is True
+    assert (config.feeds.atom, config.feeds.json) == (tmp_path / "hot-papers.atom", tmp_path / "hot-papers.json")
 
 
 def test_a_copy_of_the_bundled_config_switched_to_jekyll_writes_to_posts(site):
