@@ -37,6 +37,24 @@ def test_a_kept_config_with_another_profile_says_the_profile_was_not_applied(tmp
     assert same.splitlines()[0] == "output.profile: lumen (as asked)"
 
 
+def test_the_next_steps_follow_the_profile_of_the_kept_config_not_the_one_asked(tmp_path):
+    (tmp_path / "hugo.toml").write_text('baseURL = "x"\n', encoding="utf-8")
+    (tmp_path / "hotpapers.yaml").write_text("output: {profile: hugo}\n", encoding="utf-8")
+    output = init("init", str(tmp_path), "--profile", "jekyll")
+    assert "output.profile: jekyll was NOT applied" in output
+    assert "_config.yml" not in output and "Let Hugo keep the embeds' HTML: in hugo.toml" in output
+    applied = init("init", str(tmp_path / "new"), "--profile", "jekyll")
+    assert "Set `permalink: /:slug/` and `exclude: [data]` in _config.yml" in applied
+
+
+def test_the_default_profile_names_the_config_file_written_with_config(tmp_path):
+    written = tmp_path / "site" / "conf" / "hp.yaml"
+    (tmp_path / "site" / "conf").mkdir(parents=True)
+    output = init("init", str(tmp_path / "site"), "--config", str(written))
+    assert f"so the default; change output.profile in {written})\n" in output and f"wrote {written}\n" in output
+    assert "hotpapers.yaml" not in output
+
+
 TOML, YAML = 'baseURL = "x"\n', "baseURL: https://example.org/\n"
 HUGO_SITES = {  # a Hugo config file, and how the step's `snippets` are put into it
     "config.toml": (TOML, lambda snippets: f"{TOML}{snippets[1]}\n{snippets[0]}\n"),

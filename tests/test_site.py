@@ -109,7 +109,7 @@ def test_init_writes_a_config_for_the_site_it_finds(tmp_path, kind):
 def test_init_when_unsure_and_no_one_to_ask_takes_the_default_and_says_so(tmp_path):
     result = init(tmp_path / "new-site")
     assert "output.profile: lumen (no Hugo, Jekyll or Gatsby site in " in result.output
-    assert "so the default; change output.profile in hotpapers.yaml" in result.output
+    assert f"so the default; change output.profile in {tmp_path / 'new-site' / 'hotpapers.yaml'})\n" in result.output
     assert load_config(tmp_path / "new-site" / "hotpapers.yaml", tmp_path).output.profile == "lumen"
 
 

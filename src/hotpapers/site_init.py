@@ -67,16 +67,19 @@ def stdin_is_terminal() -> bool:
 def init_site(folder: Path, profile: str | None, ask: Ask | None, config_path: Path | None = None) -> InitReport:
     """Writes the files that do not exist yet into `folder`, the config to `config_path`
     (default: FOLDER/hotpapers.yaml); `ask` is None when no one can answer."""
-    report = _choose_profile(folder, profile, ask)
     config = config_path or folder / CONFIG_NAME
-    if config_path is None and _holds_our_settings(folder / "config.yaml"):
+    keep_site_config = config_path is None and _holds_our_settings(folder / "config.yaml")
+    if keep_site_config:
         config = folder / "config.yaml"
+    report = _choose_profile(folder, profile, ask, config)
+    if keep_site_config:
         report.kept.append(config)
         report.reason += f"; config.yaml holds the site's settings, so no {CONFIG_NAME}, which would replace them"
     else:
         text = commented_config(report.profile, _paths_seen_from(config, folder, report.profile))
         (report.written if _write_new(config, text) else report.kept).append(config)
-    site_workflow = workflow(committed_paths(_site_config(config), folder))
+    site_config = _site_config(config)
+    site_workflow = workflow(committed_paths(site_config, folder))
     path = folder / WORKFLOW_NAME
     (report.written if _write_new(path, site_workflow) else report.kept).append(path)
     if config in report.kept:
@@ -87,8 +90,8 @@ def init_site(folder: Path, profile: str | None, ask: Ask | None, config_path: P
         f"Add the repository secrets {secrets} (Settings > Secrets and variables > Actions) for the sources "
         "you use; a source without its variables is skipped.",
         f"Edit the install step of {WORKFLOW_NAME} to install hotpapers from where you take it.",
-        *_profile_step(report.profile, folder),
-        *_embed_steps(report.profile),
+        *_profile_step(site_config.output.profile, folder),  # the kept config's, when it was not applied
+        *_embed_steps(site_config.output.profile),
         f"Try it (with those variables exported): {_cd(folder)}hotpapers build{option} --dry-run, then hotpapers "
         f"build{option}; commit the files and push.",
     ]
@@ -162,7 +165,7 @@ def _cd(folder: Path) -> str:
     return "" if folder.resolve() == Path.cwd().resolve() else f"cd {folder} && "
 
 
-def _choose_profile(folder: Path, profile: str | None, ask: Ask | None) -> InitReport:
+def _choose_profile(folder: Path, profile: str | None, ask: Ask | None, config: Path) -> InitReport:
     if profile is not None:
         return InitReport(profile, "as asked")
     site = detect_site(folder)
@@ -172,7 +175,7 @@ def _choose_profile(folder: Path, profile: str | None, ask: Ask | None) -> InitR
     default = Output().profile
     if ask is not None:
         return InitReport(ask(list(PROFILES), default), f"{found}; chosen")
-    return InitReport(default, f"{found} in {folder}, so the default; change output.profile in {CONFIG_NAME}")
+    return InitReport(default, f"{found} in {folder}, so the default; change output.profile in {config}")
 
 
 def _holds_our_settings(path: Path) -> bool:
