@@ -2,6 +2,7 @@
 
 import json
 
+import pytest
 from click.testing import CliRunner
 from msgspec.structs import replace
 
@@ -118,6 +119,18 @@ def test_check_command_fails_in_one_line_and_passes_on_a_healthy_site(site):
     assert result.stderr == "Error: check failed: 2020-09-23: no snapshot\n"
     ok = runner.invoke(cli, ["check", "--days", "1", "--until", "2020-09-24"])
     assert ok.exit_code == 0 and "ok: 1 day up to 2020-09-24" in ok.stderr
+
+
+@pytest.mark.parametrize("quiet", [["-q"], []])
+def test_check_names_every_problem_also_under_quiet(site, quiet):
+    """Cron runs `hotpapers -q check`: its mail must name every problem, not the first."""
+    assert CliRunner().invoke(cli, ["build", "--date", "2020-09-24"]).exit_code == 0
+    result = CliRunner().invoke(cli, [*quiet, "check", "--days", "3", "--until", "2020-09-24"])
+    assert result.exit_code == 1
+    assert result.stderr == (
+        "2020-09-22: no snapshot\n2020-09-23: no snapshot\n"
+        "Error: check failed: 2 problems in 3 days up to 2020-09-24, listed above\n"
+    )
 
 
 def test_check_fails_on_a_collapsed_day(site):

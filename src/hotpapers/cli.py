@@ -176,10 +176,10 @@ MIN_RATIO_HELP = "A day with fewer mentions than this share of the median of the
 def check(days: int, last: str | None, min_ratio: float, config_path: Path | None) -> None:
     """Fail when the last days show a dead or failing pipeline.
 
-    Exits 1 with a one-line reason when a day has no snapshot, has no post though
-    papers qualify, has a failed source, or has far fewer mentions than the median of
-    the days before it. Run it after the nightly build, so cron mail or CI reports a
-    pipeline that went quiet.
+    Exits 1, naming each problem on a line of its own, when a day has no snapshot, has
+    no post though papers qualify, has a failed source, or has far fewer mentions than
+    the median of the days before it. Run it after the nightly build, so cron mail or
+    CI reports a pipeline that went quiet.
 
     \b
     Examples:
@@ -190,11 +190,11 @@ def check(days: int, last: str | None, min_ratio: float, config_path: Path | Non
     config = obtain_config(config_path)
     end = day_or_yesterday(last, "--until", config)
     problems = hotpapers.check_days(config, end, days, min_ratio)
-    for problem in problems[1:]:
-        log.info("%s", problem)
+    many = f"{count(len(problems), 'problem')} in {count(days, 'day')} up to {end}, listed above"
+    for problem in problems if len(problems) > 1 else ():  # warnings: `-q check` names every one
+        log.warning("%s", problem)
     if problems:
-        more = f" (and {len(problems) - 1} more, listed above)" if len(problems) > 1 else ""
-        raise HotpapersError(f"check failed: {problems[0]}{more}")
+        raise HotpapersError(f"check failed: {problems[0] if len(problems) == 1 else many}")
     log.info("ok: %s up to %s, each with its snapshot, its post and working sources", count(days, "day"), end)
 
 
