@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import shutil
+from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -59,6 +60,16 @@ def make_snapshot(papers: list[Paper], mentions: list[Mention], date: str = "202
 
 def example_data() -> dict[str, Any]:
     return json.loads(EXAMPLE_SNAPSHOT.read_text(encoding="utf-8"))
+
+
+def stored_days(site: Path, first: date, count: int) -> list[str]:
+    """`count` days from `first`, each with the example snapshot (dated that day) stored in `site`."""
+    data = example_data()
+    days = [(first + timedelta(days=n)).isoformat() for n in range(count)]
+    for day in days:
+        data["date"] = day
+        (site / "data" / "snapshots" / f"{day}.json").write_text(json.dumps(data), encoding="utf-8")
+    return days
 
 
 @pytest.fixture

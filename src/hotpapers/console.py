@@ -88,7 +88,8 @@ def log_report(report: DayReport) -> None:
         log.info("%s", note)
     for warning in report.warnings:
         log.warning("%s", warning)
-    log.log(logging.WARNING if report.kept else logging.INFO, "%s", report.message)
+    level = logging.ERROR if report.failed else logging.WARNING if report.kept else logging.INFO
+    log.log(level, "%s", report.message)
 
 
 def log_feeds(config: Config, reports: list[DayReport], dry_run: bool, failed: bool = False) -> None:
@@ -117,7 +118,8 @@ def summary(reports: list[DayReport], planned: int, fetcher: Any) -> str:
     """One line for the log: days done, papers, requests made, posts read."""
     written = sum(1 for r in reports if r.written)
     papers = sum(r.papers for r in reports)
-    built, posts = f"{len(reports)}/{count(planned, 'day')} built", count(written, "post")
+    built = f"{sum(1 for r in reports if not r.failed)}/{count(planned, 'day')} built"
+    posts = count(written, "post")
     line = f"summary: {built}, {posts} written, {count(papers, 'paper')}"
     if fetcher is not None and fetcher.http.requests:
         counts = ", ".join(f"{name} {count}" for name, count in sorted(fetcher.http.requests.items()))

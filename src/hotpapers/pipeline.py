@@ -3,12 +3,7 @@ day of a build; and the health check over the last days."""
 
 from __future__ import annotations
 
-import ctypes
 import os
-import signal
-import sys
-import threading
-import time
 from collections.abc import Iterator
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
@@ -16,7 +11,6 @@ from datetime import date, timedelta
 from pathlib import Path
 from typing import NoReturn, Protocol
 
-from hotpapers.atomic import process_runs
 from hotpapers.check import DayFiles, day_problems, failures_kept, may_record_failure
 from hotpapers.config import Config
 from hotpapers.errors import InputError, SnapshotError
@@ -26,6 +20,8 @@ from hotpapers.rank import rank, unknown_paper_ids
 from hotpapers.render import PostRenderer
 from hotpapers.snapshot import save_snapshot, stored_snapshot
 from hotpapers.targets import check_feed_targets, check_outputs, refuse_irregular, shown_path, sweep_outputs
+from hotpapers.unbuilt import in_order
+from hotpapers.worker_life import die_with
 from hotpapers.write import Outcome, write_post
 
 PARALLEL_MIN_DAYS = 16
@@ -68,6 +64,8 @@ class DayReport:
     """Things worth logging before the message."""
     warnings: tuple[str, ...] = ()
     """Things to say even with -q: the build kept a stored snapshot instead of the new one."""
+    failed: bool = False
+    """The day was not built, as the message says: its snapshot is unusable (in a range of days)."""
 
     @property
     def written(self) -> bool:
@@ -179,7 +177,9 @@ def build_days(
     When no day needs fetching (a re-render or backfill of stored snapshots), the days
     are spread over worker processes, one per CPU core. Fetching stays in this process:
     the APIs' rate limits, not the CPU, bound it. A day to fetch that has not ended yet,
-    or that nothing may fetch (--offline), is refused before any day is built.
+    or that nothing may fetch (--offline), is refused before any day is built. In a range,
+    a day whose snapshot is unusable is reported `failed` and the others are built; an
+    InputError naming such days follows the last report (unbuilt.in_order).
     """
     options = options or BuildOptions()
     check_outputs(config)
@@ -193,14 +193,28 @@ def build_days(
     workers = min(os.cpu_count() or 1, len(days) // PARALLEL_MIN_DAYS)
     if workers < 2 or to_fetch or (fetch and not options.offline):
         renderer = PostRenderer(config)
-        for day in days:
-            yield build_day(day, config, renderer, options, fetch)
+        yield from in_order(
+            days, (_build_in_range(day, config, renderer, options, fetch, len(days) == 1) for day in days)
+        )
         return
     pool = ProcessPoolExecutor(workers, initializer=_start_worker, initargs=(config, options, os.getpid()))
     try:
-        yield from pool.map(_build_stored_day, days, chunksize=max(1, len(days) // (8 * workers)))
+        yield from in_order(days, pool.map(_build_stored_day, days, chunksize=max(1, len(days) // (8 * workers))))
     finally:
         pool.shutdown(cancel_futures=True)
+
+
+def _build_in_range(
+    day: str, config: Config, renderer: PostRenderer, options: BuildOptions, fetch: Fetch | None, alone: bool = False
+) -> DayReport:
+    """build_day, except that a day whose snapshot is unusable is reported as failed
+    unless it is built `alone`, so a range builds the others (unbuilt.in_order names it)."""
+    try:
+        return build_day(day, config, renderer, options, fetch)
+    except SnapshotError as error:
+        if alone:
+            raise
+        return DayReport(day, f"{day}: not built: {error.message}", failed=True)
 
 
 def refuse_unstored(days: list[str], config: Config, options: BuildOptions) -> NoReturn:
@@ -243,31 +257,14 @@ _worker_state: tuple[Config, PostRenderer, BuildOptions] | None = None
 def _start_worker(config: Config, options: BuildOptions, parent: int) -> None:
     """Tie the worker's life to the build's, then compile the templates once."""
     global _worker_state
-    _die_with(parent)
+    die_with(parent)
     _worker_state = (config, PostRenderer(config), options)
-
-
-def _die_with(parent: int) -> None:
-    """End this process when `parent` ends, even by SIGKILL: Linux signals it
-    (PR_SET_PDEATHSIG); elsewhere a thread watches."""
-    if sys.platform == "linux":
-        ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL)  # 1 = PR_SET_PDEATHSIG
-    else:
-        threading.Thread(target=_exit_when_gone, args=(parent,), daemon=True).start()
-    if not process_runs(parent):  # it ended before the signal was asked for
-        os._exit(1)
-
-
-def _exit_when_gone(parent: int) -> None:
-    while process_runs(parent):
-        time.sleep(1)
-    os._exit(1)
 
 
 def _build_stored_day(day: str) -> DayReport:
     assert _worker_state is not None, "worker not started"
     config, renderer, options = _worker_state
-    return build_day(day, config, renderer, options, None)
+    return _build_in_range(day, config, renderer, options, None)
 
 
 def _stored(day: str, path: Path, *, tolerate_damage: bool) -> Snapshot | None:

@@ -1,0 +1,29 @@
+"""A worker process that ends with the process that started it."""
+
+from __future__ import annotations
+
+import ctypes
+import os
+import signal
+import sys
+import threading
+import time
+
+from hotpapers.atomic import process_runs
+
+
+def die_with(parent: int) -> None:
+    """End this process when `parent` ends, even by SIGKILL: Linux signals it
+    (PR_SET_PDEATHSIG); elsewhere a thread watches."""
+    if sys.platform == "linux":
+        ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL)  # 1 = PR_SET_PDEATHSIG
+    else:
+        threading.Thread(target=_exit_when_gone, args=(parent,), daemon=True).start()
+    if not process_runs(parent):  # it ended before the signal was asked for
+        os._exit(1)
+
+
+def _exit_when_gone(parent: int) -> None:
+    while process_runs(parent):
+        time.sleep(1)
+    os._exit(1)
