@@ -159,13 +159,15 @@ def test_missing_token_names_the_day_and_what_to_set(site_with_post, httpserver,
     assert recorder.calls == []
 
 
-def test_dry_run_warns_about_missing_credentials(site_with_post, httpserver, monkeypatch):
+def test_dry_run_without_credentials_fails_as_the_build_would(site_with_post, httpserver, monkeypatch):
     monkeypatch.setenv("X_BEARER_TOKEN", "  ")
     recorder = Recorder()
     serve_scenario(httpserver, example_scenario(), recorder)
     result = CliRunner().invoke(cli, ["-q", "build", "--date", DAY, "--dry-run"])
-    assert result.exit_code == 0 and recorder.calls == []
-    assert result.stderr == "2020-09-24: twitter would be skipped: set X_BEARER_TOKEN\n"
+    assert result.exit_code == 2 and recorder.calls == []
+    assert result.stderr == (
+        "Error: 2020-09-24 has no snapshot and no source can fetch it: set X_BEARER_TOKEN (sources.twitter)\n"
+    )
 
 
 def test_a_token_with_a_non_ascii_character_is_refused_in_one_line(site_with_post, httpserver, monkeypatch):

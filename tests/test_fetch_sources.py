@@ -90,10 +90,14 @@ def two_sources(tmp_path, monkeypatch, httpserver):
     return tmp_path
 
 
+SKIPPED = "2020-09-24: other {verb} skipped: set OTHER_TOKEN, or turn it off with sources.other.enabled: false\n"
+"""The warning, under -q too, that says how to silence it (a cron job mails every warning)."""
+
+
 def test_a_source_without_credentials_is_skipped_and_recorded(two_sources):
     result = CliRunner().invoke(cli, ["build", "--date", "2020-09-24"])
     assert result.exit_code == 0, result.output
-    assert "2020-09-24: other is skipped: set OTHER_TOKEN\n" in result.stderr
+    assert SKIPPED.format(verb="is") in result.stderr
     snapshot = load_snapshot(two_sources / "data" / "snapshots" / "2020-09-24.json")
     assert snapshot.sources["other"].status == "skipped" and snapshot.sources["other"].detail == "needs OTHER_TOKEN"
     assert snapshot.sources["twitter"].status == "ok"
@@ -103,10 +107,13 @@ def test_no_runnable_source_names_every_variable(two_sources, monkeypatch):
     monkeypatch.delenv("X_BEARER_TOKEN")
     result = CliRunner().invoke(cli, ["build", "--date", "2020-09-24"])
     assert result.exit_code == 2
-    assert result.stderr == (
-        "Error: 2020-09-24 has no snapshot and no source can fetch it: "
-        "set X_BEARER_TOKEN (sources.twitter) or OTHER_TOKEN (sources.other)\n"
-    )
+    assert result.stderr == NONE_CAN_RUN
+
+
+NONE_CAN_RUN = (
+    "Error: 2020-09-24 has no snapshot and no source can fetch it: "
+    "set X_BEARER_TOKEN (sources.twitter) or OTHER_TOKEN (sources.other)\n"
+)
 
 
 def test_a_disabled_source_is_not_asked_for_credentials(two_sources, httpserver, monkeypatch):
@@ -119,3 +126,26 @@ def test_a_disabled_source_is_not_asked_for_credentials(two_sources, httpserver,
     result = CliRunner().invoke(cli, ["build", "--date", "2020-09-24"])
     assert result.exit_code == 2
     assert result.stderr.endswith("no source can fetch it: every source is disabled in the config\n")
+
+
+def test_a_dry_run_warns_of_a_source_it_would_skip(two_sources):
+    result = CliRunner().invoke(cli, ["-q", "build", "--date", "2020-09-24", "--dry-run"])
+    assert result.exit_code == 0 and result.stderr == SKIPPED.format(verb="would be")
+
+
+def test_a_dry_run_where_no_source_can_run_fails_as_the_build_does(two_sources, monkeypatch):
+    monkeypatch.delenv("X_BEARER_TOKEN")
+    real = CliRunner().invoke(cli, ["-q", "build", "--date", "2020-09-24"])
+    dry = CliRunner().invoke(cli, ["-q", "build", "--date", "2020-09-24", "--dry-run"])
+    assert (dry.exit_code, dry.stderr) == (real.exit_code, real.stderr) == (2, NONE_CAN_RUN)
+    assert not (two_sources / "data").exists()
+
+
+def test_a_repair_says_it_skipped_a_source_without_credentials_as_a_real_run(two_sources):
+    assert CliRunner().invoke(cli, ["build", "--date", "2020-09-24"]).exit_code == 0
+    path = two_sources / "data" / "snapshots" / "2020-09-24.json"
+    path.write_text(path.read_text().replace('"status": "skipped"', '"status": "failed"'))
+    assert load_snapshot(path).sources["other"].status == "failed"
+    result = CliRunner().invoke(cli, ["-q", "build", "--date", "2020-09-24"])
+    assert result.exit_code == 0 and result.stderr.startswith(SKIPPED.format(verb="is"))
+    assert "would" not in result.stderr

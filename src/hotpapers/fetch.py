@@ -19,6 +19,7 @@ import msgspec
 from msgspec.structs import replace
 
 from hotpapers.config import Config
+from hotpapers.credentials import none_can_run, runnable, warn_skipped
 from hotpapers.errors import FetchError, InputError
 from hotpapers.http import HttpClient
 from hotpapers.models import Mention, Paper, Snapshot, SourceStatus, Window, parse_time
@@ -53,13 +54,15 @@ class Fetcher:
     disabled: list[str] = field(default_factory=list)
 
     def plan(self, day: str) -> str:
-        """What a fetch of `day` would call, without calling anything; warns about missing credentials."""
+        """What a fetch of `day` would call, without calling anything; warns about missing
+        credentials, and fails as the fetch would when no source can run."""
         since, until = self._window(day)
         parts = [f"{day}: would fetch the window {rfc3339(since)} to {rfc3339(until)}"]
-        runnable = self._runnable(day, warn=True)
-        parts += [f"{source.name}: {source.plan(since, until)}" for source in runnable]
-        if not runnable:
-            parts.append("no source can run")
+        can_run = runnable(self.sources)
+        if not can_run:
+            raise none_can_run(day, self.sources)
+        warn_skipped(day, self.sources, "would be")
+        parts += [f"{source.name}: {source.plan(since, until)}" for source in can_run]
         parts.append(f"metadata from {self.config.arxiv.api_url}")
         return "; ".join(parts)
 
@@ -76,36 +79,17 @@ class Fetcher:
         self.check_ended([day])
         return day_window(day, self.config)
 
-    def _runnable(self, day: str, warn: bool = False) -> list[Source]:
-        """The enabled sources whose credentials are set; with `warn`, a warning line for each other one."""
-        runnable = []
-        for source in self.sources:
-            missing = source.missing_credentials()
-            if missing is None:
-                runnable.append(source)
-            elif warn:
-                log.warning("%s: %s would be skipped: set %s", day, source.name, missing)
-        return runnable
-
     def __call__(self, day: str) -> Snapshot:
         since, until = self._window(day)
-        runnable = self._runnable(day)
-        if not runnable:
-            needs = " or ".join(f"{s.missing_credentials()} (sources.{s.name})" for s in self.sources)
-            raise InputError(
-                f"{day} has no snapshot and no source can fetch it: "
-                + (f"set {needs}" if needs else "every source is disabled in the config")
-            )
+        can_run = runnable(self.sources)
+        if not can_run:
+            raise none_can_run(day, self.sources)
         statuses = {
             name: SourceStatus(status="skipped", detail=f"sources.{name}.enabled is false") for name in self.disabled
         }
-        for source in self.sources:
-            if source not in runnable:
-                missing = source.missing_credentials()
-                log.warning("%s: %s is skipped: set %s", day, source.name, missing)
-                statuses[source.name] = SourceStatus(status="skipped", detail=f"needs {missing}")
-        mentions, failures = self._search_all(runnable, since, until, statuses)
-        if len(failures) == len(runnable):
+        statuses |= warn_skipped(day, self.sources, "is")
+        mentions, failures = self._search_all(can_run, since, until, statuses)
+        if len(failures) == len(can_run):
             raise failures[0] if len(failures) == 1 else FetchError("every source", "; ".join(map(str, failures)))
         for failure in failures:
             log.warning("%s: %s; published without it (a later build fetches it again)", day, failure)
@@ -120,7 +104,7 @@ class Fetcher:
             sources=statuses,
         )
         snapshot = self._with_metadata_status(snapshot, requests, lookup)
-        worked = [source for source in runnable if statuses[source.name].status != "failed"]
+        worked = [source for source in can_run if statuses[source.name].status != "failed"]
         return replace(self._with_embeds(snapshot, worked), taken_at=rfc3339(self.now()))
 
     def failed_sources(self, snapshot: Snapshot) -> list[str]:
@@ -133,7 +117,8 @@ class Fetcher:
         embeds for their shown posts. No other source is asked anything. Returns
         `snapshot` itself when they fail again (or still lack credentials)."""
         day, names = snapshot.date, self.failed_sources(snapshot)
-        retry = [source for source in self._runnable(day, warn=True) if source.name in names]
+        retry = [source for source in runnable(self.sources) if source.name in names]
+        warn_skipped(day, self.sources, "is", names)
         if not retry:
             return snapshot
         window = snapshot.window

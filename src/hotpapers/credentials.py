@@ -1,0 +1,42 @@
+"""What a build says of the enabled sources whose credentials are not set: each is
+skipped with a warning saying how to set them or turn the source off (cron mails every
+warning), and a day no source can fetch is an error naming every variable."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Collection
+
+from hotpapers.errors import InputError
+from hotpapers.models import SourceStatus
+from hotpapers.sources.base import Source
+
+log = logging.getLogger("hotpapers")
+
+
+def runnable(sources: list[Source]) -> list[Source]:
+    """The sources whose credentials are set."""
+    return [source for source in sources if source.missing_credentials() is None]
+
+
+def warn_skipped(
+    day: str, sources: list[Source], verb: str, among: Collection[str] | None = None
+) -> dict[str, SourceStatus]:
+    """A warning for each of `sources` (of those named `among`, if any) without its
+    credentials: it `verb` ("is", "would be") skipped; their statuses for a snapshot."""
+    statuses = {}
+    for source in sources:
+        missing = source.missing_credentials()
+        if missing is not None and (among is None or source.name in among):
+            how = f"set {missing}, or turn it off with sources.{source.name}.enabled: false"
+            log.warning("%s: %s %s skipped: %s", day, source.name, verb, how)
+            statuses[source.name] = SourceStatus(status="skipped", detail=f"needs {missing}")
+    return statuses
+
+
+def none_can_run(day: str, sources: list[Source]) -> InputError:
+    needs = " or ".join(f"{s.missing_credentials()} (sources.{s.name})" for s in sources)
+    return InputError(
+        f"{day} has no snapshot and no source can fetch it: "
+        + (f"set {needs}" if needs else "every source is disabled in the config")
+    )
