@@ -291,10 +291,12 @@ def test_social_image_null_leaves_the_key_out():
 
 def test_site_template_overrides_the_packaged_one(tmp_path):
     (tmp_path / "templates").mkdir()
-    (tmp_path / "templates" / "post.md.j2").write_text("{% for item in papers %}{{ item.paper.id }}\n{% endfor %}")
+    (tmp_path / "templates" / "post.md.j2").write_text(
+        "---\nlayout: mine\n---\n{% for item in papers %}{{ item.paper.id }}\n{% endfor %}"
+    )
     config = make_config(root=tmp_path)
     snapshot = make_snapshot([make_paper()], [make_mention(likes=60)])
-    assert PostRenderer(config).render(rank(snapshot, config), snapshot) == "2009.00001\n"
+    assert PostRenderer(config).render(rank(snapshot, config), snapshot) == "---\nlayout: mine\n---\n2009.00001\n"
 
 
 @pytest.mark.parametrize(

@@ -133,11 +133,11 @@ def test_gatsby_profiles_write_the_same_values_as_stored(profile):
 def test_a_site_templates_own_shortcodes_are_left_as_written_and_each_filter_guarded(tmp_path):
     (tmp_path / "templates").mkdir()
     (tmp_path / "templates" / "post-hugo.md.j2").write_text(
-        '{% for item in papers %}{{ "{{< paper >}}" }} {{ item.paper.title | md_text }}\n'
+        '---\nlayout: x\n---\n{% for item in papers %}{{ "{{< paper >}}" }} {{ item.paper.title | md_text }}\n'
         "{{ item.paper.categories[1] | category_link }}\n{% endfor %}"
     )
     config = make_config(tmp_path, output={"profile": "hugo"})
     paper = make_paper(title="{{< gist a b >}}", categories=("cs.LG", "T {#pwn .evil}"))
     snapshot = make_snapshot([paper], [make_mention(likes=60)])
     post = PostRenderer(config).render(rank(snapshot, config), snapshot)
-    assert post == "{{< paper >}} \\{&#123;< gist a b >}}\nT \\{\\#pwn .evil}\n"
+    assert post == "---\nlayout: x\n---\n{{< paper >}} \\{&#123;< gist a b >}}\nT \\{\\#pwn .evil}\n"

@@ -1,7 +1,8 @@
 """A site's own templates (its `templates/` folder overrides the bundled ones by name)
 cannot switch off the guards: a post listing more papers is still kept (papers are
 counted by numbered headings at any level; a post whose papers cannot be counted
-replaces no other post without --force, and the feeds match posts by the same rule)."""
+replaces no other post without --force, and the feeds match posts by the same rule),
+and a post without frontmatter is refused, naming the template, with nothing written."""
 
 import re
 import shutil
@@ -128,3 +129,45 @@ def test_feeds_leave_out_a_changed_post_whose_papers_cannot_be_counted(bare_site
     POST.write_bytes(POST.read_bytes() + b"\nA line the settings do not make.\n")
     report = update_feeds(make_config(root=bare_site, site={"url": "https://example.org"}))
     assert report is not None and report.left_out == ("2020-09-24",)
+
+
+HUGO = "output:\n  profile: hugo\n"
+
+
+@pytest.mark.parametrize(
+    ("template", "why"),
+    [
+        ("", "writes an empty post"),
+        ("Hello {{ title }}\n", "writes a post without frontmatter"),
+        ("\n---\ntitle: {{ title }}\n---\n", "writes a post without frontmatter"),
+    ],
+)
+def test_a_template_writing_no_frontmatter_is_refused_and_nothing_written(bare_site, template, why):
+    (bare_site / "hotpapers.yaml").write_text(HUGO)
+    site_template(bare_site, "post-hugo.md.j2", template)
+    for args in (("build", "2020-09-24", "--offline"), ("render", "data/snapshots/2020-09-24.json", "-o", "out.md")):
+        result = run(*args)
+        assert result.exit_code == 2, result.output
+        line = result.output.strip()
+        assert "\n" not in line and line.startswith("Error: template ")
+        assert f"templates/post-hugo.md.j2 {why}" in line and "every post needs" in line
+    assert not HUGO_POST.exists() and not Path("out.md").exists()
+    result = run("render", "data/snapshots/2020-09-24.json")
+    assert result.exit_code == 2 and "post-hugo.md.j2" in result.output
+
+
+def test_a_refused_post_leaves_the_existing_post_as_it_was(bare_site):
+    (bare_site / "hotpapers.yaml").write_text(HUGO)
+    assert run("build", "2020-09-24", "--offline").exit_code == 0
+    before = HUGO_POST.read_bytes()
+    site_template(bare_site, "post-hugo.md.j2", "")
+    assert run("build", "2020-09-24", "--offline", "--force").exit_code == 2
+    assert HUGO_POST.read_bytes() == before
+
+
+def test_a_template_saved_with_a_byte_order_mark_is_read_without_it(bare_site):
+    (bare_site / "hotpapers.yaml").write_text(HUGO)
+    bundled = (bundled_templates() / "post-hugo.md.j2").read_bytes()
+    site_template(bare_site, "post-hugo.md.j2", b"\xef\xbb\xbf" + bundled)
+    assert run("build", "2020-09-24", "--offline").exit_code == 0
+    assert HUGO_POST.read_bytes().startswith(b"---\ntitle: ")

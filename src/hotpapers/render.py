@@ -66,7 +66,7 @@ def make_env(site_templates: Path | None) -> jinja2.Environment:
     """One environment per run: the site's templates first, then the bundled ones."""
     loaders: list[jinja2.BaseLoader] = []
     if site_templates is not None and site_templates.is_dir():
-        loaders.append(jinja2.FileSystemLoader(site_templates))
+        loaders.append(jinja2.FileSystemLoader(site_templates, encoding="utf-8-sig"))  # a BOM would hide the `---`
     loaders.append(jinja2.FileSystemLoader(bundled_templates()))
     env = jinja2.Environment(
         loader=jinja2.ChoiceLoader(loaders),
@@ -175,6 +175,12 @@ class PostRenderer:
     def render(self, ranked: list[RankedPaper], snapshot: Snapshot) -> str:
         """One day's post; its frontmatter is read back before it is returned."""
         rendered = self._fill(ranked, snapshot)
+        if not _FENCE.match(rendered):
+            what = "a post without frontmatter" if rendered.strip() else "an empty post"
+            raise InputError(
+                f"template {self.post_template.filename} writes {what}; every post needs its frontmatter "
+                "first, between two `---` lines"
+            )
         if not reads_back(rendered, self.config, snapshot):
             raise InputError(
                 f"the frontmatter of {snapshot.date} does not read back as configured; check the post settings"
@@ -206,9 +212,7 @@ def post_text(config: Config, day: str) -> PostText:
 def reads_back(post: str, config: Config, snapshot: Snapshot) -> bool:
     """Whether the post's frontmatter parses back to exactly the configured values (a
     site's own template may leave keys out, but never change what they read as); a
-    post without frontmatter does."""
-    if not _FENCE.match(post):
-        return True
+    post without frontmatter does not."""
     match = _FRONTMATTER.match(post)
     try:
         parsed = yaml.load(match["yaml"], Loader=SAFE_LOADER) if match else None
