@@ -143,7 +143,7 @@ def test_an_older_day_the_settings_cannot_render_now_is_left_out_and_the_build_s
 
 
 def test_other_papers_under_a_site_templates_own_headings_are_left_out(site):
-    """Without `# N.` headings the papers cannot be compared, so only the same bytes match."""
+    """Papers under a site template's `## N.` headings are compared too: in another order, they differ."""
     bundled = (Path(__file__).parents[1] / "templates" / "_papers.md.j2").read_text(encoding="utf-8")
     (site / "templates").mkdir(exist_ok=True)
     (site / "templates" / "_papers.md.j2").write_text(bundled.replace("\n# {{", "\n## {{"), encoding="utf-8")
