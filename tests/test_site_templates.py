@@ -2,7 +2,8 @@
 cannot switch off the guards: a post listing more papers is still kept (papers are
 counted by numbered headings at any level; a post whose papers cannot be counted
 replaces no other post without --force, and the feeds match posts by the same rule),
-and a post without frontmatter is refused, naming the template, with nothing written."""
+a post without frontmatter is refused, naming the template, with nothing written, and so
+is any fault of a template: one line naming its file and line, exit 2."""
 
 import re
 import shutil
@@ -171,3 +172,43 @@ def test_a_template_saved_with_a_byte_order_mark_is_read_without_it(bare_site):
     site_template(bare_site, "post-hugo.md.j2", b"\xef\xbb\xbf" + bundled)
     assert run("build", "2020-09-24", "--offline").exit_code == 0
     assert HUGO_POST.read_bytes().startswith(b"---\ntitle: ")
+
+
+def test_a_frontmatter_that_does_not_read_back_names_the_template_in_use(bare_site):
+    (bare_site / "hotpapers.yaml").write_text(HUGO)
+    bundled = (bundled_templates() / "post-hugo.md.j2").read_text(encoding="utf-8")
+    site_template(bare_site, "post-hugo.md.j2", re.sub(r"(?m)^title: .*$", "title: [unclosed", bundled))
+    result = run("build", "2020-09-24", "--offline")
+    assert result.exit_code == 2 and not HUGO_POST.exists()
+    assert "does not read back as configured" in result.output
+    assert re.search(r"check the post settings and the template \S*templates/post-hugo\.md\.j2\n", result.output)
+
+
+@pytest.mark.parametrize(
+    ("name", "source", "expected"),
+    [
+        (
+            "post.md.j2",
+            "---\ntitle: x\n---\n\n{{ 1/0 }}\n",
+            r"post\.md\.j2, line 5: division by zero \(ZeroDivisionError\)",
+        ),
+        (
+            "_papers.md.j2",
+            "{% for item in papers %}\n{{ item.paper.title[99] }}{% endfor %}",
+            r"_papers\.md\.j2, line 2",
+        ),
+        ("post.md.j2", "---\n{{ '%d' % 'x' }}\n---\n", r"post\.md\.j2, line 2: .*\(TypeError\)"),
+        ("post.md.j2", "---\n{% include 'post.md.j2' %}\n---\n", r"post\.md\.j2, line \d+: .*\(RecursionError\)"),
+        ("_papers.md.j2", b"caf\xe9 {{ title }}\n", r"_papers\.md\.j2, line 1: not UTF-8 text"),
+        ("post.md.j2", b"---\ntitle: caf\xe9\n---\n", r"post\.md\.j2, line 2: not UTF-8 text"),
+    ],
+)
+def test_any_fault_of_a_template_is_one_line_naming_its_file_and_exit_2(bare_site, name, source, expected):
+    site_template(bare_site, name, source)
+    for args in (("build", "2020-09-24", "--offline"), ("render", "data/snapshots/2020-09-24.json")):
+        result = run(*args)
+        assert result.exit_code == 2, result.output
+        line = result.output.strip()
+        assert "\n" not in line and "internal error" not in line
+        assert re.match(r"Error: template \S*templates/" + expected, line), line
+    assert not POST.exists()

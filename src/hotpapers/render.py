@@ -26,12 +26,12 @@ from markdown_it import MarkdownIt
 from markupsafe import Markup, escape
 
 from hotpapers.config import Config
-from hotpapers.errors import InputError
+from hotpapers.errors import HotpapersError, InputError
 from hotpapers.models import Mention, RankedPaper, Snapshot, parse_time
 from hotpapers.platform_text import discussion_link, display, embed_templates, engagement_lines
 from hotpapers.sanitize import escape_markdown, guard_markup, html_block, one_line, plain_text, safe_embed, safe_link
 from hotpapers.site_syntax import SiteGuard
-from hotpapers.template_errors import template_error
+from hotpapers.template_errors import TemplateFolder, template_error
 from hotpapers.yaml_c import SAFE_LOADER
 from hotpapers.yaml_scalars import yaml_plain, yaml_str
 
@@ -66,8 +66,8 @@ def make_env(site_templates: Path | None) -> jinja2.Environment:
     """One environment per run: the site's templates first, then the bundled ones."""
     loaders: list[jinja2.BaseLoader] = []
     if site_templates is not None and site_templates.is_dir():
-        loaders.append(jinja2.FileSystemLoader(site_templates, encoding="utf-8-sig"))  # a BOM would hide the `---`
-    loaders.append(jinja2.FileSystemLoader(bundled_templates()))
+        loaders.append(TemplateFolder(site_templates))
+    loaders.append(TemplateFolder(bundled_templates()))
     env = jinja2.Environment(
         loader=jinja2.ChoiceLoader(loaders),
         undefined=jinja2.StrictUndefined,
@@ -183,7 +183,8 @@ class PostRenderer:
             )
         if not reads_back(rendered, self.config, snapshot):
             raise InputError(
-                f"the frontmatter of {snapshot.date} does not read back as configured; check the post settings"
+                f"the frontmatter of {snapshot.date} does not read back as configured; check the post settings "
+                f"and the template {self.post_template.filename}"
             )
         return rendered
 
@@ -199,7 +200,9 @@ class PostRenderer:
                 slug=text.slug,
                 date=snapshot.date,
             )
-        except jinja2.TemplateError as exc:
+        except HotpapersError:
+            raise
+        except Exception as exc:  # a site's template may raise anything: {{ 1/0 }}
             raise template_error(exc) from None
         return rendered
 

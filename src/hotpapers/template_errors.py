@@ -1,7 +1,10 @@
-"""A mistake in a (site's own) template, as one line naming the file and line."""
+"""Faults of a (site's own) template as one line naming the file and line: a mistake
+Jinja finds, any exception raised while the template renders, a file that is not UTF-8."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from pathlib import Path
 from types import TracebackType
 
 import jinja2
@@ -9,15 +12,33 @@ import jinja2
 from hotpapers.errors import InputError
 
 
-def template_error(exc: jinja2.TemplateError) -> InputError:
-    """A mistake in a (site's own) template as one line naming the file and line."""
+class TemplateFolder(jinja2.FileSystemLoader):
+    """The templates of one folder, read as UTF-8 without a byte order mark (one would
+    hide a post's leading `---`)."""
+
+    def __init__(self, folder: Path) -> None:
+        super().__init__(folder, encoding="utf-8-sig")
+        self.folder = folder
+
+    def get_source(self, environment: jinja2.Environment, template: str) -> tuple[str, str, Callable[[], bool]]:
+        try:
+            return super().get_source(environment, template)
+        except UnicodeDecodeError as exc:
+            line = exc.object[: exc.start].count(b"\n") + 1
+            raise InputError(
+                f"template {self.folder / template}, line {line}: not UTF-8 text; save it as UTF-8"
+            ) from None
+
+
+def template_error(exc: Exception) -> InputError:
     if isinstance(exc, jinja2.TemplateNotFound):
         return InputError(f"template {exc.name} not found")
     if isinstance(exc, jinja2.TemplateSyntaxError):
-        where = f"{exc.filename or exc.name}, line {exc.lineno}"
-    else:
-        where = _template_frame(exc.__traceback__)
-    return InputError(f"template {where}: {exc.message}")
+        return InputError(f"template {exc.filename or exc.name}, line {exc.lineno}: {exc.message}")
+    where = _template_frame(exc.__traceback__)
+    if isinstance(exc, jinja2.TemplateError):
+        return InputError(f"template {where}: {exc.message}")
+    return InputError(f"template {where}: {exc or 'failed'} ({type(exc).__name__})")
 
 
 def _template_frame(traceback: TracebackType | None) -> str:
