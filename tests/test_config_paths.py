@@ -63,6 +63,19 @@ def test_a_post_file_name_outside_the_posts_is_refused_by_build_before_writing(s
     assert (site / "config.yaml").read_text(encoding="utf-8") == config and not (site / "content").exists()
 
 
+@pytest.mark.parametrize("feed", ["hotpapers.yaml", "./hotpapers.yaml"])
+def test_a_feed_over_the_config_file_itself_is_refused_before_anything_is_written(tmp_path, monkeypatch, feed):
+    """Jekyll serves the site's folder, where hotpapers.yaml lives: the feed replaced the config."""
+    config = f"output: {{profile: jekyll}}\nsite: {{url: https://lab.example.org}}\nfeeds: {{atom: {feed}}}\n"
+    (tmp_path / "hotpapers.yaml").write_text(config, encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    result = CliRunner().invoke(cli, ["build", "--offline", "--date", "2020-09-24"])
+    assert result.exit_code == 2 and result.stderr.count("\n") == 1
+    assert result.stderr.endswith("hotpapers.yaml: feeds.atom is this config file, which the feed would replace\n")
+    assert (tmp_path / "hotpapers.yaml").read_text(encoding="utf-8") == config
+    assert sorted(path.name for path in tmp_path.iterdir()) == ["hotpapers.yaml"]
+
+
 def test_a_fifo_as_the_config_is_refused_at_once(tmp_path):
     fifo = tmp_path / "fifo.yaml"
     os.mkfifo(fifo)

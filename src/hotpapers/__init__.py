@@ -19,6 +19,7 @@ from os import PathLike
 from pathlib import Path
 
 from hotpapers import config as _config
+from hotpapers import config_file as _config_file
 from hotpapers.config import Config
 from hotpapers.errors import HotpapersError, InputError
 from hotpapers.explain import Explanation
@@ -58,4 +59,4 @@ def load_config(path: str | PathLike[str] | None = None) -> Config:
     """The config in `path`; without one, the working directory's config file, else
     the built-in defaults. Relative paths in it resolve against its folder."""
     cwd = Path.cwd()
-    return _config.load_config(Path(path) if path is not None else _config.default_config_path(cwd), cwd)
+    return _config.load_config(Path(path) if path is not None else _config_file.default_config_path(cwd), cwd)

@@ -7,7 +7,7 @@ from pathlib import Path
 import click
 
 import hotpapers
-from hotpapers.config import default_config_path
+from hotpapers.config_file import default_config_path
 from hotpapers.console import log
 
 config_option = click.option(

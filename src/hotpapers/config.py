@@ -247,25 +247,21 @@ def snapshot_name(day: str) -> str:
     return f"{day}.json"
 
 
-def default_config_path(cwd: Path) -> Path | None:
-    """`hotpapers.yaml` in `cwd`, else its `config.yaml` (refused later if another tool's), else None."""
-    for name in ("hotpapers.yaml", "config.yaml"):
-        if (cwd / name).is_file():
-            return cwd / name
-    return None
-
-
 def load_config(path: Path | None, cwd: Path) -> Config:
     """Read `path` (or only the defaults when None); relative paths resolve against its folder."""
     if path is None:
         return build_config({}, cwd, "built-in defaults")
     mapping, repeated = read_mapping(path, known=set(Config.__struct_fields__))
     try:
-        return build_config(mapping, path.resolve().parent, str(path), repeated)
+        config = build_config(mapping, path.resolve().parent, str(path), repeated)
     except ConfigError as exc:
         if "unknown" not in str(exc):  # a key misplaced under a commented-out section reads as unknown
             raise
         raise ConfigError(f"{exc}{key_under_commented_section_of(path)}") from None
+    for kind in FEED_KINDS:
+        if (feed := getattr(config.feeds, kind)) is not None and feed.resolve() == path.resolve():
+            raise ConfigError(f"{path}: feeds.{kind} is this config file, which the feed would replace")
+    return config
 
 
 def build_config(data: dict[str, Any], root: Path, source: str, found: Sequence[str] = ()) -> Config:

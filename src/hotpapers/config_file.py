@@ -24,6 +24,14 @@ OTHER_TOOLS_KEYS = {"baseURL", "baseurl", "languageCode", "theme", "permalink", 
 """Top-level keys of Hugo's and Jekyll's settings, which a hotpapers config never has."""
 
 
+def default_config_path(cwd: Path) -> Path | None:
+    """`hotpapers.yaml` in `cwd`, else its `config.yaml` (refused later if another tool's), else None."""
+    for name in ("hotpapers.yaml", "config.yaml"):
+        if (cwd / name).is_file():
+            return cwd / name
+    return None
+
+
 def read_mapping(path: Path, known: set[str]) -> tuple[dict[str, Any], list[str]]:
     """The mapping in the YAML file `path` and a problem for each key it repeats (whose
     values but the last YAML drops); `known` are the top-level keys hotpapers reads."""

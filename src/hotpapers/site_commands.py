@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from hotpapers.config import default_config_path
+from hotpapers.config_file import default_config_path
 from hotpapers.errors import ConfigError
 from hotpapers.profiles import PROFILES
 from hotpapers.site import detect_site
