@@ -117,8 +117,7 @@ def build(
     refuse_unfit_profile(config.output.profile, given_config_path(config_path))
     days = [one_day.isoformat() for one_day in select_days(day, since, until, now(config).date())]
     fetcher = None
-    stored = not options.refresh and all_stored(days, config)
-    if not options.offline and (not stored or has_failed_source(days, config)):
+    if not options.offline and (options.refresh or not all_stored(days, config) or has_failed_source(days, config)):
         from hotpapers.fetch import make_fetcher  # the network stack: only when a day is fetched
 
         fetcher = make_fetcher(config, os.environ, lambda: now(config), progress_bar)
