@@ -206,11 +206,10 @@ def tally_of(paper: Paper, mentions: list[Mention], scorer: Scorer) -> Tally:
     )
 
 
-def tally(snapshot: Snapshot, config: Config) -> list[Tally]:
+def tally(snapshot: Snapshot, config: Config, scorer: Scorer) -> list[Tally]:
     """Every mentioned candidate paper with its deduplicated mentions and totals, unordered."""
     papers = {paper.id: paper for paper in snapshot.papers}
     day = date.fromisoformat(snapshot.date)
-    scorer = Scorer(config.ranking)
     return [
         tally_of(papers[paper_id], mentions, scorer)
         for paper_id, mentions in mentions_by_paper(snapshot).items()
@@ -227,7 +226,7 @@ def unknown_paper_ids(snapshot: Snapshot) -> list[str]:
 def rank(snapshot: Snapshot, config: Config) -> list[RankedPaper]:
     """The papers of the digest, best first, each with the mentions to embed."""
     scorer = Scorer(config.ranking)
-    qualifying = [t for t in tally(snapshot, config) if t.score >= config.ranking.min_paper_score]
+    qualifying = [t for t in tally(snapshot, config, scorer) if t.score >= config.ranking.min_paper_score]
     qualifying.sort(key=lambda t: (-t.score, t.paper.id))
     return [_ranked(t, scorer) for t in qualifying]
 
