@@ -11,6 +11,8 @@ from datetime import date, timedelta
 from pathlib import Path
 from typing import NoReturn, Protocol
 
+from msgspec import Struct
+
 from hotpapers.check import DayFiles, day_problems, failures_kept, may_record_failure
 from hotpapers.config import Config
 from hotpapers.errors import InputError, SnapshotError
@@ -52,8 +54,9 @@ class BuildOptions:
     dry_run: bool = False
 
 
-@dataclass(frozen=True, slots=True)
-class DayReport:
+class DayReport(Struct, frozen=True):
+    """What building one day did; a worker process sends one for each day it builds."""
+
     day: str
     message: str
     papers: int = 0
