@@ -159,6 +159,20 @@ def test_missing_token_names_the_day_and_what_to_set(site_with_post, httpserver,
     assert recorder.calls == []
 
 
+def test_a_refresh_no_source_can_fetch_says_the_stored_snapshot_stays(site_with_post, httpserver, monkeypatch):
+    """Not "has no snapshot": a refresh has one, and keeps it."""
+    monkeypatch.delenv("X_BEARER_TOKEN")
+    stored = site_with_post / SNAPSHOT
+    stored.parent.mkdir(parents=True)
+    stored.write_bytes((FIXTURES / "example" / "2020-09-24.snapshot.json").read_bytes())
+    result = CliRunner().invoke(cli, ["build", "--date", DAY, "--refresh"])
+    assert result.exit_code == 2 and result.stderr == (
+        "Error: 2020-09-24: no source can fetch it again (its stored snapshot stays): "
+        "set X_BEARER_TOKEN (sources.twitter)\n"
+    )
+    assert stored.read_bytes() == (FIXTURES / "example" / "2020-09-24.snapshot.json").read_bytes()
+
+
 def test_dry_run_without_credentials_fails_as_the_build_would(site_with_post, httpserver, monkeypatch):
     monkeypatch.setenv("X_BEARER_TOKEN", "  ")
     recorder = Recorder()

@@ -34,9 +34,12 @@ def warn_skipped(
     return statuses
 
 
-def none_can_run(day: str, sources: list[Source]) -> InputError:
+def none_can_run(day: str, sources: list[Source], stored: bool) -> InputError:
+    """The error for a day no source can fetch; `stored`: it has a snapshot (a refresh)."""
     needs = " or ".join(f"{s.missing_credentials()} (sources.{s.name})" for s in sources)
-    return InputError(
-        f"{day} has no snapshot and no source can fetch it: "
-        + (f"set {needs}" if needs else "every source is disabled in the config")
+    what = (
+        ": no source can fetch it again (its stored snapshot stays)"
+        if stored
+        else " has no snapshot and no source can fetch it"
     )
+    return InputError(f"{day}{what}: " + (f"set {needs}" if needs else "every source is disabled in the config"))
