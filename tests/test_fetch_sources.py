@@ -149,3 +149,13 @@ def test_a_repair_says_it_skipped_a_source_without_credentials_as_a_real_run(two
     result = CliRunner().invoke(cli, ["-q", "build", "--date", "2020-09-24"])
     assert result.exit_code == 0 and result.stderr.startswith(SKIPPED.format(verb="is"))
     assert "would" not in result.stderr
+
+
+def test_a_dry_run_does_not_promise_to_fetch_again_a_source_without_credentials(two_sources):
+    """It says what the real run does: skip the source and publish the stored snapshot."""
+    assert CliRunner().invoke(cli, ["build", "--date", "2020-09-24"]).exit_code == 0
+    path = two_sources / "data" / "snapshots" / "2020-09-24.json"
+    path.write_text(path.read_text().replace('"status": "skipped"', '"status": "failed"'))
+    result = CliRunner().invoke(cli, ["build", "--date", "2020-09-24", "--dry-run"])
+    assert result.exit_code == 0 and result.stderr.startswith(SKIPPED.format(verb="would be"))
+    assert "would fetch" not in result.stderr and "is up to date" in result.stderr

@@ -111,6 +111,14 @@ class Fetcher:
         """The enabled sources recorded as failed in `snapshot`: what `repair` fetches again."""
         return [s.name for s in self.sources if getattr(snapshot.sources.get(s.name), "status", None) == "failed"]
 
+    def plan_repair(self, snapshot: Snapshot) -> str:
+        """What `repair` would fetch again, warning about the failed sources it would skip
+        for want of credentials; '' when it would fetch nothing."""
+        names = self.failed_sources(snapshot)
+        warn_skipped(snapshot.date, self.sources, "would be", names)
+        retry = [source.name for source in runnable(self.sources) if source.name in names]
+        return f"{snapshot.date}: would fetch {', '.join(retry)} again (failed before)" if retry else ""
+
     def repair(self, snapshot: Snapshot) -> Snapshot:
         """The snapshot with its failed sources searched again over its own window and
         what they find merged in: arXiv metadata for the ids not asked for before, and

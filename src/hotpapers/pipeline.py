@@ -43,6 +43,8 @@ class Fetch(Protocol):
 
     def failed_sources(self, snapshot: Snapshot) -> list[str]: ...
 
+    def plan_repair(self, snapshot: Snapshot) -> str: ...
+
     def repair(self, snapshot: Snapshot) -> Snapshot: ...
 
 
@@ -99,7 +101,8 @@ def build_day(
             kept = failures_kept(stored, enabled_sources(config))
             return publish(stored, config, options, renderer=renderer, warnings=kept)
         if options.dry_run:
-            return DayReport(day, f"{day}: would fetch {', '.join(retry)} again (failed before)")
+            plan = fetch.plan_repair(stored)
+            return DayReport(day, plan) if plan else publish(stored, config, options, renderer=renderer)
         repaired = fetch.repair(stored)
         if repaired is not stored:
             save_snapshot(repaired, path)
