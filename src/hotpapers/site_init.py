@@ -83,7 +83,7 @@ def init_site(folder: Path, profile: str | None, ask: Ask | None, config_path: P
     path = folder / WORKFLOW_NAME
     (report.written if _write_new(path, site_workflow) else report.kept).append(path)
     if config in report.kept:
-        report.not_applied = _profile_not_applied(config, report.profile)
+        report.not_applied = _profile_not_applied(config, site_config.output.profile, report.profile)
     option = f" --config {config_path}" if config_path else ""
     secrets = ", ".join(credential_variables()) or "(none needed)"
     report.next_steps = [
@@ -118,13 +118,8 @@ def _embed_steps(profile: str) -> list[str]:
     return [source.site_steps[profile] for source in SOURCES.values() if profile in source.site_steps]
 
 
-def _profile_not_applied(config: Path, profile: str) -> str | None:
-    """None when the kept config file already has `profile`, else what to edit."""
-    try:
-        output = read_yaml_mapping(config).get("output")
-    except ConfigError:
-        output = None
-    kept = output.get("profile", Output().profile) if isinstance(output, dict) else Output().profile
+def _profile_not_applied(config: Path, kept: str, profile: str) -> str | None:
+    """None when the kept config file's profile `kept` is `profile`, else what to edit."""
     if kept == profile:
         return None
     return f"{config} was kept and says {kept!r}; set `output: {{profile: {profile}}}` in it"

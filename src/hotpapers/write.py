@@ -30,10 +30,8 @@ class WriteResult:
     """Kept because the new post's paper headings (this many) are not one per paper."""
 
 
-def write_post(
-    path: Path, text: str, *, force: bool = False, papers: int | None = None, dry_run: bool = False
-) -> WriteResult:
-    """`papers`: how many papers `text` lists, when the caller knows; parsing a post
+def write_post(path: Path, text: str, *, papers: int, force: bool = False, dry_run: bool = False) -> WriteResult:
+    """`papers`: how many papers `text` lists (the caller ranked them); parsing a post
     costs more than rendering it, so posts are parsed only to decide a replacement.
     Posts are compared by their paper headings (render.paper_headings); when the new
     post's are not one per paper (a site's template numbers its headings otherwise),
@@ -41,8 +39,6 @@ def write_post(
     A FIFO or a device (`-o /dev/stdout`) is written into: it holds no post to compare.
     `dry_run` decides as a write would, and writes nothing."""
     data = encode_text(text, path)
-    if papers is None:
-        papers = len(paper_headings(data))
     if is_special_file(path):
         if not dry_run:
             write_atomically(path, data)
