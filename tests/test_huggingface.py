@@ -13,8 +13,9 @@ from werkzeug import Response
 from conftest import make_config
 from hn_hf_fakes import HF_2024, HF_2026, DailyPapers
 from hotpapers.errors import ConfigError, FetchError
-from hotpapers.fetch import day_window
+from hotpapers.fetch import day_window, stored_window
 from hotpapers.http import HttpClient
+from hotpapers.models import Snapshot, Window
 from hotpapers.sources.huggingface import HuggingFaceSettings, HuggingFaceSource, digest_day
 
 NOW = datetime(2026, 8, 21, 8, 30, 15, tzinfo=UTC)
@@ -186,3 +187,18 @@ def test_the_config_reads_sources_huggingface_and_refuses_a_bad_value():
     assert make_config().sources["huggingface"] == HuggingFaceSettings()
     with pytest.raises(ConfigError, match=r"sources\.huggingface\.max_pages: expected an integer >= 1 \(got 0\)"):
         make_config(sources={"huggingface": {"max_pages": 0}})
+
+
+def test_a_repair_asks_for_the_snapshots_own_day_whatever_the_zone_is_now():
+    """A day fetched in Tokyo and repaired after the config moved to UTC: the stored
+    window starts at Tokyo's midnight, and Hugging Face is asked for that day still."""
+    snapshot = Snapshot(
+        date="2026-08-20",
+        taken_at="2026-08-21T08:00:00Z",
+        papers=(),
+        mentions=(),
+        window=Window("2026-08-19T15:00:00Z", "2026-08-20T15:00:00Z"),
+    )
+    since, until = stored_window(snapshot)
+    assert digest_day(since) == date(2026, 8, 20)
+    assert (since, until) == (datetime(2026, 8, 19, 15, tzinfo=UTC), datetime(2026, 8, 20, 15, tzinfo=UTC))

@@ -5,7 +5,6 @@ warning), and a day no source can fetch is an error naming every variable."""
 from __future__ import annotations
 
 import logging
-from collections.abc import Collection
 
 from hotpapers.errors import InputError
 from hotpapers.models import SourceStatus
@@ -19,15 +18,13 @@ def runnable(sources: list[Source]) -> list[Source]:
     return [source for source in sources if source.missing_credentials() is None]
 
 
-def warn_skipped(
-    day: str, sources: list[Source], verb: str, among: Collection[str] | None = None
-) -> dict[str, SourceStatus]:
-    """A warning for each of `sources` (of those named `among`, if any) without its
-    credentials: it `verb` ("is", "would be") skipped; their statuses for a snapshot."""
+def warn_skipped(day: str, sources: list[Source], verb: str) -> dict[str, SourceStatus]:
+    """A warning for each of `sources` without its credentials: it `verb` ("is", "would
+    be") skipped; their statuses for a snapshot."""
     statuses = {}
     for source in sources:
         missing = source.missing_credentials()
-        if missing is not None and (among is None or source.name in among):
+        if missing is not None:
             how = f"set {missing}, or turn it off with sources.{source.name}.enabled: false"
             log.warning("%s: %s %s skipped: %s", day, source.name, verb, how)
             statuses[source.name] = SourceStatus(status="skipped", detail=f"needs {missing}")

@@ -13,7 +13,7 @@ import time
 from collections.abc import Callable, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta, timezone
 
 import msgspec
 from msgspec.structs import replace
@@ -32,6 +32,16 @@ from hotpapers.sources.base import Progress, Source, no_progress, rfc3339
 log = logging.getLogger("hotpapers")
 ARXIV = "arxiv"
 """The metadata provider's name in request counts and snapshot statuses."""
+
+
+def stored_window(snapshot: Snapshot) -> tuple[datetime, datetime]:
+    """The snapshot's window at the offset where it starts at midnight of its day (the
+    configured zone may have changed since), as `day_window` gives it to the sources."""
+    assert snapshot.window is not None
+    since, until = parse_time(snapshot.window.since), parse_time(snapshot.window.until)
+    start = datetime.fromisoformat(snapshot.date).replace(tzinfo=UTC)
+    offset = timezone(start - since)
+    return since.astimezone(offset), until.astimezone(offset)
 
 
 def day_window(day: str, config: Config) -> tuple[datetime, datetime]:
@@ -109,14 +119,17 @@ class Fetcher:
 
     def failed_sources(self, snapshot: Snapshot) -> list[str]:
         """The enabled sources recorded as failed in `snapshot`: what `repair` fetches again."""
-        return [s.name for s in self.sources if getattr(snapshot.sources.get(s.name), "status", None) == "failed"]
+        return [source.name for source in self._failed(snapshot)]
+
+    def _failed(self, snapshot: Snapshot) -> list[Source]:
+        return [s for s in self.sources if getattr(snapshot.sources.get(s.name), "status", None) == "failed"]
 
     def plan_repair(self, snapshot: Snapshot) -> str:
         """What `repair` would fetch again, warning about the failed sources it would skip
         for want of credentials; '' when it would fetch nothing."""
-        names = self.failed_sources(snapshot)
-        warn_skipped(snapshot.date, self.sources, "would be", names)
-        retry = [source.name for source in runnable(self.sources) if source.name in names]
+        failed = self._failed(snapshot)
+        warn_skipped(snapshot.date, failed, "would be")
+        retry = [source.name for source in runnable(failed)]
         return f"{snapshot.date}: would fetch {', '.join(retry)} again (failed before)" if retry else ""
 
     def repair(self, snapshot: Snapshot) -> Snapshot:
@@ -124,18 +137,12 @@ class Fetcher:
         what they find merged in: arXiv metadata for the ids not asked for before, and
         embeds for their shown posts. No other source is asked anything. Returns
         `snapshot` itself when they fail again (or still lack credentials)."""
-        day, names = snapshot.date, self.failed_sources(snapshot)
-        retry = [source for source in runnable(self.sources) if source.name in names]
-        warn_skipped(day, self.sources, "is", names)
+        day, failed = snapshot.date, self._failed(snapshot)
+        retry = runnable(failed)
+        warn_skipped(day, failed, "is")
         if not retry:
             return snapshot
-        window = snapshot.window
-        zone = self.config.timezone
-        since, until = (
-            (parse_time(window.since).astimezone(zone), parse_time(window.until).astimezone(zone))
-            if window
-            else self._window(day)
-        )
+        since, until = stored_window(snapshot) if snapshot.window else self._window(day)
         statuses = dict(snapshot.sources)
         found, failures = self._search_all(retry, since, until, statuses)
         for failure in failures:

@@ -79,8 +79,6 @@ def _paper(entry: feedparser.FeedParserDict) -> Paper:
 @dataclass(frozen=True, slots=True)
 class ArxivResult:
     papers: list[Paper]
-    unknown: list[str]
-    """Requested ids that arXiv did not return, or returned with metadata no snapshot may hold."""
     refused: list[str]
     """Why such papers were left out: 'ID: what the snapshot check refuses'."""
 
@@ -140,7 +138,7 @@ def fetch_papers(ids: Sequence[str], settings: ArxivSettings, http: HttpClient) 
             f"no paper it returned has metadata a snapshot may hold ({refused[0]}; from {settings.api_url})",
             url=settings.api_url,
         )
-    return ArxivResult([found[i] for i in wanted if i in found], [i for i in wanted if i not in found], refused)
+    return ArxivResult([found[i] for i in wanted if i in found], refused)
 
 
 def _error_feed(response: requests.Response) -> str | None:
