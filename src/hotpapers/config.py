@@ -206,6 +206,10 @@ class Config(Section, frozen=True):
     def profile(self) -> Profile:
         return PROFILES[self.output.profile]
 
+    @property
+    def enabled_sources(self) -> list[str]:
+        return [name for name, settings in self.sources.items() if settings.enabled]
+
     def snapshot_path(self, day: str) -> Path:
         return self.paths.snapshots / snapshot_name(day)
 

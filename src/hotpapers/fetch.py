@@ -295,6 +295,6 @@ def make_fetcher(
         monotonic=monotonic,
         wall_clock=wall_clock,
     )
-    enabled = [name for name, settings in config.sources.items() if settings.enabled]
+    enabled = config.enabled_sources
     sources = [SOURCES[name](config.sources[name], http, environ, now, progress) for name in enabled]
     return Fetcher(config, http, sources, now, disabled=[name for name in config.sources if name not in enabled])

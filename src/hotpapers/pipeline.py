@@ -98,7 +98,7 @@ def build_day(
     if stored is not None and not options.refresh:
         retry = fetch.failed_sources(stored) if fetch is not None and not options.offline else []
         if fetch is None or not retry:
-            kept = failures_kept(stored, enabled_sources(config))
+            kept = failures_kept(stored, config.enabled_sources)
             return publish(stored, config, options, renderer=renderer, warnings=kept)
         if options.dry_run:
             plan = fetch.plan_repair(stored)
@@ -246,11 +246,7 @@ def check_days(config: Config, last: date, days: int = 7, min_ratio: float = 0.2
         day = (last - timedelta(days=back)).isoformat()
         snap = stored_snapshot(config.snapshot_path(day), day)
         entries.append(DayFiles(day, snap, config.post_path(day).exists(), bool(snap and rank(snap, config))))
-    return day_problems(entries, min_ratio, enabled_sources(config))
-
-
-def enabled_sources(config: Config) -> set[str]:
-    return {name for name, settings in config.sources.items() if settings.enabled}
+    return day_problems(entries, min_ratio, config.enabled_sources)
 
 
 def all_stored(days: list[str], config: Config) -> bool:
