@@ -5,14 +5,16 @@ fails arXiv in one line (exit 1), never the snapshot check (exit 2)."""
 
 from __future__ import annotations
 
+import copy
 import json
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from werkzeug import Response
 
 from fakes import Recorder, atom_feed, example_scenario, fake_time, live_config, serve_scenario
-from hn_hf_fakes import Algolia, story
+from hn_hf_fakes import HF_2026, Algolia, DailyPapers, story
 from hotpapers.cli import cli
 from hotpapers.snapshot import load_snapshot
 
@@ -173,3 +175,51 @@ def test_a_feed_its_parser_breaks_on_fails_arxiv_in_one_line(day, httpserver, re
         f"\nError: arxiv: not an arXiv Atom feed ({error} reading it) (HTTP 200 from {httpserver.url_for('/api/query')})\n"
     )
     assert not (root / SNAPSHOT).exists()
+
+
+class FlakyDailyPapers(DailyPapers):
+    """The daily papers list, answering 503 while `failing`."""
+
+    failing = True
+
+    def __call__(self, request):
+        return Response("Service Unavailable", 503) if self.failing else super().__call__(request)
+
+
+@pytest.mark.parametrize(
+    ("listed_ids", "left_out"),
+    [(["2009.11094", "2009.00002"], 999), (["2009.11094", "2009.00002", "2009.11243"], 1000)],
+    ids=["known-ids", "a-new-id"],
+)
+def test_a_repair_keeps_what_the_capped_lookup_recorded(day, httpserver, listed_ids, left_out):
+    """A repair recorded arXiv as ok and listed the 999 ids left out as unknown ids.
+    Hugging Face, failed at first, lists an id looked up before, one left out before
+    and maybe a new one, which the day's spent lookups leave out too."""
+    root, _, recorder, start = day
+    listed = copy.deepcopy(HF_2026[: len(listed_ids)])
+    for item, paper_id in zip(listed, listed_ids, strict=True):
+        item["paper"]["id"] = paper_id
+    daily = FlakyDailyPapers({DAY: listed})
+    httpserver.expect_request("/hf/daily_papers").respond_with_handler(daily)
+    start(max_ids=4, batch_size=100)
+    config = json.loads((root / "config.yaml").read_text())
+    config["sources"]["huggingface"] = {"api_url": httpserver.url_for("/hf"), "min_interval": 0}
+    (root / "config.yaml").write_text(json.dumps(config))
+    first = CliRunner().invoke(cli, ["build", "--date", DAY])
+    assert first.exit_code == 0, first.output
+    assert load_snapshot(root / SNAPSHOT).sources["huggingface"].status == "failed"
+    lookups = len(recorder.of("/api/query"))
+
+    daily.failing = False
+    result = CliRunner().invoke(cli, ["build", "--date", DAY])
+    assert result.exit_code == 0, result.output
+    assert f"{DAY}: fetched huggingface again: {len(listed_ids)} mentions" in result.stderr
+    assert len(recorder.of("/api/query")) == lookups  # the day's 4 lookups were made before
+    warning = (
+        f"{DAY}: 1004 arXiv ids mentioned, more than arxiv.max_ids (4) allows; looked up 4 before and 0 now, "
+        "those with the most engagement (as the ranking scores them) and left out 1000\n"
+    )
+    assert (warning in result.stderr) == (left_out == 1000)
+    status = load_snapshot(root / SNAPSHOT).sources["arxiv"]
+    assert (status.status, status.requests) == ("partial", 1)
+    assert status.detail == f"{left_out} ids not looked up (arxiv.max_ids); unknown ids: 2009.00001"

@@ -23,15 +23,13 @@ from hotpapers.credentials import none_can_run, runnable, warn_skipped
 from hotpapers.errors import FetchError, InputError
 from hotpapers.http import HttpClient
 from hotpapers.models import Mention, Paper, Snapshot, SourceStatus, Window, parse_time
-from hotpapers.paper_lookup import Lookup, ids_to_look_up
+from hotpapers.paper_lookup import ARXIV, Lookup, ids_to_look_up, metadata_status
 from hotpapers.plural import count
-from hotpapers.rank import rank, unknown_paper_ids
+from hotpapers.rank import rank
 from hotpapers.sources import SOURCES, arxiv
 from hotpapers.sources.base import Progress, Source, no_progress, rfc3339
 
 log = logging.getLogger("hotpapers")
-ARXIV = "arxiv"
-"""The metadata provider's name in request counts and snapshot statuses."""
 
 
 def stored_window(snapshot: Snapshot) -> tuple[datetime, datetime]:
@@ -149,7 +147,7 @@ class Fetcher:
             log.warning("%s: %s, again; the post stays without it", day, failure)
         if len(failures) == len(retry):
             return snapshot
-        lookup = ids_to_look_up(day, found, self.config, frozenset(i for m in snapshot.mentions for i in m.paper_ids))
+        lookup = ids_to_look_up(day, found, self.config, snapshot)
         papers, requests = self._metadata(day, lookup.ids)
         merged = replace(
             snapshot,
@@ -204,18 +202,8 @@ class Fetcher:
     def _with_metadata_status(
         self, snapshot: Snapshot, requests: int, lookup: Lookup, earlier: SourceStatus | None = None
     ) -> Snapshot:
-        left_out = set(lookup.left_out)
-        unknown = [paper_id for paper_id in unknown_paper_ids(snapshot) if paper_id not in left_out]
-        notes = [f"{count(len(left_out), 'id')} not looked up (arxiv.max_ids)"] if left_out else []
-        notes += [f"unknown ids: {', '.join(unknown)}"] if unknown else []
-        status = SourceStatus(
-            status="partial" if left_out else "ok",
-            detail="; ".join(notes) or None,
-            endpoint=self.config.arxiv.api_url,
-            requests=requests + ((earlier.requests or 0) if earlier else 0),
-            items=len(snapshot.papers),
-            fetched_at=rfc3339(self.now()),
-        )
+        requests += (earlier.requests or 0) if earlier else 0
+        status = metadata_status(snapshot, lookup, self.config.arxiv.api_url, requests, rfc3339(self.now()))
         return replace(snapshot, sources={**snapshot.sources, ARXIV: status})
 
     def _status(

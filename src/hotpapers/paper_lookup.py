@@ -2,20 +2,26 @@
 `arxiv.max_ids`. One post can name thousands of ids (a story text of `arXiv:` ids), and
 each 100 cost an arXiv request 3 s apart; past the limit the ids with the most
 engagement are kept, scored as the ranking scores them, so the top of the digest is
-what it would have been."""
+what it would have been. The snapshot's arXiv status records the ids left out."""
 
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
 from hotpapers.config import Config
-from hotpapers.models import Mention
+from hotpapers.models import Mention, Snapshot, SourceStatus
 from hotpapers.plural import count
-from hotpapers.rank import Scorer, deduplicate
+from hotpapers.rank import Scorer, deduplicate, unknown_paper_ids
 
 log = logging.getLogger("hotpapers")
+ARXIV = "arxiv"
+"""The metadata provider's name in request counts and snapshot statuses."""
+_LEFT_OUT = " not looked up (arxiv.max_ids)"
+_UNKNOWN = "unknown ids: "
+_RECORDED = re.compile(rf"[0-9]+ ids?{re.escape(_LEFT_OUT)}(?:; {_UNKNOWN}(?P<unknown>.+))?")
 
 
 @dataclass(frozen=True, slots=True)
@@ -23,14 +29,16 @@ class Lookup:
     ids: list[str]
     """The ids to ask arXiv for, sorted."""
     left_out: list[str]
-    """Ids mentioned but not looked up, past `arxiv.max_ids`."""
+    """Ids mentioned but not looked up, past `arxiv.max_ids`, sorted: those of a
+    repair and those its snapshot records as left out before."""
 
 
-def ids_to_look_up(
-    day: str, mentions: Iterable[Mention], config: Config, known: frozenset[str] = frozenset()
-) -> Lookup:
-    """The ids `mentions` link that are not in `known` (looked up before for `day`), at
-    most `arxiv.max_ids` less those known; with a warning line when some are left out."""
+def ids_to_look_up(day: str, mentions: Iterable[Mention], config: Config, stored: Snapshot | None = None) -> Lookup:
+    """The ids `mentions` link that the `stored` snapshot of `day` (being repaired) does
+    not, at most `arxiv.max_ids` less those it looked up; with a warning line when some
+    are left out."""
+    known = {paper_id for mention in stored.mentions for paper_id in mention.paper_ids} if stored else set()
+    before = recorded_left_out(stored) if stored else set()
     scorer = Scorer(config.ranking)
     scores: dict[str, float] = {}
     for mention in deduplicate(tuple(mentions)):
@@ -38,17 +46,48 @@ def ids_to_look_up(
         for paper_id in dict.fromkeys(mention.paper_ids):
             if paper_id not in known:
                 scores[paper_id] = scores.get(paper_id, 0) + score
-    limit = max(0, config.arxiv.max_ids - len(known))
+    looked_up = len(known) - len(before)
+    limit = max(0, config.arxiv.max_ids - looked_up)
     if len(scores) <= limit:
-        return Lookup(sorted(scores), [])
+        return Lookup(sorted(scores), sorted(before))
     ranked = sorted(scores, key=lambda paper_id: (-scores[paper_id], paper_id))
+    left_out = before.union(ranked[limit:])
+    how = f"the {limit} with" if not known else f"{looked_up} before and {limit} now, those with"
     log.warning(
-        "%s: %s mentioned, more than arxiv.max_ids (%d) allows; looked up the %d with the most engagement "
+        "%s: %s mentioned, more than arxiv.max_ids (%d) allows; looked up %s the most engagement "
         "(as the ranking scores them) and left out %d",
         day,
         count(len(scores) + len(known), "arXiv id"),
         config.arxiv.max_ids,
-        limit,
-        len(scores) - limit,
+        how,
+        len(left_out),
     )
-    return Lookup(sorted(ranked[:limit]), sorted(ranked[limit:]))
+    return Lookup(sorted(ranked[:limit]), sorted(left_out))
+
+
+def metadata_status(snapshot: Snapshot, lookup: Lookup, endpoint: str, requests: int, fetched_at: str) -> SourceStatus:
+    """arXiv's status in `snapshot`, whose papers `lookup` fetched in `requests`: partial
+    when ids were left out, and naming the ids it asked for and did not get."""
+    left_out = set(lookup.left_out)
+    unknown = [paper_id for paper_id in unknown_paper_ids(snapshot) if paper_id not in left_out]
+    notes = [f"{count(len(left_out), 'id')}{_LEFT_OUT}"] if left_out else []
+    notes += [f"{_UNKNOWN}{', '.join(unknown)}"] if unknown else []
+    return SourceStatus(
+        status="partial" if left_out else "ok",
+        detail="; ".join(notes) or None,
+        endpoint=endpoint,
+        requests=requests,
+        items=len(snapshot.papers),
+        fetched_at=fetched_at,
+    )
+
+
+def recorded_left_out(snapshot: Snapshot) -> set[str]:
+    """The ids a capped lookup left out of `snapshot`, as its arXiv status records them:
+    those without metadata that it does not list as unknown ids (asked for, not found)."""
+    status = snapshot.sources.get(ARXIV)
+    recorded = _RECORDED.fullmatch(status.detail or "") if status and status.status == "partial" else None
+    if recorded is None:
+        return set()
+    unknown = set(recorded["unknown"].split(", ")) if recorded["unknown"] else set()
+    return set(unknown_paper_ids(snapshot)) - unknown
