@@ -242,9 +242,9 @@ _FROM_PROFILE = {
 FEED_KINDS = ("atom", "json")
 
 
-def default_feed(public: str, kind: str) -> str:
-    """Where a feed goes unless configured: `hot-papers.KIND` in the folder the site serves."""
-    return f"{public}/hot-papers.{kind}"
+def default_feeds(public: str) -> dict[str, str]:
+    """Where each feed goes unless configured: `hot-papers.KIND` in the folder the site serves."""
+    return {kind: f"{public}/hot-papers.{kind}" for kind in FEED_KINDS}
 
 
 def snapshot_name(day: str) -> str:
@@ -282,9 +282,9 @@ def build_config(data: dict[str, Any], root: Path, source: str, found: Sequence[
         if merged[section][key] is None:
             merged[section][key] = getattr(profile, default)
     given_feeds = data.get("feeds")
-    for kind in FEED_KINDS:
+    for kind, default in default_feeds(merged["paths"]["public"]).items():
         if not (isinstance(given_feeds, dict) and kind in given_feeds):
-            merged["feeds"][kind] = default_feed(merged["paths"]["public"], kind)
+            merged["feeds"][kind] = default
     sources = merged.pop("sources")
     config = msgspec.convert(merged, Config, dec_hook=hook)
     settings = {name: msgspec.convert(value, SOURCES[name].Settings) for name, value in sources.items()}

@@ -16,7 +16,7 @@ import msgspec
 import yaml
 from msgspec import Struct
 
-from hotpapers.config import FEED_KINDS, Config, default_feed
+from hotpapers.config import Config, default_feeds
 from hotpapers.config_check import unwrap
 from hotpapers.profiles import PROFILES
 from hotpapers.sources import SOURCES
@@ -30,9 +30,7 @@ def commented_config(profile: str, paths: Mapping[str, str] | None = None) -> st
     """The whole config, every key commented out but `output.profile`, each source's
     `enabled` and the `paths` given (for a file kept outside the site's folder)."""
     defaults = msgspec.to_builtins(Config(), enc_hook=str)
-    public = (paths or {}).get("public", PROFILES[profile].public)
-    for kind in FEED_KINDS:  # what the profile makes of them, as `build` does
-        defaults["feeds"][kind] = default_feed(public, kind)
+    defaults["feeds"] |= default_feeds((paths or {}).get("public", PROFILES[profile].public))  # as `build` does
     lines = [
         "# hotpapers settings for this site (written by `hotpapers init`).",
         "# Every key is optional: a commented-out key shows its built-in default. To change a key,",

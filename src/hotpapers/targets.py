@@ -8,7 +8,7 @@ import os
 from pathlib import Path
 
 from hotpapers.atomic import sweep
-from hotpapers.config import FEED_KINDS, Config, default_feed
+from hotpapers.config import FEED_KINDS, Config, default_feeds
 from hotpapers.errors import ConfigError, InputError
 from hotpapers.post_address import url_path
 
@@ -82,7 +82,7 @@ def _refuse_folder_of_outputs(key: str, path: Path, config: Config, feeds: list[
     for name, folder in folders:
         if folder.resolve().is_relative_to(where):
             relation = "is" if folder.resolve() == where else "is above"
-            example = default_feed(shown_path(public_folder(config)), key.removeprefix("feeds."))
+            example = default_feeds(shown_path(public_folder(config)))[key.removeprefix("feeds.")]
             raise ConfigError(
                 f"{key} ({shown_path(path)}) {relation} {name} ({shown_path(folder)}), but a feed is a file: "
                 f"name one inside paths.public, such as {example}"
