@@ -19,7 +19,7 @@ from msgspec import Meta, Struct, field
 from msgspec.structs import replace
 
 from hotpapers.config_check import check, decode_hook, file_inside, merge
-from hotpapers.config_file import key_under_commented_section_of, read_mapping
+from hotpapers.config_file import key_under_commented_section, read_mapping
 from hotpapers.config_types import Url, expects
 from hotpapers.errors import ConfigError
 from hotpapers.models import Platform
@@ -255,13 +255,13 @@ def load_config(path: Path | None, cwd: Path) -> Config:
     """Read `path` (or only the defaults when None); relative paths resolve against its folder."""
     if path is None:
         return build_config({}, cwd, "built-in defaults")
-    mapping, repeated = read_mapping(path, known=set(Config.__struct_fields__))
+    mapping, repeated, text = read_mapping(path, known=set(Config.__struct_fields__))
     try:
         config = build_config(mapping, path.resolve().parent, str(path), repeated)
     except ConfigError as exc:
         if "unknown" not in str(exc):  # a key misplaced under a commented-out section reads as unknown
             raise
-        raise ConfigError(f"{exc}{key_under_commented_section_of(path)}") from None
+        raise ConfigError(f"{exc}{key_under_commented_section(text)}") from None
     for kind in FEED_KINDS:
         if (feed := getattr(config.feeds, kind)) is not None and feed.resolve() == path.resolve():
             raise ConfigError(f"{path}: feeds.{kind} is this config file, which the feed would replace")

@@ -32,17 +32,18 @@ def default_config_path(cwd: Path) -> Path | None:
     return None
 
 
-def read_mapping(path: Path, known: set[str]) -> tuple[dict[str, Any], list[str]]:
-    """The mapping in the YAML file `path` and a problem for each key it repeats (whose
-    values but the last YAML drops); `known` are the top-level keys hotpapers reads."""
-    mapping, repeated = read_yaml(path)
+def read_mapping(path: Path, known: set[str]) -> tuple[dict[str, Any], list[str], str]:
+    """The mapping in the YAML file `path`, a problem for each key it repeats (whose
+    values but the last YAML drops), and the file's text; `known` are the top-level keys
+    hotpapers reads."""
+    mapping, repeated, text = read_yaml(path)
     if path.name != "hotpapers.yaml" and another_tools(mapping, known):
         keys = ", ".join(key_text(key) for key in list(mapping)[:3])
         raise ConfigError(
             f"{path}: these are another tool's settings ({keys}, ...), not hotpapers'; "
             "put hotpapers' settings in hotpapers.yaml next to it (`hotpapers init` writes one)"
         )
-    return mapping, [repeat_problem(*repeat) for repeat in repeated]
+    return mapping, [repeat_problem(*repeat) for repeat in repeated], text
 
 
 def repeat_problem(key: str, first: int, line: int) -> str:
@@ -54,8 +55,8 @@ def read_yaml_mapping(path: Path) -> dict[str, Any]:
     return read_yaml(path)[0]
 
 
-def read_yaml(path: Path) -> tuple[dict[str, Any], list[Repeat]]:
-    """The mapping in the YAML file `path`, and its repeated keys (`yaml_c.load_plain_yaml`)."""
+def read_yaml(path: Path) -> tuple[dict[str, Any], list[Repeat], str]:
+    """The mapping in the YAML file `path`, its repeated keys (`yaml_c.load_plain_yaml`) and its text."""
     try:
         data = read_regular_file(path, MAX_BYTES + 1)
         if len(data) > MAX_BYTES:
@@ -82,10 +83,10 @@ def read_yaml(path: Path) -> tuple[dict[str, Any], list[Repeat]]:
     except (ValueError, RecursionError) as exc:
         raise ConfigError(f"{path}: not valid YAML: {clip(one_line(str(exc)), 120)}") from None
     if mapping is None:
-        return {}, []
+        return {}, [], text
     if not isinstance(mapping, dict):
         raise ConfigError(f"{path}: the config must be a mapping of keys, not {short(mapping)}")
-    return mapping, repeated
+    return mapping, repeated, text
 
 
 def another_tools(mapping: dict[Any, Any], known: set[str]) -> bool:
@@ -116,10 +117,3 @@ def key_under_commented_section(text: str) -> str:
                 )
             section = None
     return ""
-
-
-def key_under_commented_section_of(path: Path) -> str:
-    try:
-        return key_under_commented_section(path.read_text(encoding="utf-8", errors="replace"))
-    except OSError:
-        return ""
