@@ -123,6 +123,35 @@ def test_bad_usage_is_one_line_and_exit_2(site, args, expected):
     assert expected in result.stderr and result.stderr.count("\n") == 1
 
 
+@pytest.mark.parametrize(
+    ("args", "named"),
+    [
+        (["build", "2020-13-01"], "DAY"),
+        (["build", "--date", "2020-13-01"], "--date"),
+        (["build", "--since", "2020-13-01", "--until", "2020-09-24"], "--since"),
+        (["build", "--since", "2020-09-24", "--until", "2020-13-01"], "--until"),
+        (["check", "--until", "2020-13-01"], "--until"),
+        (["explain", "2020-13-01"], "DAY"),
+        (["preview", "2020-13-01"], "DAY"),
+    ],
+)
+def test_a_bad_date_is_named_as_it_was_given(site, args, named):
+    """`build 2026-13-01` was answered 'Invalid value for --date', which nobody typed."""
+    result = run(*args)
+    assert (result.exit_code, result.stderr) == (
+        2,
+        f"Error: Invalid value for {named}: '2020-13-01' is not a real date (month must be in 1..12) "
+        f"(see 'hotpapers {args[0]} --help')\n",
+    )
+
+
+@pytest.mark.parametrize(("day", "named"), [(["2020-09-24"], "DAY"), (["--date", "2020-09-24"], "--date")])
+def test_a_day_and_a_range_together_are_refused_naming_the_day_as_given(site, day, named):
+    result = run("build", *day, "--since", "2020-09-24", "--until", "2020-09-24")
+    assert result.exit_code == 2
+    assert result.stderr.startswith(f"Error: give either {named} or --since/--until, not both")
+
+
 def test_a_broken_config_is_exit_2_naming_the_key(site):
     (site / "config.yaml").write_text("ranking: {min_paper_score: lots}\n")
     result = run("build", "--date", "2020-09-24")

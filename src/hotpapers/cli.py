@@ -109,13 +109,13 @@ def build(
     """
     if day_argument is not None and day is not None and day_argument != day:
         raise click.UsageError(f"give the day once: {day_argument} and --date {day} differ")
-    day = day or day_argument
+    day, typed = (day, "--date") if day is not None else (day_argument, "DAY")  # errors name what was typed
     options = hotpapers.BuildOptions(**flags)  # offline, refresh, force, dry_run
     if options.offline and options.refresh:
         raise click.UsageError("--offline and --refresh contradict each other")
     config = obtain_config(config_path)
     refuse_unfit_profile(config.output.profile, given_config_path(config_path))
-    days = [one_day.isoformat() for one_day in select_days(day, since, until, now(config).date())]
+    days = [one_day.isoformat() for one_day in select_days(day, since, until, now(config).date(), typed)]
     fetcher = None
     if not options.offline and (options.refresh or not all_stored(days, config) or has_failed_source(days, config)):
         from hotpapers.fetch import make_fetcher  # the network stack: only when a day is fetched

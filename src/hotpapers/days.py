@@ -28,10 +28,13 @@ def parse_day(value: str, option: str) -> date:
     return day
 
 
-def select_days(day: str | None, since: str | None, until: str | None, today: date) -> list[date]:
-    """The days to build: --date, or the inclusive --since/--until range, or yesterday."""
+def select_days(
+    day: str | None, since: str | None, until: str | None, today: date, day_option: str = "--date"
+) -> list[date]:
+    """The days to build: `day` (given as `day_option`, which errors name), or the
+    inclusive --since/--until range, or yesterday."""
     if day is not None and (since is not None or until is not None):
-        raise click.UsageError("give either --date or --since/--until, not both")
+        raise click.UsageError(f"give either {day_option} or --since/--until, not both")
     if (since is None) != (until is None):
         raise click.UsageError("--since and --until go together")
     if since is not None and until is not None:
@@ -40,7 +43,7 @@ def select_days(day: str | None, since: str | None, until: str | None, today: da
             raise click.BadParameter(f"{since} is after {until}", param_hint="--since/--until")
         return [first + timedelta(days=n) for n in range((last - first).days + 1)]
     if day is not None:
-        return [parse_day(day, "--date")]
+        return [parse_day(day, day_option)]
     return [today - timedelta(days=1)]
 
 
