@@ -199,3 +199,20 @@ def test_characters_xml_cannot_hold_are_dropped_from_the_atom_feed(site):
     assert "\uffff" not in html and f">{odd.title[:-1]}</a>" in html
     json_feed = json.loads((site / "static" / "hot-papers.json").read_text(encoding="utf-8"))
     assert json_feed["title"] == "Lab \ufffe papers"  # JSON holds any character
+
+
+def test_a_feed_is_updated_when_its_latest_entry_is_even_if_that_is_an_older_day_rebuilt_later(site):
+    """RFC 4287: a feed's updated is the latest instant it changed, so never older than an entry's
+    updated; an older day fetched again after the newest day was taken gives that instant."""
+    build_two_days(site)
+    older = site / "data" / "snapshots" / "2020-09-24.json"
+    save_snapshot(replace(load_snapshot(older), taken_at="2020-09-27T05:11:33Z"), older)
+    result = CliRunner().invoke(cli, ["build", "--date", "2020-09-24"])
+    assert result.exit_code == 0 and "feeds: 2 entries, wrote" in result.stderr, result.output
+    feed = feedparser.parse((site / "static" / "hot-papers.atom").read_bytes())
+    assert [e.updated for e in feed.entries] == ["2020-09-26T08:00:00+00:00", "2020-09-27T05:11:33+00:00"]
+    assert feed.feed.updated == "2020-09-27T05:11:33+00:00"
+    json_items = json.loads((site / "static" / "hot-papers.json").read_text(encoding="utf-8"))["items"]
+    assert [item["date_published"] for item in json_items] == ["2020-09-26T08:00:00Z", "2020-09-27T05:11:33Z"]
+    again = CliRunner().invoke(cli, ["build", "--date", "2020-09-24"])
+    assert "feeds: 2 entries, up to date" in again.stderr

@@ -67,8 +67,8 @@ def _xml(text: str) -> str:
 
 
 def atom_feed(entries: list[FeedEntry], config: Config) -> str:
-    """Newest entry first. `updated` is the newest entry's time, so an unchanged
-    archive gives the same bytes."""
+    """Newest day first. `updated` is the latest of the entries' times (an older day may
+    have been fetched again after the newest), so an unchanged archive gives the same bytes."""
     site = config.site
     assert site.url is not None and entries, "an Atom feed needs site.url and an entry"
     feed = FeedGenerator()
@@ -77,7 +77,7 @@ def atom_feed(entries: list[FeedEntry], config: Config) -> str:
     feed.link(href=_xml(site.url + "/"), rel="alternate")
     if config.feeds.atom is not None:
         feed.link(href=_xml(feed_url(config, config.feeds.atom)), rel="self")
-    feed.updated(entries[0].published)
+    feed.updated(max((entry.published for entry in entries), key=parse_time))
     feed.generator("hotpapers")
     for entry in entries:
         item = feed.add_entry(order="append")
