@@ -234,6 +234,15 @@ def test_a_refresh_that_finds_far_fewer_mentions_keeps_the_snapshot_unless_force
     assert len(load_snapshot(snapshot).mentions) == 1
 
 
+def test_the_refresh_advised_for_a_snapshot_holding_another_day_replaces_it(refreshed_site):
+    snapshot = refreshed_site / SNAPSHOT
+    snapshot.write_text(snapshot.read_text(encoding="utf-8").replace('"date": "2020-09-24"', '"date": "2020-09-23"', 1))
+    refused = run("-q", "build", "--date", "2020-09-24")
+    assert refused.exit_code == 2 and "--date 2020-09-24 --refresh" in refused.stderr
+    assert run("build", "--date", "2020-09-24", "--refresh").exit_code == 0
+    assert load_snapshot(snapshot).date == "2020-09-24"
+
+
 def test_terminal_escapes_in_messages_are_shown_as_escapes(site):
     missing = run("render", "no\x1b]0;owned\x07such\n.json")
     assert missing.exit_code == 2 and "\x1b" not in missing.stderr and "\x07" not in missing.stderr

@@ -1,11 +1,13 @@
 """`explain` accounts for every mention of a day; `check` fails on dead or failing days."""
 
 import json
+from datetime import date
 
 import pytest
 from click.testing import CliRunner
 from msgspec.structs import replace
 
+import hotpapers
 from conftest import EXAMPLE_SNAPSHOT, add_settings, make_config, make_mention, make_paper, make_snapshot
 from hotpapers.check import DayFiles, day_problems
 from hotpapers.cli import cli
@@ -133,6 +135,42 @@ def test_check_names_every_problem_also_under_quiet(site, quiet):
     )
 
 
+def unusable_days(site):
+    """2020-09-20 not JSON, 2020-09-21 against the schema, 2020-09-22 missing, 2020-09-23
+    holding 2020-09-24's snapshot, and 2020-09-24 built: the lines check gives them."""
+    snapshots = site / "data" / "snapshots"
+    example = json.loads((snapshots / "2020-09-24.json").read_text(encoding="utf-8"))
+    (snapshots / "2020-09-20.json").write_text("{bad", encoding="utf-8")
+    (snapshots / "2020-09-21.json").write_text(json.dumps({**example, "date": "2020-09-21", "papers": "none"}))
+    (snapshots / "2020-09-23.json").write_text(json.dumps(example), encoding="utf-8")
+    assert CliRunner().invoke(cli, ["build", "--date", "2020-09-24"]).exit_code == 0
+    fix = "; fix the file, or replace it with a fresh fetch: 'hotpapers build --date {} --refresh' (needs the network)"
+    return [
+        f"2020-09-20: unusable snapshot {snapshots}/2020-09-20.json: not valid JSON (Expecting property name "
+        "enclosed in double quotes at line 1, column 2)" + fix.format("2020-09-20"),
+        f"2020-09-21: unusable snapshot {snapshots}/2020-09-21.json: $.papers: 'none' is not of type 'array'"
+        + fix.format("2020-09-21"),
+        "2020-09-22: no snapshot",
+        f"2020-09-23: unusable snapshot {snapshots}/2020-09-23.json: holds the day 2020-09-24, not 2020-09-23 as "
+        "its name says" + fix.format("2020-09-23"),
+    ]
+
+
+@pytest.mark.parametrize("quiet", [["-q"], []])
+def test_check_lists_an_unusable_snapshot_among_the_other_problems(site, quiet):
+    """check stopped at the first broken snapshot (exit 2) and named nothing else."""
+    problems = unusable_days(site)
+    result = CliRunner().invoke(cli, [*quiet, "check", "--days", "5", "--until", "2020-09-24"])
+    assert result.exit_code == 1
+    assert result.stderr.splitlines() == [
+        *problems,
+        "Error: check failed: 4 problems in 5 days up to 2020-09-24, listed above",
+    ]
+    assert hotpapers.check_days(hotpapers.load_config(), date(2020, 9, 24), 5) == problems  # the library's
+    one = CliRunner().invoke(cli, [*quiet, "check", "--days", "1", "--until", "2020-09-20"])
+    assert (one.exit_code, one.stderr) == (1, f"Error: check failed: {problems[0]}\n")
+
+
 def test_check_fails_on_a_collapsed_day(site):
     example = load_snapshot(site / "data" / "snapshots" / "2020-09-24.json")
     for n, name in enumerate(["2020-09-20", "2020-09-21", "2020-09-22", "2020-09-23"]):
@@ -218,20 +256,21 @@ def test_explain_says_when_a_shown_posts_own_embed_html_is_refused():
     }
 
 
-def test_build_explain_and_check_all_refuse_a_snapshot_holding_another_day_than_its_name(site):
+def test_build_and_explain_refuse_a_snapshot_holding_another_day_than_its_name_and_check_lists_it(site):
     """explain showed the other day's papers and check advised a build that build refused."""
     stored = site / "data" / "snapshots" / "2020-09-24.json"
     data = json.loads(stored.read_text(encoding="utf-8"))
     data["date"] = "2020-09-23"
     stored.write_text(json.dumps(data), encoding="utf-8")
-    refusal = f"Error: {stored}: holds the day 2020-09-23, not 2020-09-24 as its name says\n"
-    for command in (
-        ["build", "2020-09-24"],
-        ["explain", "2020-09-24"],
-        ["check", "--days", "1", "--until", "2020-09-24"],
-    ):
+    problem = (
+        f"{stored}: holds the day 2020-09-23, not 2020-09-24 as its name says; fix the file, or replace it with a "
+        "fresh fetch: 'hotpapers build --date 2020-09-24 --refresh' (needs the network)"
+    )
+    for command in (["build", "2020-09-24"], ["explain", "2020-09-24"]):
         result = CliRunner().invoke(cli, ["-q", *command])
-        assert (result.exit_code, result.stdout, result.stderr) == (2, "", refusal), command
+        assert (result.exit_code, result.stdout, result.stderr) == (2, "", f"Error: {problem}\n"), command
+    check = CliRunner().invoke(cli, ["-q", "check", "--days", "1", "--until", "2020-09-24"])
+    assert (check.exit_code, check.stderr) == (1, f"Error: check failed: 2020-09-24: unusable snapshot {problem}\n")
 
 
 def test_explain_lists_an_exact_duplicate_record_as_one(site):

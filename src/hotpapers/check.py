@@ -18,13 +18,15 @@ COLLAPSE_MIN_HISTORY = 3
 
 @dataclass(frozen=True, slots=True)
 class DayFiles:
-    """What one day has on disk: its snapshot (None when missing), whether it has a post,
-    and whether a post was due (some paper qualifies)."""
+    """What one day has on disk: its snapshot (None when missing or unusable), whether it
+    has a post, and whether a post was due (some paper qualifies)."""
 
     day: str
     snapshot: Snapshot | None
     post_exists: bool
     post_due: bool
+    unusable: str | None = None
+    """Why the snapshot file cannot be used (broken, or holding another day), and what fixes it."""
 
 
 def day_problems(days: list[DayFiles], min_ratio: float, enabled: Collection[str]) -> list[str]:
@@ -35,6 +37,9 @@ def day_problems(days: list[DayFiles], min_ratio: float, enabled: Collection[str
     volumes: list[int] = []
     for entry in days:
         snap = entry.snapshot
+        if entry.unusable:
+            problems.append(f"{entry.day}: unusable snapshot {entry.unusable}")
+            continue
         if snap is None:
             problems.append(f"{entry.day}: no snapshot")
             continue

@@ -175,8 +175,8 @@ MIN_RATIO_HELP = "A day with fewer mentions than this share of the median of the
 def check(days: int, last: str | None, min_ratio: float, config_path: Path | None) -> None:
     """Fail when the last days show a dead or failing pipeline.
 
-    Exits 1, naming each problem on a line of its own, when a day has no snapshot, has
-    no post though papers qualify, has a failed source, or has far fewer mentions than
+    Exits 1, naming each problem on a line of its own, when a day has no usable snapshot,
+    has no post though papers qualify, has a failed source, or has far fewer mentions than
     the median of the days before it. Run it after the nightly build, so cron mail or
     CI reports a pipeline that went quiet.
 

@@ -237,16 +237,22 @@ def has_failed_source(days: list[str], config: Config) -> bool:
 
 def check_days(config: Config, last: date, days: int = 7, min_ratio: float = 0.25) -> list[str]:
     """Every problem of the `days` days up to `last`, oldest first, one line each: no
-    snapshot, no post though papers qualify, a failed source a build would fetch again, or far fewer mentions
-    than the median of the days before (under `min_ratio` of it)."""
+    snapshot or an unusable one, no post though papers qualify, a failed source a build would fetch again, or far
+    fewer mentions than the median of the days before (under `min_ratio` of it)."""
     if not 0 <= min_ratio <= 1:  # NaN too
         raise InputError(f"the minimum ratio must be between 0 and 1, not {min_ratio}")
-    entries = []
-    for back in range(days - 1, -1, -1):
-        day = (last - timedelta(days=back)).isoformat()
-        snap = stored_snapshot(config.snapshot_path(day), day)
-        entries.append(DayFiles(day, snap, config.post_path(day).exists(), bool(snap and rank(snap, config))))
+    entries = [_day_files((last - timedelta(days=back)).isoformat(), config) for back in range(days - 1, -1, -1)]
     return day_problems(entries, min_ratio, config.enabled_sources)
+
+
+def _day_files(day: str, config: Config) -> DayFiles:
+    """What check reads of `day`: a snapshot that cannot be used is a problem of its own,
+    listed with the others, not the end of the check."""
+    try:
+        snap = stored_snapshot(config.snapshot_path(day), day)
+    except SnapshotError as error:
+        return DayFiles(day, None, False, False, unusable=error.message)
+    return DayFiles(day, snap, config.post_path(day).exists(), bool(snap and rank(snap, config)))
 
 
 def all_stored(days: list[str], config: Config) -> bool:

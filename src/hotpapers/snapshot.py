@@ -97,7 +97,7 @@ def stored_snapshot(path: Path, day: str | None = None) -> Snapshot | None:
     advice = f"; fix the file, or replace it with a fresh fetch: {refresh}" if day else ""
     snapshot = parse_snapshot(raw, str(path), advice)
     if day is not None and snapshot.date != day:
-        raise SnapshotError(f"{path}: holds the day {snapshot.date}, not {day} as its name says")
+        raise SnapshotError(f"{path}: holds the day {snapshot.date}, not {day} as its name says{advice}")
     return snapshot
 
 
