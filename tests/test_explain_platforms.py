@@ -39,14 +39,19 @@ def test_each_paper_has_its_score_per_platform_and_each_mention_its_weighted_sco
     text = explanation_text(e)
     assert "#1 2009.00001 score 149: Paper 2009.00001\n" in text
     assert "  on bluesky: score 34 from 4 reposts, 16 likes, 9 replies, 2 quotes\n" in text
-    assert "  on hackernews: score 55 from 40 likes, 15 replies\n" in text
-    assert "  hackernews 24000000 score 55 (40 likes x 1 + 15 replies x 1): embedded\n" in text
+    # each platform's counts in the words its post uses (the sources' Display), the settings' names in the rules
+    assert "  on hackernews: score 55 from 40 points, 15 comments\n" in text
+    assert "  on huggingface: score 30 from 30 upvotes, 2 comments\n" in text
+    assert "  on twitter: score 30 from 10 retweets, 20 favorites, 5 replies, 3 quotes\n" in text
+    assert "  hackernews 24000000 score 55 (40 points x 1 + 15 comments x 1): linked\n" in text
+    assert "  huggingface 2009.00001 score 30 (30 upvotes x 1): linked\n" in text
     assert "  bluesky at://did:plc:a/app.bsky.feed.post/3k score 34 (16 likes x 2 + 2 quotes x 1): embedded\n" in text
-    assert "  twitter 1 score 30 (10 reposts x 1 + 20 likes x 1): embedded\n" in text
+    assert "  twitter 1 score 30 (10 retweets x 1 + 20 favorites x 1): embedded\n" in text
     assert (
-        "(hackernews: likes x 1 + replies x 1; huggingface: likes x 1; bluesky: likes x 2 + quotes x 1; "
-        "any other platform: reposts x 1 + likes x 1)"
+        "(hackernews: likes (points) x 1 + replies (comments) x 1; huggingface: likes (upvotes) x 1; "
+        "bluesky: likes x 2 + quotes x 1; any other platform: reposts x 1 + likes x 1)"
     ) in text
+    assert "up to 10 posts shown per paper (embedded, or linked where a platform has no embeds)" in text
 
 
 def test_a_null_count_shows_as_0_and_is_left_out_of_the_json_counts():
@@ -54,7 +59,7 @@ def test_a_null_count_shows_as_0_and_is_left_out_of_the_json_counts():
     e = explain(make_snapshot([make_paper()], [mention]), make_config())
     [fate] = e.papers[0].mentions
     assert (fate.score, fate.counts) == (60, {"reposts": 0, "likes": 60})
-    assert "  hackernews 7 score 60 (60 likes x 1 + 0 replies x 1): embedded\n" in explanation_text(e)
+    assert "  hackernews 7 score 60 (60 points x 1 + 0 comments x 1): linked\n" in explanation_text(e)
 
 
 def test_explain_json_keeps_id_rank_and_score_and_adds_the_platforms(site):
@@ -79,7 +84,7 @@ def test_explain_json_keeps_id_rank_and_score_and_adds_the_platforms(site):
         "url": "https://news.ycombinator.com/item?id=24000000",
         "score": 55,
         "shown": True,
-        "reason": "embedded",
+        "reason": "linked",
         "counts": {"reposts": 0, "likes": 40, "replies": 15},
     }
 
@@ -87,4 +92,14 @@ def test_explain_json_keeps_id_rank_and_score_and_adds_the_platforms(site):
 def test_one_of_a_count_is_said_in_the_singular():
     mention = make_mention("1", reposts=1, likes=60, replies=1, quotes=1)
     text = explanation_text(explain(make_snapshot([make_paper()], [mention]), make_config()))
-    assert "  on twitter: score 61 from 1 repost, 60 likes, 1 reply, 1 quote\n" in text
+    assert "  on twitter: score 61 from 1 retweet, 60 favorites, 1 reply, 1 quote\n" in text
+    points = make_mention("8", likes=1, replies=1, platform="hackernews", url="https://news.ycombinator.com/item?id=8")
+    text = explanation_text(explain(make_snapshot([make_paper()], [points]), make_config()))
+    assert "  on hackernews: score 2 from 1 point, 1 comment\n" in text
+
+
+def test_a_shown_mention_whose_link_is_refused_is_said_to_be_shown_without_it():
+    """The post writes the discussion's title without a link when its URL is not safe."""
+    hostile = make_mention("9", likes=60, platform="hackernews", url="javascript:alert(1)", text="A discussion")
+    e = explain(make_snapshot([make_paper()], [hostile]), make_config())
+    assert e.papers[0].mentions[0].reason == "linked, written without the link: its URL was refused"

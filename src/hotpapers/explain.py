@@ -27,12 +27,12 @@ from hotpapers.rank import (
     shown_mentions,
     tally_of,
 )
-from hotpapers.sanitize import embed_problem
+from hotpapers.sanitize import embed_problem, safe_link
 
 _C1 = re.compile("[\x7f-\x9f]")
 
-ONE = {"reposts": "repost", "likes": "like", "replies": "reply", "quotes": "quote"}
-"""Each count of a mention (`models.COUNTS`) in the singular."""
+ONE = {"replies": "reply"}
+"""The singular of a count's name where it is not the name without its final s."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -44,6 +44,8 @@ class MentionFate:
     """The weighted sum of `counts` by the platform's weights."""
     shown: bool
     reason: str
+    """Its fate: `embedded`, or `linked` (a line linking its discussion) for a platform
+    without embeds, when the post shows it; else why not."""
     counts: dict[str, int]
     """The mention's counts that the snapshot has (null ones are left out)."""
 
@@ -131,7 +133,8 @@ def explain(snapshot: Snapshot, config: Config) -> Explanation:
         rules=(
             f"a mention's score is the weighted sum of its counts ({_weights_text(weights)}); a paper's score is the "
             f"sum of its mentions' scores, at least {ranking.min_paper_score:g}; up to "
-            f"{count(ranking.max_mentions_per_paper, 'post')} embedded per paper, each scoring at least "
+            f"{count(ranking.max_mentions_per_paper, 'post')} shown per paper (embedded, or linked where a "
+            f"platform has no embeds), each scoring at least "
             f"{ranking.min_mention_score:g}"
         ),
         weights=weights,
@@ -145,10 +148,17 @@ def explain(snapshot: Snapshot, config: Config) -> Explanation:
 
 
 def _weights_text(weights: dict[str, dict[str, float]]) -> str:
-    def terms(table: dict[str, float]) -> str:
-        return " + ".join(f"{count} x {weight:g}" for count, weight in table.items()) or "0"
+    """The weights by the settings' names of the counts, each followed by the platform's
+    own word for it where that differs: `likes (points) x 1`."""
 
-    listed = [f"{name}: {terms(table)}" for name, table in weights.items() if name != "*"]
+    def terms(table: dict[str, float], platform: str | None = None) -> str:
+        def named(key: str) -> str:
+            word = _word(platform, key) if platform else key
+            return key if word == key else f"{key} ({word})"
+
+        return " + ".join(f"{named(key)} x {weight:g}" for key, weight in table.items()) or "0"
+
+    listed = [f"{name}: {terms(table, name)}" for name, table in weights.items() if name != "*"]
     return "; ".join([*listed, ("any other platform: " if listed else "") + terms(weights["*"])])
 
 
@@ -164,8 +174,9 @@ def _not_candidate_reason(categories: tuple[str, ...], published: str | None, co
 def _mention_fate(mention: Mention, score: float, index: int, shown: bool, posted: bool, config: Config) -> MentionFate:
     ranking = config.ranking
     if shown:
-        reason = "embedded" if score >= ranking.min_mention_score else "embedded (ranking.always_show_top)"
-        reason += _refused_embed(mention)
+        reason = "embedded" if display(mention.platform).embedded else "linked"
+        reason += "" if score >= ranking.min_mention_score else " (ranking.always_show_top)"
+        reason += _refused(mention)
     elif not posted:
         reason = "counted; the paper is not in the post"
     elif index >= ranking.max_mentions_per_paper:
@@ -175,11 +186,25 @@ def _mention_fate(mention: Mention, score: float, index: int, shown: bool, poste
     return MentionFate(mention.platform, mention.id, mention.url, score, shown, reason, _counts(mention))
 
 
-def _refused_embed(mention: Mention) -> str:
-    """What the post shows instead of a shown mention's own embed HTML, when it refuses it."""
+def _refused(mention: Mention) -> str:
+    """What the post shows instead of a shown mention's own embed HTML, or of the link to
+    its discussion, when it refuses it."""
     words = display(mention.platform)
-    problem = embed_problem(mention.embed_html, words.embed_rules) if mention.embed_html and words.embedded else None
+    if not words.embedded:
+        return "" if safe_link(mention.url, "") else ", written without the link: its URL was refused"
+    problem = embed_problem(mention.embed_html, words.embed_rules) if mention.embed_html else None
     return f", written from its fields: its embed HTML was refused ({problem})" if problem else ""
+
+
+def _word(platform: str, name: str) -> str:
+    """A count's name in the platform's own words, as its post says it (else the name)."""
+    return dict(display(platform).counts).get(name, name)
+
+
+def _said(number: int, platform: str, name: str) -> str:
+    """`40 points`, `1 comment`: a count in the platform's words."""
+    word = _word(platform, name)
+    return count(number, ONE.get(word, word.removesuffix("s")), word)
 
 
 def _counts(mention: Mention) -> dict[str, int]:
@@ -227,7 +252,7 @@ def explanation_text(explanation: Explanation) -> str:
             lines.append(f"  why: {paper.reason}")
         for p in paper.platforms:
             counts = (
-                ", ".join(count(getattr(p, name), ONE[name], name) for name in COUNTS if getattr(p, name))
+                ", ".join(_said(getattr(p, name), p.platform, name) for name in COUNTS if getattr(p, name))
                 or "no counts"
             )
             lines.append(f"  on {p.platform}: score {p.score:g} from {counts}")
@@ -240,9 +265,12 @@ def explanation_text(explanation: Explanation) -> str:
 
 
 def _terms(mention: MentionFate, weights: dict[str, dict[str, float]]) -> str:
-    """How a mention's score adds up: `10 reposts x 1 + 20 likes x 1`."""
+    """How a mention's score adds up, in its platform's words: `40 points x 1 + 15 comments x 1`."""
     table = weights.get(mention.platform, weights["*"])
-    return " + ".join(f"{mention.counts.get(name, 0)} {name} x {weight:g}" for name, weight in table.items()) or "0"
+    terms = (
+        f"{_said(mention.counts.get(name, 0), mention.platform, name)} x {weight:g}" for name, weight in table.items()
+    )
+    return " + ".join(terms) or "0"
 
 
 def explanation_json(explanation: Explanation) -> str:
