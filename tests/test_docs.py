@@ -8,6 +8,7 @@ import yaml
 from click.testing import CliRunner
 
 from hotpapers.cli import cli
+from hotpapers.site_init import WORKFLOW_NAME
 
 REPO = Path(__file__).parent.parent
 README = (REPO / "README.md").read_text(encoding="utf-8")
@@ -65,3 +66,14 @@ def test_every_relative_link_resolves(page):
         assert target.exists(), f"{page.name}: {link} leads nowhere"
         if anchor and target.suffix == ".md":
             assert anchor in _anchors(target.read_text(encoding="utf-8")), f"{page.name}: no heading for {link}"
+
+
+def test_the_readme_names_the_workflow_init_writes_and_only_workflows_the_repo_has():
+    """It told to copy nightly.yml, 'hotpapers init writes it for you', while init writes hotpapers.yml."""
+    sentences = re.split(r"(?<=[.;:])\s", re.sub(r"\s+", " ", README))
+    said_written = [s for s in sentences if "`hotpapers init` writes" in s and ".github/workflows/" in s]
+    assert said_written, "the README no longer says which workflow init writes: the pattern is wrong"
+    for sentence in said_written:
+        assert set(re.findall(r"\.github/workflows/[\w.-]+", sentence)) == {WORKFLOW_NAME}, sentence
+    for path in set(re.findall(r"\.github/workflows/[\w.-]+\.yml", README)) - {WORKFLOW_NAME}:
+        assert (REPO / path).is_file(), path
