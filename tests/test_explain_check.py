@@ -113,8 +113,15 @@ def test_check_finds_missing_days_failed_sources_and_a_collapse():
     assert day_problems(days, 0.25, {"bluesky"})[1] == "2020-09-24: no post, though papers qualify"  # twitter is off
 
 
+def store_day(site, name):
+    """The example day's snapshot stored as the day `name` too."""
+    snapshots = site / "data" / "snapshots"
+    save_snapshot(replace(load_snapshot(snapshots / "2020-09-24.json"), date=name), snapshots / f"{name}.json")
+
+
 def test_check_command_fails_in_one_line_and_passes_on_a_healthy_site(site):
     runner = CliRunner()
+    store_day(site, "2020-09-22")
     assert runner.invoke(cli, ["build", "--date", "2020-09-24"]).exit_code == 0
     result = runner.invoke(cli, ["-q", "check", "--days", "2", "--until", "2020-09-24"])
     assert result.exit_code == 1
@@ -126,12 +133,34 @@ def test_check_command_fails_in_one_line_and_passes_on_a_healthy_site(site):
 @pytest.mark.parametrize("quiet", [["-q"], []])
 def test_check_names_every_problem_also_under_quiet(site, quiet):
     """Cron runs `hotpapers -q check`: its mail must name every problem, not the first."""
+    store_day(site, "2020-09-21")
     assert CliRunner().invoke(cli, ["build", "--date", "2020-09-24"]).exit_code == 0
     result = CliRunner().invoke(cli, [*quiet, "check", "--days", "3", "--until", "2020-09-24"])
     assert result.exit_code == 1
     assert result.stderr == (
         "2020-09-22: no snapshot\n2020-09-23: no snapshot\n"
         "Error: check failed: 2 problems in 3 days up to 2020-09-24, listed above\n"
+    )
+
+
+def test_check_leaves_out_the_days_before_the_first_snapshot(site):
+    """A site first built last night passes check (the days before it did not exist yet);
+    it failed for its first week. With no snapshot at all, every day lacks one."""
+    runner = CliRunner()
+    assert runner.invoke(cli, ["build", "--date", "2020-09-24"]).exit_code == 0
+    (site / "data" / "snapshots" / "notes.json").write_text("{}", encoding="utf-8")  # not a day's snapshot
+    ok = runner.invoke(cli, ["check", "--until", "2020-09-24"])
+    assert (ok.exit_code, ok.stderr.splitlines()[-1]) == (
+        0,
+        "ok: 1 day up to 2020-09-24, each with its snapshot, its post and working sources",
+    )
+    assert hotpapers.check_days(hotpapers.load_config(), date(2020, 9, 25), 3) == ["2020-09-25: no snapshot"]
+    (site / "data" / "snapshots" / "2020-09-24.json").unlink()
+    never = runner.invoke(cli, ["-q", "check", "--days", "2", "--until", "2020-09-24"])
+    assert (never.exit_code, never.stderr) == (
+        1,
+        "2020-09-23: no snapshot\n2020-09-24: no snapshot\n"
+        "Error: check failed: 2 problems in 2 days up to 2020-09-24, listed above\n",
     )
 
 

@@ -15,7 +15,7 @@ from hotpapers.console import HotpapersGroup, log, log_feeds, log_report, progre
 from hotpapers.days import build_first, day_or_yesterday, now, select_days
 from hotpapers.errors import HotpapersError, InputError
 from hotpapers.explain import explanation_json, explanation_text
-from hotpapers.pipeline import all_stored, has_failed_source
+from hotpapers.pipeline import all_stored, checked_days, has_failed_source
 from hotpapers.plural import count
 from hotpapers.preview import make_server, post_html, read_post
 from hotpapers.site_commands import init, refuse_unfit_profile
@@ -177,8 +177,8 @@ def check(days: int, last: str | None, min_ratio: float, config_path: Path | Non
 
     Exits 1, naming each problem on a line of its own, when a day has no usable snapshot,
     has no post though papers qualify, has a failed source, or has far fewer mentions than
-    the median of the days before it. Run it after the nightly build, so cron mail or
-    CI reports a pipeline that went quiet.
+    the median of the days before it (days before the first snapshot are not checked).
+    Run it after the nightly build, so cron mail or CI reports a pipeline that went quiet.
 
     \b
     Examples:
@@ -194,7 +194,8 @@ def check(days: int, last: str | None, min_ratio: float, config_path: Path | Non
         log.warning("%s", problem)
     if problems:
         raise HotpapersError(f"check failed: {problems[0] if len(problems) == 1 else many}")
-    log.info("ok: %s up to %s, each with its snapshot, its post and working sources", count(days, "day"), end)
+    checked = count(len(checked_days(config, end, days)), "day")
+    log.info("ok: %s up to %s, each with its snapshot, its post and working sources", checked, end)
 
 
 @cli.command()

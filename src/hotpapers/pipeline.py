@@ -20,7 +20,7 @@ from hotpapers.models import Snapshot
 from hotpapers.plural import count
 from hotpapers.rank import rank, unknown_paper_ids
 from hotpapers.render import PostRenderer
-from hotpapers.snapshot import save_snapshot, stored_snapshot
+from hotpapers.snapshot import first_stored_day, save_snapshot, stored_snapshot
 from hotpapers.targets import check_feed_targets, check_outputs, refuse_irregular, shown_path, sweep_outputs
 from hotpapers.unbuilt import in_order
 from hotpapers.worker_life import die_with
@@ -236,13 +236,21 @@ def has_failed_source(days: list[str], config: Config) -> bool:
 
 
 def check_days(config: Config, last: date, days: int = 7, min_ratio: float = 0.25) -> list[str]:
-    """Every problem of the `days` days up to `last`, oldest first, one line each: no
+    """Every problem of the days checked_days gives, oldest first, one line each: no
     snapshot or an unusable one, no post though papers qualify, a failed source a build would fetch again, or far
     fewer mentions than the median of the days before (under `min_ratio` of it)."""
     if not 0 <= min_ratio <= 1:  # NaN too
         raise InputError(f"the minimum ratio must be between 0 and 1, not {min_ratio}")
-    entries = [_day_files((last - timedelta(days=back)).isoformat(), config) for back in range(days - 1, -1, -1)]
+    entries = [_day_files(day, config) for day in checked_days(config, last, days)]
     return day_problems(entries, min_ratio, config.enabled_sources)
+
+
+def checked_days(config: Config, last: date, days: int) -> list[str]:
+    """The `days` days up to `last`, but none before the first stored snapshot: the site
+    did not exist yet (with no snapshot at all, every one is missing its snapshot)."""
+    first = first_stored_day(config.paths.snapshots) or ""
+    window = ((last - timedelta(days=back)).isoformat() for back in range(days - 1, -1, -1))
+    return [day for day in window if day >= first]
 
 
 def _day_files(day: str, config: Config) -> DayFiles:

@@ -15,7 +15,7 @@ from hotpapers.atomic import write_atomically
 from hotpapers.errors import SnapshotError
 from hotpapers.models import Snapshot
 from hotpapers.regular_file import NotRegularFile, read_regular_file
-from hotpapers.snapshot_schema import decode_fast, snapshot_problems
+from hotpapers.snapshot_schema import decode_fast, is_date, snapshot_problems
 
 
 def parse_snapshot(raw: bytes, source: str, advice: str = "") -> Snapshot:
@@ -99,6 +99,13 @@ def stored_snapshot(path: Path, day: str | None = None) -> Snapshot | None:
     if day is not None and snapshot.date != day:
         raise SnapshotError(f"{path}: holds the day {snapshot.date}, not {day} as its name says{advice}")
     return snapshot
+
+
+def first_stored_day(folder: Path) -> str | None:
+    """The earliest day with a snapshot file in `folder` (its name, `YYYY-MM-DD.json`),
+    however good the file: the night a site was first built. None when there is none."""
+    days = (path.stem for path in folder.glob("*.json") if is_date(path.stem))
+    return min(days, default=None)
 
 
 def dump_snapshot(snapshot: Snapshot) -> str:

@@ -47,7 +47,7 @@ from hotpapers.snapshot_day import day_problems
 _DATE = re.compile(DAY_PATTERN, re.ASCII)
 
 
-def _is_date(value: str) -> bool:
+def is_date(value: str) -> bool:
     try:
         return bool(_DATE.fullmatch(value)) and bool(date.fromisoformat(value))
     except ValueError:
@@ -62,7 +62,7 @@ def _format(check: Any) -> Any:
 
 
 FORMATS = {
-    "date": _format(_is_date),
+    "date": _format(is_date),
     "date-time": _format(validate_rfc3339),
     "uri": _format(lambda value: validate_rfc3986(value, rule="URI")),
 }
@@ -149,10 +149,10 @@ def _ids_and_times_valid(file: SnapshotFile) -> bool:
     stamps = _time_stamps(file)
     return (
         len(paper_ids) == len(file.papers)
-        and _is_date(file.date)
+        and is_date(file.date)
         and all(map(_ARXIV_ID.fullmatch, ids))
         and all(map(_TIMESTAMP.fullmatch, stamps))
-        and all(_is_date(day) for day in {stamp[:10] for stamp in stamps})
+        and all(is_date(day) for day in {stamp[:10] for stamp in stamps})
         and not _stamp_problems(stamps)
         and not day_problems(file.date, file.taken_at, file.window or None)
     )
