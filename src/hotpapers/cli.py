@@ -15,7 +15,7 @@ from hotpapers.console import HotpapersGroup, log, log_feeds, log_report, progre
 from hotpapers.days import build_first, day_or_yesterday, now, select_days
 from hotpapers.errors import HotpapersError, InputError
 from hotpapers.explain import explanation_json, explanation_text
-from hotpapers.pipeline import all_stored, checked_days, has_failed_source
+from hotpapers.pipeline import checked_days, needs_fetcher
 from hotpapers.plural import count
 from hotpapers.preview import make_server, post_html, read_post
 from hotpapers.site_commands import init, refuse_unfit_profile
@@ -117,7 +117,7 @@ def build(
     refuse_unfit_profile(config.output.profile, given_config_path(config_path))
     days = [one_day.isoformat() for one_day in select_days(day, since, until, now(config).date(), typed)]
     fetcher = None
-    if not options.offline and (options.refresh or not all_stored(days, config) or has_failed_source(days, config)):
+    if needs_fetcher(days, config, options):
         from hotpapers.fetch import make_fetcher  # the network stack: only when a day is fetched
 
         fetcher = make_fetcher(config, os.environ, lambda: now(config), progress_bar)

@@ -190,7 +190,7 @@ def build_days(
     options = options or BuildOptions()
     check_outputs(config)
     check_feed_targets(config)
-    to_fetch = [day for day in days if options.refresh or not config.snapshot_path(day).exists()]
+    to_fetch = days_to_fetch(days, config, options)
     if to_fetch and (options.offline or fetch is None):
         refuse_unstored(to_fetch, config, options)
     if fetch is not None:
@@ -230,9 +230,19 @@ def refuse_unstored(days: list[str], config: Config, options: BuildOptions) -> N
     raise InputError(f"no snapshot for {days[0]} at {config.snapshot_path(days[0])}{more}, and {why}")
 
 
-def has_failed_source(days: list[str], config: Config) -> bool:
-    """Whether a stored day may record a failed source, which a build fetches again."""
-    return any(may_record_failure(config.snapshot_path(day)) for day in days)
+def days_to_fetch(days: list[str], config: Config, options: BuildOptions) -> list[str]:
+    """The days a build fetches: all of them on --refresh, else those without a snapshot."""
+    return [day for day in days if options.refresh or not config.snapshot_path(day).exists()]
+
+
+def needs_fetcher(days: list[str], config: Config, options: BuildOptions) -> bool:
+    """Whether a build of `days` may fetch (not with --offline): a day to fetch, or a stored
+    day whose snapshot may record a failed source, which it fetches again."""
+    if options.offline:
+        return False
+    return bool(days_to_fetch(days, config, options)) or any(
+        may_record_failure(config.snapshot_path(day)) for day in days
+    )
 
 
 def check_days(config: Config, last: date, days: int = 7, min_ratio: float = 0.25) -> list[str]:
@@ -261,10 +271,6 @@ def _day_files(day: str, config: Config) -> DayFiles:
     except SnapshotError as error:
         return DayFiles(day, None, False, False, unusable=error.message)
     return DayFiles(day, snap, config.post_path(day).exists(), bool(snap and rank(snap, config)))
-
-
-def all_stored(days: list[str], config: Config) -> bool:
-    return all(config.snapshot_path(day).exists() for day in days)
 
 
 _worker_state: tuple[Config, PostRenderer, BuildOptions] | None = None
