@@ -142,6 +142,24 @@ def test_an_older_day_the_settings_cannot_render_now_is_left_out_and_the_build_s
     assert "feeds: 1 entry, wrote" in result.stderr and "feeds: left out 2020-09-24" in result.stderr
 
 
+def test_an_older_post_whose_hand_edited_frontmatter_is_broken_is_left_out_by_name(site):
+    """PyYAML raises ValueError, no YAMLError, for a date that does not exist: the build of
+    another day failed after writing its post."""
+    build_two_days(site)
+    old = site / "content" / "posts" / "2020-09-24---Hot-Papers.md"
+    old.write_text(
+        old.read_text(encoding="utf-8").replace("\ndate: ", "\ndate: 2020-13-45\nwas: ", 1), encoding="utf-8"
+    )
+    result = CliRunner().invoke(cli, ["build", "--date", "2020-09-25"])
+    assert result.exit_code == 0, result.output
+    assert "feeds: 1 entry, wrote static/hot-papers.atom, static/hot-papers.json" in result.stderr
+    assert (
+        "feeds: left out content/posts/2020-09-24---Hot-Papers.md: the frontmatter is not valid YAML at line 3 "
+        "('2020-13-45' is not a valid timestamp (month must be in 1..12)); mend it, or build its day again\n"
+    ) in result.stderr
+    assert "the post differs" not in result.stderr
+
+
 def test_other_papers_under_a_site_templates_own_headings_are_left_out(site):
     """Papers under a site template's `## N.` headings are compared too: in another order, they differ."""
     bundled = (Path(__file__).parents[1] / "templates" / "_papers.md.j2").read_text(encoding="utf-8")

@@ -217,7 +217,7 @@ def preview(day: str | None, config_path: Path | None) -> None:
     text = read_post(config, the_day)
     if text is None:
         raise InputError(f"no post for {the_day} at {config.post_path(the_day)}; {build_first(the_day)}")
-    click.echo(post_html(text, the_day), nl=False)
+    click.echo(post_html(text, the_day, config.post_path(the_day)), nl=False)
 
 
 @cli.command()

@@ -80,8 +80,6 @@ def read_yaml(path: Path) -> tuple[dict[str, Any], list[Repeat], str]:
         where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
         reason = clip(one_line(str(getattr(exc, "problem", None) or exc)), 120)
         raise ConfigError(f"{path}: not valid YAML{where}: {reason}{key_under_commented_section(text)}") from None
-    except (ValueError, RecursionError) as exc:
-        raise ConfigError(f"{path}: not valid YAML: {clip(one_line(str(exc)), 120)}") from None
     if mapping is None:
         return {}, [], text
     if not isinstance(mapping, dict):

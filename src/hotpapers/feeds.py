@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from html import escape
 from pathlib import Path
 
+import yaml
 from feedgen.feed import FeedGenerator
 
 from hotpapers.atomic import write_atomically
@@ -25,10 +26,11 @@ from hotpapers.platform_text import feed_counts
 from hotpapers.plural import count
 from hotpapers.post_address import post_url
 from hotpapers.rank import rank
-from hotpapers.render import PostRenderer, paper_headings, reads_back
+from hotpapers.render import PostRenderer, paper_headings, read_frontmatter, reads_back
 from hotpapers.sanitize import plain_text, safe_link
 from hotpapers.snapshot import load_snapshot
 from hotpapers.targets import check_feed_targets, check_outputs, feed_url
+from hotpapers.yaml_c import yaml_problem
 
 
 @dataclass(frozen=True, slots=True)
@@ -131,9 +133,10 @@ def update_feeds(config: Config, *, checked: bool = False) -> FeedsReport | None
     renderer = PostRenderer(config)
     entries: list[FeedEntry] = []
     left_out: list[str] = []
+    damaged: list[str] = []
     for path in sorted(config.paths.snapshots.glob("*.json"), reverse=True):
         day = path.stem
-        if len(entries) + len(left_out) == config.feeds.entries:
+        if len(entries) + len(left_out) + len(damaged) == config.feeds.entries:
             break
         post = read_post(config.post_path(day))
         if post is None:
@@ -144,10 +147,12 @@ def update_feeds(config: Config, *, checked: bool = False) -> FeedsReport | None
             continue
         if matches(post, renderer, ranked, snapshot):
             entries.append(feed_entry(snapshot, ranked, config))
+        elif problem := frontmatter_problem(post):
+            damaged.append(f"{shown_path(config.post_path(day))}: {problem}")
         else:
             left_out.append(day)
     if not entries:
-        return FeedsReport(None, tuple(left_out))
+        return FeedsReport(None, tuple(left_out), tuple(damaged))
     written = []
     for path, make in targets:
         text = make(entries, config)
@@ -157,7 +162,7 @@ def update_feeds(config: Config, *, checked: bool = False) -> FeedsReport | None
     line = f"feeds: {count(len(entries), 'entry', 'entries')}" + (
         f", wrote {', '.join(written)}" if written else ", up to date"
     )
-    return FeedsReport(line, tuple(left_out))
+    return FeedsReport(line, tuple(left_out), tuple(damaged))
 
 
 def matches(published: bytes, renderer: PostRenderer, ranked: list[RankedPaper], snapshot: Snapshot) -> bool:
@@ -182,6 +187,15 @@ def matches(published: bytes, renderer: PostRenderer, ranked: list[RankedPaper],
     )
 
 
+def frontmatter_problem(published: bytes) -> str | None:
+    """Why the post's frontmatter cannot be read (a hand edit broke its YAML), or None."""
+    try:
+        read_frontmatter(published.decode("utf-8-sig", "replace"))
+    except yaml.YAMLError as exc:
+        return f"the frontmatter is {yaml_problem(exc)}"
+    return None
+
+
 def read_post(path: Path) -> bytes | None:
     try:
         return path.read_bytes()
@@ -200,17 +214,22 @@ class FeedsReport:
     what the snapshot and the settings make now (another slug or title, or other papers:
     settings changed since it was built, or a post listing more papers was kept), so a
     feed entry would not match the page."""
+    damaged: tuple[str, ...] = ()
+    """Posts among those days whose frontmatter cannot be read, each as 'path: problem'."""
 
     def warning(self) -> str | None:
-        if not self.left_out:
-            return None
-        ordered = sorted(self.left_out)
-        days = ", ".join(ordered) if len(ordered) <= 3 else f"{len(ordered)} days from {ordered[0]} to {ordered[-1]}"
-        return (
-            f"feeds: left out {days}: the {'post differs' if len(self.left_out) == 1 else 'posts differ'} from what "
-            "the snapshot and the settings make now (slug, title or papers); build those days again to list them "
-            "(--force replaces a post that lists more papers)"
-        )
+        parts = [f"feeds: left out {post}; mend it, or build its day again" for post in self.damaged]
+        if self.left_out:
+            ordered = sorted(self.left_out)
+            days = (
+                ", ".join(ordered) if len(ordered) <= 3 else f"{len(ordered)} days from {ordered[0]} to {ordered[-1]}"
+            )
+            parts.append(
+                f"feeds: left out {days}: the {'post differs' if len(self.left_out) == 1 else 'posts differ'} from "
+                "what the snapshot and the settings make now (slug, title or papers); build those days again to list "
+                "them (--force replaces a post that lists more papers)"
+            )
+        return "; ".join(parts) or None
 
 
 def feeds_off_reason(config: Config) -> str | None:

@@ -11,7 +11,8 @@ import socket
 import time
 from html import escape
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from typing import TYPE_CHECKING
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 import frontmatter
 import yaml
@@ -19,7 +20,7 @@ from markdown_it import MarkdownIt
 
 from hotpapers.config import Config
 from hotpapers.errors import InputError
-from hotpapers.sanitize import one_line
+from hotpapers.yaml_c import load_yaml, yaml_problem
 
 if TYPE_CHECKING:
     from _typeshed import WriteableBuffer
@@ -49,15 +50,23 @@ def markdown_html(text: str) -> str:
     return _COMMONMARK.render(text)
 
 
-def post_html(text: str, day: str) -> str:
+class _Frontmatter(frontmatter.YAMLHandler):
+    """YAML frontmatter read as every YAML file is (yaml_c.load_yaml)."""
+
+    def load(self, fm: str, **kwargs: object) -> Any:
+        return load_yaml(fm)
+
+
+_YAML_FRONTMATTER = _Frontmatter()
+
+
+def post_html(text: str, day: str, path: Path) -> str:
     """One post as a page: its title and description from the frontmatter, then the body."""
     try:
-        post = frontmatter.loads(text)
+        has_frontmatter = _YAML_FRONTMATTER.detect(text)
+        post = frontmatter.loads(text, handler=_YAML_FRONTMATTER) if has_frontmatter else frontmatter.Post(text.strip())
     except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f" at line {mark.line + 1}" if mark else ""
-        reason = one_line(str(getattr(exc, "problem", None) or exc))[:120]
-        raise InputError(f"the post of {day}: its frontmatter is not valid YAML{where} ({reason})") from None
+        raise InputError(f"{path}: the frontmatter is {yaml_problem(exc)}") from None
     title = str(post.get("title", day))
     body = markdown_html(_WIDGET_SCRIPT.sub("", post.content))
     description = f"<p><em>{escape(str(post['description']))}</em></p>\n" if post.get("description") else ""
@@ -147,7 +156,7 @@ def make_server(config: Config, port: int, idle_timeout: float = IDLE_TIMEOUT) -
                 if day == "":
                     status, html = 200, index_html(post_days(config), config.site.title)
                 elif re.fullmatch(r"\d{4}-\d{2}-\d{2}", day) and (text := read_post(config, day)) is not None:
-                    status, html = 200, post_html(text, day)
+                    status, html = 200, post_html(text, day, config.post_path(day))
                 else:
                     status, html = 404, page("Not found", f'<p>No post for {escape(day)}. <a href="/">All days</a></p>')
             except InputError as exc:

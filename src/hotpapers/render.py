@@ -33,7 +33,7 @@ from hotpapers.sanitize import escape_markdown, guard_markup, html_block, one_li
 from hotpapers.site_syntax import SiteGuard
 from hotpapers.template_cache import COMPILED
 from hotpapers.template_errors import TemplateFolder, template_error
-from hotpapers.yaml_c import SAFE_LOADER
+from hotpapers.yaml_c import load_yaml
 from hotpapers.yaml_scalars import yaml_plain, yaml_str
 
 _FENCE = re.compile(r"---[ \t]*(?:\r\n?|\n)")
@@ -214,13 +214,19 @@ def post_text(config: Config, day: str) -> PostText:
     return PostText(*(value.replace("{date}", day) for value in (post.title, post.description, post.slug)))
 
 
+def read_frontmatter(post: str) -> Any:
+    """The post's frontmatter as YAML reads it, None when it has none; a yaml.YAMLError
+    (its line counted in the post) when it is not valid YAML."""
+    match = _FRONTMATTER.match(post)
+    return load_yaml("\n" * post.count("\n", 0, match.start("yaml")) + match["yaml"]) if match else None
+
+
 def reads_back(post: str, config: Config, snapshot: Snapshot) -> bool:
     """Whether the post's frontmatter parses back to exactly the configured values (a
     site's own template may leave keys out, but never change what they read as); a
     post without frontmatter does not."""
-    match = _FRONTMATTER.match(post)
     try:
-        parsed = yaml.load(match["yaml"], Loader=SAFE_LOADER) if match else None
+        parsed = read_frontmatter(post)
     except yaml.YAMLError:
         parsed = None
     expected = expected_frontmatter(config, snapshot, post_text(config, snapshot.date))

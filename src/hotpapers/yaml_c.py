@@ -8,8 +8,28 @@ from typing import Any
 
 import yaml
 
-SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+_FAST_SAFE_LOADER: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 SAFE_DUMPER = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
+
+
+class _SafeLoader(_FAST_SAFE_LOADER):
+    """The safe loader, whose values that cannot be built (`date: 2020-13-45`, `!!int x`)
+    raise a ConstructorError at their line, like any other broken YAML: PyYAML's own
+    constructors raise ValueError, KeyError or AttributeError there."""
+
+    def construct_object(self, node: yaml.Node, deep: bool = False) -> Any:
+        try:
+            return super().construct_object(node, deep)
+        except (ValueError, ArithmeticError, LookupError, AttributeError, TypeError) as exc:
+            kind = node.tag.rsplit(":", 1)[-1]
+            value = f"{str(node.value)[:40]!r} is" if isinstance(node, yaml.ScalarNode) else "this is"
+            reason = f" ({exc})" if type(exc) is ValueError else ""
+            raise yaml.constructor.ConstructorError(
+                None, None, f"{value} not a valid {kind}{reason}", node.start_mark
+            ) from None
+
+
+SAFE_LOADER = _SafeLoader
 
 
 MAX_DEPTH = 32
@@ -60,6 +80,20 @@ def load_plain_yaml(text: str) -> tuple[Any, list[Repeat]]:
                     f"a number of {digits} digits at {_where(open_) or 'the top'} is too large", event.start_mark
                 )
     return yaml.load(text, Loader=SAFE_LOADER), repeated
+
+
+def yaml_problem(exc: yaml.YAMLError) -> str:
+    """'not valid YAML at line N (what is wrong)', on one line, for a message."""
+    mark = getattr(exc, "problem_mark", None)
+    where = f" at line {mark.line + 1}" if mark else ""
+    reason = " ".join(str(getattr(exc, "problem", None) or exc).split())
+    return f"not valid YAML{where} ({reason[:119] + '…' if len(reason) > 120 else reason})"
+
+
+def load_yaml(text: str) -> Any:
+    """The document in `text`, refused as `load_plain_yaml` refuses it: every YAML a
+    file or a post holds is read so, and anything wrong in it is a yaml.YAMLError."""
+    return load_plain_yaml(text)[0]
 
 
 class _Open:
