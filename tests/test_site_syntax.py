@@ -41,6 +41,23 @@ TEXT = [  # (untrusted Markdown text, the hugo profile's guarded text, the jekyl
     ("a \\{: b and \\\\{: c", None, "a \\{: b and \\\\\\{: c"),
     ("$n^{\\omega/2}<n^{1.19}$ is {x}, not {y", None, None),  # nothing any generator reads
     ("{ { < % } {:", None, "{ { < % } \\{:"),
+    # kramdown's tables: every `|` that no backslash escapes, outside a code span, gets one
+    ("|V| - 1 and ||x||", None, "\\|V\\| - 1 and \\|\\|x\\|\\|"),
+    ("Show HN: Graphs | a paper", None, "Show HN: Graphs \\| a paper"),
+    ("a \\| b, `c|d`, ``e|`f`` and x|`", None, "a \\| b, `c|d`, ``e|`f`` and x\\|`"),
+    ("\\`a|b\\` (an escaped backtick still opens a span for kramdown's tables)", None, None),
+    # kramdown's blocks where a text starts a line: only the opener gets a backslash or a reference
+    (": defined", None, "\\: defined"),
+    ("  - > :\tdefined", None, "  - > \\:\tdefined"),
+    ("a : b and :c", None, None),
+    ("*[HTML]: Hyper Text", None, "\\*[HTML]: Hyper Text"),
+    ("*[x] and *y*: z", None, None),
+    ("$$ a math block closed in a later block", None, "\\$$ a math block closed in a later block"),
+    ("$$x^2$$", None, None),  # a math block of its own, as a site with math wants it
+    ("$$ a $$ b", None, None),
+    ("^", None, "&#94;"),
+    ("- ^ ", None, "- &#94; "),
+    ("a^2 and ^", None, None),
 ]
 HTML = [  # (untrusted HTML or URL, hugo's, jekyll's): references only, never a backslash
     (
@@ -51,6 +68,11 @@ HTML = [  # (untrusted HTML or URL, hugo's, jekyll's): references only, never a 
     ("<p>{{ site.x }} {: .c} {#id}</p>", None, "<p>{&#123; site.x }} {: .c} {#id}</p>"),
     ("https://x.org/{%7B{x}", None, "https://x.org/{&#37;7B{x}"),
     ("https://x.org/a{", "https://x.org/a&#123;", "https://x.org/a&#123;"),
+    ("<p>a | b</p>", None, None),  # an HTML block is no table row
+]
+URLS = [  # (untrusted URL, hugo's, jekyll's): as HTML, and a `|` that would make a table row as a reference
+    ("https://x.org/a|b", None, "https://x.org/a&#124;b"),
+    ("https://x.org/{{%a|", "https://x.org/{&#123;%a|", "https://x.org/{&#123;%a&#124;"),
 ]
 OPENERS = {"lumen": (), "lumen-2022": (), "hugo": ("{{<", "{{%"), "jekyll": ("{{", "{%")}
 
@@ -81,6 +103,12 @@ def test_html_and_urls_are_guarded_with_character_references_only(profile, case)
     assert guarded == expected(case, profile)
     assert not any(opener in guarded for opener in OPENERS[profile])
     assert "\\" not in guarded
+
+
+@pytest.mark.parametrize("profile", list(PROFILES))
+@pytest.mark.parametrize("case", URLS, ids=[case[0] for case in URLS])
+def test_urls_are_guarded_with_character_references_only(profile, case):
+    assert guard(profile).url(case[0]) == expected(case, profile)
 
 
 def test_gatsby_reads_none_of_these_syntaxes_so_lumen_posts_keep_every_byte():
@@ -141,3 +169,14 @@ def test_a_site_templates_own_shortcodes_are_left_as_written_and_each_filter_gua
     snapshot = make_snapshot([paper], [make_mention(likes=60)])
     post = PostRenderer(config).render(rank(snapshot, config), snapshot)
     assert post == "---\nlayout: x\n---\n{{< paper >}} \\{&#123;< gist a b >}}\nT \\{\\#pwn .evil}\n"
+
+
+@pytest.mark.parametrize("profile", ["lumen", "lumen-2022", "hugo"])
+def test_only_jekyll_reads_a_pipe_as_a_table_so_the_others_write_it_as_stored(profile):
+    paper = make_paper(abstract="Bounds of |V| - 1", categories=("cs.LG", "stat.ML"))
+    config = make_config(output={"profile": profile})
+    snapshot = make_snapshot([paper], [make_mention(likes=60)])
+    body = PostRenderer(config).render(rank(snapshot, config), snapshot).split("\n---\n", 1)[1]
+    assert "- links: [abs](https://arxiv.org/abs/2009.00001) | [pdf](https://arxiv.org/pdf/2009.00001)\n" in body
+    assert "[cs.LG](https://arxiv.org/list/cs.LG/recent) | [stat.ML](" in body and "Bounds of |V| - 1" in body
+    assert "\\|" not in body

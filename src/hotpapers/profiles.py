@@ -62,7 +62,7 @@ PROFILES: dict[str, Profile] = {
             True,
             "/{slug}/",
             ".",
-            frozenset({"liquid", "heading-attributes", "attribute-lists"}),
+            frozenset({"liquid", "heading-attributes", "attribute-lists", "tables", "kramdown-blocks"}),
         ),
     )
 }

@@ -54,6 +54,9 @@ MONTHS = (
     "December",
 )
 _CATEGORY = re.compile(r"[A-Za-z-]+(\.[A-Za-z-]+)?")
+LINK_SEPARATOR = " | "
+"""Between the links on one line (a paper's categories; its abstract and PDF links, the
+templates' `link_separator`), guarded as text for the site's Markdown reader."""
 
 
 def bundled_templates() -> Path:
@@ -89,6 +92,7 @@ def make_env(site_templates: Path | None) -> jinja2.Environment:
         category_link=category_link,
         category_links=category_links,
     )
+    env.globals["link_separator"] = LINK_SEPARATOR
     return env
 
 
@@ -104,7 +108,7 @@ def category_link(category: str) -> str:
 
 
 def category_links(categories: tuple[str, ...]) -> str:
-    return " | ".join(map(category_link, categories))
+    return LINK_SEPARATOR.join(map(category_link, categories))
 
 
 @dataclass(frozen=True, slots=True)
@@ -117,7 +121,7 @@ class PostText:
 
 
 _URL_FILTERS = ("abs_link", "pdf_link")
-"""The filters that write a URL: guarded for the site's syntax as HTML is, not as Markdown text."""
+"""The filters that write a URL: guarded for the site's syntax as a link, not as Markdown text."""
 
 
 class PostRenderer:
@@ -135,6 +139,7 @@ class PostRenderer:
         if self.guard.syntax:
             for name in ("md_text", "category_link", "category_links", *_URL_FILTERS):
                 self.env.filters[name] = self.guard.after(self.env.filters[name], text=name not in _URL_FILTERS)
+            self.env.globals["link_separator"] = self.guard.text(LINK_SEPARATOR)
         try:
             self.post_template = self.env.get_template(config.profile.template)
             self.embed_templates = {name: self.env.get_template(f"embeds/{name}.html.j2") for name in embed_templates()}
@@ -149,7 +154,7 @@ class PostRenderer:
         a line linking its discussion for a platform without embeds."""
         words = display(mention.platform)
         if not words.embedded:
-            return discussion_link(mention, self.guard.html(safe_link(mention.url, "")), self.guard.text)
+            return discussion_link(mention, self.guard.url(safe_link(mention.url, "")), self.guard.text)
         html = safe_embed(mention.embed_html, words.embed_rules)
         return self.guard.html(html) if html is not None else self.fallback_embed(mention)
 

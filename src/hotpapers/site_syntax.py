@@ -14,18 +14,28 @@ in a form the generator's Markdown reader and browsers read back as the same tex
 
 A `{` that ends a value is written as a reference too: the template's own text after it
 could complete an opener (`{` then `{% if %}`).
+
+kramdown also reads blocks that CommonMark does not: a table row in any line holding a `|`
+(`tables`), and, where a block starts, a definition, an abbreviation, a math block or an
+end-of-block marker (`kramdown-blocks`). Their opener gets a backslash before it (`|`, `:`,
+`*`, `$`), or is written as a reference where kramdown reads no escape (`^` as `&#94;`, and
+`|` in a link as `&#124;`).
 """
 
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from collections.abc import Callable
 from typing import Literal
 
-SiteSyntax = Literal["shortcodes", "liquid", "heading-attributes", "attribute-lists"]
+SiteSyntax = Literal["shortcodes", "liquid", "heading-attributes", "attribute-lists", "tables", "kramdown-blocks"]
 """`shortcodes`: Hugo's `{{< >}}` and `{{% %}}`; `liquid`: Liquid's `{{ }}` and `{% %}`;
 `heading-attributes`: a `{...}` that ends a heading line (goldmark, kramdown);
-`attribute-lists`: kramdown's `{:...}` anywhere in the text."""
+`attribute-lists`: kramdown's `{:...}` anywhere in the text; `tables`: kramdown's table
+rows, any line with a `|` that no backslash escapes, outside code spans; `kramdown-blocks`:
+what kramdown reads where a block starts beside CommonMark (`: ` a definition, `*[X]:` an
+abbreviation, `$$` a math block that may close in a later block, `^` alone an end-of-block marker)."""
 
 _OPENERS: dict[SiteSyntax, re.Pattern[str]] = {
     "shortcodes": re.compile(r"\{\{(?=[<%])|\{\Z"),
@@ -36,10 +46,57 @@ _REFERENCES = {"{": "&#123;", "%": "&#37;"}
 _LIVE_BRACE = re.compile(r"(?<!\\)((?:\\\\)*)\{")
 """A `{` that a backslash does not escape already (none, or escaped backslashes, before it)."""
 _LIVE_ATTRIBUTE_LIST = re.compile(r"(?<!\\)((?:\\\\)*)\{(?=:)")
+_TABLE_PIPE = re.compile(r"(?<!\\)\|")
+"""kramdown's own test: a backslash before a `|` escapes it, whatever comes before that."""
+_CODE_DELIMITER = re.compile(r"`+")
+_KRAMDOWN_BLOCK = re.compile(
+    r"(?s)\A((?:[ \t]*(?:>|[-+*]|\d{1,9}[.)])(?=[ \t]|$))*[ \t]*)"  # quote and list marks: a block starts after them
+    r"(?:(:(?=[ \t|])|\*(?=\[.+?\]:)|\$(?=\$(?!.*?\$\$)))|\^(?=\s*\Z))"
+)
+"""A definition, an abbreviation, a `$$` that this text does not close, or a lone `^`."""
 
 
 def _reference(match: re.Match[str]) -> str:
     return match[0][:-1] + _REFERENCES[match[0][-1]]
+
+
+def _code_spans(text: str) -> list[tuple[int, int]]:
+    """Where kramdown's table reader sees code spans: from a run of backticks to the next
+    same run (no backslash escapes a backtick there); a lone backtick between spaces (the
+    text's start counted as one: the safe guess) is text."""
+    spans: list[tuple[int, int]] = []
+    position, unclosed = 0, set()
+    while opening := _CODE_DELIMITER.search(text, position):
+        start, position = opening.span()
+        delimiter = opening[0]
+        lone = (
+            delimiter == "`" and (start == 0 or text[start - 1].isspace()) and text[position : position + 1].isspace()
+        )
+        if lone or delimiter in unclosed:
+            continue
+        close = text.find(delimiter, position)
+        if close < 0:
+            unclosed.add(delimiter)  # no later run closes it either
+            continue
+        position = close + len(delimiter)
+        spans.append((start, position))
+    return spans
+
+
+def _escape_pipes(text: str) -> str:
+    """`text` with a backslash before each `|` that kramdown would read as a table cell's end."""
+    spans = _code_spans(text) if "`" in text else []
+    starts = [start for start, _ in spans]
+
+    def escape(match: re.Match[str]) -> str:
+        inside = bisect_right(starts, match.start()) - 1
+        return "|" if inside >= 0 and match.start() < spans[inside][1] else "\\|"
+
+    return _TABLE_PIPE.sub(escape, text)
+
+
+def _block_opener(match: re.Match[str]) -> str:
+    return match[1] + ("\\" + match[2] if match[2] else "&#94;")
 
 
 class SiteGuard:
@@ -51,6 +108,8 @@ class SiteGuard:
         self._openers = [_OPENERS[name] for name in sorted(syntax & _OPENERS.keys())]
         self._headings = "heading-attributes" in syntax
         self._attribute_lists = "attribute-lists" in syntax
+        self._tables = "tables" in syntax
+        self._blocks = "kramdown-blocks" in syntax
 
     def html(self, text: str) -> str:
         """`text` with the template syntax's openers, and a final `{`, broken by a character
@@ -62,12 +121,23 @@ class SiteGuard:
             text = opener.sub(_reference, text)
         return text
 
+    def url(self, url: str) -> str:
+        """`url` as `html` guards it, with each `|` written `&#124;` for kramdown's
+        tables: a link's destination keeps a backslash as written."""
+        url = self.html(url)
+        return url.replace("|", "&#124;") if self._tables else url
+
     def text(self, text: str) -> str:
-        """`text` as `html` guards it, and a backslash before each `{` that could open
-        attributes: every one when the text ends with `}` (a heading's attributes end
-        its line; what goldmark accepts between the braces differs by version), and
-        each `{:`."""
+        """`text` as `html` guards it, a backslash before what would open one of
+        kramdown's blocks (`_escape_pipes`, `_KRAMDOWN_BLOCK`), and a backslash before
+        each `{` that could open attributes: every one when the text ends with `}` (a
+        heading's attributes end its line; what goldmark accepts between the braces
+        differs by version), and each `{:`."""
         text = self.html(text)
+        if self._tables and "|" in text:
+            text = _escape_pipes(text)
+        if self._blocks:
+            text = _KRAMDOWN_BLOCK.sub(_block_opener, text, count=1)
         if "{" not in text:
             return text
         if self._headings and text.rstrip().endswith("}"):
@@ -79,5 +149,5 @@ class SiteGuard:
     def after(self, filter: Callable[..., str], text: bool) -> Callable[..., str]:
         """`filter` (a template filter writing untrusted text, as Markdown `text` or else
         as a URL) followed by this guard."""
-        guard = self.text if text else self.html
+        guard = self.text if text else self.url
         return lambda *values: guard(filter(*values))
