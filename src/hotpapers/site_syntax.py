@@ -100,8 +100,8 @@ def _block_opener(match: re.Match[str]) -> str:
 
 
 class SiteGuard:
-    """The guards for one profile's `syntax`: `html` for HTML and URLs, `text` for
-    Markdown text. With an empty `syntax` both return their text as it is."""
+    """The guards for one profile's `syntax`: `html` for HTML, `url` for links, `text`
+    for Markdown text. With an empty `syntax` each returns its text as it is."""
 
     def __init__(self, syntax: frozenset[SiteSyntax]) -> None:
         self.syntax = syntax
@@ -128,8 +128,8 @@ class SiteGuard:
         return url.replace("|", "&#124;") if self._tables else url
 
     def text(self, text: str) -> str:
-        """`text` as `html` guards it, a backslash before what would open one of
-        kramdown's blocks (`_escape_pipes`, `_KRAMDOWN_BLOCK`), and a backslash before
+        """`text` as `html` guards it, the opener of each of kramdown's blocks escaped
+        (`_escape_pipes`, `_KRAMDOWN_BLOCK`), and a backslash before
         each `{` that could open attributes: every one when the text ends with `}` (a
         heading's attributes end its line; what goldmark accepts between the braces
         differs by version), and each `{:`."""
