@@ -52,12 +52,13 @@ def test_a_broken_snapshot_under_offline_is_not_told_to_refresh_offline(site):
     result = run("build", "--date", "2020-09-24", "--offline")
     assert result.exit_code == 2
     assert result.stderr.endswith(
-        "; fix the file, or replace it with a fresh fetch: 'hotpapers build --date 2020-09-24 --refresh' "
-        "(needs the network)\n"
+        "; fix the file, or replace it by fetching the day from the sources: 'hotpapers build --date 2020-09-24 --refresh'\n"
     )
 
 
-def test_a_broken_imported_snapshot_is_to_be_fixed_before_a_refresh_replaces_it(site):
+def test_a_broken_imported_snapshot_is_to_be_fixed_or_replaced_by_the_sources_day(site):
+    """The hint fits a user's own data as well as a fetched day: no 'fresh fetch' of data
+    that was never fetched; the command that replaces it says where its data comes from."""
     data = example_data()
     data["mentions"][0]["likes"] = -3
     (site / "data" / "snapshots" / "2020-09-24.json").write_text(json.dumps(data), encoding="utf-8")
@@ -65,8 +66,7 @@ def test_a_broken_imported_snapshot_is_to_be_fixed_before_a_refresh_replaces_it(
     assert result.exit_code == 2
     assert result.stderr == (
         f"Error: {site / 'data' / 'snapshots' / '2020-09-24.json'}: $.mentions[0].likes: -3 is less than the minimum "
-        "of 0; fix the file, or replace it with a fresh fetch: 'hotpapers build --date 2020-09-24 --refresh' "
-        "(needs the network)\n"
+        "of 0; fix the file, or replace it by fetching the day from the sources: 'hotpapers build --date 2020-09-24 --refresh'\n"
     )
 
 

@@ -107,8 +107,7 @@ def test_a_truncated_stored_snapshot_names_the_place_and_suggests_refresh(site):
     refused(
         ["build", "--date", DAY],
         f"not valid JSON (Unterminated string starting at line {line}, column {column}); "
-        f"fix the file, or replace it with a fresh fetch: 'hotpapers build --date {DAY} --refresh' "
-        "(needs the network)",
+        f"fix the file, or replace it by fetching the day from the sources: 'hotpapers build --date {DAY} --refresh'",
     )
     elsewhere = site / "import.json"
     elsewhere.write_text(text[:cut], encoding="utf-8")
@@ -130,8 +129,7 @@ def test_a_snapshot_taken_before_the_end_of_its_window_is_refused_through_build(
         ["build", "--date", DAY],
         "$.taken_at: '2020-09-25T03:59:59Z' is before the end of the day 2020-09-24 "
         "(its window's end, 2020-09-25T04:00:00Z): the day was not over yet; "
-        f"fix the file, or replace it with a fresh fetch: 'hotpapers build --date {DAY} --refresh' "
-        "(needs the network)",
+        f"fix the file, or replace it by fetching the day from the sources: 'hotpapers build --date {DAY} --refresh'",
     )
     assert not (site / "content").exists()
 
@@ -161,7 +159,9 @@ def test_a_window_that_is_not_its_day_cannot_vouch_for_an_early_taken_at(site):
     """A window of the day before let a snapshot taken at 01:00 UTC on its own day through,
     and the post was written dated during the day it covers."""
     stored(site).write_bytes(with_times("2020-09-24T01:00:00Z", ("2020-09-23T00:00:00Z", "2020-09-24T00:00:00Z")))
-    message = refused(["build", "--date", DAY, "--offline"], "(needs the network)")
+    message = refused(
+        ["build", "--date", DAY, "--offline"], f"from the sources: 'hotpapers build --date {DAY} --refresh'"
+    )
     assert message.startswith(
         f"Error: {stored(site)}: $.window: '2020-09-23T00:00:00Z' to '2020-09-24T00:00:00Z' is not the day "
         "2020-09-24 in any time zone: it must start between 2020-09-24T00:00:00+14:00 and 2020-09-24T00:00:00-12:00 "

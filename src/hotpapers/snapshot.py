@@ -93,8 +93,8 @@ def stored_snapshot(path: Path, day: str | None = None) -> Snapshot | None:
         return None
     except OSError as exc:
         raise SnapshotError(f"{path}: cannot read ({exc.strerror or exc})") from None
-    refresh = f"'hotpapers build --date {day} --refresh' (needs the network)"
-    advice = f"; fix the file, or replace it with a fresh fetch: {refresh}" if day else ""
+    refresh = f"'hotpapers build --date {day} --refresh'"
+    advice = f"; fix the file, or replace it by fetching the day from the sources: {refresh}" if day else ""
     snapshot = parse_snapshot(raw, str(path), advice)
     if day is not None and snapshot.date != day:
         raise SnapshotError(f"{path}: holds the day {snapshot.date}, not {day} as its name says{advice}")
