@@ -56,3 +56,42 @@ def test_every_name_in_all_is_there():
     assert sorted(hotpapers.__all__) == hotpapers.__all__
     for name in hotpapers.__all__:
         assert getattr(hotpapers, name) is not None
+
+
+class PlanOnly:
+    """A fetcher for dry runs: says what it would fetch."""
+
+    def check_ended(self, days):
+        self.ended = days
+
+    def plan(self, day):
+        return f"{day}: would fetch it"
+
+
+def test_build_days_makes_a_fetcher_only_for_a_day_it_fetches(site):
+    config = hotpapers.load_config()
+    made = []
+
+    def make_fetch():
+        made.append(PlanOnly())
+        return made[-1]
+
+    stored = list(hotpapers.build_days(["2020-09-24"], config, hotpapers.BuildOptions(dry_run=True), make_fetch))
+    assert stored[0].message.startswith("2020-09-24: would write ") and made == []
+    unstored = list(hotpapers.build_days(["2020-09-25"], config, hotpapers.BuildOptions(dry_run=True), make_fetch))
+    assert [report.message for report in unstored] == ["2020-09-25: would fetch it"]
+    assert len(made) == 1 and made[0].ended == ["2020-09-25"]
+
+
+def test_a_build_looks_at_each_snapshot_once_before_building(site, monkeypatch):
+    """The CLI looked at every snapshot to decide whether to make a fetcher, then build_days again."""
+    looked = []
+    exists = Path.exists
+
+    def counted(path, *args, **kwargs):
+        looked.extend([path.name] if path.parent.name == "snapshots" else [])
+        return exists(path, *args, **kwargs)
+
+    monkeypatch.setattr(Path, "exists", counted)
+    assert CliRunner().invoke(cli, ["build", "--date", "2020-09-24"]).exit_code == 0
+    assert looked == ["2020-09-24.json"]

@@ -15,7 +15,8 @@ from hotpapers.console import HotpapersGroup, log, log_feeds, log_report, progre
 from hotpapers.days import build_first, day_or_yesterday, now, select_days
 from hotpapers.errors import HotpapersError, InputError
 from hotpapers.explain import explanation_json, explanation_text
-from hotpapers.pipeline import checked_days, needs_fetcher
+from hotpapers.fetch_on_demand import FetcherOnDemand
+from hotpapers.pipeline import checked_days
 from hotpapers.plural import count
 from hotpapers.preview import make_server, post_html, read_post
 from hotpapers.site_commands import init, refuse_unfit_profile
@@ -116,11 +117,7 @@ def build(
     config = obtain_config(config_path)
     refuse_unfit_profile(config.output.profile, given_config_path(config_path))
     days = [one_day.isoformat() for one_day in select_days(day, since, until, now(config).date(), typed)]
-    fetcher = None
-    if needs_fetcher(days, config, options):
-        from hotpapers.fetch import make_fetcher  # the network stack: only when a day is fetched
-
-        fetcher = make_fetcher(config, os.environ, lambda: now(config), progress_bar)
+    fetcher = FetcherOnDemand(config, os.environ, lambda: now(config), progress_bar)
     reports: list[hotpapers.DayReport] = []
     try:
         with progress(hotpapers.build_days(days, config, options, fetcher), len(days), "day") as bar:
@@ -128,12 +125,12 @@ def build(
                 reports.append(report)
                 log_report(report)
     except HotpapersError:
-        log.debug("%s", summary(reports, len(days), fetcher))
+        log.debug("%s", summary(reports, len(days), fetcher.made))
         log_feeds(config, reports, options.dry_run, failed=True)
         raise
     log_feeds(config, reports, options.dry_run)
-    if len(days) > 1 or (fetcher and fetcher.http.requests):
-        log.info("%s", summary(reports, len(days), fetcher))
+    if len(days) > 1 or (fetcher.made and fetcher.made.http.requests):
+        log.info("%s", summary(reports, len(days), fetcher.made))
 
 
 @cli.command()

@@ -4,7 +4,7 @@ day of a build; and the health check over the last days."""
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -175,10 +175,11 @@ def publish(
 
 
 def build_days(
-    days: list[str], config: Config, options: BuildOptions | None = None, fetch: Fetch | None = None
+    days: list[str], config: Config, options: BuildOptions | None = None, make_fetch: Callable[[], Fetch] | None = None
 ) -> Iterator[DayReport]:
-    """build_day for each day (YYYY-MM-DD), reported in order; `fetch` collects the
-    days without a snapshot (none: such a day is an error).
+    """build_day for each day (YYYY-MM-DD), reported in order. `make_fetch` is called once
+    when a day needs fetching: it has no snapshot, --refresh, or its snapshot may record a
+    failed source, which is fetched again (none: a day without a snapshot is an error).
 
     When no day needs fetching (a re-render or backfill of stored snapshots), the days
     are spread over worker processes, one per CPU core. Fetching stays in this process:
@@ -190,14 +191,16 @@ def build_days(
     options = options or BuildOptions()
     check_outputs(config)
     check_feed_targets(config)
-    to_fetch = days_to_fetch(days, config, options)
-    if to_fetch and (options.offline or fetch is None):
+    to_fetch = [day for day in days if options.refresh or not config.snapshot_path(day).exists()]
+    if to_fetch and (options.offline or make_fetch is None):
         refuse_unstored(to_fetch, config, options)
-    if fetch is not None:
+    fetch = None
+    if make_fetch and not options.offline and (to_fetch or has_failed_source(days, config)):
+        fetch = make_fetch()
         fetch.check_ended(to_fetch)
     sweep_outputs(config, days)
     workers = min(os.cpu_count() or 1, len(days) // PARALLEL_MIN_DAYS)
-    if workers < 2 or to_fetch or (fetch and not options.offline):
+    if workers < 2 or fetch is not None:
         renderer = PostRenderer(config)
         yield from in_order(
             days, (_build_in_range(day, config, renderer, options, fetch, len(days) == 1) for day in days)
@@ -230,19 +233,9 @@ def refuse_unstored(days: list[str], config: Config, options: BuildOptions) -> N
     raise InputError(f"no snapshot for {days[0]} at {config.snapshot_path(days[0])}{more}, and {why}")
 
 
-def days_to_fetch(days: list[str], config: Config, options: BuildOptions) -> list[str]:
-    """The days a build fetches: all of them on --refresh, else those without a snapshot."""
-    return [day for day in days if options.refresh or not config.snapshot_path(day).exists()]
-
-
-def needs_fetcher(days: list[str], config: Config, options: BuildOptions) -> bool:
-    """Whether a build of `days` may fetch (not with --offline): a day to fetch, or a stored
-    day whose snapshot may record a failed source, which it fetches again."""
-    if options.offline:
-        return False
-    return bool(days_to_fetch(days, config, options)) or any(
-        may_record_failure(config.snapshot_path(day)) for day in days
-    )
+def has_failed_source(days: list[str], config: Config) -> bool:
+    """Whether a stored day may record a failed source, which a build fetches again."""
+    return any(may_record_failure(config.snapshot_path(day)) for day in days)
 
 
 def check_days(config: Config, last: date, days: int = 7, min_ratio: float = 0.25) -> list[str]:
