@@ -427,10 +427,3 @@ def test_no_feed_entries_is_refused_with_the_way_to_turn_the_feeds_off(tmp_path)
         "feeds.entries: expected an integer <= 1000 (got 1001)"
     )
     assert load_text(tmp_path, "feeds: {entries: 1, atom: null, json: null}\n").feeds.entries == 1
-
-
-def test_a_config_loaded_again_reads_no_declaration_again(monkeypatch):
-    """Reading a Struct's fields evaluates its annotations, which cost more than checking the file."""
-    first = load_config(REPO / "config.yaml", REPO)
-    monkeypatch.setattr(msgspec.structs, "fields", lambda kind: pytest.fail(f"read the fields of {kind.__name__}"))
-    assert load_config(REPO / "config.yaml", REPO) == first

@@ -2,7 +2,6 @@
 
 import json
 
-import jinja2
 import pytest
 import yaml
 from click.testing import CliRunner
@@ -288,33 +287,6 @@ def test_social_image_null_leaves_the_key_out():
         "socialImage" not in text
         and yaml.safe_load(text.split("\n---\n")[0][4:])["description"] == "Hot papers 2020-09-24"
     )
-
-
-def test_a_second_renderer_compiles_no_template_again(monkeypatch):
-    """A build renders its posts and then its feeds, each with a renderer of its own."""
-    config = make_config()
-    snapshot = make_snapshot([make_paper()], [make_mention(likes=60)])
-    first = PostRenderer(config).render(rank(snapshot, config), snapshot)
-    compiled = []
-    compile_source = jinja2.Environment.compile
-
-    def compile_counted(env, source, name=None, *args, **kwargs):
-        compiled.append(name)
-        return compile_source(env, source, name, *args, **kwargs)
-
-    monkeypatch.setattr(jinja2.Environment, "compile", compile_counted)
-    assert PostRenderer(config).render(rank(snapshot, config), snapshot) == first
-    assert compiled == []
-
-
-def test_a_site_template_changed_since_it_was_compiled_renders_as_it_reads_now(tmp_path):
-    (tmp_path / "templates").mkdir()
-    template = tmp_path / "templates" / "post.md.j2"
-    config = make_config(root=tmp_path)
-    snapshot = make_snapshot([make_paper()], [make_mention(likes=60)])
-    for layout in ("first", "second"):
-        template.write_text(f"---\nlayout: {layout}\n---\n{{{{ papers | length }}}}\n", encoding="utf-8")
-        assert PostRenderer(config).render(rank(snapshot, config), snapshot) == f"---\nlayout: {layout}\n---\n1\n"
 
 
 def test_site_template_overrides_the_packaged_one(tmp_path):

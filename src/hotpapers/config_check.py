@@ -11,7 +11,6 @@ import re
 import types
 from collections.abc import Callable, Iterator, Sequence
 from difflib import get_close_matches
-from functools import cache
 from pathlib import Path
 from typing import Annotated, Any, Literal, Union, get_args, get_origin
 from zoneinfo import ZoneInfo
@@ -108,7 +107,7 @@ def merge(base: dict[str, Any], override: dict[str, Any]) -> dict[str, Any]:
 def _problems(
     data: dict[str, Any], kind: type[Struct], prefix: str, hook: Hook, sources: dict[str, type[Struct]]
 ) -> Iterator[str]:
-    fields = _fields(kind)
+    fields = {f.encode_name: f for f in msgspec.structs.fields(kind)}
     for key, value in data.items():
         where = f"{prefix}.{key_text(key)}" if prefix else key_text(key)
         if key not in fields:
@@ -122,12 +121,6 @@ def _problems(
         else:
             yield from _value_problems({key: value}, kind, base, hook, where, metas)
             yield from _extra_problems(value, metas, where)
-
-
-@cache
-def _fields(kind: type[Struct]) -> dict[str, msgspec.structs.FieldInfo]:
-    """A Struct's fields by their names in the file, read from its annotations once."""
-    return {f.encode_name: f for f in msgspec.structs.fields(kind)}
 
 
 def _mapping_problems(

@@ -31,7 +31,6 @@ from hotpapers.models import Mention, RankedPaper, Snapshot, parse_time
 from hotpapers.platform_text import discussion_link, display, embed_templates, engagement_lines
 from hotpapers.sanitize import escape_markdown, guard_markup, html_block, one_line, plain_text, safe_embed, safe_link
 from hotpapers.site_syntax import SiteGuard
-from hotpapers.template_cache import COMPILED
 from hotpapers.template_errors import TemplateFolder, template_error
 from hotpapers.yaml_c import load_yaml
 from hotpapers.yaml_scalars import yaml_plain, yaml_str
@@ -67,7 +66,7 @@ def bundled_templates() -> Path:
 
 
 def make_env(site_templates: Path | None) -> jinja2.Environment:
-    """The site's templates first, then the bundled ones; each compiled once a process."""
+    """One environment per run: the site's templates first, then the bundled ones."""
     loaders: list[jinja2.BaseLoader] = []
     if site_templates is not None and site_templates.is_dir():
         loaders.append(TemplateFolder(site_templates))
@@ -77,7 +76,6 @@ def make_env(site_templates: Path | None) -> jinja2.Environment:
         undefined=jinja2.StrictUndefined,
         keep_trailing_newline=True,
         auto_reload=False,  # templates do not change during a run; this saves a stat per include
-        bytecode_cache=COMPILED,
         trim_blocks=True,
         autoescape=jinja2.select_autoescape(enabled_extensions=("html.j2",), default_for_string=False),
     )
