@@ -227,3 +227,46 @@ def test_a_kept_config_that_does_not_load_stops_init_before_the_workflow(tmp_pat
     assert result.exit_code == 2 and len(result.stderr.strip().splitlines()) == 1
     assert "ranking.min_paper_score" in result.stderr and "run init again" in result.stderr
     assert not (tmp_path / ".github").exists()
+
+
+def test_the_next_steps_say_to_turn_off_the_sources_whose_credentials_are_not_set(tmp_path, monkeypatch):
+    """A site on the free sources alone otherwise gets, from cron's `hotpapers -q build`, a
+    mail every night saying the others were skipped; following the step silences it."""
+    for name in ("X_BEARER_TOKEN", "BSKY_HANDLE", "BSKY_APP_PASSWORD"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("BSKY_HANDLE", "me.bsky.social")
+    monkeypatch.setenv("BSKY_APP_PASSWORD", "abcd-efgh-ijkl-mnop")
+    config = tmp_path / "hotpapers.yaml"
+    steps = [line for line in init("init", str(tmp_path)).splitlines() if "enabled: false" in line]
+    assert steps == [
+        f"  2. Not set here: X_BEARER_TOKEN (twitter). To run without it, set `sources.twitter.enabled: false` in "
+        f"{config}, or every build warns that it was skipped (cron mails that each night)."
+    ]
+    monkeypatch.chdir(tmp_path)
+    warned = CliRunner().invoke(cli, ["-q", "build", "--date", "2020-09-24", "--dry-run"])
+    assert "2020-09-24: twitter would be skipped: set X_BEARER_TOKEN" in warned.stderr
+    text = config.read_text(encoding="utf-8")
+    assert text.count("  twitter:\n    enabled: true\n") == 1
+    config.write_text(text.replace("  twitter:\n    enabled: true\n", "  twitter:\n    enabled: false\n"), "utf-8")
+    quiet = CliRunner().invoke(cli, ["-q", "build", "--date", "2020-09-24", "--dry-run"])
+    assert (quiet.exit_code, quiet.stderr) == (0, "")
+
+
+def test_the_step_names_every_source_without_credentials_and_none_when_all_are_set(tmp_path, monkeypatch):
+    for name in ("X_BEARER_TOKEN", "BSKY_HANDLE", "BSKY_APP_PASSWORD"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("BSKY_HANDLE", "me.bsky.social")
+    output = init("init", str(tmp_path / "none"))
+    assert (
+        "Not set here: X_BEARER_TOKEN (twitter), BSKY_APP_PASSWORD (bluesky). To run without them, set "
+        "`sources.twitter.enabled: false` and `sources.bluesky.enabled: false` in "
+        f"{tmp_path / 'none' / 'hotpapers.yaml'}, or every build warns that they were skipped" in output
+    )
+    (tmp_path / "kept").mkdir()
+    (tmp_path / "kept" / "hotpapers.yaml").write_text("sources: {twitter: {enabled: false}}\n", encoding="utf-8")
+    assert "Not set here: BSKY_APP_PASSWORD (bluesky). To run without it, set `sources.bluesky.enabled: false` in" in (
+        init("init", str(tmp_path / "kept"))
+    )
+    monkeypatch.setenv("BSKY_APP_PASSWORD", "abcd-efgh-ijkl-mnop")
+    monkeypatch.setenv("X_BEARER_TOKEN", "token")
+    assert "Not set here" not in init("init", str(tmp_path / "all"))

@@ -18,6 +18,20 @@ def runnable(sources: list[Source]) -> list[Source]:
     return [source for source in sources if source.missing_credentials() is None]
 
 
+def unset_credentials(sources: list[Source]) -> list[tuple[str, str]]:
+    """(name, the variables to set) of each source whose credentials are not set; one set
+    but unusable counts as set (a build says what is wrong with it)."""
+    unset = []
+    for source in sources:
+        try:
+            missing = source.missing_credentials()
+        except InputError:
+            continue
+        if missing is not None:
+            unset.append((source.name, missing))
+    return unset
+
+
 def warn_skipped(day: str, sources: list[Source], verb: str) -> dict[str, SourceStatus]:
     """A warning for each of `sources` without its credentials: it `verb` ("is", "would
     be") skipped; their statuses for a snapshot."""

@@ -7,15 +7,18 @@ from __future__ import annotations
 import os
 import shlex
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from pathlib import Path
 
 from hotpapers.atomic import create_beside
 from hotpapers.config import Config, Output, Paths, load_config
 from hotpapers.config_file import another_tools, read_yaml_mapping
 from hotpapers.config_yaml import commented_config
+from hotpapers.credentials import unset_credentials
 from hotpapers.errors import ConfigError, HotpapersError, WriteError
+from hotpapers.fetch import make_fetcher
 from hotpapers.profiles import PROFILES
 from hotpapers.site import detect_site, hugo_config, keeps_raw_html
 from hotpapers.sources import SOURCES
@@ -64,9 +67,16 @@ def stdin_is_terminal() -> bool:
     return sys.stdin.isatty()
 
 
-def init_site(folder: Path, profile: str | None, ask: Ask | None, config_path: Path | None = None) -> InitReport:
+def init_site(
+    folder: Path,
+    profile: str | None,
+    ask: Ask | None,
+    config_path: Path | None = None,
+    environ: Mapping[str, str] = os.environ,
+) -> InitReport:
     """Writes the files that do not exist yet into `folder`, the config to `config_path`
-    (default: FOLDER/hotpapers.yaml); `ask` is None when no one can answer."""
+    (default: FOLDER/hotpapers.yaml); `ask` is None when no one can answer; `environ`
+    tells which sources' credentials are set here."""
     config = config_path or folder / CONFIG_NAME
     keep_site_config = config_path is None and _holds_our_settings(folder / "config.yaml")
     if keep_site_config:
@@ -89,14 +99,14 @@ def init_site(folder: Path, profile: str | None, ask: Ask | None, config_path: P
     report.next_steps = [
         f"Add the repository secrets {secrets} (Settings > Secrets and variables > Actions) for the sources "
         "you use; a source without its variables is skipped.",
+        *_unset_credentials_step(site_config, config, environ),
         f"Edit the install step of {WORKFLOW_NAME} to install hotpapers from where you take it.",
+        *([f"Add --config {config_path} to the hotpapers commands of {WORKFLOW_NAME}."] if config_path else []),
         *_profile_step(site_config.output.profile, folder),  # the kept config's, when it was not applied
         *_embed_steps(site_config.output.profile),
         f"Try it (with those variables exported): {_cd(folder)}hotpapers build{option} --dry-run, then hotpapers "
         f"build{option}; commit the files and push.",
     ]
-    if config_path:
-        report.next_steps.insert(2, f"Add --config {config_path} to the hotpapers commands of {WORKFLOW_NAME}.")
     return report
 
 
@@ -111,6 +121,21 @@ def _profile_step(profile: str, folder: Path) -> list[str]:
         setting = f"{HUGO_RAW_HTML['.toml']} (in hugo.yaml: {HUGO_RAW_HTML['.yaml']})"
         return [PROFILE_STEPS["hugo"].format(file="hugo.toml", setting=setting)]
     return [PROFILE_STEPS["hugo"].format(file=hugo.name, setting=HUGO_RAW_HTML[hugo.suffix])]
+
+
+def _unset_credentials_step(config: Config, path: Path, environ: Mapping[str, str]) -> list[str]:
+    """Turning off the enabled sources whose credentials are not set here: else each build
+    warns that they were skipped, under -q too, so cron mails it every night."""
+    unset = unset_credentials(make_fetcher(config, environ, lambda: datetime.now(UTC)).sources)
+    if not unset:
+        return []
+    names = ", ".join(f"{missing} ({name})" for name, missing in unset)
+    keys = " and ".join(f"`sources.{name}.enabled: false`" for name, _ in unset)
+    them, were = ("it", "it was") if len(unset) == 1 else ("them", "they were")
+    return [
+        f"Not set here: {names}. To run without {them}, set {keys} in {path}, or every build warns that "
+        f"{were} skipped (cron mails that each night)."
+    ]
 
 
 def _embed_steps(profile: str) -> list[str]:
