@@ -44,7 +44,7 @@ def site_template(site, name, text):
 def papers_template(replace):
     """The bundled `_papers.md.j2` with its heading line replaced."""
     bundled = (bundled_templates() / "_papers.md.j2").read_text(encoding="utf-8")
-    changed = bundled.replace("# {{ loop.index }}. {{ item.paper.title | md_text }}", replace)
+    changed = bundled.replace("# {{ loop.index }}. {{ item.paper.title | md_heading }}", replace)
     assert changed != bundled
     return changed
 

@@ -6,8 +6,9 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from hotpapers.markdown_text import escape_markdown, guard_inline, guard_markup
 from hotpapers.models import Mention, PlatformTotals, RankedPaper
-from hotpapers.sanitize import escape_markdown, guard_markup, one_line
+from hotpapers.sanitize import one_line
 from hotpapers.sources import SOURCES
 from hotpapers.sources.base import GENERIC_EMBED, Display
 
@@ -58,7 +59,9 @@ def discussion_link(mention: Mention, url: str, site_guard: Callable[[str], str]
     `site_guard` for the site's own syntax) or by the platform's name."""
     name = display(mention.platform).name
     text = mention.text
-    title = site_guard(guard_markup(escape_markdown(one_line(text)))) if text and text.strip() else ""
-    if not url:
-        return f"{title} on {name}" if title else name
-    return f"[{title}]({url}) on {name}" if title else f"[{name}]({url})"
+    if not (text and text.strip()):
+        return f"[{name}]({url})" if url else name
+    title = escape_markdown(one_line(text))
+    if not url:  # the title starts a line
+        return f"{site_guard(guard_markup(title))} on {name}"
+    return f"[{site_guard(guard_inline(title))}]({url}) on {name}"

@@ -3,8 +3,9 @@
 The templates are the repository's top-level `templates/`, which the wheel ships as
 `hotpapers/templates`; a site's own `templates/` folder overrides any of them by name.
 Every filter that touches untrusted text lives here, so a template cannot forget to
-escape: titles, authors and abstracts go through `md_text` (one line, and no markup that
-CommonMark would read: sanitize.guard_markup), embeds through `embed` (one HTML block),
+escape: authors and abstracts go through `md_text` (one line, and no markup that the
+sites' Markdown parsers would read: markdown_text.guard_markup), the title of a heading
+through `md_heading` (markdown_text.guard_heading), embeds through `embed` (one HTML block),
 frontmatter strings through `yaml_str`/`yaml_plain`, and the frontmatter is parsed back
 and compared before the text is returned.
 """
@@ -27,9 +28,10 @@ from markupsafe import Markup, escape
 
 from hotpapers.config import Config
 from hotpapers.errors import HotpapersError, InputError
+from hotpapers.markdown_text import escape_markdown, guard_heading, guard_markup
 from hotpapers.models import Mention, RankedPaper, Snapshot, parse_time
 from hotpapers.platform_text import discussion_link, display, embed_templates, engagement_lines
-from hotpapers.sanitize import escape_markdown, guard_markup, html_block, one_line, plain_text, safe_embed, safe_link
+from hotpapers.sanitize import html_block, one_line, plain_text, safe_embed, safe_link
 from hotpapers.site_syntax import SiteGuard
 from hotpapers.template_errors import TemplateFolder, template_error
 from hotpapers.yaml_c import load_yaml
@@ -85,6 +87,7 @@ def make_env(site_templates: Path | None) -> jinja2.Environment:
         yaml_bool=lambda value: "true" if value else "false",
         utc_stamp=lambda value: parse_time(value).astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S"),
         md_text=lambda text: guard_markup(one_line(text)),
+        md_heading=lambda text: guard_heading(one_line(text)),
         abs_link=lambda paper: safe_link(paper.abs_url, f"https://arxiv.org/abs/{paper.id}"),
         pdf_link=lambda paper: safe_link(paper.pdf_url or "", f"https://arxiv.org/pdf/{paper.id}"),
         category_link=category_link,
@@ -133,9 +136,10 @@ class PostRenderer:
         self.env.filters["engagement"] = lambda item: engagement_lines(item, self._local_time)
         if config.output.escape_markdown:
             self.env.filters["md_text"] = lambda text: guard_markup(escape_markdown(one_line(text)))
+            self.env.filters["md_heading"] = lambda text: guard_heading(escape_markdown(one_line(text)))
         self.guard = SiteGuard(config.profile.site_syntax)
         if self.guard.syntax:
-            for name in ("md_text", "category_link", "category_links", *_URL_FILTERS):
+            for name in ("md_text", "md_heading", "category_link", "category_links", *_URL_FILTERS):
                 self.env.filters[name] = self.guard.after(self.env.filters[name], text=name not in _URL_FILTERS)
             self.env.globals["link_separator"] = self.guard.text(LINK_SEPARATOR)
         try:

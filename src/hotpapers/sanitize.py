@@ -1,16 +1,12 @@
-"""Keeping untrusted text (titles, abstracts, posts, embed HTML) from injecting markup.
+"""Keeping untrusted text (titles, abstracts, posts, embed HTML) from injecting markup:
+plain text, one line, safe links and embeds (Markdown text itself: markdown_text.py).
 
-Two rules from spec/post-format.md:
-- in Markdown text, only what a CommonMark parser would read as markup is escaped: a
-  `<` that opens raw HTML, an autolink or (at a line's start) an HTML block becomes
-  `&lt;`, and a backslash goes before the one character that would open a link, an
-  image, a link reference definition or a heading; everything else stays as stored;
-- embed HTML is passed through only when it is exactly a platform's embed: allowed
-  tags and attributes, http(s) links and the one known script line. A sanitizer would
-  rewrite the markup, while we must keep real embeds byte-identical and replace
-  anything else whole, so the check matches the embed against one strict grammar
-  (`_EMBED`): plain tags with double-quoted attributes, nested as in real embeds, and
-  text, nothing else. Markup outside that grammar is refused rather than interpreted.
+Embed HTML is passed through only when it is exactly a platform's embed: allowed tags
+and attributes, http(s) links and the one known script line. A sanitizer would rewrite
+the markup, while we must keep real embeds byte-identical and replace anything else
+whole, so the check matches the embed against one strict grammar (`_EMBED`): plain tags
+with double-quoted attributes, nested as in real embeds, and text, nothing else. Markup
+outside that grammar is refused rather than interpreted.
 
 Line breaks are CommonMark's: LF, CR and CRLF. Control characters and bidi overrides
 are dropped from untrusted text before any other rule reads it (`plain_text`), and make
@@ -53,117 +49,6 @@ def one_line(text: str) -> str:
         return text
     *lines, last = _LINE_BREAK.split(text)
     return "".join(line.rstrip() + " " for line in lines) + last
-
-
-# The grammar of what CommonMark reads as a tag or an autolink after a `<`
-# (spec sections "Raw HTML", "Autolinks" and "HTML blocks"). Where CommonMark versions,
-# and Python-Markdown (which Pelican and MkDocs sites use), differ, it takes the wider reading.
-_WS = r"[\s\ufeff]"
-"""White space between a tag's parts: CommonMark's is ASCII, but markdown-it (JavaScript's
-regex class for spaces) and markdown-it-py (Python's) also take Unicode spaces such as
-U+00A0 and U+3000."""
-_TAG_NAME = r"[A-Za-z][A-Za-z0-9-]*"
-_VALUE = r"""(?:[^ \t\n\v\f\r"'=<>`]+|'[^']*'|"[^"]*")"""
-_ATTRIBUTE = rf"{_WS}+[A-Za-z_:][A-Za-z0-9_.:-]*(?:{_WS}*={_WS}*{_VALUE})?"
-# The time stays linear however many `<` a text holds: a tag can run past another `<`
-# only inside a quoted value, and a quote ends every value of its kind while opening
-# one for a tag outside values, so at most three tags can be open over the same text
-# (tests/test_sanitize.py runs a megabyte of such openers).
-_TAG_OR_AUTOLINK = (
-    rf"{_TAG_NAME}(?:{_ATTRIBUTE})*{_WS}*/?>"  # open tag
-    rf"|/{_TAG_NAME}{_WS}*>"  # closing tag
-    r"|[A-Za-z][A-Za-z0-9+.-]{1,31}:[^<>]*>"  # URI autolink (Python-Markdown allows spaces)
-    r"|[^<> ]+@[^<> ]+>"  # email autolink
-)
-_BLOCK_TAGS = (
-    "address|article|aside|audio|base|basefont|blockquote|body|canvas|caption|center|col|colgroup|dd|details|"
-    "dialog|dir|div|dl|dt|fieldset|figcaption|figure|footer|form|frame|frameset|group|h[1-6]|head|header|hgroup|"
-    "hr|html|iframe|legend|li|link|main|map|math|menu|menuitem|meta|nav|noframes|noscript|object|ol|optgroup|"
-    "option|output|p|param|pre|progress|script|search|section|source|style|summary|table|tbody|td|textarea|"
-    "tfoot|th|thead|title|tr|track|ul|video"
-)
-"""The tags that open an HTML block at a line's start: CommonMark's (start conditions 1
-and 6, all versions) and Python-Markdown's block-level ones."""
-_HTML_BLOCK_START = rf"<(?:!--|\?|![A-Za-z]|!\[CDATA\[|/?(?:{_BLOCK_TAGS})(?![A-Za-z0-9-]))"
-_CONTAINER_MARKS = re.compile(r"(?:[ \t]*(?:>|(?:[-+*]|\d{1,9}[.)])(?=[ \t]|$)))*[ \t]*")
-"""Block quote and list markers: what follows them starts a line of its own."""
-_LINE_START_MARKUP = re.compile(
-    rf"{_HTML_BLOCK_START}"
-    r"|#"  # a heading (Python-Markdown needs no space after the `#`)
-    r"|\[(?=.*\]:)",  # a link reference definition
-    re.IGNORECASE | re.DOTALL,
-)
-_INLINE_MARKUP = re.compile(
-    r"\\[^<]"  # an escaped character stays as it is
-    rf"|<(?={_TAG_OR_AUTOLINK})"
-    r"|<(?P<open>!--|!\[CDATA\[|![A-Za-z]|\?)"  # raw HTML only when its end follows
-    r"|\]\(",  # the middle of an inline link or image
-)
-_ENDS = {"!--": ">", "![CDATA[": "]]>", "?": "?>"}
-"""Where a comment, a CDATA section and a processing instruction end (a declaration:
-at a `>`). Looked for once per text, so that text full of `<!--` takes linear time."""
-
-
-def guard_markup(text: str) -> str:
-    """`text` with every `<` that would open raw HTML, an autolink or an HTML block
-    written as `&lt;`, and a backslash before what would open a link, an image, a
-    link reference definition or a heading. Other text stays byte for byte, so math
-    such as `$k<n$` keeps working on sites that typeset it."""
-    start = found.end() if (found := _CONTAINER_MARKS.match(text)) else 0
-    head, rest = text[:start], text[start:]
-    if _LINE_START_MARKUP.match(rest):
-        head += "&lt;" if rest[0] == "<" else "\\" + rest[0]
-        rest = rest[1:]
-    if "<" not in rest and "]" not in rest:  # a quick exit: benchmarks/README.md
-        return head + rest
-    guarded = rest
-    for _ in range(_PASSES):
-        again = _guard_inline(guarded)
-        if again == guarded:  # usually after the first pass: it changed nothing
-            return head + again
-        guarded = again
-    return head + _guard_inline(rest.replace("<", "&lt;"))
-
-
-_PASSES = 4
-"""Escaping a `<` can complete a tag or an autolink that an earlier `<` opens (in
-`<javascript:x<b>`, the first `<` opens nothing until the second is `&lt;`), so the
-rules run again until a pass changes nothing; text that still changes after this many
-passes (only built to) gets every `<` escaped."""
-
-
-def _guard_inline(rest: str) -> str:
-    """One pass of guard_markup's rules after a line's start."""
-    last_end: dict[str, int] = {}
-
-    def escape(match: re.Match[str]) -> str:
-        token, opener = match[0], match["open"]
-        if token == "](":
-            return "]\\("
-        if token[0] == "\\":
-            return token
-        if opener is None:
-            return "&lt;"
-        end = _ENDS.get(opener, ">")
-        if end not in last_end:
-            last_end[end] = rest.rfind(end)
-        return ("&lt;" if last_end[end] >= match.end() else "<") + opener
-
-    return _INLINE_MARKUP.sub(escape, rest)
-
-
-_MARKDOWN_PUNCTUATION = re.compile(r"([\\`*_\[\]$])")
-_MARKDOWN_LINE_START = re.compile(r"^(\s*)([#>+=-]|\d+[.)])", re.MULTILINE)
-
-
-def escape_markdown(text: str) -> str:
-    """Backslash-escape what Markdown would read as emphasis, code, links or math, and
-    the marks that open a heading, quote or list at a line's start, so `__init__`,
-    `x_1 * y_2` and `$k$` stay literal."""
-    text = _MARKDOWN_PUNCTUATION.sub(r"\\\1", text)
-    return _MARKDOWN_LINE_START.sub(
-        lambda m: m[1] + "".join("\\" + ch if not ch.isdigit() else ch for ch in m[2]), text
-    )
 
 
 def is_safe_url(url: str) -> bool:

@@ -1,0 +1,170 @@
+"""Untrusted text (titles, authors, abstracts, discussion titles) written as Markdown text:
+exactly what the sites' parsers would read as markup is escaped, nothing else
+(docs/post-format.md, "Untrusted text"). The parsers are CommonMark's (markdown-it,
+remark), Hugo's goldmark and Jekyll's kramdown; where they differ, the union of what
+they read is escaped, so one post is safe for every one of them.
+
+Where the text stands decides what it can open: a line of its own (authors, an
+abstract, a discussion without a link) can open a block (`guard_markup`); a title that
+ends a heading line after `# N. ` only inline markup and the heading's closing `#`s
+(`guard_heading`). The smallest escape is a backslash before the one character that
+opens the markup, or `&lt;` for a `<`; other text stays byte for byte, so math such as
+`$k<n$` keeps working on sites that typeset it.
+"""
+
+from __future__ import annotations
+
+import re
+
+# The grammar of a tag or an autolink after a `<`: CommonMark's (spec sections "Raw
+# HTML" and "Autolinks") and kramdown's (XML names with `_`, `.` and a prefix; unquoted
+# values of word characters; an email address of word characters).
+_WS = r"[\s\ufeff]"
+"""White space between a tag's parts: CommonMark's is ASCII, but markdown-it (JavaScript's
+regex class for spaces) and Ruby's kramdown also take Unicode spaces such as U+00A0."""
+_TAG_NAME = r"[A-Za-z][A-Za-z0-9-]*"
+_VALUE = r"""(?:[^ \t\n\v\f\r"'=<>`]+|'[^']*'|"[^"]*")"""
+_ATTRIBUTE = rf"{_WS}+[A-Za-z_:][A-Za-z0-9_.:-]*(?:{_WS}*={_WS}*{_VALUE})?"
+_XML_NAME = r"[^\W\d][\w.\u00b7\u0300-\u036f\u203f\u2040-]*"
+_KRAMDOWN_NAME = rf"(?:{_XML_NAME}:)?{_XML_NAME}"
+_KRAMDOWN_ATTRIBUTE = rf"{_WS}+{_KRAMDOWN_NAME}(?:{_WS}*={_WS}*(?:\w+|'[^']*'|\"[^\"]*\"))?"
+_EMAIL = (
+    r"[a-zA-Z0-9.!#$%&'*+/=?^_`{|}~-]+@[a-zA-Z0-9](?:[a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?"
+    r"(?:\.[a-zA-Z0-9](?:[a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?)*"
+)
+# The time stays linear however many `<` a text holds: a tag can run past another `<`
+# only inside a quoted value, and a quote ends every value of its kind while opening
+# one for a tag outside values, so at most three tags can be open over the same text
+# (tests/test_sanitize.py runs a megabyte of such openers).
+_TAG_OR_AUTOLINK = (
+    rf"{_TAG_NAME}(?:{_ATTRIBUTE})*{_WS}*/?>"  # open tag
+    rf"|/{_TAG_NAME}{_WS}*>"  # closing tag
+    rf"|{_KRAMDOWN_NAME}(?:{_KRAMDOWN_ATTRIBUTE})*{_WS}*/?>"  # kramdown's open tag
+    rf"|/{_KRAMDOWN_NAME}{_WS}*>"  # kramdown's closing tag
+    r"|[A-Za-z][A-Za-z0-9+.-]{1,31}:[^<>\x00-\x20]*>"  # URI autolink
+    rf"|{_EMAIL}>"  # email autolink
+    r"|[\w.-]+@[\w.-]+>"  # kramdown's email autolink
+)
+_BLOCK_TAGS = (
+    "address|article|aside|audio|base|basefont|blockquote|body|canvas|caption|center|col|colgroup|dd|details|"
+    "dialog|dir|div|dl|dt|fieldset|figcaption|figure|footer|form|frame|frameset|group|h[1-6]|head|header|hgroup|"
+    "hr|html|iframe|legend|li|link|main|map|math|menu|menuitem|meta|nav|noframes|noscript|object|ol|optgroup|"
+    "option|output|p|param|pre|progress|script|search|section|source|style|summary|table|tbody|td|textarea|"
+    "tfoot|th|thead|title|tr|track|ul|video"
+)
+"""The tags that open an HTML block at a line's start: CommonMark's (start conditions 1
+and 6, all versions) and Python-Markdown's block-level ones."""
+_HTML_BLOCK_START = rf"<(?:!--|\?|![A-Za-z]|!\[CDATA\[|/?(?:{_BLOCK_TAGS})(?![A-Za-z0-9-]))"
+_INDENT = re.compile(r"[ \t]*")
+_BLOCK_START = re.compile(
+    rf"(?P<first>{_HTML_BLOCK_START}"
+    r"|#"  # a heading (kramdown's own syntax needs no space after the `#`)
+    r"|\[(?=.*\]:)"  # a link reference definition (or a footnote's)
+    r"|`(?=`{2,}(?!.*`))|~(?=~~)"  # a code fence: its info string holds no backtick
+    r"|([-*_])(?=(?:[ \t]*\2){2,}[ \t]*\Z)"  # a thematic break
+    r"|[-+*:](?=[ \t]|\Z)|>)"  # a list item, a definition (goldmark, kramdown), a quote
+    r"|(?P<number>\d{1,9}(?=\))|\d+(?=\.))(?P<delimiter>[.)])(?=[ \t]|\Z)",  # an ordered list item (kramdown: any digits)
+    re.IGNORECASE | re.DOTALL,
+)
+"""What opens a block where a line starts, after at most three spaces of indentation."""
+_INLINE_MARKUP = re.compile(
+    r"\\[^<]"  # an escaped character stays as it is
+    rf"|<(?={_TAG_OR_AUTOLINK})"
+    r"|<(?P<open>!--|!\[CDATA\[|![A-Za-z]|\?"  # raw HTML only when its end follows
+    r"|(?:mailto|https?|ftps?):(?=.))"  # kramdown's URI autolink, which may hold spaces and `<`
+    r"|\[|\]\(",  # a link's opener, and the middle of an inline link or image
+)
+_ENDS = {"!--": ">", "![CDATA[": "]]>", "?": "?>"}
+"""Where a comment, a CDATA section and a processing instruction end (a declaration:
+at a `>`). Looked for once per text, so that text full of `<!--` takes linear time."""
+_OVERLAP = {"?": 1}
+"""goldmark ends a processing instruction at a `?>` that overlaps its `<?` (`<?>`)."""
+_CLOSING_SEQUENCE = re.compile(r"(?:(?<=[ \t])|\A)#+[ \t]*\Z")
+
+
+def guard_markup(text: str) -> str:
+    """`text`, written as a line of its own, with a backslash before what would open a
+    block where a line starts (a heading, a quote, a list item, a code fence, a
+    thematic break, a link reference definition), with indentation that would make it
+    a code block dropped (a paragraph drops it too), and `guard_inline` after that."""
+    indent = _INDENT.match(text)
+    start = indent.end() if indent else 0
+    if start and len(text[:start].expandtabs(4)) >= 4:
+        text, start = text[start:], 0
+    found = _BLOCK_START.match(text, start)
+    if found is None:
+        return text[:start] + guard_inline(text[start:])
+    if found["number"]:
+        return text[: found.end("number")] + "\\" + found["delimiter"] + guard_inline(text[found.end() :])
+    first = found["first"][0]
+    head = text[:start] + ("&lt;" if first == "<" else "\\" + first)
+    return head + guard_inline(text[start + 1 :])
+
+
+def guard_heading(text: str) -> str:
+    """`text` that ends a heading line after other text (a title after `# N. `):
+    `guard_inline`, and a backslash before a closing run of `#`s, which every parser
+    would drop (`Which sort is best? #`)."""
+    text = guard_inline(text)
+    closing = _CLOSING_SEQUENCE.search(text)
+    return text if closing is None else text[: closing.start()] + "\\" + text[closing.start() :]
+
+
+def guard_inline(text: str) -> str:
+    """`text` with every `<` that would open raw HTML or an autolink written as `&lt;`,
+    and a backslash before the `](` of a link or an image."""
+    if "<" not in text and "]" not in text:  # a quick exit: benchmarks/README.md
+        return text
+    guarded = text
+    for _ in range(_PASSES):
+        again = _guard_inline(guarded)
+        if again == guarded:  # usually after the first pass: it changed nothing
+            return again
+        guarded = again
+    return _guard_inline(text.replace("<", "&lt;"))
+
+
+_PASSES = 4
+"""Escaping a `<` can complete a tag or an autolink that an earlier `<` opens (in
+`<javascript:x<b>`, the first `<` opens nothing until the second is `&lt;`), so the
+rules run again until a pass changes nothing; text that still changes after this many
+passes (only built to) gets every `<` escaped."""
+
+
+def _guard_inline(rest: str) -> str:
+    """One pass of guard_inline's rules."""
+    last_end: dict[str, int] = {}
+    link_opened = False
+
+    def escape(match: re.Match[str]) -> str:
+        nonlocal link_opened
+        token, opener = match[0], match["open"]
+        if token == "[":
+            link_opened = True
+            return token
+        if token == "](":
+            return "]\\(" if link_opened else token
+        if token[0] == "\\":
+            return token
+        if opener is None:
+            return "&lt;"
+        end = _ENDS.get(opener, ">")
+        if end not in last_end:
+            last_end[end] = rest.rfind(end)
+        return ("&lt;" if last_end[end] >= match.end() - _OVERLAP.get(opener, 0) else "<") + opener
+
+    return _INLINE_MARKUP.sub(escape, rest)
+
+
+_MARKDOWN_PUNCTUATION = re.compile(r"([\\`*_\[\]$])")
+_MARKDOWN_LINE_START = re.compile(r"^(\s*)([#>+=-]|\d+[.)])", re.MULTILINE)
+
+
+def escape_markdown(text: str) -> str:
+    """Backslash-escape what Markdown would read as emphasis, code, links or math, and
+    the marks that open a heading, quote or list at a line's start, so `__init__`,
+    `x_1 * y_2` and `$k$` stay literal."""
+    text = _MARKDOWN_PUNCTUATION.sub(r"\\\1", text)
+    return _MARKDOWN_LINE_START.sub(
+        lambda m: m[1] + "".join("\\" + ch if not ch.isdigit() else ch for ch in m[2]), text
+    )

@@ -1,0 +1,107 @@
+"""Block starts, closing `#`s and inline markup in papers' text, read by the real
+consumers of each profile: remark (lumen, lumen-2022), markdown-it-py (preview), Hugo's
+goldmark (hugo) and Jekyll's kramdown (jekyll). Every text must come back as the text
+it was stored as, in a paragraph of its own or its paper's heading, and the post must
+keep one heading per paper (an unclosed code fence swallowed every paper after it)."""
+
+import re
+import shutil
+import subprocess
+
+import pytest
+
+from conftest import make_config, make_mention, make_paper, make_snapshot
+from hotpapers.preview import post_html
+from hotpapers.rank import rank
+from hotpapers.render import PostRenderer
+from test_consumers import hugo_site, jekyll_build, live_markup, page_body, read_with_remark, require
+
+LINES = [  # authors and abstracts: lines of their own
+    "~~~ a tilde fence that never closes",
+    "```js a backtick fence",
+    "   ~~~~",
+    "> quoted",
+    "- an item",
+    "+ an item",
+    "* an item",
+    "- [x] done",
+    "1. first",
+    "2) second",
+    "***",
+    "- - -",
+    "___",
+    ": a definition",
+    "1234567890. ten digits",
+    "    indented code",
+    "\tcode after a tab",
+    "a <?> b",
+    "$t<T0: x(t)>0$",
+    "$\\text{R}<\\text{P}@k>$ and (0,1](2,3)",
+    'a <x_y onmouseover="alert(1)">hover</x_y> <m:abc> <a.b>',
+    "<http://a b> and <mailto:x y> and <é@b.c>",
+]
+TITLES = ["Which sorting algorithm is best? #", "Ends with a run ##", "##", "C# and F#"]
+DISCUSSION = "~~~ a discussion title"
+
+
+def hostile_markdown_post(profile):
+    papers = [
+        make_paper(f"2009.{n:05d}", title=TITLES[n % len(TITLES)], authors=(text,), abstract=text)
+        for n, text in enumerate(LINES)
+    ]
+    mentions = [make_mention(str(n), (paper.id,), likes=200 - n) for n, paper in enumerate(papers)]
+    mentions.append(
+        make_mention("99", (papers[0].id,), likes=150, platform="hackernews", text=DISCUSSION, url="javascript:x")
+    )
+    config = make_config(output={"profile": profile})
+    snapshot = make_snapshot(papers, mentions)
+    return PostRenderer(config).render(rank(snapshot, config), snapshot)
+
+
+def straight(text):
+    return re.sub("[\u201c\u201d]", '"', text)
+
+
+def assert_every_text_reads_as_stored(page):
+    body = page_body(page)
+    headings = [straight("".join(h.itertext())) for h in body.iter("h1") if h.get("class") != "post-title"]
+    assert headings == [f"{n}. {TITLES[(n - 1) % len(TITLES)]}" for n in range(1, len(LINES) + 1)]
+    paragraphs = [straight("".join(p.itertext())) for p in body.iter("p")]
+    for text in LINES:
+        assert paragraphs.count(text.strip(" \t")) == 2, text  # the authors and the abstract
+    assert f"{DISCUSSION} on Hacker News" in paragraphs
+    for tag in ("pre", "code", "hr", "dl", "ol", "input", "x_y", "m:abc", "a.b"):
+        assert not list(body.iter(tag)), tag
+    assert live_markup(page) == []
+
+
+@pytest.mark.parametrize("profile", ["lumen", "lumen-2022"])
+def test_remark_reads_every_text_as_stored(profile, tmp_path):
+    assert_every_text_reads_as_stored(read_with_remark(hostile_markdown_post(profile), tmp_path))
+
+
+def test_preview_reads_every_text_as_stored():
+    assert_every_text_reads_as_stored(post_html(hostile_markdown_post("lumen"), "2020-09-24"))
+
+
+def test_hugo_reads_every_text_as_stored(tmp_path):
+    require("hugo", shutil.which("hugo"))
+    site = hugo_site(tmp_path / "site")
+    (site / "content" / "posts" / "2020-09-24-hot-papers.md").write_text(hostile_markdown_post("hugo"))
+    run = subprocess.run(["hugo", "--quiet", "-s", str(site)], capture_output=True, text=True, timeout=120)
+    assert run.returncode == 0, run.stderr
+    page = (site / "public" / "posts" / "hot-papers-2020-09-24" / "index.html").read_text(encoding="utf-8")
+    assert_every_text_reads_as_stored(page)
+
+
+def test_jekyll_reads_every_text_as_stored(tmp_path):
+    require("jekyll", shutil.which("jekyll"))
+    site = tmp_path / "site"
+    for folder in ("_posts", "_layouts"):
+        (site / folder).mkdir(parents=True)
+    (site / "_config.yml").write_text("title: t\n", encoding="utf-8")
+    (site / "_layouts" / "post.html").write_text("<main>{{ content }}</main>\n", encoding="utf-8")
+    (site / "_posts" / "2020-09-24-hot-papers.md").write_text(hostile_markdown_post("jekyll"), encoding="utf-8")
+    jekyll_build(site)
+    [page] = [path.read_text(encoding="utf-8") for path in (site / "_site").rglob("*.html")]
+    assert_every_text_reads_as_stored(page)

@@ -1,0 +1,163 @@
+"""Markdown text by where a template puts it: a line of its own can open a block, a
+heading's title only inline markup and the heading's closing `#`s. Each case is read by
+markdown-it-py (CommonMark) before and after the guard; tests/test_consumers_markdown.py
+reads the same cases with remark, Hugo and Jekyll."""
+
+import pytest
+from markdown_it import MarkdownIt
+
+from hotpapers.markdown_text import guard_heading, guard_markup
+from hotpapers.sanitize import one_line
+
+COMMONMARK = MarkdownIt("commonmark")
+
+LINE_STARTS = {  # a line of its own (authors, an abstract), and its guarded form
+    "~~~ a fence that never closes": "\\~~~ a fence that never closes",
+    "```js": "\\```js",
+    "   ~~~~": "   \\~~~~",
+    "> quoted": "\\> quoted",
+    ">>> nested": "\\>>> nested",
+    "- item": "\\- item",
+    "+ item": "\\+ item",
+    "* item": "\\* item",
+    "-": "\\-",
+    "- [x] done": "\\- [x] done",
+    "1. first": "1\\. first",
+    "2) second": "2\\) second",
+    "***": "\\***",
+    "- - -": "\\- - -",
+    "___": "\\___",
+    " _ _ _ ": " \\_ _ _ ",
+    "    indented code": "indented code",
+    "\tcode after a tab": "code after a tab",
+    "  \tcode": "code",
+    "> # 99. Fake": "\\> # 99. Fake",
+    "- <div": "\\- <div",
+}
+KRAMDOWN_OR_GOLDMARK_LINE_STARTS = {  # blocks CommonMark does not read: checked in the consumer tests
+    ": a definition": "\\: a definition",
+    "1234567890. ten digits": "1234567890\\. ten digits",
+}
+STAYS_TEXT = [  # line starts that open no block in any of the parsers
+    "```a `code` span",
+    "-- a dash",
+    "1.5 million",
+    "1234567890) ten digits",
+    "+1 for this",
+    "#1 ranked",  # kramdown's own syntax reads it as a heading: stays escaped below
+    "   text after three spaces",
+    "~~ strike",
+    "** bold **",
+]
+
+
+def blocks(line):
+    """The block tokens markdown-it makes of `line` written as the abstract is: a line
+    of its own after a paragraph and an empty line."""
+    return [token.type for token in COMMONMARK.parse("authors\n\n" + line + "\n") if token.nesting >= 0][2:]
+
+
+@pytest.mark.parametrize(("text", "guarded"), LINE_STARTS.items())
+def test_a_line_start_that_opens_a_block_gets_the_smallest_escape(text, guarded):
+    assert blocks(text) != ["paragraph_open", "inline"]
+    assert guard_markup(text) == guarded
+    assert blocks(guarded) == ["paragraph_open", "inline"]
+    [paragraph] = [token for token in COMMONMARK.parse(guarded) if token.type == "inline"]
+    assert "".join(child.content for child in paragraph.children or ()) == text.strip(" \t")
+
+
+@pytest.mark.parametrize(("text", "guarded"), KRAMDOWN_OR_GOLDMARK_LINE_STARTS.items())
+def test_a_line_start_only_goldmark_or_kramdown_reads_as_a_block_is_escaped_too(text, guarded):
+    assert guard_markup(text) == guarded
+
+
+@pytest.mark.parametrize("text", STAYS_TEXT)
+def test_a_line_start_that_opens_no_block_stays_as_stored(text):
+    assert blocks(text) == ["paragraph_open", "inline"]
+    expected = "\\" + text if text.startswith("#") else text
+    assert guard_markup(text) == expected
+
+
+def test_the_fence_of_an_abstract_no_longer_swallows_the_papers_after_it():
+    abstract = guard_markup(one_line("~~~ We show\nthat"))
+    post = f"# 1. A\n\n{abstract}\n\n# 2. B\n\nlater\n"
+    assert [t.type for t in COMMONMARK.parse(post)].count("heading_open") == 2
+
+
+TITLES = {  # a title after `# N. `, and its guarded form
+    "Which sorting algorithm is best? #": "Which sorting algorithm is best? \\#",
+    "Ends with a run ##  ": "Ends with a run \\##  ",
+    "##": "\\##",
+    "#": "\\#",
+}
+TITLES_AS_STORED = [
+    "C#",
+    "F# and C#",
+    "# not at a line start",
+    "- not a list",
+    "> not a quote",
+    "~~~ not a fence",
+    "    not code",
+    "1. not a list",
+    "Escaped already \\#",
+]
+
+
+def heading_text(title):
+    [heading] = [token for token in COMMONMARK.parse(f"# 1. {title}\n") if token.type == "inline"]
+    return heading.content
+
+
+@pytest.mark.parametrize(("title", "guarded"), TITLES.items())
+def test_a_closing_run_of_hashes_in_a_title_is_kept(title, guarded):
+    assert heading_text(title) != f"1. {title}".rstrip()
+    assert guard_heading(title) == guarded
+    assert COMMONMARK.render(f"# 1. {guarded}\n") == f"<h1>1. {title.rstrip()}</h1>\n"
+
+
+@pytest.mark.parametrize("title", TITLES_AS_STORED)
+def test_a_title_is_not_at_a_line_start(title):
+    assert guard_heading(title) == title
+    assert COMMONMARK.render(f"# 1. {title}\n").startswith("<h1>1. ")
+
+
+@pytest.mark.parametrize(
+    ("text", "guarded"),
+    [
+        ("a <?> b", "a &lt;?> b"),  # goldmark: `?>` may overlap the `<?`
+        ("a <?x?> b", "a &lt;?x?> b"),
+        ("a ?> <? b", "a ?> <? b"),
+        ('a <x_y onmouseover="alert(1)">hover</x_y>', 'a &lt;x_y onmouseover="alert(1)">hover&lt;/x_y>'),  # kramdown
+        ("a <x_y onmouseover=alert(1)>", "a <x_y onmouseover=alert(1)>"),  # kramdown: unquoted values are words
+        (
+            "<m:abc> <foo.bar.baz> <__> <web:x y>",
+            "&lt;m:abc> &lt;foo.bar.baz> &lt;__> &lt;web:x y>",
+        ),  # kramdown's XML names
+        (
+            "<http://a b> <mailto:x y> <http:x y>",
+            "&lt;http://a b> &lt;mailto:x y> &lt;http:x y>",
+        ),  # kramdown's autolinks hold spaces
+        ("<é@b.c>", "&lt;é@b.c>"),  # kramdown: any letters in an email address
+        ("[a](b)", "[a]\\(b)"),
+    ],
+)
+def test_inline_markup_any_parser_reads_is_escaped(text, guarded):
+    assert guard_markup(text) == guarded
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "$t<T0: x(t)>0$",  # a space: no autolink in any parser
+        "$\\text{R}<\\text{P}@k>$",  # a backslash: no email autolink
+        "(0,1](2,3)",  # no `[` before the `](`
+        "$x\\in(0,1](2,3)$ and [ref]",
+        "\\[a](b)",
+        "<HTTP://a b>",  # kramdown's autolinks: lower-case http(s), ftp(s) and mailto only
+        "$k<n$ and $n>k$",
+    ],
+)
+def test_math_and_brackets_that_no_parser_reads_as_markup_stay_as_stored(text):
+    assert guard_markup(text) == text
+    tokens = COMMONMARK.parse(text)
+    assert not [c for t in tokens for c in t.children or () if c.type in ("html_inline", "link_open")]
