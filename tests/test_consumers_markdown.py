@@ -80,8 +80,9 @@ def test_remark_reads_every_text_as_stored(profile, tmp_path):
     assert_every_text_reads_as_stored(read_with_remark(hostile_markdown_post(profile), tmp_path))
 
 
-def test_preview_reads_every_text_as_stored():
-    assert_every_text_reads_as_stored(post_html(hostile_markdown_post("lumen"), "2020-09-24"))
+def test_preview_reads_every_text_as_stored(tmp_path):
+    page = post_html(hostile_markdown_post("lumen"), "2020-09-24", tmp_path / "post.md")
+    assert_every_text_reads_as_stored(page)
 
 
 def test_hugo_reads_every_text_as_stored(tmp_path):
