@@ -4,6 +4,7 @@ setting goes (or that it is set), --config naming the file to write, and ordinar
 import json
 import os
 import re
+import shutil
 import stat
 import tomllib
 from pathlib import Path
@@ -13,10 +14,12 @@ import pytest
 import yaml
 from click.testing import CliRunner
 
+from conftest import EXAMPLE_SNAPSHOT
 from hotpapers.cli import cli
 from hotpapers.config import load_config
 from hotpapers.config_yaml import commented_config
 from hotpapers.errors import ConfigError
+from test_consumers import jekyll_build, require
 
 
 def init(*args):
@@ -44,7 +47,7 @@ def test_the_next_steps_follow_the_profile_of_the_kept_config_not_the_one_asked(
     assert "output.profile: jekyll was NOT applied" in output
     assert "_config.yml" not in output and "Let Hugo keep the embeds' HTML: in hugo.toml" in output
     applied = init("init", str(tmp_path / "new"), "--profile", "jekyll")
-    assert "Set `permalink: /:slug/` and `exclude: [data]` in _config.yml" in applied
+    assert "Set `permalink: /:slug/` and `exclude: [data, hotpapers.yaml]` in _config.yml" in applied
 
 
 def test_the_default_profile_names_the_config_file_written_with_config(tmp_path):
@@ -130,9 +133,43 @@ def test_the_jekyll_step_asks_for_every_setting_the_readme_does(tmp_path):
     settings = re.search(r"### Jekyll\n[\s\S]*?```yaml\n([\s\S]*?)```", readme)[1].splitlines()
     (tmp_path / "_config.yml").write_text("title: My blog\n", encoding="utf-8")
     step = [line for line in init("init", str(tmp_path)).splitlines() if "in _config.yml" in line]
-    assert len(step) == 1 and settings == ["permalink: /:slug/", "exclude: [data]"]
+    assert len(step) == 1 and settings == ["permalink: /:slug/", "exclude: [data, hotpapers.yaml]"]
     for setting in settings:
         assert f"`{setting}`" in step[0]
+
+
+def test_a_jekyll_site_set_as_the_readme_says_publishes_only_the_post(tmp_path):
+    """A real `jekyll build` of a site that `init` made, with the README's settings, after a build."""
+    require("jekyll", shutil.which("jekyll"))
+    readme = (Path(__file__).parent.parent / "README.md").read_text(encoding="utf-8")
+    settings = re.search(r"### Jekyll\n[\s\S]*?```yaml\n([\s\S]*?)```", readme)[1]
+    (tmp_path / "_config.yml").write_text(f"title: My blog\n{settings}", encoding="utf-8")
+    (tmp_path / "_layouts").mkdir()
+    (tmp_path / "_layouts" / "post.html").write_text("<main>{{ content }}</main>\n", encoding="utf-8")
+    init("init", str(tmp_path), "--profile", "jekyll")
+    (tmp_path / "data" / "snapshots").mkdir(parents=True)
+    shutil.copy(EXAMPLE_SNAPSHOT, tmp_path / "data" / "snapshots" / "2020-09-24.json")
+    init("build", "--config", str(tmp_path / "hotpapers.yaml"), "--date", "2020-09-24")
+    jekyll_build(tmp_path)
+    published = [path.relative_to(tmp_path / "_site").as_posix() for path in (tmp_path / "_site").rglob("*")]
+    assert published == ["hot-papers-2020-09-24", "hot-papers-2020-09-24/index.html"]
+
+
+@pytest.mark.parametrize(
+    ("config", "excluded"),
+    [("config.yaml", "data, config.yaml"), ("settings/hp.yaml", "data, settings/hp.yaml"), ("../hp.yaml", "data")],
+)
+def test_the_jekyll_step_excludes_the_config_where_the_site_would_publish_it(tmp_path, config, excluded):
+    site = tmp_path / "site"
+    site.mkdir()
+    (site / "_config.yml").write_text("title: My blog\n", encoding="utf-8")
+    if config == "config.yaml":  # a config.yaml of hotpapers' settings is kept as the site's config
+        (site / config).write_text("output: {profile: jekyll}\n", encoding="utf-8")
+        output = init("init", str(site))
+    else:
+        output = init("init", str(site), "--config", str(site / config))
+    [step] = [line for line in output.splitlines() if "in _config.yml" in line]
+    assert f"`exclude: [{excluded}]`" in step
 
 
 @pytest.mark.parametrize("profile", ["lumen", "jekyll"])

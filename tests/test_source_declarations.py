@@ -95,7 +95,8 @@ def test_without_rules_no_embed_of_the_platform_is_accepted(mastodon, monkeypatc
 def test_a_new_sources_weights_and_site_step_are_defaults(mastodon, tmp_path: Path):
     assert Ranking().platform_weights["mastodon"] == {"likes": 2.0, "quotes": 1.0}
     steps = init_site(tmp_path, "jekyll", None).next_steps
-    assert steps[steps.index(PROFILE_STEPS["jekyll"]) + 1] == JEKYLL_STEP
+    jekyll_step = PROFILE_STEPS["jekyll"].format(excluded="data, hotpapers.yaml")
+    assert steps[steps.index(jekyll_step) + 1] == JEKYLL_STEP
 
 
 def test_the_registered_sources_declare_the_documented_defaults(tmp_path: Path):

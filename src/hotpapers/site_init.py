@@ -27,8 +27,8 @@ CONFIG_NAME = "hotpapers.yaml"
 WORKFLOW_NAME = ".github/workflows/hotpapers.yml"
 PROFILE_STEPS = {
     "hugo": "Let Hugo keep the embeds' HTML: in {file}, {setting}.",
-    "jekyll": "Set `permalink: /:slug/` and `exclude: [data]` in _config.yml, so that URLs carry the slug and "
-    "the snapshots are not published as files of the site.",
+    "jekyll": "Set `permalink: /:slug/` and `exclude: [{excluded}]` in _config.yml, so that URLs carry the slug "
+    "and the snapshots and hotpapers' settings are not published as files of the site.",
 }
 HUGO_RAW_HTML = {
     ".toml": "`unsafe = true` under `[markup.goldmark.renderer]`",
@@ -102,7 +102,7 @@ def init_site(
         *_unset_credentials_step(site_config, config, environ),
         f"Edit the install step of {WORKFLOW_NAME} to install hotpapers from where you take it.",
         *([f"Add --config {config_path} to the hotpapers commands of {WORKFLOW_NAME}."] if config_path else []),
-        *_profile_step(site_config.output.profile, folder),  # the kept config's, when it was not applied
+        *_profile_step(site_config.output.profile, folder, config),  # the kept config's, when it was not applied
         *_embed_steps(site_config.output.profile),
         f"Try it (with those variables exported): {_cd(folder)}hotpapers build{option} --dry-run, then hotpapers "
         f"build{option}; commit the files and push.",
@@ -110,10 +110,15 @@ def init_site(
     return report
 
 
-def _profile_step(profile: str, folder: Path) -> list[str]:
-    """What the site needs for the profile's posts; nothing when its Hugo config already keeps raw HTML."""
+def _profile_step(profile: str, folder: Path, config: Path) -> list[str]:
+    """What the site needs for the profile's posts: Jekyll publishes what it does not exclude (the
+    snapshots, the config when it is in the site's folder); nothing when Hugo's config keeps raw HTML."""
+    if profile == "jekyll":
+        site, settings = folder.resolve(), config.resolve()
+        excluded = ["data", *([settings.relative_to(site).as_posix()] if settings.is_relative_to(site) else [])]
+        return [PROFILE_STEPS["jekyll"].format(excluded=", ".join(excluded))]
     if profile != "hugo":
-        return [PROFILE_STEPS[profile]] if profile in PROFILE_STEPS else []
+        return []
     hugo = hugo_config(folder)
     if hugo is not None and keeps_raw_html(hugo):
         return []
