@@ -77,3 +77,13 @@ def test_the_readme_names_the_workflow_init_writes_and_only_workflows_the_repo_h
         assert set(re.findall(r"\.github/workflows/[\w.-]+", sentence)) == {WORKFLOW_NAME}, sentence
     for path in set(re.findall(r"\.github/workflows/[\w.-]+\.yml", README)) - {WORKFLOW_NAME}:
         assert (REPO / path).is_file(), path
+
+
+def test_preview_says_whose_parsers_it_reads_as_and_that_jekylls_differs():
+    """`preview` reads CommonMark: Gatsby's remark and Hugo's goldmark, not Jekyll's kramdown."""
+    help_text = " ".join(CliRunner().invoke(cli, ["preview", "--help"]).output.split())
+    row = next(line for line in README.splitlines() if line.startswith("| `hotpapers preview"))
+    for text in (help_text, row):
+        assert "CommonMark, as Gatsby's and Hugo's parsers read it" in text
+        assert "Jekyll's kramdown is not CommonMark and can read a post otherwise" in text
+        assert "the sites' parsers" not in text and "sites' own parsers" not in text

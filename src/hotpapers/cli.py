@@ -201,9 +201,10 @@ def check(days: int, last: str | None, min_ratio: float, config_path: Path | Non
 def preview(day: str | None, config_path: Path | None) -> None:
     """Print the HTML of one day's post, as `hotpapers serve` shows it.
 
-    The post's Markdown is read as CommonMark, as the sites' own parsers read it;
-    embedded posts stay blockquotes without their widget script, so the page loads
-    nothing from the network. DAY defaults to yesterday.
+    The post's Markdown is read as CommonMark, as Gatsby's and Hugo's parsers read
+    it (Jekyll's kramdown is not CommonMark and can read a post otherwise); embedded
+    posts stay blockquotes without their widget script, so the page loads nothing
+    from the network. DAY defaults to yesterday.
 
     \b
     Examples:

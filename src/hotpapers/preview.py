@@ -44,9 +44,9 @@ _COMMONMARK = MarkdownIt("commonmark")
 
 
 def markdown_html(text: str) -> str:
-    """Markdown to HTML as the sites' own parsers read it (CommonMark, as remark and
-    goldmark): the post escapes exactly what CommonMark would read as markup, and its
-    embeds are HTML blocks."""
+    """Markdown to HTML as CommonMark reads it, as Gatsby's remark and Hugo's goldmark
+    do (Jekyll's kramdown is not CommonMark): the post escapes exactly what CommonMark
+    would read as markup, and its embeds are HTML blocks."""
     return _COMMONMARK.render(text)
 
 
