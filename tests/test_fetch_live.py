@@ -130,6 +130,33 @@ def test_a_deleted_post_falls_back_and_the_build_goes_on(live_site):
     assert snapshot.sources["oembed"].status == "partial"
 
 
+def test_malformed_x_posts_are_left_out_and_the_posts_paid_for_are_kept(live_site):
+    """A username with a space (no valid post URL) and an empty tweet id failed the whole
+    search: every post already read (and billed) was lost."""
+    site, scenario, _recorder = live_site
+    assert build().exit_code == 0
+    clean = [m.id for m in load_snapshot(site / SNAPSHOT).mentions if m.platform == "twitter"]
+    page = scenario.pages[0]
+    author = page["data"][1]["author_id"]
+    page["includes"]["users"] = [
+        {**user, "username": "a b"} if user["id"] == author else user for user in page["includes"]["users"]
+    ]
+    refused = {page["data"][0]["id"]} | {
+        post["id"] for page in scenario.pages for post in page["data"] if post["author_id"] == author
+    }
+    assert len(refused) > 1 and refused <= set(clean)
+    page["data"][0]["id"] = ""
+    result = build("--refresh")
+    assert result.exit_code == 0, result.output
+    left_out = f"left out {len(refused)} posts the snapshot check refuses (the first at $.id)"
+    assert f"{DAY}: twitter: left out" in result.stderr and left_out in result.stderr, result.stderr
+    snapshot = load_snapshot(site / SNAPSHOT)
+    twitter = snapshot.sources["twitter"]
+    assert (twitter.status, twitter.detail, twitter.items) == ("partial", left_out, 22)
+    assert [m.id for m in snapshot.mentions if m.platform == "twitter"] == [i for i in clean if i not in refused]
+    assert (site / POST).exists()
+
+
 def test_refresh_fetches_again_and_dry_run_calls_nothing(live_site):
     site, _scenario, recorder = live_site
     result = build("--dry-run")

@@ -96,7 +96,7 @@ class Fetcher:
             name: SourceStatus(status="skipped", detail=f"sources.{name}.enabled is false") for name in self.disabled
         }
         statuses |= warn_skipped(day, self.sources, "is")
-        mentions, failures = self._search_all(can_run, since, until, statuses)
+        mentions, failures = self._search_all(day, can_run, since, until, statuses)
         if len(failures) == len(can_run):
             raise failures[0] if len(failures) == 1 else FetchError("every source", "; ".join(map(str, failures)))
         for failure in failures:
@@ -142,7 +142,7 @@ class Fetcher:
             return snapshot
         since, until = stored_window(snapshot) if snapshot.window else self._window(day)
         statuses = dict(snapshot.sources)
-        found, failures = self._search_all(retry, since, until, statuses)
+        found, failures = self._search_all(day, retry, since, until, statuses)
         for failure in failures:
             log.warning("%s: %s, again; the post stays without it", day, failure)
         if len(failures) == len(retry):
@@ -161,10 +161,11 @@ class Fetcher:
         return replace(self._with_embeds(merged, repaired), taken_at=rfc3339(self.now()))
 
     def _search_all(
-        self, sources: list[Source], since: datetime, until: datetime, statuses: dict[str, SourceStatus]
+        self, day: str, sources: list[Source], since: datetime, until: datetime, statuses: dict[str, SourceStatus]
     ) -> tuple[list[Mention], list[FetchError]]:
         """Every source searched at once, a thread each (HttpClient paces each source
-        apart); a source that fails after its retries is recorded as failed."""
+        apart); a source that fails after its retries is recorded as failed. A mention
+        the snapshot check refuses is left out, said in one warning and in the status."""
         mentions: list[Mention] = []
         failures: list[FetchError] = []
         before = {source.name: self.http.requests[source.name] for source in sources}
@@ -173,7 +174,6 @@ class Fetcher:
             for source, future in searches:
                 try:
                     found = future.result()
-                    _check_mentions(source.name, found.mentions)
                 except FetchError as error:
                     failures.append(error)
                     statuses[source.name] = SourceStatus(
@@ -185,9 +185,13 @@ class Fetcher:
                     )
                     continue
                 self.posts_read += found.items
-                mentions += found.mentions
+                kept, refused = _checked(found.mentions)
+                mentions += kept
+                if refused:
+                    log.warning("%s: %s: left out %s", day, source.name, refused)
+                partial = "; ".join(why for why in (found.partial, refused and f"left out {refused}") if why)
                 requests = self.http.requests[source.name] - before[source.name]
-                statuses[source.name] = self._status(found.partial, found.endpoint, requests, found.items, found.query)
+                statuses[source.name] = self._status(partial, found.endpoint, requests, found.items, found.query)
         return mentions, failures
 
     def _metadata(self, day: str, ids: list[str]) -> tuple[list[Paper], int]:
@@ -250,15 +254,22 @@ class Fetcher:
         return replace(snapshot, mentions=mentions, sources=statuses)
 
 
-def _check_mentions(source: str, mentions: list[Mention]) -> None:
-    """Fail only `source`, not the whole day, when a mention it returned would not pass
-    the snapshot check: the models' own types are checked again on its plain data."""
+def _checked(mentions: list[Mention]) -> tuple[list[Mention], str]:
+    """The mentions that pass the snapshot check (the models' own types checked again on
+    their plain data), and what was left out, as '2 posts the snapshot check refuses
+    (the first at $.url)'; '' when none was."""
+    kept, refused = [], []
     for mention in mentions:
         try:
             msgspec.convert(msgspec.to_builtins(mention), Mention)
         except msgspec.ValidationError as exc:
-            where = str(exc).rpartition(" - at `")[2].rstrip("`")
-            raise FetchError(source, f"returned a mention the snapshot check refuses (at {where})") from None
+            refused.append(str(exc).rpartition(" - at `")[2].rstrip("`"))
+            continue
+        kept.append(mention)
+    if not refused:
+        return kept, ""
+    where = f"the first at {refused[0]}" if len(refused) > 1 else f"at {refused[0]}"
+    return kept, f"{count(len(refused), 'post')} the snapshot check refuses ({where})"
 
 
 def make_fetcher(
