@@ -190,3 +190,20 @@ def test_a_post_redirected_by_303_becomes_a_get_without_body(server):
     server.expect_request("/result", method="GET").respond_with_data("done")
     assert client().post(server.url_for("/post"), source="t", json={"a": 1}).text == "done"
     assert server.log[1][0].get_data() == b""
+
+
+@pytest.mark.parametrize(
+    ("location", "named"),
+    [
+        ("javascript:alert('s3cret')", "a javascript: URL"),
+        ("DATA:text/html,s3cret", "a data: URL"),
+    ],
+)
+def test_a_redirect_that_cannot_be_followed_is_named_by_its_scheme_only(server, location, named):
+    """A hostile server may put what the request carried (a token) in its Location."""
+    server.expect_request("/go").respond_with_response(redirect(location))
+    with pytest.raises(FetchError) as info:
+        client().get(server.url_for("/go"), source="t", headers={"Authorization": "Bearer s3cret"})
+    assert (
+        info.value.message == f"t: a redirect to {named}, not a usable http(s) address (from {server.url_for('/go')})"
+    )

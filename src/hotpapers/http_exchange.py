@@ -11,6 +11,7 @@ the body reader stops at the same deadline.
 
 from __future__ import annotations
 
+import re
 import threading
 import time
 from collections.abc import Callable, Mapping
@@ -18,8 +19,6 @@ from typing import Any, TypeVar
 from urllib.parse import urljoin, urlsplit
 
 import requests
-
-from hotpapers.errors import endpoint
 
 MAX_REDIRECTS = 5
 _REDIRECTS = {301, 302, 303, 307, 308}
@@ -112,8 +111,18 @@ def _target(base: str, location: str) -> str:
     except ValueError:
         parts = None
     if parts is None or parts.scheme not in ("http", "https") or not parts.hostname:
-        raise BadRedirect(f"a redirect to {endpoint(location)[:100]!a}, not a usable http(s) address")
+        raise BadRedirect(f"a redirect to {_kind(location)}, not a usable http(s) address")
     return target
+
+
+_SCHEME = re.compile(r"[A-Za-z][A-Za-z0-9+.-]{0,19}(?=:)")
+
+
+def _kind(location: str) -> str:
+    """What a redirect points to, by its scheme only: the rest of a `javascript:` or
+    `data:` target may echo a secret from the request."""
+    scheme = _SCHEME.match(location)
+    return f"a {scheme[0].lower()}: URL" if scheme else "a URL without a scheme"
 
 
 def _origin(url: str) -> tuple[str, str | None, int | None]:
