@@ -146,7 +146,7 @@ def test_serve_closes_a_request_sent_a_byte_at_a_time_at_its_deadline(served):
 
 def test_serve_answers_a_request_that_arrives_in_pieces_within_its_deadline(served):
     with socket.create_connection(("127.0.0.1", served.server_port), timeout=10) as client:
-        for piece in (b"HEAD /2020-09-24 HTTP/1.0\r\n", b"Host: 127.0.0.1\r\n", b"\r\n"):
+        for piece in (b"HEAD /2020-09-24 HTTP/1.0\r\n", b"Host: 127.0.0.1:%d\r\n" % served.server_port, b"\r\n"):
             client.sendall(piece)
             time.sleep(0.1)
         assert client.makefile("rb").readline() == b"HTTP/1.0 200 OK\r\n"
@@ -214,3 +214,27 @@ def test_a_damaged_post_is_one_line_in_preview_and_a_page_in_serve(site, content
     finally:
         server.shutdown()
         server.server_close()
+
+
+@pytest.mark.parametrize(
+    ("host", "status"),
+    [
+        ("127.0.0.1:{port}", 200),
+        ("localhost:{port}", 200),
+        ("LocalHost:{port}", 200),
+        ("[::1]:{port}", 200),
+        ("evil.example", 421),  # DNS rebinding: evil.example resolves to 127.0.0.1
+        ("evil.example:{port}", 421),
+        ("127.0.0.1.evil.example:{port}", 421),
+        ("localhost:1", 421),
+        (None, 421),
+    ],
+)
+def test_serve_answers_only_requests_addressed_to_it(served, host, status):
+    port = served.server_port
+    request = "GET /2020-09-24 HTTP/1.1\r\n" + (f"Host: {host.format(port=port)}\r\n" if host else "")
+    with socket.create_connection(("127.0.0.1", port), timeout=10) as client:
+        client.sendall(f"{request}Connection: close\r\n\r\n".encode())
+        answer = client.makefile("rb").read()
+    assert answer.split(b"\r\n", 1)[0].split()[1] == str(status).encode()
+    assert (b"Hot Papers" in answer) == (status == 200)

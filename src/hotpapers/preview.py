@@ -12,7 +12,7 @@ import time
 from html import escape
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 import frontmatter
 import yaml
@@ -126,6 +126,15 @@ class _RequestReader(io.RawIOBase):
             self.connection.settimeout(self.idle_timeout)
 
 
+def addressed_here(host: str | None, port: int) -> bool:
+    """Whether a request's Host names this server (127.0.0.1, localhost or [::1] at its
+    port): a page on another site may make the browser send it requests through a name
+    of its own that resolves to 127.0.0.1 (DNS rebinding), with its own Host."""
+    names = ("127.0.0.1", "localhost", "[::1]")
+    allowed = {f"{name}:{port}" for name in names} | (set(names) if port == 80 else set())
+    return host is not None and host.lower() in allowed
+
+
 def make_server(config: Config, port: int, idle_timeout: float = IDLE_TIMEOUT) -> ThreadingHTTPServer:
     """A server on 127.0.0.1 that renders the posts afresh on every request, and closes
     a connection that has not sent a whole request line and headers within
@@ -153,7 +162,9 @@ def make_server(config: Config, port: int, idle_timeout: float = IDLE_TIMEOUT) -
         def _respond(self, with_body: bool) -> None:
             day = self.path.strip("/")
             try:
-                if day == "":
+                if not addressed_here(self.headers.get("Host"), cast(ThreadingHTTPServer, self.server).server_port):
+                    status, html = 421, page("Misdirected request", "<p>This server answers only for itself.</p>")
+                elif day == "":
                     status, html = 200, index_html(post_days(config), config.site.title)
                 elif re.fullmatch(r"\d{4}-\d{2}-\d{2}", day) and (text := read_post(config, day)) is not None:
                     status, html = 200, post_html(text, day, config.post_path(day))
