@@ -20,6 +20,8 @@ from urllib.parse import urljoin, urlsplit
 
 import requests
 
+from hotpapers.errors import endpoint
+
 MAX_REDIRECTS = 5
 _REDIRECTS = {301, 302, 303, 307, 308}
 T = TypeVar("T")
@@ -119,9 +121,11 @@ _SCHEME = re.compile(r"[A-Za-z][A-Za-z0-9+.-]{0,19}(?=:)")
 
 
 def _kind(location: str) -> str:
-    """What a redirect points to, by its scheme only: the rest of a `javascript:` or
-    `data:` target may echo a secret from the request."""
+    """What a redirect points to: an http(s) URL without its query, anything else by its
+    scheme only (the rest of a `javascript:` or `data:` target may echo a secret)."""
     scheme = _SCHEME.match(location)
+    if scheme and scheme[0].lower() in ("http", "https"):
+        return ascii(endpoint(location)[:100])
     return f"a {scheme[0].lower()}: URL" if scheme else "a URL without a scheme"
 
 
