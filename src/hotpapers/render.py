@@ -139,8 +139,9 @@ class PostRenderer:
             self.env.filters["md_heading"] = lambda text: guard_heading(escape_markdown(one_line(text)))
         self.guard = SiteGuard(config.profile.site_syntax)
         if self.guard.syntax:
+            guards = {"md_heading": self.guard.heading, **dict.fromkeys(_URL_FILTERS, self.guard.url)}
             for name in ("md_text", "md_heading", "category_link", "category_links", *_URL_FILTERS):
-                self.env.filters[name] = self.guard.after(self.env.filters[name], text=name not in _URL_FILTERS)
+                self.env.filters[name] = self.guard.after(self.env.filters[name], guards.get(name, self.guard.text))
             self.env.globals["link_separator"] = self.guard.text(LINK_SEPARATOR)
         try:
             self.post_template = self.env.get_template(config.profile.template)

@@ -16,10 +16,10 @@ A `{` that ends a value is written as a reference too: the template's own text a
 could complete an opener (`{` then `{% if %}`).
 
 kramdown also reads blocks that CommonMark does not: a table row in any line holding a `|`
-(`tables`), and, where a block starts, a definition, an abbreviation, a math block or an
-end-of-block marker (`kramdown-blocks`). Their opener gets a backslash before it (`|`, `:`,
-`*`, `$`), or is written as a reference where kramdown reads no escape (`^` as `&#94;`, and
-`|` in a link as `&#124;`).
+(`tables`), and, where a block starts, an abbreviation, a math block or an end-of-block
+marker (`kramdown-blocks`). Their opener gets a backslash before it (`|`, `*`, `$`), or is
+written as a reference where kramdown reads no escape (`^` as `&#94;`, and `|` in a link as
+`&#124;`). A heading's text opens none of them (`SiteGuard.heading`).
 """
 
 from __future__ import annotations
@@ -34,8 +34,8 @@ SiteSyntax = Literal["shortcodes", "liquid", "heading-attributes", "attribute-li
 `heading-attributes`: a `{...}` that ends a heading line (goldmark, kramdown);
 `attribute-lists`: kramdown's `{:...}` anywhere in the text; `tables`: kramdown's table
 rows, any line with a `|` that no backslash escapes, outside code spans; `kramdown-blocks`:
-what kramdown reads where a block starts beside CommonMark (`: ` a definition, `*[X]:` an
-abbreviation, `$$` a math block that may close in a later block, `^` alone an end-of-block marker)."""
+what kramdown alone reads where a block starts (`*[X]:` an abbreviation, `$$` a math block
+that may close in a later block, `^` alone an end-of-block marker)."""
 
 _OPENERS: dict[SiteSyntax, re.Pattern[str]] = {
     "shortcodes": re.compile(r"\{\{(?=[<%])|\{\Z"),
@@ -49,11 +49,10 @@ _LIVE_ATTRIBUTE_LIST = re.compile(r"(?<!\\)((?:\\\\)*)\{(?=:)")
 _TABLE_PIPE = re.compile(r"(?<!\\)\|")
 """kramdown's own test: a backslash before a `|` escapes it, whatever comes before that."""
 _CODE_DELIMITER = re.compile(r"`+")
-_KRAMDOWN_BLOCK = re.compile(
-    r"(?s)\A((?:[ \t]*(?:>|[-+*]|\d{1,9}[.)])(?=[ \t]|$))*[ \t]*)"  # quote and list marks: a block starts after them
-    r"(?:(:(?=[ \t|])|\*(?=\[.+?\]:)|\$(?=\$(?!.*?\$\$)))|\^(?=\s*\Z))"
-)
-"""A definition, an abbreviation, a `$$` that this text does not close, or a lone `^`."""
+_KRAMDOWN_BLOCK = re.compile(r"(?s)\A([ \t]*)(?:(\*(?=\[.+?\]:)|\$(?=\$(?!.*?\$\$)))|\^(?=\s*\Z))")
+"""An abbreviation, a `$$` that this text does not close, or a lone `^`, where the text
+starts a line (markdown_text.guard_markup escapes CommonMark's blocks, and definitions,
+and the list and quote marks after which a block would start)."""
 
 
 def _reference(match: re.Match[str]) -> str:
@@ -101,7 +100,8 @@ def _block_opener(match: re.Match[str]) -> str:
 
 class SiteGuard:
     """The guards for one profile's `syntax`: `html` for HTML, `url` for links, `text`
-    for Markdown text. With an empty `syntax` each returns its text as it is."""
+    for Markdown text, `heading` for a heading's. With an empty `syntax` each returns its
+    text as it is."""
 
     def __init__(self, syntax: frozenset[SiteSyntax]) -> None:
         self.syntax = syntax
@@ -128,16 +128,20 @@ class SiteGuard:
         return url.replace("|", "&#124;") if self._tables else url
 
     def text(self, text: str) -> str:
-        """`text` as `html` guards it, the opener of each of kramdown's blocks escaped
-        (`_escape_pipes`, `_KRAMDOWN_BLOCK`), and a backslash before
-        each `{` that could open attributes: every one when the text ends with `}` (a
-        heading's attributes end its line; what goldmark accepts between the braces
-        differs by version), and each `{:`."""
-        text = self.html(text)
+        """`text` as `heading` guards it, with the opener of each of kramdown's blocks
+        escaped (`_escape_pipes`, `_KRAMDOWN_BLOCK`)."""
         if self._tables and "|" in text:
             text = _escape_pipes(text)
         if self._blocks:
             text = _KRAMDOWN_BLOCK.sub(_block_opener, text, count=1)
+        return self.heading(text)
+
+    def heading(self, text: str) -> str:
+        """`text` as `html` guards it, and a backslash before each `{` that could open
+        attributes: every one when the text ends with `}` (a heading's attributes end
+        its line; what goldmark accepts between the braces differs by version), and
+        each `{:`. No block starts inside a heading, so kramdown's need no guard."""
+        text = self.html(text)
         if "{" not in text:
             return text
         if self._headings and text.rstrip().endswith("}"):
@@ -146,8 +150,8 @@ class SiteGuard:
             return _LIVE_ATTRIBUTE_LIST.sub(r"\1\\{", text)
         return text
 
-    def after(self, filter: Callable[..., str], text: bool) -> Callable[..., str]:
-        """`filter` (a template filter writing untrusted text, as Markdown `text` or else
-        as a URL) followed by this guard."""
-        guard = self.text if text else self.url
+    @staticmethod
+    def after(filter: Callable[..., str], guard: Callable[[str], str]) -> Callable[..., str]:
+        """`filter` (a template filter writing untrusted text) followed by `guard`, the one
+        of this guard's methods for where the filter writes it."""
         return lambda *values: guard(filter(*values))
