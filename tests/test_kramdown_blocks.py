@@ -3,8 +3,10 @@
 templates' own text would open one: a line holding a `|` is a table row, and where a
 block starts `: ` makes the paragraph before it a definition term, `*[X]:` defines an
 abbreviation (the line goes, every X gets a title), `$$` opens a math block that runs
-to the next `$$` in any later block, and `^` alone ends a block (the line goes). The
-jekyll profile guards each of them (site_syntax.py); the page shows the text as stored."""
+to the next `$$` in any later block, and `^` alone ends a block (the line goes); a
+footnote's definition `[^x]:` moves the line to the page's end. The jekyll profile
+guards each of them (site_syntax.py; a definition and a footnote's get the backslash
+markdown_text gives every profile); the page shows the text as stored."""
 
 import re
 import shutil
@@ -50,10 +52,11 @@ def test_the_jekyll_profiles_links_and_categories_make_no_table(site, tmp_path):
 
 HN_TITLE = "Show HN: Graphs | a paper"
 PAPERS = [  # (authors, abstract): each opens one of kramdown's blocks where the template writes it
+    # (a footnote's definition gets markdown_text's backslash, as a link reference definition)
     (("^",), "Bounds of |V| - 1 and ||x|| for all graphs."),
     (("*[HTML]: Hyper Text Markup Language",), "$$ opens a math block, in HTML"),
     (("Ada | Bob",), "that this abstract closes $$"),
-    (("Cy",), "An abstract that a definition would make its term."),
+    (("[^1]: a footnote",), "An abstract[^1] that a definition would make its term."),
 ]
 
 
@@ -84,7 +87,7 @@ def test_untrusted_text_opens_none_of_kramdowns_blocks(tmp_path, escape_markdown
     post = kramdown_post(escape_markdown)
     assert "\n# 1. Paper 1 | ^\n" in post  # a heading opens no table: its `|` needs no backslash
     page = jekyll_page(post, tmp_path)
-    for block in ("<table", "<dl", "<dt", "<abbr", "<math", "\\["):
+    for block in ("<table", "<dl", "<dt", "<abbr", "<math", "\\[", 'class="footnote'):
         assert block not in page
     assert texts(page, "h1") == [f"{n}. Paper {n} | ^" for n in range(1, 5)]
     paragraphs = texts(page, "p")
