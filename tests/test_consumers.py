@@ -253,7 +253,9 @@ def test_an_attack_built_by_the_cli_has_no_live_markup_for_any_reader(
     result = CliRunner().invoke(cli, ["build", "--date", "2020-09-24"])
     assert result.exit_code == 0, result.output
     post = (site / "content" / "posts" / "2020-09-24---Hot-Papers.md").read_text(encoding="utf-8")
-    html = read_with_remark(post, tmp_path) if reader == "remark" else post_html(post, "2020-09-24", tmp_path / "post.md")
+    html = (
+        read_with_remark(post, tmp_path) if reader == "remark" else post_html(post, "2020-09-24", tmp_path / "post.md")
+    )
     assert live_markup(html) == []
     assert [heading.split(".")[0] for heading in paper_headings(html)] == ["1", "2"]
 
