@@ -40,7 +40,7 @@ LINES = [  # authors and abstracts: lines of their own
     'a <x_y onmouseover="alert(1)">hover</x_y> <m:abc> <a.b>',
     "<http://a b> and <mailto:x y> and <é@b.c>",
 ]
-TITLES = ["Which sorting algorithm is best? #", "Ends with a run ##", "##", "C# and F#"]
+TITLES = ["Which sorting algorithm is best? #", "Ends with a run ##", "##", "C# and F#", "Named <x_y a=b>tags</x_y>"]
 DISCUSSION = "~~~ a discussion title"
 
 
@@ -49,6 +49,9 @@ def hostile_markdown_post(profile):
         make_paper(f"2009.{n:05d}", title=TITLES[n % len(TITLES)], authors=(text,), abstract=text)
         for n, text in enumerate(LINES)
     ]
+    papers[0] = make_paper(
+        papers[0].id, title=TITLES[0], authors=(LINES[0],), abstract=LINES[0], categories=("<m:abc>",)
+    )
     mentions = [make_mention(str(n), (paper.id,), likes=200 - n) for n, paper in enumerate(papers)]
     mentions.append(
         make_mention("99", (papers[0].id,), likes=150, platform="hackernews", text=DISCUSSION, url="javascript:x")

@@ -34,10 +34,10 @@ LINE_STARTS = {  # a line of its own (authors, an abstract), and its guarded for
     "> # 99. Fake": "\\> # 99. Fake",
     "- <div": "\\- <div",
 }
-KRAMDOWN_OR_GOLDMARK_LINE_STARTS = {  # blocks CommonMark does not read: checked in the consumer tests
-    ": a definition": "\\: a definition",
-    "1234567890. ten digits": "1234567890\\. ten digits",
+GOLDMARK_LINE_STARTS = {  # blocks CommonMark does not read: checked in the consumer tests
+    ": a definition": "\\: a definition",  # goldmark (Hugo) and kramdown
 }
+KRAMDOWN_LINE_STARTS = {"1234567890. ten digits": "1234567890\\. ten digits"}
 STAYS_TEXT = [  # line starts that open no block in any of the parsers
     "```a `code` span",
     "-- a dash",
@@ -66,9 +66,15 @@ def test_a_line_start_that_opens_a_block_gets_the_smallest_escape(text, guarded)
     assert "".join(child.content for child in paragraph.children or ()) == text.strip(" \t")
 
 
-@pytest.mark.parametrize(("text", "guarded"), KRAMDOWN_OR_GOLDMARK_LINE_STARTS.items())
-def test_a_line_start_only_goldmark_or_kramdown_reads_as_a_block_is_escaped_too(text, guarded):
-    assert guard_markup(text) == guarded
+@pytest.mark.parametrize(("text", "guarded"), GOLDMARK_LINE_STARTS.items())
+def test_a_line_start_goldmark_reads_as_a_block_is_escaped_for_every_site(text, guarded):
+    assert guard_markup(text) == guard_markup(text, kramdown=True) == guarded
+
+
+@pytest.mark.parametrize(("text", "guarded"), KRAMDOWN_LINE_STARTS.items())
+def test_a_line_start_only_kramdown_reads_as_a_block_is_escaped_for_kramdown(text, guarded):
+    assert guard_markup(text, kramdown=True) == guarded
+    assert guard_markup(text) == text and blocks(text) == ["paragraph_open", "inline"]
 
 
 @pytest.mark.parametrize("text", STAYS_TEXT)
@@ -127,22 +133,29 @@ def test_a_title_is_not_at_a_line_start(title):
         ("a <?> b", "a &lt;?> b"),  # goldmark: `?>` may overlap the `<?`
         ("a <?x?> b", "a &lt;?x?> b"),
         ("a ?> <? b", "a ?> <? b"),
-        ('a <x_y onmouseover="alert(1)">hover</x_y>', 'a &lt;x_y onmouseover="alert(1)">hover&lt;/x_y>'),  # kramdown
-        ("a <x_y onmouseover=alert(1)>", "a <x_y onmouseover=alert(1)>"),  # kramdown: unquoted values are words
-        (
-            "<m:abc> <foo.bar.baz> <__> <web:x y>",
-            "&lt;m:abc> &lt;foo.bar.baz> &lt;__> &lt;web:x y>",
-        ),  # kramdown's XML names
-        (
-            "<http://a b> <mailto:x y> <http:x y>",
-            "&lt;http://a b> &lt;mailto:x y> &lt;http:x y>",
-        ),  # kramdown's autolinks hold spaces
-        ("<é@b.c>", "&lt;é@b.c>"),  # kramdown: any letters in an email address
         ("[a](b)", "[a]\\(b)"),
     ],
 )
-def test_inline_markup_any_parser_reads_is_escaped(text, guarded):
-    assert guard_markup(text) == guarded
+def test_inline_markup_commonmark_or_goldmark_reads_is_escaped_for_every_site(text, guarded):
+    assert guard_markup(text) == guard_markup(text, kramdown=True) == guarded
+
+
+@pytest.mark.parametrize(
+    ("text", "guarded"),
+    [
+        ('a <x_y onmouseover="alert(1)">hover</x_y>', 'a &lt;x_y onmouseover="alert(1)">hover&lt;/x_y>'),
+        ("a <x_y onmouseover=alert(1)>", "a <x_y onmouseover=alert(1)>"),  # kramdown: unquoted values are words
+        ("<m:abc> <foo.bar.baz> <__> <web:x y>", "&lt;m:abc> &lt;foo.bar.baz> &lt;__> &lt;web:x y>"),  # XML names
+        ("<http://a b> <mailto:x y> <http:x y>", "&lt;http://a b> &lt;mailto:x y> &lt;http:x y>"),  # spaces
+        ("<é@b.c>", "&lt;é@b.c>"),  # any letters in an email address
+        ("$x<y_1>$", "$x&lt;y_1>$"),
+    ],
+)
+def test_inline_markup_only_kramdown_reads_is_escaped_for_kramdown(text, guarded):
+    assert guard_markup(text, kramdown=True) == guarded
+    assert guard_heading(text, kramdown=True) == guarded
+    assert guard_markup(text) == text  # CommonMark's parsers and goldmark read text: math keeps its `<`
+    assert not [c for t in COMMONMARK.parse(text) for c in t.children or () if c.type in ("html_inline", "link_open")]
 
 
 @pytest.mark.parametrize(
@@ -158,6 +171,6 @@ def test_inline_markup_any_parser_reads_is_escaped(text, guarded):
     ],
 )
 def test_math_and_brackets_that_no_parser_reads_as_markup_stay_as_stored(text):
-    assert guard_markup(text) == text
+    assert guard_markup(text) == guard_markup(text, kramdown=True) == text
     tokens = COMMONMARK.parse(text)
     assert not [c for t in tokens for c in t.children or () if c.type in ("html_inline", "link_open")]

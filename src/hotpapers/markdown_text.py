@@ -2,7 +2,10 @@
 exactly what the sites' parsers would read as markup is escaped, nothing else
 (docs/post-format.md, "Untrusted text"). The parsers are CommonMark's (markdown-it,
 remark), Hugo's goldmark and Jekyll's kramdown; where they differ, the union of what
-they read is escaped, so one post is safe for every one of them.
+they read is escaped.
+
+kramdown is read only for a profile whose site reads with it (Jekyll's, `kramdown=True`):
+its wider raw HTML would otherwise cost the math of other sites a `&lt;` (`$x<y_1>$`).
 
 Where the text stands decides what it can open: a line of its own (authors, an
 abstract, a discussion without a link) can open a block (`guard_markup`); a title that
@@ -17,7 +20,7 @@ from __future__ import annotations
 import re
 
 # The grammar of a tag or an autolink after a `<`: CommonMark's (spec sections "Raw
-# HTML" and "Autolinks") and kramdown's (XML names with `_`, `.` and a prefix; unquoted
+# HTML" and "Autolinks"), and kramdown's (XML names with `_`, `.` and a prefix; unquoted
 # values of word characters; an email address of word characters).
 _WS = r"[\s\ufeff]"
 """White space between a tag's parts: CommonMark's is ASCII, but markdown-it (JavaScript's
@@ -39,11 +42,13 @@ _EMAIL = (
 _TAG_OR_AUTOLINK = (
     rf"{_TAG_NAME}(?:{_ATTRIBUTE})*{_WS}*/?>"  # open tag
     rf"|/{_TAG_NAME}{_WS}*>"  # closing tag
-    rf"|{_KRAMDOWN_NAME}(?:{_KRAMDOWN_ATTRIBUTE})*{_WS}*/?>"  # kramdown's open tag
-    rf"|/{_KRAMDOWN_NAME}{_WS}*>"  # kramdown's closing tag
     r"|[A-Za-z][A-Za-z0-9+.-]{1,31}:[^<>\x00-\x20]*>"  # URI autolink
     rf"|{_EMAIL}>"  # email autolink
-    r"|[\w.-]+@[\w.-]+>"  # kramdown's email autolink
+)
+_KRAMDOWN_TAG_OR_AUTOLINK = (
+    rf"|{_KRAMDOWN_NAME}(?:{_KRAMDOWN_ATTRIBUTE})*{_WS}*/?>"  # open tag
+    rf"|/{_KRAMDOWN_NAME}{_WS}*>"  # closing tag
+    r"|[\w.-]+@[\w.-]+>"  # email autolink
 )
 _BLOCK_TAGS = (
     "address|article|aside|audio|base|basefont|blockquote|body|canvas|caption|center|col|colgroup|dd|details|"
@@ -56,24 +61,39 @@ _BLOCK_TAGS = (
 and 6, all versions) and Python-Markdown's block-level ones."""
 _HTML_BLOCK_START = rf"<(?:!--|\?|![A-Za-z]|!\[CDATA\[|/?(?:{_BLOCK_TAGS})(?![A-Za-z0-9-]))"
 _INDENT = re.compile(r"[ \t]*")
-_BLOCK_START = re.compile(
+_BLOCK_START = (
     rf"(?P<first>{_HTML_BLOCK_START}"
     r"|#"  # a heading (kramdown's own syntax needs no space after the `#`)
     r"|\[(?=.*\]:)"  # a link reference definition (or a footnote's)
     r"|`(?=`{2,}(?!.*`))|~(?=~~)"  # a code fence: its info string holds no backtick
     r"|([-*_])(?=(?:[ \t]*\2){2,}[ \t]*\Z)"  # a thematic break
     r"|[-+*:](?=[ \t]|\Z)|>)"  # a list item, a definition (goldmark, kramdown), a quote
-    r"|(?P<number>\d{1,9}(?=\))|\d+(?=\.))(?P<delimiter>[.)])(?=[ \t]|\Z)",  # an ordered list item (kramdown: any digits)
-    re.IGNORECASE | re.DOTALL,
+    r"|(?P<number>{digits})(?P<delimiter>[.)])(?=[ \t]|\Z)"  # an ordered list item
 )
 """What opens a block where a line starts, after at most three spaces of indentation."""
-_INLINE_MARKUP = re.compile(
+_INLINE_MARKUP = (
     r"\\[^<]"  # an escaped character stays as it is
-    rf"|<(?={_TAG_OR_AUTOLINK})"
-    r"|<(?P<open>!--|!\[CDATA\[|![A-Za-z]|\?"  # raw HTML only when its end follows
-    r"|(?:mailto|https?|ftps?):(?=.))"  # kramdown's URI autolink, which may hold spaces and `<`
-    r"|\[|\]\(",  # a link's opener, and the middle of an inline link or image
+    r"|<(?={tags})"
+    r"|<(?P<open>!--|!\[CDATA\[|![A-Za-z]|\?{autolink})"  # raw HTML only when its end follows
+    r"|\[|\]\("  # a link's opener, and the middle of an inline link or image
 )
+_READS: dict[bool, tuple[re.Pattern[str], re.Pattern[str]]] = {
+    kramdown: (
+        re.compile(
+            _BLOCK_START.replace("{digits}", r"\d+(?=\.)|\d{1,9}(?=\))" if kramdown else r"\d{1,9}"),
+            re.IGNORECASE | re.DOTALL,
+        ),
+        re.compile(
+            _INLINE_MARKUP.replace("{tags}", _TAG_OR_AUTOLINK + (_KRAMDOWN_TAG_OR_AUTOLINK if kramdown else ""))
+            # kramdown's URI autolink may hold spaces and `<`: it ends at the next `>`
+            .replace("{autolink}", "|(?:mailto|https?|ftps?):(?=.)" if kramdown else "")
+        ),
+    )
+    for kramdown in (False, True)
+}
+"""The block starts and the inline markup that CommonMark's parsers and goldmark read
+(`False`), and those and kramdown (`True`): kramdown also reads any number of digits
+before an ordered list's `.`."""
 _ENDS = {"!--": ">", "![CDATA[": "]]>", "?": "?>"}
 """Where a comment, a CDATA section and a processing instruction end (a declaration:
 at a `>`). Looked for once per text, so that text full of `<!--` takes linear time."""
@@ -82,7 +102,7 @@ _OVERLAP = {"?": 1}
 _CLOSING_SEQUENCE = re.compile(r"(?:(?<=[ \t])|\A)#+[ \t]*\Z")
 
 
-def guard_markup(text: str) -> str:
+def guard_markup(text: str, kramdown: bool = False) -> str:
     """`text`, written as a line of its own, with a backslash before what would open a
     block where a line starts (a heading, a quote, a list item, a code fence, a
     thematic break, a link reference definition), with indentation that would make it
@@ -91,37 +111,39 @@ def guard_markup(text: str) -> str:
     start = indent.end() if indent else 0
     if start and len(text[:start].expandtabs(4)) >= 4:
         text, start = text[start:], 0
-    found = _BLOCK_START.match(text, start)
+    found = _READS[kramdown][0].match(text, start)
     if found is None:
-        return text[:start] + guard_inline(text[start:])
+        return text[:start] + guard_inline(text[start:], kramdown)
     if found["number"]:
-        return text[: found.end("number")] + "\\" + found["delimiter"] + guard_inline(text[found.end() :])
+        rest = text[found.end() :]
+        return text[: found.end("number")] + "\\" + found["delimiter"] + guard_inline(rest, kramdown)
     first = found["first"][0]
     head = text[:start] + ("&lt;" if first == "<" else "\\" + first)
-    return head + guard_inline(text[start + 1 :])
+    return head + guard_inline(text[start + 1 :], kramdown)
 
 
-def guard_heading(text: str) -> str:
+def guard_heading(text: str, kramdown: bool = False) -> str:
     """`text` that ends a heading line after other text (a title after `# N. `):
     `guard_inline`, and a backslash before a closing run of `#`s, which every parser
     would drop (`Which sort is best? #`)."""
-    text = guard_inline(text)
+    text = guard_inline(text, kramdown)
     closing = _CLOSING_SEQUENCE.search(text)
     return text if closing is None else text[: closing.start()] + "\\" + text[closing.start() :]
 
 
-def guard_inline(text: str) -> str:
+def guard_inline(text: str, kramdown: bool = False) -> str:
     """`text` with every `<` that would open raw HTML or an autolink written as `&lt;`,
     and a backslash before the `](` of a link or an image."""
     if "<" not in text and "]" not in text:  # a quick exit: benchmarks/README.md
         return text
+    markup = _READS[kramdown][1]
     guarded = text
     for _ in range(_PASSES):
-        again = _guard_inline(guarded)
+        again = _guard_inline(guarded, markup)
         if again == guarded:  # usually after the first pass: it changed nothing
             return again
         guarded = again
-    return _guard_inline(text.replace("<", "&lt;"))
+    return _guard_inline(text.replace("<", "&lt;"), markup)
 
 
 _PASSES = 4
@@ -131,7 +153,7 @@ rules run again until a pass changes nothing; text that still changes after this
 passes (only built to) gets every `<` escaped."""
 
 
-def _guard_inline(rest: str) -> str:
+def _guard_inline(rest: str, markup: re.Pattern[str]) -> str:
     """One pass of guard_inline's rules."""
     last_end: dict[str, int] = {}
     link_opened = False
@@ -153,7 +175,7 @@ def _guard_inline(rest: str) -> str:
             last_end[end] = rest.rfind(end)
         return ("&lt;" if last_end[end] >= match.end() - _OVERLAP.get(opener, 0) else "<") + opener
 
-    return _INLINE_MARKUP.sub(escape, rest)
+    return markup.sub(escape, rest)
 
 
 _MARKDOWN_PUNCTUATION = re.compile(r"([\\`*_\[\]$])")

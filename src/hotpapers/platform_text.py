@@ -53,15 +53,16 @@ def counts_text(totals: PlatformTotals, named: bool = True) -> str:
     return f"{words.name}: {counts}" if named else counts
 
 
-def discussion_link(mention: Mention, url: str, site_guard: Callable[[str], str]) -> str:
+def discussion_link(mention: Mention, url: str, site_guard: Callable[[str], str], kramdown: bool = False) -> str:
     """A line linking a mention's discussion page `url` (the mention's URL when it is
-    safe in a Markdown link, else empty: no link), by its title (escaped, then guarded by
-    `site_guard` for the site's own syntax) or by the platform's name."""
+    safe in a Markdown link, else empty: no link), by its title (escaped, for kramdown
+    too when the site reads with it, then guarded by `site_guard` for the site's own
+    syntax) or by the platform's name."""
     name = display(mention.platform).name
     text = mention.text
     if not (text and text.strip()):
         return f"[{name}]({url})" if url else name
     title = escape_markdown(one_line(text))
     if not url:  # the title starts a line
-        return f"{site_guard(guard_markup(title))} on {name}"
-    return f"[{site_guard(guard_inline(title))}]({url}) on {name}"
+        return f"{site_guard(guard_markup(title, kramdown))} on {name}"
+    return f"[{site_guard(guard_inline(title, kramdown))}]({url}) on {name}"

@@ -102,14 +102,14 @@ def local_stamp(value: str, timezone: ZoneInfo) -> str:
     return parse_time(value).astimezone(timezone).strftime("%m/%d/%Y %H:%M:%S")
 
 
-def category_link(category: str) -> str:
+def category_link(category: str, kramdown: bool = False) -> str:
     if _CATEGORY.fullmatch(category):
         return f"[{category}](https://arxiv.org/list/{category}/recent)"
-    return guard_markup(re.sub(r"([\\`*_\[\]()#!|])", r"\\\1", one_line(category)))
+    return guard_markup(re.sub(r"([\\`*_\[\]()#!|])", r"\\\1", one_line(category)), kramdown)
 
 
-def category_links(categories: tuple[str, ...]) -> str:
-    return LINK_SEPARATOR.join(map(category_link, categories))
+def category_links(categories: tuple[str, ...], kramdown: bool = False) -> str:
+    return LINK_SEPARATOR.join(category_link(category, kramdown) for category in categories)
 
 
 @dataclass(frozen=True, slots=True)
@@ -134,9 +134,14 @@ class PostRenderer:
         self.env.filters["local_time"] = self._local_time
         self.env.filters["embed"] = self.embed
         self.env.filters["engagement"] = lambda item: engagement_lines(item, self._local_time)
-        if config.output.escape_markdown:
-            self.env.filters["md_text"] = lambda text: guard_markup(escape_markdown(one_line(text)))
-            self.env.filters["md_heading"] = lambda text: guard_heading(escape_markdown(one_line(text)))
+        self.kramdown = kramdown = config.profile.kramdown
+        escaped = escape_markdown if config.output.escape_markdown else str
+        self.env.filters.update(
+            md_text=lambda text: guard_markup(escaped(one_line(text)), kramdown),
+            md_heading=lambda text: guard_heading(escaped(one_line(text)), kramdown),
+            category_link=lambda category: category_link(category, kramdown),
+            category_links=lambda categories: category_links(categories, kramdown),
+        )
         self.guard = SiteGuard(config.profile.site_syntax)
         if self.guard.syntax:
             guards = {"md_heading": self.guard.heading, **dict.fromkeys(_URL_FILTERS, self.guard.url)}
@@ -157,7 +162,8 @@ class PostRenderer:
         a line linking its discussion for a platform without embeds."""
         words = display(mention.platform)
         if not words.embedded:
-            return discussion_link(mention, self.guard.url(safe_link(mention.url, "")), self.guard.text)
+            url = self.guard.url(safe_link(mention.url, ""))
+            return discussion_link(mention, url, self.guard.text, self.kramdown)
         html = safe_embed(mention.embed_html, words.embed_rules)
         return self.guard.html(html) if html is not None else self.fallback_embed(mention)
 
