@@ -86,12 +86,8 @@ def make_env(site_templates: Path | None) -> jinja2.Environment:
         yaml_plain=yaml_plain,
         yaml_bool=lambda value: "true" if value else "false",
         utc_stamp=lambda value: parse_time(value).astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S"),
-        md_text=lambda text: guard_markup(one_line(text)),
-        md_heading=lambda text: guard_heading(one_line(text)),
         abs_link=lambda paper: safe_link(paper.abs_url, f"https://arxiv.org/abs/{paper.id}"),
         pdf_link=lambda paper: safe_link(paper.pdf_url or "", f"https://arxiv.org/pdf/{paper.id}"),
-        category_link=category_link,
-        category_links=category_links,
     )
     env.globals["link_separator"] = LINK_SEPARATOR
     return env
@@ -106,10 +102,6 @@ def category_link(category: str, kramdown: bool = False) -> str:
     if _CATEGORY.fullmatch(category):
         return f"[{category}](https://arxiv.org/list/{category}/recent)"
     return guard_markup(re.sub(r"([\\`*_\[\]()#!|])", r"\\\1", one_line(category)), kramdown)
-
-
-def category_links(categories: tuple[str, ...], kramdown: bool = False) -> str:
-    return LINK_SEPARATOR.join(category_link(category, kramdown) for category in categories)
 
 
 @dataclass(frozen=True, slots=True)
@@ -140,7 +132,7 @@ class PostRenderer:
             md_text=lambda text: guard_markup(escaped(one_line(text)), kramdown),
             md_heading=lambda text: guard_heading(escaped(one_line(text)), kramdown),
             category_link=lambda category: category_link(category, kramdown),
-            category_links=lambda categories: category_links(categories, kramdown),
+            category_links=lambda categories: LINK_SEPARATOR.join(category_link(c, kramdown) for c in categories),
         )
         self.guard = SiteGuard(config.profile.site_syntax)
         if self.guard.syntax:
@@ -162,8 +154,7 @@ class PostRenderer:
         a line linking its discussion for a platform without embeds."""
         words = display(mention.platform)
         if not words.embedded:
-            url = self.guard.url(safe_link(mention.url, ""))
-            return discussion_link(mention, url, self.guard.text, self.kramdown)
+            return discussion_link(mention, self.guard.url(safe_link(mention.url, "")), self.guard.text, self.kramdown)
         html = safe_embed(mention.embed_html, words.embed_rules)
         return self.guard.html(html) if html is not None else self.fallback_embed(mention)
 
