@@ -347,3 +347,23 @@ def test_real_bluesky_embed_html_passes_the_allow_list(html):
 def test_a_blank_line_in_a_posts_text_keeps_its_embed_in_one_html_block():
     html = oembed_html(DID, "3lpk2r5h5ec2j", "I dove in&#39;s\n\nPlease give it a read")
     assert safe_embed(html, EMBEDS) == html.replace("\n\n", "\n")
+
+
+class EndlessPages(dict):
+    """A server that sends one post a page and a new cursor with each, for ever."""
+
+    def get(self, cursor, default=None):
+        number = int(cursor or 0)
+        return {"posts": [post(f"p{number}", facets=("https://arxiv.org/abs/2611.00001",))], "cursor": str(number + 1)}
+
+
+@pytest.mark.parametrize(("max_posts", "page_size", "pages"), [(10000, 100, 210), (50, 20, 16)])
+def test_endless_pages_stop_at_the_page_limit_and_say_so(httpserver, max_posts, page_size, pages):
+    """Without a page limit such a server got max_posts requests (10,000 by default)."""
+    fake = FakeBluesky(pages=EndlessPages())
+    hot = source(httpserver, fake, max_posts=max_posts, page_size=page_size)
+    assert hot.page_limit().pages == pages  # twice the full pages max_posts needs, and 10 more
+    found = hot.search(SINCE, UNTIL)
+    assert len(fake.of("searchPosts")) == pages and found.items == pages
+    why = f"stopped after {pages} pages (2 x sources.bluesky.max_posts / page_size + 10)"
+    assert found.partial == why

@@ -180,6 +180,17 @@ def test_splitting_is_bounded_and_the_search_says_it_is_partial(httpserver):
     found = source(httpserver, algolia, hits_per_page=4, max_depth=2).search(SINCE, UNTIL)
     assert len(algolia.windows()) == 1 + 2 + 2
     assert len(found.mentions) == 4
+
+
+@pytest.mark.parametrize("max_depth", [0, 3])
+def test_a_window_that_never_fits_costs_at_most_the_page_limit(httpserver, max_depth):
+    """Every answer says it holds only part of its window: each is halved down to max_depth."""
+    spread = [story(str(200 + n), START + n * 2000, f"https://arxiv.org/abs/2009.{11000 + n}") for n in range(40)]
+    algolia = Algolia(spread)
+    hn = source(httpserver, algolia, hits_per_page=1, max_depth=max_depth)
+    found = hn.search(SINCE, UNTIL)
+    assert len(algolia.windows()) == hn.page_limit().pages == 2 ** (max_depth + 1) - 1
+    assert found.partial is not None
     assert found.partial is not None and "sources.hackernews.max_depth" in found.partial
 
 

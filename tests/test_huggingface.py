@@ -92,11 +92,10 @@ def test_a_server_ignoring_the_page_number_is_read_once(httpserver):
 
 
 def test_paging_is_bounded(httpserver):
-    found = source(httpserver, DailyPapers({"2026-08-20": HF_2026}), page_size=2, max_pages=3).search(
-        *window("2026-08-20")
-    )
-    assert len(found.mentions) == 6
-    assert found.partial is not None and "sources.huggingface.max_pages" in found.partial
+    daily = DailyPapers({"2026-08-20": HF_2026})
+    found = source(httpserver, daily, page_size=2, max_pages=3).search(*window("2026-08-20"))
+    assert len(found.mentions) == 6 and len(daily.asked()) == 3
+    assert found.partial == "stopped after 3 pages (sources.huggingface.max_pages)"
 
 
 def test_ids_that_are_no_arxiv_ids_are_ignored(httpserver):

@@ -18,7 +18,7 @@ from hotpapers.render import PostRenderer
 from hotpapers.sanitize import EmbedRules
 from hotpapers.site_init import PROFILE_STEPS, init_site
 from hotpapers.sources import SOURCES
-from hotpapers.sources.base import Display, Found, Source, SourceSettings
+from hotpapers.sources.base import Display, Found, PageLimit, Source, SourceSettings
 
 SCRIPT = '<script async src="https://mastodon.social/embed.js"></script>'
 EMBED = (
@@ -41,6 +41,9 @@ class MastodonSource(Source):
     Settings: ClassVar[type[SourceSettings]] = SourceSettings
     weights: ClassVar[dict[str, float]] = {"likes": 2.0, "quotes": 1.0}
     site_steps: ClassVar[dict[str, str]] = {"jekyll": JEKYLL_STEP}
+
+    def page_limit(self) -> PageLimit:
+        return PageLimit(1, "one request")
 
     def plan(self, since: datetime, until: datetime) -> str:
         return "nothing"
@@ -110,3 +113,20 @@ def test_the_registered_sources_declare_the_documented_defaults(tmp_path: Path):
         "gatsby-config.js) so embedded posts render on client-side navigation too."
     ]
     assert not any("gatsby" in step for step in init_site(tmp_path / "hugo", "hugo", None).next_steps)
+
+
+@pytest.mark.parametrize(
+    ("name", "settings", "pages"),
+    [
+        ("twitter", {"max_posts": 95}, 20),
+        ("bluesky", {"max_posts": 95, "page_size": 10}, 30),
+        ("hackernews", {"max_depth": 3}, 15),
+        ("huggingface", {"max_pages": 4}, 4),
+    ],
+)
+def test_every_source_declares_a_page_limit_from_its_own_settings(name, settings, pages):
+    """A server that pages for ever is stopped there (tests per source show each stops)."""
+    config = make_config(sources={name: settings})
+    source = SOURCES[name](config.sources[name], None, {}, datetime.now)
+    limit = source.page_limit()
+    assert limit.pages == pages and f"sources.{name}." in limit.setting

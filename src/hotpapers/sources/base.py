@@ -63,6 +63,21 @@ class Found:
 
 
 @dataclass(frozen=True, slots=True)
+class PageLimit:
+    """The most requests one search of a source makes, whatever its server answers."""
+
+    pages: int
+    setting: str
+    """Where the limit comes from, for messages: 'sources.huggingface.max_pages'."""
+
+    def reached(self, source: str) -> str:
+        """Warns that a search stopped at the limit; returns why, for the source's status."""
+        why = f"stopped after {self.pages} pages ({self.setting})"
+        log.warning("%s: %s", source, why)
+        return why
+
+
+@dataclass(frozen=True, slots=True)
 class Embeds:
     """Embed HTML fetched for the shown mentions, keyed by `Mention.key`."""
 
@@ -132,6 +147,11 @@ class Source(ABC):
         """The environment variable(s) to set when credentials are missing, else None.
         Raises InputError when a credential is set but unusable (such as non-ASCII)."""
         return None
+
+    @abstractmethod
+    def page_limit(self) -> PageLimit:
+        """The most requests `search` makes, from the source's settings: a server that
+        pages for ever (a new cursor with every short page) is stopped there."""
 
     @abstractmethod
     def plan(self, since: datetime, until: datetime) -> str:

@@ -5,10 +5,10 @@ a digest shows (oEmbed). Reading a page into mentions is `bluesky_posts.parse_pa
 
 from __future__ import annotations
 
-import itertools
 import logging
 from collections.abc import Callable, Mapping
 from datetime import datetime
+from math import ceil
 from typing import TYPE_CHECKING, Annotated, Any, ClassVar
 
 import msgspec
@@ -20,7 +20,17 @@ from hotpapers.http_json import json_body
 from hotpapers.models import Mention
 from hotpapers.plural import count
 from hotpapers.sanitize import EmbedRules
-from hotpapers.sources.base import Display, Embeds, Found, Progress, Source, SourceSettings, no_progress, rfc3339
+from hotpapers.sources.base import (
+    Display,
+    Embeds,
+    Found,
+    PageLimit,
+    Progress,
+    Source,
+    SourceSettings,
+    no_progress,
+    rfc3339,
+)
 from hotpapers.sources.bluesky_posts import parse_page
 
 if TYPE_CHECKING:
@@ -131,7 +141,8 @@ class BlueskySource(Source):
         endpoint = f"{self.api_url}/app.bsky.feed.searchPosts"
         mentions: dict[str, Mention] = {}
         posts, malformed, cursor, cursors = 0, 0, None, set()
-        for _ in self.progress(itertools.count(1), None, "page"):
+        limit = self.page_limit()
+        for _ in self.progress(range(limit.pages), None, "page"):
             params: dict[str, str | int] = {
                 "q": s.query,
                 "since": rfc3339(since),
@@ -167,7 +178,14 @@ class BlueskySource(Source):
                 return Found(list(mentions.values()), posts, endpoint, s.query, partial)
             cursors.add(page.cursor)
             cursor = page.cursor
-        raise AssertionError("unreachable")
+        self._say_malformed(malformed)
+        return Found(list(mentions.values()), posts, endpoint, s.query, limit.reached(self.name))
+
+    def page_limit(self) -> PageLimit:
+        """Pages may come short (a page of 1 post still has a cursor): twice the full pages
+        max_posts needs, and 10 more."""
+        s = self.settings
+        return PageLimit(2 * ceil(s.max_posts / s.page_size) + 10, "2 x sources.bluesky.max_posts / page_size + 10")
 
     @staticmethod
     def _say_malformed(malformed: int) -> None:

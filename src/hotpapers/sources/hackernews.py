@@ -25,7 +25,7 @@ from hotpapers.errors import FetchError
 from hotpapers.models import Count, Mention
 from hotpapers.plural import count
 from hotpapers.sanitize import one_line
-from hotpapers.sources.base import Display, Found, Source, SourceSettings, rfc3339
+from hotpapers.sources.base import Display, Found, PageLimit, Source, SourceSettings, rfc3339
 
 ITEM_URL = "https://news.ycombinator.com/item?id="
 NonNegative = Count
@@ -135,6 +135,10 @@ class HackerNewsSource(Source):
             f"search {self.endpoint} for stories matching {self.settings.query!r} "
             f"(one request, more when the day has over {self.settings.hits_per_page} stories)"
         )
+
+    def page_limit(self) -> PageLimit:
+        """A window is halved at most max_depth times: a full binary tree of requests."""
+        return PageLimit(2 ** (self.settings.max_depth + 1) - 1, "sources.hackernews.max_depth")
 
     def search(self, since: datetime, until: datetime) -> Found:
         tally = _Tally()

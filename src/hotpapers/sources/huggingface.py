@@ -23,7 +23,7 @@ from hotpapers.config_types import Url
 from hotpapers.errors import FetchError
 from hotpapers.models import Count, Mention
 from hotpapers.sanitize import one_line
-from hotpapers.sources.base import Display, Found, Source, SourceSettings, rfc3339
+from hotpapers.sources.base import Display, Found, PageLimit, Source, SourceSettings, rfc3339
 
 PAPER_URL = "https://huggingface.co/papers/"
 NonNegative = Count
@@ -137,19 +137,22 @@ class HuggingFaceSource(Source):
     def plan(self, since: datetime, until: datetime) -> str:
         return f"list {self.endpoint}?date={digest_day(since).isoformat()}"
 
+    def page_limit(self) -> PageLimit:
+        return PageLimit(self.settings.max_pages, "sources.huggingface.max_pages")
+
     def search(self, since: datetime, until: datetime) -> Found:
         day = digest_day(since).isoformat()
         found: dict[str, Mention] = {}
         seen: set[str] = set()
-        for number in range(self.settings.max_pages):
+        limit = self.page_limit()
+        for number in range(limit.pages):
             page = self._page(day, number)
             if not set(page.ids) - seen:
                 return Found(list(found.values()), len(seen), self.endpoint, f"date={day}")
             seen.update(page.ids)
             for mention in page.mentions:
                 found.setdefault(mention.id, mention)
-        partial = f"stopped after {self.settings.max_pages} pages (sources.huggingface.max_pages)"
-        return Found(list(found.values()), len(seen), self.endpoint, f"date={day}", partial)
+        return Found(list(found.values()), len(seen), self.endpoint, f"date={day}", limit.reached(self.name))
 
     def _page(self, day: str, number: int) -> Page:
         params: dict[str, str | int] = {"date": day, "limit": self.settings.page_size, "p": number}

@@ -14,7 +14,6 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
-from itertools import count
 from math import ceil
 from typing import Annotated, Any, ClassVar
 
@@ -26,7 +25,7 @@ from hotpapers.config_types import EnvName, Url
 from hotpapers.errors import FetchError, InputError
 from hotpapers.models import TIMESTAMP_PATTERN, Count, Mention, parse_time
 from hotpapers.sanitize import EmbedRules
-from hotpapers.sources.base import Display, Embeds, Found, Source, SourceSettings, rfc3339
+from hotpapers.sources.base import Display, Embeds, Found, PageLimit, Source, SourceSettings, rfc3339
 
 log = logging.getLogger("hotpapers")
 
@@ -214,9 +213,13 @@ class TwitterSource(Source):
             f"oEmbed {self.settings.oembed_url} for the posts shown"
         )
 
+    def page_limit(self) -> PageLimit:
+        """Room for pages the API leaves short: every page of the fewest posts it sends, and 10 more."""
+        return PageLimit(ceil(self.settings.max_posts / MIN_PAGE) + 10, "sources.twitter.max_posts / 10 + 10")
+
     def search(self, since: datetime, until: datetime) -> Found:
-        """Every page of the search, each read once, until no next_token or the post cap.
-        A page token seen before, or more pages than `max_posts` can need, fails."""
+        """Every page of the search, each read once, until no next_token, the post cap or
+        the page limit. A page token seen before fails."""
         settings, endpoint = self.settings, self.endpoint(since)
         token = self._token()
         if token is None:
@@ -227,11 +230,11 @@ class TwitterSource(Source):
             return f"the API refused the bearer token in ${settings.token_env}" if unauthorized else None
 
         page_cap = 100 if endpoint.endswith("/recent") else 500
-        max_pages = ceil(settings.max_posts / MIN_PAGE) + 10  # room for pages the API leaves short
+        limit = self.page_limit()
         mentions: dict[str, Mention] = {}
         posts, seen_tokens = 0, set()
         next_token: str | None = None
-        for pages in self.progress(count(1), None, "page"):
+        for _ in self.progress(range(limit.pages), None, "page"):
             params = {
                 "query": settings.query,
                 "start_time": rfc3339(since),
@@ -266,14 +269,8 @@ class TwitterSource(Source):
                 return Found(list(mentions.values()), posts, endpoint, settings.query, partial)
             if next_token in seen_tokens:
                 raise FetchError("twitter", f"the search at {endpoint} sent a page token again (a paging loop)")
-            if pages >= max_pages:
-                raise FetchError(
-                    "twitter",
-                    f"the search at {endpoint} went on past {max_pages} pages, more than "
-                    f"sources.twitter.max_posts ({settings.max_posts}) can need",
-                )
             seen_tokens.add(next_token)
-        raise AssertionError("unreachable")
+        return Found(list(mentions.values()), posts, endpoint, settings.query, limit.reached(self.name))
 
     def embeds(self, shown: list[Mention]) -> Embeds:
         return self.oembeds(shown, self.settings.oembed_url, "oembed", self.settings.oembed_concurrency)
