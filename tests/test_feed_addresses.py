@@ -75,6 +75,29 @@ def test_hugo_publishes_the_post_at_the_feed_link(tmp_path):
     assert page_at(site / "public", link).is_file(), sorted(p.name for p in (site / "public" / "posts").iterdir())
 
 
+@pytest.mark.parametrize(
+    "slug",
+    [
+        "🔥 hot papers {date}",  # Hugo: /posts/-hot-papers-2020-09-24/ (the space after posts/ and 🔥)
+        "& papers {date}",
+        "İ papers {date}",  # Go lowercases İ to i alone
+        "Ⅻ ² ½ ٣ {date}",
+        "  spaced  {date}",
+        "-x- -- {date}-",
+    ],
+)
+def test_hugo_publishes_an_odd_slug_at_the_feed_link(tmp_path, slug):
+    require("hugo", shutil.which("hugo"))
+    site = hugo_site(tmp_path / "site")
+    link = build_site(site, "hugo", slug)["items"][0]["url"]
+    run = subprocess.run(["hugo", "--quiet", "-s", str(site)], capture_output=True, text=True, timeout=120)
+    assert run.returncode == 0, run.stderr
+    assert page_at(site / "public", link).is_file(), (
+        link,
+        sorted(p.name for p in (site / "public" / "posts").iterdir()),
+    )
+
+
 def test_jekyll_publishes_the_post_at_the_feed_link(tmp_path):
     require("jekyll", shutil.which("jekyll"))
     site = tmp_path / "site"

@@ -3,8 +3,10 @@ it into a URL path, percent-encoded as a browser asks for it. The post's frontma
 keeps the slug as configured; the generator makes the page's path from it:
 
 - lumen (Gatsby) takes the slug as the path as it is;
-- Hugo lowercases it, turns a run of spaces into one hyphen and drops every character
-  its paths do not allow (`helpers.UnicodeSanitize`);
+- Hugo drops every character its paths do not allow and turns a run of spaces into one
+  hyphen (`paths.Sanitize`), over the whole path: after `posts/`, so a space after
+  dropped characters at the start is a hyphen too (`🔥 hot` is `-hot`); then it
+  lowercases each character alone, as Go does (`İ` is `i`, not `i` and a dot above);
 - Jekyll's `:slug` lowercases it and turns every run of characters other than letters,
   marks and digits into one hyphen, none at either end (`Utils.slugify`, default mode).
 
@@ -44,6 +46,7 @@ def _word_character(character: str) -> bool:
 
 
 def _hugo(slug: str) -> str:
+    slug = slug.strip("-")  # Hugo trims a slug's hyphens first
     kept: list[str] = []
     hyphen_due = after_hyphen = False
     for index, character in enumerate(slug):
@@ -58,9 +61,15 @@ def _hugo(slug: str) -> str:
                 kept.append("-")
             hyphen_due = False
             kept.append(character)
-        elif kept and not after_hyphen and character.isspace():
+        elif not after_hyphen and character.isspace():  # the section's path comes before it
             hyphen_due = True
-    return "".join(kept).lower()
+    return "".join(_go_lower(character) for character in kept)
+
+
+def _go_lower(character: str) -> str:
+    """Go's unicode.ToLower: one character for one (Python lowers `İ` to two)."""
+    lower = character.lower()
+    return lower if len(lower) == 1 else lower[0]
 
 
 def _jekyll(slug: str) -> str:
