@@ -191,6 +191,10 @@ HOSTILE = {
     "autolinks": "<a:b" * 250_000,
     "nested autolinks": "<ab:" * 250_000 + "<b>>",
     "links": "[a](" * 250_000,
+    "kramdown autolinks": "<http: " * 150_000 + ">",
+    "kramdown names": "<a_b c " * 150_000,
+    "kramdown values": "<a_b c='" * 150_000,
+    "kramdown emails": "<a@" * 300_000 + "b>",
 }
 
 
@@ -199,7 +203,7 @@ def test_a_megabyte_of_hostile_text_or_embed_is_checked_within_seconds(kind):
     """Linear time, not a timing: a quadratic check of a megabyte takes minutes."""
     code = (
         "import sys; from hotpapers.markdown_text import guard_markup; from hotpapers.sanitize import one_line, embed_problem; text = sys.stdin.read(); "
-        "from hotpapers.sources.twitter import EMBED_RULES; guard_markup(one_line(text)); "
+        "from hotpapers.sources.twitter import EMBED_RULES; guard_markup(one_line(text)); guard_markup(one_line(text), kramdown=True); "
         "embed_problem('<blockquote class=\"twitter-tweet\"><p>' + text + '</p></blockquote>', EMBED_RULES)"
     )
     subprocess.run([sys.executable, "-c", code], input=HOSTILE[kind], text=True, check=True, timeout=10)
