@@ -59,7 +59,7 @@ class Found:
     endpoint: str
     query: str | None = None
     partial: str | None = None
-    """Why the search stopped early (a cap was reached), or None when it is complete."""
+    """Why the search is incomplete (a cap was reached, records were left out), or None."""
 
 
 @dataclass(frozen=True, slots=True)

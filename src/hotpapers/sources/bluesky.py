@@ -162,8 +162,7 @@ class BlueskySource(Source):
             for mention in page.mentions:
                 mentions.setdefault(mention.id, mention)
             if not page.posts or not page.cursor:
-                self._say_malformed(malformed)
-                return Found(list(mentions.values()), posts, endpoint, s.query)
+                return Found(list(mentions.values()), posts, endpoint, s.query, _left_out(malformed))
             if page.cursor in cursors:
                 raise FetchError(
                     "bluesky",
@@ -174,23 +173,16 @@ class BlueskySource(Source):
             if posts >= s.max_posts:
                 log.warning("bluesky: stopped after %d posts (sources.bluesky.max_posts)", posts)
                 partial = f"stopped after {posts} posts (sources.bluesky.max_posts)"
-                self._say_malformed(malformed)
-                return Found(list(mentions.values()), posts, endpoint, s.query, partial)
+                return Found(list(mentions.values()), posts, endpoint, s.query, _left_out(malformed, partial))
             cursors.add(page.cursor)
             cursor = page.cursor
-        self._say_malformed(malformed)
-        return Found(list(mentions.values()), posts, endpoint, s.query, limit.reached(self.name))
+        return Found(list(mentions.values()), posts, endpoint, s.query, _left_out(malformed, limit.reached(self.name)))
 
     def page_limit(self) -> PageLimit:
         """Pages may come short (a page of 1 post still has a cursor): twice the full pages
         max_posts needs, and 10 more."""
         s = self.settings
         return PageLimit(2 * ceil(s.max_posts / s.page_size) + 10, "2 x sources.bluesky.max_posts / page_size + 10")
-
-    @staticmethod
-    def _say_malformed(malformed: int) -> None:
-        if malformed:
-            log.warning("bluesky: left out %s whose author DID or record key is malformed", count(malformed, "post"))
 
     def _authorized_get_json(self, url: str, params: Mapping[str, str | int]) -> Any:
         """The JSON of a GET with the session's access token; an expired one is refreshed once."""
@@ -238,6 +230,15 @@ class BlueskySource(Source):
 
     def embeds(self, shown: list[Mention]) -> Embeds:
         return self.oembeds(shown, self.settings.oembed_url, EMBEDS, self.settings.oembed_concurrency)
+
+
+def _left_out(malformed: int, partial: str | None = None) -> str | None:
+    """The search's partial status with the malformed posts it left out, which it warns of."""
+    if not malformed:
+        return partial
+    why = f"left out {count(malformed, 'post')} whose author DID or record key is malformed"
+    log.warning("bluesky: %s", why)
+    return f"{partial}; {why}" if partial else why
 
 
 def _read_session(response: requests.Response, url: str) -> _Session:
