@@ -39,6 +39,7 @@ LINES = [  # authors and abstracts: lines of their own
     "$\\text{R}<\\text{P}@k>$ and (0,1](2,3)",
     'a <x_y onmouseover="alert(1)">hover</x_y> <m:abc> <a.b>',
     "<http://a b> and <mailto:x y> and <é@b.c>",
+    "<math and <video open no HTML block",
 ]
 TITLES = ["Which sorting algorithm is best? #", "Ends with a run ##", "##", "C# and F#", "Named <x_y a=b>tags</x_y>"]
 DISCUSSION = "~~~ a discussion title"

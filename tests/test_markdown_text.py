@@ -47,6 +47,8 @@ STAYS_TEXT = [  # line starts that open no block in any of the parsers
     "#1 ranked",  # kramdown's own syntax reads it as a heading: stays escaped below
     "   text after three spaces",
     "~~ strike",
+    "<math display=block",  # Python-Markdown's block-level tags: no profile's parser reads them so
+    "<video and <audio",
     "** bold **",
 ]
 

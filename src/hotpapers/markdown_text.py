@@ -51,14 +51,15 @@ _KRAMDOWN_TAG_OR_AUTOLINK = (
     r"|[\w.-]+@[\w.-]+>"  # email autolink
 )
 _BLOCK_TAGS = (
-    "address|article|aside|audio|base|basefont|blockquote|body|canvas|caption|center|col|colgroup|dd|details|"
-    "dialog|dir|div|dl|dt|fieldset|figcaption|figure|footer|form|frame|frameset|group|h[1-6]|head|header|hgroup|"
-    "hr|html|iframe|legend|li|link|main|map|math|menu|menuitem|meta|nav|noframes|noscript|object|ol|optgroup|"
-    "option|output|p|param|pre|progress|script|search|section|source|style|summary|table|tbody|td|textarea|"
-    "tfoot|th|thead|title|tr|track|ul|video"
+    "address|article|aside|base|basefont|blockquote|body|caption|center|col|colgroup|dd|details|dialog|dir|div|"
+    "dl|dt|fieldset|figcaption|figure|footer|form|frame|frameset|h[1-6]|head|header|hr|html|iframe|legend|li|link|"
+    "main|menu|menuitem|meta|nav|noframes|ol|optgroup|option|p|param|pre|script|search|section|source|style|"
+    "summary|table|tbody|td|textarea|tfoot|th|thead|title|tr|track|ul"
 )
 """The tags that open an HTML block at a line's start: CommonMark's (start conditions 1
-and 6, all versions) and Python-Markdown's block-level ones."""
+and 6, all versions: `source` in remark and goldmark, `search` in markdown-it) and
+goldmark's `meta`. Python-Markdown's other block-level tags (`<math`, `<video`...) are
+text to every profile's parser."""
 _HTML_BLOCK_START = rf"<(?:!--|\?|![A-Za-z]|!\[CDATA\[|/?(?:{_BLOCK_TAGS})(?![A-Za-z0-9-]))"
 _INDENT = re.compile(r"[ \t]*")
 _BLOCK_START = (
