@@ -124,6 +124,11 @@ def parse_page(data: Any, observed_at: str, since: datetime, until: datetime) ->
     return Page(mentions, len(page.data), page.meta.next_token)
 
 
+_USERNAME = re.compile(r"[A-Za-z0-9_]{1,15}")
+"""An X username; another (`a/../b?x#`) would make the post's URL point elsewhere: the post
+is then addressed by its id alone, without its author's handle."""
+
+
 def _mention(
     post: _Post, users: dict[str, _User], observed_at: str, since: datetime, until: datetime
 ) -> Mention | None:
@@ -138,7 +143,7 @@ def _mention(
         return None
     counts = post.public_metrics or _Counts()
     user = users.get(post.author_id or "")
-    handle = user.username if user else None
+    handle = user.username if user and _USERNAME.fullmatch(user.username or "") else None
     return Mention(
         platform="twitter",
         id=post.id,
