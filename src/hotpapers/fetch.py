@@ -189,7 +189,7 @@ class Fetcher:
                 mentions += kept
                 if refused:
                     log.warning("%s: %s: left out %s", day, source.name, refused)
-                partial = "; ".join(why for why in (found.partial, refused and f"left out {refused}") if why)
+                partial = "; ".join(why for why in (found.partial, refused and f"left out {refused}") if why) or None
                 requests = self.http.requests[source.name] - before[source.name]
                 statuses[source.name] = self._status(partial, found.endpoint, requests, found.items, found.query)
         return mentions, failures
