@@ -13,7 +13,6 @@ from click.testing import CliRunner
 
 import hotpapers
 from conftest import EXAMPLE_POST, add_settings
-from hotpapers import targets
 from hotpapers.cli import cli
 from hotpapers.errors import ConfigError
 
@@ -82,22 +81,6 @@ def test_feeds_over_a_post_a_snapshot_or_each_other_are_refused(site, feeds, mes
     assert result.exit_code == 2 and message in result.stderr, result.stderr
     assert (site / POST).read_bytes() == EXAMPLE_POST.read_bytes()
     assert not (site / "data" / "snapshots" / "2020-09-25.json").exists()
-
-
-def test_a_build_checks_its_outputs_once(site, monkeypatch):
-    """build_days checks them before it writes anything; the feeds written after it need no second look."""
-    checks = []
-
-    def check_outputs(config):
-        checks.append(config)
-        targets.check_outputs(config)
-
-    monkeypatch.setattr("hotpapers.pipeline.check_outputs", check_outputs)
-    monkeypatch.setattr("hotpapers.feeds.check_outputs", check_outputs)
-    add_settings(site, f"site: {{url: {SITE}}}\n")
-    result = run("build", "--offline", "--date", "2020-09-24")
-    assert result.exit_code == 0 and "feeds: 1 entry, wrote static/hot-papers.atom" in result.stderr
-    assert len(checks) == 1
 
 
 def test_update_feeds_called_alone_checks_the_outputs(site):

@@ -155,6 +155,11 @@ def test_check_leaves_out_the_days_before_the_first_snapshot(site):
         "ok: 1 day up to 2020-09-24, each with its snapshot, its post and working sources",
     )
     assert hotpapers.check_days(hotpapers.load_config(), date(2020, 9, 25), 3) == ["2020-09-25: no snapshot"]
+    before = runner.invoke(cli, ["check", "--until", "2020-09-23"])
+    assert (before.exit_code, before.stderr.splitlines()[-1]) == (
+        0,
+        "ok: no day to check up to 2020-09-23: the first snapshot is of a later day",
+    )
     (site / "data" / "snapshots" / "2020-09-24.json").unlink()
     never = runner.invoke(cli, ["-q", "check", "--days", "2", "--until", "2020-09-24"])
     assert (never.exit_code, never.stderr) == (

@@ -146,7 +146,7 @@ def test_malformed_x_posts_are_left_out_and_the_posts_paid_for_are_kept(live_sit
     page["data"][0]["id"] = ""
     result = build("--refresh")
     assert result.exit_code == 0, result.output
-    left_out = "left out 1 post the snapshot check refuses (at $.id)"
+    left_out = "left out 1 mention the snapshot check refuses (at $.id)"
     assert f"{DAY}: twitter: {left_out}\n" in result.stderr, result.stderr
     snapshot = load_snapshot(site / SNAPSHOT)
     twitter = snapshot.sources["twitter"]

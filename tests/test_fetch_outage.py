@@ -312,13 +312,13 @@ def test_a_mention_the_snapshot_check_refuses_is_left_out_alone_and_said(day):
     ]
     result = build()
     assert result.exit_code == 0, result.output
-    warning = f"{DAY}: reddit: left out 1 post the snapshot check refuses (at $.url)\n"
+    warning = f"{DAY}: reddit: left out 1 mention the snapshot check refuses (at $.url)\n"
     assert result.stderr.count(warning) == 1, result.stderr
     snapshot = load_snapshot(site / SNAPSHOT)
     status = snapshot.sources["reddit"]
     assert (status.status, status.detail, status.items) == (
         "partial",
-        "left out 1 post the snapshot check refuses (at $.url)",
+        "left out 1 mention the snapshot check refuses (at $.url)",
         2,
     )
     assert [m.url for m in snapshot.mentions if m.platform == "reddit"] == ["https://reddit.example/posts/r2"]

@@ -191,8 +191,11 @@ def check(days: int, last: str | None, min_ratio: float, config_path: Path | Non
         log.warning("%s", problem)
     if problems:
         raise HotpapersError(f"check failed: {problems[0] if len(problems) == 1 else many}")
-    checked = count(len(checked_days(config, end, days)), "day")
-    log.info("ok: %s up to %s, each with its snapshot, its post and working sources", checked, end)
+    checked = len(checked_days(config, end, days))
+    if not checked:
+        log.info("ok: no day to check up to %s: the first snapshot is of a later day", end)
+    else:
+        log.info("ok: %s up to %s, each with its snapshot, its post and working sources", count(checked, "day"), end)
 
 
 @cli.command()

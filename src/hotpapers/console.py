@@ -93,13 +93,13 @@ def log_report(report: DayReport) -> None:
 
 
 def log_feeds(config: Config, reports: list[DayReport], dry_run: bool, failed: bool = False) -> None:
-    """After a build (whose build_days checked the outputs), write the feeds and say so, or
-    say why there are none. After a build that `failed` part-way, only when it wrote a post
-    (the feeds then follow it), and a problem with the feeds does not hide the build's own."""
+    """After a build, write the feeds and say so, or say why there are none. After a
+    build that `failed` part-way, only when it wrote a post (the feeds then follow it),
+    and a problem with the feeds does not hide the build's own."""
     if dry_run or (failed and not any(r.written for r in reports)):
         return
     try:
-        report = update_feeds(config, checked=True)
+        report = update_feeds(config)
     except HotpapersError:
         if failed:
             return

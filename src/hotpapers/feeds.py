@@ -119,16 +119,15 @@ def json_feed(entries: list[FeedEntry], config: Config) -> str:
     return json.dumps(document, ensure_ascii=False, indent=2) + "\n"
 
 
-def update_feeds(config: Config, *, checked: bool = False) -> FeedsReport | None:
+def update_feeds(config: Config) -> FeedsReport | None:
     """Write the feeds of the latest `feeds.entries` days that have a post, when site.url
     is set, leaving out those whose post is not the one their snapshot and the settings
     make (`matches`); files are rewritten only when their text changes. None when feeds
-    are off. `checked`: the build_days just run checked the outputs already."""
+    are off."""
     if config.site.url is None or not (config.feeds.atom or config.feeds.json):
         return None
-    if not checked:
-        check_outputs(config)
-        check_feed_targets(config)
+    check_outputs(config)
+    check_feed_targets(config)
     targets = [(path, make) for path, make in ((config.feeds.atom, atom_feed), (config.feeds.json, json_feed)) if path]
     renderer = PostRenderer(config)
     entries: list[FeedEntry] = []

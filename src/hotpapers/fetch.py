@@ -256,7 +256,7 @@ class Fetcher:
 
 def _checked(mentions: list[Mention]) -> tuple[list[Mention], str]:
     """The mentions that pass the snapshot check (the models' own types checked again on
-    their plain data), and what was left out, as '2 posts the snapshot check refuses
+    their plain data), and what was left out, as '2 mentions the snapshot check refuses
     (the first at $.url)'; '' when none was."""
     kept, refused = [], []
     for mention in mentions:
@@ -269,7 +269,7 @@ def _checked(mentions: list[Mention]) -> tuple[list[Mention], str]:
     if not refused:
         return kept, ""
     where = f"the first at {refused[0]}" if len(refused) > 1 else f"at {refused[0]}"
-    return kept, f"{count(len(refused), 'post')} the snapshot check refuses ({where})"
+    return kept, f"{count(len(refused), 'mention')} the snapshot check refuses ({where})"
 
 
 def make_fetcher(

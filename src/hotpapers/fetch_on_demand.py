@@ -4,7 +4,7 @@ stored days never imports the network stack (hotpapers.fetch and what it imports
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import TYPE_CHECKING
 
@@ -24,7 +24,7 @@ class FetcherOnDemand:
     environ: Mapping[str, str]
     now: Callable[[], datetime]
     progress: Progress = no_progress
-    made: Fetcher | None = None
+    made: Fetcher | None = field(default=None, init=False)
 
     def __call__(self) -> Fetcher:
         from hotpapers.fetch import make_fetcher

@@ -53,7 +53,7 @@ def counts_text(totals: PlatformTotals, named: bool = True) -> str:
     return f"{words.name}: {counts}" if named else counts
 
 
-def discussion_link(mention: Mention, url: str, site_guard: Callable[[str], str], kramdown: bool = False) -> str:
+def discussion_link(mention: Mention, url: str, site_guard: Callable[[str], str], kramdown: bool) -> str:
     """A line linking a mention's discussion page `url` (the mention's URL when it is
     safe in a Markdown link, else empty: no link), by its title (escaped, for kramdown
     too when the site reads with it, then guarded by `site_guard` for the site's own

@@ -29,9 +29,12 @@ class Profile:
     site_syntax: frozenset[SiteSyntax] = frozenset()
     """What the site's generator reads in the post's body before or beside Markdown;
     untrusted text is guarded against it (site_syntax.py). Gatsby's remark reads none."""
-    kramdown: bool = False
-    """The site reads Markdown with kramdown (Jekyll), which reads more raw HTML, autolinks
-    and ordered lists than CommonMark's parsers and goldmark (markdown_text.py)."""
+
+    @property
+    def kramdown(self) -> bool:
+        """The site reads Markdown with kramdown (Jekyll), which reads more raw HTML, autolinks
+        and ordered lists than CommonMark's parsers and goldmark (markdown_text.py)."""
+        return "kramdown-blocks" in self.site_syntax
 
 
 PROFILES: dict[str, Profile] = {
@@ -66,7 +69,6 @@ PROFILES: dict[str, Profile] = {
             "/{slug}/",
             ".",
             frozenset({"liquid", "heading-attributes", "attribute-lists", "tables", "kramdown-blocks"}),
-            kramdown=True,
         ),
     )
 }

@@ -98,7 +98,7 @@ def local_stamp(value: str, timezone: ZoneInfo) -> str:
     return parse_time(value).astimezone(timezone).strftime("%m/%d/%Y %H:%M:%S")
 
 
-def category_link(category: str, kramdown: bool = False) -> str:
+def category_link(category: str, kramdown: bool) -> str:
     if _CATEGORY.fullmatch(category):
         return f"[{category}](https://arxiv.org/list/{category}/recent)"
     return guard_markup(re.sub(r"([\\`*_\[\]()#!|])", r"\\\1", one_line(category)), kramdown)

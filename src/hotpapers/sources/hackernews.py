@@ -137,7 +137,8 @@ class HackerNewsSource(Source):
         )
 
     def page_limit(self) -> PageLimit:
-        """A window is halved at most max_depth times: a full binary tree of requests."""
+        """A window is halved at most max_depth times: a full binary tree of requests. The
+        halving keeps to it by itself, so the search needs no count of its own."""
         return PageLimit(2 ** (self.settings.max_depth + 1) - 1, "sources.hackernews.max_depth")
 
     def search(self, since: datetime, until: datetime) -> Found:

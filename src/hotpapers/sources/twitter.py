@@ -220,7 +220,7 @@ class TwitterSource(Source):
 
     def page_limit(self) -> PageLimit:
         """Room for pages the API leaves short: every page of the fewest posts it sends, and 10 more."""
-        return PageLimit(ceil(self.settings.max_posts / MIN_PAGE) + 10, "sources.twitter.max_posts / 10 + 10")
+        return PageLimit(ceil(self.settings.max_posts / MIN_PAGE) + 10, f"sources.twitter.max_posts / {MIN_PAGE} + 10")
 
     def search(self, since: datetime, until: datetime) -> Found:
         """Every page of the search, each read once, until no next_token, the post cap or
