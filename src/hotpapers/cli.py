@@ -16,7 +16,7 @@ from hotpapers.days import build_first, day_or_yesterday, now, select_days
 from hotpapers.errors import HotpapersError, InputError
 from hotpapers.explain import explanation_json, explanation_text
 from hotpapers.fetch_on_demand import FetcherOnDemand
-from hotpapers.pipeline import checked_days
+from hotpapers.pipeline import checked_days, problems_of_days
 from hotpapers.plural import count
 from hotpapers.preview import make_server, post_html, read_post
 from hotpapers.site_commands import init, refuse_unfit_profile
@@ -185,17 +185,15 @@ def check(days: int, last: str | None, min_ratio: float, config_path: Path | Non
     """
     config = obtain_config(config_path)
     end = day_or_yesterday(last, "--until", config)
-    problems = hotpapers.check_days(config, end, days, min_ratio)
+    checked = checked_days(config, end, days)
+    problems = problems_of_days(config, checked, min_ratio)
     many = f"{count(len(problems), 'problem')} in {count(days, 'day')} up to {end}, listed above"
     for problem in problems if len(problems) > 1 else ():  # warnings: `-q check` names every one
         log.warning("%s", problem)
     if problems:
         raise HotpapersError(f"check failed: {problems[0] if len(problems) == 1 else many}")
-    checked = len(checked_days(config, end, days))
-    if not checked:
-        log.info("ok: no day to check up to %s: the first snapshot is of a later day", end)
-    else:
-        log.info("ok: %s up to %s, each with its snapshot, its post and working sources", count(checked, "day"), end)
+    ok = f"{count(len(checked), 'day')} up to {end}, each with its snapshot, its post and working sources"
+    log.info("ok: %s", ok if checked else f"no day to check up to {end}: the first snapshot is of a later day")
 
 
 @cli.command()

@@ -239,12 +239,17 @@ def has_failed_source(days: list[str], config: Config) -> bool:
 
 
 def check_days(config: Config, last: date, days: int = 7, min_ratio: float = 0.25) -> list[str]:
-    """Every problem of the days checked_days gives, oldest first, one line each: no
-    snapshot or an unusable one, no post though papers qualify, a failed source a build would fetch again, or far
+    """Every problem of the days checked_days gives (problems_of_days)."""
+    return problems_of_days(config, checked_days(config, last, days), min_ratio)
+
+
+def problems_of_days(config: Config, days: list[str], min_ratio: float) -> list[str]:
+    """Every problem of `days`, oldest first, one line each: no snapshot or an unusable
+    one, no post though papers qualify, a failed source a build would fetch again, or far
     fewer mentions than the median of the days before (under `min_ratio` of it)."""
     if not 0 <= min_ratio <= 1:  # NaN too
         raise InputError(f"the minimum ratio must be between 0 and 1, not {min_ratio}")
-    entries = [_day_files(day, config) for day in checked_days(config, last, days)]
+    entries = [_day_files(day, config) for day in days]
     return day_problems(entries, min_ratio, config.enabled_sources)
 
 

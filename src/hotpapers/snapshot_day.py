@@ -10,11 +10,11 @@ more).
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, time, timedelta, timezone
 
 from hotpapers.models import Window, parse_time
 
-EARLIEST, LATEST = "+14:00", "-12:00"
+EARLIEST, LATEST = timezone(timedelta(hours=14)), timezone(timedelta(hours=-12))
 """The offsets where a date starts (and ends) first and last."""
 
 
@@ -23,8 +23,8 @@ def day_problems(day: str, taken_at: str, window: Window | None) -> list[str]:
     return (_window_problems(day, window) if window is not None else []) or _taken_too_early(day, taken_at, window)
 
 
-def _midnight(day: date, offset: str) -> str:
-    return f"{day}T00:00:00{offset}"
+def _midnight(day: date, offset: timezone) -> datetime:
+    return datetime.combine(day, time(), offset)
 
 
 def _window_problems(day: str, window: Window) -> list[str]:
@@ -33,19 +33,21 @@ def _window_problems(day: str, window: Window) -> list[str]:
     since, until = parse_time(window.since), parse_time(window.until)
     if since >= until:
         return [f"$.window: its since, {window.since!r}, is not before its until, {window.until!r}"]
-    start, end = date.fromisoformat(day), date.fromisoformat(day) + timedelta(days=1)
+    start = date.fromisoformat(day)
+    end = start + timedelta(days=1)
     if _between(since, start) and _between(until, end):
         return []
     return [
         f"$.window: {window.since!r} to {window.until!r} is not the day {day} in any time zone: it must start "
-        f"between {_midnight(start, EARLIEST)} and {_midnight(start, LATEST)} and end between "
-        f"{_midnight(end, EARLIEST)} and {_midnight(end, LATEST)} (midnight at some UTC offset)"
+        f"between {_midnight(start, EARLIEST).isoformat()} and {_midnight(start, LATEST).isoformat()} and end "
+        f"between {_midnight(end, EARLIEST).isoformat()} and {_midnight(end, LATEST).isoformat()} "
+        "(midnight at some UTC offset)"
     ]
 
 
 def _between(moment: datetime, day: date) -> bool:
     """Whether `moment` is the midnight that starts `day` at some offset in use."""
-    return parse_time(_midnight(day, EARLIEST)) <= moment <= parse_time(_midnight(day, LATEST))
+    return _midnight(day, EARLIEST) <= moment <= _midnight(day, LATEST)
 
 
 def _taken_too_early(day: str, taken_at: str, window: Window | None) -> list[str]:
@@ -62,7 +64,7 @@ def _taken_too_early(day: str, taken_at: str, window: Window | None) -> list[str
         end, which = window.until, "its window's end"
     else:
         end, which = (
-            _midnight(date.fromisoformat(day) + timedelta(days=1), EARLIEST),
+            _midnight(date.fromisoformat(day) + timedelta(days=1), EARLIEST).isoformat(),
             "its earliest end in any time zone",
         )
     if parse_time(taken_at) >= parse_time(end):

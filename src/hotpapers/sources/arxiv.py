@@ -127,10 +127,11 @@ def fetch_papers(ids: Sequence[str], settings: ArxivSettings, http: HttpClient) 
                 "arxiv", f"{exc} (HTTP {status} from {settings.api_url})", url=settings.api_url, status=status
             ) from None
         for paper in papers:
-            problem = refusal(paper) if paper.id in batch else None
-            if problem:
+            if paper.id not in batch:
+                continue
+            if problem := refusal(paper):
                 refused.append(f"{paper.id}: {problem}")
-            elif paper.id in batch:
+            else:
                 found[paper.id] = paper
     if refused and not found:
         raise FetchError(
