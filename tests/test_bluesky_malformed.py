@@ -1,4 +1,5 @@
-"""Bluesky posts whose URI breaks the AT Protocol syntax are left out, not the day."""
+"""Bluesky answers breaking the AT Protocol syntax: posts with a malformed URI are left out,
+not the day; a session token no header can carry fails Bluesky alone."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ import logging
 import pytest
 
 from bluesky_fake import FakeBluesky, post
+from hotpapers.errors import FetchError
 from test_bluesky import SINCE, UNTIL, source
 
 HOSTILE_DIDS = ['did:plc:x"><img src=x onerror=alert(1)>', "did:plc:with space", "did:plc:with\nnewline"]
@@ -52,3 +54,20 @@ def test_a_handle_outside_the_domain_syntax_gives_way_to_the_did(httpserver, han
     (mention,) = source(httpserver, FakeBluesky(pages={None: {"posts": [odd]}})).search(SINCE, UNTIL).mentions
     assert mention.author_handle is None
     assert mention.url == f"https://bsky.app/profile/{odd['author']['did']}/post/odd"
+
+
+@pytest.mark.parametrize("field", ["accessJwt", "refreshJwt"])
+@pytest.mark.parametrize("token", ["eyJ.acc\u00e9ss", "eyJ.access\r\nX-Injected: 1", "eyJ.access\n", "eyJ access", ""])
+def test_a_session_token_no_header_can_carry_fails_bluesky_alone(httpserver, field, token):
+    """The tokens come from the server: one HTTP cannot send is its failure (exit 1, Bluesky
+    recorded as failed), not the user's credentials (an InputError failed the whole day)."""
+    login = "/xrpc/com.atproto.server.createSession"
+    session = {"accessJwt": "eyJ.access", "refreshJwt": "eyJ.refresh", field: token}
+    httpserver.expect_request(login).respond_with_json(session)
+    with pytest.raises(FetchError) as info:
+        source(httpserver, FakeBluesky()).search(SINCE, UNTIL)
+    assert info.value.message == (
+        f"bluesky: unreadable session from {httpserver.url_for(login)} "
+        f"(a token that is not printable ASCII without spaces - at `$.{field}`)"
+    )
+    assert info.value.exit_code == 1 and len(httpserver.log) == 1

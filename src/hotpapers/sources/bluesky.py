@@ -6,6 +6,7 @@ a digest shows (oEmbed). Reading a page into mentions is `bluesky_posts.parse_pa
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import Callable, Mapping
 from datetime import datetime
 from math import ceil
@@ -43,6 +44,8 @@ log = logging.getLogger("hotpapers")
 EMBEDS = "bluesky-oembed"
 """The name the oEmbed requests are counted under, and their status recorded under."""
 _REFRESH_ERRORS = frozenset({"ExpiredToken", "InvalidToken"})
+_TOKEN = re.compile(r"[!-~]+")
+"""What a session token from the server must be to go in an Authorization header (a JWT is)."""
 
 
 class BlueskySettings(SourceSettings, frozen=True, kw_only=True):
@@ -63,6 +66,11 @@ class BlueskySettings(SourceSettings, frozen=True, kw_only=True):
 class _Session(Struct):
     accessJwt: str
     refreshJwt: str
+
+    def __post_init__(self) -> None:
+        for name in ("accessJwt", "refreshJwt"):
+            if not _TOKEN.fullmatch(getattr(self, name)):
+                raise ValueError(f"a token that is not printable ASCII without spaces - at `$.{name}`")
 
 
 class _Refusal:
