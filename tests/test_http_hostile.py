@@ -4,6 +4,7 @@ URL, never as another exception (which the CLI reports as an internal error)."""
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 
 import pytest
@@ -99,3 +100,31 @@ def test_a_wait_header_that_cannot_be_read_means_backing_off(raw_server, header)
         client(clock).get(url, source="huggingface")
     assert info.value.message == f"huggingface: HTTP 503 from {url} after 2 attempts"
     assert clock.sleeps == [1]  # the backoff, not a wait the header would name
+
+
+SPOKEN = {"title": "Ramírez and Wübben 🔥"}
+
+
+@pytest.mark.parametrize(
+    ("content_type", "body"),
+    [
+        (b"text/plain", json.dumps(SPOKEN, ensure_ascii=False).encode()),
+        (b"text/html", json.dumps(SPOKEN, ensure_ascii=False).encode()),
+        (b"application/json; charset=iso-8859-1", json.dumps(SPOKEN, ensure_ascii=False).encode()),
+        (b"application/json", b"\xef\xbb\xbf" + json.dumps(SPOKEN, ensure_ascii=False).encode()),
+        (b"application/json; charset=utf-8", json.dumps(SPOKEN, ensure_ascii=False).encode("utf-16")),
+    ],
+    ids=["text-plain", "text-html", "charset-lie", "utf-8-bom", "utf-16"],
+)
+def test_json_is_read_as_unicode_whatever_its_content_type_says(raw_server, content_type, body):
+    """JSON is UTF-8 (RFC 8259; UTF-16 and -32 show in its first bytes): requests decoded a
+    text/* answer without a charset, or one with a wrong charset, as Latin-1 ('RamÃ­rez')."""
+    head = b"HTTP/1.1 200 OK\r\nContent-Type: " + content_type + b"\r\n"
+    url = raw_server(raw_answer(head, body)) + "/x"
+    assert client(FakeClock()).get_json(url, source="huggingface") == SPOKEN
+
+
+def test_a_byte_no_utf_8_has_is_replaced_whatever_the_content_type(raw_server):
+    head = b"HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\n"
+    url = raw_server(raw_answer(head, b'{"title": "a\xffb"}')) + "/x"
+    assert client(FakeClock()).get_json(url, source="huggingface") == {"title": "a\ufffdb"}

@@ -1,9 +1,12 @@
 """Reading an answer's JSON so that nothing in it can break a later stage: a body nested
 deep enough to exhaust a reader's stack, a number too long to convert, or a lone
-UTF-16 surrogate that no UTF-8 snapshot can hold."""
+UTF-16 surrogate that no UTF-8 snapshot can hold. The body is decoded as JSON is
+written (UTF-8, or UTF-16/32 as its first bytes show), never by the Content-Type's
+charset: requests reads a `text/*` answer without one as Latin-1 ('RamÃ­rez')."""
 
 from __future__ import annotations
 
+import json
 import re
 from typing import TYPE_CHECKING, Any
 
@@ -22,9 +25,10 @@ def json_body(response: requests.Response) -> Any:
     its pair, as a truncated text may carry) replaced by U+FFFD: such a string could
     not be written to a UTF-8 snapshot. Raises ValueError saying why when the body is
     not JSON, or JSON no program should read: nested past MAX_JSON_DEPTH, or with a
-    number of more digits than Python converts."""
+    number of more digits than Python converts. A byte no UTF-8 text has becomes U+FFFD."""
+    content = response.content
     try:
-        data = response.json()
+        data = json.loads(content.decode(json.detect_encoding(content), "replace"))
     except RecursionError:
         raise ValueError(f"JSON nested more than {MAX_JSON_DEPTH} levels deep") from None
     except ValueError as exc:  # a JSONDecodeError, or an integer past int()'s 4,300 digits
