@@ -207,3 +207,15 @@ def test_a_redirect_that_cannot_be_followed_is_named_by_its_scheme_only(server, 
     assert (
         info.value.message == f"t: a redirect to {named}, not a usable http(s) address (from {server.url_for('/go')})"
     )
+
+
+def test_no_cookie_a_server_sets_is_kept_or_sent_back(server):
+    """No API read needs one, and a jar would grow with every answer outside http.max_bytes
+    (100 headers of 64 KiB each) and send it all back with each later request."""
+    cookies = [("Set-Cookie", f"c{n}={'v' * 1000}; Path=/") for n in range(50)]
+    server.expect_request("/set").respond_with_response(Response("{}", headers=cookies))
+    server.expect_request("/next").respond_with_data("{}")
+    http = client()
+    http.get(server.url_for("/set"), source="t")
+    http.get(server.url_for("/next"), source="t")
+    assert "Cookie" not in server.log[1][0].headers and len(http.session.cookies) == 0

@@ -15,6 +15,7 @@ import re
 import threading
 import time
 from collections.abc import Callable, Mapping
+from http.cookiejar import DefaultCookiePolicy
 from typing import Any, TypeVar
 from urllib.parse import urljoin, urlsplit
 
@@ -41,7 +42,13 @@ class BadRedirect(Exception):
 
 class ManualRedirectSession(requests.Session):
     """A Session that never looks for a redirect: even with allow_redirects=False,
-    requests reads a 3xx body in full to find its next hop."""
+    requests reads a 3xx body in full to find its next hop. It keeps no cookie: no API
+    read needs one, and a jar would grow with every answer, outside any size cap, and
+    be sent back with each later request."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.cookies.set_policy(DefaultCookiePolicy(allowed_domains=[]))
 
     def get_redirect_target(self, resp: requests.Response) -> None:
         return None
