@@ -13,6 +13,16 @@ _UNPRINTABLE = re.compile(f"[{CONTROLS}\t\n\r\u2028\u2029]")
 """What a one-line message escapes: the controls dropped from untrusted text, and line breaks."""
 
 
+MAX_QUOTED = 100
+"""The most characters of a server's own words (a cursor, a time stamp, an error's
+text) a message quotes: a hostile answer can make them megabytes long."""
+
+
+def excerpt(text: str) -> str:
+    """A server's `text` as a message quotes it: its first MAX_QUOTED characters."""
+    return text if len(text) <= MAX_QUOTED else f"{text[:MAX_QUOTED]}…"
+
+
 def printable(text: str) -> str:
     """`text` for a one-line message: control characters (terminal escapes, line breaks,
     bidi overrides) from untrusted text written as escapes such as `\\x1b`."""

@@ -17,7 +17,7 @@ import msgspec
 import requests
 
 from hotpapers.config import ArxivSettings
-from hotpapers.errors import FetchError
+from hotpapers.errors import FetchError, excerpt
 from hotpapers.http import HttpClient
 from hotpapers.models import SCHEMA_ID, Paper
 from hotpapers.sanitize import one_line
@@ -46,7 +46,7 @@ def parse_feed(data: bytes) -> list[Paper]:
     papers = []
     for entry in feed.entries:
         if entry.get("title") == "Error" and "/api/errors" in entry.get("id", ""):
-            raise FeedError(f"arXiv error: {unfold(entry.get('summary', 'unknown'))}")
+            raise FeedError(f"arXiv error: {excerpt(unfold(entry.get('summary', 'unknown')))}")
         papers.append(_paper(entry))
     return papers
 
@@ -54,7 +54,7 @@ def parse_feed(data: bytes) -> list[Paper]:
 def _paper(entry: feedparser.FeedParserDict) -> Paper:
     match = _ENTRY_ID.search(entry.get("id", ""))
     if not match:
-        raise FeedError(f"an entry without an arXiv id: {entry.get('id')!r}")
+        raise FeedError(f"an entry without an arXiv id: {excerpt(entry.get('id', ''))!r}")
     paper_id = match.group("id")
     primary = (entry.get("arxiv_primary_category") or {}).get("term")
     terms = [tag["term"] for tag in entry.get("tags", []) if tag.get("term")]

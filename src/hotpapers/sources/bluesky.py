@@ -16,7 +16,7 @@ import msgspec
 from msgspec import Meta, Struct
 
 from hotpapers.config_types import EnvName, Url
-from hotpapers.errors import FetchError, InputError
+from hotpapers.errors import FetchError, InputError, excerpt
 from hotpapers.http_json import json_body
 from hotpapers.models import Mention
 from hotpapers.plural import count
@@ -87,7 +87,7 @@ class _Refusal:
         except (ValueError, AttributeError):
             name = None
         self.error = name if isinstance(name, str) and name.isalnum() else None
-        return self.wording.format(error=self.error or "refused")
+        return self.wording.format(error=excerpt(self.error or "refused"))
 
 
 EMBED_RULES = EmbedRules(
@@ -174,7 +174,7 @@ class BlueskySource(Source):
             if page.cursor in cursors:
                 raise FetchError(
                     "bluesky",
-                    f"the search at {endpoint} answered cursor {page.cursor!r} a second time after {posts} posts "
+                    f"the search at {endpoint} answered cursor {excerpt(page.cursor)!r} a second time after {posts} posts "
                     "(a paging loop)",
                     url=endpoint,
                 )

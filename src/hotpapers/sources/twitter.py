@@ -22,7 +22,7 @@ from msgspec import Meta, Struct
 
 from hotpapers.arxiv_ids import resolve_ids
 from hotpapers.config_types import EnvName, Url
-from hotpapers.errors import FetchError, InputError
+from hotpapers.errors import FetchError, InputError, excerpt
 from hotpapers.models import TIMESTAMP_PATTERN, Count, Mention, parse_time
 from hotpapers.sanitize import EmbedRules
 from hotpapers.sources.base import Display, Embeds, Found, PageLimit, Source, SourceSettings, rfc3339
@@ -118,7 +118,9 @@ def parse_page(data: Any, observed_at: str, since: datetime, until: datetime) ->
     page = msgspec.convert(data, _SearchPage)
     for n, post in enumerate(page.data):
         if post.created_at is not None and not _TIMESTAMP.match(post.created_at):
-            raise ValueError(f"not a time stamp with a zone: {post.created_at!r} - at `$.data[{n}].created_at`")
+            raise ValueError(
+                f"not a time stamp with a zone: {excerpt(post.created_at)!r} - at `$.data[{n}].created_at`"
+            )
     users = {user.id: user for user in page.includes.users} if page.includes else {}
     mentions = [mention for post in page.data if (mention := _mention(post, users, observed_at, since, until))]
     return Page(mentions, len(page.data), page.meta.next_token)
