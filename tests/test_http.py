@@ -201,7 +201,7 @@ def test_a_trickled_body_ends_at_the_deadline(httpserver):
         client(clock, timeout=0.4, retries=1).get(httpserver.url_for("/trickle"), source="oembed")
     elapsed = time.monotonic() - started
     assert info.value.message.endswith("/trickle within http.timeout (0.4 s), 2 attempts")
-    assert 0.8 <= elapsed < 1.5  # two attempts of 0.4 s each, not the 2 s the body takes
+    assert 0.8 <= elapsed < 1.9  # two attempts of 0.4 s each, not the 2 s the body takes
     assert clock.sleeps == [1]
 
 

@@ -54,7 +54,7 @@ def test_trickled_headers_end_at_the_deadline(raw_server):
     with pytest.raises(FetchError) as info:
         client(timeout=0.5).get(url, source="arxiv")
     assert info.value.message == f"arxiv: no complete answer from {url} within http.timeout (0.5 s), 1 attempt"
-    assert time.monotonic() - started < 1.5  # the headers alone take 25 s
+    assert time.monotonic() - started < 5  # the headers alone take 25 s
 
 
 def redirect_then_ok(body: Callable[[socket.socket], None], headers: bytes = b"") -> Answer:
