@@ -332,3 +332,30 @@ def test_explain_lists_an_exact_duplicate_record_as_one(site):
         ("8", "duplicate record"),
     ]
     assert sum(len(p["mentions"]) for p in data["papers"]) + len(data["dropped_records"]) == data["records"] == 5
+
+
+def test_check_names_the_post_a_switch_of_profile_left_beside_the_days_own(site):
+    """The README sends a Gatsby 5 site from lumen to lumen-2022: both write into
+    content/posts, so the old post stayed, the site listed the day twice, and check said ok."""
+    runner = CliRunner()
+    assert runner.invoke(cli, ["build", "--date", "2020-09-24"]).exit_code == 0
+    assert (site / "content/posts/2020-09-24---Hot-Papers.md").is_file()
+    add_settings(site, "output: {profile: lumen-2022}")
+    assert runner.invoke(cli, ["build", "--date", "2020-09-24"]).exit_code == 0
+    assert (site / "content/posts/2020-09-24---hot-papers/index.md").is_file()
+    result = runner.invoke(cli, ["-q", "check", "--days", "1", "--until", "2020-09-24"])
+    assert (result.exit_code, result.stderr) == (
+        1,
+        "Error: check failed: 2020-09-24: content/posts/2020-09-24---Hot-Papers.md is the day's post under the "
+        "lumen profile's name, beside this profile's: the site lists the day twice (delete it)\n",
+    )
+    (site / "content/posts/2020-09-24---Hot-Papers.md").unlink()
+    assert runner.invoke(cli, ["check", "--days", "1", "--until", "2020-09-24"]).exit_code == 0
+
+
+def test_check_leaves_alone_another_profiles_post_in_a_folder_this_site_does_not_read(site):
+    """A Jekyll site's old _posts are not read by Hugo: only the posts folder in use counts."""
+    (site / "_posts").mkdir()
+    (site / "_posts" / "2020-09-24-hot-papers.md").write_text("---\ntitle: old\n---\n", encoding="utf-8")
+    assert CliRunner().invoke(cli, ["build", "--date", "2020-09-24"]).exit_code == 0
+    assert CliRunner().invoke(cli, ["check", "--days", "1", "--until", "2020-09-24"]).exit_code == 0

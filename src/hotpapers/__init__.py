@@ -20,13 +20,14 @@ from pathlib import Path
 
 from hotpapers import config as _config
 from hotpapers import config_file as _config_file
+from hotpapers.check_files import check_days
 from hotpapers.config import Config
 from hotpapers.errors import HotpapersError, InputError
 from hotpapers.explain import Explanation
 from hotpapers.explain import explain as explain_day
 from hotpapers.feeds import FeedsReport, update_feeds
 from hotpapers.models import RankedPaper, Snapshot
-from hotpapers.pipeline import BuildOptions, DayReport, build_days, check_days, publish
+from hotpapers.pipeline import BuildOptions, DayReport, build_days, publish
 from hotpapers.rank import rank as rank_papers
 from hotpapers.render import render_post
 from hotpapers.snapshot import load_snapshot, save_snapshot

@@ -27,6 +27,8 @@ class DayFiles:
     post_due: bool
     unusable: str | None = None
     """Why the snapshot file cannot be used (broken, or holding another day), and what fixes it."""
+    other_posts: tuple[tuple[str, str], ...] = ()
+    """The day's posts beside its own under another profile's file name: (profile, path)."""
 
 
 def day_problems(days: list[DayFiles], min_ratio: float, enabled: Collection[str]) -> list[str]:
@@ -45,6 +47,11 @@ def day_problems(days: list[DayFiles], min_ratio: float, enabled: Collection[str
             continue
         if entry.post_due and not entry.post_exists:
             problems.append(f"{entry.day}: no post, though papers qualify")
+        problems += [
+            f"{entry.day}: {path} is the day's post under the {profile} profile's name, beside this "
+            "profile's: the site lists the day twice (delete it)"
+            for profile, path in entry.other_posts
+        ]
         for name, source in sorted(snap.sources.items()):
             if source.status == "failed" and name in enabled:
                 problems.append(f"{entry.day}: source {name} failed" + (f" ({source.detail})" if source.detail else ""))

@@ -10,13 +10,13 @@ from pathlib import Path
 import click
 
 import hotpapers
+from hotpapers.check_files import checked_days, problems_of_days
 from hotpapers.cli_options import config_option, given_config_path, obtain_config
 from hotpapers.console import HotpapersGroup, log, log_feeds, log_report, progress, progress_bar, start_logging, summary
 from hotpapers.days import build_first, day_or_yesterday, now, select_days
 from hotpapers.errors import HotpapersError, InputError
 from hotpapers.explain import explanation_json, explanation_text
 from hotpapers.fetch_on_demand import FetcherOnDemand
-from hotpapers.pipeline import checked_days, problems_of_days
 from hotpapers.plural import count
 from hotpapers.preview import make_server, post_html, read_post
 from hotpapers.site_commands import init, refuse_unfit_profile

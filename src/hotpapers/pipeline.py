@@ -7,20 +7,19 @@ import os
 from collections.abc import Callable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
-from datetime import date, timedelta
 from pathlib import Path
 from typing import NoReturn, Protocol
 
 from msgspec import Struct
 
-from hotpapers.check import DayFiles, day_problems, failures_kept, may_record_failure
+from hotpapers.check import failures_kept, may_record_failure
 from hotpapers.config import Config
 from hotpapers.errors import InputError, SnapshotError
 from hotpapers.models import Snapshot
 from hotpapers.plural import count
 from hotpapers.rank import rank, unknown_paper_ids
 from hotpapers.render import PostRenderer
-from hotpapers.snapshot import first_stored_day, save_snapshot, stored_snapshot
+from hotpapers.snapshot import save_snapshot, stored_snapshot
 from hotpapers.targets import check_feed_targets, check_outputs, refuse_irregular, shown_path, sweep_outputs
 from hotpapers.unbuilt import in_order
 from hotpapers.worker_life import die_with
@@ -236,39 +235,6 @@ def refuse_unstored(days: list[str], config: Config, options: BuildOptions) -> N
 def has_failed_source(days: list[str], config: Config) -> bool:
     """Whether a stored day may record a failed source, which a build fetches again."""
     return any(may_record_failure(config.snapshot_path(day)) for day in days)
-
-
-def check_days(config: Config, last: date, days: int = 7, min_ratio: float = 0.25) -> list[str]:
-    """Every problem of the days checked_days gives (problems_of_days)."""
-    return problems_of_days(config, checked_days(config, last, days), min_ratio)
-
-
-def problems_of_days(config: Config, days: list[str], min_ratio: float) -> list[str]:
-    """Every problem of `days`, oldest first, one line each: no snapshot or an unusable
-    one, no post though papers qualify, a failed source a build would fetch again, or far
-    fewer mentions than the median of the days before (under `min_ratio` of it)."""
-    if not 0 <= min_ratio <= 1:  # NaN too
-        raise InputError(f"the minimum ratio must be between 0 and 1, not {min_ratio}")
-    entries = [_day_files(day, config) for day in days]
-    return day_problems(entries, min_ratio, config.enabled_sources)
-
-
-def checked_days(config: Config, last: date, days: int) -> list[str]:
-    """The `days` days up to `last`, but none before the first stored snapshot: the site
-    did not exist yet (with no snapshot at all, every one is missing its snapshot)."""
-    first = first_stored_day(config.paths.snapshots) or ""
-    window = ((last - timedelta(days=back)).isoformat() for back in range(days - 1, -1, -1))
-    return [day for day in window if day >= first]
-
-
-def _day_files(day: str, config: Config) -> DayFiles:
-    """What check reads of `day`: a snapshot that cannot be used is a problem of its own,
-    listed with the others, not the end of the check."""
-    try:
-        snap = stored_snapshot(config.snapshot_path(day), day)
-    except SnapshotError as error:
-        return DayFiles(day, None, False, False, unusable=error.message)
-    return DayFiles(day, snap, config.post_path(day).exists(), bool(snap and rank(snap, config)))
 
 
 _worker_state: tuple[Config, PostRenderer, BuildOptions] | None = None

@@ -1,5 +1,6 @@
 """What kind of site a folder holds (Hugo, Jekyll, Gatsby lumen before or since 2022),
-so `init` can pick the output profile and `build` can refuse one the site cannot build.
+so `init` can pick the output profile and `build` can refuse one the site cannot build;
+and what another profile left in its posts folder, for `check`.
 """
 
 from __future__ import annotations
@@ -9,6 +10,8 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+
+from hotpapers.profiles import PROFILES
 
 MAX_BYTES = 1024 * 1024
 _BASE_URL = re.compile(r"""^\s*["']?baseurl["']?\s*[:=]""", re.IGNORECASE | re.MULTILINE)
@@ -94,3 +97,11 @@ def _text(path: Path) -> str:
             return file.read(MAX_BYTES).decode("utf-8", "replace")
     except OSError:
         return ""
+
+
+def other_profiles_posts(folder: Path, own: Path, day: str) -> list[tuple[str, Path]]:
+    """The posts of `day` in the posts `folder` under another profile's file name than
+    `own` (each with that profile's name): left there by a switch of profile, they make
+    the site list the day twice, or fail its build (lumen's frontmatter on Gatsby 5)."""
+    named = ((name, folder / profile.filename.replace("{date}", day)) for name, profile in PROFILES.items())
+    return [(name, path) for name, path in named if path != own and path.is_file()]

@@ -1,0 +1,50 @@
+"""What `check` reads of a site's last days from disk: each day's snapshot and posts
+(check.py judges them)."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+from hotpapers.check import DayFiles, day_problems
+from hotpapers.config import Config
+from hotpapers.errors import InputError, SnapshotError
+from hotpapers.rank import rank
+from hotpapers.site import other_profiles_posts
+from hotpapers.snapshot import first_stored_day, stored_snapshot
+from hotpapers.targets import shown_path
+
+
+def check_days(config: Config, last: date, days: int = 7, min_ratio: float = 0.25) -> list[str]:
+    """Every problem of the days checked_days gives (problems_of_days)."""
+    return problems_of_days(config, checked_days(config, last, days), min_ratio)
+
+
+def problems_of_days(config: Config, days: list[str], min_ratio: float) -> list[str]:
+    """Every problem of `days`, oldest first, one line each: no snapshot or an unusable
+    one, no post though papers qualify, a post another profile left beside the day's, a
+    failed source a build would fetch again, or far fewer mentions than the median of the
+    days before (under `min_ratio` of it)."""
+    if not 0 <= min_ratio <= 1:  # NaN too
+        raise InputError(f"the minimum ratio must be between 0 and 1, not {min_ratio}")
+    entries = [_day_files(day, config) for day in days]
+    return day_problems(entries, min_ratio, config.enabled_sources)
+
+
+def checked_days(config: Config, last: date, days: int) -> list[str]:
+    """The `days` days up to `last`, but none before the first stored snapshot: the site
+    did not exist yet (with no snapshot at all, every one is missing its snapshot)."""
+    first = first_stored_day(config.paths.snapshots) or ""
+    window = ((last - timedelta(days=back)).isoformat() for back in range(days - 1, -1, -1))
+    return [day for day in window if day >= first]
+
+
+def _day_files(day: str, config: Config) -> DayFiles:
+    """What check reads of `day`: a snapshot that cannot be used is a problem of its own,
+    listed with the others, not the end of the check."""
+    try:
+        snap = stored_snapshot(config.snapshot_path(day), day)
+    except SnapshotError as error:
+        return DayFiles(day, None, False, False, unusable=error.message)
+    post = config.post_path(day)
+    others = tuple((name, shown_path(path)) for name, path in other_profiles_posts(config.posts_folder, post, day))
+    return DayFiles(day, snap, post.exists(), bool(snap and rank(snap, config)), other_posts=others)
