@@ -173,8 +173,9 @@ def check(days: int, last: str | None, min_ratio: float, config_path: Path | Non
     """Fail when the last days show a dead or failing pipeline.
 
     Exits 1, naming each problem on a line of its own, when a day has no usable snapshot,
-    has no post though papers qualify, has a failed source, or has far fewer mentions than
-    the median of the days before it (days before the first snapshot are not checked).
+    has no post though papers qualify, has another profile's post beside its own, has a
+    failed source, or has far fewer mentions than the median of the days before it (days
+    before the first snapshot are not checked).
     Run it after the nightly build, so cron mail or CI reports a pipeline that went quiet.
 
     \b
