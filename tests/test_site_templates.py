@@ -185,6 +185,34 @@ def test_a_frontmatter_that_does_not_read_back_names_the_template_in_use(bare_si
 
 
 @pytest.mark.parametrize(
+    ("old", "new", "why"),
+    [
+        (
+            "\ndescription:",
+            "\nauthor: Our: Lab\ndescription:",
+            "it is not valid YAML at line 13 (mapping values are not allowed in this context); "
+            "line 13 of the post reads 'author: Our: Lab'",
+        ),
+        (
+            "title: {{ title | yaml_plain }}",
+            'title: "My {{ title }}"',
+            "title reads back as 'My Hot Papers 2020-09-24'",
+        ),
+        ("draft: {{ post.draft | yaml_bool }}", "draft: yes", "draft reads back as True, not False"),
+    ],
+)
+def test_a_frontmatter_that_does_not_read_back_says_which_line_or_key(bare_site, old, new, why):
+    """A site adding a field to its frontmatter learnt only that it 'does not read back as
+    configured': not the YAML problem, nor the line of the post, nor the key it changed."""
+    bundled = (bundled_templates() / "post.md.j2").read_text(encoding="utf-8")
+    assert old in bundled
+    site_template(bare_site, "post.md.j2", bundled.replace(old, new, 1))
+    result = run("build", "2020-09-24", "--offline")
+    assert result.exit_code == 2 and not POST.exists()
+    assert f"does not read back as configured: {why}" in result.output
+
+
+@pytest.mark.parametrize(
     ("name", "source", "expected"),
     [
         (

@@ -20,13 +20,14 @@ from feedgen.feed import FeedGenerator
 from hotpapers.atomic import write_atomically
 from hotpapers.config import Config
 from hotpapers.errors import HotpapersError, WriteError
+from hotpapers.frontmatter import read_frontmatter, reads_back
 from hotpapers.models import RankedPaper, Snapshot, parse_time
 from hotpapers.pipeline import shown_path
 from hotpapers.platform_text import feed_counts
 from hotpapers.plural import count
 from hotpapers.post_address import post_url
 from hotpapers.rank import rank
-from hotpapers.render import PostRenderer, paper_headings, read_frontmatter, reads_back
+from hotpapers.render import PostRenderer, paper_headings
 from hotpapers.sanitize import plain_text, safe_link
 from hotpapers.snapshot import load_snapshot
 from hotpapers.targets import check_feed_targets, check_outputs, feed_url

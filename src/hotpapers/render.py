@@ -13,33 +13,28 @@ and compared before the text is returned.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from datetime import UTC
 from functools import lru_cache
 from itertools import pairwise
 from pathlib import Path
-from typing import Any
 from zoneinfo import ZoneInfo
 
 import jinja2
-import yaml
 from markdown_it import MarkdownIt
 from markupsafe import Markup, escape
 
 from hotpapers.config import Config
 from hotpapers.errors import HotpapersError, InputError
+from hotpapers.frontmatter import FRONTMATTER, frontmatter_mismatch, post_text
 from hotpapers.markdown_text import escape_markdown, guard_heading, guard_markup
 from hotpapers.models import Mention, RankedPaper, Snapshot, parse_time
 from hotpapers.platform_text import discussion_link, display, embed_templates, engagement_lines
 from hotpapers.sanitize import html_block, one_line, plain_text, safe_embed, safe_link
 from hotpapers.site_syntax import SiteGuard
 from hotpapers.template_errors import TemplateFolder, template_error
-from hotpapers.yaml_c import load_yaml
 from hotpapers.yaml_scalars import yaml_plain, yaml_str
 
 _FENCE = re.compile(r"---[ \t]*(?:\r\n?|\n)")
-_FRONTMATTER = re.compile(r"---[ \t]*(?:\r\n?|\n)(?P<yaml>.*?(?:\r\n?|\n))---[ \t]*(?:\r\n?|\n|$)", re.DOTALL)
-"""YAML between two `---` lines; any line break (LF, CR, CRLF) ends a line."""
 MONTHS = (
     "January",
     "February",
@@ -102,15 +97,6 @@ def category_link(category: str, kramdown: bool) -> str:
     if _CATEGORY.fullmatch(category):
         return f"[{category}](https://arxiv.org/list/{category}/recent)"
     return guard_markup(re.sub(r"([\\`*_\[\]()#!|])", r"\\\1", one_line(category)), kramdown)
-
-
-@dataclass(frozen=True, slots=True)
-class PostText:
-    """The configured frontmatter strings with the day filled in."""
-
-    title: str
-    description: str
-    slug: str
 
 
 _URL_FILTERS = ("abs_link", "pdf_link")
@@ -188,10 +174,11 @@ class PostRenderer:
                 f"template {self.post_template.filename} writes {what}; every post needs its frontmatter "
                 "first, between two `---` lines"
             )
-        if not reads_back(rendered, self.config, snapshot):
+        mismatch = frontmatter_mismatch(rendered, self.config, snapshot)
+        if mismatch:
             raise InputError(
-                f"the frontmatter of {snapshot.date} does not read back as configured; check the post settings "
-                f"and the template {self.post_template.filename}"
+                f"the frontmatter of {snapshot.date} does not read back as configured: {mismatch}; check the post "
+                f"settings and the template {self.post_template.filename}"
             )
         return rendered
 
@@ -214,63 +201,6 @@ class PostRenderer:
         return rendered
 
 
-def post_text(config: Config, day: str) -> PostText:
-    post = config.post
-    return PostText(*(value.replace("{date}", day) for value in (post.title, post.description, post.slug)))
-
-
-def read_frontmatter(post: str) -> Any:
-    """The post's frontmatter as YAML reads it, None when it has none; a yaml.YAMLError
-    (its line counted in the post) when it is not valid YAML."""
-    match = _FRONTMATTER.match(post)
-    return load_yaml("\n" * post.count("\n", 0, match.start("yaml")) + match["yaml"]) if match else None
-
-
-def reads_back(post: str, config: Config, snapshot: Snapshot) -> bool:
-    """Whether the post's frontmatter parses back to exactly the configured values (a
-    site's own template may leave keys out, but never change what they read as); a
-    post without frontmatter does not."""
-    try:
-        parsed = read_frontmatter(post)
-    except yaml.YAMLError:
-        parsed = None
-    expected = expected_frontmatter(config, snapshot, post_text(config, snapshot.date))
-    return isinstance(parsed, dict) and all(parsed.get(key, value) == value for key, value in expected.items())
-
-
-def expected_frontmatter(config: Config, snapshot: Snapshot, text: PostText) -> dict[str, Any]:
-    """What the frontmatter of each profile must read back as in a YAML parser."""
-    post, profile = config.post, config.profile.name
-    common: dict[str, Any] = {
-        "title": text.title,
-        "date": parse_time(snapshot.taken_at).astimezone(UTC).replace(microsecond=0),
-        "tags": list(post.tags),
-        "description": text.description,
-    }
-    if profile == "hugo":
-        return {
-            **common,
-            "draft": post.draft,
-            "slug": text.slug,
-            "categories": [post.category] if post.category else [],
-        }
-    if profile == "jekyll":
-        return {
-            **common,
-            "layout": "post",
-            "published": not post.draft,
-            "slug": text.slug,
-            "categories": [post.category] if post.category else [],
-        }
-    expected = {**common, "template": post.template, "draft": post.draft, "category": post.category}
-    if profile == "lumen-2022":
-        return {**expected, "slug": f"/posts/{text.slug}"}
-    expected["slug"] = text.slug
-    if post.social_image is not None:
-        expected["socialImage"] = post.social_image
-    return expected
-
-
 _NUMBERED = re.compile(r"\d+\. ")
 _BLOCKS = MarkdownIt("commonmark").disable("inline")
 """Block structure only: a heading's text is all the count needs."""
@@ -283,7 +213,7 @@ def paper_headings(post: bytes) -> list[str]:
     subheadings below). Text that only looks like a heading (inside an embed's HTML
     block, say) is not one."""
     text = post.decode("utf-8", errors="replace")
-    frontmatter = _FRONTMATTER.match(text)
+    frontmatter = FRONTMATTER.match(text)
     tokens = _BLOCKS.parse(text[frontmatter.end() :] if frontmatter else text)
     numbered = [
         (opening.tag, inline.content)

@@ -1,0 +1,108 @@
+"""A post's frontmatter: what each profile's must read back as, and why a written one
+does not (a site's own template may leave keys out, but never change what they read as)."""
+
+from __future__ import annotations
+
+import re
+import reprlib
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+import yaml
+
+from hotpapers.config import Config
+from hotpapers.models import Snapshot, parse_time
+from hotpapers.yaml_c import load_yaml, yaml_problem
+
+FRONTMATTER = re.compile(r"---[ \t]*(?:\r\n?|\n)(?P<yaml>.*?(?:\r\n?|\n))---[ \t]*(?:\r\n?|\n|$)", re.DOTALL)
+"""YAML between two `---` lines; any line break (LF, CR, CRLF) ends a line."""
+
+
+@dataclass(frozen=True, slots=True)
+class PostText:
+    """The configured frontmatter strings with the day filled in."""
+
+    title: str
+    description: str
+    slug: str
+
+
+def post_text(config: Config, day: str) -> PostText:
+    post = config.post
+    return PostText(*(value.replace("{date}", day) for value in (post.title, post.description, post.slug)))
+
+
+def read_frontmatter(post: str) -> Any:
+    """The post's frontmatter as YAML reads it, None when it has none; a yaml.YAMLError
+    (its line counted in the post) when it is not valid YAML."""
+    match = FRONTMATTER.match(post)
+    return load_yaml("\n" * post.count("\n", 0, match.start("yaml")) + match["yaml"]) if match else None
+
+
+def reads_back(post: str, config: Config, snapshot: Snapshot) -> bool:
+    """Whether the post's frontmatter parses back to exactly the configured values; a
+    post without frontmatter does not."""
+    return frontmatter_mismatch(post, config, snapshot) is None
+
+
+def frontmatter_mismatch(post: str, config: Config, snapshot: Snapshot) -> str | None:
+    """Why the post's frontmatter does not read back as configured, in words that point
+    at the line of the post or the key to mend; None when it does."""
+    try:
+        parsed = read_frontmatter(post)
+    except yaml.YAMLError as exc:
+        number: int = getattr(getattr(exc, "problem_mark", None), "line", -1)
+        lines = post.split("\n")
+        where = (
+            f"; line {number + 1} of the post reads {_SHORT.repr(lines[number])}" if 0 <= number < len(lines) else ""
+        )
+        return f"it is {yaml_problem(exc)}{where}"
+    if not isinstance(parsed, dict):
+        return "it is no YAML mapping of keys to values"
+    expected = expected_frontmatter(config, snapshot, post_text(config, snapshot.date))
+    for key, value in expected.items():
+        if parsed.get(key, value) != value:
+            return f"{key} reads back as {_shown(parsed[key])}, not {_shown(value)}"
+    return None
+
+
+_SHORT = reprlib.Repr()
+_SHORT.maxstring, _SHORT.maxother = 80, 80
+
+
+def _shown(value: Any) -> str:
+    return value.isoformat() if isinstance(value, datetime) else _SHORT.repr(value)
+
+
+def expected_frontmatter(config: Config, snapshot: Snapshot, text: PostText) -> dict[str, Any]:
+    """What the frontmatter of each profile must read back as in a YAML parser."""
+    post, profile = config.post, config.profile.name
+    common: dict[str, Any] = {
+        "title": text.title,
+        "date": parse_time(snapshot.taken_at).astimezone(UTC).replace(microsecond=0),
+        "tags": list(post.tags),
+        "description": text.description,
+    }
+    if profile == "hugo":
+        return {
+            **common,
+            "draft": post.draft,
+            "slug": text.slug,
+            "categories": [post.category] if post.category else [],
+        }
+    if profile == "jekyll":
+        return {
+            **common,
+            "layout": "post",
+            "published": not post.draft,
+            "slug": text.slug,
+            "categories": [post.category] if post.category else [],
+        }
+    expected = {**common, "template": post.template, "draft": post.draft, "category": post.category}
+    if profile == "lumen-2022":
+        return {**expected, "slug": f"/posts/{text.slug}"}
+    expected["slug"] = text.slug
+    if post.social_image is not None:
+        expected["socialImage"] = post.social_image
+    return expected
