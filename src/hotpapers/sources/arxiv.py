@@ -56,9 +56,11 @@ def _paper(entry: feedparser.FeedParserDict) -> Paper:
     if not match:
         raise FeedError(f"an entry without an arXiv id: {excerpt(entry.get('id', ''))!r}")
     paper_id = match.group("id")
-    primary = (entry.get("arxiv_primary_category") or {}).get("term")
+    primary = entry.get("arxiv_primary_category")
+    primary = primary.get("term") if isinstance(primary, dict) else None
     terms = [tag["term"] for tag in entry.get("tags", []) if tag.get("term")]
     categories = ([primary] if primary else []) + [t for t in terms if t != primary]
+    comment, journal_ref = _text(entry, "arxiv_comment"), _text(entry, "arxiv_journal_ref")
     return Paper(
         id=paper_id,
         version=int(match.group("version")) if match.group("version") else None,
@@ -68,12 +70,19 @@ def _paper(entry: feedparser.FeedParserDict) -> Paper:
         abstract=unfold(entry.get("summary", "")),
         abs_url=f"https://arxiv.org/abs/{paper_id}",
         pdf_url=f"https://arxiv.org/pdf/{paper_id}",
-        published=entry.get("published"),
-        updated=entry.get("updated"),
-        comment=unfold(entry["arxiv_comment"]) if entry.get("arxiv_comment") else None,
-        journal_ref=unfold(entry["arxiv_journal_ref"]) if entry.get("arxiv_journal_ref") else None,
-        doi=entry.get("arxiv_doi") or None,
+        published=_text(entry, "published"),
+        updated=_text(entry, "updated"),
+        comment=unfold(comment) if comment else None,
+        journal_ref=unfold(journal_ref) if journal_ref else None,
+        doi=_text(entry, "arxiv_doi"),
     )
+
+
+def _text(entry: feedparser.FeedParserDict, key: str) -> str | None:
+    """An element's text; None when it is missing or empty, or has attributes (feedparser
+    then hands over a dict of them)."""
+    value = entry.get(key)
+    return value if isinstance(value, str) and value else None
 
 
 @dataclass(frozen=True, slots=True)
