@@ -117,7 +117,8 @@ def test_a_paper_the_snapshot_check_refuses_is_left_out(day):
     assert result.exit_code == 0, result.output
     assert (
         f"{DAY}: arxiv: left out 1 paper whose metadata no snapshot may hold "
-        "(2009.11027: published: 'yesterday' is not a 'date-time')\n"
+        "(2009.11027: published: 'yesterday' is not a time stamp written as 2020-09-25T08:00:47Z or with an offset, "
+        "as 2020-09-25T10:00:47+02:00)\n"
     ) in result.stderr
     snapshot = load_snapshot(root / SNAPSHOT)
     assert {p.id for p in snapshot.papers} == {"2009.11278", "2009.11094"}
@@ -132,7 +133,8 @@ def test_an_answer_of_only_refused_papers_fails_arxiv_in_one_line(day, httpserve
     assert result.exit_code == 1, result.output
     assert result.stderr.endswith(
         "\nError: arxiv: no paper it returned has metadata a snapshot may hold (2009.11027: published: "
-        f"'yesterday' is not a 'date-time'; from {httpserver.url_for('/api/query')})\n"
+        "'yesterday' is not a time stamp written as 2020-09-25T08:00:47Z or with an offset, as "
+        f"2020-09-25T10:00:47+02:00; from {httpserver.url_for('/api/query')})\n"
     )
     assert not (root / SNAPSHOT).exists()
 

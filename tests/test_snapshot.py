@@ -71,13 +71,39 @@ def test_json_values_are_named_as_json_writes_them(value, expected):
 def test_impossible_date_is_rejected():
     assert (
         error_for(with_change(lambda d: d.update(date="2020-02-30")))
-        == "day.json: $.date: '2020-02-30' is not a 'date'"
+        == "day.json: $.date: '2020-02-30' is not a day of the calendar written YYYY-MM-DD"
     )
 
 
 def test_impossible_time_is_rejected():
     message = error_for(with_change(lambda d: d["mentions"][0].update(observed_at="2020-09-25T25:00:00Z")))
-    assert message == "day.json: $.mentions[0].observed_at: '2020-09-25T25:00:00Z' is not a 'date-time'"
+    assert message == (
+        "day.json: $.mentions[0].observed_at: '2020-09-25T25:00:00Z' is not a time stamp written as "
+        "2020-09-25T08:00:47Z or with an offset, as 2020-09-25T10:00:47+02:00"
+    )
+
+
+@pytest.mark.parametrize(
+    ("change", "expected"),
+    [
+        (lambda d: d.update(date="2020/09/24"), "$.date: '2020/09/24' is not a day written YYYY-MM-DD"),
+        (
+            lambda d: d.update(taken_at="2020-09-25 08:00:47"),
+            "$.taken_at: '2020-09-25 08:00:47' is not a time stamp written as 2020-09-25T08:00:47Z or with an offset, "
+            "as 2020-09-25T10:00:47+02:00",
+        ),
+        (
+            lambda d: d["papers"][0].update(abs_url="arxiv.org/abs/2009.11094"),
+            "$.papers[0].abs_url: 'arxiv.org/abs/2009.11094' is not a URI with its scheme, such as "
+            "https://arxiv.org/abs/2009.11243",
+        ),
+    ],
+)
+def test_a_value_written_the_wrong_way_is_one_problem_saying_how_to_write_it(change, expected):
+    """A lab writing its own snapshot read "'2020-09-25 08:00:47' is not a 'date-time'", and
+    for a day with slashes "is not a day written YYYY-MM-DD (and 1 more)": the one more was
+    the same value breaking the schema's format as well as its pattern."""
+    assert error_for(with_change(change)) == f"day.json: {expected}"
 
 
 def test_missing_field_and_extra_field_are_both_counted():
@@ -157,12 +183,12 @@ def test_text_that_utf8_cannot_hold_is_never_written(tmp_path):
 @pytest.mark.parametrize(
     ("change", "expected"),
     [
-        (lambda d: d.update(taken_at="2020-09-25T08:00:47Z\n"), r"\$\.taken_at: .* is not a 'date-time'"),
+        (lambda d: d.update(taken_at="2020-09-25T08:00:47Z\n"), r"\$\.taken_at: .* is not a time stamp written as"),
         (lambda d: d["papers"][0].update(id="2009.11094\n"), r"\$\.papers\[0\]\.id: .* is not an arXiv id"),
         (lambda d: d["papers"][0].update(id="٢٠٠٩.١١٠٩٤"), r"\$\.papers\[0\]\.id: .* is not an arXiv id"),
         (
             lambda d: d["mentions"][0].update(url=d["mentions"][0]["url"] + "\n"),
-            r"\$\.mentions\[0\]\.url: .* is not a 'uri'",
+            r"\$\.mentions\[0\]\.url: .* is not a URI with its scheme",
         ),
         (lambda d: d.update(date="2020-09-24\n"), r"\$\.date: .* is not a day written YYYY-MM-DD"),
     ],

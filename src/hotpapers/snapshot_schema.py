@@ -78,6 +78,19 @@ def _whole_string_pattern(validator: Any, pattern: str, instance: Any, schema: A
         yield ValidationError(f"{instance!r} is not {words}" if words else f"{instance!r} does not match {pattern!r}")
 
 
+def _format_in_words(validator: Any, format: str, instance: Any, schema: Any) -> Iterator[Any]:
+    """The `format` keyword, its failure said as what the value should look like."""
+    if not validator.format_checker.conforms(instance, format):
+        yield ValidationError(f"{instance!r} is not {_FORMAT_WORDS[format]}")
+
+
+_FORMAT_WORDS = {
+    "date": "a day of the calendar written YYYY-MM-DD",
+    "date-time": "a time stamp written as 2020-09-25T08:00:47Z or with an offset, as 2020-09-25T10:00:47+02:00",
+    "uri": "a URI with its scheme, such as https://arxiv.org/abs/2009.11243",
+}
+
+
 _PATTERN_WORDS = {
     ARXIV_ID_PATTERN: "an arXiv id as the schema has it: no version and no prefix, such as 2009.11243 or "
     "hep-th/9901001 (a paper's version goes in `version`)",
@@ -94,7 +107,7 @@ def _validator() -> Any:
     checker = FormatChecker(formats=())
     for name, check in FORMATS.items():
         checker.checks(name)(check)
-    validator = validators.extend(Draft202012Validator, {"pattern": _whole_string_pattern})
+    validator = validators.extend(Draft202012Validator, {"pattern": _whole_string_pattern, "format": _format_in_words})
     return validator(packaged_schema(), format_checker=checker)
 
 
@@ -185,8 +198,12 @@ def snapshot_problems(data: Any) -> list[str]:
     when there is none, the first rule beyond the schema that `data` breaks."""
     if isinstance(data, dict) and "schema" in data and data["schema"] != SCHEMA_ID:
         return [f"$.schema: unsupported snapshot schema {data['schema']!r} (this version reads {SCHEMA_ID!r})"]
+    errors = sorted(_VALIDATOR.iter_errors(data), key=_document_order)
+    worded = {error.json_path for error in errors if error.validator == "pattern"}
     problems = [
-        f"{error.json_path}: {_shortened(error)}" for error in sorted(_VALIDATOR.iter_errors(data), key=_document_order)
+        f"{error.json_path}: {_shortened(error)}"
+        for error in errors
+        if error.validator != "format" or error.json_path not in worded  # said once, in words
     ]
     if not problems:
         snapshot = Snapshot.from_dict(data)
