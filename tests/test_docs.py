@@ -3,12 +3,17 @@
 import re
 from pathlib import Path
 
+import msgspec
 import pytest
 import yaml
 from click.testing import CliRunner
 
+from conftest import make_mention, make_paper, make_snapshot
 from hotpapers.cli import cli
 from hotpapers.site_init import WORKFLOW_NAME
+from hotpapers.snapshot import save_snapshot
+from hotpapers.snapshot_schema import packaged_schema
+from hotpapers.sources import SOURCES
 
 REPO = Path(__file__).parent.parent
 README = (REPO / "README.md").read_text(encoding="utf-8")
@@ -87,3 +92,40 @@ def test_preview_says_whose_parsers_it_reads_as_and_that_jekylls_differs():
         assert "CommonMark, as Gatsby's and Hugo's parsers read it" in text
         assert "Jekyll's kramdown is not CommonMark and can read a post otherwise" in text
         assert "the sites' parsers" not in text and "sites' own parsers" not in text
+
+
+SNAPSHOT_DOC = (REPO / "docs" / "snapshot.md").read_text(encoding="utf-8")
+
+
+def _named(sentence_start: str) -> set[str]:
+    """The `names` in the sentence (or clause) of docs/snapshot.md that starts so."""
+    found = re.search(re.escape(sentence_start) + r"[^.;]*[.;]", re.sub(r"\s+", " ", SNAPSHOT_DOC))
+    assert found, f"docs/snapshot.md no longer says {sentence_start!r}: the pattern is wrong"
+    return set(re.findall(r"`(\w+)`", found.group()))
+
+
+def test_the_snapshot_doc_says_which_platforms_are_fetched_embedded_or_brought():
+    """A lab importing its Mastodon and Slack counts read nowhere that only X and Bluesky
+    embeds are published, nor how a post shows a platform that no source fetches."""
+    enum = packaged_schema()["$defs"]["mention"]["properties"]["platform"]["enum"]
+    assert _named("Only ") == {name for name, source in SOURCES.items() if source.display.embed_rules}
+    assert _named("Mentions from ") == set(enum) - set(SOURCES)
+
+
+def test_the_snapshot_doc_shows_a_brought_platform_and_an_unknown_id_as_a_build_does(tmp_path, monkeypatch):
+    line = re.search(r"\(`(- mastodon: [^`]+)`\)", SNAPSHOT_DOC).group(1)
+    warning = re.search(r"`build` warns \(`([^`]+)`\)", SNAPSHOT_DOC).group(1)
+    paper = make_paper("2009.00001")
+    mastodon = make_mention("1", reposts=30, likes=45, platform="mastodon", observed_at="2026-12-01T06:00:00Z")
+    unknown = make_mention("2", paper_ids=("2411.99999",), likes=60, platform="other")
+    save_snapshot(
+        msgspec.structs.replace(
+            make_snapshot([paper], [mastodon, unknown], date="2026-11-30"), taken_at="2026-12-01T06:00:00Z"
+        ),
+        tmp_path / "data" / "snapshots" / "2026-11-30.json",
+    )
+    monkeypatch.chdir(tmp_path)
+    result = CliRunner().invoke(cli, ["build", "2026-11-30", "--offline"])
+    assert result.exit_code == 0, result.output
+    assert warning in result.output
+    assert f"\n{line}\n" in (tmp_path / "content" / "posts" / "2026-11-30---Hot-Papers.md").read_text(encoding="utf-8")
