@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from werkzeug import Request, Response
 
 from fakes import FakeClock, RawServers, Recorder, example_scenario, fake_time, live_config, raw_answer, serve_scenario
 from hn_hf_fakes import Algolia, story
@@ -115,3 +116,23 @@ def test_rate_limits_wait_no_longer_in_all_than_max_wait(tmp_path, monkeypatch, 
         "after 3 s of rate-limit waits in this build",
     )
     assert [wait for wait in clock.sleeps if wait >= 1] == [3]  # it waited 14.8 s: 3 s and jitter four times
+
+
+def test_a_source_paging_slowly_for_ever_fails_at_max_time(tmp_path, monkeypatch, httpserver, clock):
+    """Each page answered, each with a paper not seen before: only the time stops it."""
+
+    def endless(request: Request) -> Response:
+        page = int(request.args["p"])
+        return Response(json.dumps([{"paper": {"id": f"2009.{20000 + page}", "upvotes": 1}}]), 200)
+
+    httpserver.expect_request("/slow/daily_papers").respond_with_handler(endless)
+    root = site(tmp_path, monkeypatch, httpserver, httpserver.url_for("/slow"), max_time=300)
+    config = json.loads((root / "config.yaml").read_text())
+    config["sources"]["huggingface"].update(max_pages=1000, min_interval=60)
+    (root / "config.yaml").write_text(json.dumps(config))
+    url = httpserver.url_for("/slow/daily_papers")
+    published_without_hugging_face(
+        root,
+        f"stopped before a request to {url}: this source's requests of the day took longer than http.max_time (300 s)",
+    )
+    assert len([r for r, _ in httpserver.log if r.path == "/slow/daily_papers"]) == 6  # at 0, 60, ... 300 s

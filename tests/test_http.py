@@ -239,3 +239,31 @@ def test_a_header_http_cannot_carry_is_refused_before_any_request(httpserver):
         )
     assert info.value.exit_code == 2 and info.value.message.startswith("bluesky: a request header would carry")
     assert "s\u20acret" not in info.value.message and httpserver.log == []
+
+
+def test_a_sources_requests_stop_after_max_time_for_the_day(httpserver):
+    clock = FakeClock()
+    httpserver.expect_request("/x").respond_with_data("ok")
+    url = httpserver.url_for("/x")
+    http = client(clock, max_time=10)
+    for _ in range(3):  # at 0, 4 and 8 s
+        http.get(url, source="huggingface", min_interval=4)
+    with pytest.raises(FetchError) as info:  # at 12 s
+        http.get(url, source="huggingface", min_interval=4)
+    assert info.value.message == (
+        f"huggingface: stopped before a request to {url}: this source's requests of the day took longer than "
+        "http.max_time (10 s)"
+    )
+    assert len(httpserver.log) == 3 and info.value.exit_code == 1
+    http.get(url, source="hackernews")  # another source has its own time
+    http.budgets.restart()  # a new day
+    http.get(url, source="huggingface", min_interval=4)
+    assert len(httpserver.log) == 5
+
+
+def test_max_time_counts_retries_and_their_waits(httpserver):
+    clock = FakeClock()
+    sequence(httpserver, Response("", 503), Response("", 503), Response("ok", 200))
+    with pytest.raises(FetchError, match=r"stopped before a request to .*/x: .* http\.max_time \(2 s\)$"):
+        client(clock, max_time=2).get(httpserver.url_for("/x"), source="arxiv")
+    assert clock.sleeps == [1, 2] and len(httpserver.log) == 2  # the third attempt was due at 3 s

@@ -177,6 +177,8 @@ class HttpSettings(Section, frozen=True):
     """The longest rate limits may make a build wait, in seconds, all their waits added up."""
     max_bytes: Annotated[int, Meta(ge=1024, le=2**40)] = 64 * 1024 * 1024
     """The largest answer read, in bytes after decompression."""
+    max_time: Annotated[float, Meta(gt=0, le=7 * 86400)] = 3600
+    """The longest one source's requests may take for a day, retries and waits included, in seconds."""
 
 
 def default_sources() -> dict[str, SourceSettings]:
@@ -211,7 +213,7 @@ class Config(Section, frozen=True):
         return [name for name, settings in self.sources.items() if settings.enabled]
 
     def snapshot_path(self, day: str) -> Path:
-        return self.paths.snapshots / snapshot_name(day)
+        return self.paths.snapshots / f"{day}.json"
 
     def post_name(self, day: str) -> str:
         """The post's path inside paths.posts; `day` may also be a pattern such as `*`."""
@@ -245,10 +247,6 @@ FEED_KINDS = ("atom", "json")
 def default_feeds(public: str) -> dict[str, str]:
     """Where each feed goes unless configured: `hot-papers.KIND` in the folder the site serves."""
     return {kind: f"{public}/hot-papers.{kind}" for kind in FEED_KINDS}
-
-
-def snapshot_name(day: str) -> str:
-    return f"{day}.json"
 
 
 def load_config(path: Path | None, cwd: Path) -> Config:

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta, timezone
 
 import msgspec
-from msgspec.structs import replace
+from msgspec.structs import asdict, replace
 
 from hotpapers.config import Config
 from hotpapers.credentials import none_can_run, runnable, warn_skipped
@@ -165,7 +165,9 @@ class Fetcher:
     ) -> tuple[list[Mention], list[FetchError]]:
         """Every source searched at once, a thread each (HttpClient paces each source
         apart); a source that fails after its retries is recorded as failed. A mention
-        the snapshot check refuses is left out, said in one warning and in the status."""
+        the snapshot check refuses is left out, said in one warning and in the status.
+        Each source has its whole http.max_time again for the day."""
+        self.http.budgets.restart()
         mentions: list[Mention] = []
         failures: list[FetchError] = []
         before = {source.name: self.http.requests[source.name] for source in sources}
@@ -284,16 +286,7 @@ def make_fetcher(
 ) -> Fetcher:
     """A fetcher over the sources enabled in `config`, reading credentials from `environ`;
     `sleep` and the clocks pace its requests (tests pass fakes)."""
-    http = HttpClient(
-        timeout=config.http.timeout,
-        retries=config.http.retries,
-        max_wait=config.http.max_wait,
-        backoff=config.http.backoff,
-        max_bytes=config.http.max_bytes,
-        sleep=sleep,
-        monotonic=monotonic,
-        wall_clock=wall_clock,
-    )
+    http = HttpClient(**asdict(config.http), sleep=sleep, monotonic=monotonic, wall_clock=wall_clock)
     enabled = config.enabled_sources
     sources = [SOURCES[name](config.sources[name], http, environ, now, progress) for name in enabled]
     return Fetcher(config, http, sources, now, disabled=[name for name in config.sources if name not in enabled])

@@ -7,13 +7,15 @@ exchange: connection, headers, redirects and body (see http_exchange). Retries (
 errors, timeouts, 5xx, 429) run through tenacity with exponential backoff and jitter. A
 `Retry-After`, `x-rate-limit-reset` or `RateLimit-Reset` header sets the wait instead;
 such waits add up to `max_wait` at most over the client's life (a build), and a wait
-beyond what is left fails at once. Every failure, whatever the server sent, is a
-FetchError naming the source, the endpoint, the status and the attempt. Sleep and
-clocks are injected, so tests run in no time; this module is the only one that sleeps.
+beyond what is left fails at once. A source's requests of a day stop after `max_time`
+(http_budget). Every failure, whatever the server sent, is a FetchError naming the
+source, the endpoint, the status and the attempt. Sleep and clocks are injected, so
+tests run in no time; this module is the only one that sleeps.
 """
 
 from __future__ import annotations
 
+import math
 import random
 import re
 import threading
@@ -29,6 +31,7 @@ from tenacity import RetryCallState, Retrying, retry_if_exception_type, stop_aft
 
 from hotpapers import __version__
 from hotpapers.errors import FetchError, InputError, endpoint
+from hotpapers.http_budget import OutOfTime, TimeBudgets
 from hotpapers.http_exchange import (
     MAX_REDIRECTS,
     BadRedirect,
@@ -74,6 +77,7 @@ class HttpClient:
         max_wait: float,
         backoff: float = 1,
         max_bytes: int = 64 * 1024 * 1024,
+        max_time: float = math.inf,
         pool_size: int = 10,
         sleep: Callable[[float], None] = time.sleep,
         monotonic: Callable[[], float] = time.monotonic,
@@ -92,6 +96,7 @@ class HttpClient:
         self.waited = 0.0
         """Seconds slept so far on what servers asked (Retry-After, rate limit resets)."""
         self._last_start: dict[str, float] = {}
+        self.budgets = TimeBudgets(max_time, monotonic)
         self._lock = threading.Lock()
         self.session = ManualRedirectSession()
         self.session.headers["User-Agent"] = USER_AGENT
@@ -157,6 +162,9 @@ class HttpClient:
             raise FetchError(source, f"{exc} (from {where})", url=url) from None
         except TooManyRedirects:
             raise FetchError(source, f"more than {MAX_REDIRECTS} redirects from {where}", url=url) from None
+        except OutOfTime:
+            text = f"this source's requests of the day took longer than http.max_time ({self.budgets.max_time:g} s)"
+            raise FetchError(source, f"stopped before a request to {where}: {text}", url=url) from None
         except TooLarge:
             raise FetchError(
                 source, f"the answer from {where} is larger than http.max_bytes ({self.max_bytes} bytes)", url=url
@@ -191,6 +199,7 @@ class HttpClient:
 
     def _attempt(self, url, source, params, headers, min_interval, method, json) -> requests.Response:
         self._space(source, min_interval)
+        self.budgets.check(source)
         with self._lock:
             self.requests[source] += 1
         deadline = time.monotonic() + self.timeout  # the real clock: it bounds real I/O
