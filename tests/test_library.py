@@ -3,8 +3,10 @@ what `__all__` says."""
 
 import re
 import shutil
+from datetime import date
 from pathlib import Path
 
+import pytest
 from click.testing import CliRunner
 
 import hotpapers
@@ -95,3 +97,41 @@ def test_a_build_looks_at_each_snapshot_once_before_building(site, monkeypatch):
     monkeypatch.setattr(Path, "exists", counted)
     assert CliRunner().invoke(cli, ["build", "--date", "2020-09-24"]).exit_code == 0
     assert looked == ["2020-09-24.json"]
+
+
+def test_every_function_and_class_of_the_api_says_what_it_does():
+    """help(hotpapers.load_snapshot) said nothing of its `day`, nor did explain_day,
+    render_post or save_snapshot; check_days named only the internals it calls."""
+    for name in hotpapers.__all__:
+        doc = getattr(hotpapers, name).__doc__ or ""
+        assert doc.strip() and "checked_days" not in doc, name
+
+
+def test_paths_may_be_strings_wherever_the_api_takes_one(site):
+    """load_config and load_snapshot took a string; save_snapshot and publish's `path`
+    raised AttributeError ('str' object has no attribute 'parent')."""
+    config = hotpapers.load_config()
+    snapshot = hotpapers.load_snapshot(str(config.snapshot_path("2020-09-24")))
+    hotpapers.save_snapshot(snapshot, str(site / "copy" / "2020-09-24.json"))
+    copy = hotpapers.load_snapshot(site / "copy" / "2020-09-24.json")  # sorted when written
+    assert set(copy.papers) == set(snapshot.papers) and set(copy.mentions) == set(snapshot.mentions)
+    report = hotpapers.publish(snapshot, config, path=str(site / "copy" / "post.md"))
+    assert report.message == "2020-09-24: wrote copy/post.md (11 papers)"  # relative to the site, as build says
+    assert (site / "copy" / "post.md").read_bytes() == EXAMPLE_POST.read_bytes()
+
+
+def test_days_may_be_dates_and_one_string_is_refused_in_words(site):
+    """build_days("2020-09-24", ...) iterated the string: 'no snapshot for 2 at .../2.json
+    (and 9 more days)'; a date raised TypeError from deep inside, as did check_days given
+    the string its sibling takes."""
+    config = hotpapers.load_config()
+    options = hotpapers.BuildOptions(offline=True)
+    reports = list(hotpapers.build_days([date(2020, 9, 24)], config, options))
+    assert [report.day for report in reports] == ["2020-09-24"]
+    with pytest.raises(hotpapers.InputError, match=r"a list of days, not one string: \['2020-09-24'\]"):
+        list(hotpapers.build_days("2020-09-24", config, options))
+    with pytest.raises(hotpapers.InputError, match="'2020-9-24' is not a day written YYYY-MM-DD"):
+        list(hotpapers.build_days(["2020-9-24"], config, options))
+    assert hotpapers.check_days(config, "2020-09-24", days=1) == hotpapers.check_days(config, date(2020, 9, 24), days=1)
+    with pytest.raises(hotpapers.InputError, match="'yesterday' is not a day written YYYY-MM-DD"):
+        hotpapers.check_days(config, "yesterday")

@@ -8,14 +8,19 @@ from datetime import date, timedelta
 from hotpapers.check import DayFiles, day_problems
 from hotpapers.config import Config
 from hotpapers.errors import InputError, SnapshotError
+from hotpapers.pipeline import listed_days
 from hotpapers.rank import rank
 from hotpapers.site import other_profiles_posts
 from hotpapers.snapshot import first_stored_day, stored_snapshot
 from hotpapers.targets import shown_path
 
 
-def check_days(config: Config, last: date, days: int = 7, min_ratio: float = 0.25) -> list[str]:
-    """Every problem of the days checked_days gives (problems_of_days)."""
+def check_days(config: Config, last: date | str, days: int = 7, min_ratio: float = 0.25) -> list[str]:
+    """What `hotpapers check` reports of the `days` days up to `last` (a date, or
+    YYYY-MM-DD), one line a problem, oldest first; [] when they are healthy. Days before
+    the first stored snapshot are not checked."""
+    if isinstance(last, str):
+        last = date.fromisoformat(listed_days([last])[0])
     return problems_of_days(config, checked_days(config, last, days), min_ratio)
 
 

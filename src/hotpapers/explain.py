@@ -96,6 +96,8 @@ class Explanation:
 
 
 def explain(snapshot: Snapshot, config: Config) -> Explanation:
+    """What `hotpapers explain` shows: each paper's score and rank or why it was left
+    out, and what became of each mention record."""
     ranking = config.ranking
     posted = {item.paper.id: place for place, item in enumerate(rank(snapshot, config), start=1)}
     papers = {paper.id: paper for paper in snapshot.papers}

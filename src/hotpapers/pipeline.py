@@ -4,9 +4,11 @@ day of a build; and the health check over the last days."""
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
+from datetime import date
+from os import PathLike
 from pathlib import Path
 from typing import NoReturn, Protocol
 
@@ -20,6 +22,7 @@ from hotpapers.plural import count
 from hotpapers.rank import rank, unknown_paper_ids
 from hotpapers.render import PostRenderer
 from hotpapers.snapshot import save_snapshot, stored_snapshot
+from hotpapers.snapshot_schema import is_date
 from hotpapers.targets import check_feed_targets, check_outputs, refuse_irregular, shown_path, sweep_outputs
 from hotpapers.unbuilt import in_order
 from hotpapers.worker_life import die_with
@@ -128,7 +131,7 @@ def publish(
     config: Config,
     options: BuildOptions | None = None,
     *,
-    path: Path | None = None,
+    path: str | PathLike[str] | None = None,
     renderer: PostRenderer | None = None,
     fetched: bool = False,
     warnings: tuple[str, ...] = (),
@@ -148,11 +151,11 @@ def publish(
     if not ranked:
         return DayReport(day, f"{day}: no paper qualifies; nothing written", 0, fetched, None, notes, warnings)
     text = renderer.render(ranked, snapshot)
+    target = config.post_path(day) if path is None else Path(path)
     if path is None:
-        path = config.post_path(day)
-        refuse_irregular(path, "post")
-    shown = shown_path(path)
-    result = write_post(path, text, force=options.force, papers=len(ranked), dry_run=options.dry_run)
+        refuse_irregular(target, "post")
+    shown = shown_path(target)
+    result = write_post(target, text, force=options.force, papers=len(ranked), dry_run=options.dry_run)
     would = "would " if options.dry_run else ""
     if result.outcome is Outcome.WRITTEN:
         message = f"{day}: {would}{'write' if would else 'wrote'} {shown} ({count(result.papers, 'paper')})"
@@ -174,9 +177,12 @@ def publish(
 
 
 def build_days(
-    days: list[str], config: Config, options: BuildOptions | None = None, make_fetch: Callable[[], Fetch] | None = None
+    days: Iterable[str | date],
+    config: Config,
+    options: BuildOptions | None = None,
+    make_fetch: Callable[[], Fetch] | None = None,
 ) -> Iterator[DayReport]:
-    """build_day for each day (YYYY-MM-DD), reported in order. `make_fetch` is called once
+    """build_day for each day (YYYY-MM-DD, or a date), reported in order. `make_fetch` is called once
     when a day needs fetching: it has no snapshot, --refresh, or its snapshot may record a
     failed source, which is fetched again (none: a day without a snapshot is an error).
 
@@ -188,6 +194,7 @@ def build_days(
     InputError naming such days follows the last report (unbuilt.in_order).
     """
     options = options or BuildOptions()
+    days = listed_days(days)
     check_outputs(config)
     check_feed_targets(config)
     to_fetch = [day for day in days if options.refresh or not config.snapshot_path(day).exists()]
@@ -230,6 +237,17 @@ def refuse_unstored(days: list[str], config: Config, options: BuildOptions) -> N
     why = "--offline was given" if options.offline else "live fetching is not configured"
     more = f" (and {count(len(days) - 1, 'more day')})" if len(days) > 1 else ""
     raise InputError(f"no snapshot for {days[0]} at {config.snapshot_path(days[0])}{more}, and {why}")
+
+
+def listed_days(days: Iterable[str | date]) -> list[str]:
+    """A library caller's days (strings YYYY-MM-DD or dates) as strings, each checked."""
+    if isinstance(days, str):
+        raise InputError(f"the days to build are a list of days, not one string: [{days!r}]")
+    listed = [day.isoformat() if isinstance(day, date) else day for day in days]
+    for day in listed:
+        if not isinstance(day, str) or not is_date(day):
+            raise InputError(f"{day!r} is not a day written YYYY-MM-DD")
+    return listed
 
 
 def has_failed_source(days: list[str], config: Config) -> bool:

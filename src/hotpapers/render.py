@@ -225,4 +225,6 @@ def paper_headings(post: bytes) -> list[str]:
 
 
 def render_post(snapshot: Snapshot, ranked: list[RankedPaper], config: Config) -> str:
+    """The post's text for `ranked` (rank_papers of `snapshot`), written nowhere; a
+    frontmatter that does not read back as configured is an InputError."""
     return PostRenderer(config).render(ranked, snapshot)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import codecs
 import json
+from os import PathLike
 from pathlib import Path
 from typing import Any
 
@@ -72,7 +73,10 @@ def _integral_as_int(text: str) -> int | float:
     return int(number) if number.is_integer() else number
 
 
-def load_snapshot(path: Path, day: str | None = None) -> Snapshot:
+def load_snapshot(path: str | PathLike[str], day: str | None = None) -> Snapshot:
+    """The snapshot in the file at `path`, checked as every snapshot read is (a
+    SnapshotError, an InputError, names the first problem); `day` as for stored_snapshot."""
+    path = Path(path)
     snapshot = stored_snapshot(path, day)
     if snapshot is None:
         raise SnapshotError(f"{path}: no such snapshot")
@@ -122,5 +126,6 @@ def dump_snapshot(snapshot: Snapshot) -> str:
     return text
 
 
-def save_snapshot(snapshot: Snapshot, path: Path) -> None:
-    write_atomically(path, dump_snapshot(snapshot), durable=True)
+def save_snapshot(snapshot: Snapshot, path: str | PathLike[str]) -> None:
+    """Writes `snapshot` to `path` as dump_snapshot makes it, atomically, with its folders."""
+    write_atomically(Path(path), dump_snapshot(snapshot), durable=True)
