@@ -24,7 +24,7 @@ from hotpapers.arxiv_ids import id_from_url, ids_in_text, resolve_ids
         ("https://arxiv.org/abs/0704.0001", "0704.0001"),
         ("https://arxiv.org/abs/hep-th/9901001", "hep-th/9901001"),
         ("https://arxiv.org/abs/hep-th/9901001v3", "hep-th/9901001"),
-        ("https://arxiv.org/pdf/math.GT/0309136.pdf", "math.GT/0309136"),
+        ("https://arxiv.org/pdf/math.GT/0309136.pdf", "math/0309136"),  # arXiv's own name drops the class
         ("https://arxiv.org/abs/math/0309136v1", "math/0309136"),
         ("https://doi.org/10.48550/arXiv.2009.11243", "2009.11243"),
         ("https://dx.doi.org/10.48550/ARXIV.2009.11243", "2009.11243"),
@@ -50,6 +50,14 @@ from hotpapers.arxiv_ids import id_from_url, ids_in_text, resolve_ids
 )
 def test_url_forms(url, expected):
     assert id_from_url(url) == expected
+
+
+def test_an_old_style_id_with_or_without_its_subject_class_is_one_paper():
+    """arXiv names math.CA/0611800v2 'arXiv:math/0611800v2' and its API answers with that
+    id (help/arxiv_identifier_for_services): with the class kept, two posts linking both
+    forms made two papers, and the one with the class never got its metadata."""
+    urls = ["https://arxiv.org/abs/math.GT/0309136", "https://arxiv.org/abs/math/0309136v1"]
+    assert resolve_ids(urls, "see arXiv:math.CA/0611800v2") == ("math/0309136", "math/0611800")
 
 
 def test_ids_in_text():

@@ -1,8 +1,9 @@
 """One resolver from every form of arXiv link (and `arXiv:ID` in text) to a version-less id.
 
 Handles abs/pdf/html/format pages with or without `.pdf`, `vN`, `arXiv:` prefixes,
-`export.`/`www.` hosts, old-style ids (`hep-th/9901001`, `math.GT/0309136`), the arXiv
-DOI `10.48550/arXiv.ID`, and the mirrors alphaxiv.org, huggingface.co/papers and ar5iv.
+`export.`/`www.` hosts, old-style ids (`hep-th/9901001`, `math.GT/0309136` read as
+`math/0309136`), the arXiv DOI `10.48550/arXiv.ID`, and the mirrors alphaxiv.org,
+huggingface.co/papers and ar5iv.
 """
 
 from __future__ import annotations
@@ -21,9 +22,11 @@ _DOI_HOSTS = {"doi.org", "dx.doi.org"}
 
 
 def _valid(identifier: str) -> str | None:
-    """The id when it can exist: a real month, and after the dot 4 digits until 2014, 5 since."""
+    """The id when it can exist: a real month, and after the dot 4 digits until 2014, 5 since.
+    An old-style id loses its subject class: arXiv names math.GT/0309136 math/0309136."""
     if "/" in identifier:
-        return identifier if 1 <= int(identifier[-5:-3]) <= 12 else None
+        archive, number = identifier.split("/")
+        return f"{archive.partition('.')[0]}/{number}" if 1 <= int(number[2:4]) <= 12 else None
     yymm, number = identifier.split(".")
     if not 1 <= int(yymm[2:]) <= 12:
         return None
