@@ -15,6 +15,7 @@ from hotpapers.preview import post_html
 from hotpapers.rank import rank
 from hotpapers.render import PostRenderer
 from test_consumers import hugo_site, jekyll_build, live_markup, page_body, read_with_remark, require
+from test_kramdown_blocks import jekyll_page
 
 LINES = [  # authors and abstracts: lines of their own
     "~~~ a tilde fence that never closes",
@@ -40,9 +41,16 @@ LINES = [  # authors and abstracts: lines of their own
     'a <x_y onmouseover="alert(1)">hover</x_y> <m:abc> <a.b>',
     "<http://a b> and <mailto:x y> and <é@b.c>",
     "<math and <video open no HTML block",
+    "  two spaces, which after the list item of the categories put a line inside it",
+    "   - three spaces and an item",
 ]
+HN_URL = "https://news.ycombinator.com/item?id="
 TITLES = ["Which sorting algorithm is best? #", "Ends with a run ##", "##", "C# and F#", "Named <x_y a=b>tags</x_y>"]
 DISCUSSION = "~~~ a discussion title"
+LINKED_DISCUSSIONS = [  # kramdown read the line `[TITLE](url) on Hacker News` otherwise
+    "]: a linked title (a link definition: the line went)",
+    "^1 a linked title (a footnote marker: the link stayed as text)",
+]
 
 
 def hostile_markdown_post(profile):
@@ -57,6 +65,10 @@ def hostile_markdown_post(profile):
     mentions.append(
         make_mention("99", (papers[0].id,), likes=150, platform="hackernews", text=DISCUSSION, url="javascript:x")
     )
+    mentions += [
+        make_mention(f"9{n}", (papers[n].id,), likes=150, platform="hackernews", text=text, url=f"{HN_URL}{n}")
+        for n, text in enumerate(LINKED_DISCUSSIONS, start=1)
+    ]
     config = make_config(output={"profile": profile})
     snapshot = make_snapshot(papers, mentions)
     return PostRenderer(config).render(rank(snapshot, config), snapshot)
@@ -70,10 +82,14 @@ def assert_every_text_reads_as_stored(page):
     body = page_body(page)
     headings = [straight("".join(h.itertext())) for h in body.iter("h1") if h.get("class") != "post-title"]
     assert headings == [f"{n}. {TITLES[(n - 1) % len(TITLES)]}" for n in range(1, len(LINES) + 1)]
-    paragraphs = [straight("".join(p.itertext())) for p in body.iter("p")]
+    in_lists = {id(p) for item in body.iter("li") for p in item.iter("p")}
+    paragraphs = [straight("".join(p.itertext())) for p in body.iter("p") if id(p) not in in_lists]
     for text in LINES:
         assert paragraphs.count(text.strip(" \t")) == 2, text  # the authors and the abstract
     assert f"{DISCUSSION} on Hacker News" in paragraphs
+    links = {"".join(a.itertext()): a.get("href") for a in body.iter("a")}
+    for n, text in enumerate(LINKED_DISCUSSIONS, start=1):
+        assert f"{text} on Hacker News" in paragraphs and links[text] == f"{HN_URL}{n}"
     for tag in ("pre", "code", "hr", "dl", "ol", "input", "x_y", "m:abc", "a.b"):
         assert not list(body.iter(tag)), tag
     assert live_markup(page) == []
@@ -110,3 +126,39 @@ def test_jekyll_reads_every_text_as_stored(tmp_path):
     jekyll_build(site)
     [page] = [path.read_text(encoding="utf-8") for path in (site / "_site").rglob("*.html")]
     assert_every_text_reads_as_stored(page)
+
+
+def page_of(profile, post, tmp_path):
+    """The page the real consumer of `profile` makes of `post`."""
+    if profile == "hugo":
+        require("hugo", shutil.which("hugo"))
+        site = hugo_site(tmp_path / "site")
+        (site / "content" / "posts" / "2020-09-24-hot-papers.md").write_text(post, encoding="utf-8")
+        run = subprocess.run(["hugo", "--quiet", "-s", str(site)], capture_output=True, text=True, timeout=120)
+        assert run.returncode == 0, run.stderr
+        return (site / "public" / "posts" / "hot-papers-2020-09-24" / "index.html").read_text(encoding="utf-8")
+    if profile == "jekyll":
+        return jekyll_page(post, tmp_path / "site")
+    return read_with_remark(post, tmp_path)
+
+
+STRUCK = "~a~ and ~~b~~"
+"""A strikethrough to remark's GFM (both), goldmark's and kramdown's (the second)."""
+
+
+@pytest.mark.parametrize("profile", ["lumen-2022", "hugo", "jekyll"])
+def test_tildes_strike_nothing_where_markdown_is_escaped(profile, tmp_path):
+    paper = make_paper(title=f"T {STRUCK}", authors=(STRUCK,), abstract=STRUCK, categories=("cs.LG", STRUCK))
+    mentions = [
+        make_mention("1", (paper.id,), likes=100),
+        make_mention("2", (paper.id,), likes=90, platform="hackernews", text=STRUCK, url=f"{HN_URL}2"),
+    ]
+    snapshot = make_snapshot([paper], mentions)
+    config = make_config(output={"profile": profile})
+    page = page_of(profile, PostRenderer(config).render(rank(snapshot, config), snapshot), tmp_path)
+    body = page_body(page)
+    assert not [element.tag for element in body.iter() if element.tag in ("del", "s", "strike")]
+    assert ["".join(h.itertext()) for h in body.iter("h1")] == [f"1. T {STRUCK}"]
+    paragraphs = ["".join(p.itertext()).strip() for p in body.iter("p")]
+    assert paragraphs.count(STRUCK) == 2 and f"{STRUCK} on Hacker News" in paragraphs
+    assert any("".join(item.itertext()).strip() == f"cs.LG | {STRUCK}" for item in body.iter("li"))

@@ -3,10 +3,12 @@ heading's title only inline markup and the heading's closing `#`s. Each case is 
 markdown-it-py (CommonMark) before and after the guard; tests/test_consumers_markdown.py
 reads the same cases with remark, Hugo and Jekyll."""
 
+from html import escape
+
 import pytest
 from markdown_it import MarkdownIt
 
-from hotpapers.markdown_text import guard_heading, guard_markup
+from hotpapers.markdown_text import escape_markdown, guard_heading, guard_link_text, guard_markup
 from hotpapers.sanitize import one_line
 
 COMMONMARK = MarkdownIt("commonmark")
@@ -14,7 +16,7 @@ COMMONMARK = MarkdownIt("commonmark")
 LINE_STARTS = {  # a line of its own (authors, an abstract), and its guarded form
     "~~~ a fence that never closes": "\\~~~ a fence that never closes",
     "```js": "\\```js",
-    "   ~~~~": "   \\~~~~",
+    "   ~~~~": "\\~~~~",
     "> quoted": "\\> quoted",
     ">>> nested": "\\>>> nested",
     "- item": "\\- item",
@@ -27,7 +29,7 @@ LINE_STARTS = {  # a line of its own (authors, an abstract), and its guarded for
     "***": "\\***",
     "- - -": "\\- - -",
     "___": "\\___",
-    " _ _ _ ": " \\_ _ _ ",
+    " _ _ _ ": "\\_ _ _ ",
     "    indented code": "indented code",
     "\tcode after a tab": "code after a tab",
     "  \tcode": "code",
@@ -45,7 +47,6 @@ STAYS_TEXT = [  # line starts that open no block in any of the parsers
     "1234567890) ten digits",
     "+1 for this",
     "#1 ranked",  # kramdown's own syntax reads it as a heading: stays escaped below
-    "   text after three spaces",
     "~~ strike",
     "<math display=block",  # Python-Markdown's block-level tags: no profile's parser reads them so
     "<video and <audio",
@@ -84,6 +85,26 @@ def test_a_line_start_that_opens_no_block_stays_as_stored(text):
     assert blocks(text) == ["paragraph_open", "inline"]
     expected = "\\" + text if text.startswith("#") else text
     assert guard_markup(text) == expected
+
+
+INDENTED = ["  two spaces", "   three spaces", "\t a tab", "  - an item", "  ~~~~"]
+"""Indentation of less than a code block's: after a list item (the categories line before an
+abstract) two columns put a line inside that item."""
+
+
+def ends_in_a_paragraph_of_its_own(line):
+    """Whether `line`, after a list item and an empty line, is a paragraph outside the list."""
+    post = f"- [cs.LG](https://arxiv.org/list/cs.LG/recent)\n\n{line}\n"
+    tokens = [(t.type, t.level) for t in COMMONMARK.parse(post)]
+    return tokens[-4:] == [("bullet_list_close", 0), ("paragraph_open", 0), ("inline", 1), ("paragraph_close", 0)]
+
+
+@pytest.mark.parametrize("text", INDENTED)
+def test_indentation_is_dropped_so_a_line_after_a_list_stays_a_paragraph_of_its_own(text):
+    assert not ends_in_a_paragraph_of_its_own(text)
+    guarded = guard_markup(text)
+    assert guarded == guard_markup(text.strip(" \t"))
+    assert ends_in_a_paragraph_of_its_own(guarded)
 
 
 def test_the_fence_of_an_abstract_no_longer_swallows_the_papers_after_it():
@@ -176,3 +197,32 @@ def test_math_and_brackets_that_no_parser_reads_as_markup_stay_as_stored(text):
     assert guard_markup(text) == guard_markup(text, kramdown=True) == text
     tokens = COMMONMARK.parse(text)
     assert not [c for t in tokens for c in t.children or () if c.type in ("html_inline", "link_open")]
+
+
+@pytest.mark.parametrize(
+    ("title", "guarded"),
+    [  # a discussion's title, escaped (platform_text.discussion_link), then guarded
+        ("]: a title", "\\]&#58; a title"),  # a link definition, whatever its escapes: the line went
+        ("a [b]: c", "a \\[b\\]&#58; c"),
+        ("^1 a title", "&#94;1 a title"),  # a footnote's marker: the link stayed as text
+        ("a ]b]: c", "a \\]b\\]: c"),  # the first `]` is followed by no `:`
+        ("a ^ b", "a ^ b"),
+    ],
+)
+def test_a_line_starting_link_holds_no_kramdown_definition_or_footnote_marker(title, guarded):
+    assert guard_link_text(escape_markdown(title), kramdown=True) == guarded
+    assert guard_link_text(escape_markdown(title)) == escape_markdown(title)
+    html = COMMONMARK.render(f"[{guarded}](https://news.ycombinator.com/item?id=1) on Hacker News")
+    assert html == f'<p><a href="https://news.ycombinator.com/item?id=1">{escape(title)}</a> on Hacker News</p>\n'
+
+
+@pytest.mark.parametrize(
+    ("text", "escaped"),
+    [
+        ("~a~ and ~~b~~", "\\~a\\~ and \\~\\~b\\~\\~"),
+        ("~30% faster", "~30% faster"),  # one `~` strikes nothing
+        ("a~b", "a~b"),
+    ],
+)
+def test_escape_markdown_escapes_tildes_only_where_two_could_strike(text, escaped):
+    assert escape_markdown(text) == escaped

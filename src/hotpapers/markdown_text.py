@@ -61,7 +61,6 @@ and 6, all versions: `source` in remark and goldmark, `search` in markdown-it) a
 goldmark's `meta`. Python-Markdown's other block-level tags (`<math`, `<video`...) are
 text to every profile's parser."""
 _HTML_BLOCK_START = rf"<(?:!--|\?|![A-Za-z]|!\[CDATA\[|/?(?:{_BLOCK_TAGS})(?![A-Za-z0-9-]))"
-_INDENT = re.compile(r"[ \t]*")
 _BLOCK_START = (
     rf"(?P<first>{_HTML_BLOCK_START}"
     r"|#"  # a heading (kramdown's own syntax needs no space after the `#`)
@@ -71,7 +70,7 @@ _BLOCK_START = (
     r"|[-+*:](?=[ \t]|\Z)|>)"  # a list item, a definition (goldmark, kramdown), a quote
     r"|(?P<number>{digits})(?P<delimiter>[.)])(?=[ \t]|\Z)"  # an ordered list item
 )
-"""What opens a block where a line starts, after at most three spaces of indentation."""
+"""What opens a block where a line starts (its indentation dropped)."""
 _INLINE_MARKUP = (
     r"\\[^<]"  # an escaped character stays as it is
     r"|<(?={tags})"
@@ -106,21 +105,20 @@ _CLOSING_SEQUENCE = re.compile(r"(?:(?<=[ \t])|\A)#+[ \t]*\Z")
 def guard_markup(text: str, kramdown: bool = False) -> str:
     """`text`, written as a line of its own, with a backslash before what would open a
     block where a line starts (a heading, a quote, a list item, a code fence, a
-    thematic break, a link reference definition), with indentation that would make it
-    a code block dropped (a paragraph drops it too), and `guard_inline` after that."""
-    indent = _INDENT.match(text)
-    start = indent.end() if indent else 0
-    if start and len(text[:start].expandtabs(4)) >= 4:
-        text, start = text[start:], 0
-    found = _READS[kramdown][0].match(text, start)
+    thematic break, a link reference definition), without its indentation (a paragraph
+    drops it; four columns would make a code block, and two after a list item, such as
+    the categories line before an abstract, would put the text inside that item), and
+    `guard_inline` after that."""
+    if text.startswith((" ", "\t")):
+        text = text.lstrip(" \t")
+    found = _READS[kramdown][0].match(text)
     if found is None:
-        return text[:start] + guard_inline(text[start:], kramdown)
+        return guard_inline(text, kramdown)
     if found["number"]:
         rest = text[found.end() :]
         return text[: found.end("number")] + "\\" + found["delimiter"] + guard_inline(rest, kramdown)
     first = found["first"][0]
-    head = text[:start] + ("&lt;" if first == "<" else "\\" + first)
-    return head + guard_inline(text[start + 1 :], kramdown)
+    return ("&lt;" if first == "<" else "\\" + first) + guard_inline(text[1:], kramdown)
 
 
 def guard_heading(text: str, kramdown: bool = False) -> str:
@@ -130,6 +128,24 @@ def guard_heading(text: str, kramdown: bool = False) -> str:
     text = guard_inline(text, kramdown)
     closing = _CLOSING_SEQUENCE.search(text)
     return text if closing is None else text[: closing.start()] + "\\" + text[closing.start() :]
+
+
+def guard_link_text(text: str, kramdown: bool = False) -> str:
+    """`text` as the text of a link that starts a line (`[text](url) on Hacker News`):
+    `guard_inline`, and for kramdown, which reads `[x]:` at a line's start as a link or
+    footnote definition whatever backslashes its `x` holds (the line goes), the `:` after
+    the text's first `]` written `&#58;`, and a first `^` (`[^1](url)`, a footnote's
+    marker, which left the link as text) written `&#94;`: kramdown has no escape for it."""
+    text = guard_inline(text, kramdown)
+    if not kramdown:
+        return text
+    if text.startswith("^"):
+        text = "&#94;" + text[1:]
+    if "]:" in text:
+        end = text.find("]") + 1
+        if text.startswith(":", end):
+            return text[:end] + "&#58;" + text[end + 1 :]
+    return text
 
 
 def guard_inline(text: str, kramdown: bool = False) -> str:
@@ -186,8 +202,11 @@ _MARKDOWN_LINE_START = re.compile(r"^(\s*)([#>+=-]|\d+[.)])", re.MULTILINE)
 def escape_markdown(text: str) -> str:
     """Backslash-escape what Markdown would read as emphasis, code, links or math, and
     the marks that open a heading, quote or list at a line's start, so `__init__`,
-    `x_1 * y_2` and `$k$` stay literal."""
+    `x_1 * y_2` and `$k$` stay literal; `~` too when the text holds two, which GFM's
+    parsers can read as a strikethrough (remark's takes `~a~`), so `~30%` stays as stored."""
     text = _MARKDOWN_PUNCTUATION.sub(r"\\\1", text)
+    if text.count("~") > 1:
+        text = text.replace("~", "\\~")
     return _MARKDOWN_LINE_START.sub(
         lambda m: m[1] + "".join("\\" + ch if not ch.isdigit() else ch for ch in m[2]), text
     )

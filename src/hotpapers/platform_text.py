@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from hotpapers.markdown_text import escape_markdown, guard_inline, guard_markup
+from hotpapers.markdown_text import escape_markdown, guard_link_text, guard_markup
 from hotpapers.models import Mention, PlatformTotals, RankedPaper
 from hotpapers.sanitize import one_line
 from hotpapers.sources import SOURCES
@@ -65,4 +65,4 @@ def discussion_link(mention: Mention, url: str, site_guard: Callable[[str], str]
     title = escape_markdown(one_line(text))
     if not url:  # the title starts a line
         return f"{site_guard(guard_markup(title, kramdown))} on {name}"
-    return f"[{site_guard(guard_inline(title, kramdown))}]({url}) on {name}"
+    return f"[{site_guard(guard_link_text(title, kramdown))}]({url}) on {name}"

@@ -96,7 +96,7 @@ def local_stamp(value: str, timezone: ZoneInfo) -> str:
 def category_link(category: str, kramdown: bool) -> str:
     if _CATEGORY.fullmatch(category):
         return f"[{category}](https://arxiv.org/list/{category}/recent)"
-    return guard_markup(re.sub(r"([\\`*_\[\]()#!|])", r"\\\1", one_line(category)), kramdown)
+    return guard_markup(re.sub(r"([\\`*_\[\]()#!|~])", r"\\\1", one_line(category)), kramdown)
 
 
 _URL_FILTERS = ("abs_link", "pdf_link")
