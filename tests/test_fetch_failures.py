@@ -193,12 +193,13 @@ def test_a_token_with_a_non_ascii_character_is_refused_in_one_line(site_with_pos
     assert "secret" not in stderr and recorder.calls == []
 
 
-def test_a_time_stamp_without_zone_is_an_unreadable_page(site_with_post, httpserver):
+@pytest.mark.parametrize("stamp", ["2020-09-24T12:00:00", "2020-02-30T12:00:00Z"], ids=["no-zone", "february-30"])
+def test_a_time_stamp_without_zone_is_an_unreadable_page(site_with_post, httpserver, stamp):
     scenario = example_scenario()
-    scenario.pages[1]["data"][2]["created_at"] = "2020-09-24T12:00:00"
+    scenario.pages[1]["data"][2]["created_at"] = stamp
     serve_scenario(httpserver, scenario, Recorder())
     stderr = fails_cleanly(site_with_post, "twitter: unreadable search page from http://localhost:")
-    assert stderr.endswith("(not a time stamp with a zone: '2020-09-24T12:00:00' - at `$.data[2].created_at`)\n")
+    assert stderr.endswith(f"(not a time stamp with a zone: '{stamp}' - at `$.data[2].created_at`)\n")
 
 
 def test_refresh_failure_keeps_the_old_snapshot(site_with_post, httpserver):

@@ -117,13 +117,21 @@ def parse_page(data: Any, observed_at: str, since: datetime, until: datetime) ->
     "Expected `str`, got `int` - at `$.data[0].created_at`"."""
     page = msgspec.convert(data, _SearchPage)
     for n, post in enumerate(page.data):
-        if post.created_at is not None and not _TIMESTAMP.match(post.created_at):
+        if post.created_at is not None and not _is_time(post.created_at):
             raise ValueError(
                 f"not a time stamp with a zone: {excerpt(post.created_at)!r} - at `$.data[{n}].created_at`"
             )
     users = {user.id: user for user in page.includes.users} if page.includes else {}
     mentions = [mention for post in page.data if (mention := _mention(post, users, observed_at, since, until))]
     return Page(mentions, len(page.data), page.meta.next_token)
+
+
+def _is_time(text: str) -> bool:
+    """An RFC 3339 time stamp with a zone, on a day of the calendar (not 2020-02-30)."""
+    try:
+        return bool(_TIMESTAMP.match(text)) and bool(parse_time(text))
+    except ValueError:
+        return False
 
 
 _USERNAME = re.compile(r"[A-Za-z0-9_]{1,15}")
