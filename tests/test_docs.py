@@ -3,13 +3,16 @@
 import re
 from pathlib import Path
 
+import jinja2
 import msgspec
 import pytest
 import yaml
 from click.testing import CliRunner
 
-from conftest import make_mention, make_paper, make_snapshot
+from conftest import make_config, make_mention, make_paper, make_snapshot
 from hotpapers.cli import cli
+from hotpapers.errors import InputError
+from hotpapers.render import PostRenderer
 from hotpapers.site_init import WORKFLOW_NAME
 from hotpapers.snapshot import save_snapshot
 from hotpapers.snapshot_schema import packaged_schema
@@ -129,3 +132,31 @@ def test_the_snapshot_doc_shows_a_brought_platform_and_an_unknown_id_as_a_build_
     assert result.exit_code == 0, result.output
     assert warning in result.output
     assert f"\n{line}\n" in (tmp_path / "content" / "posts" / "2026-11-30---Hot-Papers.md").read_text(encoding="utf-8")
+
+
+def test_the_post_format_doc_names_everything_a_template_sees(tmp_path):
+    """A site adding a field to its template found no list of the names and filters it
+    may use ('post.author' is undefined; is there a `yaml_string`?)."""
+    section = (REPO / "docs" / "post-format.md").read_text(encoding="utf-8").split("### What a template sees")[1]
+    section = section.split("\n## ")[0]
+    named = set(re.findall(r"`(\w+)`", section))
+    renderer = PostRenderer(make_config())
+    context: dict[str, object] = {}
+
+    class Spy:
+        filename = "spy"
+
+        def render(self, **given):
+            context.update(given)
+            return ""
+
+    renderer.post_template = Spy()
+    with pytest.raises(InputError):  # an empty post is refused after it is rendered
+        renderer.render([], make_snapshot([], []))
+    filters = set(renderer.env.filters) - set(jinja2.defaults.DEFAULT_FILTERS)
+    globals_ = set(renderer.env.globals) - set(jinja2.defaults.DEFAULT_NAMESPACE)
+    assert context and filters and globals_ and set(context) | filters | globals_ <= named
+    embed = (REPO / "templates" / "embeds" / "generic.html.j2").read_text(encoding="utf-8")
+    assert (
+        set(name for pair in re.findall(r"\{\{ (\w+) \}\}|\{% if (\w+) %\}", embed) for name in pair if name) <= named
+    )
