@@ -130,7 +130,7 @@ class PostRenderer:
             self.post_template = self.env.get_template(config.profile.template)
             self.embed_templates = {name: self.env.get_template(f"embeds/{name}.html.j2") for name in embed_templates()}
         except jinja2.TemplateError as exc:
-            raise template_error(exc) from None
+            raise template_error(exc, self.env) from None
 
     def _local_time(self, value: str) -> str:
         return local_stamp(value, self.config.timezone)
@@ -197,7 +197,7 @@ class PostRenderer:
         except HotpapersError:
             raise
         except Exception as exc:  # a site's template may raise anything: {{ 1/0 }}
-            raise template_error(exc) from None
+            raise template_error(exc, self.env) from None
         return rendered
 
 

@@ -3,6 +3,8 @@ Jinja finds, any exception raised while the template renders, a file that is not
 
 from __future__ import annotations
 
+import difflib
+import re
 from collections.abc import Callable
 from pathlib import Path
 from types import TracebackType
@@ -30,15 +32,29 @@ class TemplateFolder(jinja2.FileSystemLoader):
             ) from None
 
 
-def template_error(exc: Exception) -> InputError:
+def template_error(exc: Exception, env: jinja2.Environment | None = None) -> InputError:
     if isinstance(exc, jinja2.TemplateNotFound):
         return InputError(f"template {exc.name} not found")
     if isinstance(exc, jinja2.TemplateSyntaxError):
-        return InputError(f"template {exc.filename or exc.name}, line {exc.lineno}: {exc.message}")
+        hint = _did_you_mean(exc.message or "", env)
+        return InputError(f"template {exc.filename or exc.name}, line {exc.lineno}: {exc.message}{hint}")
     where = _template_frame(exc.__traceback__)
     if isinstance(exc, jinja2.TemplateError):
         return InputError(f"template {where}: {exc.message}")
     return InputError(f"template {where}: {exc or 'failed'} ({type(exc).__name__})")
+
+
+_UNKNOWN = re.compile(r"No (filter|test) named '([^']*)'")
+
+
+def _did_you_mean(message: str, env: jinja2.Environment | None) -> str:
+    """For a filter or test that `env` does not have, the names closest to it."""
+    unknown = _UNKNOWN.match(message)
+    if unknown is None or env is None:
+        return ""
+    names = env.filters if unknown[1] == "filter" else env.tests
+    close = difflib.get_close_matches(unknown[2], list(names), n=3)
+    return f" (did you mean {' or '.join(close)}?)" if close else ""
 
 
 def _template_frame(traceback: TracebackType | None) -> str:
