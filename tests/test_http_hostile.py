@@ -128,3 +128,17 @@ def test_a_byte_no_utf_8_has_is_replaced_whatever_the_content_type(raw_server):
     head = b"HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\n"
     url = raw_server(raw_answer(head, b'{"title": "a\xffb"}')) + "/x"
     assert client(FakeClock()).get_json(url, source="huggingface") == {"title": "a\ufffdb"}
+
+
+@pytest.mark.parametrize("encoding", [b"gzip", b"deflate", b"gzip, gzip"])
+def test_a_body_its_content_encoding_does_not_fit_fails_at_once_saying_so(raw_server, encoding):
+    """The server answered: 'cannot reach' it was wrong, and retrying the same bytes useless."""
+    head = b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Encoding: " + encoding + b"\r\n"
+    url = raw_server(raw_answer(head, b"x" * 32)) + "/x"  # not even raw deflate, which reads much as garbage
+    clock = FakeClock()
+    with pytest.raises(FetchError) as info:
+        client(clock).get(url, source="huggingface")
+    assert info.value.message == (
+        f"huggingface: the answer from {url} cannot be decoded as its Content-Encoding says ({encoding.decode()!r})"
+    )
+    assert clock.sleeps == [] and info.value.exit_code == 1

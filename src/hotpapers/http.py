@@ -35,16 +35,17 @@ from hotpapers.http_budget import OutOfTime, TimeBudgets
 from hotpapers.http_exchange import (
     MAX_REDIRECTS,
     BadRedirect,
-    DeadlineExceeded,
     ManualRedirectSession,
+    TooLarge,
     TooManyRedirects,
+    Undecodable,
     before_deadline,
+    read_body,
     request_following_redirects,
 )
 from hotpapers.http_json import json_body
 
 USER_AGENT = f"hotpapers/{__version__} (daily arXiv digest for static sites; python-requests)"
-CHUNK = 64 * 1024
 _TRANSIENT = (requests.ConnectionError, requests.Timeout, requests.exceptions.ChunkedEncodingError)
 _SECONDS = re.compile(r"[0-9]{1,12}")
 """A header's whole number of seconds: ASCII digits only (int() also reads '²' and
@@ -60,10 +61,6 @@ class RetryableStatus(Exception):
     def __init__(self, response: requests.Response) -> None:
         super().__init__(f"HTTP {response.status_code}")
         self.response = response
-
-
-class TooLarge(Exception):
-    """The answer grew past `max_bytes` once decompressed."""
 
 
 class HttpClient:
@@ -165,6 +162,10 @@ class HttpClient:
         except OutOfTime:
             text = f"this source's requests of the day took longer than http.max_time ({self.budgets.max_time:g} s)"
             raise FetchError(source, f"stopped before a request to {where}: {text}", url=url) from None
+        except Undecodable as exc:
+            raise FetchError(
+                source, f"the answer from {where} cannot be decoded as its Content-Encoding says ({exc})", url=url
+            ) from None
         except TooLarge:
             raise FetchError(
                 source, f"the answer from {where} is larger than http.max_bytes ({self.max_bytes} bytes)", url=url
@@ -211,38 +212,12 @@ class HttpClient:
             try:
                 if response.status_code == 429 or response.status_code >= 500:
                     raise RetryableStatus(response)
-                response._content = self._body(response, deadline)
+                response._content = read_body(response, deadline, self.max_bytes)
             finally:
                 response.close()
             return response
 
         return before_deadline(exchange, deadline)
-
-    def _body(self, response: requests.Response, deadline: float) -> bytes:
-        """The decompressed body, read as it arrives: each read waits at most until the
-        deadline, and decompresses at most CHUNK bytes (urllib3 2.6 bounds that), so
-        the size is checked as it grows."""
-        sock = getattr(getattr(response.raw, "connection", None), "sock", None)
-        chunks: list[bytes] = []
-        size = 0
-        while True:
-            remaining = deadline - time.monotonic()
-            if remaining <= 0:
-                raise DeadlineExceeded()
-            if sock is not None:
-                sock.settimeout(remaining)
-            try:
-                chunk = response.raw.read1(CHUNK, decode_content=True)
-            except Exception as exc:
-                if time.monotonic() >= deadline:
-                    raise DeadlineExceeded() from None
-                raise requests.exceptions.ChunkedEncodingError(exc) from None
-            if not chunk:
-                return b"".join(chunks)
-            size += len(chunk)
-            if size > self.max_bytes:
-                raise TooLarge()
-            chunks.append(chunk)
 
     def _space(self, source: str, min_interval: float) -> None:
         """Keep the starts of one source's requests at least `min_interval` apart."""

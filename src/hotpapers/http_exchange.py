@@ -20,16 +20,26 @@ from typing import Any, TypeVar
 from urllib.parse import urljoin, urlsplit
 
 import requests
+from urllib3.exceptions import DecodeError
 
-from hotpapers.errors import endpoint
+from hotpapers.errors import endpoint, excerpt
 
 MAX_REDIRECTS = 5
+CHUNK = 64 * 1024
 _REDIRECTS = {301, 302, 303, 307, 308}
 T = TypeVar("T")
 
 
 class DeadlineExceeded(requests.Timeout):
     """The whole answer did not arrive within `timeout` seconds."""
+
+
+class TooLarge(Exception):
+    """The answer grew past `max_bytes` once decompressed."""
+
+
+class Undecodable(Exception):
+    """The body is not what its Content-Encoding says (a gzip answer that is none)."""
 
 
 class TooManyRedirects(Exception):
@@ -109,6 +119,35 @@ def request_following_redirects(
             method, json = "GET", None
         url, params = target, None
     raise TooManyRedirects()
+
+
+def read_body(response: requests.Response, deadline: float, max_bytes: int) -> bytes:
+    """The decompressed body, read as it arrives: each read waits at most until the
+    deadline, and decompresses at most CHUNK bytes (urllib3 2.6 bounds that), so
+    the size is checked as it grows."""
+    sock = getattr(getattr(response.raw, "connection", None), "sock", None)
+    chunks: list[bytes] = []
+    size = 0
+    while True:
+        remaining = deadline - time.monotonic()
+        if remaining <= 0:
+            raise DeadlineExceeded()
+        if sock is not None:
+            sock.settimeout(remaining)
+        try:
+            chunk = response.raw.read1(CHUNK, decode_content=True)
+        except DecodeError:
+            raise Undecodable(ascii(excerpt(response.headers.get("Content-Encoding", "")))) from None
+        except Exception as exc:
+            if time.monotonic() >= deadline:
+                raise DeadlineExceeded() from None
+            raise requests.exceptions.ChunkedEncodingError(exc) from None
+        if not chunk:
+            return b"".join(chunks)
+        size += len(chunk)
+        if size > max_bytes:
+            raise TooLarge()
+        chunks.append(chunk)
 
 
 def _target(base: str, location: str) -> str:
