@@ -219,3 +219,16 @@ def test_no_cookie_a_server_sets_is_kept_or_sent_back(server):
     http.get(server.url_for("/set"), source="t")
     http.get(server.url_for("/next"), source="t")
     assert "Cookie" not in server.log[1][0].headers and len(http.session.cookies) == 0
+
+
+def test_a_wait_too_long_after_a_redirect_names_the_url_asked_for(server):
+    """As every other failure does: the path a server redirects to is its own words, and
+    may carry what the request did (a token)."""
+    server.expect_request("/asked").respond_with_response(redirect("/s3cret/limited"))
+    server.expect_request("/s3cret/limited").respond_with_response(Response("", 429, headers={"Retry-After": "999"}))
+    with pytest.raises(FetchError) as info:
+        client(retries=1).get(server.url_for("/asked"), source="t", headers={"Authorization": "Bearer s3cret"})
+    assert info.value.message == (
+        f"t: HTTP 429 from {server.url_for('/asked')}: the server asks to wait 999 s, more than http.max_wait (100 s)"
+    )
+    assert info.value.url == server.url_for("/asked")

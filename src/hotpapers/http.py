@@ -248,11 +248,12 @@ class HttpClient:
         limit = f"http.max_wait ({self.max_wait:g} s)"
         if left < self.max_wait:
             limit = f"the {left:.0f} s left of {limit} after {self.waited:.0f} s of rate-limit waits in this build"
+        url = state.args[0]  # the URL asked for, as in every failure: not the one a redirect named
         return FetchError(
             state.args[1],
-            f"HTTP {response.status_code} from {endpoint(response.url)}: the server asks to wait {told:.0f} s, "
+            f"HTTP {response.status_code} from {endpoint(url)}: the server asks to wait {told:.0f} s, "
             f"more than {limit}",
-            url=response.url,
+            url=url,
             status=response.status_code,
             attempt=state.attempt_number,
         )
