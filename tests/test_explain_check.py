@@ -359,3 +359,18 @@ def test_check_leaves_alone_another_profiles_post_in_a_folder_this_site_does_not
     (site / "_posts" / "2020-09-24-hot-papers.md").write_text("---\ntitle: old\n---\n", encoding="utf-8")
     assert CliRunner().invoke(cli, ["build", "--date", "2020-09-24"]).exit_code == 0
     assert CliRunner().invoke(cli, ["check", "--days", "1", "--until", "2020-09-24"]).exit_code == 0
+
+
+def test_check_says_once_that_the_snapshots_folder_is_gone(site):
+    """A site whose snapshots folder was moved got a 'no snapshot' line for each day,
+    and nothing saying the folder itself was not there."""
+    assert CliRunner().invoke(cli, ["build", "--date", "2020-09-24"]).exit_code == 0
+    (site / "data" / "snapshots").rename(site / "data" / "moved")
+    result = CliRunner().invoke(cli, ["-q", "check", "--until", "2020-09-24"])
+    assert (result.exit_code, result.stderr) == (
+        1,
+        "Error: check failed: no snapshots folder data/snapshots (paths.snapshots): if it moved, set "
+        "paths.snapshots to where it is; else build a day first\n",
+    )
+    add_settings(site, "paths:\n  snapshots: data/moved\n")
+    assert CliRunner().invoke(cli, ["check", "--days", "1", "--until", "2020-09-24"]).exit_code == 0

@@ -31,6 +31,12 @@ def problems_of_days(config: Config, days: list[str], min_ratio: float) -> list[
     days before (under `min_ratio` of it)."""
     if not 0 <= min_ratio <= 1:  # NaN too
         raise InputError(f"the minimum ratio must be between 0 and 1, not {min_ratio}")
+    folder = config.paths.snapshots
+    if days and not folder.is_dir():
+        return [
+            f"no snapshots folder {shown_path(folder)} (paths.snapshots): if it moved, set paths.snapshots to "
+            "where it is; else build a day first"
+        ]
     entries = [_day_files(day, config) for day in days]
     return day_problems(entries, min_ratio, config.enabled_sources)
 
