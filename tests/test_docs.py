@@ -1,7 +1,9 @@
 """The README and --help stay honest about the commands (after sqlite-utils' test_docs)."""
 
 import re
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import jinja2
 import msgspec
@@ -160,3 +162,19 @@ def test_the_post_format_doc_names_everything_a_template_sees(tmp_path):
     assert (
         set(name for pair in re.findall(r"\{\{ (\w+) \}\}|\{% if (\w+) %\}", embed) for name in pair if name) <= named
     )
+
+
+def test_the_readme_says_when_the_nightly_run_builds_yesterday_late():
+    """The workflow's cron is UTC: a site in America/Los_Angeles builds at 22:17 the
+    evening before, so its 'yesterday' is two days back; nothing said so."""
+    text = re.sub(r"\s+", " ", README)
+    west, east = map(int, re.search(r"every zone from UTC(-\d+) to UTC\+(\d+)\. West of", text).groups())
+    cron, zone = re.search(r"\(`(\d+ \d+) \* \* \*` for `([\w/]+)`, in winter and summer\)", text).groups()
+    minute, hour = map(int, cron.split())
+    for offset in range(west, east + 1):  # 06:17 UTC is that day in each zone named
+        assert (datetime(2026, 1, 10, 6, 17, tzinfo=UTC) + timedelta(hours=offset)).day == 10
+    assert (datetime(2026, 1, 10, 6, 17, tzinfo=UTC) + timedelta(hours=west - 1)).day == 9
+    for month in (1, 7):
+        late = datetime(2026, month, 10, 6, 17, tzinfo=UTC).astimezone(ZoneInfo(zone))
+        moved = datetime(2026, month, 10, hour, minute, tzinfo=UTC).astimezone(ZoneInfo(zone))
+        assert late.day == 9 and moved.day == 10 and moved.hour < 3
