@@ -308,7 +308,12 @@ def test_site_template_overrides_the_packaged_one(tmp_path):
             "---\n{% for item in papers %}\n{{ item.paper.nokey }}{% endfor %}\n",
             r"post\.md\.j2, line 3: .* has no attribute 'nokey'",
         ),
-        ("post.md.j2", "{% include 'mine.md.j2' %}", r"mine\.md\.j2 not found"),
+        ("post.md.j2", "{% include 'mine.md.j2' %}", r"mine\.md\.j2 not found, included from \S*post\.md\.j2, line 1$"),
+        (
+            "post.md.j2",
+            "---\n{% include '_paper.md.j2' %}",
+            r"_paper\.md\.j2 not found \(did you mean _papers\.md\.j2\?\), included from \S*post\.md\.j2, line 2$",
+        ),
         ("embeds/generic.html.j2", "{% if %}", r"embeds/generic\.html\.j2, line 1: Expected an expression"),
     ],
 )

@@ -34,7 +34,11 @@ class TemplateFolder(jinja2.FileSystemLoader):
 
 def template_error(exc: Exception, env: jinja2.Environment | None = None) -> InputError:
     if isinstance(exc, jinja2.TemplateNotFound):
-        return InputError(f"template {exc.name} not found")
+        where = _template_frame(exc.__traceback__)
+        close = difflib.get_close_matches(str(exc.name), env.list_templates(), n=1, cutoff=0.8) if env else []
+        hint = f" (did you mean {close[0]}?)" if close else ""
+        included = f", included from {where}" if where != "unknown" else ""
+        return InputError(f"template {exc.name} not found{hint}{included}")
     if isinstance(exc, jinja2.TemplateSyntaxError):
         hint = _did_you_mean(exc.message or "", env)
         return InputError(f"template {exc.filename or exc.name}, line {exc.lineno}: {exc.message}{hint}")
