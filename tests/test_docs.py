@@ -178,3 +178,23 @@ def test_the_readme_says_when_the_nightly_run_builds_yesterday_late():
         late = datetime(2026, month, 10, 6, 17, tzinfo=UTC).astimezone(ZoneInfo(zone))
         moved = datetime(2026, month, 10, hour, minute, tzinfo=UTC).astimezone(ZoneInfo(zone))
         assert late.day == 9 and moved.day == 10 and moved.hour < 3
+
+
+def test_the_readme_cron_paragraph_says_how_to_silence_each_nightly_warning(tmp_path, monkeypatch):
+    """`hotpapers -q build` on a site `init` made, with the free sources alone, warned every
+    night that the feeds were off (site.url is unset there): cron mailed it nightly, and
+    the README named only the skipped sources as such a mail."""
+    paragraph = re.sub(r"\s+", " ", README.split("**cron** on any machine", 1)[1].split("```cron", 1)[0])
+    assert CliRunner().invoke(cli, ["init", str(tmp_path), "--profile", "lumen"]).exit_code == 0
+    settings = (tmp_path / "hotpapers.yaml").read_text(encoding="utf-8")
+    (tmp_path / "hotpapers.yaml").write_text(settings.replace("enabled: true", "enabled: false", 2), encoding="utf-8")
+    (tmp_path / "data" / "snapshots").mkdir(parents=True)
+    (tmp_path / "data" / "snapshots" / "2020-09-24.json").write_bytes(
+        (REPO / "data" / "snapshots" / "2020-09-24.json").read_bytes()
+    )
+    monkeypatch.chdir(tmp_path)
+    result = CliRunner().invoke(cli, ["-q", "build", "--date", "2020-09-24"])
+    assert result.exit_code == 0 and result.output, "no nightly warning left: the test's premise is gone"
+    for line in result.output.splitlines():
+        silencers = re.findall(r"\b(?:site|feeds|sources)\.[\w.]+", line)
+        assert silencers and all(f"`{key}`" in paragraph for key in silencers), line
