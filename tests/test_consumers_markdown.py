@@ -162,3 +162,22 @@ def test_tildes_strike_nothing_where_markdown_is_escaped(profile, tmp_path):
     paragraphs = ["".join(p.itertext()).strip() for p in body.iter("p")]
     assert paragraphs.count(STRUCK) == 2 and f"{STRUCK} on Hacker News" in paragraphs
     assert any("".join(item.itertext()).strip() == f"cs.LG | {STRUCK}" for item in body.iter("li"))
+
+
+URLS = ["https://github.com/a_b/my_repo", "www.example.org/~user/x_y_"]
+"""Bare URLs in an abstract, which remark and goldmark link: a backslash before a `_` or
+`~` went into remark's link (`a%5C_b`) and ended goldmark's (`https://github.com/a`)."""
+
+
+@pytest.mark.parametrize("profile", ["lumen-2022", "hugo", "jekyll"])
+def test_a_bare_url_in_escaped_text_links_to_itself(profile, tmp_path):
+    abstract = f"Code at {URLS[0]} and {URLS[1]} ~ _x_"
+    paper = make_paper(abstract=abstract)
+    snapshot = make_snapshot([paper], [make_mention("1", (paper.id,), likes=100)])
+    config = make_config(output={"profile": profile})
+    body = page_body(page_of(profile, PostRenderer(config).render(rank(snapshot, config), snapshot), tmp_path))
+    assert abstract in ["".join(p.itertext()).strip() for p in body.iter("p")]
+    links = {"".join(a.itertext()): a.get("href") for a in body.iter("a")}
+    if profile != "jekyll":  # kramdown links no bare URL
+        assert links[URLS[0]] == URLS[0] and links[URLS[1].rstrip("_")].endswith(URLS[1].rstrip("_"))
+    assert not list(body.iter("em"))

@@ -197,16 +197,36 @@ def _guard_inline(rest: str, markup: re.Pattern[str]) -> str:
 
 _MARKDOWN_PUNCTUATION = re.compile(r"([\\`*_\[\]$])")
 _MARKDOWN_LINE_START = re.compile(r"^(\s*)([#>+=-]|\d+[.)])", re.MULTILINE)
+_BARE_URL = re.compile(
+    r"(?:(?<=[\s(])|\A)(?:https?://|www\.)[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+(?::\d+)?(?:[/?#][^\s<\\`*\[\]$]*)?"
+)
+"""A URL that GFM's readers (remark, goldmark) link as it stands: where a word starts, a
+domain of GFM's, then up to a space, a `<` or a character escaped anyway. A backslash in
+it, before a `_` or a `~`, ended goldmark's link there and went into remark's `href`
+(`https://github.com/a\\_b`)."""
 
 
-def escape_markdown(text: str) -> str:
+def escape_markdown(text: str, links: bool = False) -> str:
     """Backslash-escape what Markdown would read as emphasis, code, links or math, and
     the marks that open a heading, quote or list at a line's start, so `__init__`,
     `x_1 * y_2` and `$k$` stay literal; `~` too when the text holds two, which GFM's
-    parsers can read as a strikethrough (remark's takes `~a~`), so `~30%` stays as stored."""
-    text = _MARKDOWN_PUNCTUATION.sub(r"\\\1", text)
-    if text.count("~") > 1:
-        text = text.replace("~", "\\~")
+    parsers can read as a strikethrough (remark's takes `~a~`), so `~30%` stays as stored.
+    For a reader that `links` bare URLs, a `_` or `~` inside one stays as it is (its
+    link holds it; no emphasis or strikethrough starts there)."""
+    tildes = text.count("~") > 1
+    if links and ("://" in text or "www." in text):
+        parts, last = [], 0
+        for url in _BARE_URL.finditer(text):
+            parts += [_escape_punctuation(text[last : url.start()], tildes), url[0]]
+            last = url.end()
+        text = "".join(parts) + _escape_punctuation(text[last:], tildes)
+    else:
+        text = _escape_punctuation(text, tildes)
     return _MARKDOWN_LINE_START.sub(
         lambda m: m[1] + "".join("\\" + ch if not ch.isdigit() else ch for ch in m[2]), text
     )
+
+
+def _escape_punctuation(text: str, tildes: bool) -> str:
+    text = _MARKDOWN_PUNCTUATION.sub(r"\\\1", text)
+    return text.replace("~", "\\~") if tildes else text

@@ -62,7 +62,6 @@ def discussion_link(mention: Mention, url: str, site_guard: Callable[[str], str]
     text = mention.text
     if not (text and text.strip()):
         return f"[{name}]({url})" if url else name
-    title = escape_markdown(one_line(text))
-    if not url:  # the title starts a line
-        return f"{site_guard(guard_markup(title, kramdown))} on {name}"
-    return f"[{site_guard(guard_link_text(title, kramdown))}]({url}) on {name}"
+    if not url:  # the title starts a line; a bare URL in it is linked as in an abstract
+        return f"{site_guard(guard_markup(escape_markdown(one_line(text), links=not kramdown), kramdown))} on {name}"
+    return f"[{site_guard(guard_link_text(escape_markdown(one_line(text)), kramdown))}]({url}) on {name}"

@@ -113,7 +113,7 @@ class PostRenderer:
         self.env.filters["embed"] = self.embed
         self.env.filters["engagement"] = lambda item: engagement_lines(item, self._local_time)
         self.kramdown = kramdown = config.profile.kramdown
-        escaped = escape_markdown if config.output.escape_markdown else str
+        escaped = (lambda text: escape_markdown(text, links=not kramdown)) if config.output.escape_markdown else str
         self.env.filters.update(
             md_text=lambda text: guard_markup(escaped(one_line(text)), kramdown),
             md_heading=lambda text: guard_heading(escaped(one_line(text)), kramdown),
