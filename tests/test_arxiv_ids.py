@@ -22,6 +22,9 @@ from hotpapers.arxiv_ids import id_from_url, ids_in_text, resolve_ids
         ("https://arxiv.org/abs/arXiv:2009.11243", "2009.11243"),
         ("https://ARXIV.ORG/abs/2009.11243", "2009.11243"),
         ("https://arxiv.org/abs/0704.0001", "0704.0001"),
+        ("https://arxiv.org/abs/hep-th/0703999", "hep-th/0703999"),
+        ("https://arxiv.org/abs/hep-th/9108001", "hep-th/9108001"),
+        ("https://arxiv.org/abs/solv-int/9901001", "solv-int/9901001"),
         ("https://arxiv.org/abs/hep-th/9901001", "hep-th/9901001"),
         ("https://arxiv.org/abs/hep-th/9901001v3", "hep-th/9901001"),
         ("https://arxiv.org/pdf/math.GT/0309136.pdf", "math/0309136"),  # arXiv's own name drops the class
@@ -39,6 +42,17 @@ from hotpapers.arxiv_ids import id_from_url, ids_in_text, resolve_ids
         ("https://arxiv.org/abs/1912.123456", None),
         ("https://arxiv.org/abs/1912.1234", None),  # 4 digits after 2014
         ("https://arxiv.org/abs/2013.12345", None),  # month 13
+        # ids arXiv's own identifier rules refuse (arxiv-browse's Identifier): the API answers a
+        # batch holding one with HTTP 400, and the day would lose all its metadata
+        ("https://arxiv.org/abs/0703.0001", None),  # new-style ids start in April 2007
+        ("https://arxiv.org/abs/0704.0000", None),  # number 0
+        ("https://arxiv.org/abs/1501.00000", None),
+        ("https://arxiv.org/abs/hep-th/0704001", None),  # old-style ids end in March 2007
+        ("https://arxiv.org/abs/hep-th/9012001", None),  # ... and start in 1991
+        ("https://arxiv.org/abs/hep-th/9901000", None),
+        ("https://arxiv.org/abs/-/9901001", None),  # an archive is letters, with one hyphenated part of 2+
+        ("https://arxiv.org/abs/hep-t/9901001", None),
+        ("https://arxiv.org/abs/hep--th/9901001", None),
         ("https://example.org/abs/2009.11243", None),
         ("https://huggingface.co/models/2009.11243", None),
         ("https://doi.org/10.1103/PhysRevB.85.115117", None),

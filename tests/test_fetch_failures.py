@@ -202,6 +202,29 @@ def test_a_time_stamp_without_zone_is_an_unreadable_page(site_with_post, httpser
     assert stderr.endswith(f"(not a time stamp with a zone: '{stamp}' - at `$.data[2].created_at`)\n")
 
 
+def test_an_id_arxivs_rules_refuse_in_a_post_costs_the_day_nothing(site_with_post, httpserver):
+    """'arXiv:0703.0001' (new-style ids began in April 2007) in one post's text was looked up,
+    and arXiv answers a batch holding an id its rules refuse with HTTP 400, as it does for
+    'abc': the day failed for want of every paper's metadata."""
+    scenario = example_scenario()
+    scenario.pages[0]["data"][0]["text"] += " arXiv:0703.0001"
+    refused = (REAL / "arxiv_new_error_bad_id_http400.xml").read_bytes()
+
+    def arxiv(request):
+        ids = request.args["id_list"].split(",")
+        if "0703.0001" in ids:
+            return Response(refused, 400, content_type="application/atom+xml")
+        found = [scenario.papers[i] for i in ids if i in scenario.papers]
+        return Response(fakes.atom_feed(found, f"id_list={request.args['id_list']}"), 200)
+
+    httpserver.expect_request("/api/query").respond_with_handler(arxiv)
+    serve_scenario(httpserver, scenario, Recorder())
+    result = CliRunner().invoke(cli, ["build", "--date", DAY, "--refresh"])
+    assert result.exit_code == 0, result.output
+    snapshot = load_snapshot(site_with_post / SNAPSHOT)
+    assert {paper.id for paper in snapshot.papers} == set(scenario.papers)
+
+
 def test_refresh_failure_keeps_the_old_snapshot(site_with_post, httpserver):
     old = b'{"kept": true}'
     serve_all_but(httpserver, "/api/query", lambda r: Response("", 500))

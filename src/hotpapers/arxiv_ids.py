@@ -12,7 +12,7 @@ import re
 from collections.abc import Iterable
 from urllib.parse import unquote, urlsplit
 
-_ID = r"(?P<id>[0-9]{4}\.[0-9]{4,5}|[a-z-]+(?:\.[A-Z]{2})?/[0-9]{7})(?:v(?P<version>[0-9]+))?"
+_ID = r"(?P<id>[0-9]{4}\.[0-9]{4,5}|[a-z]+(?:-[a-z]{2,})?(?:\.[A-Z]{2})?/[0-9]{7})(?:v(?P<version>[0-9]+))?"
 """ASCII digits only: `\\d` also matches other scripts' digits, which no arXiv id has."""
 _PAGE_PATH = re.compile(rf"^/(?:abs|pdf|html|format|papers|overview|ps)/(?:(?i:arxiv):)?{_ID}(?:\.pdf)?/?$")
 _DOI_PATH = re.compile(rf"^/10\.48550/(?i:arxiv)\.{_ID}/?$")
@@ -22,15 +22,19 @@ _DOI_HOSTS = {"doi.org", "dx.doi.org"}
 
 
 def _valid(identifier: str) -> str | None:
-    """The id when it can exist: a real month, and after the dot 4 digits until 2014, 5 since.
-    An old-style id loses its subject class: arXiv names math.GT/0309136 math/0309136."""
+    """The id when arXiv's own rules let it exist (arxiv-base's Identifier; the API answers a
+    batch holding any other with HTTP 400): a real month and a number other than 0; old-style
+    from 1991 to March 2007, and without its subject class (arXiv names math.GT/0309136
+    math/0309136); new-style since April 2007, 4 digits after the dot until 2014, 5 since."""
     if "/" in identifier:
         archive, number = identifier.split("/")
-        return f"{archive.partition('.')[0]}/{number}" if 1 <= int(number[2:4]) <= 12 else None
-    yymm, number = identifier.split(".")
-    if not 1 <= int(yymm[2:]) <= 12:
+        yymm, count = number[:4], number[4:]
+        era = yymm >= "9101" or "0001" <= yymm <= "0703"
+        return f"{archive.partition('.')[0]}/{number}" if era and 1 <= int(yymm[2:]) <= 12 and int(count) else None
+    yymm, count = identifier.split(".")
+    if not 1 <= int(yymm[2:]) <= 12 or yymm < "0704" or not int(count):
         return None
-    return identifier if (len(number) == 5) == (yymm >= "1501") else None
+    return identifier if (len(count) == 5) == (yymm >= "1501") else None
 
 
 def id_from_url(url: str) -> str | None:
