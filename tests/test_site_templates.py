@@ -199,6 +199,11 @@ def test_a_frontmatter_that_does_not_read_back_names_the_template_in_use(bare_si
             "title reads back as 'My Hot Papers 2020-09-24'",
         ),
         ("draft: {{ post.draft | yaml_bool }}", "draft: yes", "draft reads back as True, not False"),
+        (
+            "\ndate:",
+            "\ndate: 2020-01-01\ndate:",
+            "date is given twice, at lines 3 and 4 of the post",
+        ),  # gray-matter refuses
     ],
 )
 def test_a_frontmatter_that_does_not_read_back_says_which_line_or_key(bare_site, old, new, why):

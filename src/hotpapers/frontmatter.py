@@ -13,7 +13,7 @@ import yaml
 
 from hotpapers.config import Config
 from hotpapers.models import Snapshot, parse_time
-from hotpapers.yaml_c import load_yaml, yaml_problem
+from hotpapers.yaml_c import Repeat, load_plain_yaml, yaml_problem
 
 FRONTMATTER = re.compile(r"---[ \t]*(?:\r\n?|\n)(?P<yaml>.*?(?:\r\n?|\n))---[ \t]*(?:\r\n?|\n|$)", re.DOTALL)
 """YAML between two `---` lines; any line break (LF, CR, CRLF) ends a line."""
@@ -36,8 +36,12 @@ def post_text(config: Config, day: str) -> PostText:
 def read_frontmatter(post: str) -> Any:
     """The post's frontmatter as YAML reads it, None when it has none; a yaml.YAMLError
     (its line counted in the post) when it is not valid YAML."""
+    return _with_repeats(post)[0]
+
+
+def _with_repeats(post: str) -> tuple[Any, list[Repeat]]:
     match = FRONTMATTER.match(post)
-    return load_yaml("\n" * post.count("\n", 0, match.start("yaml")) + match["yaml"]) if match else None
+    return load_plain_yaml("\n" * post.count("\n", 0, match.start("yaml")) + match["yaml"]) if match else (None, [])
 
 
 def reads_back(post: str, config: Config, snapshot: Snapshot) -> bool:
@@ -50,7 +54,7 @@ def frontmatter_mismatch(post: str, config: Config, snapshot: Snapshot) -> str |
     """Why the post's frontmatter does not read back as configured, in words that point
     at the line of the post or the key to mend; None when it does."""
     try:
-        parsed = read_frontmatter(post)
+        parsed, repeated = _with_repeats(post)
     except yaml.YAMLError as exc:
         number: int = getattr(getattr(exc, "problem_mark", None), "line", -1)
         lines = post.split("\n")
@@ -60,6 +64,9 @@ def frontmatter_mismatch(post: str, config: Config, snapshot: Snapshot) -> str |
         return f"it is {yaml_problem(exc)}{where}"
     if not isinstance(parsed, dict):
         return "it is no YAML mapping of keys to values"
+    if repeated:  # YAML keeps the last value; gray-matter (Gatsby) refuses the post
+        key, first, again = repeated[0]
+        return f"{key} is given twice, at lines {first} and {again} of the post"
     expected = expected_frontmatter(config, snapshot, post_text(config, snapshot.date))
     for key, value in expected.items():
         if parsed.get(key, value) != value:
