@@ -234,6 +234,28 @@ def test_a_refresh_that_finds_far_fewer_mentions_keeps_the_snapshot_unless_force
     assert len(load_snapshot(snapshot).mentions) == 1
 
 
+def test_a_refresh_keeps_the_snapshot_holding_mentions_no_enabled_source_fetches_unless_forced(refreshed_site):
+    """A lab added its Mastodon counts to a fetched day (snapshots are the import format);
+    `build --refresh`, which the error for a broken snapshot advises, replaced the file
+    with a fresh fetch and the lab's mentions were gone without a word."""
+    snapshot = refreshed_site / SNAPSHOT
+    data = json.loads(snapshot.read_text(encoding="utf-8"))
+    imported = {**data["mentions"][0], "platform": "mastodon", "id": "113", "url": "https://sigmoid.social/@lab/113"}
+    imported.pop("embed_html", None)
+    data["mentions"] += [imported, {**imported, "id": "114"}]
+    snapshot.write_text(json.dumps(data), encoding="utf-8")
+    stored = snapshot.read_bytes()
+    result = run("-q", "build", "--date", "2020-09-24", "--refresh")
+    assert result.exit_code == 0, result.output
+    assert result.stderr == (
+        f"2020-09-24: kept the stored snapshot {SNAPSHOT}: it holds 2 mentions of mastodon, which no enabled source "
+        "fetches (--force replaces it)\n"
+    )
+    assert snapshot.read_bytes() == stored
+    assert run("build", "--date", "2020-09-24", "--refresh", "--force").exit_code == 0
+    assert {mention.platform for mention in load_snapshot(snapshot).mentions} == {"twitter"}
+
+
 def test_the_refresh_advised_for_a_snapshot_holding_another_day_replaces_it(refreshed_site):
     snapshot = refreshed_site / SNAPSHOT
     snapshot.write_text(snapshot.read_text(encoding="utf-8").replace('"date": "2020-09-24"', '"date": "2020-09-23"', 1))

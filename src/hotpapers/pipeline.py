@@ -109,6 +109,10 @@ def build_day(
         if repaired is not stored:
             save_snapshot(repaired, path)
         return publish(repaired, config, options, renderer=renderer, fetched=repaired is not stored)
+    unfetched = _unfetched(stored, config) if stored is not None and not options.force else ""
+    if stored is not None and unfetched:  # a refresh would drop them: they were imported
+        keeping = f"{day}: kept the stored snapshot {shown_path(path)}: it holds {unfetched} (--force replaces it)"
+        return publish(stored, config, options, renderer=renderer, warnings=(keeping,))
     if options.offline or fetch is None:
         refuse_unstored([day], config, options)
     if options.dry_run:
@@ -124,6 +128,15 @@ def build_day(
     else:
         save_snapshot(snapshot, path)
     return publish(snapshot, config, options, renderer=renderer, fetched=True, warnings=warnings)
+
+
+def _unfetched(snapshot: Snapshot, config: Config) -> str:
+    """The snapshot's mentions that no enabled source fetches, in words ('' when none)."""
+    enabled = set(config.enabled_sources)
+    lost = [mention.platform for mention in snapshot.mentions if mention.platform not in enabled]
+    if not lost:
+        return ""
+    return f"{count(len(lost), 'mention')} of {', '.join(sorted(set(lost)))}, which no enabled source fetches"
 
 
 def publish(
