@@ -121,21 +121,7 @@ def fetch_papers(ids: Sequence[str], settings: ArxivSettings, http: HttpClient) 
     refused: list[str] = []
     for start in range(0, len(wanted), settings.batch_size):
         batch = wanted[start : start + settings.batch_size]
-        response = http.get(
-            settings.api_url,
-            source="arxiv",
-            params={"id_list": ",".join(batch), "start": 0, "max_results": len(batch)},
-            min_interval=settings.min_interval,
-            describe=_error_feed,
-        )
-        try:
-            papers = parse_feed(response.content)
-        except FeedError as exc:
-            status = response.status_code
-            raise FetchError(
-                "arxiv", f"{exc} (HTTP {status} from {settings.api_url})", url=settings.api_url, status=status
-            ) from None
-        for paper in papers:
+        for paper in _batch(batch, settings, http):
             if paper.id not in batch:
                 continue
             if problem := refusal(paper):
@@ -151,10 +137,56 @@ def fetch_papers(ids: Sequence[str], settings: ArxivSettings, http: HttpClient) 
     return ArxivResult([found[i] for i in wanted if i in found], refused)
 
 
-def _error_feed(response: requests.Response) -> str | None:
-    """The message of the error feed arXiv sends with a 400 (such as a malformed id)."""
-    try:
-        parse_feed(response.content)
-    except FeedError as exc:
-        return str(exc) if str(exc).startswith("arXiv error") else None
-    return None
+def _batch(batch: list[str], settings: ArxivSettings, http: HttpClient) -> list[Paper]:
+    """The papers of one id_list request. An id arXiv refuses as malformed (in its error
+    feed, with HTTP 400, or 200 from the legacy API) is left out and the rest asked again,
+    at most len(batch) times: it then counts as unknown, as an id arXiv does not have."""
+    while batch:
+        error_feed = _ErrorFeed()
+        try:
+            response = http.get(
+                settings.api_url,
+                source="arxiv",
+                params={"id_list": ",".join(batch), "start": 0, "max_results": len(batch)},
+                min_interval=settings.min_interval,
+                describe=error_feed,
+            )
+        except FetchError:
+            if error_feed.malformed not in batch:
+                raise
+        else:
+            try:
+                return parse_feed(response.content)
+            except FeedError as exc:
+                if error_feed.read(exc) not in batch:
+                    status = response.status_code
+                    raise FetchError(
+                        "arxiv", f"{exc} (HTTP {status} from {settings.api_url})", url=settings.api_url, status=status
+                    ) from None
+        batch = [paper_id for paper_id in batch if paper_id != error_feed.malformed]
+    return []
+
+
+_MALFORMED = re.compile(r"arXiv error: incorrect id format for (?P<id>\S+)")
+
+
+class _ErrorFeed:
+    """A `describe` hook: the message of the error feed arXiv sends with a 400 (such as a
+    malformed id), remembering the id it names as malformed."""
+
+    def __init__(self) -> None:
+        self.malformed: str | None = None
+
+    def __call__(self, response: requests.Response) -> str | None:
+        try:
+            parse_feed(response.content)
+        except FeedError as exc:
+            self.read(exc)
+            return str(exc) if str(exc).startswith("arXiv error") else None
+        return None
+
+    def read(self, error: FeedError) -> str | None:
+        """The id `error` names as malformed, remembered; None when it names none."""
+        match = _MALFORMED.fullmatch(str(error))
+        self.malformed = match["id"] if match else None
+        return self.malformed
