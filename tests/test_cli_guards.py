@@ -256,6 +256,23 @@ def test_a_refresh_keeps_the_snapshot_holding_mentions_no_enabled_source_fetches
     assert {mention.platform for mention in load_snapshot(snapshot).mentions} == {"twitter"}
 
 
+@pytest.mark.skipif(not Path("/proc/self").is_dir(), reason="a folder no one can create a file in")
+def test_a_build_that_could_not_save_its_snapshot_fetches_nothing(tmp_path, monkeypatch, httpserver):
+    """A snapshots folder no file can be created in (a read-only disk, another user's
+    folder; here /proc/self, even for root) was found only after the day was fetched:
+    the posts read were lost, and X bills each; every nightly retry paid again."""
+    recorder = Recorder()
+    serve_scenario(httpserver, example_scenario(), recorder)
+    (tmp_path / "config.yaml").write_text(live_config(httpserver, paths={"snapshots": "/proc/self"}), encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("X_BEARER_TOKEN", TOKEN)
+    result = run("-q", "build", "--date", "2020-09-24")
+    assert result.exit_code == 1 and result.stderr.startswith("Error: cannot write into /proc/self: ")
+    assert result.stderr.endswith("; nothing was fetched\n") and result.stderr.count("\n") == 1
+    assert recorder.calls == []
+    assert run("build", "--date", "2020-09-24", "--dry-run").exit_code == 0  # writes nothing, so may plan
+
+
 def test_the_refresh_advised_for_a_snapshot_holding_another_day_replaces_it(refreshed_site):
     snapshot = refreshed_site / SNAPSHOT
     snapshot.write_text(snapshot.read_text(encoding="utf-8").replace('"date": "2020-09-24"', '"date": "2020-09-23"', 1))

@@ -21,6 +21,20 @@ _swept: set[str] = set()
 """Folders this process has already cleared of dead writers' temporary files."""
 
 
+def unwritable(folder: Path) -> str | None:
+    """Why no file can be created in `folder`, or in the folder it would be made in when
+    missing, or None when one can: a temporary file is made there and removed, named as
+    a writer's so that a leftover is swept."""
+    existing = next((place for place in (folder, *folder.parents) if place.exists()), folder)
+    probe = existing / f".probe.{os.getpid()}-{next(_TEMPORARY_NUMBERS)}.tmp"
+    try:
+        os.close(os.open(probe, _NEW_FILE, 0o600))
+        probe.unlink()
+    except OSError as exc:
+        return exc.strerror or str(exc)
+    return None
+
+
 def write_atomically(path: Path, data: str | bytes, *, durable: bool = False) -> None:
     """Write `data` (text as UTF-8) to a temporary file beside `path`, then rename it
     over `path`.
