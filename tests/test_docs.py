@@ -14,6 +14,7 @@ from click.testing import CliRunner
 from conftest import make_config, make_mention, make_paper, make_snapshot
 from hotpapers.cli import cli
 from hotpapers.errors import InputError
+from hotpapers.profiles import PROFILES
 from hotpapers.render import PostRenderer
 from hotpapers.site_init import WORKFLOW_NAME
 from hotpapers.snapshot import save_snapshot
@@ -198,3 +199,13 @@ def test_the_readme_cron_paragraph_says_how_to_silence_each_nightly_warning(tmp_
     for line in result.output.splitlines():
         silencers = re.findall(r"\b(?:site|feeds|sources)\.[\w.]+", line)
         assert silencers and all(f"`{key}`" in paragraph for key in silencers), line
+
+
+def test_the_post_format_doc_names_the_template_each_profile_writes_with():
+    """A Hugo site overriding templates/post.md.j2, the template the README calls the
+    classic post, saw its change ignored without a word: Hugo's is post-hugo.md.j2."""
+    text = re.sub(r"\s+", " ", (REPO / "docs" / "post-format.md").read_text(encoding="utf-8"))
+    said = dict((profile, name) for name, profile in re.findall(r"`(post[\w.-]*\.md\.j2)` for `([\w-]+)`", text))
+    assert said == {name: profile.template for name, profile in PROFILES.items()}
+    for profile in PROFILES.values():
+        assert '{% include "_papers.md.j2" %}' in (REPO / "templates" / profile.template).read_text(encoding="utf-8")
