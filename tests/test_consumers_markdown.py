@@ -164,7 +164,7 @@ def test_tildes_strike_nothing_where_markdown_is_escaped(profile, tmp_path):
     assert any("".join(item.itertext()).strip() == f"cs.LG | {STRUCK}" for item in body.iter("li"))
 
 
-URLS = ["https://github.com/a_b/my_repo", "www.example.org/~user/x_y_"]
+URLS = ["https://github.com/a_b/my_repo", "www.example.org/~user/x_y"]
 """Bare URLs in an abstract, which remark and goldmark link: a backslash before a `_` or
 `~` went into remark's link (`a%5C_b`) and ended goldmark's (`https://github.com/a`)."""
 
@@ -179,5 +179,5 @@ def test_a_bare_url_in_escaped_text_links_to_itself(profile, tmp_path):
     assert abstract in ["".join(p.itertext()).strip() for p in body.iter("p")]
     links = {"".join(a.itertext()): a.get("href") for a in body.iter("a")}
     if profile != "jekyll":  # kramdown links no bare URL
-        assert links[URLS[0]] == URLS[0] and links[URLS[1].rstrip("_")].endswith(URLS[1].rstrip("_"))
+        assert links[URLS[0]] == URLS[0] and links[URLS[1]].endswith(URLS[1])
     assert not list(body.iter("em"))

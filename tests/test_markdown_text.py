@@ -231,11 +231,11 @@ def test_escape_markdown_escapes_tildes_only_where_two_could_strike(text, escape
 @pytest.mark.parametrize(
     ("text", "escaped"),
     [
-        ("see https://github.com/a_b/c~d_ now", "see https://github.com/a_b/c~d_ now"),
-        ("(www.x.org/_a_/~u) and _b_", "(www.x.org/_a_/~u) and \\_b\\_"),
+        ("see https://github.com/a_b/c~d_ now", "see https://github.com/a_b/c~d\\_ now"),
+        ("(www.x.org/_a_/~u_v) and _b_", "(www.x.org/\\_a\\_/~u_v) and \\_b\\_"),
         ("https://x.org/a*b_c", "https://x.org/a\\*b\\_c"),  # the run ends at a character escaped anyway
         ("xwww.a.b/_c_ and www._a_", "xwww.a.b/\\_c\\_ and www.\\_a\\_"),  # no link: not a word's start, no domain
-        ("~a https://x.org/~b_ ~c", "\\~a https://x.org/~b_ \\~c"),
+        ("~a https://x.org/~b_c ~d", "\\~a https://x.org/~b_c \\~d"),
     ],
 )
 def test_escape_markdown_leaves_the_underscores_and_tildes_of_a_linked_url(text, escaped):

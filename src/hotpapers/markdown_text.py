@@ -204,6 +204,10 @@ _BARE_URL = re.compile(
 domain of GFM's, then up to a space, a `<` or a character escaped anyway. A backslash in
 it, before a `_` or a `~`, ended goldmark's link there and went into remark's `href`
 (`https://github.com/a\\_b`)."""
+_LONE_UNDERSCORE = re.compile(r"(?<![A-Za-z0-9])_|_(?![A-Za-z0-9])")
+"""A `_` of a URL that could open or close emphasis where the URL is not linked (in
+`preview`'s CommonMark, or after a backslash that ended goldmark's link): one not
+between two letters or digits."""
 
 
 def escape_markdown(text: str, links: bool = False) -> str:
@@ -211,13 +215,14 @@ def escape_markdown(text: str, links: bool = False) -> str:
     the marks that open a heading, quote or list at a line's start, so `__init__`,
     `x_1 * y_2` and `$k$` stay literal; `~` too when the text holds two, which GFM's
     parsers can read as a strikethrough (remark's takes `~a~`), so `~30%` stays as stored.
-    For a reader that `links` bare URLs, a `_` or `~` inside one stays as it is (its
-    link holds it; no emphasis or strikethrough starts there)."""
+    For a reader that `links` bare URLs, a `~` inside one, and a `_` between two letters or
+    digits, stay as they are: its link holds them, and no parser reads emphasis or a
+    strikethrough there."""
     tildes = text.count("~") > 1
     if links and ("://" in text or "www." in text):
         parts, last = [], 0
         for url in _BARE_URL.finditer(text):
-            parts += [_escape_punctuation(text[last : url.start()], tildes), url[0]]
+            parts += [_escape_punctuation(text[last : url.start()], tildes), _LONE_UNDERSCORE.sub(r"\\_", url[0])]
             last = url.end()
         text = "".join(parts) + _escape_punctuation(text[last:], tildes)
     else:
