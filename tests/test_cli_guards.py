@@ -289,3 +289,36 @@ def test_terminal_escapes_in_messages_are_shown_as_escapes(site):
     written = run("render", SNAPSHOT, "-o", "out\x1b[2J.md")
     assert written.exit_code == 0 and "wrote out\\x1b[2J.md (11 papers)" in written.stderr
     assert "\x1b" not in written.stderr
+
+
+def test_a_build_fetching_into_a_folder_another_build_is_fetching_into_fetches_nothing(
+    tmp_path, monkeypatch, httpserver
+):
+    """Cron's build and a hand-run --refresh of the same site each fetched the day, and X
+    billed both; now the second says so in one line. The claim is an flock on the folder
+    (here taken as another process would), so it leaves no file to commit."""
+    import fcntl
+
+    recorder = Recorder()
+    serve_scenario(httpserver, example_scenario(), recorder)
+    (tmp_path / "config.yaml").write_text(live_config(httpserver), encoding="utf-8")
+    snapshots = tmp_path / "data" / "snapshots"
+    snapshots.mkdir(parents=True)
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("X_BEARER_TOKEN", TOKEN)
+    other = os.open(snapshots, os.O_RDONLY)
+    try:
+        fcntl.flock(other, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        result = run("-q", "build", "--date", "2020-09-24")
+        assert (result.exit_code, result.stderr) == (
+            1,
+            "Error: another hotpapers build is fetching into data/snapshots; nothing was fetched (run it again when "
+            "that one ends)\n",
+        )
+        assert recorder.calls == [] and os.listdir(snapshots) == []
+        assert run("build", "--date", "2020-09-24", "--dry-run").exit_code == 0  # writes nothing, so may plan
+    finally:
+        os.close(other)
+    assert run("-q", "build", "--date", "2020-09-24").exit_code == 0
+    assert run("-q", "build", "--date", "2020-09-24", "--refresh").exit_code == 0  # this process holds it already
+    assert sorted(os.listdir(snapshots)) == ["2020-09-24.json"]

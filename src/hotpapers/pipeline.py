@@ -14,10 +14,10 @@ from typing import NoReturn, Protocol
 
 from msgspec import Struct
 
-from hotpapers.atomic import unwritable
 from hotpapers.check import failures_kept, may_record_failure
 from hotpapers.config import Config
-from hotpapers.errors import InputError, SnapshotError, WriteError
+from hotpapers.errors import InputError, SnapshotError
+from hotpapers.fetch_claim import claim_for_fetching
 from hotpapers.models import Snapshot
 from hotpapers.plural import count
 from hotpapers.rank import rank, unknown_paper_ids
@@ -218,9 +218,8 @@ def build_days(
     if make_fetch and not options.offline and (to_fetch or has_failed_source(days, config)):
         fetch = make_fetch()
         fetch.check_ended(to_fetch)
-        cannot = None if options.dry_run else unwritable(config.paths.snapshots)
-        if cannot:  # a fetch whose snapshot cannot be saved is lost, and X bills it
-            raise WriteError(f"cannot write into {shown_path(config.paths.snapshots)}: {cannot}; nothing was fetched")
+        if not options.dry_run:
+            claim_for_fetching(config.paths.snapshots)
     sweep_outputs(config, days)
     workers = min(os.cpu_count() or 1, len(days) // PARALLEL_MIN_DAYS)
     if workers < 2 or fetch is not None:
