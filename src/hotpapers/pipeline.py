@@ -1,5 +1,5 @@
 """The stages in order: snapshot (stored or fetched) → rank → render → write, for each
-day of a build; and the health check over the last days."""
+day of a build (check_files.py reads the last days for `check`)."""
 
 from __future__ import annotations
 
