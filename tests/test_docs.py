@@ -1,7 +1,7 @@
 """The README and --help stay honest about the commands (after sqlite-utils' test_docs)."""
 
 import re
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -17,6 +17,7 @@ from hotpapers.errors import InputError
 from hotpapers.profiles import PROFILES
 from hotpapers.render import PostRenderer
 from hotpapers.site_init import WORKFLOW_NAME
+from hotpapers.site_workflow import nightly_schedule
 from hotpapers.snapshot import save_snapshot
 from hotpapers.snapshot_schema import packaged_schema
 from hotpapers.sources import SOURCES
@@ -166,11 +167,12 @@ def test_the_post_format_doc_names_everything_a_template_sees(tmp_path):
 
 
 def test_the_readme_says_when_the_nightly_run_builds_yesterday_late():
-    """The workflow's cron is UTC: a site in America/Los_Angeles builds at 22:17 the
+    """A cron line is UTC: a site in America/Los_Angeles built at 22:17 the
     evening before, so its 'yesterday' is two days back; nothing said so."""
     text = re.sub(r"\s+", " ", README)
-    west, east = map(int, re.search(r"every zone from UTC(-\d+) to UTC\+(\d+)\. West of", text).groups())
-    cron, zone = re.search(r"\(`(\d+ \d+) \* \* \*` for `([\w/]+)`, in winter and summer\)", text).groups()
+    west, east = map(int, re.search(r"every zone from UTC(-\d+) to UTC\+(\d+), and west of", text).groups())
+    cron, zone = re.search(r"\(`(\d+ \d+) \* \* \*` for `([\w/]+)`: 00:17 in winter, 01:17 in summer\)", text).groups()
+    assert nightly_schedule(ZoneInfo(zone), date(2026, 12, 2)).startswith(f'cron: "{cron} * * *"')  # init writes it
     minute, hour = map(int, cron.split())
     for offset in range(west, east + 1):  # 06:17 UTC is that day in each zone named
         assert (datetime(2026, 1, 10, 6, 17, tzinfo=UTC) + timedelta(hours=offset)).day == 10

@@ -5,7 +5,6 @@ file: each is linked into place only where no file of that name exists."""
 from __future__ import annotations
 
 import os
-import shlex
 import sys
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
@@ -21,6 +20,7 @@ from hotpapers.errors import ConfigError, HotpapersError, WriteError
 from hotpapers.fetch import make_fetcher
 from hotpapers.profiles import PROFILES
 from hotpapers.site import detect_site, hugo_config, keeps_raw_html
+from hotpapers.site_workflow import credential_variables, workflow
 from hotpapers.sources import SOURCES
 
 CONFIG_NAME = "hotpapers.yaml"
@@ -89,7 +89,7 @@ def init_site(
         text = commented_config(report.profile, _paths_seen_from(config, folder, report.profile))
         (report.written if _write_new(config, text) else report.kept).append(config)
     site_config = _site_config(config)
-    site_workflow = workflow(committed_paths(site_config, folder))
+    site_workflow = workflow(committed_paths(site_config, folder), site_config.timezone)
     path = folder / WORKFLOW_NAME
     (report.written if _write_new(path, site_workflow) else report.kept).append(path)
     if config in report.kept:
@@ -227,73 +227,3 @@ def _write_new(path: Path, text: str) -> bool:
     except OSError as exc:
         raise WriteError(f"cannot write {path}: {exc.strerror or exc}") from None
     return True
-
-
-def credential_variables() -> list[str]:
-    """The environment variables the sources read their credentials from, by default."""
-    sources = Config().sources.values()
-    return [str(getattr(s, key)) for s in sources for key in s.__struct_fields__ if key.endswith("_env")]
-
-
-def workflow(committed: list[str]) -> str:
-    """The nightly workflow; it commits the paths in `committed` that exist after the build."""
-    env = "".join(f"          {name}: ${{{{ secrets.{name} }}}}\n" for name in credential_variables())
-    return _WORKFLOW.replace("{env}\n", env).replace("{committed}", " ".join(map(shlex.quote, committed)))
-
-
-_WORKFLOW = """\
-# The nightly Hot Papers build (written by `hotpapers init`): add the secrets named
-# below to the repository, and adjust the install step.
-name: Hot Papers nightly
-
-on:
-  schedule:
-    - cron: "17 6 * * *"   # 06:17 UTC; an odd minute, since runs at the top of the hour are often late
-  workflow_dispatch:
-    inputs:
-      date:
-        description: "Digest day, YYYY-MM-DD (empty: yesterday)"
-        required: false
-        default: ""
-
-concurrency:
-  group: hotpapers-nightly   # two runs never write the same day at once
-  cancel-in-progress: false
-
-permissions:
-  contents: write            # to push the new post and snapshot
-
-jobs:
-  build:
-    runs-on: ubuntu-latest
-    timeout-minutes: 60
-    steps:
-      - uses: actions/checkout@v4
-      - uses: actions/setup-python@v5
-        with:
-          python-version: "3.12"
-      - name: Install hotpapers
-        run: pip install "hotpapers @ git+https://github.com/<owner>/hotpapers@<tag>"   # where you take it from
-      - name: Build the day's post
-        env:
-{env}
-          DAY: ${{ inputs.date }}
-        run: hotpapers build ${DAY:+--date "$DAY"}
-      - name: Commit the post, the snapshot and the feeds when they changed
-        env:
-          DAY: ${{ inputs.date }}
-        run: |
-          git config user.name "github-actions[bot]"
-          git config user.email "41898282+github-actions[bot]@users.noreply.github.com"
-          for path in {committed}; do
-            if [ -e "$path" ]; then git add -A -- "$path"; fi
-          done
-          if git diff --cached --quiet; then
-            echo "Nothing changed."
-          else
-            git commit -m "Hot papers ${DAY:-of yesterday}"
-            git push
-          fi
-      - name: Fail loudly when the pipeline went quiet
-        run: hotpapers check --days 7
-"""

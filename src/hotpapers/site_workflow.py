@@ -1,0 +1,107 @@
+"""The nightly GitHub workflow `hotpapers init` writes: when it runs, which secrets it
+passes, and what it commits."""
+
+from __future__ import annotations
+
+import shlex
+from datetime import UTC, date, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from hotpapers.config import Config
+
+UTC_ZONE = ZoneInfo("UTC")
+
+
+def credential_variables() -> list[str]:
+    """The environment variables the sources read their credentials from, by default."""
+    sources = Config().sources.values()
+    return [str(getattr(s, key)) for s in sources for key in s.__struct_fields__ if key.endswith("_env")]
+
+
+def workflow(committed: list[str], timezone: ZoneInfo = UTC_ZONE, today: date | None = None) -> str:
+    """The nightly workflow, run just after midnight in `timezone` (`nightly_schedule`); it
+    commits the paths in `committed` that exist after the build."""
+    env = "".join(f"          {name}: ${{{{ secrets.{name} }}}}\n" for name in credential_variables())
+    return (
+        _WORKFLOW.replace("{schedule}", nightly_schedule(timezone, today or date.today()))
+        .replace("{env}\n", env)
+        .replace("{committed}", " ".join(map(shlex.quote, committed)))
+    )
+
+
+EARLIEST_RUN = 6 * 60 + 17
+"""06:17 UTC, in minutes: past midnight in every zone from UTC-6 to UTC+14, at an odd
+minute, since runs at the top of the hour are often late."""
+
+
+def nightly_schedule(timezone: ZoneInfo, today: date) -> str:
+    """The workflow's cron line: 06:17 UTC when it is past midnight in `timezone` all year
+    (the offsets of the year from `today`), else 17 minutes past midnight at the zone's
+    westmost offset, so that `build`'s yesterday is never two days back."""
+    noon = datetime(today.year, today.month, today.day, 12, tzinfo=UTC)
+    offsets = {(noon + timedelta(days=n)).astimezone(timezone).utcoffset() for n in range(366)}
+    westmost = min(offset for offset in offsets if offset is not None) // timedelta(minutes=1)
+    run = max(EARLIEST_RUN, -westmost + 17)
+    hour, minute = divmod(run, 60)
+    cron = f'cron: "{minute} {hour} * * *"'
+    if run == EARLIEST_RUN:
+        return f"{cron}   # 06:17 UTC; an odd minute, since runs at the top of the hour are often late"
+    return f"{cron}   # {hour:02}:{minute:02} UTC, just after midnight in {timezone} in every season"
+
+
+_WORKFLOW = """\
+# The nightly Hot Papers build (written by `hotpapers init`): add the secrets named
+# below to the repository, and adjust the install step.
+name: Hot Papers nightly
+
+on:
+  schedule:
+    - {schedule}
+  workflow_dispatch:
+    inputs:
+      date:
+        description: "Digest day, YYYY-MM-DD (empty: yesterday)"
+        required: false
+        default: ""
+
+concurrency:
+  group: hotpapers-nightly   # two runs never write the same day at once
+  cancel-in-progress: false
+
+permissions:
+  contents: write            # to push the new post and snapshot
+
+jobs:
+  build:
+    runs-on: ubuntu-latest
+    timeout-minutes: 60
+    steps:
+      - uses: actions/checkout@v4
+      - uses: actions/setup-python@v5
+        with:
+          python-version: "3.12"
+      - name: Install hotpapers
+        run: pip install "hotpapers @ git+https://github.com/<owner>/hotpapers@<tag>"   # where you take it from
+      - name: Build the day's post
+        env:
+{env}
+          DAY: ${{ inputs.date }}
+        run: hotpapers build ${DAY:+--date "$DAY"}
+      - name: Commit the post, the snapshot and the feeds when they changed
+        env:
+          DAY: ${{ inputs.date }}
+        run: |
+          git config user.name "github-actions[bot]"
+          git config user.email "41898282+github-actions[bot]@users.noreply.github.com"
+          for path in {committed}; do
+            if [ -e "$path" ]; then git add -A -- "$path"; fi
+          done
+          if git diff --cached --quiet; then
+            echo "Nothing changed."
+          else
+            git commit -m "Hot papers ${DAY:-of yesterday}"
+            git push
+          fi
+      - name: Fail loudly when the pipeline went quiet
+        run: hotpapers check --days 7
+"""

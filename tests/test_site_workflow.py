@@ -1,0 +1,49 @@
+"""When the nightly workflow `hotpapers init` writes runs: after midnight in the site's zone."""
+
+from datetime import UTC, date, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+import pytest
+import yaml
+from click.testing import CliRunner
+
+from hotpapers.cli import cli
+from hotpapers.site_workflow import nightly_schedule
+
+TODAY = date(2026, 12, 2)
+
+
+@pytest.mark.parametrize(
+    ("zone", "cron"),
+    [
+        ("UTC", "17 6 * * *"),
+        ("Europe/Berlin", "17 6 * * *"),
+        ("Pacific/Kiritimati", "17 6 * * *"),  # UTC+14: 20:17 there, yesterday is over
+        ("America/Chicago", "17 6 * * *"),  # UTC-6 in winter: 00:17
+        ("America/Denver", "17 7 * * *"),  # UTC-7 in winter: midnight is 07:00 UTC
+        ("America/Los_Angeles", "17 8 * * *"),  # UTC-8 in winter
+        ("Pacific/Honolulu", "17 10 * * *"),  # UTC-10 all year
+        ("Pacific/Marquesas", "47 9 * * *"),  # UTC-9:30: midnight is 09:30 UTC
+    ],
+)
+def test_the_nightly_run_is_after_midnight_in_the_sites_zone(zone, cron):
+    assert nightly_schedule(ZoneInfo(zone), TODAY).startswith(f'cron: "{cron}"')
+
+
+@pytest.mark.parametrize("zone", ["America/Los_Angeles", "America/Santiago", "America/Anchorage", "Etc/GMT+12"])
+def test_on_every_day_of_a_year_the_run_finds_yesterday_one_day_back(zone):
+    """At the run's moment the zone's date is the UTC date, so `build`'s yesterday there is the
+    day that ended last, never two days back."""
+    minute, hour = map(int, nightly_schedule(ZoneInfo(zone), TODAY).split('"')[1].split()[:2])
+    for n in range(366):
+        run = datetime(2026, 12, 2, hour, minute, tzinfo=UTC) + timedelta(days=n)
+        assert run.astimezone(ZoneInfo(zone)).date() == run.date(), (zone, run)
+
+
+def test_init_writes_the_run_time_of_the_sites_zone(tmp_path):
+    (tmp_path / "hotpapers.yaml").write_text("timezone: America/Los_Angeles\n", encoding="utf-8")
+    result = CliRunner().invoke(cli, ["init", str(tmp_path)])
+    assert result.exit_code == 0, result.output
+    written = (tmp_path / ".github" / "workflows" / "hotpapers.yml").read_text(encoding="utf-8")
+    assert yaml.safe_load(written)[True]["schedule"] == [{"cron": "17 8 * * *"}]
+    assert "08:17 UTC, just after midnight in America/Los_Angeles" in written
