@@ -65,7 +65,7 @@ def render(snapshot: Path, output: Path | None, force: bool, config_path: Path |
     if output is not None and output.exists() and output.samefile(snapshot):
         raise click.BadParameter(f"{output} is the snapshot being rendered", param_hint="-o")
     if output is not None:
-        log_report(hotpapers.publish(snap, config, hotpapers.BuildOptions(force=force), path=output))
+        log_report(hotpapers.publish(snap, config, hotpapers.BuildOptions(force=force, now=now(config)), path=output))
         return
     ranked = hotpapers.rank_papers(snap, config)
     if not ranked:
@@ -111,10 +111,10 @@ def build(
     if day_argument is not None and day is not None and day_argument != day:
         raise click.UsageError(f"give the day once: {day_argument} and --date {day} differ")
     day, typed = (day, "--date") if day is not None else (day_argument, "DAY")  # errors name what was typed
-    options = hotpapers.BuildOptions(**flags)  # offline, refresh, force, dry_run
-    if options.offline and options.refresh:
+    if flags["offline"] and flags["refresh"]:
         raise click.UsageError("--offline and --refresh contradict each other")
     config = obtain_config(config_path)
+    options = hotpapers.BuildOptions(**flags, now=now(config))  # offline, refresh, force, dry_run
     refuse_unfit_profile(config.output.profile, given_config_path(config_path))
     days = [one_day.isoformat() for one_day in select_days(day, since, until, now(config).date(), typed)]
     fetcher = FetcherOnDemand(config, os.environ, lambda: now(config), progress_bar)

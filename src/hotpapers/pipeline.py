@@ -7,7 +7,7 @@ import os
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from os import PathLike
 from pathlib import Path
 from typing import NoReturn, Protocol
@@ -20,7 +20,8 @@ from hotpapers.errors import InputError, SnapshotError
 from hotpapers.fetch_claim import claim_for_fetching
 from hotpapers.models import Snapshot
 from hotpapers.plural import count
-from hotpapers.rank import rank, unknown_paper_ids
+from hotpapers.post_warnings import post_warnings, unknown_ids_note
+from hotpapers.rank import rank
 from hotpapers.render import PostRenderer
 from hotpapers.snapshot import save_snapshot, stored_snapshot
 from hotpapers.snapshot_schema import is_date
@@ -57,6 +58,8 @@ class BuildOptions:
     refresh: bool = False
     force: bool = False
     dry_run: bool = False
+    now: datetime | None = None
+    """The time the build runs at: a post dated later gets a warning (None: no such check)."""
 
 
 class DayReport(Struct, frozen=True):
@@ -155,16 +158,12 @@ def publish(
     options = options or BuildOptions()
     renderer = renderer or PostRenderer(config)
     day = snapshot.date
-    unknown = unknown_paper_ids(snapshot)
-    notes = (
-        (f"{day}: ignored mentions of {count(len(unknown), 'id')} without metadata: {', '.join(unknown[:10])}",)
-        if unknown
-        else ()
-    )
+    notes = unknown_ids_note(snapshot)
     ranked = rank(snapshot, config)
     if not ranked:
         return DayReport(day, f"{day}: no paper qualifies; nothing written", 0, fetched, None, notes, warnings)
     text = renderer.render(ranked, snapshot)
+    warnings += post_warnings(snapshot, ranked, config.output.profile, options.now)
     target = config.post_path(day) if path is None else Path(path)
     if path is None:
         refuse_irregular(target, "post")

@@ -1,0 +1,65 @@
+"""Snapshots a lab brings from its own collector: valid files that make a post other than
+the one expected get a build warning saying why, also under -q."""
+
+import json
+
+import pytest
+from click.testing import CliRunner
+
+from conftest import add_settings, example_data
+from hotpapers.cli import cli
+
+DAY = "2020-09-24"
+
+
+def build_with(site, data, *flags):
+    add_settings(site, "feeds:\n  atom: null\n  json: null\n")
+    (site / "data" / "snapshots" / f"{DAY}.json").write_text(json.dumps(data), encoding="utf-8")
+    result = CliRunner().invoke(cli, [*flags, "build", "--date", DAY, "--offline"])
+    assert result.exit_code == 0, result.output
+    return result.stderr.splitlines()
+
+
+@pytest.mark.parametrize(
+    ("profile", "consequence"),
+    [
+        ("hugo", "Hugo does not publish it before then (unless buildFuture is set)"),
+        ("jekyll", "Jekyll does not publish it before then (unless future: true is set)"),
+        ("lumen", "the site shows it under that date"),
+    ],
+)
+def test_a_post_dated_in_the_future_is_built_with_a_warning_saying_who_hides_it(site, profile, consequence):
+    """The post's date is taken_at: Hugo and Jekyll left a post dated next year out of the
+    site without a word."""
+    add_settings(site, f"output:\n  profile: {profile}\n")
+    data = example_data()
+    data["taken_at"] = "9000-01-01T00:00:00+02:00"
+    warning = (
+        f"{DAY}: the post is dated 9000-01-01T00:00:00+02:00, the snapshot's taken_at, which is in the future: "
+        f"{consequence}"
+    )
+    assert warning in build_with(site, data, "-q")
+
+
+def test_a_post_dated_in_the_past_gets_no_such_warning(site):
+    assert build_with(site, example_data(), "-q") == []
+
+
+def test_a_refused_embed_of_a_shown_mention_is_named_by_build(site):
+    """The post silently showed the renderer's own embed instead of the imported one."""
+    data = example_data()
+    mention = data["mentions"][11]
+    mention["embed_html"] = mention["embed_html"].replace("<blockquote ", '<blockquote onclick="x()" ', 1)
+    data["mentions"][10]["embed_html"] = "<iframe src=https://example.org></iframe>"
+    warning = (
+        f"{DAY}: the embed HTML of 2 shown mentions was refused, and the post shows an embed written from the "
+        "mention's fields instead: twitter 1308951548979011585 (attribute onclick on <blockquote>) and 1 more; "
+        f"'hotpapers explain {DAY}' names each"
+    )
+    assert build_with(site, data, "-q") == [warning]
+
+
+def test_an_embed_of_a_mention_not_shown_is_not_named(site):
+    data = example_data()
+    data["mentions"][9].update(reposts=0, likes=24, embed_html="<iframe></iframe>")  # under min_mention_score 25
+    assert build_with(site, data, "-q") == []
