@@ -17,6 +17,7 @@ from hotpapers.models import MAX_COUNT, Window
 from hotpapers.snapshot import parse_snapshot, save_snapshot
 
 DAY = "2020-09-24"
+REFRESH = f"fix the file, or replace it by fetching the day from the sources: 'hotpapers build --date {DAY} --refresh'"
 
 
 def stored(site):
@@ -47,6 +48,35 @@ def test_a_directory_as_the_stored_snapshot_is_named_as_such(site):
     stored(site).unlink()
     stored(site).mkdir()
     refused(["build", "--date", DAY, "--offline"], f"{stored(site)}: not a snapshot file but a directory")
+
+
+@pytest.mark.parametrize("flag", ["--offline", "--dry-run"])
+def test_a_stored_snapshot_linking_to_nothing_is_named_and_never_fetched_over(site, flag):
+    """A lab's link to its collector's file on a mount that was gone read as no snapshot:
+    the day was fetched from the sources (plain build, or planned with --dry-run) and the
+    link replaced by that file, without the lab's mentions and without a word."""
+    stored(site).unlink()
+    stored(site).symlink_to(site / "gone" / f"{DAY}.json")
+    refused(
+        ["build", "--date", DAY, flag],
+        f"{stored(site)}: a symbolic link to {site / 'gone' / f'{DAY}.json'}, which is not there; {REFRESH}",
+    )
+    assert stored(site).is_symlink()
+
+
+def test_a_stored_snapshot_in_a_loop_of_links_is_named_as_unreadable(site):
+    stored(site).unlink()
+    stored(site).symlink_to(stored(site).name)
+    refused(["build", "--date", DAY, "--offline"], f"{stored(site)}: cannot read (Too many levels of symbolic links)")
+
+
+def test_explain_and_check_name_a_link_to_nothing(site):
+    stored(site).unlink()
+    stored(site).symlink_to("gone.json")
+    refused(["explain", DAY], f"gone.json, which is not there; {REFRESH}")
+    result = CliRunner().invoke(cli, ["check", "--until", DAY, "--days", "1"])
+    assert result.exit_code == 1
+    assert "a symbolic link to gone.json, which is not there" in result.stderr
 
 
 def test_a_deeply_nested_snapshot_is_refused_in_one_line(site):

@@ -20,6 +20,7 @@ from hotpapers.fetch_on_demand import FetcherOnDemand
 from hotpapers.plural import count
 from hotpapers.preview import make_server, post_html, read_post
 from hotpapers.site_commands import init, refuse_unfit_profile
+from hotpapers.snapshot import is_stored
 
 
 @click.group(cls=HotpapersGroup, commands=[init], context_settings={"help_option_names": ["-h", "--help"]})
@@ -152,7 +153,7 @@ def explain(day: str | None, as_json: bool, config_path: Path | None) -> None:
     """
     config = obtain_config(config_path)
     the_day = day_or_yesterday(day, "DAY", config).isoformat()
-    if not config.snapshot_path(the_day).exists():
+    if not is_stored(config.snapshot_path(the_day)):
         raise InputError(f"no snapshot for {the_day} at {config.snapshot_path(the_day)}; {build_first(the_day)}")
     explanation = hotpapers.explain_day(hotpapers.load_snapshot(config.snapshot_path(the_day), the_day), config)
     if as_json:

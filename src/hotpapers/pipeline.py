@@ -23,7 +23,7 @@ from hotpapers.plural import count
 from hotpapers.post_warnings import post_warnings, unknown_ids_note
 from hotpapers.rank import rank
 from hotpapers.render import PostRenderer
-from hotpapers.snapshot import save_snapshot, stored_snapshot
+from hotpapers.snapshot import is_stored, save_snapshot, stored_snapshot
 from hotpapers.snapshot_schema import is_date
 from hotpapers.targets import check_feed_targets, check_outputs, refuse_irregular, shown_path, sweep_outputs
 from hotpapers.unbuilt import in_order
@@ -210,7 +210,7 @@ def build_days(
     days = listed_days(days)
     check_outputs(config)
     check_feed_targets(config)
-    to_fetch = [day for day in days if options.refresh or not config.snapshot_path(day).exists()]
+    to_fetch = [day for day in days if options.refresh or not is_stored(config.snapshot_path(day))]
     if to_fetch and (options.offline or make_fetch is None):
         refuse_unstored(to_fetch, config, options)
     fetch = None

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import codecs
 import json
+import os
 from os import PathLike
 from pathlib import Path
 from typing import Any
@@ -89,20 +90,28 @@ def stored_snapshot(path: Path, day: str | None = None) -> Snapshot | None:
     the error for a broken one says so, after fixing it (it may hold the user's own data).
     Such a file that holds another day is refused, by every command alike: its post
     would carry the other day's title under this day's name."""
+    refresh = f"'hotpapers build --date {day} --refresh'"
+    advice = f"; fix the file, or replace it by fetching the day from the sources: {refresh}" if day else ""
     try:
         raw = read_regular_file(path)
     except NotRegularFile as exc:
         raise SnapshotError(f"{path}: not a snapshot file but {exc.kind}") from None
     except FileNotFoundError:
+        if path.is_symlink():  # a link to a file that is gone (a lab's collector on a mount) is no absent day
+            raise SnapshotError(f"{path}: a symbolic link to {os.readlink(path)}, which is not there{advice}") from None
         return None
     except OSError as exc:
         raise SnapshotError(f"{path}: cannot read ({exc.strerror or exc})") from None
-    refresh = f"'hotpapers build --date {day} --refresh'"
-    advice = f"; fix the file, or replace it by fetching the day from the sources: {refresh}" if day else ""
     snapshot = parse_snapshot(raw, str(path), advice)
     if day is not None and snapshot.date != day:
         raise SnapshotError(f"{path}: holds the day {snapshot.date}, not {day} as its name says{advice}")
     return snapshot
+
+
+def is_stored(path: Path) -> bool:
+    """Whether there is a snapshot file at `path`, or a link, even one to nothing (which
+    stored_snapshot names): then the day is not one to fetch."""
+    return path.is_symlink() or path.exists()
 
 
 def first_stored_day(folder: Path) -> str | None:
