@@ -227,7 +227,8 @@ class Fetcher:
 
     def _with_embeds(self, snapshot: Snapshot, sources: list[Source]) -> Snapshot:
         """Embeds for the shown posts of `sources`, each source in a thread of its own. A
-        failure costs only the embeds (the post shows its escaped fallback)."""
+        failure costs only the embeds (the post shows its escaped fallback). Their status
+        goes under `Embeds.source`, or `NAME-embeds` where that would replace a search's."""
         shown = [m for ranked in rank(snapshot, self.config) for m in ranked.shown]
         wanted = [(s, [m for m in shown if m.platform == s.name and not m.embed_html]) for s in sources]
         wanted = [(source, mentions) for source, mentions in wanted if mentions]
@@ -248,7 +249,8 @@ class Fetcher:
                     continue
                 requests = self.http.requests[embeds.source] - before.get(embeds.source, 0)
                 why = f"{count(embeds.unavailable, 'post')} without embed (deleted, protected or failed)"
-                statuses[embeds.source] = self._status(
+                key = f"{source.name}-embeds" if embeds.source in {*SOURCES, ARXIV} else embeds.source
+                statuses[key] = self._status(
                     why if embeds.unavailable else None, embeds.endpoint, requests, len(embeds.html)
                 )
                 html.update(embeds.html)

@@ -10,8 +10,11 @@ from hotpapers.sources.huggingface import HuggingFaceSource
 from hotpapers.sources.twitter import TwitterSource
 
 SOURCES: dict[str, type[Source]] = {
-    "twitter": TwitterSource,
-    "bluesky": BlueskySource,
-    "hackernews": HackerNewsSource,
-    "huggingface": HuggingFaceSource,
+    source.name: source
+    for source in (
+        TwitterSource,
+        BlueskySource,
+        HackerNewsSource,
+        HuggingFaceSource,
+    )
 }

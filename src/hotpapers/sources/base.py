@@ -16,12 +16,12 @@ from collections.abc import Callable, Iterable, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from typing import TYPE_CHECKING, Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar, get_args
 
 from msgspec import Struct
 
 from hotpapers.errors import FetchError
-from hotpapers.models import Mention
+from hotpapers.models import Mention, Platform
 from hotpapers.sanitize import EmbedRules
 
 if TYPE_CHECKING:
@@ -82,7 +82,8 @@ class Embeds:
     """Embed HTML fetched for the shown mentions, keyed by `Mention.key`."""
 
     source: str
-    """The name its requests are counted under and its status is recorded under in a snapshot."""
+    """The name its requests are counted under and its status is recorded under in a
+    snapshot; where that is a source's own name (its search's status), `NAME-embeds`."""
     html: dict[tuple[str, str], str] = field(default_factory=dict)
     unavailable: int = 0
     endpoint: str | None = None
@@ -112,8 +113,8 @@ class Display:
 
 
 class Source(ABC):
-    """One engagement platform: a subclass sets the class attributes and implements `plan`
-    and `search`. Built once per run (a login is reused across days), with the run's HTTP
+    """One engagement platform: a subclass sets the class attributes and implements
+    `page_limit`, `plan` and `search`. Built once per run (a login is reused across days), with the run's HTTP
     client, environment, clock and progress hook."""
 
     name: ClassVar[str]
@@ -128,6 +129,17 @@ class Source(ABC):
     site_steps: ClassVar[Mapping[str, str]] = {}
     """What a site of an output profile needs for this platform's embeds to show, by
     profile name: a next step `hotpapers init` prints."""
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        """A platform the snapshot schema does not list could never be stored: each of
+        its mentions would be left out of the day with a warning. Said where it is made."""
+        super().__init_subclass__(**kwargs)
+        name = cls.__dict__.get("name")
+        if name is not None and name not in get_args(Platform):
+            raise TypeError(
+                f"{cls.__name__}.name is {name!r}, not a platform of the snapshot schema "
+                f"({', '.join(get_args(Platform))}): docs/sources.md, 'The platform's name'"
+            )
 
     def __init__(
         self,

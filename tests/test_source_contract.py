@@ -1,0 +1,167 @@
+"""What docs/sources.md promises a contributor of a source and the seam does not check
+by itself elsewhere: a name the snapshot schema stores, credentials that `hotpapers init`
+finds, and embeds that do not overwrite the status of the search they follow."""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime
+from pathlib import Path
+from typing import ClassVar, get_args
+
+import msgspec
+import pytest
+from click.testing import CliRunner
+from werkzeug import Request, Response
+
+from fakes import Recorder, example_scenario, fake_time, live_config, serve_scenario
+from hotpapers.cli import cli
+from hotpapers.config_types import EnvName
+from hotpapers.models import Mention, Platform
+from hotpapers.site_init import credential_variables
+from hotpapers.snapshot import load_snapshot
+from hotpapers.snapshot_schema import packaged_schema
+from hotpapers.sources import SOURCES
+from hotpapers.sources.base import Display, Embeds, Found, PageLimit, Source, SourceSettings, rfc3339
+
+DAY = "2020-09-24"
+
+
+def test_the_platforms_a_source_may_have_are_the_snapshot_schemas():
+    enum = packaged_schema()["$defs"]["mention"]["properties"]["platform"]["enum"]
+    assert list(get_args(Platform)) == enum
+
+
+def test_a_source_named_for_a_platform_no_snapshot_stores_is_refused_where_it_is_made():
+    """Else every mention it finds is left out of the day with a warning, and the build
+    says 'no paper qualifies'."""
+    with pytest.raises(TypeError, match=r"^LobstersSource\.name is 'lobsters', not a platform of the snapshot schema"):
+        type("LobstersSource", (Source,), {"name": "lobsters"})
+    assert type("MastodonSource", (Source,), {"name": "mastodon"}).name == "mastodon"
+
+
+def test_the_registry_is_keyed_by_the_names_the_sources_declare():
+    assert list(SOURCES) == [source.name for source in SOURCES.values()]
+
+
+def undeclared_variables(kind: type[Source]) -> set[str]:
+    """The variables a source asks for with none set that are no `*_env` setting of it
+    (`hotpapers init` names only those: in the workflow's secrets, the config's comments)."""
+    settings = msgspec.convert({}, kind.Settings)
+    declared = {str(getattr(settings, key)) for key in settings.__struct_fields__ if key.endswith("_env")}
+    missing = kind(settings, None, {}, datetime.now).missing_credentials()  # type: ignore[arg-type]
+    everything = kind(settings, None, dict.fromkeys(declared, "set"), datetime.now).missing_credentials()  # type: ignore[arg-type]
+    assert everything is None, f"{kind.name} still misses {everything} with every *_env variable set"
+    return set(missing.split(" and ")) - declared if missing else set()
+
+
+@pytest.mark.parametrize("name", sorted(SOURCES))
+def test_each_source_reads_its_credentials_from_env_settings_init_finds(name):
+    assert undeclared_variables(SOURCES[name]) == set()
+    settings = msgspec.convert({}, SOURCES[name].Settings)
+    assert {str(getattr(settings, key)) for key in settings.__struct_fields__ if key.endswith("_env")} <= set(
+        credential_variables()
+    )
+
+
+class _TokenSettings(SourceSettings, frozen=True, kw_only=True):
+    token_env: EnvName = "MASTODON_TOKEN"
+
+
+class _Declared(Source):
+    name: ClassVar[str] = "mastodon"
+    cost: ClassVar[str] = "free"
+    display: ClassVar[Display] = Display("Mastodon", (("likes", "favourites"),))
+    Settings: ClassVar[type[SourceSettings]] = _TokenSettings
+
+    def missing_credentials(self) -> str | None:
+        return None if self.environ.get(self.settings.token_env) else self.settings.token_env
+
+    def page_limit(self) -> PageLimit:
+        return PageLimit(1, "one request")
+
+    def plan(self, since: datetime, until: datetime) -> str:
+        return "nothing"
+
+    def search(self, since: datetime, until: datetime) -> Found:
+        raise AssertionError("not searched here")
+
+
+class _HardCoded(_Declared):
+    def missing_credentials(self) -> str | None:
+        return None if self.environ.get("MASTODON_TOKEN") else "MASTODON_TOKEN"
+
+
+def test_a_variable_read_by_name_rather_than_from_a_setting_is_found():
+    assert undeclared_variables(_Declared) == set()
+    with pytest.raises(AssertionError, match="still misses MASTODON_TOKEN"):
+        undeclared_variables(type("_NoSetting", (_HardCoded,), {"Settings": SourceSettings}))
+
+
+class _Settings(SourceSettings, frozen=True, kw_only=True):
+    api_url: str = "http://127.0.0.1:9"
+
+
+class _OwnNamedEmbeds(Source):
+    """One page of posts, then the page limit; embeds counted under its own name."""
+
+    name: ClassVar[str] = "mastodon"
+    cost: ClassVar[str] = "free"
+    display: ClassVar[Display] = Display("Mastodon", (("reposts", "boosts"), ("likes", "favourites")))
+    Settings: ClassVar[type[SourceSettings]] = _Settings
+
+    def page_limit(self) -> PageLimit:
+        return PageLimit(1, "sources.mastodon.max_pages")
+
+    def plan(self, since: datetime, until: datetime) -> str:
+        return "one page"
+
+    def search(self, since: datetime, until: datetime) -> Found:
+        url = f"{self.settings.api_url}/timeline"
+        posts = self.http.get_json(url, source=self.name)
+        mentions = [
+            Mention(
+                platform="mastodon",
+                id=post["id"],
+                url=f"https://mastodon.example/@ada/{post['id']}",
+                paper_ids=(post["paper"],),
+                reposts=post["boosts"],
+                likes=post["favourites"],
+                observed_at=rfc3339(self.now()),
+            )
+            for post in posts
+        ]
+        return Found(mentions, len(posts), url, partial=self.page_limit().reached(self.name))
+
+    def embeds(self, shown: list[Mention]) -> Embeds:
+        return self.oembeds(shown, f"{self.settings.api_url}/oembed", self.name, 2)
+
+
+def test_embeds_counted_under_the_sources_own_name_leave_its_search_status(tmp_path, monkeypatch, httpserver):
+    """The search stopped at its page limit stays `partial` (so `check` says so); the
+    embeds' status is `mastodon-embeds`."""
+    fake_time(monkeypatch)
+    monkeypatch.setitem(SOURCES, "mastodon", _OwnNamedEmbeds)
+    serve_scenario(httpserver, example_scenario(), Recorder())
+    page = [{"id": "7", "paper": "2009.11278", "boosts": 30, "favourites": 45}]
+    httpserver.expect_request("/m/timeline").respond_with_json(page)
+    embed = '<blockquote class="mastodon-embed"><p>A paper</p></blockquote>'
+
+    def oembed(request: Request) -> Response:
+        return Response(json.dumps({"html": embed}), content_type="application/json")
+
+    httpserver.expect_request("/m/oembed").respond_with_handler(oembed)
+    sources = {"twitter": {"enabled": False}, "mastodon": {"api_url": httpserver.url_for("/m")}}
+    (tmp_path / "config.yaml").write_text(live_config(httpserver, sources=sources))
+    monkeypatch.chdir(tmp_path)
+    result = CliRunner().invoke(cli, ["build", "--date", DAY])
+    assert result.exit_code == 0, result.output
+    snapshot = load_snapshot(Path("data/snapshots/2020-09-24.json"))
+    search, embeds = snapshot.sources["mastodon"], snapshot.sources["mastodon-embeds"]
+    assert (search.status, search.detail, search.items) == (
+        "partial",
+        "stopped after 1 pages (sources.mastodon.max_pages)",
+        1,
+    )
+    assert (embeds.status, embeds.requests, embeds.items) == ("ok", 1, 1)
+    assert snapshot.mentions[0].embed_html == embed
