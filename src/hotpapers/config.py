@@ -73,8 +73,8 @@ class Ranking(Section, frozen=True):
     """A mention's score is the weighted sum of its counts: reposts, likes, replies, quotes (a count
     without a weight counts 0). These weights apply to the platforms not in platform_weights ..."""
     platform_weights: dict[Platform, dict[CountName, Weight]] = field(default_factory=default_platform_weights)
-    """... and these to the platforms listed (points and comments on Hacker News are likes and
-    replies, upvotes on Hugging Face are likes); docs/ranking.md says why."""
+    """... and these to the platforms listed: by default each one whose source weighs its own
+    counts (a platform's points or upvotes are stored as likes); docs/ranking.md says why."""
     min_paper_score: Number = 50
     """A paper enters the digest when the summed score of its mentions reaches this."""
     min_mention_score: Number = 25

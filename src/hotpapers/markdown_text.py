@@ -131,7 +131,7 @@ def guard_heading(text: str, kramdown: bool = False) -> str:
 
 
 def guard_link_text(text: str, kramdown: bool = False) -> str:
-    """`text` as the text of a link that starts a line (`[text](url) on Hacker News`):
+    """`text` as the text of a link that starts a line (`[text](url) on` a platform's name):
     `guard_inline`, and for kramdown, which reads `[x]:` at a line's start as a link or
     footnote definition whatever backslashes its `x` holds (the line goes), the `:` after
     the text's first `]` written `&#58;`, and a first `^` (`[^1](url)`, a footnote's

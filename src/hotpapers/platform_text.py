@@ -47,7 +47,7 @@ def _classic(item: RankedPaper) -> bool:
 
 
 def counts_text(totals: PlatformTotals, named: bool = True) -> str:
-    """`Hacker News: points: 40, comments: 15`: a paper's counts on one platform in its words."""
+    """`Name: points: 40, comments: 15`: a paper's counts on one platform in its words."""
     words = display(totals.platform)
     counts = ", ".join(f"{word}: {getattr(totals, count)}" for count, word in words.counts)
     return f"{words.name}: {counts}" if named else counts
