@@ -14,10 +14,13 @@ from pathlib import Path
 
 import pytest
 
+from hotpapers.sources import SOURCES
 from hotpapers.sources.base import Source
 
 REPO = Path(__file__).parent.parent
 DOC = (REPO / "docs" / "sources.md").read_text(encoding="utf-8")
+README = (REPO / "README.md").read_text(encoding="utf-8")
+NUMBERS = ("no", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten")
 
 
 def blocks(language: str) -> list[str]:
@@ -97,3 +100,12 @@ def test_the_error_for_a_platform_no_snapshot_stores_is_as_quoted():
     with pytest.raises(TypeError) as error:
         type("LobstersSource", (Source,), {"name": "lobsters"})
     assert str(error.value).startswith(quoted.group(1))
+
+
+def test_the_readme_names_every_registered_source_where_the_page_says():
+    """Its row in Sources, the count of sources enabled by default, the `enabled` setting's row."""
+    assert sorted(re.findall(r"^\| [^|]+ \(`sources\.(\w+)`\) \|", README, flags=re.MULTILINE)) == sorted(SOURCES)
+    count = re.search(r"All (\w+) sources are enabled by default", README)
+    assert count and count.group(1) == NUMBERS[len(SOURCES)]
+    enabled = re.search(r"^\| `sources\.NAME\.enabled` \|.*$", README, flags=re.MULTILINE)
+    assert enabled and set(re.findall(r"`(\w+)`", enabled.group())) == {"true", *SOURCES}
