@@ -3,12 +3,14 @@ mention's weighted score and how it adds up."""
 
 import json
 
+import pytest
 from click.testing import CliRunner
+from msgspec.structs import replace
 
-from conftest import make_config, make_mention, make_paper, make_snapshot
+from conftest import EXAMPLE_SNAPSHOT, make_config, make_mention, make_paper, make_snapshot
 from hotpapers.cli import cli
 from hotpapers.explain import PlatformScore, explain, explanation_text
-from hotpapers.snapshot import save_snapshot
+from hotpapers.snapshot import load_snapshot, save_snapshot
 from test_rank import four_platforms
 
 
@@ -103,3 +105,31 @@ def test_a_shown_mention_whose_link_is_refused_is_said_to_be_shown_without_it():
     hostile = make_mention("9", likes=60, platform="hackernews", url="javascript:alert(1)", text="A discussion")
     e = explain(make_snapshot([make_paper()], [hostile]), make_config())
     assert e.papers[0].mentions[0].reason == "linked, written without the link: its URL was refused"
+
+
+@pytest.mark.parametrize(
+    ("embed_html", "reason"),
+    [
+        (None, "embedded, written from its fields, without the link: its URL was refused"),
+        (
+            "<iframe></iframe>",
+            "embedded, written from its fields: its embed HTML was refused (markup, a link or a character that is "
+            "not allowed), and without the link: its URL was refused",
+        ),
+    ],
+)
+def test_an_embedded_mention_whose_link_is_refused_is_said_to_be_shown_without_it(embed_html, reason):
+    """An imported post's AT URI as its URL: its embed, written from its fields, had no
+    link, and explain said only 'embedded'."""
+    imported = make_mention(
+        "3k", likes=60, platform="bluesky", url="at://alice.bsky.social/app.bsky.feed.post/3k", embed_html=embed_html
+    )
+    e = explain(make_snapshot([make_paper()], [imported]), make_config())
+    assert e.papers[0].mentions[0].reason == reason
+
+
+def test_a_refused_link_inside_an_embed_that_is_published_is_not_named():
+    example = load_snapshot(EXAMPLE_SNAPSHOT)
+    first = replace(example.mentions[0], url="ftp://example.org/status/1")  # its embed links the post itself
+    e = explain(replace(example, mentions=(first, *example.mentions[1:])), make_config())
+    assert {m.reason for paper in e.papers for m in paper.mentions} == {"embedded"}

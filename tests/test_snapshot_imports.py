@@ -50,16 +50,34 @@ def test_a_refused_embed_of_a_shown_mention_is_named_by_build(site):
     data = example_data()
     mention = data["mentions"][11]
     mention["embed_html"] = mention["embed_html"].replace("<blockquote ", '<blockquote onclick="x()" ', 1)
-    data["mentions"][10]["embed_html"] = "<iframe src=https://example.org></iframe>"
-    warning = (
+    data["mentions"][10].update(embed_html="<iframe src=https://example.org></iframe>", id="2\n\x1b[2J")
+    assert build_with(site, data, "-q") == [
         f"{DAY}: the embed HTML of 2 shown mentions was refused, and the post shows an embed written from the "
         "mention's fields instead: twitter 1308951548979011585 (attribute onclick on <blockquote>) and 1 more; "
         f"'hotpapers explain {DAY}' names each"
-    )
-    assert build_with(site, data, "-q") == [warning]
+    ]
+    mention["embed_html"] = None  # an id of any characters is named on one line
+    assert build_with(site, data, "-q") == [
+        f"{DAY}: the embed HTML of 1 shown mention was refused, and the post shows an embed written from the "
+        "mention's fields instead: twitter 2\\n\\x1b[2J (markup, a link or a character that is not allowed); "
+        f"'hotpapers explain {DAY}' names each"
+    ]
 
 
 def test_an_embed_of_a_mention_not_shown_is_not_named(site):
     data = example_data()
     data["mentions"][9].update(reposts=0, likes=24, embed_html="<iframe></iframe>")  # under min_mention_score 25
     assert build_with(site, data, "-q") == []
+
+
+def test_a_shown_mention_without_a_usable_link_is_named_by_build(site):
+    """An imported post's AT URI, or a Slack link, as its URL: the post showed it without a link."""
+    data = example_data()
+    data["mentions"][11].update(embed_html=None, url="at://alice.bsky.social/app.bsky.feed.post/3k")
+    data["mentions"][10]["url"] = "ftp://example.org/status/1"  # its embed is published, with its own link
+    warning = (
+        f"{DAY}: the URL of 1 shown mention is no http(s) link, and the post shows it without a link: "
+        "twitter 1308951548979011585 (at://alice.bsky.social/app.bsky.feed.post/3k); "
+        f"'hotpapers explain {DAY}' names each"
+    )
+    assert build_with(site, data, "-q") == [warning]

@@ -195,7 +195,13 @@ def _refused(mention: Mention) -> str:
     if not words.embedded:
         return "" if safe_link(mention.url, "") else ", written without the link: its URL was refused"
     problem = embed_problem(mention.embed_html, words.embed_rules) if mention.embed_html else None
-    return f", written from its fields: its embed HTML was refused ({problem})" if problem else ""
+    published = bool(mention.embed_html) and not problem  # with its own link to the post
+    unlinked = not published and not safe_link(mention.url, "")
+    if problem:
+        return f", written from its fields: its embed HTML was refused ({problem})" + (
+            ", and without the link: its URL was refused" if unlinked else ""
+        )
+    return ", written from its fields, without the link: its URL was refused" if unlinked else ""
 
 
 def _word(platform: str, name: str) -> str:

@@ -1,17 +1,18 @@
 """What `build` says about a day's post beyond writing it: the mentions it leaves out,
 and what will not show as the snapshot's author expects, a date in the future (the site
-may hide the post) or an embed refused (the post shows another). Imported snapshots
-are where the last two come from."""
+may hide the post), an embed refused (the post shows another) or a link that is no web
+address (the post shows none). Imported snapshots are where the last three come from."""
 
 from __future__ import annotations
 
 from datetime import datetime
 
-from hotpapers.models import RankedPaper, Snapshot, parse_time
+from hotpapers.errors import excerpt, printable
+from hotpapers.models import Mention, RankedPaper, Snapshot, parse_time
 from hotpapers.platform_text import display
 from hotpapers.plural import count
 from hotpapers.rank import unknown_paper_ids
-from hotpapers.sanitize import embed_problem
+from hotpapers.sanitize import embed_problem, safe_link
 
 _HIDDEN_UNTIL_DATED = {
     "hugo": "Hugo does not publish it before then (unless buildFuture is set)",
@@ -32,27 +33,49 @@ def unknown_ids_note(snapshot: Snapshot) -> tuple[str, ...]:
 
 def post_warnings(snapshot: Snapshot, ranked: list[RankedPaper], profile: str, now: datetime | None) -> tuple[str, ...]:
     """The warnings for the post of `ranked`; `now` None: none about its date."""
-    future = now is not None and parse_time(snapshot.taken_at) > now
-    warnings = [
-        f"{snapshot.date}: the post is dated {snapshot.taken_at}, the snapshot's taken_at, which is in the future: "
-        f"{_HIDDEN_UNTIL_DATED.get(profile, 'the site shows it under that date')}"
-    ] * future
-    refused = [
-        f"{mention.platform} {mention.id} ({problem})"
-        for item in ranked
-        for mention in item.shown
-        if (problem := _refusal(mention.platform, mention.embed_html))
-    ]
-    if refused:
-        more = f" and {len(refused) - 1} more" if len(refused) > 1 else ""
+    day = snapshot.date
+    warnings = []
+    if now is not None and parse_time(snapshot.taken_at) > now:
         warnings.append(
-            f"{snapshot.date}: the embed HTML of {count(len(refused), 'shown mention')} was refused, and the post "
-            f"shows an embed written from the mention's fields instead: {refused[0]}{more}; "
-            f"'hotpapers explain {snapshot.date}' names each"
+            f"{day}: the post is dated {snapshot.taken_at}, the snapshot's taken_at, which is in the future: "
+            f"{_HIDDEN_UNTIL_DATED.get(profile, 'the site shows it under that date')}"
+        )
+    shown = [mention for item in ranked for mention in item.shown]
+    refused = [f"{_named(m)} ({problem})" for m in shown if (problem := _refused_embed(m))]
+    if refused:
+        warnings.append(
+            f"{day}: the embed HTML of {count(len(refused), 'shown mention')} was refused, and the post shows an "
+            f"embed written from the mention's fields instead: {_listed(refused)}; 'hotpapers explain {day}' names each"
+        )
+    unlinked = [f"{_named(m)} ({printable(excerpt(m.url))})" for m in shown if _unlinked(m)]
+    if unlinked:
+        warnings.append(
+            f"{day}: the URL of {count(len(unlinked), 'shown mention')} is no http(s) link, and the post shows "
+            f"{'it' if len(unlinked) == 1 else 'them'} without a link: {_listed(unlinked)}; "
+            f"'hotpapers explain {day}' names each"
         )
     return tuple(warnings)
 
 
-def _refusal(platform: str, html: str | None) -> str | None:
-    words = display(platform)
-    return embed_problem(html, words.embed_rules) if words.embedded and html else None
+def _refused_embed(mention: Mention) -> str | None:
+    """Why the post does not publish the embed HTML given for a mention of a platform with
+    embeds; None when it does, or there is none to publish."""
+    words = display(mention.platform)
+    return embed_problem(mention.embed_html, words.embed_rules) if words.embedded and mention.embed_html else None
+
+
+def _unlinked(mention: Mention) -> bool:
+    """The post shows the mention without a link: its URL is no web address, and no
+    published embed of its own links the post."""
+    words = display(mention.platform)
+    published = words.embedded and bool(mention.embed_html) and _refused_embed(mention) is None
+    return not published and not safe_link(mention.url, "")
+
+
+def _named(mention: Mention) -> str:
+    """A mention in a one-line message: its platform and id, whatever the id holds."""
+    return f"{mention.platform} {printable(excerpt(mention.id))}"
+
+
+def _listed(items: list[str]) -> str:
+    return f"{items[0]} and {len(items) - 1} more" if len(items) > 1 else items[0]
