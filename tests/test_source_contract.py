@@ -18,6 +18,7 @@ from werkzeug import Request, Response
 from fakes import Recorder, example_scenario, fake_time, live_config, serve_scenario
 from hotpapers.cli import cli
 from hotpapers.config_types import EnvName
+from hotpapers.errors import InputError
 from hotpapers.models import Mention, Platform
 from hotpapers.site_init import credential_variables
 from hotpapers.snapshot import load_snapshot
@@ -86,9 +87,6 @@ class _Declared(Source):
     display: ClassVar[Display] = Display("Mastodon", (("likes", "favourites"),))
     Settings: ClassVar[type[SourceSettings]] = _TokenSettings
 
-    def missing_credentials(self) -> str | None:
-        return None if self.environ.get(self.settings.token_env) else self.settings.token_env
-
     def page_limit(self) -> PageLimit:
         return PageLimit(1, "one request")
 
@@ -102,6 +100,19 @@ class _Declared(Source):
 class _HardCoded(_Declared):
     def missing_credentials(self) -> str | None:
         return None if self.environ.get("MASTODON_TOKEN") else "MASTODON_TOKEN"
+
+
+def test_a_source_needs_no_code_of_its_own_for_the_credentials_its_env_settings_name():
+    settings = _TokenSettings(token_env="LAB_TOKEN")
+
+    def missing(environ: dict[str, str]) -> str | None:
+        return _Declared(settings, None, environ, datetime.now).missing_credentials()  # type: ignore[arg-type]
+
+    assert missing({}) == missing({"LAB_TOKEN": " \n"}) == "LAB_TOKEN"
+    assert missing({"LAB_TOKEN": "s3cret", "MASTODON_TOKEN": ""}) is None
+    with pytest.raises(InputError, match=r"^mastodon: the environment variable LAB_TOKEN holds a character") as error:
+        missing({"LAB_TOKEN": "s3crét"})
+    assert "s3cr" not in str(error.value)
 
 
 def test_a_variable_read_by_name_rather_than_from_a_setting_is_found():

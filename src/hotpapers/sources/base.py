@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Any, ClassVar, get_args
 
 from msgspec import Struct
 
-from hotpapers.errors import FetchError
+from hotpapers.errors import FetchError, InputError
 from hotpapers.models import Mention, Platform
 from hotpapers.sanitize import EmbedRules
 
@@ -156,9 +156,22 @@ class Source(ABC):
         self.progress = progress
 
     def missing_credentials(self) -> str | None:
-        """The environment variable(s) to set when credentials are missing, else None.
-        Raises InputError when a credential is set but unusable (such as non-ASCII)."""
-        return None
+        """The environment variable(s) to set when credentials are missing, else None:
+        by default those its `*_env` settings name that are unset or blank (the ones
+        `hotpapers init` names). Raises InputError when one is set but unusable."""
+        names = [getattr(self.settings, key) for key in self.settings.__struct_fields__ if key.endswith("_env")]
+        return " and ".join(name for name in names if not self.credential(name)) or None
+
+    def credential(self, variable: str) -> str:
+        """The value of the environment variable `variable`, stripped ('' when unset);
+        InputError when it holds a character no credential has (non-ASCII, a control)."""
+        value = self.environ.get(variable, "").strip()
+        if not (value.isascii() and value.isprintable()):
+            raise InputError(
+                f"{self.name}: the environment variable {variable} holds a character that no credential has "
+                "(non-ASCII or a control character)"
+            )
+        return value
 
     @abstractmethod
     def page_limit(self) -> PageLimit:
