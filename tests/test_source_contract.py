@@ -15,11 +15,16 @@ import pytest
 from click.testing import CliRunner
 from werkzeug import Request, Response
 
+from conftest import make_config, make_mention, make_paper, make_snapshot
 from fakes import Recorder, example_scenario, fake_time, live_config, serve_scenario
 from hotpapers.cli import cli
 from hotpapers.config_types import EnvName
 from hotpapers.errors import InputError
 from hotpapers.models import Mention, Platform
+from hotpapers.preview import post_html
+from hotpapers.rank import rank
+from hotpapers.render import PostRenderer
+from hotpapers.sanitize import EmbedRules
 from hotpapers.site_init import credential_variables
 from hotpapers.snapshot import load_snapshot
 from hotpapers.snapshot_schema import packaged_schema
@@ -188,3 +193,31 @@ def test_embeds_counted_under_the_sources_own_name_leave_its_search_status(tmp_p
     )
     assert (embeds.status, embeds.requests, embeds.items) == ("ok", 1, 1)
     assert snapshot.mentions[0].embed_html == embed
+
+
+MASTODON_SCRIPT = '<script src="https://mastodon.social/embed.js" async="async"></script>'
+MASTODON_EMBED = (
+    '<blockquote class="mastodon-embed" data-embed-url="https://mastodon.social/users/ada/statuses/1/embed">'
+    '<a href="https://mastodon.social/@ada/1">A paper</a></blockquote>\n' + MASTODON_SCRIPT
+)
+
+
+class _Embedding(_Declared):
+    display: ClassVar[Display] = Display(
+        "Mastodon",
+        (("likes", "favourites"),),
+        embed_rules=EmbedRules("mastodon-embed", frozenset([MASTODON_SCRIPT]), frozenset({"data-embed-url"})),
+    )
+
+
+def test_preview_leaves_out_the_embed_script_a_new_source_declares(monkeypatch, tmp_path):
+    """`preview` and `serve` load nothing from the network: they knew only the script
+    line of X's and Bluesky's shape (`async src=... charset="utf-8"`)."""
+    monkeypatch.setitem(SOURCES, "mastodon", _Embedding)
+    mention = make_mention("1", likes=90, platform="mastodon", url="https://mastodon.social/@ada/1")
+    snapshot = make_snapshot([make_paper()], [msgspec.structs.replace(mention, embed_html=MASTODON_EMBED)])
+    config = make_config()
+    post = PostRenderer(config).render(rank(snapshot, config), snapshot)
+    assert MASTODON_EMBED in post  # published as the platform's own embed
+    html = post_html(post, DAY, tmp_path / "post.md")
+    assert 'class="mastodon-embed"' in html and "<script" not in html

@@ -25,6 +25,16 @@ def embed_templates() -> tuple[str, ...]:
     return tuple(dict.fromkeys([*(source.display.embed_template for source in SOURCES.values()), GENERIC_EMBED]))
 
 
+def embed_scripts() -> frozenset[str]:
+    """The script lines the registered platforms' embeds may end with (`EmbedRules.scripts`)."""
+    return frozenset(
+        script
+        for source in SOURCES.values()
+        if source.display.embed_rules
+        for script in source.display.embed_rules.scripts
+    )
+
+
 def engagement_lines(item: RankedPaper, local_time: Callable[[str], str]) -> list[str]:
     """The paper's engagement lines: the classic one when only a `Display.classic`
     platform talks about it, else one per platform in that platform's words, each with

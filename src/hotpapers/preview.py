@@ -20,6 +20,7 @@ from markdown_it import MarkdownIt
 
 from hotpapers.config import Config
 from hotpapers.errors import InputError
+from hotpapers.platform_text import embed_scripts
 from hotpapers.yaml_c import load_yaml, yaml_problem
 
 if TYPE_CHECKING:
@@ -68,11 +69,19 @@ def post_html(text: str, day: str, path: Path) -> str:
     except yaml.YAMLError as exc:
         raise InputError(f"{path}: the frontmatter is {yaml_problem(exc)}") from None
     title = str(post.get("title", day))
-    body = markdown_html(_WIDGET_SCRIPT.sub("", post.content))
+    body = markdown_html(_without_widget_scripts(post.content))
     description = f"<p><em>{escape(str(post['description']))}</em></p>\n" if post.get("description") else ""
     return page(
         title, f'<nav><a href="/">All days</a></nav>\n<h1 class="post-title">{escape(title)}</h1>\n{description}{body}'
     )
+
+
+def _without_widget_scripts(text: str) -> str:
+    """The post without its embeds' script lines: those of the registered platforms, and
+    any of the common shape (a platform's no source reads now, in an old post)."""
+    scripts = embed_scripts()
+    lines = _WIDGET_SCRIPT.sub("", text).splitlines(keepends=True)
+    return "".join(line for line in lines if line.rstrip("\r\n") not in scripts)
 
 
 def index_html(days: list[str], site_title: str) -> str:
