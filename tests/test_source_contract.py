@@ -221,3 +221,15 @@ def test_preview_leaves_out_the_embed_script_a_new_source_declares(monkeypatch, 
     assert MASTODON_EMBED in post  # published as the platform's own embed
     html = post_html(post, DAY, tmp_path / "post.md")
     assert 'class="mastodon-embed"' in html and "<script" not in html
+
+
+def test_a_live_config_turns_off_the_packages_sources_but_not_a_tests_stand_in(monkeypatch, httpserver):
+    """A source added to the package (Mastodon, say) is off in the X-only tests, while the
+    stand-ins that take its name (tests/test_fetch_outage.py) stay on: a list made when
+    fakes.py was imported turned the stand-ins off and failed eleven outage tests."""
+    monkeypatch.setitem(
+        SOURCES, "mastodon", type("MastodonSource", (_Declared,), {"__module__": "hotpapers.sources.x"})
+    )
+    assert json.loads(live_config(httpserver))["sources"]["mastodon"] == {"enabled": False}
+    monkeypatch.setitem(SOURCES, "mastodon", _Declared)
+    assert "mastodon" not in json.loads(live_config(httpserver))["sources"]
