@@ -14,7 +14,7 @@ from bluesky_fake import FACET_ONLY, HANDLE, PASSWORD, QUOTE, RECORDED_2023, Fak
 from conftest import make_mention
 from hotpapers.errors import FetchError, InputError
 from hotpapers.http import HttpClient
-from hotpapers.sanitize import safe_embed
+from hotpapers.sanitize import checked_embed
 from hotpapers.sources.bluesky import BlueskySettings, BlueskySource
 
 SINCE, UNTIL = datetime(2026, 11, 20, tzinfo=UTC), datetime(2026, 11, 21, tzinfo=UTC)
@@ -340,13 +340,13 @@ def test_embeds_are_fetched_for_the_shown_posts_only(httpserver):
     ],
 )
 def test_real_bluesky_embed_html_passes_the_allow_list(html):
-    assert safe_embed(html, EMBEDS) == html
-    assert safe_embed(html.replace("https://bsky.app", "javascript:alert(1)//"), EMBEDS) is None
+    assert checked_embed(html, EMBEDS) == (html, None)
+    assert checked_embed(html.replace("https://bsky.app", "javascript:alert(1)//"), EMBEDS)[1] is not None
 
 
 def test_a_blank_line_in_a_posts_text_keeps_its_embed_in_one_html_block():
     html = oembed_html(DID, "3lpk2r5h5ec2j", "I dove in&#39;s\n\nPlease give it a read")
-    assert safe_embed(html, EMBEDS) == html.replace("\n\n", "\n")
+    assert checked_embed(html, EMBEDS)[0] == html.replace("\n\n", "\n")
 
 
 class EndlessPages(dict):

@@ -162,8 +162,8 @@ def publish(
     ranked = rank(snapshot, config)
     if not ranked:
         return DayReport(day, f"{day}: no paper qualifies; nothing written", 0, fetched, None, notes, warnings)
-    text = renderer.render(ranked, snapshot)
-    warnings += post_warnings(snapshot, ranked, config.output.profile, options.now)
+    text, departures = renderer.render_noting(ranked, snapshot)
+    warnings += post_warnings(snapshot, departures, config.profile, options.now)
     target = config.post_path(day) if path is None else Path(path)
     if path is None:
         refuse_irregular(target, "post")

@@ -8,17 +8,11 @@ from __future__ import annotations
 from datetime import datetime
 
 from hotpapers.errors import excerpt, printable
-from hotpapers.models import Mention, RankedPaper, Snapshot, parse_time
-from hotpapers.platform_text import display
+from hotpapers.models import Mention, Snapshot, parse_time
 from hotpapers.plural import count
+from hotpapers.profiles import Profile
 from hotpapers.rank import unknown_paper_ids
-from hotpapers.sanitize import embed_problem, safe_link
-
-_HIDDEN_UNTIL_DATED = {
-    "hugo": "Hugo does not publish it before then (unless buildFuture is set)",
-    "jekyll": "Jekyll does not publish it before then (unless future: true is set)",
-}
-"""What a site of a profile does with a post dated in the future; others show it under that date."""
+from hotpapers.render import Departures
 
 
 def unknown_ids_note(snapshot: Snapshot) -> tuple[str, ...]:
@@ -31,23 +25,24 @@ def unknown_ids_note(snapshot: Snapshot) -> tuple[str, ...]:
     )
 
 
-def post_warnings(snapshot: Snapshot, ranked: list[RankedPaper], profile: str, now: datetime | None) -> tuple[str, ...]:
-    """The warnings for the post of `ranked`; `now` None: none about its date."""
+def post_warnings(
+    snapshot: Snapshot, departures: Departures, profile: Profile, now: datetime | None
+) -> tuple[str, ...]:
+    """The warnings for the post of `snapshot`, rendered with `departures`; `now` None: none about its date."""
     day = snapshot.date
     warnings = []
     if now is not None and parse_time(snapshot.taken_at) > now:
         warnings.append(
             f"{day}: the post is dated {snapshot.taken_at}, the snapshot's taken_at, which is in the future: "
-            f"{_HIDDEN_UNTIL_DATED.get(profile, 'the site shows it under that date')}"
+            f"{profile.future_posts}"
         )
-    shown = [mention for item in ranked for mention in item.shown]
-    refused = [f"{_named(m)} ({problem})" for m in shown if (problem := _refused_embed(m))]
+    refused = [f"{_named(m)} ({problem})" for m, problem in departures.refused]
     if refused:
         warnings.append(
             f"{day}: the embed HTML of {count(len(refused), 'shown mention')} was refused, and the post shows an "
             f"embed written from the mention's fields instead: {_listed(refused)}; 'hotpapers explain {day}' names each"
         )
-    unlinked = [f"{_named(m)} ({printable(excerpt(m.url))})" for m in shown if _unlinked(m)]
+    unlinked = [f"{_named(m)} ({printable(excerpt(m.url))})" for m in departures.unlinked]
     if unlinked:
         warnings.append(
             f"{day}: the URL of {count(len(unlinked), 'shown mention')} is no http(s) link, and the post shows "
@@ -55,21 +50,6 @@ def post_warnings(snapshot: Snapshot, ranked: list[RankedPaper], profile: str, n
             f"'hotpapers explain {day}' names each"
         )
     return tuple(warnings)
-
-
-def _refused_embed(mention: Mention) -> str | None:
-    """Why the post does not publish the embed HTML given for a mention of a platform with
-    embeds; None when it does, or there is none to publish."""
-    words = display(mention.platform)
-    return embed_problem(mention.embed_html, words.embed_rules) if words.embedded and mention.embed_html else None
-
-
-def _unlinked(mention: Mention) -> bool:
-    """The post shows the mention without a link: its URL is no web address, and no
-    published embed of its own links the post."""
-    words = display(mention.platform)
-    published = words.embedded and bool(mention.embed_html) and _refused_embed(mention) is None
-    return not published and not safe_link(mention.url, "")
 
 
 def _named(mention: Mention) -> str:

@@ -29,6 +29,8 @@ class Profile:
     site_syntax: frozenset[SiteSyntax] = frozenset()
     """What the site's generator reads in the post's body before or beside Markdown;
     untrusted text is guarded against it (site_syntax.py). Gatsby's remark reads none."""
+    future_posts: str = "the site shows it under that date"
+    """What the site's generator does with a post dated in the future (`build` says it)."""
 
     @property
     def kramdown(self) -> bool:
@@ -59,6 +61,7 @@ PROFILES: dict[str, Profile] = {
             "/posts/{slug}/",
             "static",
             frozenset({"shortcodes", "heading-attributes"}),
+            "Hugo does not publish it before then (unless buildFuture is set)",
         ),
         Profile(
             "jekyll",
@@ -69,6 +72,7 @@ PROFILES: dict[str, Profile] = {
             "/{slug}/",
             ".",
             frozenset({"liquid", "heading-attributes", "attribute-lists", "tables", "kramdown-blocks"}),
+            "Jekyll does not publish it before then (unless future: true is set)",
         ),
     )
 }

@@ -13,6 +13,7 @@ and compared before the text is returned.
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass, field
 from datetime import UTC
 from functools import lru_cache
 from itertools import pairwise
@@ -29,7 +30,7 @@ from hotpapers.frontmatter import FRONTMATTER, frontmatter_mismatch, post_text
 from hotpapers.markdown_text import escape_markdown, guard_heading, guard_markup
 from hotpapers.models import Mention, RankedPaper, Snapshot, parse_time
 from hotpapers.platform_text import discussion_link, display, embed_templates, engagement_lines
-from hotpapers.sanitize import html_block, one_line, plain_text, safe_embed, safe_link
+from hotpapers.sanitize import checked_embed, html_block, one_line, plain_text, safe_link
 from hotpapers.site_syntax import SiteGuard
 from hotpapers.template_errors import TemplateFolder, template_error
 from hotpapers.yaml_scalars import yaml_plain, yaml_str
@@ -103,11 +104,21 @@ _URL_FILTERS = ("abs_link", "pdf_link")
 """The filters that write a URL: guarded for the site's syntax as a link, not as Markdown text."""
 
 
+@dataclass(slots=True)
+class Departures:
+    """Shown mentions a post shows otherwise than they say: their embed HTML refused (and
+    why), or their URL no web address, so that the post links neither them nor their discussion."""
+
+    refused: list[tuple[Mention, str]] = field(default_factory=list)
+    unlinked: list[Mention] = field(default_factory=list)
+
+
 class PostRenderer:
     """Renders posts with templates compiled once, for as many days as needed."""
 
     def __init__(self, config: Config) -> None:
         self.config = config
+        self._departures = Departures()
         self.env = make_env(config.paths.templates)
         self.env.filters["local_time"] = self._local_time
         self.env.filters["embed"] = self.embed
@@ -137,12 +148,20 @@ class PostRenderer:
 
     def embed(self, mention: Mention) -> str:
         """The mention's own embed when it is allowed, else one written from its fields;
-        a line linking its discussion for a platform without embeds."""
+        a line linking its discussion for a platform without embeds. What the post shows
+        otherwise than the mention says goes into the render's `Departures`."""
         words = display(mention.platform)
-        if not words.embedded:
-            return discussion_link(mention, self.guard.url(safe_link(mention.url, "")), self.guard.text, self.kramdown)
-        html = safe_embed(mention.embed_html, words.embed_rules)
-        return self.guard.html(html) if html is not None else self.fallback_embed(mention)
+        if words.embedded and mention.embed_html:
+            html, problem = checked_embed(mention.embed_html, words.embed_rules)
+            if problem is None:
+                return self.guard.html(html)
+            self._departures.refused.append((mention, problem))
+        link = safe_link(mention.url, "")
+        if not link:
+            self._departures.unlinked.append(mention)
+        if words.embedded:
+            return self.fallback_embed(mention)
+        return discussion_link(mention, self.guard.url(link), self.guard.text, self.kramdown)
 
     def fallback_embed(self, mention: Mention) -> str:
         template = self.embed_templates[display(mention.platform).embed_template]
@@ -167,6 +186,11 @@ class PostRenderer:
 
     def render(self, ranked: list[RankedPaper], snapshot: Snapshot) -> str:
         """One day's post; its frontmatter is read back before it is returned."""
+        return self.render_noting(ranked, snapshot)[0]
+
+    def render_noting(self, ranked: list[RankedPaper], snapshot: Snapshot) -> tuple[str, Departures]:
+        """One day's post, as `render`, and where it departs from its mentions."""
+        self._departures = departures = Departures()
         rendered = self._fill(ranked, snapshot)
         if not _FENCE.match(rendered):
             what = "a post without frontmatter" if rendered.strip() else "an empty post"
@@ -180,7 +204,7 @@ class PostRenderer:
                 f"the frontmatter of {snapshot.date} does not read back as configured: {mismatch}; check the post "
                 f"settings and the template {self.post_template.filename}"
             )
-        return rendered
+        return rendered, departures
 
     def _fill(self, ranked: list[RankedPaper], snapshot: Snapshot) -> str:
         text = post_text(self.config, snapshot.date)

@@ -147,9 +147,7 @@ def _block_problem(block: str, rules: EmbedRules | None) -> str | None:
     return _markup_problem(quote + "</blockquote>", rules)
 
 
-def safe_embed(html: str | None, rules: EmbedRules | None) -> str | None:
-    """The embed as one HTML block when `rules` allow it, else None."""
-    if html is None:
-        return None
+def checked_embed(html: str, rules: EmbedRules | None) -> tuple[str, str | None]:
+    """The embed as one HTML block, and why `rules` refuse it (None when they allow it)."""
     block = html_block(html)
-    return None if _block_problem(block, rules) else block
+    return block, _block_problem(block, rules)
