@@ -58,6 +58,21 @@ def test_no_module_outside_the_sources_names_a_platform_as_a_post_does(module):
     assert [name for name in names if re.search(rf"\b{re.escape(name)}\b", text)] == []
 
 
+@pytest.mark.parametrize(
+    ("declared", "error"),
+    [
+        ({"display": Display("Reddit", (("upvotes", "upvotes"),))}, "display.counts names 'upvotes'"),
+        ({"weights": {"likes": 1.0, "points": 1.0}}, "weights names 'points'"),
+    ],
+)
+def test_a_count_a_mention_does_not_have_is_refused_where_the_source_is_made(declared, error):
+    """A display count failed the post's template (blamed: `_papers.md.j2, line 8`) after
+    the day was fetched; a weight failed the package's import with msgspec's traceback."""
+    with pytest.raises(TypeError, match=rf"^RedditSource\.{re.escape(error)}, not a count of a mention \(reposts, "):
+        type("RedditSource", (Source,), {"name": "reddit", **declared})
+    assert type("RedditSource", (Source,), {"name": "reddit", "weights": {"likes": 1.0, "replies": 1.0}})
+
+
 def test_the_registry_is_keyed_by_the_names_the_sources_declare():
     assert list(SOURCES) == [source.name for source in SOURCES.values()]
 

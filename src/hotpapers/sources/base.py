@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING, Any, ClassVar, get_args
 from msgspec import Struct
 
 from hotpapers.errors import FetchError, InputError
-from hotpapers.models import Mention, Platform
+from hotpapers.models import COUNTS, Mention, Platform
 from hotpapers.sanitize import EmbedRules
 
 if TYPE_CHECKING:
@@ -131,8 +131,10 @@ class Source(ABC):
     profile name: a next step `hotpapers init` prints."""
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
-        """A platform the snapshot schema does not list could never be stored: each of
-        its mentions would be left out of the day with a warning. Said where it is made."""
+        """What a source declares is checked where it is made: a platform the snapshot
+        schema does not list could never be stored (each of its mentions would be left
+        out of the day with a warning), and a count a mention does not have, in its
+        display or weights, failed a post's template or the import of the package."""
         super().__init_subclass__(**kwargs)
         name = cls.__dict__.get("name")
         if name is not None and name not in get_args(Platform):
@@ -140,6 +142,13 @@ class Source(ABC):
                 f"{cls.__name__}.name is {name!r}, not a platform of the snapshot schema "
                 f"({', '.join(get_args(Platform))}): docs/sources.md, 'The platform's name'"
             )
+        display, weights = cls.__dict__.get("display"), cls.__dict__.get("weights")
+        counts = {"display.counts": [count for count, _ in display.counts] if display else [], "weights": weights or []}
+        for where, names in counts.items():
+            if unknown := [count for count in names if count not in COUNTS]:
+                raise TypeError(
+                    f"{cls.__name__}.{where} names {unknown[0]!r}, not a count of a mention ({', '.join(COUNTS)})"
+                )
 
     def __init__(
         self,
