@@ -63,12 +63,16 @@ def test_no_module_outside_the_sources_names_a_platform_as_a_post_does(module):
     [
         ({"display": Display("Reddit", (("upvotes", "upvotes"),))}, "display.counts names 'upvotes'"),
         ({"weights": {"likes": 1.0, "points": 1.0}}, "weights names 'points'"),
+        ({"site_steps": {"hugo": "a step", "lumen2022": "a step"}}, "site_steps names 'lumen2022'"),
     ],
 )
-def test_a_count_a_mention_does_not_have_is_refused_where_the_source_is_made(declared, error):
+def test_a_count_or_profile_there_is_not_is_refused_where_the_source_is_made(declared, error):
     """A display count failed the post's template (blamed: `_papers.md.j2, line 8`) after
-    the day was fetched; a weight failed the package's import with msgspec's traceback."""
-    with pytest.raises(TypeError, match=rf"^RedditSource\.{re.escape(error)}, not a count of a mention \(reposts, "):
+    the day was fetched; a weight failed the package's import with msgspec's traceback; a
+    site step for a misspelt profile was never printed."""
+    with pytest.raises(
+        TypeError, match=rf"^RedditSource\.{re.escape(error)}, not an? (count of a mention|output profile) \("
+    ):
         type("RedditSource", (Source,), {"name": "reddit", **declared})
     assert type("RedditSource", (Source,), {"name": "reddit", "weights": {"likes": 1.0, "replies": 1.0}})
 

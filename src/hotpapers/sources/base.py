@@ -22,6 +22,7 @@ from msgspec import Struct
 
 from hotpapers.errors import FetchError, InputError
 from hotpapers.models import COUNTS, Mention, Platform
+from hotpapers.profiles import PROFILES
 from hotpapers.sanitize import EmbedRules
 
 if TYPE_CHECKING:
@@ -133,8 +134,9 @@ class Source(ABC):
     def __init_subclass__(cls, **kwargs: Any) -> None:
         """What a source declares is checked where it is made: a platform the snapshot
         schema does not list could never be stored (each of its mentions would be left
-        out of the day with a warning), and a count a mention does not have, in its
-        display or weights, failed a post's template or the import of the package."""
+        out of the day with a warning), a count a mention does not have, in its display
+        or weights, failed a post's template or the import of the package, and a site
+        step for no profile was never said."""
         super().__init_subclass__(**kwargs)
         name = cls.__dict__.get("name")
         if name is not None and name not in get_args(Platform):
@@ -149,6 +151,10 @@ class Source(ABC):
                 raise TypeError(
                     f"{cls.__name__}.{where} names {unknown[0]!r}, not a count of a mention ({', '.join(COUNTS)})"
                 )
+        if unknown := [profile for profile in cls.__dict__.get("site_steps", {}) if profile not in PROFILES]:
+            raise TypeError(
+                f"{cls.__name__}.site_steps names {unknown[0]!r}, not an output profile ({', '.join(PROFILES)})"
+            )
 
     def __init__(
         self,
