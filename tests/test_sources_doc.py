@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pytest
 
+from hotpapers.profiles import PROFILES
 from hotpapers.sources import SOURCES
 from hotpapers.sources.base import Source
 
@@ -109,3 +110,8 @@ def test_the_readme_names_every_registered_source_where_the_page_says():
     assert count and count.group(1) == NUMBERS[len(SOURCES)]
     enabled = re.search(r"^\| `sources\.NAME\.enabled` \|.*$", README, flags=re.MULTILINE)
     assert enabled and set(re.findall(r"`(\w+)`", enabled.group())) == {"true", *SOURCES}
+
+
+def test_the_page_names_the_output_profiles_a_site_step_may_be_for():
+    row = re.search(r"^\| `site_steps` \| By output profile \(([^)]*)\)", DOC, flags=re.MULTILINE)
+    assert row and re.findall(r"`([\w-]+)`", row.group(1)) == list(PROFILES)
