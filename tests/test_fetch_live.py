@@ -130,10 +130,13 @@ def test_a_deleted_post_falls_back_and_the_build_goes_on(live_site):
     assert snapshot.sources["oembed"].status == "partial"
 
 
-def test_malformed_x_posts_are_left_out_and_the_posts_paid_for_are_kept(live_site):
+@pytest.mark.parametrize("odd_id", ["", "../../x", "1?x=", "\u0661\u0662"], ids=["empty", "path", "query", "arabic"])
+def test_malformed_x_posts_are_left_out_and_the_posts_paid_for_are_kept(live_site, odd_id):
     """An empty tweet id failed the whole search: every post already read (and billed)
-    was lost. A username no X account has (with a space, or `a/../b?x=1#`) made the
-    post's URL point elsewhere, or failed the search too: the post keeps its id's URL."""
+    was lost. An id that is no number went into the post's URL (`../../x` moved it to
+    another page of twitter.com). A username no X account has (with a space, or
+    `a/../b?x=1#`) made the post's URL point elsewhere, or failed the search too: the post
+    keeps its id's URL."""
     site, scenario, _recorder = live_site
     assert build().exit_code == 0
     clean = [m.id for m in load_snapshot(site / SNAPSHOT).mentions if m.platform == "twitter"]
@@ -143,22 +146,22 @@ def test_malformed_x_posts_are_left_out_and_the_posts_paid_for_are_kept(live_sit
         {**user, "username": "a/../../b?x=1#" if user["id"] == author else "a b"} for user in page["includes"]["users"]
     ]
     refused = page["data"][0]["id"]
-    page["data"][0]["id"] = ""
+    page["data"][0]["id"] = odd_id
     result = build("--refresh")
     assert result.exit_code == 0, result.output
-    left_out = "left out 1 mention the snapshot check refuses (at $.id)"
-    assert f"{DAY}: twitter: {left_out}\n" in result.stderr, result.stderr
+    left_out = "left out 1 post whose id is no number"
+    assert f"twitter: {left_out}\n" in result.stderr, result.stderr
     snapshot = load_snapshot(site / SNAPSHOT)
     twitter = snapshot.sources["twitter"]
     assert (twitter.status, twitter.detail, twitter.items) == ("partial", left_out, 22)
     kept = [m for m in snapshot.mentions if m.platform == "twitter"]
     assert [m.id for m in kept] == [i for i in clean if i != refused]
+    assert odd_id not in (site / POST).read_text(encoding="utf-8") or not odd_id
     renamed = {user["id"] for user in page["includes"]["users"]}
     by_renamed = [m for m in kept if m.id in {p["id"] for p in page["data"] if p["author_id"] in renamed}]
     assert by_renamed and all(
         m.url == f"https://twitter.com/i/web/status/{m.id}" and m.author_handle is None for m in by_renamed
     )
-    assert (site / POST).exists()
 
 
 def test_refresh_fetches_again_and_dry_run_calls_nothing(live_site):

@@ -22,6 +22,7 @@ from msgspec import Struct
 
 from hotpapers.errors import FetchError, InputError
 from hotpapers.models import COUNTS, Mention, Platform
+from hotpapers.plural import count
 from hotpapers.profiles import PROFILES
 from hotpapers.sanitize import EmbedRules
 
@@ -76,6 +77,16 @@ class PageLimit:
         why = f"stopped after {self.pages} pages ({self.setting})"
         log.warning("%s: %s", source, why)
         return why
+
+
+def left_out(source: str, what: str, malformed: int, partial: str | None = None) -> str | None:
+    """A search's `partial` status with the `malformed` posts it left out (`what`: whose
+    what is malformed), which it warns of."""
+    if not malformed:
+        return partial
+    why = f"left out {count(malformed, 'post')} {what}"
+    log.warning("%s: %s", source, why)
+    return f"{partial}; {why}" if partial else why
 
 
 @dataclass(frozen=True, slots=True)

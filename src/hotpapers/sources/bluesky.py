@@ -5,6 +5,7 @@ a digest shows (oEmbed). Reading a page into mentions is `bluesky_posts.parse_pa
 
 from __future__ import annotations
 
+import functools
 import logging
 import re
 from collections.abc import Callable, Mapping
@@ -19,7 +20,6 @@ from hotpapers.config_types import EnvName, Url
 from hotpapers.errors import FetchError, InputError, excerpt
 from hotpapers.http_json import json_body
 from hotpapers.models import Mention
-from hotpapers.plural import count
 from hotpapers.sanitize import EmbedRules
 from hotpapers.sources.base import (
     Display,
@@ -29,6 +29,7 @@ from hotpapers.sources.base import (
     Progress,
     Source,
     SourceSettings,
+    left_out,
     no_progress,
     rfc3339,
 )
@@ -240,13 +241,7 @@ class BlueskySource(Source):
         return self.oembeds(shown, self.settings.oembed_url, EMBEDS, self.settings.oembed_concurrency)
 
 
-def _left_out(malformed: int, partial: str | None = None) -> str | None:
-    """The search's partial status with the malformed posts it left out, which it warns of."""
-    if not malformed:
-        return partial
-    why = f"left out {count(malformed, 'post')} whose author DID or record key is malformed"
-    log.warning("bluesky: %s", why)
-    return f"{partial}; {why}" if partial else why
+_left_out = functools.partial(left_out, "bluesky", "whose author DID or record key is malformed")
 
 
 def _read_session(response: requests.Response, url: str) -> _Session:

@@ -25,7 +25,7 @@ from hotpapers.config_types import EnvName, Url
 from hotpapers.errors import FetchError, InputError, excerpt
 from hotpapers.models import TIMESTAMP_PATTERN, Count, Mention, parse_time
 from hotpapers.sanitize import EmbedRules
-from hotpapers.sources.base import Display, Embeds, Found, PageLimit, Source, SourceSettings, rfc3339
+from hotpapers.sources.base import Display, Embeds, Found, PageLimit, Source, SourceSettings, left_out, rfc3339
 
 log = logging.getLogger("hotpapers")
 
@@ -57,6 +57,8 @@ class Page:
     posts: int
     """Posts the page held (billed reads), retweets included."""
     next_token: str | None
+    malformed: tuple[str, ...] = ()
+    """The ids of posts left out, which are no number (a post's id goes into its URL)."""
 
 
 class _Link(Struct):
@@ -122,8 +124,9 @@ def parse_page(data: Any, observed_at: str, since: datetime, until: datetime) ->
                 f"not a time stamp with a zone: {excerpt(post.created_at)!r} - at `$.data[{n}].created_at`"
             )
     users = {user.id: user for user in page.includes.users} if page.includes else {}
+    malformed = tuple(post.id for post in page.data if not _POST_ID.fullmatch(post.id))
     mentions = [mention for post in page.data if (mention := _mention(post, users, observed_at, since, until))]
-    return Page(mentions, len(page.data), page.meta.next_token)
+    return Page(mentions, len(page.data), page.meta.next_token, malformed)
 
 
 def _is_time(text: str) -> bool:
@@ -134,6 +137,7 @@ def _is_time(text: str) -> bool:
         return False
 
 
+_POST_ID = re.compile(r"[0-9]{1,19}")
 _USERNAME = re.compile(r"[A-Za-z0-9_]{1,15}")
 """An X username; another (`a/../b?x#`) would make the post's URL point elsewhere: the post
 is then addressed by its id alone, without its author's handle."""
@@ -142,7 +146,7 @@ is then addressed by its id alone, without its author's handle."""
 def _mention(
     post: _Post, users: dict[str, _User], observed_at: str, since: datetime, until: datetime
 ) -> Mention | None:
-    if any(reference.type == "retweeted" for reference in post.referenced_tweets):
+    if not _POST_ID.fullmatch(post.id) or any(reference.type == "retweeted" for reference in post.referenced_tweets):
         return None
     if post.created_at and not since <= parse_time(post.created_at) < until:
         return None
@@ -247,8 +251,13 @@ class TwitterSource(Source):
         page_cap = 100 if endpoint.endswith("/recent") else 500
         limit = self.page_limit()
         mentions: dict[str, Mention] = {}
-        posts, seen_tokens = 0, set()
+        posts, malformed, seen_tokens = 0, set[str](), set()
         next_token: str | None = None
+
+        def found(partial: str | None = None) -> Found:
+            why = left_out("twitter", "whose id is no number", len(malformed), partial)
+            return Found(list(mentions.values()), posts, endpoint, settings.query, why)
+
         for _ in self.progress(range(limit.pages), None, "page"):
             params = {
                 "query": settings.query,
@@ -273,19 +282,19 @@ class TwitterSource(Source):
             except ValueError as exc:
                 raise FetchError("twitter", f"unreadable search page from {endpoint} ({exc})", url=endpoint) from None
             posts += page.posts
+            malformed.update(page.malformed)  # a post on two pages is one
             for mention in page.mentions:
                 mentions.setdefault(mention.id, mention)
             next_token = page.next_token
             if not next_token:
-                return Found(list(mentions.values()), posts, endpoint, settings.query)
+                return found()
             if posts >= settings.max_posts:
                 log.warning("twitter: stopped after %d posts (sources.twitter.max_posts)", posts)
-                partial = f"stopped after {posts} posts (sources.twitter.max_posts)"
-                return Found(list(mentions.values()), posts, endpoint, settings.query, partial)
+                return found(f"stopped after {posts} posts (sources.twitter.max_posts)")
             if next_token in seen_tokens:
                 raise FetchError("twitter", f"the search at {endpoint} sent a page token again (a paging loop)")
             seen_tokens.add(next_token)
-        return Found(list(mentions.values()), posts, endpoint, settings.query, limit.reached(self.name))
+        return found(limit.reached(self.name))
 
     def embeds(self, shown: list[Mention]) -> Embeds:
         return self.oembeds(shown, self.settings.oembed_url, "oembed", self.settings.oembed_concurrency)
