@@ -209,12 +209,15 @@ def test_every_source_down_writes_nothing(day):
     assert sorted(p.name for p in site.rglob("*") if p.is_file()) == ["config.yaml"]
 
 
-def test_arxiv_down_writes_nothing(day):
+def test_arxiv_down_writes_no_post_and_keeps_every_source_s_posts(day):
     site, _, _, serve_x = day
     serve_x({"/api/query": [Response("Service Unavailable", 503) for _ in range(2)]})
     result = build()
     assert result.exit_code == 1 and result.stderr.startswith("Error: arxiv: ")
-    assert sorted(p.name for p in site.rglob("*") if p.is_file()) == ["config.yaml"]
+    assert sorted(p.name for p in site.rglob("*") if p.is_file()) == ["2020-09-24.json", "config.yaml"]
+    snapshot = load_snapshot(site / SNAPSHOT)
+    assert {m.platform for m in snapshot.mentions} == {"twitter", "mastodon", "reddit"}
+    assert snapshot.sources["arxiv"].status == "failed" and snapshot.papers == ()
 
 
 def test_secrets_appear_nowhere_through_an_outage(day):

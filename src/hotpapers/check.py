@@ -10,6 +10,8 @@ from pathlib import Path
 from statistics import median
 
 from hotpapers.models import Snapshot
+from hotpapers.paper_lookup import ARXIV
+from hotpapers.plural import count
 
 _FAILED_SOURCE = re.compile(rb'"status"\s*:\s*"failed"')
 COLLAPSE_MIN_HISTORY = 3
@@ -53,7 +55,7 @@ def day_problems(days: list[DayFiles], min_ratio: float, enabled: Collection[str
             for profile, path in entry.other_posts
         ]
         for name, source in sorted(snap.sources.items()):
-            if source.status == "failed" and name in enabled:
+            if source.status == "failed" and (name in enabled or name == ARXIV):
                 problems.append(f"{entry.day}: source {name} failed" + (f" ({source.detail})" if source.detail else ""))
         volume = len(snap.mentions)
         if len(volumes) >= COLLAPSE_MIN_HISTORY:
@@ -77,6 +79,15 @@ def failures_kept(snapshot: Snapshot, enabled: Collection[str]) -> tuple[str, ..
         f"{snapshot.date}: the snapshot records {sources} as failed, so the post lacks {'its' if one else 'their'} "
         f"mentions; a build without --offline fetches {'it' if one else 'them'} again",
     )
+
+
+def unfetched_mentions(snapshot: Snapshot, enabled: Collection[str]) -> str:
+    """The snapshot's mentions that no `enabled` source fetches (imported ones, which a
+    refresh would drop), in words; '' when none."""
+    lost = [mention.platform for mention in snapshot.mentions if mention.platform not in enabled]
+    if not lost:
+        return ""
+    return f"{count(len(lost), 'mention')} of {', '.join(sorted(set(lost)))}, which no enabled source fetches"
 
 
 def may_record_failure(snapshot: Path) -> bool:

@@ -2,8 +2,8 @@
 metadata, rank, then fetch embeds only for the posts the digest will show.
 
 The only stage with network access. It knows the sources only through their interface
-(`sources.base`) and registry (`sources.SOURCES`). It returns a complete snapshot or
-raises; it never writes anything, so a failed fetch leaves every existing file as it was.
+(`sources.base`) and registry (`sources.SOURCES`). It returns a snapshot (recording a failed
+arXiv: metadata_failure.py) or raises; it never writes, so a failed fetch changes no file.
 """
 
 from __future__ import annotations
@@ -22,7 +22,8 @@ from hotpapers.config import Config
 from hotpapers.credentials import none_can_run, runnable, warn_skipped
 from hotpapers.errors import FetchError, InputError
 from hotpapers.http import HttpClient
-from hotpapers.models import Mention, Paper, Snapshot, SourceStatus, Window, parse_time
+from hotpapers.metadata_failure import metadata_failed
+from hotpapers.models import Mention, Snapshot, SourceStatus, Window, parse_time
 from hotpapers.paper_lookup import ARXIV, Lookup, ids_to_look_up, metadata_status
 from hotpapers.plural import count
 from hotpapers.rank import rank
@@ -101,23 +102,23 @@ class Fetcher:
             raise failures[0] if len(failures) == 1 else FetchError("every source", "; ".join(map(str, failures)))
         for failure in failures:
             log.warning("%s: %s; published without it (a later build fetches it again)", day, failure)
-        lookup = ids_to_look_up(day, mentions, self.config)
-        papers, requests = self._metadata(day, lookup.ids)
         snapshot = Snapshot(
             date=day,
             taken_at=rfc3339(self.now()),
-            papers=tuple(papers),
+            papers=(),
             mentions=tuple(mentions),
             window=Window(rfc3339(since), rfc3339(until)),
             sources=statuses,
         )
-        snapshot = self._with_metadata_status(snapshot, requests, lookup)
+        snapshot = self._with_metadata(snapshot, ids_to_look_up(day, mentions, self.config))
+        if metadata_failed(snapshot):
+            return snapshot
         worked = [source for source in can_run if statuses[source.name].status != "failed"]
         return replace(self._with_embeds(snapshot, worked), taken_at=rfc3339(self.now()))
 
     def failed_sources(self, snapshot: Snapshot) -> list[str]:
-        """The enabled sources recorded as failed in `snapshot`: what `repair` fetches again."""
-        return [source.name for source in self._failed(snapshot)]
+        """The enabled sources, and arXiv, recorded as failed in `snapshot`: what `repair` fetches again."""
+        return [source.name for source in self._failed(snapshot)] + ([ARXIV] if metadata_failed(snapshot) else [])
 
     def _failed(self, snapshot: Snapshot) -> list[Source]:
         return [s for s in self.sources if getattr(snapshot.sources.get(s.name), "status", None) == "failed"]
@@ -127,38 +128,41 @@ class Fetcher:
         for want of credentials; '' when it would fetch nothing."""
         failed = self._failed(snapshot)
         warn_skipped(snapshot.date, failed, "would be")
-        retry = [source.name for source in runnable(failed)]
+        retry = [source.name for source in runnable(failed)] + ([ARXIV] if metadata_failed(snapshot) else [])
         return f"{snapshot.date}: would fetch {', '.join(retry)} again (failed before)" if retry else ""
 
     def repair(self, snapshot: Snapshot) -> Snapshot:
         """The snapshot with its failed sources searched again over its own window and
-        what they find merged in: arXiv metadata for the ids not asked for before, and
-        embeds for their shown posts. No other source is asked anything. Returns
-        `snapshot` itself when they fail again (or still lack credentials)."""
-        day, failed = snapshot.date, self._failed(snapshot)
+        what they find merged in: arXiv metadata for the ids not asked for before (for
+        every id without metadata when arXiv failed), and embeds for their shown posts
+        (for every source's when arXiv failed). No other source is asked anything.
+        Returns `snapshot` itself when they fail again (or still lack credentials)."""
+        day, failed, lost = snapshot.date, self._failed(snapshot), metadata_failed(snapshot)
         retry = runnable(failed)
         warn_skipped(day, failed, "is")
-        if not retry:
+        if not retry and not lost:
             return snapshot
         since, until = stored_window(snapshot) if snapshot.window else self._window(day)
         statuses = dict(snapshot.sources)
-        found, failures = self._search_all(day, retry, since, until, statuses)
+        found, failures = self._search_all(day, retry, since, until, statuses) if retry else ([], [])
         for failure in failures:
             log.warning("%s: %s, again; the post stays without it", day, failure)
-        if len(failures) == len(retry):
+        if retry and len(failures) == len(retry) and not lost:
             return snapshot
-        lookup = ids_to_look_up(day, found, self.config, snapshot)
-        papers, requests = self._metadata(day, lookup.ids)
-        merged = replace(
-            snapshot,
-            papers=snapshot.papers + tuple(papers),
-            mentions=snapshot.mentions + tuple(found),
-            sources=statuses,
-        )
-        merged = self._with_metadata_status(merged, requests, lookup, snapshot.sources.get(ARXIV))
+        merged = replace(snapshot, mentions=snapshot.mentions + tuple(found), sources=statuses)
+        if lost:
+            have, lookup = {paper.id for paper in snapshot.papers}, ids_to_look_up(day, merged.mentions, self.config)
+            lookup = Lookup([paper_id for paper_id in lookup.ids if paper_id not in have], lookup.left_out)
+        else:
+            lookup = ids_to_look_up(day, found, self.config, snapshot)
+        merged = self._with_metadata(merged, lookup, snapshot.sources.get(ARXIV))
+        if metadata_failed(merged):
+            return merged
         repaired = [source for source in retry if statuses[source.name].status != "failed"]
-        log.info("%s: fetched %s again: %s", day, ", ".join(s.name for s in repaired), count(len(found), "mention"))
-        return replace(self._with_embeds(merged, repaired), taken_at=rfc3339(self.now()))
+        if repaired:
+            log.info("%s: fetched %s again: %s", day, ", ".join(s.name for s in repaired), count(len(found), "mention"))
+        answered = [s for s in self.sources if getattr(statuses.get(s.name), "status", None) in ("ok", "partial")]
+        return replace(self._with_embeds(merged, answered if lost else repaired), taken_at=rfc3339(self.now()))
 
     def _search_all(
         self, day: str, sources: list[Source], since: datetime, until: datetime, statuses: dict[str, SourceStatus]
@@ -196,19 +200,21 @@ class Fetcher:
                 statuses[source.name] = self._status(partial, found.endpoint, requests, found.items, found.query)
         return mentions, failures
 
-    def _metadata(self, day: str, ids: list[str]) -> tuple[list[Paper], int]:
-        """arXiv metadata for `ids` (no request for none), and the requests it took."""
-        before = self.http.requests[ARXIV]
-        found = arxiv.fetch_papers(ids, self.config.arxiv, self.http) if ids else None
+    def _with_metadata(self, snapshot: Snapshot, lookup: Lookup, earlier: SourceStatus | None = None) -> Snapshot:
+        """`snapshot` with the papers of `lookup` (no request for none) and arXiv's status,
+        counting the requests of `earlier`; with arXiv recorded as failed when it fails."""
+        before = self.http.requests[ARXIV] - ((earlier.requests or 0) if earlier else 0)
+        try:
+            found = arxiv.fetch_papers(lookup.ids, self.config.arxiv, self.http) if lookup.ids else None
+        except FetchError as error:
+            requests, now = self.http.requests[ARXIV] - before, rfc3339(self.now())
+            failed = SourceStatus("failed", error.reason, error.url, requests=requests, fetched_at=now)
+            return replace(snapshot, sources={**snapshot.sources, ARXIV: failed})
         if found and found.refused:
             why = f"{count(len(found.refused), 'paper')} whose metadata no snapshot may hold ({found.refused[0]})"
-            log.warning("%s: arxiv: left out %s", day, why)
-        return (found.papers if found else []), self.http.requests[ARXIV] - before
-
-    def _with_metadata_status(
-        self, snapshot: Snapshot, requests: int, lookup: Lookup, earlier: SourceStatus | None = None
-    ) -> Snapshot:
-        requests += (earlier.requests or 0) if earlier else 0
+            log.warning("%s: arxiv: left out %s", snapshot.date, why)
+        snapshot = replace(snapshot, papers=snapshot.papers + tuple(found.papers if found else ()))
+        requests = self.http.requests[ARXIV] - before
         status = metadata_status(snapshot, lookup, self.config.arxiv.api_url, requests, rfc3339(self.now()))
         return replace(snapshot, sources={**snapshot.sources, ARXIV: status})
 

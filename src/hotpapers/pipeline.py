@@ -1,5 +1,5 @@
-"""The stages in order: snapshot (stored or fetched) → rank → render → write, for each
-day of a build (check_files.py reads the last days for `check`)."""
+"""The stages in order: snapshot (stored or fetched) → rank → render → write, for each day
+of a build (check_files.py reads the last days for `check`)."""
 
 from __future__ import annotations
 
@@ -14,10 +14,11 @@ from typing import NoReturn, Protocol
 
 from msgspec import Struct
 
-from hotpapers.check import failures_kept, may_record_failure
+from hotpapers.check import failures_kept, may_record_failure, unfetched_mentions
 from hotpapers.config import Config
 from hotpapers.errors import InputError, SnapshotError
 from hotpapers.fetch_claim import claim_for_fetching
+from hotpapers.metadata_failure import metadata_warning, refuse_without_metadata
 from hotpapers.models import Snapshot
 from hotpapers.plural import count
 from hotpapers.post_warnings import post_warnings, unknown_ids_note
@@ -104,16 +105,17 @@ def build_day(
     if stored is not None and not options.refresh:
         retry = fetch.failed_sources(stored) if fetch is not None and not options.offline else []
         if fetch is None or not retry:
-            kept = failures_kept(stored, config.enabled_sources)
+            kept = failures_kept(stored, config.enabled_sources) + metadata_warning(stored)
             return publish(stored, config, options, renderer=renderer, warnings=kept)
         if options.dry_run:
             plan = fetch.plan_repair(stored)
             return DayReport(day, plan) if plan else publish(stored, config, options, renderer=renderer)
         repaired = fetch.repair(stored)
+        refuse_without_metadata(repaired, path, keep=True)
         if repaired is not stored:
             save_snapshot(repaired, path)
         return publish(repaired, config, options, renderer=renderer, fetched=repaired is not stored)
-    unfetched = _unfetched(stored, config) if stored is not None and not options.force else ""
+    unfetched = unfetched_mentions(stored, config.enabled_sources) if stored is not None and not options.force else ""
     if stored is not None and unfetched:  # a refresh would drop them: they were imported
         keeping = f"{day}: kept the stored snapshot {shown_path(path)}: it holds {unfetched} (--force replaces it)"
         return publish(stored, config, options, renderer=renderer, warnings=(keeping,))
@@ -122,6 +124,7 @@ def build_day(
     if options.dry_run:
         return DayReport(day, fetch.plan(day))
     snapshot = fetch(day)
+    refuse_without_metadata(snapshot, path, keep=not path.exists())
     warnings: tuple[str, ...] = ()
     if stored is not None and not options.force and len(snapshot.mentions) < REFRESH_MIN_SHARE * len(stored.mentions):
         warnings = (
@@ -132,15 +135,6 @@ def build_day(
     else:
         save_snapshot(snapshot, path)
     return publish(snapshot, config, options, renderer=renderer, fetched=True, warnings=warnings)
-
-
-def _unfetched(snapshot: Snapshot, config: Config) -> str:
-    """The snapshot's mentions that no enabled source fetches, in words ('' when none)."""
-    enabled = set(config.enabled_sources)
-    lost = [mention.platform for mention in snapshot.mentions if mention.platform not in enabled]
-    if not lost:
-        return ""
-    return f"{count(len(lost), 'mention')} of {', '.join(sorted(set(lost)))}, which no enabled source fetches"
 
 
 def publish(
@@ -199,12 +193,12 @@ def build_days(
     when a day needs fetching: it has no snapshot, --refresh, or its snapshot may record a
     failed source, which is fetched again (none: a day without a snapshot is an error).
 
-    When no day needs fetching (a re-render or backfill of stored snapshots), the days
-    are spread over worker processes, one per CPU core. Fetching stays in this process:
-    the APIs' rate limits, not the CPU, bound it. A day to fetch that has not ended yet,
-    or that nothing may fetch (--offline), is refused before any day is built. In a range,
-    a day whose snapshot is unusable is reported `failed` and the others are built; an
-    InputError naming such days follows the last report (unbuilt.in_order).
+    When no day needs fetching (a re-render or backfill of stored snapshots), the days are
+    spread over worker processes, one per CPU core. Fetching stays in this process: the
+    APIs' rate limits, not the CPU, bound it. A day to fetch that has not ended yet, or that
+    nothing may fetch (--offline), is refused before any day is built. In a range, a day whose
+    snapshot is unusable is reported `failed` and the others are built; an InputError naming
+    such days follows the last report (unbuilt.in_order).
     """
     options = options or BuildOptions()
     days = listed_days(days)

@@ -1,0 +1,45 @@
+"""A day whose sources answered while arXiv failed. The posts read are kept (X bills
+each one): the snapshot records arXiv as failed, holds the mentions and no paper, and
+no post is written; the next build of the day asks arXiv alone again (Fetcher.repair).
+A refresh keeps the stored snapshot instead (even a broken one), as for any failed fetch."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from hotpapers.errors import FetchError
+from hotpapers.models import Snapshot
+from hotpapers.paper_lookup import ARXIV
+from hotpapers.snapshot import save_snapshot
+from hotpapers.targets import shown_path
+
+
+def metadata_failed(snapshot: Snapshot) -> bool:
+    status = snapshot.sources.get(ARXIV)
+    return status is not None and status.status == "failed"
+
+
+def refuse_without_metadata(snapshot: Snapshot, path: Path, *, keep: bool) -> None:
+    """Nothing when arXiv answered for `snapshot`; else a FetchError, after saving the
+    snapshot to `path` when `keep` (no file there: a refresh keeps the stored one)."""
+    if not metadata_failed(snapshot):
+        return
+    reason = snapshot.sources[ARXIV].detail or "failed"
+    if not keep:
+        raise FetchError(ARXIV, reason)
+    save_snapshot(snapshot, path)
+    raise FetchError(
+        ARXIV,
+        f"{reason}; the posts read are kept in {shown_path(path)}, and the next "
+        f"`hotpapers build --date {snapshot.date}` asks arXiv alone again",
+    )
+
+
+def metadata_warning(snapshot: Snapshot) -> tuple[str, ...]:
+    """What a build that does not fetch (--offline) says of a snapshot whose arXiv failed."""
+    if not metadata_failed(snapshot):
+        return ()
+    return (
+        f"{snapshot.date}: the snapshot records arxiv as failed, so no paper has metadata and no post is written; "
+        "a build without --offline fetches it again",
+    )
