@@ -206,6 +206,7 @@ def test_fallback_embed_of_a_mention_with_unsafe_url_has_no_link():
     renderer = PostRenderer(make_config())
     html = renderer.fallback_embed(mention)
     assert "javascript" not in html.split("&mdash;")[1] and "<a " not in html
+    assert html.split("\n")[0].endswith("&mdash; Some One (@someone)</blockquote>")  # no word "link", linking nothing
     assert embed_problem(renderer.fallback_embed(make_mention("1")), X_EMBEDS) is None
 
 

@@ -167,7 +167,8 @@ class PostRenderer:
         template = self.embed_templates[display(mention.platform).embed_template]
         text = mention.text if mention.text else mention.url
         lines = (escape(line) for line in re.split(r"\r\n|\r|\n", plain_text(text)))
-        when = "link"
+        url = self._html(mention.url) if safe_link(mention.url, "") else None
+        when = "link" if url else ""  # the text of the link, or nothing when there is none
         if mention.created_at:
             created = parse_time(mention.created_at).astimezone(self.config.timezone)
             when = f"{MONTHS[created.month - 1]} {created.day}, {created.year}"
@@ -175,7 +176,7 @@ class PostRenderer:
             text=self._html(Markup("<br>").join(lines)),
             name=self._html(one_line(mention.author_name or mention.author_handle or mention.platform)),
             handle=mention.author_handle and self._html(one_line(mention.author_handle)),
-            url=self._html(mention.url) if safe_link(mention.url, "") else None,
+            url=url,
             when=when,
         )
         return html_block(html)
