@@ -188,13 +188,13 @@ class Source(ABC):
         names = [getattr(self.settings, key) for key in self.settings.__struct_fields__ if key.endswith("_env")]
         return " and ".join(name for name in names if not self.credential(name)) or None
 
-    def credential(self, variable: str) -> str:
+    def credential(self, variable: str, what: str = "credential") -> str:
         """The value of the environment variable `variable`, stripped ('' when unset);
-        InputError when it holds a character no credential has (non-ASCII, a control)."""
+        InputError when it holds a character no `what` has (non-ASCII, a control)."""
         value = self.environ.get(variable, "").strip()
         if not (value.isascii() and value.isprintable()):
             raise InputError(
-                f"{self.name}: the environment variable {variable} holds a character that no credential has "
+                f"{self.name}: the environment variable {variable} holds a character that no {what} has "
                 "(non-ASCII or a control character)"
             )
         return value

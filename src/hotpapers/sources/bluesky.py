@@ -123,13 +123,7 @@ class BlueskySource(Source):
         self._session: _Session | None = None
 
     def _credential(self, name: str) -> str:
-        value = self.environ.get(name, "").strip()
-        if not (value.isascii() and value.isprintable()):
-            raise InputError(
-                f"bluesky: the environment variable {name} holds a character that no handle or app password has "
-                "(non-ASCII or a control character)"
-            )
-        return value
+        return self.credential(name, "handle or app password")
 
     def missing_credentials(self) -> str | None:
         names = (self.settings.handle_env, self.settings.password_env)

@@ -210,13 +210,7 @@ class TwitterSource(Source):
     settings: TwitterSettings
 
     def _token(self) -> str | None:
-        token = self.environ.get(self.settings.token_env, "").strip()
-        if token and not (token.isascii() and token.isprintable()):
-            raise InputError(
-                f"twitter: the environment variable {self.settings.token_env} holds a character that no bearer "
-                "token has (non-ASCII or a control character)"
-            )
-        return token or None
+        return self.credential(self.settings.token_env, "bearer token") or None
 
     def missing_credentials(self) -> str | None:
         return None if self._token() else self.settings.token_env
