@@ -23,7 +23,7 @@ from hotpapers.errors import InputError
 from hotpapers.models import Mention, Platform
 from hotpapers.preview import post_html
 from hotpapers.rank import rank
-from hotpapers.render import PostRenderer
+from hotpapers.render import PostRenderer, bundled_templates
 from hotpapers.sanitize import EmbedRules
 from hotpapers.site_init import credential_variables
 from hotpapers.snapshot import load_snapshot
@@ -252,3 +252,21 @@ def test_a_live_config_turns_off_the_packages_sources_but_not_a_tests_stand_in(m
     assert json.loads(live_config(httpserver))["sources"]["mastodon"] == {"enabled": False}
     monkeypatch.setitem(SOURCES, "mastodon", _Declared)
     assert "mastodon" not in json.loads(live_config(httpserver))["sources"]
+
+
+@pytest.mark.parametrize("name", sorted(SOURCES))
+def test_each_page_limit_names_a_setting_of_its_source(name):
+    """`PageLimit.setting` is written by hand ('sources.hackernews.max_depth'); a renamed
+    key would leave the partial status and the warning naming a setting there is not."""
+    settings = msgspec.convert({}, SOURCES[name].Settings)
+    limit = SOURCES[name](settings, None, {}, datetime.now).page_limit()  # type: ignore[arg-type]
+    named = re.findall(r"\bsources\.(\w+)\.(\w+)", limit.setting)
+    assert named and all(source == name and key in settings.__struct_fields__ for source, key in named)
+
+
+@pytest.mark.parametrize("name", sorted(SOURCES))
+def test_each_embed_template_a_source_names_is_shipped(name):
+    """The fallback embed is written only when a shown post's own embed is missing or
+    refused: a template name with no file failed the post of such a day alone."""
+    template = SOURCES[name].display.embed_template
+    assert (bundled_templates() / "embeds" / f"{template}.html.j2").is_file()
