@@ -29,7 +29,7 @@ from hotpapers.site_init import credential_variables
 from hotpapers.snapshot import load_snapshot
 from hotpapers.snapshot_schema import packaged_schema
 from hotpapers.sources import SOURCES
-from hotpapers.sources.base import Display, Embeds, Found, PageLimit, Source, SourceSettings, rfc3339
+from hotpapers.sources.base import Display, Embeds, Found, PageLimit, Source, SourceSettings, registry, rfc3339
 
 DAY = "2020-09-24"
 PACKAGE = Path(__file__).parent.parent / "src" / "hotpapers"
@@ -79,6 +79,9 @@ def test_a_count_or_profile_there_is_not_is_refused_where_the_source_is_made(dec
 
 def test_the_registry_is_keyed_by_the_names_the_sources_declare():
     assert list(SOURCES) == [source.name for source in SOURCES.values()]
+    copied = type("RedditSource", (SOURCES["hackernews"],), {})  # hackernews.py copied, its name left
+    with pytest.raises(TypeError, match=r"^HackerNewsSource and RedditSource are both named 'hackernews'$"):
+        registry(*SOURCES.values(), copied)
 
 
 def undeclared_variables(kind: type[Source]) -> set[str]:

@@ -47,11 +47,11 @@ def contributed(tmp_path_factory: pytest.TempPathFactory) -> Path:
     (sources / "mastodon.py").write_text(MODULE, encoding="utf-8")
     registry = (sources / "__init__.py").read_text(encoding="utf-8")
     imports = re.findall(r"^from hotpapers\.sources\.\w+ import \w+\n", registry, flags=re.MULTILINE)
-    assert imports and registry.count("\n    )\n}\n") == 1, "the registry no longer has the shape the page describes"
+    assert imports and registry.count("\n)\n") == 1, "the registry no longer has the shape the page describes"
     block = "".join(imports)
     assert block in registry, "the registry's imports are no longer one block"
     registry = registry.replace(block, "".join(sorted([*imports, IMPORT])))
-    registry = registry.replace("\n    )\n}\n", f"\n{ENTRY}    )\n}}\n")
+    registry = registry.replace("\n)\n", f"\n{ENTRY})\n")
     (sources / "__init__.py").write_text(registry, encoding="utf-8")
     (root / "tests" / "test_mastodon.py").write_text(TEST, encoding="utf-8")
     return root

@@ -3,18 +3,15 @@
 The arXiv client (`sources.arxiv`) is not among them: it provides the papers' metadata.
 """
 
-from hotpapers.sources.base import Source
+from hotpapers.sources.base import Source, registry
 from hotpapers.sources.bluesky import BlueskySource
 from hotpapers.sources.hackernews import HackerNewsSource
 from hotpapers.sources.huggingface import HuggingFaceSource
 from hotpapers.sources.twitter import TwitterSource
 
-SOURCES: dict[str, type[Source]] = {
-    source.name: source
-    for source in (
-        TwitterSource,
-        BlueskySource,
-        HackerNewsSource,
-        HuggingFaceSource,
-    )
-}
+SOURCES: dict[str, type[Source]] = registry(
+    TwitterSource,
+    BlueskySource,
+    HackerNewsSource,
+    HuggingFaceSource,
+)

@@ -237,3 +237,14 @@ class Source(ABC):
             done = list(self.progress(pool.map(one, todo), len(todo), "embed"))
         html = {mention.key: text for mention, text in done if text is not None}
         return Embeds(counted_as, html, len(done) - len(html), url)
+
+
+def registry(*sources: type[Source]) -> dict[str, type[Source]]:
+    """The sources by the names they declare, in order; two of one name (a module copied
+    from another, its `name` left as it was) is an error rather than the first one gone."""
+    found: dict[str, type[Source]] = {}
+    for source in sources:
+        if source.name in found:
+            raise TypeError(f"{found[source.name].__name__} and {source.__name__} are both named {source.name!r}")
+        found[source.name] = source
+    return found
