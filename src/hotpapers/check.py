@@ -11,7 +11,6 @@ from statistics import median
 
 from hotpapers.models import Snapshot
 from hotpapers.paper_lookup import ARXIV
-from hotpapers.plural import count
 
 _FAILED_SOURCE = re.compile(rb'"status"\s*:\s*"failed"')
 COLLAPSE_MIN_HISTORY = 3
@@ -79,15 +78,6 @@ def failures_kept(snapshot: Snapshot, enabled: Collection[str]) -> tuple[str, ..
         f"{snapshot.date}: the snapshot records {sources} as failed, so the post lacks {'its' if one else 'their'} "
         f"mentions; a build without --offline fetches {'it' if one else 'them'} again",
     )
-
-
-def unfetched_mentions(snapshot: Snapshot, enabled: Collection[str]) -> str:
-    """The snapshot's mentions that no `enabled` source fetches (imported ones, which a
-    refresh would drop), in words; '' when none."""
-    lost = [mention.platform for mention in snapshot.mentions if mention.platform not in enabled]
-    if not lost:
-        return ""
-    return f"{count(len(lost), 'mention')} of {', '.join(sorted(set(lost)))}, which no enabled source fetches"
 
 
 def may_record_failure(snapshot: Path) -> bool:

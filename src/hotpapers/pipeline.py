@@ -14,7 +14,7 @@ from typing import NoReturn, Protocol
 
 from msgspec import Struct
 
-from hotpapers.check import failures_kept, may_record_failure, unfetched_mentions
+from hotpapers.check import failures_kept, may_record_failure
 from hotpapers.config import Config
 from hotpapers.errors import InputError, SnapshotError
 from hotpapers.fetch_claim import claim_for_fetching
@@ -23,6 +23,7 @@ from hotpapers.models import Snapshot
 from hotpapers.plural import count
 from hotpapers.post_warnings import post_warnings, unknown_ids_note
 from hotpapers.rank import rank
+from hotpapers.refresh_guard import far_fewer_mentions, unfetched_mentions
 from hotpapers.render import PostRenderer
 from hotpapers.snapshot import is_stored, save_snapshot, stored_snapshot
 from hotpapers.snapshot_schema import is_date
@@ -33,8 +34,6 @@ from hotpapers.write import Outcome, write_post
 
 PARALLEL_MIN_DAYS = 16
 """Below this many days a worker would get, starting worker processes costs more than it saves."""
-REFRESH_MIN_SHARE = 0.5
-"""A refresh finding fewer mentions than this share of the stored snapshot's keeps the stored one."""
 
 
 class Fetch(Protocol):
@@ -126,11 +125,9 @@ def build_day(
     snapshot = fetch(day)
     refuse_without_metadata(snapshot, path, keep=not path.exists())
     warnings: tuple[str, ...] = ()
-    if stored is not None and not options.force and len(snapshot.mentions) < REFRESH_MIN_SHARE * len(stored.mentions):
-        warnings = (
-            f"{day}: kept the stored snapshot {shown_path(path)}: it holds {count(len(stored.mentions), 'mention')}, "
-            f"the new fetch {len(snapshot.mentions)} (--force replaces it)",
-        )
+    fewer = far_fewer_mentions(stored, snapshot) if stored is not None and not options.force else ""
+    if stored is not None and fewer:
+        warnings = (f"{day}: kept the stored snapshot {shown_path(path)}: {fewer} (--force replaces it)",)
         snapshot = stored
     else:
         save_snapshot(snapshot, path)

@@ -1,0 +1,30 @@
+"""A --refresh that finds far fewer mentions of one platform (a search answering a page of
+its posts, say) keeps the stored snapshot, as one that finds far fewer in all does: the
+others' counts hid the collapse, the snapshot was replaced, and the day's post, kept as it
+listed more papers, no longer matched its snapshot and left the feeds for good."""
+
+from __future__ import annotations
+
+from click.testing import CliRunner
+
+from hotpapers.cli import cli
+from hotpapers.snapshot import load_snapshot
+from test_fetch_outage import DAY, SNAPSHOT, build, day  # noqa: F401 (the fixture)
+
+
+def test_a_refresh_finding_far_fewer_mentions_of_one_platform_keeps_the_snapshot_unless_forced(day):  # noqa: F811
+    site, _, platforms, serve_x = day
+    serve_x()
+    assert build().exit_code == 0
+    stored = (site / SNAPSHOT).read_bytes()
+    assert len(load_snapshot(site / SNAPSHOT).mentions) > 2 * 3  # the other platforms' hold more than half in all
+    platforms["mastodon"].posts = platforms["mastodon"].posts[2:]
+    result = CliRunner().invoke(cli, ["-q", "build", "--date", DAY, "--refresh"])
+    assert result.exit_code == 0, result.output
+    assert result.stderr.splitlines()[0] == (
+        f"{DAY}: kept the stored snapshot {SNAPSHOT}: it holds 3 mentions of mastodon, the new fetch 1 "
+        "(--force replaces it)"
+    )
+    assert (site / SNAPSHOT).read_bytes() == stored
+    assert build("--refresh", "--force").exit_code == 0
+    assert [m.id for m in load_snapshot(site / SNAPSHOT).mentions if m.platform == "mastodon"] == ["m3"]
