@@ -1,5 +1,6 @@
-"""A build's claim on the snapshots folder before it fetches: a file can be created there
-(a fetch whose snapshot cannot be saved is lost, and paid sources bill it), and no other
+"""A build's claim on the snapshots folder before it fetches: a file can be created there,
+on a disk with room for it (a fetch whose snapshot cannot be saved is lost, and paid
+sources bill it: on a full disk, every night), and no other
 build is fetching into it (cron and a hand-run --refresh would both fetch, and both be
 billed). The claim is an flock on the folder itself (or, before a site's first snapshot,
 on the folder it will be made in), so no file is left behind; it lasts until the process
@@ -8,6 +9,7 @@ ends, and the system drops it even when the process is killed."""
 from __future__ import annotations
 
 import os
+import shutil
 from pathlib import Path
 
 from hotpapers.atomic import unwritable
@@ -19,6 +21,8 @@ try:
 except ImportError:  # Windows has no flock: builds there are not kept apart
     fcntl = None  # type: ignore[assignment]
 
+MIN_FREE = 2**20
+"""The least free space a fetch needs, whatever the stored snapshots' sizes."""
 _claimed: dict[Path, int] = {}
 """The folders this process holds, with the descriptor that holds each."""
 
@@ -28,7 +32,7 @@ def claim_for_fetching(folder: Path) -> None:
     why it cannot (nothing has been fetched yet)."""
     if folder.absolute() in _claimed:
         return
-    cannot = unwritable(folder)
+    cannot = unwritable(folder) or no_room(folder)
     if cannot:
         raise WriteError(f"cannot write into {shown_path(folder)}: {cannot}; nothing was fetched")
     if fcntl is None:
@@ -44,3 +48,25 @@ def claim_for_fetching(folder: Path) -> None:
             "when that one ends)"
         ) from None
     _claimed[folder.absolute()] = descriptor
+
+
+def no_room(folder: Path) -> str | None:
+    """Why the disk holding `folder` has no room for a day's snapshot, or None: its free
+    space is less than the largest snapshot stored there, or than MIN_FREE. A full disk
+    still lets the probe of `unwritable` make its empty file."""
+    existing = next((place for place in (folder, *folder.parents) if place.is_dir()), folder)
+    free = shutil.disk_usage(existing).free
+    sizes = [(path.stat().st_size, path) for path in folder.glob("*.json")] if folder.is_dir() else []
+    size, largest = max(sizes, default=(0, None))
+    if largest is not None and free < size:
+        return (
+            f"the disk has {_size(free)} free, less than the largest stored snapshot ({shown_path(largest)}, "
+            f"{_size(size)})"
+        )
+    if free < MIN_FREE:
+        return f"the disk has {_size(free)} free, less than {_size(MIN_FREE)}"
+    return None
+
+
+def _size(size: int) -> str:
+    return f"{size / 2**20:.1f} MiB" if size >= 2**20 else f"{size / 2**10:.0f} KiB"

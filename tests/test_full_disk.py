@@ -1,0 +1,32 @@
+"""A build fetches nothing onto a disk too full to keep the day: the snapshot was found
+unwritable only after the fetch (a full disk still lets an empty probe file be made), so
+every night of a full disk paid X for the posts read and lost them."""
+
+from __future__ import annotations
+
+import shutil
+
+from click.testing import CliRunner
+
+from fakes import TOKEN, Recorder, example_scenario, live_config, serve_scenario
+from hotpapers.cli import cli
+
+
+def test_a_disk_without_room_for_the_largest_stored_snapshot_fetches_nothing(tmp_path, monkeypatch, httpserver):
+    recorder = Recorder()
+    serve_scenario(httpserver, example_scenario(), recorder)
+    (tmp_path / "config.yaml").write_text(live_config(httpserver), encoding="utf-8")
+    snapshots = tmp_path / "data" / "snapshots"
+    snapshots.mkdir(parents=True)
+    free = shutil.disk_usage(snapshots).free
+    with open(snapshots / "2020-09-23.json", "wb") as stored:  # sparse: as large as the disk's free space, and more
+        stored.truncate(free + 4096)
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("X_BEARER_TOKEN", TOKEN)
+    result = CliRunner().invoke(cli, ["-q", "build", "--date", "2020-09-24"])
+    assert result.exit_code == 1, result.output
+    assert result.stderr.startswith("Error: cannot write into data/snapshots: the disk has ")
+    assert "free, less than the largest stored snapshot (data/snapshots/2020-09-23.json" in result.stderr
+    assert result.stderr.endswith("; nothing was fetched\n") and result.stderr.count("\n") == 1
+    assert recorder.calls == []
+    assert sorted(p.name for p in tmp_path.rglob("*") if p.is_file()) == ["2020-09-23.json", "config.yaml"]
