@@ -178,17 +178,21 @@ def test_the_post_cap_stops_the_search_and_says_so(httpserver):
     assert found.items == 6 and found.partial == "stopped after 6 posts (sources.bluesky.max_posts)"
 
 
-def test_a_repeated_cursor_fails_the_source_in_one_line(httpserver):
-    page = {"posts": [post("a1", facets=("https://arxiv.org/abs/2611.00001",))], "cursor": "25"}
-    fake = FakeBluesky(pages={None: page, "25": {**page, "cursor": "50"}, "50": {**page, "cursor": "25"}})
-    with pytest.raises(FetchError) as info:
-        source(httpserver, fake).search(SINCE, UNTIL)
-    assert info.value.message == (
-        f"bluesky: the search at {httpserver.url_for('/xrpc/app.bsky.feed.searchPosts')} answered cursor '25' "
+def test_a_repeated_cursor_stops_the_search_and_keeps_what_was_read(httpserver):
+    pages = {
+        None: {"posts": [post("a1", facets=("https://arxiv.org/abs/2611.00001",))], "cursor": "25"},
+        "25": {"posts": [post("a2", facets=("https://arxiv.org/abs/2611.00002",))], "cursor": "50"},
+        "50": {"posts": [post("a3", facets=("https://arxiv.org/abs/2611.00003",))], "cursor": "25"},
+    }
+    fake = FakeBluesky(pages=pages)
+    found = source(httpserver, fake).search(SINCE, UNTIL)
+    why = (
+        f"stopped when the search at {httpserver.url_for('/xrpc/app.bsky.feed.searchPosts')} answered cursor '25' "
         "a second time after 3 posts (a paging loop)"
     )
-    assert "\n" not in info.value.message and info.value.exit_code == 1
-    assert len(fake.of("searchPosts")) == 3
+    assert found.partial == why
+    assert sorted(m.paper_ids[0] for m in found.mentions) == ["2611.00001", "2611.00002", "2611.00003"]
+    assert found.items == 3 and len(fake.of("searchPosts")) == 3
 
 
 def test_an_absurd_count_fails_the_source_in_one_line_with_its_place(httpserver):

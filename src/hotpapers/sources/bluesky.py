@@ -138,8 +138,8 @@ class BlueskySource(Source):
 
     def search(self, since: datetime, until: datetime) -> Found:
         """Every page of the search, following `cursor` until a page is empty or has none
-        (a page can be shorter than `limit` and still have more after it). A cursor
-        answered twice fails the source rather than loop."""
+        (a page can be shorter than `limit` and still have more after it), or one answers
+        a cursor a second time (a paging loop), keeping what was read."""
         s = self.settings
         endpoint = f"{self.api_url}/app.bsky.feed.searchPosts"
         mentions: dict[str, Mention] = {}
@@ -166,13 +166,13 @@ class BlueskySource(Source):
                 mentions.setdefault(mention.id, mention)
             if not page.posts or not page.cursor:
                 return Found(list(mentions.values()), posts, endpoint, s.query, _left_out(malformed))
-            if page.cursor in cursors:
-                raise FetchError(
-                    "bluesky",
-                    f"the search at {endpoint} answered cursor {excerpt(page.cursor)!r} a second time after {posts} posts "
-                    "(a paging loop)",
-                    url=endpoint,
+            if page.cursor in cursors:  # what was read is kept, as at the page limit
+                why = (
+                    f"stopped when the search at {endpoint} answered cursor {excerpt(page.cursor)!r} a second time "
+                    f"after {posts} posts (a paging loop)"
                 )
+                log.warning("bluesky: %s", why)
+                return Found(list(mentions.values()), posts, endpoint, s.query, _left_out(malformed, why))
             if posts >= s.max_posts:
                 log.warning("bluesky: stopped after %d posts (sources.bluesky.max_posts)", posts)
                 partial = f"stopped after {posts} posts (sources.bluesky.max_posts)"

@@ -232,7 +232,7 @@ class TwitterSource(Source):
 
     def search(self, since: datetime, until: datetime) -> Found:
         """Every page of the search, each read once, until no next_token, the post cap or
-        the page limit. A page token seen before fails."""
+        the page limit, or a page token seen before (a paging loop)."""
         settings, endpoint = self.settings, self.endpoint(since)
         token = self._token()
         if token is None:
@@ -285,8 +285,10 @@ class TwitterSource(Source):
             if posts >= settings.max_posts:
                 log.warning("twitter: stopped after %d posts (sources.twitter.max_posts)", posts)
                 return found(f"stopped after {posts} posts (sources.twitter.max_posts)")
-            if next_token in seen_tokens:
-                raise FetchError("twitter", f"the search at {endpoint} sent a page token again (a paging loop)")
+            if next_token in seen_tokens:  # the pages read are paid for: kept
+                why = f"stopped when the search at {endpoint} sent a page token again after {posts} posts (a paging loop)"
+                log.warning("twitter: %s", why)
+                return found(why)
             seen_tokens.add(next_token)
         return found(limit.reached(self.name))
 
