@@ -146,13 +146,13 @@ def _gone(pid: int) -> bool:
 
 STUCK_WORKER = """
 import os, sys, threading
-from hotpapers import pipeline
+import hotpapers.compose as composing
 
 def stuck(snapshot, config):
     open(os.path.join(sys.argv[1], str(os.getpid())), "w").close()
     threading.Event().wait()
 
-pipeline.rank = stuck
+composing.rank = stuck
 os.cpu_count = lambda: 2  # two workers even on one core
 from hotpapers.cli import cli
 cli.main(sys.argv[2:])

@@ -81,3 +81,29 @@ def test_a_shown_mention_without_a_usable_link_is_named_by_build(site):
         f"'hotpapers explain {DAY}' names each"
     )
     assert build_with(site, data, "-q") == [warning]
+
+
+def test_render_to_stdout_says_what_build_would_warn_of(tmp_path):
+    """`render FILE`, the way to try an import, printed the post and said nothing of the
+    embed it refused or the date that hides it."""
+    data = example_data()
+    data["taken_at"] = "9000-01-01T00:00:00Z"
+    data["mentions"][11]["embed_html"] = "<iframe></iframe>"
+    snapshot = tmp_path / "import.json"
+    snapshot.write_text(json.dumps(data), encoding="utf-8")
+    result = CliRunner().invoke(cli, ["-q", "render", str(snapshot)])
+    assert result.exit_code == 0, result.output
+    assert result.stdout.startswith("---\ntitle: ")
+    warnings = result.stderr.splitlines()
+    assert len(warnings) == 2 and "which is in the future: the site shows it under that date" in warnings[0]
+    assert warnings[1].startswith(f"{DAY}: the embed HTML of 1 shown mention was refused")
+
+
+def test_render_to_stdout_says_when_no_paper_qualifies(tmp_path):
+    data = example_data()
+    data["mentions"] = []
+    snapshot = tmp_path / "import.json"
+    snapshot.write_text(json.dumps(data), encoding="utf-8")
+    result = CliRunner().invoke(cli, ["render", str(snapshot)])
+    assert (result.exit_code, result.stdout) == (0, "")
+    assert result.stderr == f"{DAY}: no paper qualifies; nothing written\n"

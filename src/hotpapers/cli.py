@@ -12,6 +12,7 @@ import click
 import hotpapers
 from hotpapers.check_files import checked_days, problems_of_days
 from hotpapers.cli_options import config_option, given_config_path, obtain_config
+from hotpapers.compose import compose
 from hotpapers.console import HotpapersGroup, log, log_feeds, log_report, progress, progress_bar, start_logging, summary
 from hotpapers.days import build_first, day_or_yesterday, now, select_days
 from hotpapers.errors import HotpapersError, InputError
@@ -68,11 +69,9 @@ def render(snapshot: Path, output: Path | None, force: bool, config_path: Path |
     if output is not None:
         log_report(hotpapers.publish(snap, config, hotpapers.BuildOptions(force=force, now=now(config)), path=output))
         return
-    ranked = hotpapers.rank_papers(snap, config)
-    if not ranked:
-        log.info("%s: no paper qualifies; nothing written", snap.date)
-        return
-    click.echo(hotpapers.render_post(snap, ranked, config), nl=False)
+    post = compose(snap, config, now=now(config))
+    log_report(post)
+    click.echo(post.text, nl=False)
 
 
 @cli.command()

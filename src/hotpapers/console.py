@@ -13,6 +13,7 @@ import click
 from tqdm import tqdm
 from tqdm.contrib.logging import logging_redirect_tqdm
 
+from hotpapers.compose import Post
 from hotpapers.config import Config
 from hotpapers.errors import HotpapersError, InputError, printable
 from hotpapers.feeds import feeds_off_reason, update_feeds
@@ -83,13 +84,19 @@ def progress(items: Iterable[Any], total: int | None, unit: str) -> Iterator[Ite
         yield bar
 
 
-def log_report(report: DayReport) -> None:
+def log_report(report: DayReport | Post) -> None:
+    """A day's notes, its warnings (said under -q too), then what building it did (of a
+    post on stdout, only that no paper qualifies)."""
     for note in report.notes:
         log.info("%s", note)
     for warning in report.warnings:
         log.warning("%s", warning)
-    level = logging.ERROR if report.failed else logging.WARNING if report.kept else logging.INFO
-    log.log(level, "%s", report.message)
+    if isinstance(report, Post):
+        level = logging.INFO
+    else:
+        level = logging.ERROR if report.failed else logging.WARNING if report.kept else logging.INFO
+    if report.message:
+        log.log(level, "%s", report.message)
 
 
 def log_feeds(config: Config, reports: list[DayReport], dry_run: bool, failed: bool = False) -> None:

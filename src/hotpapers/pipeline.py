@@ -15,14 +15,13 @@ from typing import NoReturn, Protocol
 from msgspec import Struct
 
 from hotpapers.check import failures_kept, may_record_failure
+from hotpapers.compose import compose
 from hotpapers.config import Config
 from hotpapers.errors import InputError, SnapshotError
 from hotpapers.fetch_claim import claim_for_fetching
 from hotpapers.metadata_failure import metadata_warning, refuse_without_metadata
 from hotpapers.models import Snapshot
 from hotpapers.plural import count
-from hotpapers.post_warnings import post_warnings, unknown_ids_note
-from hotpapers.rank import rank
 from hotpapers.refresh_guard import far_fewer_mentions, unfetched_mentions
 from hotpapers.render import PostRenderer
 from hotpapers.snapshot import is_stored, save_snapshot, stored_snapshot
@@ -144,22 +143,19 @@ def publish(
     fetched: bool = False,
     warnings: tuple[str, ...] = (),
 ) -> DayReport:
-    """Rank → render → write one snapshot's post to `path` (the day's post by default),
-    with the guards of write_post; `renderer` saves compiling the templates again."""
+    """Rank → render → write one snapshot's post (`compose`) to `path` (the day's post by
+    default), with the guards of write_post; `renderer` saves compiling the templates again."""
     options = options or BuildOptions()
-    renderer = renderer or PostRenderer(config)
     day = snapshot.date
-    notes = unknown_ids_note(snapshot)
-    ranked = rank(snapshot, config)
-    if not ranked:
-        return DayReport(day, f"{day}: no paper qualifies; nothing written", 0, fetched, None, notes, warnings)
-    text, departures = renderer.render_noting(ranked, snapshot)
-    warnings += post_warnings(snapshot, departures, config.profile, options.now)
+    post = compose(snapshot, config, renderer, options.now)
+    notes, warnings = post.notes, warnings + post.warnings
+    if not post.text:
+        return DayReport(day, post.message, 0, fetched, None, notes, warnings)
     target = config.post_path(day) if path is None else Path(path)
     if path is None:
         refuse_irregular(target, "post")
     shown = shown_path(target)
-    result = write_post(target, text, force=options.force, papers=len(ranked), dry_run=options.dry_run)
+    result = write_post(target, post.text, force=options.force, papers=post.papers, dry_run=options.dry_run)
     would = "would " if options.dry_run else ""
     if result.outcome is Outcome.WRITTEN:
         message = f"{day}: {would}{'write' if would else 'wrote'} {shown} ({count(result.papers, 'paper')})"

@@ -286,7 +286,9 @@ class TwitterSource(Source):
                 log.warning("twitter: stopped after %d posts (sources.twitter.max_posts)", posts)
                 return found(f"stopped after {posts} posts (sources.twitter.max_posts)")
             if next_token in seen_tokens:  # the pages read are paid for: kept
-                why = f"stopped when the search at {endpoint} sent a page token again after {posts} posts (a paging loop)"
+                why = (
+                    f"stopped when the search at {endpoint} sent a page token again after {posts} posts (a paging loop)"
+                )
                 log.warning("twitter: %s", why)
                 return found(why)
             seen_tokens.add(next_token)

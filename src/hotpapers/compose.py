@@ -1,0 +1,35 @@
+"""A day's post before it is written: its snapshot ranked and rendered, with what `build`
+says about it (post_warnings.py). `pipeline.publish` writes it; `render` prints it."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from hotpapers.config import Config
+from hotpapers.models import Snapshot
+from hotpapers.post_warnings import post_warnings, unknown_ids_note
+from hotpapers.rank import rank
+from hotpapers.render import PostRenderer
+
+
+@dataclass(frozen=True, slots=True)
+class Post:
+    text: str
+    """'' when no paper qualifies, as `message` then says."""
+    papers: int
+    notes: tuple[str, ...]
+    warnings: tuple[str, ...]
+    message: str = ""
+
+
+def compose(
+    snapshot: Snapshot, config: Config, renderer: PostRenderer | None = None, now: datetime | None = None
+) -> Post:
+    """Rank → render one snapshot's post; `now` None: no warning about its date."""
+    notes = unknown_ids_note(snapshot)
+    ranked = rank(snapshot, config)
+    if not ranked:
+        return Post("", 0, notes, (), f"{snapshot.date}: no paper qualifies; nothing written")
+    text, departures = (renderer or PostRenderer(config)).render_noting(ranked, snapshot)
+    return Post(text, len(ranked), notes, post_warnings(snapshot, departures, config.profile, now))
