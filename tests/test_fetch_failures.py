@@ -365,6 +365,38 @@ def test_a_page_token_sent_again_stops_the_search_and_keeps_what_was_read(site_w
     assert page_two and page_two <= {mention.id for mention in snapshot.mentions}
 
 
+def test_x_reaching_max_time_keeps_the_pages_read(site_with_post, httpserver, clock):
+    """The second page rate-limited for longer than http.max_time: the first page's posts
+    (billed) are kept and X is partial; it failed the source, and the repair the next
+    build made paid for them again."""
+    scenario, asked = example_scenario(), []
+    limited = (REAL / "x_v2_error_429_key_order_A_2021.json").read_bytes()
+
+    def search(request):
+        asked.append(request.args.get("next_token"))
+        if len(asked) == 2:
+            return Response(limited, 429, headers={"Retry-After": "100"}, content_type="application/json")
+        token = request.args.get("next_token")
+        page = scenario.pages[0 if token is None else int(token[-1])]
+        return Response(json.dumps(page), 200, content_type="application/json")
+
+    config = json.loads(live_config(httpserver, http={"max_time": 50, "max_wait": 1000}))
+    (site_with_post / "config.yaml").write_text(json.dumps(config))
+    serve_all_but(httpserver, "/2/tweets/search/all", search)
+    result = CliRunner().invoke(cli, ["build", "--date", DAY, "--refresh", "--force"])
+    assert result.exit_code == 0, result.output
+    url = httpserver.url_for("/2/tweets/search/all")
+    posts = len(scenario.pages[0]["data"])
+    why = (
+        f"stopped before a request to {url}: this source's requests of the day took longer than http.max_time "
+        f"(50 s); kept the {posts} posts read"
+    )
+    assert f"twitter: {why}\n" in result.stderr
+    status = load_snapshot(site_with_post / SNAPSHOT).sources["twitter"]
+    assert (status.status, status.detail, status.items, status.requests) == ("partial", why, posts, 2)
+    assert asked == [None, scenario.pages[0]["meta"]["next_token"]]
+
+
 def test_endless_x_pages_stop_at_the_page_limit_and_keep_what_was_read(site_with_post, httpserver):
     """A new page token with every short page: the search stops at max_posts / 10 + 10 pages,
     keeps the posts read (billed), and says so; it failed the source before."""

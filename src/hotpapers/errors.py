@@ -71,6 +71,11 @@ class FetchError(HotpapersError):
         self.attempt = attempt
 
 
+class OutOfTimeError(FetchError):
+    """A source's requests of the day took longer than `http.max_time`: a search may keep
+    the pages it read."""
+
+
 def endpoint(url: str) -> str:
     """A URL without its query string or fragment, for messages (queries can be long or hold secrets)."""
     return url.split("?", 1)[0].split("#", 1)[0]

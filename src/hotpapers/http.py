@@ -30,7 +30,7 @@ from requests.adapters import HTTPAdapter
 from tenacity import RetryCallState, Retrying, retry_if_exception_type, stop_after_attempt, wait_exponential_jitter
 
 from hotpapers import __version__
-from hotpapers.errors import FetchError, InputError, endpoint
+from hotpapers.errors import FetchError, InputError, OutOfTimeError, endpoint
 from hotpapers.http_budget import OutOfTime, TimeBudgets
 from hotpapers.http_exchange import (
     MAX_REDIRECTS,
@@ -161,7 +161,7 @@ class HttpClient:
             raise FetchError(source, f"more than {MAX_REDIRECTS} redirects from {where}", url=url) from None
         except OutOfTime:
             text = f"this source's requests of the day took longer than http.max_time ({self.budgets.max_time:g} s)"
-            raise FetchError(source, f"stopped before a request to {where}: {text}", url=url) from None
+            raise OutOfTimeError(source, f"stopped before a request to {where}: {text}", url=url) from None
         except Undecodable as exc:
             raise FetchError(
                 source, f"the answer from {where} cannot be decoded as its Content-Encoding says ({exc})", url=url

@@ -22,7 +22,7 @@ from msgspec import Meta, Struct
 
 from hotpapers.arxiv_ids import resolve_ids
 from hotpapers.config_types import EnvName, Url
-from hotpapers.errors import FetchError, InputError, excerpt
+from hotpapers.errors import FetchError, InputError, OutOfTimeError, excerpt
 from hotpapers.models import TIMESTAMP_PATTERN, Count, Mention, parse_time
 from hotpapers.sanitize import EmbedRules
 from hotpapers.sources.base import Display, Embeds, Found, PageLimit, Source, SourceSettings, left_out, rfc3339
@@ -264,13 +264,15 @@ class TwitterSource(Source):
             }
             if next_token:
                 params["next_token"] = next_token
-            data = self.http.get_json(
-                endpoint,
-                source="twitter",
-                params=params,
-                headers={"Authorization": f"Bearer {token}"},
-                describe=refused,
-            )
+            headers = {"Authorization": f"Bearer {token}"}
+            try:
+                data = self.http.get_json(endpoint, source="twitter", params=params, headers=headers, describe=refused)
+            except OutOfTimeError as error:  # the pages read are paid for: kept
+                if not posts:
+                    raise
+                why = f"{error.reason}; kept the {posts} posts read"
+                log.warning("twitter: %s", why)
+                return found(why)
             try:
                 page = parse_page(data, rfc3339(self.now()), since, until)
             except ValueError as exc:
