@@ -28,7 +28,7 @@ def blocks(language: str) -> list[str]:
     return re.findall(rf"^```{language}\n(.*?)^```$", DOC, flags=re.MULTILINE | re.DOTALL)
 
 
-MODULE, IMPORT, ENTRY, TEST = blocks("python")
+MODULE, IMPORT, REGISTRY, TEST = blocks("python")
 (COMMAND,) = blocks("sh")
 (SECTION,) = blocks("yaml")
 
@@ -51,7 +51,9 @@ def contributed(tmp_path_factory: pytest.TempPathFactory) -> Path:
     block = "".join(imports)
     assert block in registry, "the registry's imports are no longer one block"
     registry = registry.replace(block, "".join(sorted([*imports, IMPORT])))
-    registry = registry.replace("\n)\n", f"\n{ENTRY})\n")
+    call = REGISTRY.replace("    MastodonSource,\n", "")
+    assert call in registry, "the page's registry call is not the package's, with MastodonSource added last"
+    registry = registry.replace(call, REGISTRY)
     (sources / "__init__.py").write_text(registry, encoding="utf-8")
     (root / "tests" / "test_mastodon.py").write_text(TEST, encoding="utf-8")
     return root
