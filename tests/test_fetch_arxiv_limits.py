@@ -132,7 +132,7 @@ def test_an_answer_of_only_refused_papers_fails_arxiv_in_one_line(day, httpserve
     result = CliRunner().invoke(cli, ["build", "--date", DAY])
     assert result.exit_code == 1, result.output
     assert result.stderr.endswith(
-        "\nError: arxiv: no paper it returned has metadata a snapshot may hold (2009.11027: published: "
+        "\nError: 2020-09-24: arxiv: no paper it returned has metadata a snapshot may hold (2009.11027: published: "
         "'yesterday' is not a time stamp written as 2020-09-25T08:00:47Z or with an offset, as "
         f"2020-09-25T10:00:47+02:00; from {httpserver.url_for('/api/query')}); the posts read are kept in data/snapshots/2020-09-24.json, and the next `hotpapers build --date 2020-09-24` asks arXiv alone again\n"
     )
@@ -174,7 +174,7 @@ def test_a_feed_its_parser_breaks_on_fails_arxiv_in_one_line(day, httpserver, re
     result = CliRunner().invoke(cli, ["build", "--date", DAY])
     assert result.exit_code == 1, result.output
     assert result.stderr.endswith(
-        f"\nError: arxiv: not an arXiv Atom feed ({error} reading it) (HTTP 200 from {httpserver.url_for('/api/query')})"
+        f"\nError: 2020-09-24: arxiv: not an arXiv Atom feed ({error} reading it) (HTTP 200 from {httpserver.url_for('/api/query')})"
         "; the posts read are kept in data/snapshots/2020-09-24.json, and the next `hotpapers build --date 2020-09-24` asks arXiv alone again\n"
     )
     assert load_snapshot(root / SNAPSHOT).sources["arxiv"].status == "failed"  # the posts read, kept

@@ -42,7 +42,7 @@ def test_arxiv_down_keeps_the_posts_read_and_the_next_build_asks_only_arxiv(site
     result = build()
     assert result.exit_code == 1, result.output
     assert result.stderr.count("\n") == 1 and result.stderr == (
-        f"Error: arxiv: HTTP 503 from {httpserver.url_for('/api/query')} after 2 attempts; the posts read are kept "
+        f"Error: {DAY}: arxiv: HTTP 503 from {httpserver.url_for('/api/query')} after 2 attempts; the posts read are kept "
         f"in data/snapshots/{DAY}.json, and the next `hotpapers build --date {DAY}` asks arXiv alone again\n"
     )
     assert not (site / POST).exists()
@@ -77,7 +77,7 @@ def test_arxiv_down_again_keeps_the_snapshot_and_exits_1(site, httpserver):
     serve_scenario(httpserver, example_scenario(), recorder, {"/api/query": [*DOWN, *DOWN]})
     assert build().exit_code == 1
     again = build()
-    assert again.exit_code == 1 and again.stderr.startswith("Error: arxiv: HTTP 503 from ")
+    assert again.exit_code == 1 and again.stderr.startswith(f"Error: {DAY}: arxiv: HTTP 503 from ")
     assert len(recorder.of("/tweets/search/")) == 3  # the three pages, read once
     assert load_snapshot(site / SNAPSHOT).sources["arxiv"].requests == 4
     assert not (site / POST).exists()
@@ -92,7 +92,7 @@ def test_a_refresh_while_arxiv_is_down_keeps_the_stored_snapshot(site, httpserve
     serve_scenario(httpserver, example_scenario(), Recorder(), {"/api/query": list(DOWN)})
     refresh = build("--refresh")
     assert refresh.exit_code == 1 and refresh.stderr == (
-        f"Error: arxiv: HTTP 503 from {httpserver.url_for('/api/query')} after 2 attempts\n"
+        f"Error: {DAY}: arxiv: HTTP 503 from {httpserver.url_for('/api/query')} after 2 attempts\n"
     )
     assert (site / SNAPSHOT).read_bytes() == EXAMPLE_SNAPSHOT.read_bytes()
     assert (site / POST).read_bytes() == EXAMPLE_POST.read_bytes()

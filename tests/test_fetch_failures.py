@@ -55,7 +55,9 @@ def fails_cleanly(site, expected, code=1):
     assert result.stderr.count("\n") == 1 and result.stderr.startswith("Error: ")
     assert expected in result.stderr
     assert TOKEN not in result.stderr
-    kept = result.stderr.startswith("Error: arxiv: ")  # the posts read are kept (X bills them), the day unpublished
+    kept = result.stderr.startswith(
+        f"Error: {DAY}: arxiv: "
+    )  # the posts read are kept (X bills them), the day unpublished
     assert kept == (site / SNAPSHOT).exists()
     assert not kept or load_snapshot(site / SNAPSHOT).sources["arxiv"].status == "failed"
     assert (site / POST).read_bytes() == EXAMPLE_POST.read_bytes()
@@ -338,7 +340,7 @@ def test_a_bound_stops_a_hostile_search_in_one_line(site_with_post, httpserver, 
     serve_all_but(httpserver, "/2/tweets/search/all", handler)
     started = time.monotonic()
     stderr = fails_cleanly(site_with_post, expected)
-    assert stderr.startswith("Error: twitter: ") and time.monotonic() - started < 8
+    assert stderr.startswith(f"Error: {DAY}: twitter: ") and time.monotonic() - started < 8
 
 
 def test_a_page_token_sent_again_stops_the_search_and_keeps_what_was_read(site_with_post, httpserver):
@@ -430,4 +432,4 @@ def test_a_bound_stops_a_hostile_arxiv_in_one_line(site_with_post, httpserver, h
     serve_all_but(httpserver, "/api/query", handler)
     started = time.monotonic()
     stderr = fails_cleanly(site_with_post, expected)
-    assert stderr.startswith("Error: arxiv: ") and time.monotonic() - started < 8
+    assert stderr.startswith(f"Error: {DAY}: arxiv: ") and time.monotonic() - started < 8

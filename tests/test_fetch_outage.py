@@ -203,7 +203,7 @@ def test_every_source_down_writes_nothing(day):
         platform.failing = True
     result = build()
     assert result.exit_code == 1
-    assert result.stderr.startswith("Error: every source: twitter: ") and result.stderr.count("\n") == 1
+    assert result.stderr.startswith("Error: 2020-09-24: every source: twitter: ") and result.stderr.count("\n") == 1
     assert "mastodon: " in result.stderr and "reddit: " in result.stderr
     assert not recorder.of("/api/query")
     assert sorted(p.name for p in site.rglob("*") if p.is_file()) == ["config.yaml"]
@@ -213,7 +213,7 @@ def test_arxiv_down_writes_no_post_and_keeps_every_source_s_posts(day):
     site, _, _, serve_x = day
     serve_x({"/api/query": [Response("Service Unavailable", 503) for _ in range(2)]})
     result = build()
-    assert result.exit_code == 1 and result.stderr.startswith("Error: arxiv: ")
+    assert result.exit_code == 1 and result.stderr.startswith("Error: 2020-09-24: arxiv: ")
     assert sorted(p.name for p in site.rglob("*") if p.is_file()) == ["2020-09-24.json", "config.yaml"]
     snapshot = load_snapshot(site / SNAPSHOT)
     assert {m.platform for m in snapshot.mentions} == {"twitter", "mastodon", "reddit"}

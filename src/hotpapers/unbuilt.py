@@ -8,7 +8,7 @@ from collections.abc import Iterable, Iterator
 from datetime import date, timedelta
 from typing import TYPE_CHECKING
 
-from hotpapers.errors import HotpapersError, InputError
+from hotpapers.errors import FetchError, HotpapersError, InputError
 
 if TYPE_CHECKING:
     from hotpapers.pipeline import DayReport
@@ -16,7 +16,8 @@ if TYPE_CHECKING:
 
 def in_order(days: list[str], reports: Iterable[DayReport]) -> Iterator[DayReport]:
     """`reports` (one per day of `days`, in order) passed on; then an InputError naming the
-    days whose report is `failed`, or, when one raises, its error naming the days unbuilt."""
+    days whose report is `failed`, or, when one raises, its error naming the days unbuilt
+    (a fetch's error names its day when it is the only one: cron mails it the next night)."""
     failed: list[str] = []
     done = 0
     try:
@@ -25,6 +26,8 @@ def in_order(days: list[str], reports: Iterable[DayReport]) -> Iterator[DayRepor
             failed += [report.day] if report.failed else []
             yield report
     except HotpapersError as error:
+        if len(days) == 1 and isinstance(error, FetchError):  # a source's words, which do not name the day
+            error.message = f"{days[0]}: {error.message}"
         if len(days) == 1 or done == len(days):
             raise
         unbuilt = failed + days[done:]
