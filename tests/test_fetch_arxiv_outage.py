@@ -4,6 +4,9 @@ build asks arXiv alone again, never the search that was paid for."""
 
 from __future__ import annotations
 
+import subprocess
+import sys
+import threading
 from pathlib import Path
 
 import pytest
@@ -96,3 +99,36 @@ def test_a_refresh_while_arxiv_is_down_keeps_the_stored_snapshot(site, httpserve
     )
     assert (site / SNAPSHOT).read_bytes() == EXAMPLE_SNAPSHOT.read_bytes()
     assert (site / POST).read_bytes() == EXAMPLE_POST.read_bytes()
+
+
+def test_a_build_killed_while_arxiv_answers_keeps_the_posts_read(site, httpserver):
+    """kill -9 (or a machine stopping) after the sources answered: their posts are in the
+    day's snapshot, saved before arXiv is asked, and the next build asks arXiv alone."""
+    recorder, asked, release = Recorder(), threading.Event(), threading.Event()
+
+    def stalled(request):
+        asked.set()
+        release.wait(30)
+        return Response("Service Unavailable", 503)
+
+    httpserver.expect_request("/api/query").respond_with_handler(stalled)
+    serve_scenario(httpserver, example_scenario(), recorder)
+    build_process = subprocess.Popen(
+        [sys.executable, "-m", "hotpapers", "build", "--date", DAY], stdout=subprocess.PIPE, stderr=subprocess.PIPE
+    )
+    try:
+        assert asked.wait(30)
+        build_process.kill()
+        build_process.communicate(timeout=30)
+    finally:
+        release.set()
+    snapshot = load_snapshot(site / SNAPSHOT)
+    assert snapshot.sources["arxiv"].status == "failed" and snapshot.papers == ()
+    assert not [p for p in site.rglob("*") if p.name.endswith(".tmp")] and not (site / POST).exists()
+    httpserver.clear()
+    serve_scenario(httpserver, example_scenario(), recorder)
+    searches = len(recorder.of("/tweets/search/"))
+    repaired = build()
+    assert repaired.exit_code == 0, repaired.output
+    assert len(recorder.of("/tweets/search/")) == searches == 3
+    assert normalised((site / POST).read_text()) == normalised(EXAMPLE_POST.read_text())

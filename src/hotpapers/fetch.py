@@ -3,7 +3,8 @@ metadata, rank, then fetch embeds only for the posts the digest will show.
 
 The only stage with network access. It knows the sources only through their interface
 (`sources.base`) and registry (`sources.SOURCES`). It returns a snapshot (recording a failed
-arXiv: metadata_failure.py) or raises; it never writes, so a failed fetch changes no file.
+arXiv: metadata_failure.py) or raises; it never writes (its caller may save the posts read
+before arXiv is asked), so a failed fetch changes no file.
 """
 
 from __future__ import annotations
@@ -13,17 +14,18 @@ import time
 from collections.abc import Callable, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, timedelta, timezone
+from datetime import datetime
 
 import msgspec
 from msgspec.structs import asdict, replace
 
 from hotpapers.config import Config
 from hotpapers.credentials import none_can_run, runnable, warn_skipped
+from hotpapers.day_window import day_window, stored_window
 from hotpapers.errors import FetchError, InputError
 from hotpapers.http import HttpClient
-from hotpapers.metadata_failure import metadata_failed
-from hotpapers.models import Mention, Snapshot, SourceStatus, Window, parse_time
+from hotpapers.metadata_failure import before_metadata, metadata_failed
+from hotpapers.models import Mention, Snapshot, SourceStatus, Window
 from hotpapers.paper_lookup import ARXIV, Lookup, ids_to_look_up, metadata_status
 from hotpapers.plural import count
 from hotpapers.rank import rank
@@ -31,23 +33,6 @@ from hotpapers.sources import SOURCES, arxiv
 from hotpapers.sources.base import Progress, Source, no_progress, rfc3339
 
 log = logging.getLogger("hotpapers")
-
-
-def stored_window(snapshot: Snapshot) -> tuple[datetime, datetime]:
-    """The snapshot's window at the offset where it starts at midnight of its day (the
-    configured zone may have changed since), as `day_window` gives it to the sources."""
-    assert snapshot.window is not None
-    since, until = parse_time(snapshot.window.since), parse_time(snapshot.window.until)
-    start = datetime.fromisoformat(snapshot.date).replace(tzinfo=UTC)
-    offset = timezone(start - since)
-    return since.astimezone(offset), until.astimezone(offset)
-
-
-def day_window(day: str, config: Config) -> tuple[datetime, datetime]:
-    """[D 00:00, D+1 00:00) as aware datetimes in the configured time zone."""
-    start = datetime.combine(date.fromisoformat(day), datetime.min.time(), config.timezone)
-    end = datetime.combine(date.fromisoformat(day) + timedelta(days=1), datetime.min.time(), config.timezone)
-    return start, end
 
 
 @dataclass(slots=True)
@@ -88,7 +73,8 @@ class Fetcher:
         self.check_ended([day])
         return day_window(day, self.config)
 
-    def __call__(self, day: str) -> Snapshot:
+    def __call__(self, day: str, keep: Callable[[Snapshot], None] | None = None) -> Snapshot:
+        """The day fetched; `keep` is given it before arXiv is asked (metadata_failure.before_metadata)."""
         since, until = self._window(day)
         can_run = runnable(self.sources)
         if not can_run:
@@ -110,6 +96,8 @@ class Fetcher:
             window=Window(rfc3339(since), rfc3339(until)),
             sources=statuses,
         )
+        if keep is not None:
+            keep(before_metadata(snapshot, self.config.arxiv.api_url))
         snapshot = self._with_metadata(snapshot, ids_to_look_up(day, mentions, self.config))
         if metadata_failed(snapshot):
             return snapshot

@@ -1,17 +1,28 @@
 """A day whose sources answered while arXiv failed. The posts read are kept (X bills
 each one): the snapshot records arXiv as failed, holds the mentions and no paper, and
 no post is written; the next build of the day asks arXiv alone again (Fetcher.repair).
+So that a build killed while arXiv answers loses nothing either, the day is saved so
+before arXiv is asked, and saved again once complete.
 A refresh keeps the stored snapshot instead (even a broken one), as for any failed fetch."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
+from msgspec.structs import replace
+
 from hotpapers.errors import FetchError
-from hotpapers.models import Snapshot
+from hotpapers.models import Snapshot, SourceStatus
 from hotpapers.paper_lookup import ARXIV
 from hotpapers.snapshot import save_snapshot
 from hotpapers.targets import shown_path
+
+
+def before_metadata(snapshot: Snapshot, endpoint: str) -> Snapshot:
+    """`snapshot`, holding the posts read, as it is saved before arXiv is asked: were the
+    build killed then, the next one would ask arXiv alone."""
+    unanswered = SourceStatus("failed", "the build stopped before arXiv answered", endpoint)
+    return replace(snapshot, sources={**snapshot.sources, ARXIV: unanswered})
 
 
 def metadata_failed(snapshot: Snapshot) -> bool:

@@ -38,7 +38,7 @@ PARALLEL_MIN_DAYS = 16
 class Fetch(Protocol):
     """Collects one day from the live sources; raises FetchError when it cannot."""
 
-    def __call__(self, day: str) -> Snapshot: ...
+    def __call__(self, day: str, keep: Callable[[Snapshot], None] | None = None) -> Snapshot: ...
 
     def plan(self, day: str) -> str: ...
 
@@ -121,8 +121,9 @@ def build_day(
         refuse_unstored([day], config, options)
     if options.dry_run:
         return DayReport(day, fetch.plan(day))
-    snapshot = fetch(day)
-    refuse_without_metadata(snapshot, path, keep=not path.exists())
+    unstored = not path.exists()  # the posts read are kept (even if killed): a refresh keeps the stored file
+    snapshot = fetch(day, (lambda read: save_snapshot(read, path)) if unstored else None)
+    refuse_without_metadata(snapshot, path, keep=unstored)
     warnings: tuple[str, ...] = ()
     fewer = far_fewer_mentions(stored, snapshot) if stored is not None and not options.force else ""
     if stored is not None and fewer:
