@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import shutil
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -13,6 +13,7 @@ import yaml
 
 from hotpapers.config import Config, build_config
 from hotpapers.models import Mention, Paper, Snapshot
+from hotpapers.sources.base import Found, PageLimit, Source
 
 FIXTURES = Path(__file__).parent / "fixtures"
 EXAMPLE_SNAPSHOT = FIXTURES / "example" / "2020-09-24.snapshot.json"
@@ -98,3 +99,16 @@ def _merge(base: dict[str, Any], override: dict[str, Any]) -> None:
             _merge(base[key], value)
         else:
             base[key] = value
+
+
+class NotSearched(Source):
+    """A source a test reads the declarations of: never searched."""
+
+    def page_limit(self) -> PageLimit:
+        return PageLimit(1, "one request")
+
+    def plan(self, since: datetime, until: datetime) -> str:
+        return "nothing"
+
+    def search(self, since: datetime, until: datetime) -> Found:
+        raise AssertionError("not searched here")

@@ -15,7 +15,7 @@ import pytest
 from click.testing import CliRunner
 from werkzeug import Request, Response
 
-from conftest import make_config, make_mention, make_paper, make_snapshot
+from conftest import NotSearched, make_config, make_mention, make_paper, make_snapshot
 from fakes import Recorder, example_scenario, fake_time, live_config, serve_scenario
 from hotpapers.cli import cli
 from hotpapers.config_types import EnvName
@@ -25,7 +25,7 @@ from hotpapers.preview import post_html
 from hotpapers.rank import rank
 from hotpapers.render import PostRenderer, bundled_templates
 from hotpapers.sanitize import EmbedRules
-from hotpapers.site_init import credential_variables
+from hotpapers.site_workflow import credential_variables
 from hotpapers.snapshot import load_snapshot
 from hotpapers.snapshot_schema import packaged_schema
 from hotpapers.sources import SOURCES
@@ -108,20 +108,11 @@ class _TokenSettings(SourceSettings, frozen=True, kw_only=True):
     token_env: EnvName = "MASTODON_TOKEN"
 
 
-class _Declared(Source):
+class _Declared(NotSearched):
     name: ClassVar[str] = "mastodon"
     cost: ClassVar[str] = "free"
     display: ClassVar[Display] = Display("Mastodon", (("likes", "favourites"),))
     Settings: ClassVar[type[SourceSettings]] = _TokenSettings
-
-    def page_limit(self) -> PageLimit:
-        return PageLimit(1, "one request")
-
-    def plan(self, since: datetime, until: datetime) -> str:
-        return "nothing"
-
-    def search(self, since: datetime, until: datetime) -> Found:
-        raise AssertionError("not searched here")
 
 
 class _HardCoded(_Declared):

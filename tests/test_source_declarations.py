@@ -11,14 +11,14 @@ from typing import ClassVar
 
 import pytest
 
-from conftest import make_config, make_mention, make_paper, make_snapshot
+from conftest import NotSearched, make_config, make_mention, make_paper, make_snapshot
 from hotpapers.config import Config, Ranking
 from hotpapers.rank import rank
 from hotpapers.render import PostRenderer
 from hotpapers.sanitize import EmbedRules
 from hotpapers.site_init import PROFILE_STEPS, init_site
 from hotpapers.sources import SOURCES
-from hotpapers.sources.base import Display, Found, PageLimit, Source, SourceSettings
+from hotpapers.sources.base import Display, SourceSettings
 
 SCRIPT = '<script async src="https://mastodon.social/embed.js"></script>'
 EMBED = (
@@ -28,7 +28,7 @@ EMBED = (
 JEKYLL_STEP = "Load embed.js in _layouts/post.html."
 
 
-class MastodonSource(Source):
+class MastodonSource(NotSearched):
     name: ClassVar[str] = "mastodon"
     cost: ClassVar[str] = "free"
     display: ClassVar[Display] = Display(
@@ -41,15 +41,6 @@ class MastodonSource(Source):
     Settings: ClassVar[type[SourceSettings]] = SourceSettings
     weights: ClassVar[dict[str, float]] = {"likes": 2.0, "quotes": 1.0}
     site_steps: ClassVar[dict[str, str]] = {"jekyll": JEKYLL_STEP}
-
-    def page_limit(self) -> PageLimit:
-        return PageLimit(1, "one request")
-
-    def plan(self, since: datetime, until: datetime) -> str:
-        return "nothing"
-
-    def search(self, since: datetime, until: datetime) -> Found:
-        raise AssertionError("not searched here")
 
 
 @pytest.fixture
