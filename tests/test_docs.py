@@ -55,6 +55,8 @@ def test_the_nightly_workflow_is_ready_to_use():
     assert 'hotpapers build ${DAY:+--date "$DAY"}' in script
     assert "if git diff --cached --quiet; then" in script and "git push" in script
     assert "hotpapers check" in script
+    commit = next(step for step in workflow["jobs"]["build"]["steps"] if "git push" in step.get("run", ""))
+    assert commit["if"] == "${{ !cancelled() }}"  # after a failed build: the snapshot of posts X billed is kept
 
 
 def _anchors(markdown: str) -> set[str]:

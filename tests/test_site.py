@@ -172,7 +172,7 @@ def test_the_written_workflow_is_the_repos_nightly_one_with_every_sources_secret
     assert [s.get("name") for s in steps] == [s.get("name") for s in repo_steps]
     for step, repo_step in zip(steps, repo_steps, strict=True):
         if step.get("name") != "Install hotpapers":
-            assert step.get("run") == repo_step.get("run")
+            assert (step.get("run"), step.get("if")) == (repo_step.get("run"), repo_step.get("if"))
     secrets = {name for source in SOURCES.values() for name in _variables(source.Settings())}
     assert "X_BEARER_TOKEN" in secrets
     assert steps[3]["env"] == {"DAY": "${{ inputs.date }}"} | {name: f"${{{{ secrets.{name} }}}}" for name in secrets}

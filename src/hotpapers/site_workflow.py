@@ -88,6 +88,7 @@ jobs:
           DAY: ${{ inputs.date }}
         run: hotpapers build ${DAY:+--date "$DAY"}
       - name: Commit the post, the snapshot and the feeds when they changed
+        if: ${{ !cancelled() }}   # after a failed build too: a snapshot it saved keeps the posts read
         env:
           DAY: ${{ inputs.date }}
         run: |
