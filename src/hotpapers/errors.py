@@ -4,6 +4,7 @@ Exit codes: 1 for a runtime failure (network, I/O), 2 for bad usage, config or i
 """
 
 import re
+from typing import Self
 
 import click
 
@@ -61,14 +62,25 @@ class FetchError(HotpapersError):
     """
 
     def __init__(
-        self, source: str, reason: str, *, url: str | None = None, status: int | None = None, attempt: int | None = None
+        self,
+        source: str,
+        reason: str,
+        *,
+        url: str | None = None,
+        status: int | None = None,
+        attempt: int | None = None,
+        day: str | None = None,
     ) -> None:
-        super().__init__(f"{source}: {reason}")
+        super().__init__(f"{day}: {source}: {reason}" if day else f"{source}: {reason}")
         self.source = source
         self.reason = reason
         self.url = endpoint(url) if url else None
         self.status = status
         self.attempt = attempt
+
+    def on_day(self, day: str) -> Self:
+        """The same failure, its message naming the day whose fetch it stopped."""
+        return type(self)(self.source, self.reason, url=self.url, status=self.status, attempt=self.attempt, day=day)
 
 
 class OutOfTimeError(FetchError):

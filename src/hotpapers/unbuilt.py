@@ -27,7 +27,7 @@ def in_order(days: list[str], reports: Iterable[DayReport]) -> Iterator[DayRepor
             yield report
     except HotpapersError as error:
         if len(days) == 1 and isinstance(error, FetchError):  # a source's words, which do not name the day
-            error.message = f"{days[0]}: {error.message}"
+            raise error.on_day(days[0]) from None
         if len(days) == 1 or done == len(days):
             raise
         unbuilt = failed + days[done:]
