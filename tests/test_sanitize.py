@@ -202,9 +202,9 @@ HOSTILE = {
 def test_a_megabyte_of_hostile_text_or_embed_is_checked_within_seconds(kind):
     """Linear time, not a timing: a quadratic check of a megabyte takes minutes."""
     code = (
-        "import sys; from hotpapers.markdown_text import guard_markup; from hotpapers.sanitize import one_line, embed_problem; text = sys.stdin.read(); "
+        "import sys; from hotpapers.markdown_text import guard_markup; from hotpapers.sanitize import one_line, checked_embed; text = sys.stdin.read(); "
         "from hotpapers.sources.twitter import EMBED_RULES; guard_markup(one_line(text)); guard_markup(one_line(text), kramdown=True); "
-        "embed_problem('<blockquote class=\"twitter-tweet\"><p>' + text + '</p></blockquote>', EMBED_RULES)"
+        "checked_embed('<blockquote class=\"twitter-tweet\"><p>' + text + '</p></blockquote>', EMBED_RULES)[1]"
     )
     subprocess.run([sys.executable, "-c", code], input=HOSTILE[kind], text=True, check=True, timeout=10)
 

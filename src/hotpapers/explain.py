@@ -14,7 +14,7 @@ from msgspec.structs import replace
 from hotpapers.config import Config
 from hotpapers.errors import printable
 from hotpapers.models import COUNTS, Mention, Snapshot
-from hotpapers.platform_text import display
+from hotpapers.platform_text import display, published_embed
 from hotpapers.plural import count
 from hotpapers.rank import (
     Scorer,
@@ -27,7 +27,7 @@ from hotpapers.rank import (
     shown_mentions,
     tally_of,
 )
-from hotpapers.sanitize import embed_problem, safe_link
+from hotpapers.sanitize import safe_link
 
 _C1 = re.compile("[\x7f-\x9f]")
 
@@ -191,12 +191,10 @@ def _mention_fate(mention: Mention, score: float, index: int, shown: bool, poste
 def _refused(mention: Mention) -> str:
     """What the post shows instead of a shown mention's own embed HTML, or of the link to
     its discussion, when it refuses it."""
-    words = display(mention.platform)
-    if not words.embedded:
-        return "" if safe_link(mention.url, "") else ", written without the link: its URL was refused"
-    problem = embed_problem(mention.embed_html, words.embed_rules) if mention.embed_html else None
-    published = bool(mention.embed_html) and not problem  # with its own link to the post
-    unlinked = not published and not safe_link(mention.url, "")
+    html, problem = published_embed(mention)  # a published embed has its own link to the post
+    unlinked = html is None and not safe_link(mention.url, "")
+    if not display(mention.platform).embedded:
+        return ", written without the link: its URL was refused" if unlinked else ""
     if problem:
         return f", written from its fields: its embed HTML was refused ({problem})" + (
             ", and without the link: its URL was refused" if unlinked else ""

@@ -8,7 +8,7 @@ from collections.abc import Callable
 
 from hotpapers.markdown_text import escape_markdown, guard_link_text, guard_markup
 from hotpapers.models import Mention, PlatformTotals, RankedPaper
-from hotpapers.sanitize import one_line
+from hotpapers.sanitize import checked_embed, one_line
 from hotpapers.sources import SOURCES
 from hotpapers.sources.base import GENERIC_EMBED, Display
 
@@ -18,6 +18,16 @@ def display(platform: str) -> Display:
     imported snapshot) by its own name and the counts' names."""
     source = SOURCES.get(platform)
     return source.display if source is not None else Display(platform, (("reposts", "reposts"), ("likes", "likes")))
+
+
+def published_embed(mention: Mention) -> tuple[str | None, str | None]:
+    """A shown mention's own embed HTML as the post publishes it (one HTML block), or None
+    and why it is refused; (None, None) for a platform without embeds or a mention without HTML."""
+    words = display(mention.platform)
+    if not (words.embedded and mention.embed_html):
+        return None, None
+    html, problem = checked_embed(mention.embed_html, words.embed_rules)
+    return (None, problem) if problem else (html, None)
 
 
 def embed_templates() -> tuple[str, ...]:

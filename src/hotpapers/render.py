@@ -29,8 +29,8 @@ from hotpapers.errors import HotpapersError, InputError
 from hotpapers.frontmatter import FRONTMATTER, frontmatter_mismatch, post_text
 from hotpapers.markdown_text import escape_markdown, guard_heading, guard_markup
 from hotpapers.models import Mention, RankedPaper, Snapshot, parse_time
-from hotpapers.platform_text import discussion_link, display, embed_templates, engagement_lines
-from hotpapers.sanitize import checked_embed, html_block, one_line, plain_text, safe_link
+from hotpapers.platform_text import discussion_link, display, embed_templates, engagement_lines, published_embed
+from hotpapers.sanitize import html_block, one_line, plain_text, safe_link
 from hotpapers.site_syntax import SiteGuard
 from hotpapers.template_errors import TemplateFolder, template_error
 from hotpapers.yaml_scalars import yaml_plain, yaml_str
@@ -150,16 +150,15 @@ class PostRenderer:
         """The mention's own embed when it is allowed, else one written from its fields;
         a line linking its discussion for a platform without embeds. What the post shows
         otherwise than the mention says goes into the render's `Departures`."""
-        words = display(mention.platform)
-        if words.embedded and mention.embed_html:
-            html, problem = checked_embed(mention.embed_html, words.embed_rules)
-            if problem is None:
-                return self.guard.html(html)
+        html, problem = published_embed(mention)
+        if html is not None:
+            return self.guard.html(html)
+        if problem is not None:
             self._departures.refused.append((mention, problem))
         link = safe_link(mention.url, "")
         if not link:
             self._departures.unlinked.append(mention)
-        if words.embedded:
+        if display(mention.platform).embedded:
             return self.fallback_embed(mention)
         return discussion_link(mention, self.guard.url(link), self.guard.text, self.kramdown)
 

@@ -131,12 +131,6 @@ def html_block(html: str) -> str:
     return "\n".join(line for line in lines if line.strip(" \t")).strip()
 
 
-def embed_problem(html: str, rules: EmbedRules | None) -> str | None:
-    """Why `html`, written as one HTML block, is not a well-formed embed under a
-    platform's `rules` (None: a platform whose embeds are never accepted), or None when it is."""
-    return _block_problem(html_block(html), rules)
-
-
 def _block_problem(block: str, rules: EmbedRules | None) -> str | None:
     if rules is None:
         return "no embeds are accepted for this platform"
