@@ -213,3 +213,15 @@ def test_the_post_format_doc_names_the_template_each_profile_writes_with():
     assert said == {name: profile.template for name, profile in PROFILES.items()}
     for profile in PROFILES.values():
         assert '{% include "_papers.md.j2" %}' in (REPO / "templates" / profile.template).read_text(encoding="utf-8")
+
+
+def test_the_architecture_page_names_every_module_and_only_modules_there_are():
+    """docs/architecture.md is a newcomer's map of the package: a module added, renamed or
+    removed without it would make the map lie."""
+    package = REPO / "src" / "hotpapers"
+    modules = {path.relative_to(package).as_posix() for path in package.rglob("*.py")}
+    page = (REPO / "docs" / "architecture.md").read_text(encoding="utf-8")
+    named = set(re.findall(r"`((?:\w+/)*\w+\.py)`", page)) - set(re.findall(r"`(tests/\w+\.py)`", page))
+    assert "sources/twitter.py" in modules and "rank.py" in modules  # the walk finds the package
+    assert sorted(modules - named) == [], "modules docs/architecture.md does not name"
+    assert sorted(named - modules) == [], "modules docs/architecture.md names that do not exist"
