@@ -1,6 +1,6 @@
 """A feed links each post where its site publishes it, as a valid URL: the slug as the
 site's generator makes it a path, percent-encoded. Checked with the real Hugo and
-Jekyll; lumen (Gatsby) takes the slug as the path as it is (shared/notes/consumers.md)."""
+Jekyll; lumen (Gatsby) takes the slug as the path as it is (post_address.py)."""
 
 import json
 import shutil

@@ -1,4 +1,4 @@
-"""Each ranking rule of spec/post-format.md, with expected values worked out by hand."""
+"""Each ranking rule of docs/ranking.md, with expected values worked out by hand."""
 
 import pytest
 from hypothesis import given, settings

@@ -1,4 +1,4 @@
-"""Posts with several platforms (spec/post-format.md, "Several platforms"): engagement
+"""Posts with several platforms (docs/post-format.md, "Several platforms"): engagement
 per platform in its own words, embeds for X and Bluesky, a linked line for Hacker News
 and Hugging Face, in every profile; a post only X talks about stays the classic one."""
 

@@ -1,5 +1,7 @@
 """Health of the last days: is every day there, did every source work, and did the
-volume of mentions hold up? A pure function over what the CLI read from disk."""
+volume of mentions hold up? `day_problems` is a pure function over what check_files.py
+read from disk. Also here, for `build`: its warning about the failed sources a stored
+snapshot records (`failures_kept`), and its look at a file for one (`may_record_failure`)."""
 
 from __future__ import annotations
 

@@ -1,5 +1,5 @@
 """Output profiles: which template writes the post, where it goes, and how Markdown is
-escaped, for each kind of site that reads it (shared/notes/consumers.md §6)."""
+escaped, for each kind of site that reads it (README.md, "Profiles")."""
 
 from __future__ import annotations
 

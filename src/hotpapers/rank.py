@@ -1,7 +1,7 @@
 """Ranking: which papers make the day's digest, in which order, with which posts shown.
 
 A pure function of the snapshot and the configuration (the rules are in
-spec/post-format.md), so a snapshot always ranks the same way, whatever the order of
+docs/ranking.md), so a snapshot always ranks the same way, whatever the order of
 its records.
 """
 

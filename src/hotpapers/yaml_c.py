@@ -1,6 +1,7 @@
 """PyYAML's safe loader and dumper, backed by libyaml's C code when PyYAML was built
-with it (the wheels are): ten times faster than the pure-Python ones, which
-dominated the time of re-rendering many days and of reading the config."""
+with it (the wheels are): the pure-Python ones dominated the time of re-rendering many
+days and of reading the config (benchmarks/README.md has the figures). The loader
+refuses what could take unbounded time or memory (`load_plain_yaml`)."""
 
 import re
 import sys
