@@ -20,9 +20,8 @@ from feedgen.feed import FeedGenerator
 from hotpapers.atomic import write_atomically
 from hotpapers.config import Config
 from hotpapers.errors import HotpapersError, WriteError
-from hotpapers.frontmatter import read_frontmatter, reads_back
+from hotpapers.frontmatter import frontmatter_strings, read_frontmatter, reads_back
 from hotpapers.models import RankedPaper, Snapshot, parse_time
-from hotpapers.pipeline import shown_path
 from hotpapers.platform_text import feed_counts
 from hotpapers.plural import count
 from hotpapers.post_address import post_url
@@ -30,7 +29,7 @@ from hotpapers.rank import rank
 from hotpapers.render import PostRenderer, paper_headings
 from hotpapers.sanitize import plain_text, safe_link
 from hotpapers.snapshot import load_snapshot
-from hotpapers.targets import check_feed_targets, check_outputs, feed_url
+from hotpapers.targets import check_feed_targets, check_outputs, feed_url, shown_path
 from hotpapers.yaml_c import yaml_problem
 
 
@@ -51,9 +50,10 @@ def feed_entry(snapshot: Snapshot, ranked: list[RankedPaper], config: Config) ->
         f"({escape(feed_counts(item))})</li>"
         for item in ranked
     )
+    strings = frontmatter_strings(config, day)
     return FeedEntry(
-        url=post_url(config, config.post.slug.replace("{date}", day)),
-        title=config.post.title.replace("{date}", day),
+        url=post_url(config, strings.slug),
+        title=strings.title,
         published=parse_time(snapshot.taken_at).isoformat().replace("+00:00", "Z"),
         summary=f"{count(len(ranked), 'paper')}, led by: {plain_text(ranked[0].paper.title)}",
         html=f"<ol>{items}</ol>",

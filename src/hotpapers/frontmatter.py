@@ -20,7 +20,7 @@ FRONTMATTER = re.compile(r"---[ \t]*(?:\r\n?|\n)(?P<yaml>.*?(?:\r\n?|\n))---[ \t
 
 
 @dataclass(frozen=True, slots=True)
-class PostText:
+class FrontmatterStrings:
     """The configured frontmatter strings with the day filled in."""
 
     title: str
@@ -28,9 +28,9 @@ class PostText:
     slug: str
 
 
-def post_text(config: Config, day: str) -> PostText:
+def frontmatter_strings(config: Config, day: str) -> FrontmatterStrings:
     post = config.post
-    return PostText(*(value.replace("{date}", day) for value in (post.title, post.description, post.slug)))
+    return FrontmatterStrings(*(value.replace("{date}", day) for value in (post.title, post.description, post.slug)))
 
 
 def read_frontmatter(post: str) -> Any:
@@ -67,7 +67,7 @@ def frontmatter_mismatch(post: str, config: Config, snapshot: Snapshot) -> str |
     if repeated:  # YAML keeps the last value; gray-matter (Gatsby) refuses the post
         key, first, again = repeated[0]
         return f"{key} is given twice, at lines {first} and {again} of the post"
-    expected = expected_frontmatter(config, snapshot, post_text(config, snapshot.date))
+    expected = expected_frontmatter(config, snapshot, frontmatter_strings(config, snapshot.date))
     for key, value in expected.items():
         if parsed.get(key, value) != value:
             return f"{key} reads back as {_shown(parsed[key])}, not {_shown(value)}"
@@ -82,20 +82,20 @@ def _shown(value: Any) -> str:
     return value.isoformat() if isinstance(value, datetime) else _SHORT.repr(value)
 
 
-def expected_frontmatter(config: Config, snapshot: Snapshot, text: PostText) -> dict[str, Any]:
+def expected_frontmatter(config: Config, snapshot: Snapshot, strings: FrontmatterStrings) -> dict[str, Any]:
     """What the frontmatter of each profile must read back as in a YAML parser."""
     post, profile = config.post, config.profile.name
     common: dict[str, Any] = {
-        "title": text.title,
+        "title": strings.title,
         "date": parse_time(snapshot.taken_at).astimezone(UTC).replace(microsecond=0),
         "tags": list(post.tags),
-        "description": text.description,
+        "description": strings.description,
     }
     if profile == "hugo":
         return {
             **common,
             "draft": post.draft,
-            "slug": text.slug,
+            "slug": strings.slug,
             "categories": [post.category] if post.category else [],
         }
     if profile == "jekyll":
@@ -103,13 +103,13 @@ def expected_frontmatter(config: Config, snapshot: Snapshot, text: PostText) -> 
             **common,
             "layout": "post",
             "published": not post.draft,
-            "slug": text.slug,
+            "slug": strings.slug,
             "categories": [post.category] if post.category else [],
         }
     expected = {**common, "template": post.template, "draft": post.draft, "category": post.category}
     if profile == "lumen-2022":
-        return {**expected, "slug": f"/posts/{text.slug}"}
-    expected["slug"] = text.slug
+        return {**expected, "slug": f"/posts/{strings.slug}"}
+    expected["slug"] = strings.slug
     if post.social_image is not None:
         expected["socialImage"] = post.social_image
     return expected

@@ -26,7 +26,7 @@ from markupsafe import Markup, escape
 
 from hotpapers.config import Config
 from hotpapers.errors import HotpapersError, InputError
-from hotpapers.frontmatter import FRONTMATTER, frontmatter_mismatch, post_text
+from hotpapers.frontmatter import FRONTMATTER, frontmatter_mismatch, frontmatter_strings
 from hotpapers.markdown_text import escape_markdown, guard_heading, guard_markup
 from hotpapers.models import Mention, RankedPaper, Snapshot, parse_time
 from hotpapers.platform_text import discussion_link, display, embed_templates, engagement_lines, published_embed
@@ -207,15 +207,15 @@ class PostRenderer:
         return rendered, departures
 
     def _fill(self, ranked: list[RankedPaper], snapshot: Snapshot) -> str:
-        text = post_text(self.config, snapshot.date)
+        strings = frontmatter_strings(self.config, snapshot.date)
         try:
             rendered = self.post_template.render(
                 snapshot=snapshot,
                 papers=ranked,
                 post=self.config.post,
-                title=text.title,
-                description=text.description,
-                slug=text.slug,
+                title=strings.title,
+                description=strings.description,
+                slug=strings.slug,
                 date=snapshot.date,
             )
         except HotpapersError:
