@@ -1,5 +1,6 @@
 """How the command line talks: errors as one line, log lines without terminal escapes,
-and a progress bar on an interactive terminal only (not under cron, CI, a pipe or -q)."""
+and a progress bar on an interactive terminal only (not under cron, CI, a pipe or -q);
+and, after a build, its summary, and the feeds written (`log_feeds` writes them, then says so)."""
 
 from __future__ import annotations
 

@@ -31,7 +31,7 @@ from hotpapers.sanitize import safe_link
 
 _C1 = re.compile("[\x7f-\x9f]")
 
-ONE = {"replies": "reply"}
+SINGULAR = {"replies": "reply"}
 """The singular of a count's name where it is not the name without its final s."""
 
 
@@ -210,7 +210,7 @@ def _word(platform: str, name: str) -> str:
 def _said(number: int, platform: str, name: str) -> str:
     """`40 points`, `1 comment`: a count in the platform's words."""
     word = _word(platform, name)
-    return count(number, ONE.get(word, word.removesuffix("s")), word)
+    return count(number, SINGULAR.get(word, word.removesuffix("s")), word)
 
 
 def _counts(mention: Mention) -> dict[str, int]:
