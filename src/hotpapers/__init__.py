@@ -30,6 +30,7 @@ from hotpapers.models import RankedPaper, Snapshot
 from hotpapers.pipeline import BuildOptions, DayReport, build_days, publish
 from hotpapers.rank import rank as rank_papers
 from hotpapers.render import render_post
+from hotpapers.repair_recent import build_nightly
 from hotpapers.snapshot import load_snapshot, save_snapshot
 
 __version__ = "0.1.0"
@@ -44,6 +45,7 @@ __all__ = [
     "RankedPaper",
     "Snapshot",
     "build_days",
+    "build_nightly",
     "check_days",
     "explain_day",
     "load_config",

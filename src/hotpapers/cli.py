@@ -103,7 +103,7 @@ def build(
 
     \b
     Examples:
-      hotpapers build                                   # yesterday
+      hotpapers build                                   # yesterday, then repairs the failed days before it
       hotpapers build --date 2020-09-24             # or: hotpapers build 2020-09-24
       hotpapers build --since 2020-09-01 --until 2020-09-30 --offline
       hotpapers build --date 2020-09-24 --refresh --dry-run
@@ -118,19 +118,20 @@ def build(
     refuse_unfit_profile(config.output.profile, given_config_path(config_path))
     days = [one_day.isoformat() for one_day in select_days(day, since, until, now(config).date(), typed)]
     fetcher = FetcherOnDemand(config, os.environ, lambda: now(config), progress_bar)
+    build_all = hotpapers.build_nightly if day is None and since is None else hotpapers.build_days  # repair_days
     reports: list[hotpapers.DayReport] = []
     try:
-        with progress(hotpapers.build_days(days, config, options, fetcher), len(days), "day") as bar:
+        with progress(build_all(days, config, options, fetcher), len(days), "day") as bar:
             for report in bar:
                 reports.append(report)
                 log_report(report)
     except HotpapersError:
-        log.debug("%s", summary(reports, len(days), fetcher.made))
+        log.debug("%s", summary(reports, days, fetcher.made))
         log_feeds(config, reports, options.dry_run, failed=True)
         raise
     log_feeds(config, reports, options.dry_run)
     if len(days) > 1 or (fetcher.made and fetcher.made.http.requests):
-        log.info("%s", summary(reports, len(days), fetcher.made))
+        log.info("%s", summary(reports, days, fetcher.made))
 
 
 @cli.command()

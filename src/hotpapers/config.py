@@ -35,7 +35,6 @@ SiteUrl = Annotated[
         "an address that starts with http:// or https:// and has no query (?), fragment (#), space or control character"
     ),
 ]
-Count = Annotated[int, Meta(ge=0, le=1_000_000_000)]
 Number = Annotated[float, Meta(ge=0, le=1e12)]
 Seconds = Annotated[float, Meta(ge=0, le=7 * 86400)]
 Weight = Annotated[float, Meta(ge=0, le=1e6)]
@@ -191,6 +190,9 @@ class Config(Section, frozen=True):
     timezone: ZoneInfo = ZoneInfo("UTC")
     """The zone that defines a day (the search window) and the per-paper time line; the
     frontmatter date is always UTC."""
+    repair_days: Annotated[int, Meta(ge=0, le=366)] = 3
+    """A build with no day given (the nightly one) also fetches again what failed (a source,
+    arXiv) in the stored days among this many before its day, once a night (0: never)."""
     candidates: Candidates = Candidates()
     ranking: Ranking = Ranking()
     post: PostSettings = PostSettings()

@@ -122,13 +122,15 @@ def log_feeds(config: Config, reports: list[DayReport], dry_run: bool, failed: b
         log.warning("%s", report.warning())
 
 
-def summary(reports: list[DayReport], planned: int, fetcher: Any) -> str:
-    """One line for the log: days done, papers, requests made, posts read."""
+def summary(reports: list[DayReport], days: list[str], fetcher: Any) -> str:
+    """One line for the log: days done, papers, requests made, posts read. The reports of
+    other days than `days` are a nightly build's repairs (repair_recent.py)."""
     written = sum(1 for r in reports if r.written)
     papers = sum(r.papers for r in reports)
-    built = f"{sum(1 for r in reports if not r.failed)}/{count(planned, 'day')} built"
-    posts = count(written, "post")
-    line = f"summary: {built}, {posts} written, {count(papers, 'paper')}"
+    built = f"{sum(1 for r in reports if not r.failed and r.day in days)}/{count(len(days), 'day')} built"
+    repaired = sum(1 for r in reports if r.fetched and r.day not in days)
+    built += f", {count(repaired, 'earlier day')} repaired" if repaired else ""
+    line = f"summary: {built}, {count(written, 'post')} written, {count(papers, 'paper')}"
     if fetcher is not None and fetcher.http.requests:
         counts = ", ".join(f"{name} {count}" for name, count in sorted(fetcher.http.requests.items()))
         line += f"; requests: {counts}; posts read: {fetcher.posts_read}"

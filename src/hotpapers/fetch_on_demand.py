@@ -18,7 +18,8 @@ if TYPE_CHECKING:
 @dataclass(slots=True)
 class FetcherOnDemand:
     """make_fetcher's arguments, for build_days to call when it needs a fetcher; `made`
-    keeps the fetcher it made, whose counts the build's summary reports."""
+    keeps the fetcher it made, whose counts the build's summary reports, and which a
+    second call returns (a nightly build's repairs share yesterday's)."""
 
     config: Config
     environ: Mapping[str, str]
@@ -29,5 +30,6 @@ class FetcherOnDemand:
     def __call__(self) -> Fetcher:
         from hotpapers.fetch import make_fetcher
 
-        self.made = make_fetcher(self.config, self.environ, self.now, self.progress)
+        if self.made is None:
+            self.made = make_fetcher(self.config, self.environ, self.now, self.progress)
         return self.made

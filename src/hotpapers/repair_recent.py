@@ -1,0 +1,102 @@
+"""The nightly build's repair of the days before it. `hotpapers build` with no day given
+builds yesterday, then fetches again what failed (a source, arXiv) in the stored days
+among the `repair_days` before it, through the repair `build --date D` makes
+(`Fetch.repair`: only what failed is asked again, and a post is never replaced by one
+listing fewer papers). So a failed day is searched again on at most `repair_days`
+nights. A `partial` source (a search cut short that kept its pages) is not repaired, as
+by `build --date D`: its pages would be read, and X would bill them, again. A repair that
+fails again is a warning: the night's outcome is yesterday's build's."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Iterator
+from datetime import date, timedelta
+
+from msgspec.structs import replace
+
+from hotpapers.check import may_record_failure
+from hotpapers.config import Config
+from hotpapers.errors import HotpapersError, SnapshotError
+from hotpapers.fetch_claim import claim_for_fetching
+from hotpapers.models import Snapshot
+from hotpapers.pipeline import BuildOptions, DayReport, Fetch, build_day, build_days, listed_days
+from hotpapers.plural import count
+from hotpapers.render import PostRenderer
+from hotpapers.snapshot import stored_snapshot
+from hotpapers.write import Outcome
+
+
+def build_nightly(
+    days: Iterable[str | date],
+    config: Config,
+    options: BuildOptions | None = None,
+    make_fetch: Callable[[], Fetch] | None = None,
+) -> Iterator[DayReport]:
+    """What `hotpapers build` does with no day given: build_days, then repair_recent
+    for the days before the first of `days`. A build that raises repairs nothing."""
+    options = options or BuildOptions()
+    days = listed_days(days)
+    yield from build_days(days, config, options, make_fetch)
+    if days:
+        yield from repair_recent(days[0], config, options, make_fetch)
+
+
+def repair_recent(
+    built: str, config: Config, options: BuildOptions, make_fetch: Callable[[], Fetch] | None
+) -> Iterator[DayReport]:
+    """A report for each stored day among the `config.repair_days` before `built` whose
+    snapshot records a failed source or arXiv, oldest first: what fetching it again did
+    (on a dry run, what it would fetch). Nothing --offline, or without `make_fetch`. A
+    snapshot that cannot be read is left to `check` and `build --date D`, which name it."""
+    if options.offline or make_fetch is None or not config.repair_days:
+        return
+    fetch: Fetch | None = None
+    renderer: PostRenderer | None = None
+    first = date.fromisoformat(built)
+    for back in range(config.repair_days, 0, -1):
+        day = (first - timedelta(days=back)).isoformat()
+        if not may_record_failure(config.snapshot_path(day)):
+            continue
+        try:
+            stored = stored_snapshot(config.snapshot_path(day), day)
+        except SnapshotError:
+            continue
+        fetch = fetch or make_fetch()
+        if stored is None or not fetch.failed_sources(stored):
+            continue
+        if options.dry_run:
+            plan = fetch.plan_repair(stored)
+            if plan:
+                yield DayReport(day, plan)
+            continue
+        renderer = renderer or PostRenderer(config)
+        yield _repair(stored, config, renderer, BuildOptions(now=options.now), fetch, config.repair_days - back)
+
+
+def _repair(
+    stored: Snapshot, config: Config, renderer: PostRenderer, options: BuildOptions, fetch: Fetch, tries_left: int
+) -> DayReport:
+    """build_day of a stored day recording failures (`Fetch.repair`), its report saying
+    what was repaired; what is still failed, and why a repair failed, as warnings."""
+    day, failed = stored.date, fetch.failed_sources(stored)
+    again = (
+        f"; the nightly build tries again {count(tries_left, 'more night')}"
+        if tries_left
+        else f"; that was the nightly build's last try (repair_days: {config.repair_days}), `build --date {day}` tries again"
+    )
+    try:
+        claim_for_fetching(config.paths.snapshots)
+        report = build_day(day, config, renderer, options, fetch)
+        after = stored_snapshot(config.snapshot_path(day), day) or stored
+    except HotpapersError as error:
+        return DayReport(day, "", warnings=(f"{day}: not repaired: {error.message}{again}",))
+    still = fetch.failed_sources(after)
+    repaired = [name for name in failed if name not in still]
+    warnings = report.warnings
+    if still:
+        kept = "the day keeps its snapshot and post" if not repaired else "the post stays without it"
+        warnings += (f"{day}: {', '.join(still)} still failed after the repair: {kept}{again}",)
+    message = report.message if report.outcome in (Outcome.WRITTEN, Outcome.KEPT) else ""
+    if repaired:
+        message = f"{day}: repaired {', '.join(repaired)}: {report.message.removeprefix(f'{day}: ')}"
+    return replace(report, message=message, warnings=warnings)

@@ -1,0 +1,203 @@
+"""The nightly build (`build` with no day) repairs the recent days whose snapshot records
+a failed source: X and Hugging Face behind local stand-ins, on a clock the test sets."""
+
+from __future__ import annotations
+
+import copy
+from datetime import datetime
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from werkzeug import Request, Response
+
+from conftest import add_settings
+from fakes import TOKEN, Recorder, example_scenario, fake_time, live_config, serve_scenario
+from hn_hf_fakes import HF_2026, DailyPapers
+from hotpapers.cli import cli
+from hotpapers.snapshot import load_snapshot
+
+DAY = "2020-09-24"
+X_SEARCH = "/2/tweets/search/recent"
+X_PAGES = 3
+"""The pages of the example day's X search (fakes.example_scenario)."""
+
+
+class Site:
+    """A site reading X and Hugging Face; a night's build is `build(night, ...)`."""
+
+    def __init__(self, root: Path, httpserver, monkeypatch) -> None:
+        self.root, self.monkeypatch, self.x = root, monkeypatch, Recorder()
+        self.x_down: dict[str, list[Response]] = {}
+        self.hf_down: set[str] = set()
+        listed = copy.deepcopy(HF_2026[:2])
+        listed[0]["paper"]["id"], listed[1]["paper"]["id"] = "2009.11243", "2009.11094"
+        self.hf = DailyPapers({DAY: listed, "2020-09-23": listed})
+        self.httpserver = httpserver
+        httpserver.expect_request("/hf/daily_papers").respond_with_handler(self.daily_papers)
+        sources = {"huggingface": {"api_url": httpserver.url_for("/hf"), "min_interval": 0}}
+        (root / "config.yaml").write_text(live_config(httpserver, sources=sources))
+
+    def daily_papers(self, request: Request) -> Response:
+        if request.args["date"] in self.hf_down:
+            self.hf.recorder.add(request)
+            return Response("Service Unavailable", 503)
+        return self.hf(request)
+
+    def serve_x(self, down: bool = False) -> None:
+        """The X stand-in, down (every attempt a 503) for the next search when `down`."""
+        first = {X_SEARCH: [Response("Service Unavailable", 503) for _ in range(3)]} if down else None
+        serve_scenario(self.httpserver, example_scenario(), self.x, first)
+
+    def build(self, night: str, *args: str):
+        moment = datetime.fromisoformat(f"{night}T08:00:00+00:00")
+        self.monkeypatch.setattr("hotpapers.cli.now", lambda config: moment.astimezone(config.timezone))
+        return CliRunner().invoke(cli, ["build", *args])
+
+    def hf_asked(self, day: str) -> int:
+        return sum(1 for _, query, _ in self.hf.recorder.calls if query["date"] == day)
+
+    def x_asked(self, day: str) -> list[str | None]:
+        """The page tokens of the X searches of `day` (None: the first page)."""
+        calls = self.x.of(X_SEARCH)
+        return [query.get("next_token") for _, query, _ in calls if query["start_time"] == f"{day}T00:00:00Z"]
+
+    def files(self, *days: str) -> list[bytes | None]:
+        paths = [p for day in days for p in (self.snapshot(day), self.post(day))]
+        return [path.read_bytes() if path.exists() else None for path in paths]
+
+    def snapshot(self, day: str) -> Path:
+        return self.root / "data" / "snapshots" / f"{day}.json"
+
+    def post(self, day: str) -> Path:
+        return self.root / "content" / "posts" / f"{day}---Hot-Papers.md"
+
+    def status(self, day: str, source: str) -> str:
+        return load_snapshot(self.snapshot(day)).sources[source].status
+
+
+@pytest.fixture
+def site(tmp_path, monkeypatch, httpserver):
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("X_BEARER_TOKEN", TOKEN)
+    fake_time(monkeypatch)
+    return Site(tmp_path, httpserver, monkeypatch)
+
+
+def hf_failed_on(site: Site, *days: str) -> None:
+    """Each of `days` built, the morning after, while Hugging Face failed for it: recorded as failed."""
+    site.serve_x()
+    site.hf_down.update(days)
+    for day in days:
+        result = site.build(f"{day[:-2]}{int(day[-2:]) + 1}", "--date", day)
+        assert result.exit_code == 0, result.output
+        assert site.status(day, "huggingface") == "failed"
+    site.hf_down.clear()
+
+
+def test_a_day_whose_x_failed_two_nights_ago_is_repaired_tonight_with_that_day_s_search_alone(site):
+    site.serve_x(down=True)
+    first = site.build("2020-09-25")  # builds 2020-09-24: X down, Hugging Face up
+    assert first.exit_code == 0, first.output
+    assert site.status(DAY, "twitter") == "failed" and site.post(DAY).exists()
+    before = site.post(DAY).read_text()
+    assert site.x_asked(DAY) == [None, None, None]  # the three attempts of the first page
+    hf_before = site.hf_asked(DAY)
+
+    tonight = site.build("2020-09-26")  # builds 2020-09-25 (fetched), then repairs 2020-09-24
+    assert tonight.exit_code == 0, tonight.output
+    assert site.status("2020-09-25", "twitter") == "ok"
+    # X was asked for that day's search alone, each page once; Hugging Face, which had worked, not again
+    assert site.x_asked(DAY)[3:] == [None, "b26v89c19zqg8o3fpds1", "b26v89c19zqg8o3fpds2"]
+    assert len(site.x_asked(DAY)[3:]) == X_PAGES
+    assert site.hf_asked(DAY) == hf_before
+    assert site.status(DAY, "twitter") == "ok" and site.status(DAY, "huggingface") == "ok"
+    after = site.post(DAY).read_text()
+    assert "twitter-tweet" in after and "twitter-tweet" not in before
+    assert f"{DAY}: repaired twitter: wrote content/posts/{DAY}---Hot-Papers.md (" in tonight.stderr
+    assert "summary: 1/1 day built, 1 earlier day repaired, 2 posts written" in tonight.stderr
+    assert "twitter 6;" in tonight.stderr  # yesterday's 3 requests and the repair's, one fetcher for both
+    check = CliRunner().invoke(cli, ["check", "--days", "2", "--until", "2020-09-25"])
+    assert check.exit_code == 0, check.output
+    again = site.build("2020-09-27")  # repaired: no night asks X for it again
+    assert again.exit_code == 0 and len(site.x_asked(DAY)) == 3 + X_PAGES
+
+
+def test_the_days_beyond_repair_days_are_not_repaired(site):
+    hf_failed_on(site, "2020-09-23", DAY)
+    kept = site.files("2020-09-23")
+    assert kept[0] is not None
+    result = site.build("2020-09-28")  # builds 2020-09-27: 2020-09-24 is 3 days before, 2020-09-23 is 4
+    assert result.exit_code == 0, result.output
+    assert site.status(DAY, "huggingface") == "ok" and f"{DAY}: repaired huggingface" in result.stderr
+    assert site.status("2020-09-23", "huggingface") == "failed" and site.files("2020-09-23") == kept
+    assert site.hf_asked("2020-09-23") == 3  # the first build's attempts only
+    assert "2020-09-23" not in result.stderr
+
+
+def test_a_repair_that_fails_again_keeps_the_day_and_the_night_succeeds(site):
+    hf_failed_on(site, DAY)
+    kept, asked = site.files(DAY), site.hf_asked(DAY)
+    assert None not in kept
+    site.hf_down.add(DAY)
+    result = site.build("2020-09-26")
+    assert result.exit_code == 0, result.output
+    assert site.post("2020-09-25").exists()  # yesterday's post
+    assert site.hf_asked(DAY) == asked + 3  # asked again, with its retries
+    assert site.files(DAY) == kept
+    assert (
+        f"{DAY}: huggingface still failed after the repair: the day keeps its snapshot and post; "
+        "the nightly build tries again 2 more nights\n"
+    ) in result.stderr
+    quiet = CliRunner().invoke(cli, ["-q", "build", "--date", "2020-09-25"])  # a day given: no repair
+    assert quiet.exit_code == 0 and DAY not in quiet.stderr and site.hf_asked(DAY) == asked + 3
+    check = CliRunner().invoke(cli, ["check", "--days", "2", "--until", "2020-09-25"])
+    assert check.exit_code == 1 and f"{DAY}: source huggingface failed" in check.stderr
+
+
+def test_the_last_try_says_so(site):
+    hf_failed_on(site, DAY)
+    site.hf_down.add(DAY)
+    result = site.build("2020-09-28")
+    assert result.exit_code == 0, result.output
+    assert (
+        "that was the nightly build's last try (repair_days: 3), `build --date 2020-09-24` tries again"
+    ) in result.stderr
+
+
+def test_repair_days_0_turns_it_off(site):
+    hf_failed_on(site, DAY)
+    kept, asked = site.files(DAY), site.hf_asked(DAY)
+    add_settings(site.root, "repair_days: 0")
+    result = site.build("2020-09-26")
+    assert result.exit_code == 0, result.output
+    assert site.hf_asked(DAY) == asked and site.files(DAY) == kept
+
+
+def test_a_mistyped_key_gets_a_did_you_mean(site):
+    add_settings(site.root, "repair_day: 2")
+    result = site.build("2020-09-26")
+    assert result.exit_code == 2 and "repair_day: unknown key (did you mean 'repair_days'?)" in result.stderr, (
+        result.stderr
+    )
+
+
+def test_a_dry_run_lists_the_days_it_would_repair(site):
+    hf_failed_on(site, DAY)
+    kept, asked = site.files(DAY), site.hf_asked(DAY)
+    result = site.build("2020-09-26", "--dry-run")
+    assert result.exit_code == 0, result.output
+    assert f"{DAY}: would fetch huggingface again (failed before)\n" in result.stderr
+    assert site.hf_asked(DAY) == asked and site.files(DAY) == kept
+    assert not site.snapshot("2020-09-25").exists()
+
+
+def test_offline_or_a_given_day_repairs_nothing_and_the_next_nightly_build_does(site):
+    hf_failed_on(site, DAY)
+    kept, asked = site.files(DAY), site.hf_asked(DAY)
+    for given in (["--date", "2020-09-25"], ["--since", "2020-09-25", "--until", "2020-09-25"], ["--offline"]):
+        result = site.build("2020-09-26", *given)
+        assert result.exit_code == 0, result.output
+        assert site.hf_asked(DAY) == asked and site.files(DAY) == kept and DAY not in result.stderr
+    result = site.build("2020-09-26")
+    assert result.exit_code == 0 and site.status(DAY, "huggingface") == "ok"
