@@ -22,8 +22,9 @@ class Outcome(Enum):
 
 @dataclass(frozen=True, slots=True)
 class WriteResult:
+    """What write_post did, with the counts the build's message gives."""
+
     outcome: Outcome
-    path: Path
     papers: int
     existing_papers: int | None = None
     uncounted_headings: int | None = None
@@ -42,7 +43,7 @@ def write_post(path: Path, text: str, *, papers: int, force: bool = False, dry_r
     if is_special_file(path):
         if not dry_run:
             write_atomically(path, data)
-        return WriteResult(Outcome.WRITTEN, path, papers)
+        return WriteResult(Outcome.WRITTEN, papers)
     try:
         existing = path.read_bytes()
     except FileNotFoundError:
@@ -50,13 +51,13 @@ def write_post(path: Path, text: str, *, papers: int, force: bool = False, dry_r
     except OSError as exc:
         raise WriteError(f"cannot read the existing post {path}: {exc.strerror or exc}") from None
     if existing == data:
-        return WriteResult(Outcome.UNCHANGED, path, papers)
+        return WriteResult(Outcome.UNCHANGED, papers)
     if existing is not None and not force:
         existing_papers, new_papers = len(paper_headings(existing)), len(paper_headings(data))
         if new_papers != papers:
-            return WriteResult(Outcome.KEPT, path, papers, uncounted_headings=new_papers)
+            return WriteResult(Outcome.KEPT, papers, uncounted_headings=new_papers)
         if existing_papers > new_papers:
-            return WriteResult(Outcome.KEPT, path, new_papers, existing_papers)
+            return WriteResult(Outcome.KEPT, new_papers, existing_papers)
     if not dry_run:
         write_atomically(path, data)
-    return WriteResult(Outcome.WRITTEN, path, papers)
+    return WriteResult(Outcome.WRITTEN, papers)
