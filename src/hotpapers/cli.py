@@ -1,6 +1,6 @@
 """The command line: each command parses its options, calls the library (`hotpapers`)
-and prints. Nothing else reads the clock (days.py) or the environment. The network
-stack is imported by the commands that fetch."""
+and prints. Commands read the clock through days.py; `build` hands it and the
+environment to the library. The network stack is imported by the commands that fetch."""
 
 from __future__ import annotations
 

@@ -1,6 +1,7 @@
 """How a post speaks of each platform, in the words its source declares
-(`Source.display`): a paper's engagement lines, and the line that links a discussion
-for a platform without embeds."""
+(`Source.display`): a paper's engagement lines (in a post and in a feed), the line that
+links a discussion for a platform without embeds, and for one with embeds, whether a
+mention's own embed HTML is published and the templates and scripts embeds may use."""
 
 from __future__ import annotations
 

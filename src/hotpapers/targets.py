@@ -13,6 +13,7 @@ from hotpapers.errors import ConfigError, InputError
 from hotpapers.post_address import url_path
 
 SAMPLE_DAY = "2020-09-24"
+"""Any day: where its post would go says whether posts would land among the snapshots."""
 """Any day: where a day's post goes only depends on the day through its name."""
 
 
