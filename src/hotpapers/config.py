@@ -18,7 +18,7 @@ import msgspec
 from msgspec import Meta, Struct, field
 from msgspec.structs import replace
 
-from hotpapers.config_check import check, decode_hook, file_inside, merge
+from hotpapers.config_check import config_problems, decode_hook, file_inside, merge
 from hotpapers.config_file import key_under_commented_section, read_mapping
 from hotpapers.config_types import Url, expects
 from hotpapers.errors import ConfigError
@@ -272,7 +272,7 @@ def build_config(data: dict[str, Any], root: Path, source: str, found: Sequence[
     """Check `data` against the declarations (every problem at once, after those `found`
     in reading it), then merge it over the defaults."""
     hook = decode_hook(root)
-    problems = check(data, Config, hook, {name: s.Settings for name, s in SOURCES.items()}, found)
+    problems = config_problems(data, Config, hook, {name: s.Settings for name, s in SOURCES.items()}, found)
     if problems:
         raise ConfigError(f"{source}: {problems}")
     defaults = msgspec.to_builtins(Config(), enc_hook=_encode)

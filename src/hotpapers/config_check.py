@@ -79,7 +79,7 @@ def _joined(root: Path, value: str) -> Path:
     return root.joinpath(*parts)
 
 
-def check(
+def config_problems(
     data: dict[str, Any], kind: type[Struct], hook: Hook, sources: dict[str, type[Struct]], found: Sequence[str] = ()
 ) -> str:
     """'' when `data` fits `kind` and nothing was `found` before, else 'N problems: ...'

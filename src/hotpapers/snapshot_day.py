@@ -18,7 +18,7 @@ EARLIEST, LATEST = timezone(timedelta(hours=14)), timezone(timedelta(hours=-12))
 """The offsets where a date starts (and ends) first and last."""
 
 
-def day_problems(day: str, taken_at: str, window: Window | None) -> list[str]:
+def time_problems(day: str, taken_at: str, window: Window | None) -> list[str]:
     """The first of these rules that the snapshot of `day` breaks, as 'JSON path: message'."""
     return (_window_problems(day, window) if window is not None else []) or _taken_too_early(day, taken_at, window)
 

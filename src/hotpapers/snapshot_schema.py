@@ -42,7 +42,7 @@ from hotpapers.models import (
     Timestamp,
     Window,
 )
-from hotpapers.snapshot_day import day_problems
+from hotpapers.snapshot_day import time_problems
 
 _DATE = re.compile(DAY_PATTERN, re.ASCII)
 
@@ -167,7 +167,7 @@ def _ids_and_times_valid(file: SnapshotFile) -> bool:
         and all(map(_TIMESTAMP.fullmatch, stamps))
         and all(is_date(day) for day in {stamp[:10] for stamp in stamps})
         and not _stamp_problems(stamps)
-        and not day_problems(file.date, file.taken_at, file.window or None)
+        and not time_problems(file.date, file.taken_at, file.window or None)
     )
 
 
@@ -211,7 +211,7 @@ def snapshot_problems(data: Any) -> list[str]:
             _count_problems(data)
             or _duplicate_paper_problems(data["papers"])
             or _stamp_problems(_time_stamps(snapshot))
-            or day_problems(snapshot.date, snapshot.taken_at, snapshot.window)
+            or time_problems(snapshot.date, snapshot.taken_at, snapshot.window)
         )
     return problems
 
