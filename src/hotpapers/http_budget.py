@@ -1,7 +1,7 @@
 """How long one source's requests of a day may take, all of them together. `http.timeout`
 bounds each request and a source's page limit their number, but a server answering every
-page just in time, or after every retry, could still hold a build for hours (X: 510 pages,
-each of up to 5 attempts of 30 s)."""
+page just in time, or after every retry, could still hold a build for hours (a search of
+510 pages, each of up to 5 attempts of 30 s)."""
 
 from __future__ import annotations
 

@@ -1,5 +1,5 @@
-"""A day whose sources answered while arXiv failed. The posts read are kept (X bills
-each one): the snapshot records arXiv as failed, holds the mentions and no paper, and
+"""A day whose sources answered while arXiv failed. The posts read are kept (a paid
+source bills each one): the snapshot records arXiv as failed, holds the mentions and no paper, and
 no post is written; the next build of the day asks arXiv alone again (Fetcher.repair).
 So that a build killed while arXiv answers loses nothing either, the day is saved so
 before arXiv is asked, and saved again once complete.

@@ -125,7 +125,7 @@ def html_block(html: str) -> str:
     """`html` as one Markdown HTML block: CommonMark ends one at a blank line, so each
     line break becomes one LF and blank lines go (an embedded post's text may keep its
     blank lines; in HTML they are only white space). Without its leading and
-    trailing white space. A real X embed, one line and its script line, stays as is.
+    trailing white space. A real embed, one line and its script line, stays as is.
     A CR becomes an LF, so a CRLF makes an empty line, which goes with the blank ones."""
     lines = html.replace("\r", "\n").split("\n")
     return "\n".join(line for line in lines if line.strip(" \t")).strip()
