@@ -118,8 +118,11 @@ def test_rate_limits_wait_no_longer_in_all_than_max_wait(tmp_path, monkeypatch, 
     assert [wait for wait in clock.sleeps if wait >= 1] == [3]  # it waited 14.8 s: 3 s and jitter four times
 
 
-def test_a_source_paging_slowly_for_ever_fails_at_max_time(tmp_path, monkeypatch, httpserver, clock):
-    """Each page answered, each with a paper not seen before: only the time stops it."""
+def test_a_source_paging_slowly_for_ever_stops_at_max_time_keeping_what_it_read(
+    tmp_path, monkeypatch, httpserver, clock
+):
+    """Each page answered, each with a paper not seen before: only the time stops it, and
+    the pages read are kept, the source partial (Source.out_of_time)."""
 
     def endless(request: Request) -> Response:
         page = int(request.args["p"])
@@ -131,8 +134,13 @@ def test_a_source_paging_slowly_for_ever_fails_at_max_time(tmp_path, monkeypatch
     config["sources"]["huggingface"].update(max_pages=1000, min_interval=60)
     (root / "config.yaml").write_text(json.dumps(config))
     url = httpserver.url_for("/slow/daily_papers")
-    published_without_hugging_face(
-        root,
-        f"stopped before a request to {url}: this source's requests of the day took longer than http.max_time (300 s)",
+    result = CliRunner().invoke(cli, ["build", "--date", DAY])
+    assert result.exit_code == 0, result.output
+    why = (
+        f"stopped before a request to {url}: this source's requests of the day took longer than http.max_time "
+        "(300 s); kept the 6 papers read"
     )
+    assert f"huggingface: {why}\n" in result.stderr
+    status = load_snapshot(root / SNAPSHOT).sources["huggingface"]
+    assert (status.status, status.detail, status.items) == ("partial", why, 6)
     assert len([r for r, _ in httpserver.log if r.path == "/slow/daily_papers"]) == 6  # at 0, 60, ... 300 s

@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Any, ClassVar, get_args
 
 from msgspec import Struct
 
-from hotpapers.errors import FetchError, InputError
+from hotpapers.errors import FetchError, InputError, OutOfTimeError
 from hotpapers.models import COUNTS, Mention, Platform
 from hotpapers.plural import count
 from hotpapers.profiles import PROFILES
@@ -198,6 +198,16 @@ class Source(ABC):
                 "(non-ASCII or a control character)"
             )
         return value
+
+    def out_of_time(self, error: OutOfTimeError, read: int, what: str = "post", plural: str | None = None) -> str:
+        """Why a search that reached `http.max_time` after reading `read` of `what` is partial,
+        with a warning: what it read is kept (X bills each post; a repair would read it all
+        again). Raises `error` when it had read nothing: the source failed."""
+        if not read:
+            raise error
+        why = f"{error.reason}; kept the {count(read, what, plural)} read"
+        log.warning("%s: %s", self.name, why)
+        return why
 
     @abstractmethod
     def page_limit(self) -> PageLimit:

@@ -17,7 +17,7 @@ import msgspec
 from msgspec import Meta, Struct
 
 from hotpapers.config_types import EnvName, Url
-from hotpapers.errors import FetchError, InputError, excerpt
+from hotpapers.errors import FetchError, InputError, OutOfTimeError, excerpt
 from hotpapers.http_json import json_body
 from hotpapers.models import Mention
 from hotpapers.sanitize import EmbedRules
@@ -155,7 +155,11 @@ class BlueskySource(Source):
             }
             if cursor is not None:
                 params["cursor"] = cursor
-            data = self._authorized_get_json(endpoint, params)
+            try:
+                data = self._authorized_get_json(endpoint, params)
+            except OutOfTimeError as error:
+                why = self.out_of_time(error, posts)
+                return Found(list(mentions.values()), posts, endpoint, s.query, _left_out(malformed, why))
             try:
                 page = parse_page(data, rfc3339(self.now()), since, until)
             except ValueError as exc:

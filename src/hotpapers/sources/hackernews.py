@@ -21,7 +21,7 @@ from msgspec import Meta, Struct
 
 from hotpapers.arxiv_ids import resolve_ids
 from hotpapers.config_types import Url
-from hotpapers.errors import FetchError
+from hotpapers.errors import FetchError, OutOfTimeError
 from hotpapers.models import Count, Mention
 from hotpapers.plural import count
 from hotpapers.sanitize import one_line
@@ -142,14 +142,18 @@ class HackerNewsSource(Source):
         return PageLimit(2 ** (self.settings.max_depth + 1) - 1, "sources.hackernews.max_depth")
 
     def search(self, since: datetime, until: datetime) -> Found:
-        tally = _Tally()
-        self._search(int(since.timestamp()), int(until.timestamp()), 0, tally)
-        partial = (
+        tally, stopped = _Tally(), None
+        try:
+            self._search(int(since.timestamp()), int(until.timestamp()), 0, tally)
+        except OutOfTimeError as error:  # the windows read are kept, the newest first
+            stopped = self.out_of_time(error, tally.items, "story", "stories")
+        crowded = (
             f"{count(tally.incomplete, 'window')} still had more stories than one answer holds after "
             f"{self.settings.max_depth} halvings (sources.hackernews.max_depth); the newest were kept"
             if tally.incomplete
             else None
         )
+        partial = "; ".join(why for why in (stopped, crowded) if why) or None
         return Found(list(tally.found.values()), tally.items, self.endpoint, self.settings.query, partial)
 
     def _search(self, since: int, until: int, depth: int, tally: _Tally) -> None:

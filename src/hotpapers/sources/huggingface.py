@@ -20,7 +20,7 @@ from msgspec import Meta, Struct
 
 from hotpapers.arxiv_ids import id_from_url
 from hotpapers.config_types import Url
-from hotpapers.errors import FetchError
+from hotpapers.errors import FetchError, OutOfTimeError
 from hotpapers.models import Count, Mention
 from hotpapers.sanitize import one_line
 from hotpapers.sources.base import Display, Found, PageLimit, Source, SourceSettings, rfc3339
@@ -146,7 +146,11 @@ class HuggingFaceSource(Source):
         seen: set[str] = set()
         limit = self.page_limit()
         for number in range(limit.pages):
-            page = self._page(day, number)
+            try:
+                page = self._page(day, number)
+            except OutOfTimeError as error:
+                why = self.out_of_time(error, len(seen), "paper")
+                return Found(list(found.values()), len(seen), self.endpoint, f"date={day}", why)
             if not set(page.ids) - seen:
                 return Found(list(found.values()), len(seen), self.endpoint, f"date={day}")
             seen.update(page.ids)

@@ -268,11 +268,7 @@ class TwitterSource(Source):
             try:
                 data = self.http.get_json(endpoint, source="twitter", params=params, headers=headers, describe=refused)
             except OutOfTimeError as error:  # the pages read are paid for: kept
-                if not posts:
-                    raise
-                why = f"{error.reason}; kept the {posts} posts read"
-                log.warning("twitter: %s", why)
-                return found(why)
+                return found(self.out_of_time(error, posts))
             try:
                 page = parse_page(data, rfc3339(self.now()), since, until)
             except ValueError as exc:
