@@ -11,8 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from statistics import median
 
-from hotpapers.models import Snapshot
-from hotpapers.paper_lookup import ARXIV
+from hotpapers.models import ARXIV, Snapshot
 
 _FAILED_SOURCE = re.compile(rb'"status"\s*:\s*"failed"')
 COLLAPSE_MIN_HISTORY = 3

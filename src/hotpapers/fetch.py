@@ -25,8 +25,8 @@ from hotpapers.day_window import day_window, stored_window
 from hotpapers.errors import FetchError, InputError
 from hotpapers.http import HttpClient
 from hotpapers.metadata_failure import before_metadata, metadata_failed
-from hotpapers.models import Mention, Snapshot, SourceStatus, Window
-from hotpapers.paper_lookup import ARXIV, Lookup, ids_to_look_up, metadata_status
+from hotpapers.models import ARXIV, Mention, Snapshot, SourceStatus, Window
+from hotpapers.paper_lookup import Lookup, ids_to_look_up, metadata_status
 from hotpapers.plural import count
 from hotpapers.rank import rank
 from hotpapers.sources import SOURCES, arxiv

@@ -12,8 +12,7 @@ from pathlib import Path
 from msgspec.structs import replace
 
 from hotpapers.errors import FetchError
-from hotpapers.models import Snapshot, SourceStatus
-from hotpapers.paper_lookup import ARXIV
+from hotpapers.models import ARXIV, Snapshot, SourceStatus
 from hotpapers.snapshot import save_snapshot
 from hotpapers.targets import shown_path
 

@@ -130,6 +130,10 @@ class Window(Record, frozen=True):
     until: Timestamp
 
 
+ARXIV = "arxiv"
+"""The metadata provider's name in request counts and snapshot statuses (`Snapshot.sources`)."""
+
+
 class SourceStatus(Record, frozen=True):
     """Provenance of one source: whether it worked, and what it cost."""
 

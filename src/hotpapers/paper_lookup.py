@@ -12,13 +12,11 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from hotpapers.config import Config
-from hotpapers.models import Mention, Snapshot, SourceStatus
+from hotpapers.models import ARXIV, Mention, Snapshot, SourceStatus
 from hotpapers.plural import count
 from hotpapers.rank import Scorer, deduplicate, unknown_paper_ids
 
 log = logging.getLogger("hotpapers")
-ARXIV = "arxiv"
-"""The metadata provider's name in request counts and snapshot statuses."""
 _LEFT_OUT = " not looked up (arxiv.max_ids)"
 _UNKNOWN = "unknown ids: "
 _RECORDED = re.compile(rf"[0-9]+ ids?{re.escape(_LEFT_OUT)}(?:; {_UNKNOWN}(?P<unknown>.+))?")

@@ -19,7 +19,7 @@ import requests
 from hotpapers.config import ArxivSettings
 from hotpapers.errors import FetchError, excerpt
 from hotpapers.http import HttpClient
-from hotpapers.models import SCHEMA_ID, Paper
+from hotpapers.models import ARXIV, SCHEMA_ID, Paper
 from hotpapers.sanitize import one_line
 from hotpapers.snapshot_schema import decode_fast, snapshot_problems
 
@@ -130,7 +130,7 @@ def fetch_papers(ids: Sequence[str], settings: ArxivSettings, http: HttpClient) 
                 found[paper.id] = paper
     if refused and not found:
         raise FetchError(
-            "arxiv",
+            ARXIV,
             f"no paper it returned has metadata a snapshot may hold ({refused[0]}; from {settings.api_url})",
             url=settings.api_url,
         )
@@ -146,7 +146,7 @@ def _batch(batch: list[str], settings: ArxivSettings, http: HttpClient) -> list[
         try:
             response = http.get(
                 settings.api_url,
-                source="arxiv",
+                source=ARXIV,
                 params={"id_list": ",".join(batch), "start": 0, "max_results": len(batch)},
                 min_interval=settings.min_interval,
                 describe=error_feed,
@@ -161,7 +161,7 @@ def _batch(batch: list[str], settings: ArxivSettings, http: HttpClient) -> list[
                 if error_feed.read(exc) not in batch:
                     status = response.status_code
                     raise FetchError(
-                        "arxiv", f"{exc} (HTTP {status} from {settings.api_url})", url=settings.api_url, status=status
+                        ARXIV, f"{exc} (HTTP {status} from {settings.api_url})", url=settings.api_url, status=status
                     ) from None
         batch = [paper_id for paper_id in batch if paper_id != error_feed.malformed]
     return []
