@@ -27,7 +27,7 @@ from hotpapers.render import PostRenderer
 from hotpapers.snapshot import is_stored, save_snapshot, stored_snapshot
 from hotpapers.snapshot_schema import is_date
 from hotpapers.targets import check_feed_targets, check_outputs, refuse_irregular, shown_path, sweep_outputs
-from hotpapers.unbuilt import in_order
+from hotpapers.unbuilt import naming_unbuilt
 from hotpapers.worker_life import die_with
 from hotpapers.write import Outcome, write_post
 
@@ -192,7 +192,7 @@ def build_days(
     APIs' rate limits, not the CPU, bound it. A day to fetch that has not ended yet, or that
     nothing may fetch (--offline), is refused before any day is built. In a range, a day whose
     snapshot is unusable is reported `failed` and the others are built; an InputError naming
-    such days follows the last report (unbuilt.in_order).
+    such days follows the last report (unbuilt.naming_unbuilt).
     """
     options = options or BuildOptions()
     days = listed_days(days)
@@ -211,13 +211,13 @@ def build_days(
     workers = min(os.cpu_count() or 1, len(days) // PARALLEL_MIN_DAYS)
     if workers < 2 or fetch is not None:
         renderer = PostRenderer(config)
-        yield from in_order(
+        yield from naming_unbuilt(
             days, (_build_in_range(day, config, renderer, options, fetch, len(days) == 1) for day in days)
         )
         return
     pool = ProcessPoolExecutor(workers, initializer=_start_worker, initargs=(config, options, os.getpid()))
     try:
-        yield from in_order(days, pool.map(_build_stored_day, days, chunksize=max(1, len(days) // (8 * workers))))
+        yield from naming_unbuilt(days, pool.map(_build_stored_day, days, chunksize=max(1, len(days) // (8 * workers))))
     finally:
         pool.shutdown(cancel_futures=True)
 
@@ -226,7 +226,7 @@ def _build_in_range(
     day: str, config: Config, renderer: PostRenderer, options: BuildOptions, fetch: Fetch | None, alone: bool = False
 ) -> DayReport:
     """build_day, except that a day whose snapshot is unusable is reported as failed
-    unless it is built `alone`, so a range builds the others (unbuilt.in_order names it)."""
+    unless it is built `alone`, so a range builds the others (unbuilt.naming_unbuilt names it)."""
     try:
         return build_day(day, config, renderer, options, fetch)
     except SnapshotError as error:

@@ -14,7 +14,7 @@ if TYPE_CHECKING:
     from hotpapers.pipeline import DayReport
 
 
-def in_order(days: list[str], reports: Iterable[DayReport]) -> Iterator[DayReport]:
+def naming_unbuilt(days: list[str], reports: Iterable[DayReport]) -> Iterator[DayReport]:
     """`reports` (one per day of `days`, in order) passed on; then an InputError naming the
     days whose report is `failed`, or, when one raises, its error naming the days unbuilt
     (a fetch's error names its day when it is the only one: cron mails it the next night)."""
