@@ -19,8 +19,8 @@ def test_a_disk_without_room_for_the_largest_stored_snapshot_fetches_nothing(tmp
     snapshots = tmp_path / "data" / "snapshots"
     snapshots.mkdir(parents=True)
     free = shutil.disk_usage(snapshots).free
-    with open(snapshots / "2020-09-23.json", "wb") as stored:  # sparse: as large as the disk's free space, and more
-        stored.truncate(free + 4096)
+    with open(snapshots / "2020-09-23.json", "wb") as stored:  # sparse: larger than the disk's free space
+        stored.truncate(free + 2**32)  # by far more than other processes free on the disk meanwhile
     monkeypatch.chdir(tmp_path)
     monkeypatch.setenv("X_BEARER_TOKEN", TOKEN)
     result = CliRunner().invoke(cli, ["-q", "build", "--date", "2020-09-24"])
