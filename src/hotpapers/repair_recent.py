@@ -4,7 +4,7 @@ among the `repair_days` before it, through the repair `build --date D` makes
 (`Fetch.repair`: only what failed is asked again, and a post is never replaced by one
 listing fewer papers). So a failed day is searched again on at most `repair_days`
 nights. A `partial` source (a search cut short that kept its pages) is not repaired, as
-by `build --date D`: its pages would be read, and X would bill them, again. A repair that
+by `build --date D`: its pages would be read, and a paid source would bill them, again. A repair that
 fails again is a warning: the night's outcome is yesterday's build's."""
 
 from __future__ import annotations
