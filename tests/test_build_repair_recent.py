@@ -155,6 +155,23 @@ def test_a_repair_that_fails_again_keeps_the_day_and_the_night_succeeds(site):
     assert check.exit_code == 1 and f"{DAY}: source huggingface failed" in check.stderr
 
 
+def test_a_source_that_failed_tonight_too_is_not_asked_again_for_the_days_before(site):
+    hf_failed_on(site, DAY)
+    kept, asked = site.files(DAY), site.hf_asked(DAY)
+    site.hf_down.update({DAY, "2020-09-25"})
+    result = site.build("2020-09-26")  # builds 2020-09-25 with Hugging Face down again
+    assert result.exit_code == 0, result.output
+    assert site.status("2020-09-25", "huggingface") == "failed"
+    assert site.hf_asked(DAY) == asked and site.files(DAY) == kept  # no retries spent on a source down tonight
+    assert (
+        f"{DAY}: not repaired: huggingface failed tonight too; the nightly build tries again 2 more nights\n"
+    ) in result.stderr
+    site.hf_down.clear()
+    result = site.build("2020-09-27")  # up again: both days repaired
+    assert result.exit_code == 0, result.output
+    assert site.status(DAY, "huggingface") == "ok" and site.status("2020-09-25", "huggingface") == "ok"
+
+
 def test_the_last_try_says_so(site):
     hf_failed_on(site, DAY)
     site.hf_down.add(DAY)

@@ -3,7 +3,8 @@ builds yesterday, then fetches again what failed (a source, arXiv) in the stored
 among the `repair_days` before it, through the repair `build --date D` makes
 (`Fetch.repair`: only what failed is asked again, and a post is never replaced by one
 listing fewer papers). So a failed day is searched again on at most `repair_days`
-nights. A `partial` source (a search cut short that kept its pages) is not repaired, as
+nights, and not on a night when what failed it fails yesterday's build too (a source down
+for days would take its retries, up to `http.max_time`, once for every day). A `partial` source (a search cut short that kept its pages) is not repaired, as
 by `build --date D`: its pages would be read, and a paid source would bill them, again. A repair that
 fails again is a warning: the night's outcome is yesterday's build's."""
 
@@ -47,22 +48,29 @@ def repair_recent(
     """A report for each stored day among the `config.repair_days` before `built` whose
     snapshot records a failed source or arXiv, oldest first: what fetching it again did
     (on a dry run, what it would fetch). Nothing --offline, or without `make_fetch`. A
-    snapshot that cannot be read is left to `check` and `build --date D`, which name it."""
+    snapshot that cannot be read is left to `check` and `build --date D`, which name it;
+    a day whose failed sources all failed for `built` too is not fetched again that night."""
     if options.offline or make_fetch is None or not config.repair_days:
         return
     fetch: Fetch | None = None
     renderer: PostRenderer | None = None
+    down: set[str] = set()
     first = date.fromisoformat(built)
     for back in range(config.repair_days, 0, -1):
         day = (first - timedelta(days=back)).isoformat()
-        if not may_record_failure(config.snapshot_path(day)):
+        stored = _stored_failing(config, day)
+        if stored is None:
             continue
-        try:
-            stored = stored_snapshot(config.snapshot_path(day), day)
-        except SnapshotError:
+        if fetch is None:
+            fetch = make_fetch()
+            tonight = _stored_failing(config, built)
+            down = set(fetch.failed_sources(tonight)) if tonight else set()
+        failed = fetch.failed_sources(stored)
+        if not failed:
             continue
-        fetch = fetch or make_fetch()
-        if stored is None or not fetch.failed_sources(stored):
+        if down.issuperset(failed):  # each would take its retries, up to http.max_time, to fail again
+            again = _tries_left(config, day, config.repair_days - back)
+            yield DayReport(day, "", warnings=(f"{day}: not repaired: {', '.join(failed)} failed tonight too{again}",))
             continue
         if options.dry_run:
             plan = fetch.plan_repair(stored)
@@ -73,17 +81,33 @@ def repair_recent(
         yield _repair(stored, config, renderer, BuildOptions(now=options.now), fetch, config.repair_days - back)
 
 
+def _stored_failing(config: Config, day: str) -> Snapshot | None:
+    """The stored snapshot of `day` when it may record a failure; None when it cannot, or
+    cannot be read (left to `check` and `build --date D`, which name it)."""
+    if not may_record_failure(config.snapshot_path(day)):
+        return None
+    try:
+        return stored_snapshot(config.snapshot_path(day), day)
+    except SnapshotError:
+        return None
+
+
+def _tries_left(config: Config, day: str, tries_left: int) -> str:
+    """The end of a warning about a day left failed: when the nightly build tries it again."""
+    if tries_left:
+        return f"; the nightly build tries again {count(tries_left, 'more night')}"
+    return (
+        f"; that was the nightly build's last try (repair_days: {config.repair_days}), `build --date {day}` tries again"
+    )
+
+
 def _repair(
     stored: Snapshot, config: Config, renderer: PostRenderer, options: BuildOptions, fetch: Fetch, tries_left: int
 ) -> DayReport:
     """build_day of a stored day recording failures (`Fetch.repair`), its report saying
     what was repaired; what is still failed, and why a repair failed, as warnings."""
     day, failed = stored.date, fetch.failed_sources(stored)
-    again = (
-        f"; the nightly build tries again {count(tries_left, 'more night')}"
-        if tries_left
-        else f"; that was the nightly build's last try (repair_days: {config.repair_days}), `build --date {day}` tries again"
-    )
+    again = _tries_left(config, day, tries_left)
     try:
         claim_for_fetching(config.paths.snapshots)
         report = build_day(day, config, renderer, options, fetch)
