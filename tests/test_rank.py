@@ -376,3 +376,96 @@ def test_totals_equal_the_sums_of_distinct_mentions(mentions):
         assert ranked.score == sum(by_hand[m.platform](m) for m in counted)
         for totals in ranked.platforms:
             assert totals.score == sum(by_hand[m.platform](m) for m in counted if m.platform == totals.platform)
+
+
+def test_no_mention_is_considered_when_max_mentions_per_paper_is_0_even_with_always_show_top():
+    # docs/ranking.md: of the first max_mentions_per_paper, each one scoring enough is shown,
+    # and always_show_top shows the best of those: with 0 there is no first one to show
+    # (none reaches min_mention_score 25, so only always_show_top could show one)
+    mentions = [make_mention("1", likes=20), make_mention("2", likes=20), make_mention("3", likes=20)]
+    config = make_config(ranking={"max_mentions_per_paper": 0, "always_show_top": True})
+    [ranked] = rank(make_snapshot([make_paper()], mentions), config)
+    assert (ranked.score, ranked.shown) == (60, ())
+    one = make_config(ranking={"max_mentions_per_paper": 1, "always_show_top": True})
+    assert [m.id for m in rank(make_snapshot([make_paper()], mentions), one)[0].shown] == ["1"]
+
+
+def test_without_max_age_days_a_paper_published_long_ago_is_a_candidate():
+    paper = make_paper(published="2001-01-01T00:00:00Z")  # 7206 days before the digest day
+    snapshot = make_snapshot([paper], [make_mention("1", likes=100)])
+    assert ids(rank(snapshot, make_config())) == ["2009.00001"]
+    assert ids(rank(snapshot, make_config(candidates={"max_age_days": None}))) == ["2009.00001"]
+
+
+def test_time_of_a_paper_on_two_platforms_is_the_latest_even_when_the_best_platform_was_read_earlier():
+    mentions = [
+        make_mention("1", likes=60, observed_at="2020-09-25T08:00:00Z"),  # X: 60, the best platform
+        make_mention(
+            "at://did:plc:a/app.bsky.feed.post/3k",
+            likes=5,
+            platform="bluesky",
+            url="https://bsky.app/profile/a.bsky.social/post/3k",
+            observed_at="2020-09-25T08:30:00Z",
+        ),
+    ]
+    [ranked] = rank(make_snapshot([make_paper()], mentions), make_config())
+    assert [t.platform for t in ranked.platforms] == ["twitter", "bluesky"]
+    assert ranked.observed_at == "2020-09-25T08:30:00Z"
+
+
+def hn_story(id, points, comments):
+    return make_mention(
+        id, likes=points, replies=comments, platform="hackernews", url=f"https://news.ycombinator.com/item?id={id}"
+    )
+
+
+def test_a_mention_is_shown_by_its_score_in_its_platforms_weights_on_one_platform():
+    # Hacker News alone: points + comments; story 1: 20 + 10 = 30 reaches 25, story 2: 20 does not
+    [ranked] = rank(make_snapshot([make_paper()], [hn_story("1", 20, 10), hn_story("2", 20, 0)]), make_config())
+    assert (ranked.score, [m.id for m in ranked.shown]) == (50, ["1"])
+    # Bluesky alone with its quotes weighed: 20 likes + 6 quotes = 26 shown, 24 likes are not
+    bluesky = {"platform": "bluesky", "url": "https://bsky.app/profile/a.bsky.social/post/3k"}
+    posts = [make_mention("1", likes=20, quotes=6, **bluesky), make_mention("2", likes=24, **bluesky)]
+    config = make_config(ranking={"platform_weights": {"bluesky": {"likes": 1, "quotes": 1}}})
+    [ranked] = rank(make_snapshot([make_paper()], posts), config)
+    assert (ranked.score, [m.id for m in ranked.shown]) == (50, ["1"])
+    # X alone, reposts weighing 2: 8 x 2 + 10 = 26 shown, 24 likes are not
+    tweets = [make_mention("1", reposts=8, likes=10), make_mention("2", likes=24)]
+    [ranked] = rank(make_snapshot([make_paper()], tweets), make_config(ranking={"weights": {"reposts": 2}}))
+    assert (ranked.score, [m.id for m in ranked.shown]) == (50, ["1"])
+
+
+def test_mentions_on_two_platforms_are_each_shown_by_their_own_platforms_weights():
+    # the story: 10 points + 20 comments = 30 (X's weights would give it 10); the tweet:
+    # 20 reposts + 10 likes = 30 (Hacker News's weights would give it 10): both shown
+    tweet = make_mention("2", reposts=20, likes=10)
+    [ranked] = rank(make_snapshot([make_paper()], [hn_story("1", 10, 20), tweet]), make_config())
+    assert (ranked.score, [m.id for m in ranked.shown]) == (60, ["1", "2"])
+
+
+def test_a_null_count_is_0_in_a_mentions_score():
+    # with replies and quotes weighed, a null count adds 0: each of these scores 24, under 25
+    config = make_config(ranking={"platform_weights": {"bluesky": {"likes": 1, "quotes": 1}}})
+    bluesky = {"platform": "bluesky", "url": "https://bsky.app/profile/a.bsky.social/post/3k"}
+    mentions = [
+        make_mention("1", likes=26),
+        hn_story("2", 24, None),
+        make_mention("3", likes=24, quotes=None, **bluesky),
+    ]
+    [ranked] = rank(make_snapshot([make_paper()], mentions), config)
+    assert (ranked.score, [m.id for m in ranked.shown]) == (74, ["1"])
+
+
+def test_of_two_records_of_a_post_read_at_once_a_null_count_is_0_when_comparing_counts():
+    # same time, reposts and likes: the replies decide (a null is 0, below 3), then the quotes
+    # (null replies are 0 as the other record's 0; its 1 quote beats 0)
+    observed = {"likes": 60, "observed_at": "2020-09-25T08:00:00Z"}
+    pairs = [
+        (make_mention("1", replies=None, quotes=0, **observed), make_mention("1", replies=3, quotes=0, **observed)),
+        (make_mention("1", replies=None, quotes=0, **observed), make_mention("1", replies=0, quotes=1, **observed)),
+        (make_mention("1", replies=0, quotes=None, **observed), make_mention("1", replies=0, quotes=2, **observed)),
+    ]
+    for older, fresher in pairs:
+        for order in ([older, fresher], [fresher, older]):
+            [ranked] = rank(make_snapshot([make_paper()], order), make_config())
+            assert (ranked.platforms[0].replies, ranked.platforms[0].quotes) == (fresher.replies, fresher.quotes)
