@@ -58,14 +58,8 @@ def _vector(weights: Mapping[Any, float]) -> Weights:
 
 
 def weighted(reposts: int, likes: int, replies: int, quotes: int, weights: Weights) -> float:
-    """The weighted sum of counts; a count whose weight is 0 is not even added, so that
-    the classic weights give the classic integer scores."""
-    value = reposts * weights[0] + likes * weights[1]
-    if weights[2]:
-        value += replies * weights[2]
-    if weights[3]:
-        value += quotes * weights[3]
-    return value
+    """The weighted sum of counts."""
+    return reposts * weights[0] + likes * weights[1] + replies * weights[2] + quotes * weights[3]
 
 
 class Scorer:
@@ -246,7 +240,7 @@ def shown_mentions(mentions: tuple[Mention, ...], scorer: Scorer) -> list[Mentio
     min_mention_score (or the best one, with always_show_top). Those scoring enough
     come first in the order, so only they need ordering: on a busy day, few do."""
     ranking = scorer.ranking
-    if ranking.max_mentions_per_paper == 0 or not mentions:
+    if ranking.max_mentions_per_paper == 0:
         return []
     scored = scorer.scores(mentions)
     enough = [pair for pair in scored if pair[0] >= ranking.min_mention_score]
