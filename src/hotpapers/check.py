@@ -1,19 +1,15 @@
 """Health of the last days: is every day there, did every source work, and did the
 volume of mentions hold up? `day_problems` is a pure function over what check_files.py
-read from disk. Also here, for `build`: its warning about the failed sources a stored
-snapshot records (`failures_kept`), and its look at a file for one (`may_record_failure`)."""
+read from disk."""
 
 from __future__ import annotations
 
-import re
 from collections.abc import Collection
 from dataclasses import dataclass
-from pathlib import Path
 from statistics import median
 
 from hotpapers.models import ARXIV, Snapshot
 
-_FAILED_SOURCE = re.compile(rb'"status"\s*:\s*"failed"')
 COLLAPSE_MIN_HISTORY = 3
 """Days of history needed before a day's volume is compared with their median."""
 
@@ -64,28 +60,3 @@ def day_problems(days: list[DayFiles], min_ratio: float, enabled: Collection[str
                 problems.append(f"{entry.day}: {volume} mentions, against a median of {typical:g} on the days before")
         volumes.append(volume)
     return problems
-
-
-def failures_kept(snapshot: Snapshot, enabled: Collection[str]) -> tuple[str, ...]:
-    """A warning for a build that publishes `snapshot` without fetching again the
-    `enabled` sources it records as failed, naming them (a source turned off since is
-    no problem, as for day_problems); none when there are none."""
-    failed = [name for name, s in sorted(snapshot.sources.items()) if s.status == "failed" and name in enabled]
-    if not failed:
-        return ()
-    one = len(failed) == 1
-    sources = ("source " if one else "sources ") + ", ".join(failed)
-    return (
-        f"{snapshot.date}: the snapshot records {sources} as failed, so the post lacks {'its' if one else 'their'} "
-        f"mentions; a build without --offline fetches {'it' if one else 'them'} again",
-    )
-
-
-def may_record_failure(snapshot: Path) -> bool:
-    """Whether a snapshot file may record a failed source: a look at its bytes, without
-    decoding it (a status is the only "status" key), so a build knows whether it needs
-    the network before reading any day."""
-    try:
-        return _FAILED_SOURCE.search(snapshot.read_bytes()) is not None
-    except OSError:
-        return False

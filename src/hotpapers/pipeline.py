@@ -14,7 +14,6 @@ from typing import NoReturn, Protocol
 
 from msgspec import Struct
 
-from hotpapers.check import failures_kept, may_record_failure
 from hotpapers.compose import compose
 from hotpapers.config import Config
 from hotpapers.errors import InputError, SnapshotError
@@ -22,6 +21,7 @@ from hotpapers.fetch_claim import claim_for_fetching
 from hotpapers.metadata_failure import metadata_warning, refuse_without_metadata
 from hotpapers.models import Snapshot
 from hotpapers.plural import count
+from hotpapers.recorded_failures import failures_kept, may_record_failure
 from hotpapers.refresh_guard import far_fewer_mentions, unfetched_mentions
 from hotpapers.render import PostRenderer
 from hotpapers.snapshot import is_stored, save_snapshot, stored_snapshot

@@ -15,13 +15,13 @@ from datetime import date, timedelta
 
 from msgspec.structs import replace
 
-from hotpapers.check import may_record_failure
 from hotpapers.config import Config
 from hotpapers.errors import HotpapersError, SnapshotError
 from hotpapers.fetch_claim import claim_for_fetching
 from hotpapers.models import Snapshot
 from hotpapers.pipeline import BuildOptions, DayReport, Fetch, build_day, build_days, listed_days
 from hotpapers.plural import count
+from hotpapers.recorded_failures import may_record_failure
 from hotpapers.render import PostRenderer
 from hotpapers.snapshot import stored_snapshot
 from hotpapers.write import Outcome
