@@ -232,6 +232,30 @@ def test_429_waits_until_the_bluesky_ratelimit_reset(httpserver):
     assert clock.sleeps == [30]
 
 
+def test_an_ietf_ratelimit_reset_is_seconds_from_now(httpserver):
+    clock = FakeClock()
+    sequence(httpserver, Response("", 429, headers={"RateLimit-Reset": "30"}), Response("ok"))
+    client(clock).get(httpserver.url_for("/x"), source="test")
+    assert clock.sleeps == [30]
+
+
+def test_a_reset_of_seconds_from_now_beyond_max_wait_fails_at_once(httpserver):
+    clock = FakeClock()
+    sequence(httpserver, Response("", 429, headers={"RateLimit-Reset": "999999999"}))
+    with pytest.raises(FetchError) as info:
+        client(clock, max_wait=900).get(httpserver.url_for("/x"), source="test")
+    assert "asks to wait 999999999 s, more than http.max_wait (900 s)" in info.value.message
+    assert clock.sleeps == []
+
+
+def test_a_reset_from_10_to_the_9_on_is_an_epoch_time(httpserver):
+    clock = FakeClock()
+    clock.now = 10**9 - 5.0
+    sequence(httpserver, Response("", 429, headers={"ratelimit-reset": str(10**9)}), Response("ok"))
+    client(clock).get(httpserver.url_for("/x"), source="test")
+    assert clock.sleeps == [5]
+
+
 def test_a_header_http_cannot_carry_is_refused_before_any_request(httpserver):
     with pytest.raises(InputError) as info:
         client(FakeClock()).get(

@@ -5,7 +5,8 @@ Every answer is read as a stream and bounded twice: `max_bytes` caps its size af
 decompression (a gzip bomb stops at the cap), and `timeout` is a deadline for the whole
 exchange: connection, headers, redirects and body (see http_exchange). Retries (connection
 errors, timeouts, 5xx, 429) run through tenacity with exponential backoff and jitter. A
-`Retry-After`, `x-rate-limit-reset` or `RateLimit-Reset` header sets the wait instead;
+`Retry-After`, `x-rate-limit-reset` or `RateLimit-Reset` header sets the wait instead (a
+reset as an epoch time, or as seconds from now when under _EARLIEST_EPOCH);
 such waits add up to `max_wait` at most over the client's life (a build), and a wait
 beyond what is left fails at once. A source's requests of a day stop after `max_time`
 (http_budget). Every failure, whatever the server sent, is a FetchError naming the
@@ -50,6 +51,12 @@ _TRANSIENT = (requests.ConnectionError, requests.Timeout, requests.exceptions.Ch
 _SECONDS = re.compile(r"[0-9]{1,12}")
 """A header's whole number of seconds: ASCII digits only (int() also reads '²' and
 other scripts' digits) and few enough to be a time (not 5,000 digits)."""
+
+_EARLIEST_EPOCH = 10**9
+"""A rate limit reset under this (2001-09-09 as epoch seconds) is seconds from now: some
+platforms send the reset's epoch time, the IETF RateLimit draft under the same header name
+a delta. No reset a server sends today is that far in the past, and no delta reaches it
+(31 years, far past any http.max_wait)."""
 
 Describe = Callable[[requests.Response], str | None]
 """Turns a failed answer (status 400 or more) into a reason in the source's words, or None."""
@@ -270,6 +277,8 @@ class HttpClient:
             except (TypeError, ValueError, OverflowError):
                 return None
         reset = (response.headers.get("x-rate-limit-reset") or response.headers.get("RateLimit-Reset") or "").strip()
-        if _SECONDS.fullmatch(reset):
-            return max(0.0, int(reset) - self.wall_clock())
-        return None
+        if not _SECONDS.fullmatch(reset):
+            return None
+        if int(reset) < _EARLIEST_EPOCH:  # the IETF draft's RateLimit-Reset: seconds from now
+            return float(reset)
+        return max(0.0, int(reset) - self.wall_clock())
