@@ -12,7 +12,7 @@ from click.testing import CliRunner
 from werkzeug import Request, Response
 
 from conftest import add_settings
-from fakes import TOKEN, Recorder, example_scenario, fake_time, live_config, serve_scenario
+from fakes import TOKEN, FakeClock, Recorder, example_scenario, fake_time, live_config, serve_scenario
 from hn_hf_fakes import HF_2026, DailyPapers
 from hotpapers.cli import cli
 from hotpapers.snapshot import load_snapshot
@@ -21,27 +21,33 @@ DAY = "2020-09-24"
 X_SEARCH = "/2/tweets/search/recent"
 X_PAGES = 3
 """The pages of the example day's X search (fakes.example_scenario)."""
+MAX_TIME = 3600
+"""http.max_time in fakes.live_config (the default)."""
 
 
 class Site:
     """A site reading X and Hugging Face; a night's build is `build(night, ...)`."""
 
-    def __init__(self, root: Path, httpserver, monkeypatch) -> None:
-        self.root, self.monkeypatch, self.x = root, monkeypatch, Recorder()
+    def __init__(self, root: Path, httpserver, monkeypatch, clock: FakeClock) -> None:
+        self.root, self.monkeypatch, self.x, self.clock = root, monkeypatch, Recorder(), clock
         self.x_down: dict[str, list[Response]] = {}
         self.hf_down: set[str] = set()
+        self.hf_slow = False
+        """Each answer of Hugging Face takes longer than http.max_time (on the fake clock)."""
         listed = copy.deepcopy(HF_2026[:2])
         listed[0]["paper"]["id"], listed[1]["paper"]["id"] = "2009.11243", "2009.11094"
-        self.hf = DailyPapers({DAY: listed, "2020-09-23": listed})
+        self.hf = DailyPapers({DAY: listed, "2020-09-23": listed, "2020-09-25": listed})
         self.httpserver = httpserver
         httpserver.expect_request("/hf/daily_papers").respond_with_handler(self.daily_papers)
-        sources = {"huggingface": {"api_url": httpserver.url_for("/hf"), "min_interval": 0}}
+        sources = {"huggingface": {"api_url": httpserver.url_for("/hf"), "min_interval": 0, "page_size": 1}}
         (root / "config.yaml").write_text(live_config(httpserver, sources=sources))
 
     def daily_papers(self, request: Request) -> Response:
         if request.args["date"] in self.hf_down:
             self.hf.recorder.add(request)
             return Response("Service Unavailable", 503)
+        if self.hf_slow:
+            self.clock.now += MAX_TIME + 1
         return self.hf(request)
 
     def serve_x(self, down: bool = False) -> None:
@@ -80,8 +86,7 @@ class Site:
 def site(tmp_path, monkeypatch, httpserver):
     monkeypatch.chdir(tmp_path)
     monkeypatch.setenv("X_BEARER_TOKEN", TOKEN)
-    fake_time(monkeypatch)
-    return Site(tmp_path, httpserver, monkeypatch)
+    return Site(tmp_path, httpserver, monkeypatch, fake_time(monkeypatch))
 
 
 def hf_failed_on(site: Site, *days: str) -> None:
@@ -170,6 +175,24 @@ def test_a_source_that_failed_tonight_too_is_not_asked_again_for_the_days_before
     result = site.build("2020-09-27")  # up again: both days repaired
     assert result.exit_code == 0, result.output
     assert site.status(DAY, "huggingface") == "ok" and site.status("2020-09-25", "huggingface") == "ok"
+
+
+def test_a_source_that_reached_max_time_tonight_is_not_asked_again_for_the_days_before(site):
+    hf_failed_on(site, DAY)
+    kept, asked = site.files(DAY), site.hf_asked(DAY)
+    site.hf_slow = True
+    result = site.build("2020-09-26")  # builds 2020-09-25: Hugging Face's first page, then out of time
+    assert result.exit_code == 0, result.output
+    assert site.status("2020-09-25", "huggingface") == "partial"
+    assert site.hf_asked(DAY) == asked and site.files(DAY) == kept  # not another http.max_time on that day
+    assert (
+        f"{DAY}: not repaired: huggingface failed or reached http.max_time tonight; "
+        "the nightly build tries again 2 more nights\n"
+    ) in result.stderr
+    site.hf_slow = False
+    result = site.build("2020-09-27")
+    assert result.exit_code == 0, result.output
+    assert site.status(DAY, "huggingface") == "ok"
 
 
 def test_the_last_try_says_so(site):

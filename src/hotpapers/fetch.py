@@ -108,6 +108,10 @@ class Fetcher:
         """The enabled sources, and arXiv, recorded as failed in `snapshot`: what `repair` fetches again."""
         return [source.name for source in self._failed(snapshot)] + ([ARXIV] if metadata_failed(snapshot) else [])
 
+    def out_of_time(self) -> set[str]:
+        """The sources whose requests of a day fetched so far reached `http.max_time`."""
+        return set(self.http.budgets.ran_out)
+
     def _failed(self, snapshot: Snapshot) -> list[Source]:
         return [s for s in self.sources if getattr(snapshot.sources.get(s.name), "status", None) == "failed"]
 

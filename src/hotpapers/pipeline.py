@@ -50,6 +50,8 @@ class Fetch(Protocol):
 
     def repair(self, snapshot: Snapshot) -> Snapshot: ...
 
+    def out_of_time(self) -> set[str]: ...
+
 
 @dataclass(frozen=True, slots=True)
 class BuildOptions:

@@ -4,9 +4,11 @@ among the `repair_days` before it, through the repair `build --date D` makes
 (`Fetch.repair`: only what failed is asked again, and a post is never replaced by one
 listing fewer papers). So a failed day is searched again on at most `repair_days`
 nights, and not on a night when what failed it fails yesterday's build too (a source down
-for days would take its retries, up to `http.max_time`, once for every day). A `partial` source (a search cut short that kept its pages) is not repaired, as
-by `build --date D`: its pages would be read, and a paid source would bill them, again. A repair that
-fails again is a warning: the night's outcome is yesterday's build's."""
+for days would take its retries, up to `http.max_time`, once for every day), nor when it
+reached `http.max_time` tonight (a slow source would take that time again for every day).
+A `partial` source (a search cut short that kept its pages) is not repaired, as by
+`build --date D`: its pages would be read, and a paid source would bill them, again. A
+repair that fails again is a warning: the night's outcome is yesterday's build's."""
 
 from __future__ import annotations
 
@@ -49,7 +51,7 @@ def repair_recent(
     snapshot records a failed source or arXiv, oldest first: what fetching it again did
     (on a dry run, what it would fetch). Nothing --offline, or without `make_fetch`. A
     snapshot that cannot be read is left to `check` and `build --date D`, which name it;
-    a day whose failed sources all failed for `built` too is not fetched again that night."""
+    a day whose failed sources all failed, or reached `http.max_time`, tonight is not fetched again."""
     if options.offline or make_fetch is None or not config.repair_days:
         return
     fetch: Fetch | None = None
@@ -68,9 +70,10 @@ def repair_recent(
         failed = fetch.failed_sources(stored)
         if not failed:
             continue
-        if down.issuperset(failed):  # each would take its retries, up to http.max_time, to fail again
+        if (down | fetch.out_of_time()).issuperset(failed):  # each would take its retries, or http.max_time, again
             again = _tries_left(config, day, config.repair_days - back)
-            yield DayReport(day, "", warnings=(f"{day}: not repaired: {', '.join(failed)} failed tonight too{again}",))
+            why = "failed tonight too" if down.issuperset(failed) else "failed or reached http.max_time tonight"
+            yield DayReport(day, "", warnings=(f"{day}: not repaired: {', '.join(failed)} {why}{again}",))
             continue
         if options.dry_run:
             plan = fetch.plan_repair(stored)
