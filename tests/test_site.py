@@ -10,6 +10,7 @@ import pytest
 import yaml
 from click.testing import CliRunner
 
+import hotpapers
 from hotpapers.cli import cli
 from hotpapers.config import Config, load_config
 from hotpapers.config_check import unwrap
@@ -189,3 +190,20 @@ def test_init_writes_no_hotpapers_yaml_that_would_hide_the_settings_in_config_ya
     assert (tmp_path / "config.yaml").read_bytes() == (REPO / "config.yaml").read_bytes()
     assert not (tmp_path / "hotpapers.yaml").exists()
     assert (tmp_path / ".github" / "workflows" / "hotpapers.yml").exists()
+
+
+def test_the_library_refuses_the_classic_profile_on_a_gatsby_5_lumen_site(tmp_path, monkeypatch):
+    package_json(tmp_path, "^5.14.0")
+    (tmp_path / "hotpapers.yaml").write_text("output: {profile: lumen}\n", encoding="utf-8")
+    config = hotpapers.load_config(str(tmp_path / "hotpapers.yaml"))
+    with pytest.raises(hotpapers.HotpapersError) as info:
+        hotpapers.refuse_unfit_profile(config.output.profile, str(tmp_path / "hotpapers.yaml"))
+    assert info.value.exit_code == 2
+    assert f"{tmp_path / 'package.json'}: a lumen site on Gatsby 4 or later" in info.value.message
+    monkeypatch.chdir(tmp_path)  # no path: the working directory's config, as load_config() reads it
+    with pytest.raises(hotpapers.HotpapersError) as info:
+        hotpapers.refuse_unfit_profile("lumen")
+    assert info.value.message.endswith(f"set `output: {{profile: lumen-2022}}` in {tmp_path / 'hotpapers.yaml'}")
+    hotpapers.refuse_unfit_profile("lumen-2022")
+    package_json(tmp_path, "^2.24.63")
+    hotpapers.refuse_unfit_profile("lumen")

@@ -9,8 +9,11 @@ The library under the `hotpapers` command. A day goes snapshot → rank → rend
 
 `build_days` runs all the stages with the guards of `hotpapers build` (atomic writes,
 a post is never replaced by one listing fewer papers unless forced), and
-`update_feeds` then rewrites the feeds, as `build` does. Errors are
-`HotpapersError`s: `InputError` (bad input, exit code 2) or a runtime failure (1).
+`update_feeds` then rewrites the feeds, as `build` does. `build` first calls
+`refuse_unfit_profile` (the classic lumen profile on a Gatsby 4+ lumen site); a caller
+of `build_days` must too, since a Config does not know its file, so neither the site's
+folder. Errors are `HotpapersError`s: `InputError` (bad input, exit code 2) or a
+runtime failure (1).
 """
 
 from __future__ import annotations
@@ -31,6 +34,7 @@ from hotpapers.pipeline import BuildOptions, DayReport, build_days, publish
 from hotpapers.rank import rank as rank_papers
 from hotpapers.render import render_post
 from hotpapers.repair_recent import build_nightly
+from hotpapers.site import refuse_unfit_profile
 from hotpapers.snapshot import load_snapshot, save_snapshot
 
 __version__ = "0.1.0"
@@ -52,6 +56,7 @@ __all__ = [
     "load_snapshot",
     "publish",
     "rank_papers",
+    "refuse_unfit_profile",
     "render_post",
     "save_snapshot",
     "update_feeds",

@@ -20,7 +20,7 @@ from hotpapers.explain import explanation_json, explanation_text
 from hotpapers.fetch_on_demand import FetcherOnDemand
 from hotpapers.plural import count
 from hotpapers.preview import make_server, post_html, read_post
-from hotpapers.site_commands import init, refuse_unfit_profile
+from hotpapers.site_commands import init
 from hotpapers.snapshot import is_stored
 
 
@@ -115,7 +115,7 @@ def build(
         raise click.UsageError("--offline and --refresh contradict each other")
     config = obtain_config(config_path)
     options = hotpapers.BuildOptions(**flags, now=now(config))  # offline, refresh, force, dry_run
-    refuse_unfit_profile(config.output.profile, given_config_path(config_path))
+    hotpapers.refuse_unfit_profile(config.output.profile, given_config_path(config_path))
     days = [one_day.isoformat() for one_day in select_days(day, since, until, now(config).date(), typed)]
     fetcher = FetcherOnDemand(config, os.environ, lambda: now(config), progress_bar)
     build_all = hotpapers.build_nightly if day is None and since is None else hotpapers.build_days  # repair_days

@@ -194,7 +194,8 @@ def build_days(
     APIs' rate limits, not the CPU, bound it. A day to fetch that has not ended yet, or that
     nothing may fetch (--offline), is refused before any day is built. In a range, a day whose
     snapshot is unusable is reported `failed` and the others are built; an InputError naming
-    such days follows the last report (unbuilt.naming_unbuilt).
+    such days follows the last report (unbuilt.naming_unbuilt). Call site.refuse_unfit_profile
+    first, as `build` does: a Config does not know the folder of its file, the site's.
     """
     options = options or BuildOptions()
     days = listed_days(days)

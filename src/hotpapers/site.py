@@ -1,5 +1,5 @@
 """What kind of site a folder holds (Hugo, Jekyll, Gatsby lumen before or since 2022),
-so `init` can pick the output profile and `build` can refuse one the site cannot build;
+so `init` can pick the output profile and a build can refuse one the site cannot build;
 and what another profile left in its posts folder, for `check`.
 """
 
@@ -8,9 +8,12 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import dataclass
+from os import PathLike
 from pathlib import Path
 from typing import Any
 
+from hotpapers.config_file import default_config_path
+from hotpapers.errors import ConfigError
 from hotpapers.profiles import PROFILES
 
 MAX_BYTES = 1024 * 1024
@@ -38,6 +41,26 @@ def detect_site(folder: Path) -> SiteKind | None:
     if "jekyll" in _text(folder / "Gemfile"):
         return SiteKind("jekyll", "Gemfile with jekyll")
     return _gatsby(folder)
+
+
+def refuse_unfit_profile(profile: str, config_path: str | PathLike[str] | None = None) -> None:
+    """A ConfigError when `profile` is the classic lumen one and the config's folder holds a
+    lumen site since 2022 (Gatsby 4 or later), whose build fails on such posts: its
+    socialImage must be an image file object, and its slugs are page paths that need a
+    leading /. An error rather than a warning: the post would break the site's next deploy,
+    far from this message (a nightly job's warning is read by no one), and nothing is lost
+    by stopping, since nothing has been written yet. `config_path` None: the working
+    directory's config file, as `load_config()` reads it."""
+    if profile != "lumen":
+        return
+    config_path = Path(config_path) if config_path else default_config_path(Path.cwd()) or Path("hotpapers.yaml")
+    folder = config_path.resolve().parent
+    site = detect_site(folder)
+    if site is not None and site.profile == "lumen-2022":
+        raise ConfigError(
+            f"{folder / 'package.json'}: a lumen site on Gatsby 4 or later ({site.evidence}) cannot build posts "
+            f"of output.profile lumen; set `output: {{profile: lumen-2022}}` in {config_path}"
+        )
 
 
 def hugo_config(folder: Path) -> Path | None:
