@@ -4,6 +4,7 @@ build asks arXiv alone again, never the search that was paid for."""
 
 from __future__ import annotations
 
+import json
 import subprocess
 import sys
 import threading
@@ -13,7 +14,7 @@ import pytest
 from click.testing import CliRunner
 from werkzeug import Response
 
-from conftest import EXAMPLE_POST, EXAMPLE_SNAPSHOT
+from conftest import EXAMPLE_POST, EXAMPLE_SNAPSHOT, example_data
 from fakes import TOKEN, Recorder, example_scenario, fake_time, live_config, serve_scenario
 from hotpapers.cli import cli
 from hotpapers.snapshot import load_snapshot
@@ -131,4 +132,42 @@ def test_a_build_killed_while_arxiv_answers_keeps_the_posts_read(site, httpserve
     repaired = build()
     assert repaired.exit_code == 0, repaired.output
     assert len(recorder.of("/tweets/search/")) == searches == 3
+    assert normalised((site / POST).read_text()) == normalised(EXAMPLE_POST.read_text())
+
+
+def test_a_repair_killed_while_arxiv_answers_keeps_the_posts_it_read(site, httpserver):
+    """kill -9 during the repair of a day whose X search had failed, after X answered: the
+    posts read (billed) are in the day's snapshot, and the next build asks arXiv alone."""
+    failed = {**example_data(), "mentions": [], "papers": []}
+    failed["sources"] = {"twitter": {"status": "failed", "detail": "HTTP 503"}, "arxiv": {"status": "ok"}}
+    (site / "data" / "snapshots").mkdir(parents=True)
+    (site / SNAPSHOT).write_text(json.dumps(failed), encoding="utf-8")
+    recorder, asked, release = Recorder(), threading.Event(), threading.Event()
+
+    def stalled(request):
+        asked.set()
+        release.wait(30)
+        return Response("Service Unavailable", 503)
+
+    httpserver.expect_request("/api/query").respond_with_handler(stalled)
+    serve_scenario(httpserver, example_scenario(), recorder)
+    build_process = subprocess.Popen(
+        [sys.executable, "-m", "hotpapers", "build", "--date", DAY], stdout=subprocess.PIPE, stderr=subprocess.PIPE
+    )
+    try:
+        assert asked.wait(30)
+        build_process.kill()
+        build_process.communicate(timeout=30)
+    finally:
+        release.set()
+    assert len(recorder.of("/tweets/search/")) == 3
+    snapshot = load_snapshot(site / SNAPSHOT)
+    assert snapshot.sources["twitter"].status == "ok" and snapshot.sources["arxiv"].status == "failed"
+    assert {m["id"] for m in example_data()["mentions"]} < {m.id for m in snapshot.mentions} and snapshot.papers == ()
+    assert not [p for p in site.rglob("*") if p.name.endswith(".tmp")] and not (site / POST).exists()
+    httpserver.clear()
+    serve_scenario(httpserver, example_scenario(), recorder)
+    repaired = build()
+    assert repaired.exit_code == 0, repaired.output
+    assert len(recorder.of("/tweets/search/")) == 3  # the search paid for is not made again
     assert normalised((site / POST).read_text()) == normalised(EXAMPLE_POST.read_text())

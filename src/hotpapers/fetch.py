@@ -123,12 +123,13 @@ class Fetcher:
         retry = [source.name for source in runnable(failed)] + ([ARXIV] if metadata_failed(snapshot) else [])
         return f"{snapshot.date}: would fetch {', '.join(retry)} again (failed before)" if retry else ""
 
-    def repair(self, snapshot: Snapshot) -> Snapshot:
+    def repair(self, snapshot: Snapshot, keep: Callable[[Snapshot], None] | None = None) -> Snapshot:
         """The snapshot with its failed sources searched again over its own window and
         what they find merged in: arXiv metadata for the ids not asked for before (for
         every id without metadata when arXiv failed), and embeds for their shown posts
         (for every source's when arXiv failed). No other source is asked anything.
-        Returns `snapshot` itself when they fail again (or still lack credentials)."""
+        Returns `snapshot` itself when they fail again (or still lack credentials).
+        `keep` is given the posts found before arXiv is asked, as by `__call__`."""
         day, failed, lost = snapshot.date, self._failed(snapshot), metadata_failed(snapshot)
         retry = runnable(failed)
         warn_skipped(day, failed, "is")
@@ -142,6 +143,8 @@ class Fetcher:
         if retry and len(failures) == len(retry) and not lost:
             return snapshot
         merged = replace(snapshot, mentions=snapshot.mentions + tuple(found), sources=statuses)
+        if keep is not None and found:
+            keep(before_metadata(merged, self.config.arxiv.api_url))
         if lost:
             have, lookup = {paper.id for paper in snapshot.papers}, ids_to_look_up(day, merged.mentions, self.config)
             lookup = Lookup([paper_id for paper_id in lookup.ids if paper_id not in have], lookup.left_out)

@@ -2,7 +2,8 @@
 source bills each one): the snapshot records arXiv as failed, holds the mentions and no paper, and
 no post is written; the next build of the day asks arXiv alone again (Fetcher.repair).
 So that a build killed while arXiv answers loses nothing either, the day is saved so
-before arXiv is asked, and saved again once complete.
+before arXiv is asked (by a repair too, when a source it asked again found posts), and
+saved again once complete.
 A refresh keeps the stored snapshot instead (even a broken one), as for any failed fetch."""
 
 from __future__ import annotations

@@ -48,7 +48,7 @@ class Fetch(Protocol):
 
     def plan_repair(self, snapshot: Snapshot) -> str: ...
 
-    def repair(self, snapshot: Snapshot) -> Snapshot: ...
+    def repair(self, snapshot: Snapshot, keep: Callable[[Snapshot], None] | None = None) -> Snapshot: ...
 
     def out_of_time(self) -> set[str]: ...
 
@@ -110,7 +110,7 @@ def build_day(
         if options.dry_run:
             plan = fetch.plan_repair(stored)
             return DayReport(day, plan) if plan else publish(stored, config, options, renderer=renderer)
-        repaired = fetch.repair(stored)
+        repaired = fetch.repair(stored, lambda read: save_snapshot(read, path))  # the posts read, even if killed
         refuse_without_metadata(repaired, path, keep=True)
         if repaired is not stored:
             save_snapshot(repaired, path)
