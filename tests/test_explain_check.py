@@ -374,3 +374,28 @@ def test_check_says_once_that_the_snapshots_folder_is_gone(site):
     )
     add_settings(site, "paths:\n  snapshots: data/moved\n")
     assert CliRunner().invoke(cli, ["check", "--days", "1", "--until", "2020-09-24"]).exit_code == 0
+
+
+def test_check_names_the_post_a_switch_to_jekyll_left_in_content_posts_which_jekyll_publishes(site):
+    """From lumen to jekyll the posts folder moves from content/posts to _posts: the old
+    post stayed where Jekyll, which serves the whole site, publishes it as a page, and
+    check said nothing of it."""
+    runner = CliRunner()
+    assert runner.invoke(cli, ["build", "--date", "2020-09-24"]).exit_code == 0
+    add_settings(site, "output: {profile: jekyll}")
+    assert runner.invoke(cli, ["build", "--date", "2020-09-24"]).exit_code == 0
+    assert (site / "_posts/2020-09-24-hot-papers.md").is_file()
+    result = runner.invoke(cli, ["-q", "check", "--days", "1", "--until", "2020-09-24"])
+    assert (result.exit_code, result.stderr) == (
+        1,
+        "Error: check failed: 2020-09-24: content/posts/2020-09-24---Hot-Papers.md is the day's post under the "
+        "lumen profile, in its posts folder, which the site serves (paths.public): the site publishes it as a "
+        "page of its own (delete it)\n",
+    )
+    add_settings(site, "paths: {posts: blog}")  # a folder of its own: where the profile's posts went is unknown
+    (site / "_posts").rename(site / "blog")
+    assert runner.invoke(cli, ["check", "--days", "1", "--until", "2020-09-24"]).exit_code == 0
+    add_settings(site, "paths: {posts: null}")
+    (site / "blog").rename(site / "_posts")
+    (site / "content/posts/2020-09-24---Hot-Papers.md").unlink()
+    assert runner.invoke(cli, ["check", "--days", "1", "--until", "2020-09-24"]).exit_code == 0

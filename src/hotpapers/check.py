@@ -27,6 +27,8 @@ class DayFiles:
     """Why the snapshot file cannot be used (broken, or holding another day), and what fixes it."""
     other_posts: tuple[tuple[str, str], ...] = ()
     """The day's posts beside its own under another profile's file name: (profile, path)."""
+    served_posts: tuple[tuple[str, str], ...] = ()
+    """The day's posts in another profile's posts folder inside the one the site serves: (profile, path)."""
 
 
 def day_problems(days: list[DayFiles], min_ratio: float, enabled: Collection[str]) -> list[str]:
@@ -49,6 +51,11 @@ def day_problems(days: list[DayFiles], min_ratio: float, enabled: Collection[str
             f"{entry.day}: {path} is the day's post under the {profile} profile's name, beside this "
             "profile's: the site lists the day twice (delete it)"
             for profile, path in entry.other_posts
+        ]
+        problems += [
+            f"{entry.day}: {path} is the day's post under the {profile} profile, in its posts folder, which "
+            "the site serves (paths.public): the site publishes it as a page of its own (delete it)"
+            for profile, path in entry.served_posts
         ]
         for name, source in sorted(snap.sources.items()):
             if source.status == "failed" and (name in enabled or name == ARXIV):

@@ -10,7 +10,7 @@ from hotpapers.config import Config
 from hotpapers.errors import InputError, SnapshotError
 from hotpapers.pipeline import listed_days
 from hotpapers.rank import rank
-from hotpapers.site import other_profiles_posts
+from hotpapers.site import other_profiles_posts, served_profiles_posts
 from hotpapers.snapshot import first_stored_day, stored_snapshot
 from hotpapers.targets import shown_path
 
@@ -26,9 +26,9 @@ def check_days(config: Config, last: date | str, days: int = 7, min_ratio: float
 
 def problems_of_days(config: Config, days: list[str], min_ratio: float) -> list[str]:
     """Every problem of `days`, oldest first, one line each: no snapshot or an unusable
-    one, no post though papers qualify, a post another profile left beside the day's, a
-    failed source a build would fetch again, or far fewer mentions than the median of the
-    days before (under `min_ratio` of it)."""
+    one, no post though papers qualify, a post another profile left beside the day's or in
+    its own posts folder where the site serves it, a failed source a build would fetch
+    again, or far fewer mentions than the median of the days before (under `min_ratio` of it)."""
     if not 0 <= min_ratio <= 1:  # NaN too
         raise InputError(f"the minimum ratio must be between 0 and 1, not {min_ratio}")
     folder = config.paths.snapshots
@@ -57,5 +57,14 @@ def _day_files(day: str, config: Config) -> DayFiles:
     except SnapshotError as error:
         return DayFiles(day, None, False, False, unusable=error.message)
     post = config.post_path(day)
-    others = tuple((name, shown_path(path)) for name, path in other_profiles_posts(config.posts_folder, post, day))
-    return DayFiles(day, snap, post.exists(), bool(snap and rank(snap, config)), other_posts=others)
+    folder = config.posts_folder
+    others = tuple((name, shown_path(path)) for name, path in other_profiles_posts(folder, post, day))
+    served = served_profiles_posts(folder, config.profile.posts, config.paths.public, day)
+    return DayFiles(
+        day,
+        snap,
+        post.exists(),
+        bool(snap and rank(snap, config)),
+        other_posts=others,
+        served_posts=tuple((name, shown_path(path)) for name, path in served),
+    )

@@ -1,6 +1,6 @@
 """What kind of site a folder holds (Hugo, Jekyll, Gatsby lumen before or since 2022),
 so `init` can pick the output profile and a build can refuse one the site cannot build;
-and what another profile left in its posts folder, for `check`.
+and what another profile left in its posts folder, or in its own one the site serves, for `check`.
 """
 
 from __future__ import annotations
@@ -128,3 +128,24 @@ def other_profiles_posts(folder: Path, own: Path, day: str) -> list[tuple[str, P
     the site list the day twice, or fail its build (lumen's frontmatter on Gatsby 5)."""
     named = ((name, folder / profile.filename.replace("{date}", day)) for name, profile in PROFILES.items())
     return [(name, path) for name, path in named if path != own and path.is_file()]
+
+
+def served_profiles_posts(folder: Path, own_default: str, public: Path | None, day: str) -> list[tuple[str, Path]]:
+    """The posts of `day` another profile wrote into its own posts folder, when that lies
+    inside `public`, the folder the site serves (Jekyll's is the whole site, where
+    lumen's and Hugo's content/posts is): left by a switch of profile (from lumen to
+    jekyll), the site publishes them as pages of their own. Looked for only when the
+    posts `folder` is its profile's own (`own_default`), the site's folder being then
+    known: a folder set in paths.posts stays the same across a switch of profile."""
+    default = Path(own_default).parts
+    if public is None or folder.parts[-len(default) :] != default:
+        return []
+    site = folder.parents[len(default) - 1]
+    named = (
+        (name, site / profile.posts, profile.filename.replace("{date}", day)) for name, profile in PROFILES.items()
+    )
+    return [
+        (name, other / filename)
+        for name, other, filename in named
+        if other != folder and other.is_relative_to(public) and (other / filename).is_file()
+    ]
