@@ -6,9 +6,11 @@ from __future__ import annotations
 import copy
 from datetime import datetime
 from pathlib import Path
+from urllib.parse import parse_qs
 
 import pytest
 from click.testing import CliRunner
+from pytest_httpserver.httpserver import QueryMatcher
 from werkzeug import Request, Response
 
 from conftest import add_settings
@@ -241,3 +243,40 @@ def test_offline_or_a_given_day_repairs_nothing_and_the_next_nightly_build_does(
         assert site.hf_asked(DAY) == asked and site.files(DAY) == kept and DAY not in result.stderr
     result = site.build("2020-09-26")
     assert result.exit_code == 0 and site.status(DAY, "huggingface") == "ok"
+
+
+class ListsId(QueryMatcher):
+    """Matches an arXiv query whose id_list holds `paper_id`."""
+
+    def __init__(self, paper_id: str) -> None:
+        self.paper_id = paper_id
+
+    def get_comparing_values(self, request_query_string: bytes) -> tuple[bool, bool]:
+        ids = parse_qs(request_query_string.decode()).get("id_list", [""])[0].split(",")
+        return self.paper_id in ids, True
+
+
+def test_a_repair_whose_arxiv_lookup_fails_keeps_the_day_and_the_night_succeeds(site):
+    hf_failed_on(site, DAY)
+    kept, before = site.files(DAY), load_snapshot(site.snapshot(DAY))
+    new = copy.deepcopy(HF_2026[2])
+    new["paper"]["id"] = "2009.12345"  # an id none of the day's posts links: the repair looks it up
+    site.hf.days[DAY] = [*site.hf.days[DAY], new]
+    for _ in range(3):  # every attempt (retries: 2) at that id fails; yesterday's lookups answer
+        site.httpserver.expect_oneshot_request("/api/query", query_string=ListsId("2009.12345")).respond_with_data(
+            "Service Unavailable", 503
+        )
+    result = site.build("2020-09-26")
+    assert result.exit_code == 0, result.output
+    assert site.post("2020-09-25").exists() and site.status("2020-09-25", "twitter") == "ok"
+    assert not site.httpserver.oneshot_handlers  # the repair asked arXiv for the new id, each attempt failing
+    assert site.files(DAY)[1] == kept[1]  # the post, as it was
+    after = load_snapshot(site.snapshot(DAY))  # what it held kept, with what the repair read, and the lookup to redo
+    assert after.papers == before.papers and all(mention in after.mentions for mention in before.mentions)
+    assert any("2009.12345" in mention.paper_ids for mention in after.mentions)
+    assert after.sources["arxiv"].status == "failed" and after.sources["huggingface"].status == "ok"
+    assert (
+        f"{DAY}: not repaired: arxiv: HTTP 503 from {site.httpserver.url_for('/api/query')} after 3 attempts; "
+        f"the posts read are kept in data/snapshots/{DAY}.json, and the next `hotpapers build --date {DAY}` "
+        "asks arXiv alone again; the nightly build tries again 2 more nights\n"
+    ) in result.stderr
