@@ -308,6 +308,12 @@ def search_page(token: str | None, posts: int = 0) -> Response:
     )
 
 
+ZEROS_BOMB, ANGLES_BOMB = gzip.compress(b"\0" * 4 * 1024 * 1024), gzip.compress(b"<" * 8 * 1024 * 1024)
+"""Small bodies that unpack to megabytes, compressed once: compressing them in the handler
+took long enough on a busy machine to pass the 0.3 s timeout, failing the test on the
+wrong bound."""
+
+
 def trickle(request):
     """A body that takes 10 s a byte at a time: far more than the bounds below allow,
     so that a busy machine's slowness cannot pass for the bound."""
@@ -324,7 +330,7 @@ def trickle(request):
     ("handler", "expected"),
     [
         (
-            lambda r: Response(gzip.compress(b"\0" * 4 * 1024 * 1024), headers={"Content-Encoding": "gzip"}),
+            lambda r: Response(ZEROS_BOMB, headers={"Content-Encoding": "gzip"}),
             "is larger than http.max_bytes (100000 bytes)",
         ),
         (lambda r: Response(b"[" * 200_000, content_type="application/json"), "is larger than http.max_bytes (100000"),
@@ -418,7 +424,7 @@ def test_endless_x_pages_stop_at_the_page_limit_and_keep_what_was_read(site_with
     ("handler", "expected"),
     [
         (
-            lambda r: Response(gzip.compress(b"<" * 8 * 1024 * 1024), headers={"Content-Encoding": "gzip"}),
+            lambda r: Response(ANGLES_BOMB, headers={"Content-Encoding": "gzip"}),
             "is larger than http.max_bytes (100000 bytes)",
         ),
         (trickle, "within http.timeout (0.3 s), 2 attempts"),
