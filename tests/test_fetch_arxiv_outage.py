@@ -102,9 +102,9 @@ def test_a_refresh_while_arxiv_is_down_keeps_the_stored_snapshot(site, httpserve
     assert (site / POST).read_bytes() == EXAMPLE_POST.read_bytes()
 
 
-def test_a_build_killed_while_arxiv_answers_keeps_the_posts_read(site, httpserver):
-    """kill -9 (or a machine stopping) after the sources answered: their posts are in the
-    day's snapshot, saved before arXiv is asked, and the next build asks arXiv alone."""
+def killed_while_arxiv_answers(httpserver) -> Recorder:
+    """`build --date DAY` run in a process killed (kill -9) once it asks arXiv; what the
+    stand-ins of X and oEmbed were asked."""
     recorder, asked, release = Recorder(), threading.Event(), threading.Event()
 
     def stalled(request):
@@ -123,6 +123,13 @@ def test_a_build_killed_while_arxiv_answers_keeps_the_posts_read(site, httpserve
         build_process.communicate(timeout=30)
     finally:
         release.set()
+    return recorder
+
+
+def test_a_build_killed_while_arxiv_answers_keeps_the_posts_read(site, httpserver):
+    """kill -9 (or a machine stopping) after the sources answered: their posts are in the
+    day's snapshot, saved before arXiv is asked, and the next build asks arXiv alone."""
+    recorder = killed_while_arxiv_answers(httpserver)
     snapshot = load_snapshot(site / SNAPSHOT)
     assert snapshot.sources["arxiv"].status == "failed" and snapshot.papers == ()
     assert not [p for p in site.rglob("*") if p.name.endswith(".tmp")] and not (site / POST).exists()
@@ -142,24 +149,7 @@ def test_a_repair_killed_while_arxiv_answers_keeps_the_posts_it_read(site, https
     failed["sources"] = {"twitter": {"status": "failed", "detail": "HTTP 503"}, "arxiv": {"status": "ok"}}
     (site / "data" / "snapshots").mkdir(parents=True)
     (site / SNAPSHOT).write_text(json.dumps(failed), encoding="utf-8")
-    recorder, asked, release = Recorder(), threading.Event(), threading.Event()
-
-    def stalled(request):
-        asked.set()
-        release.wait(30)
-        return Response("Service Unavailable", 503)
-
-    httpserver.expect_request("/api/query").respond_with_handler(stalled)
-    serve_scenario(httpserver, example_scenario(), recorder)
-    build_process = subprocess.Popen(
-        [sys.executable, "-m", "hotpapers", "build", "--date", DAY], stdout=subprocess.PIPE, stderr=subprocess.PIPE
-    )
-    try:
-        assert asked.wait(30)
-        build_process.kill()
-        build_process.communicate(timeout=30)
-    finally:
-        release.set()
+    recorder = killed_while_arxiv_answers(httpserver)
     assert len(recorder.of("/tweets/search/")) == 3
     snapshot = load_snapshot(site / SNAPSHOT)
     assert snapshot.sources["twitter"].status == "ok" and snapshot.sources["arxiv"].status == "failed"
