@@ -429,9 +429,10 @@ def test_a_mention_is_shown_by_its_score_in_its_platforms_weights_on_one_platfor
     config = make_config(ranking={"platform_weights": {"bluesky": {"likes": 1, "quotes": 1}}})
     [ranked] = rank(make_snapshot([make_paper()], posts), config)
     assert (ranked.score, [m.id for m in ranked.shown]) == (50, ["1"])
-    # X alone, reposts weighing 2: 8 x 2 + 10 = 26 shown, 24 likes are not
-    tweets = [make_mention("1", reposts=8, likes=10), make_mention("2", likes=24)]
-    [ranked] = rank(make_snapshot([make_paper()], tweets), make_config(ranking={"weights": {"reposts": 2}}))
+    # X alone, reposts weighing 2 and likes 0.5: 8 x 2 + 20 x 0.5 = 26 shown, 48 likes (24) are not
+    tweets = [make_mention("1", reposts=8, likes=20), make_mention("2", likes=48)]
+    config = make_config(ranking={"weights": {"reposts": 2, "likes": 0.5}})
+    [ranked] = rank(make_snapshot([make_paper()], tweets), config)
     assert (ranked.score, [m.id for m in ranked.shown]) == (50, ["1"])
 
 
@@ -440,6 +441,12 @@ def test_mentions_on_two_platforms_are_each_shown_by_their_own_platforms_weights
     # 20 reposts + 10 likes = 30 (Hacker News's weights would give it 10): both shown
     tweet = make_mention("2", reposts=20, likes=10)
     [ranked] = rank(make_snapshot([make_paper()], [hn_story("1", 10, 20), tweet]), make_config())
+    assert (ranked.score, [m.id for m in ranked.shown]) == (60, ["1", "2"])
+    # neither weighing replies or quotes: Bluesky's reposts weigh 2 and its likes nothing, so
+    # its post is 15 x 2 = 30 (X's weights would give 15), the tweet 30 likes (Bluesky's: 0)
+    post = make_mention("1", reposts=15, platform="bluesky", url="https://bsky.app/profile/a.bsky.social/post/3k")
+    config = make_config(ranking={"platform_weights": {"bluesky": {"reposts": 2}}})
+    [ranked] = rank(make_snapshot([make_paper()], [post, make_mention("2", likes=30)]), config)
     assert (ranked.score, [m.id for m in ranked.shown]) == (60, ["1", "2"])
 
 
