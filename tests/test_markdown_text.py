@@ -87,7 +87,14 @@ def test_a_line_start_that_opens_no_block_stays_as_stored(text):
     assert guard_markup(text) == expected
 
 
-INDENTED = ["  two spaces", "   three spaces", "\t a tab", "  - an item", "  ~~~~"]
+INDENTED = [
+    "  two spaces",
+    "   three spaces",
+    "\t a tab",
+    "  - an item",
+    "  ~~~~",
+    "  Xavier: only the indentation goes",
+]
 """Indentation of less than a code block's: after a list item (the categories line before an
 abstract) two columns put a line inside that item."""
 
@@ -177,7 +184,7 @@ def test_inline_markup_commonmark_or_goldmark_reads_is_escaped_for_every_site(te
 def test_inline_markup_only_kramdown_reads_is_escaped_for_kramdown(text, guarded):
     assert guard_markup(text, kramdown=True) == guarded
     assert guard_heading(text, kramdown=True) == guarded
-    assert guard_markup(text) == text  # CommonMark's parsers and goldmark read text: math keeps its `<`
+    assert guard_markup(text) == guard_heading(text) == text  # CommonMark's parsers and goldmark read text
     assert not [c for t in COMMONMARK.parse(text) for c in t.children or () if c.type in ("html_inline", "link_open")]
 
 
@@ -207,6 +214,7 @@ def test_math_and_brackets_that_no_parser_reads_as_markup_stay_as_stored(text):
         ("^1 a title", "&#94;1 a title"),  # a footnote's marker: the link stayed as text
         ("a ]b]: c", "a \\]b\\]: c"),  # the first `]` is followed by no `:`
         ("a ^ b", "a ^ b"),
+        (": a title", ": a title"),  # no `]` at all
     ],
 )
 def test_a_line_starting_link_holds_no_kramdown_definition_or_footnote_marker(title, guarded):
@@ -220,6 +228,7 @@ def test_a_line_starting_link_holds_no_kramdown_definition_or_footnote_marker(ti
     ("text", "escaped"),
     [
         ("~a~ and ~~b~~", "\\~a\\~ and \\~\\~b\\~\\~"),
+        ("~a~", "\\~a\\~"),  # two are enough
         ("~30% faster", "~30% faster"),  # one `~` strikes nothing
         ("a~b", "a~b"),
     ],
@@ -241,3 +250,30 @@ def test_escape_markdown_escapes_tildes_only_where_two_could_strike(text, escape
 def test_escape_markdown_leaves_the_underscores_and_tildes_of_a_linked_url(text, escaped):
     assert escape_markdown(text, links=True) == escaped
     assert escape_markdown(text).count("\\_") == text.count("_")  # kramdown links none: all escaped
+
+
+@pytest.mark.parametrize("kramdown", [False, True])
+def test_a_link_text_gets_the_inline_guard_for_every_site(kramdown):
+    # docs/post-format.md, "Untrusted text": the `<` of a complete tag, a closing tag and an
+    # autolink is written `&lt;`, the rest as stored; inside a link's text as anywhere else
+    text = "a <b>c</b> <https://x.org> 1 < 2"
+    guarded = guard_link_text(text, kramdown)
+    assert guarded == "a &lt;b>c&lt;/b> &lt;https://x.org> 1 < 2"
+    html = COMMONMARK.render(f"[{guarded}](https://news.ycombinator.com/item?id=1) on Hacker News")
+    assert html == f'<p><a href="https://news.ycombinator.com/item?id=1">{escape(text)}</a> on Hacker News</p>\n'
+
+
+@pytest.mark.parametrize(
+    ("text", "escaped"),
+    [  # the marks that open a heading, a quote or a list where a line starts, and only there
+        ("# a heading", "\\# a heading"),
+        ("> a quote", "\\> a quote"),
+        ("+ an item", "\\+ an item"),
+        ("- an item", "\\- an item"),
+        ("12. an item", "12\\. an item"),
+        ("3) an item", "3\\) an item"),
+        ("a # b > c + d - e 1. f", "a # b > c + d - e 1. f"),
+    ],
+)
+def test_escape_markdown_escapes_the_marks_that_open_a_block_at_a_line_start(text, escaped):
+    assert escape_markdown(text) == escaped

@@ -81,6 +81,8 @@ HTML_BLOCK_STARTS = [  # spec 4.6, at a line's start, not complete tags
     "<TABLE",
     "<DIV CLASS=",
     "   <div",
+    "<address",  # the first and the last of CommonMark's block tags
+    "<ul",
 ]
 NOT_MARKUP = [  # spec examples that are text, and math
     "<33>",
@@ -94,6 +96,8 @@ NOT_MARKUP = [  # spec examples that are text, and math
     "< http://foo.bar >",
     "foo <!-- not closed",
     "foo <? not closed",
+    "foo <? not closed by > alone",
+    "foo <![CDATA[ not closed by > alone",
     "<del*>",
     "text <div",
     "$k<n$",
