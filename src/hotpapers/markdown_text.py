@@ -94,8 +94,8 @@ _READS: dict[bool, tuple[re.Pattern[str], re.Pattern[str]]] = {
 """The block starts and the inline markup that CommonMark's parsers and goldmark read
 (`False`), and those and kramdown (`True`): kramdown also reads any number of digits
 before an ordered list's `.`."""
-_ENDS = {"!--": ">", "![CDATA[": "]]>", "?": "?>"}
-"""Where a comment, a CDATA section and a processing instruction end (a declaration:
+_ENDS = {"![CDATA[": "]]>", "?": "?>"}
+"""Where a CDATA section and a processing instruction end (a comment and a declaration:
 at a `>`). Looked for once per text, so that text full of `<!--` takes linear time."""
 _OVERLAP = {"?": 1}
 """goldmark ends a processing instruction at a `?>` that overlaps its `<?` (`<?>`)."""
@@ -148,7 +148,7 @@ def guard_link_text(text: str, kramdown: bool = False) -> str:
     return text
 
 
-def guard_inline(text: str, kramdown: bool = False) -> str:
+def guard_inline(text: str, kramdown: bool) -> str:
     """`text` with every `<` that would open raw HTML or an autolink written as `&lt;`,
     and a backslash before the `](` of a link or an image."""
     if "<" not in text and "]" not in text:  # a quick exit: benchmarks/README.md
