@@ -164,3 +164,66 @@ def test_a_feed_entry_of_one_paper_says_so_in_the_singular():
     config = make_config(site={"url": "https://example.org"})
     snapshot = make_snapshot([make_paper()], [make_mention("1", likes=60)])
     assert feed_entry(snapshot, rank(snapshot, config), config).summary == "1 paper, led by: Paper 2009.00001"
+
+
+def test_a_paper_x_leads_but_another_platform_talks_about_is_shown_per_platform():
+    """docs/post-format.md, "Several platforms": the classic line only when every mention
+    is X's; a paper X leads (60) and Bluesky also talks about (5) speaks per platform."""
+    mentions = [
+        make_mention("1", reposts=10, likes=50),
+        make_mention(
+            "3k",
+            reposts=1,
+            likes=4,
+            platform="bluesky",
+            url="https://bsky.app/profile/a.bsky.social/post/3k",
+            observed_at="2020-09-25T08:30:00Z",
+        ),
+    ]
+    snapshot = make_snapshot([make_paper()], mentions)
+    text = body("lumen", snapshot)
+    assert "\n- X: retweets: 10, favorites: 50 (09/25/2020 08:00:00)\n" in text
+    assert "\n- Bluesky: reposts: 1, likes: 4 (09/25/2020 08:30:00)\n\n- links" in text
+    config = make_config(site={"url": "https://example.org"})
+    html = feed_entry(snapshot, rank(snapshot, config), config).html
+    assert "</a> (X: retweets: 10, favorites: 50; Bluesky: reposts: 1, likes: 4)</li>" in html
+
+
+def test_a_discussion_line_by_its_title_or_its_platforms_name_with_or_without_a_link():
+    def story(id, text, url):
+        return make_mention(id, likes=30, platform="hackernews", url=url, text=text)
+
+    unsafe = "https://news.ycombinator.com/item?id=1)"  # a `)` would end the Markdown link: not linked
+    mentions = [
+        story("1", None, unsafe),
+        story("2", "   ", "https://news.ycombinator.com/item?id=2"),
+        story("3", "see https://x.org/a_b", unsafe),
+    ]
+    shown = body("lumen", make_snapshot([make_paper()], mentions)).split("An abstract.\n\n", 1)[1].split("\n\n")
+    # no title: the platform's name, linked when the URL is safe; a title unlinked is a line
+    # of its own, where lumen's remark links a bare URL (escape_markdown keeps the `_` of a link)
+    assert shown[:3] == [
+        "Hacker News",
+        "[Hacker News](https://news.ycombinator.com/item?id=2)",
+        "see https://x.org/a_b on Hacker News",
+    ]
+
+
+def test_a_platform_no_source_reads_is_named_as_the_snapshot_writes_it():
+    """docs/snapshot.md, "Platforms hotpapers does not fetch": its engagement line is
+    `- mastodon: reposts: 30, likes: 45 (12/01/2026 06:00:00)`, and a shown mention is the
+    renderer's own blockquote, its embed_html not published."""
+    toot = make_mention(
+        "110",
+        ("2009.00001",),
+        reposts=30,
+        likes=45,
+        platform="mastodon",
+        url="https://mastodon.social/@someone/110",
+        observed_at="2026-12-01T06:00:00Z",
+        text="A toot",
+        embed_html='<blockquote class="mastodon-embed">A toot</blockquote>',
+    )
+    text = body("lumen", make_snapshot([make_paper()], [toot], date="2026-11-30"))
+    assert "\n- mastodon: reposts: 30, likes: 45 (12/01/2026 06:00:00)\n\n- links" in text
+    assert "mastodon-embed" not in text and "<p>A toot</p>" in text
