@@ -227,3 +227,21 @@ def test_a_platform_no_source_reads_is_named_as_the_snapshot_writes_it():
     text = body("lumen", make_snapshot([make_paper()], [toot], date="2026-11-30"))
     assert "\n- mastodon: reposts: 30, likes: 45 (12/01/2026 06:00:00)\n\n- links" in text
     assert "mastodon-embed" not in text and "<p>A toot</p>" in text
+
+
+def test_embed_html_of_a_platform_without_embeds_is_not_refused_but_unused():
+    """platform_text.published_embed: a Hacker News story links its discussion whatever
+    embed_html it holds, so build has no refused embed to warn of."""
+    story = make_mention(
+        "7",
+        likes=60,
+        platform="hackernews",
+        url="https://news.ycombinator.com/item?id=7",
+        text="A story",
+        embed_html='<blockquote class="twitter-tweet"><p>x</p></blockquote>',
+    )
+    config = make_config()
+    snapshot = make_snapshot([make_paper()], [story])
+    text, departures = PostRenderer(config).render_noting(rank(snapshot, config), snapshot)
+    assert departures.refused == [] and "<blockquote" not in text
+    assert "\n[A story](https://news.ycombinator.com/item?id=7) on Hacker News\n" in text
