@@ -11,7 +11,8 @@ import pytest
 from markdown_it import MarkdownIt
 
 from hotpapers.markdown_text import guard_markup
-from hotpapers.sanitize import _CONTROL, one_line, plain_text
+from hotpapers.sanitize import _CONTROL, checked_embed, one_line, plain_text
+from hotpapers.sources.twitter import EMBED_RULES as X_EMBED_RULES
 
 COMMONMARK = MarkdownIt("commonmark")
 
@@ -167,6 +168,8 @@ def test_escaped_text_reads_as_the_stored_text():
 
 def test_line_breaks_are_commonmarks():
     assert one_line("a\rb\r\nc\nd \r\r e") == "a b c d e"
+    # plain_text first: a bidi override and a NUL go, so the `<` they split is a tag again
+    assert one_line("a\u202e<\x00b>\nc") == "a<b> c"
     assert md_text("x\r\r[y](javascript:alert(1))") == "x [y]\\(javascript:alert(1))"
 
 
@@ -220,3 +223,11 @@ def test_no_character_plain_text_drops_is_printable():
     assert len(dropped) == 29 + 33 + 5 + 4  # C0 but tab, LF and CR; DEL and C1; bidi
     assert not any(character.isprintable() for character in dropped)
     assert all(plain_text(f"a{character}b") == "ab" for character in dropped)
+
+
+def test_an_embed_whose_blockquote_repeats_an_attribute_is_refused():
+    # a browser keeps the first of two `class` attributes, a dict of them the last: this
+    # blockquote is of class "other" to the reader, and would pass as X's
+    quote = '<blockquote class="other" class="twitter-tweet"><p>x</p></blockquote>'
+    assert checked_embed(quote, X_EMBED_RULES) == (quote, "repeated attribute on <blockquote>")
+    assert checked_embed(quote.replace('class="other" ', ""), X_EMBED_RULES)[1] is None
