@@ -11,7 +11,7 @@ import pytest
 from markdown_it import MarkdownIt
 
 from hotpapers.markdown_text import guard_markup
-from hotpapers.sanitize import _CONTROL, checked_embed, one_line, plain_text
+from hotpapers.sanitize import _CONTROL, checked_embed, one_line, plain_text, safe_link
 from hotpapers.sources.twitter import EMBED_RULES as X_EMBED_RULES
 
 COMMONMARK = MarkdownIt("commonmark")
@@ -231,3 +231,42 @@ def test_an_embed_whose_blockquote_repeats_an_attribute_is_refused():
     quote = '<blockquote class="other" class="twitter-tweet"><p>x</p></blockquote>'
     assert checked_embed(quote, X_EMBED_RULES) == (quote, "repeated attribute on <blockquote>")
     assert checked_embed(quote.replace('class="other" ', ""), X_EMBED_RULES)[1] is None
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "javascript://example.org/%0Aalert%601%60",  # a host, but not http(s)
+        "ftp://example.org/file",
+        "javascript:void0",  # no character a Markdown link minds, but no http(s) either
+        "https:///no-host",
+        "https:no-host",
+        "https://x\uff0fy.org/",  # urlsplit refuses a host that NFKC reads otherwise (U+FF0F as '/')
+    ],
+)
+def test_only_an_http_or_https_url_with_a_host_is_linked(url):
+    assert safe_link(url, "fallback") == "fallback"
+    assert safe_link("http://example.org/a", "fallback") == "http://example.org/a"
+    assert safe_link("https://example.org", "fallback") == "https://example.org"
+
+
+def test_an_embed_whose_blockquote_is_of_another_class_is_refused():
+    quote = '<blockquote class="bluesky-embed"><p>x</p></blockquote>'
+    assert checked_embed(quote, X_EMBED_RULES) == (quote, "wrong class")
+    assert checked_embed("<blockquote><p>x</p></blockquote>", X_EMBED_RULES)[1] == "wrong class"
+
+
+def test_an_embed_is_refused_for_the_reason_build_and_explain_give():
+    quote = '<blockquote class="twitter-tweet"><p>x</p></blockquote>'
+    script = '<script async src="https://platform.twitter.com/widgets.js" charset="utf-8"></script>'
+    assert checked_embed(quote + "\n" + script, X_EMBED_RULES) == (quote + "\n" + script, None)
+    assert checked_embed(quote, None)[1] == "no embeds are accepted for this platform"
+    assert checked_embed(quote + script.replace("widgets", "evil"), X_EMBED_RULES)[1] == "an unknown script"
+    assert checked_embed(quote.replace("<p>", "<p><b>"), X_EMBED_RULES)[1] == (
+        "markup, a link or a character that is not allowed"
+    )
+    # an allowed attribute of the blockquote holds letters, digits, spaces and `_.:/-` only
+    assert checked_embed(quote.replace('">', '" align="center">'), X_EMBED_RULES)[1] is None
+    assert checked_embed(quote.replace('">', '" align="a&amp;b">'), X_EMBED_RULES)[1] == (
+        "attribute align on <blockquote>"
+    )
