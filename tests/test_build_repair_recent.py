@@ -280,3 +280,87 @@ def test_a_repair_whose_arxiv_lookup_fails_keeps_the_day_and_the_night_succeeds(
         f"the posts read are kept in data/snapshots/{DAY}.json, and the next `hotpapers build --date {DAY}` "
         "asks arXiv alone again; the nightly build tries again 2 more nights\n"
     ) in result.stderr
+
+
+def test_a_day_a_night_missed_two_nights_ago_is_built_tonight_with_one_search_of_its_window(site):
+    site.serve_x()
+    first = site.build("2020-09-24")  # builds 2020-09-23, the site's first day; the night of 2020-09-25 never runs
+    assert first.exit_code == 0, first.output
+    assert not site.snapshot(DAY).exists()
+    tonight = site.build("2020-09-26")  # builds 2020-09-25, then 2020-09-24, which it finds missing
+    assert tonight.exit_code == 0, tonight.output
+    assert site.status("2020-09-25", "twitter") == "ok" and site.post("2020-09-25").exists()
+    assert site.x_asked(DAY) == [None, "b26v89c19zqg8o3fpds1", "b26v89c19zqg8o3fpds2"]  # each page once
+    assert site.hf_asked(DAY) == 3  # its two pages (page_size 1) and the empty one after, once
+    assert site.status(DAY, "twitter") == "ok" and site.status(DAY, "huggingface") == "ok"
+    assert "twitter-tweet" in site.post(DAY).read_text()
+    assert f"{DAY}: built (missed by an earlier night): wrote content/posts/{DAY}---Hot-Papers.md (" in tonight.stderr
+    assert "summary: 1/1 day built, 1 missed day built, 2 posts written" in tonight.stderr
+    assert tonight.stderr.index("2020-09-25: wrote") < tonight.stderr.index(f"{DAY}: built")
+    assert site.x_asked("2020-09-22") == [] and site.hf_asked("2020-09-22") == 0  # before the site's first day
+    check = CliRunner().invoke(cli, ["check", "--days", "3", "--until", "2020-09-25"])
+    assert check.exit_code == 0, check.output
+    again = site.build("2020-09-27")  # stored now: no night asks for it again
+    assert again.exit_code == 0 and len(site.x_asked(DAY)) == X_PAGES and site.hf_asked(DAY) == 3
+
+
+def test_a_new_site_s_first_night_fetches_yesterday_alone(site):
+    site.serve_x()
+    dry = site.build("2020-09-26", "--dry-run")
+    assert dry.exit_code == 0 and "missed" not in dry.stderr and not site.x.calls, dry.output
+    result = site.build("2020-09-26")
+    assert result.exit_code == 0, result.output
+    assert {query["start_time"] for _, query, _ in site.x.of(X_SEARCH)} == {"2020-09-25T00:00:00Z"}
+    assert {query["date"] for _, query, _ in site.hf.recorder.calls} == {"2020-09-25"}
+    assert sorted(path.name for path in (site.root / "data" / "snapshots").iterdir()) == ["2020-09-25.json"]
+    later = site.build("2020-09-28")  # 2020-09-26 missed; 2020-09-24 and before are before the first day
+    assert later.exit_code == 0, later.output
+    assert site.snapshot("2020-09-26").exists() and "2020-09-26: built (missed by an earlier night)" in later.stderr
+    assert not site.snapshot(DAY).exists() and site.x_asked(DAY) == [] and site.hf_asked(DAY) == 0
+
+
+def test_a_dry_run_lists_a_missed_day_and_writes_nothing(site):
+    site.serve_x()
+    assert site.build("2020-09-24").exit_code == 0
+    asked = len(site.x.calls), len(site.hf.recorder.calls)
+    result = site.build("2020-09-26", "--dry-run")
+    assert result.exit_code == 0, result.output
+    assert (
+        f"{DAY}: would build (missed by an earlier night): would fetch the window "
+        f"{DAY}T00:00:00Z to 2020-09-25T00:00:00Z; twitter: "
+    ) in result.stderr
+    assert (len(site.x.calls), len(site.hf.recorder.calls)) == asked
+    assert site.files(DAY, "2020-09-25") == [None] * 4
+
+
+def test_repair_days_0_offline_or_a_given_day_build_no_missed_day(site):
+    site.serve_x()
+    assert site.build("2020-09-24").exit_code == 0
+    given = site.build("2020-09-26", "--date", "2020-09-25")
+    assert given.exit_code == 0, given.output
+    for args, settings in ((["--offline"], ""), (["--since", "2020-09-25", "--until", "2020-09-25"], ""), ([], "0")):
+        if settings:
+            add_settings(site.root, f"repair_days: {settings}")
+        result = site.build("2020-09-26", *args)
+        assert result.exit_code == 0, result.output
+        assert DAY not in result.stderr and site.files(DAY) == [None, None]
+    assert site.x_asked(DAY) == [] and site.hf_asked(DAY) == 0
+    add_settings(site.root, "repair_days: 3")
+    result = site.build("2020-09-26")  # the nightly build builds it
+    assert result.exit_code == 0 and site.snapshot(DAY).exists()
+
+
+def test_a_missed_day_that_cannot_be_fetched_is_a_warning_and_the_night_succeeds(site):
+    site.serve_x()
+    assert site.build("2020-09-24").exit_code == 0
+    site.monkeypatch.delenv("X_BEARER_TOKEN")  # Hugging Face alone can run, and it is down for the missed day
+    site.hf_down.add(DAY)
+    result = site.build("2020-09-26")
+    assert result.exit_code == 0, result.output
+    assert site.post("2020-09-25").exists() and site.files(DAY) == [None, None]
+    assert site.hf_asked(DAY) == 3  # the first page's attempts (retries: 2)
+    assert f"{DAY}: not built (missed by an earlier night): " in result.stderr
+    assert "; the nightly build tries again 2 more nights\n" in result.stderr
+    site.hf_down.clear()
+    again = site.build("2020-09-27")
+    assert again.exit_code == 0 and site.status(DAY, "huggingface") == "ok"

@@ -191,8 +191,8 @@ class Config(Section, frozen=True):
     """The zone that defines a day (the search window) and the per-paper time line; the
     frontmatter date is always UTC."""
     repair_days: Annotated[int, Meta(ge=0, le=366)] = 3
-    """A build with no day given (the nightly one) also fetches again what failed (a source,
-    arXiv) in the stored days among this many before its day, once a night (0: never)."""
+    """The nightly build (no day given) also fetches again what failed (a source, arXiv) in the stored days among
+    this many before its day, and those after the first with no snapshot, billed as on time, once a night (0: never)."""
     candidates: Candidates = Candidates()
     ranking: Ranking = Ranking()
     post: PostSettings = PostSettings()

@@ -128,8 +128,10 @@ def summary(reports: list[DayReport], days: list[str], fetcher: Any) -> str:
     written = sum(1 for r in reports if r.written)
     papers = sum(r.papers for r in reports)
     built = f"{sum(1 for r in reports if not r.failed and r.day in days)}/{count(len(days), 'day')} built"
-    repaired = sum(1 for r in reports if r.fetched and r.day not in days)
+    repaired = sum(1 for r in reports if r.fetched and r.day not in days and not r.missed)
+    missed = sum(1 for r in reports if r.fetched and r.missed)
     built += f", {count(repaired, 'earlier day')} repaired" if repaired else ""
+    built += f", {count(missed, 'missed day')} built" if missed else ""
     line = f"summary: {built}, {count(written, 'post')} written, {count(papers, 'paper')}"
     if fetcher is not None and fetcher.http.requests:
         counts = ", ".join(f"{name} {count}" for name, count in sorted(fetcher.http.requests.items()))

@@ -78,6 +78,8 @@ class DayReport(Struct, frozen=True):
     """Things to say even with -q: the build kept a stored snapshot instead of the new one."""
     failed: bool = False
     """The day was not built, as the message says: its snapshot is unusable (in a range of days)."""
+    missed: bool = False
+    """A day before a nightly build's that an earlier night left without a snapshot (repair_recent.py)."""
 
     @property
     def written(self) -> bool:

@@ -8,7 +8,11 @@ for days would take its retries, up to `http.max_time`, once for every day), nor
 reached `http.max_time` tonight (a slow source would take that time again for every day).
 A `partial` source (a search cut short that kept its pages) is not repaired, as by
 `build --date D`: its pages would be read, and a paid source would bill them, again. A
-repair that fails again is a warning: the night's outcome is yesterday's build's."""
+repair that fails again is a warning: the night's outcome is yesterday's build's.
+
+A day among them with no snapshot at all (a night that never ran, or was killed before
+saving it) is fetched as `build --date D` would, but only after the site's first stored
+snapshot (check_files.checked_days): a new site is not back-filled."""
 
 from __future__ import annotations
 
@@ -17,6 +21,7 @@ from datetime import date, timedelta
 
 from msgspec.structs import replace
 
+from hotpapers.check_files import checked_days
 from hotpapers.config import Config
 from hotpapers.errors import HotpapersError, SnapshotError
 from hotpapers.fetch_claim import claim_for_fetching
@@ -25,7 +30,7 @@ from hotpapers.pipeline import BuildOptions, DayReport, Fetch, build_day, build_
 from hotpapers.plural import count
 from hotpapers.recorded_failures import may_record_failure
 from hotpapers.render import PostRenderer
-from hotpapers.snapshot import stored_snapshot
+from hotpapers.snapshot import first_stored_day, is_stored, stored_snapshot
 from hotpapers.write import Outcome
 
 
@@ -47,31 +52,37 @@ def build_nightly(
 def repair_recent(
     built: str, config: Config, options: BuildOptions, make_fetch: Callable[[], Fetch] | None
 ) -> Iterator[DayReport]:
-    """A report for each stored day among the `config.repair_days` before `built` whose
-    snapshot records a failed source or arXiv, oldest first: what fetching it again did
-    (on a dry run, what it would fetch). Nothing --offline, or without `make_fetch`. A
-    snapshot that cannot be read is left to `check` and `build --date D`, which name it;
-    a day whose failed sources all failed, or reached `http.max_time`, tonight is not fetched again."""
-    if options.offline or make_fetch is None or not config.repair_days:
+    """A report for each day among the `config.repair_days` before `built`, oldest first,
+    whose snapshot records a failed source or arXiv, or that has none though an earlier day
+    has: what fetching it (again) did (on a dry run, what it would fetch). Nothing --offline,
+    or without `make_fetch`. A snapshot that cannot be read is left to `check` and `build
+    --date D`, which name it; a day whose failed sources all failed, or reached
+    `http.max_time`, tonight is not fetched again."""
+    if options.offline or make_fetch is None or not config.repair_days or not first_stored_day(config.paths.snapshots):
         return
     fetch: Fetch | None = None
     renderer: PostRenderer | None = None
     down: set[str] = set()
-    first = date.fromisoformat(built)
-    for back in range(config.repair_days, 0, -1):
-        day = (first - timedelta(days=back)).isoformat()
-        stored = _stored_failing(config, day)
-        if stored is None:
+    end = date.fromisoformat(built)
+    for day in checked_days(config, end - timedelta(days=1), config.repair_days):
+        missed = not is_stored(config.snapshot_path(day))
+        stored = None if missed else _stored_failing(config, day)
+        if not missed and stored is None:
             continue
         if fetch is None:
             fetch = make_fetch()
             tonight = _stored_failing(config, built)
             down = set(fetch.failed_sources(tonight)) if tonight else set()
+        tries_left = config.repair_days - (end - date.fromisoformat(day)).days
+        if stored is None:
+            renderer = renderer or PostRenderer(config)
+            yield _build_missed(day, config, renderer, options, fetch, tries_left)
+            continue
         failed = fetch.failed_sources(stored)
         if not failed:
             continue
         if (down | fetch.out_of_time()).issuperset(failed):  # each would take its retries, or http.max_time, again
-            again = _tries_left(config, day, config.repair_days - back)
+            again = _tries_left(config, day, tries_left)
             why = "failed tonight too" if down.issuperset(failed) else "failed or reached http.max_time tonight"
             yield DayReport(day, "", warnings=(f"{day}: not repaired: {', '.join(failed)} {why}{again}",))
             continue
@@ -81,7 +92,7 @@ def repair_recent(
                 yield DayReport(day, plan)
             continue
         renderer = renderer or PostRenderer(config)
-        yield _repair(stored, config, renderer, BuildOptions(now=options.now), fetch, config.repair_days - back)
+        yield _repair(stored, config, renderer, BuildOptions(now=options.now), fetch, tries_left)
 
 
 def _stored_failing(config: Config, day: str) -> Snapshot | None:
@@ -127,3 +138,20 @@ def _repair(
     if repaired:
         message = f"{day}: repaired {', '.join(repaired)}: {report.message.removeprefix(f'{day}: ')}"
     return replace(report, message=message, warnings=warnings)
+
+
+def _build_missed(
+    day: str, config: Config, renderer: PostRenderer, options: BuildOptions, fetch: Fetch, tries_left: int
+) -> DayReport:
+    """build_day of a day an earlier night left without a snapshot (on a dry run, the
+    fetcher's plan for it); why it failed, as a warning."""
+    missed = "(missed by an earlier night)"
+    try:
+        if options.dry_run:
+            return DayReport(day, f"{day}: would build {missed}: {fetch.plan(day).removeprefix(f'{day}: ')}")
+        claim_for_fetching(config.paths.snapshots)
+        report = build_day(day, config, renderer, BuildOptions(now=options.now), fetch)
+    except HotpapersError as error:
+        again = _tries_left(config, day, tries_left)
+        return DayReport(day, "", warnings=(f"{day}: not built {missed}: {error.message}{again}",))
+    return replace(report, message=f"{day}: built {missed}: {report.message.removeprefix(f'{day}: ')}", missed=True)
