@@ -263,8 +263,9 @@ def test_any_configured_string_survives_the_frontmatter(value):
 
 
 def test_lone_surrogate_in_config_is_refused():
-    with pytest.raises(InputError, match="lone surrogate"):
-        yaml_str("bad \ud800")
+    for surrogate in ("\ud800", "\udfff"):  # the first and the last
+        with pytest.raises(InputError, match="lone surrogate"):
+            yaml_str(f"bad {surrogate}")
 
 
 @settings(max_examples=500, deadline=None)
@@ -279,6 +280,8 @@ def test_plain_title_only_when_unambiguous():
     assert yaml_plain("Hot Papers 2020-09-24") == "Hot Papers 2020-09-24"
     assert yaml_plain("yes") == '"yes"'
     assert [yaml_plain(v) for v in ("y", "N", "Ny")] == ['"y"', '"N"', "Ny"]  # Go's YAML reads y and N as booleans
+    assert [yaml_plain(v) for v in ("X", "Hot ", "Hot")] == ["X", '"Hot "', "Hot"]  # a trailing space is kept
+    assert yaml_str("Café ü") == '"Café ü"'  # written as it is, not as YAML's escapes
     assert yaml_plain("Papers: 2020") == '"Papers: 2020"'
 
 
