@@ -27,11 +27,6 @@ def yaml_str(value: str) -> str:
 @lru_cache(maxsize=4096)
 def yaml_plain(value: str) -> str:
     """`value` unquoted when it is unambiguous text in YAML 1.1 and 1.2, else double-quoted."""
-    if (
-        _PLAIN_SAFE.fullmatch(value)
-        and value == value.strip()
-        and value not in _YAML11_BOOLEANS
-        and yaml.load(value, Loader=SAFE_LOADER) == value
-    ):
+    if _PLAIN_SAFE.fullmatch(value) and value not in _YAML11_BOOLEANS and yaml.load(value, Loader=SAFE_LOADER) == value:
         return value
     return yaml_str(value)
