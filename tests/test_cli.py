@@ -9,6 +9,7 @@ import sys
 import threading
 from datetime import date
 
+import click
 import pytest
 from click.testing import CliRunner
 
@@ -293,3 +294,19 @@ def test_one_paper_is_one_paper(site):
     (site / "data" / "snapshots" / "2020-09-24.json").write_text(json.dumps(data), encoding="utf-8")
     result = run("build", "--date", "2020-09-24")
     assert "2020-09-24: wrote content/posts/2020-09-24---Hot-Papers.md (1 paper)\n" in result.stderr
+
+
+def test_the_first_and_last_years_a_day_may_fall_in():
+    # days.FIRST_YEAR, LAST_YEAR: 1000 to 9998, both included
+    today = date(2020, 9, 25)
+    assert select_days("1000-01-01", None, None, today) == [date(1000, 1, 1)]
+    assert select_days("9998-12-31", None, None, today) == [date(9998, 12, 31)]
+    for outside in ("0999-12-31", "9999-01-01"):
+        with pytest.raises(click.BadParameter, match="outside the years 1000-9998"):
+            select_days(outside, None, None, today)
+
+
+@pytest.mark.parametrize("since, until", [("2020-09-01", None), (None, "2020-09-02")])
+def test_a_day_with_either_end_of_a_range_is_refused_as_both(since, until):
+    with pytest.raises(click.UsageError, match="give either --date or --since/--until, not both"):
+        select_days("2020-09-24", since, until, date(2020, 9, 25))
