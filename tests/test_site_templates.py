@@ -255,3 +255,66 @@ def test_any_fault_of_a_template_is_one_line_naming_its_file_and_exit_2(bare_sit
         assert "\n" not in line and "internal error" not in line
         assert re.match(r"Error: template \S*templates/" + expected, line), line
     assert not POST.exists()
+
+
+@pytest.mark.parametrize(
+    ("profile", "name", "old", "new", "why"),
+    [
+        (
+            "hugo",
+            "post-hugo.md.j2",
+            "  - {{ category | yaml_str }}",
+            '  - "news"',
+            "categories reads back as ['news'], not ['arXiv']",
+        ),
+        ("jekyll", "post-jekyll.md.j2", 'layout: "post"', 'layout: "page"', "layout reads back as 'page', not 'post'"),
+        (
+            "jekyll",
+            "post-jekyll.md.j2",
+            "published: {{ (not post.draft) | yaml_bool }}",
+            "published: false",
+            "published reads back as False, not True",
+        ),
+        (
+            "lumen",
+            "post.md.j2",
+            "template: {{ post.template | yaml_str }}",
+            'template: "page"',
+            "template reads back as 'page', not 'post'",
+        ),
+        (
+            "lumen",
+            "post.md.j2",
+            "socialImage: {{ post.social_image | yaml_str }}",
+            'socialImage: "/a.png"',
+            "socialImage reads back as '/a.png', not '/media/flying-marine.jpg'",
+        ),
+        (
+            "lumen-2022",
+            "post-lumen-2022.md.j2",
+            'slug: {{ ("/posts/" ~ slug) | yaml_str }}',
+            "slug: {{ slug | yaml_str }}",
+            "slug reads back as 'hot-papers-2020-09-24', not '/posts/hot-papers-2020-09-24'",
+        ),
+        (
+            "lumen",
+            "post.md.j2",
+            "---\ntitle:",
+            "---\n- a list\n- not a mapping\n---\ntitle:",
+            "it is no YAML mapping of keys to values",
+        ),
+    ],
+)
+def test_each_profile_s_own_keys_must_read_back(bare_site, profile, name, old, new, why):
+    """The keys one profile's generator reads (Hugo's categories, Jekyll's layout and
+    published, lumen's template and socialImage, lumen-2022's slug as a page path):
+    a site's own template writing another value is refused, naming the key (the values
+    expected are the defaults of config.py's PostSettings)."""
+    (bare_site / "hotpapers.yaml").write_text(f"output:\n  profile: {profile}\n")
+    bundled = (bundled_templates() / name).read_text(encoding="utf-8")
+    assert old in bundled
+    site_template(bare_site, name, bundled.replace(old, new, 1))
+    result = run("build", "2020-09-24", "--offline")
+    assert result.exit_code == 2, result.output
+    assert f"does not read back as configured: {why}" in result.output
+    assert not [p for p in bare_site.rglob("*.md") if "templates" not in p.parts]
