@@ -60,39 +60,33 @@ def repair_recent(
     `http.max_time`, tonight is not fetched again."""
     if options.offline or make_fetch is None or not config.repair_days or not first_stored_day(config.paths.snapshots):
         return
-    fetch: Fetch | None = None
-    renderer: PostRenderer | None = None
-    down: set[str] = set()
     end = date.fromisoformat(built)
-    for day in checked_days(config, end - timedelta(days=1), config.repair_days):
-        missed = not is_stored(config.snapshot_path(day))
-        stored = None if missed else _stored_failing(config, day)
-        if not missed and stored is None:
-            continue
-        if fetch is None:
-            fetch = make_fetch()
-            tonight = _stored_failing(config, built)
-            down = set(fetch.failed_sources(tonight)) if tonight else set()
+    days = checked_days(config, end - timedelta(days=1), config.repair_days)
+    missed = {day for day in days if not is_stored(config.snapshot_path(day))}
+    failing = {day: stored for day in days if day not in missed and (stored := _stored_failing(config, day))}
+    if not missed and not failing:
+        return
+    fetch, renderer = make_fetch(), PostRenderer(config)
+    tonight = _stored_failing(config, built)
+    down = set(fetch.failed_sources(tonight)) if tonight else set()
+    for day in days:
         tries_left = config.repair_days - (end - date.fromisoformat(day)).days
-        if stored is None:
-            renderer = renderer or PostRenderer(config)
+        if day in missed:
             yield _build_missed(day, config, renderer, options, fetch, tries_left)
             continue
-        failed = fetch.failed_sources(stored)
+        failed = fetch.failed_sources(failing[day]) if day in failing else []
         if not failed:
             continue
         if (down | fetch.out_of_time()).issuperset(failed):  # each would take its retries, or http.max_time, again
             again = _tries_left(config, day, tries_left)
             why = "failed tonight too" if down.issuperset(failed) else "failed or reached http.max_time tonight"
             yield DayReport(day, "", warnings=(f"{day}: not repaired: {', '.join(failed)} {why}{again}",))
-            continue
-        if options.dry_run:
-            plan = fetch.plan_repair(stored)
+        elif options.dry_run:
+            plan = fetch.plan_repair(failing[day])
             if plan:
                 yield DayReport(day, plan)
-            continue
-        renderer = renderer or PostRenderer(config)
-        yield _repair(stored, config, renderer, BuildOptions(now=options.now), fetch, tries_left)
+        else:
+            yield _repair(failing[day], failed, config, renderer, BuildOptions(now=options.now), fetch, tries_left)
 
 
 def _stored_failing(config: Config, day: str) -> Snapshot | None:
@@ -116,11 +110,17 @@ def _tries_left(config: Config, day: str, tries_left: int) -> str:
 
 
 def _repair(
-    stored: Snapshot, config: Config, renderer: PostRenderer, options: BuildOptions, fetch: Fetch, tries_left: int
+    stored: Snapshot,
+    failed: list[str],
+    config: Config,
+    renderer: PostRenderer,
+    options: BuildOptions,
+    fetch: Fetch,
+    tries_left: int,
 ) -> DayReport:
-    """build_day of a stored day recording failures (`Fetch.repair`), its report saying
+    """build_day of a stored day recording `failed` (`Fetch.repair`), its report saying
     what was repaired; what is still failed, and why a repair failed, as warnings."""
-    day, failed = stored.date, fetch.failed_sources(stored)
+    day = stored.date
     again = _tries_left(config, day, tries_left)
     try:
         claim_for_fetching(config.paths.snapshots)
