@@ -291,3 +291,39 @@ def test_max_time_counts_retries_and_their_waits(httpserver):
     with pytest.raises(FetchError, match=r"stopped before a request to .*/x: .* http\.max_time \(2 s\)$"):
         client(clock, max_time=2).get(httpserver.url_for("/x"), source="arxiv")
     assert clock.sleeps == [1, 2] and len(httpserver.log) == 2  # the third attempt was due at 3 s
+
+
+def test_429_waits_the_t_of_the_exhausted_quota_in_an_ietf_ratelimit_field(httpserver):
+    # Hugging Face's Hub answers a 429 with `RateLimit: "api";r=0;t=<seconds until the reset>`
+    # (draft-ietf-httpapi-ratelimit-headers-09); the quota still open (r=3) is not waited for.
+    clock = FakeClock()
+    field = '"api";r=0;t=60, "pages";r=3;t=90'
+    sequence(httpserver, Response("{}", 429, headers={"RateLimit": field}), Response("ok"))
+    client(clock).get(httpserver.url_for("/x"), source="test")
+    assert clock.sleeps == [60]
+
+
+def test_an_ietf_ratelimit_field_beyond_max_wait_fails_at_once(httpserver):
+    clock = FakeClock()
+    sequence(httpserver, Response("", 429, headers={"RateLimit": '"api";r=0;t=3600'}))
+    with pytest.raises(FetchError) as info:
+        client(clock, max_wait=900).get(httpserver.url_for("/x"), source="test")
+    assert "asks to wait 3600 s, more than http.max_wait (900 s)" in info.value.message
+    assert clock.sleeps == []
+
+
+@pytest.mark.parametrize(
+    "field",
+    [
+        '"a;t=5";r=0',  # `;t=5` inside a string is no parameter
+        '"api";r=0;t=-3',  # no negative wait
+        '"api";r=0;t=1.5',  # t is an integer
+        '"api";r=0;t=?1',
+        '"api";r=0;;t=5',  # not a structured field
+    ],
+)
+def test_an_ietf_ratelimit_field_without_a_usable_t_backs_off_as_usual(httpserver, field):
+    clock = FakeClock()
+    sequence(httpserver, Response("", 429, headers={"RateLimit": field}), Response("ok"))
+    client(clock, backoff=2).get(httpserver.url_for("/x"), source="test")
+    assert clock.sleeps == [2]

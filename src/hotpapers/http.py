@@ -4,9 +4,8 @@ retries with backoff, rate limits, politeness.
 Every answer is read as a stream and bounded twice: `max_bytes` caps its size after
 decompression (a gzip bomb stops at the cap), and `timeout` is a deadline for the whole
 exchange: connection, headers, redirects and body (see http_exchange). Retries (connection
-errors, timeouts, 5xx, 429) run through tenacity with exponential backoff and jitter. A
-`Retry-After`, `x-rate-limit-reset` or `RateLimit-Reset` header sets the wait instead (a
-reset as an epoch time, or as seconds from now when under _EARLIEST_EPOCH);
+errors, timeouts, 5xx, 429) run through tenacity with exponential backoff and jitter. A wait
+the server asks for (`Retry-After`, a rate limit's reset: http_wait) is waited instead;
 such waits add up to `max_wait` at most over the client's life (a build), and a wait
 beyond what is left fails at once. A source's requests of a day stop after `max_time`
 (http_budget). Every failure, whatever the server sent, is a FetchError naming the
@@ -18,12 +17,10 @@ from __future__ import annotations
 
 import math
 import random
-import re
 import threading
 import time
 from collections import Counter
 from collections.abc import Callable, Mapping
-from email.utils import parsedate_to_datetime
 from typing import Any
 
 import requests
@@ -45,19 +42,10 @@ from hotpapers.http_exchange import (
     request_following_redirects,
 )
 from hotpapers.http_json import json_body
+from hotpapers.http_wait import told_wait
 
 USER_AGENT = f"hotpapers/{__version__} (daily arXiv digest for static sites; python-requests)"
 _TRANSIENT = (requests.ConnectionError, requests.Timeout, requests.exceptions.ChunkedEncodingError)
-_SECONDS = re.compile(r"[0-9]{1,12}")
-"""A header's whole number of seconds: ASCII digits only (int() also reads '²' and
-other scripts' digits) and few enough to be a time (not 5,000 digits)."""
-
-_EARLIEST_EPOCH = 10**9
-"""A rate limit reset under this (2001-09-09 as epoch seconds) is seconds from now: some
-platforms send the reset's epoch time, the IETF RateLimit draft under the same header name
-a delta. No reset a server sends today is that far in the past, and no delta reaches it
-(31 years, far past any http.max_wait)."""
-
 Describe = Callable[[requests.Response], str | None]
 """Turns a failed answer (status 400 or more) into a reason in the source's words, or None."""
 
@@ -240,7 +228,7 @@ class HttpClient:
     def _wait(self, state: RetryCallState) -> float:
         error = state.outcome.exception() if state.outcome else None
         if isinstance(error, RetryableStatus):
-            told = self._told_wait(error.response)
+            told = told_wait(error.response.headers, self.wall_clock())
             if told is not None:
                 with self._lock:
                     left = self.max_wait - self.waited
@@ -264,21 +252,3 @@ class HttpClient:
             status=response.status_code,
             attempt=state.attempt_number,
         )
-
-    def _told_wait(self, response: requests.Response) -> float | None:
-        """Seconds the server asked us to wait, from Retry-After or a rate limit's reset
-        time; None when it asks nothing we can read."""
-        retry_after = response.headers.get("Retry-After", "").strip()
-        if _SECONDS.fullmatch(retry_after):
-            return float(retry_after)
-        if retry_after:
-            try:
-                return max(0.0, parsedate_to_datetime(retry_after).timestamp() - self.wall_clock())
-            except (TypeError, ValueError, OverflowError):
-                return None
-        reset = (response.headers.get("x-rate-limit-reset") or response.headers.get("RateLimit-Reset") or "").strip()
-        if not _SECONDS.fullmatch(reset):
-            return None
-        if int(reset) < _EARLIEST_EPOCH:  # the IETF draft's RateLimit-Reset: seconds from now
-            return float(reset)
-        return max(0.0, int(reset) - self.wall_clock())
