@@ -234,6 +234,42 @@ def test_a_misspelt_key_is_named_before_the_required_one_it_stands_for():
     assert message.endswith("(and 1 more)")
 
 
+@pytest.mark.parametrize(
+    ("change", "expected"),
+    [
+        (
+            lambda d: d["mentions"][0].update(paper_id=d["mentions"][0].pop("paper_ids")),
+            "$.mentions[0]: Additional properties are not allowed ('paper_id' was unexpected; did you mean "
+            "'paper_ids'?) (and 1 more)",
+        ),
+        (
+            lambda d: d.update(mention=d.pop("mentions")),
+            "$: Additional properties are not allowed ('mention' was unexpected; did you mean 'mentions'?) (and 1 more)",
+        ),
+        (
+            lambda d: d["mentions"][0].update(platform="Reddit"),
+            "$.mentions[0].platform: 'Reddit' is not one of ['twitter', 'bluesky', 'mastodon', 'hackernews', "
+            "'reddit', 'huggingface', 'other'] (did you mean 'reddit'?)",
+        ),
+        (
+            lambda d: d["mentions"][0].update(
+                paper_id=d["mentions"][0].pop("paper_ids"), like=d["mentions"][0].pop("likes"), colour="red"
+            ),
+            "$.mentions[0]: Additional properties are not allowed ('colour', 'like', 'paper_id' were unexpected) "
+            "(did you mean 'paper_ids' for 'paper_id', 'likes' for 'like'?) (and 2 more)",
+        ),
+        (
+            lambda d: d["papers"][0].update(colour="red"),
+            "$.papers[0]: Additional properties are not allowed ('colour' was unexpected)",
+        ),
+    ],
+)
+def test_a_misspelt_key_or_value_gets_a_did_you_mean(change, expected):
+    """A snapshot written by hand with `paper_id` or `Reddit` read only that they were
+    unexpected, while a config's misspelt key gets the name it stands for."""
+    assert error_for(with_change(change)) == f"day.json: {expected}"
+
+
 def test_a_byte_order_mark_before_the_json_is_read_past():
     raw = EXAMPLE_SNAPSHOT.read_bytes()
     assert parse_snapshot(b"\xef\xbb\xbf" + raw, "day.json") == parse_snapshot(raw, "day.json")

@@ -19,6 +19,7 @@ import re
 import reprlib
 from collections.abc import Iterator
 from datetime import date
+from difflib import get_close_matches
 from importlib import resources
 from typing import Any, Literal
 
@@ -201,7 +202,7 @@ def snapshot_problems(data: Any) -> list[str]:
     errors = sorted(_VALIDATOR.iter_errors(data), key=_document_order)
     worded = {error.json_path for error in errors if error.validator == "pattern"}
     problems = [
-        f"{error.json_path}: {_shortened(error)}"
+        f"{error.json_path}: {_with_guess(error, _shortened(error))}"
         for error in errors
         if error.validator != "format" or error.json_path not in worded  # said once, in words
     ]
@@ -239,6 +240,24 @@ def _shortened(error: Any) -> str:
         return error.message.replace(repr(value), json.dumps(value), 1)
     full = repr(value) if len(error.message) > 200 else ""
     return error.message.replace(full, _SHORT.repr(value)) if full else error.message
+
+
+def _with_guess(error: Any, message: str) -> str:
+    """`message` with the name a misspelt key or value likely stands for, as a config's gets:
+    a key the object may hold and does not, or a value the schema lists."""
+    if error.validator == "enum" and isinstance(error.instance, str):
+        close = get_close_matches(error.instance, [str(value) for value in error.validator_value], n=1)
+        return f"{message} (did you mean {close[0]!r}?)" if close else message
+    if error.validator != "additionalProperties" or not isinstance(error.instance, dict):
+        return message
+    known = error.schema.get("properties", {})
+    unexpected = [key for key in error.instance if key not in known]
+    free = [key for key in known if key not in error.instance]
+    guesses = {key: close[0] for key in unexpected if (close := get_close_matches(key, free, n=1))}
+    if len(unexpected) == 1 and guesses:
+        return f"{message.removesuffix(')')}; did you mean {guesses[unexpected[0]]!r}?)"
+    said = ", ".join(f"{guess!r} for {key!r}" for key, guess in guesses.items())
+    return f"{message} (did you mean {said}?)" if said else message
 
 
 _BOUNDED = {
