@@ -229,6 +229,15 @@ def test_a_platform_no_source_reads_is_named_as_the_snapshot_writes_it():
     assert "mastodon-embed" not in text and "<p>A toot</p>" in text
 
 
+@pytest.mark.parametrize("handle", ["ada@sigmoid.social", "@ada@sigmoid.social"])
+def test_a_handle_written_with_its_at_sign_gets_one(handle):
+    """A Mastodon handle is usually written `@ada@sigmoid.social`; a snapshot written by hand
+    with it showed `(@@ada@sigmoid.social)`."""
+    toot = make_mention("110", platform="mastodon", author_name="Ada", author_handle=handle)
+    html = PostRenderer(make_config()).fallback_embed(toot)
+    assert "&mdash; Ada (@ada@sigmoid.social) <a href=" in html
+
+
 def test_embed_html_of_a_platform_without_embeds_is_not_refused_but_unused():
     """platform_text.published_embed: a Hacker News story links its discussion whatever
     embed_html it holds, so build has no refused embed to warn of."""

@@ -174,7 +174,7 @@ class PostRenderer:
         html = template.render(
             text=self._html(Markup("<br>").join(lines)),
             name=self._html(one_line(mention.author_name or mention.author_handle or mention.platform)),
-            handle=mention.author_handle and self._html(one_line(mention.author_handle)),
+            handle=mention.author_handle and self._html(one_line(mention.author_handle.removeprefix("@"))),
             url=url,
             when=when,
         )
