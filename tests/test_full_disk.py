@@ -30,3 +30,20 @@ def test_a_disk_without_room_for_the_largest_stored_snapshot_fetches_nothing(tmp
     assert result.stderr.endswith("; nothing was fetched\n") and result.stderr.count("\n") == 1
     assert recorder.calls == []
     assert sorted(p.name for p in tmp_path.rglob("*") if p.is_file()) == ["2020-09-23.json", "config.yaml"]
+
+
+def test_a_link_to_a_snapshot_that_is_gone_does_not_stop_every_fetch(tmp_path, monkeypatch, httpserver):
+    """The free space is weighed against the stored snapshots' sizes: a day's link to a
+    collector's file that is gone (a lab's mount) stopped every build that fetched, with
+    'Error: No such file or directory (…)', night after night; only that day's build
+    names it (snapshot.stored_snapshot)."""
+    serve_scenario(httpserver, example_scenario(), Recorder())
+    (tmp_path / "config.yaml").write_text(live_config(httpserver), encoding="utf-8")
+    snapshots = tmp_path / "data" / "snapshots"
+    snapshots.mkdir(parents=True)
+    (snapshots / "2020-09-20.json").symlink_to(tmp_path / "mnt" / "collector" / "2020-09-20.json")
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("X_BEARER_TOKEN", TOKEN)
+    result = CliRunner().invoke(cli, ["-q", "build", "--date", "2020-09-24"])
+    assert result.exit_code == 0, result.output
+    assert (snapshots / "2020-09-24.json").is_file()

@@ -56,7 +56,7 @@ def no_room(folder: Path) -> str | None:
     still lets the probe of `unwritable` make its empty file."""
     existing = next((place for place in (folder, *folder.parents) if place.is_dir()), folder)
     free = shutil.disk_usage(existing).free
-    sizes = [(path.stat().st_size, path) for path in folder.glob("*.json")] if folder.is_dir() else []
+    sizes = [(size, path) for path in folder.glob("*.json") if (size := _size_of(path)) is not None]
     size, largest = max(sizes, default=(0, None))
     if largest is not None and free < size:
         return (
@@ -66,6 +66,15 @@ def no_room(folder: Path) -> str | None:
     if free < MIN_FREE:
         return f"the disk has {_size(free)} free, less than {_size(MIN_FREE)}"
     return None
+
+
+def _size_of(path: Path) -> int | None:
+    """The size of a stored snapshot's file, or None when it has none to read (a link to a
+    file that is gone: the day's own build names it)."""
+    try:
+        return path.stat().st_size
+    except OSError:
+        return None
 
 
 def _size(size: int) -> str:
