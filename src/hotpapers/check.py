@@ -27,8 +27,9 @@ class DayFiles:
     """Why the snapshot file cannot be used (broken, or holding another day), and what fixes it."""
     other_posts: tuple[tuple[str, str], ...] = ()
     """The day's posts beside its own under another profile's file name: (profile, path)."""
-    served_posts: tuple[tuple[str, str], ...] = ()
-    """The day's posts in another profile's posts folder inside the one the site serves: (profile, path)."""
+    served_posts: tuple[tuple[str, str, str | None], ...] = ()
+    """The day's posts in another profile's posts folder inside the one the site serves:
+    (profile, path, why the site's config that could leave it out cannot be read, or None)."""
 
 
 def day_problems(days: list[DayFiles], min_ratio: float, enabled: Collection[str]) -> list[str]:
@@ -55,7 +56,8 @@ def day_problems(days: list[DayFiles], min_ratio: float, enabled: Collection[str
         problems += [
             f"{entry.day}: {path} is the day's post under the {profile} profile, in its posts folder, which "
             "the site serves (paths.public): the site publishes it as a page of its own (delete it)"
-            for profile, path in entry.served_posts
+            + (f"; whether Jekyll excludes it is unknown: {unread}" if unread else "")
+            for profile, path, unread in entry.served_posts
         ]
         for name, source in sorted(snap.sources.items()):
             if source.status == "failed" and (name in enabled or name == ARXIV):

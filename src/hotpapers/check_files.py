@@ -59,12 +59,12 @@ def _day_files(day: str, config: Config) -> DayFiles:
     post = config.post_path(day)
     folder = config.posts_folder
     others = tuple((name, shown_path(path)) for name, path in other_profiles_posts(folder, post, day))
-    served = served_profiles_posts(folder, config.profile.posts, config.paths.public, day)
+    served = served_profiles_posts(folder, config.profile, config.paths.public, day)
     return DayFiles(
         day,
         snap,
         post.exists(),
         bool(snap and rank(snap, config)),
         other_posts=others,
-        served_posts=tuple((name, shown_path(path)) for name, path in served),
+        served_posts=tuple((name, shown_path(path), unread) for name, path, unread in served),
     )

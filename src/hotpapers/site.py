@@ -14,7 +14,8 @@ from typing import Any
 
 from hotpapers.config_file import default_config_path
 from hotpapers.errors import ConfigError
-from hotpapers.profiles import PROFILES
+from hotpapers.jekyll_entries import jekyll_publishes
+from hotpapers.profiles import PROFILES, Profile
 
 MAX_BYTES = 1024 * 1024
 _BASE_URL = re.compile(r"""^\s*["']?baseurl["']?\s*[:=]""", re.IGNORECASE | re.MULTILINE)
@@ -130,22 +131,34 @@ def other_profiles_posts(folder: Path, own: Path, day: str) -> list[tuple[str, P
     return [(name, path) for name, path in named if path != own and path.is_file()]
 
 
-def served_profiles_posts(folder: Path, own_default: str, public: Path | None, day: str) -> list[tuple[str, Path]]:
+def served_profiles_posts(
+    folder: Path, own: Profile, public: Path | None, day: str
+) -> list[tuple[str, Path, str | None]]:
     """The posts of `day` another profile wrote into its own posts folder, when that lies
     inside `public`, the folder the site serves (Jekyll's is the whole site, where
-    lumen's and Hugo's content/posts is): left by a switch of profile (from lumen to
-    jekyll), the site publishes them as pages of their own. Looked for only when the
-    posts `folder` is its profile's own (`own_default`), the site's folder being then
-    known: a folder set in paths.posts stays the same across a switch of profile."""
-    default = Path(own_default).parts
+    lumen's and Hugo's content/posts is), and Jekyll does not leave it out (its config's
+    `exclude`): left by a switch of profile (from lumen to jekyll), the site publishes
+    them as pages of their own. Each with its profile's name, and why the site's config
+    that could exclude it cannot be read (None when it can). Looked for only when the posts
+    `folder` is its profile's own (`own`), the site's folder being then known: a folder
+    set in paths.posts stays the same across a switch of profile."""
+    default = Path(own.posts).parts
     if public is None or folder.parts[-len(default) :] != default:
         return []
     site = folder.parents[len(default) - 1]
     named = (
         (name, site / profile.posts, profile.filename.replace("{date}", day)) for name, profile in PROFILES.items()
     )
-    return [
+    found = [
         (name, other / filename)
         for name, other, filename in named
         if other != folder and other.is_relative_to(public) and (other / filename).is_file()
     ]
+    served: list[tuple[str, Path, str | None]] = []
+    for name, path in found:
+        try:
+            if own.name != "jekyll" or jekyll_publishes(site, path):
+                served.append((name, path, None))
+        except ConfigError as error:  # Jekyll builds nothing then: the post is named all the same
+            served.append((name, path, error.message))
+    return served

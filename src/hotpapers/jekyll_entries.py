@@ -1,0 +1,132 @@
+"""Whether Jekyll publishes a file of its site: the rules of its reader (Jekyll 4's
+EntryFilter) for each folder down to the file, with the `exclude` and `include` of the
+site's config, so `check` names only a post the site serves."""
+
+from __future__ import annotations
+
+import os
+import re
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from hotpapers.errors import ConfigError
+from hotpapers.targets import shown_path
+from hotpapers.yaml_c import load_yaml, yaml_problem
+
+CONFIG_NAMES = ("_config.yml", "_config.yaml")
+"""The config files Jekyll reads, the first there is (a TOML one needs a gem Debian's lacks)."""
+MAX_BYTES = 1024 * 1024
+DEFAULT_EXCLUDES = (
+    *(".sass-cache", ".jekyll-cache", "gemfiles", "Gemfile", "Gemfile.lock", "node_modules"),
+    *("vendor/bundle/", "vendor/cache/", "vendor/gems/", "vendor/ruby/"),
+)
+"""Added to every site's `exclude`."""
+
+
+def jekyll_publishes(site: Path, path: Path) -> bool:
+    """Whether Jekyll, building the site in the folder `site`, reads `path` (inside it):
+    no folder on the way, nor the file, is excluded and not included, nor named with a
+    leading `.`, `_`, `#` or `~` or a trailing `~` and not included. A ConfigError when
+    the site's config cannot be read (Jekyll refuses to build the site then)."""
+    exclude, include = _entries(site)
+    source = str(site.absolute())
+    parts = path.absolute().relative_to(source).parts
+    for depth, name in enumerate(parts, 1):
+        included = _matches(include, source, name)
+        if _matches([p for p in exclude if p not in include], source, "/".join(parts[:depth])) and not included:
+            return False
+        if not included and (name[0] in "._#~" or name.endswith("~")):
+            return False
+    return True
+
+
+def _entries(site: Path) -> tuple[list[Any], list[Any]]:
+    """The site's `exclude` (with Jekyll's default ones) and `include`. Jekyll uses its
+    defaults for a config that holds no mapping, and refuses either key unless a list."""
+    settings: dict[str, Any] = {}
+    config = next((site / name for name in CONFIG_NAMES if (site / name).exists()), None)
+    if config is not None:
+        try:
+            with config.open("rb") as file:
+                raw = file.read(MAX_BYTES + 1)
+            if len(raw) > MAX_BYTES:
+                raise ConfigError(f"{shown_path(config)}: larger than {MAX_BYTES // 2**20} MiB")
+            document = load_yaml(raw.decode("utf-8"))
+        except OSError as exc:
+            raise ConfigError(f"{shown_path(config)}: cannot read it ({exc.strerror or exc})") from None
+        except UnicodeDecodeError:
+            raise ConfigError(f"{shown_path(config)}: not UTF-8") from None
+        except yaml.YAMLError as exc:
+            raise ConfigError(f"{shown_path(config)}: {yaml_problem(exc)}") from None
+        settings = document if isinstance(document, dict) else {}
+    listed = {key: settings.get(key, default) for key, default in (("exclude", []), ("include", [".htaccess"]))}
+    for key, value in listed.items():
+        if not isinstance(value, list):
+            kind = "null" if value is None else type(value).__name__
+            raise ConfigError(f"{shown_path(config or site)}: {key} is a {kind}, not a list")
+    return [*listed["exclude"], *DEFAULT_EXCLUDES], listed["include"]
+
+
+def _matches(patterns: list[Any], source: str, entry: str) -> bool:
+    """Jekyll's glob_include?: a pattern joined to the source folder matches the entry
+    joined to it (Ruby's File.fnmatch), begins it, or is it with a trailing `/`."""
+    entry = _join(source, entry)
+    for pattern in patterns:
+        if isinstance(pattern, str):
+            joined = _join(source, pattern)
+            if _fnmatch(joined, entry) or entry.startswith(joined) or (joined == entry + "/" and os.path.isdir(entry)):
+                return True
+    return False
+
+
+def _join(base: str, item: str) -> str:
+    """Ruby's File.join of two parts: one `/` between them."""
+    return base.rstrip("/") + "/" + item.lstrip("/")
+
+
+def _fnmatch(pattern: str, text: str) -> bool:
+    """Ruby's File.fnmatch without flags: `*` and `?` match any character (`/` too),
+    `[...]` one of a class (`!` or `^` first negates it), `\\` escapes the next one."""
+    regex, i = [], 0
+    while i < len(pattern):
+        char, i = pattern[i], i + 1
+        if char == "*":
+            regex.append(".*")
+        elif char == "?":
+            regex.append(".")
+        elif char == "\\" and i < len(pattern):
+            regex.append(re.escape(pattern[i]))
+            i += 1
+        elif char == "[":
+            found, i = _bracket(pattern, i)
+            if found is None:  # an unclosed class matches nothing
+                return False
+            regex.append(found)
+        else:
+            regex.append(re.escape(char))
+    return re.fullmatch("".join(regex), text, re.DOTALL) is not None
+
+
+def _bracket(pattern: str, i: int) -> tuple[str | None, int]:
+    """The class starting at `pattern[i]` (after its `[`) as a regex, and where it ends;
+    None when it is not closed. An empty class matches nothing, a negated empty one any
+    character; a range whose ends are reversed matches nothing, as in Ruby."""
+    negated = i < len(pattern) and pattern[i] in "!^"
+    i += negated
+    ranges: list[str] = []
+    while i < len(pattern) and pattern[i] != "]":
+        i += pattern[i] == "\\" and i + 1 < len(pattern)
+        first, i = pattern[i], i + 1
+        last = first
+        if i + 1 < len(pattern) and pattern[i] == "-" and pattern[i + 1] != "]":
+            i += 1 + (pattern[i + 1] == "\\" and i + 2 < len(pattern))
+            last, i = pattern[i], i + 1
+        if first <= last:
+            ranges.append(f"{re.escape(first)}-{re.escape(last)}")
+    if i >= len(pattern):
+        return None, i
+    if not ranges:
+        return ("." if negated else "(?!)"), i + 1
+    return f"[{'^' if negated else ''}{''.join(ranges)}]", i + 1
