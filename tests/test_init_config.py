@@ -307,3 +307,29 @@ def test_the_step_names_every_source_without_credentials_and_none_when_all_are_s
     monkeypatch.setenv("BSKY_APP_PASSWORD", "abcd-efgh-ijkl-mnop")
     monkeypatch.setenv("X_BEARER_TOKEN", "token")
     assert "Not set here" not in init("init", str(tmp_path / "all"))
+
+
+def test_the_next_steps_say_to_set_the_sites_address_or_turn_the_feeds_off(tmp_path, monkeypatch):
+    """Without site.url every build, under -q too, says the feeds are off, so cron mails it
+    every night; init's steps said nothing of it. Following the step silences it."""
+    for name in ("X_BEARER_TOKEN", "BSKY_HANDLE", "BSKY_APP_PASSWORD"):
+        monkeypatch.delenv(name, raising=False)
+    config = tmp_path / "hotpapers.yaml"
+    steps = [line for line in init("init", str(tmp_path)).splitlines() if "the site's address" in line]
+    assert steps == [
+        f"  3. Set `site: {{url: ...}}` (the site's address, such as https://my-lab.example.org) in {config} so "
+        "that build writes the feeds, or `feeds: {atom: null, json: null}` to do without them; until then every "
+        "build says the feeds are off (cron mails that each night)."
+    ]
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "data" / "snapshots").mkdir(parents=True)
+    shutil.copy(EXAMPLE_SNAPSHOT, tmp_path / "data" / "snapshots" / "2020-09-24.json")
+    free = "sources: {twitter: {enabled: false}, bluesky: {enabled: false}}\n"
+    for settings, stderr in [("", "feeds: off until site.url"), ("site: {url: 'https://my-lab.example.org'}\n", "")]:
+        config.write_text(free + settings, encoding="utf-8")
+        built = CliRunner().invoke(cli, ["-q", "build", "--date", "2020-09-24", "--offline", "--force"])
+        assert (built.exit_code, built.stderr[: len(stderr)]) == (0, stderr)
+    assert "the site's address" not in init("init", str(tmp_path))
+    (tmp_path / "off").mkdir()
+    (tmp_path / "off" / "hotpapers.yaml").write_text("feeds: {atom: null, json: null}\n", encoding="utf-8")
+    assert "the site's address" not in init("init", str(tmp_path / "off"))

@@ -17,6 +17,7 @@ from hotpapers.config_file import another_tools, read_yaml_mapping
 from hotpapers.config_yaml import commented_config
 from hotpapers.credentials import unset_credentials
 from hotpapers.errors import ConfigError, HotpapersError, WriteError
+from hotpapers.feeds import feeds_off_reason
 from hotpapers.fetch import make_fetcher
 from hotpapers.profiles import PROFILES
 from hotpapers.site import detect_site, hugo_config, keeps_raw_html
@@ -100,6 +101,7 @@ def init_site(
         f"Add the repository secrets {secrets} (Settings > Secrets and variables > Actions) for the sources "
         "you use; a source without its variables is skipped.",
         *_unset_credentials_step(site_config, config, environ),
+        *_feeds_off_step(site_config, config),
         f"Edit the install step of {WORKFLOW_NAME} to install hotpapers from where you take it.",
         *([f"Add --config {config_path} to the hotpapers commands of {WORKFLOW_NAME}."] if config_path else []),
         *_profile_step(site_config.output.profile, folder, config),  # the kept config's, when it was not applied
@@ -140,6 +142,18 @@ def _unset_credentials_step(config: Config, path: Path, environ: Mapping[str, st
     return [
         f"Not set here: {names}. To run without {them}, set {keys} in {path}, or every build warns that "
         f"{were} skipped (cron mails that each night)."
+    ]
+
+
+def _feeds_off_step(config: Config, path: Path) -> list[str]:
+    """Setting the site's address or turning the feeds off: else each build says they are off,
+    under -q too, so cron mails it every night."""
+    if feeds_off_reason(config) is None:
+        return []
+    return [
+        f"Set `site: {{url: ...}}` (the site's address, such as https://my-lab.example.org) in {path} so that build "
+        "writes the feeds, or `feeds: {atom: null, json: null}` to do without them; until then every build says "
+        "the feeds are off (cron mails that each night)."
     ]
 
 
