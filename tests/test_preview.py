@@ -48,6 +48,21 @@ def test_post_days_follow_the_profile_file_names(tmp_path):
     assert post_days(config) == ["2020-09-25", "2020-09-24"]
 
 
+def test_the_index_of_a_site_without_posts_says_where_it_looked(tmp_path):
+    """`serve` in a folder with no post showed a title over an empty list."""
+    server = make_server(make_config(tmp_path, output={"profile": "hugo"}), 0)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        status, _, _, body = exchange(server.server_port, "GET", "/")
+    finally:
+        server.shutdown()
+        server.server_close()
+    folder = tmp_path / "content" / "posts"
+    assert status == 200 and f"<p>No posts in {folder} yet: <code>hotpapers build</code> writes them.</p>" in (
+        body.decode()
+    )
+
+
 def dump_dom(url):
     if CHROMIUM is None:
         if os.environ.get("CI"):

@@ -84,9 +84,10 @@ def _without_widget_scripts(text: str) -> str:
     return "".join(line for line in lines if line.rstrip("\r\n") not in scripts)
 
 
-def index_html(days: list[str], site_title: str) -> str:
+def index_html(days: list[str], site_title: str, folder: Path) -> str:
     items = "\n".join(f'<li><a href="/{day}">{day}</a></li>' for day in days)
-    return page(site_title, f'<h1>{escape(site_title)}</h1>\n<ul class="days">\n{items}\n</ul>')
+    none = "" if days else f"<p>No posts in {escape(str(folder))} yet: <code>hotpapers build</code> writes them.</p>\n"
+    return page(site_title, f'<h1>{escape(site_title)}</h1>\n{none}<ul class="days">\n{items}\n</ul>')
 
 
 def post_days(config: Config) -> list[str]:
@@ -174,7 +175,7 @@ def make_server(config: Config, port: int, idle_timeout: float = IDLE_TIMEOUT) -
                 if not addressed_here(self.headers.get("Host"), cast(ThreadingHTTPServer, self.server).server_port):
                     status, html = 421, page("Misdirected request", "<p>This server answers only for itself.</p>")
                 elif day == "":
-                    status, html = 200, index_html(post_days(config), config.site.title)
+                    status, html = 200, index_html(post_days(config), config.site.title, config.posts_folder)
                 elif re.fullmatch(r"\d{4}-\d{2}-\d{2}", day) and (text := read_post(config, day)) is not None:
                     status, html = 200, post_html(text, day, config.post_path(day))
                 else:
