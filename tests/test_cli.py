@@ -75,7 +75,10 @@ def test_a_post_with_more_papers_is_kept_unless_forced(site):
 def test_a_day_where_nothing_qualifies_writes_nothing(site):
     write_snapshot(site, lambda d: [m.update(reposts=0, likes=1) for m in d["mentions"]])
     result = run("build", "--date", "2020-09-24")
-    assert result.exit_code == 0 and "2020-09-24: no paper qualifies; nothing written" in result.stderr
+    assert result.exit_code == 0 and (
+        "2020-09-24: no paper qualifies (a paper needs a score of 50, ranking.min_paper_score; "
+        "`hotpapers explain 2020-09-24` shows each one's); nothing written" in result.stderr
+    )
     assert not (site / "content").exists()
 
 

@@ -106,4 +106,9 @@ def test_render_to_stdout_says_when_no_paper_qualifies(tmp_path):
     snapshot.write_text(json.dumps(data), encoding="utf-8")
     result = CliRunner().invoke(cli, ["render", str(snapshot)])
     assert (result.exit_code, result.stdout) == (0, "")
-    assert result.stderr == f"{DAY}: no paper qualifies; nothing written\n"
+    assert (
+        result.stderr
+        == f"{DAY}: no paper qualifies (a paper needs a score of 50, ranking.min_paper_score); nothing written\n"
+    )
+    explained = CliRunner().invoke(cli, ["render", str(snapshot), "-o", str(tmp_path / "post.md")])
+    assert explained.stderr == result.stderr  # `explain` reads the site's day, not this file

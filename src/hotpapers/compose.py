@@ -30,6 +30,13 @@ def compose(
     notes = unknown_ids_note(snapshot)
     ranked = rank(snapshot, config)
     if not ranked:
-        return Post("", 0, notes, (), f"{snapshot.date}: no paper qualifies; nothing written")
+        return Post("", 0, notes, (), nothing_qualifies(snapshot.date, config))
     text, departures = (renderer or PostRenderer(config)).render_noting(ranked, snapshot)
     return Post(text, len(ranked), notes, post_warnings(snapshot, departures, config.profile, now))
+
+
+def nothing_qualifies(day: str, config: Config, stored: bool = False) -> str:
+    """What `build` says when no paper qualifies; a `stored` day (the site's own) can be explained."""
+    explain = f"; `hotpapers explain {day}` shows each one's" if stored else ""
+    needs = f"a paper needs a score of {config.ranking.min_paper_score:g}, ranking.min_paper_score{explain}"
+    return f"{day}: no paper qualifies ({needs}); nothing written"
