@@ -5,7 +5,7 @@ site's config, so `check` names only a post the site serves."""
 from __future__ import annotations
 
 import os
-import re
+from fnmatch import fnmatchcase
 from pathlib import Path
 from typing import Any
 
@@ -71,12 +71,19 @@ def _entries(site: Path) -> tuple[list[Any], list[Any]]:
 
 def _matches(patterns: list[Any], source: str, entry: str) -> bool:
     """Jekyll's glob_include?: a pattern joined to the source folder matches the entry
-    joined to it (Ruby's File.fnmatch), begins it, or is it with a trailing `/`."""
+    joined to it, begins it, or is it with a trailing `/`. Ruby's File.fnmatch, which
+    Jekyll matches with, reads `*`, `?`, `[...]` and `[!...]` as Python's fnmatch does
+    (`*` matches `/` too, case counts); it also reads `[^...]` and `\\` escapes, which a
+    site's `exclude` hardly holds."""
     entry = _join(source, entry)
     for pattern in patterns:
         if isinstance(pattern, str):
             joined = _join(source, pattern)
-            if _fnmatch(joined, entry) or entry.startswith(joined) or (joined == entry + "/" and os.path.isdir(entry)):
+            if (
+                fnmatchcase(entry, joined)
+                or entry.startswith(joined)
+                or (joined == entry + "/" and os.path.isdir(entry))
+            ):
                 return True
     return False
 
@@ -84,49 +91,3 @@ def _matches(patterns: list[Any], source: str, entry: str) -> bool:
 def _join(base: str, item: str) -> str:
     """Ruby's File.join of two parts: one `/` between them."""
     return base.rstrip("/") + "/" + item.lstrip("/")
-
-
-def _fnmatch(pattern: str, text: str) -> bool:
-    """Ruby's File.fnmatch without flags: `*` and `?` match any character (`/` too),
-    `[...]` one of a class (`!` or `^` first negates it), `\\` escapes the next one."""
-    regex, i = [], 0
-    while i < len(pattern):
-        char, i = pattern[i], i + 1
-        if char == "*":
-            regex.append(".*")
-        elif char == "?":
-            regex.append(".")
-        elif char == "\\" and i < len(pattern):
-            regex.append(re.escape(pattern[i]))
-            i += 1
-        elif char == "[":
-            found, i = _bracket(pattern, i)
-            if found is None:  # an unclosed class matches nothing
-                return False
-            regex.append(found)
-        else:
-            regex.append(re.escape(char))
-    return re.fullmatch("".join(regex), text, re.DOTALL) is not None
-
-
-def _bracket(pattern: str, i: int) -> tuple[str | None, int]:
-    """The class starting at `pattern[i]` (after its `[`) as a regex, and where it ends;
-    None when it is not closed. An empty class matches nothing, a negated empty one any
-    character; a range whose ends are reversed matches nothing, as in Ruby."""
-    negated = i < len(pattern) and pattern[i] in "!^"
-    i += negated
-    ranges: list[str] = []
-    while i < len(pattern) and pattern[i] != "]":
-        i += pattern[i] == "\\" and i + 1 < len(pattern)
-        first, i = pattern[i], i + 1
-        last = first
-        if i + 1 < len(pattern) and pattern[i] == "-" and pattern[i + 1] != "]":
-            i += 1 + (pattern[i + 1] == "\\" and i + 2 < len(pattern))
-            last, i = pattern[i], i + 1
-        if first <= last:
-            ranges.append(f"{re.escape(first)}-{re.escape(last)}")
-    if i >= len(pattern):
-        return None, i
-    if not ranges:
-        return ("." if negated else "(?!)"), i + 1
-    return f"[{'^' if negated else ''}{''.join(ranges)}]", i + 1
