@@ -37,8 +37,7 @@ def test_a_post_with_a_malformed_did_is_left_out_and_said_once(httpserver, did):
     assert [m.id.rsplit("/", 1)[-1] for m in found.mentions] == ["good"]
     assert found.items == 3
     assert found.partial == "left out 2 posts whose author DID or record key is malformed"  # the status says so
-    warnings = [r.getMessage() for r in records]
-    assert warnings == ["bluesky: left out 2 posts whose author DID or record key is malformed"]
+    assert [r.getMessage() for r in records] == []  # the build warns of a partial search once, naming the day
 
 
 def test_a_malformed_record_key_is_left_out(httpserver):

@@ -364,3 +364,23 @@ def test_a_missed_day_that_cannot_be_fetched_is_a_warning_and_the_night_succeeds
     site.hf_down.clear()
     again = site.build("2020-09-27")
     assert again.exit_code == 0 and site.status(DAY, "huggingface") == "ok"
+
+
+def test_a_night_s_partial_searches_each_name_their_day_under_q(site):
+    """A search cut short at http.max_time warned 'huggingface: stopped ...; kept the 1
+    paper read' without a day: the cron mail of a night that also built a missed day held
+    that line twice, and no one could tell which day was partial."""
+    site.serve_x()
+    assert site.build("2020-09-24").exit_code == 0
+    site.hf_slow = True
+    moment = datetime.fromisoformat("2020-09-26T08:00:00+00:00")
+    site.monkeypatch.setattr("hotpapers.cli.now", lambda config: moment.astimezone(config.timezone))
+    result = CliRunner().invoke(cli, ["-q", "build"])  # builds 2020-09-25, then the missed 2020-09-24
+    assert result.exit_code == 0, result.output
+    assert site.status("2020-09-25", "huggingface") == site.status(DAY, "huggingface") == "partial"
+    for day in ("2020-09-25", DAY):
+        assert (
+            f"{day}: huggingface: stopped before a request to {site.httpserver.url_for('/hf/daily_papers')}: this "
+            f"source's requests of the day took longer than http.max_time ({MAX_TIME} s); kept the 1 paper read\n"
+        ) in result.stderr
+    assert all(line.startswith(("2020-09-2", "feeds: ")) for line in result.stderr.splitlines()), result.stderr

@@ -172,7 +172,7 @@ class _OwnNamedEmbeds(Source):
             )
             for post in posts
         ]
-        return Found(mentions, len(posts), url, partial=self.page_limit().reached(self.name))
+        return Found(mentions, len(posts), url, partial=self.page_limit().reached())
 
     def embeds(self, shown: list[Mention]) -> Embeds:
         return self.oembeds(shown, f"{self.settings.api_url}/oembed", self.name, 2)

@@ -186,6 +186,8 @@ class Fetcher:
                     )
                     continue
                 self.posts_read += found.items
+                if found.partial:  # the source says why; the day is the fetcher's to name
+                    log.warning("%s: %s: %s", day, source.name, found.partial)
                 kept, refused = _checked(found.mentions)
                 mentions += kept
                 if refused:

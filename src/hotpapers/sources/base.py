@@ -72,20 +72,17 @@ class PageLimit:
     setting: str
     """Where the limit comes from, for messages: 'sources.huggingface.max_pages'."""
 
-    def reached(self, source: str) -> str:
-        """Warns that a search stopped at the limit; returns why, for the source's status."""
-        why = f"stopped after {self.pages} pages ({self.setting})"
-        log.warning("%s: %s", source, why)
-        return why
+    def reached(self) -> str:
+        """Why a search stopped at the limit, for the source's status."""
+        return f"stopped after {self.pages} pages ({self.setting})"
 
 
-def left_out(source: str, what: str, malformed: int, partial: str | None = None) -> str | None:
+def left_out(what: str, malformed: int, partial: str | None = None) -> str | None:
     """A search's `partial` status with the `malformed` posts it left out (`what`: whose
-    what is malformed), which it warns of."""
+    what is malformed)."""
     if not malformed:
         return partial
     why = f"left out {count(malformed, 'post')} {what}"
-    log.warning("%s: %s", source, why)
     return f"{partial}; {why}" if partial else why
 
 
@@ -200,14 +197,12 @@ class Source(ABC):
         return value
 
     def out_of_time(self, error: OutOfTimeError, read: int, what: str = "post", plural: str | None = None) -> str:
-        """Why a search that reached `http.max_time` after reading `read` of `what` is partial,
-        with a warning: what it read is kept (X bills each post; a repair would read it all
-        again). Raises `error` when it had read nothing: the source failed."""
+        """Why a search that reached `http.max_time` after reading `read` of `what` is partial:
+        what it read is kept (X bills each post; a repair would read it all again). Raises
+        `error` when it had read nothing: the source failed."""
         if not read:
             raise error
-        why = f"{error.reason}; kept the {count(read, what, plural)} read"
-        log.warning("%s: %s", self.name, why)
-        return why
+        return f"{error.reason}; kept the {count(read, what, plural)} read"
 
     @abstractmethod
     def page_limit(self) -> PageLimit:

@@ -175,15 +175,13 @@ class BlueskySource(Source):
                     f"stopped when the search at {endpoint} answered cursor {excerpt(page.cursor)!r} a second time "
                     f"after {posts} posts (a paging loop)"
                 )
-                log.warning("bluesky: %s", why)
                 return Found(list(mentions.values()), posts, endpoint, s.query, _left_out(malformed, why))
             if posts >= s.max_posts:
-                log.warning("bluesky: stopped after %d posts (sources.bluesky.max_posts)", posts)
                 partial = f"stopped after {posts} posts (sources.bluesky.max_posts)"
                 return Found(list(mentions.values()), posts, endpoint, s.query, _left_out(malformed, partial))
             cursors.add(page.cursor)
             cursor = page.cursor
-        return Found(list(mentions.values()), posts, endpoint, s.query, _left_out(malformed, limit.reached(self.name)))
+        return Found(list(mentions.values()), posts, endpoint, s.query, _left_out(malformed, limit.reached()))
 
     def page_limit(self) -> PageLimit:
         """Pages may come short (a page of 1 post still has a cursor): twice the full pages
@@ -239,7 +237,7 @@ class BlueskySource(Source):
         return self.oembeds(shown, self.settings.oembed_url, EMBEDS, self.settings.oembed_concurrency)
 
 
-_left_out = functools.partial(left_out, "bluesky", "whose author DID or record key is malformed")
+_left_out = functools.partial(left_out, "whose author DID or record key is malformed")
 
 
 def _read_session(response: requests.Response, url: str) -> _Session:

@@ -156,7 +156,7 @@ class HuggingFaceSource(Source):
             seen.update(page.ids)
             for mention in page.mentions:
                 found.setdefault(mention.id, mention)
-        return Found(list(found.values()), len(seen), self.endpoint, f"date={day}", limit.reached(self.name))
+        return Found(list(found.values()), len(seen), self.endpoint, f"date={day}", limit.reached())
 
     def _page(self, day: str, number: int) -> Page:
         params: dict[str, str | int] = {"date": day, "limit": self.settings.page_size, "p": number}

@@ -249,7 +249,7 @@ class TwitterSource(Source):
         next_token: str | None = None
 
         def found(partial: str | None = None) -> Found:
-            why = left_out("twitter", "whose id is no number", len(malformed), partial)
+            why = left_out("whose id is no number", len(malformed), partial)
             return Found(list(mentions.values()), posts, endpoint, settings.query, why)
 
         for _ in self.progress(range(limit.pages), None, "page"):
@@ -281,16 +281,14 @@ class TwitterSource(Source):
             if not next_token:
                 return found()
             if posts >= settings.max_posts:
-                log.warning("twitter: stopped after %d posts (sources.twitter.max_posts)", posts)
                 return found(f"stopped after {posts} posts (sources.twitter.max_posts)")
             if next_token in seen_tokens:  # the pages read are paid for: kept
                 why = (
                     f"stopped when the search at {endpoint} sent a page token again after {posts} posts (a paging loop)"
                 )
-                log.warning("twitter: %s", why)
                 return found(why)
             seen_tokens.add(next_token)
-        return found(limit.reached(self.name))
+        return found(limit.reached())
 
     def embeds(self, shown: list[Mention]) -> Embeds:
         return self.oembeds(shown, self.settings.oembed_url, "oembed", self.settings.oembed_concurrency)
