@@ -384,3 +384,20 @@ def test_a_night_s_partial_searches_each_name_their_day_under_q(site):
             f"source's requests of the day took longer than http.max_time ({MAX_TIME} s); kept the 1 paper read\n"
         ) in result.stderr
     assert all(line.startswith(("2020-09-2", "feeds: ")) for line in result.stderr.splitlines()), result.stderr
+
+
+def test_a_dry_run_does_not_say_a_source_failed_tonight_when_nothing_was_fetched(site):
+    """A dry run fetches nothing, yet it read yesterday's stored failure as tonight's and
+    said the day before would not be repaired, where the build itself (which repairs
+    yesterday first) repairs both."""
+    hf_failed_on(site, DAY, "2020-09-25")
+    kept, asked = site.files(DAY, "2020-09-25"), site.hf_asked(DAY)
+    dry = site.build("2020-09-26", "--dry-run")
+    assert dry.exit_code == 0, dry.output
+    assert "tonight" not in dry.stderr, dry.stderr
+    for day in ("2020-09-25", DAY):
+        assert f"{day}: would fetch huggingface again (failed before)\n" in dry.stderr
+    assert site.files(DAY, "2020-09-25") == kept and site.hf_asked(DAY) == asked
+    result = site.build("2020-09-26")  # what the dry run said
+    assert result.exit_code == 0, result.output
+    assert site.status("2020-09-25", "huggingface") == site.status(DAY, "huggingface") == "ok"

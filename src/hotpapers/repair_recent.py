@@ -67,7 +67,7 @@ def repair_recent(
     if not missed and not failing:
         return
     fetch, renderer = make_fetch(), PostRenderer(config)
-    tonight = _stored_failing(config, built)
+    tonight = None if options.dry_run else _stored_failing(config, built)  # a dry run fetched nothing tonight
     down = set(fetch.failed_sources(tonight)) if tonight else set()
     for day in days:
         tries_left = config.repair_days - (end - date.fromisoformat(day)).days
