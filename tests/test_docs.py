@@ -44,6 +44,13 @@ def test_readme_main_command_builds_the_sample_day():
     assert "pip install . && hotpapers build --date 2020-09-24" in README
 
 
+def test_the_readme_names_the_python_the_package_needs():
+    """A new user on an older Python learnt it only from pip's refusal."""
+    needs = msgspec.toml.decode((REPO / "pyproject.toml").read_bytes())["project"]["requires-python"]
+    assert needs.startswith(">=")
+    assert f"Python {needs.removeprefix('>=')} or later" in README.split("## Try it", 1)[1].split("```", 1)[0]
+
+
 def test_the_nightly_workflow_is_ready_to_use():
     workflow = yaml.safe_load((REPO / ".github" / "workflows" / "nightly.yml").read_text(encoding="utf-8"))
     triggers = workflow[True]  # YAML 1.1 reads the key `on` as true
