@@ -104,7 +104,7 @@ def build(
     \b
     Examples:
       hotpapers build                                   # yesterday, then repairs (or builds) the days before it
-      hotpapers build --date 2020-09-24             # or: hotpapers build 2020-09-24
+      hotpapers build --date 2020-09-24                 # or: hotpapers build 2020-09-24
       hotpapers build --since 2020-09-01 --until 2020-09-30 --offline
       hotpapers build --date 2020-09-24 --refresh --dry-run
     """
