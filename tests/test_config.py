@@ -110,6 +110,8 @@ def test_every_problem_is_reported_at_once_by_its_key(tmp_path):
     ("text", "expected"),
     [
         ("ranking: [1, 2\n", "not valid YAML at line 2, column 1"),
+        ("output:\n\tprofile: hugo\n", "not valid YAML at line 2, column 1: a tab, where YAML wants spaces"),
+        ("site:\n  url: x\n  \ttitle: T\n", "not valid YAML at line 3, column 3: a tab, where YAML wants spaces"),
         ("post:\n  title: 2020-13-45\n", "not valid YAML at line 2, column 10: '2020-13-45' is not a valid timestamp"),
         ("- just\n- a list\n", "the config must be a mapping of keys, not a list"),
         ("post:\n  title: 'a'\n  tags: 5\n", "post.tags: expected a list, got an integer"),

@@ -79,12 +79,21 @@ def read_yaml(path: Path) -> tuple[dict[str, Any], list[Repeat], str]:
         mark = getattr(exc, "problem_mark", None)
         where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
         reason = clip(one_line(str(getattr(exc, "problem", None) or exc)), 120)
+        reason = _tab_said(text, mark, reason) if mark else reason
         raise ConfigError(f"{path}: not valid YAML{where}: {reason}{key_under_commented_section(text)}") from None
     if mapping is None:
         return {}, [], text
     if not isinstance(mapping, dict):
         raise ConfigError(f"{path}: the config must be a mapping of keys, not {short(mapping)}")
     return mapping, repeated, text
+
+
+def _tab_said(text: str, mark: Any, reason: str) -> str:
+    """The reason of a YAML error at `mark`, saying when the character there is a tab (libyaml
+    says only "found character that cannot start any token")."""
+    lines = text.splitlines()
+    line = lines[mark.line] if mark.line < len(lines) else ""
+    return "a tab, where YAML wants spaces" if line[mark.column : mark.column + 1] == "\t" else reason
 
 
 def another_tools(mapping: dict[Any, Any], known: set[str]) -> bool:
