@@ -1,6 +1,7 @@
 """The README and --help stay honest about the commands (after sqlite-utils' test_docs)."""
 
 import re
+import shutil
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -11,7 +12,7 @@ import pytest
 import yaml
 from click.testing import CliRunner
 
-from conftest import make_config, make_mention, make_paper, make_snapshot
+from conftest import EXAMPLE_SNAPSHOT, make_config, make_mention, make_paper, make_snapshot
 from hotpapers.cli import cli
 from hotpapers.errors import InputError
 from hotpapers.profiles import PROFILES
@@ -21,6 +22,7 @@ from hotpapers.site_workflow import nightly_schedule
 from hotpapers.snapshot import save_snapshot
 from hotpapers.snapshot_schema import packaged_schema
 from hotpapers.sources import SOURCES
+from test_consumers import jekyll_build, require
 
 REPO = Path(__file__).parent.parent
 README = (REPO / "README.md").read_text(encoding="utf-8")
@@ -232,3 +234,26 @@ def test_the_architecture_page_names_every_module_and_only_modules_there_are():
     assert "sources/twitter.py" in modules and "rank.py" in modules  # the walk finds the package
     assert sorted(modules - named) == [], "modules docs/architecture.md does not name"
     assert sorted(named - modules) == [], "modules docs/architecture.md names that do not exist"
+
+
+def test_the_readme_jekyll_permalink_for_a_site_with_posts_of_its_own_keeps_their_urls(tmp_path, monkeypatch):
+    """`permalink: /:slug/` in _config.yml moves every post of a blog to a new URL; the README's
+    scoped default gives it to hotpapers' posts alone, as a real `jekyll build` publishes them."""
+    require("jekyll", shutil.which("jekyll"))
+    section = README.split("### Jekyll\n", 1)[1].split("\n### ", 1)[0]
+    settings, scoped = re.findall(r"```yaml\n([\s\S]*?)```", section)
+    site_wide = settings.replace("permalink: /:slug/\n", "")
+    assert site_wide != settings and "hot-papers" in scoped
+    (tmp_path / "_config.yml").write_text(f"title: My blog\n{site_wide}{scoped}", encoding="utf-8")
+    (tmp_path / "_layouts").mkdir()
+    (tmp_path / "_layouts" / "post.html").write_text("<main>{{ content }}</main>\n", encoding="utf-8")
+    (tmp_path / "_posts").mkdir()
+    (tmp_path / "_posts" / "2020-09-01-our-news.md").write_text("---\nlayout: post\n---\nNews\n", encoding="utf-8")
+    (tmp_path / "data" / "snapshots").mkdir(parents=True)
+    shutil.copy(EXAMPLE_SNAPSHOT, tmp_path / "data" / "snapshots" / "2020-09-24.json")
+    (tmp_path / "hotpapers.yaml").write_text("output: {profile: jekyll}\n", encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    assert CliRunner().invoke(cli, ["build", "--date", "2020-09-24"]).exit_code == 0
+    jekyll_build(tmp_path)
+    published = sorted(path.relative_to(tmp_path / "_site").as_posix() for path in (tmp_path / "_site").rglob("*.html"))
+    assert published == ["2020/09/01/our-news.html", "hot-papers-2020-09-24/index.html"]
