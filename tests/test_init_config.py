@@ -333,3 +333,21 @@ def test_the_next_steps_say_to_set_the_sites_address_or_turn_the_feeds_off(tmp_p
     (tmp_path / "off").mkdir()
     (tmp_path / "off" / "hotpapers.yaml").write_text("feeds: {atom: null, json: null}\n", encoding="utf-8")
     assert "the site's address" not in init("init", str(tmp_path / "off"))
+
+
+def test_the_jekyll_step_on_a_blog_with_posts_of_its_own_scopes_the_permalink_to_hotpapers_posts(tmp_path):
+    """`permalink: /:slug/` would move the blog's own posts: the step gives the README's scoped
+    default instead, which reads as the README writes it."""
+    readme = (Path(__file__).parent.parent / "README.md").read_text(encoding="utf-8")
+    scoped = re.findall(r"```yaml\n([\s\S]*?)```", readme.split("### Jekyll\n", 1)[1].split("\n### ", 1)[0])[1]
+    (tmp_path / "_config.yml").write_text("title: My blog\n", encoding="utf-8")
+    (tmp_path / "_posts").mkdir()
+    (tmp_path / "_posts" / "2020-09-01-our-news.md").write_text("---\ntitle: News\n---\n", encoding="utf-8")
+    [step] = [line for line in init("init", str(tmp_path)).splitlines() if "in _config.yml" in line]
+    assert "Set `permalink" not in step and "`exclude: [data, hotpapers.yaml]`" in step
+    [setting] = [part for part in step.split("`")[1::2] if part.startswith("defaults:")]
+    assert yaml.safe_load(setting) == yaml.safe_load(scoped)
+    (tmp_path / "_posts" / "2020-09-01-our-news.md").rename(tmp_path / "_posts" / "2020-09-24-hot-papers.md")
+    (tmp_path / "_posts" / ".gitkeep").touch()
+    [step] = [line for line in init("init", str(tmp_path / ".")).splitlines() if "in _config.yml" in line]
+    assert "Set `permalink: /:slug/`" in step  # hotpapers' posts alone: the site-wide setting moves nothing else

@@ -30,6 +30,10 @@ PROFILE_STEPS = {
     "hugo": "Let Hugo keep the embeds' HTML: in {file}, {setting}.",
     "jekyll": "Set `permalink: /:slug/` and `exclude: [{excluded}]` in _config.yml, so that URLs carry the slug "
     "and the snapshots and hotpapers' settings are not published as files of the site.",
+    "jekyll-blog": "Set `exclude: [{excluded}]` in _config.yml, so that the snapshots and hotpapers' settings are "
+    'not published as files of the site, and `defaults: [{{scope: {{path: "{posts}"}}, values: {{permalink: '
+    "/:slug/}}}}]`, so that hotpapers' URLs carry the slug while the posts already in _posts keep theirs (a "
+    "`permalink: /:slug/` would move them).",
 }
 HUGO_RAW_HTML = {
     ".toml": "`unsafe = true` under `[markup.goldmark.renderer]`",
@@ -104,7 +108,7 @@ def init_site(
         *_feeds_off_step(site_config, config),
         f"Edit the install step of {WORKFLOW_NAME} to install hotpapers from where you take it.",
         *([f"Add --config {config_path} to the hotpapers commands of {WORKFLOW_NAME}."] if config_path else []),
-        *_profile_step(site_config.output.profile, folder, config),  # the kept config's, when it was not applied
+        *_profile_step(site_config, folder, config),  # the kept config's, when it was not applied
         *_embed_steps(site_config.output.profile),
         f"Try it (with those variables exported): {_cd(folder)}hotpapers build{option} --dry-run, then hotpapers "
         f"build{option}; commit the files and push.",
@@ -112,13 +116,21 @@ def init_site(
     return report
 
 
-def _profile_step(profile: str, folder: Path, config: Path) -> list[str]:
+def _profile_step(site_config: Config, folder: Path, config: Path) -> list[str]:
     """What the site needs for the profile's posts: Jekyll publishes what it does not exclude (the
-    snapshots, the config when it is in the site's folder); nothing when Hugo's config keeps raw HTML."""
+    snapshots, the config when it is in the site's folder), and a blog's own posts keep their URLs;
+    nothing when Hugo's config keeps raw HTML."""
+    profile = site_config.output.profile
     if profile == "jekyll":
         site, settings = folder.resolve(), config.resolve()
         excluded = ["data", *([settings.relative_to(site).as_posix()] if settings.is_relative_to(site) else [])]
-        return [PROFILE_STEPS["jekyll"].format(excluded=", ".join(excluded))]
+        ours = f"_posts/{site_config.post_name('*')}"
+        own = [
+            path
+            for path in (folder / "_posts").rglob("*")
+            if path.is_file() and not path.name.startswith(".") and not path.match(ours)
+        ]
+        return [PROFILE_STEPS["jekyll-blog" if own else "jekyll"].format(excluded=", ".join(excluded), posts=ours)]
     if profile != "hugo":
         return []
     hugo = hugo_config(folder)
