@@ -178,7 +178,7 @@ def test_an_offline_range_with_missing_days_is_refused_before_any_day_is_built(s
     assert result.exit_code == 2 and result.stderr.count("\n") == 1
     assert (
         "no snapshot for 2020-09-22 at " in result.stderr
-        and "(and 2 more days), and --offline was given" in result.stderr
+        and "(nor for 2020-09-23, 2020-09-25), and --offline was given" in result.stderr
     )
     assert not (site / "content").exists()
 

@@ -27,7 +27,7 @@ from hotpapers.render import PostRenderer
 from hotpapers.snapshot import is_stored, save_snapshot, stored_snapshot
 from hotpapers.snapshot_schema import is_date
 from hotpapers.targets import check_feed_targets, check_outputs, refuse_irregular, shown_path, sweep_outputs
-from hotpapers.unbuilt import naming_unbuilt
+from hotpapers.unbuilt import naming_unbuilt, spans
 from hotpapers.worker_life import die_with
 from hotpapers.write import Outcome, write_post
 
@@ -243,7 +243,7 @@ def _build_in_range(
 def refuse_unstored(days: list[str], config: Config, options: BuildOptions) -> NoReturn:
     """An InputError for days without a snapshot when nothing may fetch them."""
     why = "--offline was given" if options.offline else "live fetching is not configured"
-    more = f" (and {count(len(days) - 1, 'more day')})" if len(days) > 1 else ""
+    more = f" (nor for {spans(days[1:])})" if len(days) > 1 else ""
     raise InputError(f"no snapshot for {days[0]} at {config.snapshot_path(days[0])}{more}, and {why}")
 
 
