@@ -240,11 +240,11 @@ def test_a_misspelt_key_is_named_before_the_required_one_it_stands_for():
         (
             lambda d: d["mentions"][0].update(paper_id=d["mentions"][0].pop("paper_ids")),
             "$.mentions[0]: Additional properties are not allowed ('paper_id' was unexpected; did you mean "
-            "'paper_ids'?) (and 1 more)",
+            "'paper_ids'?)",
         ),
         (
             lambda d: d.update(mention=d.pop("mentions")),
-            "$: Additional properties are not allowed ('mention' was unexpected; did you mean 'mentions'?) (and 1 more)",
+            "$: Additional properties are not allowed ('mention' was unexpected; did you mean 'mentions'?)",
         ),
         (
             lambda d: d["mentions"][0].update(platform="Reddit"),
@@ -256,7 +256,7 @@ def test_a_misspelt_key_is_named_before_the_required_one_it_stands_for():
                 paper_id=d["mentions"][0].pop("paper_ids"), like=d["mentions"][0].pop("likes"), colour="red"
             ),
             "$.mentions[0]: Additional properties are not allowed ('colour', 'like', 'paper_id' were unexpected) "
-            "(did you mean 'paper_ids' for 'paper_id', 'likes' for 'like'?) (and 2 more)",
+            "(did you mean 'paper_ids' for 'paper_id', 'likes' for 'like'?)",
         ),
         (
             lambda d: d["papers"][0].update(colour="red"),
@@ -266,7 +266,8 @@ def test_a_misspelt_key_is_named_before_the_required_one_it_stands_for():
 )
 def test_a_misspelt_key_or_value_gets_a_did_you_mean(change, expected):
     """A snapshot written by hand with `paper_id` or `Reddit` read only that they were
-    unexpected, while a config's misspelt key gets the name it stands for."""
+    unexpected (and that `paper_ids` was missing), while a config's misspelt key gets the
+    name it stands for; the key missing for a misspelt one is not a problem of its own."""
     assert error_for(with_change(change)) == f"day.json: {expected}"
 
 
