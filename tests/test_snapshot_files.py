@@ -124,7 +124,8 @@ def test_the_largest_count_loads_and_one_above_it_is_refused_wherever_it_is():
         parse_snapshot(json.dumps(data).encode(), "day.json")
     assert (
         info.value.message
-        == "day.json: $.papers[1].version: 1000000000001 is greater than the maximum of 1000000000000 (and 1 more)"
+        == "day.json: 2 problems: $.papers[1].version: 1000000000001 is greater than the maximum of 1000000000000; "
+        "$.sources.twitter.requests: 1000000000001 is greater than the maximum of 1000000000000"
     )
 
 

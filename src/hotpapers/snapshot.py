@@ -1,6 +1,6 @@
 """Reading and writing snapshot files: one JSON file per day, validated whenever it is
 read or written (snapshot_schema.py), so that a corrupt or hand-edited file is reported
-in one line with its path and the JSON path of its first problem instead of surfacing
+in one line with its path and the JSON paths of its first problems instead of surfacing
 later as a broken post.
 """
 
@@ -32,9 +32,20 @@ def parse_snapshot(raw: bytes, source: str, advice: str = "") -> Snapshot:
     except SnapshotError as exc:
         raise SnapshotError(f"{source}: {exc.message}{advice}") from None
     if problems:
-        more = f" (and {len(problems) - 1} more)" if len(problems) > 1 else ""
-        raise SnapshotError(f"{source}: {problems[0]}{more}{advice}")
+        raise SnapshotError(f"{source}: {_listed(problems)}{advice}")
     return Snapshot.from_dict(data)
+
+
+SHOWN_PROBLEMS = 3
+"""The problems an error names; a file written by hand is then fixed in one go, and one whose
+collector wrote the same mistake into every mention still makes a short line."""
+
+
+def _listed(problems: list[str]) -> str:
+    if len(problems) == 1:
+        return problems[0]
+    more = f" (and {len(problems) - SHOWN_PROBLEMS} more)" if len(problems) > SHOWN_PROBLEMS else ""
+    return f"{len(problems)} problems: {'; '.join(problems[:SHOWN_PROBLEMS])}{more}"
 
 
 MAX_DIGITS = 400
@@ -76,7 +87,7 @@ def _integral_as_int(text: str) -> int | float:
 
 def load_snapshot(path: str | PathLike[str], day: str | None = None) -> Snapshot:
     """The snapshot in the file at `path`, checked as every snapshot read is (a
-    SnapshotError, an InputError, names the first problem); `day` as for stored_snapshot."""
+    SnapshotError, an InputError, names the first problems); `day` as for stored_snapshot."""
     path = Path(path)
     snapshot = stored_snapshot(path, day)
     if snapshot is None:

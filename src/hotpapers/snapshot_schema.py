@@ -19,7 +19,6 @@ import re
 import reprlib
 from collections.abc import Iterator
 from datetime import date
-from difflib import get_close_matches
 from importlib import resources
 from typing import Any, Literal
 
@@ -44,6 +43,7 @@ from hotpapers.models import (
     Window,
 )
 from hotpapers.snapshot_day import time_problems
+from hotpapers.snapshot_guesses import key_guesses, missing_for_a_guess, with_guess
 
 _DATE = re.compile(DAY_PATTERN, re.ASCII)
 
@@ -201,15 +201,12 @@ def snapshot_problems(data: Any) -> list[str]:
         return [f"$.schema: unsupported snapshot schema {data['schema']!r} (this version reads {SCHEMA_ID!r})"]
     errors = sorted(_VALIDATOR.iter_errors(data), key=_document_order)
     worded = {error.json_path for error in errors if error.validator == "pattern"}
-    guessed = {(error.json_path, guess) for error in errors for guess in _key_guesses(error).values()}
+    guessed = {(error.json_path, guess) for error in errors for guess in key_guesses(error).values()}
     problems = [
-        f"{error.json_path}: {_with_guess(error, _shortened(error))}"
+        f"{error.json_path}: {with_guess(error, _shortened(error))}"
         for error in errors
         if (error.validator != "format" or error.json_path not in worded)  # said once, in words
-        and not (
-            error.validator == "required"
-            and _missing(error) <= {key for path, key in guessed if path == error.json_path}
-        )
+        and not missing_for_a_guess(error, guessed)
     ]
     if not problems:
         snapshot = Snapshot.from_dict(data)
@@ -245,35 +242,6 @@ def _shortened(error: Any) -> str:
         return error.message.replace(repr(value), json.dumps(value), 1)
     full = repr(value) if len(error.message) > 200 else ""
     return error.message.replace(full, _SHORT.repr(value)) if full else error.message
-
-
-def _with_guess(error: Any, message: str) -> str:
-    """`message` with the name a misspelt key or value likely stands for, as a config's gets:
-    a key the object may hold and does not, or a value the schema lists."""
-    if error.validator == "enum" and isinstance(error.instance, str):
-        close = get_close_matches(error.instance, [str(value) for value in error.validator_value], n=1)
-        return f"{message} (did you mean {close[0]!r}?)" if close else message
-    guesses = _key_guesses(error)
-    if len(guesses) == 1 and message.endswith(" was unexpected)"):  # the one key unexpected ("were" for several)
-        return f"{message.removesuffix(')')}; did you mean {next(iter(guesses.values()))!r}?)"
-    said = ", ".join(f"{guess!r} for {key!r}" for key, guess in guesses.items())
-    return f"{message} (did you mean {said}?)" if said else message
-
-
-def _key_guesses(error: Any) -> dict[str, str]:
-    """For an object with keys the schema does not know, the known key each likely stands for
-    (one the object lacks), when there is one."""
-    if error.validator != "additionalProperties" or not isinstance(error.instance, dict):
-        return {}
-    known = error.schema.get("properties", {})
-    free = [key for key in known if key not in error.instance]
-    unexpected = [key for key in error.instance if key not in known]
-    return {key: close[0] for key in unexpected if (close := get_close_matches(key, free, n=1))}
-
-
-def _missing(error: Any) -> set[str]:
-    """The keys a `required` error's object lacks."""
-    return {key for key in error.validator_value if key not in error.instance}
 
 
 _BOUNDED = {

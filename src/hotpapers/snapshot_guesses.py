@@ -1,0 +1,41 @@
+"""What a snapshot's misspelt key or value likely stands for, added to its schema error as
+a config's "did you mean" is; and the required key that a misspelt one leaves missing,
+which is no problem of its own."""
+
+from __future__ import annotations
+
+from difflib import get_close_matches
+from typing import Any
+
+
+def with_guess(error: Any, message: str) -> str:
+    """`message`, jsonschema's for `error`, with the name a misspelt key or value likely
+    stands for: a key the object may hold and does not, or a value the schema lists."""
+    if error.validator == "enum" and isinstance(error.instance, str):
+        close = get_close_matches(error.instance, [str(value) for value in error.validator_value], n=1)
+        return f"{message} (did you mean {close[0]!r}?)" if close else message
+    guesses = key_guesses(error)
+    if len(guesses) == 1 and message.endswith(" was unexpected)"):  # the one key unexpected ("were" for several)
+        return f"{message.removesuffix(')')}; did you mean {next(iter(guesses.values()))!r}?)"
+    said = ", ".join(f"{guess!r} for {key!r}" for key, guess in guesses.items())
+    return f"{message} (did you mean {said}?)" if said else message
+
+
+def key_guesses(error: Any) -> dict[str, str]:
+    """For an object with keys the schema does not know, the known key each likely stands
+    for (one the object lacks), when there is one."""
+    if error.validator != "additionalProperties" or not isinstance(error.instance, dict):
+        return {}
+    known = error.schema.get("properties", {})
+    free = [key for key in known if key not in error.instance]
+    unexpected = [key for key in error.instance if key not in known]
+    return {key: close[0] for key in unexpected if (close := get_close_matches(key, free, n=1))}
+
+
+def missing_for_a_guess(error: Any, guessed: set[tuple[str, str]]) -> bool:
+    """Whether `error` says only that keys are missing which `guessed` (JSON path, key) names
+    as what a misspelt key stands for."""
+    if error.validator != "required":
+        return False
+    missing = {key for key in error.validator_value if key not in error.instance}
+    return all((error.json_path, key) in guessed for key in missing)
