@@ -207,3 +207,17 @@ def test_the_library_refuses_the_classic_profile_on_a_gatsby_5_lumen_site(tmp_pa
     hotpapers.refuse_unfit_profile("lumen-2022")
     package_json(tmp_path, "^2.24.63")
     hotpapers.refuse_unfit_profile("lumen")
+
+
+def test_init_asked_for_the_classic_profile_on_a_gatsby_5_lumen_site_says_build_will_refuse_it(tmp_path):
+    """init wrote `profile: lumen` as asked and said nothing; the first build then refused it."""
+    package_json(tmp_path, "^5.14.0")
+    result = CliRunner().invoke(cli, ["init", str(tmp_path), "--profile", "lumen"])
+    assert result.exit_code == 0
+    assert result.output.splitlines()[0] == (
+        "output.profile: lumen (as asked; but build refuses it here, where package.json: gatsby ^5.14.0, lumen "
+        "needs lumen-2022)"
+    )
+    assert CliRunner().invoke(cli, ["init", str(tmp_path / "x"), "--profile", "hugo"]).output.splitlines()[0] == (
+        "output.profile: hugo (as asked)"
+    )

@@ -217,9 +217,11 @@ def _cd(folder: Path) -> str:
 
 
 def _choose_profile(folder: Path, profile: str | None, ask: Ask | None, config: Path) -> InitReport:
-    if profile is not None:
-        return InitReport(profile, "as asked")
     site = detect_site(folder)
+    if profile is not None:
+        if profile == "lumen" and site is not None and site.profile == "lumen-2022":  # as refuse_unfit_profile
+            return InitReport(profile, f"as asked; but build refuses it here, where {site.evidence} needs lumen-2022")
+        return InitReport(profile, "as asked")
     if site is not None and site.profile is not None:
         return InitReport(site.profile, f"found {site.evidence}")
     found = site.evidence if site else "no Hugo, Jekyll or Gatsby site"
