@@ -5,12 +5,14 @@ import json
 import os
 import subprocess
 import sys
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from click.testing import CliRunner
 from msgspec.structs import replace
 
 from conftest import example_data, make_mention, make_paper, make_snapshot
+from fakes import live_config
 from hotpapers.cli import cli
 from hotpapers.errors import SnapshotError
 from hotpapers.models import MAX_COUNT, Window
@@ -42,6 +44,27 @@ def test_a_fifo_as_the_stored_snapshot_is_refused_at_once(site):
     run = subprocess.run(command, cwd=site, capture_output=True, text=True, timeout=30)
     assert run.returncode == 2
     assert run.stderr == f"Error: {stored(site)}: not a snapshot file but a FIFO\n"
+
+
+def test_a_fifo_as_a_stored_snapshot_hangs_no_build_that_may_fetch(site, httpserver):
+    """A build that may fetch first looks for a failure recorded in each stored day's
+    bytes (recorded_failures.may_record_failure), which read a FIFO as a file: `build
+    --date D` and the nightly build, whose repair looks at the days before yesterday,
+    waited for a writer for ever."""
+    (site / "config.yaml").write_text(live_config(httpserver), encoding="utf-8")
+    yesterday = datetime.now(UTC).date() - timedelta(days=1)  # the nightly build's day, in the config's UTC
+    for back in range(4):  # the site's last four days, each stored, taken the morning after
+        day = yesterday - timedelta(days=back)
+        data = {**example_data(), "date": day.isoformat(), "taken_at": f"{day + timedelta(days=1)}T00:30:00Z"}
+        (site / "data" / "snapshots" / f"{day}.json").write_text(json.dumps(data), encoding="utf-8")
+    fifo = site / "data" / "snapshots" / f"{yesterday - timedelta(days=2)}.json"
+    fifo.unlink()
+    os.mkfifo(fifo)
+    nightly = subprocess.run([sys.executable, "-m", "hotpapers", "build"], cwd=site, capture_output=True, timeout=30)
+    assert nightly.returncode == 0, nightly.stderr  # yesterday built; the FIFO's day is left to check, which names it
+    command = [sys.executable, "-m", "hotpapers", "build", "--date", fifo.stem]
+    given = subprocess.run(command, cwd=site, capture_output=True, text=True, timeout=30)
+    assert (given.returncode, given.stderr) == (2, f"Error: {fifo}: not a snapshot file but a FIFO\n")
 
 
 def test_a_directory_as_the_stored_snapshot_is_named_as_such(site):

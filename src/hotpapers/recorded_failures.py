@@ -9,6 +9,7 @@ from collections.abc import Collection
 from pathlib import Path
 
 from hotpapers.models import Snapshot
+from hotpapers.regular_file import NotRegularFile, read_regular_file
 
 _FAILED_SOURCE = re.compile(rb'"status"\s*:\s*"failed"')
 
@@ -31,8 +32,9 @@ def failures_kept(snapshot: Snapshot, enabled: Collection[str]) -> tuple[str, ..
 def may_record_failure(snapshot: Path) -> bool:
     """Whether a snapshot file may record a failed source: a look at its bytes, without
     decoding it (a status is the only "status" key), so a build knows whether it needs
-    the network before reading any day."""
+    the network before reading any day. None but a regular file is read: a FIFO would
+    wait for a writer for ever (reading the day names what it is)."""
     try:
-        return _FAILED_SOURCE.search(snapshot.read_bytes()) is not None
-    except OSError:
+        return _FAILED_SOURCE.search(read_regular_file(snapshot)) is not None
+    except (OSError, NotRegularFile):
         return False
