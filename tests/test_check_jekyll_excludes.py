@@ -3,8 +3,10 @@ it (site.served_profiles_posts): on a Jekyll site, only when Jekyll publishes it
 the site's `_config.yml` decides with `exclude` and `include` (Jekyll's EntryFilter).
 Each verdict is compared with what Debian's Jekyll does with the same site."""
 
+import os
 import shutil
 import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -84,3 +86,14 @@ def test_a_config_jekyll_refuses_is_one_line_and_the_post_is_named(switched, tex
     assert result.exit_code == 1 and result.stderr.count("\n") == 1, result.output
     assert result.stderr.startswith(f"Error: check failed: 2020-09-24: {OLD_POST} is the day's post under the lumen")
     assert result.stderr.endswith(f"(delete it); whether Jekyll excludes it is unknown: _config.yml: {problem}\n")
+
+
+def test_a_fifo_as_the_config_hangs_no_check(switched):
+    """A FIFO read as a file waits for a writer for ever."""
+    os.mkfifo(switched / "_config.yml")
+    command = [sys.executable, "-m", "hotpapers", "-q", "check", "--days", "1", "--until", "2020-09-24"]
+    run = subprocess.run(command, cwd=switched, capture_output=True, text=True, timeout=30)
+    assert run.returncode == 1, run.stderr
+    assert run.stderr.endswith(
+        "(delete it); whether Jekyll excludes it is unknown: _config.yml: not a file but a FIFO\n"
+    )

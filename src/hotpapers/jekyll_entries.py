@@ -12,6 +12,7 @@ from typing import Any
 import yaml
 
 from hotpapers.errors import ConfigError
+from hotpapers.regular_file import NotRegularFile, read_regular_file
 from hotpapers.targets import shown_path
 from hotpapers.yaml_c import load_yaml, yaml_problem
 
@@ -49,13 +50,14 @@ def _entries(site: Path) -> tuple[list[Any], list[Any]]:
     config = next((site / name for name in CONFIG_NAMES if (site / name).exists()), None)
     if config is not None:
         try:
-            with config.open("rb") as file:
-                raw = file.read(MAX_BYTES + 1)
+            raw = read_regular_file(config, MAX_BYTES + 1)  # a FIFO would wait for a writer for ever
             if len(raw) > MAX_BYTES:
                 raise ConfigError(f"{shown_path(config)}: larger than {MAX_BYTES // 2**20} MiB")
             document = load_yaml(raw.decode("utf-8"))
         except OSError as exc:
             raise ConfigError(f"{shown_path(config)}: cannot read it ({exc.strerror or exc})") from None
+        except NotRegularFile as exc:
+            raise ConfigError(f"{shown_path(config)}: not a file but {exc.kind}") from None
         except UnicodeDecodeError:
             raise ConfigError(f"{shown_path(config)}: not UTF-8") from None
         except yaml.YAMLError as exc:
