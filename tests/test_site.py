@@ -2,7 +2,10 @@
 and `hotpapers init` for each kind of site."""
 
 import json
+import os
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import msgspec
@@ -74,6 +77,17 @@ def test_build_refuses_the_classic_profile_on_a_gatsby_5_lumen_site(site):
 def test_build_keeps_the_classic_profile_on_a_2020_lumen_site(site):
     package_json(site, "^2.24.63")
     assert CliRunner().invoke(cli, ["build", "--date", "2020-09-24"]).exit_code == 0
+    assert (site / "content" / "posts" / "2020-09-24---Hot-Papers.md").exists()
+
+
+@pytest.mark.parametrize("name", ["package.json", "config.toml", "Gemfile"])
+def test_a_fifo_among_the_site_s_files_hangs_no_build(site, name):
+    """A build with the lumen profile looks at the site's files for a lumen since 2022:
+    one that is a FIFO was read as a file, and every build waited for a writer for ever."""
+    os.mkfifo(site / name)
+    command = [sys.executable, "-m", "hotpapers", "build", "--date", "2020-09-24"]
+    run = subprocess.run(command, cwd=site, capture_output=True, text=True, timeout=30)
+    assert run.returncode == 0, run.stderr
     assert (site / "content" / "posts" / "2020-09-24---Hot-Papers.md").exists()
 
 

@@ -16,6 +16,7 @@ from hotpapers.config_file import default_config_path
 from hotpapers.errors import ConfigError
 from hotpapers.jekyll_entries import jekyll_publishes
 from hotpapers.profiles import PROFILES, Profile
+from hotpapers.regular_file import NotRegularFile, read_regular_file
 
 MAX_BYTES = 1024 * 1024
 _BASE_URL = re.compile(r"""^\s*["']?baseurl["']?\s*[:=]""", re.IGNORECASE | re.MULTILINE)
@@ -117,9 +118,8 @@ def _is_lumen(package: dict[str, Any], folder: Path) -> bool:
 
 def _text(path: Path) -> str:
     try:
-        with path.open("rb") as file:
-            return file.read(MAX_BYTES).decode("utf-8", "replace")
-    except OSError:
+        return read_regular_file(path, MAX_BYTES).decode("utf-8", "replace")  # a FIFO would wait for ever
+    except (OSError, NotRegularFile):
         return ""
 
 
