@@ -1,6 +1,9 @@
 """Feeds written by build, read back by feedparser (Atom) and as JSON Feed 1.1."""
 
 import json
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 import feedparser
@@ -234,3 +237,16 @@ def test_a_feed_is_updated_when_its_latest_entry_is_even_if_that_is_an_older_day
     assert [item["date_published"] for item in json_items] == ["2020-09-26T08:00:00Z", "2020-09-27T05:11:33Z"]
     again = CliRunner().invoke(cli, ["build", "--date", "2020-09-24"])
     assert "feeds: 2 entries, up to date" in again.stderr
+
+
+def test_a_fifo_at_a_day_s_post_is_named_and_hangs_no_build(site):
+    """The feeds read each day's post to compare it with its snapshot: one that is a FIFO
+    was read as a file, and every build waited for a writer for ever."""
+    build_two_days(site)
+    post = site / "content" / "posts" / "2020-09-25---Hot-Papers.md"
+    post.unlink()
+    os.mkfifo(post)
+    command = [sys.executable, "-m", "hotpapers", "build", "--date", "2020-09-24"]
+    run = subprocess.run(command, cwd=site, capture_output=True, text=True, timeout=30)
+    assert run.returncode == 1, run.stderr
+    assert run.stderr.endswith(f"Error: cannot read the post {post} for the feeds: it is a FIFO\n"), run.stderr

@@ -26,6 +26,7 @@ from hotpapers.platform_text import feed_counts
 from hotpapers.plural import count
 from hotpapers.post_address import post_url
 from hotpapers.rank import rank
+from hotpapers.regular_file import NotRegularFile, read_regular_file
 from hotpapers.render import PostRenderer, paper_headings
 from hotpapers.sanitize import plain_text, safe_link
 from hotpapers.snapshot import load_snapshot
@@ -198,11 +199,13 @@ def frontmatter_problem(published: bytes) -> str | None:
 
 def read_post(path: Path) -> bytes | None:
     try:
-        return path.read_bytes()
+        return read_regular_file(path)  # a FIFO would wait for a writer for ever
     except FileNotFoundError:
         return None
     except OSError as exc:
         raise WriteError(f"cannot read the post {path} for the feeds: {exc.strerror or exc}") from None
+    except NotRegularFile as exc:
+        raise WriteError(f"cannot read the post {path} for the feeds: it is {exc.kind}") from None
 
 
 @dataclass(frozen=True, slots=True)
