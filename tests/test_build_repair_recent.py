@@ -401,3 +401,24 @@ def test_a_dry_run_does_not_say_a_source_failed_tonight_when_nothing_was_fetched
     result = site.build("2020-09-26")  # what the dry run said
     assert result.exit_code == 0, result.output
     assert site.status("2020-09-25", "huggingface") == site.status(DAY, "huggingface") == "ok"
+
+
+def test_a_missed_day_whose_post_cannot_be_written_does_not_promise_another_night(site):
+    """A missed day fetched and saved whole, whose post then could not be written, was
+    warned of with 'the nightly build tries again 2 more nights': no night did, its
+    snapshot being stored and recording no failure."""
+    site.serve_x()
+    assert site.build("2020-09-24").exit_code == 0
+    site.post(DAY).mkdir(parents=True)  # a folder where the post goes
+    result = site.build("2020-09-26")
+    assert result.exit_code == 0, result.output
+    assert site.status(DAY, "twitter") == "ok" and site.post(DAY).is_dir()
+    assert (
+        f"{DAY}: not built (missed by an earlier night): content/posts/{DAY}---Hot-Papers.md: the post path holds a "
+        f"folder, not a file; build writes only regular files there; the snapshot is saved, so `build --date {DAY}` "
+        "writes the post once that is fixed\n"
+    ) in result.stderr
+    asked = len(site.x.calls)
+    site.post(DAY).rmdir()
+    given = site.build("2020-09-26", "--date", DAY)
+    assert given.exit_code == 0 and site.post(DAY).is_file() and len(site.x.calls) == asked  # from the snapshot

@@ -109,6 +109,16 @@ def _tries_left(config: Config, day: str, tries_left: int) -> str:
     )
 
 
+def _after_failure(config: Config, day: str, tries_left: int) -> str:
+    """The end of a warning about a day the nightly build failed to build or repair: when
+    it tries again, or, the day's snapshot being saved whole (the post failed), that `build
+    --date D` does: no night fetches such a day again."""
+    path = config.snapshot_path(day)
+    if is_stored(path) and not may_record_failure(path):
+        return f"; the snapshot is saved, so `build --date {day}` writes the post once that is fixed"
+    return _tries_left(config, day, tries_left)
+
+
 def _repair(
     stored: Snapshot,
     failed: list[str],
@@ -121,13 +131,14 @@ def _repair(
     """build_day of a stored day recording `failed` (`Fetch.repair`), its report saying
     what was repaired; what is still failed, and why a repair failed, as warnings."""
     day = stored.date
-    again = _tries_left(config, day, tries_left)
     try:
         claim_for_fetching(config.paths.snapshots)
         report = build_day(day, config, renderer, options, fetch)
         after = stored_snapshot(config.snapshot_path(day), day) or stored
     except HotpapersError as error:
+        again = _after_failure(config, day, tries_left)
         return DayReport(day, "", warnings=(f"{day}: not repaired: {error.message}{again}",))
+    again = _tries_left(config, day, tries_left)
     still = fetch.failed_sources(after)
     repaired = [name for name in failed if name not in still]
     warnings = report.warnings
@@ -152,6 +163,6 @@ def _build_missed(
         claim_for_fetching(config.paths.snapshots)
         report = build_day(day, config, renderer, BuildOptions(now=options.now), fetch)
     except HotpapersError as error:
-        again = _tries_left(config, day, tries_left)
+        again = _after_failure(config, day, tries_left)
         return DayReport(day, "", warnings=(f"{day}: not built {missed}: {error.message}{again}",))
     return replace(report, message=f"{day}: built {missed}: {report.message.removeprefix(f'{day}: ')}", missed=True)
