@@ -341,6 +341,10 @@ FORGED = "".join(f"\n# {n}. x" for n in range(2, 21))
         (b"# 1. a\n\n<blockquote>" + FORGED.encode() + b"</blockquote>\n", 1),
         (b"# 1. a\r\r# 2. b\r\n# 3. c\n    # 4. indented code\n## 5. h2\n# six\n7. item\n===\n", 3),
         (b"---\ntitle: x\n---\n# 1. a\n", 1),
+        (b"---\ntitle: x\n# 1. a YAML comment\n---\n# 1. a\n", 1),
+        (b"# 1. a\n\n```\n2. code\n```\n", 1),
+        (b"1234567890. ten digits make no list item, and a paragraph no heading\n", 0),
+        (b"# 1. caf\xe9 saved as Latin-1\n", 1),
     ],
 )
 def test_paper_count_is_what_a_commonmark_parser_sees(post, expected):

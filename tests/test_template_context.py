@@ -1,0 +1,65 @@
+"""What a template sees and writes (docs/post-format.md, "What a template sees"): the
+filters a site's own template may use that the bundled ones do not, and the fields the
+renderer's own embed is written from."""
+
+import pytest
+
+from conftest import make_config, make_mention, make_paper, make_snapshot
+from hotpapers.rank import rank
+from hotpapers.render import PostRenderer
+
+
+def render_with(tmp_path, template, paper=None, **config):
+    (tmp_path / "templates").mkdir()
+    (tmp_path / "templates" / "post.md.j2").write_text(template, encoding="utf-8")
+    config = make_config(root=tmp_path, **config)
+    snapshot = make_snapshot([paper or make_paper()], [make_mention(likes=60)])
+    return PostRenderer(config).render(rank(snapshot, config), snapshot)
+
+
+def test_local_time_writes_a_time_stamp_in_the_configured_time_zone(tmp_path):
+    post = render_with(tmp_path, "---\nlayout: mine\n---\n{{ snapshot.taken_at | local_time }}", timezone="Asia/Tokyo")
+    assert post == "---\nlayout: mine\n---\n09/25/2020 17:00:47"  # taken_at 08:00:47Z is 17:00:47 at UTC+9
+
+
+def test_pdf_link_of_a_paper_without_a_pdf_url_is_arxiv_s(tmp_path):
+    template = "---\nlayout: mine\n---\n{% for item in papers %}{{ item.paper | pdf_link }}{% endfor %}"
+    post = render_with(tmp_path, template, make_paper("2009.00001", pdf_url=None))
+    assert post == "---\nlayout: mine\n---\nhttps://arxiv.org/pdf/2009.00001"
+
+
+def test_a_site_template_s_final_line_break_is_written(tmp_path):
+    assert render_with(tmp_path, "---\nlayout: mine\n---\nThe end.\n") == "---\nlayout: mine\n---\nThe end.\n"
+
+
+@pytest.mark.parametrize(
+    ("month", "name"),
+    [
+        (1, "January"),
+        (2, "February"),
+        (3, "March"),
+        (4, "April"),
+        (5, "May"),
+        (6, "June"),
+        (7, "July"),
+        (8, "August"),
+        (9, "September"),
+        (10, "October"),
+        (11, "November"),
+        (12, "December"),
+    ],
+)
+def test_a_fallback_embed_dates_its_link_as_an_oembed_does(month, name):
+    mention = make_mention("1", created_at=f"2021-{month:02d}-05T12:00:00Z")
+    html = PostRenderer(make_config()).fallback_embed(mention)
+    assert f'<a href="https://twitter.com/someone/status/1">{name} 5, 2021</a></blockquote>' in html
+
+
+def test_a_fallback_embed_without_a_date_links_the_word_link():
+    html = PostRenderer(make_config()).fallback_embed(make_mention("1", created_at=None))
+    assert '&mdash; Some One (@someone) <a href="https://twitter.com/someone/status/1">link</a></blockquote>' in html
+
+
+def test_a_fallback_embed_without_an_author_name_names_the_handle():
+    html = PostRenderer(make_config()).fallback_embed(make_mention("1", author_name=None, author_handle="ann"))
+    assert "&mdash; ann (@ann) <a href=" in html
