@@ -63,19 +63,16 @@ def bundled_templates() -> Path:
     return installed if installed.is_dir() else Path(__file__).parents[2] / "templates"
 
 
-def make_env(site_templates: Path | None) -> jinja2.Environment:
-    """One environment per run: the site's templates first, then the bundled ones."""
-    loaders: list[jinja2.BaseLoader] = []
-    if site_templates is not None and site_templates.is_dir():
-        loaders.append(TemplateFolder(site_templates))
-    loaders.append(TemplateFolder(bundled_templates()))
+def make_env(site_templates: Path) -> jinja2.Environment:
+    """One environment per run: the site's templates first, then the bundled ones (a site
+    without a templates folder finds none there)."""
     env = jinja2.Environment(
-        loader=jinja2.ChoiceLoader(loaders),
+        loader=jinja2.ChoiceLoader([TemplateFolder(site_templates), TemplateFolder(bundled_templates())]),
         undefined=jinja2.StrictUndefined,
         keep_trailing_newline=True,
         auto_reload=False,  # templates do not change during a run; this saves a stat per include
         trim_blocks=True,
-        autoescape=jinja2.select_autoescape(enabled_extensions=("html.j2",), default_for_string=False),
+        autoescape=jinja2.select_autoescape(enabled_extensions=("html.j2",)),
     )
     env.filters.update(
         yaml_str=yaml_str,
