@@ -319,6 +319,31 @@ def test_a_new_site_s_first_night_fetches_yesterday_alone(site):
     assert not site.snapshot(DAY).exists() and site.x_asked(DAY) == [] and site.hf_asked(DAY) == 0
 
 
+def test_a_site_holding_only_older_days_is_not_back_filled_on_its_first_night(site):
+    """A site whose stored days all lie long before (an imported archive, the sample day of
+    a clone of this repository) has no snapshot for the days before yesterday, but no night
+    missed them: its first night fetches yesterday alone, as a new site's does."""
+    site.serve_x()
+    assert site.build("2020-09-25", "--date", DAY).exit_code == 0  # an old day, built by hand
+    result = site.build("2020-10-20")  # the first nightly build: 2020-10-19
+    assert result.exit_code == 0 and "missed" not in result.stderr, result.output
+    assert {query["start_time"] for _, query, _ in site.x.of(X_SEARCH)} == {f"{DAY}T00:00:00Z", "2020-10-19T00:00:00Z"}
+    assert sorted(path.stem for path in (site.root / "data" / "snapshots").iterdir()) == [DAY, "2020-10-19"]
+    later = site.build("2020-10-22")  # the night of 2020-10-21 never ran: 2020-10-20 was missed
+    assert later.exit_code == 0 and "2020-10-20: built (missed by an earlier night)" in later.stderr, later.output
+    assert not site.snapshot("2020-10-18").exists()  # before the first night: never missed
+
+
+def test_days_missed_in_a_row_are_all_built_when_the_night_before_them_ran(site):
+    site.serve_x()
+    assert site.build("2020-09-21").exit_code == 0  # 2020-09-20; the nights of 09-22 to 09-25 never run
+    result = site.build("2020-09-26")  # 2020-09-25, then 09-22 to 09-24 (repair_days 3; 09-21 is too old)
+    assert result.exit_code == 0, result.output
+    missed = ["2020-09-22", "2020-09-23", DAY]
+    assert all(f"{day}: built (missed by an earlier night)" in result.stderr for day in missed), result.output
+    assert not site.snapshot("2020-09-21").exists()
+
+
 def test_a_dry_run_lists_a_missed_day_and_writes_nothing(site):
     site.serve_x()
     assert site.build("2020-09-24").exit_code == 0

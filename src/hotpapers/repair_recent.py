@@ -12,7 +12,10 @@ repair that fails again is a warning: the night's outcome is yesterday's build's
 
 A day among them with no snapshot at all (a night that never ran, or was killed before
 saving it) is fetched as `build --date D` would, but only after the site's first stored
-snapshot (check_files.checked_days): a new site is not back-filled."""
+snapshot (check_files.checked_days), and only when one of the `repair_days` days before it
+has one or was missed too: a new site, one that holds only older days (an imported
+archive, the sample day of a clone of this repository) or one whose nightly build stopped
+long ago is not back-filled."""
 
 from __future__ import annotations
 
@@ -62,7 +65,7 @@ def repair_recent(
         return
     end = date.fromisoformat(built)
     days = checked_days(config, end - timedelta(days=1), config.repair_days)
-    missed = {day for day in days if not is_stored(config.snapshot_path(day))}
+    missed = _missed(config, days)
     failing = {day: stored for day in days if day not in missed and (stored := _stored_failing(config, day))}
     if not missed and not failing:
         return
@@ -149,6 +152,19 @@ def _repair(
     if repaired:
         message = f"{day}: repaired {', '.join(repaired)}: {report.message.removeprefix(f'{day}: ')}"
     return replace(report, message=message, warnings=warnings)
+
+
+def _missed(config: Config, days: list[str]) -> set[str]:
+    """The days among `days` (oldest first) that a night missed: without a snapshot, while
+    one of the `repair_days` days before has one or was missed too."""
+    missed: set[str] = set()
+    for day in days:
+        before = checked_days(config, date.fromisoformat(day) - timedelta(days=1), config.repair_days)
+        if not is_stored(config.snapshot_path(day)) and any(
+            earlier in missed or is_stored(config.snapshot_path(earlier)) for earlier in before
+        ):
+            missed.add(day)
+    return missed
 
 
 def _build_missed(
