@@ -131,7 +131,9 @@ def test_connection_refused_is_retried_then_reported():
     clock = FakeClock()
     with pytest.raises(FetchError) as info:
         client(clock, retries=2).get("http://127.0.0.1:9/x", source="oembed")
-    assert info.value.message == "oembed: cannot reach http://127.0.0.1:9/x (ConnectionError), 3 attempts"
+    assert (
+        info.value.message == "oembed: cannot reach http://127.0.0.1:9/x: connection refused by 127.0.0.1:9, 3 attempts"
+    )
     assert clock.sleeps == [1, 2]
 
 

@@ -42,6 +42,7 @@ from hotpapers.http_exchange import (
     request_following_redirects,
 )
 from hotpapers.http_json import json_body
+from hotpapers.http_unreachable import unreachable
 from hotpapers.http_wait import told_wait
 
 USER_AGENT = f"hotpapers/{__version__} (daily arXiv digest for static sites; python-requests)"
@@ -164,6 +165,13 @@ class HttpClient:
         except TooLarge:
             raise FetchError(
                 source, f"the answer from {where} is larger than http.max_bytes ({self.max_bytes} bytes)", url=url
+            ) from None
+        except requests.ConnectionError as exc:  # before Timeout: a connect timeout is both
+            raise FetchError(
+                source,
+                f"cannot reach {where}: {unreachable(exc, url, self.timeout)}, {tries}",
+                url=url,
+                attempt=attempts,
             ) from None
         except requests.Timeout:
             raise FetchError(

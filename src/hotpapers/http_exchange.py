@@ -25,6 +25,9 @@ from urllib3.exceptions import DecodeError
 from hotpapers.errors import endpoint, excerpt
 
 MAX_REDIRECTS = 5
+GRACE = 0.25
+"""Seconds the wait for an exchange lasts past its deadline: the request's own timeouts
+(a connection not made, a silent server) end a moment after it, and name the cause."""
 CHUNK = 64 * 1024
 _REDIRECTS = {301, 302, 303, 307, 308}
 T = TypeVar("T")
@@ -65,7 +68,7 @@ class ManualRedirectSession(requests.Session):
 
 
 def before_deadline(work: Callable[[], T], deadline: float) -> T:
-    """What `work` returns or raises, if it ends before `deadline` (time.monotonic)."""
+    """What `work` returns or raises, if it ends before `deadline` (time.monotonic), or GRACE after it."""
     outcome: dict[str, Any] = {}
 
     def run() -> None:
@@ -76,7 +79,7 @@ def before_deadline(work: Callable[[], T], deadline: float) -> T:
 
     thread = threading.Thread(target=run, name="hotpapers-http", daemon=True)
     thread.start()
-    thread.join(max(0.0, deadline - time.monotonic()))
+    thread.join(max(0.0, deadline - time.monotonic()) + GRACE)
     if thread.is_alive():
         raise DeadlineExceeded()
     if "error" in outcome:

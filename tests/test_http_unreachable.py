@@ -1,0 +1,197 @@
+"""A request that gets no answer names its cause and host: real sockets on 127.0.0.1,
+no network (a name under the reserved .invalid TLD does not resolve)."""
+
+from __future__ import annotations
+
+import contextlib
+import socket
+import ssl
+import subprocess
+import threading
+import time
+from collections.abc import Callable, Iterator
+
+import pytest
+
+from fakes import FakeClock
+from hotpapers.errors import FetchError
+from hotpapers.http import HttpClient
+
+PROXY_VARIABLES = ("HTTP_PROXY", "HTTPS_PROXY", "ALL_PROXY", "NO_PROXY")
+
+
+@pytest.fixture(autouse=True)
+def no_proxy_from_the_machine(monkeypatch):
+    for name in PROXY_VARIABLES:
+        monkeypatch.delenv(name, raising=False)
+        monkeypatch.delenv(name.lower(), raising=False)
+
+
+def failure(url: str, *, timeout: float = 10, retries: int = 0) -> str:
+    clock = FakeClock()
+    http = HttpClient(timeout=timeout, retries=retries, max_wait=0, sleep=clock.sleep, jitter=lambda: 0.0)
+    with pytest.raises(FetchError) as info:
+        http.get(url, source="arxiv")
+    assert info.value.attempt == retries + 1 and info.value.status is None
+    return info.value.message
+
+
+def closed_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@pytest.fixture
+def serve() -> Iterator[Callable[[Callable[[socket.socket], None]], int]]:
+    """Starts a server on 127.0.0.1 that hands each connection to `handle`; gives its port."""
+    servers: list[socket.socket] = []
+
+    def start(handle: Callable[[socket.socket], None]) -> int:
+        server = socket.create_server(("127.0.0.1", 0))
+        servers.append(server)
+
+        def run() -> None:
+            while True:
+                try:
+                    connection, _ = server.accept()
+                except OSError:
+                    return
+                with connection, contextlib.suppress(OSError):
+                    handle(connection)
+
+        threading.Thread(target=run, daemon=True).start()
+        return server.getsockname()[1]
+
+    yield start
+    for server in servers:
+        server.close()
+
+
+def test_a_closed_port_is_a_connection_refused_by_its_address():
+    port = closed_port()
+    message = failure(f"http://127.0.0.1:{port}/api?key=SECRET", retries=1)
+    assert (
+        message
+        == f"arxiv: cannot reach http://127.0.0.1:{port}/api: connection refused by 127.0.0.1:{port}, 2 attempts"
+    )
+
+
+def test_a_host_that_does_not_resolve_is_named_as_a_dns_failure():
+    started = time.monotonic()
+    message = failure("http://export.hotpapers.invalid/api/query?token=SECRET", timeout=5)
+    assert message == (
+        "arxiv: cannot reach http://export.hotpapers.invalid/api/query: "
+        "cannot resolve the host export.hotpapers.invalid (DNS), 1 attempt"
+    )
+    assert time.monotonic() - started < 6  # http.timeout bounds a slow resolver too
+
+
+@pytest.fixture
+def self_signed(tmp_path) -> ssl.SSLContext:
+    """A TLS server's context with a certificate no client trusts."""
+    key, cert = tmp_path / "key.pem", tmp_path / "cert.pem"
+    subprocess.run(
+        [
+            "openssl",
+            "req",
+            "-x509",
+            "-newkey",
+            "rsa:2048",
+            "-nodes",
+            "-days",
+            "2",
+            "-subj",
+            "/CN=127.0.0.1",
+            "-keyout",
+            str(key),
+            "-out",
+            str(cert),
+        ],
+        check=True,
+        capture_output=True,
+    )
+    context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    context.load_cert_chain(cert, key)
+    return context
+
+
+def test_a_self_signed_certificate_is_a_tls_failure(serve, self_signed):
+    port = serve(lambda connection: self_signed.wrap_socket(connection, server_side=True).close())
+    message = failure(f"https://127.0.0.1:{port}/api")
+    start = f"arxiv: cannot reach https://127.0.0.1:{port}/api: TLS with 127.0.0.1:{port} failed: certificate verify failed: "
+    assert message.startswith(start) and message.endswith(", 1 attempt")
+    assert "self" in message[len(start) :]  # OpenSSL's words: 'self-signed certificate'
+
+
+def test_a_proxy_intercepting_tls_is_named_with_the_tls_failure(serve, self_signed, monkeypatch):
+    def intercept(connection: socket.socket) -> None:
+        connection.recv(1000)
+        connection.sendall(b"HTTP/1.1 200 Connection established\r\n\r\n")
+        self_signed.wrap_socket(connection, server_side=True).close()
+
+    port = serve(intercept)
+    monkeypatch.setenv("HTTPS_PROXY", f"http://proxyuser:hunter2@127.0.0.1:{port}")
+    message = failure("https://export.arxiv.org/api/query")
+    assert message.startswith(
+        "arxiv: cannot reach https://export.arxiv.org/api/query: TLS with export.arxiv.org:443 failed: "
+        "certificate verify failed: "
+    )
+    assert message.endswith(f" (through the proxy at 127.0.0.1:{port}, HTTPS_PROXY), 1 attempt")
+
+
+def test_a_connection_not_made_in_time_is_told_from_a_slow_answer():
+    with socket.create_server(("127.0.0.1", 0), backlog=0) as server:
+        port = server.getsockname()[1]
+        waiting = [socket.create_connection(("127.0.0.1", port))]  # fills the queue: the next SYN is dropped
+        try:
+            message = failure(f"http://127.0.0.1:{port}/api", timeout=0.5)
+        finally:
+            for connection in waiting:
+                connection.close()
+    assert message == (
+        f"arxiv: cannot reach http://127.0.0.1:{port}/api: no connection to 127.0.0.1:{port} "
+        "within http.timeout (0.5 s), 1 attempt"
+    )
+
+
+def test_a_server_closing_without_an_answer_is_named(serve):
+    port = serve(lambda connection: connection.recv(1000))
+    message = failure(f"http://127.0.0.1:{port}/api")
+    assert (
+        message
+        == f"arxiv: cannot reach http://127.0.0.1:{port}/api: 127.0.0.1:{port} closed the connection without an answer, 1 attempt"
+    )
+
+
+def test_a_proxy_on_a_closed_port_is_named_without_its_password(monkeypatch):
+    port = closed_port()
+    monkeypatch.setenv("HTTPS_PROXY", f"http://proxyuser:hunter2@127.0.0.1:{port}")
+    message = failure("https://export.arxiv.org/api/query?token=SECRET")
+    assert message == (
+        "arxiv: cannot reach https://export.arxiv.org/api/query: "
+        f"connection refused by the proxy at 127.0.0.1:{port} (HTTPS_PROXY), 1 attempt"
+    )
+
+
+def test_a_proxy_whose_host_does_not_resolve_is_a_dns_failure_of_the_proxy(monkeypatch):
+    monkeypatch.setenv("https_proxy", "http://proxyuser:hunter2@proxy.hotpapers.invalid:3128")
+    message = failure("https://export.arxiv.org/api/query", timeout=5)
+    assert message == (
+        "arxiv: cannot reach https://export.arxiv.org/api/query: "
+        "cannot resolve the host proxy.hotpapers.invalid of the proxy in HTTPS_PROXY (DNS), 1 attempt"
+    )
+
+
+def test_a_proxy_refusing_the_tunnel_is_quoted(serve, monkeypatch):
+    def refuse(connection: socket.socket) -> None:
+        connection.recv(1000)
+        connection.sendall(b"HTTP/1.1 407 Proxy Authentication Required\r\nContent-Length: 0\r\n\r\n")
+
+    port = serve(refuse)
+    monkeypatch.setenv("ALL_PROXY", f"http://proxyuser:hunter2@127.0.0.1:{port}")
+    message = failure("https://export.arxiv.org/api/query")
+    assert message == (
+        "arxiv: cannot reach https://export.arxiv.org/api/query: the proxy at "
+        f"127.0.0.1:{port} (ALL_PROXY) refused the tunnel: 407 Proxy Authentication Required, 1 attempt"
+    )
