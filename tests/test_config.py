@@ -415,9 +415,31 @@ def test_addresses_and_variable_names_are_asked_for_in_words(tmp_path):
         load_config(path, tmp_path)
     message = str(raised.value)
     assert "regex" not in message
-    assert "arxiv.api_url: expected an address that starts with http:// or https:// (got 'ftp://x')" in message
+    assert (
+        "arxiv.api_url: expected an address that starts with http:// or https://, with no user or password " in message
+    )
+    assert "(got 'ftp://x')" in message
     assert "sources.hackernews.api_url: expected an address that starts with http:// or https://" in message
     assert "sources.twitter.token_env: expected an environment variable's name" in message
+
+
+@pytest.mark.parametrize("key", ["arxiv", "sources.hackernews"])
+def test_an_address_holding_a_user_and_password_is_refused_without_showing_them(tmp_path, key):
+    """Errors, dry runs and snapshots show the addresses asked: a password in one would be
+    shown with it (secrets come from environment variables)."""
+    section, _, source = key.partition(".")
+    value = "{api_url: 'https://ada:hunter2@hn.example.org/api/v1'}"
+    message = problem(tmp_path, f"{section}:\n  {source}: {value}\n" if source else f"{section}: {value}\n")
+    assert (
+        f"{key}.api_url: expected an address that starts with http:// or https://, with no user or password" in message
+    )
+    assert "hunter2" not in message and "ada" not in message
+    assert "(got 'https://***@hn.example.org/api/v1')" in message
+
+
+def test_an_at_sign_after_the_host_is_no_user(tmp_path):
+    config = load_text(tmp_path, "arxiv: {api_url: 'https://example.org/@arxiv/query?by=a@b'}\n")
+    assert config.arxiv.api_url == "https://example.org/@arxiv/query?by=a@b"
 
 
 def test_no_feed_entries_is_refused_with_the_way_to_turn_the_feeds_off(tmp_path):

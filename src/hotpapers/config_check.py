@@ -37,6 +37,8 @@ _TYPE_NAMES = {
 _TYPE_NAME = re.compile("|".join(map(re.escape, _TYPE_NAMES)))
 _FIRST_STEP = re.compile(r"^(\.[^.\[]*|\[[^\]]*\])")
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+_USERINFO = re.compile(r"(?<=://)[^/?#@]*@")
+"""The user and password of an address (`https://ada:secret@host`): never shown."""
 """What no path-like key may hold: a NUL cannot reach the OS, the others name no file anyone means."""
 
 
@@ -238,7 +240,9 @@ def short(value: Any) -> str:
     """A value for a message: one line, at most 60 characters, safe for huge numbers."""
     if isinstance(value, int) and not isinstance(value, bool) and value.bit_length() > 200:
         return f"a number of about {int(value.bit_length() * 0.30103)} digits"
-    if isinstance(value, str | bytes | int | float | bool) or value is None:
+    if isinstance(value, str):
+        return clip(one_line(repr(_USERINFO.sub("***@", value))), 60)
+    if isinstance(value, bytes | int | float | bool) or value is None:
         return clip(one_line(repr(value)), 60)
     return f"a {type(value).__name__}"
 

@@ -15,7 +15,11 @@ def expects(words: str) -> Meta:
 
 
 Url = Annotated[
-    str, Meta(pattern="^https?://", max_length=1000), expects("an address that starts with http:// or https://")
+    str,
+    Meta(pattern="^https?://[^/?#@\\s]+([/?#]|$)", max_length=1000),
+    expects(
+        "an address that starts with http:// or https://, with no user or password (secrets come from environment variables)"
+    ),
 ]
 EnvName = Annotated[
     str,
