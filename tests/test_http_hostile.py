@@ -142,3 +142,15 @@ def test_a_body_its_content_encoding_does_not_fit_fails_at_once_saying_so(raw_se
         f"huggingface: the answer from {url} cannot be decoded as its Content-Encoding says ({encoding.decode()!r})"
     )
     assert clock.sleeps == [] and info.value.exit_code == 1
+
+
+def test_an_answer_that_breaks_off_is_named_so_not_as_a_server_out_of_reach(raw_server):
+    def truncated(connection, line) -> None:  # promises 1,000 bytes, sends 10 and closes
+        connection.sendall(
+            b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 1000\r\n\r\n{" + b" " * 9
+        )
+
+    url = raw_server(truncated) + "/x"
+    with pytest.raises(FetchError) as info:
+        client(FakeClock()).get(url, source="test")
+    assert info.value.message == f"test: the answer from {url} broke off before its end, 2 attempts"

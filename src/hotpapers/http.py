@@ -173,6 +173,10 @@ class HttpClient:
                 url=url,
                 attempt=attempts,
             ) from None
+        except requests.exceptions.ChunkedEncodingError:
+            raise FetchError(
+                source, f"the answer from {where} broke off before its end, {tries}", url=url, attempt=attempts
+            ) from None
         except requests.Timeout:
             raise FetchError(
                 source,
