@@ -203,9 +203,9 @@ def read_post(path: Path) -> bytes | None:
     except FileNotFoundError:
         return None
     except OSError as exc:
-        raise WriteError(f"cannot read the post {path} for the feeds: {exc.strerror or exc}") from None
+        raise WriteError(f"cannot read the post {shown_path(path)} for the feeds: {exc.strerror or exc}") from None
     except NotRegularFile as exc:
-        raise WriteError(f"cannot read the post {path} for the feeds: it is {exc.kind}") from None
+        raise WriteError(f"cannot read the post {shown_path(path)} for the feeds: it is {exc.kind}") from None
 
 
 @dataclass(frozen=True, slots=True)
