@@ -76,8 +76,26 @@ def test_a_day_where_nothing_qualifies_writes_nothing(site):
     write_snapshot(site, lambda d: [m.update(reposts=0, likes=1) for m in d["mentions"]])
     result = run("build", "--date", "2020-09-24")
     assert result.exit_code == 0 and (
-        "2020-09-24: no paper qualifies (a paper needs a score of 50, ranking.min_paper_score; "
+        "2020-09-24: no paper qualifies (a paper needs a score of 50, ranking.min_paper_score, and a category that "
+        "candidates.categories matches, and publication at most 7 days before the day, candidates.max_age_days; "
         "`hotpapers explain 2020-09-24` shows each one's); nothing written" in result.stderr
+    )
+    assert not (site / "content").exists()
+
+
+def test_nothing_qualifies_names_the_candidate_rules_that_are_set(site):
+    """A site that keeps only math papers read that a paper needs a score of 50, which every
+    paper of the day had: lowering ranking.min_paper_score changed nothing."""
+    add_settings(site, "candidates: {categories: ['math.*'], max_age_days: 30}")
+    result = run("build", "--date", "2020-09-24")
+    assert (
+        result.exit_code == 0
+        and (
+            "2020-09-24: no paper qualifies (a paper needs a score of 50, ranking.min_paper_score, and a category that "
+            "candidates.categories matches, and publication at most 30 days before the day, "
+            "candidates.max_age_days; `hotpapers explain 2020-09-24` shows each one's); nothing written\n"
+        )
+        in result.stderr
     )
     assert not (site / "content").exists()
 

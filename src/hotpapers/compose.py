@@ -37,6 +37,11 @@ def compose(
 
 def nothing_qualifies(day: str, config: Config, stored: bool = False) -> str:
     """What `build` says when no paper qualifies; a `stored` day (the site's own) can be explained."""
+    candidates = config.candidates
+    needs = [f"a score of {config.ranking.min_paper_score:g}, ranking.min_paper_score"]
+    if candidates.categories is not None:
+        needs.append("a category that candidates.categories matches")
+    if candidates.max_age_days is not None:
+        needs.append(f"publication at most {candidates.max_age_days} days before the day, candidates.max_age_days")
     explain = f"; `hotpapers explain {day}` shows each one's" if stored else ""
-    needs = f"a paper needs a score of {config.ranking.min_paper_score:g}, ranking.min_paper_score{explain}"
-    return f"{day}: no paper qualifies ({needs}); nothing written"
+    return f"{day}: no paper qualifies (a paper needs {', and '.join(needs)}{explain}); nothing written"
