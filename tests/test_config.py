@@ -437,6 +437,24 @@ def test_an_address_holding_a_user_and_password_is_refused_without_showing_them(
     assert "(got 'https://***@hn.example.org/api/v1')" in message
 
 
+@pytest.mark.parametrize("password", ["hun#ter2", "hun/ter2", "hun?ter2"])
+def test_a_password_with_a_character_that_ends_the_host_is_refused_and_not_shown(tmp_path, password):
+    """Written unencoded, `#`, `/` or `?` in a password ends the address's host for a URL
+    parser (host `ada`, port `hun`): the address passed, and a dry run printed it whole."""
+    message = problem(tmp_path, f"arxiv: {{api_url: 'https://ada:{password}@export.arxiv.org/api/query'}}\n")
+    assert "arxiv.api_url: expected an address that starts with http:// or https://, with no user or password" in (
+        message
+    )
+    assert (
+        "hun" not in message and "ter2" not in message and "(got 'https://***@export.arxiv.org/api/query')" in message
+    )
+
+
+def test_an_address_with_a_port_or_an_ipv6_host_is_no_user(tmp_path):
+    for url in ("http://127.0.0.1:8080/api", "http://[::1]:8080/api?by=a@b", "https://export.arxiv.org"):
+        assert load_text(tmp_path, f"arxiv: {{api_url: '{url}'}}\n").arxiv.api_url == url
+
+
 def test_an_at_sign_after_the_host_is_no_user(tmp_path):
     config = load_text(tmp_path, "arxiv: {api_url: 'https://example.org/@arxiv/query?by=a@b'}\n")
     assert config.arxiv.api_url == "https://example.org/@arxiv/query?by=a@b"

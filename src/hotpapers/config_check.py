@@ -38,8 +38,9 @@ _TYPE_NAME = re.compile("|".join(map(re.escape, _TYPE_NAMES)))
 _FIRST_STEP = re.compile(r"^(\.[^.\[]*|\[[^\]]*\])")
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 """What no path-like key may hold: a NUL cannot reach the OS, the others name no file anyone means."""
-_USERINFO = re.compile(r"(?<=://)[^/?#@]*@")
-"""The user and password of an address (`https://ada:secret@host`): never shown."""
+_USERINFO = re.compile(r"(?<=://)[^@\s]*@")
+"""The user and password of an address (`https://ada:secret@host`, or `ada:se#cret@` written
+unencoded): never shown."""
 
 
 def file_inside(folder_key: str) -> Meta:

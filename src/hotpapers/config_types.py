@@ -16,7 +16,7 @@ def expects(words: str) -> Meta:
 
 Url = Annotated[
     str,
-    Meta(pattern="^https?://[^/?#@\\s]+([/?#]|$)", max_length=1000),
+    Meta(pattern="^https?://(\\[[^\\]\\s]*\\]|[^/?#@\\s:\\[\\]]+)(:[0-9]*)?([/?#]|$)", max_length=1000),
     expects(
         "an address that starts with http:// or https://, with no user or password (secrets come from environment variables)"
     ),
