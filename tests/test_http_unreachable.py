@@ -195,3 +195,12 @@ def test_a_proxy_refusing_the_tunnel_is_quoted(serve, monkeypatch):
         "arxiv: cannot reach https://export.arxiv.org/api/query: the proxy at "
         f"127.0.0.1:{port} (ALL_PROXY) refused the tunnel: 407 Proxy Authentication Required, 1 attempt"
     )
+
+
+def test_a_server_that_answers_in_another_protocol_is_named(serve):
+    """An http:// address at a port that speaks something else (TLS, SSH) read only 'ConnectionError'."""
+    port = serve(lambda connection: (connection.recv(1000), connection.sendall(b"SSH-2.0-OpenSSH_9.6\r\n")))
+    message = failure(f"http://127.0.0.1:{port}/api")
+    assert message == (
+        f"arxiv: cannot reach http://127.0.0.1:{port}/api: 127.0.0.1:{port} answered, but not in HTTP, 1 attempt"
+    )

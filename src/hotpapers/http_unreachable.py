@@ -1,6 +1,6 @@
 """Why a request got no answer at all, in words a user can act on: a host that does not
 resolve (DNS), a connection refused, TLS that failed, a connection not made in time, a
-proxy that failed.
+server that does not speak HTTP, a proxy that failed.
 
 requests wraps urllib3's errors (its exception holds a MaxRetryError, whose `reason` is
 urllib3's error, a ProxyError holding the error met at the proxy), so the cause is found
@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import os
 import ssl
+from http.client import BadStatusLine
 from urllib.parse import urlsplit
 
 import requests
@@ -70,6 +71,8 @@ def _cause(chain: list[BaseException], where: str, host: str, timeout: float) ->
             return f"TLS with {where} failed: {words}"
         if isinstance(error, ConnectionResetError):  # http.client's RemoteDisconnected too
             return f"{where} closed the connection without an answer"
+        if isinstance(error, BadStatusLine):  # an https port asked over http, another protocol's server
+            return f"{where} answered, but not in HTTP"
     return None
 
 
