@@ -1,5 +1,5 @@
 """A request that gets no answer names its cause and host: real sockets on 127.0.0.1,
-no network (a name under the reserved .invalid TLD does not resolve)."""
+no network (a name under the reserved .invalid TLD fails to resolve without a resolver asked)."""
 
 from __future__ import annotations
 
@@ -8,7 +8,6 @@ import socket
 import ssl
 import subprocess
 import threading
-import time
 from collections.abc import Callable, Iterator
 
 import pytest
@@ -25,6 +24,20 @@ def no_proxy_from_the_machine(monkeypatch):
     for name in PROXY_VARIABLES:
         monkeypatch.delenv(name, raising=False)
         monkeypatch.delenv(name.lower(), raising=False)
+
+
+@pytest.fixture(autouse=True)
+def no_name_lookup_leaves_the_machine(monkeypatch):
+    """A name under .invalid fails as a resolver answers it (RFC 6761), without asking one:
+    the machine's resolver may forward the question off the machine."""
+    lookup = socket.getaddrinfo
+
+    def getaddrinfo(host, *args, **kwargs):
+        if isinstance(host, str) and host.endswith(".invalid"):
+            raise socket.gaierror(socket.EAI_NONAME, "Name or service not known")
+        return lookup(host, *args, **kwargs)
+
+    monkeypatch.setattr(socket, "getaddrinfo", getaddrinfo)
 
 
 def failure(url: str, *, timeout: float = 10, retries: int = 0) -> str:
@@ -78,13 +91,11 @@ def test_a_closed_port_is_a_connection_refused_by_its_address():
 
 
 def test_a_host_that_does_not_resolve_is_named_as_a_dns_failure():
-    started = time.monotonic()
-    message = failure("http://export.hotpapers.invalid/api/query?token=SECRET", timeout=5)
+    message = failure("http://export.hotpapers.invalid/api/query?token=SECRET")
     assert message == (
         "arxiv: cannot reach http://export.hotpapers.invalid/api/query: "
         "cannot resolve the host export.hotpapers.invalid (DNS), 1 attempt"
     )
-    assert time.monotonic() - started < 6  # http.timeout bounds a slow resolver too
 
 
 @pytest.fixture
@@ -176,7 +187,7 @@ def test_a_proxy_on_a_closed_port_is_named_without_its_password(monkeypatch):
 
 def test_a_proxy_whose_host_does_not_resolve_is_a_dns_failure_of_the_proxy(monkeypatch):
     monkeypatch.setenv("https_proxy", "http://proxyuser:hunter2@proxy.hotpapers.invalid:3128")
-    message = failure("https://export.arxiv.org/api/query", timeout=5)
+    message = failure("https://export.arxiv.org/api/query")
     assert message == (
         "arxiv: cannot reach https://export.arxiv.org/api/query: "
         "cannot resolve the host proxy.hotpapers.invalid of the proxy in HTTPS_PROXY (DNS), 1 attempt"
