@@ -132,6 +132,9 @@ def test_days_may_be_dates_and_one_string_is_refused_in_words(site):
         list(hotpapers.build_days("2020-09-24", config, options))
     with pytest.raises(hotpapers.InputError, match="'2020-9-24' is not a day written YYYY-MM-DD"):
         list(hotpapers.build_days(["2020-9-24"], config, options))
+    for other_iso_form in ("20200924", "2020-W39-4"):  # which Python's date.fromisoformat reads too
+        with pytest.raises(hotpapers.InputError, match=f"'{other_iso_form}' is not a day written YYYY-MM-DD"):
+            list(hotpapers.build_days([other_iso_form], config, options))
     assert hotpapers.check_days(config, "2020-09-24", days=1) == hotpapers.check_days(config, date(2020, 9, 24), days=1)
     with pytest.raises(hotpapers.InputError, match="'yesterday' is not a day written YYYY-MM-DD"):
         hotpapers.check_days(config, "yesterday")

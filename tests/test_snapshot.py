@@ -40,6 +40,8 @@ def test_the_example_loads():
         (b"\x89PNG\r\n\x1a\n\x00\x00", "day.json: not a snapshot (not UTF-8 text)"),
         (b'{"schema": ', "day.json: not valid JSON (Expecting value at line 1, column 12)"),
         (b"[]", "day.json: $: [] is not of type 'object'"),
+        (b'["schema"]', "day.json: $: ['schema'] is not of type 'object'"),
+        (b'"a schema"', "day.json: $: 'a schema' is not of type 'object'"),
     ],
 )
 def test_files_that_are_not_snapshots(raw, expected):

@@ -152,6 +152,34 @@ def test_the_largest_count_loads_and_one_above_it_is_refused_wherever_it_is():
     )
 
 
+@pytest.mark.parametrize(
+    ("change", "path"),
+    [
+        (lambda data: data["mentions"][0].update(likes=MAX_COUNT + 1), "$.mentions[0].likes"),
+        (lambda data: data["mentions"][0].update(replies=MAX_COUNT + 1), "$.mentions[0].replies"),
+        (lambda data: data["mentions"][0].update(quotes=MAX_COUNT + 1), "$.mentions[0].quotes"),
+        (
+            lambda data: data.update(sources={"arxiv": {"status": "ok", "items": MAX_COUNT + 1}}),
+            "$.sources.arxiv.items",
+        ),
+    ],
+)
+def test_every_count_above_the_largest_is_refused(change, path):
+    data = example_data()
+    change(data)
+    with pytest.raises(SnapshotError) as info:
+        parse_snapshot(json.dumps(data).encode(), "day.json")
+    assert info.value.message == f"day.json: {path}: 1000000000001 is greater than the maximum of 1000000000000"
+
+
+def test_a_wrong_value_of_ordinary_length_is_named_whole(site):
+    """Only a value too long for one line is cut short: one a person wrote is shown as it
+    is, to be found in the file."""
+    day = "2020-09-24 (the Thursday the collector ran, in the lab's time zone, Europe/Berlin)"
+    stored(site).write_text(json.dumps({**example_data(), "date": day}), encoding="utf-8")
+    refused(["render", str(stored(site))], f"$.date: {day!r} is not a day written YYYY-MM-DD")
+
+
 def test_a_truncated_stored_snapshot_names_the_place_and_suggests_refresh(site):
     text = stored(site).read_text(encoding="utf-8")
     cut = text.index('"Tasks, stability') + 5
