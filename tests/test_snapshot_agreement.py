@@ -13,10 +13,23 @@ from hotpapers.snapshot import parse_snapshot
 from hotpapers.snapshot_schema import decode_fast, packaged_schema, snapshot_problems
 
 
+def patterns(node):
+    """Every `pattern` keyword's value in a schema (a property named `pattern` is no string)."""
+    if isinstance(node, dict):
+        if isinstance(node.get("pattern"), str):
+            yield node["pattern"]
+        node = list(node.values())
+    if isinstance(node, list):
+        for value in node:
+            yield from patterns(value)
+
+
 def test_the_patterns_are_the_schemas_own():
+    """...and the schema has no other: snapshot_schema says each in words."""
     schema = packaged_schema()
     assert schema["$defs"]["arxiv_id"]["pattern"] == models.ARXIV_ID_PATTERN
     assert schema["properties"]["date"]["pattern"] == models.DAY_PATTERN
+    assert sorted(patterns(schema)) == sorted([models.ARXIV_ID_PATTERN, models.DAY_PATTERN])
 
 
 TRICKY_STRINGS = [

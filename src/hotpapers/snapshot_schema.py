@@ -75,8 +75,7 @@ def _whole_string_pattern(validator: Any, pattern: str, instance: Any, schema: A
     matches before a final line break and `\\d` any script's digits. The schema's
     patterns are anchored with `^...$`, so an ASCII full match is the ECMA test."""
     if validator.is_type(instance, "string") and not re.fullmatch(pattern, instance, re.ASCII):
-        words = _PATTERN_WORDS.get(pattern)
-        yield ValidationError(f"{instance!r} is not {words}" if words else f"{instance!r} does not match {pattern!r}")
+        yield ValidationError(f"{instance!r} is not {_PATTERN_WORDS[pattern]}")
 
 
 def _format_in_words(validator: Any, format: str, instance: Any, schema: Any) -> Iterator[Any]:
@@ -221,12 +220,9 @@ def snapshot_problems(data: Any) -> list[str]:
 
 def _document_order(error: Any) -> tuple[list[str], int]:
     """By JSON path; at one path an unexpected key first, since it is the likely cause of a
-    required key missing there (a misspelt name), and a pattern said in words before the
-    format it also breaks."""
-    return list(map(str, error.absolute_path)), _FIRST.get(error.validator, len(_FIRST))
-
-
-_FIRST = {"additionalProperties": 0, "pattern": 1}
+    required key missing there (a misspelt name). (A pattern and the format it also breaks
+    are said once, in words, by snapshot_problems.)"""
+    return list(map(str, error.absolute_path)), error.validator != "additionalProperties"
 
 
 _SHORT = reprlib.Repr()
@@ -240,8 +236,9 @@ def _shortened(error: Any) -> str:
     value = error.instance
     if value is None or isinstance(value, bool):
         return error.message.replace(repr(value), json.dumps(value), 1)
-    full = repr(value) if len(error.message) > 200 else ""
-    return error.message.replace(full, _SHORT.repr(value)) if full else error.message
+    if len(error.message) <= 200:
+        return error.message
+    return error.message.replace(repr(value), _SHORT.repr(value))
 
 
 _BOUNDED = {
