@@ -271,6 +271,20 @@ def test_any_fault_of_a_template_is_one_line_naming_its_file_and_exit_2(bare_sit
         (
             "jekyll",
             "post-jekyll.md.j2",
+            "slug: {{ slug | yaml_str }}",
+            'slug: "mine"',
+            "slug reads back as 'mine', not 'hot-papers-2020-09-24'",
+        ),
+        (
+            "jekyll",
+            "post-jekyll.md.j2",
+            "  - {{ category | yaml_str }}",
+            '  - "news"',
+            "categories reads back as ['news'], not ['arXiv']",
+        ),
+        (
+            "jekyll",
+            "post-jekyll.md.j2",
             "published: {{ (not post.draft) | yaml_bool }}",
             "published: false",
             "published reads back as False, not True",
@@ -306,8 +320,8 @@ def test_any_fault_of_a_template_is_one_line_naming_its_file_and_exit_2(bare_sit
     ],
 )
 def test_each_profile_s_own_keys_must_read_back(bare_site, profile, name, old, new, why):
-    """The keys one profile's generator reads (Hugo's categories, Jekyll's layout and
-    published, lumen's template and socialImage, lumen-2022's slug as a page path):
+    """The keys one profile's generator reads (Hugo's categories, Jekyll's layout,
+    published, slug and categories, lumen's template and socialImage, lumen-2022's slug as a page path):
     a site's own template writing another value is refused, naming the key (the values
     expected are the defaults of config.py's PostSettings)."""
     (bare_site / "hotpapers.yaml").write_text(f"output:\n  profile: {profile}\n")

@@ -63,3 +63,10 @@ def test_a_fallback_embed_without_a_date_links_the_word_link():
 def test_a_fallback_embed_without_an_author_name_names_the_handle():
     html = PostRenderer(make_config()).fallback_embed(make_mention("1", author_name=None, author_handle="ann"))
     assert "&mdash; ann (@ann) <a href=" in html
+
+
+def test_a_site_s_own_social_image_is_its_own_key_when_none_is_configured(tmp_path):
+    """With `post.social_image: null` hotpapers writes no socialImage, so one the site's
+    template writes is a field of its own, as `author` would be, not a changed value."""
+    template = '---\nsocialImage: "/media/ours.jpg"\n---\n'
+    assert render_with(tmp_path, template, post={"social_image": None}) == template
