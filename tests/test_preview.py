@@ -68,8 +68,18 @@ def dump_dom(url):
         if os.environ.get("CI"):
             pytest.fail("chromium is missing: tests/setup-tools.sh installs it")
         pytest.skip("chromium is not installed (tests/setup-tools.sh installs it)")
-    run = subprocess.run(
-        [CHROMIUM, "--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--dump-dom", url],
+    offline = ["--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1", "--disable-background-networking"]
+    run = subprocess.run(  # a post's embed scripts, and chromium's own services, resolve no name: no network
+        [
+            CHROMIUM,
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-dev-shm-usage",
+            *offline,
+            "--dump-dom",
+            url,
+        ],
         capture_output=True,
         text=True,
         timeout=60,
