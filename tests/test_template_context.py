@@ -5,6 +5,7 @@ renderer's own embed is written from."""
 import pytest
 
 from conftest import make_config, make_mention, make_paper, make_snapshot
+from hotpapers.errors import InputError
 from hotpapers.rank import rank
 from hotpapers.render import PostRenderer
 
@@ -70,3 +71,8 @@ def test_a_site_s_own_social_image_is_its_own_key_when_none_is_configured(tmp_pa
     template writes is a field of its own, as `author` would be, not a changed value."""
     template = '---\nsocialImage: "/media/ours.jpg"\n---\n'
     assert render_with(tmp_path, template, post={"social_image": None}) == template
+
+
+def test_a_frontmatter_never_closed_is_refused_in_words(tmp_path):
+    with pytest.raises(InputError, match="does not read back as configured"):
+        render_with(tmp_path, "---\nlayout: mine\n\nThe papers, and no second --- line.\n")
