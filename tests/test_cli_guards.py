@@ -84,6 +84,15 @@ def test_what_the_system_refuses_is_one_line_and_exit_1(site):
         assert done.returncode == 1 and done.stderr.decode().splitlines() == ["Error: No space left on device"]
 
 
+def test_an_existing_post_that_cannot_be_read_is_one_line_and_exit_1(site):
+    """The post is read before it is replaced: a path through a file cannot be."""
+    (site / "out.md").write_text("x", encoding="utf-8")
+    result = run("render", SNAPSHOT, "-o", "out.md/post.md")
+    assert result.exit_code == 1
+    assert result.stderr == "Error: cannot read the existing post out.md/post.md: Not a directory\n"
+    assert (site / "out.md").read_text(encoding="utf-8") == "x"
+
+
 def test_render_to_a_file_keeps_a_post_that_lists_more_papers(site):
     assert run("render", SNAPSHOT, "-o", "out.md").exit_code == 0
     data = example_data()
