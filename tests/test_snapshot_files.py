@@ -120,6 +120,19 @@ def test_a_5000_digit_number_is_refused_in_one_line(site):
     refused(["render", str(stored(site))], "not a snapshot (a number of 5000 digits, 100000000000...)")
 
 
+def test_a_400_digit_count_is_refused_with_its_json_path_and_401_digits_unread(site):
+    """MAX_DIGITS (400) is the longest integer read; a longer one is refused before Python converts it."""
+    original = stored(site).read_text(encoding="utf-8")
+    for digits in (400, 401):
+        number = "1" + "0" * (digits - 1)
+        stored(site).write_text(original.replace('"reposts": 18348', f'"reposts": {number}', 1), encoding="utf-8")
+        if digits == 400:
+            line = refused(["render", str(stored(site))], "is greater than the maximum of 1000000000000")
+            assert "$.mentions[11].reposts: 1000" in line
+        else:
+            refused(["render", str(stored(site))], "not a snapshot (a number of 401 digits, 100000000000...)")
+
+
 @pytest.mark.parametrize(
     ("count", "shown"),
     [
