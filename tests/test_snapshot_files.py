@@ -133,6 +133,13 @@ def test_a_400_digit_count_is_refused_with_its_json_path_and_401_digits_unread(s
             refused(["render", str(stored(site))], "not a snapshot (a number of 401 digits, 100000000000...)")
 
 
+def test_a_fractional_count_is_refused_not_cut_to_an_integer(site):
+    data = example_data()
+    data["mentions"][3]["likes"] = 3.5
+    stored(site).write_text(json.dumps(data))
+    refused(["render", str(stored(site))], "$.mentions[3].likes: 3.5 is not of type 'integer'")
+
+
 @pytest.mark.parametrize(
     ("count", "shown"),
     [
