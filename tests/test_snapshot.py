@@ -297,3 +297,16 @@ def test_a_byte_order_mark_before_the_json_is_read_past():
 def test_a_day_in_another_form_is_described_in_words():
     message = error_for(with_change(lambda d: d.update(date="2020/09/24")))
     assert message.startswith("day.json: $.date: '2020/09/24' is not a day written YYYY-MM-DD")
+
+
+def test_three_problems_are_all_named_and_no_more_are_announced():
+    """SHOWN_PROBLEMS (3) are named; "(and N more)" only counts problems beyond them."""
+
+    def spoil(data):
+        for mention in data["mentions"][:3]:
+            mention["likes"] = "x"
+
+    assert error_for(with_change(spoil)) == (
+        "day.json: 3 problems: $.mentions[0].likes: 'x' is not of type 'integer'; "
+        "$.mentions[1].likes: 'x' is not of type 'integer'; $.mentions[2].likes: 'x' is not of type 'integer'"
+    )
