@@ -120,6 +120,17 @@ def test_paths_may_be_strings_wherever_the_api_takes_one(site):
     assert (site / "copy" / "post.md").read_bytes() == EXAMPLE_POST.read_bytes()
 
 
+@pytest.mark.skipif(not Path("/dev/full").exists(), reason="writes into /dev/full")
+def test_a_dry_run_writes_nothing_into_a_device_either(site):
+    """A device is written into without comparing posts; a dry run writes into none (a
+    write into /dev/full would fail: No space left on device)."""
+    (site / "full.md").symlink_to("/dev/full")
+    config = hotpapers.load_config()
+    snapshot = hotpapers.load_snapshot(config.snapshot_path("2020-09-24"))
+    report = hotpapers.publish(snapshot, config, hotpapers.BuildOptions(dry_run=True), path=site / "full.md")
+    assert report.message == "2020-09-24: would write full.md (11 papers)"
+
+
 def test_days_may_be_dates_and_one_string_is_refused_in_words(site):
     """build_days("2020-09-24", ...) iterated the string: 'no snapshot for 2 at .../2.json
     (and 9 more days)'; a date raised TypeError from deep inside, as did check_days given
