@@ -310,3 +310,12 @@ def test_three_problems_are_all_named_and_no_more_are_announced():
         "day.json: 3 problems: $.mentions[0].likes: 'x' is not of type 'integer'; "
         "$.mentions[1].likes: 'x' is not of type 'integer'; $.mentions[2].likes: 'x' is not of type 'integer'"
     )
+
+
+def test_a_snapshot_holding_half_a_surrogate_pair_is_never_saved(tmp_path):
+    """As a post is never written with one: no snapshot file holding one reads back."""
+    snapshot = make_snapshot([make_paper(title="Cut \ud83d")], [make_mention()])
+    with pytest.raises(SnapshotError) as error:
+        save_snapshot(snapshot, tmp_path / "2020-09-24.json")
+    assert error.value.message == "refusing to write an invalid snapshot: it holds a lone surrogate ('\\ud83d')"
+    assert list(tmp_path.iterdir()) == []
