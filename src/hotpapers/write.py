@@ -31,7 +31,7 @@ class WriteResult:
     """Kept because the new post's paper headings (this many) are not one per paper."""
 
 
-def write_post(path: Path, text: str, *, papers: int, force: bool = False, dry_run: bool = False) -> WriteResult:
+def write_post(path: Path, text: str, *, papers: int, force: bool, dry_run: bool) -> WriteResult:
     """`papers`: how many papers `text` lists (the caller ranked them); parsing a post
     costs more than rendering it, so posts are parsed only to decide a replacement.
     Posts are compared by their paper headings (render.paper_headings); when the new
