@@ -319,3 +319,9 @@ def test_a_snapshot_holding_half_a_surrogate_pair_is_never_saved(tmp_path):
         save_snapshot(snapshot, tmp_path / "2020-09-24.json")
     assert error.value.message == "refusing to write an invalid snapshot: it holds a lone surrogate ('\\ud83d')"
     assert list(tmp_path.iterdir()) == []
+
+
+def test_load_snapshot_given_a_string_names_a_missing_file(tmp_path):
+    with pytest.raises(SnapshotError) as error:
+        load_snapshot(str(tmp_path / "gone.json"))
+    assert error.value.message == f"{tmp_path / 'gone.json'}: no such snapshot"
