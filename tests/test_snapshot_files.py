@@ -120,17 +120,22 @@ def test_a_5000_digit_number_is_refused_in_one_line(site):
     refused(["render", str(stored(site))], "not a snapshot (a number of 5000 digits, 100000000000...)")
 
 
-def test_a_400_digit_count_is_refused_with_its_json_path_and_401_digits_unread(site):
-    """MAX_DIGITS (400) is the longest integer read; a longer one is refused before Python converts it."""
-    original = stored(site).read_text(encoding="utf-8")
-    for digits in (400, 401):
-        number = "1" + "0" * (digits - 1)
-        stored(site).write_text(original.replace('"reposts": 18348', f'"reposts": {number}', 1), encoding="utf-8")
-        if digits == 400:
-            line = refused(["render", str(stored(site))], "is greater than the maximum of 1000000000000")
-            assert "$.mentions[11].reposts: 1000" in line
-        else:
-            refused(["render", str(stored(site))], "not a snapshot (a number of 401 digits, 100000000000...)")
+@pytest.mark.parametrize(
+    ("number", "ending"),
+    [
+        ("1" + "0" * 399, "is greater than the maximum of 1000000000000"),
+        ("1" + "0" * 400, "not a snapshot (a number of 401 digits, 100000000000...)"),
+        ("-" + "1" * 400, "is less than the minimum of 0"),
+        ("-" + "1" * 401, "not a snapshot (a number of 401 digits, -11111111111...)"),
+    ],
+)
+def test_numbers_of_up_to_400_digits_are_read_and_longer_ones_are_not(site, number, ending):
+    """MAX_DIGITS (400) is the longest integer read (a minus sign is no digit); a longer one is
+    refused before Python converts it, a shorter one with its JSON path."""
+    text = stored(site).read_text(encoding="utf-8").replace('"reposts": 18348', f'"reposts": {number}', 1)
+    stored(site).write_text(text, encoding="utf-8")
+    line = refused(["render", str(stored(site))], ending)
+    assert "digits" in ending or f"$.mentions[11].reposts: {number[:4]}" in line
 
 
 def test_a_fractional_count_is_refused_not_cut_to_an_integer(site):
