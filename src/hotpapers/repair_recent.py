@@ -33,7 +33,7 @@ from hotpapers.pipeline import BuildOptions, DayReport, Fetch, build_day, build_
 from hotpapers.plural import count
 from hotpapers.recorded_failures import may_record_failure
 from hotpapers.render import PostRenderer
-from hotpapers.snapshot import first_stored_day, is_stored, stored_snapshot
+from hotpapers.snapshot import is_stored, stored_snapshot
 from hotpapers.write import Outcome
 
 
@@ -61,11 +61,12 @@ def repair_recent(
     or without `make_fetch`. A snapshot that cannot be read is left to `check` and `build
     --date D`, which name it; a day whose failed sources all failed, or reached
     `http.max_time`, tonight is not fetched again."""
-    if options.offline or make_fetch is None or not config.repair_days or not first_stored_day(config.paths.snapshots):
+    if options.offline or make_fetch is None or not config.repair_days:
         return
     end = date.fromisoformat(built)
-    days = checked_days(config, end - timedelta(days=1), config.repair_days)
-    missed = _missed(config, days)
+    span = checked_days(config, end - timedelta(days=1), 2 * config.repair_days)  # the days and those before
+    days = span[-config.repair_days :]
+    missed = _missed(config, span)
     failing = {day: stored for day in days if day not in missed and (stored := _stored_failing(config, day))}
     if not missed and not failing:
         return
@@ -154,16 +155,16 @@ def _repair(
     return replace(report, message=message, warnings=warnings)
 
 
-def _missed(config: Config, days: list[str]) -> set[str]:
-    """The days among `days` (oldest first) that a night missed: without a snapshot, while
-    one of the `repair_days` days before has one or was missed too."""
+def _missed(config: Config, span: list[str]) -> set[str]:
+    """The days among the last `repair_days` of `span` (oldest first) that a night missed:
+    without a snapshot, while one of the `repair_days` days before has one or was missed too."""
+    seen = {day for day in span if is_stored(config.snapshot_path(day))}  # and, below, the missed ones
     missed: set[str] = set()
-    for day in days:
-        before = checked_days(config, date.fromisoformat(day) - timedelta(days=1), config.repair_days)
-        if not is_stored(config.snapshot_path(day)) and any(
-            earlier in missed or is_stored(config.snapshot_path(earlier)) for earlier in before
-        ):
+    for day in span[-config.repair_days :]:
+        before = {str(date.fromisoformat(day) - timedelta(days=back)) for back in range(1, config.repair_days + 1)}
+        if day not in seen and not seen.isdisjoint(before):
             missed.add(day)
+            seen.add(day)
     return missed
 
 
