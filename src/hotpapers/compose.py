@@ -24,18 +24,23 @@ class Post:
 
 
 def compose(
-    snapshot: Snapshot, config: Config, renderer: PostRenderer | None = None, now: datetime | None = None
+    snapshot: Snapshot,
+    config: Config,
+    renderer: PostRenderer | None = None,
+    now: datetime | None = None,
+    stored: bool = False,
 ) -> Post:
-    """Rank → render one snapshot's post; `now` None: no warning about its date."""
+    """Rank → render one snapshot's post; `now` None: no warning about its date; `stored`:
+    the snapshot is the site's own day's (see nothing_qualifies)."""
     notes = unknown_ids_note(snapshot)
     ranked = rank(snapshot, config)
     if not ranked:
-        return Post("", 0, notes, (), nothing_qualifies(snapshot.date, config))
+        return Post("", 0, notes, (), nothing_qualifies(snapshot.date, config, stored))
     text, departures = (renderer or PostRenderer(config)).render_noting(ranked, snapshot)
     return Post(text, len(ranked), notes, post_warnings(snapshot, departures, config.profile, now))
 
 
-def nothing_qualifies(day: str, config: Config, stored: bool = False) -> str:
+def nothing_qualifies(day: str, config: Config, stored: bool) -> str:
     """What `build` says when no paper qualifies; a `stored` day (the site's own) can be explained."""
     candidates = config.candidates
     needs = [f"a score of {config.ranking.min_paper_score:g}, ranking.min_paper_score"]

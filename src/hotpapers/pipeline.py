@@ -14,7 +14,7 @@ from typing import NoReturn, Protocol
 
 from msgspec import Struct
 
-from hotpapers.compose import compose, nothing_qualifies
+from hotpapers.compose import compose
 from hotpapers.config import Config
 from hotpapers.errors import InputError, SnapshotError
 from hotpapers.fetch_claim import claim_for_fetching
@@ -152,10 +152,10 @@ def publish(
     default), with the guards of write_post; `renderer` saves compiling the templates again."""
     options = options or BuildOptions()
     day = snapshot.date
-    post = compose(snapshot, config, renderer, options.now)
+    post = compose(snapshot, config, renderer, options.now, stored=path is None)
     notes, warnings = post.notes, warnings + post.warnings
     if not post.text:
-        return DayReport(day, nothing_qualifies(day, config, path is None), 0, fetched, None, notes, warnings)
+        return DayReport(day, post.message, 0, fetched, None, notes, warnings)
     target = config.post_path(day) if path is None else Path(path)
     if path is None:
         refuse_irregular(target, "post")
