@@ -58,11 +58,16 @@ def refuse_unfit_profile(profile: str, config_path: str | PathLike[str] | None =
     config_path = Path(config_path) if config_path else default_config_path(Path.cwd()) or Path("hotpapers.yaml")
     folder = config_path.resolve().parent
     site = detect_site(folder)
-    if site is not None and site.profile == "lumen-2022":
+    if unfit_profile(profile, site) and site is not None:
         raise ConfigError(
             f"{folder / 'package.json'}: a lumen site on Gatsby 4 or later ({site.evidence}) cannot build posts "
             f"of output.profile lumen; set `output: {{profile: lumen-2022}}` in {config_path}"
         )
+
+
+def unfit_profile(profile: str, site: SiteKind | None) -> bool:
+    """Whether a site of that kind cannot build posts of `profile` (refuse_unfit_profile)."""
+    return profile == "lumen" and site is not None and site.profile == "lumen-2022"
 
 
 def hugo_config(folder: Path) -> Path | None:

@@ -20,7 +20,7 @@ from hotpapers.errors import ConfigError, HotpapersError, WriteError
 from hotpapers.feeds import feeds_off_reason
 from hotpapers.fetch import make_fetcher
 from hotpapers.profiles import PROFILES
-from hotpapers.site import detect_site, hugo_config, keeps_raw_html
+from hotpapers.site import detect_site, hugo_config, keeps_raw_html, unfit_profile
 from hotpapers.site_workflow import credential_variables, workflow
 from hotpapers.sources import SOURCES
 
@@ -219,7 +219,7 @@ def _cd(folder: Path) -> str:
 def _choose_profile(folder: Path, profile: str | None, ask: Ask | None, config: Path) -> InitReport:
     site = detect_site(folder)
     if profile is not None:
-        if profile == "lumen" and site is not None and site.profile == "lumen-2022":  # as refuse_unfit_profile
+        if unfit_profile(profile, site) and site is not None:
             return InitReport(profile, f"as asked; but build refuses it here, where {site.evidence} needs lumen-2022")
         return InitReport(profile, "as asked")
     if site is not None and site.profile is not None:
