@@ -83,7 +83,7 @@ def _chain(error: BaseException | None) -> list[BaseException]:
         chain.append(error)
         wrapped = next((arg for arg in error.args if isinstance(arg, BaseException)), None)
         reason = getattr(error, "reason", None)
-        if isinstance(wrapped, BaseException):
+        if wrapped is not None:
             error = wrapped
         elif isinstance(reason, BaseException):
             error = reason
