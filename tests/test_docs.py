@@ -37,6 +37,22 @@ def test_every_command_has_help_and_is_in_the_readme(name):
     assert f"`hotpapers {name}" in README
 
 
+COMMANDS_DOC = (REPO / "docs" / "commands.md").read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize("name", sorted(cli.commands))
+def test_docs_commands_names_every_option_of_every_command(name):
+    """docs/commands.md is where the README sends a user for a command's options: each
+    command has its section there, whose synopsis names every option `--help` lists."""
+    section = re.search(rf"^## {name}\n([\s\S]*?)(?=^## |\Z)", COMMANDS_DOC, flags=re.MULTILINE)
+    assert section, f"docs/commands.md has no section for {name}"
+    synopsis = re.search(rf"^`hotpapers {name}( [^`]*)?`$", section[1], flags=re.MULTILINE)
+    assert synopsis, f"docs/commands.md's {name} section has no synopsis line"
+    named = set(re.findall(r"(?<![\w-])-{1,2}[\w-]+", synopsis[0]))
+    options = [param.opts for param in cli.commands[name].params if param.opts[0].startswith("-")]
+    assert [opts for opts in options if not named & set(opts) and "--config" not in opts] == []
+
+
 def test_ci_runs_the_readme_test_command():
     test_command = re.search(r"Run the checks and the tests[\s\S]*?:\n\n```sh\n(.+)\n```", README).group(1)
     assert test_command in CI_RUN.splitlines()
@@ -106,7 +122,8 @@ def test_preview_says_whose_parsers_it_reads_as_and_that_jekylls_differs():
     """`preview` reads CommonMark: Gatsby's remark and Hugo's goldmark, not Jekyll's kramdown."""
     help_text = " ".join(CliRunner().invoke(cli, ["preview", "--help"]).output.split())
     row = next(line for line in README.splitlines() if line.startswith("| `hotpapers preview"))
-    for text in (help_text, row):
+    section = " ".join(COMMANDS_DOC.split("\n## preview\n", 1)[1].split("\n## ", 1)[0].split())
+    for text in (help_text, row, section):
         assert "CommonMark, as Gatsby's and Hugo's parsers read it" in text
         assert "Jekyll's kramdown is not CommonMark and can read a post otherwise" in text
         assert "the sites' parsers" not in text and "sites' own parsers" not in text
