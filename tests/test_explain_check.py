@@ -334,6 +334,26 @@ def test_explain_lists_an_exact_duplicate_record_as_one(site):
     assert sum(len(p["mentions"]) for p in data["papers"]) + len(data["dropped_records"]) == data["records"] == 5
 
 
+def test_explain_names_an_id_without_metadata_that_a_mention_of_a_known_paper_links_too(site):
+    """build warned 'ignored mentions of 1 id without metadata: 2009.99999', but explain,
+    where that warning sends a user, named the id nowhere: the record that linked it also
+    linked a known paper, so it counted for that one and was not a dropped record."""
+    both = make_mention("7", ("2009.00001", "2009.99999"), likes=60)
+    snapshot = make_snapshot([make_paper("2009.00001")], [both])
+    save_snapshot(snapshot, site / "data" / "snapshots" / "2020-09-24.json")
+    build = CliRunner().invoke(cli, ["build", "2020-09-24", "--offline"])
+    assert "ignored mentions of 1 id without metadata: 2009.99999" in build.stderr
+    text = CliRunner().invoke(cli, ["explain", "2020-09-24"]).stdout
+    assert "1 mention records, 0 of them count for no paper" in text
+    assert "\nids without metadata, left out of the ranking: 2009.99999\n" in text
+    data = json.loads(CliRunner().invoke(cli, ["explain", "2020-09-24", "--json"]).stdout)
+    assert data["unknown_ids"] == ["2009.99999"]
+    known_only = replace(both, paper_ids=("2009.00001",))
+    save_snapshot(replace(snapshot, mentions=(known_only,)), site / "data" / "snapshots" / "2020-09-24.json")
+    healthy = CliRunner().invoke(cli, ["explain", "2020-09-24"]).stdout
+    assert "without metadata" not in healthy
+
+
 def test_check_names_the_post_a_switch_of_profile_left_beside_the_days_own(site):
     """The README sends a Gatsby 5 site from lumen to lumen-2022: both write into
     content/posts, so the old post stayed, the site listed the day twice, and check said ok."""

@@ -26,6 +26,7 @@ from hotpapers.rank import (
     rank,
     shown_mentions,
     tally_of,
+    unknown_paper_ids,
 )
 from hotpapers.sanitize import safe_link
 
@@ -88,6 +89,9 @@ class Explanation:
     """Posted papers in rank order, then dropped ones by score."""
     dropped_records: tuple[MentionFate, ...]
     """Mention records that count for no paper: duplicates, and links to unknown ids only."""
+    unknown_ids: tuple[str, ...]
+    """The ids mentions link that the snapshot has no metadata for, which ranking leaves
+    out (as build warns), whether or not their records link a known paper too."""
     records: int
     sources: dict[str, str]
 
@@ -142,6 +146,7 @@ def explain(snapshot: Snapshot, config: Config) -> Explanation:
         weights=weights,
         papers=tuple(fates),
         dropped_records=_dropped_records(snapshot, set(papers)),
+        unknown_ids=tuple(unknown_paper_ids(snapshot)),
         records=len(snapshot.mentions),
         sources={
             name: s.status + (f" ({s.detail})" if s.detail else "") for name, s in sorted(snapshot.sources.items())
@@ -250,6 +255,8 @@ def explanation_text(explanation: Explanation) -> str:
         "sources: " + (", ".join(f"{name} {status}" for name, status in e.sources.items()) or "none recorded"),
         "reposts: a repost is not a mention of its own; only the original post is stored",
     ]
+    if e.unknown_ids:
+        lines.append(f"ids without metadata, left out of the ranking: {', '.join(e.unknown_ids)}")
     for paper in e.papers:
         head = f"#{paper.rank}" if paper.rank is not None else "dropped"
         lines.append("")
