@@ -29,6 +29,38 @@ def test_pdf_link_of_a_paper_without_a_pdf_url_is_arxiv_s(tmp_path):
     assert post == "---\nlayout: mine\n---\nhttps://arxiv.org/pdf/2009.00001"
 
 
+OPTIONAL_FIELDS = (
+    "{% for item in papers %}[{{ item.paper.comment | md_text }}][{{ item.paper.journal_ref | md_heading }}]"
+    "[{{ item.paper.published | local_time }}][{{ item.paper.updated | utc_stamp }}]"
+    "{% for mention in item.shown %}[{{ mention.text | md_text }}][{{ mention.created_at | local_time }}]{% endfor %}"
+    "{% endfor %}"
+)
+"""A site's template writing the optional fields of a paper and of its shown mentions."""
+
+
+@pytest.mark.parametrize("profile", ["lumen", "hugo", "jekyll"])
+def test_an_optional_field_a_snapshot_leaves_out_is_written_as_nothing(tmp_path, profile):
+    """A template written on a day whose snapshot has them (arXiv's papers carry
+    `published`) failed on a day without them (a paper or mention written by hand):
+    "'NoneType' object has no attribute 'isprintable' (AttributeError)", or
+    "fromisoformat: argument must be str (TypeError)", and the nightly build wrote no post."""
+    name = "post.md.j2" if profile == "lumen" else f"post-{profile}.md.j2"
+    (tmp_path / "templates").mkdir()
+    (tmp_path / "templates" / name).write_text("---\nours: yes\n---\n" + OPTIONAL_FIELDS, encoding="utf-8")
+    config = make_config(root=tmp_path, output={"profile": profile}, timezone="Asia/Tokyo")
+    bare = make_mention(likes=60, text=None, created_at=None)
+    snapshot = make_snapshot([make_paper()], [bare])
+    assert PostRenderer(config).render(rank(snapshot, config), snapshot) == "---\nours: yes\n---\n[][][][][][]"
+    given = make_paper(
+        comment="12 pages", journal_ref="JMLR 1", published="2020-09-23T15:00:00Z", updated="2020-09-24T01:00:00+02:00"
+    )
+    snapshot = make_snapshot([given], [make_mention(likes=60)])
+    written = PostRenderer(config).render(rank(snapshot, config), snapshot)
+    # 15:00Z and 12:00Z are midnight and 21:00 in Tokyo (UTC+9); 01:00+02:00 is 23:00Z
+    times = "[09/24/2020 00:00:00][2020-09-23T23:00:00][Post 1][09/24/2020 21:00:00]"
+    assert written == f"---\nours: yes\n---\n[12 pages][JMLR 1]{times}"
+
+
 def test_a_site_template_s_final_line_break_is_written(tmp_path):
     assert render_with(tmp_path, "---\nlayout: mine\n---\nThe end.\n") == "---\nlayout: mine\n---\nThe end.\n"
 

@@ -13,6 +13,7 @@ and compared before the text is returned.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC
 from functools import lru_cache
@@ -78,12 +79,19 @@ def make_env(site_templates: Path) -> jinja2.Environment:
         yaml_str=yaml_str,
         yaml_plain=yaml_plain,
         yaml_bool=lambda value: "true" if value else "false",
-        utc_stamp=lambda value: parse_time(value).astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S"),
+        utc_stamp=optional(lambda value: parse_time(value).astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S")),
         abs_link=lambda paper: safe_link(paper.abs_url, f"https://arxiv.org/abs/{paper.id}"),
         pdf_link=lambda paper: safe_link(paper.pdf_url or "", f"https://arxiv.org/pdf/{paper.id}"),
     )
     env.globals["link_separator"] = LINK_SEPARATOR
     return env
+
+
+def optional(filter: Callable[[str], str]) -> Callable[[str | None], str]:
+    """A filter of text that writes nothing for None, the value of a field a snapshot may
+    leave out (a paper's `comment`, a mention's `created_at`): a site's template that
+    writes one must not fail on the day a snapshot has none."""
+    return lambda value: "" if value is None else filter(value)
 
 
 @lru_cache(maxsize=4096)
@@ -117,14 +125,14 @@ class PostRenderer:
         self.config = config
         self._departures = Departures()
         self.env = make_env(config.paths.templates)
-        self.env.filters["local_time"] = self._local_time
+        self.env.filters["local_time"] = optional(self._local_time)
         self.env.filters["embed"] = self.embed
         self.env.filters["engagement"] = lambda item: engagement_lines(item, self._local_time)
         self.kramdown = kramdown = config.profile.kramdown
         escaped = (lambda text: escape_markdown(text, links=not kramdown)) if config.output.escape_markdown else str
         self.env.filters.update(
-            md_text=lambda text: guard_markup(escaped(one_line(text)), kramdown),
-            md_heading=lambda text: guard_heading(escaped(one_line(text)), kramdown),
+            md_text=optional(lambda text: guard_markup(escaped(one_line(text)), kramdown)),
+            md_heading=optional(lambda text: guard_heading(escaped(one_line(text)), kramdown)),
             category_link=lambda category: category_link(category, kramdown),
             category_links=lambda categories: LINK_SEPARATOR.join(category_link(c, kramdown) for c in categories),
         )
