@@ -6,8 +6,9 @@ import json
 import pytest
 from click.testing import CliRunner
 
-from conftest import EXAMPLE_POST, example_data
+from conftest import EXAMPLE_POST, add_settings, example_data
 from hotpapers.cli import cli
+from hotpapers.sources import SOURCES
 
 POST = "content/posts/2020-09-24---Hot-Papers.md"
 
@@ -103,3 +104,19 @@ def test_failed_sources_are_named_in_one_warning_for_their_day_unless_turned_off
     for offline in ["--offline"], []:
         result = run("build", "--date", "2020-09-24", *offline)
         assert result.exit_code == 0 and "failed" not in result.stderr, result.output
+
+
+def test_a_site_with_every_source_off_is_told_how_to_bring_a_day_it_has_no_snapshot_of(site):
+    """A lab writing its own snapshots turns every source off; a day it has not written yet
+    was 'no source can fetch it: every source is disabled in the config', which named the
+    state it chose and not what to do."""
+    add_settings(site, "sources: {" + ", ".join(f"{n}: {{enabled: false}}" for n in SOURCES) + "}")
+    stored = site / "data" / "snapshots" / "2020-09-23.json"
+    for args in (("build", "2020-09-23"), ("build", "2020-09-23", "--dry-run")):
+        result = run("-q", *args)
+        assert (result.exit_code, result.stdout) == (2, "")
+        assert result.stderr == (
+            "Error: 2020-09-23 has no snapshot and no source can fetch it: every source is disabled in the config; "
+            f"turn one on (sources.NAME.enabled), or write the day's snapshot to {stored} (docs/snapshot.md)\n"
+        )
+    assert not stored.exists()

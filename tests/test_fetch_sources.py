@@ -125,7 +125,7 @@ def test_a_disabled_source_is_not_asked_for_credentials(two_sources, httpserver,
     monkeypatch.delitem(sources.SOURCES, "other")
     result = CliRunner().invoke(cli, ["build", "--date", "2020-09-24"])
     assert result.exit_code == 2
-    assert result.stderr.endswith("no source can fetch it: every source is disabled in the config\n")
+    assert "no source can fetch it: every source is disabled in the config; turn one on" in result.stderr
 
 
 def test_a_dry_run_warns_of_a_source_it_would_skip(two_sources):

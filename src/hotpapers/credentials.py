@@ -5,6 +5,7 @@ warning), and a day no source can fetch is an error naming every variable."""
 from __future__ import annotations
 
 import logging
+from pathlib import Path
 
 from hotpapers.errors import InputError
 from hotpapers.models import SourceStatus
@@ -45,12 +46,22 @@ def warn_skipped(day: str, sources: list[Source], verb: str) -> dict[str, Source
     return statuses
 
 
-def none_can_run(day: str, sources: list[Source], stored: bool) -> InputError:
-    """The error for a day no source can fetch; `stored`: it has a snapshot (a refresh)."""
+def none_can_run(day: str, sources: list[Source], snapshot: Path) -> InputError:
+    """The error for a day no source can fetch, whose snapshot is the file `snapshot`
+    (there when the build is a refresh). With every source off (a site that writes its own
+    snapshots), a day without one is to be written there."""
+    stored = snapshot.exists()
     needs = " or ".join(f"{s.missing_credentials()} (sources.{s.name})" for s in sources)
     what = (
         ": no source can fetch it again (its stored snapshot stays)"
         if stored
         else " has no snapshot and no source can fetch it"
     )
-    return InputError(f"{day}{what}: " + (f"set {needs}" if needs else "every source is disabled in the config"))
+    if needs:
+        return InputError(f"{day}{what}: set {needs}")
+    bring = (
+        ""
+        if stored
+        else f"; turn one on (sources.NAME.enabled), or write the day's snapshot to {snapshot} (docs/snapshot.md)"
+    )
+    return InputError(f"{day}{what}: every source is disabled in the config{bring}")

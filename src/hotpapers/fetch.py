@@ -54,7 +54,7 @@ class Fetcher:
         parts = [f"{day}: would fetch the window {rfc3339(since)} to {rfc3339(until)}"]
         can_run = runnable(self.sources)
         if not can_run:
-            raise none_can_run(day, self.sources, self.config.snapshot_path(day).exists())
+            raise none_can_run(day, self.sources, self.config.snapshot_path(day))
         warn_skipped(day, self.sources, "would be")
         parts += [f"{source.name}: {source.plan(since, until)}" for source in can_run]
         parts.append(f"metadata from {self.config.arxiv.api_url}")
@@ -78,7 +78,7 @@ class Fetcher:
         since, until = self._window(day)
         can_run = runnable(self.sources)
         if not can_run:
-            raise none_can_run(day, self.sources, self.config.snapshot_path(day).exists())
+            raise none_can_run(day, self.sources, self.config.snapshot_path(day))
         statuses = {
             name: SourceStatus(status="skipped", detail=f"sources.{name}.enabled is false") for name in self.disabled
         }
