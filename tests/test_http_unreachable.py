@@ -215,3 +215,21 @@ def test_a_server_that_answers_in_another_protocol_is_named(serve):
     assert message == (
         f"arxiv: cannot reach http://127.0.0.1:{port}/api: 127.0.0.1:{port} answered, but not in HTTP, 1 attempt"
     )
+
+
+def test_a_certificate_that_fails_verification_is_not_retried(serve, self_signed):
+    """Every attempt meets the same certificate: the retries only multiplied the wait (and
+    the connections) before the same failure."""
+    connections = []
+
+    def handshake(connection: socket.socket) -> None:
+        connections.append(connection)
+        self_signed.wrap_socket(connection, server_side=True).close()
+
+    port = serve(handshake)
+    clock = FakeClock()
+    http = HttpClient(timeout=10, retries=2, max_wait=0, sleep=clock.sleep, jitter=lambda: 0.0)
+    with pytest.raises(FetchError) as info:
+        http.get(f"https://127.0.0.1:{port}/api", source="arxiv")
+    assert "certificate verify failed: " in info.value.message and info.value.message.endswith(", 1 attempt")
+    assert len(connections) == 1 and info.value.attempt == 1 and clock.sleeps == []

@@ -4,7 +4,8 @@ retries with backoff, rate limits, politeness.
 Every answer is read as a stream and bounded twice: `max_bytes` caps its size after
 decompression (a gzip bomb stops at the cap), and `timeout` is a deadline for the whole
 exchange: connection, headers, redirects and body (see http_exchange). Retries (connection
-errors, timeouts, 5xx, 429) run through tenacity with exponential backoff and jitter. A wait
+errors, timeouts, 5xx, 429; not a certificate that fails verification, which every attempt
+meets) run through tenacity with exponential backoff and jitter. A wait
 the server asks for (`Retry-After`, a rate limit's reset: http_wait) is waited instead;
 such waits add up to `max_wait` at most over the client's life (a build), and a wait
 beyond what is left fails at once. A source's requests of a day stop after `max_time`
@@ -25,7 +26,7 @@ from typing import Any
 
 import requests
 from requests.adapters import HTTPAdapter
-from tenacity import RetryCallState, Retrying, retry_if_exception_type, stop_after_attempt, wait_exponential_jitter
+from tenacity import RetryCallState, Retrying, retry_if_exception, stop_after_attempt, wait_exponential_jitter
 
 from hotpapers import __version__
 from hotpapers.errors import FetchError, InputError, OutOfTimeError, endpoint
@@ -42,8 +43,9 @@ from hotpapers.http_exchange import (
     request_following_redirects,
 )
 from hotpapers.http_json import json_body
-from hotpapers.http_unreachable import unreachable
+from hotpapers.http_unreachable import certificate_refused, unreachable
 from hotpapers.http_wait import told_wait
+from hotpapers.plural import count
 
 USER_AGENT = f"hotpapers/{__version__} (daily arXiv digest for static sites; python-requests)"
 _TRANSIENT = (requests.ConnectionError, requests.Timeout, requests.exceptions.ChunkedEncodingError)
@@ -57,6 +59,11 @@ class RetryableStatus(Exception):
     def __init__(self, response: requests.Response) -> None:
         super().__init__(f"HTTP {response.status_code}")
         self.response = response
+
+
+def _worth_retrying(error: BaseException) -> bool:
+    """A 5xx, a 429 or a transient failure; not a certificate that failed verification."""
+    return isinstance(error, (RetryableStatus, *_TRANSIENT)) and not certificate_refused(error)
 
 
 class HttpClient:
@@ -135,7 +142,7 @@ class HttpClient:
         retrying = Retrying(
             stop=stop_after_attempt(attempts),
             wait=self._wait,
-            retry=retry_if_exception_type((RetryableStatus, *_TRANSIENT)),
+            retry=retry_if_exception(_worth_retrying),
             sleep=self.sleep,
             reraise=True,
         )
@@ -167,11 +174,12 @@ class HttpClient:
                 source, f"the answer from {where} is larger than http.max_bytes ({self.max_bytes} bytes)", url=url
             ) from None
         except requests.ConnectionError as exc:  # before Timeout: a connect timeout is both
+            made = retrying.statistics["attempt_number"]  # fewer than `attempts` when not worth retrying
             raise FetchError(
                 source,
-                f"cannot reach {where}: {unreachable(exc, url, self.timeout)}, {tries}",
+                f"cannot reach {where}: {unreachable(exc, url, self.timeout)}, {count(made, 'attempt')}",
                 url=url,
-                attempt=attempts,
+                attempt=made,
             ) from None
         except requests.exceptions.ChunkedEncodingError:
             raise FetchError(

@@ -41,6 +41,11 @@ def unreachable(exc: requests.ConnectionError, url: str, timeout: float) -> str:
     return cause
 
 
+def certificate_refused(exc: BaseException) -> bool:
+    """Whether `exc` is a certificate that failed verification: every attempt would meet it again."""
+    return any(isinstance(error, ssl.SSLCertVerificationError) for error in _chain(exc))
+
+
 def _proxy_failure(error: Exception, variable: str, proxy_url: str, timeout: float) -> str:
     where = f"the proxy at {_address(proxy_url)} ({variable})"
     cause = _cause(_chain(error), where, f"{_host(proxy_url)} of the proxy in {variable}", timeout)
