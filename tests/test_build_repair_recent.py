@@ -447,3 +447,19 @@ def test_a_missed_day_whose_post_cannot_be_written_does_not_promise_another_nigh
     site.post(DAY).rmdir()
     given = site.build("2020-09-26", "--date", DAY)
     assert given.exit_code == 0 and site.post(DAY).is_file() and len(site.x.calls) == asked  # from the snapshot
+
+
+def test_a_day_with_a_post_but_no_snapshot_is_not_missed_and_its_post_is_kept(site):
+    """A post written by hand (a note that the digest took the day off, which lists no
+    paper) at a day's post path, with no snapshot: the nightly build counted the day as
+    missed, fetched it, and replaced that post, as it lists fewer papers than none."""
+    site.serve_x()
+    assert site.build("2020-09-24").exit_code == 0  # 2020-09-23; the night of 2020-09-25 never runs
+    by_hand = "---\ntitle: No hot papers today\n---\n\nThe digest took the day off.\n"
+    site.post(DAY).parent.mkdir(parents=True, exist_ok=True)
+    site.post(DAY).write_text(by_hand)
+    result = site.build("2020-09-26")
+    assert result.exit_code == 0, result.output
+    assert site.post("2020-09-25").exists() and site.post(DAY).read_text() == by_hand
+    assert not site.snapshot(DAY).exists() and site.x_asked(DAY) == [] and site.hf_asked(DAY) == 0
+    assert DAY not in result.stderr

@@ -11,7 +11,7 @@ A `partial` source (a search cut short that kept its pages) is not repaired, as 
 repair that fails again is a warning: the night's outcome is yesterday's build's.
 
 A day among them with no snapshot at all (a night that never ran, or was killed before
-saving it) is fetched as `build --date D` would, but only after the site's first stored
+saving it), and no post (one written by hand is kept), is fetched as `build --date D` would, but only after the site's first stored
 snapshot (check_files.checked_days), and only when one of the `repair_days` days before it
 has one or was missed too: a new site, one that holds only older days (an imported
 archive, the sample day of a clone of this repository) or one whose nightly build stopped
@@ -157,8 +157,10 @@ def _repair(
 
 def _missed(config: Config, span: list[str]) -> set[str]:
     """The days among the last `repair_days` of `span` (oldest first) that a night missed:
-    without a snapshot, while one of the `repair_days` days before has one or was missed too."""
-    seen = {day for day in span if is_stored(config.snapshot_path(day))}  # and, below, the missed ones
+    without a snapshot, while one of the `repair_days` days before has one or was missed too.
+    A day with a post but no snapshot (a post written by hand) was not missed: fetching it
+    would replace that post."""
+    seen = {day for day in span if is_stored(config.snapshot_path(day)) or config.post_path(day).is_file()}
     missed: set[str] = set()
     for day in span[-config.repair_days :]:
         before = {str(date.fromisoformat(day) - timedelta(days=back)) for back in range(1, config.repair_days + 1)}
