@@ -4,6 +4,7 @@ a failed source: X and Hugging Face behind local stand-ins, on a clock the test 
 from __future__ import annotations
 
 import copy
+import json
 from datetime import datetime
 from pathlib import Path
 from urllib.parse import parse_qs
@@ -394,7 +395,9 @@ def test_a_missed_day_that_cannot_be_fetched_is_a_warning_and_the_night_succeeds
 def test_a_night_s_partial_searches_each_name_their_day_under_q(site):
     """A search cut short at http.max_time warned 'huggingface: stopped ...; kept the 1
     paper read' without a day: the cron mail of a night that also built a missed day held
-    that line twice, and no one could tell which day was partial."""
+    that line twice, and no one could tell which day was partial. (The missed day no longer
+    takes http.max_time again, of either source, the fake clock being theirs: it says so,
+    naming its day too.)"""
     site.serve_x()
     assert site.build("2020-09-24").exit_code == 0
     site.hf_slow = True
@@ -402,12 +405,14 @@ def test_a_night_s_partial_searches_each_name_their_day_under_q(site):
     site.monkeypatch.setattr("hotpapers.cli.now", lambda config: moment.astimezone(config.timezone))
     result = CliRunner().invoke(cli, ["-q", "build"])  # builds 2020-09-25, then the missed 2020-09-24
     assert result.exit_code == 0, result.output
-    assert site.status("2020-09-25", "huggingface") == site.status(DAY, "huggingface") == "partial"
-    for day in ("2020-09-25", DAY):
-        assert (
-            f"{day}: huggingface: stopped before a request to {site.httpserver.url_for('/hf/daily_papers')}: this "
-            f"source's requests of the day took longer than http.max_time ({MAX_TIME} s); kept the 1 paper read\n"
-        ) in result.stderr
+    assert site.status("2020-09-25", "huggingface") == "partial" and not site.snapshot(DAY).exists()
+    stopped = (
+        f"stopped before a request to {site.httpserver.url_for('/hf/daily_papers')}: this "
+        f"source's requests of the day took longer than http.max_time ({MAX_TIME} s)"
+    )
+    assert f"2020-09-25: huggingface: {stopped}; kept the 1 paper read\n" in result.stderr
+    assert f"{DAY}: not built (missed by an earlier night): every source: twitter: not asked again" in result.stderr
+    assert f"; huggingface: not asked again tonight (earlier: {stopped}); the nightly build" in result.stderr
     assert all(line.startswith(("2020-09-2", "feeds: ")) for line in result.stderr.splitlines()), result.stderr
 
 
@@ -463,3 +468,82 @@ def test_a_day_with_a_post_but_no_snapshot_is_not_missed_and_its_post_is_kept(si
     assert site.post("2020-09-25").exists() and site.post(DAY).read_text() == by_hand
     assert not site.snapshot(DAY).exists() and site.x_asked(DAY) == [] and site.hf_asked(DAY) == 0
     assert DAY not in result.stderr
+
+
+def test_a_source_that_failed_for_a_missed_day_is_not_asked_for_the_days_after_it(site):
+    """Hugging Face went down after yesterday was fetched: each missed day waited its
+    retries against it again. The first one fails; the later days are built without it,
+    which they record as failed (a later night repairs them), and Hugging Face is asked
+    nothing more."""
+    site.serve_x()
+    assert site.build("2020-09-21").exit_code == 0  # 2020-09-20; the nights of 09-22 to 09-25 never run
+    missed = ["2020-09-22", "2020-09-23", DAY]
+    site.hf_down.update(missed)
+    result = site.build("2020-09-26")
+    assert result.exit_code == 0, result.output
+    assert [site.hf_asked(day) for day in missed] == [3, 0, 0]
+    assert all(site.status(day, "huggingface") == "failed" for day in missed)
+    assert all(site.status(day, "twitter") == "ok" for day in missed) and site.post(DAY).exists()
+    down = f"HTTP 503 from {site.httpserver.url_for('/hf/daily_papers')} after 3 attempts"
+    for day in missed[1:]:
+        assert (
+            f"{day}: huggingface: not asked again tonight (earlier: {down}); published without it "
+            "(a later build fetches it again)\n"
+        ) in result.stderr
+    assert f"{DAY}: built (missed by an earlier night): wrote " in result.stderr
+    assert ", huggingface 6, " in result.stderr  # yesterday's 3 and the first missed day's 3 attempts
+    site.hf_down.clear()
+    again = site.build("2020-09-27")  # up again: the nights after repair them
+    assert again.exit_code == 0, again.output
+    assert all(site.status(day, "huggingface") == "ok" for day in missed[1:])
+
+
+def test_missed_days_whose_only_source_failed_tonight_are_left_for_a_later_night_unasked(site):
+    site.serve_x()  # arXiv
+    site.monkeypatch.delenv("X_BEARER_TOKEN")  # Hugging Face alone can run
+    assert site.build("2020-09-21").exit_code == 0  # 2020-09-20; the nights of 09-22 to 09-25 never run
+    missed = ["2020-09-22", "2020-09-23", DAY]
+    site.hf_down.update(missed)  # down since yesterday was fetched
+    result = site.build("2020-09-26")
+    assert result.exit_code == 0, result.output
+    assert [site.hf_asked(day) for day in missed] == [3, 0, 0]
+    assert site.files(*missed) == [None] * 6
+    assert (
+        "2020-09-23: not built (missed by an earlier night): huggingface: not asked again tonight (earlier: HTTP 503 "
+        f"from {site.httpserver.url_for('/hf/daily_papers')} after 3 attempts); the nightly build tries again 1 more night\n"
+    ) in result.stderr
+    site.hf_down.clear()
+    again = site.build("2020-09-27")
+    assert again.exit_code == 0, again.output
+    assert all(site.snapshot(day).exists() for day in missed[1:])
+
+
+def test_a_repair_asks_the_failed_sources_up_tonight_and_not_one_given_up_on(site):
+    """A day recording X and Hugging Face failed, on a night Hugging Face is down: the
+    repair asked both, so Hugging Face took its retries again for that day."""
+    hf_failed_on(site, DAY)
+    stored = json.loads(site.snapshot(DAY).read_text())
+    stored["mentions"] = [mention for mention in stored["mentions"] if mention["platform"] != "twitter"]
+    linked = {paper_id for mention in stored["mentions"] for paper_id in mention["paper_ids"]}
+    stored["papers"] = [paper for paper in stored["papers"] if paper["id"] in linked]
+    stored["sources"]["twitter"] = {"status": "failed", "detail": "HTTP 503 from the search after 3 attempts"}
+    site.snapshot(DAY).write_text(json.dumps(stored))
+    asked = site.hf_asked(DAY)
+    site.hf_down.update({DAY, "2020-09-25"})
+    result = site.build("2020-09-26")  # builds 2020-09-25: Hugging Face fails
+    assert result.exit_code == 0, result.output
+    assert site.hf_asked(DAY) == asked and site.x_asked(DAY)[X_PAGES:] == [
+        None,
+        "b26v89c19zqg8o3fpds1",
+        "b26v89c19zqg8o3fpds2",
+    ]
+    assert site.status(DAY, "twitter") == "ok" and site.status(DAY, "huggingface") == "failed"
+    down = f"HTTP 503 from {site.httpserver.url_for('/hf/daily_papers')} after 3 attempts"
+    assert (
+        f"{DAY}: huggingface: not asked again tonight (earlier: {down}); the post stays without it\n" in result.stderr
+    )
+    assert f"{DAY}: repaired twitter: wrote content/posts/{DAY}---Hot-Papers.md (" in result.stderr
+    assert (
+        f"{DAY}: huggingface still failed after the repair: the post stays without it; "
+        "the nightly build tries again 2 more nights\n"
+    ) in result.stderr

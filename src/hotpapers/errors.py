@@ -88,6 +88,10 @@ class OutOfTimeError(FetchError):
     the pages it read."""
 
 
+class NotAskedError(FetchError):
+    """A source not asked at all: the build gave up on it earlier (HttpClient.skip_down)."""
+
+
 def endpoint(url: str) -> str:
     """A URL without its query string or fragment, for messages (queries can be long or hold secrets)."""
     return url.split("?", 1)[0].split("#", 1)[0]

@@ -22,7 +22,7 @@ from msgspec.structs import asdict, replace
 from hotpapers.config import Config
 from hotpapers.credentials import none_can_run, runnable, warn_skipped
 from hotpapers.day_window import day_window, stored_window
-from hotpapers.errors import FetchError, InputError
+from hotpapers.errors import FetchError, InputError, NotAskedError
 from hotpapers.http import HttpClient
 from hotpapers.metadata_failure import before_metadata, metadata_failed
 from hotpapers.models import ARXIV, Mention, Snapshot, SourceStatus, Window
@@ -108,10 +108,6 @@ class Fetcher:
         """The enabled sources, and arXiv, recorded as failed in `snapshot`: what `repair` fetches again."""
         return [source.name for source in self._failed(snapshot)] + ([ARXIV] if metadata_failed(snapshot) else [])
 
-    def out_of_time(self) -> set[str]:
-        """The sources whose requests of a day fetched so far reached `http.max_time`."""
-        return set(self.http.budgets.ran_out)
-
     def _failed(self, snapshot: Snapshot) -> list[Source]:
         return [s for s in self.sources if getattr(snapshot.sources.get(s.name), "status", None) == "failed"]
 
@@ -139,7 +135,8 @@ class Fetcher:
         statuses = dict(snapshot.sources)
         found, failures = self._search_all(day, retry, since, until, statuses) if retry else ([], [])
         for failure in failures:
-            log.warning("%s: %s, again; the post stays without it", day, failure)
+            again = "" if isinstance(failure, NotAskedError) else ", again"
+            log.warning("%s: %s%s; the post stays without it", day, failure, again)
         if retry and len(failures) == len(retry) and not lost:
             return snapshot
         merged = replace(snapshot, mentions=snapshot.mentions + tuple(found), sources=statuses)

@@ -29,7 +29,7 @@ from requests.adapters import HTTPAdapter
 from tenacity import RetryCallState, Retrying, retry_if_exception, stop_after_attempt, wait_exponential_jitter
 
 from hotpapers import __version__
-from hotpapers.errors import FetchError, InputError, OutOfTimeError, endpoint
+from hotpapers.errors import FetchError, InputError, NotAskedError, OutOfTimeError, endpoint
 from hotpapers.http_budget import OutOfTime, TimeBudgets
 from hotpapers.http_exchange import (
     MAX_REDIRECTS,
@@ -97,6 +97,12 @@ class HttpClient:
         """Seconds slept so far on what servers asked (Retry-After, rate limit resets)."""
         self._last_start: dict[str, float] = {}
         self.budgets = TimeBudgets(max_time, monotonic)
+        self.down: dict[str, str] = {}
+        """Why each source was given up on in this client's life (a build): no answer after
+        its retries (unreachable, 5xx, 429), a wait asked beyond max_wait, its max_time spent."""
+        self.skip_down = False
+        """Fail at once for a source in `down`: the nightly build's days before yesterday
+        (repair_recent), each of which would take those retries, waits or max_time again."""
         self._lock = threading.Lock()
         self.session = ManualRedirectSession()
         self.session.headers["User-Agent"] = USER_AGENT
@@ -147,24 +153,23 @@ class HttpClient:
             reraise=True,
         )
         where = endpoint(url)
+        if self.skip_down and source in self.down:
+            raise NotAskedError(source, f"not asked again tonight (earlier: {self.down[source]})", url=url)
         try:
             response = retrying(self._attempt, url, source, params, headers, min_interval, method, json)
         except RetryableStatus as exc:
             status = exc.response.status_code
-            raise FetchError(
-                source,
-                f"HTTP {status} from {where} after {tries}",
-                url=url,
-                status=status,
-                attempt=attempts,
-            ) from None
+            why = f"HTTP {status} from {where} after {tries}"
+            raise self._gave_up(FetchError(source, why, url=url, status=status, attempt=attempts)) from None
         except BadRedirect as exc:
             raise FetchError(source, f"{exc} (from {where})", url=url) from None
         except TooManyRedirects:
             raise FetchError(source, f"more than {MAX_REDIRECTS} redirects from {where}", url=url) from None
         except OutOfTime:
             text = f"this source's requests of the day took longer than http.max_time ({self.budgets.max_time:g} s)"
-            raise OutOfTimeError(source, f"stopped before a request to {where}: {text}", url=url) from None
+            raise self._gave_up(
+                OutOfTimeError(source, f"stopped before a request to {where}: {text}", url=url)
+            ) from None
         except Undecodable as exc:
             raise FetchError(
                 source, f"the answer from {where} cannot be decoded as its Content-Encoding says ({exc})", url=url
@@ -175,27 +180,17 @@ class HttpClient:
             ) from None
         except requests.ConnectionError as exc:  # before Timeout: a connect timeout is both
             made = retrying.statistics["attempt_number"]  # fewer than `attempts` when not worth retrying
-            raise FetchError(
-                source,
-                f"cannot reach {where}: {unreachable(exc, url, self.timeout)}, {count(made, 'attempt')}",
-                url=url,
-                attempt=made,
-            ) from None
+            why = f"cannot reach {where}: {unreachable(exc, url, self.timeout)}, {count(made, 'attempt')}"
+            raise self._gave_up(FetchError(source, why, url=url, attempt=made)) from None
         except requests.exceptions.ChunkedEncodingError:
-            raise FetchError(
-                source, f"the answer from {where} broke off before its end, {tries}", url=url, attempt=attempts
-            ) from None
+            why = f"the answer from {where} broke off before its end, {tries}"
+            raise self._gave_up(FetchError(source, why, url=url, attempt=attempts)) from None
         except requests.Timeout:
-            raise FetchError(
-                source,
-                f"no complete answer from {where} within http.timeout ({self.timeout:g} s), {tries}",
-                url=url,
-                attempt=attempts,
-            ) from None
+            why = f"no complete answer from {where} within http.timeout ({self.timeout:g} s), {tries}"
+            raise self._gave_up(FetchError(source, why, url=url, attempt=attempts)) from None
         except requests.RequestException as exc:
-            raise FetchError(
-                source, f"cannot reach {where} ({type(exc).__name__}), {tries}", url=url, attempt=attempts
-            ) from None
+            why = f"cannot reach {where} ({type(exc).__name__}), {tries}"
+            raise self._gave_up(FetchError(source, why, url=url, attempt=attempts)) from None
         if response.status_code >= 400:
             status = response.status_code
             reason = describe(response) if describe else None
@@ -253,11 +248,17 @@ class HttpClient:
                 with self._lock:
                     left = self.max_wait - self.waited
                     if told > left:
-                        raise self._too_long(error.response, told, left, state)
+                        raise self._gave_up(self._too_long(error.response, told, left, state))
                     wait = min(told + self.jitter(), left)
                     self.waited += wait
                 return wait
         return self._backoff(state) + self.jitter() * self._backoff(state)
+
+    def _gave_up(self, error: FetchError) -> FetchError:
+        """`error`, its source noted in `down` (with the first such reason; one setdefault
+        needs no lock, and _wait calls this holding it)."""
+        self.down.setdefault(error.source, error.reason)
+        return error
 
     def _too_long(self, response: requests.Response, told: float, left: float, state: RetryCallState) -> FetchError:
         limit = f"http.max_wait ({self.max_wait:g} s)"

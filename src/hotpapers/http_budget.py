@@ -21,8 +21,6 @@ class TimeBudgets:
         self.max_time = max_time
         self.monotonic = monotonic
         self._started: dict[str, float] = {}
-        self.ran_out: set[str] = set()
-        """The sources whose time was spent, on any day since these budgets were made."""
         self._lock = threading.Lock()
 
     def restart(self) -> None:
@@ -35,6 +33,4 @@ class TimeBudgets:
         with self._lock:
             started = self._started.setdefault(source, self.monotonic())
         if self.monotonic() - started > self.max_time:
-            with self._lock:
-                self.ran_out.add(source)
             raise OutOfTime()

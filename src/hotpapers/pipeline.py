@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from os import PathLike
 from pathlib import Path
-from typing import NoReturn, Protocol
+from typing import TYPE_CHECKING, NoReturn, Protocol
 
 from msgspec import Struct
 
@@ -31,6 +31,9 @@ from hotpapers.unbuilt import naming_unbuilt, spans
 from hotpapers.worker_life import die_with
 from hotpapers.write import Outcome, write_post
 
+if TYPE_CHECKING:
+    from hotpapers.http import HttpClient  # a build of stored days imports no network stack
+
 PARALLEL_MIN_DAYS = 16
 """Below this many days a worker would get, starting worker processes costs more than it saves."""
 
@@ -50,7 +53,7 @@ class Fetch(Protocol):
 
     def repair(self, snapshot: Snapshot, keep: Callable[[Snapshot], None] | None = None) -> Snapshot: ...
 
-    def out_of_time(self) -> set[str]: ...
+    http: HttpClient
 
 
 @dataclass(frozen=True, slots=True)

@@ -6,6 +6,8 @@ listing fewer papers). So a failed day is searched again on at most `repair_days
 nights, and not on a night when what failed it fails yesterday's build too (a source down
 for days would take its retries, up to `http.max_time`, once for every day), nor when it
 reached `http.max_time` tonight (a slow source would take that time again for every day).
+No source given up on tonight (HttpClient.down) is asked again for a day before yesterday:
+it fails at once, the day records it failed, and a later night fetches it.
 A `partial` source (a search cut short that kept its pages) is not repaired, as by
 `build --date D`: its pages would be read, and a paid source would bill them, again. A
 repair that fails again is a warning: the night's outcome is yesterday's build's.
@@ -72,7 +74,8 @@ def repair_recent(
         return
     fetch, renderer = make_fetch(), PostRenderer(config)
     tonight = None if options.dry_run else _stored_failing(config, built)  # a dry run fetched nothing tonight
-    down = set(fetch.failed_sources(tonight)) if tonight else set()
+    failed_tonight = set(fetch.failed_sources(tonight)) if tonight else set()
+    fetch.http.skip_down = True  # a source given up on tonight is not asked again: it is noted as failed
     for day in days:
         tries_left = config.repair_days - (end - date.fromisoformat(day)).days
         if day in missed:
@@ -81,9 +84,11 @@ def repair_recent(
         failed = fetch.failed_sources(failing[day]) if day in failing else []
         if not failed:
             continue
-        if (down | fetch.out_of_time()).issuperset(failed):  # each would take its retries, or http.max_time, again
+        if (failed_tonight | set(fetch.http.down)).issuperset(failed):  # each would fail again, or take as long
             again = _tries_left(config, day, tries_left)
-            why = "failed tonight too" if down.issuperset(failed) else "failed or reached http.max_time tonight"
+            why = (
+                "failed tonight too" if failed_tonight.issuperset(failed) else "failed or reached http.max_time tonight"
+            )
             yield DayReport(day, "", warnings=(f"{day}: not repaired: {', '.join(failed)} {why}{again}",))
         elif options.dry_run:
             plan = fetch.plan_repair(failing[day])
