@@ -1,6 +1,7 @@
 """The library under the CLI: the README's example runs as written, and the API is
 what `__all__` says."""
 
+import json
 import re
 import shutil
 from datetime import date
@@ -10,7 +11,7 @@ import pytest
 from click.testing import CliRunner
 
 import hotpapers
-from conftest import EXAMPLE_POST, EXAMPLE_SNAPSHOT
+from conftest import EXAMPLE_POST, EXAMPLE_SNAPSHOT, example_data
 from hotpapers.cli import cli
 
 README = Path(__file__).parent.parent / "README.md"
@@ -52,6 +53,30 @@ def test_the_readme_example_runs_in_a_site_made_by_init_and_writes_its_feeds(tmp
     assert CliRunner().invoke(cli, ["build", "--date", "2020-09-24", "--offline"]).exit_code == 0
     assert {path: path.read_bytes() for path in (tmp_path / "static").iterdir()} == written
     assert b"https://my-lab.example.org/posts/hot-papers-2020-09-24" in written[tmp_path / "static/hot-papers.atom"]
+
+
+def test_the_readme_example_says_what_build_says_of_a_day_before_its_message(site, capsys):
+    """The example printed each report's message alone, so a lab building its own
+    snapshots from Python never saw what `build` says before it: that mentions of an id
+    without metadata were left out (here), a post dated in the future, a snapshot kept."""
+    data = example_data()
+    data["mentions"][0]["paper_ids"].append("2411.99999")
+    (site / "data" / "snapshots" / "2020-09-24.json").write_text(json.dumps(data), encoding="utf-8")
+    exec(compile(readme_example(), "README.md", "exec"), {})
+    lines = capsys.readouterr().out.splitlines()
+    note = "2020-09-24: ignored mentions of 1 id without metadata: 2411.99999"
+    assert lines[1:3] == [note, "2020-09-24: wrote content/posts/2020-09-24---Hot-Papers.md (11 papers)"]
+    build = CliRunner().invoke(cli, ["build", "--date", "2020-09-24", "--offline", "--force"])
+    assert build.stderr.startswith(f"{note}\n")
+
+
+def test_build_days_builds_a_day_as_its_report_is_taken_as_the_readme_says(site):
+    section = README.read_text(encoding="utf-8").split("## Use it from Python", 1)[1]
+    assert "a call whose reports are never taken builds nothing" in " ".join(section.split())
+    reports = hotpapers.build_days(["2020-09-24"], hotpapers.load_config(), hotpapers.BuildOptions(offline=True))
+    post = site / "content/posts/2020-09-24---Hot-Papers.md"
+    assert not post.exists()
+    assert [report.written for report in reports] == [True] and post.read_bytes() == EXAMPLE_POST.read_bytes()
 
 
 def test_every_name_in_all_is_there():
