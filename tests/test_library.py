@@ -79,6 +79,18 @@ def test_build_days_builds_a_day_as_its_report_is_taken_as_the_readme_says(site)
     assert [report.written for report in reports] == [True] and post.read_bytes() == EXAMPLE_POST.read_bytes()
 
 
+def test_a_day_without_a_snapshot_says_what_build_days_needs_to_fetch_it(site):
+    """'and live fetching is not configured' named no setting, and there is none: a
+    library caller fetches by giving build_days a make_fetch, as the README says."""
+    config = hotpapers.load_config()
+    with pytest.raises(hotpapers.InputError) as info:
+        list(hotpapers.build_days(["2020-09-25"], config))
+    assert info.value.message == (
+        f"no snapshot for 2020-09-25 at {site / 'data' / 'snapshots' / '2020-09-25.json'}, and no make_fetch was "
+        "given to fetch with (FetcherOnDemand, from hotpapers.fetch_on_demand)"
+    )
+
+
 def test_every_name_in_all_is_there():
     assert sorted(hotpapers.__all__) == hotpapers.__all__
     for name in hotpapers.__all__:
