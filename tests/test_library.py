@@ -91,6 +91,21 @@ def test_a_day_without_a_snapshot_says_what_build_days_needs_to_fetch_it(site):
     )
 
 
+@pytest.mark.parametrize(
+    ("options", "why"),
+    [
+        ({}, "no make_fetch was given to fetch with (FetcherOnDemand, from hotpapers.fetch_on_demand)"),
+        ({"offline": True}, "--offline was given"),
+    ],
+)
+def test_a_refresh_that_cannot_fetch_does_not_say_the_stored_snapshot_is_missing(site, options, why):
+    """'no snapshot for 2020-09-24 at .../2020-09-24.json', of a file that was there."""
+    config = hotpapers.load_config()
+    with pytest.raises(hotpapers.InputError) as info:
+        list(hotpapers.build_days(["2020-09-24"], config, hotpapers.BuildOptions(refresh=True, **options)))
+    assert info.value.message == f"refresh asked for 2020-09-24, and {why}"
+
+
 def test_every_name_in_all_is_there():
     assert sorted(hotpapers.__all__) == hotpapers.__all__
     for name in hotpapers.__all__:

@@ -244,12 +244,14 @@ def _build_in_range(
 
 
 def refuse_unstored(days: list[str], config: Config, options: BuildOptions) -> NoReturn:
-    """An InputError for days without a snapshot when nothing may fetch them."""
+    """An InputError for days to fetch (without a snapshot, or any on a refresh) when nothing may fetch them."""
     why = (
         "--offline was given"
         if options.offline
         else "no make_fetch was given to fetch with (FetcherOnDemand, from hotpapers.fetch_on_demand)"
     )
+    if options.refresh:
+        raise InputError(f"refresh asked for {spans(days)}, and {why}")
     more = f" (nor for {spans(days[1:])})" if len(days) > 1 else ""
     raise InputError(f"no snapshot for {days[0]} at {config.snapshot_path(days[0])}{more}, and {why}")
 
