@@ -419,3 +419,26 @@ def test_check_names_the_post_a_switch_to_jekyll_left_in_content_posts_which_jek
     (site / "blog").rename(site / "_posts")
     (site / "content/posts/2020-09-24---Hot-Papers.md").unlink()
     assert runner.invoke(cli, ["check", "--days", "1", "--until", "2020-09-24"]).exit_code == 0
+
+
+def test_check_passes_a_day_with_a_source_skipped_for_its_credentials_and_notes_it(site):
+    """A day fetched without X (its token unset) passed check with 'working sources' and no
+    word of X: a site that meant to read X never learnt it was not read."""
+    snapshots = site / "data" / "snapshots"
+    stored = load_snapshot(snapshots / "2020-09-24.json")
+    skipped = {"twitter": SourceStatus("skipped", "needs X_BEARER_TOKEN"), "hackernews": SourceStatus("ok")}
+    for name in ("2020-09-22", "2020-09-23"):
+        save_snapshot(replace(stored, date=name, sources=skipped), snapshots / f"{name}.json")
+    assert CliRunner().invoke(cli, ["build", "--since", "2020-09-22", "--until", "2020-09-24"]).exit_code == 0
+    result = CliRunner().invoke(cli, ["check", "--days", "3", "--until", "2020-09-24"])
+    assert result.exit_code == 0, result.output
+    assert result.stderr.splitlines()[-2:] == [
+        "note: twitter was skipped on 2020-09-22 to 2020-09-23 for want of credentials: set X_BEARER_TOKEN, or "
+        "turn it off with sources.twitter.enabled: false",
+        "ok: 3 days up to 2020-09-24, each with its snapshot, its post and working sources",
+    ]
+    quiet = CliRunner().invoke(cli, ["-q", "check", "--days", "3", "--until", "2020-09-24"])
+    assert (quiet.exit_code, quiet.stderr) == (0, "")  # the nightly build warns of it, under -q too
+    add_settings(site, "sources: {twitter: {enabled: false}}")
+    off = CliRunner().invoke(cli, ["check", "--days", "3", "--until", "2020-09-24"])
+    assert off.exit_code == 0 and "note:" not in off.stderr

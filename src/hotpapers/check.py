@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from statistics import median
 
 from hotpapers.models import ARXIV, Snapshot
+from hotpapers.unbuilt import spans
 
 COLLAPSE_MIN_HISTORY = 3
 """Days of history needed before a day's volume is compared with their median."""
@@ -69,3 +70,20 @@ def day_problems(days: list[DayFiles], min_ratio: float, enabled: Collection[str
                 problems.append(f"{entry.day}: {volume} mentions, against a median of {typical:g} on the days before")
         volumes.append(volume)
     return problems
+
+
+def skipped_notes(days: list[DayFiles], enabled: Collection[str]) -> list[str]:
+    """A line for each `enabled` source that days skipped for want of credentials: no
+    problem (a site may mean to run on the free sources; the build warns of it every night),
+    but check, which says the days have working sources, says so."""
+    skipped: dict[tuple[str, str], list[str]] = {}
+    for entry in days:
+        for name, source in sorted(entry.snapshot.sources.items() if entry.snapshot else ()):
+            detail = source.detail or ""
+            if source.status == "skipped" and name in enabled and detail.startswith("needs "):
+                skipped.setdefault((name, detail.removeprefix("needs ")), []).append(entry.day)
+    return [
+        f"{name} was skipped on {spans(skipped_days)} for want of credentials: set {needs}, or turn it off with "
+        f"sources.{name}.enabled: false"
+        for (name, needs), skipped_days in skipped.items()
+    ]

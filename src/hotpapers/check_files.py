@@ -3,9 +3,10 @@
 
 from __future__ import annotations
 
+import logging
 from datetime import date, timedelta
 
-from hotpapers.check import DayFiles, day_problems
+from hotpapers.check import DayFiles, day_problems, skipped_notes
 from hotpapers.config import Config
 from hotpapers.errors import InputError, SnapshotError
 from hotpapers.pipeline import listed_days
@@ -13,6 +14,8 @@ from hotpapers.rank import rank
 from hotpapers.site import other_profiles_posts, served_profiles_posts
 from hotpapers.snapshot import first_stored_day, stored_snapshot
 from hotpapers.targets import shown_path
+
+log = logging.getLogger("hotpapers")
 
 
 def check_days(config: Config, last: date | str, days: int = 7, min_ratio: float = 0.25) -> list[str]:
@@ -38,6 +41,8 @@ def problems_of_days(config: Config, days: list[str], min_ratio: float) -> list[
             "where it is; else build a day first"
         ]
     entries = [_day_files(day, config) for day in days]
+    for note in skipped_notes(entries, config.enabled_sources):
+        log.info("note: %s", note)
     return day_problems(entries, min_ratio, config.enabled_sources)
 
 
