@@ -8,6 +8,7 @@ import socket
 import ssl
 import subprocess
 import threading
+import time
 from collections.abc import Callable, Iterator
 
 import pytest
@@ -233,3 +234,40 @@ def test_a_certificate_that_fails_verification_is_not_retried(serve, self_signed
         http.get(f"https://127.0.0.1:{port}/api", source="arxiv")
     assert "certificate verify failed: " in info.value.message and info.value.message.endswith(", 1 attempt")
     assert len(connections) == 1 and info.value.attempt == 1 and clock.sleeps == []
+
+
+@pytest.mark.parametrize(
+    ("answer", "reason"),
+    [
+        (None, "no complete answer from http://127.0.0.1:{port}/api within http.timeout (0.3 s), 2 attempts"),
+        (
+            b"HTTP/1.1 429 Too Many Requests\r\nRetry-After: 86400\r\nContent-Length: 0\r\n\r\n",
+            "HTTP 429 from http://127.0.0.1:{port}/api: the server asks to wait 86400 s, more than http.max_wait (60 s)",
+        ),
+    ],
+    ids=["accepts-and-never-answers", "asks-a-day-s-wait"],
+)
+def test_a_source_given_up_on_is_not_asked_again_when_the_build_says_so(serve, answer, reason):
+    """The nightly build's days before yesterday (skip_down): a server that accepts and never
+    answers held each day for its retries of http.timeout, and one asking to wait a day
+    was asked again for each day."""
+
+    def handle(connection: socket.socket) -> None:
+        connection.recv(1000)
+        if answer is None:
+            time.sleep(1)
+        else:
+            connection.sendall(answer)
+
+    port = serve(handle)
+    clock = FakeClock()
+    http = HttpClient(timeout=0.3, retries=1, max_wait=60, sleep=clock.sleep, jitter=lambda: 0.0)
+    with pytest.raises(FetchError) as first:
+        http.get(f"http://127.0.0.1:{port}/api", source="arxiv")
+    assert first.value.reason == reason.format(port=port)
+    asked = http.requests["arxiv"]
+    http.skip_down = True
+    with pytest.raises(FetchError) as again:
+        http.get(f"http://127.0.0.1:{port}/api?id_list=1", source="arxiv")
+    assert again.value.message == f"arxiv: not asked again tonight (earlier: {reason.format(port=port)})"
+    assert http.requests["arxiv"] == asked  # counted as each attempt starts
