@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import copy
 import json
+import sys
 from pathlib import Path
 
 import pytest
@@ -161,7 +162,8 @@ def test_a_hostile_version_leaves_out_only_its_paper(day, version, left_out):
     [
         (b"&#xD83D;", "UnicodeEncodeError"),
         (b"&#x110000;", "ValueError"),
-        (b"&#99999999999999999999999;", "OverflowError"),
+        # chr() of a number past C's int: OverflowError until Python 3.12, ValueError since 3.13
+        (b"&#99999999999999999999999;", "OverflowError" if sys.version_info < (3, 13) else "ValueError"),
     ],
     ids=["lone-surrogate", "past-unicode", "huge"],
 )
