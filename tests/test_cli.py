@@ -241,6 +241,29 @@ def test_a_long_backfill_reports_in_order_and_matches_single_day_renders(site):
         assert (site / f"content/posts/{day}---Hot-Papers.md").read_text(encoding="utf-8") == single.stdout
 
 
+@pytest.mark.parametrize("method", ["spawn", "forkserver"])
+def test_a_long_backfill_builds_the_same_posts_in_workers_started_without_fork(site, method):
+    """Worker processes are forked on Linux up to Python 3.13, but started by forkserver
+    there since 3.14 and by spawn on macOS: what they are handed must travel by pickle, and
+    what they need they must import."""
+    days = stored_days(site, date(2020, 8, 1), 40)
+    code = (
+        "import multiprocessing, os, sys\n"
+        "from hotpapers.cli import cli\n"
+        "if __name__ == '__main__':\n"
+        f"    multiprocessing.set_start_method({method!r})\n"
+        "    os.cpu_count = lambda: 2  # two workers, whatever the machine\n"
+        "    cli.main(sys.argv[1:])\n"
+    )
+    args = ["-q", "build", "--since", days[0], "--until", days[-1], "--offline"]
+    done = subprocess.run([sys.executable, "-c", code, *args], cwd=site, capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert len(list((site / "content/posts").iterdir())) == 40
+    for day in (days[0], days[17], days[-1]):
+        single = run("render", f"data/snapshots/{day}.json")
+        assert (site / f"content/posts/{day}---Hot-Papers.md").read_text(encoding="utf-8") == single.stdout
+
+
 def test_a_corrupt_day_in_a_long_backfill_is_named_and_the_others_are_built(site):
     days = stored_days(site, date(2020, 8, 1), 40)
     (site / "data" / "snapshots" / f"{days[30]}.json").write_text("{", encoding="utf-8")
