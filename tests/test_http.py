@@ -325,3 +325,19 @@ def test_an_ietf_ratelimit_field_without_a_usable_t_backs_off_as_usual(httpserve
     sequence(httpserver, Response("", 429, headers={"RateLimit": field}), Response("ok"))
     client(clock, backoff=2).get(httpserver.url_for("/x"), source="test")
     assert clock.sleeps == [2]
+
+
+def test_a_wait_asked_beyond_what_is_left_of_max_time_fails_at_once(httpserver):
+    """http.max_time bounds a source's requests of a day, waits included: a 429 asking for
+    600 s with 300 s of max_time was slept through whole, and only the next attempt found
+    the time spent (a nightly build with a low max_time took max_wait per day instead)."""
+    clock = FakeClock()
+    sequence(httpserver, Response("", 429, headers={"Retry-After": "600"}), Response("ok", 200))
+    url = httpserver.url_for("/x")
+    with pytest.raises(FetchError) as info:
+        client(clock, max_time=300, max_wait=900).get(url, source="huggingface")
+    assert info.value.message == (
+        f"huggingface: HTTP 429 from {url}: the server asks to wait 600 s, more than the 300 s left of "
+        "http.max_time (300 s) for this source's requests of the day"
+    )
+    assert clock.sleeps == [] and len(httpserver.log) == 1 and info.value.attempt == 1

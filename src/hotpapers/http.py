@@ -8,8 +8,8 @@ errors, timeouts, 5xx, 429; not a certificate that fails verification, which eve
 meets) run through tenacity with exponential backoff and jitter. A wait
 the server asks for (`Retry-After`, a rate limit's reset: http_wait) is waited instead;
 such waits add up to `max_wait` at most over the client's life (a build), and a wait
-beyond what is left fails at once. A source's requests of a day stop after `max_time`
-(http_budget). Every failure, whatever the server sent, is a FetchError naming the
+beyond what is left, or beyond what is left of the source's `max_time`, fails at once. A
+source's requests of a day stop after `max_time` (http_budget). Every failure, whatever the server sent, is a FetchError naming the
 source, the endpoint, the status and the attempt. Sleep and clocks are injected, so
 tests run in no time; this module is the only one that sleeps.
 """
@@ -245,10 +245,11 @@ class HttpClient:
         if isinstance(error, RetryableStatus):
             told = told_wait(error.response.headers, self.wall_clock())
             if told is not None:
+                time_left = self.budgets.left(state.args[1])  # a wait is part of the source's http.max_time
                 with self._lock:
                     left = self.max_wait - self.waited
-                    if told > left:
-                        raise self._gave_up(self._too_long(error.response, told, left, state))
+                    if told > min(left, time_left):
+                        raise self._gave_up(self._too_long(error.response, told, left, time_left, state))
                     wait = min(told + self.jitter(), left)
                     self.waited += wait
                 return wait
@@ -260,12 +261,20 @@ class HttpClient:
         self.down.setdefault(error.source, error.reason)
         return error
 
-    def _too_long(self, response: requests.Response, told: float, left: float, state: RetryCallState) -> FetchError:
-        limit = f"http.max_wait ({self.max_wait:g} s)"
-        if left < self.max_wait:
+    def _too_long(
+        self, response: requests.Response, told: float, left: float, time_left: float, state: RetryCallState
+    ) -> FetchError:
+        limit, failure = f"http.max_wait ({self.max_wait:g} s)", FetchError
+        if time_left < left:  # an OutOfTimeError, as at max_time: a search keeps the pages it read
+            failure = OutOfTimeError
+            limit = (
+                f"the {time_left:.0f} s left of http.max_time ({self.budgets.max_time:g} s) for this source's "
+                "requests of the day"
+            )
+        elif left < self.max_wait:
             limit = f"the {left:.0f} s left of {limit} after {self.waited:.0f} s of rate-limit waits in this build"
         url = state.args[0]  # the URL asked for, as in every failure: not the one a redirect named
-        return FetchError(
+        return failure(
             state.args[1],
             f"HTTP {response.status_code} from {endpoint(url)}: the server asks to wait {told:.0f} s, "
             f"more than {limit}",

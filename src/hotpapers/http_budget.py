@@ -28,6 +28,12 @@ class TimeBudgets:
         with self._lock:
             self._started.clear()
 
+    def left(self, source: str) -> float:
+        """The seconds left of `source`'s time (all of it before its first request)."""
+        with self._lock:
+            started = self._started.get(source)
+        return self.max_time if started is None else max(0.0, self.max_time - (self.monotonic() - started))
+
     def check(self, source: str) -> None:
         """Raises OutOfTime when `source`'s time is spent; its first request starts it."""
         with self._lock:
