@@ -139,6 +139,19 @@ def _named(sentence_start: str) -> set[str]:
     return set(re.findall(r"`(\w+)`", found.group()))
 
 
+def test_the_snapshot_doc_s_minimal_file_builds_a_post_as_it_says(tmp_path, monkeypatch):
+    """A lab starts from the minimal file, which no test read: 'write a file in this format
+    to `data/snapshots/DAY.json` and run `hotpapers build --date DAY --offline`'."""
+    minimal = SNAPSHOT_DOC.split("## A minimal file", 1)[1].split("```json\n", 1)[1].split("```", 1)[0]
+    day = msgspec.json.decode(minimal)["date"]
+    (tmp_path / "data" / "snapshots").mkdir(parents=True)
+    (tmp_path / "data" / "snapshots" / f"{day}.json").write_text(minimal, encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    result = CliRunner().invoke(cli, ["build", "--date", day, "--offline"])
+    assert result.exit_code == 0 and f"{day}: wrote content/posts/{day}---Hot-Papers.md (1 paper)" in result.stderr
+    assert "\n# 1. A title\n\nAda Lovelace\n" in (tmp_path / f"content/posts/{day}---Hot-Papers.md").read_text()
+
+
 def test_the_snapshot_doc_says_which_platforms_are_fetched_embedded_or_brought():
     """A lab importing its Mastodon and Slack counts read nowhere that only X and Bluesky
     embeds are published, nor how a post shows a platform that no source fetches."""
