@@ -106,6 +106,14 @@ def test_a_refresh_that_cannot_fetch_does_not_say_the_stored_snapshot_is_missing
     assert info.value.message == f"refresh asked for 2020-09-24, and {why}"
 
 
+@pytest.mark.parametrize("days", [0, -3])
+def test_check_days_refuses_to_check_no_day_rather_than_find_it_healthy(site, days):
+    """check_days(config, day, days=0) returned [], 'healthy', having checked nothing
+    (the command refuses --days 0)."""
+    with pytest.raises(hotpapers.InputError, match=f"the days to check must be at least 1, not {days}"):
+        hotpapers.check_days(hotpapers.load_config(), "2020-09-24", days=days)
+
+
 def test_every_name_in_all_is_there():
     assert sorted(hotpapers.__all__) == hotpapers.__all__
     for name in hotpapers.__all__:

@@ -22,6 +22,8 @@ def check_days(config: Config, last: date | str, days: int = 7, min_ratio: float
     """What `hotpapers check` reports of the `days` days up to `last` (a date, or
     YYYY-MM-DD), one line a problem, oldest first; [] when they are healthy. Days before
     the first stored snapshot are not checked."""
+    if days < 1:
+        raise InputError(f"the days to check must be at least 1, not {days}")
     if isinstance(last, str):
         last = date.fromisoformat(listed_days([last])[0])
     return problems_of_days(config, checked_days(config, last, days), min_ratio)
