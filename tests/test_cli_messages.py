@@ -120,3 +120,20 @@ def test_a_site_with_every_source_off_is_told_how_to_bring_a_day_it_has_no_snaps
             f"turn one on (sources.NAME.enabled), or write the day's snapshot to {stored} (docs/snapshot.md)\n"
         )
     assert not stored.exists()
+
+
+@pytest.mark.parametrize(
+    ("args", "error"),
+    [
+        (["--bogus", "check"], "No such option '--bogus'. Did you mean '--verbose'?"),
+        (["--days", "3", "check"], "No such option '--days'."),
+        (["--config", ".", "check"], "Invalid value for '--config': File '.' is a directory."),
+    ],
+)
+def test_a_mistake_in_the_options_before_the_command_is_one_line_too(site, args, error):
+    """After the command it was one line; before it, click's three, naming `python -m
+    hotpapers` or whatever ran it: 'Usage: ...', 'Try ... for help.', a blank, 'Error: ...'."""
+    result = run(*args)
+    assert (result.exit_code, result.stdout) == (2, "")
+    assert result.stderr == f"Error: {error} (see 'hotpapers --help')\n"
+    assert "\nCommands:\n" in run().output  # no argument at all: the help, as before

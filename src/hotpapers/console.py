@@ -25,7 +25,17 @@ log = logging.getLogger("hotpapers")
 
 
 class HotpapersGroup(click.Group):
-    """Turns unexpected exceptions into one line, unless --debug asks for the traceback."""
+    """Turns usage errors and unexpected exceptions into one line, unless --debug asks for
+    the traceback."""
+
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        """The options before the command (a command's own are parsed in `invoke`)."""
+        try:
+            return super().parse_args(ctx, args)
+        except click.UsageError as exc:
+            if not args:  # no argument at all: click shows the help
+                raise
+            raise InputError(f"{exc.format_message()} (see 'hotpapers --help')") from None
 
     def invoke(self, ctx: click.Context) -> Any:
         try:
