@@ -185,6 +185,15 @@ def test_following_the_header_sets_a_key_of_a_commented_section(tmp_path, profil
     assert config.site.url == "https://my-lab.example.org" and config.output.profile == profile
 
 
+def test_the_commented_config_speaks_to_the_user_not_of_the_code():
+    """Its comments are the keys' docstrings, read by a site's owner in their hotpapers.yaml:
+    a pointer to a module of the package (`max_ids`' '(paper_lookup.py)') is for developers,
+    whom docs/architecture.md guides."""
+    lines = commented_config("hugo").splitlines()
+    assert len(lines) > 100
+    assert [line for line in lines if re.search(r"\b\w+\.py\b", line)] == []
+
+
 def test_each_commented_section_reads_back_with_its_line_and_first_key_uncommented(tmp_path):
     """The header's instruction works for every commented-out section, not only site."""
     path = tmp_path / "hotpapers.yaml"

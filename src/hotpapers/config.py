@@ -160,7 +160,7 @@ class ArxivSettings(Section, frozen=True):
     min_interval: Seconds = 3
     """Seconds between requests."""
     max_ids: Annotated[int, Meta(ge=1, le=1_000_000)] = 5000
-    """The most ids looked up for a day; past it, those with the most engagement (paper_lookup.py)."""
+    """The most ids looked up for a day; past it, those with the most engagement."""
 
 
 class HttpSettings(Section, frozen=True):
