@@ -80,6 +80,23 @@ def test_relative_paths_resolve_against_the_config_folder(tmp_path):
     assert config.feeds.atom == tmp_path / "site" / "static" / "hot-papers.atom" and config.feeds.json is None
 
 
+@pytest.mark.parametrize(
+    ("zone", "hint"),
+    [
+        ("Europe/Pariss", "did you mean 'Europe/Paris'?"),
+        ("europe/paris", "did you mean 'Europe/Paris'?"),
+        ("America/NewYork", "did you mean 'America/New_York'?"),
+        ("Berlin", "did you mean 'Europe/Berlin'?"),
+        ("UTC+2", "a name of the tz database, such as Europe/Paris or America/New_York"),
+        ("CEST", "a name of the tz database, such as Europe/Paris or America/New_York"),
+    ],
+)
+def test_an_unknown_time_zone_says_which_name_is_meant(tmp_path, zone, hint):
+    """'unknown time zone 'Europe/Pariss'' left the user to find the spelling, and 'UTC+2'
+    or 'CEST' (an offset or an abbreviation, not a zone) what a zone's name looks like."""
+    assert problem(tmp_path, f"timezone: {zone}\n").endswith(f"timezone: unknown time zone '{zone}' ({hint})")
+
+
 def test_every_problem_is_reported_at_once_by_its_key(tmp_path):
     text = (
         "timezone: Mars/Olympus\n"

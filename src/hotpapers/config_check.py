@@ -13,7 +13,7 @@ from collections.abc import Callable, Iterator, Sequence
 from difflib import get_close_matches
 from pathlib import Path
 from typing import Annotated, Any, Literal, Union, get_args, get_origin
-from zoneinfo import ZoneInfo
+from zoneinfo import ZoneInfo, available_timezones
 
 import msgspec
 from msgspec import Meta, Struct
@@ -62,7 +62,7 @@ def decode_hook(root: Path) -> Hook:
                     return ZoneInfo(value)
                 except (ValueError, KeyError, OSError):
                     pass
-            raise ValueError(f"unknown time zone {short(value)}")
+            raise ValueError(f"unknown time zone {short(value)}{_zone_hint(value)}")
         if kind is Path:
             if isinstance(value, str) and value and not _CONTROL.search(value):
                 return _joined(root, value)
@@ -70,6 +70,22 @@ def decode_hook(root: Path) -> Hook:
         raise NotImplementedError(kind)
 
     return hook
+
+
+def _zone_hint(value: Any) -> str:
+    """The zone a misspelt name or a city alone likely stands for; else what a zone's name
+    looks like (an offset such as UTC+2, or an abbreviation such as CEST, is none)."""
+    zones = [name for name in available_timezones() if "/" in name and not name.startswith(("Etc/", "SystemV/"))]
+    by_name = {name.lower(): name for name in zones}
+    by_city = {name.rsplit("/", 1)[1].lower(): name for name in zones}
+    typed = value.strip().lower() if isinstance(value, str) else ""
+    close = get_close_matches(typed, list(by_name), n=1, cutoff=0.8)
+    meant = by_city.get(typed) or (by_name[close[0]] if close else None)
+    return (
+        f" (did you mean '{meant}'?)"
+        if meant
+        else " (a name of the tz database, such as Europe/Paris or America/New_York)"
+    )
 
 
 def _joined(root: Path, value: str) -> Path:
