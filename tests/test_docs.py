@@ -15,6 +15,7 @@ from click.testing import CliRunner
 from conftest import EXAMPLE_SNAPSHOT, make_config, make_mention, make_paper, make_snapshot
 from hotpapers.cli import cli
 from hotpapers.errors import InputError
+from hotpapers.models import PlatformTotals, RankedPaper
 from hotpapers.profiles import PROFILES
 from hotpapers.render import PostRenderer
 from hotpapers.site_init import WORKFLOW_NAME
@@ -205,6 +206,18 @@ def test_the_post_format_doc_names_everything_a_template_sees(tmp_path):
     assert (
         set(name for pair in re.findall(r"\{\{ (\w+) \}\}|\{% if (\w+) %\}", embed) for name in pair if name) <= named
     )
+
+
+def test_the_post_format_doc_names_every_field_of_a_paper_item_and_of_its_platforms():
+    """A template's `item` has an `observed_at` (the time the classic line shows), and so
+    does each of its platforms; the page named neither, so a site writing its own time
+    line found no field for it."""
+    section = (REPO / "docs" / "post-format.md").read_text(encoding="utf-8").split("### What a template sees")[1]
+    papers = " ".join(section.split("\n## ")[0].split("- `papers`:", 1)[1].split("\n- ", 1)[0].split())
+    item_fields = set(re.findall(r"`item\.(\w+)`", papers))
+    platforms = papers.split("`item.platforms`", 1)[1].split(")", 1)[0]
+    assert item_fields == set(RankedPaper.__struct_fields__), papers
+    assert set(re.findall(r"`(\w+)`", platforms)) == set(PlatformTotals.__struct_fields__), platforms
 
 
 def test_the_readme_says_when_the_nightly_run_builds_yesterday_late():
