@@ -97,6 +97,15 @@ def test_an_unknown_time_zone_says_which_name_is_meant(tmp_path, zone, hint):
     assert problem(tmp_path, f"timezone: {zone}\n").endswith(f"timezone: unknown time zone '{zone}' ({hint})")
 
 
+def test_a_frontmatter_key_of_a_site_s_own_says_where_it_goes(tmp_path):
+    """A site adding `author` to its posts tried `post: {author: ...}` and read 'post.author:
+    unknown key', with no word of the template, where such a field is written."""
+    hint = "a frontmatter field of your own is written in the site's own template: docs/post-format.md"
+    assert problem(tmp_path, "post: {author: Our Lab}\n").endswith(f"post.author: unknown key ({hint})")
+    assert problem(tmp_path, "post: {titel: x}\n").endswith("post.titel: unknown key (did you mean 'title'?)")
+    assert problem(tmp_path, "site: {author: x}\n").endswith("site.author: unknown key")
+
+
 def test_every_problem_is_reported_at_once_by_its_key(tmp_path):
     text = (
         "timezone: Mars/Olympus\n"

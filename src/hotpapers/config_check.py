@@ -35,6 +35,8 @@ _TYPE_NAMES = {
     "`null`": "null",
 }
 _TYPE_NAME = re.compile("|".join(map(re.escape, _TYPE_NAMES)))
+_OWN_KEYS = {"post": " (a frontmatter field of your own is written in the site's own template: docs/post-format.md)"}
+"""Where a key of the site's own goes, for an unknown key of a section that has such a place."""
 _FIRST_STEP = re.compile(r"^(\.[^.\[]*|\[[^\]]*\])")
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 """What no path-like key may hold: a NUL cannot reach the OS, the others name no file anyone means."""
@@ -130,7 +132,7 @@ def _problems(
     for key, value in data.items():
         where = f"{prefix}.{key_text(key)}" if prefix else key_text(key)
         if key not in fields:
-            yield f"{where}: unknown key{did_you_mean(key, fields)}"
+            yield f"{where}: unknown key{did_you_mean(key, fields) or _OWN_KEYS.get(prefix, '')}"
             continue
         base, metas = unwrap(fields[key].type)
         if _is_struct(base) and isinstance(value, dict):
