@@ -106,12 +106,10 @@ def test_the_error_for_a_platform_no_snapshot_stores_is_as_quoted():
 
 
 def test_the_readme_names_every_registered_source_where_the_page_says():
-    """Its row in Sources, the count of sources enabled by default, the `enabled` setting's row."""
+    """Its row in Sources, and the count of sources enabled by default."""
     assert sorted(re.findall(r"^\| [^|]+ \(`sources\.(\w+)`\) \|", README, flags=re.MULTILINE)) == sorted(SOURCES)
     count = re.search(r"All (\w+) sources are enabled by default", README)
     assert count and count.group(1) == NUMBERS[len(SOURCES)]
-    enabled = re.search(r"^\| `sources\.NAME\.enabled` \|.*$", README, flags=re.MULTILINE)
-    assert enabled and set(re.findall(r"`(\w+)`", enabled.group())) == {"true", *SOURCES}
 
 
 def test_the_page_names_the_output_profiles_a_site_step_may_be_for():
