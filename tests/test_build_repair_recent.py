@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import copy
 import json
+import os
 from datetime import datetime
 from pathlib import Path
 from urllib.parse import parse_qs
@@ -14,10 +15,12 @@ from click.testing import CliRunner
 from pytest_httpserver.httpserver import QueryMatcher
 from werkzeug import Request, Response
 
+import hotpapers
 from conftest import add_settings
 from fakes import TOKEN, FakeClock, Recorder, example_scenario, fake_time, live_config, serve_scenario
 from hn_hf_fakes import HF_2026, DailyPapers
 from hotpapers.cli import cli
+from hotpapers.fetch_on_demand import FetcherOnDemand
 from hotpapers.snapshot import load_snapshot
 
 DAY = "2020-09-24"
@@ -547,3 +550,20 @@ def test_a_repair_asks_the_failed_sources_up_tonight_and_not_one_given_up_on(sit
         f"{DAY}: huggingface still failed after the repair: the post stays without it; "
         "the nightly build tries again 2 more nights\n"
     ) in result.stderr
+
+
+def test_a_build_after_a_nightly_one_with_the_same_fetcher_asks_the_sources_it_gave_up_on(site):
+    """build_nightly left its fetcher failing at once for the sources the night gave up
+    on: a script building a day next with the same fetcher (FetcherOnDemand, or `lambda:
+    fetcher`) had them recorded failed, unasked, though a day given asks every source."""
+    hf_failed_on(site, DAY)
+    asked = site.hf_asked(DAY)
+    site.hf_down.add("2020-09-25")
+    config = hotpapers.load_config()
+    now = datetime.fromisoformat("2020-09-26T08:00:00+00:00")
+    fetcher = FetcherOnDemand(config, os.environ, lambda: now)
+    night = list(hotpapers.build_nightly(["2020-09-25"], config, hotpapers.BuildOptions(now=now), fetcher))
+    assert [report.day for report in night] == ["2020-09-25", DAY] and site.hf_asked(DAY) == asked
+    site.hf_down.clear()
+    [report] = hotpapers.build_days([DAY], config, hotpapers.BuildOptions(now=now), fetcher)
+    assert site.hf_asked(DAY) > asked and site.status(DAY, "huggingface") == "ok", report.message

@@ -76,26 +76,31 @@ def repair_recent(
     tonight = None if options.dry_run else _stored_failing(config, built)  # a dry run fetched nothing tonight
     failed_tonight = set(fetch.failed_sources(tonight)) if tonight else set()
     fetch.http.skip_down = True  # a source given up on tonight is not asked again: it is noted as failed
-    for day in days:
-        tries_left = config.repair_days - (end - date.fromisoformat(day)).days
-        if day in missed:
-            yield _build_missed(day, config, renderer, options, fetch, tries_left)
-            continue
-        failed = fetch.failed_sources(failing[day]) if day in failing else []
-        if not failed:
-            continue
-        if (failed_tonight | set(fetch.http.down)).issuperset(failed):  # each would fail again, or take as long
-            again = _tries_left(config, day, tries_left)
-            why = (
-                "failed tonight too" if failed_tonight.issuperset(failed) else "failed or reached http.max_time tonight"
-            )
-            yield DayReport(day, "", warnings=(f"{day}: not repaired: {', '.join(failed)} {why}{again}",))
-        elif options.dry_run:
-            plan = fetch.plan_repair(failing[day])
-            if plan:
-                yield DayReport(day, plan)
-        else:
-            yield _repair(failing[day], failed, config, renderer, BuildOptions(now=options.now), fetch, tries_left)
+    try:
+        for day in days:
+            tries_left = config.repair_days - (end - date.fromisoformat(day)).days
+            if day in missed:
+                yield _build_missed(day, config, renderer, options, fetch, tries_left)
+                continue
+            failed = fetch.failed_sources(failing[day]) if day in failing else []
+            if not failed:
+                continue
+            if (failed_tonight | set(fetch.http.down)).issuperset(failed):  # each would fail again, or take as long
+                again = _tries_left(config, day, tries_left)
+                why = (
+                    "failed tonight too"
+                    if failed_tonight.issuperset(failed)
+                    else "failed or reached http.max_time tonight"
+                )
+                yield DayReport(day, "", warnings=(f"{day}: not repaired: {', '.join(failed)} {why}{again}",))
+            elif options.dry_run:
+                plan = fetch.plan_repair(failing[day])
+                if plan:
+                    yield DayReport(day, plan)
+            else:
+                yield _repair(failing[day], failed, config, renderer, BuildOptions(now=options.now), fetch, tries_left)
+    finally:
+        fetch.http.skip_down = False  # a build of a day or a range with this fetcher asks every source
 
 
 def _stored_failing(config: Config, day: str) -> Snapshot | None:
