@@ -244,8 +244,17 @@ def test_a_certificate_that_fails_verification_is_not_retried(serve, self_signed
             b"HTTP/1.1 429 Too Many Requests\r\nRetry-After: 86400\r\nContent-Length: 0\r\n\r\n",
             "HTTP 429 from http://127.0.0.1:{port}/api: the server asks to wait 86400 s, more than http.max_wait (60 s)",
         ),
+        (
+            b"",
+            "cannot reach http://127.0.0.1:{port}/api: 127.0.0.1:{port} closed the connection without an answer, "
+            "2 attempts",
+        ),
+        (
+            b"HTTP/1.1 200 OK\r\nContent-Length: 100\r\n\r\n{}",
+            "the answer from http://127.0.0.1:{port}/api broke off before its end, 2 attempts",
+        ),
     ],
-    ids=["accepts-and-never-answers", "asks-a-day-s-wait"],
+    ids=["accepts-and-never-answers", "asks-a-day-s-wait", "closes-without-an-answer", "breaks-off"],
 )
 def test_a_source_given_up_on_is_not_asked_again_when_the_build_says_so(serve, answer, reason):
     """The nightly build's days before yesterday (skip_down): a server that accepts and never
