@@ -5,13 +5,13 @@ Every answer is read as a stream and bounded twice: `max_bytes` caps its size af
 decompression (a gzip bomb stops at the cap), and `timeout` is a deadline for the whole
 exchange: connection, headers, redirects and body (see http_exchange). Retries (connection
 errors, timeouts, 5xx, 429; not a certificate that fails verification, which every attempt
-meets) run through tenacity with exponential backoff and jitter. A wait
-the server asks for (`Retry-After`, a rate limit's reset: http_wait) is waited instead;
-such waits add up to `max_wait` at most over the client's life (a build), and a wait
-beyond what is left, or beyond what is left of the source's `max_time`, fails at once. A
-source's requests of a day stop after `max_time` (http_budget). Every failure, whatever the server sent, is a FetchError naming the
-source, the endpoint, the status and the attempt. Sleep and clocks are injected, so
-tests run in no time; this module is the only one that sleeps.
+meets) run through tenacity with exponential backoff and jitter. A wait the server asks
+for (`Retry-After`, a rate limit's reset: http_wait) is waited instead; such waits add up
+to `max_wait` at most over the client's life (a build), and a wait beyond what is left, or
+beyond what is left of the source's `max_time`, fails at once. A source's requests of a
+day stop after `max_time` (http_budget). Every failure, whatever the server sent, is a
+FetchError naming the source, the endpoint, the status and the attempt. Sleep and clocks
+are injected, so tests run in no time; this module is the only one that sleeps.
 """
 
 from __future__ import annotations

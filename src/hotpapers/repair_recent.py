@@ -13,11 +13,11 @@ A `partial` source (a search cut short that kept its pages) is not repaired, as 
 repair that fails again is a warning: the night's outcome is yesterday's build's.
 
 A day among them with no snapshot at all (a night that never ran, or was killed before
-saving it), and no post (one written by hand is kept), is fetched as `build --date D` would, but only after the site's first stored
-snapshot (check_files.checked_days), and only when one of the `repair_days` days before it
-has one or was missed too: a new site, one that holds only older days (an imported
-archive, the sample day of a clone of this repository) or one whose nightly build stopped
-long ago is not back-filled."""
+saving it), and no post (one written by hand is kept), is fetched as `build --date D`
+would, but only after the site's first stored snapshot (check_files.checked_days), and
+only when one of the `repair_days` days before it has one or was missed too: a new site,
+one that holds only older days (an imported archive, the sample day of a clone of this
+repository) or one whose nightly build stopped long ago is not back-filled."""
 
 from __future__ import annotations
 
