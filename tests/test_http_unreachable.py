@@ -280,3 +280,20 @@ def test_a_source_given_up_on_is_not_asked_again_when_the_build_says_so(serve, a
         http.get(f"http://127.0.0.1:{port}/api?id_list=1", source="arxiv")
     assert again.value.message == f"arxiv: not asked again tonight (earlier: {reason.format(port=port)})"
     assert http.requests["arxiv"] == asked  # counted as each attempt starts
+
+
+def test_a_request_requests_refuses_is_not_retried_and_its_message_says_so(serve):
+    """A redirect to a host with a space in it is refused by requests before any connection
+    (InvalidURL), and, not being transient, is not retried: the message said '3 attempts'."""
+
+    def redirect(connection: socket.socket) -> None:
+        connection.recv(1000)
+        connection.sendall(b"HTTP/1.1 302 Found\r\nLocation: http://exa mple.com/\r\nContent-Length: 0\r\n\r\n")
+
+    port = serve(redirect)
+    clock = FakeClock()
+    http = HttpClient(timeout=10, retries=2, max_wait=0, sleep=clock.sleep, jitter=lambda: 0.0)
+    with pytest.raises(FetchError) as info:
+        http.get(f"http://127.0.0.1:{port}/api", source="arxiv")
+    assert info.value.message == f"arxiv: cannot reach http://127.0.0.1:{port}/api (InvalidURL), 1 attempt"
+    assert info.value.attempt == 1 and http.requests["arxiv"] == 1 and clock.sleeps == []

@@ -188,9 +188,10 @@ class HttpClient:
         except requests.Timeout:
             why = f"no complete answer from {where} within http.timeout ({self.timeout:g} s), {tries}"
             raise self._gave_up(FetchError(source, why, url=url, attempt=attempts)) from None
-        except requests.RequestException as exc:
-            why = f"cannot reach {where} ({type(exc).__name__}), {tries}"
-            raise self._gave_up(FetchError(source, why, url=url, attempt=attempts)) from None
+        except requests.RequestException as exc:  # a URL requests refuses, say: not worth retrying
+            made = retrying.statistics["attempt_number"]
+            why = f"cannot reach {where} ({type(exc).__name__}), {count(made, 'attempt')}"
+            raise self._gave_up(FetchError(source, why, url=url, attempt=made)) from None
         if response.status_code >= 400:
             status = response.status_code
             reason = describe(response) if describe else None
