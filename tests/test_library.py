@@ -17,11 +17,13 @@ from hotpapers.cli import cli
 README = Path(__file__).parent.parent / "README.md"
 
 
-def readme_example() -> str:
+def readme_example(which: int = 0) -> str:
+    """The section's first Python example (a site's day, built), or its second (a
+    snapshot of one's own, made and saved)."""
     section = README.read_text(encoding="utf-8").split("## Use it from Python", 1)[1].split("\n## ", 1)[0]
     blocks = re.findall(r"```python\n(.*?)```", section, re.DOTALL)
-    assert len(blocks) == 1, "the section holds one Python example"
-    return blocks[0]
+    assert len(blocks) == 2, "the section holds two Python examples"
+    return blocks[which]
 
 
 def test_the_readme_example_runs_in_a_site(site, capsys):
@@ -112,6 +114,19 @@ def test_check_days_refuses_to_check_no_day_rather_than_find_it_healthy(site, da
     (the command refuses --days 0)."""
     with pytest.raises(hotpapers.InputError, match=f"the days to check must be at least 1, not {days}"):
         hotpapers.check_days(hotpapers.load_config(), "2020-09-24", days=days)
+
+
+def test_the_readme_example_of_a_snapshot_of_one_s_own_saves_a_day_that_builds(tmp_path, monkeypatch):
+    """The API offered Snapshot and save_snapshot, but not the Paper and Mention a
+    snapshot is made of (hotpapers.models, which no page named)."""
+    monkeypatch.chdir(tmp_path)
+    exec(compile(readme_example(1), "README.md", "exec"), {})
+    day = re.search(r'date="([0-9-]+)"', readme_example(1))[1]
+    result = CliRunner().invoke(cli, ["build", "--date", day, "--offline"])
+    assert result.exit_code == 0 and f"{day}: wrote content/posts/{day}---Hot-Papers.md (1 paper)" in result.stderr
+    post = (tmp_path / f"content/posts/{day}---Hot-Papers.md").read_text(encoding="utf-8")
+    assert "\n# 1. Our paper\n\nZoë Åström\n\n- mastodon: reposts: 30, likes: 45 (" in post
+    assert "<p>Our paper is out!</p>&mdash; Zoë Åström (@zoe@sigmoid.social)" in post
 
 
 def test_every_name_in_all_is_there():

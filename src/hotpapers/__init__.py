@@ -29,7 +29,7 @@ from hotpapers.errors import HotpapersError, InputError
 from hotpapers.explain import Explanation
 from hotpapers.explain import explain as explain_day
 from hotpapers.feeds import FeedsReport, update_feeds
-from hotpapers.models import RankedPaper, Snapshot
+from hotpapers.models import Mention, Paper, RankedPaper, Snapshot
 from hotpapers.pipeline import BuildOptions, DayReport, build_days, publish
 from hotpapers.rank import rank as rank_papers
 from hotpapers.render import render_post
@@ -46,6 +46,8 @@ __all__ = [
     "FeedsReport",
     "HotpapersError",
     "InputError",
+    "Mention",
+    "Paper",
     "RankedPaper",
     "Snapshot",
     "build_days",
