@@ -429,6 +429,8 @@ def test_check_passes_a_day_with_a_source_skipped_for_its_credentials_and_notes_
     skipped = {"twitter": SourceStatus("skipped", "needs X_BEARER_TOKEN"), "hackernews": SourceStatus("ok")}
     for name in ("2020-09-22", "2020-09-23"):
         save_snapshot(replace(stored, date=name, sources=skipped), snapshots / f"{name}.json")
+    turned_off = {**stored.sources, "twitter": SourceStatus("skipped", "sources.twitter.enabled is false")}
+    save_snapshot(replace(stored, sources=turned_off), snapshots / "2020-09-24.json")  # X turned on since: no note
     assert CliRunner().invoke(cli, ["build", "--since", "2020-09-22", "--until", "2020-09-24"]).exit_code == 0
     result = CliRunner().invoke(cli, ["check", "--days", "3", "--until", "2020-09-24"])
     assert result.exit_code == 0, result.output
