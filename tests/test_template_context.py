@@ -61,6 +61,27 @@ def test_an_optional_field_a_snapshot_leaves_out_is_written_as_nothing(tmp_path,
     assert written == f"---\nours: yes\n---\n[12 pages][JMLR 1]{times}"
 
 
+@pytest.mark.parametrize(
+    ("written", "error"),
+    [
+        (
+            "item.paper.authors | md_text",
+            """md_text writes one text, not a list: join it first, as `| join(", ") | md_text` (TypeError)""",
+        ),
+        ("item.score | md_heading", "md_heading writes one text, not a number (TypeError)"),
+        ("item | local_time", "local_time writes one text, not a RankedPaper (TypeError)"),
+        ("item.paper.abstrct | md_text", "'hotpapers.models.Paper object' has no attribute 'abstrct'"),
+    ],
+)
+def test_a_text_filter_given_no_text_says_what_it_was_given(tmp_path, written, error):
+    """`{{ item.paper.authors | md_text }}` (the bundled template joins them first) failed
+    with "'tuple' object has no attribute 'isprintable' (AttributeError)"."""
+    template = "---\nours: yes\n---\n{% for item in papers %}\n{{ " + written + " }}{% endfor %}"
+    with pytest.raises(InputError) as info:
+        render_with(tmp_path, template)
+    assert info.value.message == f"template {tmp_path / 'templates' / 'post.md.j2'}, line 5: {error}"
+
+
 def test_a_site_template_s_final_line_break_is_written(tmp_path):
     assert render_with(tmp_path, "---\nlayout: mine\n---\nThe end.\n") == "---\nlayout: mine\n---\nThe end.\n"
 

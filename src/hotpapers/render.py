@@ -79,7 +79,7 @@ def make_env(site_templates: Path) -> jinja2.Environment:
         yaml_str=yaml_str,
         yaml_plain=yaml_plain,
         yaml_bool=lambda value: "true" if value else "false",
-        utc_stamp=optional(lambda value: parse_time(value).astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S")),
+        utc_stamp=lambda value: parse_time(value).astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S"),
         abs_link=lambda paper: safe_link(paper.abs_url, f"https://arxiv.org/abs/{paper.id}"),
         pdf_link=lambda paper: safe_link(paper.pdf_url or "", f"https://arxiv.org/pdf/{paper.id}"),
     )
@@ -87,11 +87,30 @@ def make_env(site_templates: Path) -> jinja2.Environment:
     return env
 
 
-def optional(filter: Callable[[str], str]) -> Callable[[str | None], str]:
-    """A filter of text that writes nothing for None, the value of a field a snapshot may
+TEXT_FILTERS = ("md_text", "md_heading", "local_time", "utc_stamp")
+"""The filters that write one text (a time stamp for the last two), checked by text_filter."""
+
+
+def text_filter(name: str, filter: Callable[[str], str]) -> Callable[[object], str]:
+    """The filter `name` writing nothing for None, the value of a field a snapshot may
     leave out (a paper's `comment`, a mention's `created_at`): a site's template that
-    writes one must not fail on the day a snapshot has none."""
-    return lambda value: "" if value is None else filter(value)
+    writes one must not fail on the day a snapshot has none. Anything else but text is
+    refused in words (a list of authors, a score), and an undefined name as Jinja says it."""
+
+    def checked(value: object) -> str:
+        if value is None:
+            return ""
+        if isinstance(value, str):
+            return filter(value)
+        if isinstance(value, jinja2.Undefined):
+            return str(value)  # a StrictUndefined raises Jinja's own error, naming what is undefined
+        if isinstance(value, list | tuple):
+            given = f"""a list: join it first, as `| join(", ") | {name}`"""
+        else:
+            given = "a number" if isinstance(value, int | float) else f"a {type(value).__name__}"
+        raise TypeError(f"{name} writes one text, not {given}")
+
+    return checked
 
 
 @lru_cache(maxsize=4096)
@@ -125,17 +144,19 @@ class PostRenderer:
         self.config = config
         self._departures = Departures()
         self.env = make_env(config.paths.templates)
-        self.env.filters["local_time"] = optional(self._local_time)
+        self.env.filters["local_time"] = self._local_time
         self.env.filters["embed"] = self.embed
         self.env.filters["engagement"] = lambda item: engagement_lines(item, self._local_time)
         self.kramdown = kramdown = config.profile.kramdown
         escaped = (lambda text: escape_markdown(text, links=not kramdown)) if config.output.escape_markdown else str
         self.env.filters.update(
-            md_text=optional(lambda text: guard_markup(escaped(one_line(text)), kramdown)),
-            md_heading=optional(lambda text: guard_heading(escaped(one_line(text)), kramdown)),
+            md_text=lambda text: guard_markup(escaped(one_line(text)), kramdown),
+            md_heading=lambda text: guard_heading(escaped(one_line(text)), kramdown),
             category_link=lambda category: category_link(category, kramdown),
             category_links=lambda categories: LINK_SEPARATOR.join(category_link(c, kramdown) for c in categories),
         )
+        for name in TEXT_FILTERS:
+            self.env.filters[name] = text_filter(name, self.env.filters[name])
         self.guard = SiteGuard(config.profile.site_syntax)
         if self.guard.syntax:
             guards = {"md_heading": self.guard.heading, **dict.fromkeys(_URL_FILTERS, self.guard.url)}
