@@ -13,7 +13,9 @@ import pytest
 from click.testing import CliRunner
 
 from conftest import add_settings
+from hotpapers import jekyll_entries
 from hotpapers.cli import cli
+from hotpapers.errors import ConfigError
 from test_consumers import require
 
 OLD_POST = "content/posts/2020-09-24---Hot-Papers.md"
@@ -97,3 +99,17 @@ def test_a_fifo_as_the_config_hangs_no_check(switched):
     assert run.stderr.endswith(
         "(delete it); whether Jekyll excludes it is unknown: _config.yml: not a file but a FIFO\n"
     )
+
+
+@pytest.mark.parametrize(("size", "error"), [(2**20, None), (2**20 + 1, "_config.yml: larger than 1 MiB")])
+def test_a_config_past_1_mib_is_not_read(tmp_path, monkeypatch, size, error):
+    """Jekyll's config is read whole (YAML) only up to 1 MiB, so no huge or endless one fills the memory."""
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "_config.yml").write_bytes(b"exclude: [content]\n".ljust(size, b"#"))
+    post = tmp_path / "content" / "posts" / "2020-09-24---Hot-Papers.md"
+    if error is None:
+        assert not jekyll_entries.jekyll_publishes(tmp_path, post)
+    else:
+        with pytest.raises(ConfigError) as raised:
+            jekyll_entries.jekyll_publishes(tmp_path, post)
+        assert raised.value.message == error

@@ -235,3 +235,14 @@ def test_init_asked_for_the_classic_profile_on_a_gatsby_5_lumen_site_says_build_
     assert CliRunner().invoke(cli, ["init", str(tmp_path / "x"), "--profile", "hugo"]).output.splitlines()[0] == (
         "output.profile: hugo (as asked)"
     )
+
+
+@pytest.mark.parametrize(("size", "profile"), [(2**20, "lumen-2022"), (2**20 + 1, None)])
+def test_a_site_file_is_read_up_to_1_mib(tmp_path, size, profile):
+    """The site's files are read at most 1 MiB of each, so no huge or endless one fills
+    the memory: a package.json past that is not read whole, and names no site."""
+    package_json(tmp_path, "^5.14.0")
+    path = tmp_path / "package.json"
+    path.write_bytes(path.read_bytes().rjust(size))  # JSON may begin with white space
+    site = detect_site(tmp_path)
+    assert (site and site.profile) == profile

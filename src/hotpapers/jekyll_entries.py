@@ -12,13 +12,12 @@ from typing import Any
 import yaml
 
 from hotpapers.errors import ConfigError
-from hotpapers.regular_file import NotRegularFile, read_regular_file
+from hotpapers.regular_file import SITE_FILE_MAX_BYTES, NotRegularFile, read_regular_file
 from hotpapers.targets import shown_path
 from hotpapers.yaml_c import load_yaml, yaml_problem
 
 CONFIG_NAMES = ("_config.yml", "_config.yaml")
 """The config files Jekyll reads, the first there is (a TOML one needs a gem Debian's lacks)."""
-MAX_BYTES = 1024 * 1024
 DEFAULT_EXCLUDES = (
     *(".sass-cache", ".jekyll-cache", "gemfiles", "Gemfile", "Gemfile.lock", "node_modules"),
     *("vendor/bundle/", "vendor/cache/", "vendor/gems/", "vendor/ruby/"),
@@ -50,9 +49,9 @@ def _entries(site: Path) -> tuple[list[Any], list[Any]]:
     config = next((site / name for name in CONFIG_NAMES if (site / name).exists()), None)
     if config is not None:
         try:
-            raw = read_regular_file(config, MAX_BYTES + 1)  # a FIFO would wait for a writer for ever
-            if len(raw) > MAX_BYTES:
-                raise ConfigError(f"{shown_path(config)}: larger than {MAX_BYTES // 2**20} MiB")
+            raw = read_regular_file(config, SITE_FILE_MAX_BYTES + 1)  # a FIFO would wait for a writer for ever
+            if len(raw) > SITE_FILE_MAX_BYTES:
+                raise ConfigError(f"{shown_path(config)}: larger than {SITE_FILE_MAX_BYTES // 2**20} MiB")
             document = load_yaml(raw.decode("utf-8"))
         except OSError as exc:
             raise ConfigError(f"{shown_path(config)}: cannot read it ({exc.strerror or exc})") from None

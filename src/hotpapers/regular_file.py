@@ -8,6 +8,9 @@ import os
 import stat
 from pathlib import Path
 
+SITE_FILE_MAX_BYTES = 1024 * 1024
+"""The most read of a file of the site (its config, package.json, Gemfile): no real one
+comes near it, and a huge or endless one would fill the memory."""
 _KINDS = {stat.S_IFDIR: "a directory", stat.S_IFIFO: "a FIFO", stat.S_IFCHR: "a device", stat.S_IFBLK: "a device"}
 
 

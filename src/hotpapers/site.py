@@ -16,9 +16,8 @@ from hotpapers.config_file import default_config_path
 from hotpapers.errors import ConfigError
 from hotpapers.jekyll_entries import jekyll_publishes
 from hotpapers.profiles import PROFILES, Profile
-from hotpapers.regular_file import NotRegularFile, read_regular_file
+from hotpapers.regular_file import SITE_FILE_MAX_BYTES, NotRegularFile, read_regular_file
 
-MAX_BYTES = 1024 * 1024
 _BASE_URL = re.compile(r"""^\s*["']?baseurl["']?\s*[:=]""", re.IGNORECASE | re.MULTILINE)
 _UNSAFE = re.compile(r"""["']?unsafe["']?\s*[:=]\s*true\b""", re.IGNORECASE)
 _MAJOR = re.compile(r"^\D*(\d+)")
@@ -123,7 +122,7 @@ def _is_lumen(package: dict[str, Any], folder: Path) -> bool:
 
 def _text(path: Path) -> str:
     try:
-        return read_regular_file(path, MAX_BYTES).decode("utf-8", "replace")  # a FIFO would wait for ever
+        return read_regular_file(path, SITE_FILE_MAX_BYTES).decode("utf-8", "replace")  # a FIFO would wait for ever
     except (OSError, NotRegularFile):
         return ""
 
