@@ -14,7 +14,7 @@ from typing import Any
 
 from hotpapers.config_file import default_config_path
 from hotpapers.errors import ConfigError
-from hotpapers.jekyll_entries import jekyll_publishes
+from hotpapers.jekyll_entries import CONFIG_NAMES, jekyll_publishes
 from hotpapers.profiles import PROFILES, Profile
 from hotpapers.regular_file import SITE_FILE_MAX_BYTES, NotRegularFile, read_regular_file
 
@@ -36,7 +36,7 @@ def detect_site(folder: Path) -> SiteKind | None:
     hugo = hugo_config(folder)
     if hugo is not None:
         return SiteKind("hugo", hugo.name if hugo.name.startswith("hugo.") else f"{hugo.name} with baseURL")
-    for name in ("_config.yml", "_config.yaml"):
+    for name in CONFIG_NAMES:
         if (folder / name).is_file():
             return SiteKind("jekyll", name)
     if "jekyll" in _text(folder / "Gemfile"):
