@@ -14,13 +14,12 @@ from dataclasses import dataclass
 from html import escape
 from pathlib import Path
 
-import yaml
 from feedgen.feed import FeedGenerator
 
 from hotpapers.atomic import write_atomically
 from hotpapers.config import Config
 from hotpapers.errors import HotpapersError, WriteError
-from hotpapers.frontmatter import frontmatter_strings, read_frontmatter, reads_back
+from hotpapers.frontmatter import frontmatter_problem, frontmatter_strings, reads_back
 from hotpapers.models import RankedPaper, Snapshot, parse_time
 from hotpapers.platform_text import feed_counts
 from hotpapers.plural import count
@@ -31,7 +30,6 @@ from hotpapers.render import PostRenderer, paper_headings
 from hotpapers.sanitize import plain_text, safe_link
 from hotpapers.snapshot import load_snapshot
 from hotpapers.targets import check_feed_targets, check_outputs, feed_url, shown_path
-from hotpapers.yaml_c import yaml_problem
 
 
 @dataclass(frozen=True, slots=True)
@@ -186,15 +184,6 @@ def matches(published: bytes, renderer: PostRenderer, ranked: list[RankedPaper],
         and headings == paper_headings(rendered)
         and reads_back(text, renderer.config, snapshot)
     )
-
-
-def frontmatter_problem(published: bytes) -> str | None:
-    """Why the post's frontmatter cannot be read (a hand edit broke its YAML), or None."""
-    try:
-        read_frontmatter(published.decode("utf-8-sig", "replace"))
-    except yaml.YAMLError as exc:
-        return f"the frontmatter is {yaml_problem(exc)}"
-    return None
 
 
 def read_post(path: Path) -> bytes | None:

@@ -1,5 +1,6 @@
 """A post's frontmatter: what each profile's must read back as, and why a written one
-does not (a site's own template may leave keys out, but never change what they read as)."""
+does not or cannot be read at all (a site's own template may leave keys out, but never
+change what they read as)."""
 
 from __future__ import annotations
 
@@ -33,10 +34,13 @@ def frontmatter_strings(config: Config, day: str) -> FrontmatterStrings:
     return FrontmatterStrings(*(value.replace("{date}", day) for value in (post.title, post.description, post.slug)))
 
 
-def read_frontmatter(post: str) -> Any:
-    """The post's frontmatter as YAML reads it, None when it has none; a yaml.YAMLError
-    (its line counted in the post) when it is not valid YAML."""
-    return _with_repeats(post)[0]
+def frontmatter_problem(post: bytes) -> str | None:
+    """Why the post's frontmatter cannot be read (a hand edit broke its YAML), or None."""
+    try:
+        _with_repeats(post.decode("utf-8-sig", "replace"))
+    except yaml.YAMLError as exc:
+        return f"the frontmatter is {yaml_problem(exc)}"
+    return None
 
 
 def _with_repeats(post: str) -> tuple[Any, list[Repeat]]:
