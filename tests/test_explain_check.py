@@ -244,8 +244,8 @@ def test_explain_text_counts_in_proper_english_and_says_each_thing_on_its_own_li
     lines = explanation_text(explain(day_with_every_fate(), config)).splitlines()
     rules = next(line for line in lines if line.startswith("rules: "))
     assert (
-        "; up to 1 post shown per paper (embedded, or linked where a platform has no embeds), each scoring at least"
-        in rules
+        "; up to 1 post shown per paper (embedded or quoted, or linked where a platform has no embeds), each scoring "
+        "at least" in rules
     )
     assert "sources: none recorded" in lines
     assert "reposts: a repost is not a mention of its own; only the original post is stored" in lines

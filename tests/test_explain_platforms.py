@@ -7,9 +7,12 @@ import pytest
 from click.testing import CliRunner
 from msgspec.structs import replace
 
+from bluesky_fake import oembed_html
 from conftest import EXAMPLE_SNAPSHOT, make_config, make_mention, make_paper, make_snapshot
 from hotpapers.cli import cli
 from hotpapers.explain import PlatformScore, explain, explanation_text
+from hotpapers.rank import rank
+from hotpapers.render import PostRenderer
 from hotpapers.snapshot import load_snapshot, save_snapshot
 from test_rank import four_platforms
 
@@ -47,13 +50,13 @@ def test_each_paper_has_its_score_per_platform_and_each_mention_its_weighted_sco
     assert "  on twitter: score 30 from 10 retweets, 20 favorites, 5 replies, 3 quotes\n" in text
     assert "  hackernews 24000000 score 55 (40 points x 1 + 15 comments x 1): linked\n" in text
     assert "  huggingface 2009.00001 score 30 (30 upvotes x 1): linked\n" in text
-    assert "  bluesky at://did:plc:a/app.bsky.feed.post/3k score 34 (16 likes x 2 + 2 quotes x 1): embedded\n" in text
+    assert "  bluesky at://did:plc:a/app.bsky.feed.post/3k score 34 (16 likes x 2 + 2 quotes x 1): quoted\n" in text
     assert "  twitter 1 score 30 (10 retweets x 1 + 20 favorites x 1): embedded\n" in text
     assert (
         "(hackernews: likes (points) x 1 + replies (comments) x 1; huggingface: likes (upvotes) x 1; "
         "bluesky: likes x 2 + quotes x 1; any other platform: reposts x 1 + likes x 1)"
     ) in text
-    assert "up to 10 posts shown per paper (embedded, or linked where a platform has no embeds)" in text
+    assert "up to 10 posts shown per paper (embedded or quoted, or linked where a platform has no embeds)" in text
 
 
 def test_a_null_count_shows_as_0_and_is_left_out_of_the_json_counts():
@@ -110,16 +113,16 @@ def test_a_shown_mention_whose_link_is_refused_is_said_to_be_shown_without_it():
 @pytest.mark.parametrize(
     ("embed_html", "reason"),
     [
-        (None, "embedded, written from its fields, without the link: its URL was refused"),
+        (None, "quoted, written from its fields, without the link: its URL was refused"),
         (
             "<iframe></iframe>",
-            "embedded, written from its fields: its embed HTML was refused (markup, a link or a character that is "
+            "quoted, written from its fields: its embed HTML was refused (markup, a link or a character that is "
             "not allowed), and without the link: its URL was refused",
         ),
     ],
 )
-def test_an_embedded_mention_whose_link_is_refused_is_said_to_be_shown_without_it(embed_html, reason):
-    """An imported post's AT URI as its URL: its embed, written from its fields, had no
+def test_a_quoted_mention_whose_link_is_refused_is_said_to_be_shown_without_it(embed_html, reason):
+    """An imported post's AT URI as its URL: its quote, written from its fields, had no
     link, and explain said only 'embedded'."""
     imported = make_mention(
         "3k", likes=60, platform="bluesky", url="at://alice.bsky.social/app.bsky.feed.post/3k", embed_html=embed_html
@@ -133,3 +136,22 @@ def test_a_refused_link_inside_an_embed_that_is_published_is_not_named():
     first = replace(example.mentions[0], url="ftp://example.org/status/1")  # its embed links the post itself
     e = explain(replace(example, mentions=(first, *example.mentions[1:])), make_config())
     assert {m.reason for paper in e.papers for m in paper.mentions} == {"embedded"}
+
+
+@pytest.mark.parametrize(
+    ("platform", "embed_html", "shown", "reason"),
+    [
+        ("mastodon", None, '<blockquote class="hotpapers-mention">', "quoted"),  # imported: no source reads it
+        ("bluesky", None, '<blockquote class="hotpapers-mention">', "quoted"),
+        ("twitter", None, '<blockquote class="twitter-tweet">', "embedded"),  # X's script makes it an embed
+        ("bluesky", oembed_html("did:plc:a", "3k", "A post"), '<blockquote class="bluesky-embed"', "embedded"),
+    ],
+)
+def test_a_shown_mention_is_said_to_be_quoted_where_the_post_quotes_it(platform, embed_html, shown, reason):
+    """Without its own embed HTML, a mention of a platform with no embed template of its
+    own (an imported snapshot's Mastodon, Bluesky) is a quote written from its fields, no
+    embed: explain said 'embedded'."""
+    mention = make_mention("9", likes=60, platform=platform, url="https://example.org/@a/9", embed_html=embed_html)
+    snapshot, config = make_snapshot([make_paper()], [mention]), make_config()
+    assert shown in PostRenderer(config).render(rank(snapshot, config), snapshot)
+    assert explain(snapshot, config).papers[0].mentions[0].reason == reason

@@ -14,7 +14,7 @@ from msgspec.structs import replace
 from hotpapers.config import Config
 from hotpapers.errors import printable
 from hotpapers.models import COUNTS, Mention, Snapshot
-from hotpapers.platform_text import display, published_embed
+from hotpapers.platform_text import display, published_embed, shown_as
 from hotpapers.plural import count
 from hotpapers.rank import (
     Scorer,
@@ -45,8 +45,9 @@ class MentionFate:
     """The weighted sum of `counts` by the platform's weights."""
     shown: bool
     reason: str
-    """Its fate: `embedded`, or `linked` (a line linking its discussion) for a platform
-    without embeds, when the post shows it; else why not."""
+    """Its fate: `embedded`, `quoted` (a quote written from its fields, where the post
+    has no embed of it) or `linked` (a line linking its discussion, for a platform
+    without embeds), when the post shows it; else why not."""
     counts: dict[str, int]
     """The mention's counts that the snapshot has (null ones are left out)."""
 
@@ -139,8 +140,8 @@ def explain(snapshot: Snapshot, config: Config) -> Explanation:
         rules=(
             f"a mention's score is the weighted sum of its counts ({_weights_text(weights)}); a paper's score is the "
             f"sum of its mentions' scores, at least {ranking.min_paper_score:g}; up to "
-            f"{count(ranking.max_mentions_per_paper, 'post')} shown per paper (embedded, or linked where a "
-            f"platform has no embeds), each scoring at least "
+            f"{count(ranking.max_mentions_per_paper, 'post')} shown per paper (embedded or quoted, or linked "
+            f"where a platform has no embeds), each scoring at least "
             f"{ranking.min_mention_score:g}"
         ),
         weights=weights,
@@ -181,7 +182,7 @@ def _not_candidate_reason(categories: tuple[str, ...], published: str | None, co
 def _mention_fate(mention: Mention, score: float, index: int, shown: bool, posted: bool, config: Config) -> MentionFate:
     ranking = config.ranking
     if shown:
-        reason = "embedded" if display(mention.platform).embedded else "linked"
+        reason = shown_as(mention)
         reason += "" if score >= ranking.min_mention_score else " (ranking.always_show_top)"
         reason += _refused(mention)
     elif not posted:

@@ -1,7 +1,8 @@
 """How a post speaks of each platform, in the words its source declares
 (`Source.display`): a paper's engagement lines (in a post and in a feed), the line that
 links a discussion for a platform without embeds, and for one with embeds, whether a
-mention's own embed HTML is published and the templates and scripts embeds may use."""
+mention's own embed HTML is published and the templates and scripts embeds may use; and
+the word `explain` says it with (embedded, quoted, linked)."""
 
 from __future__ import annotations
 
@@ -29,6 +30,17 @@ def published_embed(mention: Mention) -> tuple[str | None, str | None]:
         return None, None
     html, problem = checked_embed(mention.embed_html, words.embed_rules)
     return (None, problem) if problem else (html, None)
+
+
+def shown_as(mention: Mention) -> str:
+    """How the post shows a shown mention, as `explain` says it: `linked` for a platform
+    without embeds; `quoted` when it writes a quote from the mention's fields (the generic
+    template: no embed HTML of its own published, and the platform has no embed
+    template); else `embedded`."""
+    words = display(mention.platform)
+    if not words.embedded:
+        return "linked"
+    return "quoted" if published_embed(mention)[0] is None and words.embed_template == GENERIC_EMBED else "embedded"
 
 
 def embed_templates() -> tuple[str, ...]:
