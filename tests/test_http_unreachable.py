@@ -297,3 +297,13 @@ def test_a_request_requests_refuses_is_not_retried_and_its_message_says_so(serve
         http.get(f"http://127.0.0.1:{port}/api", source="arxiv")
     assert info.value.message == f"arxiv: cannot reach http://127.0.0.1:{port}/api (InvalidURL), 1 attempt"
     assert info.value.attempt == 1 and http.requests["arxiv"] == 1 and clock.sleeps == []
+
+
+def test_a_cause_not_known_is_named_by_its_class_as_other_failures_are(serve):
+    """Python's http.client reads at most 100 headers; past that requests raises a bare
+    ConnectionError, which was said as 'cannot reach URL: ConnectionError', where every
+    other failure without words of its own reads 'cannot reach URL (InvalidURL)'."""
+    headers = b"".join(b"X-%d: a\r\n" % n for n in range(101))
+    port = serve(lambda connection: (connection.recv(1000), connection.sendall(b"HTTP/1.1 200 OK\r\n" + headers)))
+    message = failure(f"http://127.0.0.1:{port}/api")
+    assert message == f"arxiv: cannot reach http://127.0.0.1:{port}/api (ConnectionError), 1 attempt"

@@ -144,7 +144,7 @@ class HttpClient:
                 "character); check the credentials it is made from"
             )
         attempts = self.retries + 1
-        tries = "1 attempt" if attempts == 1 else f"{attempts} attempts"
+        tries = count(attempts, "attempt")
         retrying = Retrying(
             stop=stop_after_attempt(attempts),
             wait=self._wait,
@@ -180,7 +180,9 @@ class HttpClient:
             ) from None
         except requests.ConnectionError as exc:  # before Timeout: a connect timeout is both
             made = retrying.statistics["attempt_number"]  # fewer than `attempts` when not worth retrying
-            why = f"cannot reach {where}: {unreachable(exc, url, self.timeout)}, {count(made, 'attempt')}"
+            cause = unreachable(exc, url, self.timeout)
+            said = f": {cause}" if cause else f" ({type(exc).__name__})"
+            why = f"cannot reach {where}{said}, {count(made, 'attempt')}"
             raise self._gave_up(FetchError(source, why, url=url, attempt=made)) from None
         except requests.exceptions.ChunkedEncodingError:
             why = f"the answer from {where} broke off before its end, {tries}"

@@ -24,9 +24,9 @@ from hotpapers.errors import excerpt
 _PORTS = {"http": 80, "https": 443}
 
 
-def unreachable(exc: requests.ConnectionError, url: str, timeout: float) -> str:
+def unreachable(exc: requests.ConnectionError, url: str, timeout: float) -> str | None:
     """What stopped the request for `url` before any answer, e.g. 'connection refused by
-    127.0.0.1:9'; the name of `exc`'s class when its chain holds no known cause."""
+    127.0.0.1:9'; None when its chain holds no known cause."""
     url = exc.request.url if exc.request is not None and exc.request.url else url  # a redirect's hop
     chain = _chain(exc)
     proxy = _proxy(url)
@@ -34,9 +34,7 @@ def unreachable(exc: requests.ConnectionError, url: str, timeout: float) -> str:
     if at_proxy is not None and proxy is not None:
         return _proxy_failure(at_proxy.original_error, *proxy, timeout)
     cause = _cause(chain, _address(url), _host(url), timeout)
-    if cause is None:
-        return type(exc).__name__
-    if proxy is not None and any(isinstance(error, ssl.SSLError) for error in chain):
+    if cause is not None and proxy is not None and any(isinstance(error, ssl.SSLError) for error in chain):
         cause += f" (through the proxy at {_address(proxy[1])}, {proxy[0]})"
     return cause
 
