@@ -18,6 +18,7 @@ from zoneinfo import ZoneInfo, available_timezones
 import msgspec
 from msgspec import Meta, Struct
 
+from hotpapers.plural import listed
 from hotpapers.sanitize import one_line
 from hotpapers.sources.base import SourceSettings
 
@@ -103,16 +104,12 @@ def _joined(root: Path, value: str) -> Path:
 def config_problems(
     data: dict[str, Any], kind: type[Struct], hook: Hook, sources: dict[str, type[Struct]], found: Sequence[str] = ()
 ) -> str:
-    """'' when `data` fits `kind` and nothing was `found` before, else 'N problems: ...'
-    naming each by its dotted key."""
+    """'' when `data` fits `kind` and nothing was `found` before, else the problems
+    (`listed`), each named by its dotted key."""
     problems = [*found, *_problems(data, kind, "", hook, sources)]
     if not problems:
         return ""
-    shown = [clip(problem, MAX_PROBLEM_LENGTH) for problem in problems[:MAX_PROBLEMS]]
-    if len(problems) > MAX_PROBLEMS:
-        shown.append(f"and {len(problems) - MAX_PROBLEMS} more")
-    count = f"{len(problems)} problems" if len(problems) > 1 else "1 problem"
-    return f"{count}: " + "; ".join(shown)
+    return listed([clip(problem, MAX_PROBLEM_LENGTH) for problem in problems], MAX_PROBLEMS)
 
 
 def merge(base: dict[str, Any], override: dict[str, Any]) -> dict[str, Any]:

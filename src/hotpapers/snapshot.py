@@ -16,6 +16,7 @@ from typing import Any
 from hotpapers.atomic import write_atomically
 from hotpapers.errors import SnapshotError
 from hotpapers.models import Snapshot
+from hotpapers.plural import listed
 from hotpapers.regular_file import NotRegularFile, read_regular_file
 from hotpapers.snapshot_schema import decode_fast, is_date, snapshot_problems
 
@@ -32,20 +33,13 @@ def parse_snapshot(raw: bytes, source: str, advice: str = "") -> Snapshot:
     except SnapshotError as exc:
         raise SnapshotError(f"{source}: {exc.message}{advice}") from None
     if problems:
-        raise SnapshotError(f"{source}: {_listed(problems)}{advice}")
+        raise SnapshotError(f"{source}: {listed(problems, SHOWN_PROBLEMS)}{advice}")
     return Snapshot.from_dict(data)
 
 
 SHOWN_PROBLEMS = 3
 """The problems an error names; a file written by hand is then fixed in one go, and one whose
 collector wrote the same mistake into every mention still makes a short line."""
-
-
-def _listed(problems: list[str]) -> str:
-    if len(problems) == 1:
-        return problems[0]
-    more = f" (and {len(problems) - SHOWN_PROBLEMS} more)" if len(problems) > SHOWN_PROBLEMS else ""
-    return f"{len(problems)} problems: {'; '.join(problems[:SHOWN_PROBLEMS])}{more}"
 
 
 MAX_DIGITS = 400
