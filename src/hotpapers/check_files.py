@@ -8,12 +8,11 @@ from datetime import date, timedelta
 
 from hotpapers.check import DayFiles, day_problems, skipped_notes
 from hotpapers.config import Config
-from hotpapers.errors import InputError, SnapshotError
+from hotpapers.errors import InputError, SnapshotError, shown_path
 from hotpapers.pipeline import listed_days
 from hotpapers.rank import rank
 from hotpapers.site import other_profiles_posts, served_profiles_posts
 from hotpapers.snapshot import first_stored_day, stored_snapshot
-from hotpapers.targets import shown_path
 
 log = logging.getLogger("hotpapers")
 

@@ -1,9 +1,12 @@
-"""Errors that present themselves: one line for the user, and the exit code that fits.
+"""Errors that present themselves: one line for the user, and the exit code that fits;
+and how such a line names a path, a URL or a server's words.
 
 Exit codes: 1 for a runtime failure (network, I/O), 2 for bad usage, config or input.
 """
 
+import os
 import re
+from pathlib import Path
 from typing import Self
 
 import click
@@ -90,6 +93,14 @@ class OutOfTimeError(FetchError):
 
 class NotAskedError(FetchError):
     """A source not asked at all: the build gave up on it earlier (HttpClient.skip_down)."""
+
+
+def shown_path(path: Path) -> str:
+    """`path` relative to the working directory when inside it, for messages."""
+    text, cwd = str(path), os.path.join(os.getcwd(), "")
+    if text == os.getcwd():
+        return "."
+    return text[len(cwd) :] if text.startswith(cwd) else text
 
 
 def endpoint(url: str) -> str:

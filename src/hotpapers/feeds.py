@@ -18,7 +18,7 @@ from feedgen.feed import FeedGenerator
 
 from hotpapers.atomic import write_atomically
 from hotpapers.config import Config
-from hotpapers.errors import HotpapersError, WriteError
+from hotpapers.errors import HotpapersError, WriteError, shown_path
 from hotpapers.frontmatter import frontmatter_problem, frontmatter_strings, reads_back
 from hotpapers.models import RankedPaper, Snapshot, parse_time
 from hotpapers.platform_text import feed_counts
@@ -29,7 +29,7 @@ from hotpapers.regular_file import NotRegularFile, read_regular_file
 from hotpapers.render import PostRenderer, paper_headings
 from hotpapers.sanitize import plain_text, safe_link
 from hotpapers.snapshot import load_snapshot
-from hotpapers.targets import check_feed_targets, check_outputs, feed_url, shown_path
+from hotpapers.targets import check_feed_targets, check_outputs, feed_url
 
 
 @dataclass(frozen=True, slots=True)

@@ -13,8 +13,7 @@ import shutil
 from pathlib import Path
 
 from hotpapers.atomic import unwritable
-from hotpapers.errors import WriteError
-from hotpapers.targets import shown_path
+from hotpapers.errors import WriteError, shown_path
 
 try:
     import fcntl

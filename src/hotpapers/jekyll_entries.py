@@ -11,9 +11,8 @@ from typing import Any
 
 import yaml
 
-from hotpapers.errors import ConfigError
+from hotpapers.errors import ConfigError, shown_path
 from hotpapers.regular_file import SITE_FILE_MAX_BYTES, NotRegularFile, read_regular_file
-from hotpapers.targets import shown_path
 from hotpapers.yaml_c import load_yaml, yaml_problem
 
 CONFIG_NAMES = ("_config.yml", "_config.yaml")

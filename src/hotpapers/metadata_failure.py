@@ -12,10 +12,9 @@ from pathlib import Path
 
 from msgspec.structs import replace
 
-from hotpapers.errors import FetchError
+from hotpapers.errors import FetchError, shown_path
 from hotpapers.models import ARXIV, Snapshot, SourceStatus
 from hotpapers.snapshot import save_snapshot
-from hotpapers.targets import shown_path
 
 
 def before_metadata(snapshot: Snapshot, endpoint: str) -> Snapshot:

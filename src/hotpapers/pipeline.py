@@ -16,7 +16,7 @@ from msgspec import Struct
 
 from hotpapers.compose import compose
 from hotpapers.config import Config
-from hotpapers.errors import InputError, SnapshotError
+from hotpapers.errors import InputError, SnapshotError, shown_path
 from hotpapers.fetch_claim import claim_for_fetching
 from hotpapers.metadata_failure import metadata_warning, refuse_without_metadata
 from hotpapers.models import Snapshot
@@ -26,7 +26,7 @@ from hotpapers.refresh_guard import far_fewer_mentions, unfetched_mentions
 from hotpapers.render import PostRenderer
 from hotpapers.snapshot import is_stored, save_snapshot, stored_snapshot
 from hotpapers.snapshot_schema import is_date
-from hotpapers.targets import check_feed_targets, check_outputs, refuse_irregular, shown_path, sweep_outputs
+from hotpapers.targets import check_feed_targets, check_outputs, refuse_irregular, sweep_outputs
 from hotpapers.unbuilt import naming_unbuilt, spans
 from hotpapers.worker_life import die_with
 from hotpapers.write import Outcome, write_post

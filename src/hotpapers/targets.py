@@ -4,12 +4,11 @@ old file would wait forever), and no dead writer's temporary file left in their 
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 from hotpapers.atomic import sweep
 from hotpapers.config import FEED_KINDS, Config, default_feeds
-from hotpapers.errors import ConfigError, InputError
+from hotpapers.errors import ConfigError, InputError, shown_path
 from hotpapers.post_address import url_path
 
 SAMPLE_DAY = "2020-09-24"
@@ -109,11 +108,3 @@ def sweep_outputs(config: Config, days: list[str]) -> None:
     folders = {config.paths.snapshots, config.posts_folder, *(config.post_path(day).parent for day in days)}
     for folder in sorted(folders):
         sweep(folder)
-
-
-def shown_path(path: Path) -> str:
-    """`path` relative to the working directory when inside it, for messages."""
-    text, cwd = str(path), os.path.join(os.getcwd(), "")
-    if text == os.getcwd():
-        return "."
-    return text[len(cwd) :] if text.startswith(cwd) else text
