@@ -2,6 +2,7 @@
 for a day not built yet, and counts in proper English."""
 
 import json
+import shutil
 
 import pytest
 from click.testing import CliRunner
@@ -11,6 +12,8 @@ from hotpapers.cli import cli
 from hotpapers.sources import SOURCES
 
 POST = "content/posts/2020-09-24---Hot-Papers.md"
+SNAPSHOTS = "data/snapshots"
+SNAPSHOT = f"{SNAPSHOTS}/2020-09-24.json"
 
 
 def run(*args):
@@ -42,6 +45,34 @@ def test_a_day_not_built_yet_says_to_build_it(site, command, missing):
     assert result.stderr.endswith("; run hotpapers build --date 2020-09-23 first\n")
 
 
+@pytest.mark.parametrize(
+    ("args", "change", "error"),
+    [
+        (["build", "2020-09-24"], lambda site: (site / SNAPSHOT).write_text("{"), f"{SNAPSHOT}: not valid JSON"),
+        (["build", "2020-09-23", "--offline"], lambda site: None, f"no snapshot for 2020-09-23 at {SNAPSHOTS}/2020-"),
+        (
+            ["build", "2020-09-24"],
+            lambda site: (site / "config.yaml").write_text("post: {x: 1}\n"),
+            "config.yaml: post.x: unknown",
+        ),
+        (
+            ["build", "2020-09-24"],
+            lambda site: shutil.rmtree(site / "content/posts") or (site / "content/posts").write_text("x"),
+            f"cannot read the existing post {POST}: Not a directory",
+        ),
+        (["preview", "2020-09-24"], lambda site: (site / POST).write_bytes(b"\xff"), f"{POST}: the post is not UTF-8"),
+        (["explain", "2020-09-23"], lambda site: None, f"no snapshot for 2020-09-23 at {SNAPSHOTS}/2020-09-23.json"),
+        (["preview", "2020-09-23"], lambda site: None, "no post for 2020-09-23 at content/posts/2020-09-23---Hot-"),
+    ],
+)
+def test_errors_name_the_site_s_files_from_the_working_directory(site, args, change, error):
+    """As check, the feeds and the output guards name them; these named them from /."""
+    assert run("build", "2020-09-24", "--offline").exit_code == 0
+    change(site)
+    result = run(*args)
+    assert result.exit_code != 0 and result.stderr.startswith(f"Error: {error}"), result.stderr
+
+
 def test_one_of_a_thing_is_singular(site):
     (site / "config.yaml").write_text("site: {url: https://lab.example.org}\n", encoding="utf-8")
     result = run("build", "--date", "2020-09-24", "--offline")
@@ -66,7 +97,7 @@ def test_a_broken_imported_snapshot_is_to_be_fixed_or_replaced_by_the_sources_da
     result = run("build", "--date", "2020-09-24", "--offline")
     assert result.exit_code == 2
     assert result.stderr == (
-        f"Error: {site / 'data' / 'snapshots' / '2020-09-24.json'}: $.mentions[0].likes: -3 is less than the minimum "
+        f"Error: {SNAPSHOT}: $.mentions[0].likes: -3 is less than the minimum "
         "of 0; fix the file, or replace it by fetching the day from the sources: 'hotpapers build --date 2020-09-24 --refresh'\n"
     )
 
@@ -117,7 +148,8 @@ def test_a_site_with_every_source_off_is_told_how_to_bring_a_day_it_has_no_snaps
         assert (result.exit_code, result.stdout) == (2, "")
         assert result.stderr == (
             "Error: 2020-09-23 has no snapshot and no source can fetch it: every source is disabled in the config; "
-            f"turn one on (sources.NAME.enabled), or write the day's snapshot to {stored} (docs/snapshot.md)\n"
+            "turn one on (sources.NAME.enabled), or write the day's snapshot to data/snapshots/2020-09-23.json "
+            "(docs/snapshot.md)\n"
         )
     assert not stored.exists()
 

@@ -180,12 +180,12 @@ def unusable_days(site):
     assert CliRunner().invoke(cli, ["build", "--date", "2020-09-24"]).exit_code == 0
     fix = "; fix the file, or replace it by fetching the day from the sources: 'hotpapers build --date {} --refresh'"
     return [
-        f"2020-09-20: unusable snapshot {snapshots}/2020-09-20.json: not valid JSON (Expecting property name "
+        "2020-09-20: unusable snapshot data/snapshots/2020-09-20.json: not valid JSON (Expecting property name "
         "enclosed in double quotes at line 1, column 2)" + fix.format("2020-09-20"),
-        f"2020-09-21: unusable snapshot {snapshots}/2020-09-21.json: $.papers: 'none' is not of type 'array'"
+        "2020-09-21: unusable snapshot data/snapshots/2020-09-21.json: $.papers: 'none' is not of type 'array'"
         + fix.format("2020-09-21"),
         "2020-09-22: no snapshot",
-        f"2020-09-23: unusable snapshot {snapshots}/2020-09-23.json: holds the day 2020-09-24, not 2020-09-23 as "
+        "2020-09-23: unusable snapshot data/snapshots/2020-09-23.json: holds the day 2020-09-24, not 2020-09-23 as "
         "its name says" + fix.format("2020-09-23"),
     ]
 
@@ -300,7 +300,7 @@ def test_build_and_explain_refuse_a_snapshot_holding_another_day_than_its_name_a
     data["date"] = "2020-09-23"
     stored.write_text(json.dumps(data), encoding="utf-8")
     problem = (
-        f"{stored}: holds the day 2020-09-23, not 2020-09-24 as its name says; fix the file, or replace it by "
+        "data/snapshots/2020-09-24.json: holds the day 2020-09-23, not 2020-09-24 as its name says; fix the file, or replace it by "
         "fetching the day from the sources: 'hotpapers build --date 2020-09-24 --refresh'"
     )
     for command in (["build", "2020-09-24"], ["explain", "2020-09-24"]):

@@ -217,7 +217,9 @@ def test_the_library_refuses_the_classic_profile_on_a_gatsby_5_lumen_site(tmp_pa
     monkeypatch.chdir(tmp_path)  # no path: the working directory's config, as load_config() reads it
     with pytest.raises(hotpapers.HotpapersError) as info:
         hotpapers.refuse_unfit_profile("lumen")
-    assert info.value.message.endswith(f"set `output: {{profile: lumen-2022}}` in {tmp_path / 'hotpapers.yaml'}")
+    assert info.value.message.endswith(
+        "set `output: {profile: lumen-2022}` in hotpapers.yaml"
+    )  # from the working directory
     hotpapers.refuse_unfit_profile("lumen-2022")
     package_json(tmp_path, "^2.24.63")
     hotpapers.refuse_unfit_profile("lumen")

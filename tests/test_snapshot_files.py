@@ -22,6 +22,10 @@ DAY = "2020-09-24"
 REFRESH = f"fix the file, or replace it by fetching the day from the sources: 'hotpapers build --date {DAY} --refresh'"
 
 
+SHOWN = f"data/snapshots/{DAY}.json"
+"""The stored snapshot as errors name it, from the site's folder."""
+
+
 def stored(site):
     return site / "data" / "snapshots" / f"{DAY}.json"
 
@@ -43,7 +47,7 @@ def test_a_fifo_as_the_stored_snapshot_is_refused_at_once(site):
     command = [sys.executable, "-m", "hotpapers", "build", "--date", DAY, "--offline"]
     run = subprocess.run(command, cwd=site, capture_output=True, text=True, timeout=30)
     assert run.returncode == 2
-    assert run.stderr == f"Error: {stored(site)}: not a snapshot file but a FIFO\n"
+    assert run.stderr == f"Error: {SHOWN}: not a snapshot file but a FIFO\n"
 
 
 def test_a_fifo_as_a_stored_snapshot_hangs_no_build_that_may_fetch(site, httpserver):
@@ -64,13 +68,16 @@ def test_a_fifo_as_a_stored_snapshot_hangs_no_build_that_may_fetch(site, httpser
     assert nightly.returncode == 0, nightly.stderr  # yesterday built; the FIFO's day is left to check, which names it
     command = [sys.executable, "-m", "hotpapers", "build", "--date", fifo.stem]
     given = subprocess.run(command, cwd=site, capture_output=True, text=True, timeout=30)
-    assert (given.returncode, given.stderr) == (2, f"Error: {fifo}: not a snapshot file but a FIFO\n")
+    assert (given.returncode, given.stderr) == (
+        2,
+        f"Error: data/snapshots/{fifo.name}: not a snapshot file but a FIFO\n",
+    )
 
 
 def test_a_directory_as_the_stored_snapshot_is_named_as_such(site):
     stored(site).unlink()
     stored(site).mkdir()
-    refused(["build", "--date", DAY, "--offline"], f"{stored(site)}: not a snapshot file but a directory")
+    refused(["build", "--date", DAY, "--offline"], f"{SHOWN}: not a snapshot file but a directory")
 
 
 @pytest.mark.parametrize("flag", ["--offline", "--dry-run"])
@@ -82,7 +89,7 @@ def test_a_stored_snapshot_linking_to_nothing_is_named_and_never_fetched_over(si
     stored(site).symlink_to(site / "gone" / f"{DAY}.json")
     refused(
         ["build", "--date", DAY, flag],
-        f"{stored(site)}: a symbolic link to {site / 'gone' / f'{DAY}.json'}, which is not there; {REFRESH}",
+        f"{SHOWN}: a symbolic link to {site / 'gone' / f'{DAY}.json'}, which is not there; {REFRESH}",
     )
     assert stored(site).is_symlink()
 
@@ -90,7 +97,7 @@ def test_a_stored_snapshot_linking_to_nothing_is_named_and_never_fetched_over(si
 def test_a_stored_snapshot_in_a_loop_of_links_is_named_as_unreadable(site):
     stored(site).unlink()
     stored(site).symlink_to(stored(site).name)
-    refused(["build", "--date", DAY, "--offline"], f"{stored(site)}: cannot read (Too many levels of symbolic links)")
+    refused(["build", "--date", DAY, "--offline"], f"{SHOWN}: cannot read (Too many levels of symbolic links)")
 
 
 def test_explain_and_check_name_a_link_to_nothing(site):
@@ -270,7 +277,7 @@ def test_a_window_that_is_not_its_day_cannot_vouch_for_an_early_taken_at(site):
         ["build", "--date", DAY, "--offline"], f"from the sources: 'hotpapers build --date {DAY} --refresh'"
     )
     assert message.startswith(
-        f"Error: {stored(site)}: $.window: '2020-09-23T00:00:00Z' to '2020-09-24T00:00:00Z' is not the day "
+        f"Error: {SHOWN}: $.window: '2020-09-23T00:00:00Z' to '2020-09-24T00:00:00Z' is not the day "
         "2020-09-24 in any time zone: it must start between 2020-09-24T00:00:00+14:00 and 2020-09-24T00:00:00-12:00 "
         "and end between 2020-09-25T00:00:00+14:00 and 2020-09-25T00:00:00-12:00 (midnight at some UTC offset); "
     )

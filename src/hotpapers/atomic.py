@@ -9,7 +9,7 @@ import re
 import stat
 from pathlib import Path
 
-from hotpapers.errors import WriteError
+from hotpapers.errors import WriteError, shown_path
 
 _TEMPORARY_NUMBERS = itertools.count()
 _TEMPORARY_NAME = re.compile(r"\..+\.([0-9]+)-[0-9]+\.tmp")
@@ -55,7 +55,7 @@ def write_atomically(path: Path, data: str | bytes, *, durable: bool = False) ->
     try:
         fd, temporary = create_beside(path)
     except OSError as exc:
-        raise WriteError(f"cannot write {path}: {exc.strerror or exc}") from exc
+        raise WriteError(f"cannot write {shown_path(path)}: {exc.strerror or exc}") from exc
     try:
         with os.fdopen(fd, "wb") as file:
             file.write(data)
@@ -66,7 +66,7 @@ def write_atomically(path: Path, data: str | bytes, *, durable: bool = False) ->
     except BaseException as exc:
         Path(temporary).unlink(missing_ok=True)
         if isinstance(exc, OSError):
-            raise WriteError(f"cannot write {path}: {exc.strerror or exc}") from exc
+            raise WriteError(f"cannot write {shown_path(path)}: {exc.strerror or exc}") from exc
         raise
 
 
@@ -76,7 +76,7 @@ def encode_text(text: str, path: Path) -> bytes:
         return text.encode("utf-8")
     except UnicodeEncodeError as exc:
         raise WriteError(
-            f"cannot write {path}: the text holds a lone surrogate ({text[exc.start : exc.end]!a}), which UTF-8 cannot"
+            f"cannot write {shown_path(path)}: the text holds a lone surrogate ({text[exc.start : exc.end]!a}), which UTF-8 cannot"
         ) from None
 
 
@@ -94,7 +94,7 @@ def _write_into(path: Path, data: bytes) -> None:
         with open(path, "wb") as file:
             file.write(data)
     except OSError as exc:
-        raise WriteError(f"cannot write {path}: {exc.strerror or exc}") from None
+        raise WriteError(f"cannot write {shown_path(path)}: {exc.strerror or exc}") from None
 
 
 def create_beside(path: Path) -> tuple[int, str]:

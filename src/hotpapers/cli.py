@@ -14,8 +14,8 @@ from hotpapers.check_files import checked_days, problems_of_days
 from hotpapers.cli_options import config_option, given_config_path, obtain_config
 from hotpapers.compose import compose
 from hotpapers.console import HotpapersGroup, log, log_feeds, log_report, progress, progress_bar, start_logging, summary
-from hotpapers.days import build_first, day_or_yesterday, now, select_days
-from hotpapers.errors import HotpapersError, InputError
+from hotpapers.days import day_or_yesterday, not_built, now, select_days
+from hotpapers.errors import HotpapersError
 from hotpapers.explain import explanation_json, explanation_text
 from hotpapers.fetch_on_demand import FetcherOnDemand
 from hotpapers.plural import count
@@ -154,7 +154,7 @@ def explain(day: str | None, as_json: bool, config_path: Path | None) -> None:
     config = obtain_config(config_path)
     the_day = day_or_yesterday(day, "DAY", config).isoformat()
     if not is_stored(config.snapshot_path(the_day)):
-        raise InputError(f"no snapshot for {the_day} at {config.snapshot_path(the_day)}; {build_first(the_day)}")
+        raise not_built("snapshot", the_day, config.snapshot_path(the_day))
     explanation = hotpapers.explain_day(hotpapers.load_snapshot(config.snapshot_path(the_day), the_day), config)
     if as_json:
         click.echo(explanation_json(explanation))
@@ -217,7 +217,7 @@ def preview(day: str | None, config_path: Path | None) -> None:
     the_day = day_or_yesterday(day, "DAY", config).isoformat()
     text = read_post(config, the_day)
     if text is None:
-        raise InputError(f"no post for {the_day} at {config.post_path(the_day)}; {build_first(the_day)}")
+        raise not_built("post", the_day, config.post_path(the_day))
     click.echo(post_html(text, the_day, config.post_path(the_day)), nl=False)
 
 

@@ -21,7 +21,7 @@ from msgspec.structs import replace
 from hotpapers.config_check import config_problems, decode_hook, file_inside, merge
 from hotpapers.config_file import key_under_commented_section, read_mapping
 from hotpapers.config_types import Url, expects
-from hotpapers.errors import ConfigError
+from hotpapers.errors import ConfigError, shown_path
 from hotpapers.models import Platform
 from hotpapers.profiles import PROFILES, Profile, ProfileName
 from hotpapers.sources import SOURCES
@@ -257,14 +257,14 @@ def load_config(path: Path | None, cwd: Path) -> Config:
         return build_config({}, cwd, "built-in defaults")
     mapping, repeated, text = read_mapping(path, known=set(Config.__struct_fields__))
     try:
-        config = build_config(mapping, path.resolve().parent, str(path), repeated)
+        config = build_config(mapping, path.resolve().parent, shown_path(path), repeated)
     except ConfigError as exc:
         if "unknown" not in str(exc):  # a key misplaced under a commented-out section reads as unknown
             raise
         raise ConfigError(f"{exc}{key_under_commented_section(text)}") from None
     for kind in FEED_KINDS:
         if (feed := getattr(config.feeds, kind)) is not None and feed.resolve() == path.resolve():
-            raise ConfigError(f"{path}: feeds.{kind} is this config file, which the feed would replace")
+            raise ConfigError(f"{shown_path(path)}: feeds.{kind} is this config file, which the feed would replace")
     return config
 
 

@@ -13,7 +13,7 @@ from typing import Any
 import yaml
 
 from hotpapers.config_check import clip, key_text, short
-from hotpapers.errors import ConfigError
+from hotpapers.errors import ConfigError, shown_path
 from hotpapers.regular_file import NotRegularFile, read_regular_file
 from hotpapers.sanitize import one_line
 from hotpapers.yaml_c import NumberTooLong, Repeat, load_plain_yaml
@@ -40,7 +40,7 @@ def read_mapping(path: Path, known: set[str]) -> tuple[dict[str, Any], list[str]
     if path.name != "hotpapers.yaml" and another_tools(mapping, known):
         keys = ", ".join(key_text(key) for key in list(mapping)[:3])
         raise ConfigError(
-            f"{path}: these are another tool's settings ({keys}, ...), not hotpapers'; "
+            f"{shown_path(path)}: these are another tool's settings ({keys}, ...), not hotpapers'; "
             "put hotpapers' settings in hotpapers.yaml next to it (`hotpapers init` writes one)"
         )
     return mapping, [repeat_problem(*repeat) for repeat in repeated], text
@@ -57,34 +57,35 @@ def read_yaml_mapping(path: Path) -> dict[str, Any]:
 
 def read_yaml(path: Path) -> tuple[dict[str, Any], list[Repeat], str]:
     """The mapping in the YAML file `path`, its repeated keys (`yaml_c.load_plain_yaml`) and its text."""
+    shown = shown_path(path)
     try:
         data = read_regular_file(path, MAX_BYTES + 1)
         if len(data) > MAX_BYTES:
-            raise ConfigError(f"{path}: the config is larger than {MAX_BYTES // 1024} KiB")
+            raise ConfigError(f"{shown}: the config is larger than {MAX_BYTES // 1024} KiB")
         text = data.decode("utf-8")
     except NotRegularFile as exc:
-        raise ConfigError(f"{path}: the config is {exc.kind}, not a regular file") from None
+        raise ConfigError(f"{shown}: the config is {exc.kind}, not a regular file") from None
     except UnicodeDecodeError as exc:
         line = data.count(b"\n", 0, exc.start) + 1
         raise ConfigError(
-            f"{path}: the config is not UTF-8 text (byte 0x{data[exc.start]:02x} on line {line}): save it as UTF-8"
+            f"{shown}: the config is not UTF-8 text (byte 0x{data[exc.start]:02x} on line {line}): save it as UTF-8"
         ) from None
     except OSError as exc:
-        raise ConfigError(f"{path}: cannot read config ({exc.strerror or exc})") from None
+        raise ConfigError(f"{shown}: cannot read config ({exc.strerror or exc})") from None
     try:
         mapping, repeated = load_plain_yaml(text)
     except NumberTooLong as exc:
-        raise ConfigError(f"{path}: {clip(one_line(exc.problem), 200)}") from None
+        raise ConfigError(f"{shown}: {clip(one_line(exc.problem), 200)}") from None
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
         reason = clip(one_line(str(getattr(exc, "problem", None) or exc)), 120)
         reason = _tab_said(text, mark, reason) if mark else reason
-        raise ConfigError(f"{path}: not valid YAML{where}: {reason}{key_under_commented_section(text)}") from None
+        raise ConfigError(f"{shown}: not valid YAML{where}: {reason}{key_under_commented_section(text)}") from None
     if mapping is None:
         return {}, [], text
     if not isinstance(mapping, dict):
-        raise ConfigError(f"{path}: the config must be a mapping of keys, not {short(mapping)}")
+        raise ConfigError(f"{shown}: the config must be a mapping of keys, not {short(mapping)}")
     return mapping, repeated, text
 
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 import logging
 from pathlib import Path
 
-from hotpapers.errors import InputError
+from hotpapers.errors import InputError, shown_path
 from hotpapers.models import SourceStatus
 from hotpapers.sources.base import Source
 
@@ -62,6 +62,6 @@ def none_can_run(day: str, sources: list[Source], snapshot: Path) -> InputError:
     bring = (
         ""
         if stored
-        else f"; turn one on (sources.NAME.enabled), or write the day's snapshot to {snapshot} (docs/snapshot.md)"
+        else f"; turn one on (sources.NAME.enabled), or write the day's snapshot to {shown_path(snapshot)} (docs/snapshot.md)"
     )
     return InputError(f"{day}{what}: every source is disabled in the config{bring}")

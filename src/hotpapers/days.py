@@ -5,10 +5,12 @@ from __future__ import annotations
 
 import re
 from datetime import date, datetime, timedelta
+from pathlib import Path
 
 import click
 
 from hotpapers.config import Config
+from hotpapers.errors import InputError, shown_path
 
 _DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 FIRST_YEAR, LAST_YEAR = 1000, 9998
@@ -60,6 +62,6 @@ def today(config: Config) -> date:
     return now(config).date()
 
 
-def build_first(day: str) -> str:
-    """The advice for a day that has no snapshot or post yet."""
-    return f"run hotpapers build --date {day} first"
+def not_built(what: str, day: str, path: Path) -> InputError:
+    """The error for a day that has no `what` (snapshot, post) at `path` yet."""
+    return InputError(f"no {what} for {day} at {shown_path(path)}; run hotpapers build --date {day} first")

@@ -253,7 +253,7 @@ def refuse_unstored(days: list[str], config: Config, options: BuildOptions) -> N
     if options.refresh:
         raise InputError(f"refresh asked for {spans(days)}, and {why}")
     more = f" (nor for {spans(days[1:])})" if len(days) > 1 else ""
-    raise InputError(f"no snapshot for {days[0]} at {config.snapshot_path(days[0])}{more}, and {why}")
+    raise InputError(f"no snapshot for {days[0]} at {shown_path(config.snapshot_path(days[0]))}{more}, and {why}")
 
 
 def listed_days(days: Iterable[str | date]) -> list[str]:

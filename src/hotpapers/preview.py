@@ -19,7 +19,7 @@ import yaml
 from markdown_it import MarkdownIt
 
 from hotpapers.config import Config
-from hotpapers.errors import InputError
+from hotpapers.errors import InputError, shown_path
 from hotpapers.platform_text import embed_scripts
 from hotpapers.yaml_c import load_yaml, yaml_problem
 
@@ -67,7 +67,7 @@ def post_html(text: str, day: str, path: Path) -> str:
         has_frontmatter = _YAML_FRONTMATTER.detect(text)
         post = frontmatter.loads(text, handler=_YAML_FRONTMATTER) if has_frontmatter else frontmatter.Post(text.strip())
     except yaml.YAMLError as exc:
-        raise InputError(f"{path}: the frontmatter is {yaml_problem(exc)}") from None
+        raise InputError(f"{shown_path(path)}: the frontmatter is {yaml_problem(exc)}") from None
     title = str(post.get("title", day))
     body = markdown_html(_without_widget_scripts(post.content))
     description = f"<p><em>{escape(str(post['description']))}</em></p>\n" if post.get("description") else ""
@@ -107,7 +107,7 @@ def read_post(config: Config, day: str) -> str | None:
     try:
         return path.read_text(encoding="utf-8") if path.is_file() else None
     except UnicodeDecodeError:
-        raise InputError(f"{path}: the post is not UTF-8 text") from None
+        raise InputError(f"{shown_path(path)}: the post is not UTF-8 text") from None
 
 
 IDLE_TIMEOUT = 10.0

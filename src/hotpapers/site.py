@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from hotpapers.config_file import default_config_path
-from hotpapers.errors import ConfigError
+from hotpapers.errors import ConfigError, shown_path
 from hotpapers.jekyll_entries import CONFIG_NAMES, jekyll_publishes
 from hotpapers.profiles import PROFILES, Profile
 from hotpapers.regular_file import SITE_FILE_MAX_BYTES, NotRegularFile, read_regular_file
@@ -59,8 +59,8 @@ def refuse_unfit_profile(profile: str, config_path: str | PathLike[str] | None =
     site = detect_site(folder)
     if unfit_profile(profile, site) and site is not None:
         raise ConfigError(
-            f"{folder / 'package.json'}: a lumen site on Gatsby 4 or later ({site.evidence}) cannot build posts "
-            f"of output.profile lumen; set `output: {{profile: lumen-2022}}` in {config_path}"
+            f"{shown_path(folder / 'package.json')}: a lumen site on Gatsby 4 or later ({site.evidence}) cannot build posts "
+            f"of output.profile lumen; set `output: {{profile: lumen-2022}}` in {shown_path(config_path)}"
         )
 
 

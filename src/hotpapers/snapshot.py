@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from hotpapers.atomic import write_atomically
-from hotpapers.errors import SnapshotError
+from hotpapers.errors import SnapshotError, shown_path
 from hotpapers.models import Snapshot
 from hotpapers.plural import listed
 from hotpapers.regular_file import NotRegularFile, read_regular_file
@@ -85,7 +85,7 @@ def load_snapshot(path: str | PathLike[str], day: str | None = None) -> Snapshot
     path = Path(path)
     snapshot = stored_snapshot(path, day)
     if snapshot is None:
-        raise SnapshotError(f"{path}: no such snapshot")
+        raise SnapshotError(f"{shown_path(path)}: no such snapshot")
     return snapshot
 
 
@@ -95,21 +95,24 @@ def stored_snapshot(path: Path, day: str | None = None) -> Snapshot | None:
     the error for a broken one says so, after fixing it (it may hold the user's own data).
     Such a file that holds another day is refused, by every command alike: its post
     would carry the other day's title under this day's name."""
+    shown = shown_path(path)
     refresh = f"'hotpapers build --date {day} --refresh'"
     advice = f"; fix the file, or replace it by fetching the day from the sources: {refresh}" if day else ""
     try:
         raw = read_regular_file(path)
     except NotRegularFile as exc:
-        raise SnapshotError(f"{path}: not a snapshot file but {exc.kind}") from None
+        raise SnapshotError(f"{shown}: not a snapshot file but {exc.kind}") from None
     except FileNotFoundError:
         if path.is_symlink():  # a link to a file that is gone (a lab's collector on a mount) is no absent day
-            raise SnapshotError(f"{path}: a symbolic link to {os.readlink(path)}, which is not there{advice}") from None
+            raise SnapshotError(
+                f"{shown}: a symbolic link to {os.readlink(path)}, which is not there{advice}"
+            ) from None
         return None
     except OSError as exc:
-        raise SnapshotError(f"{path}: cannot read ({exc.strerror or exc})") from None
-    snapshot = parse_snapshot(raw, str(path), advice)
+        raise SnapshotError(f"{shown}: cannot read ({exc.strerror or exc})") from None
+    snapshot = parse_snapshot(raw, shown, advice)
     if day is not None and snapshot.date != day:
-        raise SnapshotError(f"{path}: holds the day {snapshot.date}, not {day} as its name says{advice}")
+        raise SnapshotError(f"{shown}: holds the day {snapshot.date}, not {day} as its name says{advice}")
     return snapshot
 
 

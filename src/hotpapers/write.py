@@ -8,7 +8,7 @@ from enum import Enum
 from pathlib import Path
 
 from hotpapers.atomic import encode_text, is_special_file, write_atomically
-from hotpapers.errors import WriteError
+from hotpapers.errors import WriteError, shown_path
 from hotpapers.render import paper_headings
 
 
@@ -49,7 +49,7 @@ def write_post(path: Path, text: str, *, papers: int, force: bool, dry_run: bool
     except FileNotFoundError:
         existing = None
     except OSError as exc:
-        raise WriteError(f"cannot read the existing post {path}: {exc.strerror or exc}") from None
+        raise WriteError(f"cannot read the existing post {shown_path(path)}: {exc.strerror or exc}") from None
     if existing == data:
         return WriteResult(Outcome.UNCHANGED, papers)
     if existing is not None and not force:
