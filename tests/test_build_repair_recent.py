@@ -567,3 +567,23 @@ def test_a_build_after_a_nightly_one_with_the_same_fetcher_asks_the_sources_it_g
     site.hf_down.clear()
     [report] = hotpapers.build_days([DAY], config, hotpapers.BuildOptions(now=now), fetcher)
     assert site.hf_asked(DAY) > asked and site.status(DAY, "huggingface") == "ok", report.message
+
+
+def test_a_repair_of_arxiv_alone_has_the_whole_of_http_max_time_for_its_day(site):
+    """arXiv's http.max_time ran from its first lookup of the build, as only a search
+    started a day's time again: a night whose embeds of yesterday took long (or a range
+    repairing arXiv day after day) found it spent before the repair's first request."""
+    site.serve_x()
+    for _ in range(3):  # every attempt (retries: 2) of the day's first lookup
+        site.httpserver.expect_oneshot_request("/api/query").respond_with_data("Service Unavailable", 503)
+    assert site.build("2020-09-25", "--date", DAY).exit_code == 1  # the posts read kept, arXiv failed
+    assert site.status(DAY, "arxiv") == "failed"
+
+    def slow_embed(request: Request) -> Response:
+        site.clock.now += MAX_TIME + 1
+        return Response("Not Found", 404)
+
+    site.httpserver.expect_oneshot_request("/oembed").respond_with_handler(slow_embed)
+    result = site.build("2020-09-26")  # 2020-09-25: its lookups, then its embeds; then arXiv alone for DAY
+    assert result.exit_code == 0, result.output
+    assert site.status(DAY, "arxiv") == "ok" and f"{DAY}: repaired arxiv: wrote " in result.stderr, result.stderr

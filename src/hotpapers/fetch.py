@@ -83,6 +83,7 @@ class Fetcher:
             name: SourceStatus(status="skipped", detail=f"sources.{name}.enabled is false") for name in self.disabled
         }
         statuses |= warn_skipped(day, self.sources, "is")
+        self.http.budgets.restart()  # each source, and arXiv, has its whole http.max_time for the day
         mentions, failures = self._search_all(day, can_run, since, until, statuses)
         if len(failures) == len(can_run):
             raise failures[0] if len(failures) == 1 else FetchError("every source", "; ".join(map(str, failures)))
@@ -131,6 +132,7 @@ class Fetcher:
         warn_skipped(day, failed, "is")
         if not retry and not lost:
             return snapshot
+        self.http.budgets.restart()  # as for a day fetched: arXiv alone too
         since, until = stored_window(snapshot) if snapshot.window else self._window(day)
         statuses = dict(snapshot.sources)
         found, failures = self._search_all(day, retry, since, until, statuses) if retry else ([], [])
@@ -161,9 +163,7 @@ class Fetcher:
     ) -> tuple[list[Mention], list[FetchError]]:
         """Every source searched at once, a thread each (HttpClient paces each source
         apart); a source that fails after its retries is recorded as failed. A mention
-        the snapshot check refuses is left out, said in one warning and in the status.
-        Each source has its whole http.max_time again for the day."""
-        self.http.budgets.restart()
+        the snapshot check refuses is left out, said in one warning and in the status."""
         mentions: list[Mention] = []
         failures: list[FetchError] = []
         before = {source.name: self.http.requests[source.name] for source in sources}
