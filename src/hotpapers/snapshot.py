@@ -54,8 +54,9 @@ def _read_and_check(raw: bytes) -> tuple[Any, list[str]]:
         data = json.loads(raw.decode("utf-8"), parse_float=_integral_as_int, parse_int=_bounded_int)
         json.dumps(data, ensure_ascii=False).encode("utf-8")
         return data, snapshot_problems(data)
-    except UnicodeDecodeError:
-        raise SnapshotError("not a snapshot (not UTF-8 text)") from None
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        raise SnapshotError(f"not UTF-8 text (byte 0x{raw[exc.start]:02x} on line {line}): save it as UTF-8") from None
     except json.JSONDecodeError as exc:
         what = exc.msg.removesuffix(" at")  # "Unterminated string starting at" names a place, as we do
         raise SnapshotError(f"not valid JSON ({what} at line {exc.lineno}, column {exc.colno})") from None
