@@ -1,4 +1,4 @@
-"""Counts in messages, in proper English."""
+"""Counts and lists of problems in messages, in proper English."""
 
 from __future__ import annotations
 
