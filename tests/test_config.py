@@ -195,7 +195,7 @@ def test_the_same_key_in_different_mappings_or_a_list_is_no_repeat(tmp_path):
 def test_a_config_that_cannot_be_read_says_why(tmp_path):
     with pytest.raises(ConfigError) as info:
         load_config(tmp_path / "absent.yaml", tmp_path)
-    assert info.value.message == f"{tmp_path / 'absent.yaml'}: cannot read config (No such file or directory)"
+    assert info.value.message == f"{tmp_path / 'absent.yaml'}: cannot read it (No such file or directory)"
 
 
 def test_a_config_that_is_not_utf8_is_named_in_plain_words(tmp_path):

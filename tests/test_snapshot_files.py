@@ -97,7 +97,7 @@ def test_a_stored_snapshot_linking_to_nothing_is_named_and_never_fetched_over(si
 def test_a_stored_snapshot_in_a_loop_of_links_is_named_as_unreadable(site):
     stored(site).unlink()
     stored(site).symlink_to(stored(site).name)
-    refused(["build", "--date", DAY, "--offline"], f"{SHOWN}: cannot read (Too many levels of symbolic links)")
+    refused(["build", "--date", DAY, "--offline"], f"{SHOWN}: cannot read it (Too many levels of symbolic links)")
 
 
 def test_explain_and_check_name_a_link_to_nothing(site):

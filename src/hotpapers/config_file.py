@@ -71,7 +71,7 @@ def read_yaml(path: Path) -> tuple[dict[str, Any], list[Repeat], str]:
             f"{shown}: the config is not UTF-8 text (byte 0x{data[exc.start]:02x} on line {line}): save it as UTF-8"
         ) from None
     except OSError as exc:
-        raise ConfigError(f"{shown}: cannot read config ({exc.strerror or exc})") from None
+        raise ConfigError(f"{shown}: cannot read it ({exc.strerror or exc})") from None
     try:
         mapping, repeated = load_plain_yaml(text)
     except NumberTooLong as exc:

@@ -110,7 +110,7 @@ def stored_snapshot(path: Path, day: str | None = None) -> Snapshot | None:
             ) from None
         return None
     except OSError as exc:
-        raise SnapshotError(f"{shown}: cannot read ({exc.strerror or exc})") from None
+        raise SnapshotError(f"{shown}: cannot read it ({exc.strerror or exc})") from None
     snapshot = parse_snapshot(raw, shown, advice)
     if day is not None and snapshot.date != day:
         raise SnapshotError(f"{shown}: holds the day {snapshot.date}, not {day} as its name says{advice}")
