@@ -210,7 +210,7 @@ def build_days(
     if to_fetch and (options.offline or make_fetch is None):
         refuse_unstored(to_fetch, config, options)
     fetch = None
-    if make_fetch and not options.offline and (to_fetch or has_failed_source(days, config)):
+    if make_fetch and not options.offline and (to_fetch or any_may_record_failure(days, config)):
         fetch = make_fetch()
         fetch.check_ended(to_fetch)
         if not options.dry_run:
@@ -267,7 +267,7 @@ def listed_days(days: Iterable[str | date]) -> list[str]:
     return listed
 
 
-def has_failed_source(days: list[str], config: Config) -> bool:
+def any_may_record_failure(days: list[str], config: Config) -> bool:
     """Whether a stored day may record a failed source, which a build fetches again."""
     return any(may_record_failure(config.snapshot_path(day)) for day in days)
 
