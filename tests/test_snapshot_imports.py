@@ -46,20 +46,22 @@ def test_a_post_dated_in_the_past_gets_no_such_warning(site):
 
 
 def test_a_refused_embed_of_a_shown_mention_is_named_by_build(site):
-    """The post silently showed the renderer's own embed instead of the imported one."""
+    """The post silently showed the renderer's own embed instead of the imported one. It
+    is written from the mention's fields: an embed where the platform has a template of
+    its own, else a quote, so the warning does not call it an embed."""
     data = example_data()
     mention = data["mentions"][11]
     mention["embed_html"] = mention["embed_html"].replace("<blockquote ", '<blockquote onclick="x()" ', 1)
     data["mentions"][10].update(embed_html="<iframe src=https://example.org></iframe>", id="2\n\x1b[2J")
     assert build_with(site, data, "-q") == [
-        f"{DAY}: the embed HTML of 2 shown mentions was refused, and the post shows an embed written from the "
-        "mention's fields instead: twitter 1308951548979011585 (attribute onclick on <blockquote>) and 1 more; "
+        f"{DAY}: the embed HTML of 2 shown mentions was refused, and the post writes them from the mentions' "
+        "fields instead: twitter 1308951548979011585 (attribute onclick on <blockquote>) and 1 more; "
         f"'hotpapers explain {DAY}' names each"
     ]
     mention["embed_html"] = None  # an id of any characters is named on one line
     assert build_with(site, data, "-q") == [
-        f"{DAY}: the embed HTML of 1 shown mention was refused, and the post shows an embed written from the "
-        "mention's fields instead: twitter 2\\n\\x1b[2J (markup, a link or a character that is not allowed); "
+        f"{DAY}: the embed HTML of 1 shown mention was refused, and the post writes it from the mention's "
+        "fields instead: twitter 2\\n\\x1b[2J (markup, a link or a character that is not allowed); "
         f"'hotpapers explain {DAY}' names each"
     ]
 

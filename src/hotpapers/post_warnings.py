@@ -1,7 +1,8 @@
 """What `build` says about a day's post beyond writing it: the mentions it leaves out,
 and what will not show as the snapshot's author expects, a date in the future (the site
-may hide the post), an embed refused (the post shows another) or a link that is no web
-address (the post shows none). Imported snapshots are where the last three come from."""
+may hide the post), an embed refused (the post writes the mention from its fields
+instead) or a link that is no web address (the post shows none). Imported snapshots are
+where the last three come from."""
 
 from __future__ import annotations
 
@@ -38,9 +39,10 @@ def post_warnings(
         )
     refused = [f"{_named(m)} ({problem})" for m, problem in departures.refused]
     if refused:
+        written = "it from the mention's" if len(refused) == 1 else "them from the mentions'"
         warnings.append(
-            f"{day}: the embed HTML of {count(len(refused), 'shown mention')} was refused, and the post shows an "
-            f"embed written from the mention's fields instead: {_listed(refused)}; 'hotpapers explain {day}' names each"
+            f"{day}: the embed HTML of {count(len(refused), 'shown mention')} was refused, and the post writes "
+            f"{written} fields instead: {_listed(refused)}; 'hotpapers explain {day}' names each"
         )
     unlinked = [f"{_named(m)} ({printable(excerpt(m.url))})" for m in departures.unlinked]
     if unlinked:
