@@ -399,11 +399,12 @@ def test_a_night_s_partial_searches_each_name_their_day_under_q(site):
     """A search cut short at http.max_time warned 'huggingface: stopped ...; kept the 1
     paper read' without a day: the cron mail of a night that also built a missed day held
     that line twice, and no one could tell which day was partial. (The missed day no longer
-    takes http.max_time again, of either source, the fake clock being theirs: it says so,
-    naming its day too.)"""
+    takes http.max_time again: it says so, naming its day too.)"""
     site.serve_x()
     assert site.build("2020-09-24").exit_code == 0
     site.hf_slow = True
+    # X apart: the fake clock Hugging Face moves is X's too, so X's time ran out, or not, by the threads' order
+    site.monkeypatch.delenv("X_BEARER_TOKEN")
     moment = datetime.fromisoformat("2020-09-26T08:00:00+00:00")
     site.monkeypatch.setattr("hotpapers.cli.now", lambda config: moment.astimezone(config.timezone))
     result = CliRunner().invoke(cli, ["-q", "build"])  # builds 2020-09-25, then the missed 2020-09-24
@@ -414,8 +415,10 @@ def test_a_night_s_partial_searches_each_name_their_day_under_q(site):
         f"source's requests of the day took longer than http.max_time ({MAX_TIME} s)"
     )
     assert f"2020-09-25: huggingface: {stopped}; kept the 1 paper read\n" in result.stderr
-    assert f"{DAY}: not built (missed by an earlier night): every source: twitter: not asked again" in result.stderr
-    assert f"; huggingface: not asked again tonight (earlier: {stopped}); the nightly build" in result.stderr
+    assert (
+        f"{DAY}: not built (missed by an earlier night): huggingface: not asked again tonight (earlier: {stopped}); "
+        "the nightly build tries again 2 more nights\n"
+    ) in result.stderr
     assert all(line.startswith(("2020-09-2", "feeds: ")) for line in result.stderr.splitlines()), result.stderr
 
 
