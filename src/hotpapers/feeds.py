@@ -26,8 +26,8 @@ from hotpapers.plural import count
 from hotpapers.post_address import post_url
 from hotpapers.rank import rank
 from hotpapers.regular_file import NotRegularFile, read_regular_file
-from hotpapers.render import PostRenderer, paper_headings
-from hotpapers.sanitize import plain_text, safe_link
+from hotpapers.render import PostRenderer, abs_link, paper_headings
+from hotpapers.sanitize import plain_text
 from hotpapers.snapshot import load_snapshot
 from hotpapers.targets import check_feed_targets, check_outputs, feed_url
 
@@ -45,7 +45,7 @@ class FeedEntry:
 def feed_entry(snapshot: Snapshot, ranked: list[RankedPaper], config: Config) -> FeedEntry:
     day = snapshot.date
     items = "".join(
-        f'<li><a href="{escape(safe_link(item.paper.abs_url, f"https://arxiv.org/abs/{item.paper.id}"))}">{escape(plain_text(item.paper.title))}</a> '
+        f'<li><a href="{escape(abs_link(item.paper))}">{escape(plain_text(item.paper.title))}</a> '
         f"({escape(feed_counts(item))})</li>"
         for item in ranked
     )

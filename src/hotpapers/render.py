@@ -29,7 +29,7 @@ from hotpapers.config import Config
 from hotpapers.errors import HotpapersError, InputError
 from hotpapers.frontmatter import FRONTMATTER, frontmatter_mismatch, frontmatter_strings
 from hotpapers.markdown_text import escape_markdown, guard_heading, guard_markup
-from hotpapers.models import Mention, RankedPaper, Snapshot, parse_time
+from hotpapers.models import Mention, Paper, RankedPaper, Snapshot, parse_time
 from hotpapers.platform_text import discussion_link, display, embed_templates, engagement_lines, published_embed
 from hotpapers.sanitize import html_block, one_line, plain_text, safe_link
 from hotpapers.site_syntax import SiteGuard
@@ -80,7 +80,7 @@ def make_env(site_templates: Path) -> jinja2.Environment:
         yaml_plain=yaml_plain,
         yaml_bool=lambda value: "true" if value else "false",
         utc_stamp=lambda value: parse_time(value).astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S"),
-        abs_link=lambda paper: safe_link(paper.abs_url, f"https://arxiv.org/abs/{paper.id}"),
+        abs_link=abs_link,
         pdf_link=lambda paper: safe_link(paper.pdf_url or "", f"https://arxiv.org/pdf/{paper.id}"),
     )
     env.globals["link_separator"] = LINK_SEPARATOR
@@ -111,6 +111,12 @@ def text_filter(name: str, filter: Callable[[str], str]) -> Callable[[object], s
         raise TypeError(f"{name} writes one text, not {given}")
 
     return checked
+
+
+def abs_link(paper: Paper) -> str:
+    """The paper's abstract page, as a post and a feed link it: arXiv's own when the
+    snapshot's is no safe link."""
+    return safe_link(paper.abs_url, f"https://arxiv.org/abs/{paper.id}")
 
 
 @lru_cache(maxsize=4096)
