@@ -11,6 +11,7 @@ import click
 
 import hotpapers
 from hotpapers.check_files import checked_days, problems_of_days
+from hotpapers.cli_init import init
 from hotpapers.cli_options import config_option, given_config_path, obtain_config
 from hotpapers.compose import compose
 from hotpapers.console import HotpapersGroup, log, log_feeds, log_report, progress, progress_bar, start_logging, summary
@@ -20,7 +21,6 @@ from hotpapers.explain import explanation_json, explanation_text
 from hotpapers.fetch_on_demand import FetcherOnDemand
 from hotpapers.plural import count
 from hotpapers.preview import make_server, post_html, read_post
-from hotpapers.site_commands import init
 from hotpapers.snapshot import is_stored
 
 

@@ -1,4 +1,4 @@
-"""The command line's site-aware part: `hotpapers init`."""
+"""`hotpapers init` on the command line: its options and its prompt (site_init.py does the work)."""
 
 from __future__ import annotations
 
