@@ -85,14 +85,7 @@ class Scorer:
         )
 
     def scores(self, mentions: Iterable[Mention]) -> list[tuple[float, Mention]]:
-        """Each mention with its score; mentions of one platform weighing only reposts
-        and likes (the common case) are scored inline."""
-        mentions = list(mentions)
-        platforms = set(map(_platform, mentions))
-        if len(platforms) == 1:
-            reposts, likes, replies, quotes = self.weights(platforms.pop())
-            if not replies and not quotes:
-                return [(m.reposts * reposts + m.likes * likes, m) for m in mentions]
+        """Each mention with its score."""
         return [(self(m), m) for m in mentions]
 
     def totals(self, platform: str, mentions: list[Mention]) -> PlatformTotals:
