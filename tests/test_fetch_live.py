@@ -58,6 +58,19 @@ def test_a_live_build_writes_the_published_post(live_site):
     assert "posts read: 22" in result.stderr and "arxiv 3" in result.stderr
 
 
+def test_a_day_fetched_by_the_build_is_not_said_to_be_dated_in_the_future(live_site, monkeypatch):
+    """The post is dated with taken_at, the time the fetch ended, and the build's clock was
+    read when it began: a fetch taking a minute (arXiv alone asks for 3 s between requests)
+    dated every nightly post 'in the future', a warning cron mailed every night."""
+    site, _scenario, _recorder = live_site
+    times = iter(datetime(2026, 12, 2, 6, 17, second, tzinfo=UTC) for second in range(60))
+    monkeypatch.setattr("hotpapers.cli.now", lambda config: next(times))  # each read a second later
+    result = CliRunner().invoke(cli, ["-q", "build", "--date", DAY])
+    assert result.exit_code == 0, result.output
+    assert load_snapshot(site / SNAPSHOT).taken_at > "2026-12-02T06:17:00Z"  # the fetch read a later time
+    assert "in the future" not in result.stderr
+
+
 def test_the_snapshot_keeps_every_fact_and_its_provenance(live_site):
     site, scenario, _recorder = live_site
     assert build().exit_code == 0

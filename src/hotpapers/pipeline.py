@@ -155,7 +155,8 @@ def publish(
     default), with the guards of write_post; `renderer` saves compiling the templates again."""
     options = options or BuildOptions()
     day = snapshot.date
-    post = compose(snapshot, config, renderer, options.now, stored=path is None)
+    now = None if fetched else options.now  # a day fetched now is dated by the clock after options.now
+    post = compose(snapshot, config, renderer, now, stored=path is None)
     notes, warnings = post.notes, warnings + post.warnings
     if not post.text:
         return DayReport(day, post.message, 0, fetched, None, notes, warnings)
