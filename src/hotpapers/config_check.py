@@ -78,7 +78,9 @@ def decode_hook(root: Path) -> Hook:
 def _zone_hint(value: Any) -> str:
     """The zone a misspelt name or a city alone likely stands for; else what a zone's name
     looks like (an offset such as UTC+2, or an abbreviation such as CEST, is none)."""
-    zones = [name for name in available_timezones() if "/" in name and not name.startswith(("Etc/", "SystemV/"))]
+    zones = [
+        name for name in sorted(available_timezones()) if "/" in name and not name.startswith(("Etc/", "SystemV/"))
+    ]
     by_name = {name.lower(): name for name in zones}
     by_city = {name.rsplit("/", 1)[1].lower(): name for name in zones}
     typed = value.strip().lower() if isinstance(value, str) else ""

@@ -97,10 +97,11 @@ class NotAskedError(FetchError):
 
 def shown_path(path: Path) -> str:
     """`path` relative to the working directory when inside it, for messages."""
-    text, cwd = str(path), os.path.join(os.getcwd(), "")
-    if text == os.getcwd():
+    text, cwd = str(path), os.getcwd()
+    if text == cwd:
         return "."
-    return text[len(cwd) :] if text.startswith(cwd) else text
+    inside = os.path.join(cwd, "")
+    return text[len(inside) :] if text.startswith(inside) else text
 
 
 def endpoint(url: str) -> str:

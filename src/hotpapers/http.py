@@ -66,6 +66,13 @@ def _worth_retrying(error: BaseException) -> bool:
     return isinstance(error, (RetryableStatus, *_TRANSIENT)) and not certificate_refused(error)
 
 
+def _attempts(retrying: Retrying) -> tuple[int, str]:
+    """The attempts a failed request made, and in words: all it was allowed, or fewer when
+    its failure was not worth retrying (a certificate, a URL requests refuses)."""
+    made = retrying.statistics["attempt_number"]
+    return made, count(made, "attempt")
+
+
 class HttpClient:
     """GET and POST with bounded answers, retries, per-source request counts and per-source minimum spacing."""
 
@@ -143,24 +150,22 @@ class HttpClient:
                 f"{source}: a request header would carry a character HTTP cannot send (non-ASCII or a control "
                 "character); check the credentials it is made from"
             )
-        attempts = self.retries + 1
-        tries = count(attempts, "attempt")
+        if self.skip_down and source in self.down:
+            raise NotAskedError(source, f"not asked again tonight (earlier: {self.down[source]})", url=url)
         retrying = Retrying(
-            stop=stop_after_attempt(attempts),
+            stop=stop_after_attempt(self.retries + 1),
             wait=self._wait,
             retry=retry_if_exception(_worth_retrying),
             sleep=self.sleep,
             reraise=True,
         )
         where = endpoint(url)
-        if self.skip_down and source in self.down:
-            raise NotAskedError(source, f"not asked again tonight (earlier: {self.down[source]})", url=url)
         try:
             response = retrying(self._attempt, url, source, params, headers, min_interval, method, json)
         except RetryableStatus as exc:
-            status = exc.response.status_code
+            status, (made, tries) = exc.response.status_code, _attempts(retrying)
             why = f"HTTP {status} from {where} after {tries}"
-            raise self._gave_up(FetchError(source, why, url=url, status=status, attempt=attempts)) from None
+            raise self._gave_up(FetchError(source, why, url=url, status=status, attempt=made)) from None
         except BadRedirect as exc:
             raise FetchError(source, f"{exc} (from {where})", url=url) from None
         except TooManyRedirects:
@@ -179,20 +184,22 @@ class HttpClient:
                 source, f"the answer from {where} is larger than http.max_bytes ({self.max_bytes} bytes)", url=url
             ) from None
         except requests.ConnectionError as exc:  # before Timeout: a connect timeout is both
-            made = retrying.statistics["attempt_number"]  # fewer than `attempts` when not worth retrying
+            made, tries = _attempts(retrying)
             cause = unreachable(exc, url, self.timeout)
             said = f": {cause}" if cause else f" ({type(exc).__name__})"
-            why = f"cannot reach {where}{said}, {count(made, 'attempt')}"
+            why = f"cannot reach {where}{said}, {tries}"
             raise self._gave_up(FetchError(source, why, url=url, attempt=made)) from None
         except requests.exceptions.ChunkedEncodingError:
+            made, tries = _attempts(retrying)
             why = f"the answer from {where} broke off before its end, {tries}"
-            raise self._gave_up(FetchError(source, why, url=url, attempt=attempts)) from None
+            raise self._gave_up(FetchError(source, why, url=url, attempt=made)) from None
         except requests.Timeout:
+            made, tries = _attempts(retrying)
             why = f"no complete answer from {where} within http.timeout ({self.timeout:g} s), {tries}"
-            raise self._gave_up(FetchError(source, why, url=url, attempt=attempts)) from None
+            raise self._gave_up(FetchError(source, why, url=url, attempt=made)) from None
         except requests.RequestException as exc:  # a URL requests refuses, say: not worth retrying
-            made = retrying.statistics["attempt_number"]
-            why = f"cannot reach {where} ({type(exc).__name__}), {count(made, 'attempt')}"
+            made, tries = _attempts(retrying)
+            why = f"cannot reach {where} ({type(exc).__name__}), {tries}"
             raise self._gave_up(FetchError(source, why, url=url, attempt=made)) from None
         if response.status_code >= 400:
             status = response.status_code
