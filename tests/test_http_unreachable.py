@@ -283,12 +283,13 @@ def test_a_source_given_up_on_is_not_asked_again_when_the_build_says_so(serve, a
 
 
 def test_a_request_requests_refuses_is_not_retried_and_its_message_says_so(serve):
-    """A redirect to a host with a space in it is refused by requests before any connection
-    (InvalidURL), and, not being transient, is not retried: the message said '3 attempts'."""
+    """A redirect to a host starting with a dot is refused by requests before any connection
+    (InvalidURL), and, not being transient, is not retried: the message said '3 attempts'. (A
+    space in the host was refused only by urllib3 2.8 and newer; older ones asked DNS for it.)"""
 
     def redirect(connection: socket.socket) -> None:
         connection.recv(1000)
-        connection.sendall(b"HTTP/1.1 302 Found\r\nLocation: http://exa mple.com/\r\nContent-Length: 0\r\n\r\n")
+        connection.sendall(b"HTTP/1.1 302 Found\r\nLocation: http://.example.com/\r\nContent-Length: 0\r\n\r\n")
 
     port = serve(redirect)
     clock = FakeClock()
