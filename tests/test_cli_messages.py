@@ -155,17 +155,20 @@ def test_a_site_with_every_source_off_is_told_how_to_bring_a_day_it_has_no_snaps
 
 
 @pytest.mark.parametrize(
-    ("args", "error"),
+    ("args", "words"),
     [
-        (["--bogus", "check"], "No such option '--bogus'. Did you mean '--verbose'?"),
-        (["--days", "3", "check"], "No such option '--days'."),
-        (["--config", ".", "check"], "Invalid value for '--config': File '.' is a directory."),
+        (["--bogus", "check"], ["No such option", "--bogus", "Did you mean", "--verbose"]),
+        (["--days", "3", "check"], ["No such option", "--days"]),
+        (["--config", ".", "check"], ["Invalid value for '--config'", "'.' is a directory"]),
     ],
 )
-def test_a_mistake_in_the_options_before_the_command_is_one_line_too(site, args, error):
+def test_a_mistake_in_the_options_before_the_command_is_one_line_too(site, args, words):
     """After the command it was one line; before it, click's three, naming `python -m
-    hotpapers` or whatever ran it: 'Usage: ...', 'Try ... for help.', a blank, 'Error: ...'."""
+    hotpapers` or whatever ran it: 'Usage: ...', 'Try ... for help.', a blank, 'Error: ...'.
+    The words between are click's own, which its releases word differently (8.4: "No such
+    option '--bogus'.", 8.3: "No such option: --bogus")."""
     result = run(*args)
     assert (result.exit_code, result.stdout) == (2, "")
-    assert result.stderr == f"Error: {error} (see 'hotpapers --help')\n"
+    assert result.stderr.startswith("Error: ") and result.stderr.endswith(" (see 'hotpapers --help')\n")
+    assert result.stderr.count("\n") == 1 and all(word in result.stderr for word in words), result.stderr
     assert "\nCommands:\n" in run().output  # no argument at all: the help, as before

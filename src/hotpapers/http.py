@@ -26,7 +26,7 @@ from typing import Any
 
 import requests
 from requests.adapters import HTTPAdapter
-from tenacity import RetryCallState, Retrying, retry_if_exception, stop_after_attempt, wait_exponential_jitter
+from tenacity import RetryCallState, Retrying, retry_if_exception, stop_after_attempt, wait_exponential
 
 from hotpapers import __version__
 from hotpapers.errors import FetchError, InputError, NotAskedError, OutOfTimeError, endpoint
@@ -116,7 +116,7 @@ class HttpClient:
         adapter = HTTPAdapter(pool_connections=4, pool_maxsize=pool_size)
         self.session.mount("http://", adapter)
         self.session.mount("https://", adapter)
-        self._backoff = wait_exponential_jitter(multiplier=backoff, max=60, jitter=0)
+        self._backoff = wait_exponential(multiplier=backoff, max=60)
 
     def get(
         self,
