@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from click.testing import CliRunner
 
+from fakes import TOKEN, Recorder, example_scenario, live_config, serve_scenario
 from hotpapers.cli import cli
 from hotpapers.snapshot import load_snapshot
 from test_fetch_outage import DAY, SNAPSHOT, build, day  # noqa: F401 (the fixture)
@@ -28,3 +29,31 @@ def test_a_refresh_finding_far_fewer_mentions_of_one_platform_keeps_the_snapshot
     assert (site / SNAPSHOT).read_bytes() == stored
     assert build("--refresh", "--force").exit_code == 0
     assert [m.id for m in load_snapshot(site / SNAPSHOT).mentions if m.platform == "mastodon"] == ["m3"]
+
+
+def test_a_refresh_that_arxiv_answers_without_some_papers_keeps_the_snapshot_unless_forced(
+    tmp_path, monkeypatch, httpserver
+):
+    """arXiv answering a well-formed feed that lacks entries it has (an overloaded mirror's
+    short answer): the refresh found as many mentions, so the snapshot was replaced by one
+    without those papers' metadata, their mentions ignored; the post, kept as it listed
+    more papers, no longer matched its snapshot, and the feeds (made from snapshots) lost them."""
+    scenario = example_scenario()
+    serve_scenario(httpserver, scenario, Recorder())
+    (tmp_path / "config.yaml").write_text(live_config(httpserver))
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("X_BEARER_TOKEN", TOKEN)
+    assert build().exit_code == 0
+    stored = (tmp_path / SNAPSHOT).read_bytes()
+    held = sorted(paper.id for paper in load_snapshot(tmp_path / SNAPSHOT).papers)
+    for paper_id in held[1:]:
+        del scenario.papers[paper_id]
+    result = CliRunner().invoke(cli, ["-q", "build", "--date", DAY, "--refresh"])
+    assert result.exit_code == 0, result.output
+    assert result.stderr.splitlines()[0] == (
+        f"{DAY}: kept the stored snapshot {SNAPSHOT}: it holds the metadata of {len(held) - 1} papers that arXiv "
+        f"gave none for this time ({', '.join(held[1:4])}, ...) (--force replaces it)"
+    )
+    assert (tmp_path / SNAPSHOT).read_bytes() == stored
+    assert build("--refresh", "--force").exit_code == 0
+    assert [paper.id for paper in load_snapshot(tmp_path / SNAPSHOT).papers] == held[:1]

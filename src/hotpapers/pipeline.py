@@ -22,7 +22,7 @@ from hotpapers.metadata_failure import metadata_warning, refuse_without_metadata
 from hotpapers.models import Snapshot
 from hotpapers.plural import count
 from hotpapers.recorded_failures import failures_kept, may_record_failure
-from hotpapers.refresh_guard import far_fewer_mentions, unfetched_mentions
+from hotpapers.refresh_guard import refresh_loss, unfetched_mentions
 from hotpapers.render import PostRenderer
 from hotpapers.snapshot import is_stored, save_snapshot, stored_snapshot
 from hotpapers.snapshot_schema import is_date
@@ -132,7 +132,7 @@ def build_day(
     snapshot = fetch(day, (lambda read: save_snapshot(read, path)) if unstored else None)
     refuse_without_metadata(snapshot, path, keep=unstored)
     warnings: tuple[str, ...] = ()
-    fewer = far_fewer_mentions(stored, snapshot) if stored is not None and not options.force else ""
+    fewer = refresh_loss(stored, snapshot) if stored is not None and not options.force else ""
     if stored is not None and fewer:
         warnings = (f"{day}: kept the stored snapshot {shown_path(path)}: {fewer} (--force replaces it)",)
         snapshot = stored

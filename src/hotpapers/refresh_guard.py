@@ -1,6 +1,8 @@
 """What a --refresh keeps instead of its fetch: the stored snapshot, when the fetch would
-drop mentions no enabled source fetches (imported ones), or finds far fewer mentions, in
-all or of one platform (a search that answered a page of its posts), unless --force."""
+drop mentions no enabled source fetches (imported ones), finds far fewer mentions, in
+all or of one platform (a search that answered a page of its posts), or lacks the
+metadata of papers it still mentions (arXiv answering a feed without their entries),
+unless --force."""
 
 from __future__ import annotations
 
@@ -8,7 +10,9 @@ from collections import Counter
 from collections.abc import Collection
 
 from hotpapers.models import Snapshot
+from hotpapers.paper_lookup import recorded_left_out
 from hotpapers.plural import count
+from hotpapers.rank import unknown_paper_ids
 
 REFRESH_MIN_SHARE = 0.5
 """A refresh finding fewer mentions than this share of the stored snapshot's, in all or of
@@ -33,3 +37,23 @@ def far_fewer_mentions(stored: Snapshot, fresh: Snapshot) -> str:
         if after[platform] < REFRESH_MIN_SHARE * held:
             return f"it holds {count(held, 'mention')} of {platform}, the new fetch {after[platform]}"
     return ""
+
+
+def lost_metadata(stored: Snapshot, fresh: Snapshot) -> str:
+    """The papers whose metadata the `stored` snapshot holds, that `fresh` still mentions
+    and arXiv was asked for but gave none (an id does not leave arXiv: its answer was
+    incomplete), as 'it holds the metadata of 10 papers the new fetch has none for (2009.1, ...)';
+    '' when none."""
+    held = {paper.id for paper in stored.papers}
+    left_out = recorded_left_out(fresh)
+    lost = [paper_id for paper_id in unknown_paper_ids(fresh) if paper_id in held and paper_id not in left_out]
+    if not lost:
+        return ""
+    shown = ", ".join(lost[:3]) + (", ..." if len(lost) > 3 else "")
+    return f"it holds the metadata of {count(len(lost), 'paper')} that arXiv gave none for this time ({shown})"
+
+
+def refresh_loss(stored: Snapshot, fresh: Snapshot) -> str:
+    """Why a refresh keeps the `stored` snapshot rather than `fresh`: far fewer mentions, or
+    papers' metadata lost; '' when `fresh` may replace it."""
+    return far_fewer_mentions(stored, fresh) or lost_metadata(stored, fresh)
