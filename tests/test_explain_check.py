@@ -9,7 +9,7 @@ from msgspec.structs import replace
 
 import hotpapers
 from conftest import EXAMPLE_SNAPSHOT, add_settings, make_config, make_mention, make_paper, make_snapshot
-from hotpapers.check import DayFiles, day_problems
+from hotpapers.check import DayFiles, day_problems, notes
 from hotpapers.cli import cli
 from hotpapers.explain import explain, explanation_text
 from hotpapers.models import SourceStatus
@@ -161,11 +161,39 @@ def test_check_leaves_out_the_days_before_the_first_snapshot(site):
         "ok: no day to check up to 2020-09-23: the first snapshot is of a later day",
     )
     (site / "data" / "snapshots" / "2020-09-24.json").unlink()
+    (site / "content" / "posts" / "2020-09-24---Hot-Papers.md").unlink()  # else a post without snapshot: a note
     never = runner.invoke(cli, ["-q", "check", "--days", "2", "--until", "2020-09-24"])
     assert (never.exit_code, never.stderr) == (
         1,
         "2020-09-23: no snapshot\n2020-09-24: no snapshot\n"
         "Error: check failed: 2 problems in 2 days up to 2020-09-24, listed above\n",
+    )
+
+
+def test_a_day_with_a_post_and_no_snapshot_is_no_problem_but_a_note():
+    """A post written by hand for a day hotpapers did not fetch: a nightly build neither
+    fetches the day nor replaces the post, yet check called it 'no snapshot' every day."""
+    days = [day("2020-09-20"), DayFiles("2020-09-21", None, True, False), DayFiles("2020-09-22", None, True, False)]
+    days += [DayFiles("2020-09-23", None, False, False), DayFiles("2020-09-24", None, True, False)]
+    assert day_problems(days, 0.25, {"twitter"}) == ["2020-09-23: no snapshot"]
+    assert notes(days, {"twitter"}) == [
+        "2020-09-21 to 2020-09-22, 2020-09-24: a post and no snapshot (written by hand, or its snapshot lost): not checked"
+    ]
+
+
+def test_check_command_passes_a_day_whose_post_was_written_by_hand(site):
+    runner = CliRunner()
+    assert runner.invoke(cli, ["build", "--date", "2020-09-24"]).exit_code == 0
+    posts = site / "content" / "posts"
+    (posts / "2020-09-25---Hot-Papers.md").write_text("---\ntitle: Written by hand\n---\nHello.\n", encoding="utf-8")
+    result = runner.invoke(cli, ["check", "--days", "2", "--until", "2020-09-25"])
+    assert result.exit_code == 0, result.stderr
+    assert (
+        "note: 2020-09-25: a post and no snapshot (written by hand, or its snapshot lost): not checked" in result.stderr
+    )
+    (posts / "2020-09-25---Hot-Papers.md").unlink()
+    assert runner.invoke(cli, ["-q", "check", "--days", "2", "--until", "2020-09-25"]).stderr == (
+        "Error: check failed: 2020-09-25: no snapshot\n"
     )
 
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 import logging
 from datetime import date, timedelta
 
-from hotpapers.check import DayFiles, day_problems, skipped_notes
+from hotpapers.check import DayFiles, day_problems, notes
 from hotpapers.config import Config
 from hotpapers.errors import InputError, SnapshotError, shown_path
 from hotpapers.pipeline import listed_days
@@ -42,7 +42,7 @@ def problems_of_days(config: Config, days: list[str], min_ratio: float) -> list[
             "where it is; else build a day first"
         ]
     entries = [_day_files(day, config) for day in days]
-    for note in skipped_notes(entries, config.enabled_sources):
+    for note in notes(entries, config.enabled_sources):
         log.info("note: %s", note)
     return day_problems(entries, min_ratio, config.enabled_sources)
 
