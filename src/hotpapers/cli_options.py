@@ -9,6 +9,7 @@ import click
 import hotpapers
 from hotpapers.config_file import default_config_path
 from hotpapers.console import log
+from hotpapers.template_use import unread_templates_warning
 
 config_option = click.option(
     "--config",
@@ -32,4 +33,7 @@ def obtain_config(config_path: Path | None) -> hotpapers.Config:
         log.debug("config: built-in defaults (no hotpapers.yaml or config.yaml in %s)", Path.cwd())
     else:
         log.debug("config: %s", found)
-    return hotpapers.load_config(found)
+    config = hotpapers.load_config(found)
+    if warning := unread_templates_warning(config):
+        log.warning("%s", warning)
+    return config

@@ -1,0 +1,79 @@
+"""A site's template that its posts never read (a copy of the classic `post.md.j2` edited
+on a Hugo site, whose posts start from `post-hugo.md.j2`) is named by a warning; it changed
+nothing, silently."""
+
+import shutil
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from conftest import EXAMPLE_SNAPSHOT
+from hotpapers.cli import cli
+from hotpapers.render import bundled_templates
+
+
+@pytest.fixture
+def hugo_site(tmp_path, monkeypatch):
+    """A Hugo-profile site with the example snapshot and an empty `templates/` folder."""
+    (tmp_path / "data" / "snapshots").mkdir(parents=True)
+    shutil.copy(EXAMPLE_SNAPSHOT, tmp_path / "data" / "snapshots" / "2020-09-24.json")
+    (tmp_path / "templates" / "embeds").mkdir(parents=True)
+    (tmp_path / "hotpapers.yaml").write_text("output: {profile: hugo}\nfeeds: {atom: null, json: null}\n")
+    monkeypatch.chdir(tmp_path)
+    return tmp_path
+
+
+def copy_bundled(site, name, as_name=None):
+    shutil.copy(bundled_templates() / name, site / "templates" / (as_name or name))
+
+
+def build_warnings(*args):
+    result = CliRunner().invoke(cli, ["-q", "build", "2020-09-24", "--offline", *args])
+    assert result.exit_code == 0, result.output
+    return result.stderr
+
+
+def test_a_copy_under_another_profiles_name_is_named(hugo_site):
+    copy_bundled(hugo_site, "post.md.j2")
+    assert build_warnings() == (
+        "templates: post.md.j2 is read by no post of the hugo profile (its posts start from post-hugo.md.j2): "
+        "rename or delete it\n"
+    )
+
+
+def test_several_are_named_in_one_line_and_an_unknown_embed_among_them(hugo_site):
+    copy_bundled(hugo_site, "post.md.j2")
+    copy_bundled(hugo_site, "post-jekyll.md.j2")
+    copy_bundled(hugo_site, "embeds/generic.html.j2", "embeds/mastodon.html.j2")
+    assert build_warnings() == (
+        "templates: embeds/mastodon.html.j2, post-jekyll.md.j2, post.md.j2 are read by no post of the hugo profile "
+        "(its posts start from post-hugo.md.j2): rename or delete them\n"
+    )
+
+
+def test_the_templates_a_post_reads_are_not_named_nor_a_partial_they_include(hugo_site):
+    copy_bundled(hugo_site, "post-hugo.md.j2")
+    copy_bundled(hugo_site, "embeds/twitter.html.j2")
+    papers = (bundled_templates() / "_papers.md.j2").read_text(encoding="utf-8")
+    (hugo_site / "templates" / "_papers.md.j2").write_text('{% include "parts/thanks.md.j2" %}' + papers)
+    (hugo_site / "templates" / "parts").mkdir()
+    (hugo_site / "templates" / "parts" / "thanks.md.j2").write_text("")
+    assert build_warnings() == ""
+    (hugo_site / "templates" / "parts" / "unused.md.j2").write_text("")
+    assert "parts/unused.md.j2 is read by no post" in build_warnings()
+
+
+def test_a_template_naming_another_by_an_expression_may_read_any(hugo_site):
+    copy_bundled(hugo_site, "post.md.j2")
+    post = (bundled_templates() / "post-hugo.md.j2").read_text(encoding="utf-8")
+    (hugo_site / "templates" / "post-hugo.md.j2").write_text(post + '{% include "po" ~ "st.md.j2" ignore missing %}')
+    assert build_warnings() == ""
+
+
+def test_the_sample_site_whose_templates_are_the_bundled_ones_names_none(monkeypatch):
+    """The repository's sample site reads its templates from the bundled folder itself,
+    which holds every profile's template."""
+    monkeypatch.chdir(Path(__file__).parents[1])
+    result = CliRunner().invoke(cli, ["explain", "2020-09-24"])
+    assert (result.exit_code, result.stderr) == (0, "")
