@@ -12,8 +12,8 @@ from hotpapers.errors import ConfigError, InputError, shown_path
 from hotpapers.post_address import url_path
 
 SAMPLE_DAY = "2020-09-24"
-"""Any day: where its post would go says whether posts would land among the snapshots."""
-"""Any day: where a day's post goes only depends on the day through its name."""
+"""Any day: where its post would go says whether posts would land among the snapshots
+(a post's path depends on its day only through the file's name)."""
 
 
 def public_folder(config: Config) -> Path:
