@@ -9,8 +9,6 @@ from zoneinfo import ZoneInfo
 
 from hotpapers.config import Config
 
-UTC_ZONE = ZoneInfo("UTC")
-
 
 def credential_variables() -> list[str]:
     """The environment variables the sources read their credentials from, by default."""
@@ -18,12 +16,12 @@ def credential_variables() -> list[str]:
     return [str(getattr(s, key)) for s in sources for key in s.__struct_fields__ if key.endswith("_env")]
 
 
-def workflow(committed: list[str], timezone: ZoneInfo = UTC_ZONE, today: date | None = None) -> str:
+def workflow(committed: list[str], timezone: ZoneInfo) -> str:
     """The nightly workflow, run just after midnight in `timezone` (`nightly_schedule`); it
     commits the paths in `committed` that exist after the build."""
     env = "".join(f"          {name}: ${{{{ secrets.{name} }}}}\n" for name in credential_variables())
     return (
-        _WORKFLOW.replace("{schedule}", nightly_schedule(timezone, today or date.today()))
+        _WORKFLOW.replace("{schedule}", nightly_schedule(timezone, date.today()))
         .replace("{env}\n", env)
         .replace("{committed}", " ".join(map(shlex.quote, committed)))
     )
