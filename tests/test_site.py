@@ -248,3 +248,31 @@ def test_a_site_file_is_read_up_to_1_mib(tmp_path, size, profile):
     path.write_bytes(path.read_bytes().rjust(size))  # JSON may begin with white space
     site = detect_site(tmp_path)
     assert (site and site.profile) == profile
+
+
+def hugo_site(folder, config_text):
+    (folder / "hugo.toml").write_text(config_text, encoding="utf-8")
+    (folder / "hotpapers.yaml").write_text("output: {profile: hugo}\n", encoding="utf-8")
+    (folder / "data" / "snapshots").mkdir(parents=True)
+    shutil.copy(REPO / "data" / "snapshots" / "2020-09-24.json", folder / "data" / "snapshots")
+
+
+DROPPED = "hugo.toml: Hugo drops the HTML of the posts' embeds"
+
+
+def test_build_warns_when_the_hugo_site_drops_the_embeds_html(tmp_path, monkeypatch):
+    """`hugo new site` writes no `unsafe`: Hugo then replaced the 12 embeds of the sample
+    day with `<!-- raw HTML omitted -->`, silently, and build said nothing either."""
+    hugo_site(tmp_path, "baseURL = 'https://example.org/'\n")
+    monkeypatch.chdir(tmp_path)
+    result = CliRunner().invoke(cli, ["-q", "build", "--date", "2020-09-24", "--offline"])
+    assert result.exit_code == 0, result.output
+    assert f"{DROPPED} (it writes `<!-- raw HTML omitted -->` in their place): set `unsafe = true` under " in (
+        result.stderr
+    )
+    (tmp_path / "hugo.toml").write_text("baseURL = 'x'\n[markup.goldmark.renderer]\n  unsafe = true\n")
+    assert DROPPED not in CliRunner().invoke(cli, ["build", "--date", "2020-09-24", "--offline"]).stderr
+    (tmp_path / "hugo.toml").write_text("baseURL = 'x'\n")  # set in Hugo's config folder instead
+    (tmp_path / "config" / "_default").mkdir(parents=True)
+    (tmp_path / "config" / "_default" / "markup.yaml").write_text("goldmark:\n  renderer:\n    unsafe: true\n")
+    assert DROPPED not in CliRunner().invoke(cli, ["build", "--date", "2020-09-24", "--offline"]).stderr

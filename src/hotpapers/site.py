@@ -6,6 +6,7 @@ and what another profile left in its posts folder, or in its own one the site se
 from __future__ import annotations
 
 import json
+import logging
 import re
 from dataclasses import dataclass
 from os import PathLike
@@ -21,6 +22,15 @@ from hotpapers.regular_file import SITE_FILE_MAX_BYTES, NotRegularFile, read_reg
 _BASE_URL = re.compile(r"""^\s*["']?baseurl["']?\s*[:=]""", re.IGNORECASE | re.MULTILINE)
 _UNSAFE = re.compile(r"""["']?unsafe["']?\s*[:=]\s*true\b""", re.IGNORECASE)
 _MAJOR = re.compile(r"^\D*(\d+)")
+HUGO_RAW_HTML = {
+    ".toml": "`unsafe = true` under `[markup.goldmark.renderer]`",
+    ".yaml": "`markup: {goldmark: {renderer: {unsafe: true}}}`",
+    ".yml": "`markup: {goldmark: {renderer: {unsafe: true}}}`",
+    ".json": '`"markup": {"goldmark": {"renderer": {"unsafe": true}}}`',
+}
+"""The Hugo setting that keeps raw HTML, in the syntax of each kind of config file."""
+
+log = logging.getLogger("hotpapers")
 
 
 @dataclass(frozen=True, slots=True)
@@ -51,11 +61,16 @@ def refuse_unfit_profile(profile: str, config_path: str | PathLike[str] | None =
     leading /. An error rather than a warning: the post would break the site's next deploy,
     far from this message (a nightly job's warning is read by no one), and nothing is lost
     by stopping, since nothing has been written yet. `config_path` None: the working
-    directory's config file, as `load_config()` reads it."""
-    if profile != "lumen":
+    directory's config file, as `load_config()` reads it. On a Hugo site whose config
+    drops raw HTML, the `hugo` profile's posts build without their embeds: a warning (on
+    the logger `hotpapers`), as Hugo says nothing then."""
+    if profile not in ("lumen", "hugo"):
         return
     config_path = Path(config_path) if config_path else default_config_path(Path.cwd()) or Path("hotpapers.yaml")
     folder = config_path.resolve().parent
+    if profile == "hugo":
+        _warn_of_dropped_html(folder)
+        return
     site = detect_site(folder)
     if unfit_profile(profile, site) and site is not None:
         raise ConfigError(
@@ -83,6 +98,23 @@ def hugo_config(folder: Path) -> Path | None:
 def keeps_raw_html(hugo_config: Path) -> bool:
     """Whether a Hugo config sets goldmark's renderer `unsafe` (keep raw HTML) to true."""
     return bool(_UNSAFE.search(_text(hugo_config)))
+
+
+def _warn_of_dropped_html(folder: Path) -> None:
+    """Warn when the Hugo site in `folder` drops the embeds' HTML: its config file does not
+    set goldmark's `unsafe`, nor does any file of its config folder (config/_default/...)."""
+    hugo = hugo_config(folder)
+    if hugo is None or keeps_raw_html(hugo):
+        return
+    folder_config = folder / "config"
+    if folder_config.is_dir() and any(keeps_raw_html(path) for path in sorted(folder_config.rglob("*"))[:200]):
+        return
+    log.warning(
+        "%s: Hugo drops the HTML of the posts' embeds (it writes `<!-- raw HTML omitted -->` in their place): "
+        "set %s in it",
+        shown_path(hugo),
+        HUGO_RAW_HTML[hugo.suffix],
+    )
 
 
 def _gatsby(folder: Path) -> SiteKind | None:

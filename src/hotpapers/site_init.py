@@ -20,7 +20,7 @@ from hotpapers.errors import ConfigError, HotpapersError, WriteError
 from hotpapers.feeds import feeds_off_reason
 from hotpapers.fetch import make_fetcher
 from hotpapers.profiles import PROFILES
-from hotpapers.site import detect_site, hugo_config, keeps_raw_html, unfit_profile
+from hotpapers.site import HUGO_RAW_HTML, detect_site, hugo_config, keeps_raw_html, unfit_profile
 from hotpapers.site_workflow import credential_variables, workflow
 from hotpapers.sources import SOURCES
 
@@ -35,13 +35,6 @@ PROFILE_STEPS = {
     "/:slug/}}}}]`, so that hotpapers' URLs carry the slug while the posts already in _posts keep theirs (a "
     "`permalink: /:slug/` would move them).",
 }
-HUGO_RAW_HTML = {
-    ".toml": "`unsafe = true` under `[markup.goldmark.renderer]`",
-    ".yaml": "`markup: {goldmark: {renderer: {unsafe: true}}}`",
-    ".yml": "`markup: {goldmark: {renderer: {unsafe: true}}}`",
-    ".json": '`"markup": {"goldmark": {"renderer": {"unsafe": true}}}`',
-}
-"""The Hugo setting that keeps raw HTML, in the syntax of each kind of config file."""
 
 Ask = Callable[[list[str], str], str]
 """Asks the user for a profile: (choices, default) -> the choice."""
