@@ -288,3 +288,19 @@ def test_a_progress_display_sees_each_search_page_and_each_embed(live_site, cloc
     embeds = sum(1 for m in snapshot.mentions if m.embed_html)
     assert seen.count(("page", None)) == len(recorder.of("/tweets/search/")) == len(scenario.pages) == 3
     assert seen.count(("embed", embeds)) == embeds == len(recorder.of("/oembed"))
+
+
+def test_a_page_of_more_posts_than_asked_for_is_unreadable(live_site, httpserver):
+    """X never sends more posts than `max_results`; a server that did (a million tiny posts
+    in one 60 MB page) made the build hold 5 GB and write a 600 MB snapshot, past max_posts."""
+    site, scenario, _recorder = live_site
+    first = scenario.pages[0]
+    scenario.pages[0] = {**first, "data": first["data"] * 2}  # 16 posts, 10 asked for
+    result = build()
+    assert result.exit_code == 1
+    url = httpserver.url_for("/2/tweets/search/all")
+    assert result.stderr == (
+        f"Error: {DAY}: twitter: unreadable search page from {url} (16 posts, more than the 10 asked for - at "
+        "`$.data`)\n"
+    )
+    assert not (site / SNAPSHOT).exists()

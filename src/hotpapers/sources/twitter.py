@@ -113,10 +113,15 @@ class _SearchPage(Struct):
     includes: _Includes | None = None
 
 
-def parse_page(data: Any, observed_at: str, since: datetime, until: datetime) -> Page:
+def parse_page(data: Any, observed_at: str, since: datetime, until: datetime, most: int | None = None) -> Page:
     """Mentions in one page of `GET /2/tweets/search/*`, read at `observed_at`. A page
     that is not shaped like the API's raises ValueError naming the place, such as
-    "Expected `str`, got `int` - at `$.data[0].created_at`"."""
+    "Expected `str`, got `int` - at `$.data[0].created_at`", as does one of more posts
+    than `most` (the `max_results` asked for, which X never exceeds): a page of a million
+    posts would cost gigabytes of memory and a snapshot of hundreds of megabytes."""
+    posts = data.get("data") if isinstance(data, dict) else None
+    if most is not None and isinstance(posts, list) and len(posts) > most:
+        raise ValueError(f"{len(posts)} posts, more than the {most} asked for - at `$.data`")
     page = msgspec.convert(data, _SearchPage)
     for n, post in enumerate(page.data):
         if post.created_at is not None and not _is_time(post.created_at):
@@ -253,11 +258,12 @@ class TwitterSource(Source):
             return Found(list(mentions.values()), posts, endpoint, settings.query, why)
 
         for _ in self.progress(range(limit.pages), None, "page"):
+            asked = max(MIN_PAGE, min(settings.page_size, page_cap, settings.max_posts - posts))
             params = {
                 "query": settings.query,
                 "start_time": rfc3339(since),
                 "end_time": rfc3339(until),
-                "max_results": max(MIN_PAGE, min(settings.page_size, page_cap, settings.max_posts - posts)),
+                "max_results": asked,
                 "tweet.fields": TWEET_FIELDS,
                 "expansions": "author_id",
                 "user.fields": "username,name",
@@ -270,7 +276,7 @@ class TwitterSource(Source):
             except OutOfTimeError as error:  # the pages read are paid for: kept
                 return found(self.out_of_time(error, posts))
             try:
-                page = parse_page(data, rfc3339(self.now()), since, until)
+                page = parse_page(data, rfc3339(self.now()), since, until, most=asked)
             except ValueError as exc:
                 raise FetchError("twitter", f"unreadable search page from {endpoint} ({exc})", url=endpoint) from None
             posts += page.posts
