@@ -54,7 +54,8 @@ def day_or_yesterday(value: str | None, option: str, config: Config) -> date:
 
 
 def now(config: Config) -> datetime:
-    """The time in the configured time zone: the only place the CLI reads the clock."""
+    """The time in the configured time zone, as every command but `init` reads the clock
+    (init's workflow schedule reads today's date: site_workflow.py)."""
     return datetime.now(config.timezone)
 
 
