@@ -101,9 +101,9 @@ def build_day(
 
     A stored snapshot is used unless there is none or --refresh; a fresh one is saved
     only once complete, so a failed fetch or refresh leaves the old files as they were,
-    and so does a refresh that finds far fewer mentions, unless --force. A source
-    that failed in a stored snapshot is fetched again (`Fetch.repair`), or named in a
-    warning when it is not (--offline).
+    and so does a refresh that would lose mentions or metadata (refresh_guard), unless
+    --force. A source that failed in a stored snapshot is fetched again (`Fetch.repair`),
+    or named in a warning when it is not (--offline).
     """
     path = config.snapshot_path(day)
     stored = _stored(day, path, tolerate_damage=options.refresh)
@@ -132,9 +132,9 @@ def build_day(
     snapshot = fetch(day, (lambda read: save_snapshot(read, path)) if unstored else None)
     refuse_without_metadata(snapshot, path, keep=unstored)
     warnings: tuple[str, ...] = ()
-    fewer = refresh_loss(stored, snapshot) if stored is not None and not options.force else ""
-    if stored is not None and fewer:
-        warnings = (f"{day}: kept the stored snapshot {shown_path(path)}: {fewer} (--force replaces it)",)
+    loss = refresh_loss(stored, snapshot) if stored is not None and not options.force else ""
+    if stored is not None and loss:
+        warnings = (f"{day}: kept the stored snapshot {shown_path(path)}: {loss} (--force replaces it)",)
         snapshot = stored
     else:
         save_snapshot(snapshot, path)
