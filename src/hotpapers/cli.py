@@ -99,7 +99,7 @@ def build(
     For each day, the stored snapshot data/snapshots/DAY.json is used when it exists
     (no network); otherwise the day is fetched from the sources and its snapshot saved.
     A --refresh that finds under half the stored snapshot's mentions, in all or of one
-    platform, keeps the stored one, unless --force.
+    platform, or lacks papers' metadata it held, keeps the stored one, unless --force.
 
     \b
     Examples:
