@@ -45,6 +45,24 @@ def test_a_day_not_built_yet_says_to_build_it(site, command, missing):
     assert result.stderr.endswith("; run hotpapers build --date 2020-09-23 first\n")
 
 
+@pytest.mark.parametrize("args", [["build", "2020-09-23", "--offline"], ["explain", "2020-09-23"]])
+def test_a_snapshot_stored_under_another_name_is_named_where_none_is_found(site, args):
+    """A user bringing the bundled example kept its name, 2020-09-24.snapshot.json: the error
+    named only the path it wanted, which reads as if the copy had not happened."""
+    (site / SNAPSHOTS / "2020-09-24.json").rename(site / SNAPSHOTS / "2020-09-23.snapshot.json")
+    (site / SNAPSHOTS / "ours-2020-09-23.json").write_text("{}")  # any name holding the day
+    result = run(*args)
+    assert result.exit_code == 2
+    assert (
+        f"no snapshot for 2020-09-23 at {SNAPSHOTS}/2020-09-23.json (2020-09-23.snapshot.json, ours-2020-09-23.json "
+        "beside it are not read: a snapshot is named 2020-09-23.json)"
+    ) in result.stderr
+    (site / SNAPSHOTS / "ours-2020-09-23.json").unlink()
+    assert "(2020-09-23.snapshot.json beside it is not read: a snapshot is named 2020-09-23.json)" in run(*args).stderr
+    (site / SNAPSHOTS / "2020-09-23.snapshot.json").rename(site / SNAPSHOTS / "2020-09-24.json")
+    assert "beside it" not in run(*args).stderr
+
+
 @pytest.mark.parametrize(
     ("args", "change", "error"),
     [

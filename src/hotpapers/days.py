@@ -11,6 +11,7 @@ import click
 
 from hotpapers.config import Config
 from hotpapers.errors import InputError, shown_path
+from hotpapers.snapshot import misnamed_snapshot
 
 _DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 FIRST_YEAR, LAST_YEAR = 1000, 9998
@@ -65,4 +66,5 @@ def today(config: Config) -> date:
 
 def not_built(what: str, day: str, path: Path) -> InputError:
     """The error for a day that has no `what` (snapshot, post) at `path` yet."""
-    return InputError(f"no {what} for {day} at {shown_path(path)}; run hotpapers build --date {day} first")
+    misnamed = misnamed_snapshot(path) if what == "snapshot" else ""
+    return InputError(f"no {what} for {day} at {shown_path(path)}{misnamed}; run hotpapers build --date {day} first")

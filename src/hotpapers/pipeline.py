@@ -24,7 +24,7 @@ from hotpapers.plural import count
 from hotpapers.recorded_failures import failures_kept, may_record_failure
 from hotpapers.refresh_guard import refresh_loss, unfetched_mentions
 from hotpapers.render import PostRenderer
-from hotpapers.snapshot import is_stored, save_snapshot, stored_snapshot
+from hotpapers.snapshot import is_stored, misnamed_snapshot, save_snapshot, stored_snapshot
 from hotpapers.snapshot_schema import is_date
 from hotpapers.targets import check_feed_targets, check_outputs, refuse_irregular, sweep_outputs
 from hotpapers.unbuilt import naming_unbuilt, spans
@@ -253,7 +253,7 @@ def refuse_unstored(days: list[str], config: Config, options: BuildOptions) -> N
     )
     if options.refresh:
         raise InputError(f"refresh asked for {spans(days)}, and {why}")
-    more = f" (nor for {spans(days[1:])})" if len(days) > 1 else ""
+    more = (f" (nor for {spans(days[1:])})" if days[1:] else "") + misnamed_snapshot(config.snapshot_path(days[0]))
     raise InputError(f"no snapshot for {days[0]} at {shown_path(config.snapshot_path(days[0]))}{more}, and {why}")
 
 

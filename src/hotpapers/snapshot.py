@@ -123,6 +123,20 @@ def is_stored(path: Path) -> bool:
     return path.is_symlink() or path.exists()
 
 
+def misnamed_snapshot(path: Path) -> str:
+    """For an error saying there is no snapshot at `path`: the files beside it whose name holds
+    its day but is not `DAY.json` (`2020-09-24.snapshot.json`, as the bundled example is
+    named), which no command reads there; '' when there are none."""
+    try:
+        found = sorted(other.name for other in path.parent.glob(f"*{path.stem}*.json") if other.name != path.name)
+    except OSError:
+        return ""
+    if not found:
+        return ""
+    names = ", ".join(found[:3]) + (f" and {len(found) - 3} more" if len(found) > 3 else "")
+    return f" ({names} beside it {'is' if len(found) == 1 else 'are'} not read: a snapshot is named {path.name})"
+
+
 def first_stored_day(folder: Path) -> str | None:
     """The earliest day with a snapshot file in `folder` (its name, `YYYY-MM-DD.json`),
     however good the file: the night a site was first built. None when there is none."""
