@@ -167,7 +167,7 @@ def test_posts_outside_the_window_and_repeats_are_dropped(httpserver):
 def test_the_post_cap_stops_the_search_and_says_so(httpserver):
     pages = {
         (None if n == 0 else str(n)): {
-            "posts": [post(f"p{n}{k}", facets=("https://arxiv.org/abs/2611.00001",)) for k in range(2)],
+            "posts": [post(f"p{n}{k}", facets=("https://arxiv.org/abs/2611.00001",)) for k in range(2 if n < 2 else 1)],
             "cursor": str(n + 1),
         }
         for n in range(5)
@@ -175,7 +175,7 @@ def test_the_post_cap_stops_the_search_and_says_so(httpserver):
     fake = FakeBluesky(pages=pages)
     found = source(httpserver, fake, max_posts=5, page_size=2).search(SINCE, UNTIL)
     assert [s["limit"] for s in fake.of("searchPosts")] == ["2", "2", "1"]
-    assert found.items == 6 and found.partial == "stopped after 6 posts (sources.bluesky.max_posts)"
+    assert found.items == 5 and found.partial == "stopped after 5 posts (sources.bluesky.max_posts)"
 
 
 def test_a_repeated_cursor_stops_the_search_and_keeps_what_was_read(httpserver):

@@ -70,3 +70,16 @@ def test_a_session_token_no_header_can_carry_fails_bluesky_alone(httpserver, fie
         f"(a token that is not printable ASCII without spaces - at `$.{field}`)"
     )
     assert info.value.exit_code == 1 and len(httpserver.log) == 1
+
+
+def test_a_page_of_more_posts_than_the_limit_asked_for_fails_bluesky(httpserver):
+    """No server sends more posts than `limit`; one that sent a million tiny posts in a page
+    made a build hold gigabytes and write a snapshot of hundreds of megabytes."""
+    posts = [post(f"p{n}", facets=(f"https://arxiv.org/abs/2611.{n + 1:05d}",)) for n in range(3)]
+    bluesky = source(httpserver, FakeBluesky(pages={None: {"posts": posts}}), page_size=2)
+    with pytest.raises(FetchError) as failure:
+        bluesky.search(SINCE, UNTIL)
+    assert failure.value.format_message() == (
+        f"bluesky: unreadable search page from {httpserver.url_for('/xrpc/app.bsky.feed.searchPosts')} "
+        "(3 posts, more than the 2 asked for - at `$.posts`)"
+    )

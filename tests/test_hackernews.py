@@ -240,3 +240,16 @@ def test_the_config_reads_sources_hackernews_and_refuses_a_bad_value():
         ConfigError, match=r"sources\.hackernews\.hits_per_page: expected an integer <= 1000 \(got 5000\)"
     ):
         make_config(sources={"hackernews": {"hits_per_page": 5000}})
+
+
+def test_an_answer_of_more_hits_than_asked_for_fails_in_one_line(httpserver):
+    """Algolia sends at most `hitsPerPage` hits; a server that sent a million tiny ones in
+    an answer made a build hold gigabytes and write a snapshot of hundreds of megabytes."""
+    hits = [story(str(24578000 + n), START + n, f"https://arxiv.org/abs/2009.{11243 + n}") for n in range(3)]
+    hn = source(httpserver, lambda request: Response(json.dumps({"hits": hits, "nbHits": 3})), hits_per_page=2)
+    with pytest.raises(FetchError) as failure:
+        hn.search(SINCE, UNTIL)
+    assert failure.value.format_message() == (
+        f"hackernews: unreadable search answer from {httpserver.url_for('/api/v1/search_by_date')} "
+        "(3 hits, more than the 2 asked for - at `$.hits`)"
+    )

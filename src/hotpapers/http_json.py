@@ -48,3 +48,12 @@ def _without_lone_surrogates(value: Any, depth: int) -> Any:
     if isinstance(value, dict):
         return {key: _without_lone_surrogates(item, depth - 1) for key, item in value.items()}
     return value
+
+
+def more_than_asked(data: Any, key: str, most: int | None, what: str) -> None:
+    """Raises ValueError when the answer's list `data[key]` holds more than `most` items
+    (None: no limit), the page size asked for: no API sends more, and a page of a million
+    tiny posts cost a build gigabytes of memory and a snapshot of hundreds of megabytes."""
+    items = data.get(key) if isinstance(data, dict) else None
+    if most is not None and isinstance(items, list) and len(items) > most:
+        raise ValueError(f"{len(items)} {what}, more than the {most} asked for - at `$.{key}`")

@@ -150,7 +150,7 @@ class BlueskySource(Source):
                 "q": s.query,
                 "since": rfc3339(since),
                 "until": rfc3339(until),
-                "limit": min(s.page_size, s.max_posts - posts),
+                "limit": (asked := min(s.page_size, s.max_posts - posts)),
                 "sort": "latest",
             }
             if cursor is not None:
@@ -161,7 +161,7 @@ class BlueskySource(Source):
                 why = self.out_of_time(error, posts)
                 return Found(list(mentions.values()), posts, endpoint, s.query, _left_out(malformed, why))
             try:
-                page = parse_page(data, rfc3339(self.now()), since, until)
+                page = parse_page(data, rfc3339(self.now()), since, until, most=asked)
             except ValueError as exc:
                 raise FetchError("bluesky", f"unreadable search page from {endpoint} ({exc})", url=endpoint) from None
             posts += page.posts

@@ -18,6 +18,7 @@ import msgspec
 from msgspec import Meta, Struct
 
 from hotpapers.arxiv_ids import resolve_ids
+from hotpapers.http_json import more_than_asked
 from hotpapers.models import Count, Mention
 
 NonNegative = Count
@@ -64,9 +65,11 @@ class Page:
     """Posts left out: their URI's DID or record key breaks the AT Protocol syntax."""
 
 
-def parse_page(data: Any, observed_at: str, since: datetime, until: datetime) -> Page:
+def parse_page(data: Any, observed_at: str, since: datetime, until: datetime, most: int | None = None) -> Page:
     """Mentions in one page of `app.bsky.feed.searchPosts`, read at `observed_at`. A page
-    not shaped like the API's raises ValueError naming the place (`$.posts[3].uri`)."""
+    not shaped like the API's raises ValueError naming the place (`$.posts[3].uri`), as
+    does one of more posts than `most` (the `limit` asked for)."""
+    more_than_asked(data, "posts", most, "posts")
     page = msgspec.convert(data, _SearchPage)
     wellformed = [post for post in page.posts if _address(post)]
     mentions = [mention for post in wellformed if (mention := _mention(post, observed_at, since, until))]

@@ -22,6 +22,7 @@ from msgspec import Meta, Struct
 from hotpapers.arxiv_ids import resolve_ids
 from hotpapers.config_types import Url
 from hotpapers.errors import FetchError, OutOfTimeError
+from hotpapers.http_json import more_than_asked
 from hotpapers.models import Count, Mention
 from hotpapers.plural import count
 from hotpapers.sanitize import one_line
@@ -73,10 +74,12 @@ class Page(Struct, frozen=True):
     """False when the window has more hits than the answer holds."""
 
 
-def parse_page(data: Any, observed_at: str, since: int, until: int) -> Page:
+def parse_page(data: Any, observed_at: str, since: int, until: int, most: int | None = None) -> Page:
     """Mentions in one answer of `GET /search_by_date`, read at `observed_at`, keeping
     stories created in [since, until) (epoch seconds). A wrong shape raises ValueError
-    naming the place, such as "Expected `int`, got `str` - at `$.hits[0].points`"."""
+    naming the place, such as "Expected `int`, got `str` - at `$.hits[0].points`", as does
+    one of more hits than `most` (the `hitsPerPage` asked for)."""
+    more_than_asked(data, "hits", most, "hits")
     answer = msgspec.convert(data, _Answer)
     mentions = [mention for hit in answer.hits if (mention := _mention(hit, observed_at, since, until))]
     complete = len(answer.hits) >= answer.nbHits if answer.nbHits is not None else True
@@ -180,7 +183,7 @@ class HackerNewsSource(Source):
             self.endpoint, source=self.name, params=params, min_interval=self.settings.min_interval
         )
         try:
-            return parse_page(data, rfc3339(self.now()), since, until)
+            return parse_page(data, rfc3339(self.now()), since, until, most=self.settings.hits_per_page)
         except ValueError as exc:
             raise FetchError(
                 self.name, f"unreadable search answer from {self.endpoint} ({exc})", url=self.endpoint

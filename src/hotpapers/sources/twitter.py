@@ -23,6 +23,7 @@ from msgspec import Meta, Struct
 from hotpapers.arxiv_ids import resolve_ids
 from hotpapers.config_types import EnvName, Url
 from hotpapers.errors import FetchError, InputError, OutOfTimeError, excerpt
+from hotpapers.http_json import more_than_asked
 from hotpapers.models import TIMESTAMP_PATTERN, Count, Mention, parse_time
 from hotpapers.sanitize import EmbedRules
 from hotpapers.sources.base import Display, Embeds, Found, PageLimit, Source, SourceSettings, left_out, rfc3339
@@ -117,11 +118,8 @@ def parse_page(data: Any, observed_at: str, since: datetime, until: datetime, mo
     """Mentions in one page of `GET /2/tweets/search/*`, read at `observed_at`. A page
     that is not shaped like the API's raises ValueError naming the place, such as
     "Expected `str`, got `int` - at `$.data[0].created_at`", as does one of more posts
-    than `most` (the `max_results` asked for, which X never exceeds): a page of a million
-    posts would cost gigabytes of memory and a snapshot of hundreds of megabytes."""
-    posts = data.get("data") if isinstance(data, dict) else None
-    if most is not None and isinstance(posts, list) and len(posts) > most:
-        raise ValueError(f"{len(posts)} posts, more than the {most} asked for - at `$.data`")
+    than `most` (the `max_results` asked for)."""
+    more_than_asked(data, "data", most, "posts")
     page = msgspec.convert(data, _SearchPage)
     for n, post in enumerate(page.data):
         if post.created_at is not None and not _is_time(post.created_at):
