@@ -107,3 +107,35 @@ def test_jekyll_publishes_the_post_at_the_feed_link(tmp_path):
     link = build_site(site, "jekyll", TRICKY)["items"][0]["url"]
     jekyll_build(site)
     assert page_at(site / "_site", link).is_file(), sorted(p.name for p in (site / "_site").iterdir())
+
+
+UNLINKED = "feeds: the entries link each post at /SLUG/ (site.link), where Jekyll publishes none"
+
+
+@pytest.mark.parametrize(
+    "jekyll_config",
+    [
+        "title: a site",  # jekyll new site's: the permalink style `date`, /arxiv/2020/09/25/hot-papers-2020-09-24.html
+        "permalink: pretty",
+        "permalink: /:year/:slug/",
+        "permalink: /:slug/",
+        "permalink: /:title/",  # a post's slug sets :title too
+        'defaults: [{scope: {path: "_posts/*-hot-papers.md"}, values: {permalink: /:slug/}}]',  # the README's
+    ],
+)
+def test_build_warns_when_jekyll_publishes_no_post_where_the_feeds_link_it(tmp_path, jekyll_config):
+    """A new Jekyll site gives posts its date permalink: every feed entry linked a page
+    that was not there, and build said nothing. Each verdict is compared with Jekyll's."""
+    require("jekyll", shutil.which("jekyll"))
+    site = tmp_path / "site"
+    (site / "_layouts").mkdir(parents=True)
+    (site / "_layouts" / "post.html").write_text("{{ content }}", encoding="utf-8")
+    (site / "_config.yml").write_text(f"{jekyll_config}\nexclude: [data, hotpapers.yaml]\n", encoding="utf-8")
+    link = build_site(site, "jekyll", "hot-papers-{date}")["items"][0]["url"]
+    result = CliRunner().invoke(cli, ["--config", str(site / "hotpapers.yaml"), "-q", "build", "2020-09-24"])
+    assert result.exit_code == 0, result.output
+    jekyll_build(site)
+    published = page_at(site / "_site", link).is_file()
+    assert (UNLINKED in result.stderr) == (not published), (result.stderr, sorted((site / "_site").rglob("*.html")))
+    if not published:
+        assert "(README: Jekyll), or set site.link to where they are\n" in result.stderr

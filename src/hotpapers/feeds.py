@@ -20,6 +20,7 @@ from hotpapers.atomic import write_atomically
 from hotpapers.config import Config
 from hotpapers.errors import HotpapersError, WriteError, shown_path
 from hotpapers.frontmatter import frontmatter_problem, frontmatter_strings, reads_back
+from hotpapers.jekyll_entries import SLUG_PERMALINKS, posts_permalink
 from hotpapers.models import RankedPaper, Snapshot, parse_time
 from hotpapers.platform_text import feed_counts
 from hotpapers.plural import count
@@ -161,7 +162,17 @@ def update_feeds(config: Config) -> FeedsReport | None:
     line = f"feeds: {count(len(entries), 'entry', 'entries')}" + (
         f", wrote {', '.join(written)}" if written else ", up to date"
     )
-    return FeedsReport(line, tuple(left_out), tuple(damaged))
+    return FeedsReport(line, tuple(left_out), tuple(damaged), unlinked(config))
+
+
+def unlinked(config: Config) -> str | None:
+    """The permalink Jekyll gives the posts, when the feeds link them at /SLUG/ (the
+    profile's site.link, in its own posts folder) and that permalink puts none there."""
+    posts = config.posts_folder
+    if config.output.profile != "jekyll" or config.site.link != config.profile.link or posts.name != "_posts":
+        return None
+    permalink = posts_permalink(posts.parent)
+    return None if permalink is None or permalink in SLUG_PERMALINKS else permalink
 
 
 def matches(published: bytes, renderer: PostRenderer, ranked: list[RankedPaper], snapshot: Snapshot) -> bool:
@@ -208,6 +219,8 @@ class FeedsReport:
     feed entry would not match the page."""
     damaged: tuple[str, ...] = ()
     """Posts among those days whose frontmatter cannot be read, each as 'path: problem'."""
+    permalink: str | None = None
+    """The permalink Jekyll's config gives the posts, when the entries link none of them (`unlinked`)."""
 
     def warning(self) -> str | None:
         parts = [f"feeds: left out {post}; mend it, or build its day again" for post in self.damaged]
@@ -220,6 +233,12 @@ class FeedsReport:
                 f"feeds: left out {days}: the {'post differs' if len(self.left_out) == 1 else 'posts differ'} from "
                 "what the snapshot and the settings make now (slug, title or papers); build those days again to list "
                 "them (--force replaces a post that lists more papers)"
+            )
+        if self.permalink:
+            parts.append(
+                f"feeds: the entries link each post at /SLUG/ (site.link), where Jekyll publishes none: its config "
+                f"gives the posts the permalink {self.permalink}; give hotpapers' posts `permalink: /:slug/` there "
+                "(README: Jekyll), or set site.link to where they are"
             )
         return "; ".join(parts) or None
 

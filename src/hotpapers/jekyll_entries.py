@@ -1,6 +1,7 @@
 """Whether Jekyll publishes a file of its site: the rules of its reader (Jekyll 4's
 EntryFilter) for each folder down to the file, with the `exclude` and `include` of the
-site's config, so `check` names only a post the site serves."""
+site's config, so `check` names only a post the site serves; and the permalink its
+config gives the posts, so the feeds say when they link the posts where Jekyll puts none."""
 
 from __future__ import annotations
 
@@ -41,9 +42,53 @@ def jekyll_publishes(site: Path, path: Path) -> bool:
     return True
 
 
+PERMALINK_STYLES = {
+    "date": "/:categories/:year/:month/:day/:title:output_ext",
+    "pretty": "/:categories/:year/:month/:day/:title/",
+    "ordinal": "/:categories/:year/:y_day/:title:output_ext",
+    "weekdate": "/:categories/:year/W:week/:short_day/:title:output_ext",
+    "none": "/:categories/:title:output_ext",
+}
+"""Jekyll's permalink styles: `permalink: pretty` stands for its pattern."""
+SLUG_PERMALINKS = ("/:slug/", "/:title/")
+"""The permalinks that put a post at /SLUG/ (a post's `slug` sets both :slug and :title)."""
+
+
+def posts_permalink(site: Path) -> str | None:
+    """The permalink pattern Jekyll gives the site's posts when its config leaves no doubt:
+    no `defaults` entry sets a permalink (those depend on each scope), so its `permalink`
+    (Jekyll's `date` style when unset). None when some default sets one, or the config
+    cannot be read (`check` says that)."""
+    try:
+        settings, _ = _settings(site)
+    except ConfigError:
+        return None
+    defaults = settings.get("defaults")
+    if isinstance(defaults, list) and any(
+        isinstance(entry, dict) and isinstance(entry.get("values"), dict) and "permalink" in entry["values"]
+        for entry in defaults
+    ):
+        return None
+    permalink = settings.get("permalink", "date")
+    if not isinstance(permalink, str):
+        return None
+    return PERMALINK_STYLES.get(permalink, permalink)
+
+
 def _entries(site: Path) -> tuple[list[Any], list[Any]]:
     """The site's `exclude` (with Jekyll's default ones) and `include`. Jekyll uses its
     defaults for a config that holds no mapping, and refuses either key unless a list."""
+    settings, config = _settings(site)
+    listed = {key: settings.get(key, default) for key, default in (("exclude", []), ("include", [".htaccess"]))}
+    for key, value in listed.items():
+        if not isinstance(value, list):
+            kind = "null" if value is None else type(value).__name__
+            raise ConfigError(f"{shown_path(config or site)}: {key} is a {kind}, not a list")
+    return [*listed["exclude"], *DEFAULT_EXCLUDES], listed["include"]
+
+
+def _settings(site: Path) -> tuple[dict[str, Any], Path | None]:
+    """The site's config as a mapping (empty when it holds none, as Jekyll reads it), and its file."""
     settings: dict[str, Any] = {}
     config = next((site / name for name in CONFIG_NAMES if (site / name).exists()), None)
     if config is not None:
@@ -61,12 +106,7 @@ def _entries(site: Path) -> tuple[list[Any], list[Any]]:
         except yaml.YAMLError as exc:
             raise ConfigError(f"{shown_path(config)}: {yaml_problem(exc)}") from None
         settings = document if isinstance(document, dict) else {}
-    listed = {key: settings.get(key, default) for key, default in (("exclude", []), ("include", [".htaccess"]))}
-    for key, value in listed.items():
-        if not isinstance(value, list):
-            kind = "null" if value is None else type(value).__name__
-            raise ConfigError(f"{shown_path(config or site)}: {key} is a {kind}, not a list")
-    return [*listed["exclude"], *DEFAULT_EXCLUDES], listed["include"]
+    return settings, config
 
 
 def _matches(patterns: list[Any], source: str, entry: str) -> bool:
