@@ -98,6 +98,18 @@ def test_paging_is_bounded(httpserver):
     assert found.partial == "stopped after 3 pages (sources.huggingface.max_pages)"
 
 
+def test_a_page_of_more_items_than_the_limit_asked_for_fails_in_one_line(httpserver):
+    """Hugging Face sends at most `limit` items; a server that sent a million tiny ones in a
+    page made a build hold gigabytes and write a snapshot of hundreds of megabytes."""
+    daily = DailyPapers({"2026-08-20": HF_2026}, pages=False)  # all 15, whatever the limit
+    with pytest.raises(FetchError) as failure:
+        source(httpserver, daily, page_size=10).search(*window("2026-08-20"))
+    assert failure.value.format_message() == (
+        f"huggingface: unreadable daily papers from {httpserver.url_for('/api/daily_papers')} "
+        "(15 items, more than the 10 asked for - at `$`)"
+    )
+
+
 def test_ids_that_are_no_arxiv_ids_are_ignored(httpserver):
     items = copy.deepcopy(HF_2026[:4])
     items[0]["paper"]["id"] = "2608.1659"

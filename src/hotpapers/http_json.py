@@ -50,10 +50,13 @@ def _without_lone_surrogates(value: Any, depth: int) -> Any:
     return value
 
 
-def more_than_asked(data: Any, key: str, most: int | None, what: str) -> None:
-    """Raises ValueError when the answer's list `data[key]` holds more than `most` items
-    (None: no limit), the page size asked for: no API sends more, and a page of a million
-    tiny posts cost a build gigabytes of memory and a snapshot of hundreds of megabytes."""
-    items = data.get(key) if isinstance(data, dict) else None
+def more_than_asked(data: Any, key: str | None, most: int | None, what: str) -> None:
+    """Raises ValueError when the answer's list `data[key]` (`data` itself for None) holds
+    more than `most` items (None: no limit), the page size asked for: no API sends more,
+    and a page of a million tiny posts cost a build gigabytes of memory and a snapshot of
+    hundreds of megabytes."""
+    items = data if key is None else data.get(key) if isinstance(data, dict) else None
     if most is not None and isinstance(items, list) and len(items) > most:
-        raise ValueError(f"{len(items)} {what}, more than the {most} asked for - at `$.{key}`")
+        raise ValueError(
+            f"{len(items)} {what}, more than the {most} asked for - at `${'' if key is None else '.' + key}`"
+        )

@@ -21,6 +21,7 @@ from msgspec import Meta, Struct
 from hotpapers.arxiv_ids import id_from_url
 from hotpapers.config_types import Url
 from hotpapers.errors import FetchError, OutOfTimeError
+from hotpapers.http_json import more_than_asked
 from hotpapers.models import Count, Mention
 from hotpapers.sanitize import one_line
 from hotpapers.sources.base import Display, Found, PageLimit, Source, SourceSettings, rfc3339
@@ -80,10 +81,12 @@ class Page(Struct, frozen=True):
     mentions: list[Mention]
 
 
-def parse_page(data: Any, observed_at: str) -> Page:
+def parse_page(data: Any, observed_at: str, most: int | None = None) -> Page:
     """Mentions in one page of `GET /daily_papers`, read at `observed_at`; items whose
     id is no arXiv id are left out. A wrong shape raises ValueError naming the place,
-    such as "Expected `int`, got `str` - at `$[0].paper.upvotes`"."""
+    such as "Expected `int`, got `str` - at `$[0].paper.upvotes`", as does a page of
+    more items than `most` (the `limit` asked for)."""
+    more_than_asked(data, None, most, "items")
     items = msgspec.convert(data, list[_Item])
     mentions = [mention for item in items if (mention := _mention(item, observed_at))]
     return Page([item.paper.id for item in items], mentions)
@@ -164,7 +167,7 @@ class HuggingFaceSource(Source):
             self.endpoint, source=self.name, params=params, min_interval=self.settings.min_interval
         )
         try:
-            return parse_page(data, rfc3339(self.now()))
+            return parse_page(data, rfc3339(self.now()), most=self.settings.page_size)
         except ValueError as exc:
             raise FetchError(
                 self.name, f"unreadable daily papers from {self.endpoint} ({exc})", url=self.endpoint
