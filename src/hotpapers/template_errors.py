@@ -32,10 +32,10 @@ class TemplateFolder(jinja2.FileSystemLoader):
             ) from None
 
 
-def template_error(exc: Exception, env: jinja2.Environment | None = None) -> InputError:
+def template_error(exc: Exception, env: jinja2.Environment) -> InputError:
     if isinstance(exc, jinja2.TemplateNotFound):
         where = _template_frame(exc.__traceback__)
-        close = difflib.get_close_matches(str(exc.name), env.list_templates(), n=1, cutoff=0.8) if env else []
+        close = difflib.get_close_matches(str(exc.name), env.list_templates(), n=1, cutoff=0.8)
         hint = f" (did you mean {close[0]}?)" if close else ""
         included = f", included from {where}" if where != "unknown" else ""
         return InputError(f"template {exc.name} not found{hint}{included}")
@@ -51,10 +51,10 @@ def template_error(exc: Exception, env: jinja2.Environment | None = None) -> Inp
 _UNKNOWN = re.compile(r"No (filter|test) named '([^']*)'")
 
 
-def _did_you_mean(message: str, env: jinja2.Environment | None) -> str:
+def _did_you_mean(message: str, env: jinja2.Environment) -> str:
     """For a filter or test that `env` does not have, the names closest to it."""
     unknown = _UNKNOWN.match(message)
-    if unknown is None or env is None:
+    if unknown is None:
         return ""
     names = env.filters if unknown[1] == "filter" else env.tests
     close = difflib.get_close_matches(unknown[2], list(names), n=3)
