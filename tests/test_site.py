@@ -276,3 +276,34 @@ def test_build_warns_when_the_hugo_site_drops_the_embeds_html(tmp_path, monkeypa
     (tmp_path / "config" / "_default").mkdir(parents=True)
     (tmp_path / "config" / "_default" / "markup.yaml").write_text("goldmark:\n  renderer:\n    unsafe: true\n")
     assert DROPPED not in CliRunner().invoke(cli, ["build", "--date", "2020-09-24", "--offline"]).stderr
+
+
+@pytest.mark.parametrize(
+    ("site_file", "text", "error"),
+    [
+        (
+            "config.toml",
+            "baseURL = 'http://example.org/'\n",
+            "config.toml: a Hugo site (config.toml with baseURL) reads ",
+        ),
+        ("_config.yml", "title: a site\n", "_config.yml: a Jekyll site (_config.yml) reads its posts from _posts/"),
+    ],
+)
+def test_build_refuses_the_default_classic_profile_in_a_hugo_or_jekyll_site(
+    tmp_path, monkeypatch, site_file, text, error
+):
+    """Run without a hotpapers.yaml in a site `hugo new site` made, build wrote the classic
+    post, whose `.Z` date Hugo drops: the post was listed as of 0001-01-01, and nothing said so."""
+    (tmp_path / site_file).write_text(text, encoding="utf-8")
+    (tmp_path / "data" / "snapshots").mkdir(parents=True)
+    shutil.copy(REPO / "data" / "snapshots" / "2020-09-24.json", tmp_path / "data" / "snapshots")
+    monkeypatch.chdir(tmp_path)
+    result = CliRunner().invoke(cli, ["build", "2020-09-24", "--offline"])
+    assert result.exit_code == 2 and result.stderr.startswith(f"Error: {error}"), result.stderr
+    profile = "hugo" if site_file == "config.toml" else "jekyll"
+    assert result.stderr.endswith(
+        f"set `output: {{profile: {profile}}}` in hotpapers.yaml (`hotpapers init` writes one)\n"
+    )
+    assert not (tmp_path / "content").exists()
+    (tmp_path / "hotpapers.yaml").write_text(f"output: {{profile: {profile}}}\n", encoding="utf-8")
+    assert CliRunner().invoke(cli, ["build", "2020-09-24", "--offline"]).exit_code == 0

@@ -55,10 +55,12 @@ def detect_site(folder: Path) -> SiteKind | None:
 
 
 def refuse_unfit_profile(profile: str, config_path: str | PathLike[str] | None = None) -> None:
-    """A ConfigError when `profile` is the classic lumen one and the config's folder holds a
-    lumen site since 2022 (Gatsby 4 or later), whose build fails on such posts: its
-    socialImage must be an image file object, and its slugs are page paths that need a
-    leading /. An error rather than a warning: the post would break the site's next deploy,
+    """A ConfigError when `profile` is the classic lumen one (the default, with no config
+    file) and the config's folder holds a lumen site since 2022 (Gatsby 4 or later), whose
+    build fails on such posts: its socialImage must be an image file object, and its slugs
+    are page paths that need a leading /; or a Hugo site, which dates such a post 0001-01-01
+    without a word; or a Jekyll one, which publishes it as a page, not a post (_UNFIT).
+    An error rather than a warning: the post would break the site's next deploy,
     far from this message (a nightly job's warning is read by no one), and nothing is lost
     by stopping, since nothing has been written yet. `config_path` None: the working
     directory's config file, as `load_config()` reads it. On a Hugo site whose config
@@ -72,16 +74,28 @@ def refuse_unfit_profile(profile: str, config_path: str | PathLike[str] | None =
         _warn_of_dropped_html(folder)
         return
     site = detect_site(folder)
-    if unfit_profile(profile, site) and site is not None:
+    if unfit_profile(profile, site) and site is not None and site.profile is not None:
+        evidence = folder / site.evidence.split()[0].rstrip(":")  # its file: 'package.json: gatsby ^5...'
         raise ConfigError(
-            f"{shown_path(folder / 'package.json')}: a lumen site on Gatsby 4 or later ({site.evidence}) cannot build posts "
-            f"of output.profile lumen; set `output: {{profile: lumen-2022}}` in {shown_path(config_path)}"
+            f"{shown_path(evidence)}: {_UNFIT[site.profile].format(evidence=site.evidence)}; "
+            f"set `output: {{profile: {site.profile}}}` in {shown_path(config_path)}"
+            + ("" if config_path.exists() else " (`hotpapers init` writes one)")
         )
+
+
+_UNFIT = {
+    "lumen-2022": "a lumen site on Gatsby 4 or later ({evidence}) cannot build posts of output.profile lumen",
+    "hugo": "a Hugo site ({evidence}) reads no date from posts of output.profile lumen (it drops their `.Z` date "
+    "and dates each one 0001-01-01)",
+    "jekyll": "a Jekyll site ({evidence}) reads its posts from _posts/, not from content/posts/, where output.profile "
+    "lumen writes them (it would publish them as pages of their own)",
+}
+"""Why a site of each kind cannot take the classic lumen profile's posts."""
 
 
 def unfit_profile(profile: str, site: SiteKind | None) -> bool:
     """Whether a site of that kind cannot build posts of `profile` (refuse_unfit_profile)."""
-    return profile == "lumen" and site is not None and site.profile == "lumen-2022"
+    return profile == "lumen" and site is not None and site.profile in _UNFIT
 
 
 def hugo_config(folder: Path) -> Path | None:

@@ -213,7 +213,9 @@ def _choose_profile(folder: Path, profile: str | None, ask: Ask | None, config: 
     site = detect_site(folder)
     if profile is not None:
         if unfit_profile(profile, site) and site is not None:
-            return InitReport(profile, f"as asked; but build refuses it here, where {site.evidence} needs lumen-2022")
+            return InitReport(
+                profile, f"as asked; but build refuses it here, where {site.evidence} needs {site.profile}"
+            )
         return InitReport(profile, "as asked")
     if site is not None and site.profile is not None:
         return InitReport(site.profile, f"found {site.evidence}")
