@@ -247,13 +247,13 @@ def test_every_recorded_arxiv_body_parses_or_fails_as_an_error(name):
         with pytest.raises(FeedError, match="arXiv error: incorrect id format"):
             parse_feed(data)
     else:
-        for paper in parse_feed(data):
+        for paper in parse_feed(data).papers:
             assert paper.title and paper.abs_url == f"https://arxiv.org/abs/{paper.id}"
             assert "\n" not in paper.title and "\n" not in paper.abstract
 
 
 def test_arxiv_fields_from_the_legacy_format():
-    [paper] = parse_feed((REAL / "arxiv_legacy_idlist_1111.2011v2_doi_jref_comment.xml").read_bytes())
+    [paper] = parse_feed((REAL / "arxiv_legacy_idlist_1111.2011v2_doi_jref_comment.xml").read_bytes()).papers
     assert paper.id == "1111.2011" and paper.version == 2
     assert paper.title == "Quantum Criticality for Extended Nodes on a Bethe Lattice in the Large Connectivity Limit"
     assert paper.authors == ("James M. Murray", "Adrian Del Maestro", "Zlatko Tesanovic")
@@ -271,14 +271,16 @@ def test_arxiv_fields_from_the_legacy_format():
 
 
 def test_arxiv_current_format_with_utf8_and_odd_titles():
-    [paper] = parse_feed((REAL / "arxiv_new_id_2104.12255v1_title_is_0.xml").read_bytes())
+    [paper] = parse_feed((REAL / "arxiv_new_id_2104.12255v1_title_is_0.xml").read_bytes()).papers
     assert paper.title == "0"
-    papers = parse_feed((REAL / "arxiv_new_search_testing_10_entries.xml").read_bytes())
+    papers = parse_feed((REAL / "arxiv_new_search_testing_10_entries.xml").read_bytes()).papers
     authors = [a for p in papers for a in p.authors]
     assert not any("Ã" in a for a in authors)  # no mojibake from a wrong decode
-    [old] = parse_feed((REAL / "arxiv_new_oldstyle_id_quant-ph_0201082v1_multicat.xml").read_bytes())
+    [old] = parse_feed((REAL / "arxiv_new_oldstyle_id_quant-ph_0201082v1_multicat.xml").read_bytes()).papers
     assert (old.id, old.categories) == ("quant-ph/0201082", ("quant-ph", "cs.PL"))
-    assert parse_feed((REAL / "arxiv_new_empty_totalresults0.xml").read_bytes()) == []
+    assert parse_feed((REAL / "arxiv_new_empty_totalresults0.xml").read_bytes()) == ([], 0)
+    assert parse_feed((REAL / "arxiv_new_idlist_two_ids_one_missing.xml").read_bytes()).total == 1  # of two asked
+    assert parse_feed((REAL / "arxiv_new_search_testing_10_entries.xml").read_bytes()).total == 214881
 
 
 def test_recorded_search_pages_parse():

@@ -8,9 +8,11 @@ formats.
 
 from __future__ import annotations
 
+import logging
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import NamedTuple
 
 import feedparser  # type: ignore[import-untyped]
 import msgspec
@@ -27,6 +29,9 @@ _ENTRY_ID = re.compile(r"arxiv\.org/abs/(?P<id>.+?)(?:v(?P<version>[0-9]{1,12}))
 """A version of ASCII digits, few enough for int() (a longer one leaves an id no batch asked for)."""
 
 
+log = logging.getLogger("hotpapers")
+
+
 class FeedError(ValueError):
     """The body is not an arXiv Atom feed, or is an arXiv error feed."""
 
@@ -36,7 +41,13 @@ def unfold(text: str) -> str:
     return one_line(text).strip()
 
 
-def parse_feed(data: bytes) -> list[Paper]:
+class Feed(NamedTuple):
+    papers: list[Paper]
+    total: int | None
+    """Its opensearch:totalResults, the entries the query matches (None when not a number)."""
+
+
+def parse_feed(data: bytes) -> Feed:
     try:
         feed = feedparser.parse(data)
     except Exception as exc:  # its lenient parser breaks on some input: '&#xD83D;' raises UnicodeEncodeError
@@ -48,7 +59,8 @@ def parse_feed(data: bytes) -> list[Paper]:
         if entry.get("title") == "Error" and "/api/errors" in entry.get("id", ""):
             raise FeedError(f"arXiv error: {excerpt(unfold(entry.get('summary', 'unknown')))}")
         papers.append(_paper(entry))
-    return papers
+    total = str(feed.feed["opensearch_totalresults"]).strip()
+    return Feed(papers, int(total) if total.isascii() and total.isdigit() and len(total) < 10 else None)
 
 
 def _paper(entry: feedparser.FeedParserDict) -> Paper:
@@ -140,7 +152,11 @@ def fetch_papers(ids: Sequence[str], settings: ArxivSettings, http: HttpClient) 
 def _batch(batch: list[str], settings: ArxivSettings, http: HttpClient) -> list[Paper]:
     """The papers of one id_list request. An id arXiv refuses as malformed (in its error
     feed, with HTTP 400, or 200 from the legacy API) is left out and the rest asked again,
-    at most len(batch) times: it then counts as unknown, as an id arXiv does not have."""
+    at most len(batch) times: it then counts as unknown, as an id arXiv does not have. An
+    answer holding fewer entries than it says the query matches (arXiv's API now and then
+    sends such a page: lukasschwab/arxiv.py#43) is asked again once, else the papers it
+    left out would be missing from the day for good."""
+    short_again = True
     while batch:
         error_feed = _ErrorFeed()
         try:
@@ -156,13 +172,21 @@ def _batch(batch: list[str], settings: ArxivSettings, http: HttpClient) -> list[
                 raise
         else:
             try:
-                return parse_feed(response.content)
+                feed = parse_feed(response.content)
             except FeedError as exc:
                 if error_feed.read(exc) not in batch:
                     status = response.status_code
                     raise FetchError(
                         ARXIV, f"{exc} (HTTP {status} from {settings.api_url})", url=settings.api_url, status=status
                     ) from None
+            else:
+                if not short_again or len(feed.papers) >= min(feed.total or 0, len(batch)):
+                    return feed.papers
+                log.info(
+                    "arxiv: an answer held %d of the %d entries it counted; asking again", len(feed.papers), feed.total
+                )
+                short_again = False
+                continue
         batch = [paper_id for paper_id in batch if paper_id != error_feed.malformed]
     return []
 

@@ -1,0 +1,61 @@
+"""An arXiv answer holding fewer entries than its opensearch:totalResults counts (arXiv's
+API now and then sends such a page: lukasschwab/arxiv.py#43) is asked again once: the
+papers it left out were recorded as unknown ids, never asked for again, and missing from
+the day's post for good. An answer counting no more than it holds (an id arXiv does not
+have: totalResults 0, as recorded) is not asked again."""
+
+from __future__ import annotations
+
+import msgspec
+from werkzeug import Request, Response
+
+from fakes import atom_feed
+from hotpapers.config import ArxivSettings
+from hotpapers.http import HttpClient
+from hotpapers.sources.arxiv import fetch_papers
+
+
+def paper(paper_id: str) -> dict:
+    return {"id": paper_id, "title": f"Paper {paper_id}", "authors": ["Ada"], "categories": ["cs.LG"], "abstract": "A."}
+
+
+KNOWN = ["2009.00001", "2009.00002", "2009.00003"]
+
+
+def arxiv(httpserver, short_answers: int):
+    """A stand-in knowing KNOWN, whose first `short_answers` answers hold only the first
+    paper asked for while counting every known one."""
+    asked: list[list[str]] = []
+
+    def answer(request: Request) -> Response:
+        ids = request.args["id_list"].split(",")
+        asked.append(ids)
+        papers = [paper(i) for i in ids if i in KNOWN]
+        body = atom_feed(papers[:1] if len(asked) <= short_answers else papers, request.args["id_list"])
+        if len(asked) <= short_answers:
+            body = body.replace(b"<opensearch:totalResults>1<", f"<opensearch:totalResults>{len(papers)}<".encode())
+        return Response(body, 200, content_type="application/atom+xml")
+
+    httpserver.expect_request("/api/query").respond_with_handler(answer)
+    settings = msgspec.convert({"api_url": httpserver.url_for("/api/query"), "min_interval": 0}, ArxivSettings)
+    return settings, HttpClient(timeout=5, retries=0, max_wait=1), asked
+
+
+def test_a_short_answer_is_asked_again_and_its_papers_kept(httpserver):
+    settings, http, asked = arxiv(httpserver, short_answers=1)
+    result = fetch_papers([*KNOWN, "2009.99999"], settings, http)
+    assert [p.id for p in result.papers] == KNOWN
+    assert asked == [[*KNOWN, "2009.99999"]] * 2
+
+
+def test_an_answer_short_twice_is_taken_as_it_is(httpserver):
+    settings, http, asked = arxiv(httpserver, short_answers=5)
+    assert [p.id for p in fetch_papers(KNOWN, settings, http).papers] == KNOWN[:1]
+    assert len(asked) == 2
+
+
+def test_ids_arxiv_does_not_have_are_asked_once(httpserver):
+    settings, http, asked = arxiv(httpserver, short_answers=0)
+    assert fetch_papers(["2009.99998", "2009.99999"], settings, http).papers == []
+    assert fetch_papers([*KNOWN, "2009.99999"], settings, http).papers != []
+    assert len(asked) == 2
