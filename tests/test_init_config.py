@@ -230,6 +230,25 @@ def test_a_key_uncommented_without_its_section_line_is_named_in_the_error(tmp_pa
     )
 
 
+def test_a_section_line_uncommented_without_any_key_under_it_says_so(tmp_path):
+    """The other half of the header's instruction: `site:` uncommented alone is YAML's
+    null, and the error said 'site: expected a mapping, got null'."""
+    lines = commented_config("hugo").splitlines()
+    sections = [n for n, line in enumerate(lines) if re.fullmatch(r"# [a-z]+:", line)]
+    for n in sections:
+        name = lines[n][2:]
+        (tmp_path / "hotpapers.yaml").write_text("\n".join([*lines[:n], name, *lines[n + 1 :]]), encoding="utf-8")
+        with pytest.raises(ConfigError) as raised:
+            load_config(tmp_path / "hotpapers.yaml", tmp_path)
+        assert str(raised.value) == (
+            f"{tmp_path / 'hotpapers.yaml'}: {name[:-1]}: a section with no key (are the keys under it still commented out?): "
+            f"remove the '# ' in front of those to set, or comment out `{name}` again"
+        )
+    (tmp_path / "hotpapers.yaml").write_text("sources:\n  twitter:\n  # hackernews:\n", encoding="utf-8")
+    with pytest.raises(ConfigError, match=r"sources\.twitter: a section with no key "):
+        load_config(tmp_path / "hotpapers.yaml", tmp_path)
+
+
 def test_a_key_after_a_commented_key_of_its_own_section_gets_no_such_advice(tmp_path):
     (tmp_path / "hotpapers.yaml").write_text("ranking:\n  # weights:\n  min_paper_score: -1\n", encoding="utf-8")
     with pytest.raises(ConfigError, match="min_paper_score") as raised:

@@ -134,7 +134,9 @@ def _problems(
             yield f"{where}: unknown key{did_you_mean(key, fields) or _OWN_KEYS.get(prefix, '')}"
             continue
         base, metas = unwrap(fields[key].type)
-        if _is_struct(base) and isinstance(value, dict):
+        if value is None and (_is_struct(base) or get_origin(base) is dict):
+            yield _empty_section(where, key)
+        elif _is_struct(base) and isinstance(value, dict):
             yield from _problems(value, base, where, hook, sources)
         elif get_origin(base) is dict and isinstance(value, dict):
             yield from _mapping_problems(value, base, where, hook, sources)
@@ -155,6 +157,8 @@ def _mapping_problems(
         if names is not None and name not in names:
             what = "source" if is_sources else "key"
             yield f"{entry}: unknown {what}{did_you_mean(name, names)} (known: {', '.join(names)})"
+        elif is_sources and item is None:
+            yield _empty_section(entry, name)
         elif is_sources and isinstance(item, dict):
             yield from _problems(item, sources[name], entry, hook, {})
         elif get_origin(value_type) is dict and isinstance(item, dict):
@@ -244,6 +248,15 @@ def unwrap(kind: Any) -> tuple[Any, list[Meta]]:
 def _literal(kind: Any) -> tuple[str, ...] | None:
     kind = unwrap(kind)[0]
     return get_args(kind) if get_origin(kind) is Literal else None
+
+
+def _empty_section(where: str, name: Any) -> str:
+    """A section line left with no key: in the file `init` writes, one whose keys are all
+    still commented out, which YAML reads as null."""
+    return (
+        f"{where}: a section with no key (are the keys under it still commented out?): remove the '# ' in front "
+        f"of those to set, or comment out `{key_text(name)}:` again"
+    )
 
 
 def _is_struct(kind: Any) -> bool:
