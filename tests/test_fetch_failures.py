@@ -407,6 +407,30 @@ def test_x_reaching_max_time_keeps_the_pages_read(site_with_post, httpserver, cl
     assert asked == [None, scenario.pages[0]["meta"]["next_token"]]
 
 
+def test_x_failing_on_a_later_page_keeps_the_pages_read(site_with_post, httpserver):
+    """The second page answered 503 after its retries: the first page's posts (billed) are
+    kept and X is partial, as at http.max_time; the source failed, the posts were thrown
+    away, and the repair the next night made read and billed them again."""
+    scenario, asked = example_scenario(), []
+
+    def search(request):
+        asked.append(request.args.get("next_token"))
+        if request.args.get("next_token"):
+            return Response("busy", 503)
+        return Response(json.dumps(scenario.pages[0]), 200, content_type="application/json")
+
+    (site_with_post / "config.yaml").write_text(live_config(httpserver, http={"retries": 1, "backoff": 0.01}))
+    serve_all_but(httpserver, "/2/tweets/search/all", search)
+    result = CliRunner().invoke(cli, ["build", "--date", DAY, "--refresh", "--force"])
+    assert result.exit_code == 0, result.output
+    posts = len(scenario.pages[0]["data"])
+    why = f"HTTP 503 from {httpserver.url_for('/2/tweets/search/all')} after 2 attempts; kept the {posts} posts read"
+    assert f"twitter: {why}\n" in result.stderr
+    status = load_snapshot(site_with_post / SNAPSHOT).sources["twitter"]
+    assert (status.status, status.detail, status.items) == ("partial", why, posts)
+    assert asked == [None] + [scenario.pages[0]["meta"]["next_token"]] * 2
+
+
 def test_endless_x_pages_stop_at_the_page_limit_and_keep_what_was_read(site_with_post, httpserver):
     """A new page token with every short page: the search stops at max_posts / 10 + 10 pages,
     keeps the posts read (billed), and says so; it failed the source before."""

@@ -122,7 +122,7 @@ def test_a_source_paging_slowly_for_ever_stops_at_max_time_keeping_what_it_read(
     tmp_path, monkeypatch, httpserver, clock
 ):
     """Each page answered, each with a paper not seen before: only the time stops it, and
-    the pages read are kept, the source partial (Source.out_of_time)."""
+    the pages read are kept, the source partial (Source.cut_short)."""
 
     def endless(request: Request) -> Response:
         page = int(request.args["p"])

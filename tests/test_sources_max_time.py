@@ -1,5 +1,5 @@
 """A free source reaching `http.max_time` mid-search keeps the pages it read and is
-`partial`, as X does (`Source.out_of_time`); one that had read nothing still fails.
+`partial`, as X does (`Source.cut_short`); one that had read nothing still fails.
 Each stand-in's answers move a fake clock on by 100 s."""
 
 from __future__ import annotations

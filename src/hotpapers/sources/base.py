@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Any, ClassVar, get_args
 
 from msgspec import Struct
 
-from hotpapers.errors import FetchError, InputError, OutOfTimeError
+from hotpapers.errors import FetchError, InputError
 from hotpapers.models import COUNTS, Mention, Platform
 from hotpapers.plural import count
 from hotpapers.profiles import PROFILES
@@ -196,10 +196,11 @@ class Source(ABC):
             )
         return value
 
-    def out_of_time(self, error: OutOfTimeError, read: int, what: str = "post", plural: str | None = None) -> str:
-        """Why a search that reached `http.max_time` after reading `read` of `what` is partial:
-        what it read is kept (X bills each post; a repair would read it all again). Raises
-        `error` when it had read nothing: the source failed."""
+    def cut_short(self, error: FetchError, read: int, what: str = "post", plural: str | None = None) -> str:
+        """Why a search that `error` stopped after reading `read` of `what` is partial: what
+        it read is kept (X bills each post; a repair would read it all again). Raises `error`
+        when it had read nothing: the source failed. Every source keeps what it read by
+        `http.max_time` (OutOfTimeError); X, which bills, whatever stopped it."""
         if not read:
             raise error
         return f"{error.reason}; kept the {count(read, what, plural)} read"

@@ -158,7 +158,7 @@ class BlueskySource(Source):
             try:
                 data = self._authorized_get_json(endpoint, params)
             except OutOfTimeError as error:
-                why = self.out_of_time(error, posts)
+                why = self.cut_short(error, posts)
                 return Found(list(mentions.values()), posts, endpoint, s.query, _left_out(malformed, why))
             try:
                 page = parse_page(data, rfc3339(self.now()), since, until, most=asked)

@@ -149,7 +149,7 @@ class HackerNewsSource(Source):
         try:
             self._search(int(since.timestamp()), int(until.timestamp()), 0, tally)
         except OutOfTimeError as error:  # the windows read are kept, the newest first
-            stopped = self.out_of_time(error, tally.items, "story", "stories")
+            stopped = self.cut_short(error, tally.items, "story", "stories")
         crowded = (
             f"{count(tally.incomplete, 'window')} still had more stories than one answer holds after "
             f"{self.settings.max_depth} halvings (sources.hackernews.max_depth); the newest were kept"

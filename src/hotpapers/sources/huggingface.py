@@ -152,7 +152,7 @@ class HuggingFaceSource(Source):
             try:
                 page = self._page(day, number)
             except OutOfTimeError as error:
-                why = self.out_of_time(error, len(seen), "paper")
+                why = self.cut_short(error, len(seen), "paper")
                 return Found(list(found.values()), len(seen), self.endpoint, f"date={day}", why)
             if not set(page.ids) - seen:
                 return Found(list(found.values()), len(seen), self.endpoint, f"date={day}")

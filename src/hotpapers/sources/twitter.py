@@ -22,7 +22,7 @@ from msgspec import Meta, Struct
 
 from hotpapers.arxiv_ids import resolve_ids
 from hotpapers.config_types import EnvName, Url
-from hotpapers.errors import FetchError, InputError, OutOfTimeError, excerpt
+from hotpapers.errors import FetchError, InputError, excerpt
 from hotpapers.http_json import more_than_asked
 from hotpapers.models import TIMESTAMP_PATTERN, Count, Mention, parse_time
 from hotpapers.sanitize import EmbedRules
@@ -271,8 +271,8 @@ class TwitterSource(Source):
             headers = {"Authorization": f"Bearer {token}"}
             try:
                 data = self.http.get_json(endpoint, source="twitter", params=params, headers=headers, describe=refused)
-            except OutOfTimeError as error:  # the pages read are paid for: kept
-                return found(self.out_of_time(error, posts))
+            except FetchError as error:  # the pages read are paid for: kept (a repair would pay again)
+                return found(self.cut_short(error, posts))
             try:
                 page = parse_page(data, rfc3339(self.now()), since, until, most=asked)
             except ValueError as exc:
