@@ -19,7 +19,7 @@ from hotpapers.sanitize import one_line
 from hotpapers.yaml_c import NumberTooLong, Repeat, load_plain_yaml
 
 MAX_BYTES = 256 * 1024
-"""Fifty times the bundled config; a larger file takes seconds to parse."""
+"""Fifty times the bundled config: a larger file is no settings file anyone wrote, and only costs time to parse."""
 OTHER_TOOLS_KEYS = {"baseURL", "baseurl", "languageCode", "theme", "permalink", "permalinks", "markup", "params"}
 """Top-level keys of Hugo's and Jekyll's settings, which a hotpapers config never has."""
 
