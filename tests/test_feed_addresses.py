@@ -109,7 +109,7 @@ def test_jekyll_publishes_the_post_at_the_feed_link(tmp_path):
     assert page_at(site / "_site", link).is_file(), sorted(p.name for p in (site / "_site").iterdir())
 
 
-UNLINKED = "feeds: the entries link each post at /SLUG/ (site.link), where Jekyll publishes none"
+UNLINKED = "feeds: the entries link each post at /{slug}/ (site.link), where the site publishes none: Jekyll's config"
 
 
 @pytest.mark.parametrize(
@@ -139,3 +139,23 @@ def test_build_warns_when_jekyll_publishes_no_post_where_the_feeds_link_it(tmp_p
     assert (UNLINKED in result.stderr) == (not published), (result.stderr, sorted((site / "_site").rglob("*.html")))
     if not published:
         assert "(README: Jekyll), or set site.link to where they are\n" in result.stderr
+
+
+@pytest.mark.parametrize(("posts", "published"), [("content/papers", "/papers/"), ("content/posts", "/posts/")])
+def test_build_warns_when_hugo_publishes_no_post_where_the_feeds_link_it(tmp_path, posts, published):
+    """Posts in a section of their own (paths.posts: content/papers) were linked at
+    /posts/SLUG/ by the feeds, where Hugo publishes none, and build said nothing."""
+    require("hugo", shutil.which("hugo"))
+    site = hugo_site(tmp_path / "site")
+    link = build_site(site, "hugo", "hot-papers-{date}", paths={"posts": posts})["items"][0]["url"]
+    result = CliRunner().invoke(cli, ["--config", str(site / "hotpapers.yaml"), "-q", "build", "2020-09-24"])
+    assert result.exit_code == 0, result.output
+    run = subprocess.run(["hugo", "--quiet", "-s", str(site)], capture_output=True, text=True, timeout=120)
+    assert run.returncode == 0, run.stderr
+    assert page_at(site / "public", link).is_file() == (published == "/posts/")
+    assert page_at(site / "public", f"{published}hot-papers-2020-09-24/").is_file()
+    warning = (
+        "feeds: the entries link each post at /posts/{slug}/ (site.link), where the site publishes none: Hugo "
+        f"publishes the posts of {site / posts} at {published}{{slug}}/; set site.link to that\n"
+    )
+    assert (warning in result.stderr) == (published != "/posts/"), result.stderr

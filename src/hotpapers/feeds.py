@@ -166,13 +166,33 @@ def update_feeds(config: Config) -> FeedsReport | None:
 
 
 def unlinked(config: Config) -> str | None:
-    """The permalink Jekyll gives the posts, when the feeds link them at /SLUG/ (the
-    profile's site.link, in its own posts folder) and that permalink puts none there."""
-    posts = config.posts_folder
-    if config.output.profile != "jekyll" or config.site.link != config.profile.link or posts.name != "_posts":
+    """Why the feeds link the posts where the site publishes none, site.link being left
+    at the profile's: Hugo's posts in another section of content/ than posts/, or Jekyll's
+    under a permalink other than /SLUG/. None when that is not known to be so."""
+    posts, link = config.posts_folder, config.site.link
+    if link != config.profile.link:
         return None
-    permalink = posts_permalink(posts.parent)
-    return None if permalink is None or permalink in SLUG_PERMALINKS else permalink
+    if config.output.profile == "hugo" and "content" in posts.parts:
+        section = posts.parts[len(posts.parts) - posts.parts[::-1].index("content") :]
+        hugo_link = "/" + "".join(f"{part.lower()}/" for part in section) + "{slug}/"
+        if hugo_link == link or not all(_PLAIN_SECTION.fullmatch(part) for part in section):
+            return None
+        where = f"Hugo publishes the posts of {shown_path(posts)} at {hugo_link}; set site.link to that"
+    elif config.output.profile == "jekyll" and posts.name == "_posts":
+        permalink = posts_permalink(posts.parent)
+        if permalink is None or permalink in SLUG_PERMALINKS:
+            return None
+        where = (
+            f"Jekyll's config gives the posts the permalink {permalink}; give hotpapers' posts `permalink: /:slug/` "
+            "there (README: Jekyll), or set site.link to where they are"
+        )
+    else:
+        return None
+    return f"feeds: the entries link each post at {link} (site.link), where the site publishes none: {where}"
+
+
+_PLAIN_SECTION = re.compile(r"[A-Za-z0-9_-]+")
+"""A folder name Hugo keeps in a URL as it is (lowercased)."""
 
 
 def matches(published: bytes, renderer: PostRenderer, ranked: list[RankedPaper], snapshot: Snapshot) -> bool:
@@ -219,8 +239,8 @@ class FeedsReport:
     feed entry would not match the page."""
     damaged: tuple[str, ...] = ()
     """Posts among those days whose frontmatter cannot be read, each as 'path: problem'."""
-    permalink: str | None = None
-    """The permalink Jekyll's config gives the posts, when the entries link none of them (`unlinked`)."""
+    unlinked: str | None = None
+    """Why the entries link no post the site publishes (`unlinked`)."""
 
     def warning(self) -> str | None:
         parts = [f"feeds: left out {post}; mend it, or build its day again" for post in self.damaged]
@@ -234,12 +254,8 @@ class FeedsReport:
                 "what the snapshot and the settings make now (slug, title or papers); build those days again to list "
                 "them (--force replaces a post that lists more papers)"
             )
-        if self.permalink:
-            parts.append(
-                f"feeds: the entries link each post at /SLUG/ (site.link), where Jekyll publishes none: its config "
-                f"gives the posts the permalink {self.permalink}; give hotpapers' posts `permalink: /:slug/` there "
-                "(README: Jekyll), or set site.link to where they are"
-            )
+        if self.unlinked:
+            parts.append(self.unlinked)
         return "; ".join(parts) or None
 
 
