@@ -59,3 +59,23 @@ def test_ids_arxiv_does_not_have_are_asked_once(httpserver):
     assert fetch_papers(["2009.99998", "2009.99999"], settings, http).papers == []
     assert fetch_papers([*KNOWN, "2009.99999"], settings, http).papers != []
     assert len(asked) == 2
+
+
+def test_asking_a_short_answer_again_loses_none_of_its_papers(httpserver):
+    """The second answer is short too, with another paper, or fails (a 503): the papers of
+    the first are kept, as they were before it was asked again."""
+    answers = [[KNOWN[0]], [KNOWN[1]]]
+
+    def answer(request: Request) -> Response:
+        if not answers:
+            return Response("busy", 503)
+        body = atom_feed([paper(i) for i in answers.pop(0)], request.args["id_list"])
+        body = body.replace(b"<opensearch:totalResults>1<", f"<opensearch:totalResults>{len(KNOWN)}<".encode())
+        return Response(body, 200, content_type="application/atom+xml")
+
+    httpserver.expect_request("/api/query").respond_with_handler(answer)
+    settings = msgspec.convert({"api_url": httpserver.url_for("/api/query"), "min_interval": 0}, ArxivSettings)
+    http = HttpClient(timeout=5, retries=0, max_wait=1)
+    assert [p.id for p in fetch_papers(KNOWN, settings, http).papers] == KNOWN[:2]
+    answers.append([KNOWN[2]])
+    assert [p.id for p in fetch_papers(KNOWN, settings, http).papers] == KNOWN[2:]
