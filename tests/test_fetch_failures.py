@@ -202,7 +202,7 @@ def test_a_token_with_a_non_ascii_character_is_refused_in_one_line(site_with_pos
 @pytest.mark.parametrize("stamp", ["2020-09-24T12:00:00", "2020-02-30T12:00:00Z"], ids=["no-zone", "february-30"])
 def test_a_time_stamp_without_zone_is_an_unreadable_page(site_with_post, httpserver, stamp):
     scenario = example_scenario()
-    scenario.pages[1]["data"][2]["created_at"] = stamp
+    scenario.pages[0]["data"][2]["created_at"] = stamp
     serve_scenario(httpserver, scenario, Recorder())
     stderr = fails_cleanly(site_with_post, "twitter: unreadable search page from http://localhost:")
     assert stderr.endswith(f"(not a time stamp with a zone: '{stamp}' - at `$.data[2].created_at`)\n")
@@ -429,6 +429,29 @@ def test_x_failing_on_a_later_page_keeps_the_pages_read(site_with_post, httpserv
     status = load_snapshot(site_with_post / SNAPSHOT).sources["twitter"]
     assert (status.status, status.detail, status.items) == ("partial", why, posts)
     assert asked == [None] + [scenario.pages[0]["meta"]["next_token"]] * 2
+
+
+def test_x_answering_an_unreadable_later_page_keeps_the_pages_read(site_with_post, httpserver):
+    """A second page X's API never sends (more posts than asked for): as for one that
+    failed, the first page's posts (billed) are kept and X is partial."""
+    scenario = example_scenario()
+
+    def search(request):
+        if request.args.get("next_token"):
+            return Response(json.dumps({"data": [{"id": str(n), "text": "x"} for n in range(11)]}), 200)
+        return Response(json.dumps(scenario.pages[0]), 200, content_type="application/json")
+
+    (site_with_post / "config.yaml").write_text(live_config(httpserver, http={"retries": 1, "backoff": 0.01}))
+    serve_all_but(httpserver, "/2/tweets/search/all", search)
+    result = CliRunner().invoke(cli, ["build", "--date", DAY, "--refresh", "--force"])
+    assert result.exit_code == 0, result.output
+    posts = len(scenario.pages[0]["data"])
+    status = load_snapshot(site_with_post / SNAPSHOT).sources["twitter"]
+    assert (status.status, status.items) == ("partial", posts)
+    assert status.detail == (
+        f"unreadable search page from {httpserver.url_for('/2/tweets/search/all')} (11 posts, more than the 10 "
+        f"asked for - at `$.data`); kept the {posts} posts read"
+    )
 
 
 def test_endless_x_pages_stop_at_the_page_limit_and_keep_what_was_read(site_with_post, httpserver):

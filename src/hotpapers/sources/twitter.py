@@ -275,8 +275,9 @@ class TwitterSource(Source):
                 return found(self.cut_short(error, posts))
             try:
                 page = parse_page(data, rfc3339(self.now()), since, until, most=asked)
-            except ValueError as exc:
-                raise FetchError("twitter", f"unreadable search page from {endpoint} ({exc})", url=endpoint) from None
+            except ValueError as exc:  # as a page that failed: the pages read are kept
+                unreadable = FetchError("twitter", f"unreadable search page from {endpoint} ({exc})", url=endpoint)
+                return found(self.cut_short(unreadable, posts))
             posts += page.posts
             malformed.update(page.malformed)  # a post on two pages is one
             for mention in page.mentions:
