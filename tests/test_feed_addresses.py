@@ -141,12 +141,21 @@ def test_build_warns_when_jekyll_publishes_no_post_where_the_feeds_link_it(tmp_p
         assert "(README: Jekyll), or set site.link to where they are\n" in result.stderr
 
 
-@pytest.mark.parametrize(("posts", "published"), [("content/papers", "/papers/"), ("content/posts", "/posts/")])
-def test_build_warns_when_hugo_publishes_no_post_where_the_feeds_link_it(tmp_path, posts, published):
+@pytest.mark.parametrize(
+    ("posts", "permalinks", "published"),
+    [
+        ("content/papers", "", "/papers/"),
+        ("content/posts", "", "/posts/"),
+        ("content/papers", "permalinks:\n  papers: /posts/:slug/\n", "/posts/"),  # Hugo's own URLs: no claim
+    ],
+)
+def test_build_warns_when_hugo_publishes_no_post_where_the_feeds_link_it(tmp_path, posts, permalinks, published):
     """Posts in a section of their own (paths.posts: content/papers) were linked at
     /posts/SLUG/ by the feeds, where Hugo publishes none, and build said nothing."""
     require("hugo", shutil.which("hugo"))
     site = hugo_site(tmp_path / "site")
+    with (site / "hugo.yaml").open("a", encoding="utf-8") as config:
+        config.write(permalinks)
     link = build_site(site, "hugo", "hot-papers-{date}", paths={"posts": posts})["items"][0]["url"]
     result = CliRunner().invoke(cli, ["--config", str(site / "hotpapers.yaml"), "-q", "build", "2020-09-24"])
     assert result.exit_code == 0, result.output
@@ -159,3 +168,4 @@ def test_build_warns_when_hugo_publishes_no_post_where_the_feeds_link_it(tmp_pat
         f"publishes the posts of {site / posts} at {published}{{slug}}/; set site.link to that\n"
     )
     assert (warning in result.stderr) == (published != "/posts/"), result.stderr
+    assert "feeds: the entries link" not in result.stderr.replace(warning, "")

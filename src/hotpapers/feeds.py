@@ -29,6 +29,7 @@ from hotpapers.rank import rank
 from hotpapers.regular_file import NotRegularFile, read_regular_file
 from hotpapers.render import PostRenderer, abs_link, paper_headings
 from hotpapers.sanitize import plain_text
+from hotpapers.site import hugo_sets_permalinks
 from hotpapers.snapshot import load_snapshot
 from hotpapers.targets import check_feed_targets, check_outputs, feed_url
 
@@ -173,9 +174,12 @@ def unlinked(config: Config) -> str | None:
     if link != config.profile.link:
         return None
     if config.output.profile == "hugo" and "content" in posts.parts:
-        section = posts.parts[len(posts.parts) - posts.parts[::-1].index("content") :]
+        content = len(posts.parts) - posts.parts[::-1].index("content")
+        section = posts.parts[content:]
         hugo_link = "/" + "".join(f"{part.lower()}/" for part in section) + "{slug}/"
         if hugo_link == link or not all(_PLAIN_SECTION.fullmatch(part) for part in section):
+            return None
+        if hugo_sets_permalinks(Path(*posts.parts[: content - 1])):
             return None
         where = f"Hugo publishes the posts of {shown_path(posts)} at {hugo_link}; set site.link to that"
     elif config.output.profile == "jekyll" and posts.name == "_posts":

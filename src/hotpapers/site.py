@@ -22,6 +22,7 @@ from hotpapers.regular_file import SITE_FILE_MAX_BYTES, NotRegularFile, read_reg
 _BASE_URL = re.compile(r"""^\s*["']?baseurl["']?\s*[:=]""", re.IGNORECASE | re.MULTILINE)
 _UNSAFE = re.compile(r"""["']?unsafe["']?\s*[:=]\s*true\b""", re.IGNORECASE)
 _MAJOR = re.compile(r"^\D*(\d+)")
+_PERMALINKS = re.compile(r"\bpermalinks\b", re.IGNORECASE)
 HUGO_RAW_HTML = {
     ".toml": "`unsafe = true` under `[markup.goldmark.renderer]`",
     ".yaml": "`markup: {goldmark: {renderer: {unsafe: true}}}`",
@@ -118,10 +119,7 @@ def _warn_of_dropped_html(folder: Path) -> None:
     """Warn when the Hugo site in `folder` drops the embeds' HTML: its config file does not
     set goldmark's `unsafe`, nor does any file of its config folder (config/_default/...)."""
     hugo = hugo_config(folder)
-    if hugo is None or keeps_raw_html(hugo):
-        return
-    folder_config = folder / "config"
-    if folder_config.is_dir() and any(keeps_raw_html(path) for path in sorted(folder_config.rglob("*"))[:200]):
+    if hugo is None or keeps_raw_html(hugo) or any(keeps_raw_html(path) for path in _config_folder_files(folder)):
         return
     log.warning(
         "%s: Hugo drops the HTML of the posts' embeds (it writes `<!-- raw HTML omitted -->` in their place): "
@@ -129,6 +127,22 @@ def _warn_of_dropped_html(folder: Path) -> None:
         shown_path(hugo),
         HUGO_RAW_HTML[hugo.suffix],
     )
+
+
+def hugo_sets_permalinks(folder: Path) -> bool:
+    """Whether the Hugo config in `folder` (its file, or a file of its config folder) may
+    set `permalinks`: the URLs of its sections are then its own, not /SECTION/SLUG/."""
+    return any(
+        _PERMALINKS.search(_text(path))
+        for path in (*filter(None, [hugo_config(folder)]), *_config_folder_files(folder))
+    )
+
+
+def _config_folder_files(folder: Path) -> list[Path]:
+    """The files of Hugo's config folder (config/_default/hugo.toml, ...), which it merges
+    with its config file; [] when there is none."""
+    config = folder / "config"
+    return sorted(path for path in config.rglob("*") if path.is_file())[:200] if config.is_dir() else []
 
 
 def _gatsby(folder: Path) -> SiteKind | None:
