@@ -24,8 +24,10 @@ def hugo_site(tmp_path, monkeypatch):
     return tmp_path
 
 
-def copy_bundled(site, name, as_name=None):
-    shutil.copy(bundled_templates() / name, site / "templates" / (as_name or name))
+def copy_bundled(site, name, as_name=None, edit="{# edited #}\n"):
+    """The bundled template `name` in the site's folder, edited (a copy as it is is never named)."""
+    text = edit + (bundled_templates() / name).read_text(encoding="utf-8")
+    (site / "templates" / (as_name or name)).write_text(text, encoding="utf-8")
 
 
 def build_warnings(*args):
@@ -71,9 +73,26 @@ def test_a_template_naming_another_by_an_expression_may_read_any(hugo_site):
     assert build_warnings() == ""
 
 
-def test_the_sample_site_whose_templates_are_the_bundled_ones_names_none(monkeypatch):
-    """The repository's sample site reads its templates from the bundled folder itself,
-    which holds every profile's template."""
+def test_the_repositorys_sample_site_names_none(monkeypatch):
+    """Its `templates/` holds every profile's template (in an editable install, the bundled ones)."""
     monkeypatch.chdir(Path(__file__).parents[1])
     result = CliRunner().invoke(cli, ["explain", "2020-09-24"])
     assert (result.exit_code, result.stderr) == (0, "")
+
+
+def test_copies_of_the_bundled_templates_as_they_are_are_not_named(monkeypatch, tmp_path):
+    """The sample site installed with `pip install .`, as the README's first command does:
+    its `templates/` are copies of the bundled ones, and `build` in a fresh clone named the
+    three other profiles' templates. An edited one is named."""
+    repository = Path(__file__).parents[1]
+    shutil.copytree(repository / "templates", tmp_path / "templates")
+    shutil.copy(repository / "config.yaml", tmp_path)
+    shutil.copytree(repository / "data", tmp_path / "data")
+    monkeypatch.chdir(tmp_path)
+    result = CliRunner().invoke(cli, ["explain", "2020-09-24"])
+    assert (result.exit_code, result.stderr) == (0, "")
+    (tmp_path / "templates" / "post-hugo.md.j2").write_text("{{ title }}\n", encoding="utf-8")
+    assert CliRunner().invoke(cli, ["explain", "2020-09-24"]).stderr == (
+        "templates: post-hugo.md.j2 is read by no post of the lumen profile (its posts start from post.md.j2): "
+        "rename or delete it\n"
+    )

@@ -4,6 +4,8 @@ never reads (the classic `post.md.j2` edited on a Hugo site, whose posts read
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import jinja2
 from jinja2 import meta
 
@@ -17,12 +19,14 @@ def unread_templates(config: Config) -> list[str]:
     """The templates in the site's folder (`paths.templates`), by name, that no post of its
     profile reads: reached neither from the profile's template nor from an embed template
     through what they include, import or extend, each name looked up as a build does (the
-    site's file first). [] when a template names another by an expression (it may read
-    any), or one cannot be read (rendering says why), or the folder is the bundled one."""
+    site's file first). A copy of a bundled template as it is changes nothing, read or not,
+    and is not named: the repository's own `templates/`, the sample site's, holds every
+    profile's. [] when a template names another by an expression (it may read any), or one
+    cannot be read (rendering says why)."""
     folder = config.paths.templates
-    if not folder.is_dir() or folder.resolve() == bundled_templates().resolve():
+    if not folder.is_dir():
         return []
-    own = {path.relative_to(folder).as_posix() for path in folder.rglob("*.j2") if path.is_file()}
+    own = {path.relative_to(folder).as_posix() for path in folder.rglob("*.j2") if not _bundled_as_is(path, folder)}
     if not own:
         return []
     env = make_env(folder)
@@ -56,3 +60,9 @@ def unread_templates_warning(config: Config) -> str | None:
         f"{config.output.profile} profile (its posts start from {config.profile.template}): rename or delete "
         f"{'it' if one else 'them'}"
     )
+
+
+def _bundled_as_is(path: Path, folder: Path) -> bool:
+    """Whether the site's file `path` is byte for byte the bundled template of its name."""
+    bundled = bundled_templates() / path.relative_to(folder)
+    return not path.is_file() or (bundled.is_file() and bundled.read_bytes() == path.read_bytes())
