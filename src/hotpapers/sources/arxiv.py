@@ -125,9 +125,9 @@ def refusal(paper: Paper) -> str | None:
 
 
 def fetch_papers(ids: Sequence[str], settings: ArxivSettings, http: HttpClient) -> ArxivResult:
-    """Metadata for `ids`: ceil(len / batch_size) requests, one at a time, spaced by
-    min_interval. A paper whose metadata no snapshot may hold is left out; when that
-    leaves none, the answers are taken as broken: FetchError."""
+    """Metadata for `ids`: ceil(len / batch_size) requests (one more for each short answer,
+    `_batch`), one at a time, spaced by min_interval. A paper whose metadata no snapshot
+    may hold is left out; when that leaves none, the answers are taken as broken: FetchError."""
     wanted = sorted(set(ids))
     found: dict[str, Paper] = {}
     refused: list[str] = []
