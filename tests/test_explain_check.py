@@ -1,7 +1,7 @@
 """`explain` accounts for every mention of a day; `check` fails on dead or failing days."""
 
 import json
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 from click.testing import CliRunner
@@ -114,9 +114,11 @@ def test_check_finds_missing_days_failed_sources_and_a_collapse():
 
 
 def store_day(site, name):
-    """The example day's snapshot stored as the day `name` too."""
+    """The example day's snapshot stored as the day `name` too, taken the next morning."""
     snapshots = site / "data" / "snapshots"
-    save_snapshot(replace(load_snapshot(snapshots / "2020-09-24.json"), date=name), snapshots / f"{name}.json")
+    taken_at = f"{date.fromisoformat(name) + timedelta(days=1)}T08:00:47Z"
+    snapshot = replace(load_snapshot(snapshots / "2020-09-24.json"), date=name, taken_at=taken_at)
+    save_snapshot(snapshot, snapshots / f"{name}.json")
 
 
 def test_check_command_fails_in_one_line_and_passes_on_a_healthy_site(site):
@@ -194,6 +196,43 @@ def test_check_command_passes_a_day_whose_post_was_written_by_hand(site):
     (posts / "2020-09-25---Hot-Papers.md").unlink()
     assert runner.invoke(cli, ["-q", "check", "--days", "2", "--until", "2020-09-25"]).stderr == (
         "Error: check failed: 2020-09-25: no snapshot\n"
+    )
+
+
+def test_check_leaves_out_the_days_before_the_nightly_build_began_after_an_imported_archive(site):
+    """A site holding an imported archive (here the 2020-09-24 snapshot) whose nightly build
+    began on 2020-10-10 failed check for its first week: 'no snapshot' for every day before,
+    which the build never fetches (init's workflow runs check every night)."""
+    runner = CliRunner()
+    for day in ("2020-10-10", "2020-10-11"):
+        store_day(site, day)
+    assert runner.invoke(cli, ["build", "--since", "2020-10-10", "--until", "2020-10-11", "--offline"]).exit_code == 0
+    ok = runner.invoke(cli, ["check", "--until", "2020-10-11"])
+    assert (ok.exit_code, ok.stderr.splitlines()[-1]) == (
+        0,
+        "ok: 2 days up to 2020-10-11, each with its snapshot, its post and working sources",
+    )
+    for day in ("2020-10-10", "2020-10-11"):
+        (site / "content" / "posts" / f"{day}---Hot-Papers.md").unlink()
+    unbuilt = runner.invoke(cli, ["-q", "check", "--until", "2020-10-11"]).stderr.splitlines()[-1]
+    assert unbuilt == "Error: check failed: 2 problems in 2 days up to 2020-10-11, listed above"  # not 'in 7 days'
+    store_day(site, "2020-10-04")  # the day before the 7 checked: the nightly build ran then, and stopped
+    stopped = runner.invoke(cli, ["-q", "check", "--until", "2020-10-11"])
+    assert stopped.exit_code == 1
+    assert stopped.stderr.splitlines() == [
+        *(f"2020-10-0{day}: no snapshot" for day in (5, 6, 7, 8, 9)),
+        *(f"2020-10-{day}: no post, though papers qualify" for day in (10, 11)),
+        "Error: check failed: 7 problems in 7 days up to 2020-10-11, listed above",
+    ]
+
+
+def test_check_names_every_day_of_a_build_that_stopped_after_an_imported_archive(site):
+    """With no snapshot among the days checked, each is missing one, however old the archive."""
+    result = CliRunner().invoke(cli, ["-q", "check", "--days", "2", "--until", "2020-10-11"])
+    assert (result.exit_code, result.stderr) == (
+        1,
+        "2020-10-10: no snapshot\n2020-10-11: no snapshot\n"
+        "Error: check failed: 2 problems in 2 days up to 2020-10-11, listed above\n",
     )
 
 

@@ -12,7 +12,7 @@ from hotpapers.errors import InputError, SnapshotError, shown_path
 from hotpapers.pipeline import listed_days
 from hotpapers.rank import rank
 from hotpapers.site import other_profiles_posts, served_profiles_posts
-from hotpapers.snapshot import first_stored_day, stored_snapshot
+from hotpapers.snapshot import first_stored_day, is_stored, stored_snapshot
 
 log = logging.getLogger("hotpapers")
 
@@ -48,11 +48,19 @@ def problems_of_days(config: Config, days: list[str], min_ratio: float) -> list[
 
 
 def checked_days(config: Config, last: date, days: int) -> list[str]:
-    """The `days` days up to `last`, but none before the first stored snapshot: the site
-    did not exist yet (with no snapshot at all, every one is missing its snapshot)."""
+    """The `days` days up to `last`, but none before the site's first stored snapshot,
+    and none before the first of them that has one when none of the `days` days before
+    them has one: the site's nightly build began among them (after an imported archive
+    of older days, say), and the days before were never its to build, as the nightly
+    build's repair takes them too. When none of them has one, every one is missing its
+    snapshot: the build stopped, or never ran."""
     first = first_stored_day(config.paths.snapshots) or ""
-    window = ((last - timedelta(days=back)).isoformat() for back in range(days - 1, -1, -1))
-    return [day for day in window if day >= first]
+    window = [(last - timedelta(days=back)).isoformat() for back in range(2 * days - 1, -1, -1)]
+    before, window = window[:days], [day for day in window[days:] if day >= first]
+    stored = [day for day in window if is_stored(config.snapshot_path(day))]
+    if stored and not any(is_stored(config.snapshot_path(day)) for day in before):
+        return [day for day in window if day >= stored[0]]
+    return window
 
 
 def _day_files(day: str, config: Config) -> DayFiles:

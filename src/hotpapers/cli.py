@@ -176,7 +176,7 @@ def check(days: int, last: str | None, min_ratio: float, config_path: Path | Non
     Exits 1, naming each problem on a line of its own, when a day has no usable snapshot (a
     post without any snapshot is only noted), has no post though papers qualify, has another
     profile's post beside its own, has a failed source, or has far fewer mentions than the
-    median of the days before it (days before the first snapshot are not checked).
+    median of the days before it (days before the nightly build began are not checked).
     Run it after the nightly build, so cron mail or CI reports a pipeline that went quiet.
 
     \b
@@ -189,7 +189,7 @@ def check(days: int, last: str | None, min_ratio: float, config_path: Path | Non
     end = day_or_yesterday(last, "--until", config)
     checked = checked_days(config, end, days)
     problems = problems_of_days(config, checked, min_ratio)
-    many = f"{count(len(problems), 'problem')} in {count(days, 'day')} up to {end}, listed above"
+    many = f"{count(len(problems), 'problem')} in {count(len(checked), 'day')} up to {end}, listed above"
     for problem in problems if len(problems) > 1 else ():  # warnings: `-q check` names every one
         log.warning("%s", problem)
     if problems:
