@@ -121,6 +121,8 @@ UNLINKED = "feeds: the entries link each post at /{slug}/ (site.link), where the
         "permalink: /:slug/",
         "permalink: /:title/",  # a post's slug sets :title too
         'defaults: [{scope: {path: "_posts/*-hot-papers.md"}, values: {permalink: /:slug/}}]',  # the README's
+        "collections: {posts: {permalink: /:slug/}}",  # the posts' own permalink
+        "permalink: /:slug/\ncollections: {posts: {permalink: /:year/:title.html}}",  # before the site's
     ],
 )
 def test_build_warns_when_jekyll_publishes_no_post_where_the_feeds_link_it(tmp_path, jekyll_config):

@@ -56,9 +56,10 @@ SLUG_PERMALINKS = ("/:slug/", "/:title/")
 
 def posts_permalink(site: Path) -> str | None:
     """The permalink pattern Jekyll gives the site's posts when its config leaves no doubt:
-    no `defaults` entry sets a permalink (those depend on each scope), so its `permalink`
-    (Jekyll's `date` style when unset). None when some default sets one, or the config
-    cannot be read (`check` says that)."""
+    no `defaults` entry sets a permalink (those depend on each scope), so the posts
+    collection's own `permalink` (`collections: {posts: {permalink: ...}}`, taken as
+    written), else the site's `permalink` (Jekyll's `date` style when unset). None when some
+    default sets one, `collections` is null, or the config cannot be read (`check` says that)."""
     try:
         settings, _ = _settings(site)
     except ConfigError:
@@ -69,6 +70,12 @@ def posts_permalink(site: Path) -> str | None:
         for entry in defaults
     ):
         return None
+    collections = settings.get("collections", {})
+    if collections is None:
+        return None
+    posts = collections.get("posts") if isinstance(collections, dict) else None
+    if isinstance(posts, dict) and posts.get("permalink"):  # Jekyll's `||=`: before the site's, no style read
+        return posts["permalink"] if isinstance(posts["permalink"], str) else None
     permalink = settings.get("permalink", "date")
     if not isinstance(permalink, str):
         return None
