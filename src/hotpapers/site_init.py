@@ -54,7 +54,7 @@ class InitReport:
     def text(self) -> str:
         lines = [f"output.profile: {self.profile} ({self.reason})"]
         if self.not_applied:
-            lines[0] = f"output.profile: {self.profile} was NOT applied ({self.reason}): {self.not_applied}"
+            lines[0] = f"output.profile: {self.profile} ({self.reason}) was NOT applied: {self.not_applied}"
         lines += [f"wrote {path}" for path in self.written]
         lines += [f"kept {path} as it was (init never replaces a file)" for path in self.kept]
         lines += ["Next steps:", *(f"  {n}. {step}" for n, step in enumerate(self.next_steps, start=1))]
