@@ -407,51 +407,34 @@ def test_x_reaching_max_time_keeps_the_pages_read(site_with_post, httpserver, cl
     assert asked == [None, scenario.pages[0]["meta"]["next_token"]]
 
 
-def test_x_failing_on_a_later_page_keeps_the_pages_read(site_with_post, httpserver):
-    """The second page answered 503 after its retries: the first page's posts (billed) are
-    kept and X is partial, as at http.max_time; the source failed, the posts were thrown
-    away, and the repair the next night made read and billed them again."""
+@pytest.mark.parametrize("later_page", ["failing", "unreadable"])
+def test_x_keeps_the_pages_read_when_a_later_page_fails_or_is_unreadable(site_with_post, httpserver, later_page):
+    """A second page still answering 503 after its retries, or one X's API never sends (more
+    posts than asked for): the first page's posts (billed) are kept and X is partial, as at
+    http.max_time; the source failed, the posts were thrown away, and the repair the next
+    night read and billed them again."""
     scenario, asked = example_scenario(), []
+    too_many = json.dumps({"data": [{"id": str(n), "text": "x"} for n in range(11)]})
 
     def search(request):
         asked.append(request.args.get("next_token"))
-        if request.args.get("next_token"):
-            return Response("busy", 503)
-        return Response(json.dumps(scenario.pages[0]), 200, content_type="application/json")
+        if not request.args.get("next_token"):
+            return Response(json.dumps(scenario.pages[0]), 200, content_type="application/json")
+        return Response("busy", 503) if later_page == "failing" else Response(too_many, 200)
 
     (site_with_post / "config.yaml").write_text(live_config(httpserver, http={"retries": 1, "backoff": 0.01}))
     serve_all_but(httpserver, "/2/tweets/search/all", search)
     result = CliRunner().invoke(cli, ["build", "--date", DAY, "--refresh", "--force"])
     assert result.exit_code == 0, result.output
-    posts = len(scenario.pages[0]["data"])
-    why = f"HTTP 503 from {httpserver.url_for('/2/tweets/search/all')} after 2 attempts; kept the {posts} posts read"
+    url, posts = httpserver.url_for("/2/tweets/search/all"), len(scenario.pages[0]["data"])
+    why = {
+        "failing": f"HTTP 503 from {url} after 2 attempts",
+        "unreadable": f"unreadable search page from {url} (11 posts, more than the 10 asked for - at `$.data`)",
+    }[later_page] + f"; kept the {posts} posts read"
     assert f"twitter: {why}\n" in result.stderr
     status = load_snapshot(site_with_post / SNAPSHOT).sources["twitter"]
     assert (status.status, status.detail, status.items) == ("partial", why, posts)
-    assert asked == [None] + [scenario.pages[0]["meta"]["next_token"]] * 2
-
-
-def test_x_answering_an_unreadable_later_page_keeps_the_pages_read(site_with_post, httpserver):
-    """A second page X's API never sends (more posts than asked for): as for one that
-    failed, the first page's posts (billed) are kept and X is partial."""
-    scenario = example_scenario()
-
-    def search(request):
-        if request.args.get("next_token"):
-            return Response(json.dumps({"data": [{"id": str(n), "text": "x"} for n in range(11)]}), 200)
-        return Response(json.dumps(scenario.pages[0]), 200, content_type="application/json")
-
-    (site_with_post / "config.yaml").write_text(live_config(httpserver, http={"retries": 1, "backoff": 0.01}))
-    serve_all_but(httpserver, "/2/tweets/search/all", search)
-    result = CliRunner().invoke(cli, ["build", "--date", DAY, "--refresh", "--force"])
-    assert result.exit_code == 0, result.output
-    posts = len(scenario.pages[0]["data"])
-    status = load_snapshot(site_with_post / SNAPSHOT).sources["twitter"]
-    assert (status.status, status.items) == ("partial", posts)
-    assert status.detail == (
-        f"unreadable search page from {httpserver.url_for('/2/tweets/search/all')} (11 posts, more than the 10 "
-        f"asked for - at `$.data`); kept the {posts} posts read"
-    )
+    assert asked == [None] + [scenario.pages[0]["meta"]["next_token"]] * (2 if later_page == "failing" else 1)
 
 
 def test_endless_x_pages_stop_at_the_page_limit_and_keep_what_was_read(site_with_post, httpserver):
