@@ -150,14 +150,25 @@ def fetch_papers(ids: Sequence[str], settings: ArxivSettings, http: HttpClient) 
 
 
 def _batch(batch: list[str], settings: ArxivSettings, http: HttpClient) -> list[Paper]:
-    """The papers of one id_list request. An id arXiv refuses as malformed (in its error
+    """The papers of one id_list request. An answer holding fewer entries than it says the
+    query matches (arXiv's API now and then sends such a page: lukasschwab/arxiv.py#43) is
+    asked again once, else the papers it left out would be missing from the day for good;
+    its papers are kept whatever the second answer holds, or when asking again fails."""
+    feed = _answer(batch, settings, http)
+    if len(feed.papers) >= min(feed.total or 0, len(batch)):
+        return feed.papers
+    log.info("arxiv: an answer held %d of the %d entries it counted; asking again", len(feed.papers), feed.total)
+    try:
+        again = _answer(batch, settings, http).papers
+    except FetchError:
+        return feed.papers
+    return list({paper.id: paper for paper in [*feed.papers, *again]}.values())
+
+
+def _answer(batch: list[str], settings: ArxivSettings, http: HttpClient) -> Feed:
+    """arXiv's answer to one id_list request. An id arXiv refuses as malformed (in its error
     feed, with HTTP 400, or 200 from the legacy API) is left out and the rest asked again,
-    at most len(batch) times: it then counts as unknown, as an id arXiv does not have. An
-    answer holding fewer entries than it says the query matches (arXiv's API now and then
-    sends such a page: lukasschwab/arxiv.py#43) is asked again once, else the papers it
-    left out would be missing from the day for good; its papers are kept whatever the
-    second answer holds, or when asking again fails."""
-    short: list[Paper] | None = None
+    at most len(batch) times: it then counts as unknown, as an id arXiv does not have."""
     while batch:
         error_feed = _ErrorFeed()
         try:
@@ -169,33 +180,19 @@ def _batch(batch: list[str], settings: ArxivSettings, http: HttpClient) -> list[
                 describe=error_feed,
             )
         except FetchError:
-            if short is not None:
-                return short
             if error_feed.malformed not in batch:
                 raise
         else:
             try:
-                feed = parse_feed(response.content)
+                return parse_feed(response.content)
             except FeedError as exc:
-                if short is not None:
-                    return short
                 if error_feed.read(exc) not in batch:
                     status = response.status_code
                     raise FetchError(
                         ARXIV, f"{exc} (HTTP {status} from {settings.api_url})", url=settings.api_url, status=status
                     ) from None
-            else:
-                if short is not None:
-                    return list({paper.id: paper for paper in [*short, *feed.papers]}.values())
-                if len(feed.papers) >= min(feed.total or 0, len(batch)):
-                    return feed.papers
-                log.info(
-                    "arxiv: an answer held %d of the %d entries it counted; asking again", len(feed.papers), feed.total
-                )
-                short = feed.papers
-                continue
         batch = [paper_id for paper_id in batch if paper_id != error_feed.malformed]
-    return []
+    return Feed([], 0)
 
 
 _MALFORMED = re.compile(r"arXiv error: incorrect id format for (?P<id>\S+)")
