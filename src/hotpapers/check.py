@@ -32,6 +32,12 @@ class DayFiles:
     """The day's posts in another profile's posts folder inside the one the site serves:
     (profile, path, why the site's config that could leave it out cannot be read, or None)."""
 
+    @property
+    def written_by_hand(self) -> bool:
+        """A post and no snapshot file: most likely written by hand (a nightly build neither
+        fetches such a day nor replaces its post), or its snapshot lost."""
+        return self.snapshot is None and self.post_exists and not self.unusable
+
 
 def day_problems(days: list[DayFiles], min_ratio: float, enabled: Collection[str]) -> list[str]:
     """Every problem, oldest day first, one line each. A failed source counts when a build
@@ -45,7 +51,7 @@ def day_problems(days: list[DayFiles], min_ratio: float, enabled: Collection[str
             problems.append(f"{entry.day}: unusable snapshot {entry.unusable}")
             continue
         if snap is None:
-            if not entry.post_exists:  # one with a post was written by hand (see notes), as a nightly build takes it
+            if not entry.written_by_hand:  # that is a note
                 problems.append(f"{entry.day}: no snapshot")
             continue
         if entry.post_due and not entry.post_exists:
@@ -74,11 +80,10 @@ def day_problems(days: list[DayFiles], min_ratio: float, enabled: Collection[str
 
 
 def notes(days: list[DayFiles], enabled: Collection[str]) -> list[str]:
-    """What check says of days that are no problem but not what its "ok" line claims: a
-    post without a snapshot (most likely written by hand: a nightly build neither fetches
-    the day nor replaces the post), and a line for each `enabled` source that days skipped for want of
+    """What check says of days that are no problem but not what its "ok" line claims: those
+    `written_by_hand`, and a line for each `enabled` source that days skipped for want of
     credentials (a site may mean to run on the free sources; the build warns of it every night)."""
-    by_hand = [entry.day for entry in days if entry.snapshot is None and entry.post_exists and not entry.unusable]
+    by_hand = [entry.day for entry in days if entry.written_by_hand]
     written = (
         [f"{spans(by_hand)}: a post and no snapshot (written by hand, or its snapshot lost): not checked"]
         if by_hand
