@@ -20,6 +20,7 @@ from hotpapers.atomic import write_atomically
 from hotpapers.config import Config
 from hotpapers.errors import HotpapersError, WriteError, shown_path
 from hotpapers.frontmatter import frontmatter_problem, frontmatter_strings, reads_back
+from hotpapers.hugo_permalinks import UnknownPermalinks, as_site_link, section_permalink
 from hotpapers.jekyll_entries import SLUG_PERMALINKS, posts_permalink
 from hotpapers.models import RankedPaper, Snapshot, parse_time
 from hotpapers.platform_text import feed_counts
@@ -29,7 +30,7 @@ from hotpapers.rank import rank
 from hotpapers.regular_file import NotRegularFile, read_regular_file
 from hotpapers.render import PostRenderer, abs_link, paper_headings
 from hotpapers.sanitize import plain_text
-from hotpapers.site import hugo_sets_permalinks
+from hotpapers.site import hugo_config_files
 from hotpapers.snapshot import load_snapshot
 from hotpapers.targets import check_feed_targets, check_outputs, feed_url
 
@@ -174,14 +175,9 @@ def unlinked(config: Config) -> str | None:
     if link != config.profile.link:
         return None
     if config.output.profile == "hugo" and "content" in posts.parts:
-        content = len(posts.parts) - posts.parts[::-1].index("content")
-        section = posts.parts[content:]
-        hugo_link = "/" + "".join(f"{part.lower()}/" for part in section) + "{slug}/"
-        if hugo_link == link or not all(_PLAIN_SECTION.fullmatch(part) for part in section):
+        where = _hugo_unlinked(posts, link)
+        if where is None:
             return None
-        if hugo_sets_permalinks(Path(*posts.parts[: content - 1])):
-            return None
-        where = f"Hugo publishes the posts of {shown_path(posts)} at {hugo_link}; set site.link to that"
     elif config.output.profile == "jekyll" and posts.name == "_posts":
         permalink = posts_permalink(posts.parent)
         if permalink is None or permalink in SLUG_PERMALINKS:
@@ -193,6 +189,32 @@ def unlinked(config: Config) -> str | None:
     else:
         return None
     return f"feeds: the entries link each post at {link} (site.link), where the site publishes none: {where}"
+
+
+def _hugo_unlinked(posts: Path, link: str) -> str | None:
+    """Where Hugo publishes the posts of `posts` (a folder of its content/), when not at `link`."""
+    content = len(posts.parts) - posts.parts[::-1].index("content")
+    section = posts.parts[content:]
+    if not all(_PLAIN_SECTION.fullmatch(part) for part in section):
+        return None
+    try:
+        pattern = (
+            section_permalink(hugo_config_files(Path(*posts.parts[: content - 1])), section[0]) if section else None
+        )
+    except UnknownPermalinks:
+        return None
+    if pattern is None:
+        hugo_link: str | None = "/" + "".join(f"{part.lower()}/" for part in section) + "{slug}/"
+    else:
+        hugo_link = as_site_link(pattern, section)
+    if hugo_link == link:
+        return None
+    if hugo_link is None:
+        return (
+            f"Hugo's permalinks put the posts of {shown_path(posts)} at {pattern}, which site.link cannot give (it "
+            f"takes only {{slug}}); give their section a permalink such as /{section[0].lower()}/:slug/"
+        )
+    return f"Hugo publishes the posts of {shown_path(posts)} at {hugo_link}; set site.link to that"
 
 
 _PLAIN_SECTION = re.compile(r"[A-Za-z0-9_-]+")

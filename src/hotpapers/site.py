@@ -22,7 +22,6 @@ from hotpapers.regular_file import SITE_FILE_MAX_BYTES, NotRegularFile, read_reg
 _BASE_URL = re.compile(r"""^\s*["']?baseurl["']?\s*[:=]""", re.IGNORECASE | re.MULTILINE)
 _UNSAFE = re.compile(r"""["']?unsafe["']?\s*[:=]\s*true\b""", re.IGNORECASE)
 _MAJOR = re.compile(r"^\D*(\d+)")
-_PERMALINKS = re.compile(r"\bpermalinks\b", re.IGNORECASE)
 HUGO_RAW_HTML = {
     ".toml": "`unsafe = true` under `[markup.goldmark.renderer]`",
     ".yaml": "`markup: {goldmark: {renderer: {unsafe: true}}}`",
@@ -129,13 +128,9 @@ def _warn_of_dropped_html(folder: Path) -> None:
     )
 
 
-def hugo_sets_permalinks(folder: Path) -> bool:
-    """Whether the Hugo config in `folder` (its file, or a file of its config folder) may
-    set `permalinks`: the URLs of its sections are then its own, not /SECTION/SLUG/."""
-    return any(
-        _PERMALINKS.search(_text(path))
-        for path in (*filter(None, [hugo_config(folder)]), *_config_folder_files(folder))
-    )
+def hugo_config_files(folder: Path) -> list[Path]:
+    """The files of the Hugo site's config in `folder`: its config file and its config folder's."""
+    return [*filter(None, [hugo_config(folder)]), *_config_folder_files(folder)]
 
 
 def _config_folder_files(folder: Path) -> list[Path]:

@@ -1,0 +1,97 @@
+"""Where a Hugo site's `permalinks` setting puts the pages of a section, read from its
+config file and the files of its config folder, so the feeds can say when they link the
+posts where Hugo publishes none (feeds.unlinked).
+
+Hugo reads `permalinks: {SECTION: PATTERN}` (since 0.120 also under `page:`), its keys in
+any case, from its config file or from `config/ENVIRONMENT/permalinks.*`; a PATTERN is
+the page's path, with tokens such as `:slug` and `:year`.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import tomllib
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from hotpapers.regular_file import SITE_FILE_MAX_BYTES, NotRegularFile, read_regular_file
+from hotpapers.yaml_c import load_yaml
+
+_TOKEN = re.compile(r":(\w+)(\[[^\]]*\])?")
+_SLUG_TOKENS = frozenset({"slug", "slugorfilename", "slugorcontentbasename"})
+"""The tokens that stand for a post's slug, which every post sets."""
+
+
+class UnknownPermalinks(Exception):
+    """The site's config cannot be read for sure: a file fails to parse, or two files give
+    the section different patterns."""
+
+
+def section_permalink(config_files: list[Path], section: str) -> str | None:
+    """The pattern the Hugo config in `config_files` gives the pages of `section`, or None
+    when it sets none for it."""
+    found: set[str] = set()
+    for path in config_files:
+        table = _permalinks(path, is_table=path.stem.lower() == "permalinks")
+        pattern = _lowered(table.get("page")).get(section, table.get(section))
+        if pattern is not None:
+            if not isinstance(pattern, str):
+                raise UnknownPermalinks
+            found.add(pattern)
+    if len(found) > 1:
+        raise UnknownPermalinks
+    return found.pop() if found else None
+
+
+def as_site_link(pattern: str, section: tuple[str, ...]) -> str | None:
+    """`pattern` as a site.link ('/:section/:slug/' is '/posts/{slug}/'), as Hugo lowers it
+    and gives it a trailing `/`; None when it needs more than the slug, such as the date."""
+    parts: list[str] = []
+    at = 0
+    for token in _TOKEN.finditer(pattern):
+        parts.append(pattern[at : token.start()].lower())
+        name, at = token[1].lower(), token.end()
+        if token[2] is not None:
+            return None
+        if name in _SLUG_TOKENS:
+            parts.append("{slug}")
+        elif name == "section" and section:
+            parts.append(section[0].lower())
+        elif name == "sections" and section:
+            parts.append("/".join(part.lower() for part in section))
+        else:
+            return None
+    link = "".join(parts) + pattern[at:].lower()
+    return "/" + link.strip("/") + "/"
+
+
+def _permalinks(path: Path, is_table: bool) -> dict[str, Any]:
+    """The `permalinks` table of one config file (the whole file for permalinks.*), keys lowered."""
+    try:
+        text = read_regular_file(path, SITE_FILE_MAX_BYTES).decode("utf-8")
+    except (OSError, NotRegularFile):
+        return {}
+    except UnicodeDecodeError:
+        raise UnknownPermalinks from None
+    if not is_table and "permalinks" not in text.lower():
+        return {}
+    try:
+        if path.suffix == ".toml":
+            document: Any = tomllib.loads(text)
+        elif path.suffix == ".json":
+            document = json.loads(text)
+        elif path.suffix in (".yaml", ".yml"):
+            document = load_yaml(text)
+        else:
+            return {}
+    except (tomllib.TOMLDecodeError, ValueError, yaml.YAMLError):
+        raise UnknownPermalinks from None
+    return _lowered(document) if is_table else _lowered(_lowered(document).get("permalinks"))
+
+
+def _lowered(table: Any) -> dict[str, Any]:
+    """A mapping's keys in lower case, as Hugo reads them; {} for anything else."""
+    return {str(key).lower(): value for key, value in table.items()} if isinstance(table, dict) else {}

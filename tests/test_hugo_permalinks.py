@@ -1,0 +1,67 @@
+"""Reading a Hugo site's `permalinks` for a section, from each kind of config file, and
+turning a pattern into a site.link (tests/test_feed_addresses.py checks the result
+against the real Hugo)."""
+
+import pytest
+
+from hotpapers.hugo_permalinks import UnknownPermalinks, as_site_link, section_permalink
+from hotpapers.site import hugo_config_files
+
+
+@pytest.mark.parametrize(
+    ("name", "text"),
+    [
+        ("hugo.toml", 'baseURL = "https://example.org/"\n[permalinks]\nposts = "/:year/:slug/"\n'),
+        ("hugo.toml", "[permalinks.page]\nPosts = '/:year/:slug/'\n[permalinks.section]\nposts = '/p/'\n"),
+        ("hugo.yaml", "Permalinks:\n  posts: /:year/:slug/\n"),
+        ("hugo.json", '{"permalinks": {"page": {"posts": "/:year/:slug/"}}}'),
+        ("config/_default/permalinks.toml", "posts = '/:year/:slug/'\n"),
+        ("config/production/hugo.yaml", "permalinks: {posts: /:year/:slug/}\n"),
+    ],
+)
+def test_the_sections_pattern_is_read_from_each_kind_of_config_file(tmp_path, name, text):
+    (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+    (tmp_path / name).write_text(text, encoding="utf-8")
+    if name.startswith("config/"):
+        (tmp_path / "hugo.toml").write_text('baseURL = "https://example.org/"\n', encoding="utf-8")
+    assert section_permalink(hugo_config_files(tmp_path), "posts") == "/:year/:slug/"
+    assert section_permalink(hugo_config_files(tmp_path), "papers") is None
+
+
+@pytest.mark.parametrize(
+    "files",
+    [
+        {
+            "hugo.toml": "[permalinks]\nposts = '/a/:slug/'\n",
+            "config/_default/permalinks.toml": "posts = '/b/:slug/'\n",
+        },
+        {"hugo.toml": "[permalinks]\nposts = '/a/:slug/'\nposts = '/b/:slug/'\n"},  # TOML refuses a repeated key
+        {"hugo.yaml": "permalinks:\n  posts: [/a/]\n"},
+        {"hugo.json": '{"permalinks": {"posts": "/a/:slug/"}'},
+    ],
+)
+def test_a_config_that_cannot_be_read_for_sure_gives_no_pattern(tmp_path, files):
+    """Two files that disagree (which one Hugo takes depends on its version and
+    environment), a file that does not parse, a pattern that is not a string."""
+    for name, text in files.items():
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / name).write_text(text, encoding="utf-8")
+    with pytest.raises(UnknownPermalinks):
+        section_permalink(hugo_config_files(tmp_path), "posts")
+
+
+@pytest.mark.parametrize(
+    ("pattern", "section", "link"),
+    [
+        ("/posts/:slug/", ("posts",), "/posts/{slug}/"),
+        ("/:section/:slug", ("Posts",), "/posts/{slug}/"),
+        ("/:sections/:slugorfilename/", ("blog", "posts"), "/blog/posts/{slug}/"),
+        ("Articles/:SLUG", ("posts",), "/articles/{slug}/"),
+        ("/:year/:month/:slug/", ("posts",), None),
+        ("/:title/", ("posts",), None),  # Hugo makes it of the title, not the slug
+        ("/:filename/", ("posts",), None),
+        ("/:sections[1:]/:slug/", ("blog", "posts"), None),
+    ],
+)
+def test_a_pattern_is_a_site_link_when_it_needs_only_the_slug(pattern, section, link):
+    assert as_site_link(pattern, section) == link
