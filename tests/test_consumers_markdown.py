@@ -43,9 +43,17 @@ LINES = [  # authors and abstracts: lines of their own
     "<math and <video open no HTML block",
     "  two spaces, which after the list item of the categories put a line inside it",
     "   - three spaces and an item",
+    "&#x202E;gpj.exe and &#8238;x and &#X2066;y: references to bidi overrides stay as written",
 ]
 HN_URL = "https://news.ycombinator.com/item?id="
-TITLES = ["Which sorting algorithm is best? #", "Ends with a run ##", "##", "C# and F#", "Named <x_y a=b>tags</x_y>"]
+TITLES = [
+    "Which sorting algorithm is best? #",
+    "Ends with a run ##",
+    "##",
+    "C# and F#",
+    "Named <x_y a=b>tags</x_y>",
+    "A &#x202e;title",
+]
 DISCUSSION = "~~~ a discussion title"
 LINKED_DISCUSSIONS = [  # kramdown read the line `[TITLE](url) on Hacker News` otherwise
     "]: a linked title (a link definition: the line went)",

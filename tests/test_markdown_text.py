@@ -189,6 +189,23 @@ def test_inline_markup_only_kramdown_reads_is_escaped_for_kramdown(text, guarded
 
 
 @pytest.mark.parametrize(
+    ("text", "guarded"),
+    [
+        ("a &#x202E;txt", "a &amp;#x202E;txt"),  # a bidi override, which plain_text drops
+        ("&#8238; &#X2066; &#x1b;", "&amp;#8238; &amp;#X2066; &amp;#x1b;"),
+        ("<b> &#0000008238;", "&lt;b> &amp;#0000008238;"),  # kramdown reads any number of digits
+        ("&#233; &#x3C;b> &amp; &#x10FFFF0;", "&#233; &#x3C;b> &amp; &#x10FFFF0;"),  # other characters
+    ],
+)
+def test_a_reference_to_a_control_character_is_read_as_written(text, guarded):
+    for kramdown in (False, True):
+        assert guard_markup(text, kramdown) == guard_heading(text, kramdown) == guarded
+        assert guard_link_text(text, kramdown) == guarded
+    html = COMMONMARK.render(guard_markup(text))
+    assert not [c for c in html if c in "\u202e\u2066\x1b"]
+
+
+@pytest.mark.parametrize(
     "text",
     [
         "$t<T0: x(t)>0$",  # a space: no autolink in any parser

@@ -437,6 +437,25 @@ def test_an_embed_holding_a_control_character_fails_the_allow_list(control):
     assert control not in text and '<p dir="ltr">Do existing</p>' in text
 
 
+@pytest.mark.parametrize("reference", ["&#x202E;", "&#8238;", "&#X2066", "&#0008238;", "&#x1b;", "&#0;"])
+def test_an_embed_holding_a_reference_to_a_control_character_fails_the_allow_list(reference):
+    """A browser decodes the reference (with or without its `;`) into the character itself."""
+    html = REAL_EMBED.replace("Do existing", f"Do {reference} existing")
+    assert checked_embed(html, X_EMBEDS)[1] == f"a character reference to a control character ({reference})"
+    text = render([make_paper()], [make_mention(likes=60, embed_html=html, text=f"Do {reference} existing")])
+    assert f'<p dir="ltr">Do &amp;{reference[1:]} existing</p>' in text
+
+
+def test_a_reference_the_allow_list_refuses_is_named_in_a_few_characters():
+    html = REAL_EMBED.replace("Do existing", f"Do &#{'0' * 10**6}8238; existing")
+    assert checked_embed(html, X_EMBEDS)[1] == "a character reference to a control character (&#0000000000000…)"
+
+
+def test_an_embed_holding_references_to_other_characters_passes_the_allow_list():
+    html = REAL_EMBED.replace("Do existing", "Do &#233; &#x27; &amp; &#1114112; &#xFFFFFFFFF; existing")
+    assert checked_embed(html, X_EMBEDS) == (html.rstrip("\n"), None)
+
+
 def test_a_link_holding_a_control_character_falls_back():
     paper = make_paper("2009.00001", abs_url="https://arxiv.org/abs/2009.00001\x00x", pdf_url="https://x.org/\u202ep")
     mention = make_mention("1", likes=60, url="https://twitter.com/a/status/1\x1b", embed_html=None)

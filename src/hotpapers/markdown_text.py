@@ -19,6 +19,8 @@ from __future__ import annotations
 
 import re
 
+from hotpapers.sanitize import defuse_control_references
+
 # The grammar of a tag or an autolink after a `<`: CommonMark's (spec sections "Raw
 # HTML" and "Autolinks"), and kramdown's (XML names with `_`, `.` and a prefix; unquoted
 # values of word characters; an email address of word characters).
@@ -150,7 +152,10 @@ def guard_link_text(text: str, kramdown: bool = False) -> str:
 
 def guard_inline(text: str, kramdown: bool) -> str:
     """`text` with every `<` that would open raw HTML or an autolink written as `&lt;`,
-    and a backslash before the `](` of a link or an image."""
+    and a backslash before the `](` of a link or an image; the `&` of a numeric character
+    reference to a control character or a bidi override (`&#x202E;`), which every parser
+    decodes to the character that `sanitize.plain_text` drops, written `&amp;`."""
+    text = defuse_control_references(text)
     if "<" not in text and "]" not in text:  # a quick exit: benchmarks/README.md
         return text
     markup = _READS[kramdown][1]

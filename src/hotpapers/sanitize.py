@@ -35,6 +35,31 @@ def plain_text(text: str) -> str:
     return _CONTROL.sub("", text)
 
 
+_NUMERIC_REFERENCE = re.compile(r"&#(?:[xX]([0-9A-Fa-f]+)|([0-9]+));?")
+"""A numeric character reference as the readers of a post decode one: CommonMark's
+parsers and kramdown end it with a `;`, browsers (in embed HTML) need none."""
+
+
+def _is_control(reference: re.Match[str]) -> bool:
+    digits = (reference[1] or reference[2]).lstrip("0")
+    if len(digits) > 7:  # beyond U+10FFFF: the replacement character
+        return False
+    code = int(digits or "0", 16 if reference[1] else 10)
+    return code <= 0x10FFFF and _CONTROL.match(chr(code)) is not None
+
+
+def control_reference(text: str) -> str | None:
+    """The first numeric character reference in `text` to a character that `plain_text`
+    drops (`&#x202E;`, `&#8238;`), which a reader decodes back into it; None when none."""
+    return next((found[0] for found in _NUMERIC_REFERENCE.finditer(text) if _is_control(found)), None)
+
+
+def defuse_control_references(text: str) -> str:
+    """`text` with the `&` of each reference `control_reference` finds written `&amp;`: the
+    reference is then read as the text it is."""
+    return _NUMERIC_REFERENCE.sub(lambda found: "&amp;" + found[0][1:] if _is_control(found) else found[0], text)
+
+
 _LINE_BREAK = re.compile(r"[\r\n]\s*")
 """A line break (LF, CR or CRLF) and the white space after it, further breaks included."""
 
@@ -138,6 +163,9 @@ def _block_problem(block: str, rules: EmbedRules | None) -> str | None:
     script = script.strip()
     if script and script not in rules.scripts:
         return "an unknown script"
+    if reference := control_reference(block):
+        shown = reference if len(reference) <= 16 else f"{reference[:15]}…"  # `&#000...` can run on
+        return f"a character reference to a control character ({shown})"
     return _markup_problem(quote + "</blockquote>", rules)
 
 
