@@ -7,10 +7,12 @@ have: totalResults 0, as recorded) is not asked again."""
 from __future__ import annotations
 
 import msgspec
+import pytest
 from werkzeug import Request, Response
 
 from fakes import atom_feed
 from hotpapers.config import ArxivSettings
+from hotpapers.errors import FetchError
 from hotpapers.http import HttpClient
 from hotpapers.sources.arxiv import fetch_papers
 
@@ -79,3 +81,24 @@ def test_asking_a_short_answer_again_loses_none_of_its_papers(httpserver):
     assert [p.id for p in fetch_papers(KNOWN, settings, http).papers] == KNOWN[:2]
     answers.append([KNOWN[2]])
     assert [p.id for p in fetch_papers(KNOWN, settings, http).papers] == KNOWN[2:]
+
+
+def test_an_answer_cut_off_mid_feed_fails_instead_of_leaving_its_papers_unknown(httpserver):
+    """A 200 whose XML stops after its first entry (cut by a proxy, its Content-Length that of
+    what was sent): feedparser's lenient parser read the entries before the cut, and the
+    papers after it were recorded as ids arXiv does not have, never asked for again and
+    missing from the day's post for good, the snapshot saying arXiv was ok. It is a
+    failed answer now, which the snapshot records and a later night fetches again."""
+    asked: list[str] = []
+
+    def answer(request: Request) -> Response:
+        asked.append(request.args["id_list"])
+        body = atom_feed([paper(i) for i in KNOWN], request.args["id_list"])
+        second = body.index(b"<entry>", body.index(b"<entry>") + 1)
+        return Response(body[:second], 200, content_type="application/atom+xml")
+
+    httpserver.expect_request("/api/query").respond_with_handler(answer)
+    settings = msgspec.convert({"api_url": httpserver.url_for("/api/query"), "min_interval": 0}, ArxivSettings)
+    with pytest.raises(FetchError, match=r"^arxiv: not a whole arXiv Atom feed \(XML error at line \d+: "):
+        fetch_papers(KNOWN, settings, HttpClient(timeout=5, retries=0, max_wait=1))
+    assert asked == [",".join(KNOWN)]

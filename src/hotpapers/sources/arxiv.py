@@ -13,6 +13,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import NamedTuple
+from xml.sax import SAXParseException
 
 import feedparser  # type: ignore[import-untyped]
 import msgspec
@@ -54,6 +55,11 @@ def parse_feed(data: bytes) -> Feed:
         raise FeedError(f"not an arXiv Atom feed ({type(exc).__name__} reading it)") from None
     if not feed.version.startswith("atom") or "opensearch_totalresults" not in feed.feed:
         raise FeedError("not an arXiv Atom feed")
+    if isinstance(feed.get("bozo_exception"), SAXParseException):  # read on by the lenient parser: cut off
+        error = feed.bozo_exception
+        raise FeedError(
+            f"not a whole arXiv Atom feed (XML error at line {error.getLineNumber()}: {error.getMessage()})"
+        )
     papers = []
     for entry in feed.entries:
         if entry.get("title") == "Error" and "/api/errors" in entry.get("id", ""):
