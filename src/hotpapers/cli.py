@@ -194,7 +194,7 @@ def check(days: int, last: str | None, min_ratio: float, config_path: Path | Non
         log.warning("%s", problem)
     if problems:
         raise HotpapersError(f"check failed: {problems[0] if len(problems) == 1 else many}")
-    ok = f"{count(len(checked), 'day')} up to {end}, each with its snapshot, its post and working sources"
+    ok = f"no problem in {count(len(checked), 'day')} up to {end} (snapshots, posts, sources)"
     log.info("ok: %s", ok if checked else f"no day to check up to {end}: the first snapshot is of a later day")
 
 
