@@ -190,3 +190,21 @@ def test_a_mistake_in_the_options_before_the_command_is_one_line_too(site, args,
     assert result.stderr.startswith("Error: ") and result.stderr.endswith(" (see 'hotpapers --help')\n")
     assert result.stderr.count("\n") == 1 and all(word in result.stderr for word in words), result.stderr
     assert "\nCommands:\n" in run().output  # no argument at all: the help, as before
+
+
+def test_a_command_run_in_a_subfolder_of_a_site_names_the_site_s_config(site, monkeypatch):
+    """Run from content/ of a site, a command found no config there and went on with the
+    built-in defaults without a word (at -v only): a build would have fetched the day and
+    written data/snapshots and a lumen post inside content/."""
+    (site / "config.yaml").rename(site / "hotpapers.yaml")
+    (site / "content").mkdir()
+    monkeypatch.chdir(site / "content")
+    for quiet in [], ["-q"]:
+        result = run(*quiet, "explain", "2020-09-24")
+        assert result.exit_code == 2
+        assert result.stderr.startswith(
+            "no hotpapers.yaml or config.yaml here, so the built-in defaults apply; the site's is ../hotpapers.yaml: "
+            "run hotpapers in its folder, or give --config ../hotpapers.yaml\n"
+        ), result.stderr
+    (site / "content" / "hotpapers.yaml").write_text("")
+    assert "the site's is" not in run("explain", "2020-09-24").stderr  # a config here is the one meant

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import click
 
 import hotpapers
-from hotpapers.config_file import default_config_path
+from hotpapers.config_file import config_above, default_config_path
 from hotpapers.console import log
 from hotpapers.template_use import unread_templates_warning
 
@@ -31,6 +32,14 @@ def obtain_config(config_path: Path | None) -> hotpapers.Config:
     found = config_path or default_config_path(Path.cwd())
     if found is None:
         log.debug("config: built-in defaults (no hotpapers.yaml or config.yaml in %s)", Path.cwd())
+        if above := config_above(Path.cwd()):
+            site = os.path.relpath(above)
+            log.warning(
+                "no hotpapers.yaml or config.yaml here, so the built-in defaults apply; the site's is %s: "
+                "run hotpapers in its folder, or give --config %s",
+                site,
+                site,
+            )
     else:
         log.debug("config: %s", found)
     config = hotpapers.load_config(found)

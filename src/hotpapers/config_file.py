@@ -32,6 +32,19 @@ def default_config_path(cwd: Path) -> Path | None:
     return None
 
 
+def config_above(cwd: Path) -> Path | None:
+    """The nearest `hotpapers.yaml` in a folder above `cwd`, where none is in `cwd`: a
+    command run in a subfolder of a site (its content/, say), which the built-in defaults
+    would build as a site of its own."""
+    for folder in cwd.parents:
+        try:
+            if (folder / "hotpapers.yaml").is_file():
+                return folder / "hotpapers.yaml"
+        except OSError:  # a folder above that cannot be searched
+            return None
+    return None
+
+
 def read_mapping(path: Path, known: set[str]) -> tuple[dict[str, Any], list[str], str]:
     """The mapping in the YAML file `path`, a problem for each key it repeats (whose
     values but the last YAML drops), and the file's text; `known` are the top-level keys
