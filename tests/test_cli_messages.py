@@ -208,3 +208,17 @@ def test_a_command_run_in_a_subfolder_of_a_site_names_the_site_s_config(site, mo
         ), result.stderr
     (site / "content" / "hotpapers.yaml").write_text("")
     assert "the site's is" not in run("explain", "2020-09-24").stderr  # a config here is the one meant
+
+
+@pytest.mark.parametrize("option", ["-q", "--quiet", "-v", "--debug"])
+def test_an_option_of_hotpapers_itself_after_the_command_is_said_to_go_before_it(site, option):
+    """`hotpapers build -q` said "No such option '-q'", as if hotpapers had none, and
+    `build --debug` asked "Did you mean '--date'?"."""
+    result = run("build", "2020-09-24", option)
+    assert (result.exit_code, result.stdout) == (2, "")
+    assert result.stderr == (
+        f"Error: {option} is an option of hotpapers itself, given before the command: "
+        f"hotpapers {option} build ... (see 'hotpapers build --help')\n"
+    )
+    assert "before the command" not in run("build", "--bogus").stderr
+    assert "before the command" not in run("--bogus", "build").stderr

@@ -42,7 +42,7 @@ class HotpapersGroup(click.Group):
             return super().invoke(ctx)
         except click.UsageError as exc:
             command = f"hotpapers {exc.ctx.info_name} --help" if exc.ctx and exc.ctx.parent else "hotpapers --help"
-            raise InputError(f"{exc.format_message()} (see '{command}')") from None
+            raise InputError(f"{_before_the_command(exc, ctx) or exc.format_message()} (see '{command}')") from None
         except (click.exceptions.Exit, click.ClickException, click.Abort):
             raise
         except KeyboardInterrupt:
@@ -57,6 +57,22 @@ class HotpapersGroup(click.Group):
             if ctx.meta.get("hotpapers.debug"):
                 raise
             raise HotpapersError(f"internal error: {type(exc).__name__}: {exc} (run with --debug for details)") from exc
+
+
+def _before_the_command(exc: click.UsageError, group: click.Context) -> str:
+    """What to say of an option of hotpapers itself given after a command (`build -q`),
+    which click calls unknown there (or takes for another: `--debug`, "did you mean
+    '--date'?"); empty for any other mistake. --version and --help are left out: the
+    first is no option of a command, the second is one of every command."""
+    if not (isinstance(exc, click.NoSuchOption) and exc.ctx and exc.ctx.parent):
+        return ""
+    own = {name for param in group.command.params if not param.is_eager for name in param.opts}
+    if exc.option_name not in own:
+        return ""
+    name = exc.option_name
+    return (
+        f"{name} is an option of hotpapers itself, given before the command: hotpapers {name} {exc.ctx.info_name} ..."
+    )
 
 
 class PrintableFormatter(logging.Formatter):
