@@ -218,6 +218,26 @@ def test_a_server_that_answers_in_another_protocol_is_named(serve):
     )
 
 
+@pytest.mark.parametrize(
+    ("head", "why"),
+    [
+        (b"X-Big: " + b"a" * 70_000 + b"\r\n", "got more than 65536 bytes when reading header line"),
+        (b"".join(b"X-%d: 1\r\n" % n for n in range(150)), "got more than 100 headers"),
+    ],
+    ids=["long-line", "many-lines"],
+)
+def test_a_header_too_large_to_read_is_named(serve, head, why):
+    """A server that answers with a header line over 64 KiB, or over 100 lines of header,
+    read as 'cannot reach ... (ConnectionError)': as if it had never answered."""
+    answer = b"HTTP/1.1 200 OK\r\n" + head + b"Content-Length: 2\r\n\r\n[]"
+    port = serve(lambda connection: (connection.recv(1000), connection.sendall(answer)))
+    message = failure(f"http://127.0.0.1:{port}/api")
+    assert message == (
+        f"arxiv: cannot reach http://127.0.0.1:{port}/api: 127.0.0.1:{port} answered with a header "
+        f"too large to read ({why}), 1 attempt"
+    )
+
+
 def test_a_certificate_that_fails_verification_is_not_retried(serve, self_signed):
     """Every attempt meets the same certificate: the retries only multiplied the wait (and
     the connections) before the same failure."""
@@ -301,10 +321,10 @@ def test_a_request_requests_refuses_is_not_retried_and_its_message_says_so(serve
 
 
 def test_a_cause_not_known_is_named_by_its_class_as_other_failures_are(serve):
-    """Python's http.client reads at most 100 headers; past that requests raises a bare
-    ConnectionError, which was said as 'cannot reach URL: ConnectionError', where every
-    other failure without words of its own reads 'cannot reach URL (InvalidURL)'."""
-    headers = b"".join(b"X-%d: a\r\n" % n for n in range(101))
-    port = serve(lambda connection: (connection.recv(1000), connection.sendall(b"HTTP/1.1 200 OK\r\n" + headers)))
+    """An answer in an HTTP version http.client does not read (its UnknownProtocol) is a
+    bare ConnectionError to requests, which was said as 'cannot reach URL: ConnectionError',
+    where every other failure without words of its own reads 'cannot reach URL (InvalidURL)'.
+    (It was an answer of 101 headers, now named: test_a_header_too_large_to_read_is_named.)"""
+    port = serve(lambda connection: (connection.recv(1000), connection.sendall(b"HTTP/2.0 200 OK\r\n\r\n")))
     message = failure(f"http://127.0.0.1:{port}/api")
     assert message == f"arxiv: cannot reach http://127.0.0.1:{port}/api (ConnectionError), 1 attempt"

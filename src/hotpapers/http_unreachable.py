@@ -1,6 +1,7 @@
 """Why a request got no answer at all, in words a user can act on: a host that does not
 resolve (DNS), a connection refused, TLS that failed, a connection not made in time, a
-server that does not speak HTTP, a proxy that failed.
+server that does not speak HTTP or sends a header larger than http.client reads (a line
+over 64 KiB, over 100 lines), a proxy that failed.
 
 requests wraps urllib3's errors (its exception holds a MaxRetryError, whose `reason` is
 urllib3's error, a ProxyError holding the error met at the proxy), so the cause is found
@@ -12,7 +13,7 @@ from __future__ import annotations
 
 import os
 import ssl
-from http.client import BadStatusLine
+from http.client import BadStatusLine, HTTPException
 from urllib.parse import urlsplit
 
 import requests
@@ -76,6 +77,8 @@ def _cause(chain: list[BaseException], where: str, host: str, timeout: float) ->
             return f"{where} closed the connection without an answer"
         if isinstance(error, BadStatusLine):  # an https port asked over http, another protocol's server
             return f"{where} answered, but not in HTTP"
+        if isinstance(error, HTTPException) and str(error).startswith("got more than "):
+            return f"{where} answered with a header too large to read ({error})"  # http.client's limits
     return None
 
 
