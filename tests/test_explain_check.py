@@ -443,6 +443,26 @@ def test_check_names_the_post_a_switch_of_profile_left_beside_the_days_own(site)
     assert runner.invoke(cli, ["check", "--days", "1", "--until", "2020-09-24"]).exit_code == 0
 
 
+def test_check_says_to_build_the_day_before_deleting_the_only_post_a_switch_of_profile_left(site):
+    """Switched to lumen-2022, the day not built again yet: check said the old post stood
+    'beside this profile's: the site lists the day twice (delete it)', though it was the
+    day's only post (deleting it, as told, left the day with none), and, on a line of its
+    own, 'no post, though papers qualify' (found by a simulated month of nights)."""
+    runner = CliRunner()
+    assert runner.invoke(cli, ["build", "--date", "2020-09-24"]).exit_code == 0
+    add_settings(site, "output: {profile: lumen-2022}")
+    result = runner.invoke(cli, ["-q", "check", "--days", "1", "--until", "2020-09-24"])
+    assert (result.exit_code, result.stderr) == (
+        1,
+        "Error: check failed: 2020-09-24: content/posts/2020-09-24---Hot-Papers.md is the day's post under the "
+        "lumen profile's name, and this profile's is not written: build the day (hotpapers build --date "
+        "2020-09-24), then delete it\n",
+    )
+    assert runner.invoke(cli, ["build", "--date", "2020-09-24"]).exit_code == 0
+    result = runner.invoke(cli, ["-q", "check", "--days", "1", "--until", "2020-09-24"])
+    assert result.exit_code == 1 and "beside this profile's: the site lists the day twice (delete it)" in result.stderr
+
+
 def test_check_leaves_alone_another_profiles_post_in_a_folder_this_site_does_not_read(site):
     """A Jekyll site's old _posts are not read by Hugo: only the posts folder in use counts."""
     (site / "_posts").mkdir()

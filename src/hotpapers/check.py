@@ -54,11 +54,14 @@ def day_problems(days: list[DayFiles], min_ratio: float, enabled: Collection[str
             if not entry.written_by_hand:  # that is a note
                 problems.append(f"{entry.day}: no snapshot")
             continue
-        if entry.post_due and not entry.post_exists:
+        if entry.post_due and not entry.post_exists and not entry.other_posts:
             problems.append(f"{entry.day}: no post, though papers qualify")
         problems += [
             f"{entry.day}: {path} is the day's post under the {profile} profile's name, beside this "
             "profile's: the site lists the day twice (delete it)"
+            if entry.post_exists  # else the day's only post: deleted first, the day would have none
+            else f"{entry.day}: {path} is the day's post under the {profile} profile's name, and this profile's "
+            f"is not written: build the day (hotpapers build --date {entry.day}), then delete it"
             for profile, path in entry.other_posts
         ]
         problems += [
