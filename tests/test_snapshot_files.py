@@ -16,7 +16,7 @@ from fakes import live_config
 from hotpapers.cli import cli
 from hotpapers.errors import SnapshotError
 from hotpapers.models import MAX_COUNT, Window
-from hotpapers.snapshot import parse_snapshot, save_snapshot
+from hotpapers.snapshot import MAX_FILE_BYTES, parse_snapshot, save_snapshot
 
 DAY = "2020-09-24"
 REFRESH = f"fix the file, or replace it by fetching the day from the sources: 'hotpapers build --date {DAY} --refresh'"
@@ -107,6 +107,17 @@ def test_explain_and_check_name_a_link_to_nothing(site):
     result = CliRunner().invoke(cli, ["check", "--until", DAY, "--days", "1"])
     assert result.exit_code == 1
     assert "a symbolic link to gone.json, which is not there" in result.stderr
+
+
+def test_a_snapshot_file_larger_than_the_limit_is_refused_unread(site):
+    """A file of gigabytes was read whole, and its text decoded, until the memory ran out:
+    the build was killed without a word. This one is sparse: it takes no disk, and reading
+    it (without the limit) 512 MiB of memory, which the test does not run out of."""
+    os.truncate(stored(site), MAX_FILE_BYTES + 1)
+    too_large = f"{SHOWN}: larger than 512 MiB, the most a snapshot file may hold"
+    refused(["render", str(stored(site))], too_large)
+    refused(["build", "--date", DAY, "--offline"], f"{too_large}; {REFRESH}")
+    refused(["build", "--date", DAY], f"{too_large}; {REFRESH}")
 
 
 def test_a_deeply_nested_snapshot_is_refused_in_one_line(site):

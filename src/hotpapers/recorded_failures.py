@@ -9,7 +9,8 @@ from collections.abc import Collection
 from pathlib import Path
 
 from hotpapers.models import Snapshot
-from hotpapers.regular_file import NotRegularFile, read_regular_file
+from hotpapers.regular_file import NotRegularFile, TooLarge, read_regular_file
+from hotpapers.snapshot import MAX_FILE_BYTES
 
 _FAILED_SOURCE = re.compile(rb'"status"\s*:\s*"failed"')
 
@@ -33,8 +34,9 @@ def may_record_failure(snapshot: Path) -> bool:
     """Whether a snapshot file may record a failed source: a look at its bytes, without
     decoding it (a status is the only "status" key), so a build knows whether it needs
     the network before reading any day. None but a regular file is read: a FIFO would
-    wait for a writer for ever (reading the day names what it is)."""
+    wait for a writer for ever, and none larger than a snapshot file may be (reading the
+    day names what it is)."""
     try:
-        return _FAILED_SOURCE.search(read_regular_file(snapshot)) is not None
-    except (OSError, NotRegularFile):
+        return _FAILED_SOURCE.search(read_regular_file(snapshot, most=MAX_FILE_BYTES)) is not None
+    except (OSError, NotRegularFile, TooLarge):
         return False

@@ -22,14 +22,25 @@ class NotRegularFile(Exception):
         self.kind = kind
 
 
-def read_regular_file(path: Path, limit: int = -1) -> bytes:
-    """The bytes of a regular file (at most `limit` of them when it is not -1)."""
+class TooLarge(Exception):
+    """The file holds more bytes than the caller reads at most."""
+
+
+def read_regular_file(path: Path, limit: int = -1, most: int | None = None) -> bytes:
+    """The bytes of a regular file (at most `limit` of them when it is not -1). With
+    `most`, a file of more bytes raises TooLarge, before any is read (or, when it grows
+    while read, once more than `most` are)."""
     fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
     try:
-        mode = os.fstat(fd).st_mode
-        if not stat.S_ISREG(mode):
-            raise NotRegularFile(_KINDS.get(stat.S_IFMT(mode), "a special file"))
+        status = os.fstat(fd)
+        if not stat.S_ISREG(status.st_mode):
+            raise NotRegularFile(_KINDS.get(stat.S_IFMT(status.st_mode), "a special file"))
+        if most is not None and status.st_size > most:
+            raise TooLarge
         with open(fd, "rb", closefd=False) as handle:
-            return handle.read(limit)
+            data = handle.read(limit if most is None else most + 1)
+        if most is not None and len(data) > most:
+            raise TooLarge
+        return data
     finally:
         os.close(fd)
