@@ -222,3 +222,20 @@ def test_an_option_of_hotpapers_itself_after_the_command_is_said_to_go_before_it
     )
     assert "before the command" not in run("build", "--bogus").stderr
     assert "before the command" not in run("--bogus", "build").stderr
+
+
+def test_preview_of_a_day_whose_snapshot_qualifies_no_paper_says_so_rather_than_to_build_it(site):
+    """`preview D` said "no post ...; run hotpapers build --date D first" for a day whose
+    snapshot is stored but ranks no paper, where that build writes nothing either."""
+    data = example_data()
+    data.update(date="2020-09-23", taken_at="2020-09-24T08:00:00Z", papers=[], mentions=[])
+    (site / SNAPSHOTS / "2020-09-23.json").write_text(json.dumps(data), encoding="utf-8")
+    assert "no paper qualifies" in run("build", "2020-09-23").stderr
+    result = run("preview", "2020-09-23")
+    assert (result.exit_code, result.stdout) == (2, "")
+    assert result.stderr == (
+        "Error: no post for 2020-09-23: no paper of its snapshot qualifies (a paper needs a score of 50, "
+        "ranking.min_paper_score, and a category that candidates.categories matches, and publication at most 7 days "
+        "before the day, candidates.max_age_days; `hotpapers explain 2020-09-23` shows each one's), so build writes "
+        "none\n"
+    )

@@ -15,7 +15,7 @@ from hotpapers.cli_init import init
 from hotpapers.cli_options import config_option, given_config_path, obtain_config
 from hotpapers.compose import compose
 from hotpapers.console import HotpapersGroup, log, log_feeds, log_report, progress, progress_bar, start_logging, summary
-from hotpapers.days import day_or_yesterday, not_built, now, select_days
+from hotpapers.days import day_or_yesterday, no_post, not_built, now, select_days
 from hotpapers.errors import HotpapersError
 from hotpapers.explain import explanation_json, explanation_text
 from hotpapers.fetch_on_demand import FetcherOnDemand
@@ -217,7 +217,7 @@ def preview(day: str | None, config_path: Path | None) -> None:
     the_day = day_or_yesterday(day, "DAY", config).isoformat()
     text = read_post(config, the_day)
     if text is None:
-        raise not_built("post", the_day, config.post_path(the_day))
+        raise no_post(the_day, config)
     click.echo(post_html(text, the_day, config.post_path(the_day)), nl=False)
 
 

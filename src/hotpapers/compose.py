@@ -42,6 +42,11 @@ def compose(
 
 def nothing_qualifies(day: str, config: Config, stored: bool) -> str:
     """What `build` says when no paper qualifies; a `stored` day (the site's own) can be explained."""
+    return f"{day}: no paper qualifies {qualifying_needs(day, config, stored)}; nothing written"
+
+
+def qualifying_needs(day: str, config: Config, stored: bool) -> str:
+    """What a paper needs to enter a post, in parentheses, as `nothing_qualifies` says it."""
     candidates = config.candidates
     needs = [f"a score of {config.ranking.min_paper_score:g}, ranking.min_paper_score"]
     if candidates.categories is not None:
@@ -49,4 +54,4 @@ def nothing_qualifies(day: str, config: Config, stored: bool) -> str:
     if candidates.max_age_days is not None:
         needs.append(f"publication at most {candidates.max_age_days} days before the day, candidates.max_age_days")
     explain = f"; `hotpapers explain {day}` shows each one's" if stored else ""
-    return f"{day}: no paper qualifies (a paper needs {', and '.join(needs)}{explain}); nothing written"
+    return f"(a paper needs {', and '.join(needs)}{explain})"

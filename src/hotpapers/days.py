@@ -9,9 +9,11 @@ from pathlib import Path
 
 import click
 
+from hotpapers.compose import qualifying_needs
 from hotpapers.config import Config
-from hotpapers.errors import InputError, shown_path
-from hotpapers.snapshot import misnamed_snapshot
+from hotpapers.errors import HotpapersError, InputError, shown_path
+from hotpapers.rank import rank
+from hotpapers.snapshot import is_stored, load_snapshot, misnamed_snapshot
 
 _DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 FIRST_YEAR, LAST_YEAR = 1000, 9998
@@ -68,3 +70,17 @@ def not_built(what: str, day: str, path: Path) -> InputError:
     """The error for a day that has no `what` (snapshot, post) at `path` yet."""
     misnamed = misnamed_snapshot(path) if what == "snapshot" else ""
     return InputError(f"no {what} for {day} at {shown_path(path)}{misnamed}; run hotpapers build --date {day} first")
+
+
+def no_post(day: str, config: Config) -> InputError:
+    """The error for a day that has no post: to build it, or, when its stored snapshot
+    ranks no paper (so that `build` writes none), that."""
+    path = config.snapshot_path(day)
+    try:
+        qualifies = not is_stored(path) or bool(rank(load_snapshot(path, day), config))
+    except HotpapersError:  # an unusable snapshot: building the day says what is wrong with it
+        qualifies = True
+    if qualifies:
+        return not_built("post", day, config.post_path(day))
+    needs = qualifying_needs(day, config, stored=True)
+    return InputError(f"no post for {day}: no paper of its snapshot qualifies {needs}, so build writes none")
