@@ -463,6 +463,22 @@ def test_check_says_to_build_the_day_before_deleting_the_only_post_a_switch_of_p
     assert result.exit_code == 1 and "beside this profile's: the site lists the day twice (delete it)" in result.stderr
 
 
+def test_check_names_a_post_left_under_a_file_name_two_profiles_share_once(site):
+    """Hugo's and Jekyll's posts are both named DAY-hot-papers.md: a Hugo site switched to
+    lumen-2022 had its old post named twice, under each profile, as two problems."""
+    runner = CliRunner()
+    add_settings(site, "output: {profile: hugo}")
+    assert runner.invoke(cli, ["build", "--date", "2020-09-24"]).exit_code == 0
+    add_settings(site, "output: {profile: lumen-2022}")
+    assert runner.invoke(cli, ["build", "--date", "2020-09-24"]).exit_code == 0
+    result = runner.invoke(cli, ["-q", "check", "--days", "1", "--until", "2020-09-24"])
+    assert (result.exit_code, result.stderr) == (
+        1,
+        "Error: check failed: 2020-09-24: content/posts/2020-09-24-hot-papers.md is the day's post under the "
+        "hugo or jekyll profile's name, beside this profile's: the site lists the day twice (delete it)\n",
+    )
+
+
 def test_check_leaves_alone_another_profiles_post_in_a_folder_this_site_does_not_read(site):
     """A Jekyll site's old _posts are not read by Hugo: only the posts folder in use counts."""
     (site / "_posts").mkdir()

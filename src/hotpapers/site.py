@@ -185,9 +185,14 @@ def _text(path: Path) -> str:
 def other_profiles_posts(folder: Path, own: Path, day: str) -> list[tuple[str, Path]]:
     """The posts of `day` in the posts `folder` under another profile's file name than
     `own` (each with that profile's name): left there by a switch of profile, they make
-    the site list the day twice, or fail its build (lumen's frontmatter on Gatsby 5)."""
-    named = ((name, folder / profile.filename.replace("{date}", day)) for name, profile in PROFILES.items())
-    return [(name, path) for name, path in named if path != own and path.is_file()]
+    the site list the day twice, or fail its build (lumen's frontmatter on Gatsby 5). A file
+    name that profiles share (Hugo's and Jekyll's) is one post, of 'hugo or jekyll'."""
+    found: dict[Path, list[str]] = {}
+    for name, profile in PROFILES.items():
+        path = folder / profile.filename.replace("{date}", day)
+        if path != own and path.is_file():
+            found.setdefault(path, []).append(name)
+    return [(" or ".join(names), path) for path, names in found.items()]
 
 
 def served_profiles_posts(
