@@ -102,9 +102,9 @@ def test_a_refresh_while_arxiv_is_down_keeps_the_stored_snapshot(site, httpserve
     assert (site / POST).read_bytes() == EXAMPLE_POST.read_bytes()
 
 
-def killed_while_arxiv_answers(httpserver) -> Recorder:
-    """`build --date DAY` run in a process killed (kill -9) once it asks arXiv; what the
-    stand-ins of X and oEmbed were asked."""
+def killed_while_asking(httpserver, path: str = "/api/query") -> Recorder:
+    """`build --date DAY` run in a process killed (kill -9) once it asks `path` (arXiv's);
+    what the stand-ins of X and oEmbed were asked."""
     recorder, asked, release = Recorder(), threading.Event(), threading.Event()
 
     def stalled(request):
@@ -112,7 +112,7 @@ def killed_while_arxiv_answers(httpserver) -> Recorder:
         release.wait(30)
         return Response("Service Unavailable", 503)
 
-    httpserver.expect_request("/api/query").respond_with_handler(stalled)
+    httpserver.expect_request(path).respond_with_handler(stalled)
     serve_scenario(httpserver, example_scenario(), recorder)
     build_process = subprocess.Popen(
         [sys.executable, "-m", "hotpapers", "build", "--date", DAY], stdout=subprocess.PIPE, stderr=subprocess.PIPE
@@ -129,7 +129,7 @@ def killed_while_arxiv_answers(httpserver) -> Recorder:
 def test_a_build_killed_while_arxiv_answers_keeps_the_posts_read(site, httpserver):
     """kill -9 (or a machine stopping) after the sources answered: their posts are in the
     day's snapshot, saved before arXiv is asked, and the next build asks arXiv alone."""
-    recorder = killed_while_arxiv_answers(httpserver)
+    recorder = killed_while_asking(httpserver)
     snapshot = load_snapshot(site / SNAPSHOT)
     assert snapshot.sources["arxiv"].status == "failed" and snapshot.papers == ()
     assert not [p for p in site.rglob("*") if p.name.endswith(".tmp")] and not (site / POST).exists()
@@ -142,6 +142,21 @@ def test_a_build_killed_while_arxiv_answers_keeps_the_posts_read(site, httpserve
     assert normalised((site / POST).read_text()) == normalised(EXAMPLE_POST.read_text())
 
 
+def test_a_build_killed_after_arxiv_answered_does_not_say_arxiv_never_answered(site, httpserver):
+    """kill -9 once arXiv had answered, while the embeds of the shown posts were fetched:
+    the snapshot saved before arXiv was asked recorded 'the build stopped before arXiv
+    answered', which check repeated, sending a site owner to look at arXiv, which had
+    answered (found by a simulated month of nights, one of them killed)."""
+    killed_while_asking(httpserver, "/oembed")
+    arxiv = load_snapshot(site / SNAPSHOT).sources["arxiv"]
+    assert (arxiv.status, arxiv.detail) == (
+        "failed",
+        "the build stopped after the sources answered, before arXiv's answer was saved",
+    )
+    check = CliRunner().invoke(cli, ["check", "--days", "1", "--until", DAY])
+    assert f"{DAY}: source arxiv failed (the build stopped after the sources answered, before arXiv's" in check.stderr
+
+
 def test_a_repair_killed_while_arxiv_answers_keeps_the_posts_it_read(site, httpserver):
     """kill -9 during the repair of a day whose X search had failed, after X answered: the
     posts read (billed) are in the day's snapshot, and the next build asks arXiv alone."""
@@ -149,7 +164,7 @@ def test_a_repair_killed_while_arxiv_answers_keeps_the_posts_it_read(site, https
     failed["sources"] = {"twitter": {"status": "failed", "detail": "HTTP 503"}, "arxiv": {"status": "ok"}}
     (site / "data" / "snapshots").mkdir(parents=True)
     (site / SNAPSHOT).write_text(json.dumps(failed), encoding="utf-8")
-    recorder = killed_while_arxiv_answers(httpserver)
+    recorder = killed_while_asking(httpserver)
     assert len(recorder.of("/tweets/search/")) == 3
     snapshot = load_snapshot(site / SNAPSHOT)
     assert snapshot.sources["twitter"].status == "ok" and snapshot.sources["arxiv"].status == "failed"

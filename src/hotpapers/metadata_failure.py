@@ -19,8 +19,11 @@ from hotpapers.snapshot import save_snapshot
 
 def before_metadata(snapshot: Snapshot, endpoint: str) -> Snapshot:
     """`snapshot`, holding the posts read, as it is saved before arXiv is asked: were the
-    build killed then, the next one would ask arXiv alone."""
-    unanswered = SourceStatus("failed", "the build stopped before arXiv answered", endpoint)
+    build killed then, or once arXiv answered but before the day is saved whole (while the
+    embeds are fetched), the next one would ask arXiv alone."""
+    unanswered = SourceStatus(
+        "failed", "the build stopped after the sources answered, before arXiv's answer was saved", endpoint
+    )
     return replace(snapshot, sources={**snapshot.sources, ARXIV: unanswered})
 
 
