@@ -44,6 +44,7 @@ LINES = [  # authors and abstracts: lines of their own
     "  two spaces, which after the list item of the categories put a line inside it",
     "   - three spaces and an item",
     "&#x202E;gpj.exe and &#8238;x and &#X2066;y: references to bidi overrides stay as written",
+    "a <![CDATA[click](javascript:alert(1)) and <![CDATA[here](https://e.example) open no link",
 ]
 HN_URL = "https://news.ycombinator.com/item?id="
 TITLES = [

@@ -164,10 +164,18 @@ def test_a_title_is_not_at_a_line_start(title):
         ("a <?x?> b", "a &lt;?x?> b"),
         ("a ?> <? b", "a ?> <? b"),
         ("[a](b)", "[a]\\(b)"),
+        # the `[` of a CDATA opener opens a link, whether the section is closed (raw HTML,
+        # its `<` escaped) or not (text)
+        ("x <![CDATA[click](https://e.example)", "x <![CDATA[click]\\(https://e.example)"),
+        ("x <![CDATA[click](https://e.example) ]]>", "x &lt;![CDATA[click]\\(https://e.example) ]]>"),
     ],
 )
 def test_inline_markup_commonmark_or_goldmark_reads_is_escaped_for_every_site(text, guarded):
     assert guard_markup(text) == guard_markup(text, kramdown=True) == guarded
+    assert guard_heading(text) == guard_heading(text, kramdown=True) == guarded
+    assert not [
+        c for t in COMMONMARK.parse(guarded) for c in t.children or () if c.type in ("html_inline", "link_open")
+    ]
 
 
 @pytest.mark.parametrize(

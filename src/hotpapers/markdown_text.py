@@ -192,6 +192,8 @@ def _guard_inline(rest: str, markup: re.Pattern[str]) -> str:
             return token
         if opener is None:
             return "&lt;"
+        if opener == "![CDATA[":  # its `[` opens a link, closed or not (then it is text)
+            link_opened = True
         end = _ENDS.get(opener, ">")
         if end not in last_end:
             last_end[end] = rest.rfind(end)
