@@ -50,6 +50,21 @@ def test_the_next_steps_follow_the_profile_of_the_kept_config_not_the_one_asked(
     assert "Set `permalink: /:slug/` and `exclude: [data, hotpapers.yaml]` in _config.yml" in applied
 
 
+def test_init_in_a_subfolder_of_a_site_names_the_site_above(tmp_path, monkeypatch):
+    """Run in content/ of a Hugo site, init said only 'no Hugo, Jekyll or Gatsby site in .,
+    so the default', and wrote a lumen config and a workflow into content/."""
+    (tmp_path / "hugo.toml").write_text('baseURL = "x"\n', encoding="utf-8")
+    (tmp_path / "content").mkdir()
+    monkeypatch.chdir(tmp_path / "content")
+    assert init("init").startswith(
+        "output.profile: lumen (no Hugo, Jekyll or Gatsby site in ., so the default; change output.profile in "
+        "hotpapers.yaml; but .., a folder above, holds a site (hugo.toml): to set up that one, run hotpapers init "
+        "there)\n"
+    )
+    (tmp_path / "hugo.toml").unlink()
+    assert "a folder above" not in init("init", str(tmp_path / "elsewhere"))  # no site above it
+
+
 def test_the_default_profile_names_the_config_file_written_with_config(tmp_path):
     written = tmp_path / "site" / "conf" / "hp.yaml"
     (tmp_path / "site" / "conf").mkdir(parents=True)

@@ -223,7 +223,22 @@ def _choose_profile(folder: Path, profile: str | None, ask: Ask | None, config: 
     default = Output().profile
     if ask is not None:
         return InitReport(ask(list(PROFILES), default), f"{found}; chosen")
-    return InitReport(default, f"{found} in {folder}, so the default; change output.profile in {config}")
+    above = _site_above(folder)
+    return InitReport(default, f"{found} in {folder}, so the default; change output.profile in {config}{above}")
+
+
+def _site_above(folder: Path) -> str:
+    """Where init was run in a subfolder of a site (its content/, say): the site's folder
+    and what shows it, for the report; empty when no folder above holds a site."""
+    for parent in folder.resolve().parents:
+        try:
+            site = detect_site(parent)
+        except OSError:  # a folder above that cannot be read
+            return ""
+        if site is not None and site.profile is not None:
+            shown = os.path.relpath(parent)
+            return f"; but {shown}, a folder above, holds a site ({site.evidence}): to set up that one, run hotpapers init there"
+    return ""
 
 
 def _holds_our_settings(path: Path) -> bool:
