@@ -111,6 +111,8 @@ def test_check_finds_missing_days_failed_sources_and_a_collapse():
         == []
     )
     assert day_problems(days, 0.25, {"bluesky"})[1] == "2020-09-24: no post, though papers qualify"  # twitter is off
+    one = [day("2020-09-20", 15), day("2020-09-21", 15), day("2020-09-22", 15), day("2020-09-23", 1)]
+    assert day_problems(one, 0.25, {"twitter"}) == ["2020-09-23: 1 mention, against a median of 15 on the days before"]
 
 
 def store_day(site, name):

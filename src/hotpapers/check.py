@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from statistics import median
 
 from hotpapers.models import ARXIV, Snapshot
+from hotpapers.plural import count
 from hotpapers.unbuilt import spans
 
 COLLAPSE_MIN_HISTORY = 3
@@ -77,7 +78,9 @@ def day_problems(days: list[DayFiles], min_ratio: float, enabled: Collection[str
         if len(volumes) >= COLLAPSE_MIN_HISTORY:
             typical = median(volumes)
             if volume < min_ratio * typical:
-                problems.append(f"{entry.day}: {volume} mentions, against a median of {typical:g} on the days before")
+                problems.append(
+                    f"{entry.day}: {count(volume, 'mention')}, against a median of {typical:g} on the days before"
+                )
         volumes.append(volume)
     return problems
 
