@@ -28,10 +28,18 @@ def package_json(folder, gatsby, name="gatsby-starter-lumen"):
     (folder / "package.json").write_text(json.dumps(data), encoding="utf-8")
 
 
+def hugo_config_folder(folder, name, text):
+    """A Hugo site whose only settings are in its config folder, as Hugo allows."""
+    (folder / "config" / "_default").mkdir(parents=True)
+    (folder / "config" / "_default" / name).write_text(text, encoding="utf-8")
+
+
 SITES = {
     "hugo.toml": ("hugo", lambda f: (f / "hugo.toml").write_text('baseURL = "https://example.org/"\n')),
     "hugo-config.toml": ("hugo", lambda f: (f / "config.toml").write_text('baseURL = "https://example.org/"\n')),
     "hugo-config.yaml": ("hugo", lambda f: (f / "config.yaml").write_text("baseURL: https://example.org/\n")),
+    "hugo-config-folder": ("hugo", lambda f: hugo_config_folder(f, "hugo.toml", 'baseURL = "https://example.org/"\n')),
+    "hugo-config-folder-yaml": ("hugo", lambda f: hugo_config_folder(f, "config.yaml", "title: A site\n")),
     "jekyll": ("jekyll", lambda f: (f / "_config.yml").write_text("title: My blog\n")),
     "lumen-2020": ("lumen", lambda f: package_json(f, "^2.24.63")),
     "lumen-gatsby-5": ("lumen-2022", lambda f: package_json(f, "^5.14.0")),
@@ -287,6 +295,11 @@ def test_build_warns_when_the_hugo_site_drops_the_embeds_html(tmp_path, monkeypa
             "config.toml: a Hugo site (config.toml with baseURL) reads ",
         ),
         ("_config.yml", "title: a site\n", "_config.yml: a Jekyll site (_config.yml) reads its posts from _posts/"),
+        (
+            "config/_default/hugo.toml",
+            "baseURL = 'http://example.org/'\n",
+            "config/_default/hugo.toml: a Hugo site (config/_default/hugo.toml) reads ",
+        ),
     ],
 )
 def test_build_refuses_the_default_classic_profile_in_a_hugo_or_jekyll_site(
@@ -294,13 +307,14 @@ def test_build_refuses_the_default_classic_profile_in_a_hugo_or_jekyll_site(
 ):
     """Run without a hotpapers.yaml in a site `hugo new site` made, build wrote the classic
     post, whose `.Z` date Hugo drops: the post was listed as of 0001-01-01, and nothing said so."""
+    (tmp_path / site_file).parent.mkdir(parents=True, exist_ok=True)
     (tmp_path / site_file).write_text(text, encoding="utf-8")
     (tmp_path / "data" / "snapshots").mkdir(parents=True)
     shutil.copy(REPO / "data" / "snapshots" / "2020-09-24.json", tmp_path / "data" / "snapshots")
     monkeypatch.chdir(tmp_path)
     result = CliRunner().invoke(cli, ["build", "2020-09-24", "--offline"])
     assert result.exit_code == 2 and result.stderr.startswith(f"Error: {error}"), result.stderr
-    profile = "hugo" if site_file == "config.toml" else "jekyll"
+    profile = "jekyll" if site_file == "_config.yml" else "hugo"
     assert result.stderr.endswith(
         f"set `output: {{profile: {profile}}}` in hotpapers.yaml (`hotpapers init` writes one)\n"
     )

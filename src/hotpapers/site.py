@@ -45,7 +45,10 @@ def detect_site(folder: Path) -> SiteKind | None:
     """The kind of site in `folder`, or None when nothing there looks like a site."""
     hugo = hugo_config(folder)
     if hugo is not None:
-        return SiteKind("hugo", hugo.name if hugo.name.startswith("hugo.") else f"{hugo.name} with baseURL")
+        found = hugo.relative_to(folder).as_posix()
+        return SiteKind(
+            "hugo", found if hugo.name.startswith("hugo.") or hugo.parent != folder else f"{found} with baseURL"
+        )
     for name in CONFIG_NAMES:
         if (folder / name).is_file():
             return SiteKind("jekyll", name)
@@ -98,14 +101,23 @@ def unfit_profile(profile: str, site: SiteKind | None) -> bool:
     return profile == "lumen" and site is not None and site.profile in _UNFIT
 
 
+_HUGO_NAMES = ("hugo.toml", "hugo.yaml", "hugo.yml", "hugo.json")
+_CONFIG_NAMES = ("config.toml", "config.yaml", "config.yml", "config.json")
+
+
 def hugo_config(folder: Path) -> Path | None:
-    """The Hugo site's config file in `folder`: hugo.*, else a config.* that sets baseURL."""
-    for name in ("hugo.toml", "hugo.yaml", "hugo.yml", "hugo.json"):
+    """The Hugo site's config file in `folder`: hugo.*, else a config.* that sets baseURL,
+    else the hugo.* or config.* of its config folder, config/_default/, where a site may
+    keep all its settings."""
+    for name in _HUGO_NAMES:
         if (folder / name).is_file():
             return folder / name
-    for name in ("config.toml", "config.yaml", "config.yml", "config.json"):
+    for name in _CONFIG_NAMES:
         if _BASE_URL.search(_text(folder / name)):
             return folder / name
+    for name in (*_HUGO_NAMES, *_CONFIG_NAMES):
+        if (folder / "config" / "_default" / name).is_file():
+            return folder / "config" / "_default" / name
     return None
 
 
@@ -130,7 +142,7 @@ def _warn_of_dropped_html(folder: Path) -> None:
 
 def hugo_config_files(folder: Path) -> list[Path]:
     """The files of the Hugo site's config in `folder`: its config file and its config folder's."""
-    return [*filter(None, [hugo_config(folder)]), *_config_folder_files(folder)]
+    return list(dict.fromkeys([*filter(None, [hugo_config(folder)]), *_config_folder_files(folder)]))
 
 
 def _config_folder_files(folder: Path) -> list[Path]:

@@ -132,7 +132,7 @@ def _profile_step(site_config: Config, folder: Path, config: Path) -> list[str]:
     if hugo is None:
         setting = f"{HUGO_RAW_HTML['.toml']} (in hugo.yaml: {HUGO_RAW_HTML['.yaml']})"
         return [PROFILE_STEPS["hugo"].format(file="hugo.toml", setting=setting)]
-    return [PROFILE_STEPS["hugo"].format(file=hugo.name, setting=HUGO_RAW_HTML[hugo.suffix])]
+    return [PROFILE_STEPS["hugo"].format(file=hugo.relative_to(folder).as_posix(), setting=HUGO_RAW_HTML[hugo.suffix])]
 
 
 def _unset_credentials_step(config: Config, path: Path, environ: Mapping[str, str]) -> list[str]:
