@@ -239,3 +239,15 @@ def test_preview_of_a_day_whose_snapshot_qualifies_no_paper_says_so_rather_than_
         "before the day, candidates.max_age_days; `hotpapers explain 2020-09-23` shows each one's), so build writes "
         "none\n"
     )
+
+
+@pytest.mark.parametrize(("command", "missing"), [("explain", "snapshot"), ("preview", "post")])
+def test_a_day_after_the_last_stored_one_names_that_one(site, command, missing):
+    """A site that imported 2020-09-24 ran `explain` (yesterday, by default) and was told only
+    to build yesterday, which fetches it: the day it has was not named."""
+    assert run("build", "2020-09-24").exit_code == 0
+    result = run(command, "2020-09-30")
+    assert result.exit_code == 2
+    assert result.stderr.startswith(f"Error: no {missing} for 2020-09-30 at ")
+    assert result.stderr.endswith(" (the last day stored is 2020-09-24); run hotpapers build --date 2020-09-30 first\n")
+    assert "last day stored" not in run(command, "2020-09-23").stderr  # a day before it: a gap, not the default

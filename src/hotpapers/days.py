@@ -13,7 +13,7 @@ from hotpapers.compose import qualifying_needs
 from hotpapers.config import Config
 from hotpapers.errors import HotpapersError, InputError, shown_path
 from hotpapers.rank import rank
-from hotpapers.snapshot import is_stored, load_snapshot, misnamed_snapshot
+from hotpapers.snapshot import is_stored, last_stored_day, load_snapshot, misnamed_snapshot
 
 _DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 FIRST_YEAR, LAST_YEAR = 1000, 9998
@@ -66,10 +66,15 @@ def today(config: Config) -> date:
     return now(config).date()
 
 
-def not_built(what: str, day: str, path: Path) -> InputError:
-    """The error for a day that has no `what` (snapshot, post) at `path` yet."""
-    misnamed = misnamed_snapshot(path) if what == "snapshot" else ""
-    return InputError(f"no {what} for {day} at {shown_path(path)}{misnamed}; run hotpapers build --date {day} first")
+def not_built(what: str, day: str, path: Path, snapshots: Path | None = None) -> InputError:
+    """The error for a day that has no `what` (snapshot, post) at `path` yet; it names the
+    last day stored in the `snapshots` folder (the snapshot's own, by default) when that is
+    before `day`, as when a site that imported a day asks for yesterday, the default."""
+    hint = misnamed_snapshot(path) if what == "snapshot" else ""
+    last = last_stored_day(snapshots or path.parent)
+    if not hint and last is not None and last < day:
+        hint = f" (the last day stored is {last})"
+    return InputError(f"no {what} for {day} at {shown_path(path)}{hint}; run hotpapers build --date {day} first")
 
 
 def no_post(day: str, config: Config) -> InputError:
@@ -81,6 +86,6 @@ def no_post(day: str, config: Config) -> InputError:
     except HotpapersError:  # an unusable snapshot: building the day says what is wrong with it
         qualifies = True
     if qualifies:
-        return not_built("post", day, config.post_path(day))
+        return not_built("post", day, config.post_path(day), config.paths.snapshots)
     needs = qualifying_needs(day, config, stored=True)
     return InputError(f"no post for {day}: no paper of its snapshot qualifies {needs}, so build writes none")

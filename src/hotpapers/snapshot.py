@@ -154,6 +154,15 @@ def first_stored_day(folder: Path) -> str | None:
     return min(days, default=None)
 
 
+def last_stored_day(folder: Path) -> str | None:
+    """The latest day with a snapshot file in `folder`, as `first_stored_day` finds them;
+    None when there is none, or the folder cannot be read."""
+    try:
+        return max((path.stem for path in folder.glob("*.json") if is_date(path.stem)), default=None)
+    except OSError:
+        return None
+
+
 def dump_snapshot(snapshot: Snapshot) -> str:
     """The stable, diff-friendly text of a snapshot: sorted, indented, UTF-8, one trailing
     newline. Only a text that reads back is returned."""
