@@ -2,7 +2,8 @@
 API now and then sends such a page: lukasschwab/arxiv.py#43) is asked again once: the
 papers it left out were recorded as unknown ids, never asked for again, and missing from
 the day's post for good. An answer counting no more than it holds (an id arXiv does not
-have: totalResults 0, as recorded) is not asked again."""
+have: totalResults 0, as recorded) is not asked again; answers holding none of two or
+more ids are a failure."""
 
 from __future__ import annotations
 
@@ -58,9 +59,20 @@ def test_an_answer_short_twice_is_taken_as_it_is(httpserver):
 
 def test_ids_arxiv_does_not_have_are_asked_once(httpserver):
     settings, http, asked = arxiv(httpserver, short_answers=0)
-    assert fetch_papers(["2009.99998", "2009.99999"], settings, http).papers == []
-    assert fetch_papers([*KNOWN, "2009.99999"], settings, http).papers != []
-    assert len(asked) == 2
+    assert fetch_papers(["2009.99999"], settings, http).papers == []
+    assert [p.id for p in fetch_papers([*KNOWN, "2009.99998", "2009.99999"], settings, http).papers] == KNOWN
+    assert asked == [["2009.99999"], [*KNOWN, "2009.99998", "2009.99999"]]
+
+
+def test_answers_holding_none_of_several_ids_are_a_failure(httpserver):
+    """arXiv answered one night with no entry and totalResults 0 for a day's six ids: they
+    were recorded as ids it does not have, never asked for again, arXiv as ok, and the day
+    had no post for good while `-q build` said nothing and check passed (a simulated month
+    of nights). A failure is recorded as such, and a later build asks again."""
+    settings, http, asked = arxiv(httpserver, short_answers=0)
+    with pytest.raises(FetchError, match=r"^arxiv: answered that it has none of the 2 ids asked for \(2009\.99998, "):
+        fetch_papers(["2009.99998", "2009.99999"], settings, http)
+    assert asked == [["2009.99998", "2009.99999"]]
 
 
 def test_asking_a_short_answer_again_loses_none_of_its_papers(httpserver):

@@ -133,7 +133,10 @@ def refusal(paper: Paper) -> str | None:
 def fetch_papers(ids: Sequence[str], settings: ArxivSettings, http: HttpClient) -> ArxivResult:
     """Metadata for `ids`: ceil(len / batch_size) requests (one more for each short answer,
     `_batch`), one at a time, spaced by min_interval. A paper whose metadata no snapshot
-    may hold is left out; when that leaves none, the answers are taken as broken: FetchError."""
+    may hold is left out; when that leaves none, the answers are taken as broken: FetchError.
+    So are answers holding none of two or more ids: arXiv's API sends an empty page now and
+    then, and the ids would be recorded as ids it does not have, never asked for again. A
+    later build asks again; a story naming bogus ids beside real ones changes nothing."""
     wanted = sorted(set(ids))
     found: dict[str, Paper] = {}
     refused: list[str] = []
@@ -150,6 +153,13 @@ def fetch_papers(ids: Sequence[str], settings: ArxivSettings, http: HttpClient) 
         raise FetchError(
             ARXIV,
             f"no paper it returned has metadata a snapshot may hold ({refused[0]}; from {settings.api_url})",
+            url=settings.api_url,
+        )
+    if len(wanted) > 1 and not found:
+        raise FetchError(
+            ARXIV,
+            f"answered that it has none of the {len(wanted)} ids asked for ({wanted[0]}, ...), taken as a failed "
+            f"answer (from {settings.api_url})",
             url=settings.api_url,
         )
     return ArxivResult([found[i] for i in wanted if i in found], refused)
