@@ -103,6 +103,12 @@ def test_the_registered_sources_declare_the_documented_defaults(tmp_path: Path):
         "Add gatsby-plugin-twitter to the site (npm install gatsby-plugin-twitter, first in `plugins` of "
         "gatsby-config.js) so embedded posts render on client-side navigation too."
     ]
+    (tmp_path / "lumen-2022").mkdir()
+    lumen_2022 = init_site(tmp_path / "lumen-2022", "lumen-2022", None).next_steps
+    assert [step for step in lumen_2022 if "gatsby-plugin-twitter" in step] == [  # lumen's config is .ts since 2022-04
+        "Add gatsby-plugin-twitter to the site (npm install gatsby-plugin-twitter, first in `plugins` of "
+        "gatsby-config.ts, or .js in older sites) so embedded posts render on client-side navigation too."
+    ]
     assert not any("gatsby" in step for step in init_site(tmp_path / "hugo", "hugo", None).next_steps)
 
 

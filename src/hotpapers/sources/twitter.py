@@ -190,10 +190,11 @@ EMBED_RULES = EmbedRules(
     frozenset({"align", *(f"data-{name}" for name in _ROOT_ATTRIBUTES)}),
 )
 """What an X post's embed may be: X's oEmbed HTML (its script line from either host)."""
-_GATSBY_STEP = (
-    "Add gatsby-plugin-twitter to the site (npm install gatsby-plugin-twitter, first in `plugins` of "
-    "gatsby-config.js) so embedded posts render on client-side navigation too."
-)
+_GATSBY_STEPS = {  # lumen's gatsby-config is TypeScript since 2022-04
+    profile: "Add gatsby-plugin-twitter to the site (npm install gatsby-plugin-twitter, first in `plugins` of "
+    f"{config}) so embedded posts render on client-side navigation too."
+    for profile, config in (("lumen", "gatsby-config.js"), ("lumen-2022", "gatsby-config.ts, or .js in older sites"))
+}
 
 
 class TwitterSource(Source):
@@ -209,7 +210,7 @@ class TwitterSource(Source):
         classic=True,
     )
     Settings: ClassVar[type[SourceSettings]] = TwitterSettings
-    site_steps: ClassVar[Mapping[str, str]] = {"lumen": _GATSBY_STEP, "lumen-2022": _GATSBY_STEP}
+    site_steps: ClassVar[Mapping[str, str]] = _GATSBY_STEPS
     settings: TwitterSettings
 
     def _token(self) -> str | None:
