@@ -137,13 +137,14 @@ def test_check_command_fails_in_one_line_and_passes_on_a_healthy_site(site):
 @pytest.mark.parametrize("quiet", [["-q"], []])
 def test_check_names_every_problem_also_under_quiet(site, quiet):
     """Cron runs `hotpapers -q check`: its mail must name every problem, not the first."""
-    store_day(site, "2020-09-21")
+    store_day(site, "2020-09-20")
+    store_day(site, "2020-09-23")  # no post
     assert CliRunner().invoke(cli, ["build", "--date", "2020-09-24"]).exit_code == 0
-    result = CliRunner().invoke(cli, [*quiet, "check", "--days", "3", "--until", "2020-09-24"])
+    result = CliRunner().invoke(cli, [*quiet, "check", "--days", "4", "--until", "2020-09-24"])
     assert result.exit_code == 1
     assert result.stderr == (
-        "2020-09-22: no snapshot\n2020-09-23: no snapshot\n"
-        "Error: check failed: 2 problems in 3 days up to 2020-09-24, listed above\n"
+        "2020-09-21 to 2020-09-22: no snapshot\n2020-09-23: no post, though papers qualify\n"
+        "Error: check failed: 2 problems in 4 days up to 2020-09-24, listed above\n"
     )
 
 
@@ -169,8 +170,7 @@ def test_check_leaves_out_the_days_before_the_first_snapshot(site):
     never = runner.invoke(cli, ["-q", "check", "--days", "2", "--until", "2020-09-24"])
     assert (never.exit_code, never.stderr) == (
         1,
-        "2020-09-23: no snapshot\n2020-09-24: no snapshot\n"
-        "Error: check failed: 2 problems in 2 days up to 2020-09-24, listed above\n",
+        "Error: check failed: 2020-09-23 to 2020-09-24: no snapshot\n",
     )
 
 
@@ -225,9 +225,9 @@ def test_check_leaves_out_the_days_before_the_nightly_build_began_after_an_impor
     stopped = runner.invoke(cli, ["-q", "check", "--until", "2020-10-11"])
     assert stopped.exit_code == 1
     assert stopped.stderr.splitlines() == [
-        *(f"2020-10-0{day}: no snapshot" for day in (5, 6, 7, 8, 9)),
+        "2020-10-05 to 2020-10-09: no snapshot",  # one line for the run, not five
         *(f"2020-10-{day}: no post, though papers qualify" for day in (10, 11)),
-        "Error: check failed: 7 problems in 7 days up to 2020-10-11, listed above",
+        "Error: check failed: 3 problems in 7 days up to 2020-10-11, listed above",
     ]
 
 
@@ -236,8 +236,7 @@ def test_check_names_every_day_of_a_build_that_stopped_after_an_imported_archive
     result = CliRunner().invoke(cli, ["-q", "check", "--days", "2", "--until", "2020-10-11"])
     assert (result.exit_code, result.stderr) == (
         1,
-        "2020-10-10: no snapshot\n2020-10-11: no snapshot\n"
-        "Error: check failed: 2 problems in 2 days up to 2020-10-11, listed above\n",
+        "Error: check failed: 2020-10-10 to 2020-10-11: no snapshot\n",
     )
 
 

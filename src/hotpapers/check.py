@@ -41,19 +41,26 @@ class DayFiles:
 
 
 def day_problems(days: list[DayFiles], min_ratio: float, enabled: Collection[str]) -> list[str]:
-    """Every problem, oldest day first, one line each. A failed source counts when a build
+    """Every problem, oldest day first, one line each (a run of days without a snapshot is
+    one: the nightly build stopped, or never ran). A failed source counts when a build
     would fetch it again (it is `enabled`); a source turned off since, or a platform no
     source module reads (an imported snapshot's), is no problem the site can act on."""
     problems = []
     volumes: list[int] = []
+    missing: list[str] = []  # the days of a run without a snapshot, named in one line
     for entry in days:
         snap = entry.snapshot
+        if snap is not None or entry.unusable or entry.written_by_hand:
+            missing = []
         if entry.unusable:
             problems.append(f"{entry.day}: unusable snapshot {entry.unusable}")
             continue
         if snap is None:
             if not entry.written_by_hand:  # that is a note
-                problems.append(f"{entry.day}: no snapshot")
+                if missing:
+                    problems.pop()  # the run's line, written again with this day
+                missing.append(entry.day)
+                problems.append(f"{spans(missing)}: no snapshot")
             continue
         if entry.post_due and not entry.post_exists and not entry.other_posts:
             problems.append(f"{entry.day}: no post, though papers qualify")
