@@ -46,6 +46,8 @@ LINES = [  # authors and abstracts: lines of their own
     "&#x202E;gpj.exe and &#8238;x and &#X2066;y: references to bidi overrides stay as written",
     "a <![CDATA[click](javascript:alert(1)) and <![CDATA[here](https://e.example) open no link",
 ]
+CATEGORIES = ("<img src=x onerror=\"top.location='javascript:alert%281%29'//", '">')
+"""No tag alone, but one across the separator of the categories' line."""
 HN_URL = "https://news.ycombinator.com/item?id="
 TITLES = [
     "Which sorting algorithm is best? #",
@@ -68,7 +70,7 @@ def hostile_markdown_post(profile):
         for n, text in enumerate(LINES)
     ]
     papers[0] = make_paper(
-        papers[0].id, title=TITLES[0], authors=(LINES[0],), abstract=LINES[0], categories=("<m:abc>",)
+        papers[0].id, title=TITLES[0], authors=(LINES[0],), abstract=LINES[0], categories=("<m:abc>", *CATEGORIES)
     )
     mentions = [make_mention(str(n), (paper.id,), likes=200 - n) for n, paper in enumerate(papers)]
     mentions.append(

@@ -7,6 +7,7 @@ import yaml
 from click.testing import CliRunner
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from markdown_it import MarkdownIt
 
 from conftest import EXAMPLE_POST, EXAMPLE_SNAPSHOT, make_config, make_mention, make_paper, make_snapshot
 from hotpapers.cli import cli
@@ -185,6 +186,18 @@ def test_hostile_links_and_categories_fall_back_to_safe_forms():
     text = render([paper], [make_mention(likes=60)])
     assert "- links: [abs](https://arxiv.org/abs/2009.00001) | [pdf](https://arxiv.org/pdf/2009.00001)\n" in text
     assert "| \\]\\(javascript:alert\\(1\\)\\)\n" in text
+
+
+@pytest.mark.parametrize("profile", ["lumen", "lumen-2022", "hugo", "jekyll"])
+def test_categories_that_are_no_tag_alone_make_none_on_their_line(profile):
+    """Each category was guarded alone, then joined: neither half of this tag is one,
+    while the line held `<img src=x onerror="...// | ">`, which every parser passed on."""
+    attack = ("cs.LG", "<img src=x onerror=\"top.location='javascript:alert%281%29'//", '">')
+    text = render([make_paper(categories=attack)], [make_mention(likes=60)], output={"profile": profile})
+    [line] = [line for line in text.splitlines() if "/list/cs.LG/" in line]
+    assert "&lt;img src=x onerror=\"top.location='javascript:alert%281%29'//" in line and "<" not in line
+    tokens = MarkdownIt("commonmark").parse(line)
+    assert not [c.type for t in tokens for c in t.children or () if c.type in ("html_inline", "html_block")]
 
 
 def test_a_line_break_at_the_end_of_a_link_or_category_cannot_split_it():

@@ -162,7 +162,8 @@ def hostile_post(profile, tmp_path=None):
 def test_no_untrusted_value_reaches_the_generator_as_its_syntax(profile):
     body = hostile_post(profile)
     assert not any(opener in body for opener in OPENERS[profile])
-    assert body.count("{&#") >= 20  # each value is there, guarded, not dropped
+    assert body.count("{&#") >= 19  # each value is there, guarded, not dropped
+    # (a category's `{{<` is none: its `<` is written `&lt;`, render.category_link)
 
 
 @pytest.mark.parametrize("profile", ["lumen", "lumen-2022"])

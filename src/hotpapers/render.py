@@ -125,9 +125,13 @@ def local_stamp(value: str, timezone: ZoneInfo) -> str:
 
 
 def category_link(category: str, kramdown: bool) -> str:
+    """A category linked to arXiv's listing; one of another shape as text, every `<` of it
+    written `&lt;`: the categories share a line, and a category guarded alone can still
+    open a tag that another one closes (`<img src=x onerror="...` and `">`)."""
     if _CATEGORY.fullmatch(category):
         return f"[{category}](https://arxiv.org/list/{category}/recent)"
-    return guard_markup(re.sub(r"([\\`*_\[\]()#!|~])", r"\\\1", one_line(category)), kramdown)
+    text = re.sub(r"([\\`*_\[\]()#!|~])", r"\\\1", one_line(category))
+    return guard_markup(text.replace("<", "&lt;"), kramdown)
 
 
 _URL_FILTERS = ("abs_link", "pdf_link")
