@@ -226,9 +226,18 @@ def test_placeholders_are_checked(tmp_path, text, expected):
 )
 def test_a_site_url_is_an_address_without_query_or_fragment(tmp_path, url):
     assert problem(tmp_path, f"site: {{url: '{url}'}}\n").endswith(
-        "config.yaml: site.url: expected an address that starts with http:// or https:// and has no "
-        f"query (?), fragment (#), space or control character (got {url!r})"
+        "config.yaml: site.url: expected an address that starts with http:// or https:// and has no user or "
+        f"password, query (?), fragment (#), space or control character (got {url!r})"
     )
+
+
+@pytest.mark.parametrize("url", ["https://ada:s3cret@example.org", "https://ada@example.org/hot/"])
+def test_a_site_url_holds_no_user_or_password(tmp_path, url):
+    """The feeds link every entry under it: 'https://ada:s3cret@example.org' was published in
+    them five times. The error does not show it either."""
+    text = problem(tmp_path, f"site: {{url: '{url}'}}\n")
+    assert "site.url: expected an address that starts with http:// or https:// and has no user or password" in text
+    assert "ada" not in text and "***@example.org" in text
 
 
 @pytest.mark.parametrize("escape", ["\\e", "\\0", "\\x7f"])
@@ -239,7 +248,9 @@ def test_a_site_url_holds_no_control_character(tmp_path, escape):
     )
 
 
-@pytest.mark.parametrize("url", ["http://example.org", "https://lab.example.org/hot/", "https://h.example:8080/a-b/"])
+@pytest.mark.parametrize(
+    "url", ["http://example.org", "https://lab.example.org/hot/", "https://h.example:8080/a-b/", "https://e.org/@ada/"]
+)
 def test_a_site_url_may_have_a_path_and_a_port(tmp_path, url):
     assert load_text(tmp_path, f"site: {{url: '{url}'}}\n").site.url == url.rstrip("/")
 

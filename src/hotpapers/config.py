@@ -20,7 +20,7 @@ from msgspec.structs import replace
 
 from hotpapers.config_check import config_problems, decode_hook, file_inside, merge
 from hotpapers.config_file import key_under_commented_section, read_mapping
-from hotpapers.config_types import Url, expects
+from hotpapers.config_types import SiteUrl, Url
 from hotpapers.errors import ConfigError, shown_path
 from hotpapers.models import Platform
 from hotpapers.profiles import PROFILES, Profile, ProfileName
@@ -28,13 +28,6 @@ from hotpapers.sources import SOURCES
 from hotpapers.sources.base import SourceSettings
 
 Text = Annotated[str, Meta(min_length=1, max_length=1000)]
-SiteUrl = Annotated[
-    str,
-    Meta(pattern=r"^https?://[^/?#\s\x00-\x1f\x7f]+[^?#\s\x00-\x1f\x7f]*$", max_length=1000),
-    expects(
-        "an address that starts with http:// or https:// and has no query (?), fragment (#), space or control character"
-    ),
-]
 Number = Annotated[float, Meta(ge=0, le=1e12)]
 Seconds = Annotated[float, Meta(ge=0, le=7 * 86400)]
 Weight = Annotated[float, Meta(ge=0, le=1e6)]
