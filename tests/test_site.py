@@ -321,3 +321,32 @@ def test_build_refuses_the_default_classic_profile_in_a_hugo_or_jekyll_site(
     assert not (tmp_path / "content").exists()
     (tmp_path / "hotpapers.yaml").write_text(f"output: {{profile: {profile}}}\n", encoding="utf-8")
     assert CliRunner().invoke(cli, ["build", "2020-09-24", "--offline"]).exit_code == 0
+
+
+@pytest.mark.parametrize(
+    ("site_file", "text", "error"),
+    [
+        (
+            "hugo.toml",
+            "baseURL = 'http://example.org/'\n",
+            "hugo.toml: a Hugo site (hugo.toml) publishes posts of output.profile lumen-2022 at /posts/posts/SLUG/",
+        ),
+        (
+            "_config.yml",
+            "title: a site\n",
+            "_config.yml: a Jekyll site (_config.yml) reads its posts from _posts/, "
+            "not from content/posts/, where output.profile lumen-2022 writes them",
+        ),
+    ],
+)
+def test_build_refuses_the_lumen_2022_profile_in_a_hugo_or_jekyll_site(tmp_path, monkeypatch, site_file, text, error):
+    """Hugo 0.111.3 published the lumen-2022 post of a Hugo site at
+    /posts/posts/hot-papers-2020-09-24/, where no link points, and build said nothing."""
+    (tmp_path / site_file).write_text(text, encoding="utf-8")
+    (tmp_path / "hotpapers.yaml").write_text("output: {profile: lumen-2022}\n", encoding="utf-8")
+    (tmp_path / "data" / "snapshots").mkdir(parents=True)
+    shutil.copy(REPO / "data" / "snapshots" / "2020-09-24.json", tmp_path / "data" / "snapshots")
+    monkeypatch.chdir(tmp_path)
+    result = CliRunner().invoke(cli, ["build", "2020-09-24", "--offline"])
+    assert result.exit_code == 2 and result.stderr.startswith(f"Error: {error}"), result.stderr
+    assert not (tmp_path / "content").exists()

@@ -62,14 +62,15 @@ def refuse_unfit_profile(profile: str, config_path: str | PathLike[str] | None =
     file) and the config's folder holds a lumen site since 2022 (Gatsby 4 or later), whose
     build fails on such posts: its socialImage must be an image file object, and its slugs
     are page paths that need a leading /; or a Hugo site, which dates such a post 0001-01-01
-    without a word; or a Jekyll one, which publishes it as a page, not a post (_UNFIT).
+    without a word; or a Jekyll one, which publishes it as a page, not a post; or when it
+    is lumen-2022 and the folder holds a Hugo or Jekyll site (_UNFIT).
     An error rather than a warning: the post would break the site's next deploy,
     far from this message (a nightly job's warning is read by no one), and nothing is lost
     by stopping, since nothing has been written yet. `config_path` None: the working
     directory's config file, as `load_config()` reads it. On a Hugo site whose config
     drops raw HTML, the `hugo` profile's posts build without their embeds: a warning (on
     the logger `hotpapers`), as Hugo says nothing then."""
-    if profile not in ("lumen", "hugo"):
+    if profile not in ("lumen", "lumen-2022", "hugo"):
         return
     config_path = Path(config_path) if config_path else default_config_path(Path.cwd()) or Path("hotpapers.yaml")
     folder = config_path.resolve().parent
@@ -80,25 +81,33 @@ def refuse_unfit_profile(profile: str, config_path: str | PathLike[str] | None =
     if unfit_profile(profile, site) and site is not None and site.profile is not None:
         evidence = folder / site.evidence.split()[0].rstrip(":")  # its file: 'package.json: gatsby ^5...'
         raise ConfigError(
-            f"{shown_path(evidence)}: {_UNFIT[site.profile].format(evidence=site.evidence)}; "
+            f"{shown_path(evidence)}: {_UNFIT[profile, site.profile].format(evidence=site.evidence)}; "
             f"set `output: {{profile: {site.profile}}}` in {shown_path(config_path)}"
             + ("" if config_path.exists() else " (`hotpapers init` writes one)")
         )
 
 
 _UNFIT = {
-    "lumen-2022": "a lumen site on Gatsby 4 or later ({evidence}) cannot build posts of output.profile lumen",
-    "hugo": "a Hugo site ({evidence}) reads no date from posts of output.profile lumen (it drops their `.Z` date "
-    "and dates each one 0001-01-01)",
-    "jekyll": "a Jekyll site ({evidence}) reads its posts from _posts/, not from content/posts/, where output.profile "
-    "lumen writes them (it would publish them as pages of their own)",
+    (
+        "lumen",
+        "lumen-2022",
+    ): "a lumen site on Gatsby 4 or later ({evidence}) cannot build posts of output.profile lumen",
+    ("lumen", "hugo"): "a Hugo site ({evidence}) reads no date from posts of output.profile lumen (it drops their "
+    "`.Z` date and dates each one 0001-01-01)",
+    ("lumen-2022", "hugo"): "a Hugo site ({evidence}) publishes posts of output.profile lumen-2022 at "
+    "/posts/posts/SLUG/ (their slug is a Gatsby page path, which Hugo puts under the section)",
+    **{
+        (profile, "jekyll"): "a Jekyll site ({evidence}) reads its posts from _posts/, not from content/posts/, "
+        f"where output.profile {profile} writes them (it would publish them as pages of their own)"
+        for profile in ("lumen", "lumen-2022")
+    },
 }
-"""Why a site of each kind cannot take the classic lumen profile's posts."""
+"""Why a site of each kind cannot take the posts of a Gatsby lumen profile: (profile, site's)."""
 
 
 def unfit_profile(profile: str, site: SiteKind | None) -> bool:
     """Whether a site of that kind cannot build posts of `profile` (refuse_unfit_profile)."""
-    return profile == "lumen" and site is not None and site.profile in _UNFIT
+    return site is not None and (profile, site.profile) in _UNFIT
 
 
 _HUGO_NAMES = ("hugo.toml", "hugo.yaml", "hugo.yml", "hugo.json")
