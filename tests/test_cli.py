@@ -146,6 +146,32 @@ def test_bad_usage_is_one_line_and_exit_2(site, args, expected):
 
 
 @pytest.mark.parametrize(
+    ("args", "meant"),
+    [
+        (["--date", "2020-9-24"], "2020-09-24"),
+        (["--date", "2020/09/24"], "2020-09-24"),
+        (["--date", "20200924"], "2020-09-24"),
+        (["--date", "2020-09-24\n"], "2020-09-24"),
+        (["--since", "2020-9-1", "--until", "2020-09-24"], "2020-09-01"),
+        (["--since", "2020-09-01", "--until", "2020.9.24"], "2020-09-24"),
+    ],
+)
+def test_a_day_lacking_only_its_form_is_suggested_not_taken(site, args, meant):
+    """A new user typed --date 2020-9-24 and was told only that it is not YYYY-MM-DD;
+    a day that is plainly year, month and day is named in the right form, and still refused."""
+    result = run("build", *args)
+    assert result.exit_code == 2 and result.stderr.count("\n") == 1
+    assert f"is not a date in the form YYYY-MM-DD; did you mean {meant}?" in result.stderr
+
+
+@pytest.mark.parametrize("value", ["2020-13-1", "2020-2-30", "24.09.2020", "2020-9/24", "2020924", "٢٠٢٠-٩-٢٤"])
+def test_no_day_is_suggested_for_what_is_no_plain_day(site, value):
+    result = run("build", "--date", value)
+    assert result.exit_code == 2 and result.stderr.count("\n") == 1
+    assert "did you mean" not in result.stderr
+
+
+@pytest.mark.parametrize(
     ("args", "named"),
     [
         (["build", "2020-13-01"], "DAY"),

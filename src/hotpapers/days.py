@@ -16,6 +16,9 @@ from hotpapers.rank import rank
 from hotpapers.snapshot import is_stored, last_stored_day, load_snapshot, misnamed_snapshot
 
 _DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+_LOOSE_DATE = re.compile(r"([0-9]{4})([-/.]?)([0-9]{1,2})\2([0-9]{1,2})")
+"""Year, month and day in that order, as in 2020-9-24, 2020/09/24 or 20200924: a date
+whose meaning is plain, which `parse_day` names in the right form, not takes."""
 FIRST_YEAR, LAST_YEAR = 1000, 9998
 """The years a digest day may fall in, as for a snapshot's time stamps: the day before
 and after it, in any time zone, stay inside Python's dates."""
@@ -23,7 +26,7 @@ and after it, in any time zone, stay inside Python's dates."""
 
 def parse_day(value: str, option: str) -> date:
     if not _DATE.fullmatch(value):
-        raise click.BadParameter(f"{value!r} is not a date in the form YYYY-MM-DD", param_hint=option)
+        raise click.BadParameter(f"{value!r} is not a date in the form YYYY-MM-DD{meant_day(value)}", param_hint=option)
     try:
         day = date.fromisoformat(value)
     except ValueError as exc:
@@ -31,6 +34,20 @@ def parse_day(value: str, option: str) -> date:
     if not FIRST_YEAR <= day.year <= LAST_YEAR:
         raise click.BadParameter(f"{value} is outside the years {FIRST_YEAR}-{LAST_YEAR}", param_hint=option)
     return day
+
+
+def meant_day(value: str) -> str:
+    """'; did you mean 2020-09-24?' for a `value` such as '2020-9-24' that is plainly that
+    real day, only lacking the form; else ''."""
+    loose = _LOOSE_DATE.fullmatch(value.strip())
+    if loose is None or (not loose[2] and len(value.strip()) != 8):
+        return ""
+    year, month, day = int(loose[1]), int(loose[3]), int(loose[4])
+    try:
+        meant = date(year, month, day)
+    except ValueError:
+        return ""
+    return f"; did you mean {meant.isoformat()}?" if FIRST_YEAR <= year <= LAST_YEAR else ""
 
 
 def select_days(
