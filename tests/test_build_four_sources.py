@@ -222,6 +222,6 @@ def test_all_four_down_changes_nothing(four):
     for switch in switches.values():
         switch.down = True
     result = build()
-    assert result.exit_code == 1 and result.stderr.startswith("Error: 2020-09-24: every source: ")
+    assert result.exit_code == 1 and result.stderr.startswith("Error: 2020-09-24: every source failed: ")
     assert result.stderr.count("\n") == 1 and not recorder.of("/api/query")
     assert sorted(p.name for p in site.rglob("*") if p.is_file()) == ["config.yaml"]

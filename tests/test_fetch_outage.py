@@ -203,7 +203,8 @@ def test_every_source_down_writes_nothing(day):
         platform.failing = True
     result = build()
     assert result.exit_code == 1
-    assert result.stderr.startswith("Error: 2020-09-24: every source: twitter: ") and result.stderr.count("\n") == 1
+    assert result.stderr.startswith("Error: 2020-09-24: every source failed: twitter: ")
+    assert result.stderr.count("\n") == 1
     assert "mastodon: " in result.stderr and "reddit: " in result.stderr
     assert not recorder.of("/api/query")
     assert sorted(p.name for p in site.rglob("*") if p.is_file()) == ["config.yaml"]

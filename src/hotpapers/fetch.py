@@ -86,7 +86,9 @@ class Fetcher:
         self.http.budgets.restart()  # each source, and arXiv, has its whole http.max_time for the day
         mentions, failures = self._search_all(day, can_run, since, until, statuses)
         if len(failures) == len(can_run):
-            raise failures[0] if len(failures) == 1 else FetchError("every source", "; ".join(map(str, failures)))
+            raise (
+                failures[0] if len(failures) == 1 else FetchError("every source failed", "; ".join(map(str, failures)))
+            )
         for failure in failures:
             log.warning("%s: %s; published without it (a later build fetches it again)", day, failure)
         snapshot = Snapshot(
