@@ -267,6 +267,18 @@ def test_a_long_backfill_reports_in_order_and_matches_single_day_renders(site):
         assert (site / f"content/posts/{day}---Hot-Papers.md").read_text(encoding="utf-8") == single.stdout
 
 
+def test_the_summary_says_whose_papers_it_counts(site):
+    """A second build of two days ended 'summary: 2/2 days built, 0 posts written, 22 papers',
+    as if 22 papers had gone somewhere; the papers are the days' posts', written now or not."""
+    days = stored_days(site, date(2020, 8, 1), 2)
+    first = run("build", "--since", days[0], "--until", days[-1], "--offline")
+    assert "summary: 2/2 days built, 2 posts written, 22 papers in the days' posts" in first.stderr
+    again = run("build", "--since", days[0], "--until", days[-1], "--offline")
+    assert again.exit_code == 0
+    summary = [line for line in again.stderr.splitlines() if line.startswith("summary: ")]
+    assert summary == ["summary: 2/2 days built, 0 posts written (2 up to date), 22 papers in the days' posts"]
+
+
 @pytest.mark.parametrize("method", ["spawn", "forkserver"])
 def test_a_long_backfill_builds_the_same_posts_in_workers_started_without_fork(site, method):
     """Worker processes are forked on Linux up to Python 3.13, but started by forkserver

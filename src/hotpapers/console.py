@@ -20,6 +20,7 @@ from hotpapers.errors import HotpapersError, InputError, printable
 from hotpapers.feeds import feeds_off_reason, update_feeds
 from hotpapers.pipeline import DayReport
 from hotpapers.plural import count
+from hotpapers.write import Outcome
 
 log = logging.getLogger("hotpapers")
 
@@ -149,8 +150,9 @@ def log_feeds(config: Config, reports: list[DayReport], dry_run: bool, failed: b
 
 
 def summary(reports: list[DayReport], days: list[str], fetcher: Any) -> str:
-    """One line for the log: days done, papers, requests made, posts read. The reports of
-    other days than `days` are a nightly build's repairs (repair_recent.py)."""
+    """One line for the log: days done, posts written (and found up to date), the papers
+    of the days' posts whether written now or not, requests made, posts read. The reports
+    of other days than `days` are a nightly build's repairs (repair_recent.py)."""
     written = sum(1 for r in reports if r.written)
     papers = sum(r.papers for r in reports)
     built = f"{sum(1 for r in reports if not r.failed and r.day in days)}/{count(len(days), 'day')} built"
@@ -158,7 +160,9 @@ def summary(reports: list[DayReport], days: list[str], fetcher: Any) -> str:
     missed = sum(1 for r in reports if r.fetched and r.missed)
     built += f", {count(repaired, 'earlier day')} repaired" if repaired else ""
     built += f", {count(missed, 'missed day')} built" if missed else ""
-    line = f"summary: {built}, {count(written, 'post')} written, {count(papers, 'paper')}"
+    unchanged = sum(1 for r in reports if r.outcome is Outcome.UNCHANGED)
+    written_line = f"{count(written, 'post')} written" + (f" ({unchanged} up to date)" if unchanged else "")
+    line = f"summary: {built}, {written_line}, {count(papers, 'paper')} in the days' posts"
     if fetcher is not None and fetcher.http.requests:
         counts = ", ".join(f"{name} {count}" for name, count in sorted(fetcher.http.requests.items()))
         line += f"; requests: {counts}; posts read: {fetcher.posts_read}"
