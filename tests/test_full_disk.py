@@ -5,7 +5,9 @@ every night of a full disk paid X for the posts read and lost them."""
 from __future__ import annotations
 
 import shutil
+import subprocess
 
+import pytest
 from click.testing import CliRunner
 
 from fakes import TOKEN, Recorder, example_scenario, live_config, serve_scenario
@@ -47,3 +49,49 @@ def test_a_link_to_a_snapshot_that_is_gone_does_not_stop_every_fetch(tmp_path, m
     result = CliRunner().invoke(cli, ["-q", "build", "--date", "2020-09-24"])
     assert result.exit_code == 0, result.output
     assert (snapshots / "2020-09-24.json").is_file()
+
+
+def test_a_dry_run_warns_that_the_build_could_not_keep_what_it_fetches(tmp_path, monkeypatch, httpserver):
+    """build --dry-run said 'would fetch the window ...' on a disk without room for the day,
+    where the build then stops with 'cannot write into data/snapshots: ...; nothing was
+    fetched': the dry run now says so too, and still asks no one and writes nothing."""
+    recorder = Recorder()
+    serve_scenario(httpserver, example_scenario(), recorder)
+    (tmp_path / "config.yaml").write_text(live_config(httpserver), encoding="utf-8")
+    snapshots = tmp_path / "data" / "snapshots"
+    snapshots.mkdir(parents=True)
+    with open(snapshots / "2020-09-23.json", "wb") as stored:  # sparse, as above
+        stored.truncate(shutil.disk_usage(snapshots).free + 2**32)
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("X_BEARER_TOKEN", TOKEN)
+    result = CliRunner().invoke(cli, ["-q", "build", "--date", "2020-09-24", "--dry-run"])
+    assert result.exit_code == 0, result.output
+    warning = result.stderr.splitlines()[0]
+    assert warning.startswith("cannot write into data/snapshots: the disk has ")
+    assert warning.endswith("; the build would stop there and fetch nothing")
+    assert recorder.calls == []
+    assert sorted(p.name for p in tmp_path.rglob("*") if p.is_file()) == ["2020-09-23.json", "config.yaml"]
+
+
+def test_a_dry_run_warns_of_a_snapshots_folder_it_cannot_write_into(tmp_path, monkeypatch, httpserver):
+    """The same for a folder no file can be made in (made immutable: root may write into a
+    folder whatever its mode, so chmod proves nothing when the tests run as root)."""
+    serve_scenario(httpserver, example_scenario(), Recorder())
+    (tmp_path / "config.yaml").write_text(live_config(httpserver), encoding="utf-8")
+    snapshots = tmp_path / "data" / "snapshots"
+    snapshots.mkdir(parents=True)
+    chattr = shutil.which("chattr")
+    if chattr is None or subprocess.run([chattr, "+i", snapshots], capture_output=True).returncode != 0:
+        pytest.skip("chattr +i is not available here (not Linux, a file system without it, or no CAP_LINUX_IMMUTABLE)")
+    try:
+        monkeypatch.chdir(tmp_path)
+        monkeypatch.setenv("X_BEARER_TOKEN", TOKEN)
+        dry = CliRunner().invoke(cli, ["build", "--date", "2020-09-24", "--dry-run"])
+        real = CliRunner().invoke(cli, ["build", "--date", "2020-09-24"])
+    finally:
+        subprocess.run([chattr, "-i", snapshots], check=True)
+    assert dry.exit_code == 0, dry.output
+    reason = "cannot write into data/snapshots: Operation not permitted"
+    assert f"{reason}; the build would stop there and fetch nothing\n" in dry.stderr
+    assert "2020-09-24: would fetch the window" in dry.stderr
+    assert real.exit_code == 1 and real.stderr == f"Error: {reason}; nothing was fetched\n"

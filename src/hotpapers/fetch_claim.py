@@ -4,10 +4,12 @@ sources bill it: on a full disk, every night), and no other
 build is fetching into it (cron and a hand-run --refresh would both fetch, and both be
 billed). The claim is an flock on the folder itself (or, before a site's first snapshot,
 on the folder it will be made in), so no file is left behind; it lasts until the process
-ends, and the system drops it even when the process is killed."""
+ends, and the system drops it even when the process is killed. A dry run holds nothing,
+but warns of what would stop the build (which it would otherwise plan as if it could fetch)."""
 
 from __future__ import annotations
 
+import logging
 import os
 import shutil
 from pathlib import Path
@@ -20,21 +22,27 @@ try:
 except ImportError:  # Windows has no flock: builds there are not kept apart
     fcntl = None  # type: ignore[assignment]
 
+log = logging.getLogger("hotpapers")
 MIN_FREE = 2**20
 """The least free space a fetch needs, whatever the stored snapshots' sizes."""
 _claimed: dict[Path, int] = {}
 """The folders this process holds, with the descriptor that holds each."""
 
 
-def claim_for_fetching(folder: Path) -> None:
+def claim_for_fetching(folder: Path, *, dry_run: bool = False) -> None:
     """Hold the snapshots `folder` for this process's fetches, or raise a WriteError saying
-    why it cannot (nothing has been fetched yet)."""
+    why it cannot (nothing has been fetched yet). A `dry_run` only warns why it could not
+    (its probe file is made and removed, as a build's), and holds nothing."""
     if folder.absolute() in _claimed:
         return
     cannot = unwritable(folder) or no_room(folder)
-    if cannot:
+    if cannot and dry_run:
+        log.warning(
+            "cannot write into %s: %s; the build would stop there and fetch nothing", shown_path(folder), cannot
+        )
+    elif cannot:
         raise WriteError(f"cannot write into {shown_path(folder)}: {cannot}; nothing was fetched")
-    if fcntl is None:
+    if fcntl is None or dry_run:
         return
     existing = next((place for place in (folder, *folder.parents) if place.is_dir()), folder)
     descriptor = os.open(existing, os.O_RDONLY)

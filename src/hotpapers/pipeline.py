@@ -214,8 +214,7 @@ def build_days(
     if make_fetch and not options.offline and (to_fetch or any_may_record_failure(days, config)):
         fetch = make_fetch()
         fetch.check_ended(to_fetch)
-        if not options.dry_run:
-            claim_for_fetching(config.paths.snapshots)
+        claim_for_fetching(config.paths.snapshots, dry_run=options.dry_run)
     sweep_outputs(config, days)
     workers = min(os.cpu_count() or 1, len(days) // PARALLEL_MIN_DAYS)
     if workers < 2 or fetch is not None:
