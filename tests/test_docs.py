@@ -63,6 +63,20 @@ def test_readme_main_command_builds_the_sample_day():
     assert "pip install . && hotpapers build --date 2020-09-24" in README
 
 
+def test_the_readme_says_what_its_first_command_prints(site):
+    """A newcomer's first command also printed 'feeds: off until site.url ... is set', which
+    the README did not mention, so it read as something gone wrong: each line it prints
+    besides the day's own is quoted where the README describes its output."""
+    said = re.sub(r"\s+", " ", README.split("## Try it", 1)[1].split("Run the checks and the tests", 1)[0])
+    command = re.search(r"pip install \. && hotpapers (build [^\n`]+)", README).group(1).split()
+    result = CliRunner().invoke(cli, command)
+    assert result.exit_code == 0, result.output
+    others = [line for line in result.output.splitlines() if not line.startswith("2020-09-24: ")]
+    assert others, "the first command prints only the day's line: the test's premise is gone"
+    for line in others:
+        assert f"`{line.split(';', 1)[0]}`" in said, line
+
+
 def test_the_readme_names_the_python_the_package_needs():
     """A new user on an older Python learnt it only from pip's refusal."""
     needs = msgspec.toml.decode((REPO / "pyproject.toml").read_bytes())["project"]["requires-python"]
