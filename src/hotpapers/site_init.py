@@ -4,6 +4,7 @@ file: each is linked into place only where no file of that name exists."""
 
 from __future__ import annotations
 
+import json
 import os
 import sys
 from collections.abc import Callable, Mapping
@@ -21,6 +22,7 @@ from hotpapers.feeds import feeds_off_reason
 from hotpapers.fetch import make_fetcher
 from hotpapers.profiles import PROFILES
 from hotpapers.site import HUGO_RAW_HTML, detect_site, hugo_config, keeps_raw_html, unfit_profile
+from hotpapers.site_address import site_address
 from hotpapers.site_workflow import credential_variables, workflow
 from hotpapers.sources import SOURCES
 
@@ -98,7 +100,7 @@ def init_site(
         f"Add the repository secrets {secrets} (Settings > Secrets and variables > Actions) for the sources "
         "you use; a source without its variables is skipped.",
         *_unset_credentials_step(site_config, config, environ),
-        *_feeds_off_step(site_config, config),
+        *_feeds_off_step(site_config, config, folder),
         f"Edit the install step of {WORKFLOW_NAME} to install hotpapers from where you take it.",
         *([f"Add --config {config_path} to the hotpapers commands of {WORKFLOW_NAME}."] if config_path else []),
         *_profile_step(site_config, folder, config),  # the kept config's, when it was not applied
@@ -150,15 +152,21 @@ def _unset_credentials_step(config: Config, path: Path, environ: Mapping[str, st
     ]
 
 
-def _feeds_off_step(config: Config, path: Path) -> list[str]:
-    """Setting the site's address or turning the feeds off: else each build says they are off,
-    under -q too, so cron mails it every night."""
+def _feeds_off_step(config: Config, path: Path, folder: Path) -> list[str]:
+    """Setting the site's address (the one the site's own config gives, when it does) or
+    turning the feeds off: else each build says they are off, under -q too, so cron mails it
+    every night."""
     if feeds_off_reason(config) is None:
         return []
+    found = site_address(folder, config.output.profile)
+    setting = (
+        f"`site: {{url: {json.dumps(found[0], ensure_ascii=False)}}}` ({found[1]})"
+        if found
+        else "`site: {url: ...}` (the site's address, such as https://my-lab.example.org)"
+    )
     return [
-        f"Set `site: {{url: ...}}` (the site's address, such as https://my-lab.example.org) in {path} so that build "
-        "writes the feeds, or `feeds: {atom: null, json: null}` to do without them; until then every build says "
-        "the feeds are off (cron mails that each night)."
+        f"Set {setting} in {path} so that build writes the feeds, or `feeds: {{atom: null, json: null}}` to do "
+        "without them; until then every build says the feeds are off (cron mails that each night)."
     ]
 
 
