@@ -21,16 +21,19 @@ REFUSED = "foo/9901001"
 """An id of the old style whose archive arXiv has never had."""
 
 
-def arxiv(httpserver, refuses: str, error: str = "arxiv_new_error_bad_id_http400.xml", status: int = 400):
-    """A stand-in answering with the recorded error feed, naming `refuses`, when asked for it."""
+def arxiv(
+    httpserver, refuses: str, error: str = "arxiv_new_error_bad_id_http400.xml", status: int = 400, malformed=(REFUSED,)
+):
+    """A stand-in answering with the recorded error feed, naming `refuses` (else the first of
+    the `malformed` ids asked for), when asked for one of `malformed`."""
     named = b"1234.12345" if "legacy" in error else b"abc"
-    refusal = (REAL / error).read_bytes().replace(named, refuses.encode())
     asked: list[list[str]] = []
 
     def answer(request: Request) -> Response:
         ids = request.args["id_list"].split(",")
         asked.append(ids)
-        if REFUSED in ids:
+        if bad := [paper_id for paper_id in ids if paper_id in malformed]:
+            refusal = (REAL / error).read_bytes().replace(named, (refuses or bad[0]).encode())
             return Response(refusal, status, content_type="application/atom+xml")
         return Response(atom_feed([PAPER] if PAPER["id"] in ids else [], request.args["id_list"]), 200)
 
@@ -55,6 +58,18 @@ def test_a_batch_of_refused_ids_only_ends_without_papers(httpserver):
     settings, http, asked = arxiv(httpserver, REFUSED)
     assert fetch_papers([REFUSED], settings, http).papers == []
     assert asked == [[REFUSED]]
+
+
+def test_ids_arxiv_refuses_as_malformed_are_no_empty_answer(httpserver):
+    """Two ids arXiv called malformed, and nothing else asked for, failed arXiv as an empty
+    answer ('has none of the 2 ids asked for'), each night again, though arXiv had said
+    what was wrong with each; ids it answered nothing for still fail it."""
+    other = "bar/9901002"
+    settings, http, asked = arxiv(httpserver, "", malformed=(REFUSED, other))
+    assert fetch_papers([REFUSED, other], settings, http).papers == []
+    assert asked == [[other, REFUSED], [REFUSED]]
+    with pytest.raises(FetchError, match=r"^arxiv: answered that it has none of the 2 ids asked for \(2009\.99998, "):
+        fetch_papers([REFUSED, "2009.99998", "2009.99999"], settings, http)
 
 
 def test_a_refusal_of_an_id_not_asked_for_fails_arxiv(httpserver):

@@ -134,15 +134,17 @@ def fetch_papers(ids: Sequence[str], settings: ArxivSettings, http: HttpClient) 
     """Metadata for `ids`: ceil(len / batch_size) requests (one more for each short answer,
     `_batch`), one at a time, spaced by min_interval. A paper whose metadata no snapshot
     may hold is left out; when that leaves none, the answers are taken as broken: FetchError.
-    So are answers holding none of two or more ids: arXiv's API sends an empty page now and
-    then, and the ids would be recorded as ids it does not have, never asked for again. A
-    later build asks again; a story naming bogus ids beside real ones changes nothing."""
+    So are answers holding none of two or more ids (those arXiv calls malformed left out):
+    arXiv's API sends an empty page now and then, and the ids would be recorded as ids it
+    does not have, never asked for again. A later build asks again; a story naming bogus
+    ids beside real ones changes nothing."""
     wanted = sorted(set(ids))
     found: dict[str, Paper] = {}
     refused: list[str] = []
+    malformed: set[str] = set()
     for start in range(0, len(wanted), settings.batch_size):
         batch = wanted[start : start + settings.batch_size]
-        for paper in _batch(batch, settings, http):
+        for paper in _batch(batch, settings, http, malformed):
             if paper.id not in batch:
                 continue
             if problem := refusal(paper):
@@ -155,36 +157,37 @@ def fetch_papers(ids: Sequence[str], settings: ArxivSettings, http: HttpClient) 
             f"no paper it returned has metadata a snapshot may hold ({refused[0]}; from {settings.api_url})",
             url=settings.api_url,
         )
-    if len(wanted) > 1 and not found:
+    if not found and len(unanswered := [i for i in wanted if i not in malformed]) > 1:
         raise FetchError(
             ARXIV,
-            f"answered that it has none of the {len(wanted)} ids asked for ({wanted[0]}, ...), taken as a failed "
-            f"answer (from {settings.api_url})",
+            f"answered that it has none of the {len(unanswered)} ids asked for ({unanswered[0]}, ...), taken as a "
+            f"failed answer (from {settings.api_url})",
             url=settings.api_url,
         )
     return ArxivResult([found[i] for i in wanted if i in found], refused)
 
 
-def _batch(batch: list[str], settings: ArxivSettings, http: HttpClient) -> list[Paper]:
+def _batch(batch: list[str], settings: ArxivSettings, http: HttpClient, malformed: set[str]) -> list[Paper]:
     """The papers of one id_list request. An answer holding fewer entries than it says the
     query matches (arXiv's API now and then sends such a page: lukasschwab/arxiv.py#43) is
     asked again once, else the papers it left out would be missing from the day for good;
     its papers are kept whatever the second answer holds, or when asking again fails."""
-    feed = _answer(batch, settings, http)
+    feed = _answer(batch, settings, http, malformed)
     if len(feed.papers) >= min(feed.total or 0, len(batch)):
         return feed.papers
     log.info("arxiv: an answer held %d of the %d entries it counted; asking again", len(feed.papers), feed.total)
     try:
-        again = _answer(batch, settings, http).papers
+        again = _answer(batch, settings, http, malformed).papers
     except FetchError:
         return feed.papers
     return list({paper.id: paper for paper in [*feed.papers, *again]}.values())
 
 
-def _answer(batch: list[str], settings: ArxivSettings, http: HttpClient) -> Feed:
+def _answer(batch: list[str], settings: ArxivSettings, http: HttpClient, malformed: set[str]) -> Feed:
     """arXiv's answer to one id_list request. An id arXiv refuses as malformed (in its error
-    feed, with HTTP 400, or 200 from the legacy API) is left out and the rest asked again,
-    at most len(batch) times: it then counts as unknown, as an id arXiv does not have."""
+    feed, with HTTP 400, or 200 from the legacy API) is added to `malformed`, left out and
+    the rest asked again, at most len(batch) times: it then counts as unknown, as an id
+    arXiv does not have."""
     while batch:
         error_feed = _ErrorFeed()
         try:
@@ -207,7 +210,8 @@ def _answer(batch: list[str], settings: ArxivSettings, http: HttpClient) -> Feed
                     raise FetchError(
                         ARXIV, f"{exc} (HTTP {status} from {settings.api_url})", url=settings.api_url, status=status
                     ) from None
-        batch = [paper_id for paper_id in batch if paper_id != error_feed.malformed]
+        malformed.update(paper_id for paper_id in batch if paper_id == error_feed.malformed)
+        batch = [paper_id for paper_id in batch if paper_id not in malformed]
     return Feed([], 0)
 
 
