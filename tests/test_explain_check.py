@@ -111,6 +111,16 @@ def test_check_finds_missing_days_failed_sources_and_a_collapse():
         == []
     )
     assert day_problems(days, 0.25, {"bluesky"})[1] == "2020-09-24: no post, though papers qualify"  # twitter is off
+    missing = [DayFiles(f"2020-09-{n}", None, False, False) for n in (20, 21, 23, 25)]
+    unusable = DayFiles("2020-09-22", None, False, False, unusable="not JSON")
+    by_hand = DayFiles("2020-09-24", None, True, False)
+    runs = [*missing[:2], unusable, missing[2], by_hand, missing[3]]
+    assert day_problems(runs, 0.25, {"twitter"}) == [  # a run ends at a day with a snapshot file or a post
+        "2020-09-20 to 2020-09-21: no snapshot",
+        "2020-09-22: unusable snapshot not JSON",
+        "2020-09-23: no snapshot",
+        "2020-09-25: no snapshot",
+    ]
     one = [day("2020-09-20", 15), day("2020-09-21", 15), day("2020-09-22", 15), day("2020-09-23", 1)]
     assert day_problems(one, 0.25, {"twitter"}) == ["2020-09-23: 1 mention, against a median of 15 on the days before"]
 
