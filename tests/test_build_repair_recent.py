@@ -125,6 +125,9 @@ def test_a_day_whose_x_failed_two_nights_ago_is_repaired_tonight_with_that_day_s
     assert site.status(DAY, "twitter") == "ok" and site.status(DAY, "huggingface") == "ok"
     after = site.post(DAY).read_text()
     assert "twitter-tweet" in after and "twitter-tweet" not in before
+    # the post keeps the first night's date: each repair moved it to its own night, reordering
+    # the site's listing (and changing the address under a date permalink)
+    assert "date: 2020-09-25T08:00:00.Z" in before.splitlines() and "date: 2020-09-25T08:00:00.Z" in after.splitlines()
     assert f"{DAY}: repaired twitter: wrote content/posts/{DAY}---Hot-Papers.md (" in tonight.stderr
     assert "summary: 1/1 day built, 1 earlier day repaired, 2 posts written" in tonight.stderr
     assert "twitter 6;" in tonight.stderr  # yesterday's 3 requests and the repair's, one fetcher for both

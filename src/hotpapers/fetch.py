@@ -127,7 +127,8 @@ class Fetcher:
         what they find merged in: arXiv metadata for the ids not asked for before (for
         every id without metadata when arXiv failed), and embeds for their shown posts
         (for every source's when arXiv failed). No other source is asked anything.
-        Returns `snapshot` itself when they fail again (or still lack credentials).
+        Returns `snapshot` itself when they fail again (or still lack credentials). Its
+        `taken_at` stays, so the post keeps its date and its place in the site's listing.
         `keep` is given the posts found before arXiv is asked, as by `__call__`."""
         day, failed, lost = snapshot.date, self._failed(snapshot), metadata_failed(snapshot)
         retry = runnable(failed)
@@ -158,7 +159,7 @@ class Fetcher:
         if repaired:
             log.info("%s: fetched %s again: %s", day, ", ".join(s.name for s in repaired), count(len(found), "mention"))
         answered = [s for s in self.sources if getattr(statuses.get(s.name), "status", None) in ("ok", "partial")]
-        return replace(self._with_embeds(merged, answered if lost else repaired), taken_at=rfc3339(self.now()))
+        return self._with_embeds(merged, answered if lost else repaired)
 
     def _search_all(
         self, day: str, sources: list[Source], since: datetime, until: datetime, statuses: dict[str, SourceStatus]
