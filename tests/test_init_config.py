@@ -109,6 +109,18 @@ def test_the_hugo_step_is_left_out_when_the_site_already_keeps_raw_html(tmp_path
     assert "output.profile: hugo (found hugo.toml)" in output and "Let Hugo keep" not in output
 
 
+@pytest.mark.parametrize("config", ["hugo.toml", "config/_default/hugo.toml"])
+def test_the_hugo_step_is_left_out_when_the_config_folder_keeps_raw_html(tmp_path, config):
+    """A site keeping its markup settings in config/_default/markup.toml, as Hugo allows, was
+    told to set `unsafe = true` in its config file, though Hugo reads it there (and build
+    did not warn)."""
+    (tmp_path / "config" / "_default").mkdir(parents=True)
+    (tmp_path / config).write_text('baseURL = "x"\n', encoding="utf-8")
+    (tmp_path / "config" / "_default" / "markup.toml").write_text("[goldmark.renderer]\n  unsafe = true\n")
+    output = init("init", str(tmp_path))
+    assert f"output.profile: hugo (found {config})" in output and "Let Hugo keep" not in output
+
+
 @pytest.mark.parametrize("before", [True, False])
 def test_config_names_the_file_init_writes(tmp_path, monkeypatch, before):
     monkeypatch.chdir(tmp_path)

@@ -130,16 +130,16 @@ def hugo_config(folder: Path) -> Path | None:
     return None
 
 
-def keeps_raw_html(hugo_config: Path) -> bool:
-    """Whether a Hugo config sets goldmark's renderer `unsafe` (keep raw HTML) to true."""
-    return bool(_UNSAFE.search(_text(hugo_config)))
+def keeps_raw_html(folder: Path) -> bool:
+    """Whether the Hugo site in `folder` sets goldmark's renderer `unsafe` (keep raw HTML) to
+    true, in its config file or a file of its config folder (config/_default/markup.toml)."""
+    return any(_UNSAFE.search(_text(path)) for path in hugo_config_files(folder))
 
 
 def _warn_of_dropped_html(folder: Path) -> None:
-    """Warn when the Hugo site in `folder` drops the embeds' HTML: its config file does not
-    set goldmark's `unsafe`, nor does any file of its config folder (config/_default/...)."""
+    """Warn when the Hugo site in `folder` drops the embeds' HTML (keeps_raw_html)."""
     hugo = hugo_config(folder)
-    if hugo is None or keeps_raw_html(hugo) or any(keeps_raw_html(path) for path in _config_folder_files(folder)):
+    if hugo is None or keeps_raw_html(folder):
         return
     log.warning(
         "%s: Hugo drops the HTML of the posts' embeds (it writes `<!-- raw HTML omitted -->` in their place): "

@@ -129,7 +129,7 @@ def _profile_step(site_config: Config, folder: Path, config: Path) -> list[str]:
     if profile != "hugo":
         return []
     hugo = hugo_config(folder)
-    if hugo is not None and keeps_raw_html(hugo):
+    if hugo is not None and keeps_raw_html(folder):
         return []
     if hugo is None:
         setting = f"{HUGO_RAW_HTML['.toml']} (in hugo.yaml: {HUGO_RAW_HTML['.yaml']})"
