@@ -213,13 +213,14 @@ def test_a_command_run_in_a_subfolder_of_a_site_names_the_site_s_config(site, mo
 @pytest.mark.parametrize("option", ["-q", "--quiet", "-v", "--debug"])
 def test_an_option_of_hotpapers_itself_after_the_command_is_said_to_go_before_it(site, option):
     """`hotpapers build -q` said "No such option '-q'", as if hotpapers had none, and
-    `build --debug` asked "Did you mean '--date'?"."""
+    `build --debug` asked "Did you mean '--date'?". The help named is the one listing it."""
     result = run("build", "2020-09-24", option)
     assert (result.exit_code, result.stdout) == (2, "")
     assert result.stderr == (
-        f"Error: {option} is an option of hotpapers itself, given before the command: "
-        f"hotpapers {option} build ... (see 'hotpapers build --help')\n"
+        f"Error: {option} is an option of hotpapers itself, so it goes before the command: "
+        f"hotpapers {option} build ... (see 'hotpapers --help')\n"
     )
+    assert option in run("--help").stdout and option not in run("build", "--help").stdout
     assert "before the command" not in run("build", "--bogus").stderr
     assert "before the command" not in run("--bogus", "build").stderr
 

@@ -42,8 +42,10 @@ class HotpapersGroup(click.Group):
         try:
             return super().invoke(ctx)
         except click.UsageError as exc:
+            if misplaced := _before_the_command(exc, ctx):  # the command's help does not list it
+                raise InputError(f"{misplaced} (see 'hotpapers --help')") from None
             command = f"hotpapers {exc.ctx.info_name} --help" if exc.ctx and exc.ctx.parent else "hotpapers --help"
-            raise InputError(f"{_before_the_command(exc, ctx) or exc.format_message()} (see '{command}')") from None
+            raise InputError(f"{exc.format_message()} (see '{command}')") from None
         except (click.exceptions.Exit, click.ClickException, click.Abort):
             raise
         except KeyboardInterrupt:
@@ -72,7 +74,8 @@ def _before_the_command(exc: click.UsageError, group: click.Context) -> str:
         return ""
     name = exc.option_name
     return (
-        f"{name} is an option of hotpapers itself, given before the command: hotpapers {name} {exc.ctx.info_name} ..."
+        f"{name} is an option of hotpapers itself, so it goes before the command: "
+        f"hotpapers {name} {exc.ctx.info_name} ..."
     )
 
 
