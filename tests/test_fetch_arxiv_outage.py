@@ -96,7 +96,8 @@ def test_a_refresh_while_arxiv_is_down_keeps_the_stored_snapshot(site, httpserve
     serve_scenario(httpserver, example_scenario(), Recorder(), {"/api/query": list(DOWN)})
     refresh = build("--refresh")
     assert refresh.exit_code == 1 and refresh.stderr == (
-        f"Error: {DAY}: arxiv: HTTP 503 from {httpserver.url_for('/api/query')} after 2 attempts\n"
+        f"Error: {DAY}: arxiv: HTTP 503 from {httpserver.url_for('/api/query')} after 2 attempts; the stored "
+        "snapshot and its post stay as they were\n"
     )
     assert (site / SNAPSHOT).read_bytes() == EXAMPLE_SNAPSHOT.read_bytes()
     assert (site / POST).read_bytes() == EXAMPLE_POST.read_bytes()

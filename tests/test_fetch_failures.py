@@ -231,6 +231,20 @@ def test_an_id_arxivs_rules_refuse_in_a_post_costs_the_day_nothing(site_with_pos
     assert {paper.id for paper in snapshot.papers} == set(scenario.papers)
 
 
+def test_a_refresh_whose_every_source_fails_says_the_stored_snapshot_stays(site_with_post, httpserver):
+    """It named the failure alone, so whether the day's files had been replaced was a guess."""
+    stored = site_with_post / SNAPSHOT
+    stored.parent.mkdir(parents=True)
+    stored.write_bytes((FIXTURES / "example" / "2020-09-24.snapshot.json").read_bytes())
+    serve_all_but(httpserver, "/2/tweets/search/all", lambda request: Response("", 503))
+    result = CliRunner().invoke(cli, ["build", "--date", DAY, "--refresh"])
+    assert result.exit_code == 1 and result.stderr.startswith(f"Error: {DAY}: twitter: HTTP 503 from "), result.stderr
+    assert result.stderr.endswith(" attempts; the stored snapshot and its post stay as they were\n")
+    assert stored.read_bytes() == (FIXTURES / "example" / "2020-09-24.snapshot.json").read_bytes()
+    first = CliRunner().invoke(cli, ["build", "--date", "2020-09-23"])  # no stored snapshot: nothing said to stay
+    assert first.exit_code == 1 and "stay as they were" not in first.stderr
+
+
 def test_refresh_failure_keeps_the_old_snapshot(site_with_post, httpserver):
     old = b'{"kept": true}'
     serve_all_but(httpserver, "/api/query", lambda r: Response("", 500))

@@ -86,6 +86,16 @@ class FetchError(HotpapersError):
         return type(self)(self.source, self.reason, url=self.url, status=self.status, attempt=self.attempt, day=day)
 
 
+def every_source_failed(failures: list[FetchError], *, stored: bool) -> FetchError:
+    """The error of a day none of whose sources answered (`failures`, one each); a refresh's
+    (the day is `stored`) says that its stored snapshot, and so its post, stay as they were."""
+    error = failures[0] if len(failures) == 1 else FetchError("every source failed", "; ".join(map(str, failures)))
+    if not stored:
+        return error
+    stays = f"{error.reason}; the stored snapshot and its post stay as they were"
+    return type(error)(error.source, stays, url=error.url, status=error.status, attempt=error.attempt)
+
+
 class OutOfTimeError(FetchError):
     """A source's requests of the day took longer than `http.max_time`: a search may keep
     the pages it read."""

@@ -22,7 +22,7 @@ from msgspec.structs import asdict, replace
 from hotpapers.config import Config
 from hotpapers.credentials import none_can_run, runnable, warn_skipped
 from hotpapers.day_window import day_window, stored_window
-from hotpapers.errors import FetchError, InputError, NotAskedError
+from hotpapers.errors import FetchError, InputError, NotAskedError, every_source_failed
 from hotpapers.http import HttpClient
 from hotpapers.metadata_failure import before_metadata, metadata_failed
 from hotpapers.models import ARXIV, Mention, Snapshot, SourceStatus, Window
@@ -86,9 +86,7 @@ class Fetcher:
         self.http.budgets.restart()  # each source, and arXiv, has its whole http.max_time for the day
         mentions, failures = self._search_all(day, can_run, since, until, statuses)
         if len(failures) == len(can_run):
-            raise (
-                failures[0] if len(failures) == 1 else FetchError("every source failed", "; ".join(map(str, failures)))
-            )
+            raise every_source_failed(failures, stored=self.config.snapshot_path(day).exists())
         for failure in failures:
             log.warning("%s: %s; published without it (a later build fetches it again)", day, failure)
         snapshot = Snapshot(

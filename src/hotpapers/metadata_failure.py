@@ -34,12 +34,12 @@ def metadata_failed(snapshot: Snapshot) -> bool:
 
 def refuse_without_metadata(snapshot: Snapshot, path: Path, *, keep: bool) -> None:
     """Nothing when arXiv answered for `snapshot`; else a FetchError, after saving the
-    snapshot to `path` when `keep` (no file there: a refresh keeps the stored one)."""
+    snapshot to `path` when `keep` (else a refresh: the stored one stays, as it says)."""
     if not metadata_failed(snapshot):
         return
     reason = snapshot.sources[ARXIV].detail or "failed"
     if not keep:
-        raise FetchError(ARXIV, reason)
+        raise FetchError(ARXIV, f"{reason}; the stored snapshot and its post stay as they were")
     save_snapshot(snapshot, path)
     raise FetchError(
         ARXIV,
