@@ -76,8 +76,8 @@ def _lowered(table: Any) -> dict[str, Any]:
 
 
 def _usable(address: str) -> str | None:
-    """`address` without its trailing '/', when site.url takes it and it is no placeholder
-    and holds no user or password (init prints it)."""
+    """`address` without its trailing '/', when site.url takes it (no user or password, which
+    init would print) and it is no placeholder."""
     address = address.strip().rstrip("/")
     try:
         parts = urlsplit(address)
@@ -85,6 +85,6 @@ def _usable(address: str) -> str | None:
     except (ValueError, msgspec.ValidationError):
         return None
     host = (parts.hostname or "").removeprefix("www.")
-    if host in _PLACEHOLDERS or host.endswith((".example", ".localhost")) or "@" in parts.netloc:
+    if host in _PLACEHOLDERS or host.endswith((".example", ".localhost")):
         return None
     return address
