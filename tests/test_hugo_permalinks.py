@@ -28,6 +28,16 @@ def test_the_sections_pattern_is_read_from_each_kind_of_config_file(tmp_path, na
     assert section_permalink(hugo_config_files(tmp_path), "papers") is None
 
 
+def test_the_settings_of_another_environment_than_production_are_not_read(tmp_path):
+    """`hugo` builds in the production environment: it published the posts at
+    /posts/SLUG/ while config/development/ gave them /:year/:slug/, which the feeds then
+    warned of, telling the site to change its links."""
+    (tmp_path / "hugo.toml").write_text('baseURL = "https://example.org/"\n', encoding="utf-8")
+    (tmp_path / "config" / "development").mkdir(parents=True)
+    (tmp_path / "config" / "development" / "permalinks.toml").write_text("posts = '/:year/:slug/'\n")
+    assert section_permalink(hugo_config_files(tmp_path), "posts") is None
+
+
 @pytest.mark.parametrize(
     "files",
     [

@@ -3,7 +3,8 @@ config file and the files of its config folder, so the feeds can say when they l
 posts where Hugo publishes none (feeds.unlinked).
 
 Hugo reads `permalinks: {SECTION: PATTERN}` (since 0.120 also under `page:`), its keys in
-any case, from its config file or from `config/ENVIRONMENT/permalinks.*`; a PATTERN is
+any case, from its config file or from `config/_default/` and `config/production/` (the
+environment `hugo` builds in), in `permalinks.*` or `hugo.*` there; a PATTERN is
 the page's path, with tokens such as `:slug` and `:year`.
 """
 

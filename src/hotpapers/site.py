@@ -155,10 +155,12 @@ def hugo_config_files(folder: Path) -> list[Path]:
 
 
 def _config_folder_files(folder: Path) -> list[Path]:
-    """The files of Hugo's config folder (config/_default/hugo.toml, ...), which it merges
-    with its config file; [] when there is none."""
-    config = folder / "config"
-    return sorted(path for path in config.rglob("*") if path.is_file())[:200] if config.is_dir() else []
+    """The files of Hugo's config folder (config/_default/hugo.toml, ...) that it merges with
+    its config file when `hugo` builds the site, in the production environment: those of
+    _default/ and production/, not of development/ (`hugo server`) or another environment."""
+    return sorted(
+        path for env in ("_default", "production") for path in (folder / "config" / env).rglob("*") if path.is_file()
+    )[:200]
 
 
 def _gatsby(folder: Path) -> SiteKind | None:
