@@ -47,3 +47,35 @@ def test_init_writes_the_run_time_of_the_sites_zone(tmp_path):
     written = (tmp_path / ".github" / "workflows" / "hotpapers.yml").read_text(encoding="utf-8")
     assert yaml.safe_load(written)[True]["schedule"] == [{"cron": "17 8 * * *"}]
     assert "08:17 UTC, just after midnight in America/Los_Angeles" in written
+
+
+DEPLOY_ON_PUSH = "name: Deploy\non:\n  push:\n    branches: [main]\njobs: {}\n"
+
+
+@pytest.mark.parametrize(
+    ("name", "text"),
+    [("deploy.yml", DEPLOY_ON_PUSH), ("pages.yaml", "on: [push, workflow_dispatch]\njobs: {}\n")],
+)
+def test_init_says_a_deploy_workflow_run_on_push_misses_the_nightly_commit(tmp_path, name, text):
+    """The nightly pushes with GITHUB_TOKEN, whose pushes start no workflow: a site deployed by a
+    workflow run `on: push` committed each post and published none, unattended, night after night."""
+    (tmp_path / ".github" / "workflows").mkdir(parents=True)
+    (tmp_path / ".github" / "workflows" / name).write_text(text, encoding="utf-8")
+    result = CliRunner().invoke(cli, ["init", str(tmp_path), "--profile", "hugo"])
+    assert result.exit_code == 0, result.output
+    words = " ".join(result.output.split())
+    assert f".github/workflows/{name} runs on push" in words
+    assert "workflow_run: {workflows: [Hot Papers nightly], types: [completed]}" in words
+    written = yaml.safe_load((tmp_path / ".github" / "workflows" / "hotpapers.yml").read_text(encoding="utf-8"))
+    assert written["name"] == "Hot Papers nightly"  # the name the step tells to wait for
+
+
+@pytest.mark.parametrize(
+    "text", ["on: {schedule: [{cron: '0 0 * * *'}]}\njobs: {}\n", "on: [push\n", "- not a workflow\n", ""]
+)
+def test_init_says_nothing_of_workflows_not_run_on_push(tmp_path, text):
+    (tmp_path / ".github" / "workflows").mkdir(parents=True)
+    (tmp_path / ".github" / "workflows" / "other.yml").write_text(text, encoding="utf-8")
+    result = CliRunner().invoke(cli, ["init", str(tmp_path), "--profile", "hugo"])
+    assert result.exit_code == 0, result.output
+    assert "workflow_run" not in result.output

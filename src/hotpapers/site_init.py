@@ -23,7 +23,7 @@ from hotpapers.fetch import make_fetcher
 from hotpapers.profiles import PROFILES
 from hotpapers.site import HUGO_RAW_HTML, detect_site, hugo_config, keeps_raw_html, unfit_profile
 from hotpapers.site_address import site_address
-from hotpapers.site_workflow import credential_variables, workflow
+from hotpapers.site_workflow import credential_variables, push_deploy_step, workflow
 from hotpapers.sources import SOURCES
 
 CONFIG_NAME = "hotpapers.yaml"
@@ -105,6 +105,7 @@ def init_site(
         *([f"Add --config {config_path} to the hotpapers commands of {WORKFLOW_NAME}."] if config_path else []),
         *_profile_step(site_config, folder, config),  # the kept config's, when it was not applied
         *_embed_steps(site_config.output.profile),
+        *push_deploy_step(folder),
         f"Try it (with those variables exported): {_cd(folder)}hotpapers build{option} --dry-run, then hotpapers "
         f"build{option}; commit the files and push.",
     ]

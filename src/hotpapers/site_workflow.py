@@ -5,9 +5,14 @@ from __future__ import annotations
 
 import shlex
 from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
 from zoneinfo import ZoneInfo
 
+import yaml
+
 from hotpapers.config import Config
+
+WORKFLOW_TITLE = "Hot Papers nightly"
 
 
 def credential_variables() -> list[str]:
@@ -25,6 +30,29 @@ def workflow(committed: list[str], timezone: ZoneInfo) -> str:
         .replace("{env}\n", env)
         .replace("{committed}", " ".join(map(shlex.quote, committed)))
     )
+
+
+def push_deploy_step(folder: Path) -> list[str]:
+    """The step for the site's workflows run `on: push` (a deploy, most often): the nightly
+    pushes with GITHUB_TOKEN, and GitHub starts no workflow for such a push."""
+    found = sorted((folder / ".github" / "workflows").glob("*.y*ml"))
+    names = [path.relative_to(folder).as_posix() for path in found if path.name != "hotpapers.yml" and _on_push(path)]
+    if not names:
+        return []
+    return [
+        f"{', '.join(names)} {'runs' if len(names) == 1 else 'run'} on push, but GitHub starts no workflow for the "
+        f"nightly's push (made with GITHUB_TOKEN): add `workflow_run: {{workflows: [{WORKFLOW_TITLE}], types: "
+        "[completed]}` to its `on:` so each night's post is deployed."
+    ]
+
+
+def _on_push(path: Path) -> bool:
+    try:
+        text = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, yaml.YAMLError):
+        return False
+    on = text.get(True, text.get("on")) if isinstance(text, dict) else None  # YAML 1.1 reads `on` as true
+    return on == "push" or (isinstance(on, list | dict) and "push" in on)
 
 
 EARLIEST_RUN = 6 * 60 + 17
@@ -49,7 +77,9 @@ def nightly_schedule(timezone: ZoneInfo, today: date) -> str:
 
 _WORKFLOW = """\
 # The nightly Hot Papers build (written by `hotpapers init`): add the secrets named
-# below to the repository, and adjust the install step.
+# below to the repository, and adjust the install step. Its push (with GITHUB_TOKEN) starts
+# no workflow: a deploy run `on: push` needs `workflow_run: {workflows: [Hot Papers nightly],
+# types: [completed]}` in its `on:` too.
 name: Hot Papers nightly
 
 on:
