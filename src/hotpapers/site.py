@@ -70,7 +70,7 @@ def refuse_unfit_profile(profile: str, config_path: str | PathLike[str] | None =
     directory's config file, as `load_config()` reads it. On a Hugo site whose config
     drops raw HTML, the `hugo` profile's posts build without their embeds: a warning (on
     the logger `hotpapers`), as Hugo says nothing then."""
-    if profile not in ("lumen", "lumen-2022", "hugo"):
+    if profile != "hugo" and profile not in {refused for refused, _ in _UNFIT}:
         return
     config_path = Path(config_path) if config_path else default_config_path(Path.cwd()) or Path("hotpapers.yaml")
     folder = config_path.resolve().parent
