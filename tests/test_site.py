@@ -196,6 +196,7 @@ def test_the_written_workflow_is_the_repos_nightly_one_with_every_sources_secret
     for step, repo_step in zip(steps, repo_steps, strict=True):
         if step.get("name") != "Install hotpapers":
             assert (step.get("run"), step.get("if")) == (repo_step.get("run"), repo_step.get("if"))
+        assert (step.get("uses"), step.get("with")) == (repo_step.get("uses"), repo_step.get("with"))
     secrets = {name for source in SOURCES.values() for name in _variables(source.Settings())}
     assert "X_BEARER_TOKEN" in secrets
     assert steps[3]["env"] == {"DAY": "${{ inputs.date }}"} | {name: f"${{{{ secrets.{name} }}}}" for name in secrets}

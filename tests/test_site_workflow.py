@@ -1,6 +1,7 @@
 """When the nightly workflow `hotpapers init` writes runs: after midnight in the site's zone."""
 
 from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -79,3 +80,21 @@ def test_init_says_nothing_of_workflows_not_run_on_push(tmp_path, text):
     result = CliRunner().invoke(cli, ["init", str(tmp_path), "--profile", "hugo"])
     assert result.exit_code == 0, result.output
     assert "workflow_run" not in result.output
+
+
+NODE24_MAJOR = {"actions/checkout": 5, "actions/setup-python": 6}
+"""The first major of each action run on Node 24: GitHub removed Node 20 from its runners on
+2026-09-16, and forces the actions written for it onto Node 24, warning that they may not work."""
+
+
+@pytest.mark.parametrize("written", [True, False], ids=["init", "repo"])
+def test_the_workflows_actions_are_majors_made_for_node_24(tmp_path, written):
+    if written:
+        CliRunner().invoke(cli, ["init", str(tmp_path), "--profile", "hugo"])
+        path = tmp_path / ".github" / "workflows" / "hotpapers.yml"
+    else:
+        path = Path(__file__).parent.parent / ".github" / "workflows" / "nightly.yml"
+    steps = yaml.safe_load(path.read_text(encoding="utf-8"))["jobs"]["build"]["steps"]
+    uses = [step["uses"].split("@v") for step in steps if "uses" in step]
+    assert [action for action, _ in uses] == list(NODE24_MAJOR)
+    assert all(int(major) >= NODE24_MAJOR[action] for action, major in uses), uses
