@@ -78,3 +78,32 @@ def test_the_workflow_commits_the_paths_of_the_config_it_keeps(tmp_path):
     CliRunner().invoke(cli, ["init", str(tmp_path), "--profile", "jekyll"])
     loop = commit_loop(tmp_path)
     assert loop.splitlines()[0].strip() == "for path in 'my posts' facts static/hot-papers.json; do"
+
+
+def commit_step(folder):
+    workflow = yaml.safe_load((folder / ".github" / "workflows" / "hotpapers.yml").read_text(encoding="utf-8"))
+    return next(s["run"] for s in workflow["jobs"]["build"]["steps"] if s.get("name", "").startswith("Commit"))
+
+
+def test_the_nightly_commit_is_pushed_when_another_push_came_in_during_the_build(tmp_path):
+    """The site's owner (or another workflow) pushed while the build ran: a bare `git push` was
+    refused, the run went red and the night's post and snapshot were lost with its runner."""
+    origin, site, other = tmp_path / "origin.git", tmp_path / "site", tmp_path / "other"
+    git(tmp_path, "init", "-q", "--bare", "-b", "main", str(origin))
+    git(tmp_path, "clone", "-q", str(origin), str(other))
+    (other / "hugo.toml").write_text('baseURL = "https://example.org/"\n', encoding="utf-8")
+    assert CliRunner().invoke(cli, ["init", str(other)]).exit_code == 0
+    git(other, "add", "-A")
+    git(other, "commit", "-qm", "the site")
+    git(other, "push", "-q", "origin", "HEAD:main")
+    git(tmp_path, "clone", "-q", "--depth", "1", origin.as_uri(), str(site))  # as actions/checkout does
+    (other / "about.md").write_text("About me\n", encoding="utf-8")
+    git(other, "add", "-A")
+    git(other, "commit", "-qm", "the owner's edit")
+    git(other, "push", "-q", "origin", "HEAD:main")
+    (site / "content" / "posts").mkdir(parents=True)
+    (site / "content" / "posts" / "2020-09-24.md").write_text("a post\n", encoding="utf-8")
+    run = subprocess.run(["bash", "-e", "-c", commit_step(site)], cwd=site, capture_output=True, text=True)
+    assert run.returncode == 0, run.stderr
+    pushed = git(origin, "log", "--format=%s", "main").splitlines()
+    assert pushed == ["Hot papers of yesterday", "the owner's edit", "the site"]

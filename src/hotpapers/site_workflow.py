@@ -129,7 +129,7 @@ jobs:
             echo "Nothing changed."
           else
             git commit -m "Hot papers ${DAY:-of yesterday}"
-            git push
+            git push || { git pull --rebase --quiet && git push; }   # after a push made during the build
           fi
       - name: Fail loudly when the pipeline went quiet
         run: hotpapers check --days 7
