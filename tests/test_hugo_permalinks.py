@@ -28,6 +28,16 @@ def test_the_sections_pattern_is_read_from_each_kind_of_config_file(tmp_path, na
     assert section_permalink(hugo_config_files(tmp_path), "papers") is None
 
 
+def test_a_permalinks_key_of_another_table_is_not_read(tmp_path):
+    """A file of the config folder holds the key it is named for: `permalinks` in
+    params.toml is a parameter of the site's theme (.Site.Params.permalinks), which Hugo
+    0.111.3 left the posts at /posts/SLUG/ with, but was read as the posts' pattern."""
+    (tmp_path / "hugo.toml").write_text('baseURL = "https://example.org/"\n', encoding="utf-8")
+    (tmp_path / "config" / "_default").mkdir(parents=True)
+    (tmp_path / "config" / "_default" / "params.toml").write_text("[permalinks]\nposts = '/:year/:slug/'\n")
+    assert section_permalink(hugo_config_files(tmp_path), "posts") is None
+
+
 def test_the_settings_of_another_environment_than_production_are_not_read(tmp_path):
     """`hugo` builds in the production environment: it published the posts at
     /posts/SLUG/ while config/development/ gave them /:year/:slug/, which the feeds then

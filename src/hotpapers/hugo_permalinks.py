@@ -26,6 +26,10 @@ _SLUG_TOKENS = frozenset({"slug", "slugorfilename", "slugorcontentbasename"})
 """The tokens that stand for a post's slug, which every post sets."""
 
 
+_TABLE_OWNERS = frozenset({"hugo", "config", "permalinks"})
+"""The config files that can set `permalinks`: the site's whole config, or the table itself."""
+
+
 class UnknownPermalinks(Exception):
     """The site's config cannot be read for sure: a file fails to parse, or two files give
     the section different patterns."""
@@ -36,7 +40,7 @@ def section_permalink(config_files: list[Path], section: str) -> str | None:
     when it sets none for it."""
     found: set[str] = set()
     for path in config_files:
-        table = _permalinks(path, is_table=path.stem.lower() == "permalinks")
+        table = _permalinks(path)
         pattern = _lowered(table.get("page")).get(section, table.get(section))
         if pattern is not None:
             if not isinstance(pattern, str):
@@ -69,8 +73,12 @@ def as_site_link(pattern: str, section: tuple[str, ...]) -> str | None:
     return "/" + link.strip("/") + "/"
 
 
-def _permalinks(path: Path, is_table: bool) -> dict[str, Any]:
-    """The `permalinks` table of one config file (the whole file for permalinks.*), keys lowered."""
+def _permalinks(path: Path) -> dict[str, Any]:
+    """The `permalinks` table of one config file (the whole file for permalinks.*), keys
+    lowered; {} for a file of another key of the config folder (params.toml is `params`)."""
+    if path.stem.lower() not in _TABLE_OWNERS:
+        return {}
+    is_table = path.stem.lower() == "permalinks"
     try:
         text = read_regular_file(path, SITE_FILE_MAX_BYTES).decode("utf-8")
     except (OSError, NotRegularFile):
