@@ -98,3 +98,17 @@ def test_the_workflows_actions_are_majors_made_for_node_24(tmp_path, written):
     uses = [step["uses"].split("@v") for step in steps if "uses" in step]
     assert [action for action, _ in uses] == list(NODE24_MAJOR)
     assert all(int(major) >= NODE24_MAJOR[action] for action, major in uses), uses
+
+
+@pytest.mark.parametrize("written", [True, False], ids=["init", "repo"])
+def test_a_build_that_hangs_fails_its_step_so_the_saved_snapshot_is_still_committed(tmp_path, written):
+    """At the job's timeout GitHub cancels the job, and the commit step (`!cancelled()`) did not
+    run: the snapshot a hung build had saved was lost. A step's own timeout fails the step alone."""
+    if written:
+        CliRunner().invoke(cli, ["init", str(tmp_path), "--profile", "hugo"])
+        path = tmp_path / ".github" / "workflows" / "hotpapers.yml"
+    else:
+        path = Path(__file__).parent.parent / ".github" / "workflows" / "nightly.yml"
+    job = yaml.safe_load(path.read_text(encoding="utf-8"))["jobs"]["build"]
+    build = next(step for step in job["steps"] if "hotpapers build" in step.get("run", ""))
+    assert build["timeout-minutes"] + 5 <= job["timeout-minutes"]

@@ -111,6 +111,7 @@ jobs:
       - name: Install hotpapers
         run: pip install "hotpapers @ git+https://github.com/<owner>/hotpapers@<tag>"   # where you take it from
       - name: Build the day's post
+        timeout-minutes: 50   # a hung build fails this step, and the commit step still runs (not at the job's)
         env:
 {env}
           DAY: ${{ inputs.date }}
