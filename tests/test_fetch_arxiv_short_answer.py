@@ -15,7 +15,7 @@ from fakes import atom_feed
 from hotpapers.config import ArxivSettings
 from hotpapers.errors import FetchError
 from hotpapers.http import HttpClient
-from hotpapers.sources.arxiv import fetch_papers
+from hotpapers.sources.arxiv import A_KNOWN_PAPER, fetch_papers
 
 
 def paper(paper_id: str) -> dict:
@@ -68,11 +68,28 @@ def test_answers_holding_none_of_several_ids_are_a_failure(httpserver):
     """arXiv answered one night with no entry and totalResults 0 for a day's six ids: they
     were recorded as ids it does not have, never asked for again, arXiv as ok, and the day
     had no post for good while `-q build` said nothing and check passed (a simulated month
-    of nights). A failure is recorded as such, and a later build asks again."""
+    of nights). When arXiv then lacks a paper it has, that is a failure, which the snapshot
+    records and a later build fetches again."""
     settings, http, asked = arxiv(httpserver, short_answers=0)
     with pytest.raises(FetchError, match=r"^arxiv: answered that it has none of the 2 ids asked for \(2009\.99998, "):
         fetch_papers(["2009.99998", "2009.99999"], settings, http)
-    assert asked == [["2009.99998", "2009.99999"]]
+    assert asked == [["2009.99998", "2009.99999"], [A_KNOWN_PAPER]]
+
+
+def test_ids_arxiv_lacks_while_it_has_a_known_paper_are_unknown(httpserver):
+    """A day (or a repair) whose ids are all typos, or a story of bogus ids and nothing else,
+    failed arXiv every night though it had answered."""
+    asked: list[str] = []
+
+    def answer(request: Request) -> Response:
+        asked.append(request.args["id_list"])
+        papers = [paper(A_KNOWN_PAPER)] if request.args["id_list"] == A_KNOWN_PAPER else []
+        return Response(atom_feed(papers, request.args["id_list"]), 200, content_type="application/atom+xml")
+
+    httpserver.expect_request("/api/query").respond_with_handler(answer)
+    settings = msgspec.convert({"api_url": httpserver.url_for("/api/query"), "min_interval": 0}, ArxivSettings)
+    result = fetch_papers(["2009.99998", "2009.99999"], settings, HttpClient(timeout=5, retries=0, max_wait=1))
+    assert result.papers == [] and asked == ["2009.99998,2009.99999", A_KNOWN_PAPER]
 
 
 def test_asking_a_short_answer_again_loses_none_of_its_papers(httpserver):

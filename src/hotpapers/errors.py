@@ -80,10 +80,18 @@ class FetchError(HotpapersError):
         self.url = endpoint(url) if url else None
         self.status = status
         self.attempt = attempt
+        self.day = day
 
-    def on_day(self, day: str) -> Self:
-        """The same failure, its message naming the day whose fetch it stopped."""
-        return type(self)(self.source, self.reason, url=self.url, status=self.status, attempt=self.attempt, day=day)
+    def varied(self, *, reason: str | None = None, day: str | None = None) -> Self:
+        """The same failure with another reason, or its message naming the day whose fetch it stopped."""
+        return type(self)(
+            self.source,
+            reason or self.reason,
+            url=self.url,
+            status=self.status,
+            attempt=self.attempt,
+            day=day or self.day,
+        )
 
 
 def every_source_failed(failures: list[FetchError], *, stored: bool) -> FetchError:
@@ -92,8 +100,7 @@ def every_source_failed(failures: list[FetchError], *, stored: bool) -> FetchErr
     error = failures[0] if len(failures) == 1 else FetchError("every source failed", "; ".join(map(str, failures)))
     if not stored:
         return error
-    stays = f"{error.reason}; the stored snapshot and its post stay as they were"
-    return type(error)(error.source, stays, url=error.url, status=error.status, attempt=error.attempt)
+    return error.varied(reason=f"{error.reason}; the stored snapshot and its post stay as they were")
 
 
 class OutOfTimeError(FetchError):

@@ -29,6 +29,7 @@ from hotpapers.models import ARXIV, Mention, Snapshot, SourceStatus, Window
 from hotpapers.paper_lookup import Lookup, ids_to_look_up, metadata_status
 from hotpapers.plural import count
 from hotpapers.rank import rank
+from hotpapers.snapshot import is_stored
 from hotpapers.sources import SOURCES, arxiv
 from hotpapers.sources.base import Progress, Source, no_progress, rfc3339
 
@@ -86,7 +87,7 @@ class Fetcher:
         self.http.budgets.restart()  # each source, and arXiv, has its whole http.max_time for the day
         mentions, failures = self._search_all(day, can_run, since, until, statuses)
         if len(failures) == len(can_run):
-            raise every_source_failed(failures, stored=self.config.snapshot_path(day).exists())
+            raise every_source_failed(failures, stored=is_stored(self.config.snapshot_path(day)))
         for failure in failures:
             log.warning("%s: %s; published without it (a later build fetches it again)", day, failure)
         snapshot = Snapshot(

@@ -27,7 +27,7 @@ def naming_unbuilt(days: list[str], reports: Iterable[DayReport]) -> Iterator[Da
             yield report
     except HotpapersError as error:
         if len(days) == 1 and isinstance(error, FetchError):  # a source's words, which do not name the day
-            raise error.on_day(days[0]) from None
+            raise error.varied(day=days[0]) from None
         if len(days) == 1 or done == len(days):
             raise
         unbuilt = failed + days[done:]

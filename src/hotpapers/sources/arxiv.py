@@ -130,14 +130,20 @@ def refusal(paper: Paper) -> str | None:
     return problems[0].removeprefix("$.papers[0].") if problems else None
 
 
+A_KNOWN_PAPER = "0704.0001"
+"""A paper arXiv has (the first id of its 2007 scheme): asked for when it answers that it has
+none of a day's ids, to tell an empty page from ids it truly lacks."""
+
+
 def fetch_papers(ids: Sequence[str], settings: ArxivSettings, http: HttpClient) -> ArxivResult:
     """Metadata for `ids`: ceil(len / batch_size) requests (one more for each short answer,
     `_batch`), one at a time, spaced by min_interval. A paper whose metadata no snapshot
     may hold is left out; when that leaves none, the answers are taken as broken: FetchError.
-    So are answers holding none of two or more ids (those arXiv calls malformed left out):
-    arXiv's API sends an empty page now and then, and the ids would be recorded as ids it
-    does not have, never asked for again. A later build asks again; a story naming bogus
-    ids beside real ones changes nothing."""
+    So are answers holding none of two or more ids (those arXiv calls malformed left out)
+    when arXiv then lacks A_KNOWN_PAPER too: its API sends an empty page now and then, and
+    the ids would be recorded as ids it does not have, never asked for again. A later build
+    asks again. When arXiv has that paper, the ids are taken as unknown (typos, a story of
+    bogus ids), as they are beside ids it has."""
     wanted = sorted(set(ids))
     found: dict[str, Paper] = {}
     refused: list[str] = []
@@ -157,11 +163,12 @@ def fetch_papers(ids: Sequence[str], settings: ArxivSettings, http: HttpClient) 
             f"no paper it returned has metadata a snapshot may hold ({refused[0]}; from {settings.api_url})",
             url=settings.api_url,
         )
-    if not found and len(unanswered := [i for i in wanted if i not in malformed]) > 1:
+    unanswered = [paper_id for paper_id in wanted if paper_id not in malformed]
+    if not found and len(unanswered) > 1 and not _answer([A_KNOWN_PAPER], settings, http, malformed).papers:
         raise FetchError(
             ARXIV,
-            f"answered that it has none of the {len(unanswered)} ids asked for ({unanswered[0]}, ...), taken as a "
-            f"failed answer (from {settings.api_url})",
+            f"answered that it has none of the {len(unanswered)} ids asked for ({unanswered[0]}, ...), nor "
+            f"{A_KNOWN_PAPER}, which it has: taken as a failed answer (from {settings.api_url})",
             url=settings.api_url,
         )
     return ArxivResult([found[i] for i in wanted if i in found], refused)
