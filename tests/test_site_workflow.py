@@ -72,7 +72,14 @@ def test_init_says_a_deploy_workflow_run_on_push_misses_the_nightly_commit(tmp_p
 
 
 @pytest.mark.parametrize(
-    "text", ["on: {schedule: [{cron: '0 0 * * *'}]}\njobs: {}\n", "on: [push\n", "- not a workflow\n", ""]
+    "text",
+    [
+        "on: {schedule: [{cron: '0 0 * * *'}]}\njobs: {}\n",
+        "on: [push\n",
+        "- not a workflow\n",
+        "",
+        "on: {push: {}, workflow_run: {workflows: [Hot Papers nightly], types: [completed]}}\njobs: {}\n",
+    ],
 )
 def test_init_says_nothing_of_workflows_not_run_on_push(tmp_path, text):
     (tmp_path / ".github" / "workflows").mkdir(parents=True)

@@ -52,6 +52,8 @@ def _on_push(path: Path) -> bool:
     except (OSError, UnicodeDecodeError, yaml.YAMLError):
         return False
     on = text.get(True, text.get("on")) if isinstance(text, dict) else None  # YAML 1.1 reads `on` as true
+    if isinstance(on, dict) and WORKFLOW_TITLE in str(on.get("workflow_run")):
+        return False  # already run after the nightly
     return on == "push" or (isinstance(on, list | dict) and "push" in on)
 
 
