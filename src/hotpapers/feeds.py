@@ -20,6 +20,7 @@ from hotpapers.atomic import write_atomically
 from hotpapers.config import Config
 from hotpapers.errors import HotpapersError, WriteError, shown_path
 from hotpapers.frontmatter import frontmatter_problem, frontmatter_strings, reads_back
+from hotpapers.hugo_config import hugo_config_files
 from hotpapers.hugo_permalinks import UnknownPermalinks, as_site_link, section_permalink
 from hotpapers.jekyll_entries import SLUG_PERMALINKS, posts_permalink
 from hotpapers.models import RankedPaper, Snapshot, parse_time
@@ -30,7 +31,6 @@ from hotpapers.rank import rank
 from hotpapers.regular_file import NotRegularFile, read_regular_file
 from hotpapers.render import PostRenderer, abs_link, paper_headings
 from hotpapers.sanitize import plain_text
-from hotpapers.site import hugo_config_files
 from hotpapers.snapshot import load_snapshot
 from hotpapers.targets import check_feed_targets, check_outputs, feed_url
 

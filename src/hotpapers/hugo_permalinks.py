@@ -10,16 +10,11 @@ the page's path, with tokens such as `:slug` and `:year`.
 
 from __future__ import annotations
 
-import json
 import re
-import tomllib
 from pathlib import Path
 from typing import Any
 
-import yaml
-
-from hotpapers.regular_file import SITE_FILE_MAX_BYTES, NotRegularFile, read_regular_file
-from hotpapers.yaml_c import load_yaml
+from hotpapers.hugo_config import UnreadableConfig, config_text, lowered, parse_config
 
 _TOKEN = re.compile(r":(\w+)(\[[^\]]*\])?")
 _SLUG_TOKENS = frozenset({"slug", "slugorfilename", "slugorcontentbasename"})
@@ -41,7 +36,7 @@ def section_permalink(config_files: list[Path], section: str) -> str | None:
     found: set[str] = set()
     for path in config_files:
         table = _permalinks(path)
-        pattern = _lowered(table.get("page")).get(section, table.get(section))
+        pattern = lowered(table.get("page")).get(section, table.get(section))
         if pattern is not None:
             if not isinstance(pattern, str):
                 raise UnknownPermalinks
@@ -80,27 +75,10 @@ def _permalinks(path: Path) -> dict[str, Any]:
         return {}
     is_table = path.stem.lower() == "permalinks"
     try:
-        text = read_regular_file(path, SITE_FILE_MAX_BYTES).decode("utf-8")
-    except (OSError, NotRegularFile):
-        return {}
-    except UnicodeDecodeError:
-        raise UnknownPermalinks from None
-    if not is_table and "permalinks" not in text.lower():
-        return {}
-    try:
-        if path.suffix == ".toml":
-            document: Any = tomllib.loads(text)
-        elif path.suffix == ".json":
-            document = json.loads(text)
-        elif path.suffix in (".yaml", ".yml"):
-            document = load_yaml(text)
-        else:
+        text = config_text(path)
+        if text is None or (not is_table and "permalinks" not in text.lower()):
             return {}
-    except (tomllib.TOMLDecodeError, ValueError, yaml.YAMLError):
+        document = parse_config(text, path.suffix)
+    except UnreadableConfig:
         raise UnknownPermalinks from None
-    return _lowered(document) if is_table else _lowered(_lowered(document).get("permalinks"))
-
-
-def _lowered(table: Any) -> dict[str, Any]:
-    """A mapping's keys in lower case, as Hugo reads them; {} for anything else."""
-    return {str(key).lower(): value for key, value in table.items()} if isinstance(table, dict) else {}
+    return lowered(document) if is_table else lowered(lowered(document).get("permalinks"))

@@ -44,3 +44,12 @@ def read_regular_file(path: Path, limit: int = -1, most: int | None = None) -> b
         return data
     finally:
         os.close(fd)
+
+
+def site_file_text(path: Path) -> str:
+    """The text of a file of the site (its first SITE_FILE_MAX_BYTES, bytes that are no
+    UTF-8 replaced), '' when no regular file can be read there."""
+    try:
+        return read_regular_file(path, SITE_FILE_MAX_BYTES).decode("utf-8", "replace")  # a FIFO would wait for ever
+    except (OSError, NotRegularFile):
+        return ""

@@ -15,11 +15,11 @@ from typing import Any
 
 from hotpapers.config_file import default_config_path
 from hotpapers.errors import ConfigError, shown_path
+from hotpapers.hugo_config import hugo_config, hugo_config_files
 from hotpapers.jekyll_entries import CONFIG_NAMES, jekyll_publishes
 from hotpapers.profiles import PROFILES, Profile
-from hotpapers.regular_file import SITE_FILE_MAX_BYTES, NotRegularFile, read_regular_file
+from hotpapers.regular_file import site_file_text
 
-_BASE_URL = re.compile(r"""^\s*["']?baseurl["']?\s*[:=]""", re.IGNORECASE | re.MULTILINE)
 _UNSAFE = re.compile(r"""["']?unsafe["']?\s*[:=]\s*true\b""", re.IGNORECASE)
 _MAJOR = re.compile(r"^\D*(\d+)")
 HUGO_RAW_HTML = {
@@ -52,7 +52,7 @@ def detect_site(folder: Path) -> SiteKind | None:
     for name in CONFIG_NAMES:
         if (folder / name).is_file():
             return SiteKind("jekyll", name)
-    if "jekyll" in _text(folder / "Gemfile"):
+    if "jekyll" in site_file_text(folder / "Gemfile"):
         return SiteKind("jekyll", "Gemfile with jekyll")
     return _gatsby(folder)
 
@@ -110,30 +110,10 @@ def unfit_profile(profile: str, site: SiteKind | None) -> bool:
     return site is not None and (profile, site.profile) in _UNFIT
 
 
-_HUGO_NAMES = ("hugo.toml", "hugo.yaml", "hugo.yml", "hugo.json")
-_CONFIG_NAMES = ("config.toml", "config.yaml", "config.yml", "config.json")
-
-
-def hugo_config(folder: Path) -> Path | None:
-    """The Hugo site's config file in `folder`: hugo.*, else a config.* that sets baseURL,
-    else the hugo.* or config.* of its config folder, config/_default/, where a site may
-    keep all its settings."""
-    for name in _HUGO_NAMES:
-        if (folder / name).is_file():
-            return folder / name
-    for name in _CONFIG_NAMES:
-        if _BASE_URL.search(_text(folder / name)):
-            return folder / name
-    for name in (*_HUGO_NAMES, *_CONFIG_NAMES):
-        if (folder / "config" / "_default" / name).is_file():
-            return folder / "config" / "_default" / name
-    return None
-
-
 def keeps_raw_html(folder: Path) -> bool:
     """Whether the Hugo site in `folder` sets goldmark's renderer `unsafe` (keep raw HTML) to
     true, in its config file or a file of its config folder (config/_default/markup.toml)."""
-    return any(_UNSAFE.search(_text(path)) for path in hugo_config_files(folder))
+    return any(_UNSAFE.search(site_file_text(path)) for path in hugo_config_files(folder))
 
 
 def _warn_of_dropped_html(folder: Path) -> None:
@@ -149,23 +129,9 @@ def _warn_of_dropped_html(folder: Path) -> None:
     )
 
 
-def hugo_config_files(folder: Path) -> list[Path]:
-    """The files of the Hugo site's config in `folder`: its config file and its config folder's."""
-    return list(dict.fromkeys([*filter(None, [hugo_config(folder)]), *_config_folder_files(folder)]))
-
-
-def _config_folder_files(folder: Path) -> list[Path]:
-    """The files of Hugo's config folder (config/_default/hugo.toml, ...) that it merges with
-    its config file when `hugo` builds the site, in the production environment: those of
-    _default/ and production/, not of development/ (`hugo server`) or another environment."""
-    return sorted(
-        path for env in ("_default", "production") for path in (folder / "config" / env).rglob("*") if path.is_file()
-    )[:200]
-
-
 def _gatsby(folder: Path) -> SiteKind | None:
     try:
-        package = json.loads(_text(folder / "package.json") or "null")
+        package = json.loads(site_file_text(folder / "package.json") or "null")
     except ValueError:
         return None
     if not isinstance(package, dict):
@@ -195,14 +161,7 @@ def _is_lumen(package: dict[str, Any], folder: Path) -> bool:
     fields = " ".join(str(package.get(key, "")) for key in ("name", "description", "repository", "homepage"))
     if "lumen" in fields.lower():
         return True
-    return any("lumen" in _text(folder / name).lower() for name in ("gatsby-config.js", "gatsby-config.ts"))
-
-
-def _text(path: Path) -> str:
-    try:
-        return read_regular_file(path, SITE_FILE_MAX_BYTES).decode("utf-8", "replace")  # a FIFO would wait for ever
-    except (OSError, NotRegularFile):
-        return ""
+    return any("lumen" in site_file_text(folder / name).lower() for name in ("gatsby-config.js", "gatsby-config.ts"))
 
 
 def other_profiles_posts(folder: Path, own: Path, day: str) -> list[tuple[str, Path]]:

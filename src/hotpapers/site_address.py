@@ -6,24 +6,18 @@ offer nothing: init then asks for the address as before."""
 
 from __future__ import annotations
 
-import json
-import tomllib
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
 import msgspec
-import yaml
 
 from hotpapers.config import Site
-from hotpapers.regular_file import SITE_FILE_MAX_BYTES, NotRegularFile, read_regular_file
-from hotpapers.yaml_c import load_yaml
+from hotpapers.hugo_config import FILE_NAMES, PRODUCTION_FOLDERS, UnreadableConfig, config_document, lowered
 
-_HUGO_FILES = tuple(f"{stem}.{suffix}" for stem in ("hugo", "config") for suffix in ("toml", "yaml", "yml", "json"))
-"""Hugo's config file names, in the order it picks one from a folder."""
-_HUGO_FOLDERS = (".", "config/_default", "config/production")
-"""Where a site's baseURL for `hugo` (the production environment) may be set; the files of
-other environments' folders are not what the site publishes with."""
+_HUGO_FOLDERS = (".", *PRODUCTION_FOLDERS)
+"""Where a site's baseURL for `hugo` (the production environment) may be set: the config
+file of the site's folder, of config/_default/ or of config/production/."""
 _PLACEHOLDERS = frozenset({"example.com", "example.net", "example.org", "localhost", "127.0.0.1", "::1"})
 
 
@@ -34,8 +28,8 @@ def site_address(folder: Path, profile: str) -> tuple[str, str] | None:
     if profile == "hugo":
         found: dict[str, str] = {}
         for where in _HUGO_FOLDERS:
-            name = next((name for name in _HUGO_FILES if (folder / where / name).is_file()), None)
-            base = _lowered(_parsed(folder / where / name)).get("baseurl") if name else None
+            name = next((name for name in FILE_NAMES if (folder / where / name).is_file()), None)
+            base = lowered(_parsed(folder / where / name)).get("baseurl") if name else None
             if isinstance(base, str) and (address := _usable(base)):
                 found.setdefault(address, Path(where, name or "").as_posix())
         if len(found) != 1:
@@ -55,24 +49,9 @@ def site_address(folder: Path, profile: str) -> tuple[str, str] | None:
 def _parsed(path: Path) -> Any:
     """The document in the config file at `path`, or None when it cannot be read as its format."""
     try:
-        text = read_regular_file(path, SITE_FILE_MAX_BYTES).decode("utf-8")
-        if path.suffix == ".toml":
-            return tomllib.loads(text)
-        if path.suffix == ".json":
-            return json.loads(text)
-        return load_yaml(text)
-    except (
-        OSError,
-        NotRegularFile,
-        ValueError,
-        yaml.YAMLError,
-    ):  # TOMLDecodeError, JSON's and Unicode's are ValueErrors
+        return config_document(path)
+    except UnreadableConfig:
         return None
-
-
-def _lowered(table: Any) -> dict[str, Any]:
-    """A mapping's keys in lower case, as Hugo reads them; {} for anything else."""
-    return {str(key).lower(): value for key, value in table.items()} if isinstance(table, dict) else {}
 
 
 def _usable(address: str) -> str | None:

@@ -20,8 +20,9 @@ from hotpapers.credentials import unset_credentials
 from hotpapers.errors import ConfigError, HotpapersError, WriteError
 from hotpapers.feeds import feeds_off_reason
 from hotpapers.fetch import make_fetcher
+from hotpapers.hugo_config import hugo_config
 from hotpapers.profiles import PROFILES
-from hotpapers.site import HUGO_RAW_HTML, detect_site, hugo_config, keeps_raw_html, unfit_profile
+from hotpapers.site import HUGO_RAW_HTML, detect_site, keeps_raw_html, unfit_profile
 from hotpapers.site_address import site_address
 from hotpapers.site_workflow import credential_variables, push_deploy_step, workflow
 from hotpapers.sources import SOURCES

@@ -1,0 +1,103 @@
+"""Where a Hugo site's config lives, and reading one of its files: the site's config file
+(hugo.*, config.*), the files of its config folder that `hugo` merges with it in the
+production environment, and any config file parsed as its suffix says (TOML, YAML, JSON),
+its keys lowered as Hugo reads them: declared here once for site.py, site_address.py and
+hugo_permalinks.py. A file that is there but cannot be read as its format (not UTF-8,
+invalid TOML, YAML or JSON) raises UnreadableConfig; each caller says what that means."""
+
+from __future__ import annotations
+
+import json
+import re
+import tomllib
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from hotpapers.regular_file import SITE_FILE_MAX_BYTES, NotRegularFile, read_regular_file, site_file_text
+from hotpapers.yaml_c import load_yaml
+
+_PARSERS: dict[str, Callable[[str], Any]] = {
+    ".toml": tomllib.loads,
+    ".yaml": load_yaml,
+    ".yml": load_yaml,
+    ".json": json.loads,
+}
+"""How a config file of each suffix is parsed."""
+_HUGO_NAMES = tuple(f"hugo{suffix}" for suffix in _PARSERS)
+_CONFIG_NAMES = tuple(f"config{suffix}" for suffix in _PARSERS)
+FILE_NAMES = (*_HUGO_NAMES, *_CONFIG_NAMES)
+"""Hugo's config file names, in the order it picks one from a folder."""
+PRODUCTION_FOLDERS = ("config/_default", "config/production")
+"""The folders of the config folder that `hugo` merges with the config file: _default/ and
+production/ (the environment it builds in), not development/ (`hugo server`) or another
+environment's, whose files are not what the site publishes with."""
+_BASE_URL = re.compile(r"""^\s*["']?baseurl["']?\s*[:=]""", re.IGNORECASE | re.MULTILINE)
+
+
+class UnreadableConfig(Exception):
+    """A config file that is there but cannot be read as its format: not UTF-8, or not
+    valid TOML, YAML or JSON."""
+
+
+def hugo_config(folder: Path) -> Path | None:
+    """The Hugo site's config file in `folder`: hugo.*, else a config.* that sets baseURL,
+    else the hugo.* or config.* of its config folder, config/_default/, where a site may
+    keep all its settings."""
+    for name in _HUGO_NAMES:
+        if (folder / name).is_file():
+            return folder / name
+    for name in _CONFIG_NAMES:
+        if _BASE_URL.search(site_file_text(folder / name)):
+            return folder / name
+    default = folder / PRODUCTION_FOLDERS[0]
+    for name in FILE_NAMES:
+        if (default / name).is_file():
+            return default / name
+    return None
+
+
+def hugo_config_files(folder: Path) -> list[Path]:
+    """The files of the Hugo site's config in `folder`: its config file and its config folder's."""
+    return list(dict.fromkeys([*filter(None, [hugo_config(folder)]), *_config_folder_files(folder)]))
+
+
+def _config_folder_files(folder: Path) -> list[Path]:
+    """The files of Hugo's config folder (config/_default/hugo.toml, ...) that it merges with
+    its config file when `hugo` builds the site (PRODUCTION_FOLDERS)."""
+    return sorted(path for where in PRODUCTION_FOLDERS for path in (folder / where).rglob("*") if path.is_file())[:200]
+
+
+def config_text(path: Path) -> str | None:
+    """The text of the config file at `path` (its first SITE_FILE_MAX_BYTES), None when no
+    regular file can be read there; UnreadableConfig when it is not UTF-8."""
+    try:
+        return read_regular_file(path, SITE_FILE_MAX_BYTES).decode("utf-8")  # a FIFO would wait for ever
+    except (OSError, NotRegularFile):
+        return None
+    except UnicodeDecodeError:
+        raise UnreadableConfig from None
+
+
+def parse_config(text: str, suffix: str) -> Any:
+    """The document in the `text` of a config file whose name ends with `suffix` ('.toml'),
+    parsed as that says; None for a suffix of no config format; UnreadableConfig when it
+    fails to parse."""
+    parse = _PARSERS.get(suffix)
+    try:
+        return parse(text) if parse else None
+    except (ValueError, yaml.YAMLError):  # TOMLDecodeError and JSON's are ValueErrors
+        raise UnreadableConfig from None
+
+
+def config_document(path: Path) -> Any:
+    """The document in the config file at `path` (config_text, parse_config)."""
+    text = config_text(path)
+    return None if text is None else parse_config(text, path.suffix)
+
+
+def lowered(table: Any) -> dict[str, Any]:
+    """A mapping's keys in lower case, as Hugo reads them; {} for anything else."""
+    return {str(key).lower(): value for key, value in table.items()} if isinstance(table, dict) else {}
