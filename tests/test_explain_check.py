@@ -454,6 +454,19 @@ def test_check_names_the_post_a_switch_of_profile_left_beside_the_days_own(site)
     assert runner.invoke(cli, ["check", "--days", "1", "--until", "2020-09-24"]).exit_code == 0
 
 
+def test_check_says_a_post_another_profile_left_goes_when_no_paper_qualifies_now(site):
+    """It said to build the day first, which writes nothing when no paper qualifies (found by a review)."""
+    assert CliRunner().invoke(cli, ["build", "--date", "2020-09-24"]).exit_code == 0
+    add_settings(site, "output: {profile: lumen-2022}\nranking: {min_paper_score: 100000}")
+    result = CliRunner().invoke(cli, ["-q", "check", "--days", "1", "--until", "2020-09-24"])
+    assert (result.exit_code, result.stderr) == (
+        1,
+        "Error: check failed: 2020-09-24: content/posts/2020-09-24---Hot-Papers.md is the day's post under the "
+        "lumen profile's name, and no paper qualifies under the settings now, so this profile writes none (delete "
+        "it)\n",
+    )
+
+
 def test_check_says_to_build_the_day_before_deleting_the_only_post_a_switch_of_profile_left(site):
     """Switched to lumen-2022, the day not built again yet: check said the old post stood
     'beside this profile's: the site lists the day twice (delete it)', though it was the

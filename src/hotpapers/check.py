@@ -65,11 +65,7 @@ def day_problems(days: list[DayFiles], min_ratio: float, enabled: Collection[str
         if entry.post_due and not entry.post_exists and not entry.other_posts:
             problems.append(f"{entry.day}: no post, though papers qualify")
         problems += [
-            f"{entry.day}: {path} is the day's post under the {profile} profile's name, beside this "
-            "profile's: the site lists the day twice (delete it)"
-            if entry.post_exists  # else the day's only post: deleted first, the day would have none
-            else f"{entry.day}: {path} is the day's post under the {profile} profile's name, and this profile's "
-            f"is not written: build the day (hotpapers build --date {entry.day}), then delete it"
+            f"{entry.day}: {path} is the day's post under the {profile} profile's name, {_beside(entry)}"
             for profile, path in entry.other_posts
         ]
         problems += [
@@ -90,6 +86,15 @@ def day_problems(days: list[DayFiles], min_ratio: float, enabled: Collection[str
                 )
         volumes.append(volume)
     return problems
+
+
+def _beside(entry: DayFiles) -> str:
+    """What to do with a post another profile left for the day of `entry`."""
+    if entry.post_exists:
+        return "beside this profile's: the site lists the day twice (delete it)"
+    if entry.post_due:  # the day's only post: deleted first, the day would have none
+        return f"and this profile's is not written: build the day (hotpapers build --date {entry.day}), then delete it"
+    return "and no paper qualifies under the settings now, so this profile writes none (delete it)"
 
 
 def notes(days: list[DayFiles], enabled: Collection[str]) -> list[str]:
