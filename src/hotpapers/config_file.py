@@ -72,7 +72,7 @@ def read_yaml(path: Path) -> tuple[dict[str, Any], list[Repeat], str]:
     """The mapping in the YAML file `path`, its repeated keys (`yaml_c.load_plain_yaml`) and its text."""
     shown = shown_path(path)
     try:
-        data = read_regular_file(path, MAX_BYTES + 1)
+        data = read_regular_file(path, max_bytes=MAX_BYTES + 1)
         if len(data) > MAX_BYTES:
             raise ConfigError(f"{shown}: the config is larger than {MAX_BYTES // 1024} KiB")
         text = data.decode("utf-8")

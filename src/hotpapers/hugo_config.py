@@ -74,7 +74,7 @@ def config_text(path: Path) -> str | None:
     """The text of the config file at `path` (its first SITE_FILE_MAX_BYTES), None when no
     regular file can be read there; UnreadableConfig when it is not UTF-8."""
     try:
-        return read_regular_file(path, SITE_FILE_MAX_BYTES).decode("utf-8")  # a FIFO would wait for ever
+        return read_regular_file(path, max_bytes=SITE_FILE_MAX_BYTES).decode("utf-8")  # a FIFO would wait for ever
     except (OSError, NotRegularFile):
         return None
     except UnicodeDecodeError:

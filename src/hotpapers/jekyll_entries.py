@@ -100,7 +100,8 @@ def _settings(site: Path) -> tuple[dict[str, Any], Path | None]:
     config = next((site / name for name in CONFIG_NAMES if (site / name).exists()), None)
     if config is not None:
         try:
-            raw = read_regular_file(config, SITE_FILE_MAX_BYTES + 1)  # a FIFO would wait for a writer for ever
+            # a FIFO would wait for a writer for ever
+            raw = read_regular_file(config, max_bytes=SITE_FILE_MAX_BYTES + 1)
             if len(raw) > SITE_FILE_MAX_BYTES:
                 raise ConfigError(f"{shown_path(config)}: larger than {SITE_FILE_MAX_BYTES // 2**20} MiB")
             document = load_yaml(raw.decode("utf-8"))

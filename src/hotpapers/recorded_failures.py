@@ -37,6 +37,7 @@ def may_record_failure(snapshot: Path) -> bool:
     wait for a writer for ever, and none larger than a snapshot file may be (reading the
     day names what it is)."""
     try:
-        return _FAILED_SOURCE.search(read_regular_file(snapshot, most=MAX_FILE_BYTES)) is not None
+        raw = read_regular_file(snapshot, max_bytes=MAX_FILE_BYTES, refuse_larger=True)
+        return _FAILED_SOURCE.search(raw) is not None
     except (OSError, NotRegularFile, TooLarge):
         return False

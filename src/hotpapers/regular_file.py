@@ -26,20 +26,24 @@ class TooLarge(Exception):
     """The file holds more bytes than the caller reads at most."""
 
 
-def read_regular_file(path: Path, limit: int = -1, most: int | None = None) -> bytes:
-    """The bytes of a regular file (at most `limit` of them when it is not -1). With
-    `most`, a file of more bytes raises TooLarge, before any is read (or, when it grows
-    while read, once more than `most` are)."""
+def read_regular_file(path: Path, *, max_bytes: int | None = None, refuse_larger: bool = False) -> bytes:
+    """The bytes of a regular file: all of them when `max_bytes` is None, else its first
+    `max_bytes`, the rest left unread; with `refuse_larger`, a file of more than `max_bytes`
+    raises TooLarge instead, before any is read (or, when it grows while read, once more
+    than `max_bytes` are)."""
+    if refuse_larger and max_bytes is None:
+        raise ValueError("refuse_larger needs max_bytes")
     fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
     try:
         status = os.fstat(fd)
         if not stat.S_ISREG(status.st_mode):
             raise NotRegularFile(_KINDS.get(stat.S_IFMT(status.st_mode), "a special file"))
-        if most is not None and status.st_size > most:
+        if refuse_larger and max_bytes is not None and status.st_size > max_bytes:
             raise TooLarge
         with open(fd, "rb", closefd=False) as handle:
-            data = handle.read(limit if most is None else most + 1)
-        if most is not None and len(data) > most:
+            # with refuse_larger, one byte more shows a file that grew while read
+            data = handle.read(-1 if max_bytes is None else max_bytes + 1 if refuse_larger else max_bytes)
+        if refuse_larger and max_bytes is not None and len(data) > max_bytes:
             raise TooLarge
         return data
     finally:
@@ -50,6 +54,7 @@ def site_file_text(path: Path) -> str:
     """The text of a file of the site (its first SITE_FILE_MAX_BYTES, bytes that are no
     UTF-8 replaced), '' when no regular file can be read there."""
     try:
-        return read_regular_file(path, SITE_FILE_MAX_BYTES).decode("utf-8", "replace")  # a FIFO would wait for ever
+        # a FIFO would wait for ever: read_regular_file refuses it
+        return read_regular_file(path, max_bytes=SITE_FILE_MAX_BYTES).decode("utf-8", "replace")
     except (OSError, NotRegularFile):
         return ""

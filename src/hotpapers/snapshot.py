@@ -106,7 +106,7 @@ def stored_snapshot(path: Path, day: str | None = None) -> Snapshot | None:
     refresh = f"'hotpapers build --date {day} --refresh'"
     advice = f"; fix the file, or replace it by fetching the day from the sources: {refresh}" if day else ""
     try:
-        raw = read_regular_file(path, most=MAX_FILE_BYTES)
+        raw = read_regular_file(path, max_bytes=MAX_FILE_BYTES, refuse_larger=True)
     except NotRegularFile as exc:
         raise SnapshotError(f"{shown}: not a snapshot file but {exc.kind}") from None
     except TooLarge:
