@@ -14,7 +14,7 @@ import yaml
 
 from hotpapers.config_check import clip, key_text, short
 from hotpapers.errors import ConfigError, shown_path
-from hotpapers.regular_file import NotRegularFile, read_regular_file
+from hotpapers.regular_file import NotRegularFile, TooLarge, read_regular_file
 from hotpapers.sanitize import one_line
 from hotpapers.yaml_c import NumberTooLong, Repeat, load_plain_yaml
 
@@ -72,10 +72,10 @@ def read_yaml(path: Path) -> tuple[dict[str, Any], list[Repeat], str]:
     """The mapping in the YAML file `path`, its repeated keys (`yaml_c.load_plain_yaml`) and its text."""
     shown = shown_path(path)
     try:
-        data = read_regular_file(path, max_bytes=MAX_BYTES + 1)
-        if len(data) > MAX_BYTES:
-            raise ConfigError(f"{shown}: the config is larger than {MAX_BYTES // 1024} KiB")
+        data = read_regular_file(path, max_bytes=MAX_BYTES, refuse_larger=True)
         text = data.decode("utf-8")
+    except TooLarge:
+        raise ConfigError(f"{shown}: the config is larger than {MAX_BYTES // 1024} KiB") from None
     except NotRegularFile as exc:
         raise ConfigError(f"{shown}: the config is {exc.kind}, not a regular file") from None
     except UnicodeDecodeError as exc:

@@ -94,13 +94,17 @@ class FetchError(HotpapersError):
         )
 
 
+STORED_STAYS = "the stored snapshot and its post stay as they were"
+"""What a failed refresh says of the files it would have replaced."""
+
+
 def every_source_failed(failures: list[FetchError], *, stored: bool) -> FetchError:
     """The error of a day none of whose sources answered (`failures`, one each); a refresh's
     (the day is `stored`) says that its stored snapshot, and so its post, stay as they were."""
     error = failures[0] if len(failures) == 1 else FetchError("every source failed", "; ".join(map(str, failures)))
     if not stored:
         return error
-    return error.varied(reason=f"{error.reason}; the stored snapshot and its post stay as they were")
+    return error.varied(reason=f"{error.reason}; {STORED_STAYS}")
 
 
 class OutOfTimeError(FetchError):

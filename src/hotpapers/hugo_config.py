@@ -98,6 +98,22 @@ def config_document(path: Path) -> Any:
     return None if text is None else parse_config(text, path.suffix)
 
 
+def config_value(path: Path, key: str) -> Any:
+    """The value the Hugo config file at `path` gives `key` (lower case): a file of the whole
+    config (hugo.*, config.*) holds it under that key, a file of the config folder named
+    after it (permalinks.toml) is it; None for another key's file (params.toml) or a file
+    that never names the key, which is not parsed (a broken one is no concern of the key's);
+    UnreadableConfig when one that may hold it cannot be read as its format."""
+    stem = path.stem.lower()
+    if stem not in (key, "hugo", "config"):
+        return None
+    text = config_text(path)
+    if text is None or (stem != key and key not in text.lower()):
+        return None
+    document = parse_config(text, path.suffix)
+    return document if stem == key else lowered(document).get(key)
+
+
 def lowered(table: Any) -> dict[str, Any]:
     """A mapping's keys in lower case, as Hugo reads them; {} for anything else."""
     return {str(key).lower(): value for key, value in table.items()} if isinstance(table, dict) else {}

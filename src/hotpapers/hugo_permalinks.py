@@ -14,15 +14,11 @@ import re
 from pathlib import Path
 from typing import Any
 
-from hotpapers.hugo_config import UnreadableConfig, config_text, lowered, parse_config
+from hotpapers.hugo_config import UnreadableConfig, config_value, lowered
 
 _TOKEN = re.compile(r":(\w+)(\[[^\]]*\])?")
 _SLUG_TOKENS = frozenset({"slug", "slugorfilename", "slugorcontentbasename"})
 """The tokens that stand for a post's slug, which every post sets."""
-
-
-_TABLE_OWNERS = frozenset({"hugo", "config", "permalinks"})
-"""The config files that can set `permalinks`: the site's whole config, or the table itself."""
 
 
 class UnknownPermalinks(Exception):
@@ -69,16 +65,8 @@ def as_site_link(pattern: str, section: tuple[str, ...]) -> str | None:
 
 
 def _permalinks(path: Path) -> dict[str, Any]:
-    """The `permalinks` table of one config file (the whole file for permalinks.*), keys
-    lowered; {} for a file of another key of the config folder (params.toml is `params`)."""
-    if path.stem.lower() not in _TABLE_OWNERS:
-        return {}
-    is_table = path.stem.lower() == "permalinks"
+    """The `permalinks` table of one config file, keys lowered ({} when it sets none)."""
     try:
-        text = config_text(path)
-        if text is None or (not is_table and "permalinks" not in text.lower()):
-            return {}
-        document = parse_config(text, path.suffix)
+        return lowered(config_value(path, "permalinks"))
     except UnreadableConfig:
         raise UnknownPermalinks from None
-    return lowered(document) if is_table else lowered(lowered(document).get("permalinks"))

@@ -13,7 +13,7 @@ from typing import Any
 import yaml
 
 from hotpapers.errors import ConfigError, shown_path
-from hotpapers.regular_file import SITE_FILE_MAX_BYTES, NotRegularFile, read_regular_file
+from hotpapers.regular_file import SITE_FILE_MAX_BYTES, NotRegularFile, TooLarge, read_regular_file
 from hotpapers.yaml_c import load_yaml, yaml_problem
 
 CONFIG_NAMES = ("_config.yml", "_config.yaml")
@@ -101,10 +101,10 @@ def _settings(site: Path) -> tuple[dict[str, Any], Path | None]:
     if config is not None:
         try:
             # a FIFO would wait for a writer for ever
-            raw = read_regular_file(config, max_bytes=SITE_FILE_MAX_BYTES + 1)
-            if len(raw) > SITE_FILE_MAX_BYTES:
-                raise ConfigError(f"{shown_path(config)}: larger than {SITE_FILE_MAX_BYTES // 2**20} MiB")
+            raw = read_regular_file(config, max_bytes=SITE_FILE_MAX_BYTES, refuse_larger=True)
             document = load_yaml(raw.decode("utf-8"))
+        except TooLarge:
+            raise ConfigError(f"{shown_path(config)}: larger than {SITE_FILE_MAX_BYTES // 2**20} MiB") from None
         except OSError as exc:
             raise ConfigError(f"{shown_path(config)}: cannot read it ({exc.strerror or exc})") from None
         except NotRegularFile as exc:

@@ -12,7 +12,7 @@ from pathlib import Path
 
 from msgspec.structs import replace
 
-from hotpapers.errors import FetchError, shown_path
+from hotpapers.errors import STORED_STAYS, FetchError, shown_path
 from hotpapers.models import ARXIV, Snapshot, SourceStatus
 from hotpapers.snapshot import save_snapshot
 
@@ -39,7 +39,7 @@ def refuse_without_metadata(snapshot: Snapshot, path: Path, *, keep: bool) -> No
         return
     reason = snapshot.sources[ARXIV].detail or "failed"
     if not keep:
-        raise FetchError(ARXIV, f"{reason}; the stored snapshot and its post stay as they were")
+        raise FetchError(ARXIV, f"{reason}; {STORED_STAYS}")
     save_snapshot(snapshot, path)
     raise FetchError(
         ARXIV,

@@ -13,11 +13,8 @@ from urllib.parse import urlsplit
 import msgspec
 
 from hotpapers.config import Site
-from hotpapers.hugo_config import FILE_NAMES, PRODUCTION_FOLDERS, UnreadableConfig, config_document, lowered
+from hotpapers.hugo_config import UnreadableConfig, config_document, config_value, hugo_config_files
 
-_HUGO_FOLDERS = (".", *PRODUCTION_FOLDERS)
-"""Where a site's baseURL for `hugo` (the production environment) may be set: the config
-file of the site's folder, of config/_default/ or of config/production/."""
 _PLACEHOLDERS = frozenset({"example.com", "example.net", "example.org", "localhost", "127.0.0.1", "::1"})
 
 
@@ -27,11 +24,13 @@ def site_address(folder: Path, profile: str) -> tuple[str, str] | None:
     when its config gives none for sure."""
     if profile == "hugo":
         found: dict[str, str] = {}
-        for where in _HUGO_FOLDERS:
-            name = next((name for name in FILE_NAMES if (folder / where / name).is_file()), None)
-            base = lowered(_parsed(folder / where / name)).get("baseurl") if name else None
+        for path in hugo_config_files(folder):  # the production environment's, which `hugo` builds with
+            try:
+                base = config_value(path, "baseurl")
+            except UnreadableConfig:
+                continue
             if isinstance(base, str) and (address := _usable(base)):
-                found.setdefault(address, Path(where, name or "").as_posix())
+                found.setdefault(address, path.relative_to(folder).as_posix())
         if len(found) != 1:
             return None
         address, file = found.popitem()

@@ -29,6 +29,7 @@ def workflow(committed: list[str], timezone: ZoneInfo) -> str:
         _WORKFLOW.replace("{schedule}", nightly_schedule(timezone, date.today()))
         .replace("{env}\n", env)
         .replace("{committed}", " ".join(map(shlex.quote, committed)))
+        .replace("{title}", WORKFLOW_TITLE)
     )
 
 
@@ -80,9 +81,9 @@ def nightly_schedule(timezone: ZoneInfo, today: date) -> str:
 _WORKFLOW = """\
 # The nightly Hot Papers build (written by `hotpapers init`): add the secrets named
 # below to the repository, and adjust the install step. Its push (with GITHUB_TOKEN) starts
-# no workflow: a deploy run `on: push` needs `workflow_run: {workflows: [Hot Papers nightly],
+# no workflow: a deploy run `on: push` needs `workflow_run: {workflows: [{title}],
 # types: [completed]}` in its `on:` too.
-name: Hot Papers nightly
+name: {title}
 
 on:
   schedule:

@@ -148,19 +148,22 @@ def misnamed_snapshot(path: Path) -> str:
 
 
 def first_stored_day(folder: Path) -> str | None:
-    """The earliest day with a snapshot file in `folder` (its name, `YYYY-MM-DD.json`),
-    however good the file: the night a site was first built. None when there is none."""
-    days = (path.stem for path in folder.glob("*.json") if is_date(path.stem))
-    return min(days, default=None)
+    """The earliest of the `_stored_days` in `folder`: the night a site was first built."""
+    return min(_stored_days(folder), default=None)
 
 
 def last_stored_day(folder: Path) -> str | None:
-    """The latest day with a snapshot file in `folder`, as `first_stored_day` finds them;
-    None when there is none, or the folder cannot be read."""
+    """The latest of the `_stored_days` in `folder`."""
+    return max(_stored_days(folder), default=None)
+
+
+def _stored_days(folder: Path) -> list[str]:
+    """The days with a snapshot file in `folder` (its name, `YYYY-MM-DD.json`), however
+    good the file; none when the folder cannot be read."""
     try:
-        return max((path.stem for path in folder.glob("*.json") if is_date(path.stem)), default=None)
+        return [path.stem for path in folder.glob("*.json") if is_date(path.stem)]
     except OSError:
-        return None
+        return []
 
 
 def dump_snapshot(snapshot: Snapshot) -> str:

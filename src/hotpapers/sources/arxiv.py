@@ -217,8 +217,9 @@ def _answer(batch: list[str], settings: ArxivSettings, http: HttpClient, malform
                     raise FetchError(
                         ARXIV, f"{exc} (HTTP {status} from {settings.api_url})", url=settings.api_url, status=status
                     ) from None
-        malformed.update(paper_id for paper_id in batch if paper_id == error_feed.malformed)
-        batch = [paper_id for paper_id in batch if paper_id not in malformed]
+        assert error_feed.malformed is not None  # it is in the batch, or the error was raised above
+        malformed.add(error_feed.malformed)
+        batch = [paper_id for paper_id in batch if paper_id != error_feed.malformed]
     return Feed([], 0)
 
 
