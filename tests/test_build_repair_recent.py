@@ -6,6 +6,7 @@ from __future__ import annotations
 import copy
 import json
 import os
+import re
 from datetime import datetime
 from pathlib import Path
 from urllib.parse import parse_qs
@@ -167,6 +168,26 @@ def test_a_repair_that_fails_again_keeps_the_day_and_the_night_succeeds(site):
     assert quiet.exit_code == 0 and DAY not in quiet.stderr and site.hf_asked(DAY) == asked + 3
     check = CliRunner().invoke(cli, ["check", "--days", "2", "--until", "2020-09-25"])
     assert check.exit_code == 1 and f"{DAY}: source huggingface failed" in check.stderr
+
+
+def test_the_commands_check_names_clear_its_problems(site):
+    """Each problem line of check names the command that fixes it; run, they leave none."""
+    hf_failed_on(site, DAY)  # the nights of 09-26 to 09-29 never run
+    site.post(DAY).unlink()
+    check = CliRunner().invoke(cli, ["check", "--days", "5", "--until", "2020-09-28"])
+    assert check.exit_code == 1
+    failed = f"HTTP 503 from {site.httpserver.url_for('/hf/daily_papers')} after 3 attempts"
+    assert check.stderr.splitlines()[:3] == [
+        f"{DAY}: no post, though papers qualify; `hotpapers build --date {DAY}` writes it",
+        f"{DAY}: source huggingface failed ({failed}); `hotpapers build --date {DAY}` asks it again",
+        "2020-09-25 to 2020-09-28: no snapshot; `hotpapers build --since 2020-09-25 --until 2020-09-28` fetches them",
+    ]
+    for command in dict.fromkeys(re.findall(r"`hotpapers build ([^`]*)`", check.stderr)):
+        result = site.build("2020-09-29", *command.split())
+        assert result.exit_code == 0, result.output
+    # the stand-ins have no mention for the days after DAY: no comparison of volumes
+    again = CliRunner().invoke(cli, ["check", "--days", "5", "--until", "2020-09-28", "--min-ratio", "0"])
+    assert again.exit_code == 0, again.output
 
 
 def test_a_source_that_failed_tonight_too_is_not_asked_again_for_the_days_before(site):

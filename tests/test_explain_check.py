@@ -97,9 +97,9 @@ def test_check_finds_missing_days_failed_sources_and_a_collapse():
         day("2020-09-25", 26, post=False, due=False),
     ]
     assert day_problems(days, 0.25, {"twitter"}) == [
-        "2020-09-22: no snapshot",
-        "2020-09-23: source twitter failed (HTTP 503)",
-        "2020-09-24: no post, though papers qualify",
+        "2020-09-22: no snapshot; `hotpapers build --date 2020-09-22` fetches it",
+        "2020-09-23: source twitter failed (HTTP 503); `hotpapers build --date 2020-09-23` asks it again",
+        "2020-09-24: no post, though papers qualify; `hotpapers build --date 2020-09-24` writes it",
         "2020-09-24: 20 mentions, against a median of 100 on the days before",
     ]
     assert (
@@ -110,16 +110,19 @@ def test_check_finds_missing_days_failed_sources_and_a_collapse():
         )
         == []
     )
-    assert day_problems(days, 0.25, {"bluesky"})[1] == "2020-09-24: no post, though papers qualify"  # twitter is off
+    assert (
+        day_problems(days, 0.25, {"bluesky"})[1]
+        == "2020-09-24: no post, though papers qualify; `hotpapers build --date 2020-09-24` writes it"
+    )  # twitter is off
     missing = [DayFiles(f"2020-09-{n}", None, False, False) for n in (20, 21, 23, 25)]
     unusable = DayFiles("2020-09-22", None, False, False, unusable="not JSON")
     by_hand = DayFiles("2020-09-24", None, True, False)
     runs = [*missing[:2], unusable, missing[2], by_hand, missing[3]]
     assert day_problems(runs, 0.25, {"twitter"}) == [  # a run ends at a day with a snapshot file or a post
-        "2020-09-20 to 2020-09-21: no snapshot",
+        "2020-09-20 to 2020-09-21: no snapshot; `hotpapers build --since 2020-09-20 --until 2020-09-21` fetches them",
         "2020-09-22: unusable snapshot not JSON",
-        "2020-09-23: no snapshot",
-        "2020-09-25: no snapshot",
+        "2020-09-23: no snapshot; `hotpapers build --date 2020-09-23` fetches it",
+        "2020-09-25: no snapshot; `hotpapers build --date 2020-09-25` fetches it",
     ]
     one = [day("2020-09-20", 15), day("2020-09-21", 15), day("2020-09-22", 15), day("2020-09-23", 1)]
     assert day_problems(one, 0.25, {"twitter"}) == ["2020-09-23: 1 mention, against a median of 15 on the days before"]
@@ -139,7 +142,10 @@ def test_check_command_fails_in_one_line_and_passes_on_a_healthy_site(site):
     assert runner.invoke(cli, ["build", "--date", "2020-09-24"]).exit_code == 0
     result = runner.invoke(cli, ["-q", "check", "--days", "2", "--until", "2020-09-24"])
     assert result.exit_code == 1
-    assert result.stderr == "Error: check failed: 2020-09-23: no snapshot\n"
+    assert (
+        result.stderr
+        == "Error: check failed: 2020-09-23: no snapshot; `hotpapers build --date 2020-09-23` fetches it\n"
+    )
     ok = runner.invoke(cli, ["check", "--days", "1", "--until", "2020-09-24"])
     assert ok.exit_code == 0 and "ok: no problem in 1 day up to 2020-09-24" in ok.stderr
 
@@ -153,7 +159,7 @@ def test_check_names_every_problem_also_under_quiet(site, quiet):
     result = CliRunner().invoke(cli, [*quiet, "check", "--days", "4", "--until", "2020-09-24"])
     assert result.exit_code == 1
     assert result.stderr == (
-        "2020-09-21 to 2020-09-22: no snapshot\n2020-09-23: no post, though papers qualify\n"
+        "2020-09-21 to 2020-09-22: no snapshot; `hotpapers build --since 2020-09-21 --until 2020-09-22` fetches them\n2020-09-23: no post, though papers qualify; `hotpapers build --date 2020-09-23` writes it\n"
         "Error: check failed: 2 problems in 4 days up to 2020-09-24, listed above\n"
     )
 
@@ -169,7 +175,9 @@ def test_check_leaves_out_the_days_before_the_first_snapshot(site):
         0,
         "ok: no problem in 1 day up to 2020-09-24 (snapshots, posts, sources)",
     )
-    assert hotpapers.check_days(hotpapers.load_config(), date(2020, 9, 25), 3) == ["2020-09-25: no snapshot"]
+    assert hotpapers.check_days(hotpapers.load_config(), date(2020, 9, 25), 3) == [
+        "2020-09-25: no snapshot; `hotpapers build --date 2020-09-25` fetches it"
+    ]
     before = runner.invoke(cli, ["check", "--until", "2020-09-23"])
     assert (before.exit_code, before.stderr.splitlines()[-1]) == (
         0,
@@ -180,7 +188,7 @@ def test_check_leaves_out_the_days_before_the_first_snapshot(site):
     never = runner.invoke(cli, ["-q", "check", "--days", "2", "--until", "2020-09-24"])
     assert (never.exit_code, never.stderr) == (
         1,
-        "Error: check failed: 2020-09-23 to 2020-09-24: no snapshot\n",
+        "Error: check failed: 2020-09-23 to 2020-09-24: no snapshot; `hotpapers build --since 2020-09-23 --until 2020-09-24` fetches them\n",
     )
 
 
@@ -189,7 +197,9 @@ def test_a_day_with_a_post_and_no_snapshot_is_no_problem_but_a_note():
     fetches the day nor replaces the post, yet check called it 'no snapshot' every day."""
     days = [day("2020-09-20"), DayFiles("2020-09-21", None, True, False), DayFiles("2020-09-22", None, True, False)]
     days += [DayFiles("2020-09-23", None, False, False), DayFiles("2020-09-24", None, True, False)]
-    assert day_problems(days, 0.25, {"twitter"}) == ["2020-09-23: no snapshot"]
+    assert day_problems(days, 0.25, {"twitter"}) == [
+        "2020-09-23: no snapshot; `hotpapers build --date 2020-09-23` fetches it"
+    ]
     assert notes(days, {"twitter"}) == [
         "2020-09-21 to 2020-09-22, 2020-09-24: a post and no snapshot (written by hand, or its snapshot lost): not checked"
     ]
@@ -210,7 +220,7 @@ def test_check_command_passes_a_day_whose_post_was_written_by_hand(site):
     )  # no claim of a snapshot each
     (posts / "2020-09-25---Hot-Papers.md").unlink()
     assert runner.invoke(cli, ["-q", "check", "--days", "2", "--until", "2020-09-25"]).stderr == (
-        "Error: check failed: 2020-09-25: no snapshot\n"
+        "Error: check failed: 2020-09-25: no snapshot; `hotpapers build --date 2020-09-25` fetches it\n"
     )
 
 
@@ -234,11 +244,17 @@ def test_check_leaves_out_the_days_before_the_nightly_build_began_after_an_impor
     store_day(site, "2020-10-04")  # the day before the 7 checked: the nightly build ran then, and stopped
     stopped = runner.invoke(cli, ["-q", "check", "--until", "2020-10-11"])
     assert stopped.exit_code == 1
-    assert stopped.stderr.splitlines() == [
-        "2020-10-05 to 2020-10-09: no snapshot",  # one line for the run, not five
-        *(f"2020-10-{day}: no post, though papers qualify" for day in (10, 11)),
-        "Error: check failed: 3 problems in 7 days up to 2020-10-11, listed above",
-    ]
+    assert (
+        stopped.stderr.splitlines()
+        == [
+            "2020-10-05 to 2020-10-09: no snapshot; `hotpapers build --since 2020-10-05 --until 2020-10-09` fetches them",  # one line for the run, not five
+            *(
+                f"2020-10-{day}: no post, though papers qualify; `hotpapers build --date 2020-10-{day}` writes it"
+                for day in (10, 11)
+            ),
+            "Error: check failed: 3 problems in 7 days up to 2020-10-11, listed above",
+        ]
+    )
 
 
 def test_check_names_every_day_of_a_build_that_stopped_after_an_imported_archive(site):
@@ -246,7 +262,7 @@ def test_check_names_every_day_of_a_build_that_stopped_after_an_imported_archive
     result = CliRunner().invoke(cli, ["-q", "check", "--days", "2", "--until", "2020-10-11"])
     assert (result.exit_code, result.stderr) == (
         1,
-        "Error: check failed: 2020-10-10 to 2020-10-11: no snapshot\n",
+        "Error: check failed: 2020-10-10 to 2020-10-11: no snapshot; `hotpapers build --since 2020-10-10 --until 2020-10-11` fetches them\n",
     )
 
 
@@ -265,7 +281,7 @@ def unusable_days(site):
         "enclosed in double quotes at line 1, column 2)" + fix.format("2020-09-20"),
         "2020-09-21: unusable snapshot data/snapshots/2020-09-21.json: $.papers: 'none' is not of type 'array'"
         + fix.format("2020-09-21"),
-        "2020-09-22: no snapshot",
+        "2020-09-22: no snapshot; `hotpapers build --date 2020-09-22` fetches it",
         "2020-09-23: unusable snapshot data/snapshots/2020-09-23.json: holds the day 2020-09-24, not 2020-09-23 as "
         "its name says" + fix.format("2020-09-23"),
     ]
@@ -479,8 +495,8 @@ def test_check_says_to_build_the_day_before_deleting_the_only_post_a_switch_of_p
     assert (result.exit_code, result.stderr) == (
         1,
         "Error: check failed: 2020-09-24: content/posts/2020-09-24---Hot-Papers.md is the day's post under the "
-        "lumen profile's name, and this profile's is not written: build the day (hotpapers build --date "
-        "2020-09-24), then delete it\n",
+        "lumen profile's name, and this profile's is not written: build the day with `hotpapers build --date "
+        "2020-09-24`, then delete it\n",
     )
     assert runner.invoke(cli, ["build", "--date", "2020-09-24"]).exit_code == 0
     result = runner.invoke(cli, ["-q", "check", "--days", "1", "--until", "2020-09-24"])

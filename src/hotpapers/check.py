@@ -60,10 +60,12 @@ def day_problems(days: list[DayFiles], min_ratio: float, enabled: Collection[str
                 if missing:
                     problems.pop()  # the run's line, written again with this day
                 missing.append(entry.day)
-                problems.append(f"{spans(missing)}: no snapshot")
+                problems.append(
+                    f"{spans(missing)}: no snapshot; {_build(missing)} fetches {'it' if len(missing) == 1 else 'them'}"
+                )
             continue
         if entry.post_due and not entry.post_exists and not entry.other_posts:
-            problems.append(f"{entry.day}: no post, though papers qualify")
+            problems.append(f"{entry.day}: no post, though papers qualify; {_build([entry.day])} writes it")
         problems += [
             f"{entry.day}: {path} is the day's post under the {profile} profile's name, {_beside(entry)}"
             for profile, path in entry.other_posts
@@ -76,7 +78,8 @@ def day_problems(days: list[DayFiles], min_ratio: float, enabled: Collection[str
         ]
         for name, source in sorted(snap.sources.items()):
             if source.status == "failed" and (name in enabled or name == ARXIV):
-                problems.append(f"{entry.day}: source {name} failed" + (f" ({source.detail})" if source.detail else ""))
+                detail = f" ({source.detail})" if source.detail else ""
+                problems.append(f"{entry.day}: source {name} failed{detail}; {_build([entry.day])} asks it again")
         volume = len(snap.mentions)
         if len(volumes) >= COLLAPSE_MIN_HISTORY:
             typical = median(volumes)
@@ -88,12 +91,21 @@ def day_problems(days: list[DayFiles], min_ratio: float, enabled: Collection[str
     return problems
 
 
+def _build(days: list[str]) -> str:
+    """The command that builds `days`, a run of consecutive days."""
+    return (
+        f"`hotpapers build --date {days[0]}`"
+        if len(days) == 1
+        else f"`hotpapers build --since {days[0]} --until {days[-1]}`"
+    )
+
+
 def _beside(entry: DayFiles) -> str:
     """What to do with a post another profile left for the day of `entry`."""
     if entry.post_exists:
         return "beside this profile's: the site lists the day twice (delete it)"
     if entry.post_due:  # the day's only post: deleted first, the day would have none
-        return f"and this profile's is not written: build the day (hotpapers build --date {entry.day}), then delete it"
+        return f"and this profile's is not written: build the day with {_build([entry.day])}, then delete it"
     return "and no paper qualifies under the settings now, so this profile writes none (delete it)"
 
 
