@@ -40,8 +40,10 @@ def json_answer(body: bytes) -> Answer:
         b"file:///etc/passwd",
         b"ftp://127.0.0.1/x",
         b"https://:443/x",
+        b"http://export..arxiv.org/x",
+        b"http://" + b"a" * 64 + b".example.com/x",
     ],
-    ids=["port-out-of-range", "broken-ipv6", "file", "ftp", "no-host"],
+    ids=["port-out-of-range", "broken-ipv6", "file", "ftp", "no-host", "empty-label", "label-over-63"],
 )
 def test_a_redirect_to_no_usable_address_fails_the_source_in_one_line(raw_server, location):
     url = raw_server(raw_answer(b"HTTP/1.1 302 Found\r\nLocation: " + location + b"\r\n")) + "/hf"

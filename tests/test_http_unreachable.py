@@ -302,14 +302,27 @@ def test_a_source_given_up_on_is_not_asked_again_when_the_build_says_so(serve, a
     assert http.requests["arxiv"] == asked  # counted as each attempt starts
 
 
+@pytest.mark.parametrize("host", ["export..hotpapers.invalid", "a" * 64 + ".hotpapers.invalid"])
+def test_a_host_name_no_connection_can_be_made_to_is_named_and_not_retried(host):
+    """urllib3 refuses a host with an empty label or one over 63 characters as it connects,
+    with an exception of its own (LocationParseError) that requests lets through: it was
+    an internal error that stopped the whole build."""
+    message = failure(f"http://{host}/api/query?token=SECRET")
+    assert message == (
+        f"arxiv: cannot reach http://{host}/api/query: {host!r} is no host name "
+        "(a part between dots is empty or longer than 63 characters), 1 attempt"
+    )
+
+
 def test_a_request_requests_refuses_is_not_retried_and_its_message_says_so(serve):
-    """A redirect to a host starting with a dot is refused by requests before any connection
+    """A redirect to a host holding an escaped NUL is refused by requests before any connection
     (InvalidURL), and, not being transient, is not retried: the message said '3 attempts'. (A
-    space in the host was refused only by urllib3 2.8 and newer; older ones asked DNS for it.)"""
+    space in the host was refused only by urllib3 2.8 and newer; older ones asked DNS for it.
+    A host starting with a dot is refused as a redirect: test_http_hostile.py.)"""
 
     def redirect(connection: socket.socket) -> None:
         connection.recv(1000)
-        connection.sendall(b"HTTP/1.1 302 Found\r\nLocation: http://.example.com/\r\nContent-Length: 0\r\n\r\n")
+        connection.sendall(b"HTTP/1.1 302 Found\r\nLocation: http://%00.example.com/\r\nContent-Length: 0\r\n\r\n")
 
     port = serve(redirect)
     clock = FakeClock()

@@ -23,13 +23,15 @@ import time
 from collections import Counter
 from collections.abc import Callable, Mapping
 from typing import Any
+from urllib.parse import urlsplit
 
 import requests
 from requests.adapters import HTTPAdapter
 from tenacity import RetryCallState, Retrying, retry_if_exception, stop_after_attempt, wait_exponential
+from urllib3.exceptions import LocationValueError
 
 from hotpapers import __version__
-from hotpapers.errors import FetchError, InputError, NotAskedError, OutOfTimeError, endpoint
+from hotpapers.errors import FetchError, InputError, NotAskedError, OutOfTimeError, endpoint, excerpt
 from hotpapers.http_budget import OutOfTime, TimeBudgets
 from hotpapers.http_exchange import (
     MAX_REDIRECTS,
@@ -175,6 +177,10 @@ class HttpClient:
             raise self._gave_up(
                 OutOfTimeError(source, f"stopped before a request to {where}: {text}", url=url)
             ) from None
+        except LocationValueError:  # the host of the URL asked for (a redirect's is a BadRedirect): not retried
+            host = excerpt(urlsplit(url).hostname or "")
+            why = f"{host!r} is no host name (a part between dots is empty or longer than 63 characters)"
+            raise FetchError(source, f"cannot reach {where}: {why}, 1 attempt", url=url, attempt=1) from None
         except Undecodable as exc:
             raise FetchError(
                 source, f"the answer from {where} cannot be decoded as its Content-Encoding says ({exc})", url=url

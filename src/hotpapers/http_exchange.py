@@ -161,9 +161,20 @@ def _target(base: str, location: str) -> str:
         parts.port  # noqa: B018 - raises ValueError for a port out of range
     except ValueError:
         parts = None
-    if parts is None or parts.scheme not in ("http", "https") or not parts.hostname:
+    if parts is None or parts.scheme not in ("http", "https") or not _is_host_name(parts.hostname):
         raise BadRedirect(f"a redirect to {_kind(location)}, not a usable http(s) address")
     return target
+
+
+def _is_host_name(host: str | None) -> bool:
+    """Whether urllib3 would connect to `host`: it refuses one IDNA cannot encode (a part
+    between dots empty or longer than 63 characters) with an error requests lets through
+    (LocationParseError; http.py names it for the URL asked for)."""
+    try:
+        (host or "").encode("idna")
+    except UnicodeError:
+        return False
+    return bool(host)
 
 
 _SCHEME = re.compile(r"[A-Za-z][A-Za-z0-9+.-]{0,19}(?=:)")
