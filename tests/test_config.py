@@ -274,6 +274,28 @@ def test_no_nan_infinity_or_absurd_number_passes(tmp_path, text, expected):
     assert expected in message and len(message) < 400
 
 
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [  # YAML 1.1 reads a number with an exponent as one only with a dot before it and a sign after
+        ("http: {timeout: 1e2}", "http.timeout: expected a number, got a string; YAML reads 1e2 as text: write 100"),
+        ("http: {retries: 2E0}", "http.retries: expected an integer, got a string; YAML reads 2E0 as text: write 2"),
+        ("http: {max_wait: 1.5e3}", "expected a number, got a string; YAML reads 1.5e3 as text: write 1500"),
+        ("http: {max_wait: 25e-3}", "expected a number, got a string; YAML reads 25e-3 as text: write 0.025"),
+        ("http: {max_wait: 1e300}", "expected a number, got a string; YAML reads 1e300 as text: write 1.0e+300"),
+        ("ranking: {min_paper_score: -3e-7}", "got a string; YAML reads -3e-7 as text: write -3.0e-07"),
+        ("http: {timeout: 1e999}", "http.timeout: expected a number, got a string"),  # no number to offer
+        ("post: {title: 1e3}", None),  # text is what the key wants
+    ],
+)
+def test_a_number_yaml_reads_as_text_says_how_to_write_it(tmp_path, text, expected):
+    if expected is None:
+        assert load_text(tmp_path, text + "\n").post.title == "1e3"
+        return
+    message = problem(tmp_path, text + "\n")
+    assert expected in message and message.count("YAML reads") <= 1, message
+    assert "write" not in message or yaml.safe_load(message.rsplit("write ", 1)[1]) == float(text.split(": ")[2][:-1])
+
+
 def test_a_yaml_alias_bomb_is_refused_fast_in_one_short_line(tmp_path):
     lines = ["a: &a [x, x, x, x, x, x, x, x, x]"]
     lines += [f"{chr(98 + n)}: &{chr(98 + n)} [{', '.join(['*' + chr(97 + n)] * 9)}]" for n in range(8)]

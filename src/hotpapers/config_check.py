@@ -21,6 +21,7 @@ from msgspec import Meta, Struct
 from hotpapers.plural import listed
 from hotpapers.sanitize import one_line
 from hotpapers.sources.base import SourceSettings
+from hotpapers.yaml_c import number_read_as_text
 
 MAX_PROBLEMS = 10
 MAX_PROBLEM_LENGTH = 200
@@ -193,6 +194,8 @@ def _value_problems(
             for bad, hint in (m.extra or {}).get("hints", {}).items()
             if type(value) is type(bad) and value == bad
         ]
+        if isinstance(value, str) and text.endswith("got a string") and (number := number_read_as_text(value)):
+            hints.append(f"; YAML reads {value} as text: write {number}")
         yield f"{where}{clip(rest, 40)}: {text[:1].lower()}{text[1:]}{got}{''.join(hints)}"
 
 

@@ -3,6 +3,7 @@ with it (the wheels are): the pure-Python ones dominated the time of re-renderin
 days and of reading the config (benchmarks/README.md has the figures). The loader
 refuses what could take unbounded time or memory (`load_plain_yaml`)."""
 
+import math
 import re
 import sys
 from typing import Any
@@ -81,6 +82,21 @@ def load_plain_yaml(text: str) -> tuple[Any, list[Repeat]]:
                     f"a number of {digits} digits at {_where(open_) or 'the top'} is too large", event.start_mark
                 )
     return yaml.load(text, Loader=SAFE_LOADER), repeated
+
+
+_EXPONENT = re.compile(r"[-+]?(\d+\.?\d*|\.\d+)[eE][-+]?\d+")
+
+
+def number_read_as_text(text: str) -> str | None:
+    """How to write the number `text` means when it has an exponent, which YAML 1.1 reads as
+    text unless a dot comes before it and a sign after (`1e3` and `1.0e3` are text, `1.0e+3`
+    a number): an integer in full, else as Python writes it, with the dot; None for other text."""
+    if not _EXPONENT.fullmatch(text) or not math.isfinite(number := float(text)):
+        return None
+    if number.is_integer() and abs(number) < 1e15:
+        return str(int(number))
+    mantissa, exponent, power = repr(number).partition("e")
+    return f"{mantissa if '.' in mantissa or not exponent else mantissa + '.0'}{exponent}{power}"
 
 
 def yaml_problem(exc: yaml.YAMLError) -> str:
