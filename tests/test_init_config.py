@@ -44,7 +44,10 @@ def test_the_next_steps_follow_the_profile_of_the_kept_config_not_the_one_asked(
     (tmp_path / "hugo.toml").write_text('baseURL = "x"\n', encoding="utf-8")
     (tmp_path / "hotpapers.yaml").write_text("output: {profile: hugo}\n", encoding="utf-8")
     output = init("init", str(tmp_path), "--profile", "jekyll")
-    assert "output.profile: jekyll (as asked) was NOT applied" in output
+    assert (
+        "output.profile: jekyll (as asked; but build refuses it here, where hugo.toml needs hugo) was NOT applied"
+        in output
+    )
     assert "_config.yml" not in output and "Let Hugo keep the embeds' HTML: in hugo.toml" in output
     applied = init("init", str(tmp_path / "new"), "--profile", "jekyll")
     assert "Set `permalink: /:slug/` and `exclude: [data, hotpapers.yaml]` in _config.yml" in applied

@@ -351,3 +351,44 @@ def test_build_refuses_the_lumen_2022_profile_in_a_hugo_or_jekyll_site(tmp_path,
     result = CliRunner().invoke(cli, ["build", "2020-09-24", "--offline"])
     assert result.exit_code == 2 and result.stderr.startswith(f"Error: {error}"), result.stderr
     assert not (tmp_path / "content").exists()
+
+
+@pytest.mark.parametrize(
+    ("site_file", "text", "profile", "error"),
+    [
+        (
+            "_config.yml",
+            "title: a site\n",
+            "hugo",
+            "_config.yml: a Jekyll site (_config.yml) reads its posts from _posts/, "
+            "not from content/posts/, where output.profile hugo writes them",
+        ),
+        (
+            "config.toml",
+            "baseURL = 'http://example.org/'\n",
+            "jekyll",
+            "config.toml: a Hugo site (config.toml with baseURL) reads its posts from content/, "
+            "not from _posts/, where output.profile jekyll writes them",
+        ),
+    ],
+)
+def test_build_refuses_the_hugo_profile_in_a_jekyll_site_and_the_jekyll_one_in_a_hugo_site(
+    tmp_path, monkeypatch, site_file, text, profile, error
+):
+    """Switched to the jekyll profile, a site `hugo new site` made got its post in _posts/
+    and its feeds beside it, outside static/: Hugo 0.111.3 published neither, and build
+    said only that 'Jekyll's config' gave the posts another permalink. The hugo profile on
+    a Jekyll site: jekyll 4.3.1 published content/posts/D-hot-papers.md as a page of its own."""
+    (tmp_path / site_file).write_text(text, encoding="utf-8")
+    (tmp_path / "hotpapers.yaml").write_text(f"output: {{profile: {profile}}}\n", encoding="utf-8")
+    (tmp_path / "data" / "snapshots").mkdir(parents=True)
+    shutil.copy(REPO / "data" / "snapshots" / "2020-09-24.json", tmp_path / "data" / "snapshots")
+    monkeypatch.chdir(tmp_path)
+    result = CliRunner().invoke(cli, ["build", "2020-09-24", "--offline"])
+    assert result.exit_code == 2 and result.stderr.startswith(f"Error: {error}"), result.stderr
+    fits = "jekyll" if profile == "hugo" else "hugo"
+    assert result.stderr.endswith(f"set `output: {{profile: {fits}}}` in hotpapers.yaml\n")
+    assert result.stderr.count("\n") == 1
+    assert not (tmp_path / "content").exists() and not (tmp_path / "_posts").exists()
+    (tmp_path / "hotpapers.yaml").write_text(f"output: {{profile: {fits}}}\n", encoding="utf-8")
+    assert CliRunner().invoke(cli, ["build", "2020-09-24", "--offline"]).exit_code == 0

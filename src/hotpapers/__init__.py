@@ -10,7 +10,7 @@ The library under the `hotpapers` command. A day goes snapshot → rank → rend
 `build_days` runs all the stages with the guards of `hotpapers build` (atomic writes,
 a post is never replaced by one listing fewer papers unless forced), and
 `update_feeds` then rewrites the feeds, as `build` does. `build` first calls
-`refuse_unfit_profile` (a lumen profile on a site that cannot build its posts); a caller
+`refuse_unfit_profile` (a profile whose posts the site cannot build); a caller
 of `build_days` must too, since a Config does not know its file, so neither the site's
 folder. Errors are `HotpapersError`s: `InputError` (bad input, exit code 2) or a
 runtime failure (1).

@@ -63,20 +63,18 @@ def refuse_unfit_profile(profile: str, config_path: str | PathLike[str] | None =
     build fails on such posts: its socialImage must be an image file object, and its slugs
     are page paths that need a leading /; or a Hugo site, which dates such a post 0001-01-01
     without a word; or a Jekyll one, which publishes it as a page, not a post; or when it
-    is lumen-2022 and the folder holds a Hugo or Jekyll site (_UNFIT).
+    is lumen-2022 or hugo and the folder holds a Jekyll site, or lumen-2022 or jekyll and
+    it holds a Hugo site, which publishes jekyll's posts (in _posts/) not at all (_UNFIT).
     An error rather than a warning: the post would break the site's next deploy,
     far from this message (a nightly job's warning is read by no one), and nothing is lost
     by stopping, since nothing has been written yet. `config_path` None: the working
     directory's config file, as `load_config()` reads it. On a Hugo site whose config
     drops raw HTML, the `hugo` profile's posts build without their embeds: a warning (on
     the logger `hotpapers`), as Hugo says nothing then."""
-    if profile != "hugo" and profile not in {refused for refused, _ in _UNFIT}:
+    if profile not in {refused for refused, _ in _UNFIT}:
         return
     config_path = Path(config_path) if config_path else default_config_path(Path.cwd()) or Path("hotpapers.yaml")
     folder = config_path.resolve().parent
-    if profile == "hugo":
-        _warn_of_dropped_html(folder)
-        return
     site = detect_site(folder)
     if unfit_profile(profile, site) and site is not None and site.profile is not None:
         evidence = folder / site.evidence.split()[0].rstrip(":")  # its file: 'package.json: gatsby ^5...'
@@ -85,6 +83,8 @@ def refuse_unfit_profile(profile: str, config_path: str | PathLike[str] | None =
             f"set `output: {{profile: {site.profile}}}` in {shown_path(config_path)}"
             + ("" if config_path.exists() else " (`hotpapers init` writes one)")
         )
+    if profile == "hugo":
+        _warn_of_dropped_html(folder)
 
 
 _UNFIT = {
@@ -99,10 +99,12 @@ _UNFIT = {
     **{
         (profile, "jekyll"): "a Jekyll site ({evidence}) reads its posts from _posts/, not from content/posts/, "
         f"where output.profile {profile} writes them (it would publish them as pages of their own)"
-        for profile in ("lumen", "lumen-2022")
+        for profile in ("lumen", "lumen-2022", "hugo")
     },
+    ("jekyll", "hugo"): "a Hugo site ({evidence}) reads its posts from content/, not from _posts/, where "
+    "output.profile jekyll writes them (it would publish neither them nor the feeds written beside them)",
 }
-"""Why a site of each kind cannot take the posts of a Gatsby lumen profile: (profile, site's)."""
+"""Why a site of each kind cannot take the posts of a profile: (profile, site's)."""
 
 
 def unfit_profile(profile: str, site: SiteKind | None) -> bool:
