@@ -65,14 +65,32 @@ def nested(levels: int) -> bytes:
         (nested(100), "JSON nested more than 100 levels deep"),
         (b'{"hits": [], "nbHits": ' + b"9" * 5000 + b"}", "JSON with a number too long to read"),
         (b"<html></html>", "not JSON"),
+        (b"[" + b"0," * 1_000_000 + b"0]", "JSON of more than 1,000,000 values"),
+        (b'{"hits": [' + b"{}," * 999_999 + b'{"a": 1}]}', "JSON of more than 1,000,000 values"),
     ],
-    ids=["nested-100000", "nested-101", "5000-digits", "html"],
+    ids=["nested-100000", "nested-101", "5000-digits", "html", "1000001-numbers", "1000001-objects-and-keys"],
 )
 def test_json_no_program_should_read_is_an_unreadable_raw_answer(raw_server, body, reason):
     url = raw_server(json_answer(body)) + "/x"
     with pytest.raises(FetchError) as info:
         client(FakeClock()).get_json(url, source="huggingface")
     assert info.value.message == f"huggingface: unreadable answer from {url} ({reason})"
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        b"[" + b"0," * 999_998 + b"0]",
+        b'[{"a": [], "b": {}}, "' + b",:[{" * 1_000_000 + b'"]',
+        b"[" + b"{ } , [\t]," * 499_999 + b"0]",
+    ],
+    ids=["1000000-values", "marks-in-a-string", "spaced-empty-containers"],
+)
+def test_json_of_as_many_values_as_allowed_is_read(raw_server, body):
+    """The values are counted without reading them: commas, colons and brackets outside
+    strings. 64 MiB of `{},` (http.max_bytes) were 22 million dicts, 3.2 GB of memory."""
+    url = raw_server(json_answer(body)) + "/x"
+    assert client(FakeClock()).get_json(url, source="t") == json.loads(body)
 
 
 def test_json_nested_as_deep_as_allowed_is_read(raw_server):

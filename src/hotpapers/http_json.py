@@ -17,23 +17,44 @@ MAX_JSON_DEPTH = 100
 """Arrays and objects nested deeper than this in an answer make it unreadable: real
 answers nest a dozen levels, and a deeper one could exhaust the stack of a reader."""
 
+MAX_JSON_VALUES = 1_000_000
+"""Values an answer may hold, an object's keys counted as values: the largest real page
+(500 posts from X) holds about 130,000. Each costs its reader 50 to 150 bytes of memory
+however few bytes it takes in the answer: the 64 MiB of http.max_bytes filled with `{},`
+were 22 million dicts, 3.2 GB, for each of the answers read at once."""
+
 _SURROGATE = re.compile("[\ud800-\udfff]")
+_STRING = re.compile(r'"(?:[^"\\]++|\\.)*+"')
+_BLANKS = str.maketrans("", "", " \t\r\n")
 
 
 def json_body(response: requests.Response) -> Any:
     """The response's JSON with every lone UTF-16 surrogate (a `\\ud83d` escape cut from
     its pair, as a truncated text may carry) replaced by U+FFFD: such a string could
     not be written to a UTF-8 snapshot. Raises ValueError saying why when the body is
-    not JSON, or JSON no program should read: nested past MAX_JSON_DEPTH, or with a
-    number of more digits than Python converts. A byte no UTF-8 text has becomes U+FFFD."""
+    not JSON, or JSON no program should read: nested past MAX_JSON_DEPTH, of more values
+    than MAX_JSON_VALUES, or with a number of more digits than Python converts. A byte no
+    UTF-8 text has becomes U+FFFD."""
     content = response.content
+    text = content.decode(json.detect_encoding(content), "replace")
+    if _values(text) > MAX_JSON_VALUES:
+        raise ValueError(f"JSON of more than {MAX_JSON_VALUES:,} values")
     try:
-        data = json.loads(content.decode(json.detect_encoding(content), "replace"))
+        data = json.loads(text)
     except RecursionError:
         raise ValueError(f"JSON nested more than {MAX_JSON_DEPTH} levels deep") from None
     except ValueError as exc:  # a JSONDecodeError, or an integer past int()'s 4,300 digits
         raise ValueError("JSON with a number too long to read" if "digits" in str(exc) else "not JSON") from None
     return _without_lone_surrogates(data, MAX_JSON_DEPTH)
+
+
+def _values(text: str) -> int:
+    """How many values (and keys) the JSON `text` holds, counted without reading them: each
+    but the first follows a `[`, `{`, `,` or `:` outside a string, except in an empty array
+    or object. (Not JSON at all, it counts those marks, which json.loads then refuses.)"""
+    skeleton = _STRING.sub('""', text).translate(_BLANKS)
+    marks = sum(skeleton.count(mark) for mark in "[{,:")
+    return 1 + marks - skeleton.count("[]") - skeleton.count("{}")
 
 
 def _without_lone_surrogates(value: Any, depth: int) -> Any:
