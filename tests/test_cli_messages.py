@@ -252,3 +252,41 @@ def test_a_day_after_the_last_stored_one_names_that_one(site, command, missing):
     assert result.stderr.startswith(f"Error: no {missing} for 2020-09-30 at ")
     assert result.stderr.endswith(" (the last day stored is 2020-09-24); run hotpapers build --date 2020-09-30 first\n")
     assert "last day stored" not in run(command, "2020-09-23").stderr  # a day before it: a gap, not the default
+
+
+OFF = "sources: {" + ", ".join(f"{name}: {{enabled: false}}" for name in SOURCES) + "}"
+
+
+@pytest.mark.parametrize(("command", "missing"), [("explain", "snapshot"), ("preview", "post")])
+def test_a_site_with_every_source_off_is_told_to_write_a_day_not_to_build_it(site, command, missing):
+    """A site bringing its own data (every source off) was told to 'run hotpapers build
+    --date D first' for a day without a snapshot: that build ends in 'every source is disabled'."""
+    add_settings(site, OFF)
+    result = run(command, "2020-09-30")
+    assert result.exit_code == 2 and result.stderr.startswith(f"Error: no {missing} for 2020-09-30 at "), result.stderr
+    written = "it" if missing == "snapshot" else f"the day's snapshot to {SNAPSHOTS}/2020-09-30.json"
+    then = "" if missing == "snapshot" else ", then run hotpapers build --date 2020-09-30"
+    assert result.stderr.endswith(
+        f" (the last day stored is 2020-09-24); every source is disabled in the config, so write {written} "
+        f"(docs/snapshot.md){then}\n"
+    )
+    assert run("build", "2020-09-24").exit_code == 0
+    (site / SNAPSHOTS / "2020-09-30.json").write_bytes((site / SNAPSHOTS / "2020-09-24.json").read_bytes())
+    assert run("build", "2020-09-30", "--offline").exit_code == 2  # holds another day: not a day to write
+    if command == "explain":  # preview says to build the day, which says what is wrong
+        assert run(command, "2020-09-30").stderr.endswith("as its name says; fix the file (docs/snapshot.md)\n")
+
+
+@pytest.mark.parametrize(
+    "args", [["build", "2020-09-24", "--offline"], ["explain", "2020-09-24"], ["check", "--until", "2020-09-24"]]
+)
+def test_a_broken_snapshot_of_a_site_with_every_source_off_is_to_be_fixed_not_refreshed(site, args):
+    """Its advice was to replace it with 'hotpapers build --date D --refresh', which then
+    failed: 'no source can fetch it again (its stored snapshot stays)'."""
+    add_settings(site, OFF)
+    (site / SNAPSHOTS / "2020-09-24.json").write_text("{", encoding="utf-8")
+    result = run(*args)
+    assert result.exit_code == (1 if args[0] == "check" else 2)
+    assert result.stderr.endswith(
+        "(Expecting property name enclosed in double quotes at line 1, column 2); fix the file (docs/snapshot.md)\n"
+    ), result.stderr

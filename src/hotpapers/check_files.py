@@ -67,7 +67,7 @@ def _day_files(day: str, config: Config) -> DayFiles:
     """What check reads of `day`: a snapshot that cannot be used is a problem of its own,
     listed with the others, not the end of the check."""
     try:
-        snap = stored_snapshot(config.snapshot_path(day), day)
+        snap = stored_snapshot(config.snapshot_path(day), day, refetch=bool(config.enabled_sources))
     except SnapshotError as error:
         return DayFiles(day, None, False, False, unusable=error.message)
     post = config.post_path(day)

@@ -15,13 +15,12 @@ from hotpapers.cli_init import init
 from hotpapers.cli_options import config_option, given_config_path, obtain_config
 from hotpapers.compose import compose
 from hotpapers.console import HotpapersGroup, log, log_feeds, log_report, progress, progress_bar, start_logging, summary
-from hotpapers.days import day_or_yesterday, no_post, not_built, now, select_days
+from hotpapers.days import day_or_yesterday, no_post, now, select_days, stored_day
 from hotpapers.errors import HotpapersError
 from hotpapers.explain import explanation_json, explanation_text
 from hotpapers.fetch_on_demand import FetcherOnDemand
 from hotpapers.plural import count
 from hotpapers.preview import make_server, post_html, read_post
-from hotpapers.snapshot import is_stored
 
 
 @click.group(cls=HotpapersGroup, commands=[init], context_settings={"help_option_names": ["-h", "--help"]})
@@ -153,9 +152,7 @@ def explain(day: str | None, as_json: bool, config_path: Path | None) -> None:
     """
     config = obtain_config(config_path)
     the_day = day_or_yesterday(day, "DAY", config).isoformat()
-    if not is_stored(config.snapshot_path(the_day)):
-        raise not_built("snapshot", the_day, config.snapshot_path(the_day))
-    explanation = hotpapers.explain_day(hotpapers.load_snapshot(config.snapshot_path(the_day), the_day), config)
+    explanation = hotpapers.explain_day(stored_day(the_day, config), config)
     if as_json:
         click.echo(explanation_json(explanation))
     else:

@@ -12,6 +12,7 @@ import click
 from hotpapers.compose import qualifying_needs
 from hotpapers.config import Config
 from hotpapers.errors import HotpapersError, InputError, shown_path
+from hotpapers.models import Snapshot
 from hotpapers.rank import rank
 from hotpapers.snapshot import is_stored, last_stored_day, load_snapshot, misnamed_snapshot
 
@@ -83,15 +84,35 @@ def today(config: Config) -> date:
     return now(config).date()
 
 
-def not_built(what: str, day: str, path: Path, snapshots: Path | None = None) -> InputError:
+def not_built(
+    what: str, day: str, path: Path, snapshots: Path | None = None, *, unfetchable: bool = False
+) -> InputError:
     """The error for a day that has no `what` (snapshot, post) at `path` yet; it names the
     last day stored in the `snapshots` folder (the snapshot's own, by default) when that is
-    before `day`, as when a site that imported a day asks for yesterday, the default."""
+    before `day`, as when a site that imported a day asks for yesterday, the default.
+    `unfetchable`: the config enables no source and the day has no snapshot, which build
+    would then refuse to fetch: the advice is to write it."""
     hint = misnamed_snapshot(path) if what == "snapshot" else ""
     last = last_stored_day(snapshots or path.parent)
     if not hint and last is not None and last < day:
         hint = f" (the last day stored is {last})"
-    return InputError(f"no {what} for {day} at {shown_path(path)}{hint}; run hotpapers build --date {day} first")
+    advice = f"run hotpapers build --date {day} first"
+    if unfetchable:
+        snapshot = (
+            "it" if what == "snapshot" else f"the day's snapshot to {shown_path((snapshots or path.parent) / day)}.json"
+        )
+        then = "" if what == "snapshot" else f", then run hotpapers build --date {day}"
+        advice = f"every source is disabled in the config, so write {snapshot} (docs/snapshot.md){then}"
+    return InputError(f"no {what} for {day} at {shown_path(path)}{hint}; {advice}")
+
+
+def stored_day(day: str, config: Config) -> Snapshot:
+    """The stored snapshot of `day`, for a command that reads it; an error saying how to make
+    one when there is none."""
+    path, refetch = config.snapshot_path(day), bool(config.enabled_sources)
+    if not is_stored(path):
+        raise not_built("snapshot", day, path, unfetchable=not refetch)
+    return load_snapshot(path, day, refetch=refetch)
 
 
 def no_post(day: str, config: Config) -> InputError:
@@ -103,6 +124,7 @@ def no_post(day: str, config: Config) -> InputError:
     except HotpapersError:  # an unusable snapshot: building the day says what is wrong with it
         qualifies = True
     if qualifies:
-        return not_built("post", day, config.post_path(day), config.paths.snapshots)
+        unfetchable = not config.enabled_sources and not is_stored(path)
+        return not_built("post", day, config.post_path(day), config.paths.snapshots, unfetchable=unfetchable)
     needs = qualifying_needs(day, config, stored=True)
     return InputError(f"no post for {day}: no paper of its snapshot qualifies {needs}, so build writes none")

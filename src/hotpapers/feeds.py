@@ -143,7 +143,7 @@ def update_feeds(config: Config) -> FeedsReport | None:
         post = read_post(config.post_path(day))
         if post is None:
             continue
-        snapshot = load_snapshot(path, day)
+        snapshot = load_snapshot(path, day, refetch=bool(config.enabled_sources))
         ranked = rank(snapshot, config)
         if not ranked:
             continue

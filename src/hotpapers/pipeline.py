@@ -106,7 +106,7 @@ def build_day(
     or named in a warning when it is not (--offline).
     """
     path = config.snapshot_path(day)
-    stored = _stored(day, path, tolerate_damage=options.refresh)
+    stored = _stored(day, config, tolerate_damage=options.refresh)
     if stored is not None and not options.refresh:
         retry = fetch.failed_sources(stored) if fetch is not None and not options.offline else []
         if fetch is None or not retry:
@@ -288,11 +288,11 @@ def _build_stored_day(day: str) -> DayReport:
     return _build_in_range(day, config, renderer, options, None)
 
 
-def _stored(day: str, path: Path, *, tolerate_damage: bool) -> Snapshot | None:
+def _stored(day: str, config: Config, *, tolerate_damage: bool) -> Snapshot | None:
     """The stored snapshot of `day`, or None. With `tolerate_damage` (a refresh replaces
     it), a broken file, or one holding another day, counts as none."""
     try:
-        return stored_snapshot(path, day)
+        return stored_snapshot(config.snapshot_path(day), day, refetch=bool(config.enabled_sources))
     except SnapshotError:
         if tolerate_damage:
             return None

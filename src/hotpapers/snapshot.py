@@ -86,25 +86,29 @@ def _integral_as_int(text: str) -> int | float:
     return int(number) if number.is_integer() else number
 
 
-def load_snapshot(path: str | PathLike[str], day: str | None = None) -> Snapshot:
+def load_snapshot(path: str | PathLike[str], day: str | None = None, *, refetch: bool = True) -> Snapshot:
     """The snapshot in the file at `path`, checked as every snapshot read is (a
-    SnapshotError, an InputError, names the first problems); `day` as for stored_snapshot."""
+    SnapshotError, an InputError, names the first problems); `day` and `refetch` as for
+    stored_snapshot."""
     path = Path(path)
-    snapshot = stored_snapshot(path, day)
+    snapshot = stored_snapshot(path, day, refetch=refetch)
     if snapshot is None:
         raise SnapshotError(f"{shown_path(path)}: no such snapshot")
     return snapshot
 
 
-def stored_snapshot(path: Path, day: str | None = None) -> Snapshot | None:
+def stored_snapshot(path: Path, day: str | None = None, *, refetch: bool = True) -> Snapshot | None:
     """The snapshot at `path`, or None when there is no such file. `day` says that the
     file is the site's stored snapshot of that day, which `build --refresh` replaces:
-    the error for a broken one says so, after fixing it (it may hold the user's own data).
+    the error for a broken one says so, after fixing it (it may hold the user's own data),
+    unless `refetch` is False (the config enables no source, so a refresh fetches nothing).
     Such a file that holds another day is refused, by every command alike: its post
     would carry the other day's title under this day's name."""
     shown = shown_path(path)
-    refresh = f"'hotpapers build --date {day} --refresh'"
-    advice = f"; fix the file, or replace it by fetching the day from the sources: {refresh}" if day else ""
+    refresh = (
+        f"; fix the file, or replace it by fetching the day from the sources: 'hotpapers build --date {day} --refresh'"
+    )
+    advice = (refresh if refetch else "; fix the file (docs/snapshot.md)") if day else ""
     try:
         raw = read_regular_file(path, max_bytes=MAX_FILE_BYTES, refuse_larger=True)
     except NotRegularFile as exc:
