@@ -72,7 +72,7 @@ def published_without_hugging_face(root: Path, reason: str) -> None:
         (
             b"HTTP/1.1 302 Found\r\nLocation: http://127.0.0.1:99999/x\r\n",
             b"",
-            "a redirect to 'http://127.0.0.1:99999/x', not a usable http(s) address (from {url})",
+            "a redirect to 'http://127.0.0.1:99999', not a usable http(s) address (from {url})",
         ),
         (
             b"HTTP/1.1 302 Found\r\nLocation: http://[::1\r\n",

@@ -13,7 +13,7 @@ import pytest
 from pytest_httpserver import HTTPServer
 from werkzeug import Response
 
-from fakes import Answer, FakeClock, RawServers
+from fakes import Answer, FakeClock, RawServers, raw_answer
 from hotpapers.errors import FetchError
 from hotpapers.http import HttpClient
 
@@ -207,6 +207,23 @@ def test_a_redirect_that_cannot_be_followed_is_named_by_its_scheme_only(server, 
     assert (
         info.value.message == f"t: a redirect to {named}, not a usable http(s) address (from {server.url_for('/go')})"
     )
+
+
+@pytest.mark.parametrize(
+    ("location", "named"),
+    [
+        (b"http://127.0.0.1:99999/s3cret?s3cret#s3cret", "'http://127.0.0.1:99999'"),
+        (b"https://user:s3cret@127.0.0.1:99999/", "'https://127.0.0.1:99999'"),
+        (b"http://a@b:s3cret@127.0.0.1:99999/s3cret", "'http://127.0.0.1:99999'"),
+    ],
+    ids=["path", "user-and-password", "at-signs"],
+)
+def test_an_http_redirect_that_cannot_be_followed_is_named_by_its_origin_only(raw_server, location, named):
+    """Its path and user:password may hold what the request carried, as a javascript: URL may."""
+    url = raw_server(raw_answer(b"HTTP/1.1 302 Found\r\nLocation: " + location + b"\r\n")) + "/go"
+    with pytest.raises(FetchError) as info:
+        client().get(url, source="t", headers={"Authorization": "Bearer s3cret"})
+    assert info.value.message == f"t: a redirect to {named}, not a usable http(s) address (from {url})"
 
 
 def test_no_cookie_a_server_sets_is_kept_or_sent_back(server):

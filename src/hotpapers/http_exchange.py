@@ -22,7 +22,7 @@ from urllib.parse import urljoin, urlsplit
 import requests
 from urllib3.exceptions import DecodeError
 
-from hotpapers.errors import endpoint, excerpt
+from hotpapers.errors import excerpt
 
 MAX_REDIRECTS = 5
 GRACE = 0.25
@@ -178,14 +178,18 @@ def _is_host_name(host: str | None) -> bool:
 
 
 _SCHEME = re.compile(r"[A-Za-z][A-Za-z0-9+.-]{0,19}(?=:)")
+_ORIGIN = re.compile(r"(https?://)(?:[^/?#]*@)?([^/?#]*)", re.IGNORECASE)
+"""An http(s) URL's scheme and host[:port], past a user:password (up to the authority's last `@`)."""
 
 
 def _kind(location: str) -> str:
-    """What a redirect points to: an http(s) URL without its query, anything else by its
-    scheme only (the rest of a `javascript:` or `data:` target may echo a secret)."""
+    """What a redirect points to: an http(s) URL by its scheme, host and port, anything
+    else by its scheme only (the rest, a path, a user:password, all of a `javascript:`
+    or `data:` target, may echo a secret the request carried)."""
     scheme = _SCHEME.match(location)
-    if scheme and scheme[0].lower() in ("http", "https"):
-        return ascii(endpoint(location)[:100])
+    origin = _ORIGIN.match(location)
+    if scheme and scheme[0].lower() in ("http", "https") and origin:
+        return ascii(f"{origin[1]}{origin[2]}"[:100])
     return f"a {scheme[0].lower()}: URL" if scheme else "a URL without a scheme"
 
 
