@@ -519,6 +519,26 @@ def test_check_names_a_post_left_under_a_file_name_two_profiles_share_once(site)
     )
 
 
+@pytest.mark.parametrize(
+    ("profile", "old"), [("lumen", "2020-09-24---Hot-Papers.md"), ("hugo", "2020-09-24-hot-papers.md")]
+)
+def test_check_names_a_post_left_by_a_change_of_file_name_as_this_profiles(site, profile, old):
+    """A Jekyll site that set output.filename had its old posts named 'the day's post under
+    the hugo or jekyll profile's name', and told 'this profile's is not written', though its
+    profile had not changed: the post was left by the change of file name."""
+    runner = CliRunner()
+    add_settings(site, f"output: {{profile: {profile}}}")
+    assert runner.invoke(cli, ["build", "--date", "2020-09-24"]).exit_code == 0
+    add_settings(site, "output: {filename: '{date}-lab.md'}")
+    result = runner.invoke(cli, ["-q", "check", "--days", "1", "--until", "2020-09-24"])
+    assert (result.exit_code, result.stderr) == (
+        1,
+        f"Error: check failed: 2020-09-24: content/posts/{old} is the day's post under the {profile} profile's "
+        "default file name, which output.filename changed, and this profile's is not written: build the day with "
+        "`hotpapers build --date 2020-09-24`, then delete it\n",
+    )
+
+
 def test_check_leaves_alone_another_profiles_post_in_a_folder_this_site_does_not_read(site):
     """A Jekyll site's old _posts are not read by Hugo: only the posts folder in use counts."""
     (site / "_posts").mkdir()

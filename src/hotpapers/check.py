@@ -28,7 +28,8 @@ class DayFiles:
     unusable: str | None = None
     """Why the snapshot file cannot be used (broken, or holding another day), and what fixes it."""
     other_posts: tuple[tuple[str, str], ...] = ()
-    """The day's posts beside its own under another profile's file name: (profile, path)."""
+    """The day's posts beside its own under another file name, another profile's or this
+    one's default: (whose name it is, as 'the lumen profile's name', path)."""
     served_posts: tuple[tuple[str, str, str | None], ...] = ()
     """The day's posts in another profile's posts folder inside the one the site serves:
     (profile, path, why the site's config that could leave it out cannot be read, or None)."""
@@ -67,8 +68,8 @@ def day_problems(days: list[DayFiles], min_ratio: float, enabled: Collection[str
         if entry.post_due and not entry.post_exists and not entry.other_posts:
             problems.append(f"{entry.day}: no post, though papers qualify; {_build([entry.day])} writes it")
         problems += [
-            f"{entry.day}: {path} is the day's post under the {profile} profile's name, {_beside(entry)}"
-            for profile, path in entry.other_posts
+            f"{entry.day}: {path} is the day's post under {whose}, {_beside(entry)}"
+            for whose, path in entry.other_posts
         ]
         problems += [
             f"{entry.day}: {path} is the day's post under the {profile} profile, in its posts folder, which "

@@ -72,7 +72,7 @@ def _day_files(day: str, config: Config) -> DayFiles:
         return DayFiles(day, None, False, False, unusable=error.message)
     post = config.post_path(day)
     folder = config.posts_folder
-    others = tuple((name, shown_path(path)) for name, path in other_profiles_posts(folder, post, day))
+    others = tuple((_whose(names, config), shown_path(path)) for names, path in other_profiles_posts(folder, post, day))
     served = served_profiles_posts(folder, config.profile, config.paths.public, day)
     return DayFiles(
         day,
@@ -82,3 +82,11 @@ def _day_files(day: str, config: Config) -> DayFiles:
         other_posts=others,
         served_posts=tuple((name, shown_path(path), unread) for name, path, unread in served),
     )
+
+
+def _whose(profiles: str, config: Config) -> str:
+    """Whose file name a post left in the posts folder has (`profiles`: 'hugo or jekyll'):
+    another profile's, or this profile's own default, which output.filename changed."""
+    if config.output.profile in profiles.split(" or "):
+        return f"the {config.output.profile} profile's default file name, which output.filename changed"
+    return f"the {profiles} profile's name"
