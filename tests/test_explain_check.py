@@ -124,6 +124,10 @@ def test_check_finds_missing_days_failed_sources_and_a_collapse():
         "2020-09-23: no snapshot; `hotpapers build --date 2020-09-23` fetches it",
         "2020-09-25: no snapshot; `hotpapers build --date 2020-09-25` fetches it",
     ]
+    assert day_problems(missing[:2], 0.25, set()) == [  # no source to fetch them: an importer's site
+        "2020-09-20 to 2020-09-21: no snapshot; every source is disabled in the config: write them "
+        "(docs/snapshot.md), then `hotpapers build --since 2020-09-20 --until 2020-09-21`"
+    ]
     one = [day("2020-09-20", 15), day("2020-09-21", 15), day("2020-09-22", 15), day("2020-09-23", 1)]
     assert day_problems(one, 0.25, {"twitter"}) == ["2020-09-23: 1 mention, against a median of 15 on the days before"]
 

@@ -61,9 +61,13 @@ def day_problems(days: list[DayFiles], min_ratio: float, enabled: Collection[str
                 if missing:
                     problems.pop()  # the run's line, written again with this day
                 missing.append(entry.day)
-                problems.append(
-                    f"{spans(missing)}: no snapshot; {_build(missing)} fetches {'it' if len(missing) == 1 else 'them'}"
+                it = "it" if len(missing) == 1 else "them"
+                make = (
+                    f"{_build(missing)} fetches {it}"
+                    if enabled
+                    else f"every source is disabled in the config: write {it} (docs/snapshot.md), then {_build(missing)}"
                 )
+                problems.append(f"{spans(missing)}: no snapshot; {make}")
             continue
         if entry.post_due and not entry.post_exists and not entry.other_posts:
             problems.append(f"{entry.day}: no post, though papers qualify; {_build([entry.day])} writes it")
