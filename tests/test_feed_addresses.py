@@ -143,6 +143,46 @@ def test_build_warns_when_jekyll_publishes_no_post_where_the_feeds_link_it(tmp_p
         assert "(README: Jekyll), or set site.link to where they are\n" in result.stderr
 
 
+@pytest.mark.parametrize(
+    ("scope", "warned"),
+    [
+        ('{path: "_posts/*-hot-papers.md"}', True),  # init's advice, written before the file name changed
+        ('{path: "_posts/*-lab.md"}', False),
+        ('{path: "_posts"}', False),
+        ('{path: ""}', False),
+        ("{type: posts}", False),
+        ("{type: pages}", True),
+        ('{path: "_drafts"}', True),
+    ],
+)
+def test_build_warns_when_no_jekyll_default_permalink_applies_to_the_posts_file_name(tmp_path, scope, warned):
+    """A Jekyll site set up as init says (a `defaults` entry giving `_posts/*-hot-papers.md`
+    the permalink /:slug/) then set output.filename: its posts went to
+    /arxiv/2020/09/25/hot-papers-2020-09-24.html, the feeds linked /hot-papers-2020-09-24/, and
+    build said nothing, since any `defaults` entry setting a permalink silenced it. Each
+    verdict is compared with Jekyll's."""
+    require("jekyll", shutil.which("jekyll"))
+    site = tmp_path / "site"
+    (site / "_layouts").mkdir(parents=True)
+    (site / "_layouts" / "post.html").write_text("{{ content }}", encoding="utf-8")
+    (site / "_config.yml").write_text(
+        f"defaults: [{{scope: {scope}, values: {{permalink: /:slug/}}}}]\nexclude: [data, hotpapers.yaml]\n",
+        encoding="utf-8",
+    )
+    output = {"profile": "jekyll", "filename": "{date}-lab.md"}
+    link = build_site(site, "jekyll", "hot-papers-{date}", output=output)["items"][0]["url"]
+    result = CliRunner().invoke(cli, ["--config", str(site / "hotpapers.yaml"), "-q", "build", "2020-09-24"])
+    assert result.exit_code == 0, result.output
+    jekyll_build(site)
+    assert page_at(site / "_site", link).is_file() == (not warned), sorted((site / "_site").rglob("*.html"))
+    assert (UNLINKED in result.stderr) == warned, result.stderr
+    if warned:
+        assert (
+            "the permalink /:categories/:year/:month/:day/:title:output_ext (no `defaults` entry setting one applies to "
+            "_posts/2020-09-24-lab.md); give hotpapers' posts"
+        ) in result.stderr
+
+
 HUGO_DATES = "Hugo's permalinks put the posts of {posts} at /:year/:month/:slug/, which site.link cannot give"
 
 

@@ -54,22 +54,30 @@ SLUG_PERMALINKS = ("/:slug/", "/:title/")
 """The permalinks that put a post at /SLUG/ (a post's `slug` sets both :slug and :title)."""
 
 
-def posts_permalink(site: Path) -> str | None:
+def posts_permalink(site: Path, post: str | None = None) -> str | None:
     """The permalink pattern Jekyll gives the site's posts when its config leaves no doubt:
-    no `defaults` entry sets a permalink (those depend on each scope), so the posts
-    collection's own `permalink` (`collections: {posts: {permalink: ...}}`, taken as
-    written), else the site's `permalink` (Jekyll's `date` style when unset). None when some
-    default sets one, `collections` is null, or the config cannot be read (`check` says that)."""
+    that of the `defaults` entries setting one whose scope applies to `post` (the post's
+    path in the site, `_posts/2020-09-24-hot-papers.md`), as Jekyll's FrontmatterDefaults
+    reads scopes; when none does, the posts collection's own `permalink` (`collections:
+    {posts: {permalink: ...}}`, taken as written), else the site's `permalink` (Jekyll's
+    `date` style when unset). None when the entries that apply differ, or are not known (no
+    `post` given, an entry Jekyll would refuse, `collections_dir`), `collections` is null,
+    or the config cannot be read (`check` says that)."""
     try:
         settings, _ = _settings(site)
     except ConfigError:
         return None
-    defaults = settings.get("defaults")
-    if isinstance(defaults, list) and any(
-        isinstance(entry, dict) and isinstance(entry.get("values"), dict) and "permalink" in entry["values"]
-        for entry in defaults
-    ):
-        return None
+    entries = _permalink_defaults(settings)
+    if entries:
+        if post is None or settings.get("collections_dir"):
+            return None
+        applying = [_applies(entry, site, post) for entry in entries]
+        if None in applying:
+            return None
+        permalinks = [entry["values"]["permalink"] for entry, applies in zip(entries, applying, strict=True) if applies]
+        if permalinks:
+            first = permalinks[0]
+            return first if isinstance(first, str) and all(other == first for other in permalinks) else None
     collections = settings.get("collections", {})
     if collections is None:
         return None
@@ -80,6 +88,48 @@ def posts_permalink(site: Path) -> str | None:
     if not isinstance(permalink, str):
         return None
     return PERMALINK_STYLES.get(permalink, permalink)
+
+
+def sets_default_permalinks(site: Path) -> bool:
+    """Whether an entry of the site's `defaults` sets a permalink (False when the config
+    cannot be read)."""
+    try:
+        return bool(_permalink_defaults(_settings(site)[0]))
+    except ConfigError:
+        return False
+
+
+def _permalink_defaults(settings: dict[str, Any]) -> list[dict[str, Any]]:
+    defaults = settings.get("defaults")
+    if not isinstance(defaults, list):
+        return []
+    return [
+        e for e in defaults if isinstance(e, dict) and isinstance(e.get("values"), dict) and "permalink" in e["values"]
+    ]
+
+
+def _applies(entry: dict[str, Any], site: Path, post: str) -> bool | None:
+    """Whether the scope of a `defaults` entry applies to the post at `post` (a path in the
+    site), as Jekyll 4's FrontmatterDefaults#applies? reads it: a type of `posts` (or the
+    deprecated `post`) or none, and a path that is empty, begins the post's, or is a glob
+    (`_posts/*-hot-papers.md`) matching a file or folder that begins it. None when unknown."""
+    if "scope" not in entry:
+        return True
+    scope = entry["scope"]
+    if not isinstance(scope, dict) or ("type" in scope and not isinstance(scope["type"], str)):
+        return None
+    if "type" in scope and {"post": "posts"}.get(scope["type"], scope["type"]) != "posts":
+        return False
+    path = scope.get("path")
+    if not isinstance(path, str) or not path:
+        return True
+    if "*" not in path:
+        return post.startswith(path)
+    try:  # Ruby's Dir.glob, as Python's: `*` stops at a `/`, `**/` goes down folders
+        found = [match.relative_to(site).as_posix() for match in site.glob(path)]
+    except (ValueError, NotImplementedError, OSError):  # an absolute path, a bad pattern
+        return None
+    return any(post.startswith(match) for match in found)
 
 
 def _entries(site: Path) -> tuple[list[Any], list[Any]]:
