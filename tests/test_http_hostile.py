@@ -5,6 +5,7 @@ URL, never as another exception (which the CLI reports as an internal error)."""
 from __future__ import annotations
 
 import json
+import time
 from collections.abc import Iterator
 
 import pytest
@@ -90,6 +91,17 @@ def test_json_of_as_many_values_as_allowed_is_read(raw_server, body):
     strings. 64 MiB of `{},` (http.max_bytes) were 22 million dicts, 3.2 GB of memory."""
     url = raw_server(json_answer(body)) + "/x"
     assert client(FakeClock()).get_json(url, source="t") == json.loads(body)
+
+
+def test_values_are_counted_in_time_linear_in_the_answer(raw_server):
+    """Each quote of an unended string once started a search for its end that ran to the
+    end of the answer: these 150 KB of escaped quotes took 40 s to count, 3 MB hours."""
+    url = raw_server(json_answer(b'"' + b'\\"' * 50_000)) + "/x"
+    start = time.monotonic()
+    with pytest.raises(FetchError) as info:
+        client(FakeClock()).get_json(url, source="t")
+    assert time.monotonic() - start < 5
+    assert info.value.message == f"t: unreadable answer from {url} (not JSON)"
 
 
 def test_json_nested_as_deep_as_allowed_is_read(raw_server):

@@ -24,7 +24,9 @@ however few bytes it takes in the answer: the 64 MiB of http.max_bytes filled wi
 were 22 million dicts, 3.2 GB, for each of the answers read at once."""
 
 _SURROGATE = re.compile("[\ud800-\udfff]")
-_STRING = re.compile(r'"(?:[^"\\]++|\\.)*+"')
+_STRING = re.compile(r'"(?:[^"\\]++|\\.)*+"?', re.DOTALL)
+"""A JSON string, or an unended one up to the end of the text: each character is read
+once (a closing quote required, every later quote restarted the search for it)."""
 _BLANKS = str.maketrans("", "", " \t\r\n")
 
 
