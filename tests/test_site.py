@@ -288,6 +288,35 @@ def test_build_warns_when_the_hugo_site_drops_the_embeds_html(tmp_path, monkeypa
 
 
 @pytest.mark.parametrize(
+    ("name", "text", "dropped"),
+    [
+        ("hugo.toml", "baseURL = 'x'\n# To keep the embeds:\n# [markup.goldmark.renderer]\n#   unsafe = true\n", True),
+        ("hugo.toml", "baseURL = 'x'\n[params]\n  unsafe = true\n", True),
+        ("hugo.yaml", "baseURL: x\nparams: {unsafe: true}\n", True),
+        ("hugo.toml", "baseURL = 'x'\n[Markup.Goldmark.Renderer]\n  Unsafe = true\n", False),  # keys: any case
+        ("hugo.yaml", "markup:\n  goldmark:\n    renderer:\n      unsafe: true\n", False),
+        ("config/_default/markup.toml", "[goldmark.renderer]\nunsafe = true\n", False),
+        ("config/_default/hugo.json", '{"markup": {"goldmark": {"renderer": {"unsafe": true}}}}', False),
+    ],
+)
+def test_only_the_markup_setting_keeps_the_embeds_html(tmp_path, monkeypatch, name, text, dropped):
+    """`hugo new site`'s config with the setting written in a comment, as a site keeps a
+    note: build said nothing, and Hugo 0.111.3 wrote `<!-- raw HTML omitted -->` for
+    every embed. Any `unsafe = true` in the file, commented out or in another table,
+    counted as the setting."""
+    hugo_site(tmp_path, "")
+    (tmp_path / "hugo.toml").unlink()
+    (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+    (tmp_path / name).write_text(text, encoding="utf-8")
+    if name.startswith("config/"):
+        (tmp_path / "hugo.toml").write_text("baseURL = 'x'\n", encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    result = CliRunner().invoke(cli, ["-q", "build", "--date", "2020-09-24", "--offline"])
+    assert result.exit_code == 0, result.output
+    assert ("Hugo drops the HTML of the posts' embeds" in result.stderr) == dropped, result.stderr
+
+
+@pytest.mark.parametrize(
     ("site_file", "text", "error"),
     [
         (

@@ -15,12 +15,11 @@ from typing import Any
 
 from hotpapers.config_file import default_config_path
 from hotpapers.errors import ConfigError, shown_path
-from hotpapers.hugo_config import hugo_config, hugo_config_files
+from hotpapers.hugo_config import UnreadableConfig, config_value, hugo_config, hugo_config_files, lowered
 from hotpapers.jekyll_entries import CONFIG_NAMES, jekyll_publishes
 from hotpapers.profiles import PROFILES, Profile
 from hotpapers.regular_file import site_file_text
 
-_UNSAFE = re.compile(r"""["']?unsafe["']?\s*[:=]\s*true\b""", re.IGNORECASE)
 _MAJOR = re.compile(r"^\D*(\d+)")
 HUGO_RAW_HTML = {
     ".toml": "`unsafe = true` under `[markup.goldmark.renderer]`",
@@ -114,8 +113,18 @@ def unfit_profile(profile: str, site: SiteKind | None) -> bool:
 
 def keeps_raw_html(folder: Path) -> bool:
     """Whether the Hugo site in `folder` sets goldmark's renderer `unsafe` (keep raw HTML) to
-    true, in its config file or a file of its config folder (config/_default/markup.toml)."""
-    return any(_UNSAFE.search(site_file_text(path)) for path in hugo_config_files(folder))
+    true, in its config file or a file of its config folder (config/_default/markup.toml):
+    `markup.goldmark.renderer.unsafe`, keys in any case, as Hugo reads them (not the same
+    words in a comment or another table). A file that cannot be read as its format counts
+    as setting it: Hugo stops on it, and says why."""
+    for path in hugo_config_files(folder):
+        try:
+            markup = config_value(path, "markup")
+        except UnreadableConfig:
+            return True
+        if lowered(lowered(lowered(markup).get("goldmark")).get("renderer")).get("unsafe") is True:
+            return True
+    return False
 
 
 def _warn_of_dropped_html(folder: Path) -> None:
