@@ -12,6 +12,7 @@ import pytest
 from click.testing import CliRunner
 from werkzeug import Request, Response
 
+import hotpapers.snapshot
 from fakes import FakeClock, RawServers, Recorder, example_scenario, fake_time, live_config, raw_answer, serve_scenario
 from hn_hf_fakes import Algolia, story
 from hotpapers.cli import cli
@@ -144,3 +145,22 @@ def test_a_source_paging_slowly_for_ever_stops_at_max_time_keeping_what_it_read(
     status = load_snapshot(root / SNAPSHOT).sources["huggingface"]
     assert (status.status, status.detail, status.items) == ("partial", why, 6)
     assert len([r for r, _ in httpserver.log if r.path == "/slow/daily_papers"]) == 6  # at 0, 60, ... 300 s
+
+
+def test_a_day_whose_snapshot_would_be_too_large_to_read_back_is_never_written(
+    tmp_path, monkeypatch, httpserver, clock
+):
+    """A snapshot file past snapshot.MAX_FILE_BYTES is refused unread: a day fetched from a
+    source sending posts of megabytes was written so, and every later build of it refused.
+    The limit is lowered to 2 MiB here, for a title of 3 MiB."""
+    monkeypatch.setattr(hotpapers.snapshot, "MAX_FILE_BYTES", 2 * 2**20)
+    page = [{"paper": {"id": "2009.11278", "upvotes": 60, "title": "x" * 3 * 2**20}}]
+    httpserver.expect_request("/big/daily_papers").respond_with_json(page)
+    root = site(tmp_path, monkeypatch, httpserver, httpserver.url_for("/big"))
+    result = CliRunner().invoke(cli, ["build", "--date", DAY])
+    assert result.exit_code == 2, result.output
+    assert result.stderr.splitlines()[-1] == (
+        f"Error: {DAY}: refusing to write a snapshot of 3 MiB, more than the 2 MiB a snapshot file may hold, so no "
+        "build would read it back"
+    )
+    assert not (root / SNAPSHOT).exists() and not (root / POST).exists()

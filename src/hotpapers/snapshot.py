@@ -172,7 +172,7 @@ def _stored_days(folder: Path) -> list[str]:
 
 def dump_snapshot(snapshot: Snapshot) -> str:
     """The stable, diff-friendly text of a snapshot: sorted, indented, UTF-8, one trailing
-    newline. Only a text that reads back is returned."""
+    newline. Only a text that reads back is returned: valid, and no larger than MAX_FILE_BYTES."""
     text = json.dumps(snapshot.to_dict(), ensure_ascii=False, indent=2) + "\n"
     try:
         raw = text.encode("utf-8")
@@ -180,6 +180,11 @@ def dump_snapshot(snapshot: Snapshot) -> str:
         raise SnapshotError(
             f"refusing to write an invalid snapshot: it holds a lone surrogate ({text[exc.start : exc.end]!a})"
         ) from None
+    if len(raw) > MAX_FILE_BYTES:  # read back by no build
+        raise SnapshotError(
+            f"{snapshot.date}: refusing to write a snapshot of {len(raw) / 2**20:.0f} MiB, more than the "
+            f"{MAX_FILE_BYTES // 2**20} MiB a snapshot file may hold, so no build would read it back"
+        )
     parse_snapshot(raw, "refusing to write an invalid snapshot")
     return text
 
