@@ -144,18 +144,21 @@ def test_build_warns_when_jekyll_publishes_no_post_where_the_feeds_link_it(tmp_p
 
 
 @pytest.mark.parametrize(
-    ("scope", "warned"),
+    ("scope", "permalink", "warned"),
     [
-        ('{path: "_posts/*-hot-papers.md"}', True),  # init's advice, written before the file name changed
-        ('{path: "_posts/*-lab.md"}', False),
-        ('{path: "_posts"}', False),
-        ('{path: ""}', False),
-        ("{type: posts}", False),
-        ("{type: pages}", True),
-        ('{path: "_drafts"}', True),
+        ('{path: "_posts/*-hot-papers.md"}', "/:slug/", True),  # init's advice, before the file name changed
+        ('{path: "_posts/*-lab.md"}', "/:slug/", False),
+        ('{path: "_posts"}', "/:slug/", False),
+        ('{path: ""}', "/:slug/", False),
+        ("{type: posts}", "/:slug/", False),
+        ("{type: pages}", "/:slug/", True),
+        ('{path: "_drafts"}', "/:slug/", True),
+        ('{path: "_posts"}', "/:year/:slug/", True),  # applies, and puts the posts elsewhere
     ],
 )
-def test_build_warns_when_no_jekyll_default_permalink_applies_to_the_posts_file_name(tmp_path, scope, warned):
+def test_build_warns_when_no_jekyll_default_permalink_applies_to_the_posts_file_name(
+    tmp_path, scope, permalink, warned
+):
     """A Jekyll site set up as init says (a `defaults` entry giving `_posts/*-hot-papers.md`
     the permalink /:slug/) then set output.filename: its posts went to
     /arxiv/2020/09/25/hot-papers-2020-09-24.html, the feeds linked /hot-papers-2020-09-24/, and
@@ -166,7 +169,7 @@ def test_build_warns_when_no_jekyll_default_permalink_applies_to_the_posts_file_
     (site / "_layouts").mkdir(parents=True)
     (site / "_layouts" / "post.html").write_text("{{ content }}", encoding="utf-8")
     (site / "_config.yml").write_text(
-        f"defaults: [{{scope: {scope}, values: {{permalink: /:slug/}}}}]\nexclude: [data, hotpapers.yaml]\n",
+        f"defaults: [{{scope: {scope}, values: {{permalink: {permalink}}}}}]\nexclude: [data, hotpapers.yaml]\n",
         encoding="utf-8",
     )
     output = {"profile": "jekyll", "filename": "{date}-lab.md"}
@@ -176,11 +179,13 @@ def test_build_warns_when_no_jekyll_default_permalink_applies_to_the_posts_file_
     jekyll_build(site)
     assert page_at(site / "_site", link).is_file() == (not warned), sorted((site / "_site").rglob("*.html"))
     assert (UNLINKED in result.stderr) == warned, result.stderr
-    if warned:
-        assert (
-            "the permalink /:categories/:year/:month/:day/:title:output_ext (no `defaults` entry setting one applies to "
-            "_posts/2020-09-24-lab.md); give hotpapers' posts"
-        ) in result.stderr
+    unscoped = (
+        "the permalink /:categories/:year/:month/:day/:title:output_ext (no `defaults` entry setting one applies to "
+        "_posts/2020-09-24-lab.md); give hotpapers' posts"
+    )
+    assert (unscoped in result.stderr) == (warned and permalink == "/:slug/"), result.stderr
+    if permalink != "/:slug/":
+        assert f"gives the posts the permalink {permalink}; give hotpapers' posts" in result.stderr
 
 
 HUGO_DATES = "Hugo's permalinks put the posts of {posts} at /:year/:month/:slug/, which site.link cannot give"

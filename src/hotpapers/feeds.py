@@ -22,7 +22,7 @@ from hotpapers.errors import HotpapersError, WriteError, shown_path
 from hotpapers.frontmatter import frontmatter_problem, frontmatter_strings, reads_back
 from hotpapers.hugo_config import hugo_config_files
 from hotpapers.hugo_permalinks import UnknownPermalinks, as_site_link, section_permalink
-from hotpapers.jekyll_entries import SLUG_PERMALINKS, posts_permalink, sets_default_permalinks
+from hotpapers.jekyll_entries import SLUG_PERMALINKS, newest_posts_permalink
 from hotpapers.models import RankedPaper, Snapshot, parse_time
 from hotpapers.platform_text import feed_counts
 from hotpapers.plural import count
@@ -179,15 +179,9 @@ def unlinked(config: Config) -> str | None:
         if where is None:
             return None
     elif config.output.profile == "jekyll" and posts.name == "_posts":
-        post = max(
-            (path.relative_to(posts.parent).as_posix() for path in posts.glob(config.post_name("*"))), default=None
-        )
-        permalink = posts_permalink(posts.parent, post)
+        permalink, scoped = newest_posts_permalink(posts, config.post_name("*"))
         if permalink is None or permalink in SLUG_PERMALINKS:
             return None
-        scoped = (
-            f" (no `defaults` entry setting one applies to {post})" if sets_default_permalinks(posts.parent) else ""
-        )
         where = (
             f"Jekyll's config gives the posts the permalink {permalink}{scoped}; give hotpapers' posts "
             "`permalink: /:slug/` there (README: Jekyll), or set site.link to where they are"

@@ -67,17 +67,12 @@ def posts_permalink(site: Path, post: str | None = None) -> str | None:
         settings, _ = _settings(site)
     except ConfigError:
         return None
-    entries = _permalink_defaults(settings)
-    if entries:
-        if post is None or settings.get("collections_dir"):
-            return None
-        applying = [_applies(entry, site, post) for entry in entries]
-        if None in applying:
-            return None
-        permalinks = [entry["values"]["permalink"] for entry, applies in zip(entries, applying, strict=True) if applies]
-        if permalinks:
-            first = permalinks[0]
-            return first if isinstance(first, str) and all(other == first for other in permalinks) else None
+    scoped = _scoped_permalinks(settings, site, post)
+    if scoped is None:
+        return None
+    if scoped:
+        first = scoped[0]
+        return first if isinstance(first, str) and all(other == first for other in scoped) else None
     collections = settings.get("collections", {})
     if collections is None:
         return None
@@ -90,13 +85,34 @@ def posts_permalink(site: Path, post: str | None = None) -> str | None:
     return PERMALINK_STYLES.get(permalink, permalink)
 
 
-def sets_default_permalinks(site: Path) -> bool:
-    """Whether an entry of the site's `defaults` sets a permalink (False when the config
-    cannot be read)."""
+def newest_posts_permalink(posts: Path, name: str) -> tuple[str | None, str]:
+    """posts_permalink for the newest post of the site's `posts` folder (_posts) named as
+    `name` (a pattern, `*-hot-papers.md`), and, when entries of the site's `defaults` set a
+    permalink but none applies to it, a note naming it for a message ('' otherwise)."""
+    site = posts.parent
+    post = max((path.relative_to(site).as_posix() for path in posts.glob(name)), default=None)
+    permalink = posts_permalink(site, post)
     try:
-        return bool(_permalink_defaults(_settings(site)[0]))
+        settings, _ = _settings(site)
     except ConfigError:
-        return False
+        return permalink, ""
+    if post is None or not _permalink_defaults(settings) or _scoped_permalinks(settings, site, post) != []:
+        return permalink, ""
+    return permalink, f" (no `defaults` entry setting one applies to {post})"
+
+
+def _scoped_permalinks(settings: dict[str, Any], site: Path, post: str | None) -> list[Any] | None:
+    """The permalinks of the `defaults` entries whose scope applies to `post`; None when
+    unknown (no `post` given, a scope Jekyll would refuse, `collections_dir`)."""
+    entries = _permalink_defaults(settings)
+    if not entries:
+        return []
+    if post is None or settings.get("collections_dir"):
+        return None
+    applying = [_applies(entry, site, post) for entry in entries]
+    if None in applying:
+        return None
+    return [entry["values"]["permalink"] for entry, applies in zip(entries, applying, strict=True) if applies]
 
 
 def _permalink_defaults(settings: dict[str, Any]) -> list[dict[str, Any]]:
