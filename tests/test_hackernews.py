@@ -4,6 +4,7 @@ shape of the real answer in fixtures/real-api/hn_algolia_search_url_restrict_202
 from __future__ import annotations
 
 import json
+import time
 from datetime import UTC, datetime
 
 import pytest
@@ -108,6 +109,18 @@ def test_ask_hn_finds_the_papers_in_its_html_escaped_text(httpserver):
     [mention] = found.mentions
     assert mention.paper_ids == ("2009.11094", "2009.11027")
     assert mention.text == "Ask HN: Has anyone reproduced this?"
+
+
+def test_a_story_text_full_of_unclosed_tags_is_read_in_linear_time(httpserver):
+    """Each `<` with no `>` after it once started a search for its end that ran to the end
+    of the text: 150,000 of them took 20 s (a hostile answer of megabytes, hours), a time
+    no http.max_time bounds."""
+    ask = story("24580000", START + 100, None, story_text="arXiv:2009.11027 " + "<" * 150_000)
+    del ask["url"]
+    start = time.monotonic()
+    found = source(httpserver, Algolia([ask])).search(SINCE, UNTIL)
+    assert time.monotonic() - start < 5
+    assert [mention.paper_ids for mention in found.mentions] == [("2009.11027",)]
 
 
 def test_the_current_hit_shape_reads_too(httpserver):
