@@ -4,12 +4,15 @@ either is read as missing, never as an internal error."""
 
 from __future__ import annotations
 
+import time
+
 import msgspec
 import pytest
 from werkzeug import Response
 
 from fakes import atom_feed
 from hotpapers.config import ArxivSettings
+from hotpapers.errors import FetchError
 from hotpapers.http import HttpClient
 from hotpapers.sources.arxiv import fetch_papers
 
@@ -61,3 +64,36 @@ def fetched(httpserver, element: str, primary: bool = True):
         "An abstract.",
     )
     return paper
+
+
+def test_an_entry_id_of_many_lines_is_read_in_linear_time(httpserver):
+    """Each `arxiv.org/abs/` before a line break in an entry's id once started a search that
+    ran to that break: 112 KB took 22 s to read (a hostile answer of megabytes, hours), a
+    time no http.max_time bounds. Its last line holds no id: the answer is refused, as before."""
+    body = atom_feed([PAPER], "id_list=2009.11278").decode()
+    body = body.replace("http://arxiv.org/abs/2009.11278v1</id>", "arxiv.org/abs/" * 8_000 + "&#10;x</id>")
+    httpserver.expect_request("/api/query").respond_with_response(Response(body, 200))
+    settings = msgspec.convert({"api_url": httpserver.url_for("/api/query"), "min_interval": 0}, ArxivSettings)
+    start = time.monotonic()
+    with pytest.raises(FetchError) as info:
+        fetch_papers(["2009.11278"], settings, HttpClient(timeout=5, retries=0, max_wait=1))
+    assert time.monotonic() - start < 5
+    assert info.value.message.startswith("arxiv: an entry without an arXiv id: 'arxiv.org/abs/arxiv.org/abs/")
+
+
+@pytest.mark.parametrize(
+    ("identifier", "read"),
+    [
+        ("http://arxiv.org/abs/2009.11278v2\n", ("2009.11278", 2)),
+        ("junk\nhttp://arxiv.org/abs/2009.11278", ("2009.11278", None)),
+    ],
+)
+def test_an_entry_id_is_read_from_its_last_line(httpserver, identifier, read):
+    body = atom_feed([PAPER], "id_list=2009.11278").decode()
+    body = body.replace(
+        "<id>http://arxiv.org/abs/2009.11278v1</id>", f"<id>{identifier.replace(chr(10), '&#10;')}</id>"
+    )
+    httpserver.expect_request("/api/query").respond_with_response(Response(body, 200))
+    settings = msgspec.convert({"api_url": httpserver.url_for("/api/query"), "min_interval": 0}, ArxivSettings)
+    [paper] = fetch_papers(["2009.11278"], settings, HttpClient(timeout=5, retries=0, max_wait=1)).papers
+    assert (paper.id, paper.version) == read

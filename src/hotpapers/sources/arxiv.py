@@ -70,7 +70,7 @@ def parse_feed(data: bytes) -> Feed:
 
 
 def _paper(entry: feedparser.FeedParserDict) -> Paper:
-    match = _ENTRY_ID.search(entry.get("id", ""))
+    match = _ENTRY_ID.search(_last_line(entry.get("id", "")))
     if not match:
         raise FeedError(f"an entry without an arXiv id: {excerpt(entry.get('id', ''))!r}")
     paper_id = match.group("id")
@@ -94,6 +94,13 @@ def _paper(entry: feedparser.FeedParserDict) -> Paper:
         journal_ref=unfold(journal_ref) if journal_ref else None,
         doi=_text(entry, "arxiv_doi"),
     )
+
+
+def _last_line(text: str) -> str:
+    """The line of `text` that _ENTRY_ID can match in (its `.` crosses no line break, and its
+    `$` ends the text or its last line break): searched whole, each `arxiv.org/abs/` of an
+    earlier line started a search to its end, in quadratic time."""
+    return text.removesuffix("\n").rpartition("\n")[2]
 
 
 def _text(entry: feedparser.FeedParserDict, key: str) -> str | None:
