@@ -409,3 +409,41 @@ def test_the_jekyll_step_on_a_blog_with_posts_of_its_own_scopes_the_permalink_to
     (tmp_path / "_posts" / ".gitkeep").touch()
     [step] = [line for line in init("init", str(tmp_path / ".")).splitlines() if "in _config.yml" in line]
     assert "Set `permalink: /:slug/`" in step  # hotpapers' posts alone: the site-wide setting moves nothing else
+
+
+@pytest.mark.parametrize(
+    ("settings", "post", "step"),
+    [
+        ("permalink: /:slug/\nexclude: [data, hotpapers.yaml]\n", None, None),
+        (
+            "permalink: /:slug/\n",
+            None,
+            "Set `exclude: [data, hotpapers.yaml]` in _config.yml, so that the snapshots and hotpapers' settings "
+            "are not published as files of the site.",
+        ),
+        ("permalink: pretty\nexclude: [data, hotpapers.yaml]\n", None, "Set `permalink: /:slug/` in _config.yml, "),
+        ("exclude: [data, hotpapers.yaml, Gemfile]\n", None, "Set `permalink: /:slug/` in _config.yml, so that URLs "),
+        ("exclude: [data]\npermalink: /:title/\n", None, "Set `exclude: [hotpapers.yaml]` in _config.yml, "),
+        (
+            'exclude: [data, hotpapers.yaml]\ndefaults: [{scope: {path: "_posts"}, values: {permalink: /:slug/}}]\n',
+            "2020-09-01-our-news.md",
+            None,
+        ),
+        (
+            "exclude: [data, hotpapers.yaml]\n",
+            "2020-09-01-our-news.md",
+            'Set `defaults: [{scope: {path: "_posts/*-hot-papers.md"}, values: {permalink: /:slug/}}]` in '
+            "_config.yml, so that hotpapers' URLs carry the slug while the posts already in _posts keep theirs",
+        ),
+    ],
+)
+def test_the_jekyll_step_asks_only_for_what_the_sites_config_lacks(tmp_path, settings, post, step):
+    """Run on a Jekyll site whose _config.yml already had `permalink: /:slug/` and `exclude:
+    [data, hotpapers.yaml]`, init still said to set both, as it never says for a Hugo site
+    whose config keeps raw HTML."""
+    (tmp_path / "_config.yml").write_text(f"title: My blog\n{settings}", encoding="utf-8")
+    if post:
+        (tmp_path / "_posts").mkdir()
+        (tmp_path / "_posts" / post).write_text("---\ntitle: News\n---\n", encoding="utf-8")
+    steps = [line for line in init("init", str(tmp_path)).splitlines() if "in _config.yml" in line]
+    assert [line.split(". ", 1)[1].startswith(step) for line in steps] == ([True] if step else []), steps

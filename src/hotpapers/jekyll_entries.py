@@ -42,6 +42,15 @@ def jekyll_publishes(site: Path, path: Path) -> bool:
     return True
 
 
+def published_names(site: Path, names: list[str]) -> list[str]:
+    """Those of `names` (paths inside the site's folder) that Jekyll publishes (jekyll_publishes):
+    all of them when the site's config cannot be read."""
+    try:
+        return [name for name in names if jekyll_publishes(site, site / name)]
+    except ConfigError:
+        return names
+
+
 PERMALINK_STYLES = {
     "date": "/:categories/:year/:month/:day/:title:output_ext",
     "pretty": "/:categories/:year/:month/:day/:title/",

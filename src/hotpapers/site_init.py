@@ -21,6 +21,7 @@ from hotpapers.errors import ConfigError, HotpapersError, WriteError
 from hotpapers.feeds import feeds_off_reason
 from hotpapers.fetch import make_fetcher
 from hotpapers.hugo_config import hugo_config
+from hotpapers.jekyll_entries import SLUG_PERMALINKS, posts_permalink, published_names
 from hotpapers.profiles import PROFILES
 from hotpapers.site import HUGO_RAW_HTML, detect_site, keeps_raw_html, unfit_profile
 from hotpapers.site_address import site_address
@@ -37,7 +38,14 @@ PROFILE_STEPS = {
     'not published as files of the site, and `defaults: [{{scope: {{path: "{posts}"}}, values: {{permalink: '
     "/:slug/}}}}]`, so that hotpapers' URLs carry the slug while the posts already in _posts keep theirs (a "
     "`permalink: /:slug/` would move them).",
+    "jekyll-exclude": "Set `exclude: [{excluded}]` in _config.yml, so that the snapshots and hotpapers' settings are "
+    "not published as files of the site.",
+    "jekyll-link": "Set `permalink: /:slug/` in _config.yml, so that URLs carry the slug.",
+    "jekyll-blog-link": 'Set `defaults: [{{scope: {{path: "{posts}"}}, values: {{permalink: /:slug/}}}}]` in '
+    "_config.yml, so that hotpapers' URLs carry the slug while the posts already in _posts keep theirs (a "
+    "`permalink: /:slug/` would move them).",
 }
+"""The steps a site's generator needs; for Jekyll, by what its config lacks (both, exclude, link)."""
 
 Ask = Callable[[list[str], str], str]
 """Asks the user for a profile: (choices, default) -> the choice."""
@@ -120,14 +128,21 @@ def _profile_step(site_config: Config, folder: Path, config: Path) -> list[str]:
     profile = site_config.output.profile
     if profile == "jekyll":
         site, settings = folder.resolve(), config.resolve()
-        excluded = ["data", *([settings.relative_to(site).as_posix()] if settings.is_relative_to(site) else [])]
+        excluded = published_names(
+            site, ["data", *([settings.relative_to(site).as_posix()] if settings.is_relative_to(site) else [])]
+        )
         ours = f"_posts/{site_config.post_name('*')}"
         own = [
             path
             for path in (folder / "_posts").rglob("*")
             if path.is_file() and not path.name.startswith(".") and not path.match(ours)
         ]
-        return [PROFILE_STEPS["jekyll-blog" if own else "jekyll"].format(excluded=", ".join(excluded), posts=ours)]
+        unlinked = posts_permalink(site, f"_posts/{site_config.post_name('2000-01-01')}") not in SLUG_PERMALINKS
+        step = {(True, True): "", (True, False): "-exclude", (False, True): "-link"}.get((bool(excluded), unlinked))
+        if step is None:
+            return []
+        name = ("jekyll-blog" if own and unlinked else "jekyll") + step
+        return [PROFILE_STEPS[name].format(excluded=", ".join(excluded), posts=ours)]
     if profile != "hugo":
         return []
     hugo = hugo_config(folder)
