@@ -4,6 +4,7 @@ trickled headers, bombs and trickles in a redirect's body, redirect loops, crede
 from __future__ import annotations
 
 import gzip
+import json
 import socket
 import time
 import tracemalloc
@@ -11,7 +12,7 @@ from collections.abc import Callable, Iterator
 
 import pytest
 from pytest_httpserver import HTTPServer
-from werkzeug import Response
+from werkzeug import Request, Response
 
 from fakes import Answer, FakeClock, RawServers, raw_answer
 from hotpapers.errors import FetchError
@@ -249,3 +250,43 @@ def test_a_wait_too_long_after_a_redirect_names_the_url_asked_for(server):
         f"t: HTTP 429 from {server.url_for('/asked')}: the server asks to wait 999 s, more than http.max_wait (100 s)"
     )
     assert info.value.url == server.url_for("/asked")
+
+
+TOKEN = "AAAAAAAAAAAAAAAAAAAAAMLheAAAAAAA0%2BuSeid%2BULvsea4JtiGRiSDSJSI%3DEUifiRBk"
+
+
+def echo(request: Request) -> Response:
+    """An answer holding what the request carried: its Authorization, its body."""
+    said = {"auth": request.headers.get("Authorization", ""), "body": request.get_data(as_text=True)}
+    token = said["auth"].removeprefix("Bearer ")
+    return Response(json.dumps({**said, "created_at": token, "cursor": f"x{token}x"}), content_type="application/json")
+
+
+def test_an_answer_never_hands_on_the_credential_its_request_carried(server):
+    """A server echoing the bearer token in a field that is quoted in a message (an unreadable
+    time stamp, a repeated cursor) or kept in a post put it in the build's output and in the
+    snapshot, which a site commits."""
+    server.expect_request("/echo").respond_with_handler(echo)
+    data = client().get_json(server.url_for("/echo"), source="t", headers={"Authorization": f"Bearer {TOKEN}"})
+    assert data == {"auth": "[redacted]", "body": "", "created_at": "[redacted]", "cursor": "x[redacted]x"}
+
+
+def test_an_answer_never_hands_on_the_password_its_request_posted(server):
+    server.expect_request("/echo").respond_with_handler(echo)
+    login = {"identifier": "reader.bsky.social", "password": "abcd-efgh-ijkl-mnop"}
+    answer = client().post(server.url_for("/echo"), source="t", json=login)
+    assert json.loads(answer.content)["body"] == '{"identifier": "reader.bsky.social", "password": "[redacted]"}'
+
+
+def test_a_content_encoding_echoing_the_credential_is_not_quoted_with_it(server):
+    def undecodable(request: Request) -> Response:
+        token = request.headers["Authorization"].removeprefix("Bearer ")
+        return Response(b"x" * 32, headers={"Content-Encoding": f"gzip, {token}"})
+
+    server.expect_request("/echo").respond_with_handler(undecodable)
+    with pytest.raises(FetchError) as info:
+        client().get(server.url_for("/echo"), source="t", headers={"Authorization": f"Bearer {TOKEN}"})
+    assert info.value.message == (
+        f"t: the answer from {server.url_for('/echo')} cannot be decoded as its Content-Encoding says "
+        "('gzip, [redacted]')"
+    )

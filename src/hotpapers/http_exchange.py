@@ -6,11 +6,13 @@ own redirect following reads every 3xx body in full, outside any size cap. So he
 redirects are followed by hand, a bounded number of times, their bodies never read,
 and the whole exchange runs in a daemon thread that the caller stops waiting for at
 the deadline. An abandoned thread holds little: http.client caps the header size, and
-the body reader stops at the same deadline.
+the body reader stops at the same deadline. An answer never hands on the credential its
+request carried (a server echoing it in a field a message quotes or a post shows).
 """
 
 from __future__ import annotations
 
+import json as jsonlib
 import re
 import threading
 import time
@@ -31,6 +33,12 @@ GRACE = 0.25
 CHUNK = 64 * 1024
 _REDIRECTS = {301, 302, 303, 307, 308}
 T = TypeVar("T")
+
+
+REDACTED = "[redacted]"
+"""What an answer holds instead of a credential its request carried."""
+MIN_SECRET = 8
+"""The fewest characters a credential has to be looked for in answers (none real is shorter)."""
 
 
 class DeadlineExceeded(requests.Timeout):
@@ -127,7 +135,8 @@ def request_following_redirects(
 def read_body(response: requests.Response, deadline: float, max_bytes: int) -> bytes:
     """The decompressed body, read as it arrives: each read waits at most until the
     deadline, and decompresses at most CHUNK bytes (urllib3 2.6 bounds that), so
-    the size is checked as it grows."""
+    the size is checked as it grows. Each credential the request carried is REDACTED in it."""
+    secrets = _carried(response.request)
     sock = getattr(getattr(response.raw, "connection", None), "sock", None)
     chunks: list[bytes] = []
     size = 0
@@ -140,17 +149,43 @@ def read_body(response: requests.Response, deadline: float, max_bytes: int) -> b
         try:
             chunk = response.raw.read1(CHUNK, decode_content=True)
         except DecodeError:
-            raise Undecodable(ascii(excerpt(response.headers.get("Content-Encoding", "")))) from None
+            raise Undecodable(ascii(excerpt(_hidden(response.headers.get("Content-Encoding", ""), secrets)))) from None
         except Exception as exc:
             if time.monotonic() >= deadline:
                 raise DeadlineExceeded() from None
             raise requests.exceptions.ChunkedEncodingError(exc) from None
         if not chunk:
-            return b"".join(chunks)
+            body = b"".join(chunks)
+            for secret in secrets:
+                body = body.replace(secret.encode(), REDACTED.encode())
+            return body
         size += len(chunk)
         if size > max_bytes:
             raise TooLarge()
         chunks.append(chunk)
+
+
+def _carried(request: requests.PreparedRequest | None) -> list[str]:
+    """The credentials `request` carried, longest first: its Authorization header, and the
+    credential after its scheme (`Bearer TOKEN`), and each string its JSON body holds under
+    a key naming a password; those of MIN_SECRET characters or more."""
+    if request is None:
+        return []
+    authorization = request.headers.get("Authorization", "")
+    found = [authorization, authorization.partition(" ")[2]]
+    try:
+        body = jsonlib.loads(request.body) if request.body else None
+    except ValueError:
+        body = None
+    if isinstance(body, dict):
+        found += [value for key, value in body.items() if "password" in str(key).lower() and isinstance(value, str)]
+    return sorted({text for text in found if len(text) >= MIN_SECRET}, key=len, reverse=True)
+
+
+def _hidden(text: str, secrets: list[str]) -> str:
+    for secret in secrets:
+        text = text.replace(secret, REDACTED)
+    return text
 
 
 def _target(base: str, location: str) -> str:
