@@ -17,6 +17,9 @@ from hotpapers.site import hugo_config_files
         ("hugo.json", '{"permalinks": {"page": {"posts": "/:year/:slug/"}}}'),
         ("config/_default/permalinks.toml", "posts = '/:year/:slug/'\n"),
         ("config/production/hugo.yaml", "permalinks: {posts: /:year/:slug/}\n"),
+        ("config/_default/Permalinks.toml", "posts = '/:year/:slug/'\n"),  # Hugo 0.111.3 reads it, in any case
+        # a section named page (Hugo 0.111.3 put the posts at /:year/:slug/) and one named 2020, a number to YAML
+        ("hugo.yaml", "permalinks:\n  page: /p/:slug/\n  posts: /:year/:slug/\n  2020: /old/:slug/\n"),
     ],
 )
 def test_the_sections_pattern_is_read_from_each_kind_of_config_file(tmp_path, name, text):
@@ -58,6 +61,10 @@ def test_the_settings_of_another_environment_than_production_are_not_read(tmp_pa
         {"hugo.toml": "[permalinks]\nposts = '/a/:slug/'\nposts = '/b/:slug/'\n"},  # TOML refuses a repeated key
         {"hugo.yaml": "permalinks:\n  posts: [/a/]\n"},
         {"hugo.json": '{"permalinks": {"posts": "/a/:slug/"}'},
+        # both ways of giving the posts a pattern: newer Hugo takes the one it meets last in a walk of no set order
+        {"hugo.toml": "[permalinks]\nposts = '/a/:slug/'\n[permalinks.page]\nposts = '/b/:slug/'\n"},
+        # a newer Hugo's list of {target, pattern}: not read here
+        {"hugo.yaml": "permalinks:\n  - {target: {kind: page, path: '{/posts,/posts/**}'}, pattern: /:year/:slug/}\n"},
     ],
 )
 def test_a_config_that_cannot_be_read_for_sure_gives_no_pattern(tmp_path, files):
@@ -81,6 +88,11 @@ def test_a_config_that_cannot_be_read_for_sure_gives_no_pattern(tmp_path, files)
         ("/:title/", ("posts",), None),  # Hugo makes it of the title, not the slug
         ("/:filename/", ("posts",), None),
         ("/:sections[1:]/:slug/", ("blog", "posts"), None),
+        # Hugo 0.111.3's own, content/blog/posts/ and content/blog/Posts/ being sections (an _index.md each)
+        ("/Z/:section/:slug/", ("blog", "posts"), "/z/blog/{slug}/"),
+        ("/Z/:sections/:slug/", ("blog", "Posts"), "/z/blog/posts/{slug}/"),
+        ("/Z/:slug/Index", ("blog",), "/z/{slug}/index/"),
+        ("/:slugorcontentbasename/", ("posts",), "/{slug}/"),  # Hugo 0.144's: the slug, which every post sets
     ],
 )
 def test_a_pattern_is_a_site_link_when_it_needs_only_the_slug(pattern, section, link):

@@ -22,8 +22,8 @@ _SLUG_TOKENS = frozenset({"slug", "slugorfilename", "slugorcontentbasename"})
 
 
 class UnknownPermalinks(Exception):
-    """The site's config cannot be read for sure: a file fails to parse, or two files give
-    the section different patterns."""
+    """The site's config cannot be read for sure: a file fails to parse or gives its
+    permalinks in a form not read here, or two settings give the section different patterns."""
 
 
 def section_permalink(config_files: list[Path], section: str) -> str | None:
@@ -32,11 +32,12 @@ def section_permalink(config_files: list[Path], section: str) -> str | None:
     found: set[str] = set()
     for path in config_files:
         table = _permalinks(path)
-        pattern = lowered(table.get("page")).get(section, table.get(section))
-        if pattern is not None:
-            if not isinstance(pattern, str):
-                raise UnknownPermalinks
-            found.add(pattern)
+        # both may be set: Hugo takes the one its unordered walk of the table meets last
+        for pattern in (lowered(table.get("page")).get(section), table.get(section)):
+            if pattern is not None:
+                if not isinstance(pattern, str):
+                    raise UnknownPermalinks
+                found.add(pattern)
     if len(found) > 1:
         raise UnknownPermalinks
     return found.pop() if found else None
@@ -44,7 +45,8 @@ def section_permalink(config_files: list[Path], section: str) -> str | None:
 
 def as_site_link(pattern: str, section: tuple[str, ...]) -> str | None:
     """`pattern` as a site.link ('/:section/:slug/' is '/posts/{slug}/'), as Hugo lowers it
-    and gives it a trailing `/`; None when it needs more than the slug, such as the date."""
+    and gives it a trailing `/`, for pages in `section` (the folders of content/ they are
+    in, at least one); None when it needs more than the slug, such as the date."""
     parts: list[str] = []
     at = 0
     for token in _TOKEN.finditer(pattern):
@@ -54,9 +56,9 @@ def as_site_link(pattern: str, section: tuple[str, ...]) -> str | None:
             return None
         if name in _SLUG_TOKENS:
             parts.append("{slug}")
-        elif name == "section" and section:
+        elif name == "section":
             parts.append(section[0].lower())
-        elif name == "sections" and section:
+        elif name == "sections":
             parts.append("/".join(part.lower() for part in section))
         else:
             return None
@@ -67,6 +69,9 @@ def as_site_link(pattern: str, section: tuple[str, ...]) -> str | None:
 def _permalinks(path: Path) -> dict[str, Any]:
     """The `permalinks` table of one config file, keys lowered ({} when it sets none)."""
     try:
-        return lowered(config_value(path, "permalinks"))
+        table = config_value(path, "permalinks")
     except UnreadableConfig:
         raise UnknownPermalinks from None
+    if table is not None and not isinstance(table, dict):  # such as a newer Hugo's list of {target, pattern}
+        raise UnknownPermalinks
+    return lowered(table)
