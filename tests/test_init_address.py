@@ -66,6 +66,8 @@ def test_a_hugo_sites_base_url_is_offered_and_following_the_step_turns_the_feeds
         ("https://ada.github.io", "/lab-blog", "https://ada.github.io/lab-blog"),
         ("https://lab.uni-x.org/", "", "https://lab.uni-x.org"),
         ("https://lab.uni-x.org", None, "https://lab.uni-x.org"),
+        ("https://ada.github.io/", "/lab-blog/", "https://ada.github.io/lab-blog"),  # a / between them, not two
+        ("https://lab.uni-x.org", "/", "https://lab.uni-x.org"),
     ],
 )
 def test_a_jekyll_sites_url_and_baseurl_are_offered(tmp_path, url, baseurl, offered):
@@ -82,6 +84,15 @@ def test_a_jekyll_sites_url_and_baseurl_are_offered(tmp_path, url, baseurl, offe
         ("hugo.toml", 'baseURL = "https://example.org/"\n'),  # what `hugo new site` writes
         ("hugo.toml", 'baseURL = "http://localhost:1313/"\n'),
         ("hugo.toml", 'baseURL = "/"\n'),
+        # the other names kept for examples and for this machine (RFC 2606, RFC 6761)
+        ("hugo.toml", 'baseURL = "https://example.com/"\n'),
+        ("hugo.toml", 'baseURL = "https://www.example.net/"\n'),
+        ("hugo.toml", 'baseURL = "https://blog.example/"\n'),
+        ("hugo.toml", 'baseURL = "http://site.localhost:1313/"\n'),
+        ("hugo.toml", 'baseURL = "http://127.0.0.1:1313/"\n'),
+        ("hugo.toml", 'baseURL = "http://[::1]:1313/"\n'),
+        ("hugo.toml", 'baseURL = "https://[lab.uni-x.org/"\n'),  # no URL: the [ of an IPv6 address not closed
+        ("hugo.toml", 'baseURL = "http://:1313/"\n'),  # no host
         ("hugo.toml", 'baseURL = "https://lab.uni-x.org/\n'),  # not TOML: the string is not closed
         ("hugo.toml", 'title = "baseURL = https://lab.uni-x.org"\n'),  # no baseURL key at all
         ("hugo.toml", 'baseURL = ["https://lab.uni-x.org"]\n'),

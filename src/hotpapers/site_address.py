@@ -40,7 +40,7 @@ def site_address(folder: Path, profile: str) -> tuple[str, str] | None:
         url, base = (settings.get(key) if isinstance(settings, dict) else None for key in ("url", "baseurl"))
         if not isinstance(url, str) or not isinstance(base, str | None):
             return None
-        address = _usable(url.rstrip("/") + ("/" + base.strip("/") if base and base.strip("/") else ""))
+        address = _usable(url.rstrip("/") + ("/" + base.strip("/") if base else ""))  # _usable drops a last /
         return (address, "your Jekyll url and baseurl in _config.yml") if address else None
     return None
 
@@ -55,7 +55,7 @@ def _parsed(path: Path) -> Any:
 
 def _usable(address: str) -> str | None:
     """`address` without its trailing '/', when site.url takes it (no user or password, which
-    init would print) and it is no placeholder."""
+    init would print) and it names a host that is no placeholder."""
     address = address.strip().rstrip("/")
     try:
         parts = urlsplit(address)
@@ -63,6 +63,6 @@ def _usable(address: str) -> str | None:
     except (ValueError, msgspec.ValidationError):
         return None
     host = (parts.hostname or "").removeprefix("www.")
-    if host in _PLACEHOLDERS or host.endswith((".example", ".localhost")):
+    if not host or host in _PLACEHOLDERS or host.endswith((".example", ".localhost")):
         return None
     return address
