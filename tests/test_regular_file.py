@@ -1,6 +1,9 @@
+import os
+from pathlib import Path
+
 import pytest
 
-from hotpapers.regular_file import TooLarge, read_regular_file
+from hotpapers.regular_file import NotRegularFile, TooLarge, read_regular_file, site_file_text
 
 
 def test_max_bytes_alone_cuts_the_read_short(tmp_path):
@@ -23,3 +26,39 @@ def test_refuse_larger_without_max_bytes_is_a_mistake_of_the_caller(tmp_path):
     path.write_bytes(b"0123456789")
     with pytest.raises(ValueError, match="refuse_larger needs max_bytes"):
         read_regular_file(path, refuse_larger=True)
+
+
+def test_a_device_is_refused_as_such():
+    with pytest.raises(NotRegularFile) as info:
+        read_regular_file(Path("/dev/null"))
+    assert info.value.kind == "a device"
+
+
+@pytest.mark.skipif(not Path("/proc/self/status").is_file(), reason="no /proc")
+def test_refuse_larger_refuses_a_file_larger_than_its_size_says():
+    """A file that grows while read is refused from what is read: /proc/self/status says
+    it holds 0 bytes and holds hundreds."""
+    assert Path("/proc/self/status").stat().st_size == 0
+    with pytest.raises(TooLarge):
+        read_regular_file(Path("/proc/self/status"), max_bytes=10, refuse_larger=True)
+
+
+@pytest.mark.skipif(not Path("/proc/self/fd").is_dir(), reason="no /proc")
+def test_no_file_is_left_open(tmp_path):
+    path = tmp_path / "f.txt"
+    path.write_bytes(b"0123456789")
+    before = len(os.listdir("/proc/self/fd"))
+    for _ in range(3):
+        read_regular_file(path, max_bytes=4)
+        with pytest.raises(TooLarge):
+            read_regular_file(path, max_bytes=4, refuse_larger=True)
+        with pytest.raises(NotRegularFile):
+            read_regular_file(tmp_path)
+    assert len(os.listdir("/proc/self/fd")) == before
+
+
+def test_site_file_text_replaces_bytes_that_are_no_utf8(tmp_path):
+    path = tmp_path / "package.json"
+    path.write_bytes(b'{"name": "caf\xe9"}')
+    assert site_file_text(path) == '{"name": "caf\ufffd"}'
+    assert site_file_text(tmp_path / "missing.json") == ""
