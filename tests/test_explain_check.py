@@ -132,6 +132,45 @@ def test_check_finds_missing_days_failed_sources_and_a_collapse():
     assert day_problems(one, 0.25, {"twitter"}) == ["2020-09-23: 1 mention, against a median of 15 on the days before"]
 
 
+def test_check_ends_a_run_of_missing_days_at_a_day_with_a_snapshot():
+    """Days 20 and 22 lack a snapshot, 21 has one: two problems, not a run '20, 22'."""
+    days = [DayFiles("2020-09-20", None, False, False), day("2020-09-21"), DayFiles("2020-09-22", None, False, False)]
+    assert day_problems(days, 0.25, {"twitter"}) == [
+        "2020-09-20: no snapshot; `hotpapers build --date 2020-09-20` fetches it",
+        "2020-09-22: no snapshot; `hotpapers build --date 2020-09-22` fetches it",
+    ]
+
+
+def test_check_compares_a_days_volume_with_three_days_before_it_or_more():
+    assert day_problems([day("2020-09-20"), day("2020-09-21"), day("2020-09-22", 1)], 0.25, {"twitter"}) == []
+    even = [day(f"2020-09-2{n}", volume) for n, volume in enumerate((10, 20, 30, 40))] + [day("2020-09-24", 1)]
+    assert day_problems(even, 0.25, {"twitter"}) == [  # the median of 10, 20, 30 and 40 is 25
+        "2020-09-24: 1 mention, against a median of 25 on the days before"
+    ]
+
+
+def test_check_names_a_failed_source_that_recorded_no_detail_without_parentheses():
+    snap = make_snapshot([make_paper()], [make_mention("1")], sources={"twitter": SourceStatus(status="failed")})
+    assert day_problems([DayFiles("2020-09-24", snap, True, True)], 0.25, {"twitter"}) == [
+        "2020-09-24: source twitter failed; `hotpapers build --date 2020-09-24` asks it again"
+    ]
+
+
+def test_the_notes_of_sources_skipped_for_credentials_go_by_name_and_other_skips_make_none():
+    sources = {
+        "twitter": SourceStatus("skipped", "needs X_BEARER_TOKEN"),
+        "bluesky": SourceStatus("skipped", "needs BSKY_HANDLE and BSKY_APP_PASSWORD"),
+        "mastodon": SourceStatus("skipped"),  # no detail: no credentials named
+    }
+    snap = make_snapshot([make_paper()], [make_mention("1")], sources=sources)
+    assert notes([DayFiles("2020-09-24", snap, True, True)], {"twitter", "bluesky", "mastodon"}) == [
+        "bluesky was skipped on 2020-09-24 for want of credentials: set BSKY_HANDLE and BSKY_APP_PASSWORD, or turn "
+        "it off with sources.bluesky.enabled: false",
+        "twitter was skipped on 2020-09-24 for want of credentials: set X_BEARER_TOKEN, or turn it off with "
+        "sources.twitter.enabled: false",
+    ]
+
+
 def store_day(site, name):
     """The example day's snapshot stored as the day `name` too, taken the next morning."""
     snapshots = site / "data" / "snapshots"
@@ -562,6 +601,8 @@ def test_check_says_once_that_the_snapshots_folder_is_gone(site):
         "Error: check failed: no snapshots folder data/snapshots (paths.snapshots): if it moved, set "
         "paths.snapshots to where it is; else build a day first\n",
     )
+    (site / "data" / "snapshots").write_text("", encoding="utf-8")  # a file in its place is no folder either
+    assert CliRunner().invoke(cli, ["-q", "check", "--until", "2020-09-24"]).stderr == result.stderr
     add_settings(site, "paths:\n  snapshots: data/moved\n")
     assert CliRunner().invoke(cli, ["check", "--days", "1", "--until", "2020-09-24"]).exit_code == 0
 

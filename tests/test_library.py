@@ -116,6 +116,17 @@ def test_check_days_refuses_to_check_no_day_rather_than_find_it_healthy(site, da
         hotpapers.check_days(hotpapers.load_config(), "2020-09-24", days=days)
 
 
+@pytest.mark.parametrize("ratio", [-0.25, 1.5, float("nan")])
+def test_check_days_refuses_a_minimum_ratio_the_command_refuses(site, ratio):
+    """`check --min-ratio` takes 0 to 1, both included; so does the library."""
+    config = hotpapers.load_config()
+    with pytest.raises(hotpapers.InputError, match=f"the minimum ratio must be between 0 and 1, not {ratio}$"):
+        hotpapers.check_days(config, "2020-09-24", days=1, min_ratio=ratio)
+    problems = hotpapers.check_days(config, "2020-09-24", days=1)
+    assert hotpapers.check_days(config, "2020-09-24", days=1, min_ratio=0) == problems
+    assert hotpapers.check_days(config, "2020-09-24", days=1, min_ratio=1) == problems
+
+
 def test_the_readme_example_of_a_snapshot_of_one_s_own_saves_a_day_that_builds(tmp_path, monkeypatch):
     """The API offered Snapshot and save_snapshot, but not the Paper and Mention a
     snapshot is made of (hotpapers.models, which no page named)."""

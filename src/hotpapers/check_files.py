@@ -36,7 +36,7 @@ def problems_of_days(config: Config, days: list[str], min_ratio: float) -> list[
     if not 0 <= min_ratio <= 1:  # NaN too
         raise InputError(f"the minimum ratio must be between 0 and 1, not {min_ratio}")
     folder = config.paths.snapshots
-    if days and not folder.is_dir():
+    if not folder.is_dir():  # then checked_days, finding no first snapshot, gave every day: days is never empty
         return [
             f"no snapshots folder {shown_path(folder)} (paths.snapshots): if it moved, set paths.snapshots to "
             "where it is; else build a day first"
