@@ -102,6 +102,12 @@ def test_impossible_time_is_rejected():
             "$.papers[0].abs_url: 'arxiv.org/abs/2009.11094' is not a URI with its scheme, such as "
             "https://arxiv.org/abs/2009.11243",
         ),
+        (  # the form Bluesky's API gives a post's `uri`; docs/snapshot.md said an at:// URI was shown unlinked
+            lambda d: d["mentions"][0].update(url="at://did:plc:abc123/app.bsky.feed.post/3k"),
+            "$.mentions[0].url: 'at://did:plc:abc123/app.bsky.feed.post/3k' is not a URI with its scheme, such as "
+            "https://arxiv.org/abs/2009.11243 (a DID after at:// reads as a host and a port: give the post's "
+            "https:// address, docs/snapshot.md)",
+        ),
     ],
 )
 def test_a_value_written_the_wrong_way_is_one_problem_saying_how_to_write_it(change, expected):

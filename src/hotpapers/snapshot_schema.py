@@ -81,7 +81,19 @@ def _whole_string_pattern(validator: Any, pattern: str, instance: Any, schema: A
 def _format_in_words(validator: Any, format: str, instance: Any, schema: Any) -> Iterator[Any]:
     """The `format` keyword, its failure said as what the value should look like."""
     if not validator.format_checker.conforms(instance, format):
-        yield ValidationError(f"{instance!r} is not {_FORMAT_WORDS[format]}")
+        yield ValidationError(f"{instance!r} is not {_FORMAT_WORDS[format]}{_at_did_hint(instance, format)}")
+
+
+_AT_DID = re.compile(r"at://did:\S*")
+
+
+def _at_did_hint(value: Any, format: str) -> str:
+    """For an AT URI whose authority is a DID (`at://did:plc:...`, the form of a post's URI in
+    AT Protocol APIs), which no `uri` format accepts (the DID's `:` starts a port): why,
+    and what to give instead; '' otherwise."""
+    if format != "uri" or not isinstance(value, str) or not _AT_DID.fullmatch(value):
+        return ""
+    return " (a DID after at:// reads as a host and a port: give the post's https:// address, docs/snapshot.md)"
 
 
 _FORMAT_WORDS = {
