@@ -290,3 +290,31 @@ def test_a_content_encoding_echoing_the_credential_is_not_quoted_with_it(server)
         f"t: the answer from {server.url_for('/echo')} cannot be decoded as its Content-Encoding says "
         "('gzip, [redacted]')"
     )
+
+
+@pytest.mark.parametrize(
+    ("location", "named"),
+    [
+        (f"http://{TOKEN}/x", "'http://[redacted]'"),  # a part between dots past 63 characters: not followed
+        (f"http://user@{TOKEN}.example:99999/", "'http://[redacted].example:99999'"),
+    ],
+    ids=["host", "host-and-port"],
+)
+def test_a_redirect_that_cannot_be_followed_is_not_named_with_the_credential_it_echoes(raw_server, location, named):
+    """The host of a redirect's target is quoted, and a server may put there the token the request carried."""
+    url = raw_server(raw_answer(b"HTTP/1.1 302 Found\r\nLocation: " + location.encode() + b"\r\n")) + "/go"
+    with pytest.raises(FetchError) as info:
+        client().get(url, source="t", headers={"Authorization": f"Bearer {TOKEN}"})
+    assert info.value.message == f"t: a redirect to {named}, not a usable http(s) address (from {url})"
+
+
+def test_a_posts_redirect_to_another_origin_is_not_named_with_the_password_it_echoes(raw_server):
+    """urlsplit lowers the host, so the password is found in any case."""
+    location = b"http://ABCD-EFGH-IJKL-MNOP.example/x"
+    url = raw_server(raw_answer(b"HTTP/1.1 307 Temporary Redirect\r\nLocation: " + location + b"\r\n")) + "/go"
+    with pytest.raises(FetchError) as info:
+        client().post(url, source="t", json={"identifier": "reader.bsky.social", "password": "ABCD-EFGH-IJKL-MNOP"})
+    assert info.value.message == (
+        "t: a redirect of a POST to another origin (http://[redacted].example:80), which would get its body or "
+        f"credentials; not followed (from {url})"
+    )

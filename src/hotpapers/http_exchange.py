@@ -118,11 +118,12 @@ def request_following_redirects(
         if response.status_code not in _REDIRECTS or not location:
             return response
         response.close()
-        target = _target(response.url, location)
+        secrets = _carried(response.request)
+        target = _target(response.url, location, secrets)
         if _origin(target) != _origin(response.url):
             if method == "POST":
                 raise BadRedirect(
-                    f"a redirect of a POST to another origin ({_origin_text(target)}), which would get its "
+                    f"a redirect of a POST to another origin ({_hidden(_origin_text(target), secrets)}), which would get its "
                     "body or credentials; not followed"
                 )
             sent = {}
@@ -183,13 +184,15 @@ def _carried(request: requests.PreparedRequest | None) -> list[str]:
 
 
 def _hidden(text: str, secrets: list[str]) -> str:
+    """`text` with each of `secrets` REDACTED, in any case: a host name is lowered."""
     for secret in secrets:
-        text = text.replace(secret, REDACTED)
+        text = re.sub(re.escape(secret), REDACTED, text, flags=re.IGNORECASE)
     return text
 
 
-def _target(base: str, location: str) -> str:
-    """The absolute URL a Location header points to, when it is one an http(s) request can go to."""
+def _target(base: str, location: str, secrets: list[str]) -> str:
+    """The absolute URL a Location header points to, when it is one an http(s) request can go to;
+    else BadRedirect, naming it with each of `secrets` (what the request carried) REDACTED."""
     try:
         target = urljoin(base, location)
         parts = urlsplit(target)
@@ -197,7 +200,7 @@ def _target(base: str, location: str) -> str:
     except ValueError:
         parts = None
     if parts is None or parts.scheme not in ("http", "https") or not _is_host_name(parts.hostname):
-        raise BadRedirect(f"a redirect to {_kind(location)}, not a usable http(s) address")
+        raise BadRedirect(f"a redirect to {_kind(_hidden(location, secrets))}, not a usable http(s) address")
     return target
 
 
