@@ -429,6 +429,12 @@ def test_the_jekyll_step_on_a_blog_with_posts_of_its_own_scopes_the_permalink_to
             "2020-09-01-our-news.md",
             None,
         ),
+        (  # as init says to scope it: Jekyll's glob finds the posts once written, not before
+            'exclude: [data, hotpapers.yaml]\ndefaults: [{scope: {path: "_posts/*-hot-papers.md"}, values: {permalink: '
+            "/:slug/}}]\n",
+            "2020-09-01-our-news.md",
+            None,
+        ),
         (
             "exclude: [data, hotpapers.yaml]\n",
             "2020-09-01-our-news.md",

@@ -137,7 +137,8 @@ def _applies(entry: dict[str, Any], site: Path, post: str) -> bool | None:
     """Whether the scope of a `defaults` entry applies to the post at `post` (a path in the
     site), as Jekyll 4's FrontmatterDefaults#applies? reads it: a type of `posts` (or the
     deprecated `post`) or none, and a path that is empty, begins the post's, or is a glob
-    (`_posts/*-hot-papers.md`) matching a file or folder that begins it. None when unknown."""
+    (`_posts/*-hot-papers.md`) matching a file or folder that begins it, or the post itself,
+    which init asks about before it is written. None when unknown."""
     if "scope" not in entry:
         return True
     scope = entry["scope"]
@@ -150,6 +151,9 @@ def _applies(entry: dict[str, Any], site: Path, post: str) -> bool | None:
         return True
     if "*" not in path:
         return post.startswith(path)
+    parts = path.split("/")
+    if len(parts) == post.count("/") + 1 and all(map(fnmatchcase, post.split("/"), parts)):
+        return True
     try:  # Ruby's Dir.glob, as Python's: `*` stops at a `/`, `**/` goes down folders
         found = [match.relative_to(site).as_posix() for match in site.glob(path)]
     except (ValueError, NotImplementedError, OSError):  # an absolute path, a bad pattern
