@@ -204,6 +204,12 @@ HUGO_DATES = "Hugo's permalinks put the posts of {posts} at /:year/:month/:slug/
             "Hugo publishes the posts of {posts} at /articles/{{slug}}/; set site.link",
         ),
         ("content/posts", "permalinks:\n  posts: /:year/:month/:slug/\n", "/2020/09/", HUGO_DATES),
+        (  # content/blog/posts holds no _index.md: no section of Hugo's, so not in :sections
+            "content/blog/posts",
+            "permalinks:\n  blog: /:sections/:slug/\n",
+            "/blog/",
+            "Hugo publishes the posts of {posts} at /blog/{{slug}}/; set site.link",
+        ),
     ],
 )
 def test_build_warns_when_hugo_publishes_no_post_where_the_feeds_link_it(tmp_path, posts, permalinks, published, where):

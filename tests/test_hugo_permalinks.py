@@ -4,7 +4,7 @@ against the real Hugo)."""
 
 import pytest
 
-from hotpapers.hugo_permalinks import UnknownPermalinks, as_site_link, section_permalink
+from hotpapers.hugo_permalinks import UnknownPermalinks, as_site_link, page_sections, section_permalink
 from hotpapers.site import hugo_config_files
 
 
@@ -97,3 +97,23 @@ def test_a_config_that_cannot_be_read_for_sure_gives_no_pattern(tmp_path, files)
 )
 def test_a_pattern_is_a_site_link_when_it_needs_only_the_slug(pattern, section, link):
     assert as_site_link(pattern, section) == link
+
+
+@pytest.mark.parametrize(
+    ("indexes", "sections"),
+    [
+        ((), ("blog",)),
+        (("blog/x/posts/_index.md",), ("blog", "x", "posts")),
+        (("blog/x/_index.md",), ("blog", "x")),
+        (("blog/x/_index.html",), ("blog", "x")),
+        (("blog/x/_index.md", "blog/x/posts/_index.md"), ("blog", "x", "posts")),
+    ],
+)
+def test_a_folder_is_a_section_down_to_the_deepest_that_holds_an_index_file(tmp_path, indexes, sections):
+    """Hugo 0.111.3, `blog: /Z/:sections/:slug/`, published content/blog/x/posts/a.md at
+    /z/blog/my-post/ with no _index file, /z/blog/x/my-post/ with one in x/ (_index.md or
+    _index.html), and /z/blog/x/posts/my-post/ with one in posts/, whether x/ has one or not."""
+    (tmp_path / "blog" / "x" / "posts").mkdir(parents=True)
+    for index in indexes:
+        (tmp_path / index).write_text("---\ntitle: t\n---\n", encoding="utf-8")
+    assert page_sections(tmp_path, ("blog", "x", "posts")) == sections

@@ -66,6 +66,21 @@ def as_site_link(pattern: str, section: tuple[str, ...]) -> str | None:
     return "/" + link.strip("/") + "/"
 
 
+def page_sections(content: Path, folders: tuple[str, ...]) -> tuple[str, ...]:
+    """The sections Hugo puts a page of the folder `content`/`folders` in, for `:sections`:
+    the top folder, and the folders down to the deepest that holds an _index file, below
+    which a folder is no section of Hugo's."""
+    deepest = max(
+        (depth for depth in range(1, len(folders) + 1) if _has_index(content.joinpath(*folders[:depth]))), default=1
+    )
+    return folders[:deepest]
+
+
+def _has_index(folder: Path) -> bool:
+    """Whether `folder` holds the _index file (_index.md, _index.html, ...) that makes it a section."""
+    return any(path.is_file() for path in folder.glob("_index.*"))
+
+
 def _permalinks(path: Path) -> dict[str, Any]:
     """The `permalinks` table of one config file, keys lowered ({} when it sets none)."""
     try:
