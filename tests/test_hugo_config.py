@@ -22,6 +22,8 @@ def write(folder, name, text):
         ("config.toml", 'title = "Lab"\nbaseURL = "https://lab.uni-x.org/"\n'),  # not on the first line
         ("config.toml", '"baseURL" = "https://lab.uni-x.org/"\n'),  # a quoted key
         ("config.json", '{\n  "title": "Lab",\n  "baseURL": "https://lab.uni-x.org/"\n}\n'),
+        ("config.json", '{"title": "Lab", "baseURL": "https://lab.uni-x.org/"}\n'),  # init took it for no Hugo site's
+        ("config.json", '{\n  "baseURL": "https://lab.uni-x.org/",\n}\n'),  # not JSON (the last comma): its lines
     ],
 )
 def test_a_config_file_that_sets_base_url_is_the_sites(tmp_path, name, text):
@@ -38,6 +40,8 @@ def test_a_config_file_that_sets_base_url_is_the_sites(tmp_path, name, text):
 )
 def test_a_config_file_that_sets_no_base_url_is_not_taken_for_the_sites(tmp_path, text):
     write(tmp_path, "config.toml", text)
+    assert hugo_config(tmp_path) is None
+    write(tmp_path, "config.json", '{"title": "Lab", "params": {"baseURL": "https://lab.uni-x.org/"}}\n')
     assert hugo_config(tmp_path) is None
 
 

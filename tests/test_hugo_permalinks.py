@@ -18,6 +18,7 @@ from hotpapers.site import hugo_config_files
         ("config/_default/permalinks.toml", "posts = '/:year/:slug/'\n"),
         ("config/production/hugo.yaml", "permalinks: {posts: /:year/:slug/}\n"),
         ("config/_default/Permalinks.toml", "posts = '/:year/:slug/'\n"),  # Hugo 0.111.3 reads it, in any case
+        ("config/_default/permalinks.TOML", "posts = '/:year/:slug/'\n"),  # and this one
         # a section named page (Hugo 0.111.3 put the posts at /:year/:slug/) and one named 2020, a number to YAML
         ("hugo.yaml", "permalinks:\n  page: /p/:slug/\n  posts: /:year/:slug/\n  2020: /old/:slug/\n"),
     ],

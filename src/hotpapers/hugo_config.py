@@ -50,13 +50,25 @@ def hugo_config(folder: Path) -> Path | None:
         if (folder / name).is_file():
             return folder / name
     for name in _CONFIG_NAMES:
-        if _BASE_URL.search(site_file_text(folder / name)):
+        if _sets_base_url(folder / name):
             return folder / name
     default = folder / PRODUCTION_FOLDERS[0]
     for name in FILE_NAMES:
         if (default / name).is_file():
             return default / name
     return None
+
+
+def _sets_base_url(path: Path) -> bool:
+    """Whether the config file at `path` sets baseURL: a line of it starts with the key, or
+    the document of a JSON one, which may be a single line, holds the key."""
+    text = site_file_text(path)
+    if path.suffix == ".json":
+        try:
+            return "baseurl" in lowered(parse_config(text, ".json"))
+        except UnreadableConfig:
+            pass  # not JSON: its lines, as before
+    return bool(_BASE_URL.search(text))
 
 
 def hugo_config_files(folder: Path) -> list[Path]:
@@ -85,7 +97,7 @@ def parse_config(text: str, suffix: str) -> Any:
     """The document in the `text` of a config file whose name ends with `suffix` ('.toml'),
     parsed as that says; None for a suffix of no config format; UnreadableConfig when it
     fails to parse."""
-    parse = _PARSERS.get(suffix)
+    parse = _PARSERS.get(suffix.lower())  # Hugo 0.111.3 read config/_default/permalinks.TOML too
     try:
         return parse(text) if parse else None
     except (ValueError, yaml.YAMLError):  # TOMLDecodeError and JSON's are ValueErrors
