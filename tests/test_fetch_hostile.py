@@ -160,7 +160,7 @@ def test_a_day_whose_snapshot_would_be_too_large_to_read_back_is_never_written(
     result = CliRunner().invoke(cli, ["build", "--date", DAY])
     assert result.exit_code == 2, result.output
     assert result.stderr.splitlines()[-1] == (
-        f"Error: {DAY}: refusing to write a snapshot of 3 MiB, more than the 2 MiB a snapshot file may hold, so no "
+        f"Error: {DAY}: refusing to write a snapshot of 3.1 MiB, more than the 2 MiB a snapshot file may hold, so no "
         "build would read it back"
     )
     assert not (root / SNAPSHOT).exists() and not (root / POST).exists()

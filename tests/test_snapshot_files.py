@@ -11,6 +11,7 @@ import pytest
 from click.testing import CliRunner
 from msgspec.structs import replace
 
+import hotpapers.snapshot
 from conftest import example_data, make_mention, make_paper, make_snapshot
 from fakes import live_config
 from hotpapers.cli import cli
@@ -118,6 +119,18 @@ def test_a_snapshot_file_larger_than_the_limit_is_refused_unread(site):
     refused(["render", str(stored(site))], too_large)
     refused(["build", "--date", DAY, "--offline"], f"{too_large}; {REFRESH}")
     refused(["build", "--date", DAY], f"{too_large}; {REFRESH}")
+
+
+def test_a_snapshot_too_large_to_write_is_named_by_its_size_rounded_up(monkeypatch):
+    """2.25 MiB (and its other fields) against a limit of 2 MiB was said to be '2 MiB, more than the 2 MiB': the
+    size is rounded up to a tenth, never down to the limit."""
+    monkeypatch.setattr(hotpapers.snapshot, "MAX_FILE_BYTES", 2 * 2**20)
+    snapshot = make_snapshot([make_paper("2009.11278", title="x" * (2**21 + 2**18))], [])
+    with pytest.raises(SnapshotError) as info:
+        hotpapers.snapshot.dump_snapshot(snapshot)
+    assert info.value.message.startswith(
+        f"{snapshot.date}: refusing to write a snapshot of 2.3 MiB, more than the 2 MiB "
+    )
 
 
 def test_a_deeply_nested_snapshot_is_refused_in_one_line(site):

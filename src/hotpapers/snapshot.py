@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import codecs
 import json
+import math
 import os
 from os import PathLike
 from pathlib import Path
@@ -182,7 +183,7 @@ def dump_snapshot(snapshot: Snapshot) -> str:
         ) from None
     if len(raw) > MAX_FILE_BYTES:  # read back by no build
         raise SnapshotError(
-            f"{snapshot.date}: refusing to write a snapshot of {len(raw) / 2**20:.0f} MiB, more than the "
+            f"{snapshot.date}: refusing to write a snapshot of {math.ceil(len(raw) * 10 / 2**20) / 10} MiB, more than the "
             f"{MAX_FILE_BYTES // 2**20} MiB a snapshot file may hold, so no build would read it back"
         )
     parse_snapshot(raw, "refusing to write an invalid snapshot")
