@@ -222,7 +222,14 @@ def test_placeholders_are_checked(tmp_path, text, expected):
 
 
 @pytest.mark.parametrize(
-    "url", ["example.org", "http://example.org/?x=1", "https://lab.example.org/#top", "https://lab.example.org/a b"]
+    "url",
+    [
+        "example.org",
+        "http://example.org/?x=1",
+        "https://lab.example.org/#top",
+        "https://lab.example.org/a b",
+        "http://:1313/",  # a port and no host: Hugo's `hugo server` address with its host left out
+    ],
 )
 def test_a_site_url_is_an_address_without_query_or_fragment(tmp_path, url):
     assert problem(tmp_path, f"site: {{url: '{url}'}}\n").endswith(

@@ -21,9 +21,11 @@ Url = Annotated[
         "an address that starts with http:// or https://, with no user or password (secrets come from environment variables)"
     ),
 ]
-SiteUrl = Annotated[  # the feeds link every post under it: no user or password, which they would publish
+SiteUrl = Annotated[  # the feeds link every post under it: a host, and no user or password, which they would publish
     str,
-    Meta(pattern=r"^https?://[^/?#@\s\x00-\x1f\x7f]+(/[^?#\s\x00-\x1f\x7f]*)?$", max_length=1000),
+    Meta(
+        pattern=r"^https?://[^/?#@:\s\x00-\x1f\x7f][^/?#@\s\x00-\x1f\x7f]*(/[^?#\s\x00-\x1f\x7f]*)?$", max_length=1000
+    ),
     expects(
         "an address that starts with http:// or https:// and has no user or password, query (?), fragment (#), "
         "space or control character"
