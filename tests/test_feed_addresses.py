@@ -61,6 +61,43 @@ def test_a_feed_file_name_with_a_space_is_encoded_in_its_own_address(tmp_path):
     assert feed["feed_url"] == "https://example.org/hot%20papers.json"
 
 
+@pytest.mark.parametrize(
+    ("settings", "link", "where"),
+    [
+        ("uglyURLs: true\n", None, "Hugo publishes the posts of {posts} at /posts/{{slug}}.html; set site.link"),
+        ("uglyURLs: {posts: true}\n", None, "Hugo publishes the posts of {posts} at /posts/{{slug}}.html"),
+        ("uglyURLs: {other: true}\n", None, None),
+        ("uglyURLs: false\n", None, None),
+        ("uglyURLs: true\npermalinks: {posts: /p/:slug/}\n", None, "at /p/{{slug}}.html; set site.link to that"),
+        ("uglyURLs: true\n", "/posts/{slug}.html", None),
+    ],
+)
+def test_build_warns_when_hugo_publishes_the_posts_as_ugly_urls(tmp_path, settings, link, where):
+    """With Hugo's uglyURLs, Hugo 0.111.3 published the post at /posts/SLUG.html while the
+    feeds linked /posts/SLUG/, where it publishes none, and build said nothing."""
+    require("hugo", shutil.which("hugo"))
+    site = hugo_site(tmp_path / "site")
+    with (site / "hugo.yaml").open("a", encoding="utf-8") as config:
+        config.write(settings)
+    build_site(site, "hugo", "hot-papers-{date}")
+    settings_file = site / "hotpapers.yaml"
+    config = yaml.safe_load(settings_file.read_text(encoding="utf-8"))
+    config["site"]["link"] = link
+    settings_file.write_text(yaml.safe_dump(config), encoding="utf-8")
+    result = CliRunner().invoke(cli, ["--config", str(settings_file), "-q", "build", "2020-09-24"])
+    assert result.exit_code == 0, result.output
+    url = json.loads((site / "static" / "hot-papers.json").read_text(encoding="utf-8"))["items"][0]["url"]
+    run = subprocess.run(["hugo", "--quiet", "-s", str(site)], capture_output=True, text=True, timeout=120)
+    assert run.returncode == 0, run.stderr
+    path = unquote(urlsplit(url).path).strip("/")
+    served = site / "public" / (path if path.endswith(".html") else f"{path}/index.html")
+    assert served.is_file() == (where is None), sorted(p.relative_to(site) for p in (site / "public").rglob("*.html"))
+    unlinked = "(site.link), where the site publishes none: "
+    assert (unlinked in result.stderr) == (where is not None), result.stderr
+    if where is not None:
+        assert where.format(posts=site / "content/posts") in result.stderr, result.stderr
+
+
 def page_at(public: Path, url: str) -> Path:
     """The file a static host serves for `url`: the decoded path's index.html."""
     return public / unquote(urlsplit(url).path).strip("/") / "index.html"

@@ -21,7 +21,7 @@ from hotpapers.config import Config
 from hotpapers.errors import HotpapersError, WriteError, shown_path
 from hotpapers.frontmatter import frontmatter_problem, frontmatter_strings, reads_back
 from hotpapers.hugo_config import hugo_config_files
-from hotpapers.hugo_permalinks import UnknownPermalinks, as_site_link, page_sections, section_permalink
+from hotpapers.hugo_permalinks import UnknownPermalinks, as_site_link, page_sections, section_permalink, ugly_urls
 from hotpapers.jekyll_entries import SLUG_PERMALINKS, newest_posts_permalink
 from hotpapers.models import RankedPaper, Snapshot, parse_time
 from hotpapers.platform_text import feed_counts
@@ -197,16 +197,18 @@ def _hugo_unlinked(posts: Path, link: str) -> str | None:
     section = posts.parts[content:]
     if not all(_PLAIN_SECTION.fullmatch(part) for part in section):
         return None
+    files = hugo_config_files(Path(*posts.parts[: content - 1]))
     try:
-        pattern = (
-            section_permalink(hugo_config_files(Path(*posts.parts[: content - 1])), section[0]) if section else None
-        )
+        pattern = section_permalink(files, section[0]) if section else None
+        ugly = ugly_urls(files, section[0] if section else None)
     except UnknownPermalinks:
         return None
     if pattern is None:
         hugo_link: str | None = "/" + "".join(f"{part.lower()}/" for part in section) + "{slug}/"
     else:
         hugo_link = as_site_link(pattern, page_sections(Path(*posts.parts[:content]), section))
+    if hugo_link is not None and ugly:  # /posts/SLUG.html
+        hugo_link = hugo_link.removesuffix("/") + ".html"
     if hugo_link == link:
         return None
     if hugo_link is None:

@@ -1,4 +1,4 @@
-"""Where a Hugo site's `permalinks` setting puts the pages of a section, read from its
+"""Where a Hugo site's `permalinks` and `uglyURLs` settings put the pages of a section, read from its
 config file and the files of its config folder, so the feeds can say when they link the
 posts where Hugo publishes none (feeds.unlinked).
 
@@ -41,6 +41,26 @@ def section_permalink(config_files: list[Path], section: str) -> str | None:
     if len(found) > 1:
         raise UnknownPermalinks
     return found.pop() if found else None
+
+
+def ugly_urls(config_files: list[Path], section: str | None) -> bool:
+    """Whether the Hugo config in `config_files` publishes the pages of `section` (None: of
+    content/ itself) as `PATH.html`, not `PATH/` (`uglyURLs`, true or, by section, a table);
+    UnknownPermalinks when it says so in a form not read here, or two files disagree."""
+    found: set[bool] = set()
+    for path in config_files:
+        try:
+            value = config_value(path, "uglyurls")
+        except UnreadableConfig:
+            raise UnknownPermalinks from None
+        if isinstance(value, dict) and section is not None:
+            value = lowered(value).get(section.lower(), False)
+        if value is not None and not isinstance(value, bool):
+            raise UnknownPermalinks
+        found |= set() if value is None else {value}
+    if len(found) > 1:
+        raise UnknownPermalinks
+    return found == {True}
 
 
 def as_site_link(pattern: str, section: tuple[str, ...]) -> str | None:
