@@ -48,6 +48,17 @@ def test_no_platform_is_named_outside_the_sources(module):
     assert [name for name in names if re.search(rf"\b{re.escape(name)}", text)] == []
 
 
+X_PLACEHOLDERS = r"--config X |\*\[X\]:"
+"""Where a module outside `hotpapers.sources` may write a lone X: as a placeholder, not the platform."""
+
+
+@pytest.mark.parametrize("module", sorted(path.name for path in PACKAGE.glob("*.py")))
+def test_x_is_not_named_outside_the_sources(module):
+    """The platform's one-letter name, which the lower-cased check above cannot tell from a word."""
+    text = re.sub(X_PLACEHOLDERS, "", (PACKAGE / module).read_text(encoding="utf-8"))
+    assert re.findall(r".{0,20}\bX\b.{0,20}", text) == []
+
+
 def test_the_platform_name_check_reads_every_module():
     assert {"fetch.py", "pipeline.py", "cli.py", "explain.py", "check.py", "sanitize.py", "render.py"} <= {
         path.name for path in PACKAGE.glob("*.py")

@@ -19,7 +19,7 @@ answers nest a dozen levels, and a deeper one could exhaust the stack of a reade
 
 MAX_JSON_VALUES = 1_000_000
 """Values an answer may hold, an object's keys counted as values: the largest real page
-(500 posts from X) holds about 130,000. Each costs its reader 50 to 150 bytes of memory
+(500 posts of a source) holds about 130,000. Each costs its reader 50 to 150 bytes of memory
 however few bytes it takes in the answer: the 64 MiB of http.max_bytes filled with `{},`
 were 22 million dicts, 3.2 GB, for each of the answers read at once."""
 
