@@ -10,6 +10,7 @@ import feedparser
 from click.testing import CliRunner
 from msgspec.structs import replace
 
+import hotpapers
 from conftest import add_settings
 from hotpapers.cli import cli
 from hotpapers.snapshot import load_snapshot, save_snapshot
@@ -252,3 +253,23 @@ def test_a_fifo_at_a_day_s_post_is_named_and_hangs_no_build(site):
     assert run.stderr.endswith(
         "Error: cannot read the post content/posts/2020-09-25---Hot-Papers.md for the feeds: it is a FIFO\n"
     ), run.stderr  # named from the site's folder, as the build's other lines name a post
+
+
+def test_a_draft_post_is_left_out_of_the_feeds_as_its_site_publishes_none(site):
+    """With post.draft: true (lumen, Hugo: `draft: true`; Jekyll: `published: false`) the
+    site published no page for the day, and the feeds listed it all the same, and left out
+    the day before, published, since its `draft: false` was not as configured."""
+    build_two_days(site)
+    add_settings(site, "\npost:\n  draft: true\n")
+    result = CliRunner().invoke(cli, ["build", "--date", "2020-09-25"])
+    assert result.exit_code == 0, result.output
+    post = site / "content/posts/2020-09-25---Hot-Papers.md"
+    assert "\ndraft: true\n" in post.read_text(encoding="utf-8")
+    feed = json.loads((site / "static" / "hot-papers.json").read_text(encoding="utf-8"))
+    assert [item["url"] for item in feed["items"]] == [f"{SITE}/posts/hot-papers-2020-09-24"], result.stderr
+    assert "left out" not in result.stderr
+    post.write_text(post.read_text(encoding="utf-8").replace("\ndraft: true\n", "\ndraft: false\n"))  # reviewed
+    feeds = hotpapers.update_feeds(hotpapers.load_config())
+    assert feeds is not None and feeds.line == "feeds: 2 entries, wrote static/hot-papers.atom, static/hot-papers.json"
+    feed = json.loads((site / "static" / "hot-papers.json").read_text(encoding="utf-8"))
+    assert [item["url"] for item in feed["items"]] == [f"{SITE}/posts/hot-papers-2020-09-2{n}" for n in (5, 4)]

@@ -19,7 +19,7 @@ from feedgen.feed import FeedGenerator
 from hotpapers.atomic import write_atomically
 from hotpapers.config import Config
 from hotpapers.errors import HotpapersError, WriteError, shown_path
-from hotpapers.frontmatter import frontmatter_problem, frontmatter_strings, reads_back
+from hotpapers.frontmatter import UNPUBLISHED, frontmatter_problem, frontmatter_strings, reads_back, unpublished
 from hotpapers.hugo_config import hugo_config_files
 from hotpapers.hugo_permalinks import UnknownPermalinks, as_site_link, page_sections, section_permalink, ugly_urls
 from hotpapers.jekyll_entries import SLUG_PERMALINKS, newest_posts_permalink
@@ -141,7 +141,7 @@ def update_feeds(config: Config) -> FeedsReport | None:
         if len(entries) + len(left_out) + len(damaged) == config.feeds.entries:
             break
         post = read_post(config.post_path(day))
-        if post is None:
+        if post is None or unpublished(post):  # a draft: the site publishes no page for it
             continue
         snapshot = load_snapshot(path, day, refetch=bool(config.enabled_sources))
         ranked = rank(snapshot, config)
@@ -241,7 +241,7 @@ def matches(published: bytes, renderer: PostRenderer, ranked: list[RankedPaper],
     return (
         len(headings) == len(ranked)
         and headings == paper_headings(rendered)
-        and reads_back(text, renderer.config, snapshot)
+        and reads_back(text, renderer.config, snapshot, ignore=tuple(UNPUBLISHED))  # published or not, as above
     )
 
 

@@ -48,15 +48,30 @@ def _with_repeats(post: str) -> tuple[Any, list[Repeat]]:
     return load_plain_yaml("\n" * post.count("\n", 0, match.start("yaml")) + match["yaml"]) if match else (None, [])
 
 
-def reads_back(post: str, config: Config, snapshot: Snapshot) -> bool:
-    """Whether the post's frontmatter parses back to exactly the configured values; a
-    post without frontmatter does not."""
-    return frontmatter_mismatch(post, config, snapshot) is None
+def reads_back(post: str, config: Config, snapshot: Snapshot, *, ignore: tuple[str, ...] = ()) -> bool:
+    """Whether the post's frontmatter parses back to exactly the configured values (but the
+    keys in `ignore`); a post without frontmatter does not."""
+    return frontmatter_mismatch(post, config, snapshot, ignore=ignore) is None
 
 
-def frontmatter_mismatch(post: str, config: Config, snapshot: Snapshot) -> str | None:
-    """Why the post's frontmatter does not read back as configured, in words that point
-    at the line of the post or the key to mend; None when it does."""
+UNPUBLISHED = {"draft": True, "published": False}
+"""The frontmatter values that keep a site from publishing a post: lumen's and Hugo's
+`draft`, Jekyll's `published`."""
+
+
+def unpublished(post: bytes) -> bool:
+    """Whether the post's own frontmatter keeps its site from publishing it (UNPUBLISHED,
+    as `post.draft` writes, or as a hand edit leaves it); False when it cannot be read."""
+    try:
+        parsed, _ = _with_repeats(post.decode("utf-8-sig", "replace"))
+    except yaml.YAMLError:
+        return False
+    return isinstance(parsed, dict) and any(parsed.get(key) is value for key, value in UNPUBLISHED.items())
+
+
+def frontmatter_mismatch(post: str, config: Config, snapshot: Snapshot, *, ignore: tuple[str, ...] = ()) -> str | None:
+    """Why the post's frontmatter does not read back as configured (but the keys in
+    `ignore`), in words that point at the line of the post or the key to mend; None when it does."""
     try:
         parsed, repeated = _with_repeats(post)
     except yaml.YAMLError as exc:
@@ -73,7 +88,7 @@ def frontmatter_mismatch(post: str, config: Config, snapshot: Snapshot) -> str |
         return f"{key} is given twice, at lines {first} and {again} of the post"
     expected = expected_frontmatter(config, snapshot, frontmatter_strings(config, snapshot.date))
     for key, value in expected.items():
-        if parsed.get(key, value) != value:
+        if key not in ignore and parsed.get(key, value) != value:
             return f"{key} reads back as {_shown(parsed[key])}, not {_shown(value)}"
     return None
 
