@@ -423,7 +423,11 @@ def test_the_jekyll_step_on_a_blog_with_posts_of_its_own_scopes_the_permalink_to
         ),
         ("permalink: pretty\nexclude: [data, hotpapers.yaml]\n", None, "Set `permalink: /:slug/` in _config.yml, "),
         ("exclude: [data, hotpapers.yaml, Gemfile]\n", None, "Set `permalink: /:slug/` in _config.yml, so that URLs "),
-        ("exclude: [data]\npermalink: /:title/\n", None, "Set `exclude: [hotpapers.yaml]` in _config.yml, "),
+        (  # the whole list: `exclude: [hotpapers.yaml]`, as set, would publish the snapshots again
+            "exclude: [data]\npermalink: /:title/\n",
+            None,
+            "Set `exclude: [data, hotpapers.yaml]` in _config.yml, ",
+        ),
         (
             'exclude: [data, hotpapers.yaml]\ndefaults: [{scope: {path: "_posts"}, values: {permalink: /:slug/}}]\n',
             "2020-09-01-our-news.md",

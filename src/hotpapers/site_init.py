@@ -128,9 +128,9 @@ def _profile_step(site_config: Config, folder: Path, config: Path) -> list[str]:
     profile = site_config.output.profile
     if profile == "jekyll":
         site, settings = folder.resolve(), config.resolve()
-        excluded = published_names(
-            site, ["data", *([settings.relative_to(site).as_posix()] if settings.is_relative_to(site) else [])]
-        )
+        names = ["data", *([settings.relative_to(site).as_posix()] if settings.is_relative_to(site) else [])]
+        # all of them: `exclude` set to the missing ones alone would drop the others
+        excluded = names if published_names(site, names) else []
         ours = f"_posts/{site_config.post_name('*')}"
         own = [
             path
