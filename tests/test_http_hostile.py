@@ -11,6 +11,7 @@ from collections.abc import Iterator
 import pytest
 
 from fakes import Answer, FakeClock, RawServers, raw_answer
+from hotpapers import http_json
 from hotpapers.errors import FetchError
 from hotpapers.http import HttpClient
 
@@ -75,6 +76,23 @@ def test_json_no_program_should_read_is_an_unreadable_raw_answer(raw_server, bod
     with pytest.raises(FetchError) as info:
         client(FakeClock()).get_json(url, source="huggingface")
     assert info.value.message == f"huggingface: unreadable answer from {url} ({reason})"
+
+
+def test_json_nested_too_deep_is_refused_before_it_is_read(raw_server, monkeypatch):
+    """json.loads reached Python's recursion limit on 100,000 nested arrays, and a finalizer the
+    garbage collector ran meanwhile raised RecursionError too: Python printed it as 'Exception
+    ignored in' with a traceback (and the suite failed now and then on it). The depth is
+    checked first, so json.loads never reads such an answer."""
+    read: list[str] = []
+    monkeypatch.setattr(
+        http_json.json, "loads", lambda text, **kw: read.append(text) or json.JSONDecoder().decode(text)
+    )
+    deep = raw_server(json_answer(b"[" * 100_000 + b"]" * 100_000)) + "/x"
+    with pytest.raises(FetchError, match=r"\(JSON nested more than 100 levels deep\)$"):
+        client(FakeClock()).get_json(deep, source="t")
+    assert read == []
+    quoted = raw_server(json_answer(b'["' + b"[" * 5_000 + b'", {"a": [[]]}]')) + "/x"  # brackets in a string
+    assert client(FakeClock()).get_json(quoted, source="t") == ["[" * 5_000, {"a": [[]]}] and len(read) == 1
 
 
 @pytest.mark.parametrize(

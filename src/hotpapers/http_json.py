@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import re
+from itertools import accumulate
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
@@ -28,6 +29,7 @@ _STRING = re.compile(r'"(?:[^"\\]++|\\.)*+"?', re.DOTALL)
 """A JSON string, or an unended one up to the end of the text: each character is read
 once (a closing quote required, every later quote restarted the search for it)."""
 _BLANKS = str.maketrans("", "", " \t\r\n")
+_NOT_BRACKET = re.compile(r"[^][{}]+")
 
 
 def json_body(response: requests.Response) -> Any:
@@ -39,37 +41,45 @@ def json_body(response: requests.Response) -> Any:
     UTF-8 text has becomes U+FFFD."""
     content = response.content
     text = content.decode(json.detect_encoding(content), "replace")
-    if _values(text) > MAX_JSON_VALUES:
+    skeleton = _STRING.sub('""', text).translate(_BLANKS)
+    if _values(skeleton) > MAX_JSON_VALUES:
         raise ValueError(f"JSON of more than {MAX_JSON_VALUES:,} values")
+    if _depth(skeleton) > MAX_JSON_DEPTH:
+        raise ValueError(f"JSON nested more than {MAX_JSON_DEPTH} levels deep")
     try:
         data = json.loads(text)
-    except RecursionError:
-        raise ValueError(f"JSON nested more than {MAX_JSON_DEPTH} levels deep") from None
     except ValueError as exc:  # a JSONDecodeError, or an integer past int()'s 4,300 digits
         raise ValueError("JSON with a number too long to read" if "digits" in str(exc) else "not JSON") from None
-    return _without_lone_surrogates(data, MAX_JSON_DEPTH)
+    return _without_lone_surrogates(data)
 
 
-def _values(text: str) -> int:
-    """How many values (and keys) the JSON `text` holds, counted without reading them: each
-    but the first follows a `[`, `{`, `,` or `:` outside a string, except in an empty array
-    or object. (Not JSON at all, it counts those marks, which json.loads then refuses.)"""
-    skeleton = _STRING.sub('""', text).translate(_BLANKS)
+def _values(skeleton: str) -> int:
+    """How many values (and keys) a JSON text holds, counted from its `skeleton` (its strings
+    emptied, its blanks dropped) without reading them: each but the first follows a `[`,
+    `{`, `,` or `:` outside a string, except in an empty array or object. (Not JSON at all,
+    it counts those marks, which json.loads then refuses.)"""
     marks = sum(skeleton.count(mark) for mark in "[{,:")
     return 1 + marks - skeleton.count("[]") - skeleton.count("{}")
 
 
-def _without_lone_surrogates(value: Any, depth: int) -> Any:
+def _depth(skeleton: str) -> int:
+    """How deep the arrays and objects of a JSON text nest, from its `skeleton`, as
+    `_values`. Checked before json.loads reads it: at Python's recursion limit json.loads
+    raises RecursionError, and so does any finalizer the garbage collector runs meanwhile,
+    which Python prints as 'Exception ignored in' with its traceback."""
+    brackets = _NOT_BRACKET.sub("", skeleton)
+    return max(accumulate(1 if bracket in "[{" else -1 for bracket in brackets), default=0)
+
+
+def _without_lone_surrogates(value: Any) -> Any:
     if isinstance(value, str):
         return (
             value.encode("utf-16", "surrogatepass").decode("utf-16", "replace") if _SURROGATE.search(value) else value
         )
-    if isinstance(value, list | dict) and depth == 0:
-        raise ValueError(f"JSON nested more than {MAX_JSON_DEPTH} levels deep")
     if isinstance(value, list):
-        return [_without_lone_surrogates(item, depth - 1) for item in value]
+        return [_without_lone_surrogates(item) for item in value]
     if isinstance(value, dict):
-        return {key: _without_lone_surrogates(item, depth - 1) for key, item in value.items()}
+        return {key: _without_lone_surrogates(item) for key, item in value.items()}
     return value
 
 
