@@ -233,8 +233,8 @@ def test_placeholders_are_checked(tmp_path, text, expected):
 )
 def test_a_site_url_is_an_address_without_query_or_fragment(tmp_path, url):
     assert problem(tmp_path, f"site: {{url: '{url}'}}\n").endswith(
-        "config.yaml: site.url: expected an address that starts with http:// or https:// and has no user or "
-        f"password, query (?), fragment (#), space or control character (got {url!r})"
+        "config.yaml: site.url: expected an address that starts with http:// or https:// and a host, and has no "
+        f"user or password, query (?), fragment (#), space or control character (got {url!r})"
     )
 
 
@@ -243,7 +243,10 @@ def test_a_site_url_holds_no_user_or_password(tmp_path, url):
     """The feeds link every entry under it: 'https://ada:s3cret@example.org' was published in
     them five times. The error does not show it either."""
     text = problem(tmp_path, f"site: {{url: '{url}'}}\n")
-    assert "site.url: expected an address that starts with http:// or https:// and has no user or password" in text
+    assert (
+        "site.url: expected an address that starts with http:// or https:// and a host, and has no user or password"
+        in text
+    )
     assert "ada" not in text and "***@example.org" in text
 
 

@@ -27,8 +27,8 @@ SiteUrl = Annotated[  # the feeds link every post under it: a host, and no user 
         pattern=r"^https?://[^/?#@:\s\x00-\x1f\x7f][^/?#@\s\x00-\x1f\x7f]*(/[^?#\s\x00-\x1f\x7f]*)?$", max_length=1000
     ),
     expects(
-        "an address that starts with http:// or https:// and has no user or password, query (?), fragment (#), "
-        "space or control character"
+        "an address that starts with http:// or https:// and a host, and has no user or password, query (?), "
+        "fragment (#), space or control character"
     ),
 ]
 EnvName = Annotated[
