@@ -44,7 +44,9 @@ def test_explain_gives_every_paper_and_record_its_fate():
     assert by_id["2009.00001"].rank == 1 and by_id["2009.00001"].score == sum(30 + n for n in range(1, 12)) + 3
     assert by_id["2009.00002"].reason == "score 40 is below ranking.min_paper_score 50"
     assert by_id["2009.00003"].reason == "categories q-bio.NC match none of candidates.categories (cs.*)"
-    assert by_id["2009.00004"].reason.startswith("published 2020-08-01T00:00:00Z, more than candidates.max_age_days 7")
+    assert by_id["2009.00004"].reason.startswith(
+        "published 2020-08-01T00:00:00Z, more than 7 days before 2020-09-24 (candidates.max_age_days)"
+    )
     fates = {m.id: m.reason for m in by_id["2009.00001"].mentions}
     assert [m.id for m in by_id["2009.00001"].mentions if m.shown] == ["11", "10", "9", "8", "7", "6", "5"]
     assert fates["4"] == "counted; score 34 is below ranking.min_mention_score 35"

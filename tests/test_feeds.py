@@ -81,7 +81,7 @@ def test_a_day_whose_post_was_built_with_other_settings_is_left_out_until_built_
     assert one.exit_code == 0, one.output
     assert one.stderr.strip() == (
         "feeds: left out 2020-09-24: the post differs from what the snapshot and the settings make now "
-        "(slug, title or papers); build those days again to list them (--force replaces a post that lists more papers)"
+        "(slug, title or papers); build that day again to list it (--force replaces a post that lists more papers)"
     )
     feed = json.loads((site / "static" / "hot-papers.json").read_text(encoding="utf-8"))
     assert [item["url"] for item in feed["items"]] == [f"{SITE}/posts/trending-2020-09-25"]

@@ -174,9 +174,8 @@ def _not_candidate_reason(categories: tuple[str, ...], published: str | None, co
     patterns = config.candidates.categories
     if not matches_categories(categories, patterns):
         return f"categories {', '.join(categories)} match none of candidates.categories ({', '.join(patterns or ())})"
-    return (
-        f"published {published}, more than candidates.max_age_days {config.candidates.max_age_days} days before {day}"
-    )
+    age = config.candidates.max_age_days  # set, since the categories match
+    return f"published {published}, more than {count(age or 0, 'day')} before {day} (candidates.max_age_days)"
 
 
 def _mention_fate(mention: Mention, score: float, index: int, shown: bool, posted: bool, config: Config) -> MentionFate:

@@ -277,10 +277,11 @@ class FeedsReport:
             days = (
                 ", ".join(ordered) if len(ordered) <= 3 else f"{len(ordered)} days from {ordered[0]} to {ordered[-1]}"
             )
+            one = len(self.left_out) == 1
             parts.append(
-                f"feeds: left out {days}: the {'post differs' if len(self.left_out) == 1 else 'posts differ'} from "
-                "what the snapshot and the settings make now (slug, title or papers); build those days again to list "
-                "them (--force replaces a post that lists more papers)"
+                f"feeds: left out {days}: the {'post differs' if one else 'posts differ'} from what the snapshot and "
+                f"the settings make now (slug, title or papers); build {'that day' if one else 'those days'} again to "
+                f"list {'it' if one else 'them'} (--force replaces a post that lists more papers)"
             )
         if self.unlinked:
             parts.append(self.unlinked)
