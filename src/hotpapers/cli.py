@@ -171,9 +171,10 @@ def check(days: int, last: str | None, min_ratio: float, config_path: Path | Non
     """Fail when the last days show a dead or failing pipeline.
 
     Exits 1, naming each problem on a line of its own, when a day has no usable snapshot (a
-    post without any snapshot is only noted), has no post though papers qualify, has another
-    profile's post beside its own, has a failed source, or has far fewer mentions than the
-    median of the days before it (days before the nightly build began are not checked).
+    post without any snapshot is only noted), has no post though papers qualify, has a post
+    another profile or file name left beside its own, has a failed source, or has far fewer
+    mentions than the median of the days before it (days before the nightly build began are
+    not checked).
     Run it after the nightly build, so cron mail or CI reports a pipeline that went quiet.
 
     \b
