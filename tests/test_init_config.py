@@ -50,7 +50,10 @@ def test_the_next_steps_follow_the_profile_of_the_kept_config_not_the_one_asked(
     )
     assert "_config.yml" not in output and "Let Hugo keep the embeds' HTML: in hugo.toml" in output
     applied = init("init", str(tmp_path / "new"), "--profile", "jekyll")
-    assert "Set `permalink: /:slug/` and `exclude: [data, hotpapers.yaml]` in _config.yml" in applied
+    assert (
+        "Set `permalink: /:slug/` and add data, hotpapers.yaml to the `exclude` list in _config.yml, "
+        "keeping what it holds (`exclude: [data, hotpapers.yaml]` if none)"
+    ) in applied
 
 
 def test_init_in_a_subfolder_of_a_site_names_the_site_above(tmp_path, monkeypatch):
@@ -418,15 +421,17 @@ def test_the_jekyll_step_on_a_blog_with_posts_of_its_own_scopes_the_permalink_to
         (
             "permalink: /:slug/\n",
             None,
-            "Set `exclude: [data, hotpapers.yaml]` in _config.yml, so that the snapshots and hotpapers' settings "
-            "are not published as files of the site.",
+            "Add data, hotpapers.yaml to the `exclude` list in _config.yml, keeping what it holds (`exclude: [data, "
+            "hotpapers.yaml]` if none), so that the snapshots and hotpapers' settings are not published as files of "
+            "the site.",
         ),
         ("permalink: pretty\nexclude: [data, hotpapers.yaml]\n", None, "Set `permalink: /:slug/` in _config.yml, "),
         ("exclude: [data, hotpapers.yaml, Gemfile]\n", None, "Set `permalink: /:slug/` in _config.yml, so that URLs "),
-        (  # the whole list: `exclude: [hotpapers.yaml]`, as set, would publish the snapshots again
+        (  # only what the list lacks, added to it
             "exclude: [data]\npermalink: /:title/\n",
             None,
-            "Set `exclude: [data, hotpapers.yaml]` in _config.yml, ",
+            "Add hotpapers.yaml to the `exclude` list in _config.yml, keeping what it holds (`exclude: "
+            "[hotpapers.yaml]` if none)",
         ),
         (
             'exclude: [data, hotpapers.yaml]\ndefaults: [{scope: {path: "_posts"}, values: {permalink: /:slug/}}]\n',

@@ -30,15 +30,18 @@ from hotpapers.sources import SOURCES
 
 CONFIG_NAME = "hotpapers.yaml"
 WORKFLOW_NAME = ".github/workflows/hotpapers.yml"
+_EXCLUDE = (
+    "add {excluded} to the `exclude` list in _config.yml, keeping what it holds (`exclude: [{excluded}]` if none)"
+)
 PROFILE_STEPS = {
     "hugo": "Let Hugo keep the embeds' HTML: in {file}, {setting}.",
-    "jekyll": "Set `permalink: /:slug/` and `exclude: [{excluded}]` in _config.yml, so that URLs carry the slug "
-    "and the snapshots and hotpapers' settings are not published as files of the site.",
-    "jekyll-blog": "Set `exclude: [{excluded}]` in _config.yml, so that the snapshots and hotpapers' settings are "
-    'not published as files of the site, and `defaults: [{{scope: {{path: "{posts}"}}, values: {{permalink: '
+    "jekyll": f"Set `permalink: /:slug/` and {_EXCLUDE}, so that URLs carry the slug and the "
+    "snapshots and hotpapers' settings are not published as files of the site.",
+    "jekyll-blog": f"{_EXCLUDE[0].upper()}{_EXCLUDE[1:]}, so that the snapshots and hotpapers' settings are "
+    'not published as files of the site, and set `defaults: [{{scope: {{path: "{posts}"}}, values: {{permalink: '
     "/:slug/}}}}]`, so that hotpapers' URLs carry the slug while the posts already in _posts keep theirs (a "
     "`permalink: /:slug/` would move them).",
-    "jekyll-exclude": "Set `exclude: [{excluded}]` in _config.yml, so that the snapshots and hotpapers' settings are "
+    "jekyll-exclude": f"{_EXCLUDE[0].upper()}{_EXCLUDE[1:]}, so that the snapshots and hotpapers' settings are "
     "not published as files of the site.",
     "jekyll-link": "Set `permalink: /:slug/` in _config.yml, so that URLs carry the slug.",
     "jekyll-blog-link": 'Set `defaults: [{{scope: {{path: "{posts}"}}, values: {{permalink: /:slug/}}}}]` in '
@@ -129,8 +132,7 @@ def _profile_step(site_config: Config, folder: Path, config: Path) -> list[str]:
     if profile == "jekyll":
         site, settings = folder.resolve(), config.resolve()
         names = ["data", *([settings.relative_to(site).as_posix()] if settings.is_relative_to(site) else [])]
-        # all of them: `exclude` set to the missing ones alone would drop the others
-        excluded = names if published_names(site, names) else []
+        excluded = published_names(site, names)  # added to the list: what it holds stays
         ours = f"_posts/{site_config.post_name('*')}"
         own = [
             path
