@@ -42,9 +42,10 @@ def json_body(response: requests.Response) -> Any:
     content = response.content
     text = content.decode(json.detect_encoding(content), "replace")
     skeleton = _STRING.sub('""', text).translate(_BLANKS)
-    if _values(skeleton) > MAX_JSON_VALUES:
+    brackets = _NOT_BRACKET.sub("", skeleton)
+    if _values(skeleton) > MAX_JSON_VALUES or len(brackets) > 2 * MAX_JSON_VALUES:  # a value holds two at most
         raise ValueError(f"JSON of more than {MAX_JSON_VALUES:,} values")
-    if _depth(skeleton) > MAX_JSON_DEPTH:
+    if _depth(brackets) > MAX_JSON_DEPTH:
         raise ValueError(f"JSON nested more than {MAX_JSON_DEPTH} levels deep")
     try:
         data = json.loads(text)
@@ -62,12 +63,11 @@ def _values(skeleton: str) -> int:
     return 1 + marks - skeleton.count("[]") - skeleton.count("{}")
 
 
-def _depth(skeleton: str) -> int:
-    """How deep the arrays and objects of a JSON text nest, from its `skeleton`, as
-    `_values`. Checked before json.loads reads it: at Python's recursion limit json.loads
+def _depth(brackets: str) -> int:
+    """How deep the arrays and objects of a JSON text nest, from its `brackets` alone (outside
+    its strings). Checked before json.loads reads it: at Python's recursion limit json.loads
     raises RecursionError, and so does any finalizer the garbage collector runs meanwhile,
     which Python prints as 'Exception ignored in' with its traceback."""
-    brackets = _NOT_BRACKET.sub("", skeleton)
     return max(accumulate(1 if bracket in "[{" else -1 for bracket in brackets), default=0)
 
 

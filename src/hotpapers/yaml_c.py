@@ -93,7 +93,9 @@ def number_read_as_text(text: str) -> str | None:
     a number): an integer in full, else as Python writes it, with the dot; None for other text."""
     if not _EXPONENT.fullmatch(text) or not math.isfinite(number := float(text)):
         return None
-    if number.is_integer() and abs(number) < 1e15:
+    if number == 0 and float(re.split("[eE]", text)[0]):  # too small for a float: 1e-400
+        return None
+    if number.is_integer() and abs(number) < 1e16:  # repr writes an exponent from there
         return str(int(number))
     mantissa, exponent, power = repr(number).partition("e")
     return f"{mantissa if '.' in mantissa or not exponent else mantissa + '.0'}{exponent}{power}"
