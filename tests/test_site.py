@@ -316,6 +316,17 @@ def test_only_the_markup_setting_keeps_the_embeds_html(tmp_path, monkeypatch, na
     assert ("Hugo drops the HTML of the posts' embeds" in result.stderr) == dropped, result.stderr
 
 
+def offline_build(site: Path, monkeypatch, files: dict[str, str]):
+    """`build 2020-09-24 --offline` run in `site`, holding `files` (name: text) and the example day's snapshot."""
+    for name, text in files.items():
+        (site / name).parent.mkdir(parents=True, exist_ok=True)
+        (site / name).write_text(text, encoding="utf-8")
+    (site / "data" / "snapshots").mkdir(parents=True)
+    shutil.copy(REPO / "data" / "snapshots" / "2020-09-24.json", site / "data" / "snapshots")
+    monkeypatch.chdir(site)
+    return CliRunner().invoke(cli, ["build", "2020-09-24", "--offline"])
+
+
 @pytest.mark.parametrize(
     ("site_file", "text", "error"),
     [
@@ -337,12 +348,7 @@ def test_build_refuses_the_default_classic_profile_in_a_hugo_or_jekyll_site(
 ):
     """Run without a hotpapers.yaml in a site `hugo new site` made, build wrote the classic
     post, whose `.Z` date Hugo drops: the post was listed as of 0001-01-01, and nothing said so."""
-    (tmp_path / site_file).parent.mkdir(parents=True, exist_ok=True)
-    (tmp_path / site_file).write_text(text, encoding="utf-8")
-    (tmp_path / "data" / "snapshots").mkdir(parents=True)
-    shutil.copy(REPO / "data" / "snapshots" / "2020-09-24.json", tmp_path / "data" / "snapshots")
-    monkeypatch.chdir(tmp_path)
-    result = CliRunner().invoke(cli, ["build", "2020-09-24", "--offline"])
+    result = offline_build(tmp_path, monkeypatch, {site_file: text})
     assert result.exit_code == 2 and result.stderr.startswith(f"Error: {error}"), result.stderr
     profile = "jekyll" if site_file == "_config.yml" else "hugo"
     assert result.stderr.endswith(
@@ -408,12 +414,9 @@ def test_build_refuses_the_hugo_profile_in_a_jekyll_site_and_the_jekyll_one_in_a
     and its feeds beside it, outside static/: Hugo 0.111.3 published neither, and build
     said only that 'Jekyll's config' gave the posts another permalink. The hugo profile on
     a Jekyll site: jekyll 4.3.1 published content/posts/D-hot-papers.md as a page of its own."""
-    (tmp_path / site_file).write_text(text, encoding="utf-8")
-    (tmp_path / "hotpapers.yaml").write_text(f"output: {{profile: {profile}}}\n", encoding="utf-8")
-    (tmp_path / "data" / "snapshots").mkdir(parents=True)
-    shutil.copy(REPO / "data" / "snapshots" / "2020-09-24.json", tmp_path / "data" / "snapshots")
-    monkeypatch.chdir(tmp_path)
-    result = CliRunner().invoke(cli, ["build", "2020-09-24", "--offline"])
+    result = offline_build(
+        tmp_path, monkeypatch, {site_file: text, "hotpapers.yaml": f"output: {{profile: {profile}}}\n"}
+    )
     assert result.exit_code == 2 and result.stderr.startswith(f"Error: {error}"), result.stderr
     fits = "jekyll" if profile == "hugo" else "hugo"
     assert result.stderr.endswith(f"set `output: {{profile: {fits}}}` in hotpapers.yaml\n")
