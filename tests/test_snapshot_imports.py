@@ -99,6 +99,9 @@ def test_render_to_stdout_says_what_build_would_warn_of(tmp_path):
     warnings = result.stderr.splitlines()
     assert len(warnings) == 2 and "which is in the future: the site shows it under that date" in warnings[0]
     assert warnings[1].startswith(f"{DAY}: the embed HTML of 1 shown mention was refused")
+    assert "hotpapers explain" not in result.stderr  # explain reads the site's stored day, not this file
+    to_file = CliRunner().invoke(cli, ["-q", "render", str(snapshot), "-o", str(tmp_path / "post.md")])
+    assert to_file.exit_code == 0 and to_file.stderr == result.stderr
 
 
 def test_render_to_stdout_says_when_no_paper_qualifies(tmp_path):

@@ -8,6 +8,7 @@ from datetime import datetime
 
 from hotpapers.config import Config
 from hotpapers.models import Snapshot
+from hotpapers.plural import count
 from hotpapers.post_warnings import post_warnings, unknown_ids_note
 from hotpapers.rank import rank
 from hotpapers.render import PostRenderer
@@ -37,7 +38,7 @@ def compose(
     if not ranked:
         return Post("", 0, notes, (), nothing_qualifies(snapshot.date, config, stored))
     text, departures = (renderer or PostRenderer(config)).render_noting(ranked, snapshot)
-    return Post(text, len(ranked), notes, post_warnings(snapshot, departures, config.profile, now))
+    return Post(text, len(ranked), notes, post_warnings(snapshot, departures, config.profile, now, stored))
 
 
 def nothing_qualifies(day: str, config: Config, stored: bool) -> str:
@@ -52,6 +53,8 @@ def qualifying_needs(day: str, config: Config, stored: bool) -> str:
     if candidates.categories is not None:
         needs.append("a category that candidates.categories matches")
     if candidates.max_age_days is not None:
-        needs.append(f"publication at most {candidates.max_age_days} days before the day, candidates.max_age_days")
+        needs.append(
+            f"publication at most {count(candidates.max_age_days, 'day')} before the day, candidates.max_age_days"
+        )
     explain = f"; `hotpapers explain {day}` shows each one's" if stored else ""
     return f"(a paper needs {', and '.join(needs)}{explain})"

@@ -27,10 +27,12 @@ def unknown_ids_note(snapshot: Snapshot) -> tuple[str, ...]:
 
 
 def post_warnings(
-    snapshot: Snapshot, departures: Departures, profile: Profile, now: datetime | None
+    snapshot: Snapshot, departures: Departures, profile: Profile, now: datetime | None, stored: bool
 ) -> tuple[str, ...]:
-    """The warnings for the post of `snapshot`, rendered with `departures`; `now` None: none about its date."""
+    """The warnings for the post of `snapshot`, rendered with `departures`; `now` None: none about
+    its date; `stored`: the snapshot is the site's own day's, which `hotpapers explain` reads."""
     day = snapshot.date
+    explain = f"; 'hotpapers explain {day}' names each" if stored else ""
     warnings = []
     if now is not None and parse_time(snapshot.taken_at) > now:
         warnings.append(
@@ -42,14 +44,13 @@ def post_warnings(
         written = "it from the mention's" if len(refused) == 1 else "them from the mentions'"
         warnings.append(
             f"{day}: the embed HTML of {count(len(refused), 'shown mention')} was refused, and the post writes "
-            f"{written} fields instead: {_listed(refused)}; 'hotpapers explain {day}' names each"
+            f"{written} fields instead: {_listed(refused)}{explain}"
         )
     unlinked = [f"{_named(m)} ({printable(excerpt(m.url))})" for m in departures.unlinked]
     if unlinked:
         warnings.append(
             f"{day}: the URL of {count(len(unlinked), 'shown mention')} is no http(s) link, and the post shows "
-            f"{'it' if len(unlinked) == 1 else 'them'} without a link: {_listed(unlinked)}; "
-            f"'hotpapers explain {day}' names each"
+            f"{'it' if len(unlinked) == 1 else 'them'} without a link: {_listed(unlinked)}{explain}"
         )
     return tuple(warnings)
 
