@@ -8,6 +8,7 @@ from collections.abc import Collection
 from dataclasses import dataclass
 from statistics import median
 
+from hotpapers.errors import ALL_SOURCES_OFF
 from hotpapers.models import ARXIV, Snapshot
 from hotpapers.plural import count
 from hotpapers.unbuilt import spans
@@ -65,7 +66,7 @@ def day_problems(days: list[DayFiles], min_ratio: float, enabled: Collection[str
                 make = (
                     f"{_build(missing)} fetches {it}"
                     if enabled
-                    else f"every source is disabled in the config: write {it} (docs/snapshot.md), then {_build(missing)}"
+                    else f"{ALL_SOURCES_OFF}: write {it} (docs/snapshot.md), then {_build(missing)}"
                 )
                 problems.append(f"{spans(missing)}: no snapshot; {make}")
             continue

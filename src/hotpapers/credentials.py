@@ -7,7 +7,7 @@ from __future__ import annotations
 import logging
 from pathlib import Path
 
-from hotpapers.errors import InputError, shown_path
+from hotpapers.errors import ALL_SOURCES_OFF, InputError, shown_path
 from hotpapers.models import SourceStatus
 from hotpapers.sources.base import Source
 
@@ -64,4 +64,4 @@ def none_can_run(day: str, sources: list[Source], snapshot: Path) -> InputError:
         if stored
         else f"; turn one on (sources.NAME.enabled), or write the day's snapshot to {shown_path(snapshot)} (docs/snapshot.md)"
     )
-    return InputError(f"{day}{what}: every source is disabled in the config{bring}")
+    return InputError(f"{day}{what}: {ALL_SOURCES_OFF}{bring}")

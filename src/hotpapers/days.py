@@ -11,7 +11,7 @@ import click
 
 from hotpapers.compose import qualifying_needs
 from hotpapers.config import Config
-from hotpapers.errors import HotpapersError, InputError, shown_path
+from hotpapers.errors import ALL_SOURCES_OFF, HotpapersError, InputError, shown_path
 from hotpapers.models import Snapshot
 from hotpapers.rank import rank
 from hotpapers.snapshot import is_stored, last_stored_day, load_snapshot, misnamed_snapshot
@@ -102,7 +102,7 @@ def not_built(
             "it" if what == "snapshot" else f"the day's snapshot to {shown_path((snapshots or path.parent) / day)}.json"
         )
         then = "" if what == "snapshot" else f", then run hotpapers build --date {day}"
-        advice = f"every source is disabled in the config, so write {snapshot} (docs/snapshot.md){then}"
+        advice = f"{ALL_SOURCES_OFF}, so write {snapshot} (docs/snapshot.md){then}"
     return InputError(f"no {what} for {day} at {shown_path(path)}{hint}; {advice}")
 
 

@@ -96,6 +96,8 @@ class FetchError(HotpapersError):
 
 STORED_STAYS = "the stored snapshot and its post stay as they were"
 """What a failed refresh says of the files it would have replaced."""
+ALL_SOURCES_OFF = "every source is disabled in the config"
+"""Why a day cannot be fetched on a site that brings its own snapshots."""
 
 
 def every_source_failed(failures: list[FetchError], *, stored: bool) -> FetchError:
