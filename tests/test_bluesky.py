@@ -206,6 +206,20 @@ def test_an_absurd_count_fails_the_source_in_one_line_with_its_place(httpserver)
     assert info.value.exit_code == 1
 
 
+def test_a_cursor_longer_than_any_real_one_fails_the_source_in_one_line(httpserver):
+    """Each cursor is kept to see a paging loop: a new one of megabytes with every page held
+    pages x http.max_bytes."""
+    page = {"posts": [post("a1", facets=("https://arxiv.org/abs/2611.00001",))], "cursor": "c" * 1025}
+    with pytest.raises(FetchError) as info:
+        source(httpserver, FakeBluesky(pages={None: page})).search(SINCE, UNTIL)
+    assert info.value.message == (
+        f"bluesky: unreadable search page from {httpserver.url_for('/xrpc/app.bsky.feed.searchPosts')} "
+        "(Expected `str` of length <= 1024 - at `$.cursor`)"
+    )
+    page["cursor"] = "c" * 1024  # the longest taken
+    assert len(source(httpserver, FakeBluesky(pages={None: page})).search(SINCE, UNTIL).mentions) == 1
+
+
 def test_one_login_serves_every_day_of_a_range(httpserver):
     fake = FakeBluesky(pages={None: {"posts": [post("a1", facets=("https://arxiv.org/abs/2611.00001",))]}})
     bluesky = source(httpserver, fake)

@@ -421,7 +421,7 @@ def test_x_reaching_max_time_keeps_the_pages_read(site_with_post, httpserver, cl
     assert asked == [None, scenario.pages[0]["meta"]["next_token"]]
 
 
-@pytest.mark.parametrize("later_page", ["failing", "unreadable"])
+@pytest.mark.parametrize("later_page", ["failing", "unreadable", "endless-token"])
 def test_x_keeps_the_pages_read_when_a_later_page_fails_or_is_unreadable(site_with_post, httpserver, later_page):
     """A second page still answering 503 after its retries, or one X's API never sends (more
     posts than asked for): the first page's posts (billed) are kept and X is partial, as at
@@ -434,6 +434,9 @@ def test_x_keeps_the_pages_read_when_a_later_page_fails_or_is_unreadable(site_wi
         asked.append(request.args.get("next_token"))
         if not request.args.get("next_token"):
             return Response(json.dumps(scenario.pages[0]), 200, content_type="application/json")
+        if later_page == "endless-token":  # a page of its own, with a page token of 1,025 characters
+            page = {**scenario.pages[1], "meta": {**scenario.pages[1]["meta"], "next_token": "t" * 1025}}
+            return Response(json.dumps(page), 200, content_type="application/json")
         return Response("busy", 503) if later_page == "failing" else Response(too_many, 200)
 
     (site_with_post / "config.yaml").write_text(live_config(httpserver, http={"retries": 1, "backoff": 0.01}))
@@ -444,6 +447,8 @@ def test_x_keeps_the_pages_read_when_a_later_page_fails_or_is_unreadable(site_wi
     why = {
         "failing": f"HTTP 503 from {url} after 2 attempts",
         "unreadable": f"unreadable search page from {url} (11 posts, more than the 10 asked for - at `$.data`)",
+        "endless-token": f"unreadable search page from {url} (Expected `str` of length <= 1024 - at "
+        "`$.meta.next_token`)",
     }[later_page] + f"; kept the {posts} posts read"
     assert f"twitter: {why}\n" in result.stderr
     status = load_snapshot(site_with_post / SNAPSHOT).sources["twitter"]

@@ -9,7 +9,9 @@ from __future__ import annotations
 import json
 import re
 from itertools import accumulate
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Annotated, Any
+
+from msgspec import Meta
 
 if TYPE_CHECKING:
     import requests
@@ -23,6 +25,11 @@ MAX_JSON_VALUES = 1_000_000
 (500 posts of a source) holds about 130,000. Each costs its reader 50 to 150 bytes of memory
 however few bytes it takes in the answer: the 64 MiB of http.max_bytes filled with `{},`
 were 22 million dicts, 3.2 GB, for each of the answers read at once."""
+
+PageToken = Annotated[str, Meta(max_length=1024)]
+"""A page token or cursor in an answer: real ones are a few dozen characters. A search keeps
+each to see a paging loop, so a server sending a new one of megabytes with every page made
+it hold pages x http.max_bytes; a longer one makes its page unreadable."""
 
 _SURROGATE = re.compile("[\ud800-\udfff]")
 _STRING = re.compile(r'"(?:[^"\\]++|\\.)*+"?', re.DOTALL)

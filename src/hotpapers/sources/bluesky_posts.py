@@ -18,7 +18,7 @@ import msgspec
 from msgspec import Meta, Struct
 
 from hotpapers.arxiv_ids import resolve_ids
-from hotpapers.http_json import more_than_asked
+from hotpapers.http_json import PageToken, more_than_asked
 from hotpapers.models import Count, Mention
 
 NonNegative = Count
@@ -53,7 +53,7 @@ class _Post(Struct):
 
 class _SearchPage(Struct):
     posts: list[_Post]
-    cursor: str | None = None
+    cursor: PageToken | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -23,7 +23,7 @@ from msgspec import Meta, Struct
 from hotpapers.arxiv_ids import resolve_ids
 from hotpapers.config_types import EnvName, Url
 from hotpapers.errors import FetchError, InputError, excerpt
-from hotpapers.http_json import more_than_asked
+from hotpapers.http_json import PageToken, more_than_asked
 from hotpapers.models import TIMESTAMP_PATTERN, Count, Mention, parse_time
 from hotpapers.sanitize import EmbedRules
 from hotpapers.sources.base import Display, Embeds, Found, PageLimit, Source, SourceSettings, left_out, rfc3339
@@ -103,7 +103,7 @@ class _Includes(Struct):
 
 
 class _Meta(Struct):
-    next_token: str | None = None
+    next_token: PageToken | None = None
 
 
 class _SearchPage(Struct):
