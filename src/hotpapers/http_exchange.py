@@ -7,8 +7,9 @@ redirects are followed by hand, a bounded number of times, their bodies never re
 and the whole exchange runs in a daemon thread that the caller stops waiting for at
 the deadline. An abandoned thread holds little, and ends with the process at the latest:
 http.client caps the header size (though a server sending `100 Continue` answers without
-end keeps it reading them, one at a time), and the body reader stops at the same deadline. An answer never hands on the credential its
-request carried (a server echoing it in a field a message quotes or a post shows).
+end keeps it reading them, one at a time), and the body reader stops at the same
+deadline. An answer never hands on the credential its request carried (a server echoing
+it in a field a message quotes or a post shows).
 """
 
 from __future__ import annotations
