@@ -12,7 +12,7 @@ from hotpapers.errors import InputError, SnapshotError, shown_path
 from hotpapers.pipeline import listed_days
 from hotpapers.rank import rank
 from hotpapers.site import other_profiles_posts, served_profiles_posts
-from hotpapers.snapshot import first_stored_day, is_stored, stored_snapshot
+from hotpapers.snapshot import first_stored_day, is_stored, site_snapshot
 
 log = logging.getLogger("hotpapers")
 
@@ -67,7 +67,7 @@ def _day_files(day: str, config: Config) -> DayFiles:
     """What check reads of `day`: a snapshot that cannot be used is a problem of its own,
     listed with the others, not the end of the check."""
     try:
-        snap = stored_snapshot(config.snapshot_path(day), day, refetch=bool(config.enabled_sources))
+        snap = site_snapshot(config, day)
     except SnapshotError as error:
         return DayFiles(day, None, False, False, unusable=error.message)
     post = config.post_path(day)

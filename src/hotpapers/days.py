@@ -14,7 +14,7 @@ from hotpapers.config import Config
 from hotpapers.errors import ALL_SOURCES_OFF, HotpapersError, InputError, shown_path
 from hotpapers.models import Snapshot
 from hotpapers.rank import rank
-from hotpapers.snapshot import is_stored, last_stored_day, load_snapshot, misnamed_snapshot
+from hotpapers.snapshot import is_stored, last_stored_day, load_snapshot, misnamed_snapshot, site_snapshot
 
 _DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 _LOOSE_DATE = re.compile(r"([0-9]{4})([-/.]?)([0-9]{1,2})\2([0-9]{1,2})")
@@ -109,10 +109,10 @@ def not_built(
 def stored_day(day: str, config: Config) -> Snapshot:
     """The stored snapshot of `day`, for a command that reads it; an error saying how to make
     one when there is none."""
-    path, refetch = config.snapshot_path(day), bool(config.enabled_sources)
-    if not is_stored(path):
-        raise not_built("snapshot", day, path, unfetchable=not refetch)
-    return load_snapshot(path, day, refetch=refetch)
+    snapshot = site_snapshot(config, day)
+    if snapshot is None:
+        raise not_built("snapshot", day, config.snapshot_path(day), unfetchable=not config.enabled_sources)
+    return snapshot
 
 
 def no_post(day: str, config: Config) -> InputError:

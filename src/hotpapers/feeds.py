@@ -31,7 +31,7 @@ from hotpapers.rank import rank
 from hotpapers.regular_file import NotRegularFile, read_regular_file
 from hotpapers.render import PostRenderer, abs_link, paper_headings
 from hotpapers.sanitize import plain_text
-from hotpapers.snapshot import load_snapshot
+from hotpapers.snapshot import site_snapshot
 from hotpapers.targets import check_feed_targets, check_outputs, feed_url
 
 
@@ -143,7 +143,8 @@ def update_feeds(config: Config) -> FeedsReport | None:
         post = read_post(config.post_path(day))
         if post is None or unpublished(post):  # a draft: the site publishes no page for it
             continue
-        snapshot = load_snapshot(path, day, refetch=bool(config.enabled_sources))
+        if (snapshot := site_snapshot(config, day)) is None:  # removed since it was listed
+            continue
         ranked = rank(snapshot, config)
         if not ranked:
             continue

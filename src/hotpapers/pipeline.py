@@ -24,7 +24,7 @@ from hotpapers.plural import count
 from hotpapers.recorded_failures import failures_kept, may_record_failure
 from hotpapers.refresh_guard import refresh_loss, unfetched_mentions
 from hotpapers.render import PostRenderer
-from hotpapers.snapshot import is_stored, misnamed_snapshot, save_snapshot, stored_snapshot
+from hotpapers.snapshot import is_stored, misnamed_snapshot, save_snapshot, site_snapshot
 from hotpapers.snapshot_schema import is_date
 from hotpapers.targets import check_feed_targets, check_outputs, refuse_irregular, sweep_outputs
 from hotpapers.unbuilt import naming_unbuilt, spans
@@ -292,7 +292,7 @@ def _stored(day: str, config: Config, *, tolerate_damage: bool) -> Snapshot | No
     """The stored snapshot of `day`, or None. With `tolerate_damage` (a refresh replaces
     it), a broken file, or one holding another day, counts as none."""
     try:
-        return stored_snapshot(config.snapshot_path(day), day, refetch=bool(config.enabled_sources))
+        return site_snapshot(config, day)
     except SnapshotError:
         if tolerate_damage:
             return None

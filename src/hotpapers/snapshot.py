@@ -12,7 +12,7 @@ import math
 import os
 from os import PathLike
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from hotpapers.atomic import write_atomically
 from hotpapers.errors import SnapshotError, shown_path
@@ -20,6 +20,9 @@ from hotpapers.models import Snapshot
 from hotpapers.plural import listed
 from hotpapers.regular_file import NotRegularFile, TooLarge, read_regular_file
 from hotpapers.snapshot_schema import decode_fast, is_date, snapshot_problems
+
+if TYPE_CHECKING:
+    from hotpapers.config import Config
 
 
 def parse_snapshot(raw: bytes, source: str, advice: str = "") -> Snapshot:
@@ -87,12 +90,11 @@ def _integral_as_int(text: str) -> int | float:
     return int(number) if number.is_integer() else number
 
 
-def load_snapshot(path: str | PathLike[str], day: str | None = None, *, refetch: bool = True) -> Snapshot:
+def load_snapshot(path: str | PathLike[str], day: str | None = None) -> Snapshot:
     """The snapshot in the file at `path`, checked as every snapshot read is (a
-    SnapshotError, an InputError, names the first problems); `day` and `refetch` as for
-    stored_snapshot."""
+    SnapshotError, an InputError, names the first problems); `day` as for stored_snapshot."""
     path = Path(path)
-    snapshot = stored_snapshot(path, day, refetch=refetch)
+    snapshot = stored_snapshot(path, day)
     if snapshot is None:
         raise SnapshotError(f"{shown_path(path)}: no such snapshot")
     return snapshot
@@ -130,6 +132,12 @@ def stored_snapshot(path: Path, day: str | None = None, *, refetch: bool = True)
     if day is not None and snapshot.date != day:
         raise SnapshotError(f"{shown}: holds the day {snapshot.date}, not {day} as its name says{advice}")
     return snapshot
+
+
+def site_snapshot(config: Config, day: str) -> Snapshot | None:
+    """The site's stored snapshot of `day` (stored_snapshot), None when it has none; its errors
+    advise a refresh only when the config enables a source to fetch the day again."""
+    return stored_snapshot(config.snapshot_path(day), day, refetch=bool(config.enabled_sources))
 
 
 def is_stored(path: Path) -> bool:
