@@ -113,3 +113,22 @@ def test_a_config_past_1_mib_is_not_read(tmp_path, monkeypatch, size, error):
         with pytest.raises(ConfigError) as raised:
             jekyll_entries.jekyll_publishes(tmp_path, post)
         assert raised.value.message == error
+
+
+def test_the_newest_posts_permalink_reads_the_config_once(tmp_path, monkeypatch):
+    """The feeds' permalink check reads _config.yml once, for the permalink and the note that
+    no `defaults` entry applies to the newest post."""
+    (tmp_path / "_posts").mkdir()
+    (tmp_path / "_posts" / "2020-09-24-lab.md").write_text("", encoding="utf-8")
+    (tmp_path / "_config.yml").write_text(
+        'defaults: [{scope: {path: "_posts/*-hot-papers.md"}, values: {permalink: /:slug/}}]\n', encoding="utf-8"
+    )
+    reads = []
+    settings = jekyll_entries._settings
+    monkeypatch.setattr(jekyll_entries, "_settings", lambda site: reads.append(site) or settings(site))
+    found = jekyll_entries.newest_posts_permalink(tmp_path / "_posts", "*-lab.md")
+    assert found == (
+        jekyll_entries.PERMALINK_STYLES["date"],
+        " (no `defaults` entry setting one applies to _posts/2020-09-24-lab.md)",
+    )
+    assert reads == [tmp_path]

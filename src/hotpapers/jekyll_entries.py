@@ -76,7 +76,12 @@ def posts_permalink(site: Path, post: str | None = None) -> str | None:
         settings, _ = _settings(site)
     except ConfigError:
         return None
-    scoped = _scoped_permalinks(settings, site, post)
+    return _posts_permalink(settings, _scoped_permalinks(settings, site, post))
+
+
+def _posts_permalink(settings: dict[str, Any], scoped: list[Any] | None) -> str | None:
+    """posts_permalink for the site's `settings`, given the permalinks of the `defaults`
+    entries that apply to the post (_scoped_permalinks)."""
     if scoped is None:
         return None
     if scoped:
@@ -100,12 +105,13 @@ def newest_posts_permalink(posts: Path, name: str) -> tuple[str | None, str]:
     permalink but none applies to it, a note naming it for a message ('' otherwise)."""
     site = posts.parent
     post = max((path.relative_to(site).as_posix() for path in posts.glob(name)), default=None)
-    permalink = posts_permalink(site, post)
     try:
-        settings, _ = _settings(site)
+        settings, _ = _settings(site)  # read once, for the permalink and the note
     except ConfigError:
-        return permalink, ""
-    if post is None or not _permalink_defaults(settings) or _scoped_permalinks(settings, site, post) != []:
+        return None, ""
+    scoped = _scoped_permalinks(settings, site, post)
+    permalink = _posts_permalink(settings, scoped)
+    if post is None or not _permalink_defaults(settings) or scoped != []:
         return permalink, ""
     return permalink, f" (no `defaults` entry setting one applies to {post})"
 
