@@ -107,3 +107,18 @@ def test_a_number_too_long_for_python_is_named_by_its_key(tmp_path, text, key):
     message = problem(tmp_path, text % ("0" * 5000) + "\n")
     assert message.endswith(f"config.yaml: a number of 5001 digits at {key} is too large")
     assert "sys.set_int_max_str_digits" not in message
+
+
+def test_paths_templates_naming_a_file_is_refused(tmp_path, monkeypatch):
+    """The site's templates were silently not read: a build used the bundled ones."""
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "post.md.j2").write_text("{{ title }}\n", encoding="utf-8")
+    assert problem(tmp_path, "paths: {templates: post.md.j2}\n").endswith(
+        "config.yaml: paths.templates is post.md.j2, a file: it names the folder whose templates replace "
+        "the bundled ones of the same name"
+    )
+
+
+def test_paths_templates_naming_a_missing_folder_is_accepted(tmp_path):
+    """The sample config.yaml names `templates`, which a site copying it need not have."""
+    assert load_text(tmp_path, "paths: {templates: templates}\n").paths.templates == tmp_path / "templates"

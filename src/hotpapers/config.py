@@ -258,6 +258,11 @@ def load_config(path: Path | None, cwd: Path) -> Config:
     for kind in FEED_KINDS:
         if (feed := getattr(config.feeds, kind)) is not None and feed.resolve() == path.resolve():
             raise ConfigError(f"{shown_path(path)}: feeds.{kind} is this config file, which the feed would replace")
+    if config.paths.templates.exists() and not config.paths.templates.is_dir():  # else the bundled ones, silently
+        raise ConfigError(
+            f"{shown_path(path)}: paths.templates is {shown_path(config.paths.templates)}, a file: it names the "
+            "folder whose templates replace the bundled ones of the same name"
+        )
     return config
 
 
