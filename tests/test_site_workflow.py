@@ -1,5 +1,7 @@
 """When the nightly workflow `hotpapers init` writes runs: after midnight in the site's zone."""
 
+import os
+import threading
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -87,6 +89,23 @@ def test_init_says_nothing_of_workflows_not_run_on_push(tmp_path, text):
     result = CliRunner().invoke(cli, ["init", str(tmp_path), "--profile", "hugo"])
     assert result.exit_code == 0, result.output
     assert "workflow_run" not in result.output
+
+
+def test_init_does_not_wait_on_a_fifo_among_the_workflows(tmp_path):
+    """Each workflow is read to see whether it runs on push: a FIFO there kept init waiting for a
+    writer for ever."""
+    (tmp_path / ".github" / "workflows").mkdir(parents=True)
+    os.mkfifo(tmp_path / ".github" / "workflows" / "deploy.yml")
+    outcome: dict = {}
+    running = threading.Thread(
+        target=lambda: outcome.update(result=CliRunner().invoke(cli, ["init", str(tmp_path), "--profile", "hugo"])),
+        daemon=True,
+    )
+    running.start()
+    running.join(5)
+    assert not running.is_alive(), "init waits for a writer of the FIFO"
+    assert outcome["result"].exit_code == 0, outcome["result"].output
+    assert (tmp_path / ".github" / "workflows" / "hotpapers.yml").is_file()
 
 
 NODE24_MAJOR = {"actions/checkout": 5, "actions/setup-python": 6}

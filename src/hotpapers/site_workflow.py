@@ -11,6 +11,7 @@ from zoneinfo import ZoneInfo
 import yaml
 
 from hotpapers.config import Config
+from hotpapers.regular_file import site_file_text
 
 WORKFLOW_TITLE = "Hot Papers nightly"
 
@@ -49,8 +50,8 @@ def push_deploy_step(folder: Path) -> list[str]:
 
 def _on_push(path: Path) -> bool:
     try:
-        text = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, yaml.YAMLError):
+        text = yaml.safe_load(site_file_text(path))  # a FIFO there would keep init waiting for a writer
+    except yaml.YAMLError:
         return False
     on = text.get(True, text.get("on")) if isinstance(text, dict) else None  # YAML 1.1 reads `on` as true
     if isinstance(on, dict) and WORKFLOW_TITLE in str(on.get("workflow_run")):
