@@ -137,6 +137,31 @@ def test_config_names_the_file_init_writes(tmp_path, monkeypatch, before):
     assert load_config(tmp_path / "site-settings.yaml", tmp_path).output.profile == "hugo"
 
 
+@pytest.mark.parametrize(
+    ("config", "seen_from_site"),
+    [
+        ("cfg/site.yaml", "../cfg/site.yaml"),
+        ("site/conf/hp.yaml", "conf/hp.yaml"),
+        ("my settings.yaml", "'../my settings.yaml'"),
+    ],
+)
+def test_the_config_in_the_steps_is_named_as_seen_from_the_site(tmp_path, monkeypatch, config, seen_from_site):
+    """`init site --config cfg/site.yaml` said `cd site && hotpapers build --config cfg/site.yaml --dry-run`,
+    which, pasted, found no cfg/site.yaml in site/; and to add `--config cfg/site.yaml` to the workflow,
+    which runs in the site's folder too."""
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "cfg").mkdir()
+    (tmp_path / "site" / "conf").mkdir(parents=True)
+    output = init("init", "site", "--config", config)
+    assert f"cd site && hotpapers build --config {seen_from_site} --dry-run, then hotpapers build --config" in output
+    assert f"Add --config {seen_from_site} to the hotpapers commands of .github/workflows/hotpapers.yml." in output
+    monkeypatch.chdir(tmp_path / "site")
+    for name in ("X_BEARER_TOKEN", "BSKY_HANDLE", "BSKY_APP_PASSWORD"):
+        monkeypatch.delenv(name, raising=False)
+    pasted = CliRunner().invoke(cli, ["build", "--config", seen_from_site.strip("'"), "--dry-run"])
+    assert pasted.exit_code == 0, pasted.output
+
+
 def test_init_writes_files_with_the_umasks_permissions(tmp_path):
     old = os.umask(0o022)
     try:

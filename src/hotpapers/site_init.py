@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import os
+import shlex
 import sys
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
@@ -106,7 +107,8 @@ def init_site(
     (report.written if _write_new(path, site_workflow) else report.kept).append(path)
     if config in report.kept:
         report.not_applied = _profile_not_applied(config, site_config.output.profile, report.profile)
-    option = f" --config {config_path}" if config_path else ""
+    # as the commands below read it: in the site's folder (the steps cd there; the workflow's checkout)
+    option = f" --config {shlex.quote(os.path.relpath(config_path, folder))}" if config_path else ""
     secrets = ", ".join(credential_variables()) or "(none needed)"
     report.next_steps = [
         f"Add the repository secrets {secrets} (Settings > Secrets and variables > Actions) for the sources "
@@ -114,7 +116,7 @@ def init_site(
         *_unset_credentials_step(site_config, config, environ),
         *_feeds_off_step(site_config, config, folder),
         f"Edit the install step of {WORKFLOW_NAME} to install hotpapers from where you take it.",
-        *([f"Add --config {config_path} to the hotpapers commands of {WORKFLOW_NAME}."] if config_path else []),
+        *([f"Add{option} to the hotpapers commands of {WORKFLOW_NAME}."] if option else []),
         *_profile_step(site_config, folder, config),  # the kept config's, when it was not applied
         *_embed_steps(site_config.output.profile),
         *push_deploy_step(folder),
