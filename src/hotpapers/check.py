@@ -8,7 +8,7 @@ from collections.abc import Collection
 from dataclasses import dataclass
 from statistics import median
 
-from hotpapers.errors import ALL_SOURCES_OFF
+from hotpapers.errors import ALL_SOURCES_OFF, command
 from hotpapers.models import ARXIV, Snapshot
 from hotpapers.plural import count
 from hotpapers.unbuilt import spans
@@ -100,9 +100,9 @@ def day_problems(days: list[DayFiles], min_ratio: float, enabled: Collection[str
 def _build(days: list[str]) -> str:
     """The command that builds `days`, a run of consecutive days."""
     return (
-        f"`hotpapers build --date {days[0]}`"
+        f"`{command(f'build --date {days[0]}')}`"
         if len(days) == 1
-        else f"`hotpapers build --since {days[0]} --until {days[-1]}`"
+        else f"`{command(f'build --since {days[0]} --until {days[-1]}')}`"
     )
 
 

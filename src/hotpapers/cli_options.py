@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import shlex
 from pathlib import Path
 
 import click
@@ -10,6 +11,7 @@ import click
 import hotpapers
 from hotpapers.config_file import config_above, default_config_path
 from hotpapers.console import log
+from hotpapers.errors import CONFIG_HINT, shown_path
 from hotpapers.template_use import unread_templates_warning
 
 config_option = click.option(
@@ -42,6 +44,10 @@ def obtain_config(config_path: Path | None) -> hotpapers.Config:
             )
     else:
         log.debug("config: %s", found)
+    here = default_config_path(Path.cwd())
+    if config_path is not None and not (here and here.resolve() == config_path.resolve()):
+        shown = shlex.quote(shown_path(Path(os.path.abspath(config_path))))
+        click.get_current_context().meta[CONFIG_HINT] = f" --config {shown}"  # for the hints' commands
     config = hotpapers.load_config(found)
     if warning := unread_templates_warning(config):
         log.warning("%s", warning)

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from hotpapers.config import Config
+from hotpapers.errors import command
 from hotpapers.models import Snapshot
 from hotpapers.plural import count
 from hotpapers.post_warnings import post_warnings, unknown_ids_note
@@ -56,5 +57,5 @@ def qualifying_needs(day: str, config: Config, stored: bool) -> str:
         needs.append(
             f"publication at most {count(candidates.max_age_days, 'day')} before the day, candidates.max_age_days"
         )
-    explain = f"; `hotpapers explain {day}` shows each one's" if stored else ""
+    explain = f"; `{command(f'explain {day}')}` shows each one's" if stored else ""
     return f"(a paper needs {', and '.join(needs)}{explain})"

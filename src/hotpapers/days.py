@@ -11,7 +11,7 @@ import click
 
 from hotpapers.compose import qualifying_needs
 from hotpapers.config import Config
-from hotpapers.errors import ALL_SOURCES_OFF, HotpapersError, InputError, shown_path
+from hotpapers.errors import ALL_SOURCES_OFF, HotpapersError, InputError, command, shown_path
 from hotpapers.models import Snapshot
 from hotpapers.rank import rank
 from hotpapers.snapshot import is_stored, last_stored_day, load_snapshot, misnamed_snapshot, site_snapshot
@@ -96,12 +96,12 @@ def not_built(
     last = last_stored_day(snapshots or path.parent)
     if not hint and last is not None and last < day:
         hint = f" (the last day stored is {last})"
-    advice = f"run hotpapers build --date {day} first"
+    advice = f"run {command(f'build --date {day}')} first"
     if unfetchable:
         snapshot = (
             "it" if what == "snapshot" else f"the day's snapshot to {shown_path((snapshots or path.parent) / day)}.json"
         )
-        then = "" if what == "snapshot" else f", then run hotpapers build --date {day}"
+        then = "" if what == "snapshot" else f", then run {command(f'build --date {day}')}"
         advice = f"{ALL_SOURCES_OFF}, so write {snapshot} (docs/snapshot.md){then}"
     return InputError(f"no {what} for {day} at {shown_path(path)}{hint}; {advice}")
 

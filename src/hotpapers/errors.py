@@ -127,6 +127,19 @@ def shown_path(path: Path) -> str:
     return text[len(inside) :] if text.startswith(inside) else text
 
 
+CONFIG_HINT = "hotpapers.config_hint"
+"""Where a command's click context keeps the --config that `command` repeats (cli_options sets it)."""
+
+
+def command(args: str) -> str:
+    """`hotpapers ARGS`, as a message tells the user to run it: with the --config the running
+    command was given when the working directory holds another config or none (cron run from
+    $HOME with --config SITE/hotpapers.yaml), where a pasted `hotpapers build` would read that."""
+    context = click.get_current_context(silent=True)
+    option = context.meta.get(CONFIG_HINT, "") if context else ""
+    return f"hotpapers{option} {args}"
+
+
 def endpoint(url: str) -> str:
     """A URL without its query string or fragment, for messages (queries can be long or hold secrets)."""
     return url.split("?", 1)[0].split("#", 1)[0]

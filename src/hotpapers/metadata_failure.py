@@ -12,7 +12,7 @@ from pathlib import Path
 
 from msgspec.structs import replace
 
-from hotpapers.errors import STORED_STAYS, FetchError, shown_path
+from hotpapers.errors import STORED_STAYS, FetchError, command, shown_path
 from hotpapers.models import ARXIV, Snapshot, SourceStatus
 from hotpapers.snapshot import save_snapshot
 
@@ -44,7 +44,7 @@ def refuse_without_metadata(snapshot: Snapshot, path: Path, *, keep: bool) -> No
     raise FetchError(
         ARXIV,
         f"{reason}; the posts read are kept in {shown_path(path)}, and the next "
-        f"`hotpapers build --date {snapshot.date}` asks arXiv alone again",
+        f"`{command(f'build --date {snapshot.date}')}` asks arXiv alone again",
     )
 
 

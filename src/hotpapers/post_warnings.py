@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from hotpapers.errors import excerpt, printable
+from hotpapers.errors import command, excerpt, printable
 from hotpapers.models import Mention, Snapshot, parse_time
 from hotpapers.plural import count
 from hotpapers.profiles import Profile
@@ -32,7 +32,7 @@ def post_warnings(
     """The warnings for the post of `snapshot`, rendered with `departures`; `now` None: none about
     its date; `stored`: the snapshot is the site's own day's, which `hotpapers explain` reads."""
     day = snapshot.date
-    explain = f"; 'hotpapers explain {day}' names each" if stored else ""
+    explain = f"; '{command(f'explain {day}')}' names each" if stored else ""
     warnings = []
     if now is not None and parse_time(snapshot.taken_at) > now:
         warnings.append(

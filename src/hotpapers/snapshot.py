@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from hotpapers.atomic import write_atomically
-from hotpapers.errors import SnapshotError, shown_path
+from hotpapers.errors import SnapshotError, command, shown_path
 from hotpapers.models import Snapshot
 from hotpapers.plural import listed
 from hotpapers.regular_file import NotRegularFile, TooLarge, read_regular_file
@@ -108,9 +108,8 @@ def stored_snapshot(path: Path, day: str | None = None, *, refetch: bool = True)
     Such a file that holds another day is refused, by every command alike: its post
     would carry the other day's title under this day's name."""
     shown = shown_path(path)
-    refresh = (
-        f"; fix the file, or replace it by fetching the day from the sources: 'hotpapers build --date {day} --refresh'"
-    )
+    pasted = command(f"build --date {day} --refresh")
+    refresh = f"; fix the file, or replace it by fetching the day from the sources: '{pasted}'"
     advice = (refresh if refetch else "; fix the file (docs/snapshot.md)") if day else ""
     try:
         raw = read_regular_file(path, max_bytes=MAX_FILE_BYTES, refuse_larger=True)

@@ -1,0 +1,64 @@
+"""The commands a message tells the user to run repeat the --config the command was given
+when the working directory holds another config or none: cron runs `hotpapers --config
+SITE/hotpapers.yaml check` from $HOME, and the `hotpapers build --date D` its mail named,
+pasted there, read no config (the built-in defaults: every free source, posts in $HOME)."""
+
+import json
+import re
+import shlex
+import shutil
+from pathlib import Path
+
+from click.testing import CliRunner
+
+from conftest import EXAMPLE_SNAPSHOT, add_settings, example_data
+from hotpapers.cli import cli
+
+SOURCES_OFF = {name: {"enabled": False} for name in ("twitter", "bluesky", "hackernews", "huggingface")}
+
+
+def run(*args: str):
+    return CliRunner().invoke(cli, list(args))
+
+
+def own_data_site(folder: Path) -> Path:
+    """A site in `folder` that brings its own data: every source off, the example day stored."""
+    (folder / "data" / "snapshots").mkdir(parents=True)
+    shutil.copy(Path(__file__).parent.parent / "config.yaml", folder / "config.yaml")
+    add_settings(folder, json.dumps({"sources": SOURCES_OFF}))
+    shutil.copy(EXAMPLE_SNAPSHOT, folder / "data" / "snapshots" / "2020-09-24.json")
+    return folder / "config.yaml"
+
+
+def test_checks_command_works_pasted_where_cron_ran_check(tmp_path, monkeypatch):
+    site = tmp_path / "my site"
+    config = own_data_site(site)
+    (tmp_path / "home").mkdir()
+    monkeypatch.chdir(tmp_path / "home")
+    check = ["--config", str(config), "check", "--days", "1", "--until", "2020-09-25"]
+    failed = run(*check)
+    assert failed.exit_code == 1
+    assert failed.output == (
+        "Error: check failed: 2020-09-25: no snapshot; every source is disabled in the config: write it "
+        f"(docs/snapshot.md), then `hotpapers --config '{config}' build --date 2020-09-25`\n"
+    )
+    data = example_data() | {"date": "2020-09-25", "taken_at": "2020-09-26T08:00:47Z"}
+    (site / "data" / "snapshots" / "2020-09-25.json").write_text(json.dumps(data), encoding="utf-8")
+    [pasted] = re.findall(r"`([^`]+)`", failed.output)
+    built = run(*shlex.split(pasted)[1:])
+    assert built.exit_code == 0, built.output
+    assert (site / "content" / "posts" / "2020-09-25---Hot-Papers.md").is_file()
+    assert not (tmp_path / "home" / "content").exists()
+    assert run(*check).exit_code == 0
+
+
+def test_the_command_names_no_config_where_the_folder_holds_the_one_given(tmp_path, monkeypatch):
+    config = own_data_site(tmp_path)
+    monkeypatch.chdir(tmp_path)
+    for given in ([], ["--config", "config.yaml"], ["--config", str(config)]):
+        failed = run(*given, "check", "--days", "1", "--until", "2020-09-25")
+        assert failed.output.endswith("then `hotpapers build --date 2020-09-25`\n"), failed.output
+    (tmp_path / "other.yaml").write_text("output: {profile: lumen}\n", encoding="utf-8")
+    other = run("explain", "2020-09-25", "--config", "other.yaml")
+    assert other.exit_code == 2
+    assert other.output.endswith("; run hotpapers --config other.yaml build --date 2020-09-25 first\n")
