@@ -10,6 +10,7 @@ from click.testing import CliRunner
 
 from conftest import make_config, make_mention, make_paper, make_snapshot
 from hotpapers.cli import cli
+from hotpapers.config_yaml import commented_config
 from hotpapers.rank import rank
 from hotpapers.render import PostRenderer
 
@@ -94,3 +95,17 @@ def test_empty_lists_and_drafts_read_back_with_their_types(profile):
     if profile in ("hugo", "jekyll"):
         assert meta["categories"] == []
     assert meta.get("published", not meta.get("draft")) is False
+
+
+def test_the_configs_comment_on_a_post_setting_names_the_profiles_that_write_it(site):
+    """docs/hotpapers.yaml said 'null leaves socialImage out' of post.social_image, which only
+    lumen writes: set on a lumen-2022 site, it was dropped without a word."""
+    posts = {profile: build(site, profile) for profile in PROFILE_PATHS}
+    lines = commented_config("lumen").splitlines()
+    for setting, key in (("template", "template"), ("social_image", "socialImage")):
+        at = lines.index(f"  # {setting}: {getattr(make_config().post, setting)}")
+        comment = " ".join(
+            line.strip(" #") for line in lines[at - 2 : at] if line.startswith("  # ") and ":" not in line
+        )
+        named = set(re.findall(r"\b(lumen-2022|lumen|hugo|jekyll)\b(?!'s)", comment))
+        assert named == {profile for profile, post in posts.items() if key in post.metadata}, comment

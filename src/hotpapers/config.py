@@ -84,12 +84,12 @@ class PostSettings(Section, frozen=True):
     description: Annotated[str, Meta(max_length=1000), placeholders("date")] = "Hot papers {date}"
     slug: Annotated[Text, placeholders("date")] = "hot-papers-{date}"
     template: Text = "post"
-    """lumen publishes only template "post"."""
+    """Written by lumen and lumen-2022 only, which publish only template "post"."""
     draft: bool = False
     category: Annotated[str, Meta(max_length=1000)] = "arXiv"
     tags: tuple[Text, ...] = ("arXiv", "Twitter", "Machine Learning", "Computer Science")
     social_image: Annotated[str, Meta(max_length=1000)] | None = "/media/flying-marine.jpg"
-    """null leaves socialImage out."""
+    """Written by lumen only (lumen-2022's socialImage is an image file beside the post); null leaves it out."""
 
 
 class Output(Section, frozen=True):
