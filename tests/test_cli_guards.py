@@ -15,10 +15,11 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from conftest import EXAMPLE_POST, example_data
+from conftest import EXAMPLE_POST, add_settings, example_data
 from fakes import TOKEN, Recorder, example_scenario, live_config, serve_scenario
 from hotpapers.cli import cli
 from hotpapers.snapshot import load_snapshot
+from hotpapers.sources import SOURCES
 
 SNAPSHOT = "data/snapshots/2020-09-24.json"
 POST = "content/posts/2020-09-24---Hot-Papers.md"
@@ -265,6 +266,23 @@ def test_a_refresh_keeps_the_snapshot_holding_mentions_no_enabled_source_fetches
         "fetches (--force replaces it)\n",
     )
     assert {mention.platform for mention in load_snapshot(snapshot).mentions} == {"twitter"}
+
+
+def test_a_refresh_with_every_source_off_says_nothing_can_fetch_the_day(site):
+    """A site bringing all its data: `build --refresh` kept the snapshot, saying that it held
+    mentions no enabled source fetches '(--force replaces it)', and exited 0; with --force it
+    failed, as nothing can fetch the day. Both now fail alike, the snapshot kept."""
+    add_settings(site, json.dumps({"sources": {name: {"enabled": False} for name in SOURCES}}))
+    snapshot = site / SNAPSHOT
+    stored = snapshot.read_bytes()
+    for force in ([], ["--force"]):
+        result = run("-q", "build", "--date", "2020-09-24", "--refresh", *force)
+        assert result.exit_code == 2
+        assert result.stderr == (
+            "Error: 2020-09-24: no source can fetch it again (its stored snapshot stays): "
+            "every source is disabled in the config\n"
+        )
+        assert snapshot.read_bytes() == stored
 
 
 @pytest.mark.skipif(not Path("/proc/self").is_dir(), reason="a folder no one can create a file in")
