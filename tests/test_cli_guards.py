@@ -351,3 +351,24 @@ def test_a_build_fetching_into_a_folder_another_build_is_fetching_into_fetches_n
     assert run("-q", "build", "--date", "2020-09-24").exit_code == 0
     assert run("-q", "build", "--date", "2020-09-24", "--refresh").exit_code == 0  # this process holds it already
     assert sorted(os.listdir(snapshots)) == ["2020-09-24.json"]
+
+
+def test_a_posts_folder_that_is_a_link_to_itself_is_one_line_and_exit_1(site):
+    """A link loop is a path the system refuses (ELOOP): on Python 3.11 and 3.12,
+    `Path.resolve` raised a RuntimeError for it, which build reported as an internal error."""
+    (site / "content").mkdir()
+    (site / "content" / "posts").symlink_to("posts")
+    result = run("build", "--offline", "2020-09-24")
+    assert result.exit_code == 1
+    assert result.stderr == f"Error: cannot read the existing post {POST}: Too many levels of symbolic links\n"
+
+
+def test_a_feed_path_that_is_a_link_to_itself_is_replaced_by_the_feed(site):
+    """Every command read the config, which compares the feeds' paths with the config file's,
+    and stopped there with an internal error; a build now writes the feed over the link."""
+    add_settings(site, "site: {url: 'https://example.org'}")
+    (site / "static").mkdir()
+    (site / "static" / "hot-papers.atom").symlink_to("hot-papers.atom")
+    result = run("build", "--offline", "2020-09-24")
+    assert result.exit_code == 0, result.output
+    assert (site / "static" / "hot-papers.atom").read_text(encoding="utf-8").startswith("<?xml")

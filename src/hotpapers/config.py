@@ -24,6 +24,7 @@ from hotpapers.config_types import SiteUrl, Url
 from hotpapers.errors import ConfigError, shown_path
 from hotpapers.models import Platform
 from hotpapers.profiles import PROFILES, Profile, ProfileName
+from hotpapers.regular_file import real_path
 from hotpapers.sources import SOURCES
 from hotpapers.sources.base import SourceSettings
 
@@ -250,13 +251,13 @@ def load_config(path: Path | None, cwd: Path) -> Config:
         return build_config({}, cwd, "built-in defaults")
     mapping, repeated, text = read_mapping(path, known=set(Config.__struct_fields__))
     try:
-        config = build_config(mapping, path.resolve().parent, shown_path(path), repeated)
+        config = build_config(mapping, real_path(path).parent, shown_path(path), repeated)
     except ConfigError as exc:
         if "unknown" not in str(exc):  # a key misplaced under a commented-out section reads as unknown
             raise
         raise ConfigError(f"{exc}{key_under_commented_section(text)}") from None
     for kind in FEED_KINDS:
-        if (feed := getattr(config.feeds, kind)) is not None and feed.resolve() == path.resolve():
+        if (feed := getattr(config.feeds, kind)) is not None and real_path(feed) == real_path(path):
             raise ConfigError(f"{shown_path(path)}: feeds.{kind} is this config file, which the feed would replace")
     if config.paths.templates.exists() and not config.paths.templates.is_dir():  # else the bundled ones, silently
         raise ConfigError(

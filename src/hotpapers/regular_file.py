@@ -58,3 +58,11 @@ def site_file_text(path: Path) -> str:
         return read_regular_file(path, max_bytes=SITE_FILE_MAX_BYTES).decode("utf-8", "replace")
     except (OSError, NotRegularFile):
         return ""
+
+
+def real_path(path: Path) -> Path:
+    """`path` absolute, its links followed as far as they lead, as `Path.resolve` does;
+    but a link loop, which the system refuses with ELOOP where a command then reads or
+    writes there (one line, as any such refusal), is kept as a path, as Python 3.13's
+    `resolve` keeps it: Python 3.11's and 3.12's raise a RuntimeError."""
+    return Path(os.path.realpath(path))

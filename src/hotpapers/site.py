@@ -18,7 +18,7 @@ from hotpapers.errors import ConfigError, shown_path
 from hotpapers.hugo_config import UnreadableConfig, config_value, hugo_config, hugo_config_files, lowered
 from hotpapers.jekyll_entries import CONFIG_NAMES, jekyll_publishes
 from hotpapers.profiles import PROFILES, Profile
-from hotpapers.regular_file import site_file_text
+from hotpapers.regular_file import real_path, site_file_text
 
 _MAJOR = re.compile(r"^\D*(\d+)")
 HUGO_RAW_HTML = {
@@ -73,7 +73,7 @@ def refuse_unfit_profile(profile: str, config_path: str | PathLike[str] | None =
     if profile not in {refused for refused, _ in _UNFIT}:
         return
     config_path = Path(config_path) if config_path else default_config_path(Path.cwd()) or Path("hotpapers.yaml")
-    folder = config_path.resolve().parent
+    folder = real_path(config_path).parent
     site = detect_site(folder)
     if unfit_profile(profile, site) and site is not None and site.profile is not None:
         evidence = folder / site.evidence.split()[0].rstrip(":")  # its file: 'package.json: gatsby ^5...'

@@ -24,6 +24,7 @@ from hotpapers.fetch import make_fetcher
 from hotpapers.hugo_config import hugo_config
 from hotpapers.jekyll_entries import SLUG_PERMALINKS, posts_permalink, published_names
 from hotpapers.profiles import PROFILES
+from hotpapers.regular_file import real_path
 from hotpapers.site import HUGO_RAW_HTML, detect_site, keeps_raw_html, unfit_profile
 from hotpapers.site_address import site_address
 from hotpapers.site_workflow import credential_variables, push_deploy_step, workflow
@@ -132,7 +133,7 @@ def _profile_step(site_config: Config, folder: Path, config: Path) -> list[str]:
     nothing when Hugo's config keeps raw HTML."""
     profile = site_config.output.profile
     if profile == "jekyll":
-        site, settings = folder.resolve(), config.resolve()
+        site, settings = real_path(folder), real_path(config)
         names = ["data", *([settings.relative_to(site).as_posix()] if settings.is_relative_to(site) else [])]
         excluded = published_names(site, names)  # added to the list: what it holds stays
         ours = f"_posts/{site_config.post_name('*')}"
@@ -215,7 +216,7 @@ def _site_config(path: Path) -> Config:
 def _paths_seen_from(config: Path, folder: Path, profile: str) -> dict[str, str] | None:
     """For a config written outside the site's `folder`, the site's default paths as seen
     from the config's folder (paths resolve against it); None for one inside it."""
-    offset = Path(os.path.relpath(folder.resolve(), config.resolve().parent))
+    offset = Path(os.path.relpath(real_path(folder), real_path(config).parent))
     if offset == Path("."):
         return None
     site = PROFILES[profile]
@@ -231,11 +232,11 @@ def _paths_seen_from(config: Path, folder: Path, profile: str) -> dict[str, str]
 def committed_paths(config: Config, folder: Path) -> list[str]:
     """What `build` writes, relative to `folder`: the posts and snapshots folders and the feeds."""
     paths = [config.posts_folder, config.paths.snapshots, config.feeds.atom, config.feeds.json]
-    return [Path(os.path.relpath(path, folder.resolve())).as_posix() for path in paths if path is not None]
+    return [Path(os.path.relpath(path, real_path(folder))).as_posix() for path in paths if path is not None]
 
 
 def _cd(folder: Path) -> str:
-    return "" if folder.resolve() == Path.cwd().resolve() else f"cd {folder} && "
+    return "" if real_path(folder) == real_path(Path.cwd()) else f"cd {folder} && "
 
 
 def _choose_profile(folder: Path, profile: str | None, ask: Ask | None, config: Path) -> InitReport:
@@ -259,7 +260,7 @@ def _choose_profile(folder: Path, profile: str | None, ask: Ask | None, config: 
 def _site_above(folder: Path) -> str:
     """Where init was run in a subfolder of a site (its content/, say): the site's folder
     and what shows it, for the report; empty when no folder above holds a site."""
-    for parent in folder.resolve().parents:
+    for parent in real_path(folder).parents:
         try:
             site = detect_site(parent)
         except OSError:  # a folder above that cannot be read

@@ -10,6 +10,7 @@ from hotpapers.atomic import sweep
 from hotpapers.config import FEED_KINDS, Config, default_feeds
 from hotpapers.errors import ConfigError, InputError, shown_path
 from hotpapers.post_address import url_path
+from hotpapers.regular_file import real_path
 
 SAMPLE_DAY = "2020-09-24"
 """Any day: where its post would go says whether posts would land among the snapshots
@@ -30,8 +31,8 @@ def feeds_written(config: Config) -> list[tuple[str, Path]]:
 def feed_url(config: Config, path: Path) -> str:
     """A feed's address: site.url and the feed's path inside the folder served at the root."""
     assert config.site.url is not None, "feeds need site.url"
-    inside = (path.parent.resolve() / path.name).relative_to(
-        public_folder(config).resolve()
+    inside = (real_path(path.parent) / path.name).relative_to(
+        real_path(public_folder(config))
     )  # a linked folder followed
     return f"{config.site.url}/{url_path(inside.as_posix())}"
 
@@ -39,25 +40,25 @@ def feed_url(config: Config, path: Path) -> str:
 def check_outputs(config: Config) -> None:
     """A ConfigError when a post or a feed would replace a snapshot, the other feed or a post,
     or a feed would have no address on the site."""
-    snapshots = config.paths.snapshots.resolve()
-    post = config.post_path(SAMPLE_DAY).resolve()
+    snapshots = real_path(config.paths.snapshots)
+    post = real_path(config.post_path(SAMPLE_DAY))
     if post.is_relative_to(snapshots):
         raise ConfigError(
             f"the posts ({shown_path(config.posts_folder / config.post_name('{date}'))}) would go inside "
             f"paths.snapshots ({shown_path(config.paths.snapshots)}) and replace snapshots: set paths.posts or output.filename elsewhere"
         )
     seen: dict[Path, str] = {}
-    public = public_folder(config).resolve()
+    public = real_path(public_folder(config))
     feeds = feeds_written(config)
     for key, path in feeds:
-        where = path.resolve()
+        where = real_path(path)
         _refuse_folder_of_outputs(key, path, config, feeds)
         if where in seen:
             raise ConfigError(
                 f"{key} and {seen[where]} are the same file ({shown_path(path)}): give each feed its own path"
             )
         seen[where] = key
-        for folder, name in ((snapshots, "paths.snapshots"), (config.posts_folder.resolve(), "the posts' folder")):
+        for folder, name in ((snapshots, "paths.snapshots"), (real_path(config.posts_folder), "the posts' folder")):
             if where.is_relative_to(folder):
                 raise ConfigError(
                     f"{key} ({shown_path(path)}) is inside {name} ({shown_path(folder)}): a feed there could replace its files"
@@ -72,7 +73,7 @@ def check_outputs(config: Config) -> None:
 def _refuse_folder_of_outputs(key: str, path: Path, config: Config, feeds: list[tuple[str, Path]]) -> None:
     """A ConfigError when the feed `path` is (or is above) a folder other outputs go in:
     written as a file there, it would make every later write into that folder fail."""
-    where = path.resolve()
+    where = real_path(path)
     folders = [
         ("paths.public", public_folder(config)),
         ("the posts' folder", config.posts_folder),
@@ -80,8 +81,8 @@ def _refuse_folder_of_outputs(key: str, path: Path, config: Config, feeds: list[
         *((f"the folder of {other}", feed.parent) for other, feed in feeds if other != key),
     ]
     for name, folder in folders:
-        if folder.resolve().is_relative_to(where):
-            relation = "is" if folder.resolve() == where else "is above"
+        if real_path(folder).is_relative_to(where):
+            relation = "is" if real_path(folder) == where else "is above"
             example = default_feeds(shown_path(public_folder(config)))[key.removeprefix("feeds.")]
             raise ConfigError(
                 f"{key} ({shown_path(path)}) {relation} {name} ({shown_path(folder)}), but a feed is a file: "
