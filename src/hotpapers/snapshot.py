@@ -10,6 +10,7 @@ import codecs
 import json
 import math
 import os
+import re
 from os import PathLike
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -148,15 +149,28 @@ def is_stored(path: Path) -> bool:
 def misnamed_snapshot(path: Path) -> str:
     """For an error saying there is no snapshot at `path`: the files beside it whose name holds
     its day but is not `DAY.json` (`2020-09-24.snapshot.json`, as the bundled example is
-    named), which no command reads there; '' when there are none."""
+    named; `2020-9-24.json` or `24.09.2020.json`, as a hand writes it), which no command
+    reads there; '' when there are none."""
     try:
-        found = sorted(other.name for other in path.parent.glob(f"*{path.stem}*.json") if other.name != path.name)
+        found = sorted(
+            other.name for other in path.parent.glob("*.json") if other != path and _names_day(other.name, path.stem)
+        )
     except OSError:
         return ""
     if not found:
         return ""
     names = ", ".join(found[:3]) + (f" and {len(found) - 3} more" if len(found) > 3 else "")
     return f" ({names} beside it {'is' if len(found) == 1 else 'are'} not read: a snapshot is named {path.name})"
+
+
+def _names_day(name: str, day: str) -> bool:
+    """Whether the file name `name` holds the date `day` (YYYY-MM-DD): as written, or as its
+    numbers alone, year first or last (2020-9-24, 2020_09_24, 24.09.2020)."""
+    if day in name:
+        return True
+    year, month, date = (int(part) for part in day.split("-"))
+    numbers = [int(run) for run in re.findall(r"\d+", name)]  # a name's few hundred digits at most
+    return numbers in ([year, month, date], [date, month, year])
 
 
 def first_stored_day(folder: Path) -> str | None:
