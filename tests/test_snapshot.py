@@ -108,6 +108,16 @@ def test_impossible_time_is_rejected():
             "https://arxiv.org/abs/2009.11243 (a DID after at:// reads as a host and a port: give the post's "
             "https:// address, docs/snapshot.md)",
         ),
+        (  # as a browser's address bar shows it: the error named a scheme the URL has
+            lambda d: d["mentions"][0].update(url="https://example.org/über/1"),
+            "$.mentions[0].url: 'https://example.org/über/1' is not a URI with its scheme, such as "
+            "https://arxiv.org/abs/2009.11243 ('ü' cannot stand in a URI: write it percent-encoded, %C3%BC)",
+        ),
+        (
+            lambda d: d["papers"][0].update(pdf_url="https://arxiv.org/pdf/2009.11094 v1"),
+            "$.papers[0].pdf_url: 'https://arxiv.org/pdf/2009.11094 v1' is not a URI with its scheme, such as "
+            "https://arxiv.org/abs/2009.11243 (' ' cannot stand in a URI: write it percent-encoded, %20)",
+        ),
     ],
 )
 def test_a_value_written_the_wrong_way_is_one_problem_saying_how_to_write_it(change, expected):

@@ -21,6 +21,7 @@ from collections.abc import Iterator
 from datetime import date
 from importlib import resources
 from typing import Any, Literal
+from urllib.parse import quote
 
 import msgspec
 from jsonschema import Draft202012Validator, FormatChecker, ValidationError, validators
@@ -81,19 +82,28 @@ def _whole_string_pattern(validator: Any, pattern: str, instance: Any, schema: A
 def _format_in_words(validator: Any, format: str, instance: Any, schema: Any) -> Iterator[Any]:
     """The `format` keyword, its failure said as what the value should look like."""
     if not validator.format_checker.conforms(instance, format):
-        yield ValidationError(f"{instance!r} is not {_FORMAT_WORDS[format]}{_at_did_hint(instance, format)}")
+        yield ValidationError(f"{instance!r} is not {_FORMAT_WORDS[format]}{_uri_hint(instance, format)}")
 
 
 _AT_DID = re.compile(r"at://did:\S*")
 
 
-def _at_did_hint(value: Any, format: str) -> str:
-    """For an AT URI whose authority is a DID (`at://did:plc:...`, the form of a post's URI in
-    AT Protocol APIs), which no `uri` format accepts (the DID's `:` starts a port): why,
-    and what to give instead; '' otherwise."""
-    if format != "uri" or not isinstance(value, str) or not _AT_DID.fullmatch(value):
+_SCHEME = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*:")
+_NOT_IN_URI = re.compile(r"[^A-Za-z0-9._~:/?#\[\]@!$&'()*+,;=%-]")
+
+
+def _uri_hint(value: Any, format: str) -> str:
+    """For a URI refused: an AT URI whose authority is a DID (`at://did:plc:...`, the form of a
+    post's URI in AT Protocol APIs), which no `uri` format accepts (the DID's `:` starts a
+    port), or one holding a character no URI may (`ü`, a space, as a browser's address bar
+    shows them): why, and what to give instead; '' otherwise."""
+    if format != "uri" or not isinstance(value, str):
         return ""
-    return " (a DID after at:// reads as a host and a port: give the post's https:// address, docs/snapshot.md)"
+    if _AT_DID.fullmatch(value):
+        return " (a DID after at:// reads as a host and a port: give the post's https:// address, docs/snapshot.md)"
+    if _SCHEME.match(value) and (character := _NOT_IN_URI.search(value)):
+        return f" ({character[0]!r} cannot stand in a URI: write it percent-encoded, {quote(character[0], safe='')})"
+    return ""
 
 
 _FORMAT_WORDS = {
