@@ -169,6 +169,28 @@ def test_hugo_builds_the_hugo_profile_with_real_dates_and_every_embed(tmp_path):
     assert "<time>0001-01-01T00:00:00Z</time>" in classic  # why the hugo profile exists: Hugo drops the .Z date
 
 
+def test_hugo_reads_no_checkbox_in_a_category_named_x(tmp_path):
+    """goldmark's task lists (Hugo 0.111) read `[x]` anywhere in a list item's first
+    paragraph as a checked box: a category `x`, linked as `[x](...)`, became
+    `<input checked="" disabled="" type="checkbox">` and lost its link."""
+    require("hugo", shutil.which("hugo"))
+    site = hugo_site(tmp_path / "site")
+    config = make_config(output={"profile": "hugo"})
+    snapshot = make_snapshot([make_paper(categories=("x", "cs.LG", "X"))], [make_mention(likes=60)])
+    post = site / "content" / "posts" / "2020-09-24-hot-papers.md"
+    post.write_text(PostRenderer(config).render(rank(snapshot, config), snapshot), encoding="utf-8")
+    run = subprocess.run(["hugo", "--quiet", "-s", str(site)], capture_output=True, text=True, timeout=120)
+    assert run.returncode == 0, run.stderr
+    page = (site / "public" / "posts" / "hot-papers-2020-09-24" / "index.html").read_text(encoding="utf-8")
+    assert "<input" not in page
+    links = [(a.get("href"), a.text) for a in page_body(page).iter("a") if "/list/" in a.get("href", "")]
+    assert links == [
+        ("https://arxiv.org/list/x/recent", "x"),
+        ("https://arxiv.org/list/cs.LG/recent", "cs.LG"),
+        ("https://arxiv.org/list/X/recent", "X"),
+    ]
+
+
 def read_with_remark(post, tmp_path):
     require("node", shutil.which("node"))
     require("the npm packages in tests/consumers", (CONSUMERS / "node_modules").is_dir())

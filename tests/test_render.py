@@ -200,6 +200,22 @@ def test_categories_that_are_no_tag_alone_make_none_on_their_line(profile):
     assert not [c.type for t in tokens for c in t.children or () if c.type in ("html_inline", "html_block")]
 
 
+@pytest.mark.parametrize("profile", ["lumen", "hugo", "jekyll"])
+def test_a_category_named_x_is_linked_by_a_reference_no_task_list_reads(profile):
+    """`[x]`, `[X]` and `[ ]` in a list item's first paragraph are a task's checkbox to
+    Hugo 0.111's goldmark, wherever they stand: `[x](...)` lost its link to one."""
+    text = render([make_paper(categories=("x", "cs.LG", "X"))], [make_mention(likes=60)], output={"profile": profile})
+    separator = " \\| " if profile == "jekyll" else " | "
+    expected = separator.join(
+        [
+            "- [&#120;](https://arxiv.org/list/x/recent)",
+            "[cs.LG](https://arxiv.org/list/cs.LG/recent)",
+            "[&#88;](https://arxiv.org/list/X/recent)\n",
+        ]
+    )
+    assert expected in text
+
+
 def test_a_line_break_at_the_end_of_a_link_or_category_cannot_split_it():
     """Python's `$` also matches before a final line break; the checks must not."""
     paper = make_paper("2009.00001", abs_url="https://arxiv.org/abs/2009.00001\n", categories=("cs.LG\n",))

@@ -129,7 +129,9 @@ def category_link(category: str, kramdown: bool) -> str:
     written `&lt;`: the categories share a line, and a category guarded alone can still
     open a tag that another one closes (`<img src=x onerror="...` and `">`)."""
     if _CATEGORY.fullmatch(category):
-        return f"[{category}](https://arxiv.org/list/{category}/recent)"
+        # `[x]`, in either case, is a task's checkbox anywhere in a list item to Hugo 0.111's goldmark
+        text = f"&#{ord(category)};" if category.lower() == "x" else category
+        return f"[{text}](https://arxiv.org/list/{category}/recent)"
     text = re.sub(r"([\\`*_\[\]()#!|~])", r"\\\1", one_line(category))
     return guard_markup(text.replace("<", "&lt;"), kramdown)
 
