@@ -114,3 +114,24 @@ def test_a_pipe_in_a_code_span_stays_as_written_and_makes_no_table(tmp_path):
     assert "Code a|b here" in paragraphs
     assert "A lone ` c|d ` is no code for kramdown" in paragraphs and "Escaped `e|f` ticks" in paragraphs
     assert not re.search(r"\\[|`]", "".join(paragraphs))
+
+
+INDENTED_SCRIPT = (
+    '<blockquote class="twitter-tweet"><p lang="en" dir="ltr">New paper</p>&mdash; Some One (@someone) '
+    '<a href="https://twitter.com/someone/status/1">September 24, 2020</a></blockquote>\n'
+    '\t<script async src="https://platform.twitter.com/widgets.js" charset="utf-8"></script>\n'
+)
+
+
+def test_an_embeds_indented_script_line_is_no_code_block(tmp_path):
+    """kramdown ends an HTML block at its element's closing tag, so an embed's script line
+    indented by a tab (or four spaces) was a code block, and the page showed
+    `<script async src=...` as text; CommonMark's HTML block went on to the blank line."""
+    papers = [make_paper("2009.00001")]
+    mentions = [make_mention("1", (papers[0].id,), likes=100, embed_html=INDENTED_SCRIPT)]
+    config = make_config(output={"profile": "jekyll"})
+    snapshot = make_snapshot(papers, mentions)
+    page = jekyll_page(PostRenderer(config).render(rank(snapshot, config), snapshot), tmp_path / "jekyll")
+    assert "<pre" not in page and "&lt;script" not in page
+    [script] = page_body(page).iter("script")
+    assert script.get("src") == "https://platform.twitter.com/widgets.js"

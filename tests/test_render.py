@@ -125,7 +125,7 @@ BLUESKY_EMBED = (
 def test_line_breaks_in_embed_html_are_folded_into_one_html_block():
     mention = make_mention("1", likes=60, platform="bluesky", url="https://bsky.app/p", embed_html=BLUESKY_EMBED)
     text = render([make_paper()], [mention])
-    folded = BLUESKY_EMBED.replace("\r\n\r\n", "\n").replace("\r\n", "").replace("<br>\n \n", "<br>\n")
+    folded = BLUESKY_EMBED.replace("\r\n\r\n", "\n").replace("\r\n", "").replace("<br>\n \n\t", "<br>\n")
     assert "\n\n" + folded + "\n\n" in text and "\r" not in text
 
 

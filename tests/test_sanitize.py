@@ -11,7 +11,7 @@ import pytest
 from markdown_it import MarkdownIt
 
 from hotpapers.markdown_text import guard_markup
-from hotpapers.sanitize import _CONTROL, checked_embed, one_line, plain_text, safe_link
+from hotpapers.sanitize import _CONTROL, checked_embed, html_block, one_line, plain_text, safe_link
 from hotpapers.sources.twitter import EMBED_RULES as X_EMBED_RULES
 
 COMMONMARK = MarkdownIt("commonmark")
@@ -270,3 +270,13 @@ def test_an_embed_is_refused_for_the_reason_build_and_explain_give():
     assert checked_embed(quote.replace('">', '" align="a&amp;b">'), X_EMBED_RULES)[1] == (
         "attribute align on <blockquote>"
     )
+
+
+@pytest.mark.parametrize("indentation", ["\t", "    ", " "])
+def test_an_embeds_lines_lose_their_indentation(indentation):
+    """kramdown reads a line indented by four columns after an HTML block's closing tag as
+    code: the script line of an embed would show as text."""
+    html = (
+        f'<blockquote class="twitter-tweet">\n{indentation}<p>a\n{indentation}b</p></blockquote>\n{indentation}<script>'
+    )
+    assert html_block(html) == '<blockquote class="twitter-tweet">\n<p>a\nb</p></blockquote>\n<script>'

@@ -149,11 +149,13 @@ def _markup_problem(quote: str, rules: EmbedRules) -> str | None:
 def html_block(html: str) -> str:
     """`html` as one Markdown HTML block: CommonMark ends one at a blank line, so each
     line break becomes one LF and blank lines go (an embedded post's text may keep its
-    blank lines; in HTML they are only white space). Without its leading and
-    trailing white space. A real embed, one line and its script line, stays as is.
+    blank lines; in HTML they are only white space). Each line without its indentation:
+    kramdown ends an HTML block at its element's closing tag, and reads a line after it
+    indented by four columns (an embed's script line) as code. Without its trailing white
+    space. A real embed, one line and its script line, stays as is.
     A CR becomes an LF, so a CRLF makes an empty line, which goes with the blank ones."""
     lines = html.replace("\r", "\n").split("\n")
-    return "\n".join(line for line in lines if line.strip(" \t")).strip()
+    return "\n".join(line.lstrip(" \t") for line in lines if line.strip(" \t")).strip()
 
 
 def _block_problem(block: str, rules: EmbedRules | None) -> str | None:
