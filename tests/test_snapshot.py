@@ -108,6 +108,25 @@ def test_impossible_time_is_rejected():
             "https://arxiv.org/abs/2009.11243 (a DID after at:// reads as a host and a port: give the post's "
             "https:// address, docs/snapshot.md)",
         ),
+        (  # a count in quotes, as a spreadsheet's export writes it
+            lambda d: d["mentions"][0].update(likes="120"),
+            "$.mentions[0].likes: '120' is not of type 'integer' (did you mean 120, without quotes?)",
+        ),
+        (
+            lambda d: d["mentions"][0].update(replies="5"),
+            "$.mentions[0].replies: '5' is not of type 'integer', 'null' (did you mean 5, without quotes?)",
+        ),
+        (lambda d: d["mentions"][0].update(likes="many"), "$.mentions[0].likes: 'many' is not of type 'integer'"),
+        (
+            lambda d: d["mentions"][0].update(likes="1" * 21),
+            f"$.mentions[0].likes: '{'1' * 21}' is not of type 'integer'",
+        ),
+        (  # an id as the platform's API gives it, a number
+            lambda d: d["mentions"][0].update(id=1308951548979011585),
+            "$.mentions[0].id: 1308951548979011585 is not of type 'string' (did you mean '1308951548979011585', in "
+            "quotes?)",
+        ),
+        (lambda d: d["mentions"][0].update(id=10**20), f"$.mentions[0].id: {10**20} is not of type 'string'"),
         (  # as a browser's address bar shows it: the error named a scheme the URL has
             lambda d: d["mentions"][0].update(url="https://example.org/über/1"),
             "$.mentions[0].url: 'https://example.org/über/1' is not a URI with its scheme, such as "
@@ -302,7 +321,8 @@ def test_a_file_with_several_problems_names_the_first_three_at_once():
 
     assert error_for(with_change(mistakes)) == (
         "day.json: 4 problems: $.mentions[0]: Additional properties are not allowed ('paper_id' was unexpected; "
-        "did you mean 'paper_ids'?); $.mentions[0].likes: '45' is not of type 'integer'; $.mentions[1].platform: "
+        "did you mean 'paper_ids'?); $.mentions[0].likes: '45' is not of type 'integer' (did you mean 45, without "
+        "quotes?); $.mentions[1].platform: "
         "'Twitter' is not one of ['twitter', 'bluesky', 'mastodon', 'hackernews', 'reddit', 'huggingface', 'other'] "
         "(did you mean 'twitter'?) (and 1 more)"
     )

@@ -10,7 +10,14 @@ from typing import Any
 
 def with_guess(error: Any, message: str) -> str:
     """`message`, jsonschema's for `error`, with the name a misspelt key or value likely
-    stands for: a key the object may hold and does not, or a value the schema lists."""
+    stands for: a key the object may hold and does not, or a value the schema lists; or
+    with the value a count written in quotes ("30"), or an id without them, stands for."""
+    if error.validator == "type" and isinstance(error.instance, str) and "integer" in error.validator_value:
+        number = _integer(error.instance)  # a count quoted
+        return f"{message} (did you mean {number}, without quotes?)" if number is not None else message
+    if error.validator == "type" and type(error.instance) is int and error.validator_value == "string":
+        short = abs(error.instance) < 10**20  # an id has 19 digits at most; a longer number is not repeated
+        return f"{message} (did you mean '{error.instance}', in quotes?)" if short else message
     if error.validator == "enum" and isinstance(error.instance, str):
         close = get_close_matches(error.instance, [str(value) for value in error.validator_value], n=1)
         return f"{message} (did you mean {close[0]!r}?)" if close else message
@@ -39,3 +46,12 @@ def missing_for_a_guess(error: Any, guessed: set[tuple[str, str]]) -> bool:
         return False
     missing = {key for key in error.validator_value if key not in error.instance}
     return all((error.json_path, key) in guessed for key in missing)
+
+
+def _integer(text: str) -> int | None:
+    """The integer `text` writes ("30"), or None; None too when it is longer than a message
+    quotes (a count is at most 10^12)."""
+    try:
+        return int(text) if len(text) <= 20 else None
+    except ValueError:
+        return None
