@@ -496,6 +496,21 @@ def test_explain_names_an_id_without_metadata_that_a_mention_of_a_known_paper_li
     assert "without metadata" not in healthy
 
 
+@pytest.mark.parametrize("kind", ["a folder", "a FIFO, a device or a socket"])
+def test_check_names_a_post_path_that_holds_no_file_which_no_build_can_replace(site, kind):
+    """check said `ok` while build stopped on the day: it writes only regular files there."""
+    post = site / "content" / "posts" / "2020-09-24---Hot-Papers.md"
+    post.parent.mkdir(parents=True)
+    post.mkdir() if kind == "a folder" else post.symlink_to("/dev/null")
+    result = CliRunner().invoke(cli, ["check", "--days", "1", "--until", "2020-09-24"])
+    assert result.exit_code == 1
+    assert result.stderr == (
+        f"Error: check failed: 2020-09-24: no post, though papers qualify: content/posts/2020-09-24---Hot-Papers.md "
+        f"holds {kind}, not a file, which build does not replace; move it away, then "
+        "`hotpapers build --date 2020-09-24` writes the post\n"
+    )
+
+
 def test_check_names_the_post_a_switch_of_profile_left_beside_the_days_own(site):
     """The README sends a Gatsby 5 site from lumen to lumen-2022: both write into
     content/posts, so the old post stayed, the site listed the day twice, and check said ok."""

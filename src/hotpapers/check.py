@@ -34,6 +34,9 @@ class DayFiles:
     served_posts: tuple[tuple[str, str, str | None], ...] = ()
     """The day's posts in another profile's posts folder inside the one the site serves:
     (profile, path, why the site's config that could leave it out cannot be read, or None)."""
+    post_held: tuple[str, str] | None = None
+    """The post's path and what it holds when that is no file ("a folder"): build stops
+    on the day rather than replace it, so the day has no post (`post_exists` is False)."""
 
     @property
     def written_by_hand(self) -> bool:
@@ -71,7 +74,7 @@ def day_problems(days: list[DayFiles], min_ratio: float, enabled: Collection[str
                 problems.append(f"{spans(missing)}: no snapshot; {make}")
             continue
         if entry.post_due and not entry.post_exists and not entry.other_posts:
-            problems.append(f"{entry.day}: no post, though papers qualify; {_build([entry.day])} writes it")
+            problems.append(_no_post(entry))
         problems += [
             f"{entry.day}: {path} is the day's post under {whose}, {_beside(entry)}"
             for whose, path in entry.other_posts
@@ -95,6 +98,16 @@ def day_problems(days: list[DayFiles], min_ratio: float, enabled: Collection[str
                 )
         volumes.append(volume)
     return problems
+
+
+def _no_post(entry: DayFiles) -> str:
+    if entry.post_held is None:
+        return f"{entry.day}: no post, though papers qualify; {_build([entry.day])} writes it"
+    path, kind = entry.post_held
+    return (
+        f"{entry.day}: no post, though papers qualify: {path} holds {kind}, not a file, which build does not "
+        f"replace; move it away, then {_build([entry.day])} writes the post"
+    )
 
 
 def _build(days: list[str]) -> str:

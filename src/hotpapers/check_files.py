@@ -13,6 +13,7 @@ from hotpapers.pipeline import listed_days
 from hotpapers.rank import rank
 from hotpapers.site import other_profiles_posts, served_profiles_posts
 from hotpapers.snapshot import first_stored_day, is_stored, site_snapshot
+from hotpapers.targets import irregular
 
 log = logging.getLogger("hotpapers")
 
@@ -74,11 +75,13 @@ def _day_files(day: str, config: Config) -> DayFiles:
     folder = config.posts_folder
     others = tuple((_whose(names, config), shown_path(path)) for names, path in other_profiles_posts(folder, post, day))
     served = served_profiles_posts(folder, config.profile, config.paths.public, day)
+    held = irregular(post)
     return DayFiles(
         day,
         snap,
-        post.exists(),
+        post.exists() and held is None,
         bool(snap and rank(snap, config)),
+        post_held=(shown_path(post), held) if held else None,
         other_posts=others,
         served_posts=tuple((name, shown_path(path), unread) for name, path, unread in served),
     )

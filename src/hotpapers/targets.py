@@ -90,10 +90,16 @@ def _refuse_folder_of_outputs(key: str, path: Path, config: Config, feeds: list[
             )
 
 
+def irregular(path: Path) -> str | None:
+    """What `path` holds when it exists and is no regular file ("a folder"), else None."""
+    if path.exists() and not path.is_file():
+        return "a folder" if path.is_dir() else "a FIFO, a device or a socket"
+    return None
+
+
 def refuse_irregular(path: Path, what: str) -> None:
     """An InputError when `path` exists and is no regular file: a build reads the old file."""
-    if path.exists() and not path.is_file():
-        kind = "a folder" if path.is_dir() else "a FIFO, a device or a socket"
+    if kind := irregular(path):
         raise InputError(
             f"{shown_path(path)}: the {what} path holds {kind}, not a file; build writes only regular files there"
         )
