@@ -39,11 +39,13 @@ def test_checks_command_works_pasted_where_cron_ran_check(tmp_path, monkeypatch)
     failed = run(*check)
     assert failed.exit_code == 1
     assert failed.output == (
-        "Error: check failed: 2020-09-25: no snapshot; every source is disabled in the config: write it "
-        f"(docs/snapshot.md), then `hotpapers --config '{config}' build --date 2020-09-25`\n"
+        "Error: check failed: 2020-09-25: no snapshot; every source is disabled in the config: write "
+        f"{site / 'data' / 'snapshots' / '2020-09-25.json'} (docs/snapshot.md), then `hotpapers --config '{config}' "
+        "build --date 2020-09-25`\n"
     )
     data = example_data() | {"date": "2020-09-25", "taken_at": "2020-09-26T08:00:47Z"}
-    (site / "data" / "snapshots" / "2020-09-25.json").write_text(json.dumps(data), encoding="utf-8")
+    [named] = re.findall(r"write (.+) \(docs/snapshot.md\)", failed.output)
+    Path(named).write_text(json.dumps(data), encoding="utf-8")
     [pasted] = re.findall(r"`([^`]+)`", failed.output)
     built = run(*shlex.split(pasted)[1:])
     assert built.exit_code == 0, built.output

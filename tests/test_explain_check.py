@@ -2,6 +2,7 @@
 
 import json
 from datetime import date, timedelta
+from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
@@ -127,8 +128,12 @@ def test_check_finds_missing_days_failed_sources_and_a_collapse():
         "2020-09-25: no snapshot; `hotpapers build --date 2020-09-25` fetches it",
     ]
     assert day_problems(missing[:2], 0.25, set()) == [  # no source to fetch them: an importer's site
-        "2020-09-20 to 2020-09-21: no snapshot; every source is disabled in the config: write them "
-        "(docs/snapshot.md), then `hotpapers build --since 2020-09-20 --until 2020-09-21`"
+        "2020-09-20 to 2020-09-21: no snapshot; every source is disabled in the config: write them as "
+        "data/snapshots/DAY.json (docs/snapshot.md), then `hotpapers build --since 2020-09-20 --until 2020-09-21`"
+    ]
+    assert day_problems(missing[:1], 0.25, set(), Path("/srv/lab/snaps")) == [  # the file to write, named
+        "2020-09-20: no snapshot; every source is disabled in the config: write /srv/lab/snaps/2020-09-20.json "
+        "(docs/snapshot.md), then `hotpapers build --date 2020-09-20`"
     ]
     one = [day("2020-09-20", 15), day("2020-09-21", 15), day("2020-09-22", 15), day("2020-09-23", 1)]
     assert day_problems(one, 0.25, {"twitter"}) == ["2020-09-23: 1 mention, against a median of 15 on the days before"]

@@ -6,9 +6,10 @@ from __future__ import annotations
 
 from collections.abc import Collection
 from dataclasses import dataclass
+from pathlib import Path
 from statistics import median
 
-from hotpapers.errors import ALL_SOURCES_OFF, command
+from hotpapers.errors import ALL_SOURCES_OFF, command, shown_path
 from hotpapers.models import ARXIV, Snapshot
 from hotpapers.plural import count
 from hotpapers.unbuilt import spans
@@ -45,9 +46,12 @@ class DayFiles:
         return self.snapshot is None and self.post_exists and not self.unusable
 
 
-def day_problems(days: list[DayFiles], min_ratio: float, enabled: Collection[str]) -> list[str]:
+def day_problems(
+    days: list[DayFiles], min_ratio: float, enabled: Collection[str], snapshots: Path = Path("data/snapshots")
+) -> list[str]:
     """Every problem, oldest day first, one line each (a run of days without a snapshot is
-    one: the nightly build stopped, or never ran). A failed source counts when a build
+    one: the nightly build stopped, or never ran; with no source `enabled`, the line names
+    the file to write in the folder `snapshots`). A failed source counts when a build
     would fetch it again (it is `enabled`); a source turned off since, or a platform no
     source module reads (an imported snapshot's), is no problem the site can act on."""
     problems = []
@@ -66,10 +70,15 @@ def day_problems(days: list[DayFiles], min_ratio: float, enabled: Collection[str
                     problems.pop()  # the run's line, written again with this day
                 missing.append(entry.day)
                 it = "it" if len(missing) == 1 else "them"
+                write = (
+                    shown_path(snapshots / f"{missing[0]}.json")
+                    if len(missing) == 1
+                    else f"them as {shown_path(snapshots / 'DAY.json')}"
+                )
                 make = (
                     f"{_build(missing)} fetches {it}"
                     if enabled
-                    else f"{ALL_SOURCES_OFF}: write {it} (docs/snapshot.md), then {_build(missing)}"
+                    else f"{ALL_SOURCES_OFF}: write {write} (docs/snapshot.md), then {_build(missing)}"
                 )
                 problems.append(f"{spans(missing)}: no snapshot; {make}")
             continue

@@ -45,7 +45,7 @@ def problems_of_days(config: Config, days: list[str], min_ratio: float) -> list[
     entries = [_day_files(day, config) for day in days]
     for note in notes(entries, config.enabled_sources):
         log.info("note: %s", note)
-    return day_problems(entries, min_ratio, config.enabled_sources)
+    return day_problems(entries, min_ratio, config.enabled_sources, folder)
 
 
 def checked_days(config: Config, last: date, days: int) -> list[str]:
