@@ -99,6 +99,27 @@ def test_a_fifo_among_the_site_s_files_hangs_no_build(site, name):
     assert (site / "content" / "posts" / "2020-09-24---Hot-Papers.md").exists()
 
 
+DEEP = "[" * 100_000 + "]" * 100_000
+
+
+@pytest.mark.parametrize(
+    ("name", "text", "profile"),
+    [
+        ("package.json", '{"dependencies": {"gatsby": "^5"}, "x": ' + DEEP + "}", "lumen"),
+        ("hugo.json", '{"baseURL": "https://lab.example/", "markup": ' + DEEP + "}", "hugo"),
+        ("hugo.toml", 'baseURL = "https://lab.example/"\nmarkup = ' + DEEP + "\n", "hugo"),
+    ],
+)
+def test_a_site_file_nested_past_the_recursion_limit_is_one_that_cannot_be_read(site, name, text, profile):
+    """json.loads and tomllib raise RecursionError for it, which build reported as an
+    internal error; a file of the site that cannot be parsed is read as saying nothing."""
+    (site / name).write_text(text, encoding="utf-8")
+    (site / "config.yaml").write_text(f"output: {{profile: {profile}}}\n", encoding="utf-8")
+    result = CliRunner().invoke(cli, ["build", "--offline", "2020-09-24"])
+    assert result.exit_code == 0, result.output
+    assert "internal error" not in result.output
+
+
 def init(folder, *args, input=None):
     result = CliRunner().invoke(cli, ["init", str(folder), *args], input=input)
     assert result.exit_code == 0, result.output

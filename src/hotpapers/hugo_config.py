@@ -100,7 +100,8 @@ def parse_config(text: str, suffix: str) -> Any:
     parse = _PARSERS.get(suffix.lower())  # Hugo 0.111.3 read config/_default/permalinks.TOML too
     try:
         return parse(text) if parse else None
-    except (ValueError, yaml.YAMLError):  # TOMLDecodeError and JSON's are ValueErrors
+    # TOMLDecodeError and JSON's are ValueErrors; json and tomllib recurse into nested values
+    except (ValueError, yaml.YAMLError, RecursionError):
         raise UnreadableConfig from None
 
 

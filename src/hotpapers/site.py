@@ -143,7 +143,7 @@ def _warn_of_dropped_html(folder: Path) -> None:
 def _gatsby(folder: Path) -> SiteKind | None:
     try:
         package = json.loads(site_file_text(folder / "package.json") or "null")
-    except ValueError:
+    except (ValueError, RecursionError):  # not JSON, or nested past the recursion limit
         return None
     if not isinstance(package, dict):
         return None
