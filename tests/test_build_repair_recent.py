@@ -231,7 +231,21 @@ def test_the_last_try_says_so(site):
     result = site.build("2020-09-28")
     assert result.exit_code == 0, result.output
     assert (
-        "that was the nightly build's last try (repair_days: 3), `build --date 2020-09-24` tries again"
+        "that was the nightly build's last try (repair_days: 3), `hotpapers build --date 2020-09-24` tries again"
+    ) in result.stderr
+
+
+def test_the_last_try_names_the_config_where_cron_runs_from_another_folder(site):
+    """cron runs `hotpapers --config SITE/config.yaml build` from elsewhere: the `build --date D`
+    the warning named, pasted there, read no site's config (the built-in defaults)."""
+    hf_failed_on(site, DAY)
+    site.hf_down.add(DAY)
+    (site.root / "elsewhere").mkdir()
+    site.monkeypatch.chdir(site.root / "elsewhere")
+    result = site.build("2020-09-28", "--config", "../config.yaml")
+    assert result.exit_code == 0, result.output
+    assert (
+        f"(repair_days: 3), `hotpapers --config {site.root / 'config.yaml'} build --date 2020-09-24` tries again"
     ) in result.stderr
 
 
@@ -475,7 +489,7 @@ def test_a_missed_day_whose_post_cannot_be_written_does_not_promise_another_nigh
     assert site.status(DAY, "twitter") == "ok" and site.post(DAY).is_dir()
     assert (
         f"{DAY}: not built (missed by an earlier night): content/posts/{DAY}---Hot-Papers.md: the post path holds a "
-        f"folder, not a file; build writes only regular files there; the snapshot is saved, so `build --date {DAY}` "
+        f"folder, not a file; build writes only regular files there; the snapshot is saved, so `hotpapers build --date {DAY}` "
         "writes the post once that is fixed\n"
     ) in result.stderr
     asked = len(site.x.calls)

@@ -28,7 +28,7 @@ from msgspec.structs import replace
 
 from hotpapers.check_files import checked_days
 from hotpapers.config import Config
-from hotpapers.errors import HotpapersError, SnapshotError
+from hotpapers.errors import HotpapersError, SnapshotError, command
 from hotpapers.fetch_claim import claim_for_fetching
 from hotpapers.models import Snapshot
 from hotpapers.pipeline import BuildOptions, DayReport, Fetch, build_day, build_days, listed_days
@@ -119,7 +119,8 @@ def _tries_left(config: Config, day: str, tries_left: int) -> str:
     if tries_left:
         return f"; the nightly build tries again {count(tries_left, 'more night')}"
     return (
-        f"; that was the nightly build's last try (repair_days: {config.repair_days}), `build --date {day}` tries again"
+        f"; that was the nightly build's last try (repair_days: {config.repair_days}), "
+        f"`{command(f'build --date {day}')}` tries again"
     )
 
 
@@ -129,7 +130,7 @@ def _after_failure(config: Config, day: str, tries_left: int) -> str:
     --date D` does: no night fetches such a day again."""
     path = config.snapshot_path(day)
     if is_stored(path) and not may_record_failure(path):
-        return f"; the snapshot is saved, so `build --date {day}` writes the post once that is fixed"
+        return f"; the snapshot is saved, so `{command(f'build --date {day}')}` writes the post once that is fixed"
     return _tries_left(config, day, tries_left)
 
 
