@@ -162,6 +162,15 @@ def test_the_config_in_the_steps_is_named_as_seen_from_the_site(tmp_path, monkey
     assert pasted.exit_code == 0, pasted.output
 
 
+def test_the_folder_in_the_steps_is_quoted_as_a_shell_reads_it(tmp_path, monkeypatch):
+    """`init 'my site'` said `cd my site && hotpapers build --dry-run`, which, pasted, cd
+    refused (too many arguments), as a46906d quoted only the config's path."""
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "my site").mkdir()
+    output = init("init", "my site", "--profile", "hugo")
+    assert "Try it (with those variables exported): cd 'my site' && hotpapers build --dry-run," in output
+
+
 def test_init_writes_files_with_the_umasks_permissions(tmp_path):
     old = os.umask(0o022)
     try:

@@ -236,7 +236,7 @@ def committed_paths(config: Config, folder: Path) -> list[str]:
 
 
 def _cd(folder: Path) -> str:
-    return "" if real_path(folder) == real_path(Path.cwd()) else f"cd {folder} && "
+    return "" if real_path(folder) == real_path(Path.cwd()) else f"cd {shlex.quote(str(folder))} && "
 
 
 def _choose_profile(folder: Path, profile: str | None, ask: Ask | None, config: Path) -> InitReport:
