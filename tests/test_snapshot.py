@@ -123,8 +123,8 @@ def test_impossible_time_is_rejected():
         ),
         (  # an id as the platform's API gives it, a number
             lambda d: d["mentions"][0].update(id=1308951548979011585),
-            "$.mentions[0].id: 1308951548979011585 is not of type 'string' (did you mean '1308951548979011585', in "
-            "quotes?)",
+            "$.mentions[0].id: 1308951548979011585 is not of type 'string' (did you mean \"1308951548979011585\", "
+            "in quotes?)",  # JSON's quotes: with a hand's '...', the file is no JSON at all
         ),
         (lambda d: d["mentions"][0].update(id=10**20), f"$.mentions[0].id: {10**20} is not of type 'string'"),
         (  # as a browser's address bar shows it: the error named a scheme the URL has

@@ -17,7 +17,7 @@ def with_guess(error: Any, message: str) -> str:
         return f"{message} (did you mean {number}, without quotes?)" if number is not None else message
     if error.validator == "type" and type(error.instance) is int and error.validator_value == "string":
         short = abs(error.instance) < 10**20  # an id has 19 digits at most; a longer number is not repeated
-        return f"{message} (did you mean '{error.instance}', in quotes?)" if short else message
+        return f'{message} (did you mean "{error.instance}", in quotes?)' if short else message  # JSON's quotes
     if error.validator == "enum" and isinstance(error.instance, str):
         close = get_close_matches(error.instance, [str(value) for value in error.validator_value], n=1)
         return f"{message} (did you mean {close[0]!r}?)" if close else message
