@@ -491,7 +491,7 @@ def test_explain_names_an_id_without_metadata_that_a_mention_of_a_known_paper_li
     build = CliRunner().invoke(cli, ["build", "2020-09-24", "--offline"])
     assert "ignored mentions of 1 id without metadata: 2009.99999" in build.stderr
     text = CliRunner().invoke(cli, ["explain", "2020-09-24"]).stdout
-    assert "1 mention records, 0 of them count for no paper" in text
+    assert "are in the post; 1 mention record\n" in text  # was '1 mention records, 0 of them count for no paper'
     assert "\nids without metadata, left out of the ranking: 2009.99999\n" in text
     data = json.loads(CliRunner().invoke(cli, ["explain", "2020-09-24", "--json"]).stdout)
     assert data["unknown_ids"] == ["2009.99999"]

@@ -248,9 +248,10 @@ def explanation_text(explanation: Explanation) -> str:
     """The explanation for people: one line per paper and per mention."""
     e = explanation
     posted = sum(1 for p in e.papers if p.rank is not None)
+    dropped = len(e.dropped_records)
     lines = [
-        f"{e.date}: {posted} of {len(e.papers)} mentioned papers are in the post; {e.records} mention records, "
-        f"{len(e.dropped_records)} of them count for no paper",
+        f"{e.date}: {posted} of {len(e.papers)} mentioned papers are in the post; {count(e.records, 'mention record')}"
+        + (f", {dropped} of them {'counts' if dropped == 1 else 'count'} for no paper" if dropped else ""),
         f"rules: {e.rules}",
         "sources: " + (", ".join(f"{name} {status}" for name, status in e.sources.items()) or "none recorded"),
         "reposts: a repost is not a mention of its own; only the original post is stored",
