@@ -33,9 +33,9 @@ def test_a_range_builds_every_day_but_those_with_an_unusable_snapshot_and_names_
     assert result.stderr.splitlines() == [
         f"{days[5]}: not built: data/snapshots/{days[5]}.json: not valid JSON (Expecting property name enclosed in "
         f"double quotes at line 1, column 2); fix the file, or replace it by fetching the day from the sources: "
-        f"'hotpapers build --date {days[5]} --refresh'",
+        f"`hotpapers build --date {days[5]} --refresh`",
         f"{days[7]}: not built: data/snapshots/{days[7]}.json: holds the day 2020-07-01, not {days[7]} as its name says"
-        f"; fix the file, or replace it by fetching the day from the sources: 'hotpapers build --date {days[7]} --refresh'",
+        f"; fix the file, or replace it by fetching the day from the sources: `hotpapers build --date {days[7]} --refresh`",
         f"Error: 2 of {count} days not built, for the reasons given above: {days[5]}, {days[7]}",
     ]
 

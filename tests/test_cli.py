@@ -310,7 +310,7 @@ def test_a_corrupt_day_in_a_long_backfill_is_named_and_the_others_are_built(site
     reason, error = result.stderr.splitlines()
     assert reason.endswith(
         f"data/snapshots/{days[30]}.json: not valid JSON (Expecting property name enclosed in double quotes at line 1, "
-        f"column 2); fix the file, or replace it by fetching the day from the sources: 'hotpapers build --date {days[30]} --refresh'"
+        f"column 2); fix the file, or replace it by fetching the day from the sources: `hotpapers build --date {days[30]} --refresh`"
     )
     assert error == f"Error: 1 of 40 days not built, for the reason given above: {days[30]}"
     assert (site / f"content/posts/{days[29]}---Hot-Papers.md").exists()

@@ -115,7 +115,7 @@ def test_a_broken_snapshot_under_offline_is_not_told_to_refresh_offline(site):
     result = run("build", "--date", "2020-09-24", "--offline")
     assert result.exit_code == 2
     assert result.stderr.endswith(
-        "; fix the file, or replace it by fetching the day from the sources: 'hotpapers build --date 2020-09-24 --refresh'\n"
+        "; fix the file, or replace it by fetching the day from the sources: `hotpapers build --date 2020-09-24 --refresh`\n"
     )
 
 
@@ -129,7 +129,7 @@ def test_a_broken_imported_snapshot_is_to_be_fixed_or_replaced_by_the_sources_da
     assert result.exit_code == 2
     assert result.stderr == (
         f"Error: {SNAPSHOT}: $.mentions[0].likes: -3 is less than the minimum "
-        "of 0; fix the file, or replace it by fetching the day from the sources: 'hotpapers build --date 2020-09-24 --refresh'\n"
+        "of 0; fix the file, or replace it by fetching the day from the sources: `hotpapers build --date 2020-09-24 --refresh`\n"
     )
 
 

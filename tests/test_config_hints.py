@@ -64,3 +64,29 @@ def test_the_command_names_no_config_where_the_folder_holds_the_one_given(tmp_pa
     other = run("explain", "2020-09-25", "--config", "other.yaml")
     assert other.exit_code == 2
     assert other.output.endswith("; run hotpapers --config other.yaml build --date 2020-09-25 first\n")
+
+
+def test_a_command_whose_config_is_quoted_is_not_quoted_again(tmp_path, monkeypatch):
+    """The advice of a broken snapshot and of a refused embed wrapped the command in single
+    quotes, so the quoted config of a site in `my site` read 'hotpapers --config '/x/my
+    site/config.yaml' build ...': copied with its quotes, the shell split the path. Each
+    command stands between backticks, as check's do, and reads back as given."""
+    site = tmp_path / "my site"
+    config = own_data_site(site)
+    add_settings(site, json.dumps({"sources": {"hackernews": {"enabled": True}}}))  # a day can be fetched again
+    (tmp_path / "home").mkdir()
+    monkeypatch.chdir(tmp_path / "home")
+    snapshot = site / "data" / "snapshots" / "2020-09-24.json"
+    data = example_data()
+    data["mentions"][11]["embed_html"] = "<iframe></iframe>"
+    snapshot.write_text(json.dumps(data), encoding="utf-8")
+    warned = run("--config", str(config), "build", "--date", "2020-09-24", "--offline")
+    assert warned.exit_code == 0, warned.output
+    snapshot.write_text("{", encoding="utf-8")
+    broken = run("--config", str(config), "build", "--date", "2020-09-24", "--offline")
+    assert broken.exit_code == 2
+    pasted = [re.findall(r"`([^`]+)`", result.stderr) for result in (warned, broken)]
+    assert [shlex.split(command) for [command] in pasted] == [
+        ["hotpapers", "--config", str(config), "explain", "2020-09-24"],
+        ["hotpapers", "--config", str(config), "build", "--date", "2020-09-24", "--refresh"],
+    ]

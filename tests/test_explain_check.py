@@ -325,7 +325,7 @@ def unusable_days(site):
     (snapshots / "2020-09-21.json").write_text(json.dumps({**example, "date": "2020-09-21", "papers": "none"}))
     (snapshots / "2020-09-23.json").write_text(json.dumps(example), encoding="utf-8")
     assert CliRunner().invoke(cli, ["build", "--date", "2020-09-24"]).exit_code == 0
-    fix = "; fix the file, or replace it by fetching the day from the sources: 'hotpapers build --date {} --refresh'"
+    fix = "; fix the file, or replace it by fetching the day from the sources: `hotpapers build --date {} --refresh`"
     return [
         "2020-09-20: unusable snapshot data/snapshots/2020-09-20.json: not valid JSON (Expecting property name "
         "enclosed in double quotes at line 1, column 2)" + fix.format("2020-09-20"),
@@ -448,7 +448,7 @@ def test_build_and_explain_refuse_a_snapshot_holding_another_day_than_its_name_a
     stored.write_text(json.dumps(data), encoding="utf-8")
     problem = (
         "data/snapshots/2020-09-24.json: holds the day 2020-09-23, not 2020-09-24 as its name says; fix the file, or replace it by "
-        "fetching the day from the sources: 'hotpapers build --date 2020-09-24 --refresh'"
+        "fetching the day from the sources: `hotpapers build --date 2020-09-24 --refresh`"
     )
     for command in (["build", "2020-09-24"], ["explain", "2020-09-24"]):
         result = CliRunner().invoke(cli, ["-q", *command])

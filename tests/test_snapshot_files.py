@@ -20,7 +20,7 @@ from hotpapers.models import MAX_COUNT, Window
 from hotpapers.snapshot import MAX_FILE_BYTES, parse_snapshot, save_snapshot
 
 DAY = "2020-09-24"
-REFRESH = f"fix the file, or replace it by fetching the day from the sources: 'hotpapers build --date {DAY} --refresh'"
+REFRESH = f"fix the file, or replace it by fetching the day from the sources: `hotpapers build --date {DAY} --refresh`"
 
 
 SHOWN = f"data/snapshots/{DAY}.json"
@@ -245,7 +245,7 @@ def test_a_truncated_stored_snapshot_names_the_place_and_suggests_refresh(site):
     refused(
         ["build", "--date", DAY],
         f"not valid JSON (Unterminated string starting at line {line}, column {column}); "
-        f"fix the file, or replace it by fetching the day from the sources: 'hotpapers build --date {DAY} --refresh'",
+        f"fix the file, or replace it by fetching the day from the sources: `hotpapers build --date {DAY} --refresh`",
     )
     elsewhere = site / "import.json"
     elsewhere.write_text(text[:cut], encoding="utf-8")
@@ -267,7 +267,7 @@ def test_a_snapshot_taken_before_the_end_of_its_window_is_refused_through_build(
         ["build", "--date", DAY],
         "$.taken_at: '2020-09-25T03:59:59Z' is before the end of the day 2020-09-24 "
         "(its window's end, 2020-09-25T04:00:00Z): the day was not over yet; "
-        f"fix the file, or replace it by fetching the day from the sources: 'hotpapers build --date {DAY} --refresh'",
+        f"fix the file, or replace it by fetching the day from the sources: `hotpapers build --date {DAY} --refresh`",
     )
     assert not (site / "content").exists()
 
@@ -298,7 +298,7 @@ def test_a_window_that_is_not_its_day_cannot_vouch_for_an_early_taken_at(site):
     and the post was written dated during the day it covers."""
     stored(site).write_bytes(with_times("2020-09-24T01:00:00Z", ("2020-09-23T00:00:00Z", "2020-09-24T00:00:00Z")))
     message = refused(
-        ["build", "--date", DAY, "--offline"], f"from the sources: 'hotpapers build --date {DAY} --refresh'"
+        ["build", "--date", DAY, "--offline"], f"from the sources: `hotpapers build --date {DAY} --refresh`"
     )
     assert message.startswith(
         f"Error: {SHOWN}: $.window: '2020-09-23T00:00:00Z' to '2020-09-24T00:00:00Z' is not the day "

@@ -56,13 +56,13 @@ def test_a_refused_embed_of_a_shown_mention_is_named_by_build(site):
     assert build_with(site, data, "-q") == [
         f"{DAY}: the embed HTML of 2 shown mentions was refused, and the post writes them from the mentions' "
         "fields instead: twitter 1308951548979011585 (attribute onclick on <blockquote>) and 1 more; "
-        f"'hotpapers explain {DAY}' names each"
+        f"`hotpapers explain {DAY}` names each"
     ]
     mention["embed_html"] = None  # an id of any characters is named on one line
     assert build_with(site, data, "-q") == [
         f"{DAY}: the embed HTML of 1 shown mention was refused, and the post writes it from the mention's "
         "fields instead: twitter 2\\n\\x1b[2J (markup, a link or a character that is not allowed); "
-        f"'hotpapers explain {DAY}' names each"
+        f"`hotpapers explain {DAY}` names each"
     ]
 
 
@@ -80,7 +80,7 @@ def test_a_shown_mention_without_a_usable_link_is_named_by_build(site):
     warning = (
         f"{DAY}: the URL of 1 shown mention is no http(s) link, and the post shows it without a link: "
         "twitter 1308951548979011585 (at://alice.bsky.social/app.bsky.feed.post/3k); "
-        f"'hotpapers explain {DAY}' names each"
+        f"`hotpapers explain {DAY}` names each"
     )
     assert build_with(site, data, "-q") == [warning]
 

@@ -32,7 +32,7 @@ def post_warnings(
     """The warnings for the post of `snapshot`, rendered with `departures`; `now` None: none about
     its date; `stored`: the snapshot is the site's own day's, which `hotpapers explain` reads."""
     day = snapshot.date
-    explain = f"; '{command(f'explain {day}')}' names each" if stored else ""
+    explain = f"; `{command(f'explain {day}')}` names each" if stored else ""
     warnings = []
     if now is not None and parse_time(snapshot.taken_at) > now:
         warnings.append(

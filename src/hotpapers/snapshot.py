@@ -110,7 +110,7 @@ def stored_snapshot(path: Path, day: str | None = None, *, refetch: bool = True)
     would carry the other day's title under this day's name."""
     shown = shown_path(path)
     pasted = command(f"build --date {day} --refresh")
-    refresh = f"; fix the file, or replace it by fetching the day from the sources: '{pasted}'"
+    refresh = f"; fix the file, or replace it by fetching the day from the sources: `{pasted}`"
     advice = (refresh if refetch else "; fix the file (docs/snapshot.md)") if day else ""
     try:
         raw = read_regular_file(path, max_bytes=MAX_FILE_BYTES, refuse_larger=True)
