@@ -118,6 +118,56 @@ def test_render_refuses_a_folder_or_its_own_snapshot_as_output(site, output, exp
     assert (site / SNAPSHOT).read_bytes() == before
 
 
+@pytest.mark.parametrize(
+    ("output", "expected"),
+    [
+        ("data/snapshots/2020-09-25.json", "data/snapshots/2020-09-25.json is inside paths.snapshots (data/snapshots)"),
+        (
+            "content/posts/2020-09-23---Hot-Papers.md",
+            "content/posts/2020-09-23---Hot-Papers.md is the site's post of 2020-09-23, not of 2020-09-24, "
+            "the snapshot's day",
+        ),
+    ],
+)
+@pytest.mark.parametrize("exists", [True, False])
+def test_render_refuses_a_snapshot_or_another_days_post_as_output(site, output, expected, exists):
+    """The write guards compare papers, not days: the post of 09-23 listing no more papers
+    was replaced by 09-24's, and a post written among the snapshots was read as 09-25's."""
+    if exists:
+        (site / output).parent.mkdir(parents=True, exist_ok=True)
+        (site / output).write_text(EXAMPLE_POST.read_text(encoding="utf-8").replace("11. ", "x. "), encoding="utf-8")
+    before = (site / output).read_bytes() if exists else None
+    result = run("render", SNAPSHOT, "-o", output, "--force")
+    assert (result.exit_code, result.stderr) == (
+        2,
+        f"Error: {expected}" + (": write the post elsewhere\n" if "snapshots" in expected else "\n"),
+    )
+    assert ((site / output).read_bytes() if (site / output).exists() else None) == before
+
+
+def test_a_file_that_is_no_post_is_kept_unless_forced(site):
+    """`render -o config.yaml` replaced the site's config: a file with no paper heading
+    counted as a post of 0 papers, which any post lists more than."""
+    config = (site / "config.yaml").read_bytes()
+    result = run("-q", "render", SNAPSHOT, "-o", "config.yaml")
+    assert (result.exit_code, result.stderr) == (
+        0,
+        "2020-09-24: kept config.yaml: it has no heading `N. title`, so it is no post to compare, the new one "
+        "lists 11 (--force replaces it)\n",
+    )
+    assert (site / "config.yaml").read_bytes() == config
+    (site / POST).parent.mkdir(parents=True, exist_ok=True)
+    (site / POST).write_text("\n \n", encoding="utf-8")  # blank: no post to lose
+    assert run("build", "--date", "2020-09-24", "--offline").exit_code == 0
+    assert (site / POST).read_bytes() == EXAMPLE_POST.read_bytes()
+    (site / POST).write_text("notes for the day\n", encoding="utf-8")
+    kept = run("build", "--date", "2020-09-24", "--offline")
+    assert kept.exit_code == 0 and f"kept {POST}: it has no heading" in kept.stderr
+    assert (site / POST).read_text(encoding="utf-8") == "notes for the day\n"
+    assert run("build", "--date", "2020-09-24", "--offline", "--force").exit_code == 0
+    assert (site / POST).read_bytes() == EXAMPLE_POST.read_bytes()
+
+
 def test_a_ratio_that_is_not_a_number_is_refused(site):
     result = run("check", "--min-ratio", "nan")
     assert result.exit_code == 2 and result.stderr.count("\n") == 1

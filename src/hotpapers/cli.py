@@ -52,7 +52,7 @@ def render(snapshot: Path, output: Path | None, force: bool, config_path: Path |
 
     Reads nothing but the snapshot and the config; never touches the network. A file
     is written as `build` writes posts: atomically, never replacing a post that lists
-    more papers unless --force.
+    more papers, or a file that is no post, unless --force.
 
     \b
     Examples:

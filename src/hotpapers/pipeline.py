@@ -20,16 +20,15 @@ from hotpapers.errors import InputError, SnapshotError, shown_path
 from hotpapers.fetch_claim import claim_for_fetching
 from hotpapers.metadata_failure import metadata_warning, refuse_without_metadata
 from hotpapers.models import Snapshot
-from hotpapers.plural import count
 from hotpapers.recorded_failures import failures_kept, may_record_failure
 from hotpapers.refresh_guard import refresh_loss, unfetched_mentions
 from hotpapers.render import PostRenderer
 from hotpapers.snapshot import is_stored, misnamed_snapshot, save_snapshot, site_snapshot
 from hotpapers.snapshot_schema import is_date
-from hotpapers.targets import check_feed_targets, check_outputs, refuse_irregular, sweep_outputs
+from hotpapers.targets import check_feed_targets, check_outputs, refuse_foreign_target, refuse_irregular, sweep_outputs
 from hotpapers.unbuilt import naming_unbuilt, spans
 from hotpapers.worker_life import die_with
-from hotpapers.write import Outcome, write_post
+from hotpapers.write import Outcome, outcome_message, write_post
 
 if TYPE_CHECKING:
     from hotpapers.http import HttpClient  # a build of stored days imports no network stack
@@ -163,24 +162,11 @@ def publish(
     target = config.post_path(day) if path is None else Path(path)
     if path is None:
         refuse_irregular(target, "post")
+    else:
+        refuse_foreign_target(target, config, day)
     shown = shown_path(target)
     result = write_post(target, post.text, force=options.force, papers=post.papers, dry_run=options.dry_run)
-    would = "would " if options.dry_run else ""
-    if result.outcome is Outcome.WRITTEN:
-        message = f"{day}: {would}{'write' if would else 'wrote'} {shown} ({count(result.papers, 'paper')})"
-    elif result.outcome is Outcome.UNCHANGED:
-        message = f"{day}: {shown} is up to date ({count(result.papers, 'paper')})"
-    elif result.uncounted_headings is not None:
-        message = (
-            f"{day}: {would}{'keep' if would else 'kept'} {shown}: the new post's papers cannot be counted: the "
-            f"templates write {count(result.uncounted_headings, 'numbered heading')} for {count(result.papers, 'paper')}, "
-            "and posts are compared by one heading `N. title` per paper (--force replaces it)"
-        )
-    else:
-        message = (
-            f"{day}: {would}{'keep' if would else 'kept'} {shown}: it lists {count(result.existing_papers or 0, 'paper')}, "
-            f"the new one {result.papers} (--force replaces it)"
-        )
+    message = outcome_message(day, shown, result, options.dry_run)
     outcome = None if options.dry_run else result.outcome
     return DayReport(day, message, result.papers, fetched, outcome, notes, warnings)
 

@@ -21,6 +21,7 @@ from markdown_it import MarkdownIt
 from hotpapers.config import Config
 from hotpapers.errors import InputError, shown_path
 from hotpapers.platform_text import embed_scripts
+from hotpapers.targets import post_day_pattern
 from hotpapers.yaml_c import load_yaml, yaml_problem
 
 if TYPE_CHECKING:
@@ -92,9 +93,7 @@ def index_html(days: list[str], site_title: str, folder: Path) -> str:
 
 def post_days(config: Config) -> list[str]:
     """The days that have a post, newest first."""
-    pattern = re.compile(
-        re.escape(config.post_name("{date}")).replace(re.escape("{date}"), r"(\d{4}-\d{2}-\d{2})") + "$"
-    )
+    pattern = post_day_pattern(config)
     found = (
         pattern.search(path.relative_to(config.posts_folder).as_posix())
         for path in config.posts_folder.glob(config.post_name("*"))

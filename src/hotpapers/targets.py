@@ -4,6 +4,7 @@ old file would wait forever), and no dead writer's temporary file left in their 
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 from hotpapers.atomic import sweep
@@ -103,6 +104,27 @@ def refuse_irregular(path: Path, what: str) -> None:
         raise InputError(
             f"{shown_path(path)}: the {what} path holds {kind}, not a file; build writes only regular files there"
         )
+
+
+def post_day_pattern(config: Config) -> re.Pattern[str]:
+    """Matches a post's path inside the posts' folder (POSIX), its group the day."""
+    name = re.escape(config.post_name("{date}")).replace(re.escape("{date}"), r"(\d{4}-\d{2}-\d{2})")
+    return re.compile(f"{name}$")
+
+
+def refuse_foreign_target(path: Path, config: Config, day: str) -> None:
+    """An InputError when `path`, given for the post of `day` (`render -o`), is inside
+    paths.snapshots or is the site's post of another day: the guards of write_post compare
+    papers, not days, and a snapshot's folder is read as snapshots."""
+    where, snapshots = real_path(path), real_path(config.paths.snapshots)
+    if where.is_relative_to(snapshots):
+        raise InputError(
+            f"{shown_path(path)} is inside paths.snapshots ({shown_path(snapshots)}): write the post elsewhere"
+        )
+    posts = real_path(config.posts_folder)
+    found = post_day_pattern(config).match(where.relative_to(posts).as_posix()) if where.is_relative_to(posts) else None
+    if found and found[1] != day:
+        raise InputError(f"{shown_path(path)} is the site's post of {found[1]}, not of {day}, the snapshot's day")
 
 
 def check_feed_targets(config: Config) -> None:

@@ -9,6 +9,7 @@ from pathlib import Path
 
 from hotpapers.atomic import encode_text, is_special_file, write_atomically
 from hotpapers.errors import WriteError, shown_path
+from hotpapers.plural import count
 from hotpapers.render import paper_headings
 
 
@@ -16,8 +17,8 @@ class Outcome(Enum):
     WRITTEN = "written"
     UNCHANGED = "unchanged"
     KEPT = "kept"
-    """An existing post listing more papers was kept, or one differing from a new post
-    whose papers cannot be counted."""
+    """An existing post listing more papers was kept, or a file with no paper heading, or
+    one differing from a new post whose papers cannot be counted."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -36,7 +37,9 @@ def write_post(path: Path, text: str, *, papers: int, force: bool, dry_run: bool
     costs more than rendering it, so posts are parsed only to decide a replacement.
     Posts are compared by their paper headings (render.paper_headings); when the new
     post's are not one per paper (a site's template numbers its headings otherwise),
-    it cannot be compared, and a differing post is kept unless forced.
+    it cannot be compared, and a differing post is kept unless forced. So is a file with
+    no paper heading, unless blank: it is no post (`render -o config.yaml`), or one that
+    cannot be compared.
     A FIFO or a device (`-o /dev/stdout`) is written into: it holds no post to compare.
     `dry_run` decides as a write would, and writes nothing."""
     data = encode_text(text, path)
@@ -56,8 +59,29 @@ def write_post(path: Path, text: str, *, papers: int, force: bool, dry_run: bool
         existing_papers, new_papers = len(paper_headings(existing)), len(paper_headings(data))
         if new_papers != papers:
             return WriteResult(Outcome.KEPT, papers, uncounted_headings=new_papers)
-        if existing_papers > new_papers:
+        if existing_papers > new_papers or (existing_papers == 0 and existing.strip()):
             return WriteResult(Outcome.KEPT, new_papers, existing_papers)
     if not dry_run:
         write_atomically(path, data)
     return WriteResult(Outcome.WRITTEN, papers)
+
+
+def outcome_message(day: str, shown: str, result: WriteResult, dry_run: bool) -> str:
+    """What writing the post of `day` to `shown` (a path, for messages) did, in a line."""
+    would = "would " if dry_run else ""
+    if result.outcome is Outcome.WRITTEN:
+        return f"{day}: {would}{'write' if would else 'wrote'} {shown} ({count(result.papers, 'paper')})"
+    if result.outcome is Outcome.UNCHANGED:
+        return f"{day}: {shown} is up to date ({count(result.papers, 'paper')})"
+    kept = f"{day}: {would}{'keep' if would else 'kept'} {shown}"
+    if result.uncounted_headings is not None:
+        return (
+            f"{kept}: the new post's papers cannot be counted: the templates write "
+            f"{count(result.uncounted_headings, 'numbered heading')} for {count(result.papers, 'paper')}, "
+            "and posts are compared by one heading `N. title` per paper (--force replaces it)"
+        )
+    if not result.existing_papers:
+        return f"{kept}: it has no heading `N. title`, so it is no post to compare, the new one lists {result.papers} (--force replaces it)"
+    return (
+        f"{kept}: it lists {count(result.existing_papers, 'paper')}, the new one {result.papers} (--force replaces it)"
+    )
