@@ -132,6 +132,11 @@ def test_impossible_time_is_rejected():
             "$.mentions[0].url: 'https://example.org/über/1' is not a URI with its scheme, such as "
             "https://arxiv.org/abs/2009.11243 ('ü' cannot stand in a URI: write it percent-encoded, %C3%BC)",
         ),
+        (  # words before the URL: percent-encoding their space would make a URI of scheme `paper`
+            lambda d: d["mentions"][0].update(url="Paper: https://example.org/1"),
+            "$.mentions[0].url: 'Paper: https://example.org/1' is not a URI with its scheme, such as "
+            "https://arxiv.org/abs/2009.11243",
+        ),
         (
             lambda d: d["papers"][0].update(pdf_url="https://arxiv.org/pdf/2009.11094 v1"),
             "$.papers[0].pdf_url: 'https://arxiv.org/pdf/2009.11094 v1' is not a URI with its scheme, such as "

@@ -88,15 +88,16 @@ def _format_in_words(validator: Any, format: str, instance: Any, schema: Any) ->
 _AT_DID = re.compile(r"at://did:\S*")
 
 
-_SCHEME = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*:")
+_SCHEME = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*://")
+"""A URL's scheme and `//`: a word and a colon alone (`Paper: https://...`) start no address whose characters the hint may name."""
 _NOT_IN_URI = re.compile(r"[^A-Za-z0-9._~:/?#\[\]@!$&'()*+,;=%-]")
 
 
 def _uri_hint(value: Any, format: str) -> str:
     """For a URI refused: an AT URI whose authority is a DID (`at://did:plc:...`, the form of a
     post's URI in AT Protocol APIs), which no `uri` format accepts (the DID's `:` starts a
-    port), or one holding a character no URI may (`ü`, a space, as a browser's address bar
-    shows them): why, and what to give instead; '' otherwise."""
+    port), or an address (`scheme://`) holding a character no URI may (`ü`, a space, as a
+    browser's address bar shows them): why, and what to give instead; '' otherwise."""
     if format != "uri" or not isinstance(value, str):
         return ""
     if _AT_DID.fullmatch(value):
