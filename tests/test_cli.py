@@ -214,7 +214,10 @@ def test_explicit_config_path_and_missing_one(site, tmp_path_factory):
     assert run("build", "--date", "2020-09-24", "--config", str(elsewhere / "my.yaml")).exit_code == 0
     assert (elsewhere / "public" / "2020-09-24---Hot-Papers.md").exists()
     result = run("build", "--config", str(elsewhere / "nope.yaml"))
-    assert result.exit_code == 2 and "nope.yaml does not exist" in result.stderr
+    assert result.exit_code == 2 and "nope.yaml: No such file or directory" in result.stderr
+    (elsewhere / "loop.yaml").symlink_to("loop.yaml")  # it was said not to exist
+    result = run("build", "--config", str(elsewhere / "loop.yaml"))
+    assert result.exit_code == 2 and "loop.yaml: Too many levels of symbolic links" in result.stderr
 
 
 def test_an_offline_range_with_missing_days_is_refused_before_any_day_is_built(site):

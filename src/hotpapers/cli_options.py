@@ -30,7 +30,10 @@ def given_config_path(config_path: Path | None) -> Path | None:
 def obtain_config(config_path: Path | None) -> hotpapers.Config:
     config_path = given_config_path(config_path)
     if config_path is not None and not config_path.exists():
-        raise click.BadParameter(f"{config_path} does not exist", param_hint="--config")
+        try:
+            config_path.stat()
+        except OSError as exc:  # not there, or a link that leads nowhere: its own words
+            raise click.BadParameter(f"{config_path}: {exc.strerror or exc}", param_hint="--config") from None
     found = config_path or default_config_path(Path.cwd())
     if found is None:
         log.debug("config: built-in defaults (no hotpapers.yaml or config.yaml in %s)", Path.cwd())
