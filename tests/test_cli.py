@@ -320,6 +320,29 @@ def test_a_corrupt_day_in_a_long_backfill_is_named_and_the_others_are_built(site
     assert (site / f"content/posts/{days[31]}---Hot-Papers.md").exists()
 
 
+def test_a_worker_started_without_fork_names_the_config_in_its_commands(site, tmp_path_factory):
+    """A worker started by spawn (macOS) or forkserver (Linux since Python 3.14) had no copy
+    of the --config the build was given, so its days' messages named a command without it."""
+    days = stored_days(site, date(2020, 8, 1), 40)
+    (site / "data" / "snapshots" / f"{days[30]}.json").write_text("{", encoding="utf-8")
+    code = (
+        "import multiprocessing, os, sys\n"
+        "from hotpapers.cli import cli\n"
+        "if __name__ == '__main__':\n"
+        "    multiprocessing.set_start_method('spawn')\n"
+        "    os.cpu_count = lambda: 2  # two workers, whatever the machine\n"
+        "    cli.main(sys.argv[1:])\n"
+    )
+    config = site / "config.yaml"
+    args = ["-q", "--config", str(config), "build", "--since", days[0], "--until", days[-1], "--offline"]
+    elsewhere = tmp_path_factory.mktemp("home")
+    done = subprocess.run(
+        [sys.executable, "-c", code, *args], cwd=elsewhere, capture_output=True, text=True, timeout=120
+    )
+    assert done.returncode == 2
+    assert done.stderr.splitlines()[0].endswith(f"`hotpapers --config {config} build --date {days[30]} --refresh`")
+
+
 def imported_by(args, modules):
     """Which of `modules` a fresh interpreter has imported after running the CLI with `args`."""
     code = (

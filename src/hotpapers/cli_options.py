@@ -11,7 +11,8 @@ import click
 import hotpapers
 from hotpapers.config_file import config_above, default_config_path
 from hotpapers.console import log
-from hotpapers.errors import CONFIG_HINT, shown_path
+from hotpapers.errors import repeat_config_option, shown_path
+from hotpapers.regular_file import real_path
 from hotpapers.template_use import unread_templates_warning
 
 config_option = click.option(
@@ -48,9 +49,9 @@ def obtain_config(config_path: Path | None) -> hotpapers.Config:
     else:
         log.debug("config: %s", found)
     here = default_config_path(Path.cwd())
-    if config_path is not None and not (here and here.resolve() == config_path.resolve()):
+    if config_path is not None and not (here and real_path(here) == real_path(config_path)):
         shown = shlex.quote(shown_path(Path(os.path.abspath(config_path))))
-        click.get_current_context().meta[CONFIG_HINT] = f" --config {shown}"  # for the hints' commands
+        click.get_current_context().call_on_close(repeat_config_option(f" --config {shown}"))  # for the hints
     config = hotpapers.load_config(found)
     if warning := unread_templates_warning(config):
         log.warning("%s", warning)

@@ -6,6 +6,8 @@ Exit codes: 1 for a runtime failure (network, I/O), 2 for bad usage, config or i
 
 import os
 import re
+from collections.abc import Callable
+from contextvars import ContextVar
 from pathlib import Path
 from typing import Self
 
@@ -127,17 +129,27 @@ def shown_path(path: Path) -> str:
     return text[len(inside) :] if text.startswith(inside) else text
 
 
-CONFIG_HINT = "hotpapers.config_hint"
-"""Where a command's click context keeps the --config that `command` repeats (cli_options sets it)."""
+_CONFIG_OPTION: ContextVar[str] = ContextVar("hotpapers_config_option", default="")
+"""The ` --config PATH` that `command` repeats, or '': set by the command line for each
+command (cli_options) and handed on to a build's worker processes (pipeline)."""
 
 
 def command(args: str) -> str:
     """`hotpapers ARGS`, as a message tells the user to run it: with the --config the running
     command was given when the working directory holds another config or none (cron run from
     $HOME with --config SITE/hotpapers.yaml), where a pasted `hotpapers build` would read that."""
-    context = click.get_current_context(silent=True)
-    option = context.meta.get(CONFIG_HINT, "") if context else ""
-    return f"hotpapers{option} {args}"
+    return f"hotpapers{_CONFIG_OPTION.get()} {args}"
+
+
+def config_option() -> str:
+    """What `command` adds now: ' --config PATH', or ''."""
+    return _CONFIG_OPTION.get()
+
+
+def repeat_config_option(option: str) -> Callable[[], None]:
+    """Make `command` add `option` (' --config PATH', or ''); returns what undoes it."""
+    token = _CONFIG_OPTION.set(option)
+    return lambda: _CONFIG_OPTION.reset(token)
 
 
 def endpoint(url: str) -> str:

@@ -16,7 +16,7 @@ from msgspec import Struct
 
 from hotpapers.compose import compose
 from hotpapers.config import Config
-from hotpapers.errors import InputError, SnapshotError, shown_path
+from hotpapers.errors import InputError, SnapshotError, config_option, repeat_config_option, shown_path
 from hotpapers.fetch_claim import claim_for_fetching
 from hotpapers.metadata_failure import metadata_warning, refuse_without_metadata
 from hotpapers.models import Snapshot
@@ -209,7 +209,9 @@ def build_days(
             days, (_build_in_range(day, config, renderer, options, fetch, len(days) == 1) for day in days)
         )
         return
-    pool = ProcessPoolExecutor(workers, initializer=_start_worker, initargs=(config, options, os.getpid()))
+    pool = ProcessPoolExecutor(
+        workers, initializer=_start_worker, initargs=(config, options, os.getpid(), config_option())
+    )
     try:
         yield from naming_unbuilt(days, pool.map(_build_stored_day, days, chunksize=max(1, len(days) // (8 * workers))))
     finally:
@@ -261,10 +263,12 @@ def any_may_record_failure(days: list[str], config: Config) -> bool:
 _worker_state: tuple[Config, PostRenderer, BuildOptions] | None = None
 
 
-def _start_worker(config: Config, options: BuildOptions, parent: int) -> None:
-    """Tie the worker's life to the build's, then compile the templates once."""
+def _start_worker(config: Config, options: BuildOptions, parent: int, hinted_option: str) -> None:
+    """Tie the worker's life to the build's, then compile the templates once; the commands
+    its messages name repeat the build's --config (a started worker has no copy of it)."""
     global _worker_state
     die_with(parent)
+    repeat_config_option(hinted_option)
     _worker_state = (config, PostRenderer(config), options)
 
 
