@@ -51,6 +51,7 @@ def test_a_snapshot_stored_under_another_name_is_named_where_none_is_found(site,
     named only the path it wanted, which reads as if the copy had not happened."""
     (site / SNAPSHOTS / "2020-09-24.json").rename(site / SNAPSHOTS / "2020-09-23.snapshot.json")
     (site / SNAPSHOTS / "ours-2020-09-23.json").write_text("{}")  # any name holding the day
+    (site / SNAPSHOTS / "2020-09-230.json").write_text("{}")  # a name holding a longer number: not the day
     result = run(*args)
     assert result.exit_code == 2
     assert (

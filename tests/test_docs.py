@@ -18,8 +18,7 @@ from hotpapers.errors import InputError
 from hotpapers.models import PlatformTotals, RankedPaper
 from hotpapers.profiles import PROFILES
 from hotpapers.render import PostRenderer
-from hotpapers.site_init import WORKFLOW_NAME
-from hotpapers.site_workflow import nightly_schedule
+from hotpapers.site_workflow import WORKFLOW_NAME, nightly_schedule
 from hotpapers.snapshot import save_snapshot
 from hotpapers.snapshot_schema import packaged_schema
 from hotpapers.sources import SOURCES

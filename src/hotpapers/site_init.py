@@ -27,11 +27,10 @@ from hotpapers.profiles import PROFILES
 from hotpapers.regular_file import real_path
 from hotpapers.site import HUGO_RAW_HTML, detect_site, keeps_raw_html, unfit_profile
 from hotpapers.site_address import site_address
-from hotpapers.site_workflow import credential_variables, push_deploy_step, workflow
+from hotpapers.site_workflow import WORKFLOW_NAME, config_step, credential_variables, push_deploy_step, workflow
 from hotpapers.sources import SOURCES
 
 CONFIG_NAME = "hotpapers.yaml"
-WORKFLOW_NAME = ".github/workflows/hotpapers.yml"
 _EXCLUDE = (
     "add {excluded} to the `exclude` list in _config.yml, keeping what it holds (`exclude: [{excluded}]` if none)"
 )
@@ -117,7 +116,7 @@ def init_site(
         *_unset_credentials_step(site_config, config, environ),
         *_feeds_off_step(site_config, config, folder),
         f"Edit the install step of {WORKFLOW_NAME} to install hotpapers from where you take it.",
-        *([f"Add{option} to the hotpapers commands of {WORKFLOW_NAME}."] if option else []),
+        *(config_step(config_path, folder, option) if config_path else []),
         *_profile_step(site_config, folder, config),  # the kept config's, when it was not applied
         *_embed_steps(site_config.output.profile),
         *push_deploy_step(folder),

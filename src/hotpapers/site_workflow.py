@@ -11,8 +11,9 @@ from zoneinfo import ZoneInfo
 import yaml
 
 from hotpapers.config import Config
-from hotpapers.regular_file import site_file_text
+from hotpapers.regular_file import real_path, site_file_text
 
+WORKFLOW_NAME = ".github/workflows/hotpapers.yml"
 WORKFLOW_TITLE = "Hot Papers nightly"
 
 
@@ -32,6 +33,18 @@ def workflow(committed: list[str], timezone: ZoneInfo) -> str:
         .replace("{committed}", " ".join(map(shlex.quote, committed)))
         .replace("{title}", WORKFLOW_TITLE)
     )
+
+
+def config_step(config_path: Path, folder: Path, option: str) -> list[str]:
+    """The step that gives the workflow the config: it runs in a checkout of the site's
+    repository, which holds no file outside the site's folder."""
+    if real_path(config_path).is_relative_to(real_path(folder)):
+        return [f"Add{option} to the hotpapers commands of {WORKFLOW_NAME}."]
+    return [
+        f"{WORKFLOW_NAME} runs in a checkout of the site's repository, which holds no{option.removeprefix(' --config')} "
+        "(outside the site's folder): move the config into the site, then add --config with its path there "
+        f"to the hotpapers commands of {WORKFLOW_NAME}."
+    ]
 
 
 def push_deploy_step(folder: Path) -> list[str]:

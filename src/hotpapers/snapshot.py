@@ -166,7 +166,7 @@ def misnamed_snapshot(path: Path) -> str:
 def _names_day(name: str, day: str) -> bool:
     """Whether the file name `name` holds the date `day` (YYYY-MM-DD): as written, or as its
     numbers alone, year first or last (2020-9-24, 2020_09_24, 24.09.2020)."""
-    if day in name:
+    if re.search(f"(?<!\\d){day}(?!\\d)", name):  # not 2020-09-240.json
         return True
     year, month, date = (int(part) for part in day.split("-"))
     numbers = [int(run) for run in re.findall(r"\d+", name)]  # a name's few hundred digits at most
