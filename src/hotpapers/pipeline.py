@@ -119,7 +119,9 @@ def build_day(
         if repaired is not stored:
             save_snapshot(repaired, path)
         return publish(repaired, config, options, renderer=renderer, fetched=repaired is not stored)
-    unfetched = unfetched_mentions(stored, config.enabled_sources) if stored is not None and not options.force else ""
+    # with no source enabled a refresh fails, fetching nothing, where --force could replace nothing
+    refreshable = not options.force and config.enabled_sources
+    unfetched = unfetched_mentions(stored, config.enabled_sources) if stored is not None and refreshable else ""
     if stored is not None and unfetched:  # a refresh would drop them: they were imported
         keeping = f"{day}: kept the stored snapshot {shown_path(path)}: it holds {unfetched} (--force replaces it)"
         return publish(stored, config, options, renderer=renderer, warnings=(keeping,))

@@ -20,10 +20,9 @@ one platform, keeps the stored one."""
 
 
 def unfetched_mentions(snapshot: Snapshot, enabled: Collection[str]) -> str:
-    """The snapshot's mentions that no `enabled` source fetches, in words; '' when none, or when
-    no source is enabled: a refresh then fails, fetching nothing, where --force could replace nothing."""
+    """The snapshot's mentions that no `enabled` source fetches, in words; '' when none."""
     lost = [mention.platform for mention in snapshot.mentions if mention.platform not in enabled]
-    if not lost or not enabled:
+    if not lost:
         return ""
     return f"{count(len(lost), 'mention')} of {', '.join(sorted(set(lost)))}, which no enabled source fetches"
 
