@@ -29,6 +29,20 @@ def test_build_takes_the_day_as_an_argument_as_explain_and_preview_do(site):
     assert clash.exit_code == 2 and "give the day once: 2020-09-24 and --date 2020-09-25 differ" in clash.stderr
 
 
+@pytest.mark.parametrize("command", ["explain", "preview"])
+def test_explain_and_preview_take_the_day_as_date_as_build_does(site, command):
+    """`hotpapers explain --date D`, as build is run, said "No such option: --date"."""
+    assert run("build", "2020-09-24", "--offline").exit_code == 0
+    given = run(command, "--date", "2020-09-24")
+    assert given.exit_code == 0 and given.stdout == run(command, "2020-09-24").stdout != ""
+    clash = run(command, "2020-09-24", "--date", "2020-09-25")
+    assert clash.exit_code == 2 and "give the day once: 2020-09-24 and --date 2020-09-25 differ" in clash.stderr
+    typo = run(command, "--date", "2020-13-01")
+    assert typo.exit_code == 2 and typo.stderr.startswith(
+        "Error: Invalid value for --date: '2020-13-01' is not a real date"
+    )
+
+
 def test_verbose_names_the_config_file_in_use(site):
     result = run("-v", "build", "--date", "2020-09-24", "--offline")
     assert result.exit_code == 0 and f"config: {site / 'config.yaml'}\n" in result.stderr

@@ -12,7 +12,7 @@ import click
 import hotpapers
 from hotpapers.check_files import checked_days, problems_of_days
 from hotpapers.cli_init import init
-from hotpapers.cli_options import config_option, given_config_path, obtain_config
+from hotpapers.cli_options import config_option, day_options, given_config_path, obtain_config
 from hotpapers.compose import compose
 from hotpapers.console import HotpapersGroup, log, log_feeds, log_report, progress, progress_bar, start_logging, summary
 from hotpapers.days import day_or_yesterday, no_post, now, select_days, stored_day
@@ -74,10 +74,7 @@ def render(snapshot: Path, output: Path | None, force: bool, config_path: Path |
 
 
 @cli.command()
-@click.argument("day_argument", metavar="[DAY]", required=False)
-@click.option(
-    "--date", "day", help="The digest day, YYYY-MM-DD (or DAY). Default: yesterday in the configured time zone."
-)
+@day_options
 @click.option("--since", help="First day of a range (inclusive); needs --until.")
 @click.option("--until", help="Last day of a range (inclusive); needs --since.")
 @click.option("--offline", is_flag=True, help="Use stored snapshots only; fail for a day without one.")
@@ -86,8 +83,8 @@ def render(snapshot: Path, output: Path | None, force: bool, config_path: Path |
 @click.option("--dry-run", is_flag=True, help="Show what would be fetched and written, and write nothing.")
 @config_option
 def build(
-    day_argument: str | None,
     day: str | None,
+    typed: str,
     since: str | None,
     until: str | None,
     config_path: Path | None,
@@ -107,9 +104,6 @@ def build(
       hotpapers build --since 2020-09-01 --until 2020-09-30 --offline
       hotpapers build --date 2020-09-24 --refresh --dry-run
     """
-    if day_argument is not None and day is not None and day_argument != day:
-        raise click.UsageError(f"give the day once: {day_argument} and --date {day} differ")
-    day, typed = (day, "--date") if day is not None else (day_argument, "DAY")  # errors name what was typed
     if flags["offline"] and flags["refresh"]:
         raise click.UsageError("--offline and --refresh contradict each other")
     config = obtain_config(config_path)
@@ -134,10 +128,10 @@ def build(
 
 
 @cli.command()
-@click.argument("day", required=False)
+@day_options
 @click.option("--json", "as_json", is_flag=True, help="Print JSON for machines instead of text.")
 @config_option
-def explain(day: str | None, as_json: bool, config_path: Path | None) -> None:
+def explain(day: str | None, typed: str, as_json: bool, config_path: Path | None) -> None:
     """Show why each paper and post of a day is in its post or not.
 
     Reads the day's snapshot only: every mentioned paper with its score and rank, or
@@ -151,7 +145,7 @@ def explain(day: str | None, as_json: bool, config_path: Path | None) -> None:
       hotpapers explain 2020-09-24 --json | jq '.papers[0]'
     """
     config = obtain_config(config_path)
-    the_day = day_or_yesterday(day, "DAY", config).isoformat()
+    the_day = day_or_yesterday(day, typed, config).isoformat()
     explanation = hotpapers.explain_day(stored_day(the_day, config), config)
     if as_json:
         click.echo(explanation_json(explanation))
@@ -197,9 +191,9 @@ def check(days: int, last: str | None, min_ratio: float, config_path: Path | Non
 
 
 @cli.command()
-@click.argument("day", required=False)
+@day_options
 @config_option
-def preview(day: str | None, config_path: Path | None) -> None:
+def preview(day: str | None, typed: str, config_path: Path | None) -> None:
     """Print the HTML of one day's post, as `hotpapers serve` shows it.
 
     The post's Markdown is read as CommonMark, as Gatsby's and Hugo's parsers read
@@ -212,7 +206,7 @@ def preview(day: str | None, config_path: Path | None) -> None:
       hotpapers preview 2020-09-24 > /tmp/post.html
     """
     config = obtain_config(config_path)
-    the_day = day_or_yesterday(day, "DAY", config).isoformat()
+    the_day = day_or_yesterday(day, typed, config).isoformat()
     text = read_post(config, the_day)
     if text is None:
         raise no_post(the_day, config)

@@ -1,10 +1,13 @@
-"""The --config option every command takes, and the config it names."""
+"""The options several commands take: --config, and the day ([DAY] or --date DAY)."""
 
 from __future__ import annotations
 
+import functools
 import os
 import shlex
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import click
 
@@ -21,6 +24,24 @@ config_option = click.option(
     type=click.Path(path_type=Path, dir_okay=False),
     help="The site's config file. Default: ./hotpapers.yaml, else ./config.yaml, else built-in defaults.",
 )
+
+
+def day_options(command: Callable[..., None]) -> Callable[..., None]:
+    """The day as an argument or as --date (`build 2020-09-24`, `explain --date 2020-09-24`),
+    given once: `command` gets `day` (None: not given) and `typed`, what to name in errors."""
+
+    @click.argument("day_argument", metavar="[DAY]", required=False)
+    @click.option(
+        "--date", "day_option", help="The day, YYYY-MM-DD (or DAY). Default: yesterday in the configured time zone."
+    )
+    @functools.wraps(command)
+    def with_day(day_argument: str | None, day_option: str | None, **kwargs: Any) -> None:
+        if day_argument is not None and day_option is not None and day_argument != day_option:
+            raise click.UsageError(f"give the day once: {day_argument} and --date {day_option} differ")
+        typed = "--date" if day_option is not None else "DAY"
+        command(day=day_option if day_option is not None else day_argument, typed=typed, **kwargs)
+
+    return with_day
 
 
 def given_config_path(config_path: Path | None) -> Path | None:
