@@ -145,6 +145,29 @@ def test_render_refuses_a_snapshot_or_another_days_post_as_output(site, output, 
     assert ((site / output).read_bytes() if (site / output).exists() else None) == before
 
 
+def test_render_refuses_another_days_post_in_a_linked_posts_folder(site):
+    """The posts' folder a link: the output's path, its links followed, is compared with the
+    folder's, its links followed too, so the post of 09-23 is still the site's post."""
+    (site / "real-posts").mkdir()
+    (site / "content").mkdir()
+    (site / "content" / "posts").symlink_to(site / "real-posts", target_is_directory=True)
+    result = run("render", SNAPSHOT, "-o", "content/posts/2020-09-23---Hot-Papers.md")
+    assert (result.exit_code, result.stderr) == (
+        2,
+        "Error: content/posts/2020-09-23---Hot-Papers.md is the site's post of 2020-09-23, not of 2020-09-24, "
+        "the snapshot's day\n",
+    )
+    assert list((site / "real-posts").iterdir()) == []
+
+
+def test_render_writes_a_file_named_as_a_post_with_more_after_it(site):
+    """A post's name must end the path: a copy beside another day's post (`.orig`) is no post of the site."""
+    (site / "content" / "posts").mkdir(parents=True)
+    result = run("-q", "render", SNAPSHOT, "-o", "content/posts/2020-09-23---Hot-Papers.md.orig")
+    assert (result.exit_code, result.stderr) == (0, "")
+    assert (site / "content/posts/2020-09-23---Hot-Papers.md.orig").read_bytes() == EXAMPLE_POST.read_bytes()
+
+
 def test_a_file_that_is_no_post_is_kept_unless_forced(site):
     """`render -o config.yaml` replaced the site's config: a file with no paper heading
     counted as a post of 0 papers, which any post lists more than."""
