@@ -127,6 +127,12 @@ def test_impossible_time_is_rejected():
             "in quotes?)",  # JSON's quotes: with a hand's '...', the file is no JSON at all
         ),
         (lambda d: d["mentions"][0].update(id=10**20), f"$.mentions[0].id: {10**20} is not of type 'string'"),
+        (lambda d: d["mentions"][0].update(id=-(10**20)), f"$.mentions[0].id: {-(10**20)} is not of type 'string'"),
+        (lambda d: d["mentions"][0].update(id=True), "$.mentions[0].id: true is not of type 'string'"),  # no number
+        (  # 20 characters, the longest a message repeats
+            lambda d: d["mentions"][0].update(likes="1" * 20),
+            f"$.mentions[0].likes: '{'1' * 20}' is not of type 'integer' (did you mean {'1' * 20}, without quotes?)",
+        ),
         (  # as a browser's address bar shows it: the error named a scheme the URL has
             lambda d: d["mentions"][0].update(url="https://example.org/über/1"),
             "$.mentions[0].url: 'https://example.org/über/1' is not a URI with its scheme, such as "
