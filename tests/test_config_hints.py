@@ -54,6 +54,18 @@ def test_checks_command_works_pasted_where_cron_ran_check(tmp_path, monkeypatch)
     assert run(*check).exit_code == 0
 
 
+def test_a_relative_config_outside_the_folder_is_named_as_messages_name_paths(tmp_path, monkeypatch):
+    """`--config '../my site/config.yaml'` from $HOME: the command names the config as the
+    message names the snapshot beside it, from the root (shown_path), not by the `..` given."""
+    site = tmp_path / "my site"
+    config = own_data_site(site)
+    (tmp_path / "home").mkdir()
+    monkeypatch.chdir(tmp_path / "home")
+    failed = run("--config", "../my site/config.yaml", "check", "--days", "1", "--until", "2020-09-25")
+    assert failed.exit_code == 1
+    assert failed.output.endswith(f"then `hotpapers --config '{config}' build --date 2020-09-25`\n"), failed.output
+
+
 def test_the_command_names_no_config_where_the_folder_holds_the_one_given(tmp_path, monkeypatch):
     config = own_data_site(tmp_path)
     monkeypatch.chdir(tmp_path)
