@@ -179,6 +179,22 @@ def test_the_folder_in_the_steps_is_quoted_as_a_shell_reads_it(tmp_path, monkeyp
     assert "Try it (with those variables exported): cd 'my site' && hotpapers build --dry-run," in output
 
 
+def test_a_config_given_by_its_absolute_path_inside_the_site_is_added_to_the_workflow(tmp_path, monkeypatch):
+    """The config inside the site's folder, named from the root while the folder is named
+    from here: the workflow's checkout holds it, so no step says to move it."""
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "site").mkdir()
+    output = init("init", "site", "--profile", "hugo", "--config", str(tmp_path / "site" / "hp.yaml"))
+    assert "Add --config hp.yaml to the hotpapers commands of .github/workflows/hotpapers.yml." in output
+    assert "move the config into the site" not in output
+
+
+def test_init_of_the_working_directory_says_no_cd(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    output = init("init", ".", "--profile", "hugo")
+    assert "Try it (with those variables exported): hotpapers build --dry-run," in output
+
+
 def test_init_writes_files_with_the_umasks_permissions(tmp_path):
     old = os.umask(0o022)
     try:
