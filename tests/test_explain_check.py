@@ -481,6 +481,14 @@ def test_explain_lists_an_exact_duplicate_record_as_one(site):
     assert sum(len(p["mentions"]) for p in data["papers"]) + len(data["dropped_records"]) == data["records"] == 5
 
 
+def test_explain_says_one_record_counts_for_no_paper_in_the_singular(site):
+    known, unknown = make_mention("7", ("2009.00001",), likes=60), make_mention("8", ("2009.99999",), likes=5)
+    snapshot = make_snapshot([make_paper("2009.00001")], [known, unknown])
+    save_snapshot(snapshot, site / "data" / "snapshots" / "2020-09-24.json")
+    text = CliRunner().invoke(cli, ["explain", "2020-09-24"]).stdout
+    assert "are in the post; 2 mention records, 1 of them counts for no paper\n" in text
+
+
 def test_explain_names_an_id_without_metadata_that_a_mention_of_a_known_paper_links_too(site):
     """build warned 'ignored mentions of 1 id without metadata: 2009.99999', but explain,
     where that warning sends a user, named the id nowhere: the record that linked it also
