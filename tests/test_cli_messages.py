@@ -66,6 +66,7 @@ def test_a_snapshot_stored_under_another_name_is_named_where_none_is_found(site,
     (site / SNAPSHOTS / "2020-09-24.json").rename(site / SNAPSHOTS / "2020-09-23.snapshot.json")
     (site / SNAPSHOTS / "ours-2020-09-23.json").write_text("{}")  # any name holding the day
     (site / SNAPSHOTS / "2020-09-230.json").write_text("{}")  # a name holding a longer number: not the day
+    (site / SNAPSHOTS / "12020-09-23.json").write_text("{}")  # nor a longer year
     result = run(*args)
     assert result.exit_code == 2
     assert (
