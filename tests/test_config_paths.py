@@ -62,13 +62,14 @@ def test_a_post_file_name_outside_the_posts_is_refused_by_build_before_writing(s
     assert (site / "config.yaml").read_text(encoding="utf-8") == config and not (site / "content").exists()
 
 
+@pytest.mark.parametrize("given", [[], ["--config", "hotpapers.yaml"]])  # the config's path found, or given relative
 @pytest.mark.parametrize("feed", ["hotpapers.yaml", "./hotpapers.yaml"])
-def test_a_feed_over_the_config_file_itself_is_refused_before_anything_is_written(tmp_path, monkeypatch, feed):
+def test_a_feed_over_the_config_file_itself_is_refused_before_anything_is_written(tmp_path, monkeypatch, feed, given):
     """Jekyll serves the site's folder, where hotpapers.yaml lives: the feed replaced the config."""
     config = f"output: {{profile: jekyll}}\nsite: {{url: https://lab.example.org}}\nfeeds: {{atom: {feed}}}\n"
     (tmp_path / "hotpapers.yaml").write_text(config, encoding="utf-8")
     monkeypatch.chdir(tmp_path)
-    result = CliRunner().invoke(cli, ["build", "--offline", "--date", "2020-09-24"])
+    result = CliRunner().invoke(cli, [*given, "build", "--offline", "--date", "2020-09-24"])
     assert result.exit_code == 2 and result.stderr.count("\n") == 1
     assert result.stderr.endswith("hotpapers.yaml: feeds.atom is this config file, which the feed would replace\n")
     assert (tmp_path / "hotpapers.yaml").read_text(encoding="utf-8") == config
@@ -115,6 +116,16 @@ def test_paths_templates_naming_a_file_is_refused(tmp_path, monkeypatch):
     (tmp_path / "post.md.j2").write_text("{{ title }}\n", encoding="utf-8")
     assert problem(tmp_path, "paths: {templates: post.md.j2}\n").endswith(
         "config.yaml: paths.templates is post.md.j2, a file: it names the folder whose templates replace "
+        "the bundled ones of the same name"
+    )
+
+
+def test_paths_templates_naming_a_fifo_is_refused(tmp_path, monkeypatch):
+    """No folder either: its templates would not be read."""
+    monkeypatch.chdir(tmp_path)
+    os.mkfifo(tmp_path / "templates")
+    assert problem(tmp_path, "paths: {templates: templates}\n").endswith(
+        "config.yaml: paths.templates is templates, a file: it names the folder whose templates replace "
         "the bundled ones of the same name"
     )
 
