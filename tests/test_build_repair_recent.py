@@ -477,6 +477,20 @@ def test_a_dry_run_does_not_say_a_source_failed_tonight_when_nothing_was_fetched
     assert site.status("2020-09-25", "huggingface") == site.status(DAY, "huggingface") == "ok"
 
 
+def test_a_missed_day_whose_post_cannot_be_written_names_the_config_where_cron_runs_elsewhere(site):
+    site.serve_x()
+    assert site.build("2020-09-24").exit_code == 0
+    site.post(DAY).mkdir(parents=True)  # a folder where the post goes
+    (site.root / "elsewhere").mkdir()
+    site.monkeypatch.chdir(site.root / "elsewhere")
+    result = site.build("2020-09-26", "--config", "../config.yaml")
+    assert result.exit_code == 0, result.output
+    assert (
+        f"the snapshot is saved, so `hotpapers --config {site.root / 'config.yaml'} build --date {DAY}` "
+        "writes the post once that is fixed\n"
+    ) in result.stderr
+
+
 def test_a_missed_day_whose_post_cannot_be_written_does_not_promise_another_night(site):
     """A missed day fetched and saved whole, whose post then could not be written, was
     warned of with 'the nightly build tries again 2 more nights': no night did, its
