@@ -152,9 +152,7 @@ def misnamed_snapshot(path: Path) -> str:
     named; `2020-9-24.json` or `24.09.2020.json`, as a hand writes it), which no command
     reads there; '' when there are none."""
     try:
-        found = sorted(
-            other.name for other in path.parent.glob("*.json") if other != path and _names_day(other.name, path.stem)
-        )
+        found = sorted(other.name for other in path.parent.glob("*.json") if _names_day(other.name, path.stem))
     except OSError:
         return ""
     if not found:
