@@ -103,7 +103,7 @@ def _uri_hint(value: Any, format: str) -> str:
     if _AT_DID.fullmatch(value):
         return " (a DID after at:// reads as a host and a port: give the post's https:// address, docs/snapshot.md)"
     if _SCHEME.match(value) and (character := _NOT_IN_URI.search(value)):
-        return f" ({character[0]!r} cannot stand in a URI: write it percent-encoded, {quote(character[0], safe='')})"
+        return f" ({character[0]!r} cannot stand in a URI: write it percent-encoded, {quote(character[0])})"
     return ""
 
 
