@@ -66,6 +66,21 @@ def test_a_relative_config_outside_the_folder_is_named_as_messages_name_paths(tm
     assert failed.output.endswith(f"then `hotpapers --config '{config}' build --date 2020-09-25`\n"), failed.output
 
 
+def test_previews_and_builds_advice_names_the_config_where_cron_runs_elsewhere(tmp_path, monkeypatch):
+    """A day with no post on a site bringing its own data, and a day where no paper qualifies:
+    the `build` and `explain` they name, pasted in $HOME, would read no site's config."""
+    config = own_data_site(tmp_path / "site")
+    (tmp_path / "home").mkdir()
+    monkeypatch.chdir(tmp_path / "home")
+    preview = run("--config", str(config), "preview", "2020-09-30")
+    assert preview.exit_code == 2
+    assert preview.stderr.endswith(f", then run hotpapers --config {config} build --date 2020-09-30\n"), preview.stderr
+    add_settings(tmp_path / "site", "ranking: {min_paper_score: 100000}")
+    built = run("--config", str(config), "build", "--date", "2020-09-24")
+    assert built.exit_code == 0
+    assert f"; `hotpapers --config {config} explain 2020-09-24` shows each one's); nothing written" in built.stderr
+
+
 def test_the_command_names_no_config_where_the_folder_holds_the_one_given(tmp_path, monkeypatch):
     config = own_data_site(tmp_path)
     monkeypatch.chdir(tmp_path)
