@@ -187,6 +187,8 @@ def test_a_file_that_is_no_post_is_kept_unless_forced(site):
     kept = run("build", "--date", "2020-09-24", "--offline")
     assert kept.exit_code == 0 and f"kept {POST}: it has no heading" in kept.stderr
     assert (site / POST).read_text(encoding="utf-8") == "notes for the day\n"
+    dry = run("build", "--date", "2020-09-24", "--offline", "--dry-run")
+    assert dry.exit_code == 0 and f"2020-09-24: would keep {POST}: it has no heading" in dry.stderr
     assert run("build", "--date", "2020-09-24", "--offline", "--force").exit_code == 0
     assert (site / POST).read_bytes() == EXAMPLE_POST.read_bytes()
 
