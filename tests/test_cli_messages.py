@@ -67,6 +67,7 @@ def test_a_snapshot_stored_under_another_name_is_named_where_none_is_found(site,
     (site / SNAPSHOTS / "ours-2020-09-23.json").write_text("{}")  # any name holding the day
     (site / SNAPSHOTS / "2020-09-230.json").write_text("{}")  # a name holding a longer number: not the day
     (site / SNAPSHOTS / "12020-09-23.json").write_text("{}")  # nor a longer year
+    (site / SNAPSHOTS / "2020-9-23-2.json").write_text("{}")  # nor the day's numbers and one more
     result = run(*args)
     assert result.exit_code == 2
     assert (
