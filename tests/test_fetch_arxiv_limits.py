@@ -125,6 +125,21 @@ def test_a_paper_the_snapshot_check_refuses_is_left_out(day):
     assert {p.id for p in snapshot.papers} == {"2009.11278", "2009.11094"}
 
 
+def test_arxivs_failure_names_the_config_where_cron_runs_elsewhere(day, httpserver, monkeypatch):
+    """The `build --date D` that asks arXiv again, pasted in cron's folder, would read no site's config."""
+    root, scenario, _, start = day
+    for paper in scenario.papers.values():
+        paper["published"] = "yesterday"
+    start(max_ids=3)
+    (root / "home").mkdir()
+    monkeypatch.chdir(root / "home")
+    result = CliRunner().invoke(cli, ["--config", str(root / "config.yaml"), "build", "--date", DAY])
+    assert result.exit_code == 1, result.output
+    assert result.stderr.endswith(
+        f", and the next `hotpapers --config {root / 'config.yaml'} build --date 2020-09-24` asks arXiv alone again\n"
+    )
+
+
 def test_an_answer_of_only_refused_papers_fails_arxiv_in_one_line(day, httpserver):
     root, scenario, _, start = day
     for paper in scenario.papers.values():
