@@ -81,6 +81,7 @@ def test_init_says_a_deploy_workflow_run_on_push_misses_the_nightly_commit(tmp_p
         "- not a workflow\n",
         "",
         "on: {push: {}, workflow_run: {workflows: [Hot Papers nightly], types: [completed]}}\njobs: {}\n",
+        "on: " + "[" * 100_000 + "]" * 100_000 + "\n",  # nested past the recursion limit: init said 'internal error'
     ],
 )
 def test_init_says_nothing_of_workflows_not_run_on_push(tmp_path, text):

@@ -64,7 +64,7 @@ def push_deploy_step(folder: Path) -> list[str]:
 def _on_push(path: Path) -> bool:
     try:
         text = yaml.safe_load(site_file_text(path))  # a FIFO there would keep init waiting for a writer
-    except yaml.YAMLError:
+    except (yaml.YAMLError, RecursionError):  # PyYAML's composer recurses into nested values
         return False
     on = text.get(True, text.get("on")) if isinstance(text, dict) else None  # YAML 1.1 reads `on` as true
     if isinstance(on, dict) and WORKFLOW_TITLE in str(on.get("workflow_run")):
