@@ -43,6 +43,16 @@ def test_explain_and_preview_take_the_day_as_date_as_build_does(site, command):
     )
 
 
+@pytest.mark.parametrize(
+    "args", [["explain", "--date", ""], ["preview", "--date", ""], ["explain", ""], ["check", "--until", ""]]
+)
+def test_an_empty_day_is_refused_as_builds_is_not_read_as_yesterday(site, args):
+    """`explain --date "$DAY"` with DAY unset explained yesterday (exit 0, or 2 naming a day
+    nobody asked for), where `build --date ""` is refused."""
+    result = run(*args)
+    assert result.exit_code == 2 and "'' is not a date in the form YYYY-MM-DD" in result.stderr, result.output
+
+
 def test_verbose_names_the_config_file_in_use(site):
     result = run("-v", "build", "--date", "2020-09-24", "--offline")
     assert result.exit_code == 0 and f"config: {site / 'config.yaml'}\n" in result.stderr

@@ -71,7 +71,7 @@ def select_days(
 
 
 def day_or_yesterday(value: str | None, option: str, config: Config) -> date:
-    return parse_day(value, option) if value else today(config) - timedelta(days=1)
+    return parse_day(value, option) if value is not None else today(config) - timedelta(days=1)
 
 
 def now(config: Config) -> datetime:
