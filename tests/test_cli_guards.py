@@ -176,7 +176,7 @@ def test_a_file_that_is_no_post_is_kept_unless_forced(site):
     assert (result.exit_code, result.stderr) == (
         0,
         "2020-09-24: kept config.yaml: it has no heading `N. title`, so it is no post to compare, the new one "
-        "lists 11 (--force replaces it)\n",
+        "lists 11 papers (--force replaces it)\n",
     )
     assert (site / "config.yaml").read_bytes() == config
     (site / POST).parent.mkdir(parents=True, exist_ok=True)

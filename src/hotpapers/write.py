@@ -81,7 +81,7 @@ def outcome_message(day: str, shown: str, result: WriteResult, dry_run: bool) ->
             "and posts are compared by one heading `N. title` per paper (--force replaces it)"
         )
     if not result.existing_papers:
-        return f"{kept}: it has no heading `N. title`, so it is no post to compare, the new one lists {result.papers} (--force replaces it)"
+        return f"{kept}: it has no heading `N. title`, so it is no post to compare, the new one lists {count(result.papers, 'paper')} (--force replaces it)"
     return (
         f"{kept}: it lists {count(result.existing_papers, 'paper')}, the new one {result.papers} (--force replaces it)"
     )
