@@ -183,6 +183,9 @@ def test_a_file_that_is_no_post_is_kept_unless_forced(site):
     (site / POST).write_text("\n \n", encoding="utf-8")  # blank: no post to lose
     assert run("build", "--date", "2020-09-24", "--offline").exit_code == 0
     assert (site / POST).read_bytes() == EXAMPLE_POST.read_bytes()
+    (site / POST).write_bytes(b"\xef\xbb\xbf\r\n")  # blank too: an editor's empty file with its BOM
+    assert run("build", "--date", "2020-09-24", "--offline").exit_code == 0
+    assert (site / POST).read_bytes() == EXAMPLE_POST.read_bytes()
     (site / POST).write_text("notes for the day\n", encoding="utf-8")
     kept = run("build", "--date", "2020-09-24", "--offline")
     assert kept.exit_code == 0 and f"kept {POST}: it has no heading" in kept.stderr

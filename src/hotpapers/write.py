@@ -3,6 +3,7 @@ replacing a post with one that lists fewer papers unless forced."""
 
 from __future__ import annotations
 
+from codecs import BOM_UTF8
 from dataclasses import dataclass
 from enum import Enum
 from pathlib import Path
@@ -38,8 +39,8 @@ def write_post(path: Path, text: str, *, papers: int, force: bool, dry_run: bool
     Posts are compared by their paper headings (render.paper_headings); when the new
     post's are not one per paper (a site's template numbers its headings otherwise),
     it cannot be compared, and a differing post is kept unless forced. So is a file with
-    no paper heading, unless blank: it is no post (`render -o config.yaml`), or one that
-    cannot be compared.
+    no paper heading, unless blank (a BOM and white space): it is no post (`render -o
+    config.yaml`), or one that cannot be compared.
     A FIFO or a device (`-o /dev/stdout`) is written into: it holds no post to compare.
     `dry_run` decides as a write would, and writes nothing."""
     data = encode_text(text, path)
@@ -59,7 +60,7 @@ def write_post(path: Path, text: str, *, papers: int, force: bool, dry_run: bool
         existing_papers, new_papers = len(paper_headings(existing)), len(paper_headings(data))
         if new_papers != papers:
             return WriteResult(Outcome.KEPT, papers, uncounted_headings=new_papers)
-        if existing_papers > new_papers or (existing_papers == 0 and existing.strip()):
+        if existing_papers > new_papers or (existing_papers == 0 and existing.removeprefix(BOM_UTF8).strip()):
             return WriteResult(Outcome.KEPT, new_papers, existing_papers)
     if not dry_run:
         write_atomically(path, data)
