@@ -14,8 +14,10 @@ from hotpapers.atomic import process_runs
 
 def die_with(parent: int) -> None:
     """End this process when `parent` ends, even by SIGKILL: Linux signals it
-    (PR_SET_PDEATHSIG); elsewhere a thread watches."""
-    if sys.platform == "linux":
+    (PR_SET_PDEATHSIG) when `parent` forked it; elsewhere, and when a forkserver started it
+    (Linux's default since Python 3.14), a thread watches. The signal comes when the
+    forkserver ends, and it waits for the workers, which hold its pipe."""
+    if sys.platform == "linux" and os.getppid() == parent:
         ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL)  # 1 = PR_SET_PDEATHSIG
     else:
         threading.Thread(target=_exit_when_gone, args=(parent,), daemon=True).start()
