@@ -175,7 +175,7 @@ def test_a_file_that_is_no_post_is_kept_unless_forced(site):
     result = run("-q", "render", SNAPSHOT, "-o", "config.yaml")
     assert (result.exit_code, result.stderr) == (
         0,
-        "2020-09-24: kept config.yaml: it has no heading `N. title`, so it is no post to compare, the new one "
+        "2020-09-24: kept config.yaml: it is no post (no frontmatter, no heading `N. title`), the new one "
         "lists 11 papers (--force replaces it)\n",
     )
     assert (site / "config.yaml").read_bytes() == config
@@ -186,12 +186,18 @@ def test_a_file_that_is_no_post_is_kept_unless_forced(site):
     (site / POST).write_bytes(b"\xef\xbb\xbf\r\n")  # blank too: an editor's empty file with its BOM
     assert run("build", "--date", "2020-09-24", "--offline").exit_code == 0
     assert (site / POST).read_bytes() == EXAMPLE_POST.read_bytes()
+    for stub in ("---\ntitle: Hot Papers\ndraft: true\n---\n", "\ufeff---\r\ntitle: x\r\n---\r\nprose, no heading\r\n"):
+        (site / POST).write_text(stub, encoding="utf-8")  # a post all the same (`hugo new`'s stub): 0 papers
+        assert run("build", "--date", "2020-09-24", "--offline").exit_code == 0
+        assert (site / POST).read_bytes() == EXAMPLE_POST.read_bytes()
+    (site / POST).write_text("a: 1\n---\nb: 2\n---\n", encoding="utf-8")  # YAML documents, not opened by ---
+    assert "it is no post" in run("build", "--date", "2020-09-24", "--offline").stderr
     (site / POST).write_text("notes for the day\n", encoding="utf-8")
     kept = run("build", "--date", "2020-09-24", "--offline")
-    assert kept.exit_code == 0 and f"kept {POST}: it has no heading" in kept.stderr
+    assert kept.exit_code == 0 and f"kept {POST}: it is no post" in kept.stderr
     assert (site / POST).read_text(encoding="utf-8") == "notes for the day\n"
     dry = run("build", "--date", "2020-09-24", "--offline", "--dry-run")
-    assert dry.exit_code == 0 and f"2020-09-24: would keep {POST}: it has no heading" in dry.stderr
+    assert dry.exit_code == 0 and f"2020-09-24: would keep {POST}: it is no post" in dry.stderr
     assert run("build", "--date", "2020-09-24", "--offline", "--force").exit_code == 0
     assert (site / POST).read_bytes() == EXAMPLE_POST.read_bytes()
 

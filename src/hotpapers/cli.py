@@ -45,7 +45,9 @@ def cli(ctx: click.Context, debug: bool, quiet: bool, config_path: Path | None) 
 @cli.command()
 @click.argument("snapshot", type=click.Path(path_type=Path, dir_okay=False))
 @click.option("-o", "--output", type=click.Path(path_type=Path, dir_okay=False), help="Write the post here.")
-@click.option("--force", is_flag=True, help="With -o: replace a post even if it lists more papers.")
+@click.option(
+    "--force", is_flag=True, help="With -o: replace a post that lists more papers, or a file that is no post."
+)
 @config_option
 def render(snapshot: Path, output: Path | None, force: bool, config_path: Path | None) -> None:
     """Render one snapshot file to a post, on stdout or into a file.
@@ -79,7 +81,11 @@ def render(snapshot: Path, output: Path | None, force: bool, config_path: Path |
 @click.option("--until", help="Last day of a range (inclusive); needs --since.")
 @click.option("--offline", is_flag=True, help="Use stored snapshots only; fail for a day without one.")
 @click.option("--refresh", is_flag=True, help="Fetch again even when a snapshot exists (kept if the fetch fails).")
-@click.option("--force", is_flag=True, help="Replace a post that lists more papers, or a snapshot on --refresh.")
+@click.option(
+    "--force",
+    is_flag=True,
+    help="Replace a post that lists more papers, a file that is no post, or a snapshot on --refresh.",
+)
 @click.option("--dry-run", is_flag=True, help="Show what would be fetched and written, and write nothing.")
 @config_option
 def build(

@@ -3,10 +3,11 @@ replacing a post with one that lists fewer papers unless forced."""
 
 from __future__ import annotations
 
-from codecs import BOM_UTF8
 from dataclasses import dataclass
 from enum import Enum
 from pathlib import Path
+
+import frontmatter
 
 from hotpapers.atomic import encode_text, is_special_file, write_atomically
 from hotpapers.errors import WriteError, shown_path
@@ -38,9 +39,8 @@ def write_post(path: Path, text: str, *, papers: int, force: bool, dry_run: bool
     costs more than rendering it, so posts are parsed only to decide a replacement.
     Posts are compared by their paper headings (render.paper_headings); when the new
     post's are not one per paper (a site's template numbers its headings otherwise),
-    it cannot be compared, and a differing post is kept unless forced. So is a file with
-    no paper heading, unless blank (a BOM and white space): it is no post (`render -o
-    config.yaml`), or one that cannot be compared.
+    it cannot be compared, and a differing post is kept unless forced. So is a file that
+    is no post (`render -o config.yaml`): no paper heading, no frontmatter, not blank.
     A FIFO or a device (`-o /dev/stdout`) is written into: it holds no post to compare.
     `dry_run` decides as a write would, and writes nothing."""
     data = encode_text(text, path)
@@ -60,11 +60,22 @@ def write_post(path: Path, text: str, *, papers: int, force: bool, dry_run: bool
         existing_papers, new_papers = len(paper_headings(existing)), len(paper_headings(data))
         if new_papers != papers:
             return WriteResult(Outcome.KEPT, papers, uncounted_headings=new_papers)
-        if existing_papers > new_papers or (existing_papers == 0 and existing.removeprefix(BOM_UTF8).strip()):
+        if existing_papers > new_papers or (existing_papers == 0 and _no_post(existing)):
             return WriteResult(Outcome.KEPT, new_papers, existing_papers)
     if not dry_run:
         write_atomically(path, data)
     return WriteResult(Outcome.WRITTEN, papers)
+
+
+def _no_post(data: bytes) -> bool:
+    """Whether `data` is neither blank nor opened by a frontmatter block, as every post is,
+    even one without a paper heading (a `hugo new` stub, an older template's post)."""
+    text = data.decode("utf-8", "replace").removeprefix("\ufeff")
+    handler = frontmatter.YAMLHandler()
+    try:
+        return bool(text.strip()) and not (handler.detect(text) and handler.split(text))
+    except ValueError:  # no closing boundary
+        return True
 
 
 def outcome_message(day: str, shown: str, result: WriteResult, dry_run: bool) -> str:
@@ -82,7 +93,7 @@ def outcome_message(day: str, shown: str, result: WriteResult, dry_run: bool) ->
             "and posts are compared by one heading `N. title` per paper (--force replaces it)"
         )
     if not result.existing_papers:
-        return f"{kept}: it has no heading `N. title`, so it is no post to compare, the new one lists {count(result.papers, 'paper')} (--force replaces it)"
+        return f"{kept}: it is no post (no frontmatter, no heading `N. title`), the new one lists {count(result.papers, 'paper')} (--force replaces it)"
     return (
         f"{kept}: it lists {count(result.existing_papers, 'paper')}, the new one {result.papers} (--force replaces it)"
     )
