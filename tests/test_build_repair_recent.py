@@ -62,6 +62,12 @@ class Site:
         first = {X_SEARCH: [Response("Service Unavailable", 503) for _ in range(3)]} if down else None
         serve_scenario(self.httpserver, example_scenario(), self.x, first)
 
+    def build_from_elsewhere(self, night: str):
+        """The nightly build as cron runs it from another folder: `build --config SITE/config.yaml`."""
+        (self.root / "elsewhere").mkdir()
+        self.monkeypatch.chdir(self.root / "elsewhere")
+        return self.build(night, "--config", "../config.yaml")
+
     def build(self, night: str, *args: str):
         moment = datetime.fromisoformat(f"{night}T08:00:00+00:00")
         self.monkeypatch.setattr("hotpapers.cli.now", lambda config: moment.astimezone(config.timezone))
@@ -240,9 +246,7 @@ def test_the_last_try_names_the_config_where_cron_runs_from_another_folder(site)
     the warning named, pasted there, read no site's config (the built-in defaults)."""
     hf_failed_on(site, DAY)
     site.hf_down.add(DAY)
-    (site.root / "elsewhere").mkdir()
-    site.monkeypatch.chdir(site.root / "elsewhere")
-    result = site.build("2020-09-28", "--config", "../config.yaml")
+    result = site.build_from_elsewhere("2020-09-28")
     assert result.exit_code == 0, result.output
     assert (
         f"(repair_days: 3), `hotpapers --config {site.root / 'config.yaml'} build --date 2020-09-24` tries again"
@@ -481,9 +485,7 @@ def test_a_missed_day_whose_post_cannot_be_written_names_the_config_where_cron_r
     site.serve_x()
     assert site.build("2020-09-24").exit_code == 0
     site.post(DAY).mkdir(parents=True)  # a folder where the post goes
-    (site.root / "elsewhere").mkdir()
-    site.monkeypatch.chdir(site.root / "elsewhere")
-    result = site.build("2020-09-26", "--config", "../config.yaml")
+    result = site.build_from_elsewhere("2020-09-26")
     assert result.exit_code == 0, result.output
     assert (
         f"the snapshot is saved, so `hotpapers --config {site.root / 'config.yaml'} build --date {DAY}` "
