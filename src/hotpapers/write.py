@@ -7,10 +7,9 @@ from dataclasses import dataclass
 from enum import Enum
 from pathlib import Path
 
-import frontmatter
-
 from hotpapers.atomic import encode_text, is_special_file, write_atomically
 from hotpapers.errors import WriteError, shown_path
+from hotpapers.frontmatter import FRONTMATTER
 from hotpapers.plural import count
 from hotpapers.render import paper_headings
 
@@ -19,8 +18,8 @@ class Outcome(Enum):
     WRITTEN = "written"
     UNCHANGED = "unchanged"
     KEPT = "kept"
-    """An existing post listing more papers was kept, or a file with no paper heading, or
-    one differing from a new post whose papers cannot be counted."""
+    """An existing post listing more papers was kept, or a file that is no post, or one
+    differing from a new post whose papers cannot be counted."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -71,11 +70,7 @@ def _no_post(data: bytes) -> bool:
     """Whether `data` is neither blank nor opened by a frontmatter block, as every post is,
     even one without a paper heading (a `hugo new` stub, an older template's post)."""
     text = data.decode("utf-8", "replace").removeprefix("\ufeff")
-    handler = frontmatter.YAMLHandler()
-    try:
-        return bool(text.strip()) and not (handler.detect(text) and handler.split(text))
-    except ValueError:  # no closing boundary
-        return True
+    return bool(text.strip()) and FRONTMATTER.match(text) is None
 
 
 def outcome_message(day: str, shown: str, result: WriteResult, dry_run: bool) -> str:
