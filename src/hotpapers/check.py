@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from statistics import median
 
+from hotpapers.config import Paths
 from hotpapers.errors import ALL_SOURCES_OFF, command, shown_path
 from hotpapers.models import ARXIV, Snapshot
 from hotpapers.plural import count
@@ -46,8 +47,12 @@ class DayFiles:
         return self.snapshot is None and self.post_exists and not self.unusable
 
 
+DEFAULT_SNAPSHOTS = Paths().snapshots
+"""paths.snapshots unless configured, for callers of day_problems that give no folder."""
+
+
 def day_problems(
-    days: list[DayFiles], min_ratio: float, enabled: Collection[str], snapshots: Path = Path("data/snapshots")
+    days: list[DayFiles], min_ratio: float, enabled: Collection[str], snapshots: Path = DEFAULT_SNAPSHOTS
 ) -> list[str]:
     """Every problem, oldest day first, one line each (a run of days without a snapshot is
     one: the nightly build stopped, or never ran; with no source `enabled`, the line names
