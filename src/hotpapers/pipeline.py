@@ -27,7 +27,7 @@ from hotpapers.snapshot import is_stored, misnamed_snapshot, save_snapshot, site
 from hotpapers.snapshot_schema import is_date
 from hotpapers.targets import check_feed_targets, check_outputs, refuse_foreign_target, refuse_irregular, sweep_outputs
 from hotpapers.unbuilt import naming_unbuilt, spans
-from hotpapers.worker_life import die_with
+from hotpapers.worker_life import die_with, worker_context
 from hotpapers.write import Outcome, outcome_message, write_post
 
 if TYPE_CHECKING:
@@ -184,12 +184,13 @@ def build_days(
     failed source, which is fetched again (none: a day without a snapshot is an error).
 
     When no day needs fetching (a re-render or backfill of stored snapshots), the days are
-    spread over worker processes, one per CPU core. Fetching stays in this process: the
-    APIs' rate limits, not the CPU, bound it. A day to fetch that has not ended yet, or that
-    nothing may fetch (--offline), is refused before any day is built. In a range, a day whose
-    snapshot is unusable is reported `failed` and the others are built; an InputError naming
-    such days follows the last report (unbuilt.naming_unbuilt). Call site.refuse_unfit_profile
-    first, as `build` does: a Config does not know the folder of its file, the site's.
+    spread over worker processes, one per CPU core (worker_life.worker_context says how they
+    start). Fetching stays in this process: the APIs' rate limits, not the CPU, bound it. A
+    day to fetch that has not ended yet, or that nothing may fetch (--offline), is refused
+    before any day is built. In a range, a day whose snapshot is unusable is reported
+    `failed` and the others are built; an InputError naming such days follows the last
+    report (unbuilt.naming_unbuilt). Call site.refuse_unfit_profile first, as `build` does:
+    a Config does not know the folder of its file, the site's.
     """
     options = options or BuildOptions()
     days = listed_days(days)
@@ -212,7 +213,10 @@ def build_days(
         )
         return
     pool = ProcessPoolExecutor(
-        workers, initializer=_start_worker, initargs=(config, options, os.getpid(), config_option())
+        workers,
+        worker_context(),
+        initializer=_start_worker,
+        initargs=(config, options, os.getpid(), config_option()),
     )
     try:
         yield from naming_unbuilt(days, pool.map(_build_stored_day, days, chunksize=max(1, len(days) // (8 * workers))))

@@ -1,15 +1,27 @@
-"""A worker process that ends with the process that started it."""
+"""Worker processes: started safely beside a caller's threads, ended with the process that started them."""
 
 from __future__ import annotations
 
 import ctypes
+import multiprocessing
 import os
 import signal
 import sys
 import threading
 import time
+from multiprocessing.context import BaseContext
 
 from hotpapers.atomic import process_runs
+
+
+def worker_context(default: BaseContext | None = None) -> BaseContext:
+    """How to start workers: the platform's way (`default`), but forkserver instead of fork
+    while other threads run in this process (a library caller's): a forked child inherits
+    the locks they hold, and may wait on one forever (Python 3.12+ warns of it)."""
+    default = default or multiprocessing.get_context()
+    if default.get_start_method() == "fork" and threading.active_count() > 1:
+        return multiprocessing.get_context("forkserver")
+    return default
 
 
 def die_with(parent: int) -> None:
