@@ -3,6 +3,7 @@ for a day not built yet, and counts in proper English."""
 
 import json
 import shutil
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from click.testing import CliRunner
@@ -67,6 +68,27 @@ def test_a_day_not_built_yet_says_to_build_it(site, command, missing):
     result = run(command, "2020-09-23")
     assert result.exit_code == 2 and missing in result.stderr
     assert result.stderr.endswith("; run hotpapers build --date 2020-09-23 first\n")
+
+
+@pytest.mark.parametrize(
+    ("command", "missing"),
+    [
+        ("explain", "no snapshot for {0} at data/snapshots/{0}.json"),
+        ("preview", "no post for {0} at content/posts/{0}---Hot-Papers.md"),
+    ],
+)
+def test_a_day_not_ended_yet_is_not_said_to_be_built_now(site, command, missing):
+    """`preview TODAY` said 'run hotpapers build --date TODAY first', and that build is
+    refused: the day has not ended yet (the sample site's time zone is UTC)."""
+    tomorrow = (datetime.now(UTC).date() + timedelta(days=1)).isoformat()
+    for day in tomorrow, "9000-01-01":
+        result = run(command, day)
+        assert (result.exit_code, result.stdout) == (2, ""), result.output
+        assert result.stderr == (
+            f"Error: {missing.format(day)} (the last day stored is 2020-09-24); {day} has not ended yet in UTC:"
+            f" hotpapers build --date {day} fetches it once it has\n"
+        )
+        assert run("build", day).stderr == f"Error: {day} has not ended yet in UTC; its posts cannot all be fetched\n"
 
 
 @pytest.mark.parametrize("args", [["build", "2020-09-23", "--offline"], ["explain", "2020-09-23"]])

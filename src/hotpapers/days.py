@@ -11,6 +11,7 @@ import click
 
 from hotpapers.compose import qualifying_needs
 from hotpapers.config import Config
+from hotpapers.day_window import day_window
 from hotpapers.errors import ALL_SOURCES_OFF, HotpapersError, InputError, command, shown_path
 from hotpapers.models import Snapshot
 from hotpapers.rank import rank
@@ -85,18 +86,28 @@ def today(config: Config) -> date:
 
 
 def not_built(
-    what: str, day: str, path: Path, snapshots: Path | None = None, *, unfetchable: bool = False
+    what: str,
+    day: str,
+    path: Path,
+    snapshots: Path | None = None,
+    *,
+    unfetchable: bool = False,
+    unended: str | None = None,
 ) -> InputError:
     """The error for a day that has no `what` (snapshot, post) at `path` yet; it names the
     last day stored in the `snapshots` folder (the snapshot's own, by default) when that is
     before `day`, as when a site that imported a day asks for yesterday, the default.
     `unfetchable`: the config enables no source and the day has no snapshot, which build
-    would then refuse to fetch: the advice is to write it."""
+    would then refuse to fetch: the advice is to write it. `unended`: the time zone in which
+    the day, with no snapshot, has not ended yet, so that build would refuse to fetch it
+    too: the advice is to build it once it has."""
     hint = misnamed_snapshot(path) if what == "snapshot" else ""
     last = last_stored_day(snapshots or path.parent)
     if not hint and last is not None and last < day:
         hint = f" (the last day stored is {last})"
     advice = f"run {command(f'build --date {day}')} first"
+    if unended and not unfetchable:
+        advice = f"{day} has not ended yet in {unended}: {command(f'build --date {day}')} fetches it once it has"
     if unfetchable:
         snapshot = (
             "it" if what == "snapshot" else f"the day's snapshot to {shown_path((snapshots or path.parent) / day)}.json"
@@ -106,12 +117,24 @@ def not_built(
     return InputError(f"no {what} for {day} at {shown_path(path)}{hint}; {advice}")
 
 
+def unended(day: str, config: Config) -> str | None:
+    """The configured time zone's name when `day` has not ended there yet (no build can
+    fetch it before), else None."""
+    return config.timezone.key if day_window(day, config)[1] > now(config) else None
+
+
 def stored_day(day: str, config: Config) -> Snapshot:
     """The stored snapshot of `day`, for a command that reads it; an error saying how to make
     one when there is none."""
     snapshot = site_snapshot(config, day)
     if snapshot is None:
-        raise not_built("snapshot", day, config.snapshot_path(day), unfetchable=not config.enabled_sources)
+        raise not_built(
+            "snapshot",
+            day,
+            config.snapshot_path(day),
+            unfetchable=not config.enabled_sources,
+            unended=unended(day, config),
+        )
     return snapshot
 
 
@@ -125,6 +148,13 @@ def no_post(day: str, config: Config) -> InputError:
         qualifies = True
     if qualifies:
         unfetchable = not config.enabled_sources and not is_stored(path)
-        return not_built("post", day, config.post_path(day), config.paths.snapshots, unfetchable=unfetchable)
+        return not_built(
+            "post",
+            day,
+            config.post_path(day),
+            config.paths.snapshots,
+            unfetchable=unfetchable,
+            unended=None if is_stored(path) else unended(day, config),
+        )
     needs = qualifying_needs(day, config, stored=True)
     return InputError(f"no post for {day}: no paper of its snapshot qualifies {needs}, so build writes none")
