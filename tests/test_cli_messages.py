@@ -272,6 +272,29 @@ def test_a_command_run_in_a_subfolder_of_a_site_names_the_site_s_config(site, mo
     assert "the site's is" not in run("explain", "2020-09-24").stderr  # a config here is the one meant
 
 
+@pytest.mark.parametrize(
+    "args", [["build", "--dry-run"], ["-q", "build", "2020-09-24", "--dry-run"], ["build", "--offline"]]
+)
+def test_build_run_in_a_subfolder_of_a_site_is_refused(site, monkeypatch, args):
+    """Run from _posts/ of a Jekyll site, build warned that the defaults apply and went on:
+    its dry run planned a fetch (exit 0), and a real one would fetch the day and write
+    _posts/data/snapshots and _posts/content/posts/D---Hot-Papers.md, a lumen post that
+    Jekyll publishes beside the site's own. It writes nothing there now, and fetches nothing."""
+    (site / "config.yaml").rename(site / "hotpapers.yaml")
+    (site / "_posts").mkdir()
+    monkeypatch.chdir(site / "_posts")
+    result = run(*args)
+    assert (result.exit_code, result.stdout) == (2, ""), result.output
+    assert result.stderr == (
+        "Error: no hotpapers.yaml or config.yaml here, and the site's is ../hotpapers.yaml: run hotpapers in its "
+        "folder, or give --config ../hotpapers.yaml (with the built-in defaults, build would write a site of its "
+        "own here: data/snapshots and content/posts)\n"
+    )
+    assert list((site / "_posts").iterdir()) == []
+    built = run("--config", "../hotpapers.yaml", "build", "2020-09-24", "--offline")
+    assert built.exit_code == 0 and (site / POST).is_file(), built.output
+
+
 @pytest.mark.parametrize("option", ["-q", "--quiet", "-v", "--debug"])
 def test_an_option_of_hotpapers_itself_after_the_command_is_said_to_go_before_it(site, option):
     """`hotpapers build -q` said "No such option '-q'", as if hotpapers had none, and

@@ -112,7 +112,7 @@ def build(
     """
     if flags["offline"] and flags["refresh"]:
         raise click.UsageError("--offline and --refresh contradict each other")
-    config = obtain_config(config_path)
+    config = obtain_config(config_path, writes=True)
     options = hotpapers.BuildOptions(**flags, now=now(config))  # offline, refresh, force, dry_run
     hotpapers.refuse_unfit_profile(config.output.profile, given_config_path(config_path))
     days = [one_day.isoformat() for one_day in select_days(day, since, until, now(config).date(), typed)]

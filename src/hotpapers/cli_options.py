@@ -12,9 +12,11 @@ from typing import Any
 import click
 
 import hotpapers
+from hotpapers.config import Output, Paths
 from hotpapers.config_file import config_above, default_config_path
 from hotpapers.console import log
-from hotpapers.errors import repeat_config_option, shown_path
+from hotpapers.errors import ConfigError, repeat_config_option, shown_path
+from hotpapers.profiles import PROFILES
 from hotpapers.regular_file import real_path
 from hotpapers.template_use import unread_templates_warning
 
@@ -49,7 +51,10 @@ def given_config_path(config_path: Path | None) -> Path | None:
     return config_path or click.get_current_context().meta.get("hotpapers.config")
 
 
-def obtain_config(config_path: Path | None) -> hotpapers.Config:
+def obtain_config(config_path: Path | None, writes: bool = False) -> hotpapers.Config:
+    """The config the command names, else the working directory's, else the built-in
+    defaults, with a warning when a folder above holds a site's hotpapers.yaml (a command
+    run in its subfolder); a command that `writes` the site's files (build) is refused there."""
     config_path = given_config_path(config_path)
     if config_path is not None and not config_path.exists():
         try:
@@ -61,6 +66,12 @@ def obtain_config(config_path: Path | None) -> hotpapers.Config:
         log.debug("config: built-in defaults (no hotpapers.yaml or config.yaml in %s)", Path.cwd())
         if above := config_above(Path.cwd()):
             site = os.path.relpath(above)
+            if writes:
+                raise ConfigError(
+                    f"no hotpapers.yaml or config.yaml here, and the site's is {site}: run hotpapers in its folder, "
+                    f"or give --config {site} (with the built-in defaults, build would write a site of its own here: "
+                    f"{Paths().snapshots} and {PROFILES[Output().profile].posts})"
+                )
             log.warning(
                 "no hotpapers.yaml or config.yaml here, so the built-in defaults apply; the site's is %s: "
                 "run hotpapers in its folder, or give --config %s",
