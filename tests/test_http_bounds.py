@@ -271,6 +271,21 @@ def test_an_answer_never_hands_on_the_credential_its_request_carried(server):
     assert data == {"auth": "[redacted]", "body": "", "created_at": "[redacted]", "cursor": "x[redacted]x"}
 
 
+def test_an_answer_never_hands_on_the_credential_written_with_json_escapes(server):
+    """JSON may write any character as an escape (`\\u0041` for `A`): a server echoing the
+    token so put it, past the redaction of the raw body, in the text a snapshot keeps and
+    a post shows."""
+
+    def escaped(request: Request) -> Response:
+        token = request.headers["Authorization"].removeprefix("Bearer ")
+        hidden = "".join(f"\\u{ord(character):04x}" for character in token)
+        return Response(f'{{"text": "see {hidden}", "{hidden}": 1}}', content_type="application/json")
+
+    server.expect_request("/echo").respond_with_handler(escaped)
+    data = client().get_json(server.url_for("/echo"), source="t", headers={"Authorization": f"Bearer {TOKEN}"})
+    assert data == {"text": "see [redacted]", "[redacted]": 1}
+
+
 def test_an_answer_never_hands_on_the_password_its_request_posted(server):
     server.expect_request("/echo").respond_with_handler(echo)
     login = {"identifier": "reader.bsky.social", "password": "abcd-efgh-ijkl-mnop"}

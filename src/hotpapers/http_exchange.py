@@ -120,7 +120,7 @@ def request_following_redirects(
         if response.status_code not in _REDIRECTS or not location:
             return response
         response.close()
-        secrets = _carried(response.request)
+        secrets = carried(response.request)
         target = _target(response.url, location, secrets)
         if _origin(target) != _origin(response.url):
             if method == "POST":
@@ -139,7 +139,7 @@ def read_body(response: requests.Response, deadline: float, max_bytes: int) -> b
     """The decompressed body, read as it arrives: each read waits at most until the
     deadline, and decompresses at most CHUNK bytes (urllib3 2.6 bounds that), so
     the size is checked as it grows. Each credential the request carried is REDACTED in it."""
-    secrets = _carried(response.request)
+    secrets = carried(response.request)
     sock = getattr(getattr(response.raw, "connection", None), "sock", None)
     chunks: list[bytes] = []
     size = 0
@@ -168,7 +168,7 @@ def read_body(response: requests.Response, deadline: float, max_bytes: int) -> b
         chunks.append(chunk)
 
 
-def _carried(request: requests.PreparedRequest | None) -> list[str]:
+def carried(request: requests.PreparedRequest | None) -> list[str]:
     """The credentials `request` carried, longest first: its Authorization header, and the
     credential after its scheme (`Bearer TOKEN`), and each string its JSON body holds under
     a key naming a password; those of MIN_SECRET characters or more."""

@@ -1,6 +1,7 @@
 """Reading an answer's JSON so that nothing in it can break a later stage: a body nested
-deep enough to exhaust a reader's stack, a number too long to convert, or a lone
-UTF-16 surrogate that no UTF-8 snapshot can hold. The body is decoded as JSON is
+deep enough to exhaust a reader's stack, a number too long to convert, a lone UTF-16
+surrogate that no UTF-8 snapshot can hold, or a credential its request carried written
+with JSON escapes (`\\u0041` for `A`), which the raw body's redaction cannot see. The body is decoded as JSON is
 written (UTF-8, or UTF-16/32 as its first bytes show), never by the Content-Type's
 charset: requests reads a `text/*` answer without one as Latin-1 ('RamÃ­rez')."""
 
@@ -12,6 +13,8 @@ from itertools import accumulate
 from typing import TYPE_CHECKING, Annotated, Any
 
 from msgspec import Meta
+
+from hotpapers.http_exchange import REDACTED, carried
 
 if TYPE_CHECKING:
     import requests
@@ -42,7 +45,8 @@ _NOT_BRACKET = re.compile(r"[^][{}]+")
 def json_body(response: requests.Response) -> Any:
     """The response's JSON with every lone UTF-16 surrogate (a `\\ud83d` escape cut from
     its pair, as a truncated text may carry) replaced by U+FFFD: such a string could
-    not be written to a UTF-8 snapshot. Raises ValueError saying why when the body is
+    not be written to a UTF-8 snapshot; and each credential its request carried
+    REDACTED in its strings and keys, however escaped. Raises ValueError saying why when the body is
     not JSON, or JSON no program should read: nested past MAX_JSON_DEPTH, of more values
     than MAX_JSON_VALUES, or with a number of more digits than Python converts. A byte no
     UTF-8 text has becomes U+FFFD."""
@@ -58,7 +62,7 @@ def json_body(response: requests.Response) -> Any:
         data = json.loads(text)
     except ValueError as exc:  # a JSONDecodeError, or an integer past int()'s 4,300 digits
         raise ValueError("JSON with a number too long to read" if "digits" in str(exc) else "not JSON") from None
-    return _without_lone_surrogates(data)
+    return _cleaned(data, carried(getattr(response, "request", None)))
 
 
 def _values(skeleton: str) -> int:
@@ -78,15 +82,18 @@ def _depth(brackets: str) -> int:
     return max(accumulate(1 if bracket in "[{" else -1 for bracket in brackets), default=0)
 
 
-def _without_lone_surrogates(value: Any) -> Any:
+def _cleaned(value: Any, secrets: list[str]) -> Any:
+    """`value` with each string's lone surrogates replaced and each of `secrets` REDACTED."""
     if isinstance(value, str):
-        return (
-            value.encode("utf-16", "surrogatepass").decode("utf-16", "replace") if _SURROGATE.search(value) else value
-        )
+        if _SURROGATE.search(value):
+            value = value.encode("utf-16", "surrogatepass").decode("utf-16", "replace")
+        for secret in secrets:
+            value = value.replace(secret, REDACTED)
+        return value
     if isinstance(value, list):
-        return [_without_lone_surrogates(item) for item in value]
+        return [_cleaned(item, secrets) for item in value]
     if isinstance(value, dict):
-        return {key: _without_lone_surrogates(item) for key, item in value.items()}
+        return {_cleaned(key, secrets): _cleaned(item, secrets) for key, item in value.items()}
     return value
 
 
