@@ -286,6 +286,33 @@ def test_an_answer_never_hands_on_the_credential_written_with_json_escapes(serve
     assert data == {"text": "see [redacted]", "[redacted]": 1}
 
 
+def test_no_answer_hands_on_a_credential_another_request_of_the_build_carried(server):
+    """A login posts the app password and a search carries only the session's token: a
+    server echoing the password in the search's posts (or the bearer token in an embed,
+    asked without it) put it in the snapshot and the post, however escaped."""
+
+    def posts(request: Request) -> Response:
+        escaped = "".join(f"\\u{ord(character):04x}" for character in "abcd-efgh-ijkl-mnop")
+        return Response(f'{{"text": "abcd-efgh-ijkl-mnop {escaped} {TOKEN}"}}', content_type="application/json")
+
+    server.expect_request("/echo").respond_with_handler(posts)
+    http = client()
+    http.post(server.url_for("/echo"), source="t", json={"identifier": "me", "password": "abcd-efgh-ijkl-mnop"})
+    http.get(server.url_for("/echo"), source="t", headers={"Authorization": f"Bearer {TOKEN}"})
+    data = http.get_json(server.url_for("/echo"), source="u")
+    assert data == {"text": "[redacted] [redacted] [redacted]"}
+
+
+def test_a_refusals_reason_never_quotes_a_credential_another_request_carried(server):
+    server.expect_request("/login").respond_with_json({})
+    server.expect_request("/search").respond_with_json({"error": "abcd-efgh-ijkl-mnop"}, status=400)
+    http = client()
+    http.post(server.url_for("/login"), source="t", json={"identifier": "me", "password": "abcd-efgh-ijkl-mnop"})
+    with pytest.raises(FetchError) as info:
+        http.get(server.url_for("/search"), source="t", describe=lambda answer: json.loads(answer.content)["error"])
+    assert info.value.message == f"t: [redacted] (HTTP 400 from {server.url_for('/search')})"
+
+
 def test_an_answer_never_hands_on_the_password_its_request_posted(server):
     server.expect_request("/echo").respond_with_handler(echo)
     login = {"identifier": "reader.bsky.social", "password": "abcd-efgh-ijkl-mnop"}

@@ -36,15 +36,16 @@ from hotpapers.http_budget import OutOfTime, TimeBudgets
 from hotpapers.http_exchange import (
     MAX_REDIRECTS,
     BadRedirect,
+    Exchange,
     ManualRedirectSession,
+    RetryableStatus,
     TooLarge,
     TooManyRedirects,
     Undecodable,
     before_deadline,
-    read_body,
-    request_following_redirects,
 )
 from hotpapers.http_json import json_body
+from hotpapers.http_secrets import Secrets, hidden
 from hotpapers.http_unreachable import certificate_refused, unreachable
 from hotpapers.http_wait import told_wait
 from hotpapers.plural import count
@@ -53,14 +54,6 @@ USER_AGENT = f"hotpapers/{__version__} (daily arXiv digest for static sites; pyt
 _TRANSIENT = (requests.ConnectionError, requests.Timeout, requests.exceptions.ChunkedEncodingError)
 Describe = Callable[[requests.Response], str | None]
 """Turns a failed answer (status 400 or more) into a reason in the source's words, or None."""
-
-
-class RetryableStatus(Exception):
-    """A 5xx or 429 answer, worth another try."""
-
-    def __init__(self, response: requests.Response) -> None:
-        super().__init__(f"HTTP {response.status_code}")
-        self.response = response
 
 
 def _worth_retrying(error: BaseException) -> bool:
@@ -113,6 +106,8 @@ class HttpClient:
         """Fail at once for a source in `down`: the nightly build's days before yesterday
         (repair_recent), each of which would take those retries, waits or max_time again."""
         self._lock = threading.Lock()
+        self.secrets = Secrets()
+        """Every credential a request of this client carried: redacted in each answer it reads."""
         self.session = ManualRedirectSession()
         self.session.headers["User-Agent"] = USER_AGENT
         adapter = HTTPAdapter(pool_connections=4, pool_maxsize=pool_size)
@@ -154,6 +149,7 @@ class HttpClient:
             )
         if self.skip_down and source in self.down:
             raise NotAskedError(source, f"not asked again tonight (earlier: {self.down[source]})", url=url)
+        self.secrets.add(headers, json)
         retrying = Retrying(
             stop=stop_after_attempt(self.retries + 1),
             wait=self._wait,
@@ -209,7 +205,7 @@ class HttpClient:
             raise self._gave_up(FetchError(source, why, url=url, attempt=made)) from None
         if response.status_code >= 400:
             status = response.status_code
-            reason = describe(response) if describe else None
+            reason = hidden(describe(response) or "", self.secrets()) if describe else None
             text = f"{reason} (HTTP {status} from {where})" if reason else f"HTTP {status} from {where}"
             raise FetchError(source, text, url=url, status=status, attempt=1)
         return response
@@ -218,7 +214,7 @@ class HttpClient:
         """The JSON of a GET (see `get` and `json_body`); a body that is not JSON is a FetchError."""
         response = self.get(url, source=source, **options)
         try:
-            return json_body(response)
+            return json_body(response, self.secrets())
         except ValueError as exc:
             raise FetchError(
                 source, f"unreadable answer from {endpoint(url)} ({exc})", url=url, status=response.status_code
@@ -231,19 +227,8 @@ class HttpClient:
             self.requests[source] += 1
         deadline = time.monotonic() + self.timeout  # the real clock: it bounds real I/O
 
-        def exchange() -> requests.Response:
-            response = request_following_redirects(
-                self.session, method, url, params=params, json=json, headers=headers, timeout=self.timeout
-            )
-            try:
-                if response.status_code == 429 or response.status_code >= 500:
-                    raise RetryableStatus(response)
-                response._content = read_body(response, deadline, self.max_bytes)
-            finally:
-                response.close()
-            return response
-
-        return before_deadline(exchange, deadline)
+        exchange = Exchange(self.session, method, url, params, json, headers, self.secrets())
+        return before_deadline(lambda: exchange.answer(self.timeout, deadline, self.max_bytes), deadline)
 
     def _space(self, source: str, min_interval: float) -> None:
         """Keep the starts of one source's requests at least `min_interval` apart."""

@@ -8,17 +8,17 @@ and the whole exchange runs in a daemon thread that the caller stops waiting for
 the deadline. An abandoned thread holds little, and ends with the process at the latest:
 http.client caps the header size (though a server sending `100 Continue` answers without
 end keeps it reading them, one at a time), and the body reader stops at the same
-deadline. An answer never hands on the credential its request carried (a server echoing
-it in a field a message quotes or a post shows).
+deadline. An answer never hands on a credential the client's requests carried (a server
+echoing it in a field a message quotes or a post shows: http_secrets).
 """
 
 from __future__ import annotations
 
-import json as jsonlib
 import re
 import threading
 import time
 from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 from http.cookiejar import DefaultCookiePolicy
 from typing import Any, TypeVar
 from urllib.parse import urljoin, urlsplit
@@ -27,6 +27,7 @@ import requests
 from urllib3.exceptions import DecodeError
 
 from hotpapers.errors import excerpt
+from hotpapers.http_secrets import REDACTED, hidden
 
 MAX_REDIRECTS = 5
 GRACE = 0.25
@@ -35,12 +36,6 @@ GRACE = 0.25
 CHUNK = 64 * 1024
 _REDIRECTS = {301, 302, 303, 307, 308}
 T = TypeVar("T")
-
-
-REDACTED = "[redacted]"
-"""What an answer holds instead of a credential its request carried."""
-MIN_SECRET = 8
-"""The fewest characters a credential has to be looked for in answers (none real is shorter)."""
 
 
 class DeadlineExceeded(requests.Timeout):
@@ -61,6 +56,14 @@ class TooManyRedirects(Exception):
 
 class BadRedirect(Exception):
     """A redirect that cannot or must not be followed; the message says why."""
+
+
+class RetryableStatus(Exception):
+    """A 5xx or 429 answer, worth another try."""
+
+    def __init__(self, response: requests.Response) -> None:
+        super().__init__(f"HTTP {response.status_code}")
+        self.response = response
 
 
 class ManualRedirectSession(requests.Session):
@@ -97,6 +100,40 @@ def before_deadline(work: Callable[[], T], deadline: float) -> T:
     return outcome["value"]
 
 
+@dataclass(frozen=True, slots=True)
+class Exchange:
+    """One request as a client asks it, and the credentials (all its requests carried) to keep from its answer."""
+
+    session: ManualRedirectSession
+    method: str
+    url: str
+    params: Mapping[str, str | int] | None
+    json: Any
+    headers: Mapping[str, str] | None
+    secrets: list[str]
+
+    def answer(self, timeout: float, deadline: float, max_bytes: int) -> requests.Response:
+        """The answer after its redirects (request_following_redirects), its body read by
+        `deadline` (read_body); RetryableStatus for a 5xx or 429, its body unread."""
+        response = request_following_redirects(
+            self.session,
+            self.method,
+            self.url,
+            params=self.params,
+            json=self.json,
+            headers=self.headers,
+            timeout=timeout,
+            secrets=self.secrets,
+        )
+        try:
+            if response.status_code == 429 or response.status_code >= 500:
+                raise RetryableStatus(response)
+            response._content = read_body(response, deadline, max_bytes, self.secrets)
+        finally:
+            response.close()
+        return response
+
+
 def request_following_redirects(
     session: ManualRedirectSession,
     method: str,
@@ -106,13 +143,14 @@ def request_following_redirects(
     json: Any,
     headers: Mapping[str, str] | None,
     timeout: float,
+    secrets: list[str],
 ) -> requests.Response:
     """The first answer that is not a redirect, its body unread (stream=True). As
     requests does: a 303, or a 301/302 to a POST, turns into a GET without body. The
     caller's headers (credentials) are never sent to another origin (another scheme,
     host or port, so never from https to http), and a POST is not redirected there at
     all: its body may hold a password. A redirect elsewhere than to an http(s) URL
-    raises BadRedirect."""
+    raises BadRedirect, naming it with each of `secrets` (the client's credentials) REDACTED."""
     sent = dict(headers or {})
     for _ in range(MAX_REDIRECTS + 1):
         response = session.request(method, url, params=params, json=json, headers=sent, timeout=timeout, stream=True)
@@ -120,12 +158,11 @@ def request_following_redirects(
         if response.status_code not in _REDIRECTS or not location:
             return response
         response.close()
-        secrets = carried(response.request)
         target = _target(response.url, location, secrets)
         if _origin(target) != _origin(response.url):
             if method == "POST":
                 raise BadRedirect(
-                    f"a redirect of a POST to another origin ({_hidden(_origin_text(target), secrets)}), which would get its "
+                    f"a redirect of a POST to another origin ({hidden(_origin_text(target), secrets)}), which would get its "
                     "body or credentials; not followed"
                 )
             sent = {}
@@ -135,11 +172,10 @@ def request_following_redirects(
     raise TooManyRedirects()
 
 
-def read_body(response: requests.Response, deadline: float, max_bytes: int) -> bytes:
+def read_body(response: requests.Response, deadline: float, max_bytes: int, secrets: list[str]) -> bytes:
     """The decompressed body, read as it arrives: each read waits at most until the
     deadline, and decompresses at most CHUNK bytes (urllib3 2.6 bounds that), so
-    the size is checked as it grows. Each credential the request carried is REDACTED in it."""
-    secrets = carried(response.request)
+    the size is checked as it grows. Each of `secrets` (the client's credentials) is REDACTED in it."""
     sock = getattr(getattr(response.raw, "connection", None), "sock", None)
     chunks: list[bytes] = []
     size = 0
@@ -152,7 +188,7 @@ def read_body(response: requests.Response, deadline: float, max_bytes: int) -> b
         try:
             chunk = response.raw.read1(CHUNK, decode_content=True)
         except DecodeError:
-            raise Undecodable(ascii(excerpt(_hidden(response.headers.get("Content-Encoding", ""), secrets)))) from None
+            raise Undecodable(ascii(excerpt(hidden(response.headers.get("Content-Encoding", ""), secrets)))) from None
         except Exception as exc:
             if time.monotonic() >= deadline:
                 raise DeadlineExceeded() from None
@@ -168,33 +204,9 @@ def read_body(response: requests.Response, deadline: float, max_bytes: int) -> b
         chunks.append(chunk)
 
 
-def carried(request: requests.PreparedRequest | None) -> list[str]:
-    """The credentials `request` carried, longest first: its Authorization header, and the
-    credential after its scheme (`Bearer TOKEN`), and each string its JSON body holds under
-    a key naming a password; those of MIN_SECRET characters or more."""
-    if request is None:
-        return []
-    authorization = request.headers.get("Authorization", "")
-    found = [authorization, authorization.partition(" ")[2]]
-    try:
-        body = jsonlib.loads(request.body) if request.body else None
-    except ValueError:
-        body = None
-    if isinstance(body, dict):
-        found += [value for key, value in body.items() if "password" in str(key).lower() and isinstance(value, str)]
-    return sorted({text for text in found if len(text) >= MIN_SECRET}, key=len, reverse=True)
-
-
-def _hidden(text: str, secrets: list[str]) -> str:
-    """`text` with each of `secrets` REDACTED, in any case: a host name is lowered."""
-    for secret in secrets:
-        text = re.sub(re.escape(secret), REDACTED, text, flags=re.IGNORECASE)
-    return text
-
-
 def _target(base: str, location: str, secrets: list[str]) -> str:
     """The absolute URL a Location header points to, when it is one an http(s) request can go to;
-    else BadRedirect, naming it with each of `secrets` (what the request carried) REDACTED."""
+    else BadRedirect, naming it with each of `secrets` REDACTED."""
     try:
         target = urljoin(base, location)
         parts = urlsplit(target)
@@ -202,7 +214,7 @@ def _target(base: str, location: str, secrets: list[str]) -> str:
     except ValueError:
         parts = None
     if parts is None or parts.scheme not in ("http", "https") or not _is_host_name(parts.hostname):
-        raise BadRedirect(f"a redirect to {_kind(_hidden(location, secrets))}, not a usable http(s) address")
+        raise BadRedirect(f"a redirect to {_kind(hidden(location, secrets))}, not a usable http(s) address")
     return target
 
 

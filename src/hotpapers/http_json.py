@@ -1,7 +1,7 @@
 """Reading an answer's JSON so that nothing in it can break a later stage: a body nested
 deep enough to exhaust a reader's stack, a number too long to convert, a lone UTF-16
-surrogate that no UTF-8 snapshot can hold, or a credential its request carried written
-with JSON escapes (`\\u0041` for `A`), which the raw body's redaction cannot see. The body is decoded as JSON is
+surrogate that no UTF-8 snapshot can hold, or a credential (http_secrets) written with
+JSON escapes (`\\u0041` for `A`), which the raw body's redaction cannot see. The body is decoded as JSON is
 written (UTF-8, or UTF-16/32 as its first bytes show), never by the Content-Type's
 charset: requests reads a `text/*` answer without one as Latin-1 ('RamÃ­rez')."""
 
@@ -9,12 +9,13 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Sequence
 from itertools import accumulate
 from typing import TYPE_CHECKING, Annotated, Any
 
 from msgspec import Meta
 
-from hotpapers.http_exchange import REDACTED, carried
+from hotpapers.http_secrets import REDACTED
 
 if TYPE_CHECKING:
     import requests
@@ -42,10 +43,10 @@ _BLANKS = str.maketrans("", "", " \t\r\n")
 _NOT_BRACKET = re.compile(r"[^][{}]+")
 
 
-def json_body(response: requests.Response) -> Any:
+def json_body(response: requests.Response, secrets: Sequence[str] = ()) -> Any:
     """The response's JSON with every lone UTF-16 surrogate (a `\\ud83d` escape cut from
     its pair, as a truncated text may carry) replaced by U+FFFD: such a string could
-    not be written to a UTF-8 snapshot; and each credential its request carried
+    not be written to a UTF-8 snapshot; and each of `secrets` (the client's credentials)
     REDACTED in its strings and keys, however escaped. Raises ValueError saying why when the body is
     not JSON, or JSON no program should read: nested past MAX_JSON_DEPTH, of more values
     than MAX_JSON_VALUES, or with a number of more digits than Python converts. A byte no
@@ -62,7 +63,7 @@ def json_body(response: requests.Response) -> Any:
         data = json.loads(text)
     except ValueError as exc:  # a JSONDecodeError, or an integer past int()'s 4,300 digits
         raise ValueError("JSON with a number too long to read" if "digits" in str(exc) else "not JSON") from None
-    return _cleaned(data, carried(getattr(response, "request", None)))
+    return _cleaned(data, secrets)
 
 
 def _values(skeleton: str) -> int:
@@ -82,7 +83,7 @@ def _depth(brackets: str) -> int:
     return max(accumulate(1 if bracket in "[{" else -1 for bracket in brackets), default=0)
 
 
-def _cleaned(value: Any, secrets: list[str]) -> Any:
+def _cleaned(value: Any, secrets: Sequence[str]) -> Any:
     """`value` with each string's lone surrogates replaced and each of `secrets` REDACTED."""
     if isinstance(value, str):
         if _SURROGATE.search(value):
