@@ -273,6 +273,21 @@ def test_category_patterns_filter_candidates():
     assert len(rank(make_snapshot(papers, mentions), make_config())) == 4
 
 
+def test_category_patterns_match_whatever_their_case():
+    """`candidates: {categories: [stat.ml, CS.RO]}` left every paper out without a word but
+    explain's: arXiv's categories differ in more than case (no two are the same letters in
+    another case), so a pattern written in the wrong case can only mean the category."""
+    papers = [
+        make_paper("2009.00001", categories=("stat.ML",)),
+        make_paper("2009.00002", categories=("cs.RO", "cs.AI")),
+        make_paper("2009.00003", categories=("physics.soc-ph",)),
+        make_paper("2009.00004", categories=("cs.LG",)),
+    ]
+    mentions = [make_mention(str(n), (p.id,), likes=100) for n, p in enumerate(papers)]
+    config = make_config(candidates={"categories": ["stat.ml", "CS.RO", "Physics.*"]})
+    assert ids(rank(make_snapshot(papers, mentions), config)) == ["2009.00001", "2009.00002", "2009.00003"]
+
+
 def test_max_age_days_counts_from_the_digest_day():
     papers = [
         make_paper("2009.00001", published="2020-09-17T23:59:59Z"),  # 7 days before 09-24: kept

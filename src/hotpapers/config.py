@@ -48,7 +48,7 @@ class Candidates(Section, frozen=True):
     """Which papers may enter the digest. Applied when ranking, so snapshots keep every fact."""
 
     categories: tuple[Text, ...] | None = None
-    """Patterns such as `cs.*` or `stat.ML`; a paper needs one matching category (null: any)."""
+    """Patterns such as `cs.*` or `stat.ML` (case aside); a paper needs one matching category (null: any)."""
     max_age_days: Annotated[int, Meta(ge=0, le=100_000)] | None = None
     """Leave out papers published longer ago than this before the digest day (null: no limit)."""
 

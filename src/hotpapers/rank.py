@@ -145,8 +145,12 @@ def _freshness(mention: Mention) -> tuple:
 
 @lru_cache(maxsize=4096)
 def matches_categories(categories: tuple[str, ...], patterns: tuple[str, ...] | None) -> bool:
-    """True when any category matches any pattern such as `cs.*`, or there are no patterns."""
-    return patterns is None or any(fnmatchcase(category, pattern) for category in categories for pattern in patterns)
+    """True when any category matches any pattern such as `cs.*`, or there are no patterns.
+    Case aside: no two of arXiv's categories differ only in case, so `stat.ml` can only
+    mean stat.ML."""
+    return patterns is None or any(
+        fnmatchcase(category.casefold(), pattern.casefold()) for category in categories for pattern in patterns
+    )
 
 
 def is_candidate(paper: Paper, candidates: Candidates, day: date, timezone: ZoneInfo) -> bool:
