@@ -197,6 +197,25 @@ def test_a_feed_its_parser_breaks_on_fails_arxiv_in_one_line(day, httpserver, re
     assert load_snapshot(root / SNAPSHOT).sources["arxiv"].status == "failed"  # the posts read, kept
 
 
+def test_an_answer_of_more_elements_than_a_feed_holds_fails_arxiv_before_it_is_read(day, httpserver):
+    """feedparser keeps 300 to 650 bytes for each element, and more when its lenient parser
+    reads a feed again: 5.7 MiB of unclosed `<x>` took 1.3 GB and a minute to refuse, so the
+    64 MiB of http.max_bytes would take 14 GB."""
+    root, scenario, _, start = day
+    papers = [scenario.papers[i] for i in ("2009.11027", "2009.11094", "2009.11278")]
+    feed = atom_feed(papers, "id_list=...").replace(b"</feed>", b"<x/>" * 500_000 + b"</feed>")
+    httpserver.expect_request("/api/query").respond_with_data(feed, content_type="application/atom+xml")
+    start(max_ids=3)
+    result = CliRunner().invoke(cli, ["build", "--date", DAY])
+    assert result.exit_code == 1, result.output
+    assert result.stderr.endswith(
+        "\nError: 2020-09-24: arxiv: not an arXiv Atom feed (more than 500,000 elements) (HTTP 200 from "
+        f"{httpserver.url_for('/api/query')}); the posts read are kept in data/snapshots/2020-09-24.json, and the "
+        "next `hotpapers build --date 2020-09-24` asks arXiv alone again\n"
+    )
+    assert load_snapshot(root / SNAPSHOT).sources["arxiv"].status == "failed"  # the posts read, kept
+
+
 class FlakyDailyPapers(DailyPapers):
     """The daily papers list, answering 503 while `failing`."""
 

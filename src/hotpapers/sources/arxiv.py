@@ -48,7 +48,17 @@ class Feed(NamedTuple):
     """Its opensearch:totalResults, the entries the query matches (None when not a number)."""
 
 
+MAX_FEED_ELEMENTS = 500_000
+"""Elements an answer may hold (its `<` counted, before it is read): feedparser keeps 300 to
+650 bytes for each, and reads a broken feed twice (5.7 MiB of unclosed `<x>` took 1.3 GB and
+a minute; the 64 MiB of http.max_bytes, 14 GB). Up to this, the worst took 650 MB and 30 s.
+A real answer holds about 35 an entry and 4 or 6 more an author: 3,500 for a batch of 100,
+70,000 for 2,000 (batch_size's most), 17,000 more for a paper of 2,900 authors."""
+
+
 def parse_feed(data: bytes) -> Feed:
+    if data.count(b"<") > MAX_FEED_ELEMENTS:
+        raise FeedError(f"not an arXiv Atom feed (more than {MAX_FEED_ELEMENTS:,} elements)")
     try:
         feed = feedparser.parse(data)
     except Exception as exc:  # its lenient parser breaks on some input: '&#xD83D;' raises UnicodeEncodeError
