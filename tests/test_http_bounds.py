@@ -6,6 +6,7 @@ from __future__ import annotations
 import gzip
 import json
 import socket
+import threading
 import time
 import tracemalloc
 from collections.abc import Callable, Iterator
@@ -360,3 +361,28 @@ def test_a_posts_redirect_to_another_origin_is_not_named_with_the_password_it_ec
         "t: a redirect of a POST to another origin (http://[redacted].example:80), which would get its body or "
         f"credentials; not followed (from {url})"
     )
+
+
+def test_a_body_still_decompressing_after_its_connection_went_back_to_the_pool_is_read_whole(raw_server):
+    """urllib3 hands a connection back to its pool once the compressed body is read, while
+    the 64 KiB pieces it decompresses to are still being taken: a pool already full (of
+    another request's connection) closes it, and setting the next piece's timeout on its
+    socket raised OSError 'Bad file descriptor', which ended a build (exit 1) where the
+    answer was whole, or one source's request failed."""
+    body = b"[" + b"0," * 300_000 + b"0]"
+
+    def answer(connection: socket.socket, line: bytes) -> None:
+        if line.startswith(b"GET /late "):
+            time.sleep(0.5)  # meanwhile the other request takes a connection of its own, and gives it back
+            data, encoding = gzip.compress(body), b"Content-Encoding: gzip\r\n"
+        else:
+            data, encoding = b"[]", b""
+        connection.sendall(b"HTTP/1.1 200 OK\r\n" + encoding + b"Content-Length: %d\r\n\r\n" % len(data) + data)
+        connection.recv(1)  # keep the connection open, as a server does between requests
+
+    url = raw_server(answer)
+    http = client(pool_size=1)
+    other = threading.Timer(0.1, lambda: http.get(f"{url}/quick", source="t"))
+    other.start()
+    assert http.get(f"{url}/late", source="t").content == body
+    other.join()

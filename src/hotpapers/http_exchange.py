@@ -175,15 +175,17 @@ def request_following_redirects(
 def read_body(response: requests.Response, deadline: float, max_bytes: int, secrets: list[str]) -> bytes:
     """The decompressed body, read as it arrives: each read waits at most until the
     deadline, and decompresses at most CHUNK bytes (urllib3 2.6 bounds that), so
-    the size is checked as it grows. Each of `secrets` (the client's credentials) is REDACTED in it."""
-    sock = getattr(getattr(response.raw, "connection", None), "sock", None)
+    the size is checked as it grows. Each of `secrets` (the client's credentials) is REDACTED in it.
+    The socket is looked up before each read: urllib3 gives the connection back to its pool
+    once the compressed body is read, while its pieces are still being decompressed, and
+    the pool may then close it, or hand it to another request."""
     chunks: list[bytes] = []
     size = 0
     while True:
         remaining = deadline - time.monotonic()
         if remaining <= 0:
             raise DeadlineExceeded()
-        if sock is not None:
+        if (sock := getattr(getattr(response.raw, "connection", None), "sock", None)) is not None:
             sock.settimeout(remaining)
         try:
             chunk = response.raw.read1(CHUNK, decode_content=True)
