@@ -107,6 +107,28 @@ def test_a_frontmatter_key_of_a_site_s_own_says_where_it_goes(tmp_path):
     assert problem(tmp_path, "site: {author: x}\n").endswith("site.author: unknown key")
 
 
+def test_a_key_written_dotted_as_the_docs_name_it_says_how_to_nest_it(tmp_path):
+    """init's next steps say 'set `sources.twitter.enabled: false`'; pasted as it stands,
+    YAML reads one key named so, and the error read 'sources.twitter.enabled: unknown key',
+    the very key the user was told to set (and 'site.url: unknown key (did you mean
+    'site'?)')."""
+    text = (
+        'sources.twitter.enabled: false\nsite.url: "https://lab.example.org"\nranking.min_score: 3\nsite: {ur.l: x}\n'
+    )
+    message = problem(tmp_path, text)
+    hint = "a dotted name is one key to YAML: nest it,"
+    assert message == (
+        f"{tmp_path / 'config.yaml'}: 4 problems: "
+        f"sources.twitter.enabled: unknown key ({hint} sources: {{twitter: {{enabled: false}}}}, in the sources: "
+        "section if there is one); "
+        f'site.url: unknown key ({hint} site: {{url: "https://lab.example.org"}}, in the site: section if there is one); '
+        f"ranking.min_score: unknown key ({hint} ranking: {{min_score: 3}}, in the ranking: section if there is one); "
+        "site.ur.l: unknown key (did you mean 'url'?)"  # 'ur' names no key of site: no nesting to offer
+    )
+    nested = yaml.safe_load('sources: {twitter: {enabled: false}}\nsite: {url: "https://lab.example.org"}\n')
+    assert load_text(tmp_path, yaml.safe_dump(nested)).site.url == "https://lab.example.org"
+
+
 def test_every_problem_is_reported_at_once_by_its_key(tmp_path):
     text = (
         "timezone: Mars/Olympus\n"

@@ -7,6 +7,7 @@ other keys keep their defaults). Unknown keys and values get a "did you mean".
 
 from __future__ import annotations
 
+import json
 import re
 import types
 from collections.abc import Callable, Iterator, Sequence
@@ -132,7 +133,7 @@ def _problems(
     for key, value in data.items():
         where = f"{prefix}.{key_text(key)}" if prefix else key_text(key)
         if key not in fields:
-            yield f"{where}: unknown key{did_you_mean(key, fields) or _OWN_KEYS.get(prefix, '')}"
+            yield f"{where}: unknown key{_nested(key, value, fields) or did_you_mean(key, fields) or _OWN_KEYS.get(prefix, '')}"
             continue
         base, metas = unwrap(fields[key].type)
         if value is None and (_is_struct(base) or get_origin(base) is dict):
@@ -223,6 +224,15 @@ def _leaves_folder(name: str) -> bool:
     """Whether the path `name` names a file outside the folder it is joined to."""
     path = Path(name)
     return path.is_absolute() or ".." in path.parts
+
+
+def _nested(key: Any, value: Any, fields: Any) -> str:
+    """For a key written dotted as the docs name keys (`sources.twitter.enabled`), one key to YAML: the nesting meant."""
+    parts = key.split(".") if isinstance(key, str) else []
+    if len(parts) < 2 or parts[0] not in fields or not all(parts):
+        return ""
+    nested = ": {".join(parts) + f": {json.dumps(value, default=str)}" + "}" * (len(parts) - 1)
+    return f" (a dotted name is one key to YAML: nest it, {nested}, in the {parts[0]}: section if there is one)"
 
 
 def did_you_mean(word: Any, options: Any, form: str = "'%s'") -> str:
