@@ -227,7 +227,7 @@ def _leaves_folder(name: str) -> bool:
 
 
 def _nested(key: Any, value: Any, fields: Any) -> str:
-    """For a key written dotted as the docs name keys (`sources.twitter.enabled`), one key to YAML: the nesting meant."""
+    """For a key written dotted as the docs name keys (`site.url`), one key to YAML: the nesting meant."""
     parts = key.split(".") if isinstance(key, str) else []
     if len(parts) < 2 or parts[0] not in fields or not all(parts):
         return ""
