@@ -143,6 +143,21 @@ def test_a_deleted_post_falls_back_and_the_build_goes_on(live_site):
     assert snapshot.sources["oembed"].status == "partial"
 
 
+def test_an_embed_too_long_for_any_real_post_falls_back_and_the_build_goes_on(live_site):
+    """Each embed is kept in memory and in the snapshot: an oEmbed server answering 50 MB of
+    allowed HTML for each of the day's 12 shown posts took 1.8 GB and made a snapshot too
+    large to write, so the day failed (exit 2) and the other sources' posts were lost."""
+    site, scenario, _recorder = live_site
+    text = "x" * 65_536
+    scenario.embeds["1308938327735713793"]["html"] = f'<blockquote class="twitter-tweet"><p>{text}</p></blockquote>'
+    assert build().exit_code == 0
+    post = (site / POST).read_text()
+    assert text not in post
+    assert '<p dir="ltr">Read https://t.co/x03793</p>&mdash; Tianle Cai (@tianle_cai) ' in post
+    snapshot = load_snapshot(site / SNAPSHOT)
+    assert snapshot.sources["oembed"].status == "partial"
+
+
 @pytest.mark.parametrize("odd_id", ["", "../../x", "1?x=", "\u0661\u0662"], ids=["empty", "path", "query", "arabic"])
 def test_malformed_x_posts_are_left_out_and_the_posts_paid_for_are_kept(live_site, odd_id):
     """An empty tweet id failed the whole search: every post already read (and billed)

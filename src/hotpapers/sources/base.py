@@ -98,6 +98,12 @@ class Embeds:
     endpoint: str | None = None
 
 
+MAX_EMBED_HTML = 65_536
+"""The longest embed HTML kept, in characters: a real one is about a kilobyte, and one of
+X's longest posts (25,000 characters) some 40,000. Each is kept in memory and in the
+snapshot: an oEmbed server answering 50 MB for each of a day's 12 shown posts took 1.8 GB
+and a snapshot too large to write, which lost the day."""
+
 GENERIC_EMBED = "generic"
 """The embed template (`embeds/generic.html.j2`) of a platform that declares none."""
 
@@ -226,8 +232,8 @@ class Source(ABC):
 
     def oembeds(self, shown: list[Mention], url: str, counted_as: str, concurrency: int) -> Embeds:
         """`embeds` from an oEmbed endpoint at `url`, `concurrency` requests at a time,
-        counted under `counted_as`. A deleted or hidden post, or a failure, gets no HTML:
-        the post then shows the renderer's own escaped embed."""
+        counted under `counted_as`. A deleted or hidden post, a failure, or HTML longer than
+        MAX_EMBED_HTML gets no HTML: the post then shows the renderer's own escaped embed."""
         todo = [m for m in shown if m.platform == self.name and m.embed_html is None]
 
         def one(mention: Mention) -> tuple[Mention, str | None]:
@@ -237,6 +243,15 @@ class Source(ABC):
                 log.info("%s: no embed for %s (%s)", counted_as, mention.url, exc.reason)
                 return mention, None
             html = data.get("html") if isinstance(data, dict) else None
+            if isinstance(html, str) and len(html) > MAX_EMBED_HTML:
+                log.info(
+                    "%s: no embed for %s (%d characters of HTML, more than %d)",
+                    counted_as,
+                    mention.url,
+                    len(html),
+                    MAX_EMBED_HTML,
+                )
+                return mention, None
             return mention, html if isinstance(html, str) and html else None
 
         with ThreadPoolExecutor(max_workers=concurrency) as pool:
