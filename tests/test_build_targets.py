@@ -162,3 +162,45 @@ def test_an_up_to_date_build_removes_dead_writers_temporary_files(site):
     result = run_process("build", "--offline", "--date", "2020-09-24")
     assert result.returncode == 0 and "is up to date" in result.stderr
     assert [path.exists() for path in stale] == [False, False]
+
+
+@pytest.mark.parametrize(
+    ("filename", "written"),
+    [
+        ("hot-papers-{date}.md", None),
+        ("{date}.md", None),
+        ("2020/{date}.md", None),
+        ("{date}-digest.markdown", "_posts/2020-09-24-digest.markdown"),
+        ("digests/{date}-x.md", "_posts/digests/2020-09-24-x.md"),
+    ],
+)
+def test_a_jekyll_post_named_without_its_date_first_is_refused(site, filename, written):
+    """Jekyll reads a post from _posts only when its file name starts with the date and a
+    hyphen (DATE_FILENAME_MATCHER), and passes over any other without a word: with
+    `output.filename: hot-papers-{date}.md`, build wrote each night a post the site never
+    published, whose feed entry linked nowhere, and warned only of the permalink."""
+    add_settings(site, f"output: {{profile: jekyll, filename: '{filename}'}}\n")
+    result = run("build", "--offline", "--date", "2020-09-24")
+    if written:
+        assert result.exit_code == 0 and (site / written).is_file(), result.output
+        return
+    assert (result.exit_code, result.stdout) == (2, ""), result.output
+    assert result.stderr == (
+        f"Error: output.filename: Jekyll reads no post from _posts/{filename} and publishes nothing of it: "
+        "a post's file name in _posts starts with its date, as {date}-hot-papers.md does\n"
+    )
+    assert not (site / "_posts").exists()
+
+
+def test_render_o_refuses_a_jekyll_post_name_jekyll_reads_no_post_from(site):
+    add_settings(site, "output: {profile: jekyll}\n")
+    (site / "_posts").mkdir()
+    result = run("render", SNAPSHOT, "-o", "_posts/hot-papers.md")
+    assert (result.exit_code, result.stdout) == (2, ""), result.output
+    assert result.stderr == (
+        "Error: Jekyll reads no post from _posts/hot-papers.md and publishes nothing of it: "
+        "a post's file name in _posts starts with its date, as 2020-09-24-hot-papers.md does\n"
+    )
+    assert list((site / "_posts").iterdir()) == []
+    assert run("render", SNAPSHOT, "-o", "_posts/2020-09-24-ours.md").exit_code == 0
+    assert run("render", SNAPSHOT, "-o", "hot-papers.md").exit_code == 0  # outside _posts: any name

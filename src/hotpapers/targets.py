@@ -18,6 +18,24 @@ SAMPLE_DAY = "2020-09-24"
 (a post's path depends on its day only through the file's name)."""
 
 
+JEKYLL_POST_NAME = re.compile(r"\d{2,4}-\d{1,2}-\d{1,2}-[^/]*\.[^./]+")
+"""A file name Jekyll reads as a post in a `_posts` folder (its DATE_FILENAME_MATCHER): the
+date, a hyphen, a title and an extension. It passes over any other file there without a word."""
+
+
+def unread_post(config: Config, path: Path, day: str) -> str | None:
+    """Why the jekyll profile's post of `day` at `path` (`{date}` in it standing for the day)
+    would never be published: Jekyll reads no post from it (a name without the date first,
+    in a `_posts` folder); else None."""
+    name = path.name.replace("{date}", SAMPLE_DAY)
+    if config.output.profile != "jekyll" or "_posts" not in path.parent.parts or JEKYLL_POST_NAME.fullmatch(name):
+        return None
+    return (
+        f"Jekyll reads no post from {shown_path(path)} and publishes nothing of it: a post's file name in _posts "
+        f"starts with its date, as {config.profile.filename.replace('{date}', day)} does"
+    )
+
+
 def public_folder(config: Config) -> Path:
     return config.paths.public or Path(config.profile.public)
 
@@ -48,6 +66,8 @@ def check_outputs(config: Config) -> None:
             f"the posts ({shown_path(config.posts_folder / config.post_name('{date}'))}) would go inside "
             f"paths.snapshots ({shown_path(config.paths.snapshots)}) and replace snapshots: set paths.posts or output.filename elsewhere"
         )
+    if problem := unread_post(config, config.posts_folder / config.post_name("{date}"), "{date}"):
+        raise ConfigError(f"output.filename: {problem}")
     seen: dict[Path, str] = {}
     public = real_path(public_folder(config))
     feeds = feeds_written(config)
@@ -117,6 +137,8 @@ def refuse_foreign_target(path: Path, config: Config, day: str) -> None:
     paths.snapshots or is the site's post of another day: the guards of write_post compare
     papers, not days, and a snapshot's folder is read as snapshots."""
     where, snapshots = real_path(path), real_path(config.paths.snapshots)
+    if problem := unread_post(config, path, day):
+        raise InputError(problem)
     if where.is_relative_to(snapshots):
         raise InputError(
             f"{shown_path(path)} is inside paths.snapshots ({shown_path(snapshots)}): write the post elsewhere"
