@@ -197,13 +197,16 @@ def test_a_feed_its_parser_breaks_on_fails_arxiv_in_one_line(day, httpserver, re
     assert load_snapshot(root / SNAPSHOT).sources["arxiv"].status == "failed"  # the posts read, kept
 
 
-def test_an_answer_of_more_elements_than_a_feed_holds_fails_arxiv_before_it_is_read(day, httpserver):
+@pytest.mark.parametrize("encoding", ["UTF-8", "cp500"], ids=["utf-8", "ebcdic"])
+def test_an_answer_of_more_elements_than_a_feed_holds_fails_arxiv_before_it_is_read(day, httpserver, encoding):
     """feedparser keeps 300 to 650 bytes for each element, and more when its lenient parser
     reads a feed again: 5.7 MiB of unclosed `<x>` took 1.3 GB and a minute to refuse, so the
-    64 MiB of http.max_bytes would take 14 GB."""
+    64 MiB of http.max_bytes would take 14 GB. The elements are counted as feedparser reads
+    them, in the encoding the feed declares: in EBCDIC a `<` is the byte 0x4C."""
     root, scenario, _, start = day
     papers = [scenario.papers[i] for i in ("2009.11027", "2009.11094", "2009.11278")]
-    feed = atom_feed(papers, "id_list=...").replace(b"</feed>", b"<x/>" * 500_000 + b"</feed>")
+    text = atom_feed(papers, "id_list=...").decode().replace("</feed>", "<x/>" * 500_000 + "</feed>")
+    feed = text.replace("encoding='UTF-8'", f"encoding='{encoding}'").encode(encoding)
     httpserver.expect_request("/api/query").respond_with_data(feed, content_type="application/atom+xml")
     start(max_ids=3)
     result = CliRunner().invoke(cli, ["build", "--date", DAY])

@@ -18,6 +18,7 @@ from xml.sax import SAXParseException
 import feedparser  # type: ignore[import-untyped]
 import msgspec
 import requests
+from feedparser.encodings import convert_to_utf8  # type: ignore[import-untyped]
 
 from hotpapers.config import ArxivSettings
 from hotpapers.errors import FetchError, excerpt
@@ -57,7 +58,7 @@ A real answer holds about 35 an entry and 4 or 6 more an author: 3,500 for a bat
 
 
 def parse_feed(data: bytes) -> Feed:
-    if data.count(b"<") > MAX_FEED_ELEMENTS:
+    if _elements(data) > MAX_FEED_ELEMENTS:
         raise FeedError(f"not an arXiv Atom feed (more than {MAX_FEED_ELEMENTS:,} elements)")
     try:
         feed = feedparser.parse(data)
@@ -77,6 +78,13 @@ def parse_feed(data: bytes) -> Feed:
         papers.append(_paper(entry))
     total = str(feed.feed["opensearch_totalresults"]).strip()
     return Feed(papers, int(total) if total.isascii() and total.isdigit() and len(total) < 10 else None)
+
+
+def _elements(data: bytes) -> int:
+    """How many `<` the feed holds as feedparser reads it: in UTF-8, from the encoding its
+    XML declaration names, in which a `<` may be another byte (EBCDIC's 0x4C) or several
+    (UTF-7's `+ADw-`), so that counting the bytes missed them."""
+    return convert_to_utf8({}, data, {}).count(b"<")
 
 
 def _paper(entry: feedparser.FeedParserDict) -> Paper:
