@@ -91,6 +91,24 @@ def test_a_day_not_ended_yet_is_not_said_to_be_built_now(site, command, missing)
         assert run("build", day).stderr == f"Error: {day} has not ended yet in UTC; its posts cannot all be fetched\n"
 
 
+def test_check_until_a_day_not_ended_yet_is_refused(site):
+    """`check --until TODAY` failed on a day no build can have made yet ('no snapshot;
+    `hotpapers build --date TODAY` fetches it', a build refused as the day has not ended),
+    and so it would every night in a script that gives it the date."""
+    tomorrow = (datetime.now(UTC).date() + timedelta(days=1)).isoformat()
+    for day in tomorrow, "9000-01-01":
+        before = datetime.now(UTC).date() - timedelta(days=1)
+        result = run("check", "--until", day)
+        after = datetime.now(UTC).date() - timedelta(days=1)
+        assert (result.exit_code, result.stdout) == (2, ""), result.output
+        assert result.stderr in {
+            f"Error: Invalid value for --until: {day} has not ended yet in UTC, so no build can have made it: "
+            f"give a day up to {yesterday} (see 'hotpapers check --help')\n"
+            for yesterday in (before, after)
+        }
+    assert run("check", "--until", "2020-09-24", "--days", "1").exit_code == 1  # an ended day: checked (no post)
+
+
 @pytest.mark.parametrize("args", [["build", "2020-09-23", "--offline"], ["explain", "2020-09-23"]])
 def test_a_snapshot_stored_under_another_name_is_named_where_none_is_found(site, args):
     """A user bringing the bundled example kept its name, 2020-09-24.snapshot.json: the error

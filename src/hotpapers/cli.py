@@ -184,7 +184,7 @@ def check(days: int, last: str | None, min_ratio: float, config_path: Path | Non
       hotpapers -q check || mail -s "hotpapers is down" me@example.org
     """
     config = obtain_config(config_path)
-    end = day_or_yesterday(last, "--until", config)
+    end = day_or_yesterday(last, "--until", config, ended=True)
     checked = checked_days(config, end, days)
     problems = problems_of_days(config, checked, min_ratio)
     many = f"{count(len(problems), 'problem')} in {count(len(checked), 'day')} up to {end}, listed above"

@@ -71,8 +71,19 @@ def select_days(
     return [today - timedelta(days=1)]
 
 
-def day_or_yesterday(value: str | None, option: str, config: Config) -> date:
-    return parse_day(value, option) if value is not None else today(config) - timedelta(days=1)
+def day_or_yesterday(value: str | None, option: str, config: Config, *, ended: bool = False) -> date:
+    """The day given as `option`, else yesterday; `ended`: refused when it has not ended yet in
+    the configured time zone (check's last day: no build can have made it)."""
+    yesterday = today(config) - timedelta(days=1)
+    if value is None:
+        return yesterday
+    day = parse_day(value, option)
+    if ended and (zone := unended(day.isoformat(), config)):
+        raise click.BadParameter(
+            f"{value} has not ended yet in {zone}, so no build can have made it: give a day up to {yesterday}",
+            param_hint=option,
+        )
+    return day
 
 
 def now(config: Config) -> datetime:
