@@ -223,6 +223,7 @@ def test_a_failing_server_is_one_line_and_exit_1(httpserver):
         ({"points": "12"}, "$.hits[0].points"),
         ({"num_comments": -1}, "$.hits[0].num_comments"),
         ({"objectID": 24578001}, "$.hits[0].objectID"),
+        ({"objectID": "9" * 20}, "$.hits[0].objectID"),  # an id of 100,000 digits made a post's link 100 KB long
         ({"created_at_i": 10**12}, "$.hits[0].created_at_i"),
     ],
 )

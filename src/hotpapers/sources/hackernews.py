@@ -53,7 +53,8 @@ class HackerNewsSettings(SourceSettings, frozen=True, forbid_unknown_fields=True
 
 
 class _Hit(Struct):
-    objectID: Annotated[str, Meta(pattern=r"^[0-9]+$")]
+    objectID: Annotated[str, Meta(pattern=r"^[0-9]{1,19}$")]
+    """An item id, a number of 8 digits today: one of 100,000 made its post's link 100 KB long."""
     title: str | None = None
     url: str | None = None
     story_text: str | None = None
