@@ -125,7 +125,8 @@ def json_feed(entries: list[FeedEntry], config: Config) -> str:
 def update_feeds(config: Config) -> FeedsReport | None:
     """Write the feeds of the latest `feeds.entries` days that have a post, when site.url
     is set, leaving out those whose post is not the one their snapshot and the settings
-    make (`matches`); files are rewritten only when their text changes. None when feeds
+    make (`matches`) and drafts; files are rewritten only when their text changes, and
+    not at all when no day is left to list (they keep what they held). None when feeds
     are off."""
     if config.site.url is None or not (config.feeds.atom or config.feeds.json):
         return None
@@ -260,7 +261,8 @@ def read_post(path: Path) -> bytes | None:
 @dataclass(frozen=True, slots=True)
 class FeedsReport:
     line: str | None
-    """What was written, for the log; None when no day has a post yet."""
+    """What was written, for the log; None when no day is listed (none has a post yet, or
+    every one is left out or a draft), and nothing was written."""
     left_out: tuple[str, ...] = ()
     """Days among the latest `feeds.entries` with a post (newest first) whose post is not
     what the snapshot and the settings make now (another slug or title, or other papers:
