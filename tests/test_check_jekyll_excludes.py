@@ -59,7 +59,8 @@ def test_check_names_the_old_post_exactly_when_jekyll_publishes_it(switched, tmp
         copies.append((copy, subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)))
     verdicts = []
     for (copy, jekyll), text in zip(copies, CONFIGS, strict=True):
-        assert jekyll.wait(timeout=300) == 0, (text, jekyll.stderr.read() if jekyll.stderr else "")
+        _output, errors = jekyll.communicate(timeout=300)  # reads and closes its pipe, then waits
+        assert jekyll.returncode == 0, (text, errors)
         shutil.copy(copy / "_config.yml", switched / "_config.yml")
         result = CliRunner().invoke(cli, ["-q", "check", "--days", "1", "--until", "2020-09-24"])
         named = f"2020-09-24: {OLD_POST} is the day's post under the lumen profile" in result.stderr

@@ -115,15 +115,13 @@ def killed_while_asking(httpserver, path: str = "/api/query") -> Recorder:
 
     httpserver.expect_request(path).respond_with_handler(stalled)
     serve_scenario(httpserver, example_scenario(), recorder)
-    build_process = subprocess.Popen(
-        [sys.executable, "-m", "hotpapers", "build", "--date", DAY], stdout=subprocess.PIPE, stderr=subprocess.PIPE
-    )
-    try:
-        assert asked.wait(30)
-        build_process.kill()
-        build_process.communicate(timeout=30)
-    finally:
-        release.set()
+    command = [sys.executable, "-m", "hotpapers", "build", "--date", DAY]
+    with subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE) as build_process:  # closes its pipes
+        try:
+            assert asked.wait(30)
+        finally:
+            build_process.kill()
+            release.set()
     return recorder
 
 

@@ -235,8 +235,8 @@ def test_concurrent_builds_leave_one_valid_post_and_no_stray_file(live_site, htt
     processes = [subprocess.Popen(command, cwd=site, stdout=subprocess.PIPE, stderr=subprocess.PIPE) for _ in range(2)]
     outcomes = []
     for process in processes:
-        process.wait(timeout=60)
-        outcomes.append((process.returncode, process.stderr.read().decode()))
+        _stdout, stderr = process.communicate(timeout=60)  # reads and closes the pipes, then waits
+        outcomes.append((process.returncode, stderr.decode()))
     assert outcomes[0][0] == 0 or outcomes[1][0] == 0, outcomes
     for code, stderr in outcomes:  # the second one fetching while the first does is refused in one line
         assert code == 0 or stderr.endswith(

@@ -195,14 +195,14 @@ def test_serve_answers_a_request_that_arrives_in_pieces_within_its_deadline(site
 def test_the_serve_command_answers_head(site):
     assert CliRunner().invoke(cli, ["build", "--date", "2020-09-24"]).exit_code == 0
     command = [sys.executable, "-m", "hotpapers", "serve", "--port", "0"]
-    server = subprocess.Popen(command, cwd=site, stderr=subprocess.PIPE, text=True)
-    try:
-        port = int(re.search(r"http://127\.0\.0\.1:(\d+)/", server.stderr.readline())[1])
-        status, kind, length, body = exchange(port, "HEAD", "/2020-09-24")
-        assert (status, kind, body) == (200, "text/html; charset=utf-8", b"") and int(length) > 10_000
-    finally:
-        server.terminate()
-        server.wait(timeout=10)
+    with subprocess.Popen(command, cwd=site, stderr=subprocess.PIPE, text=True) as server:  # closes its pipe
+        try:
+            port = int(re.search(r"http://127\.0\.0\.1:(\d+)/", server.stderr.readline())[1])
+            status, kind, length, body = exchange(port, "HEAD", "/2020-09-24")
+            assert (status, kind, body) == (200, "text/html; charset=utf-8", b"") and int(length) > 10_000
+        finally:
+            server.terminate()
+            server.wait(timeout=10)
 
 
 @pytest.mark.parametrize(
