@@ -67,7 +67,7 @@ def test_verbose_names_the_config_file_in_use(site):
 def test_a_day_not_built_yet_says_to_build_it(site, command, missing):
     result = run(command, "2020-09-23")
     assert result.exit_code == 2 and missing in result.stderr
-    assert result.stderr.endswith("; run hotpapers build --date 2020-09-23 first\n")
+    assert result.stderr.endswith("; run `hotpapers build --date 2020-09-23` first\n")
 
 
 @pytest.mark.parametrize(
@@ -86,7 +86,7 @@ def test_a_day_not_ended_yet_is_not_said_to_be_built_now(site, command, missing)
         assert (result.exit_code, result.stdout) == (2, ""), result.output
         assert result.stderr == (
             f"Error: {missing.format(day)} (the last day stored is 2020-09-24); {day} has not ended yet in UTC:"
-            f" hotpapers build --date {day} fetches it once it has\n"
+            f" `hotpapers build --date {day}` fetches it once it has\n"
         )
         assert run("build", day).stderr == f"Error: {day} has not ended yet in UTC; its posts cannot all be fetched\n"
 
@@ -353,7 +353,9 @@ def test_a_day_after_the_last_stored_one_names_that_one(site, command, missing):
     result = run(command, "2020-09-30")
     assert result.exit_code == 2
     assert result.stderr.startswith(f"Error: no {missing} for 2020-09-30 at ")
-    assert result.stderr.endswith(" (the last day stored is 2020-09-24); run hotpapers build --date 2020-09-30 first\n")
+    assert result.stderr.endswith(
+        " (the last day stored is 2020-09-24); run `hotpapers build --date 2020-09-30` first\n"
+    )
     assert "last day stored" not in run(command, "2020-09-23").stderr  # a day before it: a gap, not the default
 
 
@@ -368,7 +370,7 @@ def test_a_site_with_every_source_off_is_told_to_write_a_day_not_to_build_it(sit
     result = run(command, "2020-09-30")
     assert result.exit_code == 2 and result.stderr.startswith(f"Error: no {missing} for 2020-09-30 at "), result.stderr
     written = "it" if missing == "snapshot" else f"the day's snapshot to {SNAPSHOTS}/2020-09-30.json"
-    then = "" if missing == "snapshot" else ", then run hotpapers build --date 2020-09-30"
+    then = "" if missing == "snapshot" else ", then run `hotpapers build --date 2020-09-30`"
     assert result.stderr.endswith(
         f" (the last day stored is 2020-09-24); every source is disabled in the config, so write {written} "
         f"(docs/snapshot.md){then}\n"

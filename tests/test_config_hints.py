@@ -74,7 +74,9 @@ def test_previews_and_builds_advice_names_the_config_where_cron_runs_elsewhere(t
     monkeypatch.chdir(tmp_path / "home")
     preview = run("--config", str(config), "preview", "2020-09-30")
     assert preview.exit_code == 2
-    assert preview.stderr.endswith(f", then run hotpapers --config {config} build --date 2020-09-30\n"), preview.stderr
+    assert preview.stderr.endswith(f", then run `hotpapers --config {config} build --date 2020-09-30`\n"), (
+        preview.stderr
+    )
     add_settings(tmp_path / "site", "ranking: {min_paper_score: 100000}")
     built = run("--config", str(config), "build", "--date", "2020-09-24")
     assert built.exit_code == 0
@@ -90,7 +92,7 @@ def test_the_command_names_no_config_where_the_folder_holds_the_one_given(tmp_pa
     (tmp_path / "other.yaml").write_text("output: {profile: lumen}\n", encoding="utf-8")
     other = run("explain", "2020-09-25", "--config", "other.yaml")
     assert other.exit_code == 2
-    assert other.output.endswith("; run hotpapers --config other.yaml build --date 2020-09-25 first\n")
+    assert other.output.endswith("; run `hotpapers --config other.yaml build --date 2020-09-25` first\n")
 
 
 def test_a_command_whose_config_is_quoted_is_not_quoted_again(tmp_path, monkeypatch):

@@ -64,7 +64,7 @@ def test_init_in_a_subfolder_of_a_site_names_the_site_above(tmp_path, monkeypatc
     monkeypatch.chdir(tmp_path / "content")
     assert init("init").startswith(
         "output.profile: lumen (no Hugo, Jekyll or Gatsby site in ., so the default; change output.profile in "
-        "hotpapers.yaml; but .., a folder above, holds a site (hugo.toml): to set up that one, run hotpapers init "
+        "hotpapers.yaml; but .., a folder above, holds a site (hugo.toml): to set up that one, run `hotpapers init` "
         "there)\n"
     )
     (tmp_path / "hugo.toml").unlink()

@@ -116,14 +116,14 @@ def not_built(
     last = last_stored_day(snapshots or path.parent)
     if not hint and last is not None and last < day:
         hint = f" (the last day stored is {last})"
-    advice = f"run {command(f'build --date {day}')} first"
+    advice = f"run `{command(f'build --date {day}')}` first"
     if unended and not unfetchable:
-        advice = f"{day} has not ended yet in {unended}: {command(f'build --date {day}')} fetches it once it has"
+        advice = f"{day} has not ended yet in {unended}: `{command(f'build --date {day}')}` fetches it once it has"
     if unfetchable:
         snapshot = (
             "it" if what == "snapshot" else f"the day's snapshot to {shown_path((snapshots or path.parent) / day)}.json"
         )
-        then = "" if what == "snapshot" else f", then run {command(f'build --date {day}')}"
+        then = "" if what == "snapshot" else f", then run `{command(f'build --date {day}')}`"
         advice = f"{ALL_SOURCES_OFF}, so write {snapshot} (docs/snapshot.md){then}"
     return InputError(f"no {what} for {day} at {shown_path(path)}{hint}; {advice}")
 

@@ -266,7 +266,7 @@ def _site_above(folder: Path) -> str:
             return ""
         if site is not None and site.profile is not None:
             shown = os.path.relpath(parent)
-            return f"; but {shown}, a folder above, holds a site ({site.evidence}): to set up that one, run hotpapers init there"
+            return f"; but {shown}, a folder above, holds a site ({site.evidence}): to set up that one, run `hotpapers init` there"
     return ""
 
 
