@@ -235,6 +235,9 @@ def test_a_config_that_is_not_utf8_is_named_in_plain_words(tmp_path):
         ("output: {filename: post.md}", "output.filename: 'post.md' must contain {date}"),
         ("post: {title: 'Hot {dat}'}", "post.title: unknown placeholder {dat} (did you mean {date}?)"),
         ("post: {slug: '{slug}-{date}'}", "post.slug: unknown placeholder {slug}"),
+        # a Python format of the day was accepted and printed as written: 'Hot Papers {date:%d %B %Y}'
+        ("post: {title: 'Hot Papers {date:%d %B %Y}'}", "post.title: unknown placeholder {date:%d %B %Y} (it may"),
+        ("post: {slug: 'hot-{date!s}'}", "post.slug: unknown placeholder {date!s} (did you mean {date}?)"),
         ("site: {link: '/p/{date}/'}", "site.link: unknown placeholder {date}"),
         ("site: {link: '/p/{date}/'}", "site.link: '/p/{date}/' must contain {slug}"),
     ],

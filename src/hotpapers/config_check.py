@@ -27,7 +27,7 @@ from hotpapers.yaml_c import number_read_as_text
 MAX_PROBLEMS = 10
 MAX_PROBLEM_LENGTH = 200
 _AT = re.compile(r"^(?P<text>.*) - at `\$(?P<where>.*)`$", re.DOTALL)
-_PLACEHOLDER = re.compile(r"\{([A-Za-z_][A-Za-z0-9_]*)\}")
+_PLACEHOLDER = re.compile(r"\{([A-Za-z_][A-Za-z0-9_]*(?:[:!][^{}]*)?)\}")  # `{date:%d %B}`: no format is read
 _TYPE_NAMES = {
     "`float`": "a number",
     "`int`": "an integer",
