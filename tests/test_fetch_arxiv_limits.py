@@ -219,6 +219,24 @@ def test_an_answer_of_more_elements_than_a_feed_holds_fails_arxiv_before_it_is_r
     assert load_snapshot(root / SNAPSHOT).sources["arxiv"].status == "failed"  # the posts read, kept
 
 
+def test_a_feed_declaring_an_encoding_that_fails_as_it_decodes_fails_arxiv_in_one_line(day, httpserver):
+    """Counting the elements of a feed declaring 'punycode' raised its UnicodeError out of
+    the build: 'internal error'."""
+    root, scenario, _, start = day
+    papers = [scenario.papers[i] for i in ("2009.11027", "2009.11094", "2009.11278")]
+    feed = atom_feed(papers, "id_list=...").replace(b"encoding='UTF-8'", b"encoding='punycode'")
+    httpserver.expect_request("/api/query").respond_with_data(feed, content_type="application/atom+xml")
+    start(max_ids=3)
+    result = CliRunner().invoke(cli, ["build", "--date", DAY])
+    assert result.exit_code == 1, result.output
+    assert result.stderr.endswith(
+        "\nError: 2020-09-24: arxiv: not an arXiv Atom feed (UnicodeError reading it) (HTTP 200 from "
+        f"{httpserver.url_for('/api/query')}); the posts read are kept in data/snapshots/2020-09-24.json, and the "
+        "next `hotpapers build --date 2020-09-24` asks arXiv alone again\n"
+    )
+    assert load_snapshot(root / SNAPSHOT).sources["arxiv"].status == "failed"
+
+
 class FlakyDailyPapers(DailyPapers):
     """The daily papers list, answering 503 while `failing`."""
 

@@ -84,7 +84,10 @@ def _elements(data: bytes) -> int:
     """How many `<` the feed holds as feedparser reads it: in UTF-8, from the encoding its
     XML declaration names, in which a `<` may be another byte (EBCDIC's 0x4C) or several
     (UTF-7's `+ADw-`), so that counting the bytes missed them."""
-    return convert_to_utf8({}, data, {}).count(b"<")
+    try:
+        return int(convert_to_utf8({}, data, {}).count(b"<"))
+    except Exception:  # a codec that fails as it decodes ('punycode'): feedparser.parse fails alike, saying so
+        return data.count(b"<")
 
 
 def _paper(entry: feedparser.FeedParserDict) -> Paper:
