@@ -77,7 +77,8 @@ class DayReport(Struct, frozen=True):
     notes: tuple[str, ...] = ()
     """Things worth logging before the message."""
     warnings: tuple[str, ...] = ()
-    """Things to say even with -q: the build kept a stored snapshot instead of the new one."""
+    """Things to say even with -q: a stored snapshot kept instead of the new one, a failure
+    it records left unrepaired, a post dated in the future, an embed refused."""
     failed: bool = False
     """The day was not built, as the message says: its snapshot is unusable (in a range of days)."""
     missed: bool = False
@@ -89,7 +90,9 @@ class DayReport(Struct, frozen=True):
 
     @property
     def kept(self) -> bool:
-        """An existing post that lists more papers was kept: the message is a warning."""
+        """The file at the post's path was kept (a post listing more papers, a file that is no
+        post, or one differing from a new post whose papers cannot be counted): the message
+        is a warning."""
         return self.outcome is Outcome.KEPT
 
 
