@@ -210,5 +210,7 @@ def dump_snapshot(snapshot: Snapshot) -> str:
 
 
 def save_snapshot(snapshot: Snapshot, path: str | PathLike[str]) -> None:
-    """Writes `snapshot` to `path` as dump_snapshot makes it, atomically, with its folders."""
+    """Writes `snapshot` to `path` as dump_snapshot makes it, atomically, with its folders;
+    one that breaks the schema is a SnapshotError (an InputError) naming its first problems,
+    and nothing is written."""
     write_atomically(Path(path), dump_snapshot(snapshot), durable=True)
