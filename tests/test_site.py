@@ -445,3 +445,32 @@ def test_build_refuses_the_hugo_profile_in_a_jekyll_site_and_the_jekyll_one_in_a
     assert not (tmp_path / "content").exists() and not (tmp_path / "_posts").exists()
     (tmp_path / "hotpapers.yaml").write_text(f"output: {{profile: {fits}}}\n", encoding="utf-8")
     assert CliRunner().invoke(cli, ["build", "2020-09-24", "--offline"]).exit_code == 0
+
+
+@pytest.mark.parametrize(("gatsby", "fits"), [("^5.14.0", "lumen-2022"), ("^2.24.63", "lumen")])
+@pytest.mark.parametrize(
+    ("profile", "why"),
+    [
+        ("jekyll", "reads its posts from content/, not from _posts/, where output.profile jekyll writes them"),
+        (
+            "hugo",
+            "makes a page only of a post whose frontmatter has `template: post`, which output.profile hugo "
+            "does not write (it would publish none of them)",
+        ),
+    ],
+)
+def test_build_refuses_the_hugo_and_jekyll_profiles_in_a_lumen_site(tmp_path, monkeypatch, gatsby, fits, profile, why):
+    """gatsby-starter-lumen reads markdown from content/ alone (gatsby-config's
+    gatsby-source-filesystem) and makes a page of a post only when its frontmatter says
+    `template: post` (internal/gatsby/create-pages.ts): a jekyll post in _posts/ and a hugo
+    post, which has no `template`, were written every night and never published."""
+    package_json(tmp_path, gatsby)
+    result = offline_build(tmp_path, monkeypatch, {"hotpapers.yaml": f"output: {{profile: {profile}}}\n"})
+    assert result.exit_code == 2, result.output
+    assert result.stderr == (
+        f"Error: package.json: a lumen site (package.json: gatsby {gatsby}, lumen) {why}; "
+        f"set `output: {{profile: {fits}}}` in hotpapers.yaml\n"
+    )
+    assert not (tmp_path / "content").exists() and not (tmp_path / "_posts").exists()
+    (tmp_path / "hotpapers.yaml").write_text(f"output: {{profile: {fits}}}\n", encoding="utf-8")
+    assert CliRunner().invoke(cli, ["build", "2020-09-24", "--offline"]).exit_code == 0

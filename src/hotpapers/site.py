@@ -63,7 +63,8 @@ def refuse_unfit_profile(profile: str, config_path: str | PathLike[str] | None =
     are page paths that need a leading /; or a Hugo site, which dates such a post 0001-01-01
     without a word; or a Jekyll one, which publishes it as a page, not a post; or when it
     is lumen-2022 or hugo and the folder holds a Jekyll site, or lumen-2022 or jekyll and
-    it holds a Hugo site, which publishes jekyll's posts (in _posts/) not at all (_UNFIT).
+    it holds a Hugo site, which publishes jekyll's posts (in _posts/) not at all, or hugo or
+    jekyll and it holds a lumen site, which publishes their posts not at all either (_UNFIT).
     An error rather than a warning: the post would break the site's next deploy,
     far from this message (a nightly job's warning is read by no one), and nothing is lost
     by stopping, since nothing has been written yet. `config_path` None: the working
@@ -102,6 +103,16 @@ _UNFIT = {
     },
     ("jekyll", "hugo"): "a Hugo site ({evidence}) reads its posts from content/, not from _posts/, where "
     "output.profile jekyll writes them (it would publish neither them nor the feeds written beside them)",
+    **{
+        ("jekyll", lumen): "a lumen site ({evidence}) reads its posts from content/, not from _posts/, where "
+        "output.profile jekyll writes them"
+        for lumen in ("lumen", "lumen-2022")
+    },
+    **{
+        ("hugo", lumen): "a lumen site ({evidence}) makes a page only of a post whose frontmatter has "
+        "`template: post`, which output.profile hugo does not write (it would publish none of them)"
+        for lumen in ("lumen", "lumen-2022")
+    },
 }
 """Why a site of each kind cannot take the posts of a profile: (profile, site's)."""
 
