@@ -313,6 +313,27 @@ def test_build_run_in_a_subfolder_of_a_site_is_refused(site, monkeypatch, args):
     assert built.exit_code == 0 and (site / POST).is_file(), built.output
 
 
+def test_a_site_s_config_yaml_above_is_named_as_its_hotpapers_yaml_is(site, monkeypatch):
+    """The README's other config name, config.yaml holding hotpapers' settings (the sample
+    site's), was not looked for above: from its content/, build went on with the defaults
+    without a word and would write content/data/snapshots and content/content/posts. Another
+    tool's config.yaml (Hugo's) above is no site config of hotpapers: no word of it."""
+    (site / "content").mkdir()
+    monkeypatch.chdir(site / "content")
+    result = run("build", "2020-09-24", "--dry-run")
+    assert (result.exit_code, result.stdout) == (2, ""), result.output
+    assert result.stderr.startswith(
+        "Error: no hotpapers.yaml or config.yaml here, and the site's is ../config.yaml: run hotpapers in its folder, "
+        "or give --config ../config.yaml ("
+    )
+    assert "the site's is ../config.yaml" in run("explain", "2020-09-24").stderr
+    (site / "config.yaml").write_text("baseURL: https://example.org/\ntitle: A Hugo site\n", encoding="utf-8")
+    result = run("build", "2020-09-24", "--dry-run")
+    assert result.exit_code == 0 and "site's is" not in result.stderr, result.output
+    (site / "config.yaml").write_text("[unreadable\n", encoding="utf-8")
+    assert "site's is" not in run("build", "2020-09-24", "--dry-run").stderr
+
+
 @pytest.mark.parametrize("option", ["-q", "--quiet", "-v", "--debug"])
 def test_an_option_of_hotpapers_itself_after_the_command_is_said_to_go_before_it(site, option):
     """`hotpapers build -q` said "No such option '-q'", as if hotpapers had none, and

@@ -53,8 +53,8 @@ def given_config_path(config_path: Path | None) -> Path | None:
 
 def obtain_config(config_path: Path | None, writes: bool = False) -> hotpapers.Config:
     """The config the command names, else the working directory's, else the built-in
-    defaults, with a warning when a folder above holds a site's hotpapers.yaml (a command
-    run in its subfolder); a command that `writes` the site's files (build) is refused there."""
+    defaults, with a warning when a folder above holds a site's config (a command run in
+    its subfolder); a command that `writes` the site's files (build) is refused there."""
     config_path = given_config_path(config_path)
     if config_path is not None and not config_path.exists():
         try:
@@ -64,7 +64,7 @@ def obtain_config(config_path: Path | None, writes: bool = False) -> hotpapers.C
     found = config_path or default_config_path(Path.cwd())
     if found is None:
         log.debug("config: built-in defaults (no hotpapers.yaml or config.yaml in %s)", Path.cwd())
-        if above := config_above(Path.cwd()):
+        if above := config_above(Path.cwd(), set(hotpapers.Config.__struct_fields__)):
             site = os.path.relpath(above)
             if writes:
                 raise ConfigError(

@@ -32,17 +32,28 @@ def default_config_path(cwd: Path) -> Path | None:
     return None
 
 
-def config_above(cwd: Path) -> Path | None:
-    """The nearest `hotpapers.yaml` in a folder above `cwd`, where none is in `cwd`: a
-    command run in a subfolder of a site (its content/, say), which the built-in defaults
-    would build as a site of its own."""
+def config_above(cwd: Path, known: set[str]) -> Path | None:
+    """The nearest site config in a folder above `cwd`, where none is in `cwd`: a command run
+    in a subfolder of a site (its content/, say), which the built-in defaults would build as
+    a site of its own. A `hotpapers.yaml`, or a `config.yaml` holding hotpapers' settings
+    (keys of `known`, the top-level ones it reads, and not another tool's, as Hugo's)."""
     for folder in cwd.parents:
         try:
             if (folder / "hotpapers.yaml").is_file():
                 return folder / "hotpapers.yaml"
+            if (folder / "config.yaml").is_file() and _holds_ours(folder / "config.yaml", known):
+                return folder / "config.yaml"
         except OSError:  # a folder above that cannot be searched
             return None
     return None
+
+
+def _holds_ours(path: Path, known: set[str]) -> bool:
+    try:
+        mapping = read_yaml_mapping(path)
+    except ConfigError:  # unreadable: no config anyone can build with
+        return False
+    return any(key in known for key in mapping) and not another_tools(mapping, known)
 
 
 def read_mapping(path: Path, known: set[str]) -> tuple[dict[str, Any], list[str], str]:
