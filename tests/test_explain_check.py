@@ -489,6 +489,18 @@ def test_explain_says_one_record_counts_for_no_paper_in_the_singular(site):
     assert "are in the post; 2 mention records, 1 of them counts for no paper\n" in text
 
 
+def test_builds_note_of_ids_without_metadata_says_how_many_it_does_not_name(site):
+    """The note named the first 10 ids only, and said nothing of the others: '11 ids
+    without metadata:' then 10 of them, which reads as a full list one id short."""
+    ids = [f"2009.{n:05}" for n in range(90, 102)]  # 12 ids, none with metadata
+    mentions = [make_mention(str(n), ("2009.00001", pid), likes=60) for n, pid in enumerate(ids)]
+    snapshot = make_snapshot([make_paper("2009.00001")], mentions)
+    save_snapshot(snapshot, site / "data" / "snapshots" / "2020-09-24.json")
+    build = CliRunner().invoke(cli, ["build", "2020-09-24", "--offline"])
+    named = ", ".join(ids[:10])
+    assert f"ignored mentions of 12 ids without metadata: {named} (and 2 more)\n" in build.stderr
+
+
 def test_explain_names_an_id_without_metadata_that_a_mention_of_a_known_paper_links_too(site):
     """build warned 'ignored mentions of 1 id without metadata: 2009.99999', but explain,
     where that warning sends a user, named the id nowhere: the record that linked it also

@@ -21,8 +21,10 @@ def unknown_ids_note(snapshot: Snapshot) -> tuple[str, ...]:
     unknown = unknown_paper_ids(snapshot)
     if not unknown:
         return ()
+    more = f" (and {len(unknown) - 10} more)" if len(unknown) > 10 else ""
     return (
-        f"{snapshot.date}: ignored mentions of {count(len(unknown), 'id')} without metadata: {', '.join(unknown[:10])}",
+        f"{snapshot.date}: ignored mentions of {count(len(unknown), 'id')} without metadata: "
+        f"{', '.join(unknown[:10])}{more}",
     )
 
 
