@@ -172,6 +172,27 @@ def test_a_hostile_version_leaves_out_only_its_paper(day, version, left_out):
     assert {p.id for p in load_snapshot(root / SNAPSHOT).papers} == {"2009.11278", "2009.11094"}
 
 
+def fails_arxiv_as_no_feed(day, httpserver, feed: bytes, reason: str) -> None:
+    """A build whose arXiv stand-in answers `feed` fails arXiv in one line giving `reason`,
+    and keeps the posts read."""
+    root, _, _, start = day
+    httpserver.expect_request("/api/query").respond_with_data(feed, content_type="application/atom+xml")
+    start(max_ids=3)
+    result = CliRunner().invoke(cli, ["build", "--date", DAY])
+    assert result.exit_code == 1, result.output
+    assert result.stderr.endswith(
+        f"\nError: 2020-09-24: arxiv: not an arXiv Atom feed ({reason}) (HTTP 200 from "
+        f"{httpserver.url_for('/api/query')}); the posts read are kept in data/snapshots/2020-09-24.json, and the "
+        "next `hotpapers build --date 2020-09-24` asks arXiv alone again\n"
+    )
+    assert load_snapshot(root / SNAPSHOT).sources["arxiv"].status == "failed"  # the posts read, kept
+
+
+def three_papers_feed(day) -> bytes:
+    _, scenario, _, _ = day
+    return atom_feed([scenario.papers[i] for i in ("2009.11027", "2009.11094", "2009.11278")], "id_list=...")
+
+
 @pytest.mark.parametrize(
     ("reference", "error"),
     [
@@ -183,18 +204,8 @@ def test_a_hostile_version_leaves_out_only_its_paper(day, version, left_out):
     ids=["lone-surrogate", "past-unicode", "huge"],
 )
 def test_a_feed_its_parser_breaks_on_fails_arxiv_in_one_line(day, httpserver, reference, error):
-    root, scenario, _, start = day
-    papers = [scenario.papers[i] for i in ("2009.11027", "2009.11094", "2009.11278")]
-    feed = atom_feed(papers, "id_list=...").replace(b"<title>", b"<title>" + reference, 1)
-    httpserver.expect_request("/api/query").respond_with_data(feed, content_type="application/atom+xml")
-    start(max_ids=3)
-    result = CliRunner().invoke(cli, ["build", "--date", DAY])
-    assert result.exit_code == 1, result.output
-    assert result.stderr.endswith(
-        f"\nError: 2020-09-24: arxiv: not an arXiv Atom feed ({error} reading it) (HTTP 200 from {httpserver.url_for('/api/query')})"
-        "; the posts read are kept in data/snapshots/2020-09-24.json, and the next `hotpapers build --date 2020-09-24` asks arXiv alone again\n"
-    )
-    assert load_snapshot(root / SNAPSHOT).sources["arxiv"].status == "failed"  # the posts read, kept
+    feed = three_papers_feed(day).replace(b"<title>", b"<title>" + reference, 1)
+    fails_arxiv_as_no_feed(day, httpserver, feed, f"{error} reading it")
 
 
 @pytest.mark.parametrize("encoding", ["UTF-8", "cp500"], ids=["utf-8", "ebcdic"])
@@ -203,38 +214,16 @@ def test_an_answer_of_more_elements_than_a_feed_holds_fails_arxiv_before_it_is_r
     reads a feed again: 5.7 MiB of unclosed `<x>` took 1.3 GB and a minute to refuse, so the
     64 MiB of http.max_bytes would take 14 GB. The elements are counted as feedparser reads
     them, in the encoding the feed declares: in EBCDIC a `<` is the byte 0x4C."""
-    root, scenario, _, start = day
-    papers = [scenario.papers[i] for i in ("2009.11027", "2009.11094", "2009.11278")]
-    text = atom_feed(papers, "id_list=...").decode().replace("</feed>", "<x/>" * 500_000 + "</feed>")
+    text = three_papers_feed(day).decode().replace("</feed>", "<x/>" * 500_000 + "</feed>")
     feed = text.replace("encoding='UTF-8'", f"encoding='{encoding}'").encode(encoding)
-    httpserver.expect_request("/api/query").respond_with_data(feed, content_type="application/atom+xml")
-    start(max_ids=3)
-    result = CliRunner().invoke(cli, ["build", "--date", DAY])
-    assert result.exit_code == 1, result.output
-    assert result.stderr.endswith(
-        "\nError: 2020-09-24: arxiv: not an arXiv Atom feed (more than 500,000 elements) (HTTP 200 from "
-        f"{httpserver.url_for('/api/query')}); the posts read are kept in data/snapshots/2020-09-24.json, and the "
-        "next `hotpapers build --date 2020-09-24` asks arXiv alone again\n"
-    )
-    assert load_snapshot(root / SNAPSHOT).sources["arxiv"].status == "failed"  # the posts read, kept
+    fails_arxiv_as_no_feed(day, httpserver, feed, "more than 500,000 elements")
 
 
 def test_a_feed_declaring_an_encoding_that_fails_as_it_decodes_fails_arxiv_in_one_line(day, httpserver):
     """Counting the elements of a feed declaring 'punycode' raised its UnicodeError out of
     the build: 'internal error'."""
-    root, scenario, _, start = day
-    papers = [scenario.papers[i] for i in ("2009.11027", "2009.11094", "2009.11278")]
-    feed = atom_feed(papers, "id_list=...").replace(b"encoding='UTF-8'", b"encoding='punycode'")
-    httpserver.expect_request("/api/query").respond_with_data(feed, content_type="application/atom+xml")
-    start(max_ids=3)
-    result = CliRunner().invoke(cli, ["build", "--date", DAY])
-    assert result.exit_code == 1, result.output
-    assert result.stderr.endswith(
-        "\nError: 2020-09-24: arxiv: not an arXiv Atom feed (UnicodeError reading it) (HTTP 200 from "
-        f"{httpserver.url_for('/api/query')}); the posts read are kept in data/snapshots/2020-09-24.json, and the "
-        "next `hotpapers build --date 2020-09-24` asks arXiv alone again\n"
-    )
-    assert load_snapshot(root / SNAPSHOT).sources["arxiv"].status == "failed"
+    feed = three_papers_feed(day).replace(b"encoding='UTF-8'", b"encoding='punycode'")
+    fails_arxiv_as_no_feed(day, httpserver, feed, "UnicodeError reading it")
 
 
 class FlakyDailyPapers(DailyPapers):
