@@ -80,6 +80,25 @@ def test_the_workflow_commits_the_paths_of_the_config_it_keeps(tmp_path):
     assert loop.splitlines()[0].strip() == "for path in 'my posts' facts static/hot-papers.json; do"
 
 
+def test_the_workflow_passes_the_variables_a_kept_config_names_for_credentials(tmp_path):
+    """A config whose X source reads its token from X_TOKEN_LAB got a workflow passing
+    X_BEARER_TOKEN, the default, and a step asking for that secret: each night's build found
+    X_TOKEN_LAB unset and skipped X."""
+    settings = "sources: {twitter: {token_env: X_TOKEN_LAB}}\n"
+    (tmp_path / "hotpapers.yaml").write_text(settings, encoding="utf-8")
+    result = CliRunner().invoke(cli, ["init", str(tmp_path)])
+    assert result.exit_code == 0, result.output
+    workflow = yaml.safe_load((tmp_path / ".github" / "workflows" / "hotpapers.yml").read_text(encoding="utf-8"))
+    env = next(s["env"] for s in workflow["jobs"]["build"]["steps"] if "env" in s)
+    assert env == {
+        "DAY": "${{ inputs.date }}",
+        "X_TOKEN_LAB": "${{ secrets.X_TOKEN_LAB }}",
+        "BSKY_HANDLE": "${{ secrets.BSKY_HANDLE }}",
+        "BSKY_APP_PASSWORD": "${{ secrets.BSKY_APP_PASSWORD }}",
+    }
+    assert "Add the repository secrets X_TOKEN_LAB, BSKY_HANDLE, BSKY_APP_PASSWORD (" in result.output
+
+
 def commit_step(folder):
     workflow = yaml.safe_load((folder / ".github" / "workflows" / "hotpapers.yml").read_text(encoding="utf-8"))
     return next(s["run"] for s in workflow["jobs"]["build"]["steps"] if s.get("name", "").startswith("Commit"))

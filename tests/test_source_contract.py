@@ -18,6 +18,7 @@ from werkzeug import Request, Response
 from conftest import NotSearched, make_config, make_mention, make_paper, make_snapshot
 from fakes import Recorder, example_scenario, fake_time, live_config, serve_scenario
 from hotpapers.cli import cli
+from hotpapers.config import Config
 from hotpapers.config_types import EnvName
 from hotpapers.errors import InputError
 from hotpapers.models import Mention, Platform
@@ -100,7 +101,7 @@ def test_each_source_reads_its_credentials_from_env_settings_init_finds(name):
     assert undeclared_variables(SOURCES[name]) == set()
     settings = msgspec.convert({}, SOURCES[name].Settings)
     assert {str(getattr(settings, key)) for key in settings.__struct_fields__ if key.endswith("_env")} <= set(
-        credential_variables()
+        credential_variables(Config())
     )
 
 

@@ -102,14 +102,14 @@ def init_site(
         text = commented_config(report.profile, _paths_seen_from(config, folder, report.profile))
         (report.written if _write_new(config, text) else report.kept).append(config)
     site_config = _site_config(config)
-    site_workflow = workflow(committed_paths(site_config, folder), site_config.timezone)
+    site_workflow = workflow(committed_paths(site_config, folder), site_config)
     path = folder / WORKFLOW_NAME
     (report.written if _write_new(path, site_workflow) else report.kept).append(path)
     if config in report.kept:
         report.not_applied = _profile_not_applied(config, site_config.output.profile, report.profile)
     # as the commands below read it: in the site's folder (the steps cd there; the workflow's checkout)
     option = f" --config {shlex.quote(os.path.relpath(config_path, folder))}" if config_path else ""
-    secrets = ", ".join(credential_variables()) or "(none needed)"
+    secrets = ", ".join(credential_variables(site_config)) or "(none needed)"
     report.next_steps = [
         f"Add the repository secrets {secrets} (Settings > Secrets and variables > Actions) for the sources "
         "you use; a source without its variables is skipped.",

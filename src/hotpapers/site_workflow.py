@@ -17,18 +17,20 @@ WORKFLOW_NAME = ".github/workflows/hotpapers.yml"
 WORKFLOW_TITLE = "Hot Papers nightly"
 
 
-def credential_variables() -> list[str]:
-    """The environment variables the sources read their credentials from, by default."""
-    sources = Config().sources.values()
+def credential_variables(config: Config) -> list[str]:
+    """The environment variables every source reads its credentials from in `config`
+    (enabled or not, so that enabling one later needs only its secrets)."""
+    sources = config.sources.values()
     return [str(getattr(s, key)) for s in sources for key in s.__struct_fields__ if key.endswith("_env")]
 
 
-def workflow(committed: list[str], timezone: ZoneInfo) -> str:
-    """The nightly workflow, run just after midnight in `timezone` (`nightly_schedule`); it
-    commits the paths in `committed` that exist after the build."""
-    env = "".join(f"          {name}: ${{{{ secrets.{name} }}}}\n" for name in credential_variables())
+def workflow(committed: list[str], config: Config) -> str:
+    """The nightly workflow, run just after midnight in the config's time zone
+    (`nightly_schedule`); it passes the secrets the config's sources read and commits the
+    paths in `committed` that exist after the build."""
+    env = "".join(f"          {name}: ${{{{ secrets.{name} }}}}\n" for name in credential_variables(config))
     return (
-        _WORKFLOW.replace("{schedule}", nightly_schedule(timezone, date.today()))
+        _WORKFLOW.replace("{schedule}", nightly_schedule(config.timezone, date.today()))
         .replace("{env}\n", env)
         .replace("{committed}", " ".join(map(shlex.quote, committed)))
         .replace("{title}", WORKFLOW_TITLE)
