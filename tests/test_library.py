@@ -235,3 +235,16 @@ def test_days_may_be_dates_and_one_string_is_refused_in_words(site):
     assert hotpapers.check_days(config, "2020-09-24", days=1) == hotpapers.check_days(config, date(2020, 9, 24), days=1)
     with pytest.raises(hotpapers.InputError, match="'yesterday' is not a day written YYYY-MM-DD"):
         hotpapers.check_days(config, "yesterday")
+
+
+def test_a_script_catches_the_errors_the_readme_names_by_their_names(site):
+    """The README says refuse_unfit_profile raises 'a ConfigError' and save_snapshot's
+    checks 'a SnapshotError', but neither was in the API: a script could catch only InputError."""
+    (site / "config.yaml").write_text("post: {titel: x}\n", encoding="utf-8")
+    with pytest.raises(hotpapers.ConfigError, match=r"post\.titel: unknown key"):
+        hotpapers.load_config()
+    (site / "data" / "snapshots" / "2020-09-24.json").write_text("{", encoding="utf-8")
+    with pytest.raises(hotpapers.SnapshotError, match="not valid JSON"):
+        hotpapers.load_snapshot(site / "data" / "snapshots" / "2020-09-24.json")
+    assert issubclass(hotpapers.FetchError, hotpapers.HotpapersError)
+    assert not issubclass(hotpapers.FetchError, hotpapers.InputError)  # a failure, exit 1

@@ -12,8 +12,9 @@ a post is never replaced by one listing fewer papers unless forced), and
 `update_feeds` then rewrites the feeds, as `build` does. `build` first calls
 `refuse_unfit_profile` (a profile whose posts the site cannot build); a caller
 of `build_days` must too, since a Config does not know its file, so neither the site's
-folder. Errors are `HotpapersError`s: `InputError` (bad input, exit code 2) or a
-runtime failure (1).
+folder. Errors are `HotpapersError`s: `InputError` (bad input, exit code 2: a
+`ConfigError` in the config, a `SnapshotError` in a snapshot) or a runtime failure (1:
+a `FetchError` when a source or arXiv fails).
 """
 
 from __future__ import annotations
@@ -25,7 +26,7 @@ from hotpapers import config as _config
 from hotpapers import config_file as _config_file
 from hotpapers.check_files import check_days
 from hotpapers.config import Config
-from hotpapers.errors import HotpapersError, InputError
+from hotpapers.errors import ConfigError, FetchError, HotpapersError, InputError, SnapshotError
 from hotpapers.explain import Explanation
 from hotpapers.explain import explain as explain_day
 from hotpapers.feeds import FeedsReport, update_feeds
@@ -41,15 +42,18 @@ __version__ = "0.1.0"
 __all__ = [
     "BuildOptions",
     "Config",
+    "ConfigError",
     "DayReport",
     "Explanation",
     "FeedsReport",
+    "FetchError",
     "HotpapersError",
     "InputError",
     "Mention",
     "Paper",
     "RankedPaper",
     "Snapshot",
+    "SnapshotError",
     "build_days",
     "build_nightly",
     "check_days",
