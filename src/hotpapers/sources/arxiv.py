@@ -26,6 +26,7 @@ from hotpapers.http import HttpClient
 from hotpapers.models import ARXIV, SCHEMA_ID, Paper
 from hotpapers.sanitize import one_line
 from hotpapers.snapshot_schema import decode_fast, snapshot_problems
+from hotpapers.sources.base import kept
 
 _ENTRY_ID = re.compile(r"arxiv\.org/abs/(?P<id>.+?)(?:v(?P<version>[0-9]{1,12}))?$")
 """A version of ASCII digits, few enough for int() (a longer one leaves an id no batch asked for)."""
@@ -100,20 +101,22 @@ def _paper(entry: feedparser.FeedParserDict) -> Paper:
     terms = [tag["term"] for tag in entry.get("tags", []) if tag.get("term")]
     categories = ([primary] if primary else []) + [t for t in terms if t != primary]
     comment, journal_ref = _text(entry, "arxiv_comment"), _text(entry, "arxiv_journal_ref")
-    return Paper(
-        id=paper_id,
-        version=int(match.group("version")) if match.group("version") else None,
-        title=unfold(entry.get("title", "")) or paper_id,
-        authors=tuple(a["name"] for a in entry.get("authors", []) if a.get("name")),
-        categories=tuple(dict.fromkeys(categories)),
-        abstract=unfold(entry.get("summary", "")),
-        abs_url=f"https://arxiv.org/abs/{paper_id}",
-        pdf_url=f"https://arxiv.org/pdf/{paper_id}",
-        published=_text(entry, "published"),
-        updated=_text(entry, "updated"),
-        comment=unfold(comment) if comment else None,
-        journal_ref=unfold(journal_ref) if journal_ref else None,
-        doi=_text(entry, "arxiv_doi"),
+    return kept(
+        Paper(
+            id=paper_id,
+            version=int(match.group("version")) if match.group("version") else None,
+            title=unfold(entry.get("title", "")) or paper_id,
+            authors=tuple(a["name"] for a in entry.get("authors", []) if a.get("name")),
+            categories=tuple(dict.fromkeys(categories)),
+            abstract=unfold(entry.get("summary", "")),
+            abs_url=f"https://arxiv.org/abs/{paper_id}",
+            pdf_url=f"https://arxiv.org/pdf/{paper_id}",
+            published=_text(entry, "published"),
+            updated=_text(entry, "updated"),
+            comment=unfold(comment) if comment else None,
+            journal_ref=unfold(journal_ref) if journal_ref else None,
+            doi=_text(entry, "arxiv_doi"),
+        )
     )
 
 

@@ -20,6 +20,7 @@ from msgspec import Meta, Struct
 from hotpapers.arxiv_ids import resolve_ids
 from hotpapers.http_json import PageToken, more_than_asked
 from hotpapers.models import Count, Mention
+from hotpapers.sources.base import kept
 
 NonNegative = Count
 _HANDLE = re.compile(
@@ -94,20 +95,22 @@ def _mention(post: _Post, observed_at: str, since: datetime, until: datetime) ->
         return None
     did, rkey = _address(post) or ("", "")
     handle = post.author.handle if _HANDLE.fullmatch(post.author.handle) else None
-    return Mention(
-        platform="bluesky",
-        id=post.uri,
-        url=f"https://bsky.app/profile/{handle or did}/post/{rkey}",
-        paper_ids=paper_ids,
-        reposts=post.repostCount,
-        likes=post.likeCount,
-        replies=post.replyCount,
-        quotes=post.quoteCount,
-        observed_at=observed_at,
-        author_handle=handle,
-        author_name=post.author.displayName or None,
-        created_at=_stamp(created),
-        text=text or None,
+    return kept(
+        Mention(
+            platform="bluesky",
+            id=post.uri,
+            url=f"https://bsky.app/profile/{handle or did}/post/{rkey}",
+            paper_ids=paper_ids,
+            reposts=post.repostCount,
+            likes=post.likeCount,
+            replies=post.replyCount,
+            quotes=post.quoteCount,
+            observed_at=observed_at,
+            author_handle=handle,
+            author_name=post.author.displayName or None,
+            created_at=_stamp(created),
+            text=text or None,
+        )
     )
 
 

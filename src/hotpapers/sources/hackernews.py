@@ -26,7 +26,7 @@ from hotpapers.http_json import more_than_asked
 from hotpapers.models import Count, Mention
 from hotpapers.plural import count
 from hotpapers.sanitize import one_line
-from hotpapers.sources.base import Display, Found, PageLimit, Source, SourceSettings, rfc3339
+from hotpapers.sources.base import Display, Found, PageLimit, Source, SourceSettings, kept, rfc3339
 
 ITEM_URL = "https://news.ycombinator.com/item?id="
 NonNegative = Count
@@ -97,18 +97,20 @@ def _mention(hit: _Hit, observed_at: str, since: int, until: int) -> Mention | N
     paper_ids = resolve_ids(urls, _TAG.sub(" ", text))
     if not paper_ids:
         return None
-    return Mention(
-        platform="hackernews",
-        id=hit.objectID,
-        url=f"{ITEM_URL}{hit.objectID}",
-        paper_ids=paper_ids,
-        reposts=0,
-        likes=hit.points or 0,
-        replies=hit.num_comments,
-        observed_at=observed_at,
-        author_handle=hit.author,
-        created_at=rfc3339(datetime.fromtimestamp(hit.created_at_i, UTC)) if hit.created_at_i is not None else None,
-        text=one_line(hit.title) if hit.title else None,
+    return kept(
+        Mention(
+            platform="hackernews",
+            id=hit.objectID,
+            url=f"{ITEM_URL}{hit.objectID}",
+            paper_ids=paper_ids,
+            reposts=0,
+            likes=hit.points or 0,
+            replies=hit.num_comments,
+            observed_at=observed_at,
+            author_handle=hit.author,
+            created_at=rfc3339(datetime.fromtimestamp(hit.created_at_i, UTC)) if hit.created_at_i is not None else None,
+            text=one_line(hit.title) if hit.title else None,
+        )
     )
 
 

@@ -24,7 +24,7 @@ from hotpapers.errors import FetchError, OutOfTimeError
 from hotpapers.http_json import more_than_asked
 from hotpapers.models import Count, Mention
 from hotpapers.sanitize import one_line
-from hotpapers.sources.base import Display, Found, PageLimit, Source, SourceSettings, rfc3339
+from hotpapers.sources.base import Display, Found, PageLimit, Source, SourceSettings, kept, rfc3339
 
 PAPER_URL = "https://huggingface.co/papers/"
 NonNegative = Count
@@ -99,19 +99,21 @@ def _mention(item: _Item, observed_at: str) -> Mention | None:
     submitter = item.submittedBy or item.paper.submittedOnDailyBy
     listed = item.paper.submittedOnDailyAt or item.publishedAt
     title = item.title or item.paper.title
-    return Mention(
-        platform="huggingface",
-        id=paper_id,
-        url=f"{PAPER_URL}{paper_id}",
-        paper_ids=(paper_id,),
-        reposts=0,
-        likes=item.paper.upvotes,
-        replies=item.numComments,
-        observed_at=observed_at,
-        author_handle=(submitter.name or submitter.user) if submitter else None,
-        author_name=submitter.fullname if submitter else None,
-        created_at=_stamp(listed) if listed else None,
-        text=one_line(title).strip() if title else None,
+    return kept(
+        Mention(
+            platform="huggingface",
+            id=paper_id,
+            url=f"{PAPER_URL}{paper_id}",
+            paper_ids=(paper_id,),
+            reposts=0,
+            likes=item.paper.upvotes,
+            replies=item.numComments,
+            observed_at=observed_at,
+            author_handle=(submitter.name or submitter.user) if submitter else None,
+            author_name=submitter.fullname if submitter else None,
+            created_at=_stamp(listed) if listed else None,
+            text=one_line(title).strip() if title else None,
+        )
     )
 
 

@@ -26,7 +26,7 @@ from hotpapers.errors import FetchError, InputError, excerpt
 from hotpapers.http_json import PageToken, more_than_asked
 from hotpapers.models import TIMESTAMP_PATTERN, Count, Mention, parse_time
 from hotpapers.sanitize import EmbedRules
-from hotpapers.sources.base import Display, Embeds, Found, PageLimit, Source, SourceSettings, left_out, rfc3339
+from hotpapers.sources.base import Display, Embeds, Found, PageLimit, Source, SourceSettings, kept, left_out, rfc3339
 
 log = logging.getLogger("hotpapers")
 
@@ -161,22 +161,22 @@ def _mention(
     counts = post.public_metrics or _Counts()
     user = users.get(post.author_id or "")
     handle = user.username if user and _USERNAME.fullmatch(user.username or "") else None
-    return Mention(
-        platform="twitter",
-        id=post.id,
-        url=f"https://twitter.com/{handle}/status/{post.id}"
-        if handle
-        else f"https://twitter.com/i/web/status/{post.id}",
-        paper_ids=paper_ids,
-        reposts=counts.retweet_count,
-        likes=counts.like_count,
-        replies=counts.reply_count,
-        quotes=counts.quote_count,
-        observed_at=observed_at,
-        author_handle=handle,
-        author_name=user.name if user else None,
-        created_at=post.created_at,
-        text=post.text,
+    return kept(
+        Mention(
+            platform="twitter",
+            id=post.id,
+            url=f"https://twitter.com/{f'{handle}/status' if handle else 'i/web/status'}/{post.id}",
+            paper_ids=paper_ids,
+            reposts=counts.retweet_count,
+            likes=counts.like_count,
+            replies=counts.reply_count,
+            quotes=counts.quote_count,
+            observed_at=observed_at,
+            author_handle=handle,
+            author_name=user.name if user else None,
+            created_at=post.created_at,
+            text=post.text,
+        )
     )
 
 
