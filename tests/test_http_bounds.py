@@ -10,6 +10,7 @@ import threading
 import time
 import tracemalloc
 from collections.abc import Callable, Iterator
+from urllib.parse import unquote
 
 import pytest
 from pytest_httpserver import HTTPServer
@@ -285,6 +286,21 @@ def test_an_answer_never_hands_on_the_credential_written_with_json_escapes(serve
     server.expect_request("/echo").respond_with_handler(escaped)
     data = client().get_json(server.url_for("/echo"), source="t", headers={"Authorization": f"Bearer {TOKEN}"})
     assert data == {"text": "see [redacted]", "[redacted]": 1}
+
+
+def test_an_answer_never_hands_on_the_credential_percent_decoded(server):
+    """X's bearer tokens hold percent-escapes (`%2B`, `%3D`): a server echoing the token
+    decoded (`+`, `=`), as a URL's query is read, put it past a redaction of the token as
+    sent into the snapshot and the post."""
+
+    def decoded(request: Request) -> Response:
+        token = request.headers["Authorization"].removeprefix("Bearer ")
+        return Response(json.dumps({"text": f"see {unquote(token)}!"}), content_type="application/json")
+
+    server.expect_request("/echo").respond_with_handler(decoded)
+    data = client().get_json(server.url_for("/echo"), source="t", headers={"Authorization": f"Bearer {TOKEN}"})
+    assert unquote(TOKEN) == "AAAAAAAAAAAAAAAAAAAAAMLheAAAAAAA0+uSeid+ULvsea4JtiGRiSDSJSI=EUifiRBk"
+    assert data == {"text": "see [redacted]!"}
 
 
 def test_no_answer_hands_on_a_credential_another_request_of_the_build_carried(server):
