@@ -465,3 +465,15 @@ def test_a_feed_path_that_is_a_link_to_itself_is_replaced_by_the_feed(site):
     result = run("build", "--offline", "2020-09-24")
     assert result.exit_code == 0, result.output
     assert (site / "static" / "hot-papers.atom").read_text(encoding="utf-8").startswith("<?xml")
+
+
+def test_render_refuses_force_without_a_file_to_write(site):
+    """`render SNAPSHOT --force` printed the post and said nothing: --force replaces a
+    file, and a post printed on stdout replaces none, so a user who meant -o learnt
+    nothing of it."""
+    result = CliRunner().invoke(cli, ["render", "data/snapshots/2020-09-24.json", "--force"])
+    assert (result.exit_code, result.stdout) == (2, "")
+    assert result.stderr == (
+        "Error: Invalid value for '--force': it goes with -o (a post printed replaces nothing) "
+        "(see 'hotpapers render --help')\n"
+    )

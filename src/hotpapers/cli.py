@@ -61,6 +61,8 @@ def render(snapshot: Path, output: Path | None, force: bool, config_path: Path |
       hotpapers render data/snapshots/2020-09-24.json
       hotpapers render my-import.json -o content/posts/2020-09-24---Hot-Papers.md
     """
+    if force and output is None:
+        raise click.BadParameter("it goes with -o (a post printed replaces nothing)", param_hint="'--force'")
     config = obtain_config(config_path)
     snap = hotpapers.load_snapshot(snapshot)
     if output is not None and output.is_dir():
