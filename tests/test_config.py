@@ -391,6 +391,18 @@ def test_another_tools_config_yaml_points_at_hotpapers_yaml(site):
     assert not (site / "content").exists()
 
 
+def test_a_snapshot_given_as_the_config_is_called_a_snapshot(site):
+    """`--config data/snapshots/D.json` said 'these are another tool's settings (schema,
+    date, taken_at, ...), not hotpapers'', of hotpapers' own snapshot."""
+    result = CliRunner().invoke(cli, ["--config", "data/snapshots/2020-09-24.json", "check"])
+    assert (result.exit_code, result.stdout) == (2, "")
+    assert result.stderr == (
+        "Error: data/snapshots/2020-09-24.json: this is a snapshot (a day's fetched facts), not settings; give "
+        "--config the site's hotpapers.yaml, and a snapshot to the commands that read one (`hotpapers render "
+        "SNAPSHOT`)\n"
+    )
+
+
 @pytest.mark.parametrize("where", ["before", "after"])
 def test_config_option_before_or_after_the_command(site, tmp_path_factory, where):
     elsewhere = tmp_path_factory.mktemp("elsewhere")

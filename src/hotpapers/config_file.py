@@ -14,6 +14,7 @@ import yaml
 
 from hotpapers.config_check import clip, key_text, short
 from hotpapers.errors import ConfigError, shown_path
+from hotpapers.models import SCHEMA_ID
 from hotpapers.regular_file import NotRegularFile, TooLarge, read_regular_file
 from hotpapers.sanitize import one_line
 from hotpapers.yaml_c import NumberTooLong, Repeat, load_plain_yaml
@@ -61,6 +62,11 @@ def read_mapping(path: Path, known: set[str]) -> tuple[dict[str, Any], list[str]
     values but the last YAML drops), and the file's text; `known` are the top-level keys
     hotpapers reads."""
     mapping, repeated, text = read_yaml(path)
+    if mapping.get("schema") == SCHEMA_ID:
+        raise ConfigError(
+            f"{shown_path(path)}: this is a snapshot (a day's fetched facts), not settings; give --config the "
+            "site's hotpapers.yaml, and a snapshot to the commands that read one (`hotpapers render SNAPSHOT`)"
+        )
     if path.name != "hotpapers.yaml" and another_tools(mapping, known):
         keys = ", ".join(key_text(key) for key in list(mapping)[:3])
         raise ConfigError(
