@@ -146,7 +146,7 @@ def test_jekyll_publishes_the_post_at_the_feed_link(tmp_path):
     assert page_at(site / "_site", link).is_file(), sorted(p.name for p in (site / "_site").iterdir())
 
 
-UNLINKED = "feeds: the entries link each post at /{slug}/ (site.link), where the site publishes none: Jekyll's config"
+UNLINKED = "feeds: the entries link each post at /{slug}/ (site.link), where the site publishes none: Jekyll gives the posts the permalink"
 
 
 @pytest.mark.parametrize(
@@ -216,9 +216,9 @@ def test_build_warns_when_no_jekyll_default_permalink_applies_to_the_posts_file_
     jekyll_build(site)
     assert page_at(site / "_site", link).is_file() == (not warned), sorted((site / "_site").rglob("*.html"))
     assert (UNLINKED in result.stderr) == warned, result.stderr
-    unscoped = (
-        "the permalink /:categories/:year/:month/:day/:title:output_ext (no `defaults` entry setting one applies to "
-        "_posts/2020-09-24-lab.md); give hotpapers' posts"
+    unscoped = (  # Jekyll's own default: a config without `permalink` gives none
+        "Jekyll gives the posts the permalink /:categories/:year/:month/:day/:title:output_ext (no `defaults` entry "
+        "setting one applies to _posts/2020-09-24-lab.md); give hotpapers' posts `permalink: /:slug/` in _config.yml"
     )
     assert (unscoped in result.stderr) == (warned and permalink == "/:slug/"), result.stderr
     if permalink != "/:slug/":

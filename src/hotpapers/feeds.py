@@ -185,8 +185,8 @@ def unlinked(config: Config) -> str | None:
         if permalink is None or permalink in SLUG_PERMALINKS:
             return None
         where = (
-            f"Jekyll's config gives the posts the permalink {permalink}{scoped}; give hotpapers' posts "
-            "`permalink: /:slug/` there (README: Jekyll), or set site.link to where they are"
+            f"Jekyll gives the posts the permalink {permalink}{scoped}; give hotpapers' posts "
+            "`permalink: /:slug/` in _config.yml (README: Jekyll), or set site.link to where they are"
         )
     else:
         return None
