@@ -56,31 +56,31 @@ def obtain_config(config_path: Path | None, writes: bool = False) -> hotpapers.C
     defaults, with a warning when a folder above holds a site's config (a command run in
     its subfolder); a command that `writes` the site's files (build) is refused there."""
     config_path = given_config_path(config_path)
-    if config_path is not None and not config_path.exists():
+    if config_path is not None:
         try:
             config_path.stat()
         except OSError as exc:  # not there, or a link that leads nowhere: its own words
             raise click.BadParameter(f"{config_path}: {exc.strerror or exc}", param_hint="--config") from None
-    found = config_path or default_config_path(Path.cwd())
+    here = default_config_path(Path.cwd())
+    found = config_path or here
     if found is None:
         log.debug("config: built-in defaults (no hotpapers.yaml or config.yaml in %s)", Path.cwd())
         if above := config_above(Path.cwd(), set(hotpapers.Config.__struct_fields__)):
             site = os.path.relpath(above)
+            advice = f"run hotpapers in its folder, or give --config {site}"
             if writes:
                 raise ConfigError(
-                    f"no hotpapers.yaml or config.yaml here, and the site's is {site}: run hotpapers in its folder, "
-                    f"or give --config {site} (with the built-in defaults, build would write a site of its own here: "
-                    f"{Paths().snapshots} and {PROFILES[Output().profile].posts})"
+                    f"no hotpapers.yaml or config.yaml here, and the site's is {site}: {advice} (with the built-in "
+                    f"defaults, build would write a site of its own here: {Paths().snapshots} and "
+                    f"{PROFILES[Output().profile].posts})"
                 )
             log.warning(
-                "no hotpapers.yaml or config.yaml here, so the built-in defaults apply; the site's is %s: "
-                "run hotpapers in its folder, or give --config %s",
+                "no hotpapers.yaml or config.yaml here, so the built-in defaults apply; the site's is %s: %s",
                 site,
-                site,
+                advice,
             )
     else:
         log.debug("config: %s", found)
-    here = default_config_path(Path.cwd())
     if config_path is not None and not (here and real_path(here) == real_path(config_path)):
         shown = shlex.quote(shown_path(Path(os.path.abspath(config_path))))
         click.get_current_context().call_on_close(repeat_config_option(f" --config {shown}"))  # for the hints

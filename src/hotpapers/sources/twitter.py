@@ -165,7 +165,7 @@ def _mention(
         Mention(
             platform="twitter",
             id=post.id,
-            url=f"https://twitter.com/{f'{handle}/status' if handle else 'i/web/status'}/{post.id}",
+            url=f"https://twitter.com/{handle or 'i/web'}/status/{post.id}",
             paper_ids=paper_ids,
             reposts=counts.retweet_count,
             likes=counts.like_count,
