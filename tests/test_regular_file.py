@@ -1,4 +1,6 @@
 import os
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -62,3 +64,25 @@ def test_site_file_text_replaces_bytes_that_are_no_utf8(tmp_path):
     path.write_bytes(b'{"name": "caf\xe9"}')
     assert site_file_text(path) == '{"name": "caf\ufffd"}'
     assert site_file_text(tmp_path / "missing.json") == ""
+
+
+@pytest.mark.skipif(not Path("/proc/self/status").is_file(), reason="no /proc")
+def test_a_small_file_is_read_under_an_address_space_limit_below_max_bytes(tmp_path):
+    """A host that limits a process's memory (`ulimit -v`, as shared hosts and some CI
+    runners do) still reads a snapshot of a few kilobytes when the most it may hold
+    (512 MiB) is more than the limit leaves: the read sets aside what the file holds, not
+    `max_bytes`. Before, building the sample day under `ulimit -v 560000` failed with
+    an internal MemoryError."""
+    path = tmp_path / "snapshot.json"
+    path.write_bytes(b"{}" * 20_000)
+    code = (
+        "import re, resource, sys\n"
+        "from pathlib import Path\n"
+        "from hotpapers.regular_file import read_regular_file\n"
+        "used = int(re.search(r'VmSize:\\s+(\\d+) kB', Path('/proc/self/status').read_text())[1]) * 1024\n"
+        "resource.setrlimit(resource.RLIMIT_AS, (used + 128 * 1024 * 1024,) * 2)\n"
+        "data = read_regular_file(Path(sys.argv[1]), max_bytes=512 * 1024 * 1024, refuse_larger=True)\n"
+        "print(len(data))\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code, str(path)], capture_output=True, text=True, timeout=60)
+    assert (done.returncode, done.stdout.strip()) == (0, "40000"), done.stderr[-300:]

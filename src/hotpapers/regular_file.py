@@ -7,10 +7,13 @@ from __future__ import annotations
 import os
 import stat
 from pathlib import Path
+from typing import BinaryIO
 
 SITE_FILE_MAX_BYTES = 1024 * 1024
 """The most read of a file of the site (its config, package.json, Gemfile): no real one
 comes near it, and a huge or endless one would fill the memory."""
+_PIECE = 64 * 1024
+"""The least asked for in one read of a file that grew past its size (`/proc` files say 0)."""
 _KINDS = {stat.S_IFDIR: "a directory", stat.S_IFIFO: "a FIFO", stat.S_IFCHR: "a device", stat.S_IFBLK: "a device"}
 
 
@@ -41,13 +44,27 @@ def read_regular_file(path: Path, *, max_bytes: int | None = None, refuse_larger
         if refuse_larger and max_bytes is not None and status.st_size > max_bytes:
             raise TooLarge
         with open(fd, "rb", closefd=False) as handle:
-            # with refuse_larger, one byte more shows a file that grew while read
-            data = handle.read(-1 if max_bytes is None else max_bytes + 1 if refuse_larger else max_bytes)
+            if max_bytes is None:
+                data = handle.read()
+            else:  # with refuse_larger, one byte more shows a file that grew while read
+                data = _read_at_most(handle, max_bytes + 1 if refuse_larger else max_bytes, status.st_size)
         if refuse_larger and max_bytes is not None and len(data) > max_bytes:
             raise TooLarge
         return data
     finally:
         os.close(fd)
+
+
+def _read_at_most(handle: BinaryIO, wanted: int, size: int) -> bytes:
+    """Up to `wanted` bytes, asked for in pieces of about the file's `size`: one read of
+    `wanted` bytes sets that much memory aside first, which a process under an address
+    space limit (`ulimit -v`) may not get, even for a file of a few kilobytes."""
+    pieces: list[bytes] = []
+    piece = max(size + 1, _PIECE)
+    while wanted > 0 and (read := handle.read(min(wanted, piece))):
+        pieces.append(read)
+        wanted -= len(read)
+    return b"".join(pieces)
 
 
 def site_file_text(path: Path) -> str:
