@@ -78,7 +78,7 @@ def test_a_day_where_nothing_qualifies_writes_nothing(site):
     assert result.exit_code == 0 and (
         "2020-09-24: no paper qualifies (a paper needs a score of 50, ranking.min_paper_score, and a category that "
         "candidates.categories matches, and publication at most 7 days before the day, candidates.max_age_days; "
-        "`hotpapers explain 2020-09-24` shows each one's); nothing written" in result.stderr
+        "`hotpapers explain 2020-09-24` shows each one's); no post written" in result.stderr
     )
     assert not (site / "content").exists()
 
@@ -93,7 +93,7 @@ def test_nothing_qualifies_names_the_candidate_rules_that_are_set(site):
         and (
             "2020-09-24: no paper qualifies (a paper needs a score of 50, ranking.min_paper_score, and a category that "
             "candidates.categories matches, and publication at most 30 days before the day, "
-            "candidates.max_age_days; `hotpapers explain 2020-09-24` shows each one's); nothing written\n"
+            "candidates.max_age_days; `hotpapers explain 2020-09-24` shows each one's); no post written\n"
         )
         in result.stderr
     )

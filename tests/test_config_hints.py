@@ -80,7 +80,7 @@ def test_previews_and_builds_advice_names_the_config_where_cron_runs_elsewhere(t
     add_settings(tmp_path / "site", "ranking: {min_paper_score: 100000}")
     built = run("--config", str(config), "build", "--date", "2020-09-24")
     assert built.exit_code == 0
-    assert f"; `hotpapers --config {config} explain 2020-09-24` shows each one's); nothing written" in built.stderr
+    assert f"; `hotpapers --config {config} explain 2020-09-24` shows each one's); no post written" in built.stderr
 
 
 def test_the_command_names_no_config_where_the_folder_holds_the_one_given(tmp_path, monkeypatch):

@@ -115,7 +115,7 @@ def test_render_to_stdout_says_when_no_paper_qualifies(tmp_path):
         result.stderr
         == f"{DAY}: no paper qualifies (a paper needs a score of 50, ranking.min_paper_score, and a category that "
         "candidates.categories matches, and publication at most 7 days before the day, candidates.max_age_days); "
-        "nothing written\n"  # the settings of the working directory's config.yaml, the repository's
+        "no post written\n"  # the settings of the working directory's config.yaml, the repository's
     )
     explained = CliRunner().invoke(cli, ["render", str(snapshot), "-o", str(tmp_path / "post.md")])
     assert explained.stderr == result.stderr  # `explain` reads the site's day, not this file

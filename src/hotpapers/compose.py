@@ -44,7 +44,7 @@ def compose(
 
 def nothing_qualifies(day: str, config: Config, stored: bool) -> str:
     """What `build` says when no paper qualifies; a `stored` day (the site's own) can be explained."""
-    return f"{day}: no paper qualifies {qualifying_needs(day, config, stored)}; nothing written"
+    return f"{day}: no paper qualifies {qualifying_needs(day, config, stored)}; no post written"
 
 
 def qualifying_needs(day: str, config: Config, stored: bool) -> str:
