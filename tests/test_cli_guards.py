@@ -477,3 +477,27 @@ def test_render_refuses_force_without_a_file_to_write(site):
         "Error: Invalid value for '--force': it goes with -o (a post printed replaces nothing) "
         "(see 'hotpapers render --help')\n"
     )
+
+
+@pytest.mark.skipif(not Path("/proc/self/status").is_file(), reason="no /proc")
+def test_running_out_of_memory_is_one_line_and_exit_1(site):
+    """A day too large for the memory a host allows (`ulimit -v`) said `internal error:
+    MemoryError: ` and nothing more: nothing said what ran out."""
+    snapshot = json.loads((site / SNAPSHOT).read_text(encoding="utf-8"))
+    mention = snapshot["mentions"][0]
+    snapshot["mentions"] = [{**mention, "id": str(n), "text": f"{n} " * 200} for n in range(40_000)]
+    (site / SNAPSHOT).write_text(json.dumps(snapshot), encoding="utf-8")
+    code = (
+        "import re, resource, sys\n"
+        "from pathlib import Path\n"
+        "from hotpapers.cli import cli\n"
+        "used = int(re.search(r'VmSize:\\s+(\\d+) kB', Path('/proc/self/status').read_text())[1]) * 1024\n"
+        "resource.setrlimit(resource.RLIMIT_AS, (used + 32 * 1024 * 1024,) * 2)\n"
+        "cli.main(['build', '--offline', '2020-09-24'])\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], cwd=site, capture_output=True, text=True, timeout=120)
+    assert done.returncode == 1
+    assert done.stderr == (
+        "Error: out of memory: the system, or a limit such as `ulimit -v`, gave no more (--debug shows where)\n"
+    )
+    assert not (site / POST).exists()

@@ -56,6 +56,12 @@ class HotpapersGroup(click.Group):
                 raise
             where = f" ({printable(str(exc.filename))})" if exc.filename else ""
             raise HotpapersError(f"{exc.strerror or exc}{where}") from exc
+        except MemoryError as exc:  # MemoryError carries no text: say what ran out
+            if ctx.meta.get("hotpapers.debug"):
+                raise
+            raise HotpapersError(
+                "out of memory: the system, or a limit such as `ulimit -v`, gave no more (--debug shows where)"
+            ) from exc
         except Exception as exc:
             if ctx.meta.get("hotpapers.debug"):
                 raise
