@@ -313,6 +313,31 @@ def test_build_run_in_a_subfolder_of_a_site_is_refused(site, monkeypatch, args):
     assert built.exit_code == 0 and (site / POST).is_file(), built.output
 
 
+def test_render_o_run_in_a_subfolder_of_a_site_is_refused_as_build_is(site, monkeypatch):
+    """Run from data/ of a Hugo site, `render SNAPSHOT -o ../content/posts/...` warned that the
+    built-in defaults apply and wrote the post all the same, in the default lumen profile:
+    it replaced the site's post of the day by one whose `.Z` date Hugo drops (dated
+    0001-01-01). Printing it (no -o) still only warns."""
+    (site / "config.yaml").write_text("output: {profile: hugo}\n", encoding="utf-8")
+    (site / "config.yaml").rename(site / "hotpapers.yaml")
+    (site / "hugo.toml").write_text('baseURL = "https://lab.example.org/"\n', encoding="utf-8")
+    assert run("build", "2020-09-24", "--offline").exit_code == 0
+    post = site / "content" / "posts" / "2020-09-24-hot-papers.md"
+    built = post.read_bytes()
+    monkeypatch.chdir(site / "data")
+    result = run("render", "snapshots/2020-09-24.json", "-o", "../content/posts/2020-09-24-hot-papers.md")
+    assert (result.exit_code, result.stdout) == (2, ""), result.output
+    assert result.stderr == (
+        "Error: no hotpapers.yaml or config.yaml here, and the site's is ../hotpapers.yaml: run hotpapers in its "
+        "folder, or give --config ../hotpapers.yaml (with the built-in defaults, render -o would write a post of "
+        "output.profile lumen)\n"
+    )
+    assert post.read_bytes() == built
+    printed = run("render", "snapshots/2020-09-24.json")
+    assert printed.exit_code == 0 and printed.stdout.startswith("---\ntitle: "), printed.output
+    assert "the built-in defaults apply; the site's is ../hotpapers.yaml" in printed.stderr
+
+
 def test_a_site_s_config_yaml_above_is_named_as_its_hotpapers_yaml_is(site, monkeypatch):
     """The README's other config name, config.yaml holding hotpapers' settings (the sample
     site's), was not looked for above: from its content/, build went on with the defaults

@@ -63,7 +63,7 @@ def render(snapshot: Path, output: Path | None, force: bool, config_path: Path |
     """
     if force and output is None:
         raise click.BadParameter("it goes with -o (a post printed replaces nothing)", param_hint="'--force'")
-    config = obtain_config(config_path)
+    config = obtain_config(config_path, writes="render" if output is not None else "")
     snap = hotpapers.load_snapshot(snapshot)
     if output is not None and output.is_dir():
         raise click.BadParameter(f"{output} is a folder", param_hint="-o")
@@ -114,7 +114,7 @@ def build(
     """
     if flags["offline"] and flags["refresh"]:
         raise click.UsageError("--offline and --refresh contradict each other")
-    config = obtain_config(config_path, writes=True)
+    config = obtain_config(config_path, writes="build")
     options = hotpapers.BuildOptions(**flags, now=now(config))  # offline, refresh, force, dry_run
     hotpapers.refuse_unfit_profile(config.output.profile, given_config_path(config_path))
     days = [one_day.isoformat() for one_day in select_days(day, since, until, now(config).date(), typed)]

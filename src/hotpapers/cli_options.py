@@ -51,10 +51,18 @@ def given_config_path(config_path: Path | None) -> Path | None:
     return config_path or click.get_current_context().meta.get("hotpapers.config")
 
 
-def obtain_config(config_path: Path | None, writes: bool = False) -> hotpapers.Config:
+_WRITES = {
+    "build": f"build would write a site of its own here: {Paths().snapshots} and {PROFILES[Output().profile].posts}",
+    "render": f"render -o would write a post of output.profile {Output().profile}",
+}
+"""What a command that writes the site's files would write with the built-in defaults."""
+
+
+def obtain_config(config_path: Path | None, writes: str = "") -> hotpapers.Config:
     """The config the command names, else the working directory's, else the built-in
     defaults, with a warning when a folder above holds a site's config (a command run in
-    its subfolder); a command that `writes` the site's files (build) is refused there."""
+    its subfolder); a command that `writes` the site's files there (build, render -o: a
+    key of _WRITES) is refused, since the defaults are not the site's settings."""
     config_path = given_config_path(config_path)
     if config_path is not None:
         try:
@@ -71,8 +79,7 @@ def obtain_config(config_path: Path | None, writes: bool = False) -> hotpapers.C
             if writes:
                 raise ConfigError(
                     f"no hotpapers.yaml or config.yaml here, and the site's is {site}: {advice} (with the built-in "
-                    f"defaults, build would write a site of its own here: {Paths().snapshots} and "
-                    f"{PROFILES[Output().profile].posts})"
+                    f"defaults, {_WRITES[writes]})"
                 )
             log.warning(
                 "no hotpapers.yaml or config.yaml here, so the built-in defaults apply; the site's is %s: %s",
