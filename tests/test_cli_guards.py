@@ -160,6 +160,24 @@ def test_render_refuses_another_days_post_in_a_linked_posts_folder(site):
     assert list((site / "real-posts").iterdir()) == []
 
 
+def test_render_o_into_a_site_that_cannot_read_the_profile_is_refused_as_build_is(site, tmp_path_factory):
+    """In a Hugo site without hotpapers' config yet (the defaults: lumen), `render D.json -o
+    content/posts/D.md` wrote a lumen post whose `.Z` date Hugo drops without a word (the page
+    dated 0001-01-01), where build refuses the profile. Outside the site, or printed, it is
+    written as asked."""
+    (site / "config.yaml").unlink()
+    (site / "hugo.toml").write_text('baseURL = "https://lab.example.org/"\n', encoding="utf-8")
+    (site / "content" / "posts").mkdir(parents=True)
+    result = run("render", SNAPSHOT, "-o", "content/posts/2020-09-24.md")
+    assert (result.exit_code, result.stdout) == (2, ""), result.output
+    assert result.stderr.startswith("Error: hugo.toml: a Hugo site (hugo.toml) reads no date from posts of ")
+    assert result.stderr.endswith("set `output: {profile: hugo}` in hotpapers.yaml (`hotpapers init` writes one)\n")
+    assert list((site / "content" / "posts").iterdir()) == []
+    elsewhere = tmp_path_factory.mktemp("elsewhere") / "2020-09-24.md"
+    assert run("render", SNAPSHOT, "-o", str(elsewhere)).exit_code == 0
+    assert elsewhere.read_bytes() == EXAMPLE_POST.read_bytes() == run("render", SNAPSHOT).stdout_bytes
+
+
 def test_render_writes_a_file_named_as_a_post_with_more_after_it(site):
     """A post's name must end the path: a copy beside another day's post (`.orig`) is no post of the site."""
     (site / "content" / "posts").mkdir(parents=True)

@@ -12,7 +12,7 @@ import click
 import hotpapers
 from hotpapers.check_files import checked_days, problems_of_days
 from hotpapers.cli_init import init
-from hotpapers.cli_options import config_option, day_options, given_config_path, obtain_config
+from hotpapers.cli_options import config_option, day_options, given_config_path, obtain_config, refuse_output
 from hotpapers.compose import compose
 from hotpapers.console import HotpapersGroup, log, log_feeds, log_report, progress, progress_bar, start_logging, summary
 from hotpapers.days import day_or_yesterday, no_post, now, select_days, stored_day
@@ -65,11 +65,8 @@ def render(snapshot: Path, output: Path | None, force: bool, config_path: Path |
         raise click.BadParameter("it goes with -o (a post printed replaces nothing)", param_hint="'--force'")
     config = obtain_config(config_path, writes="render" if output is not None else "")
     snap = hotpapers.load_snapshot(snapshot)
-    if output is not None and output.is_dir():
-        raise click.BadParameter(f"{output} is a folder", param_hint="-o")
-    if output is not None and output.exists() and output.samefile(snapshot):
-        raise click.BadParameter(f"{output} is the snapshot being rendered", param_hint="-o")
     if output is not None:
+        refuse_output(output, snapshot, config.output.profile, given_config_path(config_path))
         log_report(hotpapers.publish(snap, config, hotpapers.BuildOptions(force=force, now=now(config)), path=output))
         return
     post = compose(snap, config, now=now(config))

@@ -1,4 +1,5 @@
-"""The options several commands take: --config, and the day ([DAY] or --date DAY)."""
+"""The options several commands take: --config, and the day ([DAY] or --date DAY); and
+what render's -o may not be."""
 
 from __future__ import annotations
 
@@ -18,6 +19,7 @@ from hotpapers.console import log
 from hotpapers.errors import ConfigError, repeat_config_option, shown_path
 from hotpapers.profiles import PROFILES
 from hotpapers.regular_file import real_path
+from hotpapers.site import refuse_unfit_post
 from hotpapers.template_use import unread_templates_warning
 
 config_option = click.option(
@@ -95,3 +97,13 @@ def obtain_config(config_path: Path | None, writes: str = "") -> hotpapers.Confi
     if warning := unread_templates_warning(config):
         log.warning("%s", warning)
     return config
+
+
+def refuse_output(output: Path, snapshot: Path, profile: str, config_path: Path | None) -> None:
+    """render -o's FILE may be no folder, not the snapshot rendered, and no post in a site
+    whose generator cannot read posts of `profile` (as build refuses it)."""
+    if output.is_dir():
+        raise click.BadParameter(f"{output} is a folder", param_hint="-o")
+    if output.exists() and output.samefile(snapshot):
+        raise click.BadParameter(f"{output} is the snapshot being rendered", param_hint="-o")
+    refuse_unfit_post(profile, config_path, output)

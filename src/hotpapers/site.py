@@ -73,7 +73,7 @@ def refuse_unfit_profile(profile: str, config_path: str | PathLike[str] | None =
     the logger `hotpapers`), as Hugo says nothing then."""
     if profile not in {refused for refused, _ in _UNFIT}:
         return
-    config_path = Path(config_path) if config_path else default_config_path(Path.cwd()) or Path("hotpapers.yaml")
+    config_path = _config_file(config_path)
     folder = real_path(config_path).parent
     site = detect_site(folder)
     if unfit_profile(profile, site) and site is not None and site.profile is not None:
@@ -85,6 +85,19 @@ def refuse_unfit_profile(profile: str, config_path: str | PathLike[str] | None =
         )
     if profile == "hugo":
         _warn_of_dropped_html(folder)
+
+
+def refuse_unfit_post(profile: str, config_path: str | PathLike[str] | None, post: Path) -> None:
+    """refuse_unfit_profile for a post written at `post` (`render -o`): when it lies in the
+    config's folder, the site whose generator would read it; a post written elsewhere is
+    no page of that site."""
+    if real_path(post).is_relative_to(real_path(_config_file(config_path)).parent):
+        refuse_unfit_profile(profile, config_path)
+
+
+def _config_file(config_path: str | PathLike[str] | None) -> Path:
+    """The config file given, else the working directory's, as `load_config()` reads it."""
+    return Path(config_path) if config_path else default_config_path(Path.cwd()) or Path("hotpapers.yaml")
 
 
 _UNFIT = {
