@@ -313,6 +313,15 @@ def test_a_misspelt_key_is_named_before_the_required_one_it_stands_for():
             lambda d: d["papers"][0].update(colour="red"),
             "$.papers[0]: Additional properties are not allowed ('colour' was unexpected)",
         ),
+        (  # difflib alone finds nothing close to "OK" or "HN" among lower-case names
+            lambda d: d.update(sources={"twitter": {"status": "OK"}}),
+            "$.sources.twitter.status: 'OK' is not one of ['ok', 'partial', 'failed', 'skipped'] (did you mean 'ok'?)",
+        ),
+        (
+            lambda d: d["mentions"][0].update(platform="HACKERNEWS"),
+            "$.mentions[0].platform: 'HACKERNEWS' is not one of ['twitter', 'bluesky', 'mastodon', 'hackernews', "
+            "'reddit', 'huggingface', 'other'] (did you mean 'hackernews'?)",
+        ),
     ],
 )
 def test_a_misspelt_key_or_value_gets_a_did_you_mean(change, expected):

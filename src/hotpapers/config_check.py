@@ -11,7 +11,6 @@ import json
 import re
 import types
 from collections.abc import Callable, Iterator, Sequence
-from difflib import get_close_matches
 from pathlib import Path
 from typing import Annotated, Any, Literal, Union, get_args, get_origin
 from zoneinfo import ZoneInfo, available_timezones
@@ -19,6 +18,7 @@ from zoneinfo import ZoneInfo, available_timezones
 import msgspec
 from msgspec import Meta, Struct
 
+from hotpapers.guesses import closest
 from hotpapers.plural import listed
 from hotpapers.sanitize import one_line
 from hotpapers.sources.base import SourceSettings
@@ -83,11 +83,9 @@ def _zone_hint(value: Any) -> str:
     zones = [
         name for name in sorted(available_timezones()) if "/" in name and not name.startswith(("Etc/", "SystemV/"))
     ]
-    by_name = {name.lower(): name for name in zones}
     by_city = {name.rsplit("/", 1)[1].lower(): name for name in zones}
     typed = value.strip().lower() if isinstance(value, str) else ""
-    close = get_close_matches(typed, list(by_name), n=1, cutoff=0.8)
-    meant = by_city.get(typed) or (by_name[close[0]] if close else None)
+    meant = by_city.get(typed) or closest(typed, zones, cutoff=0.8)
     return (
         f" (did you mean '{meant}'?)"
         if meant
@@ -238,8 +236,8 @@ def _nested(key: Any, value: Any, fields: Any) -> str:
 def did_you_mean(word: Any, options: Any, form: str = "'%s'") -> str:
     if not isinstance(word, str):
         return ""
-    close = get_close_matches(word, [str(option) for option in options], n=1, cutoff=0.6)
-    return f" (did you mean {form % close[0]}?)" if close else ""
+    close = closest(word, [str(option) for option in options])
+    return f" (did you mean {form % close}?)" if close else ""
 
 
 def unwrap(kind: Any) -> tuple[Any, list[Meta]]:

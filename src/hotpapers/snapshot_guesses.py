@@ -4,8 +4,9 @@ which is no problem of its own."""
 
 from __future__ import annotations
 
-from difflib import get_close_matches
 from typing import Any
+
+from hotpapers.guesses import closest
 
 
 def with_guess(error: Any, message: str) -> str:
@@ -19,8 +20,8 @@ def with_guess(error: Any, message: str) -> str:
         short = abs(error.instance) < 10**20  # an id has 19 digits at most; a longer number is not repeated
         return f'{message} (did you mean "{error.instance}", in quotes?)' if short else message  # JSON's quotes
     if error.validator == "enum" and isinstance(error.instance, str):
-        close = get_close_matches(error.instance, [str(value) for value in error.validator_value], n=1)
-        return f"{message} (did you mean {close[0]!r}?)" if close else message
+        close = closest(error.instance, [str(value) for value in error.validator_value])
+        return f"{message} (did you mean {close!r}?)" if close else message
     guesses = key_guesses(error)
     if len(guesses) == 1 and message.endswith(" was unexpected)"):  # the one key unexpected ("were" for several)
         return f"{message.removesuffix(')')}; did you mean {next(iter(guesses.values()))!r}?)"
@@ -36,7 +37,7 @@ def key_guesses(error: Any) -> dict[str, str]:
     known = error.schema.get("properties", {})
     free = [key for key in known if key not in error.instance]
     unexpected = [key for key in error.instance if key not in known]
-    return {key: close[0] for key in unexpected if (close := get_close_matches(key, free, n=1))}
+    return {key: close for key in unexpected if (close := closest(key, free))}
 
 
 def missing_for_a_guess(error: Any, guessed: set[tuple[str, str]]) -> bool:

@@ -1,0 +1,16 @@
+"""The name a mistyped one likely stands for, as every "did you mean" of a message says it."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from difflib import get_close_matches
+
+
+def closest(word: str, names: Iterable[str], cutoff: float = 0.6) -> str | None:
+    """The name of `names` closest to `word`, letter case aside (`OK` stands for `ok`,
+    which difflib alone does not see), or None when none is close enough."""
+    by_lower: dict[str, str] = {}
+    for name in names:
+        by_lower.setdefault(name.lower(), name)
+    close = get_close_matches(word.lower(), list(by_lower), n=1, cutoff=cutoff)
+    return by_lower[close[0]] if close else None
