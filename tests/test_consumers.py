@@ -191,6 +191,34 @@ def test_hugo_reads_no_checkbox_in_a_category_named_x(tmp_path):
     ]
 
 
+def test_the_readme_s_hugo_setting_for_math_keeps_tex_as_arxiv_gives_it(tmp_path):
+    """Hugo's goldmark turns straight quotes, `--` and `...` into typographic characters
+    (its Typographer, on by default), inside `$...$` too: an abstract's `$f'(x)$` reached
+    the page as `$f&rsquo;(x)$`, which MathJax shows with a closing quote for a prime, while the post-format doc
+    said math stays intact and the README's Hugo section said nothing of it."""
+    require("hugo", shutil.which("hugo"))
+    readme = (Path(__file__).parent.parent / "README.md").read_text(encoding="utf-8")
+    hugo_section = readme.split("### Hugo\n", 1)[1].split("\n### ", 1)[0]
+    setting = re.search(r"```toml\n(\[markup\.goldmark\.extensions\]\n.*?)```", hugo_section, re.S)
+    assert setting, "the README's Hugo section gives no setting for math"
+    tex = "$f'(x) = \\frac{a}{b}$ for $a--b$ and $1,...,n$"
+    config = make_config(output={"profile": "hugo"})
+    snapshot = make_snapshot([make_paper(abstract=f"We bound {tex}.")], [make_mention(likes=60)])
+    post = PostRenderer(config).render(rank(snapshot, config), snapshot)
+    for extra, kept in (("", False), (setting[1], True)):
+        site = hugo_site(tmp_path / f"site-{kept}")
+        (site / "hugo.yaml").unlink()
+        (site / "hugo.toml").write_text(
+            f'baseURL = "https://example.org/"\ntitle = "t"\n[markup.goldmark.renderer]\n  unsafe = true\n{extra}',
+            encoding="utf-8",
+        )
+        (site / "content" / "posts" / "2020-09-24-hot-papers.md").write_text(post, encoding="utf-8")
+        run = subprocess.run(["hugo", "--quiet", "-s", str(site)], capture_output=True, text=True, timeout=120)
+        assert run.returncode == 0, run.stderr
+        page = (site / "public" / "posts" / "hot-papers-2020-09-24" / "index.html").read_text(encoding="utf-8")
+        assert (f"<p>We bound {tex}.</p>" in page) is kept, page
+
+
 def read_with_remark(post, tmp_path):
     require("node", shutil.which("node"))
     require("the npm packages in tests/consumers", (CONSUMERS / "node_modules").is_dir())
