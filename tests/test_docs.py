@@ -233,6 +233,19 @@ def test_the_post_format_doc_names_every_field_of_a_paper_item_and_of_its_platfo
     assert set(re.findall(r"`(\w+)`", platforms)) == set(PlatformTotals.__struct_fields__), platforms
 
 
+def test_the_readme_says_that_a_post_edited_by_hand_is_replaced_by_the_next_build_of_its_day(site):
+    """A note added by hand to a built post was gone after `build --date D`, without a word,
+    and the README said only that build does not touch a post that is up to date."""
+    assert CliRunner().invoke(cli, ["build", "2020-09-24", "--offline"]).exit_code == 0
+    post = site / "content" / "posts" / "2020-09-24---Hot-Papers.md"
+    post.write_text(post.read_text(encoding="utf-8") + "\nEditor's note: read #3 first.\n", encoding="utf-8")
+    result = CliRunner().invoke(cli, ["build", "2020-09-24", "--offline"])
+    assert result.exit_code == 0 and "wrote content/posts/2020-09-24---Hot-Papers.md" in result.stderr
+    assert "Editor's note" not in post.read_text(encoding="utf-8")
+    said = re.sub(r"\s+", " ", README.split("### What `build` will not do", 1)[1].split("\n## ", 1)[0])
+    assert "(edited by hand, or written under other settings) is replaced, its changes lost" in said
+
+
 def test_the_readme_says_when_the_nightly_run_builds_yesterday_late():
     """A cron line is UTC: a site in America/Los_Angeles built at 22:17 the
     evening before, so its 'yesterday' is two days back; nothing said so."""
