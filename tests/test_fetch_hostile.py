@@ -153,7 +153,7 @@ def test_a_day_whose_snapshot_would_be_too_large_to_read_back_is_never_written(
     """A snapshot file past snapshot.MAX_FILE_BYTES is refused unread: a day fetched from a
     source sending posts of megabytes was written so, and every later build of it refused.
     The limit is lowered to 2 MiB here, for 100 papers of titles of 32,768 characters (the
-    most a source keeps of a text, sources.base.MAX_TEXT): 3,276,800 bytes and the rest, 3.2 MiB."""
+    most a source keeps of a text, sources.limits.MAX_TEXT): 3,276,800 bytes and the rest, 3.2 MiB."""
     monkeypatch.setattr(hotpapers.snapshot, "MAX_FILE_BYTES", 2 * 2**20)
     page = [{"paper": {"id": f"2009.{11200 + n}", "upvotes": 60, "title": "x" * 32_768}} for n in range(100)]
     httpserver.expect_request("/big/daily_papers").respond_with_json(page)

@@ -1,4 +1,4 @@
-"""Each text a source keeps from an answer is cut to sources.base.MAX_TEXT (32,768)
+"""Each text a source keeps from an answer is cut to sources.limits.MAX_TEXT (32,768)
 characters, ending in "…": an answer is capped, but what a source keeps adds up across
 its pages, and a day of X posts of 600 KB made a snapshot too large to write, which lost
 the day with every other source's posts. Ids, URLs and counts are never cut."""

@@ -26,7 +26,7 @@ from hotpapers.http import HttpClient
 from hotpapers.models import ARXIV, SCHEMA_ID, Paper
 from hotpapers.sanitize import one_line
 from hotpapers.snapshot_schema import decode_fast, snapshot_problems
-from hotpapers.sources.base import kept
+from hotpapers.sources.limits import kept
 
 _ENTRY_ID = re.compile(r"arxiv\.org/abs/(?P<id>.+?)(?:v(?P<version>[0-9]{1,12}))?$")
 """A version of ASCII digits, few enough for int() (a longer one leaves an id no batch asked for)."""

@@ -20,7 +20,7 @@ from msgspec import Meta, Struct
 from hotpapers.arxiv_ids import resolve_ids
 from hotpapers.http_json import PageToken, more_than_asked
 from hotpapers.models import Count, Mention
-from hotpapers.sources.base import kept
+from hotpapers.sources.limits import kept
 
 NonNegative = Count
 _HANDLE = re.compile(

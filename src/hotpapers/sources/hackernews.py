@@ -26,7 +26,8 @@ from hotpapers.http_json import more_than_asked
 from hotpapers.models import Count, Mention
 from hotpapers.plural import count
 from hotpapers.sanitize import one_line
-from hotpapers.sources.base import Display, Found, PageLimit, Source, SourceSettings, kept, rfc3339
+from hotpapers.sources.base import Display, Found, PageLimit, Source, SourceSettings, rfc3339
+from hotpapers.sources.limits import kept
 
 ITEM_URL = "https://news.ycombinator.com/item?id="
 NonNegative = Count

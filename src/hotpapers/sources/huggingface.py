@@ -24,7 +24,8 @@ from hotpapers.errors import FetchError, OutOfTimeError
 from hotpapers.http_json import more_than_asked
 from hotpapers.models import Count, Mention
 from hotpapers.sanitize import one_line
-from hotpapers.sources.base import Display, Found, PageLimit, Source, SourceSettings, kept, rfc3339
+from hotpapers.sources.base import Display, Found, PageLimit, Source, SourceSettings, rfc3339
+from hotpapers.sources.limits import kept
 
 PAPER_URL = "https://huggingface.co/papers/"
 NonNegative = Count
