@@ -34,6 +34,7 @@ from hotpapers.sources.base import (
     rfc3339,
 )
 from hotpapers.sources.bluesky_posts import parse_page
+from hotpapers.sources.limits import DayBudget
 
 if TYPE_CHECKING:
     import requests
@@ -139,11 +140,12 @@ class BlueskySource(Source):
     def search(self, since: datetime, until: datetime) -> Found:
         """Every page of the search, following `cursor` until a page is empty or has none
         (a page can be shorter than `limit` and still have more after it), or one answers
-        a cursor a second time (a paging loop), keeping what was read."""
+        a cursor a second time (a paging loop), or it has kept what a source may keep of a
+        day (DayBudget), keeping what was read."""
         s = self.settings
         endpoint = f"{self.api_url}/app.bsky.feed.searchPosts"
         mentions: dict[str, Mention] = {}
-        posts, malformed, cursor, cursors = 0, 0, None, set()
+        posts, malformed, cursor, cursors, budget = 0, 0, None, set(), DayBudget()
         limit = self.page_limit()
         for _ in self.progress(range(limit.pages), None, "page"):
             params: dict[str, str | int] = {
@@ -167,7 +169,9 @@ class BlueskySource(Source):
             posts += page.posts
             malformed += page.malformed
             for mention in page.mentions:
-                mentions.setdefault(mention.id, mention)
+                if not budget.keep(mentions, mention):
+                    why = budget.reached(len(mentions))
+                    return Found(list(mentions.values()), posts, endpoint, s.query, _left_out(malformed, why))
             if not page.posts or not page.cursor:
                 return Found(list(mentions.values()), posts, endpoint, s.query, _left_out(malformed))
             if page.cursor in cursors:  # what was read is kept, as at the page limit

@@ -27,7 +27,7 @@ from hotpapers.models import Count, Mention
 from hotpapers.plural import count
 from hotpapers.sanitize import one_line
 from hotpapers.sources.base import Display, Found, PageLimit, Source, SourceSettings, rfc3339
-from hotpapers.sources.limits import kept
+from hotpapers.sources.limits import DayBudget, kept
 
 ITEM_URL = "https://news.ycombinator.com/item?id="
 NonNegative = Count
@@ -122,6 +122,8 @@ class _Tally:
     found: dict[str, Mention] = field(default_factory=dict)
     items: int = 0
     incomplete: int = 0
+    budget: DayBudget = field(default_factory=DayBudget)
+    """Full: the windows not read yet are not asked for."""
 
 
 class HackerNewsSource(Source):
@@ -162,10 +164,13 @@ class HackerNewsSource(Source):
             if tally.incomplete
             else None
         )
-        partial = "; ".join(why for why in (stopped, crowded) if why) or None
+        full = tally.budget.reached(len(tally.found), "story", "stories") if tally.budget.full else None
+        partial = "; ".join(why for why in (stopped, full, crowded) if why) or None
         return Found(list(tally.found.values()), tally.items, self.endpoint, self.settings.query, partial)
 
     def _search(self, since: int, until: int, depth: int, tally: _Tally) -> None:
+        if tally.budget.full:
+            return
         page = self._page(since, until)
         if not page.complete and until - since > 1 and depth < self.settings.max_depth:
             middle = (since + until) // 2
@@ -175,7 +180,8 @@ class HackerNewsSource(Source):
         tally.items += page.hits
         tally.incomplete += not page.complete
         for mention in page.mentions:
-            tally.found.setdefault(mention.id, mention)
+            if not tally.budget.keep(tally.found, mention):
+                return
 
     def _page(self, since: int, until: int) -> Page:
         params: dict[str, str | int] = {

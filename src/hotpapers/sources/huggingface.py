@@ -25,7 +25,7 @@ from hotpapers.http_json import more_than_asked
 from hotpapers.models import Count, Mention
 from hotpapers.sanitize import one_line
 from hotpapers.sources.base import Display, Found, PageLimit, Source, SourceSettings, rfc3339
-from hotpapers.sources.limits import kept
+from hotpapers.sources.limits import DayBudget, kept
 
 PAPER_URL = "https://huggingface.co/papers/"
 NonNegative = Count
@@ -150,6 +150,7 @@ class HuggingFaceSource(Source):
         day = digest_day(since).isoformat()
         found: dict[str, Mention] = {}
         seen: set[str] = set()
+        budget = DayBudget()
         limit = self.page_limit()
         for number in range(limit.pages):
             try:
@@ -161,7 +162,9 @@ class HuggingFaceSource(Source):
                 return Found(list(found.values()), len(seen), self.endpoint, f"date={day}")
             seen.update(page.ids)
             for mention in page.mentions:
-                found.setdefault(mention.id, mention)
+                if not budget.keep(found, mention):
+                    why = budget.reached(len(found), "paper")
+                    return Found(list(found.values()), len(seen), self.endpoint, f"date={day}", why)
         return Found(list(found.values()), len(seen), self.endpoint, f"date={day}", limit.reached())
 
     def _page(self, day: str, number: int) -> Page:

@@ -1,7 +1,10 @@
 """How much a source keeps of what a server sends: each text (`MAX_TEXT`) and each
-paper's authors (`MAX_AUTHORS`), both cut by `kept`.
+paper's authors (`MAX_AUTHORS`), both cut by `kept`, and all its mentions of a day
+(`MAX_SOURCE_BYTES`, `DayBudget`).
 
-Each answer is capped (http.max_bytes), but what a source keeps adds up across its pages.
+Each answer is capped (http.max_bytes), but what a source keeps adds up across its pages,
+up to its page limit: a server sending the most each page may hold made a day too large to
+write (snapshot.MAX_FILE_BYTES), or filled the memory before.
 """
 
 from __future__ import annotations
@@ -9,9 +12,11 @@ from __future__ import annotations
 import logging
 from typing import TypeVar
 
+import msgspec
 from msgspec import structs
 
 from hotpapers.models import Mention, Paper
+from hotpapers.plural import count
 
 log = logging.getLogger("hotpapers")
 R = TypeVar("R", Mention, Paper)
@@ -19,12 +24,12 @@ R = TypeVar("R", Mention, Paper)
 MAX_TEXT = 32_768
 """The longest text a source keeps from an answer, in characters (`kept`); a longer one is
 cut to it, ending in "…". No real one comes near: X's longest posts hold 25,000 characters,
-Bluesky's 300 graphemes, arXiv's longest abstract 1,920. Each answer is capped
-(http.max_bytes), but what a source keeps adds up across its pages: an X stand-in sending
-1,000 posts of 600 KB made a snapshot of 572.7 MiB, too large to write, which lost the day.
-Now X's default max_posts of 5,000, each with two texts at the limit (its text, its author's
-name; a handle has at most 15 characters), keep 5,000 * 2 * 32,768 = 327,680,000 characters,
-312.5 MiB of ASCII: 61 % of a snapshot's 512 MiB; those 1,000 posts, 1,000 * 32,768 (31.3 MiB)."""
+Bluesky's 300 graphemes, arXiv's longest abstract 1,920. Characters, so that a cut never
+splits one; a text at the limit takes 32 KiB to 128 KiB in UTF-8 and in memory (a character
+of 4 bytes, such as an emoji, makes Python store each of its text's characters in 4), which
+is why what all of a source's texts of a day take is bounded in bytes (MAX_SOURCE_BYTES).
+An X stand-in sending 1,000 posts of 600 KB made a snapshot of 572.7 MiB, too large to
+write, which lost the day; cut, they take 1,000 * 32,768 characters (31.3 MiB of ASCII)."""
 
 MAX_AUTHORS = 10_000
 """The most authors kept of a paper (`kept`): a longer list keeps its first MAX_AUTHORS - 1
@@ -33,6 +38,18 @@ are a few thousand, each kept whole: ATLAS's and CMS's papers some 3,000 authors
 combined Higgs boson mass paper (arXiv:1503.07589) 5,154. An answer of http.max_bytes may
 name some 100,000 (arxiv.MAX_FEED_ELEMENTS allows that many), each a text the snapshot and
 the post repeat."""
+
+MAX_SOURCE_BYTES = 32 * 2**20
+"""The most one source keeps of a day (`DayBudget`), 32 MiB: its mentions as JSON (every
+field: texts, links, ids), in UTF-8 bytes, as the snapshot's own limit (MAX_FILE_BYTES,
+512 MiB) is in bytes where a character may take 4. A snapshot file holds a mention in at
+most twice its JSON's bytes (its indentation), so the 4 shipped sources at the limit take
+at most 4 * 2 * 32 = 256 MiB of the file, half, leaving the rest to the papers and embeds
+(tests/test_source_budget.py). Real days keep far less: a Bluesky post links a paper in
+about 630 bytes, an X post 520, so Bluesky's default max_posts of 10,000 take some 6 MiB,
+X's 5,000 some 3 MiB. Without it, pages of texts cut to MAX_TEXT added up to a source's page
+limit: Bluesky's 10,000 posts with a text and a name of 32,768 characters, 625 MiB of ASCII;
+Hacker News's 127 answers of http.max_bytes (64 MiB), gigabytes."""
 
 _TEXTS = frozenset({"text", "author_name", "author_handle", "title", "abstract", "comment", "journal_ref", "doi"})
 _LISTS = frozenset({"authors", "categories"})
@@ -62,3 +79,36 @@ def kept(record: R) -> R:
         lists["authors"] = (*record.authors[: MAX_AUTHORS - 1], "…")
     changes |= {name: tuple(map(cut, value)) for name, value in lists.items()}
     return structs.replace(record, **{k: v for k, v in changes.items() if v != getattr(record, k)})
+
+
+class DayBudget:
+    """What one search keeps of a day, up to MAX_SOURCE_BYTES: `keep` adds its mentions in
+    the order it reads them, the order its API ranks them, until one would go past it; the
+    search then stops, keeping those, and says why with `reached`, as its `partial`."""
+
+    __slots__ = ("full", "limit", "used")
+
+    def __init__(self) -> None:
+        self.limit = MAX_SOURCE_BYTES
+        self.used = 0
+        self.full = False
+
+    def keep(self, found: dict[str, Mention], mention: Mention) -> bool:
+        """Adds `mention` to `found`, by id (one already there stays as it is, and costs
+        nothing more); False, adding nothing, once the day's mentions would pass the limit."""
+        if self.full:
+            return False
+        if mention.id in found:
+            return True
+        size = len(msgspec.json.encode(mention))
+        if self.used + size > self.limit:
+            self.full = True
+            return False
+        self.used += size
+        found[mention.id] = mention
+        return True
+
+    def reached(self, kept: int, what: str = "post", plural: str | None = None) -> str:
+        """Why the search stopped at the limit: its `partial`, which the build warns of."""
+        limit = f"{self.limit // 2**20} MiB" if self.limit % 2**20 == 0 else f"{self.limit:,} bytes"
+        return f"reached the {limit} a source keeps of a day: kept the first {count(kept, what, plural)}, left out the rest"

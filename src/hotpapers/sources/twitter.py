@@ -18,6 +18,7 @@ from hotpapers.errors import FetchError, InputError
 from hotpapers.models import Mention
 from hotpapers.sanitize import EmbedRules
 from hotpapers.sources.base import Display, Embeds, Found, PageLimit, Source, SourceSettings, left_out, rfc3339
+from hotpapers.sources.limits import DayBudget
 from hotpapers.sources.twitter_posts import parse_page
 
 log = logging.getLogger("hotpapers")
@@ -98,7 +99,8 @@ class TwitterSource(Source):
 
     def search(self, since: datetime, until: datetime) -> Found:
         """Every page of the search, each read once, until no next_token, the post cap or
-        the page limit, or a page token seen before (a paging loop)."""
+        the page limit, a page token seen before (a paging loop), or when it has kept what a
+        source may keep of a day (DayBudget)."""
         settings, endpoint = self.settings, self.endpoint(since)
         token = self._token()
         if token is None:
@@ -111,7 +113,7 @@ class TwitterSource(Source):
         page_cap = 100 if endpoint.endswith("/recent") else 500
         limit = self.page_limit()
         mentions: dict[str, Mention] = {}
-        posts, malformed, seen_tokens = 0, set[str](), set()
+        posts, malformed, seen_tokens, budget = 0, set[str](), set(), DayBudget()
         next_token: str | None = None
 
         def found(partial: str | None = None) -> Found:
@@ -144,7 +146,8 @@ class TwitterSource(Source):
             posts += page.posts
             malformed.update(page.malformed)  # a post on two pages is one
             for mention in page.mentions:
-                mentions.setdefault(mention.id, mention)
+                if not budget.keep(mentions, mention):  # the pages read are paid for: kept
+                    return found(budget.reached(len(mentions)))
             next_token = page.next_token
             if not next_token:
                 return found()
