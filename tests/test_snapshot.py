@@ -10,7 +10,7 @@ from hotpapers import models
 from hotpapers.atomic import write_atomically
 from hotpapers.errors import SnapshotError, WriteError
 from hotpapers.snapshot import dump_snapshot, load_snapshot, parse_snapshot, save_snapshot
-from hotpapers.sources import bluesky_posts, hackernews, huggingface, twitter
+from hotpapers.sources import bluesky_posts, hackernews, huggingface, twitter_posts
 
 
 def error_for(data) -> str:
@@ -271,7 +271,7 @@ def test_time_stamps_a_post_cannot_show_in_every_time_zone_are_refused(stamp, re
 
 
 def test_every_source_reads_counts_with_the_models_bound():
-    assert all(module.NonNegative is models.Count for module in (bluesky_posts, hackernews, huggingface, twitter))
+    assert all(module.NonNegative is models.Count for module in (bluesky_posts, hackernews, huggingface, twitter_posts))
     assert models.MAX_COUNT == 10**12
 
 
