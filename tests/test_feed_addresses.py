@@ -270,3 +270,33 @@ def test_build_warns_when_hugo_publishes_no_post_where_the_feeds_link_it(tmp_pat
     else:
         assert (unlinked + where.format(posts=site / posts)) in result.stderr, result.stderr
         assert result.stderr.count(unlinked) == 1
+
+
+@pytest.mark.parametrize(
+    ("title", "published", "warned"),
+    [
+        ("Hot Papers {date}", "/posts/hot-papers-2020-09-24/", False),
+        ("Digest {date}", "/posts/digest-2020-09-24/", True),
+    ],
+)
+def test_a_hugo_title_permalink_is_the_feed_link_when_the_title_makes_the_slug_s_path(
+    tmp_path, title, published, warned
+):
+    """Under Hugo's `permalinks: {posts: /:section/:title/}` the default title, Hot Papers
+    DAY, makes the path of the default slug, hot-papers-DAY: Hugo published each post where
+    the feeds link it, and build warned that it published none there. A title that makes
+    another path is still warned of."""
+    require("hugo", shutil.which("hugo"))
+    site = hugo_site(tmp_path / "site")
+    with (site / "hugo.yaml").open("a", encoding="utf-8") as config:
+        config.write("permalinks:\n  posts: /:section/:title/\n")
+    post = {"slug": "hot-papers-{date}", "title": title}
+    link = build_site(site, "hugo", "hot-papers-{date}", post=post)["items"][0]["url"]
+    result = CliRunner().invoke(cli, ["--config", str(site / "hotpapers.yaml"), "-q", "build", "2020-09-24"])
+    assert result.exit_code == 0, result.output
+    run = subprocess.run(["hugo", "--quiet", "-s", str(site)], capture_output=True, text=True, timeout=120)
+    assert run.returncode == 0, run.stderr
+    assert page_at(site / "public", published).is_file()
+    assert page_at(site / "public", link).is_file() == (not warned)
+    said = "Hugo's permalinks put the posts of {posts} at /:section/:title/, which site.link cannot give"
+    assert (said.format(posts=site / "content" / "posts") in result.stderr) == warned, result.stderr

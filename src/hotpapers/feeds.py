@@ -26,7 +26,7 @@ from hotpapers.jekyll_entries import SLUG_PERMALINKS, newest_posts_permalink
 from hotpapers.models import RankedPaper, Snapshot, parse_time
 from hotpapers.platform_text import feed_counts
 from hotpapers.plural import count
-from hotpapers.post_address import post_url
+from hotpapers.post_address import hugo_title_is_slug, post_url
 from hotpapers.rank import rank
 from hotpapers.regular_file import NotRegularFile, read_regular_file
 from hotpapers.render import PostRenderer, abs_link, paper_headings
@@ -177,7 +177,7 @@ def unlinked(config: Config) -> str | None:
     if link != config.profile.link:
         return None
     if config.output.profile == "hugo" and "content" in posts.parts:
-        where = _hugo_unlinked(posts, link)
+        where = _hugo_unlinked(posts, link, hugo_title_is_slug(config))
         if where is None:
             return None
     elif config.output.profile == "jekyll" and posts.name == "_posts":
@@ -193,7 +193,7 @@ def unlinked(config: Config) -> str | None:
     return f"feeds: the entries link each post at {link} (site.link), where the site publishes none: {where}"
 
 
-def _hugo_unlinked(posts: Path, link: str) -> str | None:
+def _hugo_unlinked(posts: Path, link: str, title_is_slug: bool) -> str | None:
     """Where Hugo publishes the posts of `posts` (a folder of its content/), when not at `link`."""
     content = len(posts.parts) - posts.parts[::-1].index("content")
     section = posts.parts[content:]
@@ -208,7 +208,7 @@ def _hugo_unlinked(posts: Path, link: str) -> str | None:
     if pattern is None:
         hugo_link: str | None = "/" + "".join(f"{part.lower()}/" for part in section) + "{slug}/"
     else:
-        hugo_link = as_site_link(pattern, page_sections(Path(*posts.parts[:content]), section))
+        hugo_link = as_site_link(pattern, page_sections(Path(*posts.parts[:content]), section), title_is_slug)
     if hugo_link is not None and ugly:  # /posts/SLUG.html
         hugo_link = hugo_link.removesuffix("/") + ".html"
     if hugo_link == link:

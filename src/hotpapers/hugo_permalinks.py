@@ -63,10 +63,11 @@ def ugly_urls(config_files: list[Path], section: str | None) -> bool:
     return found == {True}
 
 
-def as_site_link(pattern: str, section: tuple[str, ...]) -> str | None:
+def as_site_link(pattern: str, section: tuple[str, ...], title_is_slug: bool = False) -> str | None:
     """`pattern` as a site.link ('/:section/:slug/' is '/posts/{slug}/'), as Hugo lowers it
     and gives it a trailing `/`, for pages in `section` (the folders of content/ they are
-    in, at least one); None when it needs more than the slug, such as the date."""
+    in, at least one); None when it needs more than the slug, such as the date, or the
+    title, unless `title_is_slug` (each post's title makes the path its slug makes)."""
     parts: list[str] = []
     at = 0
     for token in _TOKEN.finditer(pattern):
@@ -74,7 +75,7 @@ def as_site_link(pattern: str, section: tuple[str, ...]) -> str | None:
         name, at = token[1].lower(), token.end()
         if token[2] is not None:
             return None
-        if name in _SLUG_TOKENS:
+        if name in _SLUG_TOKENS or (name == "title" and title_is_slug):
             parts.append("{slug}")
         elif name == "section":
             parts.append(section[0].lower())

@@ -34,6 +34,14 @@ def post_url(config: Config, slug: str) -> str:
     return f"{config.site.url}/{path.lstrip('/')}"
 
 
+def hugo_title_is_slug(config: Config) -> bool:
+    """Whether Hugo's `:title` permalink makes each post's path as its `:slug` does (the
+    default title, `Hot Papers {date}`, and slug, `hot-papers-{date}`, make one path)."""
+    post = config.post
+    days = ("2020-09-24", "2021-12-31")
+    return all(_hugo(post.title.replace("{date}", day)) == _hugo(post.slug.replace("{date}", day)) for day in days)
+
+
 def url_path(path: str) -> str:
     """A path of the site's files as a URL's path: percent-encoded UTF-8."""
     return quote(path, safe=_PATH_SAFE)
