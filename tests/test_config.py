@@ -129,6 +129,23 @@ def test_a_key_written_dotted_as_the_docs_name_it_says_how_to_nest_it(tmp_path):
     assert load_text(tmp_path, yaml.safe_dump(nested)).site.url == "https://lab.example.org"
 
 
+@pytest.mark.parametrize("name", ["config.yaml", "lab.yaml"])
+def test_a_config_of_dotted_keys_alone_is_hotpapers_not_another_tool_s(tmp_path, name):
+    """A config holding only the keys the docs name, pasted dotted (`sources.twitter.enabled:
+    false`), was called "another tool's settings", to be put "in hotpapers.yaml next to it":
+    no key was a top-level one of hotpapers', so none counted as hotpapers'."""
+    text = "sources.twitter.enabled: false\nsources.bluesky.enabled: false\n"
+    hint = "a dotted name is one key to YAML: nest it,"
+    assert problem(tmp_path, text, name) == (
+        f"{tmp_path / name}: 2 problems: "
+        f"sources.twitter.enabled: unknown key ({hint} sources: {{twitter: {{enabled: false}}}}, in the sources: "
+        "section if there is one); "
+        f"sources.bluesky.enabled: unknown key ({hint} sources: {{bluesky: {{enabled: false}}}}, in the sources: "
+        "section if there is one)"
+    )
+    assert "another tool's settings" in problem(tmp_path, "baseURL.x: 1\ntheme: ananke\n", name)
+
+
 def test_every_problem_is_reported_at_once_by_its_key(tmp_path):
     text = (
         "timezone: Mars/Olympus\n"

@@ -54,7 +54,7 @@ def _holds_ours(path: Path, known: set[str]) -> bool:
         mapping = read_yaml_mapping(path)
     except ConfigError:  # unreadable: no config anyone can build with
         return False
-    return any(key in known for key in mapping) and not another_tools(mapping, known)
+    return any(_ours(key, known) for key in mapping) and not another_tools(mapping, known)
 
 
 def read_mapping(path: Path, known: set[str]) -> tuple[dict[str, Any], list[str], str]:
@@ -128,9 +128,15 @@ def _tab_said(text: str, mark: Any, reason: str) -> str:
 
 
 def another_tools(mapping: dict[Any, Any], known: set[str]) -> bool:
-    ours = [key for key in mapping if key in known]
-    others = [key for key in mapping if key not in known]
+    ours = [key for key in mapping if _ours(key, known)]
+    others = [key for key in mapping if not _ours(key, known)]
     return bool(others) and (not ours or bool(OTHER_TOOLS_KEYS.intersection(map(str, others))))
+
+
+def _ours(key: Any, known: set[str]) -> bool:
+    """A top-level key of hotpapers' (`known`), or one such written dotted, as the docs name
+    keys (`sources.NAME.enabled`), which the config check tells how to nest."""
+    return key in known or (isinstance(key, str) and key.split(".", 1)[0] in known)
 
 
 _SECTION_COMMENT = re.compile(r"( *)# ?([A-Za-z_]\w*):\s*")
