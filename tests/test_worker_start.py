@@ -1,11 +1,15 @@
-"""How a range build starts its worker processes beside a library caller's threads."""
+"""How a range build starts its worker processes beside a library caller's threads, and
+what it says when one dies."""
 
 import multiprocessing
 import os
+import signal
 import subprocess
 import sys
 import threading
 from datetime import date
+
+import pytest
 
 import hotpapers
 from conftest import stored_days
@@ -49,3 +53,34 @@ def test_workers_are_started_the_platforms_way_when_no_other_thread_runs():
     )
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60, check=True)
     assert done.stdout.split() == ["fork", "forkserver", "spawn"]
+
+
+@pytest.mark.skipif(sys.platform != "linux", reason="workers forked with the build's code patched")
+def test_a_worker_killed_mid_range_is_one_line_naming_the_days_not_built(site):
+    """A worker the system kills (its out-of-memory killer, a signal) made the build end with
+    "internal error: BrokenProcessPool: A process in the process pool was terminated
+    abruptly...", which blamed hotpapers and named no day."""
+    days = stored_days(site, date(2020, 8, 1), 40)
+    code = (
+        "import multiprocessing, os, signal, sys\n"
+        "import hotpapers.pipeline as pipeline\n"
+        "multiprocessing.set_start_method('fork')\n"
+        "os.cpu_count = lambda: 2\n"
+        "build_day = pipeline.build_day\n"
+        "def dying(day, *args, **kwargs):\n"
+        f"    if day == {days[19]!r}:\n"
+        f"        os.kill(os.getpid(), {int(signal.SIGKILL)})\n"
+        "    return build_day(day, *args, **kwargs)\n"
+        "pipeline.build_day = dying\n"
+        "from hotpapers.cli import cli\n"
+        f"cli.main(['build', '--offline', '--since', {days[0]!r}, '--until', {days[-1]!r}])\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], cwd=site, capture_output=True, text=True, timeout=120)
+    last = done.stderr.splitlines()[-1]
+    assert done.returncode == 1, done.stderr[-500:]
+    assert last.startswith(
+        "Error: a worker process building the days was killed (by a signal, or by the system when memory ran out); "
+        "stopped at 2020-08-"
+    )
+    assert last.endswith(f" days not built: {last.split('stopped at ')[1][:10]} to {days[-1]}")
+    assert "Traceback" not in done.stderr

@@ -27,7 +27,7 @@ from hotpapers.snapshot import is_stored, misnamed_snapshot, save_snapshot, site
 from hotpapers.snapshot_schema import is_date
 from hotpapers.targets import check_feed_targets, check_outputs, refuse_foreign_target, refuse_irregular, sweep_outputs
 from hotpapers.unbuilt import naming_unbuilt, spans
-from hotpapers.worker_life import die_with, worker_context
+from hotpapers.worker_life import die_with, results_of_workers, worker_context
 from hotpapers.write import Outcome, outcome_message, write_post
 
 if TYPE_CHECKING:
@@ -222,7 +222,8 @@ def build_days(
         initargs=(config, options, os.getpid(), config_option()),
     )
     try:
-        yield from naming_unbuilt(days, pool.map(_build_stored_day, days, chunksize=max(1, len(days) // (8 * workers))))
+        results = pool.map(_build_stored_day, days, chunksize=max(1, len(days) // (8 * workers)))
+        yield from naming_unbuilt(days, results_of_workers(results))
     finally:
         pool.shutdown(cancel_futures=True)
 

@@ -1,4 +1,5 @@
-"""Worker processes: started safely beside a caller's threads, ended with the process that started them."""
+"""Worker processes: started safely beside a caller's threads, ended with the process that
+started them, and a worker's death said in words."""
 
 from __future__ import annotations
 
@@ -9,9 +10,15 @@ import signal
 import sys
 import threading
 import time
+from collections.abc import Iterable, Iterator
+from concurrent.futures.process import BrokenProcessPool
 from multiprocessing.context import BaseContext
+from typing import TypeVar
 
 from hotpapers.atomic import process_runs
+from hotpapers.errors import HotpapersError
+
+T = TypeVar("T")
 
 
 def worker_context(default: BaseContext | None = None) -> BaseContext:
@@ -41,3 +48,15 @@ def _exit_when_gone(parent: int) -> None:
     while process_runs(parent):
         time.sleep(1)
     os._exit(1)
+
+
+def results_of_workers(results: Iterable[T]) -> Iterator[T]:
+    """`results` (a pool's map) passed on; a worker that dies without a word (a signal, or
+    the system's out-of-memory killer, which no Python code sees) is a HotpapersError
+    saying so, where the pool says its own internals ("BrokenProcessPool")."""
+    try:
+        yield from results
+    except BrokenProcessPool:
+        raise HotpapersError(
+            "a worker process building the days was killed (by a signal, or by the system when memory ran out)"
+        ) from None
