@@ -273,3 +273,23 @@ def test_a_draft_post_is_left_out_of_the_feeds_as_its_site_publishes_none(site):
     assert feeds is not None and feeds.line == "feeds: 2 entries, wrote static/hot-papers.atom, static/hot-papers.json"
     feed = json.loads((site / "static" / "hot-papers.json").read_text(encoding="utf-8"))
     assert [item["url"] for item in feed["items"]] == [f"{SITE}/posts/hot-papers-2020-09-2{n}" for n in (5, 4)]
+
+
+def test_a_post_hugo_publishes_only_from_a_future_date_is_left_out_of_the_feeds_until_then(site):
+    """A snapshot whose taken_at lies in the future (one written by hand) dates its post then:
+    build warned that Hugo does not publish it before that date, and the feeds listed it all
+    the same, linking a page Hugo had not made, under an <updated> in the future. It is left
+    out while its date is to come; a lumen site, which shows it, lists it."""
+    example = load_snapshot(site / "data" / "snapshots" / "2020-09-24.json")
+    save_snapshot(
+        replace(example, date="2020-09-25", taken_at="2999-01-01T00:00:00Z"),
+        site / "data" / "snapshots" / "2020-09-25.json",
+    )
+    for profile, listed in (("hugo", ["2020-09-24"]), ("lumen", ["2020-09-25", "2020-09-24"])):
+        add_settings(site, f"\nsite:\n  url: {SITE}/\noutput:\n  profile: {profile}\n")
+        result = CliRunner().invoke(cli, ["build", "--since", "2020-09-24", "--until", "2020-09-25"])
+        assert result.exit_code == 0, result.output
+        assert "2020-09-25: the post is dated 2999-01-01T00:00:00Z" in result.stderr
+        feed = json.loads((site / "static" / "hot-papers.json").read_text(encoding="utf-8"))
+        assert [item["url"].rstrip("/")[-10:] for item in feed["items"]] == listed, result.stderr
+        assert ("2999" in (site / "static" / "hot-papers.atom").read_text(encoding="utf-8")) == (profile == "lumen")

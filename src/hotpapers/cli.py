@@ -125,9 +125,9 @@ def build(
                 log_report(report)
     except HotpapersError:
         log.debug("%s", summary(reports, days, fetcher.made))
-        log_feeds(config, reports, options.dry_run, failed=True)
+        log_feeds(config, reports, options, failed=True)
         raise
-    log_feeds(config, reports, options.dry_run)
+    log_feeds(config, reports, options)
     if len(days) > 1 or (fetcher.made and fetcher.made.http.requests):
         log.info("%s", summary(reports, days, fetcher.made))
 

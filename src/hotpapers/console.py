@@ -18,7 +18,7 @@ from hotpapers.compose import Post
 from hotpapers.config import Config
 from hotpapers.errors import HotpapersError, InputError, printable
 from hotpapers.feeds import feeds_off_reason, update_feeds
-from hotpapers.pipeline import DayReport
+from hotpapers.pipeline import BuildOptions, DayReport
 from hotpapers.plural import count
 from hotpapers.write import Outcome
 
@@ -136,14 +136,14 @@ def log_report(report: DayReport | Post) -> None:
         log.log(level, "%s", report.message)
 
 
-def log_feeds(config: Config, reports: list[DayReport], dry_run: bool, failed: bool = False) -> None:
+def log_feeds(config: Config, reports: list[DayReport], options: BuildOptions, failed: bool = False) -> None:
     """After a build, write the feeds and say so, or say why there are none. After a
     build that `failed` part-way, only when it wrote a post (the feeds then follow it),
     and a problem with the feeds does not hide the build's own."""
-    if dry_run or (failed and not any(r.written for r in reports)):
+    if options.dry_run or (failed and not any(r.written for r in reports)):
         return
     try:
-        report = update_feeds(config)
+        report = update_feeds(config, options.now)
     except HotpapersError:
         if failed:
             return

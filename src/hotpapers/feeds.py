@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import dataclass
+from datetime import datetime
 from html import escape
 from pathlib import Path
 
@@ -122,12 +123,13 @@ def json_feed(entries: list[FeedEntry], config: Config) -> str:
     return json.dumps(document, ensure_ascii=False, indent=2) + "\n"
 
 
-def update_feeds(config: Config) -> FeedsReport | None:
+def update_feeds(config: Config, now: datetime | None = None) -> FeedsReport | None:
     """Write the feeds of the latest `feeds.entries` days that have a post, when site.url
     is set, leaving out those whose post is not the one their snapshot and the settings
-    make (`matches`) and drafts; files are rewritten only when their text changes, and
-    not at all when no day is left to list (they keep what they held). None when feeds
-    are off."""
+    make (`matches`), drafts, and, given `now`, a post dated after it where the site
+    publishes none before its date (Hugo, Jekyll); files are rewritten only when their
+    text changes, and not at all when no day is left to list (they keep what they held).
+    None when feeds are off."""
     if config.site.url is None or not (config.feeds.atom or config.feeds.json):
         return None
     check_outputs(config)
@@ -144,10 +146,10 @@ def update_feeds(config: Config) -> FeedsReport | None:
         post = read_post(config.post_path(day))
         if post is None or unpublished(post):  # a draft: the site publishes no page for it
             continue
-        if (snapshot := site_snapshot(config, day)) is None:  # removed since it was listed
-            continue
-        ranked = rank(snapshot, config)
-        if not ranked:
+        snapshot = site_snapshot(config, day)  # None: removed since it was listed
+        if snapshot is None or (now and not config.profile.publishes_future and parse_time(snapshot.taken_at) > now):
+            continue  # a post dated in the future: no page before then
+        if not (ranked := rank(snapshot, config)):
             continue
         if matches(post, renderer, ranked, snapshot):
             entries.append(feed_entry(snapshot, ranked, config))

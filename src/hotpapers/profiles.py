@@ -31,6 +31,8 @@ class Profile:
     untrusted text is guarded against it (site_syntax.py). Gatsby's remark reads none."""
     future_posts: str = "the site shows it under that date"
     """What the site's generator does with a post dated in the future (`build` says it)."""
+    publishes_future: bool = True
+    """Whether the site publishes a post dated in the future before that date (the feeds list it then)."""
 
     @property
     def kramdown(self) -> bool:
@@ -62,6 +64,7 @@ PROFILES: dict[str, Profile] = {
             "static",
             frozenset({"shortcodes", "heading-attributes"}),
             "Hugo does not publish it before then (unless buildFuture is set)",
+            False,
         ),
         Profile(
             "jekyll",
@@ -73,6 +76,7 @@ PROFILES: dict[str, Profile] = {
             ".",
             frozenset({"liquid", "heading-attributes", "attribute-lists", "tables", "kramdown-blocks"}),
             "Jekyll does not publish it before then (unless future: true is set)",
+            False,
         ),
     )
 }
