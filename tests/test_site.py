@@ -474,3 +474,33 @@ def test_build_refuses_the_hugo_and_jekyll_profiles_in_a_lumen_site(tmp_path, mo
     assert not (tmp_path / "content").exists() and not (tmp_path / "_posts").exists()
     (tmp_path / "hotpapers.yaml").write_text(f"output: {{profile: {fits}}}\n", encoding="utf-8")
     assert CliRunner().invoke(cli, ["build", "2020-09-24", "--offline"]).exit_code == 0
+
+
+@pytest.mark.parametrize(("posts", "warned"), [(None, True), ("pages/posts", False)])
+def test_build_warns_when_a_hugo_site_reads_its_pages_from_another_content_dir(tmp_path, monkeypatch, posts, warned):
+    """A Hugo site with `contentDir = "pages"` reads no page from content/: build wrote the
+    posts to content/posts, where Hugo never looks, and said nothing (nor did check): the
+    site published no digest at all. paths.posts inside that folder is read."""
+    (tmp_path / "hugo.toml").write_text(
+        'baseURL = "https://lab.example.org/"\ncontentDir = "pages"\n[markup.goldmark.renderer]\n  unsafe = true\n',
+        encoding="utf-8",
+    )
+    settings = {"output": {"profile": "hugo"}, **({"paths": {"posts": posts}} if posts else {})}
+    (tmp_path / "hotpapers.yaml").write_text(yaml.safe_dump(settings), encoding="utf-8")
+    (tmp_path / "data" / "snapshots").mkdir(parents=True)
+    shutil.copy(REPO / "data" / "snapshots" / "2020-09-24.json", tmp_path / "data" / "snapshots")
+    monkeypatch.chdir(tmp_path)
+    result = CliRunner().invoke(cli, ["build", "2020-09-24", "--offline"])
+    assert result.exit_code == 0, result.output
+    said = (
+        "hugo.toml: Hugo reads the site's pages from pages (contentDir), so it publishes none of the posts written "
+        "to content/posts: set paths.posts to a folder inside it, such as pages/posts\n"
+    )
+    assert (said in result.stderr) == warned, result.stderr
+    if shutil.which("hugo"):  # what Hugo publishes
+        (tmp_path / "layouts" / "_default").mkdir(parents=True)
+        (tmp_path / "layouts" / "_default" / "single.html").write_text("{{ .Content }}", encoding="utf-8")
+        (tmp_path / "layouts" / "_default" / "list.html").write_text("", encoding="utf-8")
+        run = subprocess.run(["hugo", "--quiet", "-s", str(tmp_path)], capture_output=True, text=True, timeout=120)
+        assert run.returncode == 0, run.stderr
+        assert (tmp_path / "public" / "posts" / "hot-papers-2020-09-24" / "index.html").is_file() == (not warned)

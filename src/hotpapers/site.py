@@ -95,6 +95,35 @@ def refuse_unfit_post(profile: str, config_path: str | PathLike[str] | None, pos
         refuse_unfit_profile(profile, config_path)
 
 
+def warn_of_unread_posts(profile: str, posts: Path, config_path: str | PathLike[str] | None) -> None:
+    """Warn when the Hugo site in the config's folder reads its pages from another folder
+    than the one `posts` are written to (its `contentDir`, `content` by default): Hugo
+    publishes none of them, without a word. Said for the `hugo` profile only; nothing when
+    the site's config cannot be read for sure (a file fails to parse, two give two folders,
+    or its `module` settings may mount other folders as its content)."""
+    folder = real_path(_config_file(config_path)).parent
+    hugo = hugo_config(folder)
+    if profile != "hugo" or hugo is None:
+        return
+    try:
+        files = hugo_config_files(folder)
+        dirs = {config_value(path, "contentdir") for path in files} - {None}
+        if any(config_value(path, "module") is not None for path in files):
+            return
+    except UnreadableConfig:
+        return
+    content = dirs.pop() if len(dirs) == 1 else "content" if not dirs else None
+    if isinstance(content, str) and not real_path(posts).is_relative_to(real_path(folder / content)):
+        log.warning(
+            "%s: Hugo reads the site's pages from %s (contentDir), so it publishes none of the posts written to %s: "
+            "set paths.posts to a folder inside it, such as %s",
+            shown_path(hugo),
+            content,
+            shown_path(posts),
+            f"{content.rstrip('/')}/posts",
+        )
+
+
 def _config_file(config_path: str | PathLike[str] | None) -> Path:
     """The config file given, else the working directory's, as `load_config()` reads it."""
     return Path(config_path) if config_path else default_config_path(Path.cwd()) or Path("hotpapers.yaml")
