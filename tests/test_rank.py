@@ -491,3 +491,19 @@ def test_of_two_records_of_a_post_read_at_once_a_null_count_is_0_when_comparing_
         for order in ([older, fresher], [fresher, older]):
             [ranked] = rank(make_snapshot([make_paper()], order), make_config())
             assert (ranked.platforms[0].replies, ranked.platforms[0].quotes) == (fresher.replies, fresher.quotes)
+
+
+def test_papers_of_equal_score_order_by_arxiv_id_not_by_title():
+    # docs/ranking.md: "ordered by score, highest first, then by arXiv id"; the titles sort the other way
+    papers = [make_paper("2009.00001", title="Zebra"), make_paper("2009.00002", title="Aardvark")]
+    mentions = [make_mention("1", ("2009.00002",), likes=60), make_mention("2", ("2009.00001",), likes=60)]
+    assert ids(rank(make_snapshot(papers, mentions), make_config())) == ["2009.00001", "2009.00002"]
+
+
+def test_posts_of_equal_score_and_id_on_two_platforms_order_by_platform_whatever_the_input_order():
+    # same score (30), same id "7": the tie goes to the platform name, bluesky before twitter
+    tweet = make_mention("7", likes=30)
+    post = make_mention("7", likes=30, platform="bluesky", url="https://bsky.app/profile/a.bsky.social/post/7")
+    for order in ([tweet, post], [post, tweet]):
+        [ranked] = rank(make_snapshot([make_paper()], order), make_config())
+        assert [m.platform for m in ranked.shown] == ["bluesky", "twitter"]
