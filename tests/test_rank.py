@@ -507,3 +507,25 @@ def test_posts_of_equal_score_and_id_on_two_platforms_order_by_platform_whatever
     for order in ([tweet, post], [post, tweet]):
         [ranked] = rank(make_snapshot([make_paper()], order), make_config())
         assert [m.platform for m in ranked.shown] == ["bluesky", "twitter"]
+
+
+def test_of_two_records_of_a_post_the_later_observation_wins_by_time_not_by_text():
+    # 10:00+02:00 is 08:00Z, before 09:00Z, though "T10" sorts after "T09" as text
+    earlier = make_mention("1", likes=70, observed_at="2020-09-25T10:00:00+02:00")
+    later = make_mention("1", likes=40, observed_at="2020-09-25T09:00:00Z")
+    for order in ([earlier, later], [later, earlier]):
+        [ranked] = rank(make_snapshot([make_paper()], order), make_config(ranking={"min_paper_score": 0}))
+        assert ranked.likes == 40
+
+
+def test_max_age_days_0_keeps_the_papers_of_the_digest_day_and_after_only():
+    # "published at most 0 days before 2020-09-24": that day (or later, as the day is counted
+    # in the site's zone and arXiv's time is not) is kept, the day before is not
+    papers = [
+        make_paper("2009.00001", published="2020-09-24T00:00:00Z"),  # the day: kept
+        make_paper("2009.00002", published="2020-09-23T23:59:59Z"),  # 1 day before: left out
+        make_paper("2009.00003", published="2020-09-25T01:00:00Z"),  # the day after: 0 days before at most, kept
+    ]
+    mentions = [make_mention(str(n), (p.id,), likes=100) for n, p in enumerate(papers)]
+    config = make_config(candidates={"max_age_days": 0})
+    assert ids(rank(make_snapshot(papers, mentions), config)) == ["2009.00001", "2009.00003"]
