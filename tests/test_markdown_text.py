@@ -35,9 +35,16 @@ LINE_STARTS = {  # a line of its own (authors, an abstract), and its guarded for
     "  \tcode": "code",
     "> # 99. Fake": "\\> # 99. Fake",
     "- <div": "\\- <div",
+    "-\tan item after a tab": "\\-\tan item after a tab",
+    "1.": "1\\.",  # an empty item
+    "1. <b>x</b>": "1\\. &lt;b>x&lt;/b>",  # the rest of the line gets the inline guard
+    "<search party": "&lt;search party",  # HTML block starts, though no tag is complete
+    "<h6 small": "&lt;h6 small",
 }
 GOLDMARK_LINE_STARTS = {  # blocks CommonMark does not read: checked in the consumer tests
     ": a definition": "\\: a definition",  # goldmark (Hugo) and kramdown
+    "<meta analysis": "&lt;meta analysis",  # goldmark's HTML block start
+    "<source of truth": "&lt;source of truth",  # remark's and goldmark's (CommonMark before 0.31)
 }
 KRAMDOWN_LINE_STARTS = {"1234567890. ten digits": "1234567890\\. ten digits"}
 STAYS_TEXT = [  # line starts that open no block in any of the parsers
@@ -51,6 +58,8 @@ STAYS_TEXT = [  # line starts that open no block in any of the parsers
     "<math display=block",  # Python-Markdown's block-level tags: no profile's parser reads them so
     "<video and <audio",
     "** bold **",
+    "<divine comedy",  # a block-level tag's name is a whole name, not a prefix
+    "<pre-print",
 ]
 
 
