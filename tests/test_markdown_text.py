@@ -177,6 +177,9 @@ def test_a_title_is_not_at_a_line_start(title):
         # its `<` escaped) or not (text)
         ("x <![CDATA[click](https://e.example)", "x <![CDATA[click]\\(https://e.example)"),
         ("x <![CDATA[click](https://e.example) ]]>", "x &lt;![CDATA[click]\\(https://e.example) ]]>"),
+        # autolinks at CommonMark's limits: a domain label of 63 characters, a scheme of 32
+        ("<a@" + "b" * 63 + ".org>", "&lt;a@" + "b" * 63 + ".org>"),
+        ("<" + "a" * 32 + ":x>", "&lt;" + "a" * 32 + ":x>"),
     ],
 )
 def test_inline_markup_commonmark_or_goldmark_reads_is_escaped_for_every_site(text, guarded):
@@ -196,6 +199,8 @@ def test_inline_markup_commonmark_or_goldmark_reads_is_escaped_for_every_site(te
         ("<http://a b> <mailto:x y> <http:x y>", "&lt;http://a b> &lt;mailto:x y> &lt;http:x y>"),  # spaces
         ("<é@b.c>", "&lt;é@b.c>"),  # any letters in an email address
         ("$x<y_1>$", "$x&lt;y_1>$"),
+        ("<a.b/> <a.b c='d e'>", "&lt;a.b/> &lt;a.b c='d e'>"),  # self-closing, a single-quoted value
+        ("<mailto:a (b)>", "&lt;mailto:a (b)>"),  # no tag: its autolink, which runs to the `>`
     ],
 )
 def test_inline_markup_only_kramdown_reads_is_escaped_for_kramdown(text, guarded):
@@ -279,6 +284,7 @@ def test_escape_markdown_escapes_tildes_only_where_two_could_strike(text, escape
         ("https://x.org/a*b_c", "https://x.org/a\\*b\\_c"),  # the run ends at a character escaped anyway
         ("xwww.a.b/_c_ and www._a_", "xwww.a.b/\\_c\\_ and www.\\_a\\_"),  # no link: not a word's start, no domain
         ("~a https://x.org/~b_c ~d", "\\~a https://x.org/~b_c \\~d"),
+        ("see http://example.com:8080/a_b now", "see http://example.com:8080/a_b now"),  # a port
     ],
 )
 def test_escape_markdown_leaves_the_underscores_and_tildes_of_a_linked_url(text, escaped):
@@ -311,3 +317,39 @@ def test_a_link_text_gets_the_inline_guard_for_every_site(kramdown):
 )
 def test_escape_markdown_escapes_the_marks_that_open_a_block_at_a_line_start(text, escaped):
     assert escape_markdown(text) == escaped
+
+
+def test_past_commonmarks_limits_an_autolink_is_text_to_commonmarks_parsers_and_goldmark():
+    # an email's domain label holds at most 63 characters, a scheme at most 32 (kramdown 2.4
+    # reads both, as its email autolink and an XML name: they stay escaped for it)
+    for text in ("<a@" + "b" * 64 + ".org>", "<" + "a" * 33 + ":x>"):
+        assert guard_markup(text, kramdown=True) == "&lt;" + text[1:]
+    for text in ("<a@" + "b" * 64 + ".org>", "<" + "a" * 33 + ":x>"):
+        assert guard_markup(text) == guard_heading(text) == text
+        assert not [c for t in COMMONMARK.parse(text) for c in t.children or () if c.type == "link_open"]
+
+
+def test_a_line_start_kramdown_reads_as_no_ordered_list_stays_for_kramdown():
+    # kramdown's ordered list takes `1.` only, with any number of digits: ten before a `)` is
+    # no list to any parser
+    assert guard_markup("1234567890) ten digits", kramdown=True) == "1234567890) ten digits"
+
+
+def test_a_chain_of_autolinks_three_deep_is_escaped_and_the_rest_stays():
+    # each escaped `<` completes the autolink of the `<` before it: three passes change the
+    # text and the fourth does not, so `1 < 2`, which opens nothing, stays
+    text = "<javascript:y<javascript:x<b> and 1 < 2"
+    guarded = "&lt;javascript:y&lt;javascript:x&lt;b> and 1 < 2"
+    for kramdown in (False, True):
+        assert guard_markup(text, kramdown) == guarded
+    assert not [
+        c for t in COMMONMARK.parse(guarded) for c in t.children or () if c.type in ("html_inline", "link_open")
+    ]
+
+
+def test_escape_markdown_escapes_a_backslash_so_it_escapes_nothing():
+    # `\*x\*` stored is a backslash, `*x`, a backslash, `*`: unescaped backslashes would
+    # pair with the escapes (`\\*x\\*`) and leave two `*` that make emphasis
+    escaped = escape_markdown("\\*x\\*")
+    assert escaped == "\\\\\\*x\\\\\\*"
+    assert COMMONMARK.render(escaped) == "<p>\\*x\\*</p>\n"
