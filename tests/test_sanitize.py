@@ -280,3 +280,18 @@ def test_an_embeds_lines_lose_their_indentation(indentation):
         f'<blockquote class="twitter-tweet">\n{indentation}<p>a\n{indentation}b</p></blockquote>\n{indentation}<script>'
     )
     assert html_block(html) == '<blockquote class="twitter-tweet">\n<p>a\nb</p></blockquote>\n<script>'
+
+
+@pytest.mark.parametrize("character", list("<>()[]\"'\\`"))
+def test_an_http_url_holding_a_character_that_can_end_a_markdown_link_is_not_linked(character):
+    # `[abs](https://x.org/a)<img src=x onerror=alert(1)>)`: the `)` ends the link, the rest is raw HTML
+    url = f"https://example.org/a{character}b"
+    assert safe_link(url, "fallback") == "fallback"
+
+
+def test_a_reference_of_thousands_of_digits_is_no_control_character_and_fails_nothing():
+    # past int()'s 4,300 decimal digits: beyond U+10FFFF, a reader decodes the replacement character
+    text = "&#" + "9" * 5000 + ";"
+    assert guard_markup(text) == text
+    quote = f'<blockquote class="twitter-tweet"><p>{text}</p></blockquote>'
+    assert checked_embed(quote, X_EMBED_RULES) == (quote, None)
