@@ -295,3 +295,41 @@ def test_a_reference_of_thousands_of_digits_is_no_control_character_and_fails_no
     assert guard_markup(text) == text
     quote = f'<blockquote class="twitter-tweet"><p>{text}</p></blockquote>'
     assert checked_embed(quote, X_EMBED_RULES) == (quote, None)
+
+
+QUOTE = '<blockquote class="twitter-tweet"><p>x{}</p></blockquote>'
+
+
+@pytest.mark.parametrize("markup", ["<br>", "<br/>", "<br />", '<a href="https://t.co/x">t.co/x</a >'])
+def test_an_embed_may_write_a_break_and_close_a_link_as_html_allows(markup):
+    quote = QUOTE.format(markup)
+    assert checked_embed(quote, X_EMBED_RULES) == (quote, None)
+
+
+@pytest.mark.parametrize(
+    "markup",
+    [
+        '<a href="https://&#47;evil.example/">x</a>',  # the host is written out, not a reference
+        '</p><p style="color:red">',  # a paragraph has lang and dir only, of simple values
+        '</p><p lang="a&amp;b">',
+    ],
+)
+def test_an_embed_link_or_paragraph_outside_the_grammar_is_refused(markup):
+    assert checked_embed(QUOTE.format(markup), X_EMBED_RULES)[1] == "markup, a link or a character that is not allowed"
+
+
+def test_an_embed_whose_blockquote_has_an_attribute_of_another_name_shape_is_refused():
+    # `xlink:href`: not a name the attribute check reads, so it must fail the grammar itself
+    quote = '<blockquote class="twitter-tweet" xlink:href="javascript:alert(1)"><p>x</p></blockquote>'
+    assert checked_embed(quote, X_EMBED_RULES)[1] == "markup, a link or a character that is not allowed"
+
+
+def test_an_embed_block_loses_its_trailing_white_space():
+    quote = QUOTE.format("")
+    assert html_block(quote + "  \t\n \n") == html_block(quote + " \t") == quote
+
+
+def test_a_reference_of_16_characters_is_named_whole_and_a_longer_one_cut():
+    for reference, shown in (("&#x00000000202E;", "&#x00000000202E;"), ("&#x000000000202E;", "&#x000000000202…")):
+        quote = QUOTE.format(" " + reference)
+        assert checked_embed(quote, X_EMBED_RULES)[1] == f"a character reference to a control character ({shown})"
