@@ -312,6 +312,14 @@ def test_plain_title_only_when_unambiguous():
     assert [yaml_plain(v) for v in ("X", "Hot ", "Hot")] == ["X", '"Hot "', "Hot"]  # a trailing space is kept
     assert yaml_str("Café ü") == '"Café ü"'  # written as it is, not as YAML's escapes
     assert yaml_plain("Papers: 2020") == '"Papers: 2020"'
+    # YAML 1.2's numbers (js-yaml, Go's YAML) that PyYAML's 1.1 reads as text
+    assert [yaml_plain(v) for v in ("1e3", "0o17")] == ['"1e3"', '"0o17"']
+    assert yaml_plain("Hot Papers (week 39) / cs.LG") == "Hot Papers (week 39) / cs.LG"
+
+
+def test_a_long_frontmatter_value_stays_on_its_line():
+    value = "A description of many words, " * 20
+    assert yaml_str(value) == f'"{value}"'
 
 
 def test_social_image_null_leaves_the_key_out():
