@@ -504,3 +504,37 @@ def test_build_warns_when_a_hugo_site_reads_its_pages_from_another_content_dir(t
         run = subprocess.run(["hugo", "--quiet", "-s", str(tmp_path)], capture_output=True, text=True, timeout=120)
         assert run.returncode == 0, run.stderr
         assert (tmp_path / "public" / "posts" / "hot-papers-2020-09-24" / "index.html").is_file() == (not warned)
+
+
+@pytest.mark.parametrize(("public", "warned"), [(None, True), ("assets", False)])
+def test_build_warns_when_a_hugo_site_copies_its_static_files_from_another_folder(
+    tmp_path, monkeypatch, public, warned
+):
+    """A Hugo site with `staticDir = "assets"` copies no file of static/: the feeds went to
+    static/hot-papers.atom and .json, which Hugo never publishes, and build said nothing.
+    paths.public set to that folder is published."""
+    (tmp_path / "hugo.toml").write_text(
+        'baseURL = "https://lab.example.org/"\nstaticDir = ["assets"]\n[markup.goldmark.renderer]\n  unsafe = true\n',
+        encoding="utf-8",
+    )
+    settings = {"output": {"profile": "hugo"}, "site": {"url": "https://lab.example.org"}}
+    (tmp_path / "hotpapers.yaml").write_text(
+        yaml.safe_dump({**settings, **({"paths": {"public": public}} if public else {})}), encoding="utf-8"
+    )
+    (tmp_path / "data" / "snapshots").mkdir(parents=True)
+    shutil.copy(REPO / "data" / "snapshots" / "2020-09-24.json", tmp_path / "data" / "snapshots")
+    monkeypatch.chdir(tmp_path)
+    result = CliRunner().invoke(cli, ["build", "2020-09-24", "--offline"])
+    assert result.exit_code == 0, result.output
+    said = (
+        "hugo.toml: Hugo copies the site's static files from assets (staticDir), so it publishes none of the feeds "
+        "written to static: set paths.public to it\n"
+    )
+    assert (said in result.stderr) == warned, result.stderr
+    if shutil.which("hugo"):  # what Hugo publishes
+        (tmp_path / "layouts" / "_default").mkdir(parents=True)
+        (tmp_path / "layouts" / "_default" / "single.html").write_text("{{ .Content }}", encoding="utf-8")
+        (tmp_path / "layouts" / "_default" / "list.html").write_text("", encoding="utf-8")
+        run = subprocess.run(["hugo", "--quiet", "-s", str(tmp_path)], capture_output=True, text=True, timeout=120)
+        assert run.returncode == 0, run.stderr
+        assert (tmp_path / "public" / "hot-papers.atom").is_file() == (not warned)

@@ -21,7 +21,7 @@ from hotpapers.explain import explanation_json, explanation_text
 from hotpapers.fetch_on_demand import FetcherOnDemand
 from hotpapers.plural import count
 from hotpapers.preview import make_server, post_html, read_post
-from hotpapers.site import warn_of_unread_posts
+from hotpapers.site import warn_of_unread_outputs
 
 
 @click.group(cls=HotpapersGroup, commands=[init], context_settings={"help_option_names": ["-h", "--help"]})
@@ -115,7 +115,7 @@ def build(
     config = obtain_config(config_path, writes="build")
     options = hotpapers.BuildOptions(**flags, now=now(config))  # offline, refresh, force, dry_run
     hotpapers.refuse_unfit_profile(config.output.profile, given_config_path(config_path))
-    warn_of_unread_posts(config.output.profile, config.posts_folder, given_config_path(config_path))
+    warn_of_unread_outputs(config, given_config_path(config_path))
     days = [one_day.isoformat() for one_day in select_days(day, since, until, now(config).date(), typed)]
     fetcher = FetcherOnDemand(config, os.environ, lambda: now(config), progress_bar)
     build_all = hotpapers.build_nightly if day is None and since is None else hotpapers.build_days  # repair_days

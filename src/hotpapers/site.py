@@ -13,6 +13,7 @@ from os import PathLike
 from pathlib import Path
 from typing import Any
 
+from hotpapers.config import Config
 from hotpapers.config_file import default_config_path
 from hotpapers.errors import ConfigError, shown_path
 from hotpapers.hugo_config import UnreadableConfig, config_value, hugo_config, hugo_config_files, lowered
@@ -95,33 +96,50 @@ def refuse_unfit_post(profile: str, config_path: str | PathLike[str] | None, pos
         refuse_unfit_profile(profile, config_path)
 
 
-def warn_of_unread_posts(profile: str, posts: Path, config_path: str | PathLike[str] | None) -> None:
+def warn_of_unread_outputs(config: Config, config_path: str | PathLike[str] | None) -> None:
     """Warn when the Hugo site in the config's folder reads its pages from another folder
-    than the one `posts` are written to (its `contentDir`, `content` by default): Hugo
-    publishes none of them, without a word. Said for the `hugo` profile only; nothing when
-    the site's config cannot be read for sure (a file fails to parse, two give two folders,
-    or its `module` settings may mount other folders as its content)."""
+    than the posts' (its `contentDir`, `content` by default), or copies its static files from
+    others than the feeds' (`staticDir`, `static`): Hugo publishes none of them, without a
+    word. For the `hugo` profile only; nothing when the site's config cannot be read for
+    sure (a file fails to parse, two disagree, or `module` settings may mount other folders)."""
     folder = real_path(_config_file(config_path)).parent
     hugo = hugo_config(folder)
-    if profile != "hugo" or hugo is None:
+    if config.output.profile != "hugo" or hugo is None:
         return
     try:
         files = hugo_config_files(folder)
-        dirs = {config_value(path, "contentdir") for path in files} - {None}
-        if any(config_value(path, "module") is not None for path in files):
-            return
+        content, static = _hugo_folders(files, "contentdir", "content"), _hugo_folders(files, "staticdir", "static")
     except UnreadableConfig:
         return
-    content = dirs.pop() if len(dirs) == 1 else "content" if not dirs else None
-    if isinstance(content, str) and not real_path(posts).is_relative_to(real_path(folder / content)):
+    posts = config.posts_folder
+    if content and len(content) == 1 and not real_path(posts).is_relative_to(real_path(folder / content[0])):
         log.warning(
             "%s: Hugo reads the site's pages from %s (contentDir), so it publishes none of the posts written to %s: "
             "set paths.posts to a folder inside it, such as %s",
-            shown_path(hugo),
-            content,
-            shown_path(posts),
-            f"{content.rstrip('/')}/posts",
+            *(shown_path(hugo), content[0], shown_path(posts), f"{content[0].rstrip('/')}/posts"),
         )
+    feeds = [path for path in (config.feeds.atom, config.feeds.json) if path and config.site.url]
+    if (
+        static
+        and feeds
+        and not any(real_path(feed).is_relative_to(real_path(folder / n)) for feed in feeds for n in static)
+    ):
+        log.warning(
+            "%s: Hugo copies the site's static files from %s (staticDir), so it publishes none of the feeds written to "
+            "%s: set paths.public to %s",
+            *(shown_path(hugo), " and ".join(static), shown_path(feeds[0].parent), "one" if static[1:] else "it"),
+        )
+
+
+def _hugo_folders(files: list[Path], key: str, default: str) -> list[str] | None:
+    """The folders the Hugo config in `files` gives `key` (a name, or a list of names), or
+    [`default`]; None when not known for sure. UnreadableConfig as config_value."""
+    given = [value for path in files if (value := config_value(path, key)) is not None]
+    if len({repr(value) for value in given}) > 1 or any(config_value(path, "module") is not None for path in files):
+        return None
+    value = given[0] if given else default
+    names = [value] if isinstance(value, str) else value
+    return names if isinstance(names, list) and names and all(isinstance(name, str) for name in names) else None
 
 
 def _config_file(config_path: str | PathLike[str] | None) -> Path:
