@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from click.testing import CliRunner
 
+from conftest import EXAMPLE_SNAPSHOT
 from fakes import TOKEN, Recorder, example_scenario, live_config, serve_scenario
 from hotpapers.cli import cli
 from hotpapers.snapshot import load_snapshot
@@ -57,3 +58,29 @@ def test_a_refresh_that_arxiv_answers_without_some_papers_keeps_the_snapshot_unl
     assert (tmp_path / SNAPSHOT).read_bytes() == stored
     assert build("--refresh", "--force").exit_code == 0
     assert [paper.id for paper in load_snapshot(tmp_path / SNAPSHOT).papers] == held[:1]
+
+
+def test_a_refresh_over_a_snapshot_it_cannot_read_keeps_that_file_beside_the_new_one(tmp_path, monkeypatch, httpserver):
+    """A snapshot written by hand with one mistake (a count in quotes) is refused with the
+    advice to fix it or refresh; the refresh replaced it, and every mention of the user's
+    own (of platforms no source fetches) was gone for good. Now the file is set aside."""
+    serve_scenario(httpserver, example_scenario(), Recorder())
+    (tmp_path / "config.yaml").write_text(live_config(httpserver), encoding="utf-8")
+    snapshots = tmp_path / "data" / "snapshots"
+    snapshots.mkdir(parents=True)
+    broken = (EXAMPLE_SNAPSHOT.read_text(encoding="utf-8")).replace('"likes": 32,', '"likes": "32",', 1)
+    assert broken != EXAMPLE_SNAPSHOT.read_text(encoding="utf-8")
+    (tmp_path / SNAPSHOT).write_text(broken, encoding="utf-8")
+    (tmp_path / f"{SNAPSHOT}.broken").write_text("an earlier one", encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("X_BEARER_TOKEN", TOKEN)
+    refused = CliRunner().invoke(cli, ["-q", "build", "--date", DAY])
+    assert refused.exit_code == 2 and f"`hotpapers build --date {DAY} --refresh`" in refused.stderr
+    result = CliRunner().invoke(cli, ["-q", "build", "--date", DAY, "--refresh"])
+    assert result.exit_code == 0, result.output
+    assert result.stderr.splitlines()[0] == (
+        f"{DAY}: the stored snapshot could not be read; it is kept as {SNAPSHOT}.broken-2"
+    )
+    assert (tmp_path / f"{SNAPSHOT}.broken-2").read_text(encoding="utf-8") == broken
+    assert (tmp_path / f"{SNAPSHOT}.broken").read_text(encoding="utf-8") == "an earlier one"
+    assert load_snapshot(tmp_path / SNAPSHOT).date == DAY

@@ -21,7 +21,7 @@ from hotpapers.fetch_claim import claim_for_fetching
 from hotpapers.metadata_failure import metadata_warning, refuse_without_metadata
 from hotpapers.models import Snapshot
 from hotpapers.recorded_failures import failures_kept, may_record_failure
-from hotpapers.refresh_guard import refresh_loss, unfetched_mentions
+from hotpapers.refresh_guard import refresh_loss, set_aside_unreadable, unfetched_mentions
 from hotpapers.render import PostRenderer
 from hotpapers.snapshot import is_stored, misnamed_snapshot, save_snapshot, site_snapshot
 from hotpapers.snapshot_schema import is_date
@@ -141,6 +141,7 @@ def build_day(
         warnings = (f"{day}: kept the stored snapshot {shown_path(path)}: {loss} (--force replaces it)",)
         snapshot = stored
     else:
+        warnings = set_aside_unreadable(path, day) if stored is None and not unstored else ()
         save_snapshot(snapshot, path)
     return publish(snapshot, config, options, renderer=renderer, fetched=True, warnings=warnings)
 

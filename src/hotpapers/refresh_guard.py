@@ -2,13 +2,16 @@
 drop mentions no enabled source fetches (imported ones), finds far fewer mentions, in
 all or of one platform (a search that answered a page of its posts), or lacks the
 metadata of papers it still mentions (arXiv answering a feed without their entries),
-unless --force."""
+unless --force; and a stored file it cannot read, which it sets aside rather than lose."""
 
 from __future__ import annotations
 
+import os
 from collections import Counter
 from collections.abc import Collection
+from pathlib import Path
 
+from hotpapers.errors import shown_path
 from hotpapers.models import Snapshot
 from hotpapers.paper_lookup import recorded_left_out
 from hotpapers.plural import count
@@ -57,3 +60,17 @@ def refresh_loss(stored: Snapshot, fresh: Snapshot) -> str:
     """Why a refresh keeps the `stored` snapshot rather than `fresh`: far fewer mentions, or
     papers' metadata lost; '' when `fresh` may replace it."""
     return far_fewer_mentions(stored, fresh) or lost_metadata(stored, fresh)
+
+
+def set_aside_unreadable(path: Path, day: str) -> tuple[str, ...]:
+    """Before a refresh replaces the stored snapshot at `path` that could not be read (a
+    file of the user's own data with a mistake, which its error advises to refresh, or
+    another day's): the file moved to `NAME.broken` beside it (`.broken-2`... when
+    taken), which no command reads, and the warning saying so, for the report."""
+    aside = path.with_name(f"{path.name}.broken")
+    number = 1
+    while aside.exists() or aside.is_symlink():
+        number += 1
+        aside = path.with_name(f"{path.name}.broken-{number}")
+    os.replace(path, aside)
+    return (f"{day}: the stored snapshot could not be read; it is kept as {shown_path(aside)}",)
