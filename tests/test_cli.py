@@ -43,6 +43,16 @@ def test_render_to_a_file(site):
     assert (site / "out" / "post.md").read_bytes() == EXAMPLE_POST.read_bytes()
 
 
+def test_render_given_a_post_instead_of_a_snapshot_says_so(site):
+    """`render content/posts/...md` said only `not valid JSON (Expecting value at line 1, column 1)`."""
+    assert run("build", "--date", "2020-09-24").exit_code == 0
+    result = run("render", POST)
+    assert (result.exit_code, result.stderr) == (
+        2,
+        f"Error: {POST}: a post (Markdown with frontmatter), not a snapshot (JSON)\n",
+    )
+
+
 def test_unchanged_post_is_not_rewritten(site):
     assert run("build", "--date", "2020-09-24").exit_code == 0
     post = site / POST

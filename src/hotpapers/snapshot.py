@@ -69,6 +69,8 @@ def _read_and_check(raw: bytes) -> tuple[Any, list[str]]:
         line = raw[: exc.start].count(b"\n") + 1
         raise SnapshotError(f"not UTF-8 text (byte 0x{raw[exc.start]:02x} on line {line}): save it as UTF-8") from None
     except json.JSONDecodeError as exc:
+        if exc.pos == 0 and exc.doc.startswith("---"):  # `render` given the post instead of its snapshot
+            raise SnapshotError("a post (Markdown with frontmatter), not a snapshot (JSON)") from None
         what = exc.msg.removesuffix(" at")  # "Unterminated string starting at" names a place, as we do
         raise SnapshotError(f"not valid JSON ({what} at line {exc.lineno}, column {exc.colno})") from None
     except UnicodeEncodeError:
