@@ -10,6 +10,7 @@ from hotpapers import models
 from hotpapers.atomic import write_atomically
 from hotpapers.errors import SnapshotError, WriteError
 from hotpapers.snapshot import dump_snapshot, load_snapshot, parse_snapshot, save_snapshot
+from hotpapers.snapshot_schema import is_date
 from hotpapers.sources import bluesky_posts, hackernews, huggingface, twitter_posts
 
 
@@ -146,6 +147,11 @@ def test_impossible_time_is_rejected():
         (
             lambda d: d["papers"][0].update(pdf_url="https://arxiv.org/pdf/2009.11094 v1"),
             "$.papers[0].pdf_url: 'https://arxiv.org/pdf/2009.11094 v1' is not a URI with its scheme, such as "
+            "https://arxiv.org/abs/2009.11243 (' ' cannot stand in a URI: write it percent-encoded, %20)",
+        ),
+        (  # a `%` of a percent-encoding may stand in a URI: the character named is the space after it
+            lambda d: d["papers"][0].update(pdf_url="https://arxiv.org/pdf/%32009.11094 v1"),
+            "$.papers[0].pdf_url: 'https://arxiv.org/pdf/%32009.11094 v1' is not a URI with its scheme, such as "
             "https://arxiv.org/abs/2009.11243 (' ' cannot stand in a URI: write it percent-encoded, %20)",
         ),
     ],
@@ -384,3 +390,10 @@ def test_load_snapshot_given_a_string_names_a_missing_file(tmp_path):
     with pytest.raises(SnapshotError) as error:
         load_snapshot(str(tmp_path / "gone.json"))
     assert error.value.message == f"{tmp_path / 'gone.json'}: no such snapshot"
+
+
+@pytest.mark.parametrize("name", ["20200924", "2020-W39-4"])
+def test_a_day_is_written_yyyy_mm_dd_not_in_the_other_iso_forms_python_reads(name):
+    # date.fromisoformat reads these as 2020-09-24 since Python 3.11; a snapshot file so named is no day's
+    assert not is_date(name)
+    assert is_date("2020-09-24")
