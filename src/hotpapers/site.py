@@ -1,6 +1,8 @@
 """What kind of site a folder holds (Hugo, Jekyll, Gatsby lumen before or since 2022),
-so `init` can pick the output profile and a build can refuse one the site cannot build;
-and what another profile left in its posts folder, or in its own one the site serves, for `check`.
+so `init` can pick the output profile and a build (or `render -o` into the site) can refuse
+one the site cannot build, and warn when a Hugo site reads its pages or static files from
+other folders than the posts' or the feeds'; and what another profile left in its posts
+folder, or in its own one the site serves, for `check`.
 """
 
 from __future__ import annotations
