@@ -9,7 +9,8 @@ The library under the `hotpapers` command. A day goes snapshot → rank → rend
 
 `build_days` runs all the stages with the guards of `hotpapers build` (atomic writes,
 a post is never replaced by one listing fewer papers unless forced), and
-`update_feeds` then rewrites the feeds, as `build` does. `build` first calls
+`update_feeds(config, now)` then rewrites the feeds, as `build` does (without `now`, they
+list a Hugo or Jekyll post dated in the future, which `build` leaves out). `build` first calls
 `refuse_unfit_profile` (a profile whose posts the site cannot build); a caller
 of `build_days` must too, since a Config does not know its file, so neither the site's
 folder. Errors are `HotpapersError`s: `InputError` (bad input, exit code 2: a
