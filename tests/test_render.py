@@ -355,6 +355,11 @@ def test_site_template_overrides_the_packaged_one(tmp_path):
             "---\n{% include '_paper.md.j2' %}",
             r"_paper\.md\.j2 not found \(did you mean _papers\.md\.j2\?\), included from \S*post\.md\.j2, line 2$",
         ),
+        (  # a name in other letter case, which Linux's files do not see past
+            "post.md.j2",
+            "---\n{% include '_PAPERS.MD.J2' %}",
+            r"_PAPERS\.MD\.J2 not found \(did you mean _papers\.md\.j2\?\), included from \S*post\.md\.j2, line 2$",
+        ),
         ("embeds/generic.html.j2", "{% if %}", r"embeds/generic\.html\.j2, line 1: Expected an expression"),
     ],
 )

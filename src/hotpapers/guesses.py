@@ -9,8 +9,13 @@ from difflib import get_close_matches
 def closest(word: str, names: Iterable[str], cutoff: float = 0.6) -> str | None:
     """The name of `names` closest to `word`, letter case aside (`OK` stands for `ok`,
     which difflib alone does not see), or None when none is close enough."""
+    close = close_names(word, names, 1, cutoff)
+    return close[0] if close else None
+
+
+def close_names(word: str, names: Iterable[str], most: int, cutoff: float = 0.6) -> list[str]:
+    """The `most` names of `names` closest to `word`, closest first, letter case aside."""
     by_lower: dict[str, str] = {}
     for name in names:
         by_lower.setdefault(name.lower(), name)
-    close = get_close_matches(word.lower(), list(by_lower), n=1, cutoff=cutoff)
-    return by_lower[close[0]] if close else None
+    return [by_lower[close] for close in get_close_matches(word.lower(), list(by_lower), n=most, cutoff=cutoff)]

@@ -3,7 +3,6 @@ Jinja finds, any exception raised while the template renders, a file that is not
 
 from __future__ import annotations
 
-import difflib
 import re
 from collections.abc import Callable
 from pathlib import Path
@@ -12,6 +11,7 @@ from types import TracebackType
 import jinja2
 
 from hotpapers.errors import InputError
+from hotpapers.guesses import close_names, closest
 
 
 class TemplateFolder(jinja2.FileSystemLoader):
@@ -35,8 +35,8 @@ class TemplateFolder(jinja2.FileSystemLoader):
 def template_error(exc: Exception, env: jinja2.Environment) -> InputError:
     if isinstance(exc, jinja2.TemplateNotFound):
         where = _template_frame(exc.__traceback__)
-        close = difflib.get_close_matches(str(exc.name), env.list_templates(), n=1, cutoff=0.8)
-        hint = f" (did you mean {close[0]}?)" if close else ""
+        close = closest(str(exc.name), env.list_templates(), cutoff=0.8)
+        hint = f" (did you mean {close}?)" if close else ""
         included = f", included from {where}" if where != "unknown" else ""
         return InputError(f"template {exc.name} not found{hint}{included}")
     if isinstance(exc, jinja2.TemplateSyntaxError):
@@ -57,7 +57,7 @@ def _did_you_mean(message: str, env: jinja2.Environment) -> str:
     if unknown is None:
         return ""
     names = env.filters if unknown[1] == "filter" else env.tests
-    close = difflib.get_close_matches(unknown[2], list(names), n=3)
+    close = close_names(unknown[2], names, 3)
     return f" (did you mean {' or '.join(close)}?)" if close else ""
 
 
