@@ -173,10 +173,11 @@ def test_every_problem_is_reported_at_once_by_its_key(tmp_path):
 
 
 def test_a_value_in_other_letter_case_gets_a_did_you_mean(tmp_path):
-    """difflib alone finds nothing close to `HUGO` among lower-case names, nor to `Ranking`."""
-    message = problem(tmp_path, "output: {profile: HUGO}\nRanking: {}\n")
+    """difflib alone finds nothing close to `HUGO` among lower-case names, nor to `RANKING`
+    (`Ranking`, one letter off, it finds)."""
+    message = problem(tmp_path, "output: {profile: HUGO}\nRANKING: {}\n")
     assert "output.profile: 'HUGO' is not one of lumen, lumen-2022, hugo, jekyll (did you mean 'hugo'?)" in message
-    assert "Ranking: unknown key (did you mean 'ranking'?)" in message
+    assert "RANKING: unknown key (did you mean 'ranking'?)" in message
 
 
 @pytest.mark.parametrize(
