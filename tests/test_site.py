@@ -476,6 +476,16 @@ def test_build_refuses_the_hugo_and_jekyll_profiles_in_a_lumen_site(tmp_path, mo
     assert CliRunner().invoke(cli, ["build", "2020-09-24", "--offline"]).exit_code == 0
 
 
+def published_by_hugo(site: Path) -> Path:
+    """The public/ folder Hugo builds of `site`, given the least layouts that make a page of each post."""
+    (site / "layouts" / "_default").mkdir(parents=True)
+    (site / "layouts" / "_default" / "single.html").write_text("{{ .Content }}", encoding="utf-8")
+    (site / "layouts" / "_default" / "list.html").write_text("", encoding="utf-8")
+    run = subprocess.run(["hugo", "--quiet", "-s", str(site)], capture_output=True, text=True, timeout=120)
+    assert run.returncode == 0, run.stderr
+    return site / "public"
+
+
 @pytest.mark.parametrize(("posts", "warned"), [(None, True), ("pages/posts", False)])
 def test_build_warns_when_a_hugo_site_reads_its_pages_from_another_content_dir(tmp_path, monkeypatch, posts, warned):
     """A Hugo site with `contentDir = "pages"` reads no page from content/: build wrote the
@@ -498,12 +508,9 @@ def test_build_warns_when_a_hugo_site_reads_its_pages_from_another_content_dir(t
     )
     assert (said in result.stderr) == warned, result.stderr
     if shutil.which("hugo"):  # what Hugo publishes
-        (tmp_path / "layouts" / "_default").mkdir(parents=True)
-        (tmp_path / "layouts" / "_default" / "single.html").write_text("{{ .Content }}", encoding="utf-8")
-        (tmp_path / "layouts" / "_default" / "list.html").write_text("", encoding="utf-8")
-        run = subprocess.run(["hugo", "--quiet", "-s", str(tmp_path)], capture_output=True, text=True, timeout=120)
-        assert run.returncode == 0, run.stderr
-        assert (tmp_path / "public" / "posts" / "hot-papers-2020-09-24" / "index.html").is_file() == (not warned)
+        assert (published_by_hugo(tmp_path) / "posts" / "hot-papers-2020-09-24" / "index.html").is_file() == (
+            not warned
+        )
 
 
 @pytest.mark.parametrize(("public", "warned"), [(None, True), ("assets", False)])
@@ -532,9 +539,4 @@ def test_build_warns_when_a_hugo_site_copies_its_static_files_from_another_folde
     )
     assert (said in result.stderr) == warned, result.stderr
     if shutil.which("hugo"):  # what Hugo publishes
-        (tmp_path / "layouts" / "_default").mkdir(parents=True)
-        (tmp_path / "layouts" / "_default" / "single.html").write_text("{{ .Content }}", encoding="utf-8")
-        (tmp_path / "layouts" / "_default" / "list.html").write_text("", encoding="utf-8")
-        run = subprocess.run(["hugo", "--quiet", "-s", str(tmp_path)], capture_output=True, text=True, timeout=120)
-        assert run.returncode == 0, run.stderr
-        assert (tmp_path / "public" / "hot-papers.atom").is_file() == (not warned)
+        assert (published_by_hugo(tmp_path) / "hot-papers.atom").is_file() == (not warned)
