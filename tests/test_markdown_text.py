@@ -312,6 +312,8 @@ def test_a_link_text_gets_the_inline_guard_for_every_site(kramdown):
         ("- an item", "\\- an item"),
         ("12. an item", "12\\. an item"),
         ("3) an item", "3\\) an item"),
+        ("===", "\\==="),  # a setext heading's underline, after a paragraph's line
+        ("  # indented", "  \\# indented"),  # up to three spaces still open a heading
         ("a # b > c + d - e 1. f", "a # b > c + d - e 1. f"),
     ],
 )
