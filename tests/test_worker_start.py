@@ -84,3 +84,32 @@ def test_a_worker_killed_mid_range_is_one_line_naming_the_days_not_built(site):
     )
     assert last.endswith(f" days not built: {last.split('stopped at ')[1][:10]} to {days[-1]}")
     assert "Traceback" not in done.stderr
+
+
+@pytest.mark.skipif(sys.platform != "linux", reason="workers forked with the build's code patched")
+def test_a_worker_out_of_memory_mid_range_names_the_days_not_built(site):
+    """A worker's MemoryError reached the CLI as `out of memory` alone: the range's error did
+    not say where it stopped, nor which days were left."""
+    days = stored_days(site, date(2020, 8, 1), 40)
+    code = (
+        "import multiprocessing, os, sys\n"
+        "import hotpapers.pipeline as pipeline\n"
+        "multiprocessing.set_start_method('fork')\n"
+        "os.cpu_count = lambda: 2\n"
+        "build_day = pipeline.build_day\n"
+        "def starved(day, *args, **kwargs):\n"
+        f"    if day == {days[19]!r}:\n"
+        "        raise MemoryError\n"
+        "    return build_day(day, *args, **kwargs)\n"
+        "pipeline.build_day = starved\n"
+        "from hotpapers.cli import cli\n"
+        f"cli.main(['build', '--offline', '--since', {days[0]!r}, '--until', {days[-1]!r}])\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], cwd=site, capture_output=True, text=True, timeout=120)
+    assert done.returncode == 1, done.stderr[-500:]
+    stopped = days.index(done.stderr.split("; stopped at ")[-1][:10])  # the first day of the chunk that failed
+    assert 0 < stopped <= 19
+    assert done.stderr.splitlines()[-1] == (
+        "Error: out of memory: the system, or a limit such as `ulimit -v`, gave no more; stopped at "
+        f"{days[stopped]}: {40 - stopped} of 40 days not built: {days[stopped]} to {days[-1]}"
+    )

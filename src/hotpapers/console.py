@@ -16,7 +16,7 @@ from tqdm.contrib.logging import logging_redirect_tqdm
 
 from hotpapers.compose import Post
 from hotpapers.config import Config
-from hotpapers.errors import HotpapersError, InputError, printable
+from hotpapers.errors import OUT_OF_MEMORY, HotpapersError, InputError, printable
 from hotpapers.feeds import feeds_off_reason, update_feeds
 from hotpapers.pipeline import BuildOptions, DayReport
 from hotpapers.plural import count
@@ -59,9 +59,7 @@ class HotpapersGroup(click.Group):
         except MemoryError as exc:  # MemoryError carries no text: say what ran out
             if ctx.meta.get("hotpapers.debug"):
                 raise
-            raise HotpapersError(
-                "out of memory: the system, or a limit such as `ulimit -v`, gave no more (--debug shows where)"
-            ) from exc
+            raise HotpapersError(f"{OUT_OF_MEMORY} (--debug shows where)") from exc
         except Exception as exc:
             if ctx.meta.get("hotpapers.debug"):
                 raise

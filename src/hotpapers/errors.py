@@ -96,6 +96,8 @@ class FetchError(HotpapersError):
         )
 
 
+OUT_OF_MEMORY = "out of memory: the system, or a limit such as `ulimit -v`, gave no more"
+"""What a MemoryError, which carries no text, says: in the build's process or a worker's."""
 STORED_STAYS = "the stored snapshot and its post stay as they were"
 """What a failed refresh says of the files it would have replaced."""
 ALL_SOURCES_OFF = "every source is disabled in the config"

@@ -135,7 +135,7 @@ def build_day(
     unstored = not path.exists()  # the posts read are kept (even if killed): a refresh keeps the stored file
     snapshot = fetch(day, (lambda read: save_snapshot(read, path)) if unstored else None)
     refuse_without_metadata(snapshot, path, keep=unstored)
-    warnings: tuple[str, ...] = ()
+    warnings: tuple[str, ...]
     loss = refresh_loss(stored, snapshot) if stored is not None and not options.force else ""
     if stored is not None and loss:
         warnings = (f"{day}: kept the stored snapshot {shown_path(path)}: {loss} (--force replaces it)",)

@@ -104,9 +104,10 @@ def warn_of_unread_outputs(config: Config, config_path: str | PathLike[str] | No
     others than the feeds' (`staticDir`, `static`): Hugo publishes none of them, without a
     word. For the `hugo` profile only; nothing when the site's config cannot be read for
     sure (a file fails to parse, two disagree, or `module` settings may mount other folders)."""
+    if config.output.profile != "hugo":
+        return
     folder = real_path(_config_file(config_path)).parent
-    hugo = hugo_config(folder)
-    if config.output.profile != "hugo" or hugo is None:
+    if (hugo := hugo_config(folder)) is None:
         return
     try:
         files = hugo_config_files(folder)

@@ -16,7 +16,7 @@ from multiprocessing.context import BaseContext
 from typing import TypeVar
 
 from hotpapers.atomic import process_runs
-from hotpapers.errors import HotpapersError
+from hotpapers.errors import OUT_OF_MEMORY, HotpapersError
 
 T = TypeVar("T")
 
@@ -53,9 +53,12 @@ def _exit_when_gone(parent: int) -> None:
 def results_of_workers(results: Iterable[T]) -> Iterator[T]:
     """`results` (a pool's map) passed on; a worker that dies without a word (a signal, or
     the system's out-of-memory killer, which no Python code sees) is a HotpapersError
-    saying so, where the pool says its own internals ("BrokenProcessPool")."""
+    saying so, where the pool says its own internals ("BrokenProcessPool"), and so is a
+    worker's MemoryError, so that the range's error names the days it did not build."""
     try:
         yield from results
+    except MemoryError:  # a worker's, which would stop the range without naming the days it left
+        raise HotpapersError(OUT_OF_MEMORY) from None
     except BrokenProcessPool:
         raise HotpapersError(
             "a worker process building the days was killed (by a signal, or by the system when memory ran out)"
