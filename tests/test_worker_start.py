@@ -55,27 +55,33 @@ def test_workers_are_started_the_platforms_way_when_no_other_thread_runs():
     assert done.stdout.split() == ["fork", "forkserver", "spawn"]
 
 
+def range_build_with_a_worker_that(site, action: str) -> tuple[list[str], subprocess.CompletedProcess]:
+    """40 stored days built by two forked workers, the one building the 20th day doing
+    `action` (a line of Python) first; the days, and the finished build's process."""
+    days = stored_days(site, date(2020, 8, 1), 40)
+    code = (
+        "import multiprocessing, os, sys\n"
+        "import hotpapers.pipeline as pipeline\n"
+        "multiprocessing.set_start_method('fork')\n"
+        "os.cpu_count = lambda: 2\n"
+        "build_day = pipeline.build_day\n"
+        "def failing(day, *args, **kwargs):\n"
+        f"    if day == {days[19]!r}:\n"
+        f"        {action}\n"
+        "    return build_day(day, *args, **kwargs)\n"
+        "pipeline.build_day = failing\n"
+        "from hotpapers.cli import cli\n"
+        f"cli.main(['build', '--offline', '--since', {days[0]!r}, '--until', {days[-1]!r}])\n"
+    )
+    return days, subprocess.run([sys.executable, "-c", code], cwd=site, capture_output=True, text=True, timeout=120)
+
+
 @pytest.mark.skipif(sys.platform != "linux", reason="workers forked with the build's code patched")
 def test_a_worker_killed_mid_range_is_one_line_naming_the_days_not_built(site):
     """A worker the system kills (its out-of-memory killer, a signal) made the build end with
     "internal error: BrokenProcessPool: A process in the process pool was terminated
     abruptly...", which blamed hotpapers and named no day."""
-    days = stored_days(site, date(2020, 8, 1), 40)
-    code = (
-        "import multiprocessing, os, signal, sys\n"
-        "import hotpapers.pipeline as pipeline\n"
-        "multiprocessing.set_start_method('fork')\n"
-        "os.cpu_count = lambda: 2\n"
-        "build_day = pipeline.build_day\n"
-        "def dying(day, *args, **kwargs):\n"
-        f"    if day == {days[19]!r}:\n"
-        f"        os.kill(os.getpid(), {int(signal.SIGKILL)})\n"
-        "    return build_day(day, *args, **kwargs)\n"
-        "pipeline.build_day = dying\n"
-        "from hotpapers.cli import cli\n"
-        f"cli.main(['build', '--offline', '--since', {days[0]!r}, '--until', {days[-1]!r}])\n"
-    )
-    done = subprocess.run([sys.executable, "-c", code], cwd=site, capture_output=True, text=True, timeout=120)
+    days, done = range_build_with_a_worker_that(site, f"os.kill(os.getpid(), {int(signal.SIGKILL)})")
     last = done.stderr.splitlines()[-1]
     assert done.returncode == 1, done.stderr[-500:]
     assert last.startswith(
@@ -90,22 +96,7 @@ def test_a_worker_killed_mid_range_is_one_line_naming_the_days_not_built(site):
 def test_a_worker_out_of_memory_mid_range_names_the_days_not_built(site):
     """A worker's MemoryError reached the CLI as `out of memory` alone: the range's error did
     not say where it stopped, nor which days were left."""
-    days = stored_days(site, date(2020, 8, 1), 40)
-    code = (
-        "import multiprocessing, os, sys\n"
-        "import hotpapers.pipeline as pipeline\n"
-        "multiprocessing.set_start_method('fork')\n"
-        "os.cpu_count = lambda: 2\n"
-        "build_day = pipeline.build_day\n"
-        "def starved(day, *args, **kwargs):\n"
-        f"    if day == {days[19]!r}:\n"
-        "        raise MemoryError\n"
-        "    return build_day(day, *args, **kwargs)\n"
-        "pipeline.build_day = starved\n"
-        "from hotpapers.cli import cli\n"
-        f"cli.main(['build', '--offline', '--since', {days[0]!r}, '--until', {days[-1]!r}])\n"
-    )
-    done = subprocess.run([sys.executable, "-c", code], cwd=site, capture_output=True, text=True, timeout=120)
+    days, done = range_build_with_a_worker_that(site, "raise MemoryError")
     assert done.returncode == 1, done.stderr[-500:]
     stopped = days.index(done.stderr.split("; stopped at ")[-1][:10])  # the first day of the chunk that failed
     assert 0 < stopped <= 19
