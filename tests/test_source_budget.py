@@ -17,7 +17,7 @@ from click.testing import CliRunner
 
 import hotpapers.sources.limits
 from bluesky_fake import HANDLE, PASSWORD, FakeBluesky, post
-from fakes import TOKEN, Recorder, example_scenario, fake_time, live_config, serve_scenario, tweet
+from fakes import TOKEN, Recorder, example_scenario, serve_scenario, tweet
 from hn_hf_fakes import HF_2026, Algolia, DailyPapers, story
 from hotpapers.cli import cli
 from hotpapers.http import HttpClient
@@ -29,6 +29,7 @@ from hotpapers.sources.hackernews import HackerNewsSettings, HackerNewsSource
 from hotpapers.sources.huggingface import HuggingFaceSettings, HuggingFaceSource
 from hotpapers.sources.limits import MAX_SOURCE_BYTES, MAX_TEXT, DayBudget
 from hotpapers.sources.twitter import TwitterSettings, TwitterSource
+from test_source_text_caps import huge_x_posts_and_a_story
 
 NOW = datetime(2026, 11, 21, 8, 0, tzinfo=UTC)
 SINCE, UNTIL = datetime(2026, 11, 20, tzinfo=UTC), datetime(2026, 11, 21, tzinfo=UTC)
@@ -130,29 +131,7 @@ def test_a_day_whose_source_reaches_the_budget_is_built_with_a_warning(tmp_path,
     """X sends 3 pages of 10 posts of 100,000 characters (each cut to 32,768, some 33,000
     bytes a mention): one fits in the lowered budget of 35,000 bytes. The day is written
     with it and the Hacker News story, X `partial`, and the build says so in one line."""
-    scenario = example_scenario()
-    link = "https://arxiv.org/abs/2009.11243"
-    scenario.pages = []
-    for page in range(3):
-        posts = [
-            tweet(
-                f"13090000000000000{page}{n}", "7", f"{link} " + "x" * 100_000, [link], "2020-09-24T12:00:00.000Z", 1, 2
-            )
-            for n in range(10)
-        ]
-        meta = {"result_count": 10, **({"next_token": f"t{page + 1}"} if page < 2 else {})}
-        scenario.pages.append(
-            {"data": posts, "includes": {"users": [{"id": "7", "username": "u", "name": "U"}]}, "meta": meta}
-        )
-    recorder = Recorder()
-    serve_scenario(httpserver, scenario, recorder)
-    algolia = Algolia([story("24578001", 1600905600 + 36000, "https://arxiv.org/abs/2009.11278", points=120)])
-    httpserver.expect_request("/hn/search_by_date").respond_with_handler(algolia)
-    sources = {"hackernews": {"enabled": True, "api_url": httpserver.url_for("/hn"), "min_interval": 0}}
-    (tmp_path / "config.yaml").write_text(live_config(httpserver, sources=sources))
-    monkeypatch.chdir(tmp_path)
-    monkeypatch.setenv("X_BEARER_TOKEN", TOKEN)
-    fake_time(monkeypatch)
+    recorder = huge_x_posts_and_a_story(tmp_path, monkeypatch, httpserver)
     result = CliRunner().invoke(cli, ["build", "--date", "2020-09-24"])
     assert result.exit_code == 0, result.output
     why = "reached the 35,000 bytes a source keeps of a day: kept the first 1 post, left out the rest"

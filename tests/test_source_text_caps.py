@@ -92,6 +92,24 @@ def test_a_day_of_x_posts_of_huge_texts_is_written_small_with_every_sources_post
     the snapshot limit is lowered to here, which refused the day and lost the Hacker News
     story. Cut to 32,768 characters, the 30 texts hold 983,040: the day is written."""
     monkeypatch.setattr(hotpapers.snapshot, "MAX_FILE_BYTES", 2 * 2**20)
+    huge_x_posts_and_a_story(tmp_path, monkeypatch, httpserver)
+    link = "https://arxiv.org/abs/2009.11243"
+    result = CliRunner().invoke(cli, ["build", "--date", DAY])
+    assert result.exit_code == 0, result.output
+    path = tmp_path / "data/snapshots" / f"{DAY}.json"
+    assert path.stat().st_size < 2 * 2**20
+    snapshot = load_snapshot(path)
+    x = [m for m in snapshot.mentions if m.platform == "twitter"]
+    assert len(x) == 30 and {m.text for m in x} == {f"{link} " + "x" * (32_767 - len(link) - 1) + "…"}
+    assert [(m.id, m.likes) for m in snapshot.mentions if m.platform == "hackernews"] == [("24578001", 120)]
+    assert snapshot.sources["twitter"].status == "ok" and snapshot.sources["twitter"].items == 30
+    assert (tmp_path / "content/posts/2020-09-24---Hot-Papers.md").is_file()
+
+
+def huge_x_posts_and_a_story(tmp_path, monkeypatch, httpserver) -> Recorder:
+    """A site in `tmp_path` (the working directory) whose X search answers 3 pages of 10 posts
+    of 100,000 characters, linking 2009.11243, and Hacker News one story of 2009.11278 (120
+    points); the recorder of the X stand-in's requests."""
     scenario = example_scenario()
     link = "https://arxiv.org/abs/2009.11243"
     scenario.pages = []
@@ -104,7 +122,8 @@ def test_a_day_of_x_posts_of_huge_texts_is_written_small_with_every_sources_post
         scenario.pages.append(
             {"data": posts, "includes": {"users": [{"id": "7", "username": "u", "name": "U"}]}, "meta": meta}
         )
-    serve_scenario(httpserver, scenario, Recorder())
+    recorder = Recorder()
+    serve_scenario(httpserver, scenario, recorder)
     algolia = Algolia([story("24578001", START + 36000, "https://arxiv.org/abs/2009.11278", points=120)])
     httpserver.expect_request("/hn/search_by_date").respond_with_handler(algolia)
     sources = {"hackernews": {"enabled": True, "api_url": httpserver.url_for("/hn"), "min_interval": 0}}
@@ -112,13 +131,4 @@ def test_a_day_of_x_posts_of_huge_texts_is_written_small_with_every_sources_post
     monkeypatch.chdir(tmp_path)
     monkeypatch.setenv("X_BEARER_TOKEN", TOKEN)
     fake_time(monkeypatch)
-    result = CliRunner().invoke(cli, ["build", "--date", DAY])
-    assert result.exit_code == 0, result.output
-    path = tmp_path / "data/snapshots" / f"{DAY}.json"
-    assert path.stat().st_size < 2 * 2**20
-    snapshot = load_snapshot(path)
-    x = [m for m in snapshot.mentions if m.platform == "twitter"]
-    assert len(x) == 30 and {m.text for m in x} == {f"{link} " + "x" * (32_767 - len(link) - 1) + "…"}
-    assert [(m.id, m.likes) for m in snapshot.mentions if m.platform == "hackernews"] == [("24578001", 120)]
-    assert snapshot.sources["twitter"].status == "ok" and snapshot.sources["twitter"].items == 30
-    assert (tmp_path / "content/posts/2020-09-24---Hot-Papers.md").is_file()
+    return recorder
