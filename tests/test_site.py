@@ -11,7 +11,7 @@ from pathlib import Path
 import msgspec
 import pytest
 import yaml
-from click.testing import CliRunner
+from click.testing import CliRunner, Result
 
 import hotpapers
 from hotpapers.cli import cli
@@ -486,22 +486,29 @@ def published_by_hugo(site: Path) -> Path:
     return site / "public"
 
 
-@pytest.mark.parametrize(("posts", "warned"), [(None, True), ("pages/posts", False)])
-def test_build_warns_when_a_hugo_site_reads_its_pages_from_another_content_dir(tmp_path, monkeypatch, posts, warned):
-    """A Hugo site with `contentDir = "pages"` reads no page from content/: build wrote the
-    posts to content/posts, where Hugo never looks, and said nothing (nor did check): the
-    site published no digest at all. paths.posts inside that folder is read."""
+def built_in_hugo_site(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, setting: str, settings: dict) -> Result:
+    """`build --offline` of the example day in a Hugo site in `tmp_path` whose hugo.toml
+    adds `setting` (a TOML line) to a base URL and raw HTML, with hotpapers' `settings`."""
     (tmp_path / "hugo.toml").write_text(
-        'baseURL = "https://lab.example.org/"\ncontentDir = "pages"\n[markup.goldmark.renderer]\n  unsafe = true\n',
+        f'baseURL = "https://lab.example.org/"\n{setting}\n[markup.goldmark.renderer]\n  unsafe = true\n',
         encoding="utf-8",
     )
-    settings = {"output": {"profile": "hugo"}, **({"paths": {"posts": posts}} if posts else {})}
     (tmp_path / "hotpapers.yaml").write_text(yaml.safe_dump(settings), encoding="utf-8")
     (tmp_path / "data" / "snapshots").mkdir(parents=True)
     shutil.copy(REPO / "data" / "snapshots" / "2020-09-24.json", tmp_path / "data" / "snapshots")
     monkeypatch.chdir(tmp_path)
     result = CliRunner().invoke(cli, ["build", "2020-09-24", "--offline"])
     assert result.exit_code == 0, result.output
+    return result
+
+
+@pytest.mark.parametrize(("posts", "warned"), [(None, True), ("pages/posts", False)])
+def test_build_warns_when_a_hugo_site_reads_its_pages_from_another_content_dir(tmp_path, monkeypatch, posts, warned):
+    """A Hugo site with `contentDir = "pages"` reads no page from content/: build wrote the
+    posts to content/posts, where Hugo never looks, and said nothing (nor did check): the
+    site published no digest at all. paths.posts inside that folder is read."""
+    settings = {"output": {"profile": "hugo"}, **({"paths": {"posts": posts}} if posts else {})}
+    result = built_in_hugo_site(tmp_path, monkeypatch, 'contentDir = "pages"', settings)
     said = (
         "hugo.toml: Hugo reads the site's pages from pages (contentDir), so it publishes none of the posts written "
         "to content/posts: set paths.posts to a folder inside it, such as pages/posts\n"
@@ -520,19 +527,13 @@ def test_build_warns_when_a_hugo_site_copies_its_static_files_from_another_folde
     """A Hugo site with `staticDir = "assets"` copies no file of static/: the feeds went to
     static/hot-papers.atom and .json, which Hugo never publishes, and build said nothing.
     paths.public set to that folder is published."""
-    (tmp_path / "hugo.toml").write_text(
-        'baseURL = "https://lab.example.org/"\nstaticDir = ["assets"]\n[markup.goldmark.renderer]\n  unsafe = true\n',
-        encoding="utf-8",
-    )
     settings = {"output": {"profile": "hugo"}, "site": {"url": "https://lab.example.org"}}
-    (tmp_path / "hotpapers.yaml").write_text(
-        yaml.safe_dump({**settings, **({"paths": {"public": public}} if public else {})}), encoding="utf-8"
+    result = built_in_hugo_site(
+        tmp_path,
+        monkeypatch,
+        'staticDir = ["assets"]',
+        {**settings, **({"paths": {"public": public}} if public else {})},
     )
-    (tmp_path / "data" / "snapshots").mkdir(parents=True)
-    shutil.copy(REPO / "data" / "snapshots" / "2020-09-24.json", tmp_path / "data" / "snapshots")
-    monkeypatch.chdir(tmp_path)
-    result = CliRunner().invoke(cli, ["build", "2020-09-24", "--offline"])
-    assert result.exit_code == 0, result.output
     said = (
         "hugo.toml: Hugo copies the site's static files from assets (staticDir), so it publishes none of the feeds "
         "written to static: set paths.public to it\n"
