@@ -20,6 +20,7 @@ from collections.abc import Callable
 from urllib.parse import quote
 
 from hotpapers.config import Config
+from hotpapers.frontmatter import frontmatter_strings
 
 _PATH_SAFE = "/!$&'()*+,;=:@"
 """What a URL path holds as it is besides letters, digits and `-._~` (RFC 3986); a `%`
@@ -37,9 +38,8 @@ def post_url(config: Config, slug: str) -> str:
 def hugo_title_is_slug(config: Config) -> bool:
     """Whether Hugo's `:title` permalink makes each post's path as its `:slug` does (the
     default title, `Hot Papers {date}`, and slug, `hot-papers-{date}`, make one path)."""
-    post = config.post
     days = ("2020-09-24", "2021-12-31")
-    return all(_hugo(post.title.replace("{date}", day)) == _hugo(post.slug.replace("{date}", day)) for day in days)
+    return all(_hugo(made.title) == _hugo(made.slug) for made in (frontmatter_strings(config, day) for day in days))
 
 
 def url_path(path: str) -> str:

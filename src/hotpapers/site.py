@@ -77,7 +77,7 @@ def refuse_unfit_profile(profile: str, config_path: str | PathLike[str] | None =
     if profile not in {refused for refused, _ in _UNFIT}:
         return
     config_path = _config_file(config_path)
-    folder = real_path(config_path).parent
+    folder = _site_folder(config_path)
     site = detect_site(folder)
     if unfit_profile(profile, site) and site is not None and site.profile is not None:
         evidence = folder / site.evidence.split()[0].rstrip(":")  # its file: 'package.json: gatsby ^5...'
@@ -94,7 +94,7 @@ def refuse_unfit_post(profile: str, config_path: str | PathLike[str] | None, pos
     """refuse_unfit_profile for a post written at `post` (`render -o`): when it lies in the
     config's folder, the site whose generator would read it; a post written elsewhere is
     no page of that site."""
-    if real_path(post).is_relative_to(real_path(_config_file(config_path)).parent):
+    if real_path(post).is_relative_to(_site_folder(config_path)):
         refuse_unfit_profile(profile, config_path)
 
 
@@ -106,7 +106,7 @@ def warn_of_unread_outputs(config: Config, config_path: str | PathLike[str] | No
     sure (a file fails to parse, two disagree, or `module` settings may mount other folders)."""
     if config.output.profile != "hugo":
         return
-    folder = real_path(_config_file(config_path)).parent
+    folder = _site_folder(config_path)
     if (hugo := hugo_config(folder)) is None:
         return
     try:
@@ -148,6 +148,11 @@ def _hugo_folders(files: list[Path], key: str, default: str) -> list[str] | None
 def _config_file(config_path: str | PathLike[str] | None) -> Path:
     """The config file given, else the working directory's, as `load_config()` reads it."""
     return Path(config_path) if config_path else default_config_path(Path.cwd()) or Path("hotpapers.yaml")
+
+
+def _site_folder(config_path: str | PathLike[str] | None) -> Path:
+    """The site's folder: the real one of its config file (`_config_file`)."""
+    return real_path(_config_file(config_path)).parent
 
 
 _UNFIT = {
