@@ -253,6 +253,32 @@ def test_a_site_with_every_source_off_is_told_how_to_bring_a_day_it_has_no_snaps
 
 
 @pytest.mark.parametrize(
+    ("count", "others"),  # 40 days: a range the worker processes would build
+    [(4, "2020-09-27"), (40, "2020-09-27, 2020-11-02")],
+)
+def test_a_range_with_days_no_source_can_fetch_is_refused_before_any_day_is_built(site, count, others):
+    """A site writing its own snapshots ran a backfill with days it had not written: the days
+    before the first of them were built, and the range stopped there. Like --offline, the
+    range is now refused before any day is built, naming every day without a snapshot."""
+    add_settings(site, "sources: {" + ", ".join(f"{n}: {{enabled: false}}" for n in SOURCES) + "}")
+    snapshots = site / "data" / "snapshots"
+    data = example_data()
+    days = [(datetime(2020, 9, 24) + timedelta(days=n)).date().isoformat() for n in range(count)]
+    for day in days:
+        if day not in ("2020-09-26", "2020-09-27", days[-1]):
+            data["date"], data["taken_at"] = day, f"{day}T23:59:59Z"
+            (snapshots / f"{day}.json").write_text(json.dumps(data), encoding="utf-8")
+    result = run("build", "--since", days[0], "--until", days[-1])
+    assert (result.exit_code, result.stdout) == (2, "")
+    assert result.stderr == (
+        f"Error: 2020-09-26 has no snapshot (nor has {others}) and no source can fetch them: every "
+        "source is disabled in the config; turn one on (sources.NAME.enabled), or write each day's snapshot, as "
+        "data/snapshots/2020-09-26.json (docs/snapshot.md)\n"
+    )
+    assert not (site / "content" / "posts").exists()
+
+
+@pytest.mark.parametrize(
     ("args", "words"),
     [
         (["--bogus", "check"], ["No such option", "--bogus", "Did you mean", "--verbose"]),

@@ -149,8 +149,8 @@ def test_every_name_in_all_is_there():
 class PlanOnly:
     """A fetcher for dry runs: says what it would fetch."""
 
-    def check_ended(self, days):
-        self.ended = days
+    def check_fetchable(self, days):
+        self.fetchable = days
 
     def plan(self, day):
         return f"{day}: would fetch it"
@@ -168,7 +168,7 @@ def test_build_days_makes_a_fetcher_only_for_a_day_it_fetches(site):
     assert stored[0].message.startswith("2020-09-24: would write ") and made == []
     unstored = list(hotpapers.build_days(["2020-09-25"], config, hotpapers.BuildOptions(dry_run=True), make_fetch))
     assert [report.message for report in unstored] == ["2020-09-25: would fetch it"]
-    assert len(made) == 1 and made[0].ended == ["2020-09-25"]
+    assert len(made) == 1 and made[0].fetchable == ["2020-09-25"]
 
 
 def test_a_build_looks_at_each_snapshot_once_before_building(site, monkeypatch):

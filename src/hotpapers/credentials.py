@@ -10,6 +10,7 @@ from pathlib import Path
 from hotpapers.errors import ALL_SOURCES_OFF, InputError, shown_path
 from hotpapers.models import SourceStatus
 from hotpapers.sources.base import Source
+from hotpapers.unbuilt import spans
 
 log = logging.getLogger("hotpapers")
 
@@ -46,22 +47,24 @@ def warn_skipped(day: str, sources: list[Source], verb: str) -> dict[str, Source
     return statuses
 
 
-def none_can_run(day: str, sources: list[Source], snapshot: Path) -> InputError:
-    """The error for a day no source can fetch, whose snapshot is the file `snapshot`
-    (there when the build is a refresh). With every source off (a site that writes its own
-    snapshots), a day without one is to be written there."""
-    stored = snapshot.exists()
+def none_can_run(days: list[str], sources: list[Source], snapshot: Path) -> InputError:
+    """The error for days no source can fetch, the first of which has its snapshot at
+    `snapshot` (there when the build is a refresh). With every source off (a site that
+    writes its own snapshots), a day without one is to be written there."""
+    day, rest = days[0], days[1:]
+    it = "them" if rest else "it"
     needs = " or ".join(f"{s.missing_credentials()} (sources.{s.name})" for s in sources)
-    what = (
-        ": no source can fetch it again (its stored snapshot stays)"
-        if stored
-        else " has no snapshot and no source can fetch it"
-    )
+    if stored := snapshot.exists():
+        kept = "the stored snapshots stay" if rest else "its stored snapshot stays"
+        what = f"{spans(days)}: no source can fetch {it} again ({kept})"
+    else:
+        what = f"{day} has no snapshot{f' (nor has {spans(rest)})' if rest else ''} and no source can fetch {it}"
     if needs:
-        return InputError(f"{day}{what}: set {needs}")
-    bring = (
-        ""
-        if stored
-        else f"; turn one on (sources.NAME.enabled), or write the day's snapshot to {shown_path(snapshot)} (docs/snapshot.md)"
+        return InputError(f"{what}: set {needs}")
+    write = (
+        f"write each day's snapshot, as {shown_path(snapshot)}"
+        if rest
+        else f"write the day's snapshot to {shown_path(snapshot)}"
     )
-    return InputError(f"{day}{what}: {ALL_SOURCES_OFF}{bring}")
+    bring = "" if stored else f"; turn one on (sources.NAME.enabled), or {write} (docs/snapshot.md)"
+    return InputError(f"{what}: {ALL_SOURCES_OFF}{bring}")

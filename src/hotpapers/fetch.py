@@ -53,33 +53,30 @@ class Fetcher:
         credentials, and fails as the fetch would when no source can run."""
         since, until = self._window(day)
         parts = [f"{day}: would fetch the window {rfc3339(since)} to {rfc3339(until)}"]
-        can_run = runnable(self.sources)
-        if not can_run:
-            raise none_can_run(day, self.sources, self.config.snapshot_path(day))
         warn_skipped(day, self.sources, "would be")
-        parts += [f"{source.name}: {source.plan(since, until)}" for source in can_run]
+        parts += [f"{source.name}: {source.plan(since, until)}" for source in runnable(self.sources)]
         parts.append(f"metadata from {self.config.arxiv.api_url}")
         return "; ".join(parts)
 
-    def check_ended(self, days: list[str]) -> None:
-        """Refuses the first of `days` that has not ended in the configured time zone: its
-        posts cannot all be fetched yet."""
+    def check_fetchable(self, days: list[str]) -> None:
+        """Refuses the first of `days` that has not ended in the configured time zone (its
+        posts cannot all be fetched yet), then `days` when no source can run."""
         for day in days:
             if day_window(day, self.config)[1] > self.now():
                 raise InputError(
                     f"{day} has not ended yet in {self.config.timezone.key}; its posts cannot all be fetched"
                 )
+        if days and not runnable(self.sources):
+            raise none_can_run(days, self.sources, self.config.snapshot_path(days[0]))
 
     def _window(self, day: str) -> tuple[datetime, datetime]:
-        self.check_ended([day])
+        self.check_fetchable([day])
         return day_window(day, self.config)
 
     def __call__(self, day: str, keep: Callable[[Snapshot], None] | None = None) -> Snapshot:
         """The day fetched; `keep` is given it before arXiv is asked (metadata_failure.before_metadata)."""
         since, until = self._window(day)
         can_run = runnable(self.sources)
-        if not can_run:
-            raise none_can_run(day, self.sources, self.config.snapshot_path(day))
         statuses = {
             name: SourceStatus(status="skipped", detail=f"sources.{name}.enabled is false") for name in self.disabled
         }

@@ -44,7 +44,7 @@ class Fetch(Protocol):
 
     def plan(self, day: str) -> str: ...
 
-    def check_ended(self, days: list[str]) -> None: ...
+    def check_fetchable(self, days: list[str]) -> None: ...
 
     def failed_sources(self, snapshot: Snapshot) -> list[str]: ...
 
@@ -190,8 +190,8 @@ def build_days(
     When no day needs fetching (a re-render or backfill of stored snapshots), the days are
     spread over worker processes, one per CPU core (worker_life.worker_context says how they
     start). Fetching stays in this process: the APIs' rate limits, not the CPU, bound it. A
-    day to fetch that has not ended yet, or that nothing may fetch (--offline), is refused
-    before any day is built. In a range, a day whose snapshot is unusable is reported
+    day to fetch that has not ended yet, or that nothing may fetch (--offline, or no source can run), is
+    refused before any day is built. In a range, a day whose snapshot is unusable is reported
     `failed` and the others are built; an InputError naming such days follows the last
     report (unbuilt.naming_unbuilt). Call site.refuse_unfit_profile first, as `build` does:
     a Config does not know the folder of its file, the site's.
@@ -206,7 +206,7 @@ def build_days(
     fetch = None
     if make_fetch and not options.offline and (to_fetch or any_may_record_failure(days, config)):
         fetch = make_fetch()
-        fetch.check_ended(to_fetch)
+        fetch.check_fetchable(to_fetch)
         claim_for_fetching(config.paths.snapshots, dry_run=options.dry_run)
     sweep_outputs(config, days)
     workers = min(os.cpu_count() or 1, len(days) // PARALLEL_MIN_DAYS)
