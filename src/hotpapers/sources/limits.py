@@ -1,6 +1,6 @@
 """How much a source keeps of what a server sends: each text (`MAX_TEXT`) and each
-paper's authors (`MAX_AUTHORS`), both cut by `kept`, and all its mentions of a day
-(`MAX_SOURCE_BYTES`, `DayBudget`).
+paper's authors and categories (`MAX_AUTHORS`, `MAX_CATEGORIES`), all cut by `kept`, and
+all its mentions of a day (`MAX_SOURCE_BYTES`, `DayBudget`).
 
 Each answer is capped (http.max_bytes), but what a source keeps adds up across its pages,
 up to its page limit: a server sending the most each page may hold made a day too large to
@@ -39,6 +39,15 @@ combined Higgs boson mass paper (arXiv:1503.07589) 5,154. An answer of http.max_
 name some 100,000 (arxiv.MAX_FEED_ELEMENTS allows that many), each a text the snapshot and
 the post repeat."""
 
+MAX_CATEGORIES = 200
+"""The most categories kept of a paper (`kept`), cut as its authors are (MAX_AUTHORS): a
+longer list keeps its first MAX_CATEGORIES - 1, the primary one first, and ends in "…".
+A paper lists each category at most once (arxiv.py drops repeats), so no real one lists
+more than arXiv's taxonomy holds: 155 categories, fewer than 200 with the names of its
+retired archives (chao-dyn, solv-int...); a real paper lists one to a few. An answer of
+http.max_bytes may list hundreds of thousands (one element each, up to
+arxiv.MAX_FEED_ELEMENTS), each a link on the post's line of categories."""
+
 MAX_SOURCE_BYTES = 32 * 2**20
 """The most one source keeps of a day (`DayBudget`), 32 MiB: its mentions as JSON (every
 field: texts, links, ids), in UTF-8 bytes, as the snapshot's own limit (MAX_FILE_BYTES,
@@ -57,8 +66,9 @@ _LISTS = frozenset({"authors", "categories"})
 
 def kept(record: R) -> R:
     """`record` (a Mention or Paper a source made from an answer) with each text longer than
-    MAX_TEXT cut to it, and a paper's authors past MAX_AUTHORS cut (with a warning); its ids,
-    URLs, times and counts are never cut, so ranking is unchanged."""
+    MAX_TEXT cut to it, and a paper's authors past MAX_AUTHORS and categories past
+    MAX_CATEGORIES cut (with a warning each); its ids, URLs, times and counts are never cut,
+    so ranking is unchanged."""
 
     def cut(text: str) -> str:
         return text if len(text) <= MAX_TEXT else text[: MAX_TEXT - 1] + "…"
@@ -68,17 +78,27 @@ def kept(record: R) -> R:
         name: cut(value) for name in _TEXTS & fields if isinstance(value := getattr(record, name), str)
     }
     lists: dict[str, tuple[str, ...]] = {name: getattr(record, name) for name in _LISTS & fields}
-    if isinstance(record, Paper) and len(record.authors) > MAX_AUTHORS:
-        log.warning(
-            "arxiv: %s lists %s authors, more than any real paper; kept the first %s and an ellipsis (of %s at most)",
-            record.id,
-            f"{len(record.authors):,}",
-            f"{MAX_AUTHORS - 1:,}",
-            f"{MAX_AUTHORS:,}",
-        )
-        lists["authors"] = (*record.authors[: MAX_AUTHORS - 1], "…")
+    if isinstance(record, Paper):
+        for name, most in (("authors", MAX_AUTHORS), ("categories", MAX_CATEGORIES)):
+            lists[name] = _capped(record, name, most)
     changes |= {name: tuple(map(cut, value)) for name, value in lists.items()}
     return structs.replace(record, **{k: v for k, v in changes.items() if v != getattr(record, k)})
+
+
+def _capped(paper: Paper, name: str, most: int) -> tuple[str, ...]:
+    """The list `name` of `paper`; past `most`, its first most - 1 and "…", with a warning."""
+    listed: tuple[str, ...] = getattr(paper, name)
+    if len(listed) <= most:
+        return listed
+    log.warning(
+        "arxiv: %s lists %s %s, more than any real paper; kept the first %s and an ellipsis (of %s at most)",
+        paper.id,
+        f"{len(listed):,}",
+        name,
+        f"{most - 1:,}",
+        f"{most:,}",
+    )
+    return (*listed[: most - 1], "…")
 
 
 class DayBudget:
