@@ -26,7 +26,7 @@ from hotpapers.errors import FetchError, InputError, NotAskedError, every_source
 from hotpapers.http import HttpClient
 from hotpapers.metadata_failure import before_metadata, metadata_failed
 from hotpapers.models import ARXIV, Mention, Snapshot, SourceStatus, Window
-from hotpapers.paper_lookup import Lookup, ids_to_look_up, metadata_status
+from hotpapers.paper_lookup import Lookup, ids_to_look_up, metadata_budget, metadata_status
 from hotpapers.plural import count
 from hotpapers.rank import rank
 from hotpapers.snapshot import is_stored
@@ -194,11 +194,13 @@ class Fetcher:
         return mentions, failures
 
     def _with_metadata(self, snapshot: Snapshot, lookup: Lookup, earlier: SourceStatus | None = None) -> Snapshot:
-        """`snapshot` with the papers of `lookup` (no request for none) and arXiv's status,
-        counting the requests of `earlier`; with arXiv recorded as failed when it fails."""
+        """`snapshot` with the papers of `lookup` (no request for none) that fit in the day's
+        metadata budget and arXiv's status, counting the requests of `earlier`; with arXiv
+        recorded as failed when it fails."""
         before = self.http.requests[ARXIV] - ((earlier.requests or 0) if earlier else 0)
+        budget = metadata_budget(snapshot)  # what the day's papers may still take
         try:
-            found = arxiv.fetch_papers(lookup.ids, self.config.arxiv, self.http) if lookup.ids else None
+            found = arxiv.fetch_papers(lookup.ids, self.config.arxiv, self.http, budget) if lookup.ids else None
         except FetchError as error:
             requests, now = self.http.requests[ARXIV] - before, rfc3339(self.now())
             failed = SourceStatus("failed", error.reason, error.url, requests=requests, fetched_at=now)
@@ -208,7 +210,7 @@ class Fetcher:
             log.warning("%s: arxiv: left out %s", snapshot.date, why)
         snapshot = replace(snapshot, papers=snapshot.papers + tuple(found.papers if found else ()))
         requests = self.http.requests[ARXIV] - before
-        status = metadata_status(snapshot, lookup, self.config.arxiv.api_url, requests, rfc3339(self.now()))
+        status = metadata_status(snapshot, lookup, budget, self.config.arxiv.api_url, requests, rfc3339(self.now()))
         return replace(snapshot, sources={**snapshot.sources, ARXIV: status})
 
     def _status(

@@ -2,7 +2,8 @@
 `arxiv.max_ids`. One post can name thousands of ids (a story text of `arXiv:` ids), and
 each 100 cost an arXiv request 3 s apart; past the limit the ids with the most
 engagement are kept, scored as the ranking scores them, so the top of the digest is
-what it would have been. The snapshot's arXiv status records the ids left out."""
+what it would have been. The snapshot's arXiv status records the ids left out, and the
+limit of metadata a day keeps (`sources.limits.MAX_METADATA_BYTES`) when it was reached."""
 
 from __future__ import annotations
 
@@ -11,15 +12,22 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+import msgspec
+
 from hotpapers.config import Config
 from hotpapers.models import ARXIV, Mention, Snapshot, SourceStatus
 from hotpapers.plural import count
 from hotpapers.rank import Scorer, deduplicate, unknown_paper_ids
+from hotpapers.sources import limits
+from hotpapers.sources.limits import DayBudget
 
 log = logging.getLogger("hotpapers")
 _LEFT_OUT = " not looked up (arxiv.max_ids)"
+_REACHED = " of metadata a day keeps: kept "
 _UNKNOWN = "unknown ids: "
-_RECORDED = re.compile(rf"[0-9]+ ids?{re.escape(_LEFT_OUT)}(?:; {_UNKNOWN}(?P<unknown>.+))?")
+_RECORDED = re.compile(
+    rf"[0-9]+ ids?{re.escape(_LEFT_OUT)}(?:; reached [^;]+{re.escape(_REACHED)}[^;]+)?(?:; {_UNKNOWN}(?P<unknown>.+))?"
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -63,15 +71,36 @@ def ids_to_look_up(day: str, mentions: Iterable[Mention], config: Config, stored
     return Lookup(sorted(ranked[:limit]), sorted(left_out))
 
 
-def metadata_status(snapshot: Snapshot, lookup: Lookup, endpoint: str, requests: int, fetched_at: str) -> SourceStatus:
-    """arXiv's status in `snapshot`, whose papers `lookup` fetched in `requests`: partial
-    when ids were left out, and naming the ids it asked for and did not get."""
+def metadata_budget(snapshot: Snapshot) -> DayBudget:
+    """What arXiv's metadata may add to `snapshot`: MAX_METADATA_BYTES less what its papers
+    take, and nothing once its arXiv status records the limit reached (a repair asks no more)."""
+    budget = DayBudget(limits.MAX_METADATA_BYTES, sum(len(msgspec.json.encode(paper)) for paper in snapshot.papers))
+    status = snapshot.sources.get(ARXIV)
+    budget.full = bool(status and status.status == "partial" and _REACHED in (status.detail or ""))
+    return budget
+
+
+def metadata_status(
+    snapshot: Snapshot, lookup: Lookup, budget: DayBudget, endpoint: str, requests: int, fetched_at: str
+) -> SourceStatus:
+    """arXiv's status in `snapshot`, whose papers `lookup` fetched in `requests` within
+    `budget`: partial when ids were left out or the budget was reached (its ids left without
+    metadata, as unknown ids), naming the ids it asked for and did not get; with a warning
+    when the budget left out ids of `lookup`."""
     left_out = set(lookup.left_out)
     unknown = [paper_id for paper_id in unknown_paper_ids(snapshot) if paper_id not in left_out]
     notes = [f"{count(len(left_out), 'id')}{_LEFT_OUT}"] if left_out else []
+    if budget.full:
+        notes.append(f"reached the {budget.size}{_REACHED}{count(len(snapshot.papers), 'paper')}, left out the rest")
+        if lookup.ids:
+            log.warning(
+                "%s: arxiv: %s; the ids left out count as unknown ids, whose mentions are ignored",
+                snapshot.date,
+                notes[-1],
+            )
     notes += [f"{_UNKNOWN}{', '.join(unknown)}"] if unknown else []
     return SourceStatus(
-        status="partial" if left_out else "ok",
+        status="partial" if left_out or budget.full else "ok",
         detail="; ".join(notes) or None,
         endpoint=endpoint,
         requests=requests,

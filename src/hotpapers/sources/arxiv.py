@@ -26,7 +26,8 @@ from hotpapers.http import HttpClient
 from hotpapers.models import ARXIV, SCHEMA_ID, Paper
 from hotpapers.sanitize import one_line
 from hotpapers.snapshot_schema import decode_fast, snapshot_problems
-from hotpapers.sources.limits import kept
+from hotpapers.sources import limits
+from hotpapers.sources.limits import DayBudget, kept
 
 _ENTRY_ID = re.compile(r"arxiv\.org/abs/(?P<id>.+?)(?:v(?P<version>[0-9]{1,12}))?$")
 """A version of ASCII digits, few enough for int() (a longer one leaves an id no batch asked for)."""
@@ -166,7 +167,9 @@ A_KNOWN_PAPER = "0704.0001"
 none of a day's ids, to tell an empty page from ids it truly lacks."""
 
 
-def fetch_papers(ids: Sequence[str], settings: ArxivSettings, http: HttpClient) -> ArxivResult:
+def fetch_papers(
+    ids: Sequence[str], settings: ArxivSettings, http: HttpClient, budget: DayBudget | None = None
+) -> ArxivResult:
     """Metadata for `ids`: ceil(len / batch_size) requests (one more for each short answer,
     `_batch`), one at a time, spaced by min_interval. A paper whose metadata no snapshot
     may hold is left out; when that leaves none, the answers are taken as broken: FetchError.
@@ -174,20 +177,31 @@ def fetch_papers(ids: Sequence[str], settings: ArxivSettings, http: HttpClient) 
     when arXiv then lacks A_KNOWN_PAPER too: its API sends an empty page now and then, and
     the ids would be recorded as ids it does not have, never asked for again. A later build
     asks again. When arXiv has that paper, the ids are taken as unknown (typos, a story of
-    bogus ids), as they are beside ids it has."""
+    bogus ids), as they are beside ids it has. The papers are kept by `budget` (the day's,
+    MAX_METADATA_BYTES by default) in the order of their ids: once one would pass it, no more
+    are asked for, and the ids left have none, as ids arXiv does not have; when the first
+    alone would pass it, the answers are taken as broken too."""
     wanted = sorted(set(ids))
+    budget = DayBudget(limits.MAX_METADATA_BYTES) if budget is None else budget
     found: dict[str, Paper] = {}
     refused: list[str] = []
     malformed: set[str] = set()
     for start in range(0, len(wanted), settings.batch_size):
         batch = wanted[start : start + settings.batch_size]
-        for paper in _batch(batch, settings, http, malformed):
+        for paper in [] if budget.full else _batch(batch, settings, http, malformed):
             if paper.id not in batch:
                 continue
             if problem := refusal(paper):
                 refused.append(f"{paper.id}: {problem}")
-            else:
-                found[paper.id] = paper
+            elif not budget.keep(found, paper):
+                break
+    if budget.full and not budget.used:
+        raise FetchError(
+            ARXIV,
+            f"its first paper alone holds more than the {budget.size} of metadata a day keeps: taken as a failed "
+            f"answer (from {settings.api_url})",
+            url=settings.api_url,
+        )
     if refused and not found:
         raise FetchError(
             ARXIV,
@@ -195,7 +209,12 @@ def fetch_papers(ids: Sequence[str], settings: ArxivSettings, http: HttpClient) 
             url=settings.api_url,
         )
     unanswered = [paper_id for paper_id in wanted if paper_id not in malformed]
-    if not found and len(unanswered) > 1 and not _answer([A_KNOWN_PAPER], settings, http, malformed).papers:
+    if (
+        not found
+        and not budget.full
+        and len(unanswered) > 1
+        and not _answer([A_KNOWN_PAPER], settings, http, malformed).papers
+    ):
         raise FetchError(
             ARXIV,
             f"answered that it has none of the {len(unanswered)} ids asked for ({unanswered[0]}, ...), nor "

@@ -1,6 +1,7 @@
 """How much a source keeps of what a server sends: each text (`MAX_TEXT`) and each
 paper's authors and categories (`MAX_AUTHORS`, `MAX_CATEGORIES`), all cut by `kept`, and
-all its mentions of a day (`MAX_SOURCE_BYTES`, `DayBudget`).
+all its mentions of a day (`MAX_SOURCE_BYTES`, `DayBudget`); and all the papers' metadata
+arXiv sends for a day (`MAX_METADATA_BYTES`, a `DayBudget` too).
 
 Each answer is capped (http.max_bytes), but what a source keeps adds up across its pages,
 up to its page limit: a server sending the most each page may hold made a day too large to
@@ -60,6 +61,19 @@ X's 5,000 some 3 MiB. Without it, pages of texts cut to MAX_TEXT added up to a s
 limit: Bluesky's 10,000 posts with a text and a name of 32,768 characters, 625 MiB of ASCII;
 Hacker News's 127 answers of http.max_bytes (64 MiB), gigabytes."""
 
+MAX_METADATA_BYTES = 32 * 2**20
+"""The most arXiv metadata a day keeps (a `DayBudget` of sources.arxiv.fetch_papers), 32 MiB:
+its papers as JSON, in UTF-8 bytes, as MAX_SOURCE_BYTES counts mentions. Real days keep far
+less: a real paper takes 0.7 to 2.6 KB (the recorded answers in tests/fixtures/real-api), so
+the 5,000 papers of arxiv.max_ids' default at the largest take some 12 MiB, and the longest
+real list of authors (arXiv:1503.07589, 5,154 names) adds about 100 KB. A snapshot file holds
+a paper in at most four times its JSON's bytes (authors of one letter, each on a line of its
+own), so a day at the limit takes at most 128 MiB of the file, which with the 256 MiB of the
+sources at theirs leaves a quarter of MAX_FILE_BYTES to the embeds
+(tests/test_fetch_arxiv_budget.py). Without it, each of a day's lookups (arxiv.max_ids /
+arxiv.batch_size, 50 by default) could keep an answer of http.max_bytes (64 MiB) of papers:
+gigabytes."""
+
 _TEXTS = frozenset({"text", "author_name", "author_handle", "title", "abstract", "comment", "journal_ref", "doi"})
 _LISTS = frozenset({"authors", "categories"})
 
@@ -102,33 +116,38 @@ def _capped(paper: Paper, name: str, most: int) -> tuple[str, ...]:
 
 
 class DayBudget:
-    """What one search keeps of a day, up to MAX_SOURCE_BYTES: `keep` adds its mentions in
-    the order it reads them, the order its API ranks them, until one would go past it; the
-    search then stops, keeping those, and says why with `reached`, as its `partial`."""
+    """What one search keeps of a day, up to MAX_SOURCE_BYTES (or `limit`, less `used`
+    already): `keep` adds its records in the order it reads them, the order its API ranks
+    them, until one would go past it; the search then stops, keeping those, and says why
+    with `reached`, as its `partial`."""
 
     __slots__ = ("full", "limit", "used")
 
-    def __init__(self) -> None:
-        self.limit = MAX_SOURCE_BYTES
-        self.used = 0
+    def __init__(self, limit: int | None = None, used: int = 0) -> None:
+        self.limit = MAX_SOURCE_BYTES if limit is None else limit
+        self.used = used
         self.full = False
 
-    def keep(self, found: dict[str, Mention], mention: Mention) -> bool:
-        """Adds `mention` to `found`, by id (one already there stays as it is, and costs
-        nothing more); False, adding nothing, once the day's mentions would pass the limit."""
+    def keep(self, found: dict[str, R], record: R) -> bool:
+        """Adds `record` to `found`, by id (one already there stays as it is, and costs
+        nothing more); False, adding nothing, once the day's records would pass the limit."""
         if self.full:
             return False
-        if mention.id in found:
+        if record.id in found:
             return True
-        size = len(msgspec.json.encode(mention))
+        size = len(msgspec.json.encode(record))
         if self.used + size > self.limit:
             self.full = True
             return False
         self.used += size
-        found[mention.id] = mention
+        found[record.id] = record
         return True
+
+    @property
+    def size(self) -> str:
+        """The limit in words: '32 MiB', or '35,000 bytes' when it is no whole number of MiB."""
+        return f"{self.limit // 2**20} MiB" if self.limit % 2**20 == 0 else f"{self.limit:,} bytes"
 
     def reached(self, kept: int, what: str = "post", plural: str | None = None) -> str:
         """Why the search stopped at the limit: its `partial`, which the build warns of."""
-        limit = f"{self.limit // 2**20} MiB" if self.limit % 2**20 == 0 else f"{self.limit:,} bytes"
-        return f"reached the {limit} a source keeps of a day: kept the first {count(kept, what, plural)}, left out the rest"
+        return f"reached the {self.size} a source keeps of a day: kept the first {count(kept, what, plural)}, left out the rest"
