@@ -27,7 +27,7 @@ from hotpapers.snapshot import is_stored, misnamed_snapshot, save_snapshot, site
 from hotpapers.snapshot_schema import is_date
 from hotpapers.targets import check_feed_targets, check_outputs, refuse_foreign_target, refuse_irregular, sweep_outputs
 from hotpapers.unbuilt import naming_unbuilt, spans
-from hotpapers.worker_life import die_with, results_of_workers, worker_context
+from hotpapers.worker_life import die_with, results_of_workers, until_failure, worker_context
 from hotpapers.write import Outcome, outcome_message, write_post
 
 if TYPE_CHECKING:
@@ -217,14 +217,12 @@ def build_days(
         )
         return
     pool = ProcessPoolExecutor(
-        workers,
-        worker_context(),
-        initializer=_start_worker,
-        initargs=(config, options, os.getpid(), config_option()),
+        workers, worker_context(), initializer=_start_worker, initargs=(config, options, os.getpid(), config_option())
     )
+    size = max(1, len(days) // (8 * workers))
     try:
-        results = pool.map(_build_stored_day, days, chunksize=max(1, len(days) // (8 * workers)))
-        yield from naming_unbuilt(days, results_of_workers(results))
+        chunks = [pool.submit(_build_stored_days, days[start : start + size]) for start in range(0, len(days), size)]
+        yield from naming_unbuilt(days, results_of_workers(chunks))
     finally:
         pool.shutdown(cancel_futures=True)
 
@@ -283,10 +281,10 @@ def _start_worker(config: Config, options: BuildOptions, parent: int, hinted_opt
     _worker_state = (config, PostRenderer(config), options)
 
 
-def _build_stored_day(day: str) -> DayReport:
+def _build_stored_days(days: list[str]) -> tuple[list[DayReport], Exception | None]:
     assert _worker_state is not None, "worker not started"
     config, renderer, options = _worker_state
-    return _build_in_range(day, config, renderer, options, None)
+    return until_failure(lambda day: _build_in_range(day, config, renderer, options, None), days)
 
 
 def _stored(day: str, config: Config, *, tolerate_damage: bool) -> Snapshot | None:

@@ -15,24 +15,27 @@ if TYPE_CHECKING:
 
 
 def naming_unbuilt(days: list[str], reports: Iterable[DayReport]) -> Iterator[DayReport]:
-    """`reports` (one per day of `days`, in order) passed on; then an InputError naming the
-    days whose report is `failed`, or, when one raises, its error naming the days unbuilt
-    (a fetch's error names its day when it is the only one: cron mails it the next night)."""
+    """`reports` (one per day of `days`; in order but for the days worker processes finished
+    after another's failure) passed on; then an InputError naming the days whose report is
+    `failed`, or, when one raises, its error naming the days unbuilt: those failed and
+    those not reported (a fetch's error names its day when it is the only one: cron mails
+    it the next night)."""
     failed: list[str] = []
-    done = 0
+    reported: set[str] = set()
     try:
         for report in reports:
-            done += 1
+            reported.add(report.day)
             failed += [report.day] if report.failed else []
             yield report
     except HotpapersError as error:
         if len(days) == 1 and isinstance(error, FetchError):  # a source's words, which do not name the day
             raise error.varied(day=days[0]) from None
-        if len(days) == 1 or done == len(days):
+        if len(days) == 1 or reported.issuperset(days):
             raise
-        unbuilt = failed + days[done:]
+        unbuilt = [day for day in days if day in failed or day not in reported]
+        stopped = next(day for day in days if day not in reported)
         message = (
-            f"{error.message}; stopped at {days[done]}: {len(unbuilt)} of {len(days)} days not built: {spans(unbuilt)}"
+            f"{error.message}; stopped at {stopped}: {len(unbuilt)} of {len(days)} days not built: {spans(unbuilt)}"
         )
         raise (InputError if isinstance(error, InputError) else HotpapersError)(message) from error
     if failed:

@@ -10,7 +10,8 @@ import signal
 import sys
 import threading
 import time
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterator
+from concurrent.futures import Future, wait
 from concurrent.futures.process import BrokenProcessPool
 from multiprocessing.context import BaseContext
 from typing import TypeVar
@@ -19,6 +20,7 @@ from hotpapers.atomic import process_runs
 from hotpapers.errors import OUT_OF_MEMORY, HotpapersError
 
 T = TypeVar("T")
+R = TypeVar("R")
 
 
 def worker_context(default: BaseContext | None = None) -> BaseContext:
@@ -50,16 +52,44 @@ def _exit_when_gone(parent: int) -> None:
     os._exit(1)
 
 
-def results_of_workers(results: Iterable[T]) -> Iterator[T]:
-    """`results` (a pool's map) passed on; a worker that dies without a word (a signal, or
-    the system's out-of-memory killer, which no Python code sees) is a HotpapersError
-    saying so, where the pool says its own internals ("BrokenProcessPool"), and so is a
-    worker's MemoryError, so that the range's error names the days it did not build."""
-    try:
+def until_failure(work: Callable[[T], R], items: list[T]) -> tuple[list[R], Exception | None]:
+    """`work` done on each of `items` in turn (a worker's chunk) until one raises a
+    HotpapersError or a MemoryError: the results before it, and that error (passed back
+    as a value, so that the results done before it are not lost with it)."""
+    results: list[R] = []
+    for item in items:
+        try:
+            results.append(work(item))
+        except (HotpapersError, MemoryError) as error:
+            return results, error
+    return results, None
+
+
+def results_of_workers(chunks: list[Future[tuple[list[R], Exception | None]]]) -> Iterator[R]:
+    """The results of the chunks (each `until_failure`'s) in order. At the first error, or
+    a worker's death, the chunks not started are cancelled, those started finish and their
+    results are passed on too, so that only the days really left out go unreported; then
+    the error is raised. A worker that dies without a word (a signal, or the system's
+    out-of-memory killer, which no Python code sees) is a HotpapersError saying so, where
+    the pool says its own internals ("BrokenProcessPool"), and so is a worker's MemoryError."""
+    for index, chunk in enumerate(chunks):
+        results, error = _outcome(chunk)
         yield from results
-    except MemoryError:  # a worker's, which would stop the range without naming the days it left
-        raise HotpapersError(OUT_OF_MEMORY) from None
+        if error is not None:
+            later = chunks[index + 1 :]
+            for started in later:
+                started.cancel()
+            wait(later)
+            for finished in later:
+                yield from [] if finished.cancelled() else _outcome(finished)[0]
+            raise error
+
+
+def _outcome(chunk: Future[tuple[list[R], Exception | None]]) -> tuple[list[R], Exception | None]:
+    try:
+        results, error = chunk.result()
     except BrokenProcessPool:
-        raise HotpapersError(
+        return [], HotpapersError(
             "a worker process building the days was killed (by a signal, or by the system when memory ran out)"
-        ) from None
+        )
+    return results, HotpapersError(OUT_OF_MEMORY) if isinstance(error, MemoryError) else error
