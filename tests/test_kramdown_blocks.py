@@ -116,6 +116,25 @@ def test_a_pipe_in_a_code_span_stays_as_written_and_makes_no_table(tmp_path):
     assert not re.search(r"\\[|`]", "".join(paragraphs))
 
 
+def test_a_fence_of_backticks_and_tildes_mixed_hides_no_paper(tmp_path):
+    """kramdown's fence is any run of three backticks and tildes, mixed, and one word: the
+    authors of the first paper opened one that the abstract of the third closed, and the
+    page showed the first paper's heading only, the rest as code."""
+    papers = [
+        make_paper("2009.00001", title="One", authors=("~`~ python",)),
+        make_paper("2009.00002", title="Two"),
+        make_paper("2009.00003", title="Three", abstract="~`~"),
+    ]
+    mentions = [make_mention(str(n), (paper.id,), likes=100 - n) for n, paper in enumerate(papers)]
+    config = make_config(output={"profile": "jekyll", "escape_markdown": False})
+    snapshot = make_snapshot(papers, mentions)
+    page = jekyll_page(PostRenderer(config).render(rank(snapshot, config), snapshot), tmp_path)
+    assert "<pre" not in page and "<code" not in page
+    assert texts(page, "h1") == ["1. One", "2. Two", "3. Three"]
+    paragraphs = texts(page, "p")
+    assert "~`~ python" in paragraphs and "~`~" in paragraphs
+
+
 INDENTED_SCRIPT = (
     '<blockquote class="twitter-tweet"><p lang="en" dir="ltr">New paper</p>&mdash; Some One (@someone) '
     '<a href="https://twitter.com/someone/status/1">September 24, 2020</a></blockquote>\n'

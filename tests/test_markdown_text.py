@@ -46,7 +46,14 @@ GOLDMARK_LINE_STARTS = {  # blocks CommonMark does not read: checked in the cons
     "<meta analysis": "&lt;meta analysis",  # goldmark's HTML block start
     "<source of truth": "&lt;source of truth",  # remark's and goldmark's (CommonMark before 0.31)
 }
-KRAMDOWN_LINE_STARTS = {"1234567890. ten digits": "1234567890\\. ten digits"}
+KRAMDOWN_LINE_STARTS = {
+    "1234567890. ten digits": "1234567890\\. ten digits",
+    "~`~": "\\~`~",  # kramdown's fence mixes backticks and tildes
+    "`~~~~ python": "\\`~~~~ python",
+    "```a`": "\\```a`",  # and its info string may hold a backtick
+}
+KRAMDOWN_STAYS_TEXT = ["`~~ two words", "```a `code` span", "`~ a", "~~` x y"]
+"""A fence's run and more than one word, or a run of two: text to kramdown too."""
 STAYS_TEXT = [  # line starts that open no block in any of the parsers
     "```a `code` span",
     "-- a dash",
@@ -87,6 +94,11 @@ def test_a_line_start_goldmark_reads_as_a_block_is_escaped_for_every_site(text, 
 def test_a_line_start_only_kramdown_reads_as_a_block_is_escaped_for_kramdown(text, guarded):
     assert guard_markup(text, kramdown=True) == guarded
     assert guard_markup(text) == text and blocks(text) == ["paragraph_open", "inline"]
+
+
+@pytest.mark.parametrize("text", KRAMDOWN_STAYS_TEXT)
+def test_a_line_start_kramdown_reads_as_no_fence_stays_for_kramdown(text):
+    assert guard_markup(text, kramdown=True) == text
 
 
 @pytest.mark.parametrize("text", STAYS_TEXT)

@@ -67,7 +67,7 @@ _BLOCK_START = (
     rf"(?P<first>{_HTML_BLOCK_START}"
     r"|#"  # a heading (kramdown's own syntax needs no space after the `#`)
     r"|\[(?=.*\]:)"  # a link reference definition (or a footnote's)
-    r"|`(?=`{2,}(?!.*`))|~(?=~~)"  # a code fence: its info string holds no backtick
+    r"|`(?=`{2,}(?!.*`))|~(?=~~){fence}"  # a code fence: its info string holds no backtick
     r"|([-*_])(?=(?:[ \t]*\2){2,}[ \t]*\Z)"  # a thematic break
     r"|[-+*:](?=[ \t]|\Z)|>)"  # a list item, a definition (goldmark, kramdown), a quote
     r"|(?P<number>{digits})(?P<delimiter>[.)])(?=[ \t]|\Z)"  # an ordered list item
@@ -82,7 +82,9 @@ _INLINE_MARKUP = (
 _READS: dict[bool, tuple[re.Pattern[str], re.Pattern[str]]] = {
     kramdown: (
         re.compile(
-            _BLOCK_START.replace("{digits}", r"\d+(?=\.)|\d{1,9}(?=\))" if kramdown else r"\d{1,9}"),
+            _BLOCK_START.replace("{digits}", r"\d+(?=\.)|\d{1,9}(?=\))" if kramdown else r"\d{1,9}")
+            # kramdown's fence mixes backticks and tildes, and its info string is one word of anything
+            .replace("{fence}", r"|[`~](?=[`~]{2,}+[ \t]*+[^ \t]*+[ \t]*\Z)" if kramdown else ""),
             re.IGNORECASE | re.DOTALL,
         ),
         re.compile(
@@ -95,7 +97,8 @@ _READS: dict[bool, tuple[re.Pattern[str], re.Pattern[str]]] = {
 }
 """The block starts and the inline markup that CommonMark's parsers and goldmark read
 (`False`), and those and kramdown (`True`): kramdown also reads any number of digits
-before an ordered list's `.`."""
+before an ordered list's `.`, and a code fence of three or more backticks and tildes
+mixed (`` `~~ ``, closed by a later line of the same run)."""
 _ENDS = {"![CDATA[": "]]>", "?": "?>"}
 """Where a CDATA section and a processing instruction end (a comment and a declaration:
 at a `>`). Looked for once per text, so that text full of `<!--` takes linear time."""
