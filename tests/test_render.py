@@ -527,3 +527,13 @@ def test_a_stored_url_that_is_not_plain_http_is_kept_but_the_post_links_arxiv(tm
     post = render_post(snapshot, rank(snapshot, config), config)
     assert "- links: [abs](https://arxiv.org/abs/2009.00001)" in post and abs_url not in post
     assert ("| [pdf](https://arxiv.org/pdf/2009.00001)" in post) == (pdf_url is not None)
+
+
+@pytest.mark.parametrize("profile", ["lumen", "jekyll"])
+def test_a_paper_without_categories_gets_no_empty_list_item(profile):
+    """A snapshot written by hand may give a paper no category (the schema allows an empty
+    list): its post had a line `- ` there, an empty bullet on every site."""
+    paper = make_paper(categories=(), pdf_url=None, abstract="Abs.")
+    text = body(render([paper], [make_mention(likes=60)], output={"profile": profile}))
+    assert "- links: [abs](https://arxiv.org/abs/2009.00001)\n\nAbs.\n" in text
+    assert "\n- \n" not in text
