@@ -271,6 +271,13 @@ def test_placeholders_are_checked(tmp_path, text, expected):
     assert expected in problem(tmp_path, text + "\n")
 
 
+def test_a_slug_without_the_day_is_refused(tmp_path):
+    """`post: {slug: hot-papers}` gave every day's post the same slug: Hugo published one of
+    two days at /posts/hot-papers/, and the feeds listed both at that address, as their id too."""
+    assert problem(tmp_path, "post: {slug: hot-papers}\n").endswith("post.slug: 'hot-papers' must contain {date}")
+    assert load_text(tmp_path, "post: {slug: 'papers/{date}'}\n").post.slug == "papers/{date}"
+
+
 @pytest.mark.parametrize(
     "url",
     [

@@ -83,7 +83,8 @@ class PostSettings(Section, frozen=True):
 
     title: Annotated[Text, placeholders("date")] = "Hot Papers {date}"
     description: Annotated[str, Meta(max_length=1000), placeholders("date")] = "Hot papers {date}"
-    slug: Annotated[Text, placeholders("date")] = "hot-papers-{date}"
+    slug: Annotated[Text, placeholders("date", required="date")] = "hot-papers-{date}"
+    """Must hold {date}: each day's post needs an address of its own, on the site and in the feeds."""
     template: Text = "post"
     """Written by lumen and lumen-2022 only, which publish only template "post"."""
     draft: bool = False
