@@ -271,6 +271,24 @@ def test_placeholders_are_checked(tmp_path, text, expected):
     assert expected in problem(tmp_path, text + "\n")
 
 
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("candidates: {categories: cs.LG}", "candidates.categories: expected a list or null, got a string"),
+        ("candidates: {max_age_days: a week}", "candidates.max_age_days: expected an integer or null, got a string"),
+        (
+            "output: {escape_markdown: yes please}",
+            "output.escape_markdown: expected true or false, or null, got a string",
+        ),
+        ("post: {social_image: 3}", "post.social_image: expected a string or null, got an integer"),
+    ],
+)
+def test_a_key_that_may_be_null_names_its_type_in_words(tmp_path, text, expected):
+    """A key that null turns off said "expected `array | null`, got a string", the decoder's
+    own words, where a key that cannot be null said `expected a list`."""
+    assert problem(tmp_path, text + "\n").endswith(f"config.yaml: {expected}")
+
+
 def test_a_slug_without_the_day_is_refused(tmp_path):
     """`post: {slug: hot-papers}` gave every day's post the same slug: Hugo published one of
     two days at /posts/hot-papers/, and the feeds listed both at that address, as their id too."""

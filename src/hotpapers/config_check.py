@@ -18,6 +18,7 @@ from zoneinfo import ZoneInfo, available_timezones
 import msgspec
 from msgspec import Meta, Struct
 
+from hotpapers.config_types import TYPE_NAME, type_in_words
 from hotpapers.guesses import closest
 from hotpapers.plural import listed
 from hotpapers.sanitize import one_line
@@ -28,16 +29,6 @@ MAX_PROBLEMS = 10
 MAX_PROBLEM_LENGTH = 200
 _AT = re.compile(r"^(?P<text>.*) - at `\$(?P<where>.*)`$", re.DOTALL)
 _PLACEHOLDER = re.compile(r"\{([A-Za-z_][A-Za-z0-9_]*(?:[:!][^{}]*)?)\}")  # `{date:%d %B}`: no format is read
-_TYPE_NAMES = {
-    "`float`": "a number",
-    "`int`": "an integer",
-    "`str`": "a string",
-    "`bool`": "true or false",
-    "`array`": "a list",
-    "`object`": "a mapping",
-    "`null`": "null",
-}
-_TYPE_NAME = re.compile("|".join(map(re.escape, _TYPE_NAMES)))
 _OWN_KEYS = {"post": " (a frontmatter field of your own is written in the site's own template: docs/post-format.md)"}
 """Where a key of the site's own goes, for an unknown key of a section that has such a place."""
 _FIRST_STEP = re.compile(r"^(\.[^.\[]*|\[[^\]]*\])")
@@ -182,7 +173,7 @@ def _value_problems(
         match = _AT.match(str(exc))
         text, inner = (match["text"], match["where"]) if match else (str(exc), "")
         rest = _FIRST_STEP.sub("", inner)
-        text = _TYPE_NAME.sub(lambda match: _TYPE_NAMES[match[0]], text)
+        text = TYPE_NAME.sub(type_in_words, text)
         expected = [m.extra["expected"] for m in metas or () if m.extra and "expected" in m.extra]
         if expected and " matching regex " in text and not rest:
             text = f"expected {expected[0]}"

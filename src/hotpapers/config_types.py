@@ -4,9 +4,28 @@ instead of the regex."""
 
 from __future__ import annotations
 
+import re
 from typing import Annotated
 
 from msgspec import Meta
+
+_TYPE_NAMES = {
+    "float": "a number",
+    "int": "an integer",
+    "str": "a string",
+    "bool": "true or false",
+    "array": "a list",
+    "object": "a mapping",
+    "null": "null",
+}
+TYPE_NAME = re.compile(rf"`((?:{'|'.join(_TYPE_NAMES)})(?: \| (?:{'|'.join(_TYPE_NAMES)}))*)`")
+"""A type in the decoder's words, or a union of them (`str | null`, for a key that null turns off)."""
+
+
+def type_in_words(match: re.Match[str]) -> str:
+    """A match of TYPE_NAME in an error's words: `str | null` as "a string or null"."""
+    names = [_TYPE_NAMES[name] for name in match[1].split(" | ")]
+    return (", or " if any(" or " in name for name in names) else " or ").join(names)
 
 
 def expects(words: str) -> Meta:
