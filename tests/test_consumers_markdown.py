@@ -192,3 +192,24 @@ def test_a_bare_url_in_escaped_text_links_to_itself(profile, tmp_path):
     if profile != "jekyll":  # kramdown links no bare URL
         assert links[URLS[0]] == URLS[0] and links[URLS[1]].endswith(URLS[1])
     assert not list(body.iter("em"))
+
+
+PUNCTUATED = 'Code:https://github.com/a_b and "https://github.com/c_d/e_f" ~ _x_'
+"""http(s) URLs after punctuation: remark links one after anything but a letter, goldmark
+one after a quote (and `(`, `*`, `_`, `~`, a backtick); a backslash before their `_` went
+into remark's link (`a%5C_b`), showed in its text, and ended goldmark's (`https://github.com/c`)."""
+
+
+@pytest.mark.parametrize("profile", ["lumen-2022", "hugo"])
+def test_a_url_after_punctuation_keeps_its_underscores(profile, tmp_path):
+    paper = make_paper(abstract=PUNCTUATED)
+    snapshot = make_snapshot([paper], [make_mention("1", (paper.id,), likes=100)])
+    config = make_config(output={"profile": profile})
+    body = page_body(page_of(profile, PostRenderer(config).render(rank(snapshot, config), snapshot), tmp_path))
+    assert PUNCTUATED in [straight("".join(p.itertext())).strip() for p in body.iter("p")]
+    hrefs = [a.get("href") for a in body.iter("a")]
+    assert not [href for href in hrefs if "%5C" in href]
+    assert [href for href in hrefs if href.startswith("https://github.com/c_d/e_f")]  # remark's takes the `"` too
+    if profile == "lumen-2022":
+        assert "https://github.com/a_b" in hrefs
+    assert not list(body.iter("em"))

@@ -297,6 +297,10 @@ def test_escape_markdown_escapes_tildes_only_where_two_could_strike(text, escape
         ("xwww.a.b/_c_ and www._a_", "xwww.a.b/\\_c\\_ and www.\\_a\\_"),  # no link: not a word's start, no domain
         ("~a https://x.org/~b_c ~d", "\\~a https://x.org/~b_c \\~d"),
         ("see http://example.com:8080/a_b now", "see http://example.com:8080/a_b now"),  # a port
+        ("Code:https://github.com/a_b", "Code:https://github.com/a_b"),  # remark links it after any non-letter
+        ('"https://x.org/c_d"', '"https://x.org/c_d"'),  # and goldmark after a quote
+        ("{https://x.org/~~b~~}", "{https://x.org/\\~\\~b\\~\\~}"),  # goldmark links none after `{`: it would strike
+        ("xhttps://x.org/a_b", "xhttps://x.org/a\\_b"),  # after a letter no reader links it
     ],
 )
 def test_escape_markdown_leaves_the_underscores_and_tildes_of_a_linked_url(text, escaped):

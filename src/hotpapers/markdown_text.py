@@ -208,12 +208,16 @@ def _guard_inline(rest: str, markup: re.Pattern[str]) -> str:
 _MARKDOWN_PUNCTUATION = re.compile(r"([\\`*_\[\]$])")
 _MARKDOWN_LINE_START = re.compile(r"^(\s*)([#>+=-]|\d+[.)])", re.MULTILINE)
 _BARE_URL = re.compile(
-    r"(?:(?<=[\s(])|\A)(?:https?://|www\.)[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+(?::\d+)?(?:[/?#][^\s<\\`*\[\]$]*)?"
+    r"(?:(?P<word>(?<=[\s(])|\A)|(?<![A-Za-z])(?=https?://))(?:https?://|www\.)"
+    r"[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+(?::\d+)?(?:[/?#][^\s<\\`*\[\]$]*)?"
 )
-"""A URL that GFM's readers (remark, goldmark) link as it stands: where a word starts, a
+"""A URL that GFM's readers (remark, goldmark) link as it stands: where a word starts
+(`word`), or an http(s) URL after anything but a letter (remark links it there, goldmark
+after a quote, `*`, `_`, `~` or a backtick: `Code:https://...`, `"https://..."`), a
 domain of GFM's, then up to a space, a `<` or a character escaped anyway. A backslash in
 it, before a `_` or a `~`, ended goldmark's link there and went into remark's `href`
-(`https://github.com/a\\_b`)."""
+(`https://github.com/a\\_b`). Its `~` stays only where a word starts: goldmark, which
+links no URL after `:` or `{`, would read `~~x~~` in one as a strikethrough."""
 _LONE_UNDERSCORE = re.compile(r"(?<![A-Za-z0-9])_|_(?![A-Za-z0-9])")
 """A `_` of a URL that could open or close emphasis where the URL is not linked (in
 `preview`'s CommonMark, or after a backslash that ended goldmark's link): one not
@@ -232,7 +236,10 @@ def escape_markdown(text: str, links: bool = False) -> str:
     if links and ("://" in text or "www." in text):
         parts, last = [], 0
         for url in _BARE_URL.finditer(text):
-            parts += [_escape_punctuation(text[last : url.start()], tildes), _LONE_UNDERSCORE.sub(r"\\_", url[0])]
+            kept = _LONE_UNDERSCORE.sub(r"\\_", url[0])
+            if url["word"] is None and tildes:
+                kept = kept.replace("~", "\\~")
+            parts += [_escape_punctuation(text[last : url.start()], tildes), kept]
             last = url.end()
         text = "".join(parts) + _escape_punctuation(text[last:], tildes)
     else:
