@@ -20,6 +20,7 @@ from fakes import Recorder, example_scenario, fake_time, live_config, serve_scen
 from hotpapers.cli import cli
 from hotpapers.config import Config
 from hotpapers.config_types import EnvName
+from hotpapers.config_yaml import commented_config
 from hotpapers.errors import InputError
 from hotpapers.models import Mention, Platform
 from hotpapers.preview import post_html
@@ -265,3 +266,20 @@ def test_each_embed_template_a_source_names_is_shipped(name):
     refused: a template name with no file failed the post of such a day alone."""
     template = SOURCES[name].display.embed_template
     assert (bundled_templates() / "embeds" / f"{template}.html.j2").is_file()
+
+
+class _OptionalToken(_Declared):
+    """A public timeline read with a token only where one is set."""
+
+    def missing_credentials(self) -> str | None:
+        self.credential(self.settings.token_env)
+        return None
+
+
+def test_init_says_a_token_the_source_runs_without_is_not_needed(monkeypatch):
+    """The config's comment said 'needs MASTODON_TOKEN in the environment' of a source that
+    reads its public timeline without one (its `*_env` setting alone was looked at)."""
+    monkeypatch.setitem(SOURCES, "mastodon", _OptionalToken)
+    assert "  # The mastodon source: free; no key needed, MASTODON_TOKEN used when set.\n" in commented_config("lumen")
+    monkeypatch.setitem(SOURCES, "mastodon", _Declared)
+    assert "  # The mastodon source: free; needs MASTODON_TOKEN in the environment.\n" in commented_config("lumen")

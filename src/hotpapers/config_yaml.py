@@ -18,6 +18,7 @@ from msgspec import Struct
 
 from hotpapers.config import Config, default_feeds
 from hotpapers.config_check import unwrap
+from hotpapers.credentials import required
 from hotpapers.profiles import PROFILES
 from hotpapers.sources import SOURCES
 from hotpapers.sources.base import Source
@@ -59,8 +60,10 @@ def commented_config(profile: str, paths: Mapping[str, str] | None = None) -> st
 
 
 def _source(name: str, source: type[Source], values: dict[str, Any]) -> list[str]:
-    needs = [str(value) for key, value in values.items() if key.endswith("_env")]
+    needs = required(source, msgspec.convert(values, source.Settings))
+    optional = [str(value) for key, value in values.items() if key.endswith("_env") and str(value) not in needs]
     reads = f"needs {' and '.join(needs)} in the environment" if needs else "no key needed"
+    reads += f", {' and '.join(optional)} used when set" if optional else ""
     lines = ["", *_comment(f"The {name} source: {source.cost}; {reads}.", "  "), f"  {name}:"]
     return lines + _keys(source.Settings, values, "    ", {"enabled": values["enabled"]})
 

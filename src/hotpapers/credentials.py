@@ -5,11 +5,12 @@ warning), and a day no source can fetch is an error naming every variable."""
 from __future__ import annotations
 
 import logging
+from datetime import datetime
 from pathlib import Path
 
 from hotpapers.errors import ALL_SOURCES_OFF, InputError, shown_path
 from hotpapers.models import SourceStatus
-from hotpapers.sources.base import Source
+from hotpapers.sources.base import Source, SourceSettings
 from hotpapers.unbuilt import spans
 
 log = logging.getLogger("hotpapers")
@@ -18,6 +19,14 @@ log = logging.getLogger("hotpapers")
 def runnable(sources: list[Source]) -> list[Source]:
     """The sources whose credentials are set."""
     return [source for source in sources if source.missing_credentials() is None]
+
+
+def required(kind: type[Source], settings: SourceSettings) -> list[str]:
+    """The variables a source of `kind` with `settings` does not run without: those its
+    `missing_credentials` names with none set. One of its `*_env` settings that is not
+    among them (a token it sends only when set) is optional."""
+    missing = kind(settings, None, {}, datetime.now).missing_credentials()  # type: ignore[arg-type]  # asks no server
+    return missing.split(" and ") if missing else []
 
 
 def unset_credentials(sources: list[Source]) -> list[tuple[str, str]]:
