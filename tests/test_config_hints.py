@@ -13,8 +13,9 @@ from click.testing import CliRunner
 
 from conftest import EXAMPLE_SNAPSHOT, add_settings, example_data
 from hotpapers.cli import cli
+from hotpapers.sources import SOURCES
 
-SOURCES_OFF = {name: {"enabled": False} for name in ("twitter", "bluesky", "hackernews", "huggingface")}
+SOURCES_OFF = {name: {"enabled": False} for name in SOURCES}
 
 
 def run(*args: str):
