@@ -93,6 +93,24 @@ def test_a_day_where_nothing_qualifies_writes_nothing(site):
     assert not (site / "content").exists()
 
 
+def test_a_built_day_where_nothing_qualifies_now_says_its_post_stays(site):
+    """After ranking.min_paper_score was raised over every paper of a built day, build said
+    'no post written', while the day's post stayed on the site (and --force kept it too)."""
+    assert run("build", "--date", "2020-09-24").exit_code == 0
+    add_settings(site, "ranking: {min_paper_score: 100000}")
+    for force in ([], ["--force"]):
+        result = run("build", "--date", "2020-09-24", *force)
+        assert (
+            result.exit_code == 0
+            and (
+                "shows each one's); no post written; the day's post already there, "
+                f"{POST}, is kept (delete it to take the day off the site)\n"
+            )
+            in result.stderr
+        )
+        assert (site / POST).read_bytes() == EXAMPLE_POST.read_bytes()
+
+
 def test_nothing_qualifies_names_the_candidate_rules_that_are_set(site):
     """A site that keeps only math papers read that a paper needs a score of 50, which every
     paper of the day had: lowering ranking.min_paper_score changed nothing."""
