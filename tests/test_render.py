@@ -1,6 +1,7 @@
 """Rendering: the classic format's details, and untrusted text that must not inject markup."""
 
 import json
+import re
 
 import pytest
 import yaml
@@ -387,10 +388,32 @@ FORGED = "".join(f"\n# {n}. x" for n in range(2, 21))
         (b"# 1. a\n\n```\n2. code\n```\n", 1),
         (b"1234567890. ten digits make no list item, and a paragraph no heading\n", 0),
         (b"# 1. caf\xe9 saved as Latin-1\n", 1),
+        (b"# 1. \n\n# 2.\n\n# 3. \xc2\xa0\n", 3),  # titles of white space
     ],
 )
 def test_paper_count_is_what_a_commonmark_parser_sees(post, expected):
     assert len(paper_headings(post)) == expected
+
+
+@pytest.mark.parametrize("title", [" \t ", "\u202e", "\x00\r\n"])
+def test_a_title_of_nothing_to_show_is_still_a_paper_and_its_post_is_rebuilt(site, title):
+    """A title of white space, or of characters every text drops (a bidi override), made the
+    heading `# 1. `, read as `1.`: the post was counted one paper short of its snapshot, and
+    every later build kept it ("the new post's papers cannot be counted") unless --force."""
+    papers = [make_paper("2009.00001", title=title), make_paper("2009.00002")]
+    mentions = [make_mention("1", (papers[0].id,), likes=100), make_mention("2", (papers[1].id,), likes=90)]
+    path = site / "data" / "snapshots" / "2020-09-24.json"
+    save_snapshot(make_snapshot(papers, mentions), path)
+    post = site / "content" / "posts" / "2020-09-24---Hot-Papers.md"
+    assert CliRunner().invoke(cli, ["build", "--date", "2020-09-24"]).exit_code == 0
+    assert (
+        re.search(r"\n# 1\. \s*\n\n", post.read_text(encoding="utf-8")) and len(paper_headings(post.read_bytes())) == 2
+    )
+    mentions[1] = make_mention("2", (papers[1].id,), likes=200)
+    save_snapshot(make_snapshot(papers, mentions), path)
+    result = CliRunner().invoke(cli, ["build", "--date", "2020-09-24"])
+    assert result.exit_code == 0 and "wrote content/posts/2020-09-24---Hot-Papers.md (2 papers)" in result.output
+    assert re.search(r"\n# 2\. \s*\n\n", post.read_text(encoding="utf-8"))
 
 
 def test_a_forged_heading_count_replaces_no_post_through_the_cli(site):

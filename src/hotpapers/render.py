@@ -263,7 +263,9 @@ class PostRenderer:
         return rendered
 
 
-_NUMBERED = re.compile(r"\d+\. ")
+_NUMBERED = re.compile(r"\d+\.(?: |\Z)")
+"""`N. title`, or `N.` alone: a paper's title of white space, or of characters every text drops
+(a bidi override), leaves a heading `# N. ` that a parser reads as `N.`."""
 _BLOCKS = MarkdownIt("commonmark").disable("inline")
 """Block structure only: a heading's text is all the count needs."""
 
