@@ -25,9 +25,8 @@ from hotpapers.cli import cli
 from hotpapers.config import ArxivSettings
 from hotpapers.models import Paper, Snapshot
 from hotpapers.snapshot import MAX_FILE_BYTES, dump_snapshot, load_snapshot
-from hotpapers.sources import SOURCES
 from hotpapers.sources.arxiv import parse_feed
-from hotpapers.sources.limits import MAX_AUTHORS, MAX_CATEGORIES, MAX_METADATA_BYTES, MAX_SOURCE_BYTES
+from hotpapers.sources.limits import MAX_AUTHORS, MAX_CATEGORIES, MAX_MENTION_BYTES, MAX_METADATA_BYTES
 from test_fetch_arxiv_limits import FlakyDailyPapers
 
 DAY = "2020-09-24"
@@ -172,4 +171,4 @@ def test_real_days_are_far_below_the_budget_and_a_day_at_it_fits_a_snapshot():
     empty = Snapshot(date="2026-11-20", taken_at="2026-11-21T08:00:00Z", papers=(), mentions=())
     in_file = len(dump_snapshot(day).encode()) - len(dump_snapshot(empty).encode())
     assert in_file <= 4 * sum(len(msgspec.json.encode(paper)) for paper in shapes)
-    assert len(SOURCES) * 2 * MAX_SOURCE_BYTES + 4 * MAX_METADATA_BYTES <= MAX_FILE_BYTES * 3 // 4
+    assert 2 * MAX_MENTION_BYTES + 4 * MAX_METADATA_BYTES <= MAX_FILE_BYTES * 3 // 4

@@ -1,6 +1,6 @@
 """How much a source keeps of what a server sends: each text (`MAX_TEXT`) and each
 paper's authors and categories (`MAX_AUTHORS`, `MAX_CATEGORIES`), all cut by `kept`, and
-all its mentions of a day (`MAX_SOURCE_BYTES`, `DayBudget`); and all the papers' metadata
+all its mentions of a day (its share of `MAX_MENTION_BYTES`, `DayBudget`); and all the papers' metadata
 arXiv sends for a day (`MAX_METADATA_BYTES`, a `DayBudget` too).
 
 Each answer is capped (http.max_bytes), but what a source keeps adds up across its pages,
@@ -28,7 +28,7 @@ cut to it, ending in "…". No real one comes near: X's longest posts hold 25,00
 Bluesky's 300 graphemes, arXiv's longest abstract 1,920. Characters, so that a cut never
 splits one; a text at the limit takes 32 KiB to 128 KiB in UTF-8 and in memory (a character
 of 4 bytes, such as an emoji, makes Python store each of its text's characters in 4), which
-is why what all of a source's texts of a day take is bounded in bytes (MAX_SOURCE_BYTES).
+is why what all of a source's texts of a day take is bounded in bytes (MAX_MENTION_BYTES).
 An X stand-in sending 1,000 posts of 600 KB made a snapshot of 572.7 MiB, too large to
 write, which lost the day; cut, they take 1,000 * 32,768 characters (31.3 MiB of ASCII)."""
 
@@ -49,21 +49,31 @@ retired archives (chao-dyn, solv-int...); a real paper lists one to a few. An an
 http.max_bytes may list hundreds of thousands (one element each, up to
 arxiv.MAX_FEED_ELEMENTS), each a link on the post's line of categories."""
 
-MAX_SOURCE_BYTES = 32 * 2**20
-"""The most one source keeps of a day (`DayBudget`), 32 MiB: its mentions as JSON (every
-field: texts, links, ids), in UTF-8 bytes, as the snapshot's own limit (MAX_FILE_BYTES,
-512 MiB) is in bytes where a character may take 4. A snapshot file holds a mention in at
-most twice its JSON's bytes (its indentation), so the 4 shipped sources at the limit take
-at most 4 * 2 * 32 = 256 MiB of the file, half, leaving the rest to the papers and embeds
-(tests/test_source_budget.py). Real days keep far less: a Bluesky post links a paper in
-about 630 bytes, an X post 520, so Bluesky's default max_posts of 10,000 take some 6 MiB,
-X's 5,000 some 3 MiB. Without it, pages of texts cut to MAX_TEXT added up to a source's page
-limit: Bluesky's 10,000 posts with a text and a name of 32,768 characters, 625 MiB of ASCII;
-Hacker News's 127 answers of http.max_bytes (64 MiB), gigabytes."""
+MAX_MENTION_BYTES = 128 * 2**20
+"""The most the sources together keep of a day, 128 MiB, shared equally by the registered
+sources (`source_bytes`: 32 MiB each of the 4 shipped), so that a source added takes its
+room from the others: their mentions as JSON (every field: texts, links, ids), in UTF-8
+bytes, as the snapshot's own limit (MAX_FILE_BYTES, 512 MiB) is in bytes where a character
+may take 4. A snapshot file holds a mention in at most twice its JSON's bytes (its
+indentation), so the sources at their limits take at most 2 * 128 = 256 MiB of the file,
+half, leaving the rest to the papers and embeds (tests/test_source_budget.py). Real days
+keep far less: a Bluesky post links a paper in about 630 bytes, an X post 520, so
+Bluesky's default max_posts of 10,000 take some 6 MiB, X's 5,000 some 3 MiB. Without it,
+pages of texts cut to MAX_TEXT added up to a source's page limit: Bluesky's 10,000 posts
+with a text and a name of 32,768 characters, 625 MiB of ASCII; Hacker News's 127 answers
+of http.max_bytes (64 MiB), gigabytes."""
+
+
+def source_bytes() -> int:
+    """The most one source keeps of a day (`DayBudget`): its share of MAX_MENTION_BYTES."""
+    from hotpapers.sources import SOURCES  # the registry imports the sources, which import this module
+
+    return MAX_MENTION_BYTES // len(SOURCES)
+
 
 MAX_METADATA_BYTES = 32 * 2**20
 """The most arXiv metadata a day keeps (a `DayBudget` of sources.arxiv.fetch_papers), 32 MiB:
-its papers as JSON, in UTF-8 bytes, as MAX_SOURCE_BYTES counts mentions. Real days keep far
+its papers as JSON, in UTF-8 bytes, as MAX_MENTION_BYTES counts mentions. Real days keep far
 less: a real paper takes 0.7 to 2.6 KB (the recorded answers in tests/fixtures/real-api), so
 the 5,000 papers of arxiv.max_ids' default at the largest take some 12 MiB, and the longest
 real list of authors (arXiv:1503.07589, 5,154 names) adds about 100 KB. A snapshot file holds
@@ -116,15 +126,15 @@ def _capped(paper: Paper, name: str, most: int) -> tuple[str, ...]:
 
 
 class DayBudget:
-    """What one search keeps of a day, up to MAX_SOURCE_BYTES (or `limit`, less `used`
-    already): `keep` adds its records in the order it reads them, the order its API ranks
-    them, until one would go past it; the search then stops, keeping those, and says why
-    with `reached`, as its `partial`."""
+    """What one search keeps of a day, up to its source's share (`source_bytes`; or `limit`),
+    less `used` already: `keep` adds its records in the order it reads them, the order its
+    API ranks them, until one would go past it; the search then stops, keeping those, and
+    says why with `reached`, as its `partial`."""
 
     __slots__ = ("full", "limit", "used")
 
     def __init__(self, limit: int | None = None, used: int = 0) -> None:
-        self.limit = MAX_SOURCE_BYTES if limit is None else limit
+        self.limit = source_bytes() if limit is None else limit
         self.used = used
         self.full = False
 
