@@ -520,3 +520,25 @@ def test_the_jekyll_step_asks_only_for_what_the_sites_config_lacks(tmp_path, set
         (tmp_path / "_posts" / post).write_text("---\ntitle: News\n---\n", encoding="utf-8")
     steps = [line for line in init("init", str(tmp_path)).splitlines() if "in _config.yml" in line]
     assert [line.split(". ", 1)[1].startswith(step) for line in steps] == ([True] if step else []), steps
+
+
+@pytest.mark.parametrize(
+    ("files", "advised"),
+    [
+        ({}, True),  # as `hugo new site` makes it: Hugo warned `found no layout file` and wrote no page of a post
+        ({"themes/ananke/theme.toml": ""}, True),  # a theme folder the config does not name is not read
+        ({"layouts/_default/single.html": "{{ .Content }}"}, False),
+        ({"hugo.toml": 'baseURL = "https://example.org/"\ntheme = "ananke"\n'}, False),
+        ({"hugo.toml": 'baseURL = "https://example.org/"\n[module]\n[[module.imports]]\npath = "x/y"\n'}, False),
+    ],
+)
+def test_init_says_a_hugo_site_without_a_theme_or_layouts_publishes_no_post(tmp_path, files, advised):
+    (tmp_path / "hugo.toml").write_text('baseURL = "https://example.org/"\n', encoding="utf-8")
+    for name, text in files.items():
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / name).write_text(text, encoding="utf-8")
+    step = (
+        "Add a theme to the Hugo site (or layouts of its own, in layouts/): it has none, and Hugo makes no "
+        "page of a post without one (it warns `found no layout file`)."
+    )
+    assert (step in init("init", str(tmp_path))) is advised

@@ -59,6 +59,19 @@ def hugo_config(folder: Path) -> Path | None:
     return None
 
 
+def writes_no_page(folder: Path) -> bool:
+    """Whether Hugo makes no page of a post in the site at `folder`: its config names no theme
+    (`theme`, nor a `module` importing one) and its layouts/ holds no file, as in a site that
+    `hugo new site` has just made (Hugo warns `found no layout file`); False when unsure."""
+    try:
+        if any(config_value(path, key) for path in hugo_config_files(folder) for key in ("theme", "module")):
+            return False
+    except UnreadableConfig:
+        return False
+    layouts = folder / "layouts"
+    return not (layouts.is_dir() and any(path.is_file() for path in layouts.rglob("*")))
+
+
 def _sets_base_url(path: Path) -> bool:
     """Whether the config file at `path` sets baseURL: a line of it starts with the key, or
     the document of a JSON one, which may be a single line, holds the key."""

@@ -21,7 +21,7 @@ from hotpapers.credentials import unset_credentials
 from hotpapers.errors import ConfigError, HotpapersError, WriteError
 from hotpapers.feeds import feeds_off_reason
 from hotpapers.fetch import make_fetcher
-from hotpapers.hugo_config import hugo_config
+from hotpapers.hugo_config import hugo_config, writes_no_page
 from hotpapers.jekyll_entries import SLUG_PERMALINKS, posts_permalink, published_names
 from hotpapers.profiles import PROFILES
 from hotpapers.regular_file import real_path
@@ -44,6 +44,8 @@ PROFILE_STEPS = {
     "`permalink: /:slug/` would move them).",
     "jekyll-exclude": f"{_EXCLUDE[0].upper()}{_EXCLUDE[1:]}, so that the snapshots and hotpapers' settings are "
     "not published as files of the site.",
+    "hugo-layouts": "Add a theme to the Hugo site (or layouts of its own, in layouts/): it has none, and Hugo makes "
+    "no page of a post without one (it warns `found no layout file`).",
     "jekyll-link": "Set `permalink: /:slug/` in _config.yml, so that URLs carry the slug.",
     "jekyll-blog-link": 'Set `defaults: [{{scope: {{path: "{posts}"}}, values: {{permalink: /:slug/}}}}]` in '
     "_config.yml, so that hotpapers' URLs carry the slug while the posts already in _posts keep theirs (a "
@@ -118,6 +120,7 @@ def init_site(
         f"Edit the install step of {WORKFLOW_NAME} to install hotpapers from where you take it.",
         *(config_step(config_path, folder, option) if config_path else []),
         *_profile_step(site_config, folder, config),  # the kept config's, when it was not applied
+        *([PROFILE_STEPS["hugo-layouts"]] if site_config.output.profile == "hugo" and writes_no_page(folder) else []),
         *_embed_steps(site_config.output.profile),
         *push_deploy_step(folder),
         f"Try it (with those variables exported): {_cd(folder)}hotpapers build{option} --dry-run, then hotpapers "
