@@ -278,6 +278,28 @@ def test_a_range_with_days_no_source_can_fetch_is_refused_before_any_day_is_buil
     assert not (site / "content" / "posts").exists()
 
 
+@pytest.mark.parametrize("order", ["stored first", "unstored first"])
+def test_a_refresh_no_source_can_fetch_names_only_the_days_without_a_snapshot_as_such(site, order):
+    """A refresh of 2020-09-24 (stored) and 2020-09-25 (not) with every source off said of
+    both that their stored snapshots stay, or, the other way round, that neither has one:
+    whether the first day had a snapshot was said of them all."""
+    add_settings(site, "sources: {" + ", ".join(f"{n}: {{enabled: false}}" for n in SOURCES) + "}")
+    snapshots = site / "data" / "snapshots"
+    if order == "unstored first":
+        data = example_data()
+        data["date"], data["taken_at"] = "2020-09-25", "2020-09-25T23:59:59Z"
+        (snapshots / "2020-09-25.json").write_text(json.dumps(data), encoding="utf-8")
+        (snapshots / "2020-09-24.json").unlink()
+    unstored = "2020-09-25" if order == "stored first" else "2020-09-24"
+    result = run("build", "--since", "2020-09-24", "--until", "2020-09-25", "--refresh")
+    assert (result.exit_code, result.stdout) == (2, "")
+    assert result.stderr == (
+        f"Error: {unstored} has no snapshot and no source can fetch it: every source is disabled in the config; "
+        f"turn one on (sources.NAME.enabled), or write the day's snapshot to data/snapshots/{unstored}.json "
+        "(docs/snapshot.md)\n"
+    )
+
+
 @pytest.mark.parametrize(
     ("args", "words"),
     [

@@ -57,9 +57,9 @@ def warn_skipped(day: str, sources: list[Source], verb: str) -> dict[str, Source
 
 
 def none_can_run(days: list[str], sources: list[Source], snapshot: Path) -> InputError:
-    """The error for days no source can fetch, the first of which has its snapshot at
-    `snapshot` (there when the build is a refresh). With every source off (a site that
-    writes its own snapshots), a day without one is to be written there."""
+    """The error for days no source can fetch, all without a snapshot or all with one (a
+    refresh), the first of which has its snapshot at `snapshot`. With every source off (a
+    site that writes its own snapshots), a day without one is to be written there."""
     day, rest = days[0], days[1:]
     it = "them" if rest else "it"
     needs = " or ".join(f"{s.missing_credentials()} (sources.{s.name})" for s in sources)

@@ -60,14 +60,16 @@ class Fetcher:
 
     def check_fetchable(self, days: list[str]) -> None:
         """Refuses the first of `days` that has not ended in the configured time zone (its
-        posts cannot all be fetched yet), then `days` when no source can run."""
+        posts cannot all be fetched yet), then `days` when no source can run: those without
+        a snapshot, or all of them on a refresh of stored days."""
         for day in days:
             if day_window(day, self.config)[1] > self.now():
                 raise InputError(
                     f"{day} has not ended yet in {self.config.timezone.key}; its posts cannot all be fetched"
                 )
         if days and not runnable(self.sources):
-            raise none_can_run(days, self.sources, self.config.snapshot_path(days[0]))
+            named = [day for day in days if not is_stored(self.config.snapshot_path(day))] or days
+            raise none_can_run(named, self.sources, self.config.snapshot_path(named[0]))
 
     def _window(self, day: str) -> tuple[datetime, datetime]:
         self.check_fetchable([day])
