@@ -253,7 +253,7 @@ def test_a_site_with_every_source_off_is_told_how_to_bring_a_day_it_has_no_snaps
 
 
 @pytest.mark.parametrize(
-    ("count", "others"),  # 40 days: a range the worker processes would build
+    ("count", "others"),  # 40 days: the days without a snapshot in two spans
     [(4, "2020-09-27"), (40, "2020-09-27, 2020-11-02")],
 )
 def test_a_range_with_days_no_source_can_fetch_is_refused_before_any_day_is_built(site, count, others):
