@@ -205,7 +205,9 @@ def _guard_inline(rest: str, markup: re.Pattern[str]) -> str:
     return markup.sub(escape, rest)
 
 
-_MARKDOWN_PUNCTUATION = re.compile(r"([\\`*_\[\]$])")
+_MARKDOWN_PUNCTUATION = "\\`*_[]$"
+"""The marks escape_markdown escapes wherever they stand, the backslash first, so that no
+backslash it adds is escaped again."""
 _MARKDOWN_LINE_START = re.compile(r"^(\s*)([#>+=-]|\d+[.)])", re.MULTILINE)
 _BARE_URL = re.compile(
     r"(?:(?P<word>(?<=[\s(])|\A)|(?<![A-Za-z])(?=https?://))(?:https?://|www\.)"
@@ -250,5 +252,6 @@ def escape_markdown(text: str, links: bool = False) -> str:
 
 
 def _escape_punctuation(text: str, tildes: bool) -> str:
-    text = _MARKDOWN_PUNCTUATION.sub(r"\\\1", text)
-    return text.replace("~", "\\~") if tildes else text
+    for mark in _MARKDOWN_PUNCTUATION + ("~" if tildes else ""):
+        text = text.replace(mark, "\\" + mark)
+    return text
