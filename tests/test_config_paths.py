@@ -45,6 +45,17 @@ def test_a_post_file_name_that_leaves_the_posts_folder_is_refused(tmp_path, name
     )
 
 
+@pytest.mark.parametrize(
+    ("name", "shown"),
+    [("{date}/", "'{date}/'"), ("{date}/.", "'{date}/.'"), ("posts/{date}\\\\", "'posts/{date}\\\\'")],
+)
+def test_a_post_file_name_that_names_a_folder_is_refused(tmp_path, name, shown):
+    """`{date}/` wrote each day's post as a file named after the day, without its extension."""
+    assert problem(tmp_path, f'output: {{filename: "{name}"}}\n').endswith(
+        f"config.yaml: output.filename: {shown} names a folder, not a file: end it with the file's name"
+    )
+
+
 @pytest.mark.parametrize("name", ["{date}---hot-papers/index.md", "./{date}..md", "x..y/{date}.md"])
 def test_a_post_file_name_in_a_subfolder_or_with_dots_is_accepted(tmp_path, name):
     assert load_text(tmp_path, f'output: {{filename: "{name}"}}\n').post_name("2020-09-24") == name.replace(

@@ -196,6 +196,10 @@ def _extra_problems(value: Any, metas: list[Meta], where: str) -> Iterator[str]:
             yield f"{where}: a path cannot hold control characters (got {short(value)})"
         if extra.get("inside") and isinstance(value, str) and _leaves_folder(value):
             yield (f"{where}: {short(value)} must stay inside {extra['inside']}: a relative path without a '..' part")
+        elif (
+            extra.get("inside") and isinstance(value, str) and value.replace("\\", "/").rsplit("/", 1)[-1] in ("", ".")
+        ):
+            yield f"{where}: {short(value)} names a folder, not a file: end it with the file's name"
         if "placeholders" not in extra or not isinstance(value, str):
             continue
         allowed = extra["placeholders"]
