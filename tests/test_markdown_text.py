@@ -301,6 +301,8 @@ def test_escape_markdown_escapes_tildes_only_where_two_could_strike(text, escape
         ('"https://x.org/c_d"', '"https://x.org/c_d"'),  # and goldmark after a quote
         ("{https://x.org/~~b~~}", "{https://x.org/\\~\\~b\\~\\~}"),  # goldmark links none after `{`: it would strike
         ("xhttps://x.org/a_b", "xhttps://x.org/a\\_b"),  # after a letter no reader links it
+        ("*www.x.org/a_b", "\\*www.x.org/a_b"),  # remark links `www.` after `*`, `_`, `~`
+        ("_www.x.org/~~a~~_", "\\_www.x.org/\\~\\~a\\~\\~\\_"),  # goldmark does not: it would strike
     ],
 )
 def test_escape_markdown_leaves_the_underscores_and_tildes_of_a_linked_url(text, escaped):

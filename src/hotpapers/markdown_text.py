@@ -210,12 +210,13 @@ _MARKDOWN_PUNCTUATION = "\\`*_[]$"
 backslash it adds is escaped again."""
 _MARKDOWN_LINE_START = re.compile(r"^(\s*)([#>+=-]|\d+[.)])", re.MULTILINE)
 _BARE_URL = re.compile(
-    r"(?:(?P<word>(?<=[\s(])|\A)|(?<![A-Za-z])(?=https?://))(?:https?://|www\.)"
+    r"(?:(?P<word>(?<=[\s(])|\A)|(?<=[*_~])(?=www\.)|(?<![A-Za-z])(?=https?://))(?:https?://|www\.)"
     r"[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+(?::\d+)?(?:[/?#][^\s<\\`*\[\]$]*)?"
 )
 """A URL that GFM's readers (remark, goldmark) link as it stands: where a word starts
-(`word`), or an http(s) URL after anything but a letter (remark links it there, goldmark
-after a quote, `*`, `_`, `~` or a backtick: `Code:https://...`, `"https://..."`), a
+(`word`), a `www.` URL after `*`, `_` or `~` (remark links it there, goldmark not after
+the escaped mark), or an http(s) URL after anything but a letter (remark links it there,
+goldmark after a quote, `*`, `_`, `~` or a backtick: `Code:https://...`, `"https://..."`), a
 domain of GFM's, then up to a space, a `<` or a character escaped anyway. A backslash in
 it, before a `_` or a `~`, ended goldmark's link there and went into remark's `href`
 (`https://github.com/a\\_b`). Its `~` stays only where a word starts: goldmark, which
