@@ -77,8 +77,8 @@ def results_of_workers(chunks: list[Future[tuple[list[R], Exception | None]]]) -
         yield from results
         if error is not None:
             later = chunks[index + 1 :]
-            for started in later:
-                started.cancel()
+            for waiting in later:
+                waiting.cancel()  # those a worker has started run on
             wait(later)
             for finished in later:
                 yield from [] if finished.cancelled() else _outcome(finished)[0]
