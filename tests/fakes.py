@@ -256,6 +256,12 @@ class FakeClock:
         self.now += seconds
 
 
+def without_credentials(monkeypatch) -> None:
+    """Unset the variables of the sources that need credentials, whatever this machine holds."""
+    for name in ("X_BEARER_TOKEN", "BSKY_HANDLE", "BSKY_APP_PASSWORD"):
+        monkeypatch.delenv(name, raising=False)
+
+
 def fake_time(monkeypatch) -> FakeClock:
     """Give every fetcher the CLI makes a FakeClock for its sleep and clocks: no real waits."""
     clock = FakeClock()

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from fakes import Recorder, example_scenario, live_config, serve_scenario
+from fakes import Recorder, example_scenario, live_config, serve_scenario, without_credentials
 from hn_hf_fakes import HF_2026, Algolia, DailyPapers, story
 from hotpapers.cli import cli
 from hotpapers.snapshot import load_snapshot
@@ -49,8 +49,7 @@ def site(tmp_path, monkeypatch, httpserver):
     }
     (tmp_path / "config.yaml").write_text(live_config(httpserver, sources=sources))
     monkeypatch.chdir(tmp_path)
-    for name in ("X_BEARER_TOKEN", "BSKY_HANDLE", "BSKY_APP_PASSWORD"):
-        monkeypatch.delenv(name, raising=False)
+    without_credentials(monkeypatch)
     return tmp_path, algolia, daily
 
 

@@ -19,7 +19,7 @@ import pytest
 from click.testing import CliRunner
 
 import hotpapers.sources.limits
-from fakes import Recorder, example_scenario, fake_time, live_config, serve_scenario
+from fakes import Recorder, example_scenario, fake_time, live_config, serve_scenario, without_credentials
 from hn_hf_fakes import HF_2026, Algolia, story
 from hotpapers.cli import cli
 from hotpapers.config import ArxivSettings
@@ -66,8 +66,7 @@ def day(tmp_path, monkeypatch, httpserver):
     (tmp_path / "config.yaml").write_text(json.dumps(config))
     serve_scenario(httpserver, scenario, recorder)
     monkeypatch.chdir(tmp_path)
-    for name in ("X_BEARER_TOKEN", "BSKY_HANDLE", "BSKY_APP_PASSWORD"):
-        monkeypatch.delenv(name, raising=False)
+    without_credentials(monkeypatch)
     fake_time(monkeypatch)
     return tmp_path, scenario, recorder, daily
 

@@ -14,7 +14,7 @@ import pytest
 from click.testing import CliRunner
 from werkzeug import Response
 
-from fakes import Recorder, atom_feed, example_scenario, fake_time, live_config, serve_scenario
+from fakes import Recorder, atom_feed, example_scenario, fake_time, live_config, serve_scenario, without_credentials
 from hn_hf_fakes import HF_2026, Algolia, DailyPapers, story
 from hotpapers.cli import cli
 from hotpapers.snapshot import load_snapshot
@@ -61,8 +61,7 @@ def day(tmp_path, monkeypatch, httpserver):
         serve_scenario(httpserver, scenario, recorder)
 
     monkeypatch.chdir(tmp_path)
-    for name in ("X_BEARER_TOKEN", "BSKY_HANDLE", "BSKY_APP_PASSWORD"):
-        monkeypatch.delenv(name, raising=False)
+    without_credentials(monkeypatch)
     fake_time(monkeypatch)
     return tmp_path, scenario, recorder, start
 

@@ -13,7 +13,17 @@ from click.testing import CliRunner
 from werkzeug import Request, Response
 
 import hotpapers.snapshot
-from fakes import FakeClock, RawServers, Recorder, example_scenario, fake_time, live_config, raw_answer, serve_scenario
+from fakes import (
+    FakeClock,
+    RawServers,
+    Recorder,
+    example_scenario,
+    fake_time,
+    live_config,
+    raw_answer,
+    serve_scenario,
+    without_credentials,
+)
 from hn_hf_fakes import Algolia, story
 from hotpapers.cli import cli
 from hotpapers.snapshot import load_snapshot
@@ -50,8 +60,7 @@ def site(tmp_path: Path, monkeypatch, httpserver, hugging_face: str, **http) -> 
     config["http"].update(http)
     (tmp_path / "config.yaml").write_text(json.dumps(config))
     monkeypatch.chdir(tmp_path)
-    for name in ("X_BEARER_TOKEN", "BSKY_HANDLE", "BSKY_APP_PASSWORD"):
-        monkeypatch.delenv(name, raising=False)
+    without_credentials(monkeypatch)
     return tmp_path
 
 

@@ -8,6 +8,7 @@ import pytest
 from click.testing import CliRunner
 
 from conftest import EXAMPLE_SNAPSHOT
+from fakes import without_credentials
 from hotpapers.cli import cli
 from hotpapers.yaml_c import load_yaml
 
@@ -16,8 +17,7 @@ ASKED = "`site: {url: ...}` (the site's address, such as https://my-lab.example.
 
 @pytest.fixture(autouse=True)
 def _no_credentials(monkeypatch):
-    for name in ("X_BEARER_TOKEN", "BSKY_HANDLE", "BSKY_APP_PASSWORD"):
-        monkeypatch.delenv(name, raising=False)
+    without_credentials(monkeypatch)
 
 
 def address_step(folder):

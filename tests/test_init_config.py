@@ -15,6 +15,7 @@ import yaml
 from click.testing import CliRunner
 
 from conftest import EXAMPLE_SNAPSHOT
+from fakes import without_credentials
 from hotpapers.cli import cli
 from hotpapers.config import load_config
 from hotpapers.config_yaml import commented_config
@@ -164,8 +165,7 @@ def test_the_config_in_the_steps_is_named_as_seen_from_the_site(tmp_path, monkey
     else:
         assert f"Add --config {seen_from_site} to the hotpapers commands of .github/workflows/hotpapers.yml." in output
     monkeypatch.chdir(tmp_path / "site")
-    for name in ("X_BEARER_TOKEN", "BSKY_HANDLE", "BSKY_APP_PASSWORD"):
-        monkeypatch.delenv(name, raising=False)
+    without_credentials(monkeypatch)
     pasted = CliRunner().invoke(cli, ["build", "--config", seen_from_site.strip("'"), "--dry-run"])
     assert pasted.exit_code == 0, pasted.output
 
@@ -388,8 +388,7 @@ def test_a_kept_config_that_does_not_load_stops_init_before_the_workflow(tmp_pat
 def test_the_next_steps_say_to_turn_off_the_sources_whose_credentials_are_not_set(tmp_path, monkeypatch):
     """A site on the free sources alone otherwise gets, from cron's `hotpapers -q build`, a
     mail every night saying the others were skipped; following the step silences it."""
-    for name in ("X_BEARER_TOKEN", "BSKY_HANDLE", "BSKY_APP_PASSWORD"):
-        monkeypatch.delenv(name, raising=False)
+    without_credentials(monkeypatch)
     monkeypatch.setenv("BSKY_HANDLE", "me.bsky.social")
     monkeypatch.setenv("BSKY_APP_PASSWORD", "abcd-efgh-ijkl-mnop")
     config = tmp_path / "hotpapers.yaml"
@@ -409,8 +408,7 @@ def test_the_next_steps_say_to_turn_off_the_sources_whose_credentials_are_not_se
 
 
 def test_the_step_names_every_source_without_credentials_and_none_when_all_are_set(tmp_path, monkeypatch):
-    for name in ("X_BEARER_TOKEN", "BSKY_HANDLE", "BSKY_APP_PASSWORD"):
-        monkeypatch.delenv(name, raising=False)
+    without_credentials(monkeypatch)
     monkeypatch.setenv("BSKY_HANDLE", "me.bsky.social")
     output = init("init", str(tmp_path / "none"))
     assert (
@@ -431,8 +429,7 @@ def test_the_step_names_every_source_without_credentials_and_none_when_all_are_s
 def test_the_next_steps_say_to_set_the_sites_address_or_turn_the_feeds_off(tmp_path, monkeypatch):
     """Without site.url every build, under -q too, says the feeds are off, so cron mails it
     every night; init's steps said nothing of it. Following the step silences it."""
-    for name in ("X_BEARER_TOKEN", "BSKY_HANDLE", "BSKY_APP_PASSWORD"):
-        monkeypatch.delenv(name, raising=False)
+    without_credentials(monkeypatch)
     config = tmp_path / "hotpapers.yaml"
     steps = [line for line in init("init", str(tmp_path)).splitlines() if "the site's address" in line]
     assert steps == [
