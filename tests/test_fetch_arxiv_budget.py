@@ -11,7 +11,6 @@ to 50,000 bytes, which two such papers fit in, and three do not."""
 from __future__ import annotations
 
 import copy
-import json
 from pathlib import Path
 
 import msgspec
@@ -59,11 +58,9 @@ def day(tmp_path, monkeypatch, httpserver):
         "huggingface": {"api_url": httpserver.url_for("/hf"), "min_interval": 0},
         "hackernews": {"api_url": httpserver.url_for("/hn"), "min_interval": 0},
     }
-    config = json.loads(live_config(httpserver, sources=sources))
-    config["arxiv"].update(batch_size=1, min_interval=0)
-    config["candidates"] = {"categories": None, "max_age_days": None}
-    config["ranking"] = {"min_paper_score": 0}
-    (tmp_path / "config.yaml").write_text(json.dumps(config))
+    every_paper = {"candidates": {"categories": None, "max_age_days": None}, "ranking": {"min_paper_score": 0}}
+    config = live_config(httpserver, sources=sources, arxiv={"batch_size": 1, "min_interval": 0}, **every_paper)
+    (tmp_path / "config.yaml").write_text(config)
     serve_scenario(httpserver, scenario, recorder)
     monkeypatch.chdir(tmp_path)
     without_credentials(monkeypatch)

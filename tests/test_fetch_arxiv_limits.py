@@ -51,9 +51,8 @@ def day(tmp_path, monkeypatch, httpserver):
         "huggingface": {"enabled": False},
         "hackernews": {"api_url": httpserver.url_for("/hn"), "min_interval": 0},
     }
-    config = json.loads(live_config(httpserver, sources=sources))
-    config["candidates"] = {"categories": None, "max_age_days": None}
-    config["ranking"] = {"min_paper_score": 0}
+    every_paper = {"candidates": {"categories": None, "max_age_days": None}, "ranking": {"min_paper_score": 0}}
+    config = json.loads(live_config(httpserver, sources=sources, **every_paper))
 
     def start(**arxiv) -> None:
         config["arxiv"].update(arxiv)

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from hotpapers.config import Config
-from hotpapers.errors import command, shown_path
+from hotpapers.errors import command
 from hotpapers.models import Snapshot
 from hotpapers.plural import count
 from hotpapers.post_warnings import post_warnings, unknown_ids_note
@@ -43,13 +43,8 @@ def compose(
 
 
 def nothing_qualifies(day: str, config: Config, stored: bool) -> str:
-    """What `build` says when no paper qualifies; a `stored` day (the site's own) can be explained,
-    and its post written under other settings stays on the site: no build replaces it."""
-    said = f"{day}: no paper qualifies {qualifying_needs(day, config, stored)}; no post written"
-    post = config.post_path(day)
-    if stored and post.is_file():
-        said += f"; the day's post already there, {shown_path(post)}, is kept (delete it to take the day off the site)"
-    return said
+    """What `build` says when no paper qualifies; a `stored` day (the site's own) can be explained."""
+    return f"{day}: no paper qualifies {qualifying_needs(day, config, stored)}; no post written"
 
 
 def qualifying_needs(day: str, config: Config, stored: bool) -> str:

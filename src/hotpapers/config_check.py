@@ -194,12 +194,11 @@ def _extra_problems(value: Any, metas: list[Meta], where: str) -> Iterator[str]:
         extra = meta.extra or {}
         if extra.get("path") and isinstance(value, str) and _CONTROL.search(value):
             yield f"{where}: a path cannot hold control characters (got {short(value)})"
-        if extra.get("inside") and isinstance(value, str) and _leaves_folder(value):
-            yield (f"{where}: {short(value)} must stay inside {extra['inside']}: a relative path without a '..' part")
-        elif (
-            extra.get("inside") and isinstance(value, str) and value.replace("\\", "/").rsplit("/", 1)[-1] in ("", ".")
-        ):
-            yield f"{where}: {short(value)} names a folder, not a file: end it with the file's name"
+        if extra.get("inside") and isinstance(value, str):
+            if _leaves_folder(value):
+                yield f"{where}: {short(value)} must stay inside {extra['inside']}: a relative path without a '..' part"
+            elif value.replace("\\", "/").rsplit("/", 1)[-1] in ("", "."):
+                yield f"{where}: {short(value)} names a folder, not a file: end it with the file's name"
         if "placeholders" not in extra or not isinstance(value, str):
             continue
         allowed = extra["placeholders"]

@@ -18,7 +18,8 @@ _TYPE_NAMES = {
     "object": "a mapping",
     "null": "null",
 }
-TYPE_NAME = re.compile(rf"`((?:{'|'.join(_TYPE_NAMES)})(?: \| (?:{'|'.join(_TYPE_NAMES)}))*)`")
+_NAME = "|".join(_TYPE_NAMES)
+TYPE_NAME = re.compile(rf"`((?:{_NAME})(?: \| (?:{_NAME}))*)`")
 """A type in the decoder's words, or a union of them (`str | null`, for a key that null turns off)."""
 
 

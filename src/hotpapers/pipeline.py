@@ -28,7 +28,7 @@ from hotpapers.snapshot_schema import is_date
 from hotpapers.targets import check_feed_targets, check_outputs, refuse_foreign_target, refuse_irregular, sweep_outputs
 from hotpapers.unbuilt import naming_unbuilt, spans
 from hotpapers.worker_life import die_with, results_of_workers, until_failure, worker_context
-from hotpapers.write import Outcome, outcome_message, write_post
+from hotpapers.write import Outcome, kept_post_note, outcome_message, write_post
 
 if TYPE_CHECKING:
     from hotpapers.http import HttpClient  # a build of stored days imports no network stack
@@ -164,7 +164,8 @@ def publish(
     post = compose(snapshot, config, renderer, now, stored=path is None)
     notes, warnings = post.notes, warnings + post.warnings
     if not post.text:
-        return DayReport(day, post.message, 0, fetched, None, notes, warnings)
+        kept = kept_post_note(config.post_path(day)) if path is None else ""
+        return DayReport(day, post.message + kept, 0, fetched, None, notes, warnings)
     target = config.post_path(day) if path is None else Path(path)
     if path is None:
         refuse_irregular(target, "post")

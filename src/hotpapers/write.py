@@ -73,6 +73,14 @@ def _no_post(data: bytes) -> bool:
     return bool(text.strip()) and FRONTMATTER.match(text) is None
 
 
+def kept_post_note(target: Path) -> str:
+    """What a build that writes no post adds of the post already at `target` (written under
+    other settings): it stays on the site, as no build takes a day off it."""
+    if not target.is_file():
+        return ""
+    return f"; the day's post already there, {shown_path(target)}, is kept (delete it to take the day off the site)"
+
+
 def outcome_message(day: str, shown: str, result: WriteResult, dry_run: bool) -> str:
     """What writing the post of `day` to `shown` (a path, for messages) did, in a line."""
     would = "would " if dry_run else ""
