@@ -519,3 +519,32 @@ def test_running_out_of_memory_is_one_line_and_exit_1(site):
         "Error: out of memory: the system, or a limit such as `ulimit -v`, gave no more (--debug shows where)\n"
     )
     assert not (site / POST).exists()
+
+
+@pytest.mark.parametrize("day_post_exists", [True, False])
+def test_render_o_under_another_name_in_the_posts_folder_warns_of_a_second_post(site, day_post_exists):
+    """content/posts/copy.md beside content/posts/2020-09-24---Hot-Papers.md: both have the
+    slug hot-papers-2020-09-24, so the site had two pages for one address, without a word."""
+    day_post = site / "content" / "posts" / "2020-09-24---Hot-Papers.md"
+    day_post.parent.mkdir(parents=True)
+    if day_post_exists:
+        day_post.write_bytes(EXAMPLE_POST.read_bytes())
+    result = run("-q", "render", SNAPSHOT, "-o", "content/posts/copy.md")
+    both = (
+        "publishes both"
+        if day_post_exists
+        else "will publish both once build writes content/posts/2020-09-24---Hot-Papers.md"
+    )
+    assert (result.exit_code, result.stderr) == (
+        0,
+        "2020-09-24: content/posts/copy.md is a second post of the day in the site's posts folder, beside "
+        f"content/posts/2020-09-24---Hot-Papers.md, and the site {both} at one address: write it as "
+        "content/posts/2020-09-24---Hot-Papers.md, or outside content/posts\n",
+    )
+    assert (site / "content" / "posts" / "copy.md").read_bytes() == EXAMPLE_POST.read_bytes()
+
+
+def test_render_o_to_the_days_own_post_or_outside_the_posts_folder_warns_of_nothing(site):
+    for output in ("content/posts/2020-09-24---Hot-Papers.md", "elsewhere.md"):
+        result = run("-q", "render", SNAPSHOT, "-o", output)
+        assert (result.exit_code, result.stderr) == (0, "")

@@ -132,10 +132,10 @@ def post_day_pattern(config: Config) -> re.Pattern[str]:
     return re.compile(f"{name}$")
 
 
-def refuse_foreign_target(path: Path, config: Config, day: str) -> None:
-    """An InputError when `path`, given for the post of `day` (`render -o`), is inside
-    paths.snapshots or is the site's post of another day: the guards of write_post compare
-    papers, not days, and a snapshot's folder is read as snapshots."""
+def target_warnings(path: Path, config: Config, day: str) -> tuple[str, ...]:
+    """The warnings for `path`, given for the post of `day` (`render -o`); an InputError when
+    it is inside paths.snapshots or is the site's post of another day: the guards of
+    write_post compare papers, not days, and a snapshot's folder is read as snapshots."""
     where, snapshots = real_path(path), real_path(config.paths.snapshots)
     if problem := unread_post(config, path, day):
         raise InputError(problem)
@@ -144,9 +144,19 @@ def refuse_foreign_target(path: Path, config: Config, day: str) -> None:
             f"{shown_path(path)} is inside paths.snapshots ({shown_path(snapshots)}): write the post elsewhere"
         )
     posts = real_path(config.posts_folder)
-    found = post_day_pattern(config).match(where.relative_to(posts).as_posix()) if where.is_relative_to(posts) else None
+    if not where.is_relative_to(posts):
+        return ()
+    found = post_day_pattern(config).match(where.relative_to(posts).as_posix())
     if found and found[1] != day:
         raise InputError(f"{shown_path(path)} is the site's post of {found[1]}, not of {day}, the snapshot's day")
+    if found or where.suffix != config.post_path(day).suffix:  # a file of another kind is no post to the site
+        return ()
+    post = shown_path(config.post_path(day))
+    both = "publishes both" if config.post_path(day).exists() else f"will publish both once build writes {post}"
+    return (
+        f"{day}: {shown_path(path)} is a second post of the day in the site's posts folder, beside {post}, and "
+        f"the site {both} at one address: write it as {post}, or outside {shown_path(config.posts_folder)}",
+    )
 
 
 def check_feed_targets(config: Config) -> None:
