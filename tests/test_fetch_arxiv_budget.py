@@ -16,16 +16,18 @@ from pathlib import Path
 import msgspec
 import pytest
 from click.testing import CliRunner
+from werkzeug import Request, Response
 
 import hotpapers.sources.limits
-from fakes import Recorder, example_scenario, fake_time, live_config, serve_scenario, without_credentials
+from fakes import Recorder, atom_feed, example_scenario, fake_time, live_config, serve_scenario, without_credentials
 from hn_hf_fakes import HF_2026, Algolia, story
 from hotpapers.cli import cli
 from hotpapers.config import ArxivSettings
+from hotpapers.http import HttpClient
 from hotpapers.models import Paper, Snapshot
 from hotpapers.snapshot import MAX_FILE_BYTES, dump_snapshot, load_snapshot
-from hotpapers.sources.arxiv import parse_feed
-from hotpapers.sources.limits import MAX_AUTHORS, MAX_CATEGORIES, MAX_MENTION_BYTES, MAX_METADATA_BYTES
+from hotpapers.sources.arxiv import fetch_papers, parse_feed
+from hotpapers.sources.limits import MAX_AUTHORS, MAX_CATEGORIES, MAX_MENTION_BYTES, MAX_METADATA_BYTES, DayBudget
 from test_fetch_arxiv_limits import FlakyDailyPapers
 
 DAY = "2020-09-24"
@@ -33,21 +35,33 @@ START = 1600905600
 """2020-09-24T00:00:00Z in epoch seconds."""
 SNAPSHOT = Path("data/snapshots/2020-09-24.json")
 LINKED = ["2009.11027", "2009.11094", "2009.11243", "2009.11278"]
-"""The papers the day's stories link, in the order of their ids, the order they are asked for."""
+"""The papers the day's stories link, in the order of their ids."""
 PADDING = " " + "x" * 20_000
 
 
 @pytest.fixture
-def day(tmp_path, monkeypatch, httpserver):
-    """Hacker News with a story linking each of LINKED (40, 30, 20 and 10 points); arXiv,
-    asked for one id a request, answers each paper with its abstract padded by PADDING;
+def points() -> list[int]:
+    """The points of the stories linking LINKED, in that order: the order of their
+    engagement, in which they are asked for (a test parametrizes it to another)."""
+    return [40, 30, 20, 10]
+
+
+@pytest.fixture
+def batch_size() -> int:
+    return 1
+
+
+@pytest.fixture
+def day(tmp_path, monkeypatch, httpserver, points, batch_size):
+    """Hacker News with a story linking each of LINKED (`points` points); arXiv, asked for
+    `batch_size` ids a request, answers each paper with its abstract padded by PADDING;
     Hugging Face, while `failing`, answers 503."""
     monkeypatch.setattr(hotpapers.sources.limits, "MAX_METADATA_BYTES", 50_000)
     scenario, recorder = example_scenario(), Recorder()
     for paper_id in LINKED:
         scenario.papers[paper_id]["abstract"] += PADDING
     stories = [
-        story(f"2457800{n}", START + 3600 * (n + 1), f"https://arxiv.org/abs/{paper_id}", points=40 - 10 * n)
+        story(f"2457800{n}", START + 3600 * (n + 1), f"https://arxiv.org/abs/{paper_id}", points=points[n])
         for n, paper_id in enumerate(LINKED)
     ]
     httpserver.expect_request("/hn/search_by_date").respond_with_handler(Algolia(stories))
@@ -59,7 +73,9 @@ def day(tmp_path, monkeypatch, httpserver):
         "hackernews": {"api_url": httpserver.url_for("/hn"), "min_interval": 0},
     }
     every_paper = {"candidates": {"categories": None, "max_age_days": None}, "ranking": {"min_paper_score": 0}}
-    config = live_config(httpserver, sources=sources, arxiv={"batch_size": 1, "min_interval": 0}, **every_paper)
+    config = live_config(
+        httpserver, sources=sources, arxiv={"batch_size": batch_size, "min_interval": 0}, **every_paper
+    )
     (tmp_path / "config.yaml").write_text(config)
     serve_scenario(httpserver, scenario, recorder)
     monkeypatch.chdir(tmp_path)
@@ -95,6 +111,52 @@ def test_a_day_past_the_budget_keeps_the_papers_that_fit_and_asks_no_more(day):
     titles = {paper.id: paper.title for paper in snapshot.papers}
     headings = [line for line in post.splitlines() if line.startswith("# ")]
     assert headings == [f"# 1. {titles['2009.11027']}", f"# 2. {titles['2009.11094']}"]
+
+
+@pytest.mark.parametrize(("points", "batch_size"), [([10, 40, 20, 30], 2)])
+def test_the_papers_kept_at_the_budget_are_the_most_engaged(day):
+    """Engagement orders the papers 2009.11094 (40 points), 2009.11278 (30), 2009.11243 (20),
+    2009.11027 (10): they are asked for in that order, two a request, so the two that fit
+    are the two the post ranks first. The second request holds 2009.11243, which would pass
+    the limit, and 2009.11027 after it: both are left out, and no third request is made."""
+    root, _, recorder, _ = day
+    result = CliRunner().invoke(cli, ["build", "--date", DAY])
+    assert result.exit_code == 0, result.output
+    assert asked(recorder) == ["2009.11094,2009.11278", "2009.11243,2009.11027"]
+    assert f"{DAY}: ignored mentions of 2 ids without metadata: 2009.11027, 2009.11243\n" in result.stderr
+    snapshot = load_snapshot(root / SNAPSHOT)
+    assert [paper.id for paper in snapshot.papers] == ["2009.11094", "2009.11278"]
+    status = snapshot.sources["arxiv"]
+    assert (status.status, status.requests, status.items) == ("partial", 2, 2)
+    reached = "reached the 50,000 bytes of metadata a day keeps: kept 2 papers, left out the rest"
+    assert status.detail == f"{reached}; unknown ids: 2009.11027, 2009.11243"
+    post = (root / "content/posts/2020-09-24---Hot-Papers.md").read_text()
+    titles = {paper.id: paper.title for paper in snapshot.papers}
+    headings = [line for line in post.splitlines() if line.startswith("# ")]
+    assert headings == [f"# 1. {titles['2009.11094']}", f"# 2. {titles['2009.11278']}"]
+
+
+def test_a_batch_is_kept_in_the_order_asked_whatever_the_order_of_its_answer(httpserver):
+    """arXiv answering a batch's entries in the order of their ids: the papers kept are still
+    the first asked for (the most engaged), 2009.11094 and 2009.11278, not 2009.11243, which
+    the answer lists second."""
+    papers = example_scenario().papers
+    asked_for: list[str] = []
+
+    def answer(request: Request) -> Response:
+        asked_for.append(request.args["id_list"])
+        ids = sorted(request.args["id_list"].split(","))
+        feed = atom_feed([{**papers[i], "abstract": papers[i]["abstract"] + PADDING} for i in ids], "")
+        return Response(feed, 200, content_type="application/atom+xml")
+
+    httpserver.expect_request("/api/query").respond_with_handler(answer)
+    settings = ArxivSettings(api_url=httpserver.url_for("/api/query"), batch_size=3, min_interval=0)
+    budget = DayBudget(50_000)
+    engaged = ["2009.11094", "2009.11278", "2009.11243", "2009.11027"]
+    result = fetch_papers(engaged, settings, HttpClient(timeout=5, retries=0, max_wait=1), budget)
+    assert asked_for == ["2009.11094,2009.11278,2009.11243"]
+    assert [paper.id for paper in result.papers] == ["2009.11094", "2009.11278"]
+    assert budget.full
 
 
 def test_a_repair_asks_nothing_more_of_a_day_at_the_budget(day):

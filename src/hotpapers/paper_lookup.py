@@ -1,9 +1,11 @@
-"""Which of a day's mentioned arXiv ids are looked up: all of them, up to
-`arxiv.max_ids`. One post can name thousands of ids (a story text of `arXiv:` ids), and
-each 100 cost an arXiv request 3 s apart; past the limit the ids with the most
-engagement are kept, scored as the ranking scores them, so the top of the digest is
-what it would have been. The snapshot's arXiv status records the ids left out, and the
-limit of metadata a day keeps (`sources.limits.MAX_METADATA_BYTES`) when it was reached."""
+"""Which of a day's mentioned arXiv ids are looked up, and in which order: all of them, up
+to `arxiv.max_ids`, the most engaged first. One post can name thousands of ids (a story
+text of `arXiv:` ids), and each 100 cost an arXiv request 3 s apart; past the limit the ids
+with the most engagement are kept, scored as the ranking scores them, so the top of the
+digest is what it would have been. So are the papers kept once the day's metadata reaches
+its limit (`sources.limits.MAX_METADATA_BYTES`): asked for in that order, those left out
+are the least engaged. The snapshot's arXiv status records the ids left out, and that
+limit when it was reached."""
 
 from __future__ import annotations
 
@@ -33,7 +35,9 @@ _RECORDED = re.compile(
 @dataclass(frozen=True, slots=True)
 class Lookup:
     ids: list[str]
-    """The ids to ask arXiv for, sorted."""
+    """The ids to ask arXiv for, the most engagement first (as the ranking scores them;
+    ties by id): the order they are asked for in, so that the day's metadata limit leaves
+    out the least engaged."""
     left_out: list[str]
     """Ids mentioned but not looked up, past `arxiv.max_ids`, sorted: those of a
     repair and those its snapshot records as left out before."""
@@ -54,9 +58,9 @@ def ids_to_look_up(day: str, mentions: Iterable[Mention], config: Config, stored
                 scores[paper_id] = scores.get(paper_id, 0) + score
     looked_up = len(known) - len(before)
     limit = max(0, config.arxiv.max_ids - looked_up)
-    if len(scores) <= limit:
-        return Lookup(sorted(scores), sorted(before))
     ranked = sorted(scores, key=lambda paper_id: (-scores[paper_id], paper_id))
+    if len(ranked) <= limit:
+        return Lookup(ranked, sorted(before))
     left_out = before.union(ranked[limit:])
     how = f"the {limit} with" if not known else f"{looked_up} before and {limit} now, those with"
     log.warning(
@@ -68,7 +72,7 @@ def ids_to_look_up(day: str, mentions: Iterable[Mention], config: Config, stored
         how,
         len(left_out),
     )
-    return Lookup(sorted(ranked[:limit]), sorted(left_out))
+    return Lookup(ranked[:limit], sorted(left_out))
 
 
 def metadata_budget(snapshot: Snapshot) -> DayBudget:

@@ -177,20 +177,22 @@ def fetch_papers(
     when arXiv then lacks A_KNOWN_PAPER too: its API sends an empty page now and then, and
     the ids would be recorded as ids it does not have, never asked for again. A later build
     asks again. When arXiv has that paper, the ids are taken as unknown (typos, a story of
-    bogus ids), as they are beside ids it has. The papers are kept by `budget` (the day's,
-    MAX_METADATA_BYTES by default) in the order of their ids: once one would pass it, no more
-    are asked for, and the ids left have none, as ids arXiv does not have; when the first
-    alone would pass it, the answers are taken as broken too."""
-    wanted = sorted(set(ids))
+    bogus ids), as they are beside ids it has. The papers are asked for and kept by `budget`
+    (the day's, MAX_METADATA_BYTES by default) in the order of `ids` (the most engaged first),
+    whatever the order of an answer: once one would pass it, no more are asked for, and the
+    ids left have none, as ids arXiv does not have; when the first alone would pass it, the
+    answers are taken as broken too. The papers and refusals come back in the order of ids."""
+    wanted = list(dict.fromkeys(ids))
     budget = DayBudget(limits.MAX_METADATA_BYTES) if budget is None else budget
     found: dict[str, Paper] = {}
     refused: list[str] = []
     malformed: set[str] = set()
     for start in range(0, len(wanted), settings.batch_size):
         batch = wanted[start : start + settings.batch_size]
+        answered: dict[str, Paper] = {}
         for paper in [] if budget.full else _batch(batch, settings, http, malformed):
-            if paper.id not in batch:
-                continue
+            answered.setdefault(paper.id, paper)
+        for paper in (answered[paper_id] for paper_id in batch if paper_id in answered):
             if problem := refusal(paper):
                 refused.append(f"{paper.id}: {problem}")
             elif not budget.keep(found, paper):
@@ -205,10 +207,10 @@ def fetch_papers(
     if refused and not found:
         raise FetchError(
             ARXIV,
-            f"no paper it returned has metadata a snapshot may hold ({refused[0]}; from {settings.api_url})",
+            f"no paper it returned has metadata a snapshot may hold ({min(refused)}; from {settings.api_url})",
             url=settings.api_url,
         )
-    unanswered = [paper_id for paper_id in wanted if paper_id not in malformed]
+    unanswered = sorted(paper_id for paper_id in wanted if paper_id not in malformed)
     if (
         not found
         and not budget.full
@@ -221,7 +223,7 @@ def fetch_papers(
             f"{A_KNOWN_PAPER}, which it has: taken as a failed answer (from {settings.api_url})",
             url=settings.api_url,
         )
-    return ArxivResult([found[i] for i in wanted if i in found], refused)
+    return ArxivResult([found[paper_id] for paper_id in sorted(found)], sorted(refused))
 
 
 def _batch(batch: list[str], settings: ArxivSettings, http: HttpClient, malformed: set[str]) -> list[Paper]:
