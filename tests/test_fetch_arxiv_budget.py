@@ -183,6 +183,31 @@ def test_a_repair_asks_nothing_more_of_a_day_at_the_budget(day):
     assert status.detail == f"{reached}; unknown ids: 2009.11201, 2009.11243, 2009.11278"
 
 
+def test_a_refresh_at_the_budget_keeps_the_stored_day_and_says_why(day, monkeypatch):
+    """The day stored under a limit of 100,000 bytes holds the four papers; refreshed under
+    50,000, the fetch keeps 2009.11027 and 2009.11094 and leaves out the other two: the
+    stored snapshot stays, as the new one lacks the metadata it holds, and the reason given
+    is the limit, not an arXiv that gave none of those papers (it was never asked for
+    2009.11278)."""
+    root, _, recorder, _ = day
+    monkeypatch.setattr(hotpapers.sources.limits, "MAX_METADATA_BYTES", 100_000)
+    assert CliRunner().invoke(cli, ["build", "--date", DAY]).exit_code == 0
+    stored = (root / SNAPSHOT).read_bytes()
+    assert len(load_snapshot(root / SNAPSHOT).papers) == 4
+    monkeypatch.setattr(hotpapers.sources.limits, "MAX_METADATA_BYTES", 50_000)
+
+    result = CliRunner().invoke(cli, ["build", "--date", DAY, "--refresh"])
+    assert result.exit_code == 0, result.output
+    assert asked(recorder)[4:] == ["2009.11027", "2009.11094", "2009.11243"]
+    assert (
+        f"{DAY}: kept the stored snapshot data/snapshots/2020-09-24.json: it holds the metadata of 2 papers that "
+        "the new fetch has none for, having reached the 50,000 bytes of metadata a day keeps (2009.11243, "
+        "2009.11278) (--force replaces it)\n"
+    ) in result.stderr
+    assert "gave none" not in result.stderr
+    assert (root / SNAPSHOT).read_bytes() == stored
+
+
 def test_a_first_paper_past_the_budget_alone_fails_arxiv_in_one_line(day, monkeypatch, httpserver):
     """Nothing of the day fits: arXiv failed, as on an unreadable answer, the posts read
     kept, and the next build asks arXiv again."""

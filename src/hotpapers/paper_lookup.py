@@ -25,7 +25,9 @@ from hotpapers.sources.limits import DayBudget
 
 log = logging.getLogger("hotpapers")
 _LEFT_OUT = " not looked up (arxiv.max_ids)"
-_REACHED = " of metadata a day keeps: kept "
+_KEEPS = " of metadata a day keeps"
+_REACHED = f"{_KEEPS}: kept "
+_LIMIT = re.compile(rf"(reached the [^;]+?{_KEEPS}): kept ")
 _UNKNOWN = "unknown ids: "
 _RECORDED = re.compile(
     rf"[0-9]+ ids?{re.escape(_LEFT_OUT)}(?:; reached [^;]+{re.escape(_REACHED)}[^;]+)?(?:; {_UNKNOWN}(?P<unknown>.+))?"
@@ -79,9 +81,16 @@ def metadata_budget(snapshot: Snapshot) -> DayBudget:
     """What arXiv's metadata may add to `snapshot`: MAX_METADATA_BYTES less what its papers
     take, and nothing once its arXiv status records the limit reached (a repair asks no more)."""
     budget = DayBudget(limits.MAX_METADATA_BYTES, sum(len(msgspec.json.encode(paper)) for paper in snapshot.papers))
-    status = snapshot.sources.get(ARXIV)
-    budget.full = bool(status and status.status == "partial" and _REACHED in (status.detail or ""))
+    budget.full = bool(limit_reached(snapshot))
     return budget
+
+
+def limit_reached(snapshot: Snapshot) -> str:
+    """'reached the 32 MiB of metadata a day keeps' when the arXiv status of `snapshot`
+    records the day's metadata limit reached; else ''."""
+    status = snapshot.sources.get(ARXIV)
+    recorded = _LIMIT.search(status.detail or "") if status and status.status == "partial" else None
+    return recorded[1] if recorded else ""
 
 
 def metadata_status(

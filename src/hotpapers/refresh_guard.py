@@ -1,8 +1,9 @@
 """What a --refresh keeps instead of its fetch: the stored snapshot, when the fetch would
 drop mentions no enabled source fetches (imported ones), finds far fewer mentions, in
 all or of one platform (a search that answered a page of its posts), or lacks the
-metadata of papers it still mentions (arXiv answering a feed without their entries),
-unless --force; and a stored file it cannot read, which it sets aside rather than lose."""
+metadata of papers it still mentions (arXiv answering a feed without their entries, or
+the day's metadata limit reached before them), unless --force; and a stored file it
+cannot read, which it sets aside rather than lose."""
 
 from __future__ import annotations
 
@@ -13,7 +14,7 @@ from pathlib import Path
 
 from hotpapers.errors import shown_path
 from hotpapers.models import Snapshot
-from hotpapers.paper_lookup import recorded_left_out
+from hotpapers.paper_lookup import limit_reached, recorded_left_out
 from hotpapers.plural import count
 from hotpapers.rank import unknown_paper_ids
 
@@ -44,16 +45,20 @@ def far_fewer_mentions(stored: Snapshot, fresh: Snapshot) -> str:
 
 def lost_metadata(stored: Snapshot, fresh: Snapshot) -> str:
     """The papers whose metadata the `stored` snapshot holds, that `fresh` still mentions
-    and arXiv was asked for but gave none (an id does not leave arXiv: its answer was
-    incomplete), as 'it holds the metadata of 10 papers the new fetch has none for (2009.1, ...)';
-    '' when none."""
+    without it, not left out by arxiv.max_ids, as 'it holds the metadata of 10 papers that
+    arXiv gave none for this time (2009.1, ...)' (an id does not leave arXiv: its answer was
+    incomplete), or, when `fresh` reached the day's metadata limit (which left them out,
+    asked for last), '... that the new fetch has none for, having reached the 32 MiB of
+    metadata a day keeps (...)'; '' when none."""
     held = {paper.id for paper in stored.papers}
     left_out = recorded_left_out(fresh)
     lost = [paper_id for paper_id in unknown_paper_ids(fresh) if paper_id in held and paper_id not in left_out]
     if not lost:
         return ""
     shown = ", ".join(lost[:3]) + (", ..." if len(lost) > 3 else "")
-    return f"it holds the metadata of {count(len(lost), 'paper')} that arXiv gave none for this time ({shown})"
+    reached = limit_reached(fresh)
+    why = f"the new fetch has none for, having {reached}" if reached else "arXiv gave none for this time"
+    return f"it holds the metadata of {count(len(lost), 'paper')} that {why} ({shown})"
 
 
 def refresh_loss(stored: Snapshot, fresh: Snapshot) -> str:
