@@ -11,6 +11,7 @@ to 50,000 bytes, which two such papers fit in, and three do not."""
 from __future__ import annotations
 
 import copy
+import json
 from pathlib import Path
 
 import msgspec
@@ -206,6 +207,47 @@ def test_a_refresh_at_the_budget_keeps_the_stored_day_and_says_why(day, monkeypa
     ) in result.stderr
     assert "gave none" not in result.stderr
     assert (root / SNAPSHOT).read_bytes() == stored
+
+
+def test_a_snapshot_written_by_hand_at_the_budget_without_papers_is_repaired_within_it(day):
+    """A snapshot written by hand records Hacker News as failed and arXiv's limit as reached
+    while it holds no paper, which no fetch records (a first paper alone past the limit
+    fails arXiv). The limit counts the bytes kept: none are, so the repair asks arXiv for the
+    four ids Hacker News now links, keeps the two that fit in the 50,000 bytes and records
+    that limit reached with them; it said that the first paper alone held more than the
+    limit, though none had been asked for, and recorded arXiv as failed."""
+    root, _, recorder, _ = day
+    reached = "reached the 50,000 bytes of metadata a day keeps: kept 0 papers, left out the rest"
+    handmade = {
+        "schema": "hotpapers/snapshot@1",
+        "date": DAY,
+        "taken_at": "2020-09-25T08:00:00Z",
+        "papers": [],
+        "mentions": [],
+        "sources": {
+            "hackernews": {"status": "failed", "detail": "HTTP 503"},
+            "huggingface": {"status": "ok", "items": 0},
+            "arxiv": {"status": "partial", "detail": reached},
+        },
+    }
+    (root / SNAPSHOT).parent.mkdir(parents=True)
+    (root / SNAPSHOT).write_text(json.dumps(handmade))
+
+    result = CliRunner().invoke(cli, ["build", "--date", DAY])
+    assert result.exit_code == 0, result.output
+    assert "first paper alone" not in result.stderr
+    assert f"{DAY}: fetched hackernews again: 4 mentions" in result.stderr
+    assert asked(recorder) == ["2009.11027", "2009.11094", "2009.11243"]
+    snapshot = load_snapshot(root / SNAPSHOT)
+    assert [paper.id for paper in snapshot.papers] == ["2009.11027", "2009.11094"]
+    status = snapshot.sources["arxiv"]
+    assert (status.status, status.requests, status.items) == ("partial", 3, 2)
+    assert status.detail == (
+        "reached the 50,000 bytes of metadata a day keeps: kept 2 papers, left out the rest; "
+        "unknown ids: 2009.11243, 2009.11278"
+    )
+    post = (root / "content/posts/2020-09-24---Hot-Papers.md").read_text()
+    assert len([line for line in post.splitlines() if line.startswith("# ")]) == 2
 
 
 def test_a_first_paper_past_the_budget_alone_fails_arxiv_in_one_line(day, monkeypatch, httpserver):

@@ -79,9 +79,12 @@ def ids_to_look_up(day: str, mentions: Iterable[Mention], config: Config, stored
 
 def metadata_budget(snapshot: Snapshot) -> DayBudget:
     """What arXiv's metadata may add to `snapshot`: MAX_METADATA_BYTES less what its papers
-    take, and nothing once its arXiv status records the limit reached (a repair asks no more)."""
+    take, and nothing once its arXiv status records the limit reached (a repair asks no more)
+    over papers kept: a record of it over none, which only a snapshot written by hand holds (a
+    fetch whose first paper alone passes the limit fails arXiv), is taken as not reached, as
+    no byte of the limit is used."""
     budget = DayBudget(limits.MAX_METADATA_BYTES, sum(len(msgspec.json.encode(paper)) for paper in snapshot.papers))
-    budget.full = bool(limit_reached(snapshot))
+    budget.full = bool(snapshot.papers and limit_reached(snapshot))
     return budget
 
 
