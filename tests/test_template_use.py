@@ -96,3 +96,39 @@ def test_copies_of_the_bundled_templates_as_they_are_are_not_named(monkeypatch, 
         "templates: post-hugo.md.j2 is read by no post of the lumen profile (its posts start from post.md.j2): "
         "rename or delete it\n"
     )
+
+
+@pytest.fixture
+def jekyll_site(tmp_path, monkeypatch):
+    """A Jekyll site set up as init says (permalink, data and hotpapers.yaml excluded), with the
+    example snapshot and an empty `templates/` folder."""
+    (tmp_path / "data" / "snapshots").mkdir(parents=True)
+    shutil.copy(EXAMPLE_SNAPSHOT, tmp_path / "data" / "snapshots" / "2020-09-24.json")
+    (tmp_path / "templates").mkdir()
+    (tmp_path / "_config.yml").write_text("permalink: /:slug/\nexclude: [data, hotpapers.yaml]\n")
+    (tmp_path / "hotpapers.yaml").write_text("output: {profile: jekyll}\nfeeds: {atom: null, json: null}\n")
+    monkeypatch.chdir(tmp_path)
+    return tmp_path
+
+
+def test_a_jekyll_site_that_publishes_its_templates_is_told_to_exclude_them(jekyll_site):
+    """Jekyll publishes every file it does not exclude, and runs Liquid over one that starts
+    with `---`: a site's post-jekyll.md.j2 without the bundled one's first comment line stopped
+    `jekyll build` (`Invalid syntax for include tag ... "_papers.md.j2"`). `_papers.md.j2`
+    starts with `_`, which Jekyll never reads."""
+    copy_bundled(jekyll_site, "post-jekyll.md.j2")
+    copy_bundled(jekyll_site, "_papers.md.j2")
+    assert build_warnings() == (
+        "templates: Jekyll publishes post-jekyll.md.j2 as a file of the site (and runs Liquid over a template "
+        "that starts with ---, which stops its build): add templates to the `exclude` list in _config.yml\n"
+    )
+    (jekyll_site / "_config.yml").write_text("permalink: /:slug/\nexclude: [data, hotpapers.yaml, templates]\n")
+    assert build_warnings() == ""
+
+
+def test_a_jekyll_site_with_only_partials_or_without_templates_is_told_nothing(jekyll_site):
+    copy_bundled(jekyll_site, "_papers.md.j2")
+    assert build_warnings() == ""
+    (jekyll_site / "templates" / "_papers.md.j2").unlink()
+    (jekyll_site / "templates").rmdir()
+    assert build_warnings() == ""

@@ -20,7 +20,7 @@ from hotpapers.errors import ConfigError, repeat_config_option, shown_path
 from hotpapers.profiles import PROFILES
 from hotpapers.regular_file import real_path
 from hotpapers.site import refuse_unfit_post
-from hotpapers.template_use import unread_templates_warning
+from hotpapers.template_use import published_templates_warning, unread_templates_warning
 
 config_option = click.option(
     "--config",
@@ -94,8 +94,9 @@ def obtain_config(config_path: Path | None, writes: str = "") -> hotpapers.Confi
         shown = shlex.quote(shown_path(Path(os.path.abspath(config_path))))
         click.get_current_context().call_on_close(repeat_config_option(f" --config {shown}"))  # for the hints
     config = hotpapers.load_config(found)
-    if warning := unread_templates_warning(config):
-        log.warning("%s", warning)
+    for warning in (unread_templates_warning(config), published_templates_warning(config)):
+        if warning:
+            log.warning("%s", warning)
     return config
 
 

@@ -10,7 +10,8 @@ import jinja2
 from jinja2 import meta
 
 from hotpapers.config import Config
-from hotpapers.errors import InputError, shown_path
+from hotpapers.errors import ConfigError, InputError, shown_path
+from hotpapers.jekyll_entries import CONFIG_NAMES, jekyll_publishes
 from hotpapers.platform_text import embed_templates
 from hotpapers.render import bundled_templates, make_env
 
@@ -59,6 +60,31 @@ def unread_templates_warning(config: Config) -> str | None:
         f"{shown_path(config.paths.templates)}: {', '.join(unread)} {'is' if one else 'are'} read by no post of the "
         f"{config.output.profile} profile (its posts start from {config.profile.template}): rename or delete "
         f"{'it' if one else 'them'}"
+    )
+
+
+def published_templates_warning(config: Config) -> str | None:
+    """On a Jekyll site, one line naming the site's templates that Jekyll publishes, or None.
+    Jekyll reads every file of its folder that it does not exclude: it copies a template as a
+    file of the site, and runs Liquid over one that starts with `---`, where the
+    `{% include "_papers.md.j2" %}` of a copy without the bundled one's first line stops its
+    build. None too when the site's config cannot be read (Jekyll builds nothing then)."""
+    folder, site = config.paths.templates, config.paths.public
+    if config.output.profile != "jekyll" or site is None or not folder.is_dir() or not folder.is_relative_to(site):
+        return None
+    try:
+        published = sorted(
+            path.relative_to(folder).as_posix() for path in folder.rglob("*.j2") if jekyll_publishes(site, path)
+        )
+    except ConfigError:
+        return None
+    if not published:
+        return None
+    settings = next((name for name in CONFIG_NAMES if (site / name).exists()), CONFIG_NAMES[0])
+    return (
+        f"{shown_path(folder)}: Jekyll publishes {', '.join(published)} as {'a file' if len(published) == 1 else 'files'} "
+        "of the site (and runs Liquid over a template that starts with ---, which stops its build): add "
+        f"{folder.relative_to(site).as_posix()} to the `exclude` list in {settings}"
     )
 
 
