@@ -64,6 +64,16 @@ def test_explain_gives_every_paper_and_record_its_fate():
     assert "record twitter 60: links 2009.99999" in text
 
 
+def test_explain_says_a_paper_without_categories_has_none_to_match():
+    """A snapshot written by hand may give a paper no category: the reason read
+    'categories  match none of ...', an empty list between two spaces."""
+    config = make_config(candidates={"categories": ["cs.*"]})
+    paper = make_paper("2009.00001", categories=())
+    snapshot = make_snapshot([paper], [make_mention("1", ("2009.00001",), likes=500)])
+    (fate,) = explain(snapshot, config).papers
+    assert fate.reason == "no categories, so none matches candidates.categories (cs.*)"
+
+
 def test_explain_command_prints_json(site):
     result = CliRunner().invoke(cli, ["explain", "2020-09-24", "--json"])
     assert result.exit_code == 0, result.output

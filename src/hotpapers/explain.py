@@ -173,7 +173,10 @@ def _weights_text(weights: dict[str, dict[str, float]]) -> str:
 def _not_candidate_reason(categories: tuple[str, ...], published: str | None, config: Config, day: date) -> str:
     patterns = config.candidates.categories
     if not matches_categories(categories, patterns):
-        return f"categories {', '.join(categories)} match none of candidates.categories ({', '.join(patterns or ())})"
+        listed = f"candidates.categories ({', '.join(patterns or ())})"
+        if not categories:
+            return f"no categories, so none matches {listed}"
+        return f"categories {', '.join(categories)} match none of {listed}"
     age = config.candidates.max_age_days  # set, since the categories match
     return f"published {published}, more than {count(age or 0, 'day')} before {day} (candidates.max_age_days)"
 
