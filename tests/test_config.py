@@ -289,6 +289,22 @@ def test_a_key_that_may_be_null_names_its_type_in_words(tmp_path, text, expected
     assert problem(tmp_path, text + "\n").endswith(f"config.yaml: {expected}")
 
 
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("post: {category: null}", 'post.category: expected a string, got null; write "" for none'),
+        ("post: {description: null}", 'post.description: expected a string, got null; write "" for none'),
+        ("post: {tags: null}", "post.tags: expected a list, got null; write [] for none"),
+        ("post: {title: null}", "post.title: expected a string, got null"),  # "" is no title either
+        ("site: {title: null}", "site.title: expected a string, got null"),
+    ],
+)
+def test_null_for_a_key_that_takes_none_says_how_to_write_none(tmp_path, text, expected):
+    """`category: null`, the YAML way to say none, said only "expected a string, got null";
+    the key takes "" for none, and says so only when it does."""
+    assert problem(tmp_path, text + "\n").endswith(f"config.yaml: {expected}")
+
+
 def test_a_slug_without_the_day_is_refused(tmp_path):
     """`post: {slug: hot-papers}` gave every day's post the same slug: Hugo published one of
     two days at /posts/hot-papers/, and the feeds listed both at that address, as their id too."""

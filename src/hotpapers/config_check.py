@@ -7,6 +7,7 @@ other keys keep their defaults). Unknown keys and values get a "did you mean".
 
 from __future__ import annotations
 
+import contextlib
 import json
 import re
 import types
@@ -141,7 +142,7 @@ def _mapping_problems(
 ) -> Iterator[str]:
     """A mapping entry by entry: its keys are a Literal's values, or the registered sources."""
     key_type, value_type = get_args(kind)
-    is_sources = _is_struct(value_type) and _is_source(value_type)
+    is_sources = _is_struct(value_type) and issubclass(value_type, SourceSettings)
     names = tuple(sources) if is_sources else _literal(key_type)
     for name, item in data.items():
         entry = f"{where}.{key_text(name)}"
@@ -186,7 +187,17 @@ def _value_problems(
         ]
         if isinstance(value, str) and text.endswith("got a string") and (number := number_read_as_text(value)):
             hints.append(f"; YAML reads {value} as text: write {number}")
+        if value is None:
+            hints += _empty_values(data, kind, hook)
         yield f"{where}{clip(rest, 40)}: {text[:1].lower()}{text[1:]}{got}{''.join(hints)}"
+
+
+def _empty_values(data: dict[Any, Any], kind: Any, hook: Hook) -> Iterator[str]:
+    """For a null the one key of `data` refuses: how to write none, "" or [], when it takes that."""
+    for empty, written in (("", '""'), ([], "[]")):
+        with contextlib.suppress(msgspec.ValidationError):
+            msgspec.convert(dict.fromkeys(data, empty), kind, dec_hook=hook)
+            yield f"; write {written} for none"
 
 
 def _extra_problems(value: Any, metas: list[Meta], where: str) -> Iterator[str]:
@@ -266,10 +277,6 @@ def _empty_section(where: str, name: Any) -> str:
 
 def _is_struct(kind: Any) -> bool:
     return isinstance(kind, type) and issubclass(kind, Struct)
-
-
-def _is_source(kind: type) -> bool:
-    return issubclass(kind, SourceSettings)
 
 
 def short(value: Any) -> str:
