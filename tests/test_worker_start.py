@@ -55,12 +55,15 @@ def test_workers_are_started_the_platforms_way_when_no_other_thread_runs():
     assert done.stdout.split() == ["fork", "forkserver", "spawn"]
 
 
-def range_build_with_a_worker_that(site, action: str) -> tuple[list[str], subprocess.CompletedProcess]:
-    """40 stored days built by two forked workers, the one building the 20th day doing
-    `action` (a line of Python) first; the days, and the finished build's process."""
+def range_build_with_a_worker_that(
+    site, action: str, then: str = "pass"
+) -> tuple[list[str], subprocess.CompletedProcess]:
+    """40 stored days built by two forked workers (in chunks of 2 days), the one building
+    the 20th day doing `action` (a line of Python) first, and the one building the 21st
+    `then`; the days, and the finished build's process."""
     days = stored_days(site, date(2020, 8, 1), 40)
     code = (
-        "import multiprocessing, os, sys\n"
+        "import multiprocessing, os, sys, time\n"
         "import hotpapers.pipeline as pipeline\n"
         "multiprocessing.set_start_method('fork')\n"
         "os.cpu_count = lambda: 2\n"
@@ -68,6 +71,8 @@ def range_build_with_a_worker_that(site, action: str) -> tuple[list[str], subpro
         "def failing(day, *args, **kwargs):\n"
         f"    if day == {days[19]!r}:\n"
         f"        {action}\n"
+        f"    if day == {days[20]!r}:\n"
+        f"        {then}\n"
         "    return build_day(day, *args, **kwargs)\n"
         "pipeline.build_day = failing\n"
         "from hotpapers.cli import cli\n"
@@ -126,3 +131,22 @@ def test_a_worker_out_of_memory_mid_range_names_exactly_the_days_not_built(site)
     assert days[19] == "2020-08-20" and days[18] not in unwritten(site, days)
     assert named_unbuilt(last) == unwritten(site, days)
     assert f"{len(unwritten(site, days))} of 40 days not built: 2020-08-20" in last
+
+
+@pytest.mark.skipif(sys.platform != "linux", reason="workers forked with the build's code patched")
+def test_a_later_chunks_unexpected_error_does_not_hide_the_first_failure(site):
+    """The 20th day's MemoryError (its worker slow to raise it) was replaced by the error of
+    a later chunk that the other worker raised meanwhile, an unexpected one: the build
+    ended with `internal error: RuntimeError: ...`, naming no day. A build of the days in
+    turn stops at the first failure, and says it."""
+    days, done = range_build_with_a_worker_that(
+        site, "time.sleep(1); raise MemoryError", then="raise RuntimeError('a later bug')"
+    )
+    assert done.returncode == 1, done.stderr[-500:]
+    last = done.stderr.splitlines()[-1]
+    assert last.startswith(
+        "Error: out of memory: the system, or a limit such as `ulimit -v`, gave no more; stopped at 2020-08-20: "
+    )
+    # the 21st day raised, so its chunk's 22nd was never built
+    assert {"2020-08-20", "2020-08-21", "2020-08-22"} <= named_unbuilt(last) == unwritten(site, days)
+    assert "a later bug" not in done.stderr and "Traceback" not in done.stderr

@@ -69,9 +69,11 @@ def results_of_workers(chunks: list[Future[tuple[list[R], Exception | None]]]) -
     """The results of the chunks (each `until_failure`'s) in order. At the first error, or
     a worker's death, the chunks not started are cancelled, those started finish and their
     results are passed on too, so that only the days really left out go unreported; then
-    the error is raised. A worker that dies without a word (a signal, or the system's
-    out-of-memory killer, which no Python code sees) is a HotpapersError saying so, where
-    the pool says its own internals ("BrokenProcessPool"), and so is a worker's MemoryError."""
+    that error is raised, the first by day order, as a build of the days in turn would stop
+    there: a later chunk's error is not (one it raised, unexpected or a worker's death,
+    leaves it no results to pass on). A worker that dies without a word (a signal, or the
+    system's out-of-memory killer, which no Python code sees) is a HotpapersError saying so,
+    where the pool says its own internals ("BrokenProcessPool"), and so is a worker's MemoryError."""
     for index, chunk in enumerate(chunks):
         results, error = _outcome(chunk)
         yield from results
@@ -81,7 +83,8 @@ def results_of_workers(chunks: list[Future[tuple[list[R], Exception | None]]]) -
                 waiting.cancel()  # those a worker has started run on
             wait(later)
             for finished in later:
-                yield from [] if finished.cancelled() else _outcome(finished)[0]
+                if not finished.cancelled() and finished.exception() is None:
+                    yield from _outcome(finished)[0]
             raise error
 
 
