@@ -180,6 +180,22 @@ def test_a_refresh_no_source_can_fetch_says_the_stored_snapshot_stays(site_with_
     assert stored.read_bytes() == (FIXTURES / "example" / "2020-09-24.snapshot.json").read_bytes()
 
 
+def test_a_refresh_no_source_can_fetch_counts_a_link_to_nothing_as_stored(site_with_post, httpserver, monkeypatch):
+    """A snapshot that is a link to a file gone (a collector's mount) is a stored day, as
+    the build without --refresh says, naming the link and advising the refresh: the refresh
+    then said "2020-09-24 has no snapshot"."""
+    monkeypatch.delenv("X_BEARER_TOKEN")
+    stored = site_with_post / SNAPSHOT
+    stored.parent.mkdir(parents=True)
+    stored.symlink_to(site_with_post / "gone.json")
+    result = CliRunner().invoke(cli, ["build", "--date", DAY, "--refresh"])
+    assert result.exit_code == 2 and result.stderr == (
+        "Error: 2020-09-24: no source can fetch it again (its stored snapshot stays): "
+        "set X_BEARER_TOKEN (sources.twitter)\n"
+    )
+    assert stored.is_symlink() and not stored.exists()
+
+
 def test_dry_run_without_credentials_fails_as_the_build_would(site_with_post, httpserver, monkeypatch):
     monkeypatch.setenv("X_BEARER_TOKEN", "  ")
     recorder = Recorder()

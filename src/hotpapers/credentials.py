@@ -10,6 +10,7 @@ from pathlib import Path
 
 from hotpapers.errors import ALL_SOURCES_OFF, InputError, shown_path
 from hotpapers.models import SourceStatus
+from hotpapers.snapshot import is_stored
 from hotpapers.sources.base import Source, SourceSettings
 from hotpapers.unbuilt import spans
 
@@ -58,12 +59,13 @@ def warn_skipped(day: str, sources: list[Source], verb: str) -> dict[str, Source
 
 def none_can_run(days: list[str], sources: list[Source], snapshot: Path) -> InputError:
     """The error for days no source can fetch, all without a snapshot or all with one (a
-    refresh), the first of which has its snapshot at `snapshot`. With every source off (a
-    site that writes its own snapshots), a day without one is to be written there."""
+    refresh; stored as a build counts it, `is_stored`: a link to nothing is one), the first
+    of which has its snapshot at `snapshot`. With every source off (a site that writes its
+    own snapshots), a day without one is to be written there."""
     day, rest = days[0], days[1:]
     it = "them" if rest else "it"
     needs = " or ".join(f"{s.missing_credentials()} (sources.{s.name})" for s in sources)
-    if stored := snapshot.exists():
+    if stored := is_stored(snapshot):
         kept = "the stored snapshots stay" if rest else "its stored snapshot stays"
         what = f"{spans(days)}: no source can fetch {it} again ({kept})"
     else:
