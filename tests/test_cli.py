@@ -13,6 +13,7 @@ import click
 import pytest
 from click.testing import CliRunner
 
+import hotpapers.snapshot
 from conftest import EXAMPLE_POST, add_settings, example_data, stored_days
 from hotpapers import __version__
 from hotpapers.cli import cli
@@ -41,6 +42,40 @@ def test_render_to_a_file(site):
     result = run("render", "data/snapshots/2020-09-24.json", "-o", "out/post.md")
     assert result.exit_code == 0
     assert (site / "out" / "post.md").read_bytes() == EXAMPLE_POST.read_bytes()
+
+
+def test_render_dash_reads_the_snapshot_from_standard_input(site):
+    """`render -` said `-: no such snapshot`, and `render /dev/stdin` refuses a pipe (a FIFO):
+    a snapshot made by a script of one's own could not be piped in, as `-` pipes a file
+    into most commands that read one."""
+    snapshot = (site / "data" / "snapshots" / "2020-09-24.json").read_bytes()
+    piped = subprocess.run(
+        [sys.executable, "-m", "hotpapers", "-q", "render", "-"], input=snapshot, capture_output=True, timeout=60
+    )
+    assert (piped.returncode, piped.stderr, piped.stdout) == (0, b"", EXAMPLE_POST.read_bytes())
+    result = CliRunner().invoke(cli, ["render", "-", "-o", "out.md"], input=snapshot)
+    assert result.exit_code == 0, result.output
+    assert (site / "out.md").read_bytes() == EXAMPLE_POST.read_bytes()
+    result = CliRunner().invoke(cli, ["render", "-"], input=b"{")
+    assert (result.exit_code, result.stderr) == (
+        2,
+        "Error: standard input: not valid JSON (Expecting property name enclosed in double quotes at line 1, "
+        "column 2)\n",
+    )
+    (site / "-").write_bytes(snapshot)  # a file so named is named ./-
+    assert run("render", "./-").stdout == EXAMPLE_POST.read_text(encoding="utf-8")
+
+
+def test_render_dash_reads_no_more_than_a_snapshot_file_may_hold(site, monkeypatch):
+    """Standard input is bounded as a file is: one of gigabytes would fill the memory."""
+    monkeypatch.setattr(hotpapers.snapshot, "MAX_FILE_BYTES", 2 * 2**20)
+    result = CliRunner().invoke(cli, ["render", "-"], input=b" " * (2 * 2**20 + 1))
+    assert (result.exit_code, result.stderr) == (
+        2,
+        "Error: standard input: larger than 2 MiB, the most a snapshot file may hold\n",
+    )
+    result = CliRunner().invoke(cli, ["render", "-"], input=b" " * 2 * 2**20)  # read, and found no JSON
+    assert result.stderr.startswith("Error: standard input: not valid JSON (Expecting value at line 1, ")
 
 
 def test_render_given_a_post_instead_of_a_snapshot_says_so(site):

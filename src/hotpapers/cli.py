@@ -12,7 +12,7 @@ import click
 import hotpapers
 from hotpapers.check_files import checked_days, problems_of_days
 from hotpapers.cli_init import init
-from hotpapers.cli_options import config_option, day_options, given_config_path, obtain_config, refuse_output
+from hotpapers.cli_options import config_option, day_options, given_config_path, obtain_config, render_input
 from hotpapers.compose import compose
 from hotpapers.console import HotpapersGroup, log, log_feeds, log_report, progress, progress_bar, start_logging, summary
 from hotpapers.days import day_or_yesterday, no_post, now, select_days, stored_day
@@ -44,14 +44,14 @@ def cli(ctx: click.Context, debug: bool, quiet: bool, config_path: Path | None) 
 
 
 @cli.command()
-@click.argument("snapshot", type=click.Path(path_type=Path, dir_okay=False))
+@click.argument("snapshot", type=click.Path(dir_okay=False, allow_dash=True))
 @click.option("-o", "--output", type=click.Path(path_type=Path, dir_okay=False), help="Write the post here.")
 @click.option(
     "--force", is_flag=True, help="With -o: replace a post that lists more papers, or a file that is no post."
 )
 @config_option
-def render(snapshot: Path, output: Path | None, force: bool, config_path: Path | None) -> None:
-    """Render one snapshot file to a post, on stdout or into a file.
+def render(snapshot: str, output: Path | None, force: bool, config_path: Path | None) -> None:
+    """Render one snapshot file (`-`: standard input) to a post, on stdout or into a file.
 
     Reads nothing but the snapshot and the config; never touches the network. A file
     is written as `build` writes posts: atomically, never replacing a post that lists
@@ -61,13 +61,13 @@ def render(snapshot: Path, output: Path | None, force: bool, config_path: Path |
     Examples:
       hotpapers render data/snapshots/2020-09-24.json
       hotpapers render my-import.json -o content/posts/2020-09-24---Hot-Papers.md
+      my-collector | hotpapers render -
     """
     if force and output is None:
         raise click.BadParameter("it goes with -o (a post printed replaces nothing)", param_hint="'--force'")
     config = obtain_config(config_path, writes="render" if output is not None else "")
-    snap = hotpapers.load_snapshot(snapshot)
+    snap = render_input(snapshot, output, config.output.profile, given_config_path(config_path))
     if output is not None:
-        refuse_output(output, snapshot, config.output.profile, given_config_path(config_path))
         log_report(hotpapers.publish(snap, config, hotpapers.BuildOptions(force=force, now=now(config)), path=output))
         return
     post = compose(snap, config, now=now(config))

@@ -1,11 +1,12 @@
 """The options several commands take: --config, and the day ([DAY] or --date DAY); and
-what render's -o may not be."""
+what render reads (`-`: standard input), and what its -o may not be."""
 
 from __future__ import annotations
 
 import functools
 import os
 import shlex
+import sys
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -17,9 +18,11 @@ from hotpapers.config import Output, Paths
 from hotpapers.config_file import config_above, default_config_path
 from hotpapers.console import log
 from hotpapers.errors import ConfigError, repeat_config_option, shown_path
+from hotpapers.models import Snapshot
 from hotpapers.profiles import PROFILES
 from hotpapers.regular_file import real_path
 from hotpapers.site import refuse_unfit_post
+from hotpapers.snapshot import piped_snapshot
 from hotpapers.template_use import published_templates_warning, unread_templates_warning
 
 config_option = click.option(
@@ -100,11 +103,21 @@ def obtain_config(config_path: Path | None, writes: str = "") -> hotpapers.Confi
     return config
 
 
-def refuse_output(output: Path, snapshot: Path, profile: str, config_path: Path | None) -> None:
-    """render -o's FILE may be no folder, not the snapshot rendered, and no post in a site
-    whose generator cannot read posts of `profile` (as build refuses it)."""
+def render_input(snapshot: str, output: Path | None, profile: str, config_path: Path | None) -> Snapshot:
+    """render's SNAPSHOT read: the file, or standard input for `-` (`./-` names a file so
+    named); then its -o FILE, if any, refused when unfit (refuse_output)."""
+    piped = snapshot == "-"
+    read = piped_snapshot(sys.stdin.buffer) if piped else hotpapers.load_snapshot(snapshot)
+    if output is not None:
+        refuse_output(output, None if piped else Path(snapshot), profile, config_path)
+    return read
+
+
+def refuse_output(output: Path, snapshot: Path | None, profile: str, config_path: Path | None) -> None:
+    """render -o's FILE may be no folder, not the snapshot file rendered, and no post in a
+    site whose generator cannot read posts of `profile` (as build refuses it)."""
     if output.is_dir():
         raise click.BadParameter(f"{output} is a folder", param_hint="-o")
-    if output.exists() and output.samefile(snapshot):
+    if snapshot is not None and output.exists() and output.samefile(snapshot):
         raise click.BadParameter(f"{output} is the snapshot being rendered", param_hint="-o")
     refuse_unfit_post(profile, config_path, output)

@@ -1,6 +1,7 @@
 """Reading a file the user named, which must be a regular file: a FIFO would keep the
 run waiting for a writer, a device could send forever. It is opened without blocking,
-which is what lets the open of a FIFO return."""
+which is what lets the open of a FIFO return. Standard input, read as a stream, is
+bounded alike."""
 
 from __future__ import annotations
 
@@ -53,6 +54,15 @@ def read_regular_file(path: Path, *, max_bytes: int | None = None, refuse_larger
         return data
     finally:
         os.close(fd)
+
+
+def read_stream(handle: BinaryIO, max_bytes: int) -> bytes:
+    """All the bytes of a stream that is no file named (standard input, a pipe): it ends
+    when its writer does; TooLarge once more than `max_bytes` have come."""
+    data = _read_at_most(handle, max_bytes + 1, 0)
+    if len(data) > max_bytes:
+        raise TooLarge
+    return data
 
 
 def _read_at_most(handle: BinaryIO, wanted: int, size: int) -> bytes:

@@ -13,13 +13,13 @@ import os
 import re
 from os import PathLike
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, BinaryIO
 
 from hotpapers.atomic import write_atomically
 from hotpapers.errors import SnapshotError, command, shown_path
 from hotpapers.models import Snapshot
 from hotpapers.plural import listed
-from hotpapers.regular_file import NotRegularFile, TooLarge, read_regular_file
+from hotpapers.regular_file import NotRegularFile, TooLarge, read_regular_file, read_stream
 from hotpapers.snapshot_schema import decode_fast, is_date, snapshot_problems
 
 if TYPE_CHECKING:
@@ -119,9 +119,7 @@ def stored_snapshot(path: Path, day: str | None = None, *, refetch: bool = True)
     except NotRegularFile as exc:
         raise SnapshotError(f"{shown}: not a snapshot file but {exc.kind}") from None
     except TooLarge:
-        raise SnapshotError(
-            f"{shown}: larger than {MAX_FILE_BYTES // 2**20} MiB, the most a snapshot file may hold{advice}"
-        ) from None
+        raise SnapshotError(f"{shown}: {_too_large()}{advice}") from None
     except FileNotFoundError:
         if path.is_symlink():  # a link to a file that is gone (a lab's collector on a mount) is no absent day
             raise SnapshotError(
@@ -134,6 +132,25 @@ def stored_snapshot(path: Path, day: str | None = None, *, refetch: bool = True)
     if day is not None and snapshot.date != day:
         raise SnapshotError(f"{shown}: holds the day {snapshot.date}, not {day} as its name says{advice}")
     return snapshot
+
+
+STANDARD_INPUT = "standard input"
+
+
+def piped_snapshot(stream: BinaryIO) -> Snapshot:
+    """The snapshot `stream` holds (standard input, for `render -`), checked as every
+    snapshot read is, and no larger than a snapshot file may be."""
+    try:
+        raw = read_stream(stream, MAX_FILE_BYTES)
+    except TooLarge:
+        raise SnapshotError(f"{STANDARD_INPUT}: {_too_large()}") from None
+    except OSError as exc:
+        raise SnapshotError(f"{STANDARD_INPUT}: cannot read it ({exc.strerror or exc})") from None
+    return parse_snapshot(raw, STANDARD_INPUT)
+
+
+def _too_large() -> str:
+    return f"larger than {MAX_FILE_BYTES // 2**20} MiB, the most a snapshot file may hold"
 
 
 def site_snapshot(config: Config, day: str) -> Snapshot | None:
