@@ -4,7 +4,7 @@ what `__all__` says."""
 import json
 import re
 import shutil
-from datetime import date
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 import pytest
@@ -248,3 +248,30 @@ def test_a_script_catches_the_errors_the_readme_names_by_their_names(site):
         hotpapers.load_snapshot(site / "data" / "snapshots" / "2020-09-24.json")
     assert issubclass(hotpapers.FetchError, hotpapers.HotpapersError)
     assert not issubclass(hotpapers.FetchError, hotpapers.InputError)  # a failure, exit 1
+
+
+def test_a_snapshot_of_one_s_own_with_a_date_or_a_wrong_type_is_saved_or_refused_in_words(tmp_path):
+    """The README promises an InputError for a mistake in a snapshot made in Python; a `date`
+    or a `datetime` (as observed_at takes) for its date or taken_at was a TypeError of the json
+    module, and a number for a mention's id an AttributeError, both from inside save_snapshot."""
+    paper = hotpapers.Paper("2411.01234", "T", ("A",), ("cs.LG",), "X.", "https://arxiv.org/abs/2411.01234", None)
+    mention = hotpapers.Mention(
+        "mastodon", "1", "https://sigmoid.social/@a/1", ("2411.01234",), 30, 45, "2024-11-21T08:00:00Z"
+    )
+    stamp = datetime(2024, 11, 21, 8, tzinfo=UTC)
+    day = hotpapers.Snapshot(date(2024, 11, 20), stamp, (paper,), (mention,))
+    hotpapers.save_snapshot(day, tmp_path / "a.json")
+    saved = json.loads((tmp_path / "a.json").read_text(encoding="utf-8"))
+    assert (saved["date"], saved["taken_at"]) == ("2024-11-20", "2024-11-21T08:00:00Z")
+    assert hotpapers.load_snapshot(tmp_path / "a.json").date == "2024-11-20"
+    numbered = hotpapers.Mention(
+        "mastodon", 2, "https://sigmoid.social/@a/2", ("2411.01234",), 1, 1, "2024-11-21T08:00:00Z"
+    )
+    with pytest.raises(hotpapers.SnapshotError, match=r"\$\.mentions\[0\]\.id: 2 is not of type 'string'"):
+        hotpapers.save_snapshot(
+            hotpapers.Snapshot("2024-11-20", "2024-11-21T08:00:00Z", (paper,), (numbered,)), tmp_path / "b.json"
+        )
+    bad = hotpapers.Snapshot("2024-11-20", "2024-11-21T08:00:00Z", (paper,), (mention,), window=tmp_path)
+    with pytest.raises(hotpapers.SnapshotError, match="refusing to write an invalid snapshot: "):
+        hotpapers.save_snapshot(bad, tmp_path / "c.json")
+    assert not (tmp_path / "b.json").exists() and not (tmp_path / "c.json").exists()

@@ -170,14 +170,22 @@ class Snapshot(Record, frozen=True):
         )
 
     def to_dict(self) -> dict[str, Any]:
-        """The stable JSON form: papers by id, mentions by platform then id."""
-        data: dict[str, Any] = {"schema": SCHEMA_ID, "date": self.date, "taken_at": self.taken_at}
+        """The stable JSON form: papers by id, mentions by platform then id. A snapshot made in
+        Python may hold other types than a file's (a `date`, a number for an id): they are
+        written as msgspec writes them, for the schema to judge; a TypeError for one it cannot."""
+        data: dict[str, Any] = {
+            "schema": SCHEMA_ID,
+            "date": to_builtins(self.date),
+            "taken_at": to_builtins(self.taken_at),
+        }
         if self.window is not None:
             data["window"] = to_builtins(self.window)
         if self.sources:
             data["sources"] = {name: to_builtins(self.sources[name]) for name in sorted(self.sources)}
-        data["papers"] = to_builtins(sorted(self.papers, key=lambda p: p.id))
-        data["mentions"] = to_builtins(sorted(self.mentions, key=lambda m: (m.platform, numeric_aware_key(m.id))))
+        data["papers"] = to_builtins(sorted(self.papers, key=lambda p: str(p.id)))
+        data["mentions"] = to_builtins(
+            sorted(self.mentions, key=lambda m: (str(m.platform), numeric_aware_key(str(m.id))))
+        )
         return data
 
 

@@ -212,7 +212,11 @@ def _stored_days(folder: Path) -> list[str]:
 def dump_snapshot(snapshot: Snapshot) -> str:
     """The stable, diff-friendly text of a snapshot: sorted, indented, UTF-8, one trailing
     newline. Only a text that reads back is returned: valid, and no larger than MAX_FILE_BYTES."""
-    text = json.dumps(snapshot.to_dict(), ensure_ascii=False, indent=2) + "\n"
+    try:
+        data = snapshot.to_dict()
+    except TypeError as exc:  # a snapshot made in Python, holding what JSON cannot (a Path)
+        raise SnapshotError(f"refusing to write an invalid snapshot: {exc}") from None
+    text = json.dumps(data, ensure_ascii=False, indent=2) + "\n"
     try:
         raw = text.encode("utf-8")
     except UnicodeEncodeError as exc:
