@@ -345,6 +345,23 @@ def test_the_summary_says_whose_papers_it_counts(site):
     assert summary == ["summary: 2/2 days built, 0 posts written (2 up to date), 22 papers in the days' posts"]
 
 
+def test_the_summary_counts_the_papers_of_a_post_kept_as_it_lists_more(site):
+    """The post kept on the site lists 11 papers; the summary counted the 10 of the post not
+    written, 'summary: ..., 21 papers in the days' posts', where the two days' posts list 22."""
+    days = stored_days(site, date(2020, 8, 1), 2)
+    assert run("build", "--since", days[0], "--until", days[-1], "--offline").exit_code == 0
+    stored = site / "data" / "snapshots" / f"{days[0]}.json"
+    data = json.loads(stored.read_text(encoding="utf-8"))
+    data["mentions"] = [m for m in data["mentions"] if m["paper_ids"] != ["2009.11243"]]  # its one mention
+    stored.write_text(json.dumps(data), encoding="utf-8")
+    again = run("build", "--since", days[0], "--until", days[-1], "--offline")
+    assert (
+        f"{days[0]}: kept content/posts/{days[0]}---Hot-Papers.md: it lists 11 papers, the new one 10" in again.stderr
+    )
+    summary = [line for line in again.stderr.splitlines() if line.startswith("summary: ")]
+    assert summary == ["summary: 2/2 days built, 0 posts written (1 up to date), 22 papers in the days' posts"]
+
+
 @pytest.mark.parametrize("method", ["spawn", "forkserver"])
 def test_a_long_backfill_builds_the_same_posts_in_workers_started_without_fork(site, method):
     """Worker processes are forked on Linux up to Python 3.13, but started by forkserver

@@ -175,7 +175,7 @@ def publish(
     result = write_post(target, post.text, force=options.force, papers=post.papers, dry_run=options.dry_run)
     message = outcome_message(day, shown, result, options.dry_run)
     outcome = None if options.dry_run else result.outcome
-    return DayReport(day, message, result.papers, fetched, outcome, notes, warnings)
+    return DayReport(day, message, result.listed, fetched, outcome, notes, warnings)
 
 
 def build_days(

@@ -32,6 +32,11 @@ class WriteResult:
     uncounted_headings: int | None = None
     """Kept because the new post's paper headings (this many) are not one per paper."""
 
+    @property
+    def listed(self) -> int:
+        """The papers of the post at the path after the write: the kept one's when it lists more."""
+        return self.papers if self.existing_papers is None else self.existing_papers
+
 
 def write_post(path: Path, text: str, *, papers: int, force: bool, dry_run: bool) -> WriteResult:
     """`papers`: how many papers `text` lists (the caller ranked them); parsing a post
