@@ -118,6 +118,25 @@ def test_impossible_time_is_rejected():
             "$.mentions[0].replies: '5' is not of type 'integer', 'null' (did you mean 5, without quotes?)",
         ),
         (lambda d: d["mentions"][0].update(likes="many"), "$.mentions[0].likes: 'many' is not of type 'integer'"),
+        (  # a list written as one text, as a spreadsheet's cell holds it
+            lambda d: d["mentions"][0].update(paper_ids="2009.11094"),
+            "$.mentions[0].paper_ids: '2009.11094' is not of type 'array' (did you mean [\"2009.11094\"], a list?)",
+        ),
+        (
+            lambda d: d["papers"][0].update(authors="Ada Lovelace, Alan Turing"),
+            "$.papers[0].authors: 'Ada Lovelace, Alan Turing' is not of type 'array' (did you mean "
+            '["Ada Lovelace", "Alan Turing"], a list?)',
+        ),
+        (
+            lambda d: d["papers"][0].update(categories="cs.LG,stat.ML"),
+            "$.papers[0].categories: 'cs.LG,stat.ML' is not of type 'array' (did you mean [\"cs.LG\", \"stat.ML\"], "
+            "a list?)",
+        ),
+        (  # no guess the schema would refuse there: not an arXiv id, not a paper
+            lambda d: d["mentions"][0].update(paper_ids="arXiv:2009.11094"),
+            "$.mentions[0].paper_ids: 'arXiv:2009.11094' is not of type 'array'",
+        ),
+        (lambda d: d.update(papers="2009.11094"), "$.papers: '2009.11094' is not of type 'array'"),
         (
             lambda d: d["mentions"][0].update(likes="1" * 21),
             f"$.mentions[0].likes: '{'1' * 21}' is not of type 'integer'",

@@ -4,15 +4,23 @@ which is no problem of its own."""
 
 from __future__ import annotations
 
+import json
+from collections.abc import Callable
 from typing import Any
 
 from hotpapers.guesses import closest
 
 
-def with_guess(error: Any, message: str) -> str:
+def with_guess(error: Any, message: str, validator_for: Callable[..., Any]) -> str:
     """`message`, jsonschema's for `error`, with the name a misspelt key or value likely
     stands for: a key the object may hold and does not, or a value the schema lists; or
-    with the value a count written in quotes ("30"), or an id without them, stands for."""
+    with the value a count written in quotes ("30"), an id without them, or a list written
+    as one text ("cs.LG, cs.AI") stands for, when the schema (`validator_for(schema=...)`,
+    the snapshot validator's `evolve`) takes it there."""
+    if error.validator == "type" and error.validator_value == "array" and isinstance(error.instance, str):
+        items = [item.strip() for item in error.instance.split(",")]
+        fits = len(error.instance) <= 200 and validator_for(schema=error.schema).is_valid(items)
+        return f"{message} (did you mean {json.dumps(items, ensure_ascii=False)}, a list?)" if fits else message
     if error.validator == "type" and isinstance(error.instance, str) and "integer" in error.validator_value:
         number = _integer(error.instance)  # a count quoted
         return f"{message} (did you mean {number}, without quotes?)" if number is not None else message

@@ -225,7 +225,7 @@ def snapshot_problems(data: Any) -> list[str]:
     worded = {error.json_path for error in errors if error.validator == "pattern"}
     guessed = {(error.json_path, guess) for error in errors for guess in key_guesses(error).values()}
     problems = [
-        f"{error.json_path}: {with_guess(error, _shortened(error))}"
+        f"{error.json_path}: {with_guess(error, _shortened(error), _VALIDATOR.evolve)}"
         for error in errors
         if (error.validator != "format" or error.json_path not in worded)  # said once, in words
         and not missing_for_a_guess(error, guessed)
