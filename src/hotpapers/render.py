@@ -201,8 +201,7 @@ class PostRenderer:
         return discussion_link(mention, self.guard.url(link), self.guard.text, self.kramdown)
 
     def fallback_embed(self, mention: Mention) -> str:
-        words = display(mention.platform)
-        template = self.embed_templates[words.embed_template]
+        template = self.embed_templates[display(mention.platform).embed_template]
         text = mention.text if mention.text else mention.url
         lines = (escape(line) for line in re.split(r"\r\n|\r|\n", plain_text(text)))
         url = self._html(mention.url) if safe_link(mention.url, "") else None
@@ -212,7 +211,7 @@ class PostRenderer:
             when = f"{MONTHS[created.month - 1]} {created.day}, {created.year}"
         html = template.render(
             text=self._html(Markup("<br>").join(lines)),
-            name=self._html(one_line(mention.author_name or mention.author_handle or words.name)),
+            name=self._html(one_line(mention.author_name or mention.author_handle or mention.platform)),
             handle=mention.author_handle and self._html(one_line(mention.author_handle.removeprefix("@"))),
             url=url,
             when=when,
