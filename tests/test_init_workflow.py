@@ -124,3 +124,14 @@ def test_the_nightly_commit_is_pushed_when_another_push_came_in_during_the_build
     assert run.returncode == 0, run.stderr
     pushed = git(origin, "log", "--format=%s", "main").splitlines()
     assert pushed == ["Hot papers of yesterday", "the owner's edit", "the site"]
+
+
+def test_a_variable_two_settings_name_is_passed_once(tmp_path):
+    """X's token read from BSKY_HANDLE (as Bluesky's handle is) wrote BSKY_HANDLE twice in the
+    build step's `env:`, and GitHub refuses a workflow with a key twice in a mapping: no night ran."""
+    (tmp_path / "hotpapers.yaml").write_text("sources: {twitter: {token_env: BSKY_HANDLE}}\n", encoding="utf-8")
+    result = CliRunner().invoke(cli, ["init", str(tmp_path)])
+    assert result.exit_code == 0, result.output
+    text = (tmp_path / ".github" / "workflows" / "hotpapers.yml").read_text(encoding="utf-8")
+    assert text.count("BSKY_HANDLE: ${{ secrets.BSKY_HANDLE }}") == 1
+    assert "Add the repository secrets BSKY_HANDLE, BSKY_APP_PASSWORD" in " ".join(result.output.split())

@@ -19,9 +19,12 @@ WORKFLOW_TITLE = "Hot Papers nightly"
 
 def credential_variables(config: Config) -> list[str]:
     """The environment variables every source reads its credentials from in `config`
-    (enabled or not, so that enabling one later needs only its secrets)."""
+    (enabled or not, so that enabling one later needs only its secrets), each once: GitHub
+    refuses a workflow whose `env:` names a variable twice."""
     sources = config.sources.values()
-    return [str(getattr(s, key)) for s in sources for key in s.__struct_fields__ if key.endswith("_env")]
+    return list(
+        dict.fromkeys(str(getattr(s, key)) for s in sources for key in s.__struct_fields__ if key.endswith("_env"))
+    )
 
 
 def workflow(committed: list[str], config: Config) -> str:
