@@ -130,10 +130,17 @@ def test_a_snapshot_stored_under_another_name_is_named_where_none_is_found(site,
     assert "beside it" not in run(*args).stderr
 
 
-@pytest.mark.parametrize("name", ["2020-9-23.json", "2020_09_23.json", "23.09.2020.json", "hn 2020-9-23.json"])
+@pytest.mark.parametrize(
+    "name",
+    [
+        *("2020-9-23.json", "2020_09_23.json", "23.09.2020.json", "hn 2020-9-23.json"),
+        *("2020-09-23.json.txt", "2020-09-23.JSON", "2020-09-23.Json.json"),  # an editor's extension; a system's case
+    ],
+)
 def test_a_snapshot_whose_name_writes_the_day_otherwise_is_named_where_none_is_found(site, name):
-    """A user writing snapshots by hand saved 2020-9-23.json: build --offline said only that
-    there was no data/snapshots/2020-09-23.json. The example day, 2020-09-24.json, is not named."""
+    """A user writing snapshots by hand saved 2020-9-23.json, or 2020-09-23.json.txt from an
+    editor, which a file manager hiding extensions shows as 2020-09-23.json: build --offline said
+    only that there was no data/snapshots/2020-09-23.json. The example day, 2020-09-24.json, is not named."""
     (site / SNAPSHOTS / name).write_text("{}")
     result = run("build", "2020-09-23", "--offline")
     assert result.exit_code == 2

@@ -168,10 +168,15 @@ def is_stored(path: Path) -> bool:
 def misnamed_snapshot(path: Path) -> str:
     """For an error saying there is no snapshot at `path`: the files beside it whose name holds
     its day but is not `DAY.json` (`2020-09-24.snapshot.json`, as the bundled example is
-    named; `2020-9-24.json` or `24.09.2020.json`, as a hand writes it), which no command
-    reads there; '' when there are none."""
+    named; `2020-9-24.json` or `24.09.2020.json`, as a hand writes it; `2020-09-24.json.txt`,
+    as an editor saves it where the system hides the last extension), which no command reads
+    there; '' when there are none. Hidden files (a write's temporary ones) are not named."""
     try:
-        found = sorted(other.name for other in path.parent.glob("*.json") if _names_day(other.name, path.stem))
+        found = sorted(
+            other.name
+            for other in path.parent.iterdir()
+            if ".json" in other.name.lower() and not other.name.startswith(".") and _names_day(other.name, path.stem)
+        )
     except OSError:
         return ""
     if not found:
