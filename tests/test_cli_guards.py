@@ -94,6 +94,13 @@ def test_an_existing_post_that_cannot_be_read_is_one_line_and_exit_1(site):
     assert (site / "out.md").read_text(encoding="utf-8") == "x"
 
 
+def test_render_to_a_dash_prints_the_post(site):
+    """`-o -`, the usual name of stdout, wrote a file named `-` ('2020-09-24: wrote - (11 papers)')."""
+    result = run("render", SNAPSHOT, "-o", "-")
+    assert (result.exit_code, result.stdout, result.stderr) == (0, EXAMPLE_POST.read_text(encoding="utf-8"), "")
+    assert not (site / "-").exists()
+
+
 def test_render_to_a_file_keeps_a_post_that_lists_more_papers(site):
     assert run("render", SNAPSHOT, "-o", "out.md").exit_code == 0
     data = example_data()

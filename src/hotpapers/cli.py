@@ -63,6 +63,7 @@ def render(snapshot: str, output: Path | None, force: bool, config_path: Path | 
       hotpapers render my-import.json -o content/posts/2020-09-24---Hot-Papers.md
       my-collector | hotpapers render -
     """
+    output = None if output == Path("-") else output  # stdout, as `-` names it in other tools
     if force and output is None:
         raise click.BadParameter("it goes with -o (a post printed replaces nothing)", param_hint="'--force'")
     config = obtain_config(config_path, writes="render" if output is not None else "")
