@@ -54,6 +54,18 @@ def test_several_are_named_in_one_line_and_an_unknown_embed_among_them(hugo_site
     )
 
 
+def test_a_copy_saved_without_its_j2_extension_is_named(hugo_site):
+    """templates/post-hugo.md, the name of the post it makes, was silently not read: the
+    posts kept the bundled template. A file of another name (notes) is not named."""
+    copy_bundled(hugo_site, "post-hugo.md.j2", "post-hugo.md")
+    copy_bundled(hugo_site, "embeds/generic.html.j2", "embeds/generic.html")
+    (hugo_site / "templates" / "README.md").write_text("Our templates.\n")
+    assert build_warnings() == (
+        "templates: embeds/generic.html, post-hugo.md are read by no post of the hugo profile (its posts start "
+        "from post-hugo.md.j2): rename or delete them\n"
+    )
+
+
 def test_the_templates_a_post_reads_are_not_named_nor_a_partial_they_include(hugo_site):
     copy_bundled(hugo_site, "post-hugo.md.j2")
     copy_bundled(hugo_site, "embeds/twitter.html.j2")

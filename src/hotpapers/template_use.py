@@ -28,6 +28,7 @@ def unread_templates(config: Config) -> list[str]:
     if not folder.is_dir():
         return []
     own = {path.relative_to(folder).as_posix() for path in folder.rglob("*.j2") if not _bundled_as_is(path, folder)}
+    own |= _without_extension(folder)
     if not own:
         return []
     env = make_env(folder)
@@ -86,6 +87,13 @@ def published_templates_warning(config: Config) -> str | None:
         "of the site (and runs Liquid over a template that starts with ---, which stops its build): add "
         f"{folder.relative_to(site).as_posix()} to the `exclude` list in {settings}"
     )
+
+
+def _without_extension(folder: Path) -> set[str]:
+    """The site's files named as a bundled template without its `.j2` (`post.md`), by name:
+    no post reads them."""
+    names = (path.relative_to(folder).as_posix() for path in folder.rglob("*") if not path.name.endswith(".j2"))
+    return {name for name in names if (bundled_templates() / f"{name}.j2").is_file()}
 
 
 def _bundled_as_is(path: Path, folder: Path) -> bool:
