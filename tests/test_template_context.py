@@ -71,11 +71,20 @@ def test_an_optional_field_a_snapshot_leaves_out_is_written_as_nothing(tmp_path,
         ("item.score | md_heading", "md_heading writes one text, not a number (TypeError)"),
         ("item | local_time", "local_time writes one text, not a RankedPaper (TypeError)"),
         ("item.paper.abstrct | md_text", "'hotpapers.models.Paper object' has no attribute 'abstrct'"),
+        (
+            "item.paper | engagement",
+            "engagement takes a paper of the post, `item | engagement`, not a Paper (TypeError)",
+        ),
+        ("item | abs_link", "abs_link takes a paper, `item.paper | abs_link`, not a RankedPaper (TypeError)"),
+        ("item | pdf_link", "pdf_link takes a paper, `item.paper | pdf_link`, not a RankedPaper (TypeError)"),
+        ("item.shown | embed", "embed takes a mention, `mention | embed`, not a tuple (TypeError)"),
     ],
 )
 def test_a_text_filter_given_no_text_says_what_it_was_given(tmp_path, written, error):
     """`{{ item.paper.authors | md_text }}` (the bundled template joins them first) failed
-    with "'tuple' object has no attribute 'isprintable' (AttributeError)"."""
+    with "'tuple' object has no attribute 'isprintable' (AttributeError)"; `item.paper |
+    engagement`, as docs/post-format.md listed engagement among the filters for a paper, with
+    "'Paper' object has no attribute 'platforms'"."""
     template = "---\nours: yes\n---\n{% for item in papers %}\n{{ " + written + " }}{% endfor %}"
     with pytest.raises(InputError) as info:
         render_with(tmp_path, template)

@@ -33,7 +33,7 @@ from hotpapers.models import Mention, Paper, RankedPaper, Snapshot, parse_time
 from hotpapers.platform_text import discussion_link, display, embed_templates, engagement_lines, published_embed
 from hotpapers.sanitize import html_block, one_line, plain_text, safe_link
 from hotpapers.site_syntax import SiteGuard
-from hotpapers.template_errors import TemplateFolder, template_error
+from hotpapers.template_errors import TemplateFolder, check_arguments, template_error
 from hotpapers.yaml_scalars import yaml_plain, yaml_str
 
 _FENCE = re.compile(r"---[ \t]*(?:\r\n?|\n)")
@@ -175,6 +175,7 @@ class PostRenderer:
             for name in ("md_text", "md_heading", "category_link", "category_links", *_URL_FILTERS):
                 self.env.filters[name] = self.guard.after(self.env.filters[name], guards.get(name, self.guard.text))
             self.env.globals["link_separator"] = self.guard.text(LINK_SEPARATOR)
+        check_arguments(self.env.filters)
         try:
             self.post_template = self.env.get_template(config.profile.template)
             self.embed_templates = {name: self.env.get_template(f"embeds/{name}.html.j2") for name in embed_templates()}

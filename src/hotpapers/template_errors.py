@@ -4,14 +4,16 @@ Jinja finds, any exception raised while the template renders, a file that is not
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, MutableMapping
 from pathlib import Path
 from types import TracebackType
+from typing import Any
 
 import jinja2
 
 from hotpapers.errors import InputError
 from hotpapers.guesses import close_names, closest
+from hotpapers.models import Mention, Paper, RankedPaper
 
 
 class TemplateFolder(jinja2.FileSystemLoader):
@@ -71,3 +73,29 @@ def _template_frame(traceback: TracebackType | None) -> str:
             where = f"{code.co_filename}, line {traceback.tb_lineno}"
         traceback = traceback.tb_next
     return where
+
+
+_TAKEN = {
+    "abs_link": (Paper, "a paper", "item.paper"),
+    "pdf_link": (Paper, "a paper", "item.paper"),
+    "engagement": (RankedPaper, "a paper of the post", "item"),
+    "embed": (Mention, "a mention", "mention"),
+}
+"""The filters that take an object, what they take, and how the bundled templates name one."""
+
+
+def check_arguments(filters: MutableMapping[str, Callable[..., Any]]) -> None:
+    """Each filter of _TAKEN refusing anything else than it takes, in words: `item.paper |
+    engagement` failed with "'Paper' object has no attribute 'platforms'". An undefined value
+    goes on, for Jinja to name it."""
+    for name, taken in _TAKEN.items():
+        filters[name] = _taking(name, *taken, filters[name])
+
+
+def _taking(name: str, kind: type, what: str, example: str, filter: Callable[..., Any]) -> Callable[[object], Any]:
+    def checked(value: object) -> Any:
+        if isinstance(value, kind | jinja2.Undefined):
+            return filter(value)
+        raise TypeError(f"{name} takes {what}, `{example} | {name}`, not a {type(value).__name__}")
+
+    return checked
