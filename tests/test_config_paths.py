@@ -144,3 +144,15 @@ def test_paths_templates_naming_a_fifo_is_refused(tmp_path, monkeypatch):
 def test_paths_templates_naming_a_missing_folder_is_accepted(tmp_path):
     """The sample config.yaml names `templates`, which a site copying it need not have."""
     assert load_text(tmp_path, "paths: {templates: templates}\n").paths.templates == tmp_path / "templates"
+
+
+def test_a_path_under_the_home_folder_written_with_a_tilde_is_there(tmp_path, monkeypatch):
+    """`paths.snapshots: ~/lab/snapshots` named a folder `~` inside the site's, which a build
+    made and wrote the snapshots into (and which `rm -rf ~`, to take it away, would not)."""
+    monkeypatch.setenv("HOME", str(tmp_path / "home"))
+    config = load_text(tmp_path, "paths: {snapshots: ~/lab/snapshots, templates: ~/lab/templates}\n")
+    assert config.paths.snapshots == tmp_path / "home" / "lab" / "snapshots"
+    assert config.paths.templates == tmp_path / "home" / "lab" / "templates"
+    assert (
+        load_text(tmp_path, "paths: {snapshots: data/~snapshots}\n").paths.snapshots == tmp_path / "data" / "~snapshots"
+    )

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import json
+import os
 import re
 import types
 from collections.abc import Callable, Iterator, Sequence
@@ -86,10 +87,10 @@ def _zone_hint(value: Any) -> str:
 
 
 def _joined(root: Path, value: str) -> Path:
-    """`value` under `root`, its leading `..` taking `root`'s parent, so that messages show
-    `content/posts` rather than `conf/../content/posts`. `root` is a resolved folder (its
-    config file's), so its parent is where `..` leads whatever links `value` holds later."""
-    parts = Path(value).parts
+    """`value` under `root` (a leading `~/` is the home folder), its leading `..` taking `root`'s
+    parent, so that messages show `content/posts` rather than `conf/../content/posts`. `root`
+    is its config file's resolved folder: its parent is where `..` leads whatever links follow."""
+    parts = Path(os.path.expanduser(value)).parts
     while parts and parts[0] == "..":
         root, parts = root.parent, parts[1:]
     return root.joinpath(*parts)
