@@ -4,6 +4,7 @@ setting goes (or that it is set), --config naming the file to write, and ordinar
 import json
 import os
 import re
+import shlex
 import shutil
 import stat
 import tomllib
@@ -162,8 +163,8 @@ def test_the_config_in_the_steps_is_named_as_seen_from_the_site(tmp_path, monkey
             "its path there to the hotpapers commands of .github/workflows/hotpapers.yml."
         ) in output
         assert "Add --config" not in output
-    else:
-        assert f"Add --config {seen_from_site} to the hotpapers commands of .github/workflows/hotpapers.yml." in output
+    else:  # the workflow reads it (test_the_workflow_reads_the_config_given_to_init)
+        assert "Add --config" not in output
     monkeypatch.chdir(tmp_path / "site")
     without_credentials(monkeypatch)
     pasted = CliRunner().invoke(cli, ["build", "--config", seen_from_site.strip("'"), "--dry-run"])
@@ -179,14 +180,55 @@ def test_the_folder_in_the_steps_is_quoted_as_a_shell_reads_it(tmp_path, monkeyp
     assert "Try it (with those variables exported): cd 'my site' && hotpapers build --dry-run," in output
 
 
+def workflow_commands(site: Path) -> list[list[str]]:
+    """The hotpapers commands of the workflow init wrote into `site`, as bash splits them (the
+    day's option left out)."""
+    workflow = yaml.safe_load((site / ".github" / "workflows" / "hotpapers.yml").read_text(encoding="utf-8"))
+    runs = [step["run"] for step in workflow["jobs"]["build"]["steps"] if step.get("run", "").startswith("hotpapers")]
+    return [shlex.split(run.replace('${DAY:+--date "$DAY"}', "")) for run in runs]
+
+
 def test_a_config_given_by_its_absolute_path_inside_the_site_is_added_to_the_workflow(tmp_path, monkeypatch):
     """The config inside the site's folder, named from the root while the folder is named
     from here: the workflow's checkout holds it, so no step says to move it."""
     monkeypatch.chdir(tmp_path)
     (tmp_path / "site").mkdir()
     output = init("init", "site", "--profile", "hugo", "--config", str(tmp_path / "site" / "hp.yaml"))
+    assert workflow_commands(tmp_path / "site") == [
+        ["hotpapers", "build", "--config", "hp.yaml"],
+        ["hotpapers", "check", "--config", "hp.yaml", "--days", "7"],
+    ]
+    assert "move the config into the site" not in output and "Add --config" not in output
+
+
+@pytest.mark.parametrize("name", ["conf/my #1: hot papers.yaml", "hp.yaml"])
+def test_the_workflow_reads_the_config_given_to_init(tmp_path, monkeypatch, name):
+    """`init --config conf/hp.yaml` wrote a workflow whose build read no config (the site holds no
+    hotpapers.yaml) and a step to add --config by hand: forgotten, each night built the default
+    profile's posts into another folder than the one committed. A name YAML would cut at ` #` or
+    split at `: ` is quoted."""
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "site" / "conf").mkdir(parents=True)
+    output = init("init", "site", "--profile", "jekyll", "--config", f"site/{name}")
+    assert "Add --config" not in output
+    build, check = workflow_commands(tmp_path / "site")
+    assert build == ["hotpapers", "build", "--config", name]
+    assert check == ["hotpapers", "check", "--config", name, "--days", "7"]
+    (tmp_path / "site" / name).write_text("sources: {twitter: {enabled: false}}\n", encoding="utf-8")
+    monkeypatch.chdir(tmp_path / "site")  # the workflow's checkout
+    without_credentials(monkeypatch)
+    dry_run = CliRunner().invoke(cli, [*build[1:], "--dry-run"])
+    assert dry_run.exit_code == 0, dry_run.output
+    assert "bluesky would be skipped" in dry_run.output and "twitter" not in dry_run.output
+
+
+def test_a_kept_workflow_is_told_to_read_the_config(tmp_path, monkeypatch):
+    """A workflow already there is kept as it was, without --config: the step says to add it."""
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "site" / ".github" / "workflows").mkdir(parents=True)
+    (tmp_path / "site" / ".github" / "workflows" / "hotpapers.yml").write_text("name: mine\n", encoding="utf-8")
+    output = init("init", "site", "--profile", "hugo", "--config", "site/hp.yaml")
     assert "Add --config hp.yaml to the hotpapers commands of .github/workflows/hotpapers.yml." in output
-    assert "move the config into the site" not in output
 
 
 def test_init_of_the_working_directory_says_no_cd(tmp_path, monkeypatch):

@@ -91,6 +91,7 @@ CASES: dict[str, tuple[dict[str, str], tuple[str, ...]]] = {
     "feeds-off": ({CONFIG: "feeds: {atom: null, json: null}\n"}, ()),
     "config-yaml": ({"config.yaml": "timezone: America/Denver\noutput: {profile: jekyll}\n"}, ()),
     "config-named": ({}, ("--config", "{folder}/settings/my hot papers.yaml", "--profile", "hugo")),
+    "config-named-as-yaml-reads-not": ({}, ("--config", "{folder}/my #1: hot papers.yaml", "--profile", "hugo")),
 }
 """Each profile, and each setting that changes the workflow: the run's hour (the zone), the
 secrets passed (the sources' variables), the paths committed; and a config not named

@@ -27,7 +27,7 @@ from hotpapers.profiles import PROFILES
 from hotpapers.regular_file import real_path
 from hotpapers.site import HUGO_RAW_HTML, detect_site, keeps_raw_html, unfit_profile
 from hotpapers.site_address import site_address
-from hotpapers.site_workflow import WORKFLOW_NAME, config_step, credential_variables, push_deploy_step, workflow
+from hotpapers.site_workflow import WORKFLOW_NAME, config_step, push_deploy_step, read_option, secrets_step, workflow
 from hotpapers.sources import SOURCES
 
 CONFIG_NAME = "hotpapers.yaml"
@@ -104,21 +104,20 @@ def init_site(
         text = commented_config(report.profile, _paths_seen_from(config, folder, report.profile))
         (report.written if _write_new(config, text) else report.kept).append(config)
     site_config = _site_config(config)
-    site_workflow = workflow(committed_paths(site_config, folder), site_config)
+    # as the commands below read it: in the site's folder (the steps cd there; the workflow's checkout)
+    option = f" --config {shlex.quote(os.path.relpath(config_path, folder))}" if config_path else ""
+    read = read_option(config_path, folder, option)
+    site_workflow = workflow(committed_paths(site_config, folder), site_config, read)
     path = folder / WORKFLOW_NAME
     (report.written if _write_new(path, site_workflow) else report.kept).append(path)
     if config in report.kept:
         report.not_applied = _profile_not_applied(config, site_config.output.profile, report.profile)
-    # as the commands below read it: in the site's folder (the steps cd there; the workflow's checkout)
-    option = f" --config {shlex.quote(os.path.relpath(config_path, folder))}" if config_path else ""
-    secrets = ", ".join(credential_variables(site_config)) or "(none needed)"
     report.next_steps = [
-        f"Add the repository secrets {secrets} (Settings > Secrets and variables > Actions) for the sources "
-        "you use; a source without its variables is skipped.",
+        secrets_step(site_config),
         *_unset_credentials_step(site_config, config, environ),
         *_feeds_off_step(site_config, config, folder),
         f"Edit the install step of {WORKFLOW_NAME} to install hotpapers from where you take it.",
-        *(config_step(config_path, folder, option) if config_path else []),
+        *(config_step(config_path, folder, option, path in report.written) if config_path else []),
         *_profile_step(site_config, folder, config),  # the kept config's, when it was not applied
         *([PROFILE_STEPS["hugo-layouts"]] if site_config.output.profile == "hugo" and writes_no_page(folder) else []),
         *_embed_steps(site_config.output.profile),

@@ -3,6 +3,8 @@ passes, and what it commits."""
 
 from __future__ import annotations
 
+import json
+import re
 import shlex
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
@@ -27,24 +29,49 @@ def credential_variables(config: Config) -> list[str]:
     )
 
 
-def workflow(committed: list[str], config: Config) -> str:
-    """The nightly workflow, run just after midnight in the config's time zone
-    (`nightly_schedule`); it passes the secrets the config's sources read and commits the
-    paths in `committed` that exist after the build."""
-    env = "".join(f"          {name}: ${{{{ secrets.{name} }}}}\n" for name in credential_variables(config))
+def secrets_step(config: Config) -> str:
+    """The step that adds the secrets the workflow passes (`credential_variables`)."""
+    secrets = ", ".join(credential_variables(config)) or "(none needed)"
     return (
-        _WORKFLOW.replace("{schedule}", nightly_schedule(config.timezone, date.today()))
-        .replace("{env}\n", env)
-        .replace("{committed}", " ".join(map(shlex.quote, committed)))
-        .replace("{title}", WORKFLOW_TITLE)
+        f"Add the repository secrets {secrets} (Settings > Secrets and variables > Actions) for the sources "
+        "you use; a source without its variables is skipped."
     )
 
 
-def config_step(config_path: Path, folder: Path, option: str) -> list[str]:
-    """The step that gives the workflow the config: it runs in a checkout of the site's
-    repository, which holds no file outside the site's folder."""
-    if real_path(config_path).is_relative_to(real_path(folder)):
-        return [f"Add{option} to the hotpapers commands of {WORKFLOW_NAME}."]
+def workflow(committed: list[str], config: Config, option: str = "") -> str:
+    """The nightly workflow, run just after midnight in the config's time zone
+    (`nightly_schedule`); it passes the secrets the config's sources read, gives its
+    hotpapers commands `option` (`read_option`) and commits the paths in `committed`
+    that exist after the build."""
+    values = {
+        "schedule": nightly_schedule(config.timezone, date.today()),
+        "env": "".join(f"          {name}: ${{{{ secrets.{name} }}}}\n" for name in credential_variables(config)),
+        "build": _yaml_scalar(f'hotpapers build{option} ${{DAY:+--date "$DAY"}}'),
+        "check": _yaml_scalar(f"hotpapers check{option} --days 7"),
+        "committed": " ".join(map(shlex.quote, committed)),
+        "title": WORKFLOW_TITLE,
+    }
+    # in one pass, so that a path holding `{title}` is written as it is
+    return re.sub(r"\{env\}\n|\{(schedule|build|check|committed|title)\}", lambda m: values[m[1] or "env"], _WORKFLOW)
+
+
+def _yaml_scalar(command: str) -> str:
+    """`command` as the value of a `run:` line: as it is, unless YAML would read it otherwise
+    (a config named `a #1.yaml` or `a: b.yaml` cuts or splits it), then double-quoted."""
+    return command if yaml.safe_load(f"run: {command}") == {"run": command} else json.dumps(command)
+
+
+def read_option(config_path: Path | None, folder: Path, option: str) -> str:
+    """`option` (--config and the path of `config_path` from `folder`) for the workflow's
+    commands, when its checkout of the site's repository holds the config; else none."""
+    return option if config_path and real_path(config_path).is_relative_to(real_path(folder)) else ""
+
+
+def config_step(config_path: Path, folder: Path, option: str, written: bool) -> list[str]:
+    """The step that gives the workflow the config, unless it was `written` reading it: it
+    runs in a checkout of the site's repository, which holds no file outside the site's folder."""
+    if read_option(config_path, folder, option):
+        return [] if written else [f"Add{option} to the hotpapers commands of {WORKFLOW_NAME}."]
     return [
         f"{WORKFLOW_NAME} runs in a checkout of the site's repository, which holds no{option.removeprefix(' --config')} "
         "(outside the site's folder): move the config into the site, then add --config with its path there "
@@ -137,7 +164,7 @@ jobs:
         env:
 {env}
           DAY: ${{ inputs.date }}
-        run: hotpapers build ${DAY:+--date "$DAY"}
+        run: {build}
       - name: Commit the post, the snapshot and the feeds when they changed
         if: ${{ !cancelled() }}   # after a failed build too: a snapshot it saved keeps the posts read
         env:
@@ -155,5 +182,5 @@ jobs:
             git push || { git pull --rebase --quiet && git push; }   # after a push made during the build
           fi
       - name: Fail loudly when the pipeline went quiet
-        run: hotpapers check --days 7
+        run: {check}
 """
