@@ -14,7 +14,7 @@ from click.testing import CliRunner
 from conftest import EXAMPLE_SNAPSHOT
 from hotpapers.cli import cli
 from hotpapers.config import build_config
-from hotpapers.site_init import committed_paths
+from hotpapers.site_workflow import committed_paths
 
 README = (Path(__file__).parent.parent / "README.md").read_text(encoding="utf-8")
 SITES = {
@@ -135,3 +135,30 @@ def test_a_variable_two_settings_name_is_passed_once(tmp_path):
     text = (tmp_path / ".github" / "workflows" / "hotpapers.yml").read_text(encoding="utf-8")
     assert text.count("BSKY_HANDLE: ${{ secrets.BSKY_HANDLE }}") == 1
     assert "Add the repository secrets BSKY_HANDLE, BSKY_APP_PASSWORD" in " ".join(result.output.split())
+
+
+def test_a_site_in_a_folder_of_its_repository_gets_the_workflow_at_the_repositorys_root(tmp_path):
+    """A Jekyll site in docs/ (as GitHub Pages publishes one) got docs/.github/workflows/hotpapers.yml,
+    where GitHub reads no workflow: no night ever ran, and nothing said so. The workflow goes where
+    GitHub reads it and runs its commands in the site's folder."""
+    git(tmp_path, "init", "-q")
+    site = tmp_path / "my docs"
+    site.mkdir()
+    (site / "_config.yml").write_text("title: My project\npermalink: /:slug/\n", encoding="utf-8")
+    result = CliRunner().invoke(cli, ["init", str(site)])
+    assert result.exit_code == 0, result.output
+    assert not (site / ".github").exists()
+    assert (
+        f".github/workflows/hotpapers.yml went to {tmp_path}, the root of the git repository holding {site} and the "
+        "one place GitHub reads workflows, and runs its commands in my docs;"
+    ) in " ".join(result.output.split())
+    workflow = yaml.safe_load((tmp_path / ".github" / "workflows" / "hotpapers.yml").read_text(encoding="utf-8"))
+    assert workflow["jobs"]["build"]["defaults"] == {"run": {"working-directory": "my docs"}}
+    (site / "_posts").mkdir()
+    (site / "_posts" / "2020-09-24-hot-papers.md").write_text("a post\n", encoding="utf-8")
+    (site / "_config.yml").write_text("changed\n", encoding="utf-8")
+    (run,) = [s["run"] for s in workflow["jobs"]["build"]["steps"] if s.get("name", "").startswith("Commit")]
+    loop = re.search(r"^ *for path in .*?^ *done$", run, re.MULTILINE | re.DOTALL)[0]
+    subprocess.run(["bash", "-ec", loop], cwd=site, check=True)  # in the working-directory, as GitHub runs it
+    staged = git(tmp_path, "diff", "--cached", "--name-only").splitlines()
+    assert staged == ["my docs/_posts/2020-09-24-hot-papers.md"]

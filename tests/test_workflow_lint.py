@@ -95,7 +95,7 @@ CASES: dict[str, tuple[dict[str, str], tuple[str, ...]]] = {
 }
 """Each profile, and each setting that changes the workflow: the run's hour (the zone), the
 secrets passed (the sources' variables), the paths committed; and a config not named
-hotpapers.yaml."""
+hotpapers.yaml (and, in the fixture, a site in a folder of its repository)."""
 
 
 NIGHTLY = Path(__file__).parent.parent / ".github" / "workflows" / "nightly.yml"
@@ -113,6 +113,9 @@ the day's variable left to bash to split."""
 def linted(tmp_path_factory):
     root = tmp_path_factory.mktemp("sites")
     paths = {case: written(root / case, files, *args) for case, (files, args) in CASES.items()}
+    (root / "subfolder" / ".git").mkdir(parents=True)  # a site in docs/ of its repository
+    written(root / "subfolder" / "my docs", {"_config.yml": "title: x\n"})
+    paths["subfolder"] = root / "subfolder" / WORKFLOW
     paths["broken"] = root / "broken.yml"
     text = paths["hugo"].read_text(encoding="utf-8")
     for right, wrong in BROKEN.items():
@@ -124,7 +127,7 @@ def linted(tmp_path_factory):
     return {case: found[path] for case, path in paths.items()}
 
 
-@pytest.mark.parametrize("case", [*CASES, "repo-nightly"])
+@pytest.mark.parametrize("case", [*CASES, "subfolder", "repo-nightly"])
 def test_the_workflow_init_writes_passes_actionlint_and_shellcheck(linted, case):
     assert linted[case] == []
 

@@ -27,7 +27,7 @@ from hotpapers.profiles import PROFILES
 from hotpapers.regular_file import real_path
 from hotpapers.site import HUGO_RAW_HTML, detect_site, keeps_raw_html, unfit_profile
 from hotpapers.site_address import site_address
-from hotpapers.site_workflow import WORKFLOW_NAME, config_step, push_deploy_step, read_option, secrets_step, workflow
+from hotpapers.site_workflow import WORKFLOW_NAME, config_step, nightly_workflow, push_deploy_step, secrets_step
 from hotpapers.sources import SOURCES
 
 CONFIG_NAME = "hotpapers.yaml"
@@ -106,9 +106,7 @@ def init_site(
     site_config = _site_config(config)
     # as the commands below read it: in the site's folder (the steps cd there; the workflow's checkout)
     option = f" --config {shlex.quote(os.path.relpath(config_path, folder))}" if config_path else ""
-    read = read_option(config_path, folder, option)
-    site_workflow = workflow(committed_paths(site_config, folder), site_config, read)
-    path = folder / WORKFLOW_NAME
+    path, site_workflow, placed = nightly_workflow(folder, site_config, config_path, option)
     (report.written if _write_new(path, site_workflow) else report.kept).append(path)
     if config in report.kept:
         report.not_applied = _profile_not_applied(config, site_config.output.profile, report.profile)
@@ -116,6 +114,7 @@ def init_site(
         secrets_step(site_config),
         *_unset_credentials_step(site_config, config, environ),
         *_feeds_off_step(site_config, config, folder),
+        *placed,
         f"Edit the install step of {WORKFLOW_NAME} to install hotpapers from where you take it.",
         *(config_step(config_path, folder, option, path in report.written) if config_path else []),
         *_profile_step(site_config, folder, config),  # the kept config's, when it was not applied
@@ -228,12 +227,6 @@ def _paths_seen_from(config: Path, folder: Path, profile: str) -> dict[str, str]
         "public": site.public,
     }
     return {key: (offset / value).as_posix() for key, value in defaults.items()}
-
-
-def committed_paths(config: Config, folder: Path) -> list[str]:
-    """What `build` writes, relative to `folder`: the posts and snapshots folders and the feeds."""
-    paths = [config.posts_folder, config.paths.snapshots, config.feeds.atom, config.feeds.json]
-    return [Path(os.path.relpath(path, real_path(folder))).as_posix() for path in paths if path is not None]
 
 
 def _cd(folder: Path) -> str:

@@ -4,6 +4,7 @@ passes, and what it commits."""
 from __future__ import annotations
 
 import json
+import os
 import re
 import shlex
 from datetime import UTC, date, datetime, timedelta
@@ -38,12 +39,49 @@ def secrets_step(config: Config) -> str:
     )
 
 
-def workflow(committed: list[str], config: Config, option: str = "") -> str:
+def nightly_workflow(
+    folder: Path, config: Config, config_path: Path | None, option: str
+) -> tuple[Path, str, list[str]]:
+    """Where the nightly workflow of the site in `folder` goes (`repository`), its text (its
+    commands read `config_path`, given as `option`, when its checkout holds it) and the step
+    that says where it went, when that is not in `folder`."""
+    root, site = repository(folder)
+    text = workflow(committed_paths(config, folder), config, read_option(config_path, folder, option), site)
+    moved = (
+        f"{WORKFLOW_NAME} went to {root}, the root of the git repository holding {folder} and the one place GitHub "
+        f"reads workflows, and runs its commands in {site}; if the site is to be a repository of its own, move it "
+        f"to {folder / WORKFLOW_NAME} and delete its `defaults:`."
+    )
+    return root / WORKFLOW_NAME, text, [moved] if site else []
+
+
+def repository(folder: Path) -> tuple[Path, str]:
+    """The root of the git repository holding `folder`, where GitHub reads workflows alone,
+    and `folder` seen from there: the nearest folder with a .git, `folder` itself when none
+    above has one (a site not in git yet is its repository's root)."""
+    site = real_path(folder)
+    for root in site.parents if not os.path.lexists(site / ".git") else ():
+        if os.path.lexists(root / ".git"):
+            return root, site.relative_to(root).as_posix()
+    return folder, ""
+
+
+def committed_paths(config: Config, folder: Path) -> list[str]:
+    """What `build` writes, relative to `folder`: the posts and snapshots folders and the feeds."""
+    paths = [config.posts_folder, config.paths.snapshots, config.feeds.atom, config.feeds.json]
+    return [Path(os.path.relpath(path, real_path(folder))).as_posix() for path in paths if path is not None]
+
+
+def workflow(committed: list[str], config: Config, option: str = "", site: str = "") -> str:
     """The nightly workflow, run just after midnight in the config's time zone
     (`nightly_schedule`); it passes the secrets the config's sources read, gives its
-    hotpapers commands `option` (`read_option`) and commits the paths in `committed`
+    hotpapers commands `option` (`read_option`), runs them in the repository's folder
+    `site` (its root when empty) and commits the paths in `committed` (seen from there)
     that exist after the build."""
     values = {
+        "defaults": f"    defaults:\n      run:\n        working-directory: {json.dumps(site)}   # the site's folder\n"
+        if site
+        else "",
         "schedule": nightly_schedule(config.timezone, date.today()),
         "env": "".join(f"          {name}: ${{{{ secrets.{name} }}}}\n" for name in credential_variables(config)),
         "build": _yaml_scalar(f'hotpapers build{option} ${{DAY:+--date "$DAY"}}'),
@@ -52,7 +90,8 @@ def workflow(committed: list[str], config: Config, option: str = "") -> str:
         "title": WORKFLOW_TITLE,
     }
     # in one pass, so that a path holding `{title}` is written as it is
-    return re.sub(r"\{env\}\n|\{(schedule|build|check|committed|title)\}", lambda m: values[m[1] or "env"], _WORKFLOW)
+    fields = r"\{env\}\n|\{defaults\}\n|\{(schedule|build|check|committed|title)\}"
+    return re.sub(fields, lambda m: values[m[1] or m[0][1:-2]], _WORKFLOW)
 
 
 def _yaml_scalar(command: str) -> str:
@@ -64,7 +103,8 @@ def _yaml_scalar(command: str) -> str:
 def read_option(config_path: Path | None, folder: Path, option: str) -> str:
     """`option` (--config and the path of `config_path` from `folder`) for the workflow's
     commands, when its checkout of the site's repository holds the config; else none."""
-    return option if config_path and real_path(config_path).is_relative_to(real_path(folder)) else ""
+    checkout = real_path(repository(folder)[0])
+    return option if config_path and real_path(config_path).is_relative_to(checkout) else ""
 
 
 def config_step(config_path: Path, folder: Path, option: str, written: bool) -> list[str]:
@@ -82,8 +122,9 @@ def config_step(config_path: Path, folder: Path, option: str, written: bool) -> 
 def push_deploy_step(folder: Path) -> list[str]:
     """The step for the site's workflows run `on: push` (a deploy, most often): the nightly
     pushes with GITHUB_TOKEN, and GitHub starts no workflow for such a push."""
-    found = sorted((folder / ".github" / "workflows").glob("*.y*ml"))
-    names = [path.relative_to(folder).as_posix() for path in found if path.name != "hotpapers.yml" and _on_push(path)]
+    root = repository(folder)[0]
+    found = sorted((root / ".github" / "workflows").glob("*.y*ml"))
+    names = [path.relative_to(root).as_posix() for path in found if path.name != "hotpapers.yml" and _on_push(path)]
     if not names:
         return []
     return [
@@ -152,6 +193,7 @@ jobs:
   build:
     runs-on: ubuntu-latest
     timeout-minutes: 60
+{defaults}
     steps:
       - uses: actions/checkout@v7
       - uses: actions/setup-python@v7
