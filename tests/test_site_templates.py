@@ -281,6 +281,13 @@ def test_any_fault_of_a_template_is_one_line_naming_its_file_and_exit_2(bare_sit
             "date reads back as 2020-09-25T08:00:00+00:00, not 2020-09-25T08:00:47+00:00",
         ),
         (
+            "hugo",
+            "post-hugo.md.j2",
+            "date: {{ snapshot.taken_at | utc_stamp }}Z",
+            "date: {{ date }}",
+            "date reads back as 2020-09-24, not 2020-09-25T08:00:47+00:00",  # was datetime.date(2020, 9, 24)
+        ),
+        (
             "lumen",
             "post.md.j2",
             "description: {{ description | yaml_str }}",

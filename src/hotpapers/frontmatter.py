@@ -7,7 +7,7 @@ from __future__ import annotations
 import re
 import reprlib
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, date
 from typing import Any
 
 import yaml
@@ -98,7 +98,7 @@ _SHORT.maxstring, _SHORT.maxother = 80, 80
 
 
 def _shown(value: Any) -> str:
-    return value.isoformat() if isinstance(value, datetime) else _SHORT.repr(value)
+    return value.isoformat() if isinstance(value, date) else _SHORT.repr(value)  # a datetime is a date too
 
 
 def expected_frontmatter(config: Config, snapshot: Snapshot, strings: FrontmatterStrings) -> dict[str, Any]:
