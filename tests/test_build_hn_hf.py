@@ -73,3 +73,28 @@ def test_a_build_with_x_off_reads_hacker_news_and_hugging_face(site):
         ("huggingface", "2009.11243", ("2009.11243",), 92, 1),
     ]
     assert {p.id for p in snapshot.papers} == {"2009.11278", "2009.11027", "2009.11094", "2009.11243"}
+
+
+@pytest.mark.parametrize("dry_run", [False, True])
+def test_a_day_fetched_beside_a_snapshot_of_its_own_under_another_name_says_so(site, dry_run):
+    """A snapshot written by hand as 2020-09-24.json.txt (an editor's extension, which a file
+    manager hides) was passed over without a word: the day was fetched from the sources, and
+    its post published without the site's own data."""
+    root = site[0]
+    (root / SNAPSHOT.parent).mkdir(parents=True)
+    (root / SNAPSHOT.parent / "2020-09-24.json.txt").write_text("{}", encoding="utf-8")
+    result = CliRunner().invoke(cli, ["-q", "build", "--date", DAY, *(["--dry-run"] if dry_run else [])])
+    assert result.exit_code == 0, result.output
+    assert (
+        "2020-09-24: no snapshot stored (2020-09-24.json.txt beside it is not read: a snapshot is named "
+        "2020-09-24.json): the day is fetched from the sources"
+    ) in result.stderr.splitlines()
+    assert (root / SNAPSHOT).exists() != dry_run
+
+
+def test_a_day_fetched_again_says_nothing_of_the_files_beside_it(site):
+    root = site[0]
+    assert CliRunner().invoke(cli, ["-q", "build", "--date", DAY]).exit_code == 0
+    (root / SNAPSHOT.parent / "2020-09-24.json.broken").write_text("{", encoding="utf-8")  # an earlier refresh's
+    result = CliRunner().invoke(cli, ["-q", "build", "--date", DAY, "--refresh"])
+    assert result.exit_code == 0 and "beside it" not in result.stderr

@@ -21,9 +21,9 @@ from hotpapers.fetch_claim import claim_for_fetching
 from hotpapers.metadata_failure import metadata_warning, refuse_without_metadata
 from hotpapers.models import Snapshot
 from hotpapers.recorded_failures import failures_kept, may_record_failure
-from hotpapers.refresh_guard import refresh_loss, set_aside_unreadable, unfetched_mentions
+from hotpapers.refresh_guard import fetched_day_warnings, refresh_loss, unfetched_mentions
 from hotpapers.render import PostRenderer
-from hotpapers.snapshot import is_stored, misnamed_snapshot, save_snapshot, site_snapshot
+from hotpapers.snapshot import is_stored, misnamed_snapshot, save_snapshot, site_snapshot, unread_beside
 from hotpapers.snapshot_schema import is_date
 from hotpapers.targets import check_feed_targets, check_outputs, refuse_irregular, sweep_outputs, target_warnings
 from hotpapers.unbuilt import naming_unbuilt, spans
@@ -131,7 +131,7 @@ def build_day(
     if options.offline or fetch is None:
         refuse_unstored([day], config, options)
     if options.dry_run:
-        return DayReport(day, fetch.plan(day))
+        return DayReport(day, fetch.plan(day), warnings=unread_beside(path, day, not path.exists()))
     unstored = not path.exists()  # the posts read are kept (even if killed): a refresh keeps the stored file
     snapshot = fetch(day, (lambda read: save_snapshot(read, path)) if unstored else None)
     refuse_without_metadata(snapshot, path, keep=unstored)
@@ -141,7 +141,7 @@ def build_day(
         warnings = (f"{day}: kept the stored snapshot {shown_path(path)}: {loss} (--force replaces it)",)
         snapshot = stored
     else:
-        warnings = set_aside_unreadable(path, day) if stored is None and not unstored else ()
+        warnings = fetched_day_warnings(path, day, stored is not None, unstored)
         save_snapshot(snapshot, path)
     return publish(snapshot, config, options, renderer=renderer, fetched=True, warnings=warnings)
 

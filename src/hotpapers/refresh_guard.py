@@ -17,6 +17,7 @@ from hotpapers.models import Snapshot
 from hotpapers.paper_lookup import limit_reached, recorded_left_out
 from hotpapers.plural import count
 from hotpapers.rank import unknown_paper_ids
+from hotpapers.snapshot import unread_beside
 
 REFRESH_MIN_SHARE = 0.5
 """A refresh finding fewer mentions than this share of the stored snapshot's, in all or of
@@ -65,6 +66,15 @@ def refresh_loss(stored: Snapshot, fresh: Snapshot) -> str:
     """Why a refresh keeps the `stored` snapshot rather than `fresh`: far fewer mentions, or
     papers' metadata lost; '' when `fresh` may replace it."""
     return far_fewer_mentions(stored, fresh) or lost_metadata(stored, fresh)
+
+
+def fetched_day_warnings(path: Path, day: str, stored: bool, unstored: bool) -> tuple[str, ...]:
+    """Before a day fetched is saved at `path`: the file there that could not be read (neither
+    `stored` nor `unstored`) set aside, or, where the day had no file (`unstored`), the files
+    beside it that hold the day under another name (unread_beside)."""
+    if not stored and not unstored:
+        return set_aside_unreadable(path, day)
+    return unread_beside(path, day, unstored)
 
 
 def set_aside_unreadable(path: Path, day: str) -> tuple[str, ...]:

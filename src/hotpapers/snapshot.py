@@ -170,12 +170,16 @@ def misnamed_snapshot(path: Path) -> str:
     its day but is not `DAY.json` (`2020-09-24.snapshot.json`, as the bundled example is
     named; `2020-9-24.json` or `24.09.2020.json`, as a hand writes it; `2020-09-24.json.txt`,
     as an editor saves it where the system hides the last extension), which no command reads
-    there; '' when there are none. Hidden files (a write's temporary ones) are not named."""
+    there; '' when there are none. Hidden files (a write's temporary ones) are not named, nor
+    `DAY.json` itself, which a fetch saves as it reads."""
     try:
         found = sorted(
             other.name
             for other in path.parent.iterdir()
-            if ".json" in other.name.lower() and not other.name.startswith(".") and _names_day(other.name, path.stem)
+            if ".json" in other.name.lower()
+            and not other.name.startswith(".")
+            and other.name != path.name
+            and _names_day(other.name, path.stem)
         )
     except OSError:
         return ""
@@ -183,6 +187,14 @@ def misnamed_snapshot(path: Path) -> str:
         return ""
     names = ", ".join(found[:3]) + (f" and {len(found) - 3} more" if len(found) > 3 else "")
     return f" ({names} beside it {'is' if len(found) == 1 else 'are'} not read: a snapshot is named {path.name})"
+
+
+def unread_beside(path: Path, day: str, fetched: bool) -> tuple[str, ...]:
+    """For a day `fetched` as no snapshot was stored at `path`: a warning naming the files
+    beside it that hold the day under another name (misnamed_snapshot), as a snapshot written
+    by hand may be, which the fetched day passes over; () when there are none."""
+    hint = misnamed_snapshot(path) if fetched else ""
+    return (f"{day}: no snapshot stored{hint}: the day is fetched from the sources",) if hint else ()
 
 
 def _names_day(name: str, day: str) -> bool:
