@@ -78,6 +78,39 @@ def test_render_dash_reads_no_more_than_a_snapshot_file_may_hold(site, monkeypat
     assert result.stderr.startswith("Error: standard input: not valid JSON (Expecting value at line 1, ")
 
 
+def test_render_dash_with_standard_input_closed_or_a_terminal_says_so(site):
+    """`render - <&-` ended in 'internal error: AttributeError: 'NoneType' object has no
+    attribute 'buffer'', and `render -` typed at a prompt waited without a word for a
+    snapshot to be typed in: neither is a snapshot piped in."""
+    command = [sys.executable, "-m", "hotpapers", "render", "-"]
+    closed = subprocess.run(command, stdin=None, capture_output=True, timeout=60, preexec_fn=lambda: os.close(0))
+    assert (closed.returncode, closed.stderr, closed.stdout) == (
+        2,
+        b"Error: standard input: closed: pipe a snapshot in (my-collector | hotpapers render -), or name its file\n",
+        b"",
+    )
+    leader, follower = os.openpty()
+    try:
+        typed = subprocess.run(command, stdin=follower, capture_output=True, timeout=60)
+    finally:
+        os.close(leader)
+        os.close(follower)
+    assert (typed.returncode, typed.stderr, typed.stdout) == (
+        2,
+        b"Error: standard input: a terminal: pipe a snapshot in (my-collector | hotpapers render -), or name "
+        b"its file\n",
+        b"",
+    )
+
+
+def test_render_o_dot_slash_dash_writes_a_file_named_dash(site):
+    """`-o -` prints the post, as `-` names stdout; `-o ./-` printed it too (Path("./-") is
+    Path("-")), where ./- names a file so named, as it does for SNAPSHOT."""
+    result = run("render", "data/snapshots/2020-09-24.json", "-o", "./-")
+    assert (result.exit_code, result.stdout) == (0, "")
+    assert (site / "-").read_bytes() == EXAMPLE_POST.read_bytes()
+
+
 def test_render_given_a_post_instead_of_a_snapshot_says_so(site):
     """`render content/posts/...md` said only `not valid JSON (Expecting value at line 1, column 1)`."""
     assert run("build", "--date", "2020-09-24").exit_code == 0

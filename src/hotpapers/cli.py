@@ -45,12 +45,12 @@ def cli(ctx: click.Context, debug: bool, quiet: bool, config_path: Path | None) 
 
 @cli.command()
 @click.argument("snapshot", type=click.Path(dir_okay=False, allow_dash=True))
-@click.option("-o", "--output", type=click.Path(path_type=Path, dir_okay=False), help="Write the post here.")
+@click.option("-o", "--output", type=click.Path(dir_okay=False), help="Write the post here.")
 @click.option(
     "--force", is_flag=True, help="With -o: replace a post that lists more papers, or a file that is no post."
 )
 @config_option
-def render(snapshot: str, output: Path | None, force: bool, config_path: Path | None) -> None:
+def render(snapshot: str, output: str | None, force: bool, config_path: Path | None) -> None:
     """Render one snapshot file (`-`: standard input) to a post, on stdout or into a file.
 
     Reads nothing but the snapshot and the config; never touches the network. A file
@@ -63,13 +63,13 @@ def render(snapshot: str, output: Path | None, force: bool, config_path: Path | 
       hotpapers render my-import.json -o content/posts/2020-09-24---Hot-Papers.md
       my-collector | hotpapers render -
     """
-    output = None if output == Path("-") else output  # stdout, as `-` names it in other tools
-    if force and output is None:
+    path = None if output in (None, "-") else Path(output)  # - is stdout, as in other tools; ./- a file so named
+    if force and path is None:
         raise click.BadParameter("it goes with -o (a post printed replaces nothing)", param_hint="'--force'")
-    config = obtain_config(config_path, writes="render" if output is not None else "")
-    snap = render_input(snapshot, output, config.output.profile, given_config_path(config_path))
-    if output is not None:
-        log_report(hotpapers.publish(snap, config, hotpapers.BuildOptions(force=force, now=now(config)), path=output))
+    config = obtain_config(config_path, writes="render" if path is not None else "")
+    snap = render_input(snapshot, path, config.output.profile, given_config_path(config_path))
+    if path is not None:
+        log_report(hotpapers.publish(snap, config, hotpapers.BuildOptions(force=force, now=now(config)), path=path))
         return
     post = compose(snap, config, now=now(config))
     log_report(post)

@@ -9,7 +9,7 @@ import shlex
 import sys
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 import click
 
@@ -17,12 +17,12 @@ import hotpapers
 from hotpapers.config import Output, Paths
 from hotpapers.config_file import config_above, default_config_path
 from hotpapers.console import log
-from hotpapers.errors import ConfigError, repeat_config_option, shown_path
+from hotpapers.errors import ConfigError, SnapshotError, command, repeat_config_option, shown_path
 from hotpapers.models import Snapshot
 from hotpapers.profiles import PROFILES
 from hotpapers.regular_file import real_path
 from hotpapers.site import refuse_unfit_post
-from hotpapers.snapshot import piped_snapshot
+from hotpapers.snapshot import STANDARD_INPUT, piped_snapshot
 from hotpapers.template_use import published_templates_warning, unread_templates_warning
 
 config_option = click.option(
@@ -107,10 +107,20 @@ def render_input(snapshot: str, output: Path | None, profile: str, config_path: 
     """render's SNAPSHOT read: the file, or standard input for `-` (`./-` names a file so
     named); then its -o FILE, if any, refused when unfit (refuse_output)."""
     piped = snapshot == "-"
-    read = piped_snapshot(sys.stdin.buffer) if piped else hotpapers.load_snapshot(snapshot)
+    read = piped_snapshot(_standard_input()) if piped else hotpapers.load_snapshot(snapshot)
     if output is not None:
         refuse_output(output, None if piped else Path(snapshot), profile, config_path)
     return read
+
+
+def _standard_input() -> BinaryIO:
+    """Standard input, to read a snapshot piped in; a SnapshotError when it is closed (`<&-`)
+    or a terminal, where the run would wait for a snapshot to be typed."""
+    state = "closed" if sys.stdin is None else "a terminal" if sys.stdin.isatty() else ""
+    if state:
+        pipe = f"my-collector | {command('render -')}"
+        raise SnapshotError(f"{STANDARD_INPUT}: {state}: pipe a snapshot in ({pipe}), or name its file")
+    return sys.stdin.buffer
 
 
 def refuse_output(output: Path, snapshot: Path | None, profile: str, config_path: Path | None) -> None:
