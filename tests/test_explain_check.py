@@ -210,6 +210,21 @@ def test_check_command_fails_in_one_line_and_passes_on_a_healthy_site(site):
     assert ok.exit_code == 0 and "ok: no problem in 1 day up to 2020-09-24" in ok.stderr
 
 
+def test_check_names_a_snapshot_saved_under_another_name_as_build_does(site):
+    """2020-09-23.json.txt (an editor's extension, hidden by a file manager): build and
+    explain named it beside the missing 2020-09-23.json, check said only "no snapshot"."""
+    runner = CliRunner()
+    store_day(site, "2020-09-22")
+    assert runner.invoke(cli, ["build", "--date", "2020-09-24"]).exit_code == 0
+    (site / "data" / "snapshots" / "2020-09-23.json.txt").write_text("{}", encoding="utf-8")
+    result = runner.invoke(cli, ["-q", "check", "--days", "2", "--until", "2020-09-24"])
+    assert (result.exit_code, result.stderr) == (
+        1,
+        "Error: check failed: 2020-09-23: no snapshot (2020-09-23.json.txt beside it is not read: a snapshot is "
+        "named 2020-09-23.json); `hotpapers build --date 2020-09-23` fetches it\n",
+    )
+
+
 @pytest.mark.parametrize("quiet", [["-q"], []])
 def test_check_names_every_problem_also_under_quiet(site, quiet):
     """Cron runs `hotpapers -q check`: its mail must name every problem, not the first."""

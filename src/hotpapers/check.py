@@ -13,6 +13,7 @@ from hotpapers.config import Paths
 from hotpapers.errors import ALL_SOURCES_OFF, command, shown_path
 from hotpapers.models import ARXIV, Snapshot
 from hotpapers.plural import count
+from hotpapers.snapshot import misnamed_snapshot
 from hotpapers.unbuilt import spans
 
 COLLAPSE_MIN_HISTORY = 3
@@ -85,7 +86,8 @@ def day_problems(
                     if enabled
                     else f"{ALL_SOURCES_OFF}: write {write} (docs/snapshot.md), then {_build(missing)}"
                 )
-                problems.append(f"{spans(missing)}: no snapshot; {make}")
+                misnamed = misnamed_snapshot(snapshots / f"{missing[0]}.json")  # the run's first day, as `make` names
+                problems.append(f"{spans(missing)}: no snapshot{misnamed}; {make}")
             continue
         if entry.post_due and not entry.post_exists and not entry.other_posts:
             problems.append(_no_post(entry))
