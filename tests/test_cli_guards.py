@@ -555,3 +555,17 @@ def test_render_o_to_the_days_own_post_or_outside_the_posts_folder_warns_of_noth
     for output in ("content/posts/2020-09-24---Hot-Papers.md", "elsewhere.md"):
         result = run("-q", "render", SNAPSHOT, "-o", output)
         assert (result.exit_code, result.stderr) == (0, "")
+
+
+def test_render_o_as_a_markdown_file_of_the_other_suffix_warns_of_a_second_post(site):
+    """content/posts/copy.markdown is a post to Gatsby, Hugo and Jekyll alike, as .md is: only
+    a file of the post's own suffix was warned of, and the site published both at one address."""
+    result = run("-q", "render", SNAPSHOT, "-o", "content/posts/copy.markdown")
+    assert (result.exit_code, result.stderr) == (
+        0,
+        "2020-09-24: content/posts/copy.markdown is a second post of the day in the site's posts folder, beside "
+        "content/posts/2020-09-24---Hot-Papers.md, and the site will publish both once build writes "
+        "content/posts/2020-09-24---Hot-Papers.md at one address: write it as "
+        "content/posts/2020-09-24---Hot-Papers.md, or outside content/posts\n",
+    )
+    assert run("-q", "render", SNAPSHOT, "-o", "content/posts/copy.txt").stderr == ""  # no post to the site

@@ -23,6 +23,11 @@ JEKYLL_POST_NAME = re.compile(r"\d{2,4}-\d{1,2}-\d{1,2}-[^/]*\.[^./]+")
 date, a hyphen, a title and an extension. It passes over any other file there without a word."""
 
 
+MARKDOWN_SUFFIXES = (".md", ".markdown")
+"""The suffixes of the Markdown files every profile's generator reads as posts (Gatsby's
+remark, Hugo, Jekyll: each reads more, not the same)."""
+
+
 def unread_post(config: Config, path: Path, day: str) -> str | None:
     """Why the jekyll profile's post of `day` at `path` (`{date}` in it standing for the day)
     would never be published: Jekyll reads no post from it (a name without the date first,
@@ -149,7 +154,7 @@ def target_warnings(path: Path, config: Config, day: str) -> tuple[str, ...]:
     found = post_day_pattern(config).match(where.relative_to(posts).as_posix())
     if found and found[1] != day:
         raise InputError(f"{shown_path(path)} is the site's post of {found[1]}, not of {day}, the snapshot's day")
-    if found or where.suffix != config.post_path(day).suffix:  # a file of another kind is no post to the site
+    if found or where.suffix not in {config.post_path(day).suffix, *MARKDOWN_SUFFIXES}:  # no post to the site
         return ()
     post = shown_path(config.post_path(day))
     both = "publishes both" if config.post_path(day).exists() else f"will publish both once build writes {post}"
