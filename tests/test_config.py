@@ -305,6 +305,20 @@ def test_null_for_a_key_that_takes_none_says_how_to_write_none(tmp_path, text, e
     assert problem(tmp_path, text + "\n").endswith(f"config.yaml: {expected}")
 
 
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("paths: {snapshots: null}", "paths.snapshots: expected a non-empty path without control characters, got null"),
+        ("paths: {templates: true}", "paths.templates: expected a non-empty path without control characters, got true"),
+        ("timezone: null", "timezone: unknown time zone null"),
+    ],
+)
+def test_null_or_a_boolean_for_a_path_or_a_time_zone_is_named_as_yaml_writes_it(tmp_path, text, expected):
+    """`snapshots: null` said "got None", and `timezone: null` "unknown time zone None":
+    Python's words for the value, where the config is YAML, and every other key says null."""
+    assert expected in problem(tmp_path, text + "\n")
+
+
 def test_a_slug_without_the_day_is_refused(tmp_path):
     """`post: {slug: hot-papers}` gave every day's post the same slug: Hugo published one of
     two days at /posts/hot-papers/, and the feeds listed both at that address, as their id too."""

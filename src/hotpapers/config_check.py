@@ -281,13 +281,13 @@ def _is_struct(kind: Any) -> bool:
 
 
 def short(value: Any) -> str:
-    """A value for a message: one line, at most 60 characters, safe for huge numbers."""
+    """A value for a message: one line, at most 60 characters, safe for huge numbers, null as YAML's."""
     if isinstance(value, int) and not isinstance(value, bool) and value.bit_length() > 200:
         return f"a number of about {int(value.bit_length() * 0.30103)} digits"
     if isinstance(value, str):
         return clip(one_line(repr(_USERINFO.sub("***@", value))), 60)
-    if isinstance(value, bytes | int | float | bool) or value is None:
-        return clip(one_line(repr(value)), 60)
+    if isinstance(value, bytes | int | float | bool) or value is None:  # YAML's null, true and false for a YAML user
+        return json.dumps(value) if value is None or isinstance(value, bool) else clip(one_line(repr(value)), 60)
     return f"a {type(value).__name__}"
 
 
