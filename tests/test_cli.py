@@ -111,6 +111,16 @@ def test_render_o_dot_slash_dash_writes_a_file_named_dash(site):
     assert (site / "-").read_bytes() == EXAMPLE_POST.read_bytes()
 
 
+def test_a_file_named_dash_is_named_dot_slash_dash_in_messages(site):
+    """`render ./-` without such a file said `-: no such snapshot`, as if standard input were
+    missing, and `render SNAPSHOT -o ./-` said `wrote -`: the name a command reads as
+    standard input, or an option, where `./-` is the file."""
+    result = run("render", "./-")
+    assert (result.exit_code, result.stderr) == (2, "Error: ./-: no such snapshot\n")
+    result = run("render", "data/snapshots/2020-09-24.json", "-o", "./-")
+    assert (result.exit_code, result.stderr) == (0, "2020-09-24: wrote ./- (11 papers)\n")
+
+
 def test_render_given_a_post_instead_of_a_snapshot_says_so(site):
     """`render content/posts/...md` said only `not valid JSON (Expecting value at line 1, column 1)`."""
     assert run("build", "--date", "2020-09-24").exit_code == 0

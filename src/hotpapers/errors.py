@@ -123,12 +123,14 @@ class NotAskedError(FetchError):
 
 
 def shown_path(path: Path) -> str:
-    """`path` relative to the working directory when inside it, for messages."""
+    """`path` relative to the working directory when inside it, for messages; `./-x` for a
+    name `-x` there, which a command would take for standard input or an option."""
     text, cwd = str(path), os.getcwd()
     if text == cwd:
         return "."
     inside = os.path.join(cwd, "")
-    return text[len(inside) :] if text.startswith(inside) else text
+    shown = text[len(inside) :] if text.startswith(inside) else text
+    return f"./{shown}" if shown.startswith("-") else shown
 
 
 _CONFIG_OPTION: ContextVar[str] = ContextVar("hotpapers_config_option", default="")
