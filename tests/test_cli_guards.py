@@ -569,3 +569,31 @@ def test_render_o_as_a_markdown_file_of_the_other_suffix_warns_of_a_second_post(
         "content/posts/2020-09-24---Hot-Papers.md, or outside content/posts\n",
     )
     assert run("-q", "render", SNAPSHOT, "-o", "content/posts/copy.txt").stderr == ""  # no post to the site
+
+
+@pytest.mark.parametrize(
+    ("profile", "output", "post"),
+    [
+        ("lumen-2022", "content/posts/2020-09-24---hot-papers", "content/posts/2020-09-24---hot-papers/index.md"),
+        ("lumen-2022", "content/posts/2020-09-25---hot-papers", "content/posts/2020-09-25---hot-papers/index.md"),
+        ("lumen", "content/posts/2020-09-25---Hot-Papers.md/copy.md", "content/posts/2020-09-25---Hot-Papers.md"),
+    ],
+)
+def test_render_o_where_a_post_needs_a_folder_or_its_file_is_refused(site, profile, output, post):
+    """lumen-2022 writes each day's post as FOLDER/index.md: `render -o content/posts/2020-09-25---hot-papers`
+    wrote a file where that folder goes, without a word, and the day's build then failed
+    ('cannot read the existing post .../index.md: Not a directory'); a folder made for -o's
+    FILE where a post's file goes stopped that day's build too."""
+    add_settings(site, f"output: {{profile: {profile}}}")
+    result = run("-q", "render", SNAPSHOT, "-o", output)
+    day_post = (
+        post.replace("2020-09-25", "2020-09-24")
+        if profile == "lumen-2022"
+        else "content/posts/2020-09-24---Hot-Papers.md"
+    )
+    assert (result.exit_code, result.stderr) == (
+        2,
+        f"Error: {output} would keep build from writing the site's post of {post[14:24]} ({post}): write the post "
+        f"as {day_post}, or outside content/posts\n",
+    )
+    assert not (site / "content" / "posts").exists()

@@ -140,7 +140,8 @@ def post_day_pattern(config: Config) -> re.Pattern[str]:
 def target_warnings(path: Path, config: Config, day: str) -> tuple[str, ...]:
     """The warnings for `path`, given for the post of `day` (`render -o`); an InputError when
     it is inside paths.snapshots or is the site's post of another day: the guards of
-    write_post compare papers, not days, and a snapshot's folder is read as snapshots."""
+    write_post compare papers, not days, and a snapshot's folder is read as snapshots; and
+    when it is a folder of a post's path, or inside its file, which build could not write then."""
     where, snapshots = real_path(path), real_path(config.paths.snapshots)
     if problem := unread_post(config, path, day):
         raise InputError(problem)
@@ -151,9 +152,16 @@ def target_warnings(path: Path, config: Config, day: str) -> tuple[str, ...]:
     posts = real_path(config.posts_folder)
     if not where.is_relative_to(posts):
         return ()
-    found = post_day_pattern(config).match(where.relative_to(posts).as_posix())
+    relative = where.relative_to(posts).as_posix()
+    found = post_day_pattern(config).match(relative)
     if found and found[1] != day:
         raise InputError(f"{shown_path(path)} is the site's post of {found[1]}, not of {day}, the snapshot's day")
+    if (blocked := _blocked_post(config, relative, day)) is not None:
+        raise InputError(
+            f"{shown_path(path)} would keep build from writing the site's post of {blocked} "
+            f"({shown_path(config.post_path(blocked))}): write the post as {shown_path(config.post_path(day))}, "
+            f"or outside {shown_path(config.posts_folder)}"
+        )
     if found or where.suffix not in {config.post_path(day).suffix, *MARKDOWN_SUFFIXES}:  # no post to the site
         return ()
     post = shown_path(config.post_path(day))
@@ -162,6 +170,22 @@ def target_warnings(path: Path, config: Config, day: str) -> tuple[str, ...]:
         f"{day}: {shown_path(path)} is a second post of the day in the site's posts folder, beside {post}, and "
         f"the site {both} at one address: write it as {post}, or outside {shown_path(config.posts_folder)}",
     )
+
+
+def _blocked_post(config: Config, relative: str, day: str) -> str | None:
+    """The day whose post a file at `relative` (a path in the posts folder) keeps build from
+    writing, being a folder of its path (lumen-2022's FOLDER/index.md) or inside its file;
+    `day` when the paths share no date; None for a file beside the posts."""
+    name, parts = config.post_name("{date}").split("/"), relative.split("/")
+    if len(parts) == len(name):
+        return None
+    days: list[str] = []
+    for part, pattern in zip(parts, name, strict=False):
+        match = re.fullmatch(re.escape(pattern).replace(re.escape("{date}"), r"(\d{4}-\d{2}-\d{2})"), part)
+        if match is None:
+            return None
+        days += match.groups()
+    return days[0] if days else day
 
 
 def check_feed_targets(config: Config) -> None:
