@@ -227,12 +227,12 @@ def fetch_papers(
 
 
 def _batch(batch: list[str], settings: ArxivSettings, http: HttpClient, malformed: set[str]) -> list[Paper]:
-    """The papers of one id_list request. An answer holding fewer entries than it says the
-    query matches (arXiv's API now and then sends such a page: lukasschwab/arxiv.py#43) is
-    asked again once, else the papers it left out would be missing from the day for good;
-    its papers are kept whatever the second answer holds, or when asking again fails."""
+    """The papers of one id_list request. An answer holding fewer ids asked for than it says the
+    query matches (arXiv's API now and then sends such a page: lukasschwab/arxiv.py#43; an id twice,
+    or one not asked for, counts none) is asked again once, else the papers it left out would be
+    missing for good; its papers are kept whatever the second answer holds, or when asking again fails."""
     feed = _answer(batch, settings, http, malformed)
-    if len(feed.papers) >= min(feed.total or 0, len(batch)):
+    if len({paper.id for paper in feed.papers}.intersection(batch)) >= min(feed.total or 0, len(batch)):
         return feed.papers
     log.info("arxiv: an answer held %d of the %d entries it counted; asking again", len(feed.papers), feed.total)
     try:
