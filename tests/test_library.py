@@ -7,6 +7,7 @@ import shutil
 from datetime import UTC, date, datetime
 from pathlib import Path
 
+import msgspec
 import pytest
 from click.testing import CliRunner
 
@@ -275,3 +276,26 @@ def test_a_snapshot_of_one_s_own_with_a_date_or_a_wrong_type_is_saved_or_refused
     with pytest.raises(hotpapers.SnapshotError, match="refusing to write an invalid snapshot: "):
         hotpapers.save_snapshot(bad, tmp_path / "c.json")
     assert not (tmp_path / "b.json").exists() and not (tmp_path / "c.json").exists()
+
+
+def test_a_snapshot_of_one_s_own_with_bytes_or_a_huge_count_is_refused_in_words(tmp_path):
+    """A title given as bytes (a file read in binary) was saved as its base64 text, `VA==`
+    for b"T", the post titled so, without a word; a count of 5,000 digits raised the
+    ValueError of Python's int-to-text limit from inside save_snapshot."""
+    paper = hotpapers.Paper("2411.01234", b"T", ("A",), ("cs.LG",), "X.", "https://arxiv.org/abs/2411.01234", None)
+    mention = hotpapers.Mention(
+        "mastodon", "1", "https://sigmoid.social/@a/1", ("2411.01234",), 30, 45, "2024-11-21T08:00:00Z"
+    )
+    with pytest.raises(hotpapers.SnapshotError, match=r"^refusing to write an invalid snapshot: .*bytes"):
+        hotpapers.save_snapshot(
+            hotpapers.Snapshot("2024-11-20", "2024-11-21T08:00:00Z", (paper,), ()), tmp_path / "a.json"
+        )
+    huge = msgspec.structs.replace(mention, likes=10**5000)
+    paper = msgspec.structs.replace(paper, title="T")
+    with pytest.raises(
+        hotpapers.SnapshotError, match=r"^refusing to write an invalid snapshot: a number of more than 4300 digits"
+    ):
+        hotpapers.save_snapshot(
+            hotpapers.Snapshot("2024-11-20", "2024-11-21T08:00:00Z", (paper,), (huge,)), tmp_path / "b.json"
+        )
+    assert not (tmp_path / "a.json").exists() and not (tmp_path / "b.json").exists()

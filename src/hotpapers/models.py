@@ -172,21 +172,26 @@ class Snapshot(Record, frozen=True):
     def to_dict(self) -> dict[str, Any]:
         """The stable JSON form: papers by id, mentions by platform then id. A snapshot made in
         Python may hold other types than a file's (a `date`, a number for an id): they are
-        written as msgspec writes them, for the schema to judge; a TypeError for one it cannot."""
+        written as msgspec writes them, for the schema to judge; a TypeError for one it cannot,
+        or for bytes (which msgspec writes as their base64 text: a title given as bytes)."""
         data: dict[str, Any] = {
             "schema": SCHEMA_ID,
-            "date": to_builtins(self.date),
-            "taken_at": to_builtins(self.taken_at),
+            "date": _builtins(self.date),
+            "taken_at": _builtins(self.taken_at),
         }
         if self.window is not None:
-            data["window"] = to_builtins(self.window)
+            data["window"] = _builtins(self.window)
         if self.sources:
-            data["sources"] = {name: to_builtins(self.sources[name]) for name in sorted(self.sources)}
-        data["papers"] = to_builtins(sorted(self.papers, key=lambda p: str(p.id)))
-        data["mentions"] = to_builtins(
+            data["sources"] = {name: _builtins(self.sources[name]) for name in sorted(self.sources)}
+        data["papers"] = _builtins(sorted(self.papers, key=lambda p: str(p.id)))
+        data["mentions"] = _builtins(
             sorted(self.mentions, key=lambda m: (str(m.platform), numeric_aware_key(str(m.id))))
         )
         return data
+
+
+def _builtins(value: Any) -> Any:
+    return to_builtins(value, builtin_types=(bytes, bytearray, memoryview))  # for json to refuse
 
 
 def _paper_from_dict(data: dict[str, Any]) -> Paper:

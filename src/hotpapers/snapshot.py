@@ -11,6 +11,7 @@ import json
 import math
 import os
 import re
+import sys
 from os import PathLike
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, BinaryIO
@@ -230,10 +231,12 @@ def dump_snapshot(snapshot: Snapshot) -> str:
     """The stable, diff-friendly text of a snapshot: sorted, indented, UTF-8, one trailing
     newline. Only a text that reads back is returned: valid, and no larger than MAX_FILE_BYTES."""
     try:
-        data = snapshot.to_dict()
-    except TypeError as exc:  # a snapshot made in Python, holding what JSON cannot (a Path)
+        text = json.dumps(snapshot.to_dict(), ensure_ascii=False, indent=2) + "\n"
+    except TypeError as exc:  # a snapshot made in Python, holding what JSON cannot (a Path, bytes)
         raise SnapshotError(f"refusing to write an invalid snapshot: {exc}") from None
-    text = json.dumps(data, ensure_ascii=False, indent=2) + "\n"
+    except ValueError:  # an integer past Python's limit of digits written
+        digits = sys.get_int_max_str_digits()
+        raise SnapshotError(f"refusing to write an invalid snapshot: a number of more than {digits} digits") from None
     try:
         raw = text.encode("utf-8")
     except UnicodeEncodeError as exc:
