@@ -4,6 +4,7 @@ that lose data, and terminal escapes in messages."""
 
 import json
 import os
+import shutil
 import signal
 import stat
 import subprocess
@@ -597,3 +598,18 @@ def test_render_o_where_a_post_needs_a_folder_or_its_file_is_refused(site, profi
         f"as {day_post}, or outside content/posts\n",
     )
     assert not (site / "content" / "posts").exists()
+
+
+@pytest.mark.parametrize("output", ["content/posts", "content", "data"])
+def test_render_o_where_the_posts_or_the_snapshots_folder_goes_is_refused(site, output):
+    """`render -o content` in a site without posts yet wrote a file named content, and every
+    build then failed to make content/posts; so did a file at data, the snapshots' folder above."""
+    shutil.move(site / SNAPSHOT, site / "2020-09-24.json")
+    shutil.rmtree(site / "data")
+    result = run("-q", "render", "2020-09-24.json", "-o", output)
+    folder = "content/posts" if output.startswith("content") else "data/snapshots"
+    assert (result.exit_code, result.stderr) == (
+        2,
+        f"Error: {output} is where the folder {folder} goes, which build writes into: write the post elsewhere\n",
+    )
+    assert not (site / output).exists()

@@ -141,7 +141,8 @@ def target_warnings(path: Path, config: Config, day: str) -> tuple[str, ...]:
     """The warnings for `path`, given for the post of `day` (`render -o`); an InputError when
     it is inside paths.snapshots or is the site's post of another day: the guards of
     write_post compare papers, not days, and a snapshot's folder is read as snapshots; and
-    when it is a folder of a post's path, or inside its file, which build could not write then."""
+    when it is a folder of a post's path (the posts' or the snapshots' folder, or above one),
+    or inside its file, which build could not write then."""
     where, snapshots = real_path(path), real_path(config.paths.snapshots)
     if problem := unread_post(config, path, day):
         raise InputError(problem)
@@ -150,6 +151,12 @@ def target_warnings(path: Path, config: Config, day: str) -> tuple[str, ...]:
             f"{shown_path(path)} is inside paths.snapshots ({shown_path(snapshots)}): write the post elsewhere"
         )
     posts = real_path(config.posts_folder)
+    for folder in (config.posts_folder, config.paths.snapshots):
+        if real_path(folder).is_relative_to(where):  # none there yet: refuse_output refuses a folder
+            raise InputError(
+                f"{shown_path(path)} is where the folder {shown_path(folder)} goes, which build writes into: "
+                "write the post elsewhere"
+            )
     if not where.is_relative_to(posts):
         return ()
     relative = where.relative_to(posts).as_posix()
