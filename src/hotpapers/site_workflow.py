@@ -109,7 +109,7 @@ def read_option(config_path: Path | None, folder: Path, option: str) -> str:
 
 def config_step(config_path: Path, folder: Path, option: str, written: bool) -> list[str]:
     """The step that gives the workflow the config, unless it was `written` reading it: it
-    runs in a checkout of the site's repository, which holds no file outside the site's folder."""
+    runs in a checkout of the site's repository (`repository`), which holds no file outside it."""
     if read_option(config_path, folder, option):
         return [] if written else [f"Add{option} to the hotpapers commands of {WORKFLOW_NAME}."]
     return [
