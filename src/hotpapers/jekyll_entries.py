@@ -179,10 +179,15 @@ def _entries(site: Path) -> tuple[list[Any], list[Any]]:
     return [*listed["exclude"], *DEFAULT_EXCLUDES], listed["include"]
 
 
+def config_file(site: Path) -> Path | None:
+    """The config file Jekyll reads in the folder `site` (CONFIG_NAMES), None when there is none."""
+    return next((site / name for name in CONFIG_NAMES if (site / name).exists()), None)
+
+
 def _settings(site: Path) -> tuple[dict[str, Any], Path | None]:
     """The site's config as a mapping (empty when it holds none, as Jekyll reads it), and its file."""
     settings: dict[str, Any] = {}
-    config = next((site / name for name in CONFIG_NAMES if (site / name).exists()), None)
+    config = config_file(site)
     if config is not None:
         try:
             # a FIFO would wait for a writer for ever

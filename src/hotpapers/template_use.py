@@ -11,7 +11,7 @@ from jinja2 import meta
 
 from hotpapers.config import Config
 from hotpapers.errors import ConfigError, InputError, shown_path
-from hotpapers.jekyll_entries import CONFIG_NAMES, jekyll_publishes
+from hotpapers.jekyll_entries import CONFIG_NAMES, config_file, jekyll_publishes
 from hotpapers.platform_text import embed_templates
 from hotpapers.render import bundled_templates, make_env
 
@@ -81,7 +81,7 @@ def published_templates_warning(config: Config) -> str | None:
         return None
     if not published:
         return None
-    settings = next((name for name in CONFIG_NAMES if (site / name).exists()), CONFIG_NAMES[0])
+    settings = (config_file(site) or site / CONFIG_NAMES[0]).name
     return (
         f"{shown_path(folder)}: Jekyll publishes {', '.join(published)} as {'a file' if len(published) == 1 else 'files'} "
         "of the site (and runs Liquid over a template that starts with ---, which stops its build): add "
