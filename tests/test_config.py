@@ -673,3 +673,12 @@ def test_no_feed_entries_is_refused_with_the_way_to_turn_the_feeds_off(tmp_path)
         "feeds.entries: expected an integer <= 1000 (got 1001)"
     )
     assert load_text(tmp_path, "feeds: {entries: 1, atom: null, json: null}\n").feeds.entries == 1
+
+
+@pytest.mark.parametrize("key", ["atom", "json"])
+def test_false_for_a_feed_says_that_null_turns_it_off(tmp_path, key):
+    """`feeds: {atom: false}`, a natural way to turn a feed off, said only that a path was
+    expected: null is the way, as the feed's comment in the config says."""
+    assert problem(tmp_path, f"feeds: {{{key}: false}}\n").endswith(
+        f"feeds.{key}: expected a non-empty path without control characters, got false; feeds.atom and feeds.json null turn the feeds off"
+    )

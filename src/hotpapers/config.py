@@ -118,7 +118,7 @@ class Site(Section, frozen=True):
 
 
 _FEEDS_OFF = "feeds.atom and feeds.json null turn the feeds off"
-"""What a config error for `feeds.entries: 0` says: it stopped updating the feeds without a word."""
+"""What a config error for `feeds.entries: 0` (it stopped updating the feeds without a word) or `atom: false` says."""
 
 
 class Feeds(Section, frozen=True):
@@ -126,9 +126,9 @@ class Feeds(Section, frozen=True):
 
     entries: Annotated[int, Meta(ge=1, le=1000, extra={"hints": {0: _FEEDS_OFF}})] = 20
     """The latest digests in each feed."""
-    atom: Path | None = Path("static/hot-papers.atom")
+    atom: Annotated[Path | None, Meta(extra={"hints": {False: _FEEDS_OFF}})] = Path("static/hot-papers.atom")
     """null: no Atom feed. Default: hot-papers.atom in paths.public."""
-    json: Path | None = Path("static/hot-papers.json")
+    json: Annotated[Path | None, Meta(extra={"hints": {False: _FEEDS_OFF}})] = Path("static/hot-papers.json")
     """null: no JSON Feed. Default: hot-papers.json in paths.public."""
 
 
