@@ -4,6 +4,7 @@ no temporary file left behind."""
 import itertools
 import os
 import stat
+from pathlib import Path
 
 import pytest
 
@@ -59,3 +60,21 @@ def test_a_folder_that_cannot_be_made_is_one_line(tmp_path):
     (tmp_path / "content").write_text("a file where the folder should be")
     with pytest.raises(WriteError, match=r"cannot write .*content/post\.md: "):
         write_atomically(tmp_path / "content" / "post.md", "text\n")
+
+
+def test_a_folder_that_cannot_be_made_names_what_is_in_its_way(tmp_path, monkeypatch):
+    """A link to a folder that is gone (a posts folder on an unmounted disk), or a file,
+    where a folder of the path goes said only 'File exists' or 'Not a directory': not
+    which part of the path, nor what it is."""
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "content").mkdir()
+    (tmp_path / "content" / "posts").symlink_to(tmp_path / "gone")
+    with pytest.raises(WriteError) as raised:
+        write_atomically(Path("content/posts/2020/post.md"), "text\n")
+    assert raised.value.message == (
+        f"cannot write content/posts/2020/post.md: content/posts is a link to {tmp_path / 'gone'}, which does not exist"
+    )
+    (tmp_path / "notes").write_text("a file where the folder should be")
+    with pytest.raises(WriteError) as raised:
+        write_atomically(Path("notes/2020/post.md"), "text\n")
+    assert raised.value.message == "cannot write notes/2020/post.md: notes is a file, not a folder"

@@ -113,8 +113,24 @@ def create_beside(path: Path) -> tuple[int, str]:
         except FileNotFoundError:
             if made_folder:
                 raise
-            path.parent.mkdir(parents=True, exist_ok=True)
+            try:
+                path.parent.mkdir(parents=True, exist_ok=True)
+            except (FileExistsError, NotADirectoryError) as exc:  # 'File exists': which part, and what?
+                raise OSError(exc.errno, _in_the_way(path.parent) or exc.strerror) from None
             made_folder = True
+        except NotADirectoryError as exc:
+            raise OSError(exc.errno, _in_the_way(path.parent) or exc.strerror) from None
+
+
+def _in_the_way(folder: Path) -> str | None:
+    """What keeps `folder` from being made: the first part of its path that is a file, or a
+    link to nothing."""
+    for part in (*reversed(folder.parents), folder):
+        if part.is_symlink() and not part.exists():
+            return f"{shown_path(part)} is a link to {os.readlink(part)}, which does not exist"
+        if part.exists() and not part.is_dir():
+            return f"{shown_path(part)} is a file, not a folder"
+    return None
 
 
 def sweep(folder: Path) -> None:
