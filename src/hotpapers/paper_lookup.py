@@ -26,11 +26,12 @@ from hotpapers.sources.limits import DayBudget
 log = logging.getLogger("hotpapers")
 _LEFT_OUT = " not looked up (arxiv.max_ids)"
 _KEEPS = " of metadata a day keeps"
-_REACHED = f"{_KEEPS}: kept "
 _LIMIT = re.compile(rf"(reached the [^;]+?{_KEEPS}): kept ")
+"""The day's metadata limit reached, as metadata_status records it (`reached the 32 MiB of
+metadata a day keeps: kept N papers, left out the rest`), its group up to `: kept`."""
 _UNKNOWN = "unknown ids: "
 _RECORDED = re.compile(
-    rf"[0-9]+ ids?{re.escape(_LEFT_OUT)}(?:; reached [^;]+{re.escape(_REACHED)}[^;]+)?(?:; {_UNKNOWN}(?P<unknown>.+))?"
+    rf"[0-9]+ ids?{re.escape(_LEFT_OUT)}(?:; {_LIMIT.pattern}[^;]+)?(?:; {_UNKNOWN}(?P<unknown>.+))?"
 )
 
 
@@ -107,7 +108,9 @@ def metadata_status(
     unknown = [paper_id for paper_id in unknown_paper_ids(snapshot) if paper_id not in left_out]
     notes = [f"{count(len(left_out), 'id')}{_LEFT_OUT}"] if left_out else []
     if budget.full:
-        notes.append(f"reached the {budget.size}{_REACHED}{count(len(snapshot.papers), 'paper')}, left out the rest")
+        notes.append(
+            f"reached the {budget.size}{_KEEPS}: kept {count(len(snapshot.papers), 'paper')}, left out the rest"
+        )
         if lookup.ids:
             log.warning(
                 "%s: arxiv: %s; the ids left out count as unknown ids, whose mentions are ignored",
