@@ -13,7 +13,6 @@ from hotpapers.config import Paths
 from hotpapers.errors import ALL_SOURCES_OFF, command, shown_path
 from hotpapers.models import ARXIV, Snapshot
 from hotpapers.plural import count
-from hotpapers.snapshot import misnamed_snapshot
 from hotpapers.unbuilt import spans
 
 COLLAPSE_MIN_HISTORY = 3
@@ -40,6 +39,9 @@ class DayFiles:
     post_held: tuple[str, str] | None = None
     """The post's path and what it holds when that is no file ("a folder"): build stops
     on the day rather than replace it, so the day has no post (`post_exists` is False)."""
+    misnamed: str = ""
+    """For a day without a snapshot file: the files beside it that hold the day under another
+    name, as misnamed_snapshot says them ('' when none)."""
 
     @property
     def written_by_hand(self) -> bool:
@@ -63,6 +65,7 @@ def day_problems(
     problems = []
     volumes: list[int] = []
     missing: list[str] = []  # the days of a run without a snapshot, named in one line
+    misnamed = ""  # the files beside the run's first day's snapshot that hold it under another name
     for entry in days:
         snap = entry.snapshot
         if snap is not None or entry.unusable or entry.written_by_hand:
@@ -86,7 +89,7 @@ def day_problems(
                     if enabled
                     else f"{ALL_SOURCES_OFF}: write {write} (docs/snapshot.md), then {_build(missing)}"
                 )
-                misnamed = misnamed_snapshot(snapshots / f"{missing[0]}.json")  # the run's first day, as `make` names
+                misnamed = entry.misnamed if len(missing) == 1 else misnamed  # as `write` names the first day
                 problems.append(f"{spans(missing)}: no snapshot{misnamed}; {make}")
             continue
         if entry.post_due and not entry.post_exists and not entry.other_posts:

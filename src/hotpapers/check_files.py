@@ -12,7 +12,7 @@ from hotpapers.errors import InputError, SnapshotError, shown_path
 from hotpapers.pipeline import listed_days
 from hotpapers.rank import rank
 from hotpapers.site import other_profiles_posts, served_profiles_posts
-from hotpapers.snapshot import first_stored_day, is_stored, site_snapshot
+from hotpapers.snapshot import first_stored_day, is_stored, misnamed_snapshot, site_snapshot
 from hotpapers.targets import irregular
 
 log = logging.getLogger("hotpapers")
@@ -84,6 +84,7 @@ def _day_files(day: str, config: Config) -> DayFiles:
         post_held=(shown_path(post), held) if held else None,
         other_posts=others,
         served_posts=tuple((name, shown_path(path), unread) for name, path, unread in served),
+        misnamed=misnamed_snapshot(config.snapshot_path(day)) if snap is None else "",
     )
 
 
