@@ -133,8 +133,12 @@ def refuse_irregular(path: Path, what: str) -> None:
 
 def post_day_pattern(config: Config) -> re.Pattern[str]:
     """Matches a post's path inside the posts' folder (POSIX), its group the day."""
-    name = re.escape(config.post_name("{date}")).replace(re.escape("{date}"), r"(\d{4}-\d{2}-\d{2})")
-    return re.compile(f"{name}$")
+    return re.compile(f"{_day_pattern(config.post_name('{date}'))}$")
+
+
+def _day_pattern(name: str) -> str:
+    """`name`, a post's path or a part of it with `{date}` for the day, as a regex: the day its group."""
+    return re.escape(name).replace(re.escape("{date}"), r"(\d{4}-\d{2}-\d{2})")
 
 
 def target_warnings(path: Path, config: Config, day: str) -> tuple[str, ...]:
@@ -188,7 +192,7 @@ def _blocked_post(config: Config, relative: str, day: str) -> str | None:
         return None
     days: list[str] = []
     for part, pattern in zip(parts, name, strict=False):
-        match = re.fullmatch(re.escape(pattern).replace(re.escape("{date}"), r"(\d{4}-\d{2}-\d{2})"), part)
+        match = re.fullmatch(_day_pattern(pattern), part)
         if match is None:
             return None
         days += match.groups()
