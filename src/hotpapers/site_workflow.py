@@ -89,9 +89,9 @@ def workflow(committed: list[str], config: Config, option: str = "", site: str =
         "committed": " ".join(map(shlex.quote, committed)),
         "title": WORKFLOW_TITLE,
     }
-    # in one pass, so that a path holding `{title}` is written as it is
-    fields = r"\{env\}\n|\{defaults\}\n|\{(schedule|build|check|committed|title)\}"
-    return re.sub(fields, lambda m: values[m[1] or m[0][1:-2]], _WORKFLOW)
+    # in one pass, so that a path holding `{title}` is written as it is; a block's line ends with it
+    fields = r"\{(env|defaults)\}\n|\{(schedule|build|check|committed|title)\}"
+    return re.sub(fields, lambda m: values[m[1] or m[2]], _WORKFLOW)
 
 
 def _yaml_scalar(command: str) -> str:
