@@ -25,7 +25,7 @@ from hotpapers.refresh_guard import fetched_day_warnings, refresh_loss, unfetche
 from hotpapers.render import PostRenderer
 from hotpapers.snapshot import is_stored, misnamed_snapshot, save_snapshot, site_snapshot, unread_beside
 from hotpapers.snapshot_schema import is_date
-from hotpapers.targets import check_feed_targets, check_outputs, refuse_irregular, sweep_outputs, target_warnings
+from hotpapers.targets import check_feed_targets, check_outputs, check_post_target, refuse_irregular, sweep_outputs
 from hotpapers.unbuilt import naming_unbuilt, spans
 from hotpapers.worker_life import die_with, results_of_workers, until_failure, worker_context
 from hotpapers.write import Outcome, kept_post_note, outcome_message, write_post
@@ -170,7 +170,7 @@ def publish(
     if path is None:
         refuse_irregular(target, "post")
     else:
-        warnings += target_warnings(target, config, day)
+        warnings += check_post_target(target, config, day)
     shown = shown_path(target)
     result = write_post(target, post.text, force=options.force, papers=post.papers, dry_run=options.dry_run)
     message = outcome_message(day, shown, result, options.dry_run)

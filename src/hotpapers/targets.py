@@ -141,12 +141,13 @@ def _day_pattern(name: str) -> str:
     return re.escape(name).replace(re.escape("{date}"), r"(\d{4}-\d{2}-\d{2})")
 
 
-def target_warnings(path: Path, config: Config, day: str) -> tuple[str, ...]:
-    """The warnings for `path`, given for the post of `day` (`render -o`); an InputError when
-    it is inside paths.snapshots or is the site's post of another day: the guards of
-    write_post compare papers, not days, and a snapshot's folder is read as snapshots; and
-    when it is a folder of a post's path (the posts' or the snapshots' folder, or above one),
-    or inside its file, which build could not write then."""
+def check_post_target(path: Path, config: Config, day: str) -> tuple[str, ...]:
+    """An InputError when `path`, given for the post of `day` (`render -o`), is where the site
+    publishes no post (unread_post), inside paths.snapshots, or the site's post of another day:
+    the guards of write_post compare papers, not days, and a snapshot's folder is read as
+    snapshots; and when it is a folder of a post's path (the posts' or the snapshots' folder,
+    or above one), or inside its file, which build could not write then. Else the warnings
+    for it: a second post of the day in the posts folder."""
     where, snapshots = real_path(path), real_path(config.paths.snapshots)
     if problem := unread_post(config, path, day):
         raise InputError(problem)
