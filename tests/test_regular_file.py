@@ -1,11 +1,13 @@
+import io
 import os
 import subprocess
 import sys
+import tracemalloc
 from pathlib import Path
 
 import pytest
 
-from hotpapers.regular_file import NotRegularFile, TooLarge, read_regular_file, site_file_text
+from hotpapers.regular_file import NotRegularFile, TooLarge, read_regular_file, read_stream, site_file_text
 
 
 def test_max_bytes_alone_cuts_the_read_short(tmp_path):
@@ -86,3 +88,34 @@ def test_a_small_file_is_read_under_an_address_space_limit_below_max_bytes(tmp_p
     )
     done = subprocess.run([sys.executable, "-c", code, str(path)], capture_output=True, text=True, timeout=60)
     assert (done.returncode, done.stdout.strip()) == (0, "40000"), done.stderr[-300:]
+
+
+class _Endless(io.RawIOBase):
+    """A writer that never stops (`yes | hotpapers render -`)."""
+
+    def readable(self):
+        return True
+
+    def readinto(self, buffer):
+        buffer[:] = b"y" * len(buffer)
+        return len(buffer)
+
+
+def test_an_endless_stream_is_refused_holding_its_limit_once_in_memory():
+    """`yes | hotpapers render -` took about 1.1 GB to refuse 512 MiB: the pieces read,
+    then their join, held the bytes twice."""
+    limit = 8 * 2**20
+    tracemalloc.start()
+    try:
+        with pytest.raises(TooLarge):
+            read_stream(io.BufferedReader(_Endless()), limit)
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert limit < peak < 1.5 * limit
+
+
+def test_a_stream_is_read_whole_up_to_its_limit():
+    assert read_stream(io.BytesIO(b"x" * 100_000), 100_000) == b"x" * 100_000
+    with pytest.raises(TooLarge):
+        read_stream(io.BytesIO(b"x" * 100_001), 100_000)

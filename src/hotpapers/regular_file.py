@@ -58,11 +58,14 @@ def read_regular_file(path: Path, *, max_bytes: int | None = None, refuse_larger
 
 def read_stream(handle: BinaryIO, max_bytes: int) -> bytes:
     """All the bytes of a stream that is no file named (standard input, a pipe): it ends
-    when its writer does; TooLarge once more than `max_bytes` have come."""
-    data = _read_at_most(handle, max_bytes + 1, 0)
-    if len(data) > max_bytes:
-        raise TooLarge
-    return data
+    when its writer does; TooLarge once more than `max_bytes` have come, holding no more
+    than those in memory (pieces joined at the end would hold them twice)."""
+    data = bytearray()
+    while piece := handle.read(_PIECE):
+        data += piece
+        if len(data) > max_bytes:
+            raise TooLarge
+    return bytes(data)
 
 
 def _read_at_most(handle: BinaryIO, wanted: int, size: int) -> bytes:
