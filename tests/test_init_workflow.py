@@ -162,3 +162,20 @@ def test_a_site_in_a_folder_of_its_repository_gets_the_workflow_at_the_repositor
     subprocess.run(["bash", "-ec", loop], cwd=site, check=True)  # in the working-directory, as GitHub runs it
     staged = git(tmp_path, "diff", "--cached", "--name-only").splitlines()
     assert staged == ["my docs/_posts/2020-09-24-hot-papers.md"]
+
+
+def test_a_workflow_kept_at_the_repositorys_root_is_not_said_to_have_gone_there(tmp_path):
+    """A hotpapers.yml already at the root is kept as it was, without `defaults:`: the step said
+    that the workflow went there and runs its commands in the site's folder, as a written one does."""
+    git(tmp_path, "init", "-q")
+    (tmp_path / ".github" / "workflows").mkdir(parents=True)
+    (tmp_path / ".github" / "workflows" / "hotpapers.yml").write_text("name: mine\n", encoding="utf-8")
+    site = tmp_path / "docs"
+    site.mkdir()
+    (site / "_config.yml").write_text("title: My project\npermalink: /:slug/\n", encoding="utf-8")
+    result = CliRunner().invoke(cli, ["init", str(site)])
+    assert result.exit_code == 0, result.output
+    output = " ".join(result.output.split())
+    assert f"kept {tmp_path / '.github' / 'workflows' / 'hotpapers.yml'} as it was" in output
+    assert "went to" not in output and "runs its commands in" not in output
+    assert not (site / ".github").exists()

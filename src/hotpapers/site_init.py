@@ -114,7 +114,7 @@ def init_site(
         secrets_step(site_config),
         *_unset_credentials_step(site_config, config, environ),
         *_feeds_off_step(site_config, config, folder),
-        *placed,
+        *(placed if path in report.written else []),  # a kept one went nowhere, and reads no `defaults:`
         f"Edit the install step of {WORKFLOW_NAME} to install hotpapers from where you take it.",
         *(config_step(config_path, folder, option, path in report.written) if config_path else []),
         *_profile_step(site_config, folder, config),  # the kept config's, when it was not applied

@@ -44,7 +44,7 @@ def nightly_workflow(
 ) -> tuple[Path, str, list[str]]:
     """Where the nightly workflow of the site in `folder` goes (`repository`), its text (its
     commands read `config_path`, given as `option`, when its checkout holds it) and the step
-    that says where it went, when that is not in `folder`."""
+    that says where it went, when that is not in `folder` (for a workflow written, not kept)."""
     root, site = repository(folder)
     text = workflow(committed_paths(config, folder), config, read_option(config_path, folder, option), site)
     moved = (
