@@ -131,7 +131,7 @@ def build_day(
     if options.offline or fetch is None:
         refuse_unstored([day], config, options)
     if options.dry_run:
-        return DayReport(day, fetch.plan(day), warnings=unread_beside(path, day, not path.exists()))
+        return DayReport(day, fetch.plan(day), warnings=() if path.exists() else unread_beside(path, day))
     unstored = not path.exists()  # the posts read are kept (even if killed): a refresh keeps the stored file
     snapshot = fetch(day, (lambda read: save_snapshot(read, path)) if unstored else None)
     refuse_without_metadata(snapshot, path, keep=unstored)

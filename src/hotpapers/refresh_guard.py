@@ -74,7 +74,7 @@ def fetched_day_warnings(path: Path, day: str, stored: bool, unstored: bool) -> 
     beside it that hold the day under another name (unread_beside)."""
     if not stored and not unstored:
         return set_aside_unreadable(path, day)
-    return unread_beside(path, day, unstored)
+    return unread_beside(path, day) if unstored else ()
 
 
 def set_aside_unreadable(path: Path, day: str) -> tuple[str, ...]:

@@ -190,11 +190,11 @@ def misnamed_snapshot(path: Path) -> str:
     return f" ({names} beside it {'is' if len(found) == 1 else 'are'} not read: a snapshot is named {path.name})"
 
 
-def unread_beside(path: Path, day: str, fetched: bool) -> tuple[str, ...]:
-    """For a day `fetched` as no snapshot was stored at `path`: a warning naming the files
+def unread_beside(path: Path, day: str) -> tuple[str, ...]:
+    """For a day fetched as no snapshot is stored at `path`: a warning naming the files
     beside it that hold the day under another name (misnamed_snapshot), as a snapshot written
     by hand may be, which the fetched day passes over; () when there are none."""
-    hint = misnamed_snapshot(path) if fetched else ""
+    hint = misnamed_snapshot(path)
     return (f"{day}: no snapshot stored{hint}: the day is fetched from the sources",) if hint else ()
 
 

@@ -27,8 +27,8 @@ def unread_templates(config: Config) -> list[str]:
     folder = config.paths.templates
     if not folder.is_dir():
         return []
-    own = {path.relative_to(folder).as_posix() for path in folder.rglob("*.j2") if not _bundled_as_is(path, folder)}
-    own |= _without_extension(folder)
+    files = [path for path in folder.rglob("*") if path.is_file()]
+    own = {path.relative_to(folder).as_posix() for path in files if _own_template(path, folder)}
     if not own:
         return []
     env = make_env(folder)
@@ -89,11 +89,13 @@ def published_templates_warning(config: Config) -> str | None:
     )
 
 
-def _without_extension(folder: Path) -> set[str]:
-    """The site's files named as a bundled template without its `.j2` (`post.md`), by name:
-    no post reads them."""
-    names = (path.relative_to(folder).as_posix() for path in folder.rglob("*") if not path.name.endswith(".j2"))
-    return {name for name in names if (bundled_templates() / f"{name}.j2").is_file()}
+def _own_template(path: Path, folder: Path) -> bool:
+    """Whether the site's file `path` is a template of its own: one that is not byte for byte
+    the bundled template of its name, or one named as a bundled template without its `.j2`
+    (`post.md`), which no post reads."""
+    if path.name.endswith(".j2"):
+        return not _bundled_as_is(path, folder)
+    return (bundled_templates() / f"{path.relative_to(folder).as_posix()}.j2").is_file()
 
 
 def _bundled_as_is(path: Path, folder: Path) -> bool:
