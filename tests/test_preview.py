@@ -48,6 +48,16 @@ def test_post_days_follow_the_profile_file_names(tmp_path):
     assert post_days(config) == ["2020-09-25", "2020-09-24"]
 
 
+def test_post_days_are_written_in_ascii_digits(tmp_path):
+    """A file named with other digits, as ٢٠٢٠-٠٩-٢٥ (Arabic-Indic), is no post: no day in
+    the schema's YYYY-MM-DD, and the day's own name there fails to read as one."""
+    config = make_config(tmp_path, output={"profile": "hugo"})
+    config.posts_folder.mkdir(parents=True)
+    for day in ("2020-09-24", "\u0662\u0660\u0662\u0660-\u0660\u0669-\u0662\u0665"):
+        config.post_path(day).write_text("---\ntitle: x\n---\n", encoding="utf-8")
+    assert post_days(config) == ["2020-09-24"]
+
+
 def test_the_index_of_a_site_without_posts_says_where_it_looked(tmp_path):
     """`serve` in a folder with no post showed a title over an empty list."""
     server = make_server(make_config(tmp_path, output={"profile": "hugo"}), 0)

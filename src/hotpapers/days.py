@@ -13,11 +13,11 @@ from hotpapers.compose import qualifying_needs
 from hotpapers.config import Config
 from hotpapers.day_window import day_window
 from hotpapers.errors import ALL_SOURCES_OFF, HotpapersError, InputError, command, shown_path
-from hotpapers.models import Snapshot
+from hotpapers.models import DAY_FORM, Snapshot
 from hotpapers.rank import rank
 from hotpapers.snapshot import is_stored, last_stored_day, load_snapshot, misnamed_snapshot, site_snapshot
 
-_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+_DATE = re.compile(DAY_FORM, re.ASCII)
 _LOOSE_DATE = re.compile(r"([0-9]{4})([-/.]?)([0-9]{1,2})\2([0-9]{1,2})")
 """Year, month and day in that order, as in 2020-9-24, 2020/09/24 or 20200924: a date
 whose meaning is plain, which `parse_day` names in the right form, not takes."""

@@ -22,7 +22,9 @@ from msgspec import Meta, Struct, to_builtins
 SCHEMA_ID = "hotpapers/snapshot@1"
 
 ARXIV_ID_PATTERN = r"^(\d{4}\.\d{4,5}|[a-z-]+(\.[A-Z]{2})?/\d{7})$"
-DAY_PATTERN = r"^\d{4}-\d{2}-\d{2}$"
+DAY_FORM = r"\d{4}-\d{2}-\d{2}"
+"""A day as the schema writes it, YYYY-MM-DD, its digits ASCII (matched under re.ASCII)."""
+DAY_PATTERN = f"^{DAY_FORM}$"
 TIMESTAMP_PATTERN = (
     r"(?a)^\d{4}-(?:0[1-9]|1[0-2])-(?:0[1-9]|[12]\d|3[01])T(?:[01]\d|2[0-3]):[0-5]\d:[0-5]\d(?:\.\d+)?"
     r"(?:Z|[+-](?:[01]\d|2[0-3]):[0-5]\d)$"

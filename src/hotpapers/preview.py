@@ -21,6 +21,7 @@ from markdown_it import MarkdownIt
 from hotpapers.config import Config
 from hotpapers.errors import InputError, shown_path
 from hotpapers.platform_text import embed_scripts
+from hotpapers.snapshot_schema import is_date
 from hotpapers.targets import post_day_pattern
 from hotpapers.yaml_c import load_yaml, yaml_problem
 
@@ -175,7 +176,7 @@ def make_server(config: Config, port: int, idle_timeout: float = IDLE_TIMEOUT) -
                     status, html = 421, page("Misdirected request", "<p>This server answers only for itself.</p>")
                 elif day == "":
                     status, html = 200, index_html(post_days(config), config.site.title, config.posts_folder)
-                elif re.fullmatch(r"\d{4}-\d{2}-\d{2}", day) and (text := read_post(config, day)) is not None:
+                elif is_date(day) and (text := read_post(config, day)) is not None:
                     status, html = 200, post_html(text, day, config.post_path(day))
                 else:
                     status, html = 404, page("Not found", f'<p>No post for {escape(day)}. <a href="/">All days</a></p>')

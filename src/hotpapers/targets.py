@@ -10,6 +10,7 @@ from pathlib import Path
 from hotpapers.atomic import sweep
 from hotpapers.config import FEED_KINDS, Config, default_feeds
 from hotpapers.errors import ConfigError, InputError, shown_path
+from hotpapers.models import DAY_FORM
 from hotpapers.post_address import url_path
 from hotpapers.regular_file import real_path
 
@@ -138,7 +139,7 @@ def post_day_pattern(config: Config) -> re.Pattern[str]:
 
 def _day_pattern(name: str) -> str:
     """`name`, a post's path or a part of it with `{date}` for the day, as a regex: the day its group."""
-    return re.escape(name).replace(re.escape("{date}"), r"(\d{4}-\d{2}-\d{2})")
+    return re.escape(name).replace(re.escape("{date}"), f"((?a:{DAY_FORM}))")
 
 
 def check_post_target(path: Path, config: Config, day: str) -> tuple[str, ...]:
