@@ -13,7 +13,6 @@ and compared before the text is returned.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC
 from functools import lru_cache
@@ -87,32 +86,6 @@ def make_env(site_templates: Path) -> jinja2.Environment:
     return env
 
 
-TEXT_FILTERS = ("md_text", "md_heading", "local_time", "utc_stamp")
-"""The filters that write one text (a time stamp for the last two), checked by text_filter."""
-
-
-def text_filter(name: str, filter: Callable[[str], str]) -> Callable[[object], str]:
-    """The filter `name` writing nothing for None, the value of a field a snapshot may
-    leave out (a paper's `comment`, a mention's `created_at`): a site's template that
-    writes one must not fail on the day a snapshot has none. Anything else but text is
-    refused in words (a list of authors, a score), and an undefined name as Jinja says it."""
-
-    def checked(value: object) -> str:
-        if value is None:
-            return ""
-        if isinstance(value, str):
-            return filter(value)
-        if isinstance(value, jinja2.Undefined):
-            return str(value)  # a StrictUndefined raises Jinja's own error, naming what is undefined
-        if isinstance(value, list | tuple):
-            given = f"""a list: join it first, as `| join(", ") | {name}`"""
-        else:
-            given = "a number" if isinstance(value, int | float) else f"a {type(value).__name__}"
-        raise TypeError(f"{name} writes one text, not {given}")
-
-    return checked
-
-
 def abs_link(paper: Paper) -> str:
     """The paper's abstract page, as a post and a feed link it: arXiv's own when the
     snapshot's is no safe link."""
@@ -167,8 +140,6 @@ class PostRenderer:
             category_link=lambda category: category_link(category, kramdown),
             category_links=lambda categories: LINK_SEPARATOR.join(category_link(c, kramdown) for c in categories),
         )
-        for name in TEXT_FILTERS:
-            self.env.filters[name] = text_filter(name, self.env.filters[name])
         self.guard = SiteGuard(config.profile.site_syntax)
         if self.guard.syntax:
             guards = {"md_heading": self.guard.heading, **dict.fromkeys(_URL_FILTERS, self.guard.url)}

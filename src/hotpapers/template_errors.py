@@ -1,5 +1,6 @@
 """Faults of a (site's own) template as one line naming the file and line: a mistake
-Jinja finds, any exception raised while the template renders, a file that is not UTF-8."""
+Jinja finds, any exception raised while the template renders, a file that is not UTF-8,
+and a filter given what it does not take."""
 
 from __future__ import annotations
 
@@ -75,6 +76,32 @@ def _template_frame(traceback: TracebackType | None) -> str:
     return where
 
 
+_TEXT_FILTERS = ("md_text", "md_heading", "local_time", "utc_stamp")
+"""The filters that write one text (a time stamp for the last two)."""
+
+
+def _text_filter(name: str, filter: Callable[[str], str]) -> Callable[[object], str]:
+    """The filter `name` writing nothing for None, the value of a field a snapshot may
+    leave out (a paper's `comment`, a mention's `created_at`): a site's template that
+    writes one must not fail on the day a snapshot has none. Anything else but text is
+    refused in words (a list of authors, a score), and an undefined name as Jinja says it."""
+
+    def checked(value: object) -> str:
+        if value is None:
+            return ""
+        if isinstance(value, str):
+            return filter(value)
+        if isinstance(value, jinja2.Undefined):
+            return str(value)  # a StrictUndefined raises Jinja's own error, naming what is undefined
+        if isinstance(value, list | tuple):
+            given = f"""a list: join it first, as `| join(", ") | {name}`"""
+        else:
+            given = "a number" if isinstance(value, int | float) else f"a {type(value).__name__}"
+        raise TypeError(f"{name} writes one text, not {given}")
+
+    return checked
+
+
 _TAKEN = {
     "abs_link": (Paper, "a paper", "item.paper"),
     "pdf_link": (Paper, "a paper", "item.paper"),
@@ -87,7 +114,9 @@ _TAKEN = {
 def check_arguments(filters: MutableMapping[str, Callable[..., Any]]) -> None:
     """Each filter of _TAKEN refusing anything else than it takes, in words: `item.paper |
     engagement` failed with "'Paper' object has no attribute 'platforms'". An undefined value
-    goes on, for Jinja to name it."""
+    goes on, for Jinja to name it. And the text filters as _text_filter has them."""
+    for name in _TEXT_FILTERS:
+        filters[name] = _text_filter(name, filters[name])
     for name, taken in _TAKEN.items():
         filters[name] = _taking(name, *taken, filters[name])
 
