@@ -24,9 +24,9 @@ def test_each_paper_has_its_score_per_platform_and_each_mention_its_weighted_sco
     # X 10 + 20 = 30; Bluesky 16 x 2 + 2 = 34; HN 40 + 15 = 55; HF 30
     assert (paper.rank, paper.score) == (1, 149)
     assert paper.platforms == (
-        PlatformScore("hackernews", 55, 0, 40, 15, 0),
+        PlatformScore("hackernews", 55, 0, 40, 15, None),  # its mention has no quotes (null)
         PlatformScore("bluesky", 34, 4, 16, 9, 2),
-        PlatformScore("huggingface", 30, 0, 30, 2, 0),
+        PlatformScore("huggingface", 30, 0, 30, 2, None),
         PlatformScore("twitter", 30, 10, 20, 5, 3),
     )
     assert [(m.platform, m.score, m.shown) for m in paper.mentions] == [
@@ -65,6 +65,23 @@ def test_a_null_count_shows_as_0_and_is_left_out_of_the_json_counts():
     [fate] = e.papers[0].mentions
     assert (fate.score, fate.counts) == (60, {"reposts": 0, "likes": 60})
     assert "  hackernews 7 score 60 (60 points x 1 + 0 comments x 1): linked\n" in explanation_text(e)
+
+
+def test_a_platform_count_null_in_each_of_its_mentions_is_null_in_the_json_not_0(site):
+    hn = "https://news.ycombinator.com/item?id="
+    mentions = [
+        make_mention("7", likes=60, platform="hackernews", url=f"{hn}7"),  # replies and quotes null
+        make_mention("8", likes=30, replies=4, platform="hackernews", url=f"{hn}8"),
+        make_mention("1", reposts=10, likes=20),  # on X: replies and quotes null
+    ]
+    save_snapshot(make_snapshot([make_paper()], mentions, date="2020-09-23"), site / "data/snapshots/2020-09-23.json")
+    result = CliRunner().invoke(cli, ["explain", "2020-09-23", "--json"])
+    assert result.exit_code == 0, result.output
+    # HN: points 60 + 30, comments 4 (the one count given) = 94; X: 10 retweets + 20 favorites = 30
+    assert json.loads(result.stdout)["papers"][0]["platforms"] == [
+        {"platform": "hackernews", "score": 94, "reposts": 0, "likes": 90, "replies": 4, "quotes": None},
+        {"platform": "twitter", "score": 30, "reposts": 10, "likes": 20, "replies": None, "quotes": None},
+    ]
 
 
 def test_explain_json_keeps_id_rank_and_score_and_adds_the_platforms(site):

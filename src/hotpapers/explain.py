@@ -13,7 +13,7 @@ from msgspec.structs import replace
 
 from hotpapers.config import Config
 from hotpapers.errors import printable
-from hotpapers.models import COUNTS, Mention, Snapshot
+from hotpapers.models import COUNTS, Mention, PlatformTotals, Snapshot
 from hotpapers.platform_text import display, published_embed, shown_as
 from hotpapers.plural import count
 from hotpapers.rank import (
@@ -54,14 +54,14 @@ class MentionFate:
 
 @dataclass(frozen=True, slots=True)
 class PlatformScore:
-    """A paper's totals on one platform and their weighted sum."""
+    """A paper's totals on one platform and their weighted sum; a count null in all its mentions is None."""
 
     platform: str
     score: float
     reposts: int
     likes: int
-    replies: int
-    quotes: int
+    replies: int | None
+    quotes: int | None
 
 
 @dataclass(frozen=True, slots=True)
@@ -124,9 +124,7 @@ def explain(snapshot: Snapshot, config: Config) -> Explanation:
             _mention_fate(m, scorer(m), index, m.key in shown, place is not None, config)
             for index, m in enumerate(ordered)
         )
-        platforms = tuple(
-            PlatformScore(p.platform, p.score, p.reposts, p.likes, p.replies, p.quotes) for p in t.platforms
-        )
+        platforms = tuple(_platform_score(p, t.mentions) for p in t.platforms)
         fates.append(
             PaperFate(paper_id, t.paper.title, place, t.score, t.reposts, t.likes, reason, platforms, mention_fates)
         )
@@ -141,8 +139,7 @@ def explain(snapshot: Snapshot, config: Config) -> Explanation:
             f"a mention's score is the weighted sum of its counts ({_weights_text(weights)}); a paper's score is the "
             f"sum of its mentions' scores, at least {ranking.min_paper_score:g}; up to "
             f"{count(ranking.max_mentions_per_paper, 'post')} shown per paper (embedded or quoted, or linked "
-            f"where a platform has no embeds), each scoring at least "
-            f"{ranking.min_mention_score:g}"
+            f"where a platform has no embeds), each scoring at least {ranking.min_mention_score:g}"
         ),
         weights=weights,
         papers=tuple(fates),
@@ -223,6 +220,12 @@ def _said(number: int, platform: str, name: str) -> str:
 
 def _counts(mention: Mention) -> dict[str, int]:
     return {name: value for name in COUNTS if (value := getattr(mention, name)) is not None}
+
+
+def _platform_score(p: PlatformTotals, mentions: tuple[Mention, ...]) -> PlatformScore:
+    given = {name for m in mentions if m.platform == p.platform for name in _counts(m)}
+    replies, quotes = (getattr(p, name) if name in given else None for name in ("replies", "quotes"))
+    return PlatformScore(p.platform, p.score, p.reposts, p.likes, replies, quotes)
 
 
 def _dropped_records(snapshot: Snapshot, known: set[str]) -> tuple[MentionFate, ...]:
