@@ -209,6 +209,28 @@ def test_a_refresh_at_the_budget_keeps_the_stored_day_and_says_why(day, monkeypa
     assert (root / SNAPSHOT).read_bytes() == stored
 
 
+def test_a_refresh_at_the_budget_blames_the_limit_only_for_the_papers_it_left_out(day, monkeypatch):
+    """Stored under a limit of 100,000 bytes, the day holds the four papers. Refreshed
+    under 50,000, with arXiv no longer answering 2009.11094: 2009.11027 is kept, 2009.11094
+    asked for and not given, 2009.11243 kept (some 44,000 bytes), and 2009.11278, which would
+    pass 50,000, left out. The limit cost 2009.11278 alone; it was named for both."""
+    root, scenario, recorder, _ = day
+    monkeypatch.setattr(hotpapers.sources.limits, "MAX_METADATA_BYTES", 100_000)
+    assert CliRunner().invoke(cli, ["build", "--date", DAY]).exit_code == 0
+    monkeypatch.setattr(hotpapers.sources.limits, "MAX_METADATA_BYTES", 50_000)
+    del scenario.papers["2009.11094"]
+
+    result = CliRunner().invoke(cli, ["build", "--date", DAY, "--refresh"])
+    assert result.exit_code == 0, result.output
+    assert asked(recorder)[4:] == ["2009.11027", "2009.11094", "2009.11243", "2009.11278"]
+    assert (
+        f"{DAY}: kept the stored snapshot data/snapshots/2020-09-24.json: it holds the metadata of 1 paper that "
+        "arXiv gave none for this time (2009.11094), and of 1 that the new fetch has none for, having reached the "
+        "50,000 bytes of metadata a day keeps (2009.11278) (--force replaces it)\n"
+    ) in result.stderr
+    assert len(load_snapshot(root / SNAPSHOT).papers) == 4
+
+
 def test_a_snapshot_written_by_hand_at_the_budget_without_papers_is_repaired_within_it(day):
     """A snapshot written by hand records Hacker News as failed and arXiv's limit as reached
     while it holds no paper, which no fetch records (a first paper alone past the limit

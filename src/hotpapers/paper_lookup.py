@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import logging
 import re
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 
 import msgspec
@@ -52,16 +52,9 @@ def ids_to_look_up(day: str, mentions: Iterable[Mention], config: Config, stored
     are left out."""
     known = {paper_id for mention in stored.mentions for paper_id in mention.paper_ids} if stored else set()
     before = recorded_left_out(stored) if stored else set()
-    scorer = Scorer(config.ranking)
-    scores: dict[str, float] = {}
-    for mention in deduplicate(tuple(mentions)):
-        score = scorer(mention)
-        for paper_id in dict.fromkeys(mention.paper_ids):
-            if paper_id not in known:
-                scores[paper_id] = scores.get(paper_id, 0) + score
     looked_up = len(known) - len(before)
     limit = max(0, config.arxiv.max_ids - looked_up)
-    ranked = sorted(scores, key=lambda paper_id: (-scores[paper_id], paper_id))
+    ranked = engagement_order(mentions, config, known)
     if len(ranked) <= limit:
         return Lookup(ranked, sorted(before))
     left_out = before.union(ranked[limit:])
@@ -70,12 +63,25 @@ def ids_to_look_up(day: str, mentions: Iterable[Mention], config: Config, stored
         "%s: %s mentioned, more than arxiv.max_ids (%d) allows; looked up %s the most engagement "
         "(as the ranking scores them) and left out %d",
         day,
-        count(len(scores) + len(known), "arXiv id"),
+        count(len(ranked) + len(known), "arXiv id"),
         config.arxiv.max_ids,
         how,
         len(left_out),
     )
     return Lookup(ranked[:limit], sorted(left_out))
+
+
+def engagement_order(mentions: Iterable[Mention], config: Config, known: Collection[str] = ()) -> list[str]:
+    """The ids `mentions` link, but `known`, the most engagement first (as the ranking scores
+    them; ties by id): the order a lookup asks arXiv for them in."""
+    scorer = Scorer(config.ranking)
+    scores: dict[str, float] = {}
+    for mention in deduplicate(tuple(mentions)):
+        score = scorer(mention)
+        for paper_id in dict.fromkeys(mention.paper_ids):
+            if paper_id not in known:
+                scores[paper_id] = scores.get(paper_id, 0) + score
+    return sorted(scores, key=lambda paper_id: (-scores[paper_id], paper_id))
 
 
 def metadata_budget(snapshot: Snapshot) -> DayBudget:

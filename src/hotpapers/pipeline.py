@@ -136,7 +136,7 @@ def build_day(
     snapshot = fetch(day, (lambda read: save_snapshot(read, path)) if unstored else None)
     refuse_without_metadata(snapshot, path, keep=unstored)
     warnings: tuple[str, ...]
-    loss = refresh_loss(stored, snapshot) if stored is not None and not options.force else ""
+    loss = refresh_loss(stored, snapshot, config) if stored is not None and not options.force else ""
     if stored is not None and loss:
         warnings = (f"{day}: kept the stored snapshot {shown_path(path)}: {loss} (--force replaces it)",)
         snapshot = stored

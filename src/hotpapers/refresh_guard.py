@@ -12,9 +12,10 @@ from collections import Counter
 from collections.abc import Collection
 from pathlib import Path
 
+from hotpapers.config import Config
 from hotpapers.errors import shown_path
 from hotpapers.models import Snapshot
-from hotpapers.paper_lookup import limit_reached, recorded_left_out
+from hotpapers.paper_lookup import engagement_order, limit_reached, recorded_left_out
 from hotpapers.plural import count
 from hotpapers.rank import unknown_paper_ids
 from hotpapers.snapshot import unread_beside
@@ -44,28 +45,41 @@ def far_fewer_mentions(stored: Snapshot, fresh: Snapshot) -> str:
     return ""
 
 
-def lost_metadata(stored: Snapshot, fresh: Snapshot) -> str:
+def lost_metadata(stored: Snapshot, fresh: Snapshot, config: Config) -> str:
     """The papers whose metadata the `stored` snapshot holds, that `fresh` still mentions
     without it, not left out by arxiv.max_ids, as 'it holds the metadata of 10 papers that
     arXiv gave none for this time (2009.1, ...)' (an id does not leave arXiv: its answer was
-    incomplete), or, when `fresh` reached the day's metadata limit (which left them out,
-    asked for last), '... that the new fetch has none for, having reached the 32 MiB of
-    metadata a day keeps (...)'; '' when none."""
+    incomplete), and, when `fresh` reached the day's metadata limit, those it left out (after
+    the last paper kept, in the order they were asked for in), '... that the new fetch has
+    none for, having reached the 32 MiB of metadata a day keeps (...)'; '' when none."""
     held = {paper.id for paper in stored.papers}
     left_out = recorded_left_out(fresh)
     lost = [paper_id for paper_id in unknown_paper_ids(fresh) if paper_id in held and paper_id not in left_out]
     if not lost:
         return ""
-    shown = ", ".join(lost[:3]) + (", ..." if len(lost) > 3 else "")
     reached = limit_reached(fresh)
-    why = f"the new fetch has none for, having {reached}" if reached else "arXiv gave none for this time"
-    return f"it holds the metadata of {count(len(lost), 'paper')} that {why} ({shown})"
+    place = {paper_id: n for n, paper_id in enumerate(engagement_order(fresh.mentions, config))} if reached else {}
+    last_kept = max((place.get(paper.id, -1) for paper in fresh.papers), default=-1)
+    past = [paper_id for paper_id in lost if place.get(paper_id, -1) > last_kept]
+    unanswered = [paper_id for paper_id in lost if paper_id not in past]
+    said = []
+    if unanswered:
+        said.append(f"{count(len(unanswered), 'paper')} that arXiv gave none for this time ({_listed(unanswered)})")
+    if past:
+        number = str(len(past)) if said else count(len(past), "paper")
+        said.append(f"{number} that the new fetch has none for, having {reached} ({_listed(past)})")
+    return "it holds the metadata of " + ", and of ".join(said)
 
 
-def refresh_loss(stored: Snapshot, fresh: Snapshot) -> str:
+def _listed(ids: list[str]) -> str:
+    """The first three of `ids`, then '...' when there are more."""
+    return ", ".join(ids[:3]) + (", ..." if len(ids) > 3 else "")
+
+
+def refresh_loss(stored: Snapshot, fresh: Snapshot, config: Config) -> str:
     """Why a refresh keeps the `stored` snapshot rather than `fresh`: far fewer mentions, or
     papers' metadata lost; '' when `fresh` may replace it."""
-    return far_fewer_mentions(stored, fresh) or lost_metadata(stored, fresh)
+    return far_fewer_mentions(stored, fresh) or lost_metadata(stored, fresh, config)
 
 
 def fetched_day_warnings(path: Path, day: str, stored: bool, unstored: bool) -> tuple[str, ...]:
