@@ -682,3 +682,13 @@ def test_false_for_a_feed_says_that_null_turns_it_off(tmp_path, key):
     assert problem(tmp_path, f"feeds: {{{key}: false}}\n").endswith(
         f"feeds.{key}: expected a non-empty path without control characters, got false; feeds.atom and feeds.json null turn the feeds off"
     )
+
+
+@pytest.mark.parametrize("value", ["false", "no", "true"])
+def test_a_source_set_to_true_or_false_is_told_how_a_source_is_turned_off(tmp_path, value):
+    """`sources: {twitter: false}`, the way many tools turn a source off, said only that a
+    mapping was expected; `enabled: false` in the source's section is the way."""
+    assert problem(tmp_path, f"sources: {{twitter: {value}}}\n").endswith(
+        "sources.twitter: expected a mapping, got true or false; "
+        "sources.NAME.enabled: false turns a source off (each is on by default)"
+    )

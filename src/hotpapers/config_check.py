@@ -24,7 +24,7 @@ from hotpapers.config_types import TYPE_NAME, type_in_words
 from hotpapers.guesses import closest
 from hotpapers.plural import listed
 from hotpapers.sanitize import one_line
-from hotpapers.sources.base import SourceSettings
+from hotpapers.sources.base import SWITCH, SourceSettings
 from hotpapers.yaml_c import number_read_as_text
 
 MAX_PROBLEMS = 10
@@ -157,7 +157,7 @@ def _mapping_problems(
         elif get_origin(value_type) is dict and isinstance(item, dict):
             yield from _mapping_problems(item, value_type, entry, hook, sources)
         else:
-            yield from _value_problems({name: item}, kind, value_type, hook, entry)
+            yield from _value_problems({name: item}, kind, value_type, hook, entry, [SWITCH] if is_sources else None)
 
 
 def _value_problems(

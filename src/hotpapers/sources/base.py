@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any, ClassVar, get_args
 
-from msgspec import Struct
+from msgspec import Meta, Struct
 
 from hotpapers.errors import FetchError, InputError
 from hotpapers.models import COUNTS, Mention, Platform
@@ -49,6 +49,11 @@ class SourceSettings(Struct, frozen=True, forbid_unknown_fields=True, kw_only=Tr
     """Settings every source has; a source's own `Settings` subclasses this (config `sources.NAME`)."""
 
     enabled: bool = True
+
+
+_OFF = "sources.NAME.enabled: false turns a source off (each is on by default)"
+SWITCH = Meta(extra={"hints": {False: _OFF, True: _OFF}})
+"""What a config error for `sources: {NAME: false}` says (a source's section is no switch)."""
 
 
 @dataclass(frozen=True, slots=True)
