@@ -356,6 +356,20 @@ def test_a_misspelt_key_or_value_gets_a_did_you_mean(change, expected):
     assert error_for(with_change(change)) == f"day.json: {expected}"
 
 
+@pytest.mark.parametrize(
+    ("written", "meant"),
+    [("HN", "hackernews"), ("hf", "huggingface"), ("X", "twitter"), ("Hacker News", "hackernews")],
+)
+def test_a_platform_written_as_its_sources_name_or_initials_gets_a_did_you_mean(written, meant):
+    """`HN`, as people write Hacker News, is too short for difflib to find `hackernews`: a
+    registered source's platform is also guessed from its display name (`X`, `Hacker News`)
+    and, of a name of several words, their initials."""
+    assert error_for(with_change(lambda d: d["mentions"][0].update(platform=written))) == (
+        f"day.json: $.mentions[0].platform: {written!r} is not one of ['twitter', 'bluesky', 'mastodon', "
+        f"'hackernews', 'reddit', 'huggingface', 'other'] (did you mean {meant!r}?)"
+    )
+
+
 def test_a_file_with_several_problems_names_the_first_three_at_once():
     """A snapshot written by hand with four mistakes took four runs to fix, one problem a run."""
 

@@ -9,6 +9,7 @@ from collections.abc import Callable
 from typing import Any
 
 from hotpapers.guesses import closest
+from hotpapers.sources import platform_aliases
 
 
 def with_guess(error: Any, message: str, validator_for: Callable[..., Any]) -> str:
@@ -28,7 +29,8 @@ def with_guess(error: Any, message: str, validator_for: Callable[..., Any]) -> s
         short = abs(error.instance) < 10**20  # an id has 19 digits at most; a longer number is not repeated
         return f'{message} (did you mean "{error.instance}", in quotes?)' if short else message  # JSON's quotes
     if error.validator == "enum" and isinstance(error.instance, str):
-        close = closest(error.instance, [str(value) for value in error.validator_value])
+        values = [str(value) for value in error.validator_value]
+        close = _platform_meant(error.instance, values) or closest(error.instance, values)
         return f"{message} (did you mean {close!r}?)" if close else message
     guesses = key_guesses(error)
     if len(guesses) == 1 and message.endswith(" was unexpected)"):  # the one key unexpected ("were" for several)
@@ -55,6 +57,12 @@ def missing_for_a_guess(error: Any, guessed: set[tuple[str, str]]) -> bool:
         return False
     missing = {key for key in error.validator_value if key not in error.instance}
     return all((error.json_path, key) in guessed for key in missing)
+
+
+def _platform_meant(word: str, values: list[str]) -> str | None:
+    """The source's platform among `values` that `word` writes as people do (`HN`), or None."""
+    meant = platform_aliases().get(" ".join(word.lower().split()))
+    return meant if meant in values else None
 
 
 def _integer(text: str) -> int | None:

@@ -15,3 +15,15 @@ SOURCES: dict[str, type[Source]] = registry(
     HackerNewsSource,
     HuggingFaceSource,
 )
+
+
+def platform_aliases() -> dict[str, str]:
+    """Other ways people write a source's platform, in lower case, to its name: the name a
+    post calls it by and, for a name of several words, their initials (`hn`)."""
+    aliases: dict[str, str] = {}
+    for name, source in SOURCES.items():
+        words = source.display.name.lower().split()
+        aliases[" ".join(words)] = name
+        if len(words) > 1:
+            aliases["".join(word[0] for word in words)] = name
+    return aliases
