@@ -1,5 +1,6 @@
 """The command line end to end in a scratch site: exit codes, messages, and what is written."""
 
+import codecs
 import json
 import logging
 import os
@@ -75,7 +76,22 @@ def test_render_dash_reads_no_more_than_a_snapshot_file_may_hold(site, monkeypat
         "Error: standard input: larger than 2 MiB, the most a snapshot file may hold\n",
     )
     result = CliRunner().invoke(cli, ["render", "-"], input=b" " * 2 * 2**20)  # read, and found no JSON
-    assert result.stderr.startswith("Error: standard input: not valid JSON (Expecting value at line 1, ")
+    assert result.stderr == "Error: standard input: only blank space, where a snapshot (JSON) was expected\n"
+
+
+def test_render_dash_with_nothing_piped_in_says_that_standard_input_was_empty(site):
+    """`true | hotpapers render -` said 'not valid JSON (Expecting value at line 1, column 1)',
+    as if something had been read."""
+    command = [sys.executable, "-m", "hotpapers", "render", "-"]
+    for piped in (b"", codecs.BOM_UTF8):  # an editor's byte order mark alone is no JSON either
+        empty = subprocess.run(command, input=piped, capture_output=True, timeout=60)
+        assert (empty.returncode, empty.stderr, empty.stdout) == (
+            2,
+            b"Error: standard input: empty, where a snapshot (JSON) was expected\n",
+            b"",
+        )
+    (site / "empty.json").write_bytes(b"")
+    assert run("render", "empty.json").stderr == "Error: empty.json: empty, where a snapshot (JSON) was expected\n"
 
 
 def test_render_dash_with_standard_input_closed_or_a_terminal_says_so(site):

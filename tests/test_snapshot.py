@@ -37,7 +37,7 @@ def test_the_example_loads():
 @pytest.mark.parametrize(
     ("raw", "expected"),
     [
-        (b"", "day.json: not valid JSON (Expecting value at line 1, column 1)"),
+        (b"", "day.json: empty, where a snapshot (JSON) was expected"),
         (b"\x89PNG\r\n\x1a\n\x00\x00", "day.json: not UTF-8 text (byte 0x89 on line 1): save it as UTF-8"),
         # saved by a lab's tool in Windows-1252 or UTF-16: "not a snapshot (not UTF-8 text)", not where nor what to do
         (b'{\n"authors": ["Zo\xeb"]}', "day.json: not UTF-8 text (byte 0xeb on line 2): save it as UTF-8"),

@@ -70,6 +70,9 @@ def _read_and_check(raw: bytes) -> tuple[Any, list[str]]:
         line = raw[: exc.start].count(b"\n") + 1
         raise SnapshotError(f"not UTF-8 text (byte 0x{raw[exc.start]:02x} on line {line}): save it as UTF-8") from None
     except json.JSONDecodeError as exc:
+        if not exc.doc.strip():  # `true | hotpapers render -`, an empty file
+            blank = "only blank space" if exc.doc else "empty"
+            raise SnapshotError(f"{blank}, where a snapshot (JSON) was expected") from None
         if exc.pos == 0 and exc.doc.startswith("---"):  # `render` given the post instead of its snapshot
             raise SnapshotError("a post (Markdown with frontmatter), not a snapshot (JSON)") from None
         what = exc.msg.removesuffix(" at")  # "Unterminated string starting at" names a place, as we do
