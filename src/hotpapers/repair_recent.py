@@ -17,10 +17,16 @@ saving it), and no post (one written by hand is kept), is fetched as `build --da
 would, but only after the site's first stored snapshot (check_files.checked_days), and
 only when one of the `repair_days` days before it has one or was missed too: a new site,
 one that holds only older days (an imported archive, the sample day of a clone of this
-repository) or one whose nightly build stopped long ago is not back-filled."""
+repository) or one whose nightly build stopped long ago is not back-filled.
+
+A day among them whose snapshot is stored and records no failure, but that has no post (a
+night saved the snapshot, then could not write the post: a folder in its way, a full disk,
+a kill between the two), gets its post from that snapshot, asking no source; a day where no
+paper qualifies stays without one, unmentioned."""
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable, Iterable, Iterator
 from datetime import date, timedelta
 
@@ -70,7 +76,8 @@ def repair_recent(
     days = span[-config.repair_days :]
     missed = _missed(config, span)
     failing = {day: stored for day in days if day not in missed and (stored := _stored_failing(config, day))}
-    if not missed and not failing:
+    unposted = {day for day in days if day not in missed and _unposted(config, day)}
+    if not missed and not failing and not unposted:
         return
     fetch, renderer = make_fetch(), PostRenderer(config)
     tonight = None if options.dry_run else _stored_failing(config, built)  # a dry run fetched nothing tonight
@@ -84,6 +91,8 @@ def repair_recent(
                 continue
             failed = fetch.failed_sources(failing[day]) if day in failing else []
             if not failed:
+                if day in unposted and (post := _post_unposted(day, config, renderer, options, tries_left)) is not None:
+                    yield post
                 continue
             if (failed_tonight | set(fetch.http.down)).issuperset(failed):  # each would fail again, or take as long
                 again = _tries_left(config, day, tries_left)
@@ -114,6 +123,30 @@ def _stored_failing(config: Config, day: str) -> Snapshot | None:
         return None
 
 
+def _unposted(config: Config, day: str) -> bool:
+    """Whether `day` has a stored snapshot but nothing at its post's path."""
+    return is_stored(config.snapshot_path(day)) and not os.path.lexists(config.post_path(day))
+
+
+def _post_unposted(
+    day: str, config: Config, renderer: PostRenderer, options: BuildOptions, tries_left: int
+) -> DayReport | None:
+    """build_day of a stored day with no post, from its snapshot alone (on a dry run, what it
+    would write); None when no paper qualifies, or the snapshot cannot be read (left to `check`
+    and `build --date D`, which name it); why the post could not be written, as a warning."""
+    try:
+        report = build_day(day, config, renderer, BuildOptions(now=options.now, dry_run=options.dry_run), None)
+    except SnapshotError:
+        return None
+    except HotpapersError as error:
+        again = _after_failure(config, day, tries_left)
+        return DayReport(day, "", warnings=(f"{day}: post not written: {error.message}{again}",))
+    if not report.papers:
+        return None
+    saved = "written from the snapshot an earlier night saved without its post"
+    return replace(report, message=f"{day}: {saved}: {report.message.removeprefix(f'{day}: ')}")
+
+
 def _tries_left(config: Config, day: str, tries_left: int) -> str:
     """The end of a warning about a day left failed: when the nightly build tries it again."""
     if tries_left:
@@ -126,11 +159,14 @@ def _tries_left(config: Config, day: str, tries_left: int) -> str:
 
 def _after_failure(config: Config, day: str, tries_left: int) -> str:
     """The end of a warning about a day the nightly build failed to build or repair: when
-    it tries again, or, the day's snapshot being saved whole (the post failed), that `build
-    --date D` does: no night fetches such a day again."""
+    it tries again, or, the day's snapshot being saved whole (the post failed), that the nights
+    left and `build --date D` write its post (_post_unposted): no night fetches such a day again."""
     path = config.snapshot_path(day)
     if is_stored(path) and not may_record_failure(path):
-        return f"; the snapshot is saved, so `{command(f'build --date {day}')}` writes the post once that is fixed"
+        nights = f"the nightly build ({count(tries_left, 'more night')}) or " if tries_left else ""
+        return (
+            f"; the snapshot is saved, so {nights}`{command(f'build --date {day}')}` writes the post once that is fixed"
+        )
     return _tries_left(config, day, tries_left)
 
 
