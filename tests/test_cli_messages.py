@@ -496,3 +496,17 @@ def test_a_broken_snapshot_of_a_site_with_every_source_off_is_to_be_fixed_not_re
     assert result.stderr.endswith(
         "(Expecting property name enclosed in double quotes at line 1, column 2); fix the file (docs/snapshot.md)\n"
     ), result.stderr
+
+
+def test_a_command_run_from_the_root_folder_names_the_site_s_files_by_their_whole_path(site, monkeypatch):
+    """A systemd timer runs its command in / unless told otherwise: every path was named
+    without its leading slash (`wrote srv/site/content/posts/...`), and a command to run
+    repeated `--config srv/site/config.yaml`, which works nowhere but in /."""
+    monkeypatch.chdir("/")
+    result = run("--config", str(site / "config.yaml"), "build", "2020-09-24", "--offline")
+    assert result.exit_code == 0, result.output
+    assert f"2020-09-24: wrote {site}/{POST} (" in result.stderr
+    missing = run("--config", str(site / "config.yaml"), "explain", "2020-09-23")
+    assert missing.exit_code == 2
+    assert f"no snapshot for 2020-09-23 at {site}/{SNAPSHOTS}/2020-09-23.json" in missing.stderr
+    assert f"hotpapers --config {site}/config.yaml build --date 2020-09-23" in missing.stderr

@@ -123,13 +123,15 @@ class NotAskedError(FetchError):
 
 
 def shown_path(path: Path) -> str:
-    """`path` relative to the working directory when inside it, for messages; `./-x` for a
-    name `-x` there, which a command would take for standard input or an option."""
+    """`path` relative to the working directory when inside it, for messages (not when that
+    is the root folder, where a systemd timer runs a command: `srv/site/...` would look like
+    a path gone wrong, and work pasted nowhere else); `./-x` for a name `-x` there, which a
+    command would take for standard input or an option."""
     text, cwd = str(path), os.getcwd()
     if text == cwd:
         return "."
-    inside = os.path.join(cwd, "")
-    shown = text[len(inside) :] if text.startswith(inside) else text
+    inside, at_root = os.path.join(cwd, ""), os.path.dirname(cwd) == cwd
+    shown = text[len(inside) :] if text.startswith(inside) and not at_root else text
     return f"./{shown}" if shown.startswith("-") else shown
 
 
