@@ -215,3 +215,21 @@ def test_a_url_after_punctuation_keeps_its_underscores(profile, tmp_path):
     if profile == "lumen-2022":
         assert {"https://github.com/a_b", "http://www.x.org/g_h", "http://www.x.org/i_j"} <= set(hrefs)
     assert not list(body.iter("em"))
+
+
+AUTOLINKED = "Code at <https://github.com/a/b>."
+"""An autolink, whose `<` is written `&lt;`: remark's GFM then linked the bare URL after
+it with the `>` (https://github.com/a/b%3E), which no site has. It links the URL alone now;
+goldmark and kramdown link none."""
+
+
+@pytest.mark.parametrize("profile", ["lumen", "lumen-2022", "hugo", "jekyll"])
+def test_an_escaped_autolink_leaves_no_link_to_its_closing_bracket(profile, tmp_path):
+    paper = make_paper(title=AUTOLINKED, authors=(AUTOLINKED,), abstract=AUTOLINKED)
+    snapshot = make_snapshot([paper], [make_mention("1", (paper.id,), likes=100)])
+    config = make_config(output={"profile": profile})
+    body = page_body(page_of(profile, PostRenderer(config).render(rank(snapshot, config), snapshot), tmp_path))
+    assert ["".join(h.itertext()) for h in body.iter("h1")] == [f"1. {AUTOLINKED}"]
+    assert ["".join(p.itertext()).strip() for p in body.iter("p")].count(AUTOLINKED) == 2
+    links = [a.get("href") for a in body.iter("a") if "github.com" in a.get("href", "")]
+    assert links == (["https://github.com/a/b"] * 3 if profile.startswith("lumen") else [])

@@ -373,3 +373,23 @@ def test_escape_markdown_escapes_a_backslash_so_it_escapes_nothing():
     escaped = escape_markdown("\\*x\\*")
     assert escaped == "\\\\\\*x\\\\\\*"
     assert COMMONMARK.render(escaped) == "<p>\\*x\\*</p>\n"
+
+
+@pytest.mark.parametrize(
+    ("text", "guarded"),
+    [
+        ("Code at <https://github.com/a/b>.", "Code at &lt;https&#58;//github.com/a/b>."),
+        ("<HTTP://x.org/a_b>", "&lt;HTTP&#58;//x.org/a_b>"),  # remark reads the scheme in any case
+        ("<ftp://x.org/a>", "&lt;ftp://x.org/a>"),  # no reader links a bare ftp URL
+        ("<https://x.org/a> b", "&lt;https&#58;//x.org/a> b"),
+        ("<https://x.org/a b>", "<https://x.org/a b>"),  # no autolink: remark links https://x.org/a, as it should
+    ],
+)
+def test_an_escaped_web_autolink_leaves_no_bare_url_that_runs_into_its_closing_bracket(text, guarded):
+    # remark's GFM links a bare http(s) URL after any character but a letter, `;` of `&lt;`
+    # included, up to a space or a `<`: the `>` that closed the autolink went into the link
+    # (https://github.com/a/b%3E); with a colon written `&#58;` it links the URL only when it
+    # reads the text decoded, where the `>` ends it (tests/test_consumers_markdown.py)
+    assert guard_markup(text) == guard_heading(text) == guarded
+    assert COMMONMARK.render(guarded) == COMMONMARK.render(guard_markup(text, kramdown=True))
+    assert guard_markup(text, kramdown=True) == text.replace("<", "&lt;", 1)  # kramdown links no bare URL

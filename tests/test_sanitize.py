@@ -116,7 +116,8 @@ def test_a_lt_that_opens_raw_html_or_an_autolink_is_escaped(text):
     assert {"html_inline", "html_block", "link_open"} & set(markup_tokens(one_line(text)))
     guarded = md_text(text)
     assert not markup_tokens(guarded), guarded
-    assert guarded.replace("&lt;", "<") == one_line(text)
+    # and an http(s) autolink's colon `&#58;`, which leaves remark's GFM no bare URL running into its `>`
+    assert guarded.replace("&lt;", "<").replace("&#58;", ":") == one_line(text)
 
 
 @pytest.mark.parametrize("text", HTML_BLOCK_STARTS)

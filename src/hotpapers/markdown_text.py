@@ -105,6 +105,12 @@ at a `>`). Looked for once per text, so that text full of `<!--` takes linear ti
 _OVERLAP = {"?": 1}
 """goldmark ends a processing instruction at a `?>` that overlaps its `<?` (`<?>`)."""
 _CLOSING_SEQUENCE = re.compile(r"(?:(?<=[ \t])|\A)#+[ \t]*\Z")
+_BARE_AFTER_AUTOLINK = re.compile(r"(?<=&lt;)(https?):(?=//[^ \t<]*>)", re.IGNORECASE)
+"""The scheme of an autolink whose `<` is written `&lt;`: remark's GFM links the http(s)
+URL left after it (after any character but a letter) up to a space or a `<`, so its `>` too
+(`https://github.com/a/b%3E`). With its colon written `&#58;` the URL is linked only by
+remark's second reading, of the text as decoded, which ends the link before the `>`;
+goldmark and kramdown link none there either way."""
 
 
 def guard_markup(text: str, kramdown: bool = False) -> str:
@@ -118,21 +124,32 @@ def guard_markup(text: str, kramdown: bool = False) -> str:
         text = text.lstrip(" \t")
     found = _READS[kramdown][0].match(text)
     if found is None:
-        return guard_inline(text, kramdown)
-    if found["number"]:
+        guarded = guard_inline(text, kramdown)
+    elif found["number"]:
         rest = text[found.end() :]
-        return text[: found.end("number")] + "\\" + found["delimiter"] + guard_inline(rest, kramdown)
-    first = found["first"][0]
-    return ("&lt;" if first == "<" else "\\" + first) + guard_inline(text[1:], kramdown)
+        guarded = text[: found.end("number")] + "\\" + found["delimiter"] + guard_inline(rest, kramdown)
+    else:
+        first = found["first"][0]
+        guarded = ("&lt;" if first == "<" else "\\" + first) + guard_inline(text[1:], kramdown)
+    return _unlinked(guarded, kramdown)
 
 
 def guard_heading(text: str, kramdown: bool = False) -> str:
     """`text` that ends a heading line after other text (a title after `# N. `):
     `guard_inline`, and a backslash before a closing run of `#`s, which every parser
     would drop (`Which sort is best? #`)."""
-    text = guard_inline(text, kramdown)
+    text = _unlinked(guard_inline(text, kramdown), kramdown)
     closing = _CLOSING_SEQUENCE.search(text)
     return text if closing is None else text[: closing.start()] + "\\" + text[closing.start() :]
+
+
+def _unlinked(guarded: str, kramdown: bool) -> str:
+    """`guarded` text with the colon of an escaped http(s) autolink written `&#58;`
+    (`_BARE_AFTER_AUTOLINK`), for the GFM readers: kramdown links no bare URL. Not for a
+    link's text, where no reader links a URL."""
+    if kramdown or "&lt;" not in guarded:
+        return guarded
+    return _BARE_AFTER_AUTOLINK.sub(r"\1&#58;", guarded)
 
 
 def guard_link_text(text: str, kramdown: bool = False) -> str:
