@@ -101,8 +101,8 @@ def build(
 
     For each day, the stored snapshot data/snapshots/DAY.json is used when it exists
     (no network); otherwise the day is fetched from the sources and its snapshot saved.
-    A --refresh that finds under half the stored snapshot's mentions, in all or of one
-    platform, or lacks papers' metadata it held, keeps the stored one, unless --force.
+    A --refresh keeps the stored snapshot, unless --force, when it holds mentions no enabled source fetches, or the
+    fetch finds under half its mentions (in all or of one platform) or lacks papers' metadata it held.
 
     \b
     Examples:
@@ -144,7 +144,7 @@ def explain(day: str | None, typed: str, as_json: bool, config_path: Path | None
 
     Reads the day's snapshot only: every mentioned paper with its score and rank, or
     why it was dropped (below the threshold, outside the categories or the age), and
-    every mention record: embedded, counted, duplicate, or linking unknown ids.
+    every mention record: shown (embedded, quoted or linked), counted, duplicate, or linking unknown ids.
     DAY defaults to yesterday.
 
     \b
