@@ -21,8 +21,8 @@ from hotpapers.profiles import PROFILES
 def init(folder: Path, profile: str | None, config_path: Path | None) -> None:
     """Write a commented hotpapers.yaml and a nightly GitHub workflow into a site's folder.
 
-    Picks the output profile from the site it finds (Hugo, Jekyll, Gatsby lumen), or
-    asks when unsure; never replaces an existing file.
+    Picks the output profile from the site it finds (Hugo, Jekyll, Gatsby lumen); when
+    unsure, asks at a terminal, else takes the default and says so. Never replaces a file.
 
     \b
     Examples:
