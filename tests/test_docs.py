@@ -53,6 +53,38 @@ def test_docs_commands_names_every_option_of_every_command(name):
     assert [opts for opts in options if not named & set(opts) and "--config" not in opts] == []
 
 
+@pytest.mark.parametrize("name", sorted(cli.commands))
+def test_docs_commands_gives_each_option_default_as_the_command_has_it(name):
+    """docs/commands.md gives an option's default in parentheses (`--port P` ... (default
+    8000), `--min-ratio R` ... R (0.25)): each shown in `--help` must be there, as it is."""
+    section = " ".join(COMMANDS_DOC.split(f"\n## {name}\n", 1)[1].split("\n## ", 1)[0].split())
+    for param in cli.commands[name].params:
+        if getattr(param, "show_default", False):
+            assert re.search(rf"\((?:default )?{re.escape(str(param.default))}\b", section), (name, param.opts)
+
+
+def _declared_default(key: str) -> object:
+    """The built-in default of a config key named by its dotted path; None when it names no key."""
+    node: object = make_config()
+    for part in key.split("."):
+        node = node.get(part) if isinstance(node, dict) else getattr(node, part, None)
+    return node
+
+
+def test_the_defaults_the_docs_give_beside_a_key_are_the_declared_ones():
+    """A default written beside its key (`repair_days` (3), `sources.twitter.max_posts`
+    (5,000)) is what a user takes for the truth: each must be the declared default."""
+    said = []
+    for page in DOCS:
+        text = " ".join(page.read_text(encoding="utf-8").split())
+        for key, number in re.findall(r"`([a-z_]+(?:\.[a-z_]+)*)`\*{0,2} \((?:default:? )?(\d[\d,.]*\d|\d)\b", text):
+            default = _declared_default(key)
+            if isinstance(default, int | float) and not isinstance(default, bool):
+                said.append(key)
+                assert float(number.replace(",", "")) == default, f"{page.name}: `{key}` ({number}), declared {default}"
+    assert {"repair_days", "sources.twitter.max_posts", "ranking.min_paper_score"} <= set(said)
+
+
 def test_ci_runs_the_readme_test_command():
     test_command = re.search(r"Run the checks and the tests[\s\S]*?:\n\n```sh\n(.+)\n```", README).group(1)
     assert test_command in CI_RUN.splitlines()
