@@ -233,3 +233,26 @@ def test_an_escaped_autolink_leaves_no_link_to_its_closing_bracket(profile, tmp_
     assert ["".join(p.itertext()).strip() for p in body.iter("p")].count(AUTOLINKED) == 2
     links = [a.get("href") for a in body.iter("a") if "github.com" in a.get("href", "")]
     assert links == (["https://github.com/a/b"] * 3 if profile.startswith("lumen") else [])
+
+
+UNDERSCORED = "Code at https://github.com/a/b/blob/main/__init__.py and (www.x.org/_a_/~u_v) or https://x.org/c_ now"
+"""Bare URLs whose `_`s could open emphasis outside a link: a backslash before them went
+into remark's link, shown (`__init__.py` as `\\_\\_init\\_\\_.py`, linked as `%5C_%5C_init...`),
+and ended goldmark's (`https://github.com/a/b/blob/main/`)."""
+
+
+@pytest.mark.parametrize("profile", ["lumen-2022", "hugo"])
+def test_a_bare_url_keeps_its_underscores_in_its_link_and_its_text(profile, tmp_path):
+    paper = make_paper(abstract=UNDERSCORED)
+    snapshot = make_snapshot([paper], [make_mention("1", (paper.id,), likes=100)])
+    config = make_config(output={"profile": profile})
+    body = page_body(page_of(profile, PostRenderer(config).render(rank(snapshot, config), snapshot), tmp_path))
+    [abstract] = [p for p in body.iter("p") if "".join(p.itertext()).strip() == UNDERSCORED]
+    links = {"".join(a.itertext()): a.get("href") for a in abstract.iter("a")}
+    www = "http://www.x.org/_a_/~u_v" if profile == "lumen-2022" else "https://www.x.org/_a_/~u_v"
+    assert links == {
+        "https://github.com/a/b/blob/main/__init__.py": "https://github.com/a/b/blob/main/__init__.py",
+        "www.x.org/_a_/~u_v": www,
+        "https://x.org/c": "https://x.org/c",
+    }
+    assert not list(body.iter("em")) and not list(body.iter("strong"))

@@ -291,8 +291,16 @@ def test_escape_markdown_escapes_tildes_only_where_two_could_strike(text, escape
 @pytest.mark.parametrize(
     ("text", "escaped"),
     [
-        ("see https://github.com/a_b/c~d_ now", "see https://github.com/a_b/c~d\\_ now"),
-        ("(www.x.org/_a_/~u_v) and _b_", "(www.x.org/\\_a\\_/~u_v) and \\_b\\_"),
+        ("see https://github.com/a_b/c~d_ now", "see https://github.com/a_b/c~d_ now"),  # both leave its `_` out
+        ("(www.x.org/_a_/~u_v) and _b_", "(www.x.org/_a_/~u_v) and \\_b\\_"),
+        (
+            "see https://x.org/a/__init__.py now",
+            "see https://x.org/a/__init__.py now",
+        ),  # remark and goldmark link it whole
+        ("Code:https://x.org/_a_ x", "Code:https://x.org/\\_a\\_ x"),  # goldmark links none after `:`
+        ("x https://x.org/a_|_b_ y", "x https://x.org/a\\_|\\_b\\_ y"),  # goldmark's link ends at a `|`
+        ("x https://x.org/é_b_ y", "x https://x.org/é\\_b\\_ y"),  # and at a character past ASCII
+        ("see https://x.org/a_*", "see https://x.org/a\\_\\*"),  # a `_` that ends it before a mark
         ("https://x.org/a*b_c", "https://x.org/a\\*b\\_c"),  # the run ends at a character escaped anyway
         ("xwww.a.b/_c_ and www._a_", "xwww.a.b/\\_c\\_ and www.\\_a\\_"),  # no link: not a word's start, no domain
         ("~a https://x.org/~b_c ~d", "\\~a https://x.org/~b_c \\~d"),

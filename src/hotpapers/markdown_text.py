@@ -239,9 +239,8 @@ it, before a `_` or a `~`, ended goldmark's link there and went into remark's `h
 (`https://github.com/a\\_b`). Its `~` stays only where a word starts: goldmark, which
 links no URL after `:` or `{`, would read `~~x~~` in one as a strikethrough."""
 _LONE_UNDERSCORE = re.compile(r"(?<![A-Za-z0-9])_|_(?![A-Za-z0-9])")
-"""A `_` of a URL that could open or close emphasis where the URL is not linked (in
-`preview`'s CommonMark, or after a backslash that ended goldmark's link): one not
-between two letters or digits."""
+"""A `_` of a URL that could open or close emphasis where a reader does not link all of
+the URL (goldmark after a `:`, or past a `|`): one not between two letters or digits."""
 
 
 def escape_markdown(text: str, links: bool = False) -> str:
@@ -249,14 +248,14 @@ def escape_markdown(text: str, links: bool = False) -> str:
     the marks that open a heading, quote or list at a line's start, so `__init__`,
     `x_1 * y_2` and `$k$` stay literal; `~` too when the text holds two, which GFM's
     parsers can read as a strikethrough (remark's takes `~a~`), so `~30%` stays as stored.
-    For a reader that `links` bare URLs, a `~` inside one, and a `_` between two letters or
-    digits, stay as they are: its link holds them, and no parser reads emphasis or a
+    For a reader that `links` bare URLs, a `~` inside one, and its `_`s (`_url_kept`),
+    stay as they are: its link holds them, and no parser reads emphasis or a
     strikethrough there."""
     tildes = text.count("~") > 1
     if links and ("://" in text or "www." in text):
         parts, last = [], 0
         for url in _BARE_URL.finditer(text):
-            kept = _LONE_UNDERSCORE.sub(r"\\_", url[0])
+            kept = _url_kept(url, text)
             if url["word"] is None and tildes:
                 kept = kept.replace("~", "\\~")
             parts += [_escape_punctuation(text[last : url.start()], tildes), kept]
@@ -267,6 +266,21 @@ def escape_markdown(text: str, links: bool = False) -> str:
     return _MARKDOWN_LINE_START.sub(
         lambda m: m[1] + "".join("\\" + ch if not ch.isdigit() else ch for ch in m[2]), text
     )
+
+
+def _url_kept(url: re.Match[str], text: str) -> str:
+    """A bare URL of `text` (`_BARE_URL`) as stored where remark and goldmark both link all
+    of it: after a space or a `(` (or at the start), of printable ASCII but `|`, and not
+    ending in a `_` before a mark (one before a space opens nothing: both leave it out of
+    their links, as a trailing `.`). A backslash before a `_` there went into remark's link,
+    shown (`www.x.org/\\_a`, linked as `%5C_a`), and ended goldmark's (`https://x.org/a/`
+    of `https://x.org/a/\\_\\_init\\_\\_.py`); `preview`'s CommonMark, which links no bare
+    URL, may read emphasis in it. Elsewhere, its `_LONE_UNDERSCORE`s escaped."""
+    link, before, after = url[0], text[url.start() - 1 : url.start()], text[url.end() : url.end() + 1]
+    whole = before in ("", " ", "\t", "(") and link.isascii() and link.isprintable() and "|" not in link
+    if whole and (not link.endswith("_") or after in ("", " ", "\t")):
+        return link
+    return _LONE_UNDERSCORE.sub(r"\\_", link)
 
 
 def _escape_punctuation(text: str, tildes: bool) -> str:
