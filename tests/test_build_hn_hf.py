@@ -98,3 +98,26 @@ def test_a_day_fetched_again_says_nothing_of_the_files_beside_it(site):
     (root / SNAPSHOT.parent / "2020-09-24.json.broken").write_text("{", encoding="utf-8")  # an earlier refresh's
     result = CliRunner().invoke(cli, ["-q", "build", "--date", DAY, "--refresh"])
     assert result.exit_code == 0 and "beside it" not in result.stderr
+
+
+def test_a_fetch_into_a_snapshots_folder_gone_from_a_site_with_posts_says_so(site):
+    """The snapshots moved (to keep them out of Hugo's data folder, say) and paths.snapshots
+    was left as it was: the nightly build made a new folder without a word, and from then
+    on the feeds listed one day instead of the site's last ones, and `check` found no problem."""
+    root = site[0]
+    assert CliRunner().invoke(cli, ["-q", "build", "--date", DAY]).exit_code == 0
+    (root / "data/snapshots").rename(root / "snapshots")
+    result = CliRunner().invoke(cli, ["-q", "build", "--date", "2020-09-25"])
+    assert result.exit_code == 0, result.output
+    assert (
+        "data/snapshots is not there, though content/posts holds the posts of 1 day (the latest 2020-09-24): the fetch "
+        "starts it anew, and the feeds list only the days it holds; if the snapshots moved, set paths.snapshots to "
+        "their folder"
+    ) in result.stderr.splitlines()
+    again = CliRunner().invoke(cli, ["-q", "build", "--date", "2020-09-26"])
+    assert again.exit_code == 0 and "is not there" not in again.stderr
+
+
+def test_a_new_site_s_first_fetch_says_nothing_of_its_snapshots_folder(site):
+    result = CliRunner().invoke(cli, ["-q", "build", "--date", DAY])
+    assert result.exit_code == 0 and "is not there" not in result.stderr

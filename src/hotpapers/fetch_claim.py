@@ -12,10 +12,14 @@ from __future__ import annotations
 import logging
 import os
 import shutil
+from collections.abc import Sequence
 from pathlib import Path
 
 from hotpapers.atomic import unwritable
+from hotpapers.config import Config
 from hotpapers.errors import WriteError, shown_path
+from hotpapers.plural import count
+from hotpapers.targets import post_days
 
 try:
     import fcntl
@@ -55,6 +59,24 @@ def claim_for_fetching(folder: Path, *, dry_run: bool = False) -> None:
             "when that one ends)"
         ) from None
     _claimed[folder.absolute()] = descriptor
+
+
+def warn_of_lost_snapshots(config: Config, fetching: Sequence[str]) -> None:
+    """Warn of a fetch of days into a snapshots folder that is not there while the posts folder
+    holds posts of earlier days (it moved, and paths.snapshots was not changed with it; a disk
+    not mounted): the fetch makes it anew, and the feeds, `check` and the nightly repairs, which
+    read the snapshots, then know only the days fetched from now on. Not on a new site."""
+    snapshots = config.paths.snapshots
+    days = [day for day in post_days(config) if day < min(fetching)] if fetching and not snapshots.is_dir() else []
+    if days:
+        log.warning(
+            "%s is not there, though %s holds the posts of %s (the latest %s): the fetch starts it anew, and the "
+            "feeds list only the days it holds; if the snapshots moved, set paths.snapshots to their folder",
+            shown_path(snapshots),
+            shown_path(config.posts_folder),
+            count(len(days), "day"),
+            days[0],
+        )
 
 
 def no_room(folder: Path) -> str | None:

@@ -17,7 +17,7 @@ from msgspec import Struct
 from hotpapers.compose import compose
 from hotpapers.config import Config
 from hotpapers.errors import InputError, SnapshotError, config_option, repeat_config_option, shown_path
-from hotpapers.fetch_claim import claim_for_fetching
+from hotpapers.fetch_claim import claim_for_fetching, warn_of_lost_snapshots
 from hotpapers.metadata_failure import metadata_warning, refuse_without_metadata
 from hotpapers.models import Snapshot
 from hotpapers.recorded_failures import failures_kept, may_record_failure
@@ -209,6 +209,7 @@ def build_days(
         fetch = make_fetch()
         fetch.check_fetchable(to_fetch)
         claim_for_fetching(config.paths.snapshots, dry_run=options.dry_run)
+        warn_of_lost_snapshots(config, to_fetch)
     sweep_outputs(config, days)
     workers = min(os.cpu_count() or 1, len(days) // PARALLEL_MIN_DAYS)
     if workers < 2 or fetch is not None:

@@ -22,7 +22,7 @@ from hotpapers.config import Config
 from hotpapers.errors import InputError, shown_path
 from hotpapers.platform_text import embed_scripts
 from hotpapers.snapshot_schema import is_date
-from hotpapers.targets import post_day_pattern
+from hotpapers.targets import post_days
 from hotpapers.yaml_c import load_yaml, yaml_problem
 
 if TYPE_CHECKING:
@@ -90,16 +90,6 @@ def index_html(days: list[str], site_title: str, folder: Path) -> str:
     items = "\n".join(f'<li><a href="/{day}">{day}</a></li>' for day in days)
     none = "" if days else f"<p>No posts in {escape(str(folder))} yet: <code>hotpapers build</code> writes them.</p>\n"
     return page(site_title, f'<h1>{escape(site_title)}</h1>\n{none}<ul class="days">\n{items}\n</ul>')
-
-
-def post_days(config: Config) -> list[str]:
-    """The days that have a post, newest first."""
-    pattern = post_day_pattern(config)
-    found = (
-        pattern.search(path.relative_to(config.posts_folder).as_posix())
-        for path in config.posts_folder.glob(config.post_name("*"))
-    )
-    return sorted((match[1] for match in found if match), reverse=True)
 
 
 def read_post(config: Config, day: str) -> str | None:

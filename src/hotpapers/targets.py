@@ -137,6 +137,16 @@ def post_day_pattern(config: Config) -> re.Pattern[str]:
     return re.compile(f"{_day_pattern(config.post_name('{date}'))}$")
 
 
+def post_days(config: Config) -> list[str]:
+    """The days that have a post, newest first."""
+    pattern = post_day_pattern(config)
+    found = (
+        pattern.search(path.relative_to(config.posts_folder).as_posix())
+        for path in config.posts_folder.glob(config.post_name("*"))
+    )
+    return sorted((match[1] for match in found if match), reverse=True)
+
+
 def _day_pattern(name: str) -> str:
     """`name`, a post's path or a part of it with `{date}` for the day, as a regex: the day its group."""
     return re.escape(name).replace(re.escape("{date}"), f"((?a:{DAY_FORM}))")
