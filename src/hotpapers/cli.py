@@ -99,8 +99,8 @@ def build(
 ) -> None:
     """Build the post of one day, or of each day in a range.
 
-    For each day, the stored snapshot data/snapshots/DAY.json is used when it exists
-    (no network); otherwise the day is fetched from the sources and its snapshot saved.
+    For each day, the stored snapshot data/snapshots/DAY.json is used when it exists (a source it
+    records as failed is asked again); otherwise the day is fetched from the sources and its snapshot saved.
     A --refresh keeps the stored snapshot, unless --force, when it holds mentions no enabled source fetches, or the
     fetch finds under half its mentions (in all or of one platform) or lacks papers' metadata it held.
 
