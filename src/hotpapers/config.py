@@ -186,8 +186,8 @@ class Config(Section, frozen=True):
     """The zone that defines a day (the search window) and the per-paper time line; the
     frontmatter date is always UTC."""
     repair_days: Annotated[int, Meta(ge=0, le=366)] = 3
-    """The nightly build (no day given) also fetches again what failed (a source, arXiv) in the stored days among
-    this many before its day, and those after the first with no snapshot, billed as on time, once a night (0: never)."""
+    """The nightly build (no day given) also mends the days among this many before its day (0: none): asks again
+    what failed (a source, arXiv), fetches (and bills) a day missed since the first snapshot, writes a missing post."""
     candidates: Candidates = Candidates()
     ranking: Ranking = Ranking()
     post: PostSettings = PostSettings()
