@@ -256,3 +256,23 @@ def test_a_bare_url_keeps_its_underscores_in_its_link_and_its_text(profile, tmp_
         "https://x.org/c": "https://x.org/c",
     }
     assert not list(body.iter("em")) and not list(body.iter("strong"))
+
+
+CODE = "Reasoning in `<think>` tags, closed by `</think>`, and ``<a href=`x`>`` code"
+"""Code spans, in which every parser reads a `<` as text: written `&lt;`, it showed as
+`&lt;think>` in the classic profile's code."""
+
+
+@pytest.mark.parametrize(("profile", "escaped"), [("lumen", None), ("hugo", False)])
+def test_a_code_span_shows_its_text_as_stored(profile, escaped, tmp_path):
+    paper = make_paper(title=CODE, authors=(CODE,), abstract=CODE)
+    snapshot = make_snapshot([paper], [make_mention("1", (paper.id,), likes=100)])
+    output = {"profile": profile} if escaped is None else {"profile": profile, "escape_markdown": escaped}
+    config = make_config(output=output)
+    page = page_of(profile, PostRenderer(config).render(rank(snapshot, config), snapshot), tmp_path)
+    body = page_body(page)
+    shown = "Reasoning in <think> tags, closed by </think>, and <a href=`x`> code"
+    assert ["".join(h.itertext()) for h in body.iter("h1")] == [f"1. {shown}"]
+    assert ["".join(p.itertext()).strip() for p in body.iter("p")].count(shown) == 2
+    assert ["".join(c.itertext()) for c in body.iter("code")] == ["<think>", "</think>", "<a href=`x`>"] * 3
+    assert live_markup(page) == []

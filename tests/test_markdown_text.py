@@ -8,7 +8,8 @@ from html import escape
 import pytest
 from markdown_it import MarkdownIt
 
-from hotpapers.markdown_text import escape_markdown, guard_heading, guard_link_text, guard_markup
+from hotpapers.markdown_escape import escape_markdown
+from hotpapers.markdown_text import guard_heading, guard_link_text, guard_markup
 from hotpapers.sanitize import one_line
 
 COMMONMARK = MarkdownIt("commonmark")
@@ -401,3 +402,26 @@ def test_an_escaped_web_autolink_leaves_no_bare_url_that_runs_into_its_closing_b
     assert guard_markup(text) == guard_heading(text) == guarded
     assert COMMONMARK.render(guarded) == COMMONMARK.render(guard_markup(text, kramdown=True))
     assert guard_markup(text, kramdown=True) == text.replace("<", "&lt;", 1)  # kramdown links no bare URL
+
+
+@pytest.mark.parametrize(
+    ("text", "guarded"),
+    [
+        ("use `<b>` and ``<https://x.org/a>`` here", "use `<b>` and ``<https://x.org/a>`` here"),
+        ("a `` x`<b>` `` b and `[x](y)` c", "a `` x`<b>` `` b and `[x](y)` c"),
+        ("a `x\\`<b>` c", "a `x\\`&lt;b>` c"),  # a backslash escapes nothing in a code span: it ends there
+        ("a ``<b>` c", "a ``&lt;b>` c"),  # no closing run of two: no code span
+        ('a <a title="`">` b', 'a &lt;a title="`">` b'),  # the tag starts first
+        ("\\``<b>` x", "\\``<b>` x"),  # the escaped backtick is text, the next one opens the span
+    ],
+)
+def test_a_lt_inside_a_code_span_stays_as_stored(text, guarded):
+    # CommonMark's parsers and goldmark read a code span's text as it stands: `&lt;` there
+    # showed as `&lt;` ("use `<b>` here" in a lumen post read `&lt;b>` in its code)
+    assert guard_markup(text) == guard_heading(text) == guard_link_text(text) == guarded
+    tokens = [c.type for t in COMMONMARK.parse(guarded) for c in t.children or ()]
+    assert "html_inline" not in tokens and "link_open" not in tokens
+    # kramdown ends a code span at the first run of its length, even inside a longer one:
+    # "a `x```<b>` c" is code `x`, two backticks and raw HTML to it
+    assert guard_markup("a `x```<b>` c", kramdown=True) == "a `x```&lt;b>` c"
+    assert guard_markup("use `<b>` here", kramdown=True) == "use `&lt;b>` here"

@@ -18,6 +18,7 @@ opens the markup, or `&lt;` for a `<`; other text stays byte for byte, so math s
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 
 from hotpapers.sanitize import defuse_control_references
 
@@ -75,6 +76,7 @@ _BLOCK_START = (
 """What opens a block where a line starts (its indentation dropped)."""
 _INLINE_MARKUP = (
     r"\\[^<]"  # an escaped character stays as it is
+    r"|(?P<ticks>{code})"  # a run of backticks, which may open a code span
     r"|<(?={tags})"
     r"|<(?P<open>!--|!\[CDATA\[|![A-Za-z]|\?{autolink})"  # raw HTML only when its end follows
     r"|\[|\]\("  # a link's opener, and the middle of an inline link or image
@@ -91,6 +93,8 @@ _READS: dict[bool, tuple[re.Pattern[str], re.Pattern[str]]] = {
             _INLINE_MARKUP.replace("{tags}", _TAG_OR_AUTOLINK + (_KRAMDOWN_TAG_OR_AUTOLINK if kramdown else ""))
             # kramdown's URI autolink may hold spaces and `<`: it ends at the next `>`
             .replace("{autolink}", "|(?:mailto|https?|ftps?):(?=.)" if kramdown else "")
+            # kramdown ends a code span otherwise (`_code_end`): its `<` are escaped as anywhere
+            .replace("{code}", "(?!)" if kramdown else "`++")
         ),
     )
     for kramdown in (False, True)
@@ -196,13 +200,23 @@ passes (only built to) gets every `<` escaped."""
 
 
 def _guard_inline(rest: str, markup: re.Pattern[str]) -> str:
-    """One pass of guard_inline's rules."""
+    """One pass of guard_inline's rules; what a code span holds stays as it is."""
     last_end: dict[str, int] = {}
     link_opened = False
+    code_ends = 0
+    runs: dict[int, list[int]] = {}
 
     def escape(match: re.Match[str]) -> str:
-        nonlocal link_opened
+        nonlocal link_opened, code_ends
+        if match.start() < code_ends:
+            return match[0]
         token, opener = match[0], match["open"]
+        if match["ticks"]:
+            if not runs:
+                for run in re.finditer("`+", rest):
+                    runs.setdefault(len(run[0]), []).append(run.start())
+            code_ends = _code_end(runs.get(len(token), []), match.end(), len(token))
+            return token
         if token == "[":
             link_opened = True
             return token
@@ -222,68 +236,10 @@ def _guard_inline(rest: str, markup: re.Pattern[str]) -> str:
     return markup.sub(escape, rest)
 
 
-_MARKDOWN_PUNCTUATION = "\\`*_[]$"
-"""The marks escape_markdown escapes wherever they stand, the backslash first, so that no
-backslash it adds is escaped again."""
-_MARKDOWN_LINE_START = re.compile(r"^(\s*)([#>+=-]|\d+[.)])", re.MULTILINE)
-_BARE_URL = re.compile(
-    r"(?:(?P<word>(?<=[\s(])|\A)|(?<=[*_~])(?=www\.)|(?<![A-Za-z])(?=https?://))(?:https?://|www\.)"
-    r"[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+(?::\d+)?(?:[/?#][^\s<\\`*\[\]$]*)?"
-)
-"""A URL that GFM's readers (remark, goldmark) link as it stands: where a word starts
-(`word`), a `www.` URL after `*`, `_` or `~` (remark links it there, goldmark not after
-the escaped mark), or an http(s) URL after anything but a letter (remark links it there,
-goldmark after a quote, `*`, `_`, `~` or a backtick: `Code:https://...`, `"https://..."`), a
-domain of GFM's, then up to a space, a `<` or a character escaped anyway. A backslash in
-it, before a `_` or a `~`, ended goldmark's link there and went into remark's `href`
-(`https://github.com/a\\_b`). Its `~` stays only where a word starts: goldmark, which
-links no URL after `:` or `{`, would read `~~x~~` in one as a strikethrough."""
-_LONE_UNDERSCORE = re.compile(r"(?<![A-Za-z0-9])_|_(?![A-Za-z0-9])")
-"""A `_` of a URL that could open or close emphasis where a reader does not link all of
-the URL (goldmark after a `:`, or past a `|`): one not between two letters or digits."""
-
-
-def escape_markdown(text: str, links: bool = False) -> str:
-    """Backslash-escape what Markdown would read as emphasis, code, links or math, and
-    the marks that open a heading, quote or list at a line's start, so `__init__`,
-    `x_1 * y_2` and `$k$` stay literal; `~` too when the text holds two, which GFM's
-    parsers can read as a strikethrough (remark's takes `~a~`), so `~30%` stays as stored.
-    For a reader that `links` bare URLs, a `~` inside one, and its `_`s (`_url_kept`),
-    stay as they are: its link holds them, and no parser reads emphasis or a
-    strikethrough there."""
-    tildes = text.count("~") > 1
-    if links and ("://" in text or "www." in text):
-        parts, last = [], 0
-        for url in _BARE_URL.finditer(text):
-            kept = _url_kept(url, text)
-            if url["word"] is None and tildes:
-                kept = kept.replace("~", "\\~")
-            parts += [_escape_punctuation(text[last : url.start()], tildes), kept]
-            last = url.end()
-        text = "".join(parts) + _escape_punctuation(text[last:], tildes)
-    else:
-        text = _escape_punctuation(text, tildes)
-    return _MARKDOWN_LINE_START.sub(
-        lambda m: m[1] + "".join("\\" + ch if not ch.isdigit() else ch for ch in m[2]), text
-    )
-
-
-def _url_kept(url: re.Match[str], text: str) -> str:
-    """A bare URL of `text` (`_BARE_URL`) as stored where remark and goldmark both link all
-    of it: after a space or a `(` (or at the start), of printable ASCII but `|`, and not
-    ending in a `_` before a mark (one before a space opens nothing: both leave it out of
-    their links, as a trailing `.`). A backslash before a `_` there went into remark's link,
-    shown (`www.x.org/\\_a`, linked as `%5C_a`), and ended goldmark's (`https://x.org/a/`
-    of `https://x.org/a/\\_\\_init\\_\\_.py`); `preview`'s CommonMark, which links no bare
-    URL, may read emphasis in it. Elsewhere, its `_LONE_UNDERSCORE`s escaped."""
-    link, before, after = url[0], text[url.start() - 1 : url.start()], text[url.end() : url.end() + 1]
-    whole = before in ("", " ", "\t", "(") and link.isascii() and link.isprintable() and "|" not in link
-    if whole and (not link.endswith("_") or after in ("", " ", "\t")):
-        return link
-    return _LONE_UNDERSCORE.sub(r"\\_", link)
-
-
-def _escape_punctuation(text: str, tildes: bool) -> str:
-    for mark in _MARKDOWN_PUNCTUATION + ("~" if tildes else ""):
-        text = text.replace(mark, "\\" + mark)
-    return text
+def _code_end(starts: list[int], after: int, length: int) -> int:
+    """Where the code span opened by a run of `length` backticks ending at `after` ends: past
+    the first whole run of as many after it (`starts`), as CommonMark's parsers and goldmark
+    read it; 0 when there is none (the run is text). kramdown ends one at the first as many
+    backticks, even inside a longer run (`` `x```<b>` `` is code `x`, then raw HTML)."""
+    at = bisect_left(starts, after)
+    return starts[at] + length if at < len(starts) else 0

@@ -8,7 +8,8 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from hotpapers.markdown_text import escape_markdown, guard_link_text, guard_markup
+from hotpapers.markdown_escape import escape_markdown
+from hotpapers.markdown_text import guard_link_text, guard_markup
 from hotpapers.models import Mention, PlatformTotals, RankedPaper
 from hotpapers.sanitize import checked_embed, one_line
 from hotpapers.sources import SOURCES

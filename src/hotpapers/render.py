@@ -27,7 +27,8 @@ from markupsafe import Markup, escape
 from hotpapers.config import Config
 from hotpapers.errors import HotpapersError, InputError
 from hotpapers.frontmatter import FRONTMATTER, frontmatter_mismatch, frontmatter_strings
-from hotpapers.markdown_text import escape_markdown, guard_heading, guard_markup
+from hotpapers.markdown_escape import escape_markdown
+from hotpapers.markdown_text import guard_heading, guard_markup
 from hotpapers.models import Mention, Paper, RankedPaper, Snapshot, parse_time
 from hotpapers.platform_text import discussion_link, display, embed_templates, engagement_lines, published_embed
 from hotpapers.sanitize import html_block, one_line, plain_text, safe_link
