@@ -472,6 +472,47 @@ def test_a_build_fetching_into_a_folder_another_build_is_fetching_into_fetches_n
     assert sorted(os.listdir(snapshots)) == ["2020-09-24.json"]
 
 
+def test_a_build_that_comes_once_the_first_build_of_a_new_site_made_its_folder_fetches_nothing(tmp_path):
+    """The first build of a site without a snapshots folder locked the folder it would be
+    made in; a second build, coming once the first had saved its first day there, locked the
+    new folder and fetched too (X billing both). Here the first is another process."""
+    from hotpapers.errors import WriteError
+    from hotpapers.fetch_claim import claim_for_fetching
+
+    snapshots = tmp_path / "site" / "data" / "snapshots"
+    (tmp_path / "site").mkdir()
+    holder = subprocess.Popen(
+        [
+            sys.executable,
+            "-c",
+            "import sys; from pathlib import Path; from hotpapers.fetch_claim import claim_for_fetching; "
+            f"claim_for_fetching(Path({str(snapshots)!r})); print('held', flush=True); sys.stdin.read()",
+        ],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert holder.stdout.readline() == "held\n"
+        snapshots.mkdir(parents=True, exist_ok=True)  # as the first build's save makes it, if the claim has not
+        with pytest.raises(WriteError, match=r"^another hotpapers build is fetching into "):
+            claim_for_fetching(snapshots)
+    finally:
+        holder.communicate("", timeout=30)
+    claim_for_fetching(snapshots)  # the first one ended
+
+
+def test_a_snapshots_folder_under_a_broken_link_is_refused_before_fetching(tmp_path):
+    """`data` a link to a folder that is gone: a file can be made beside it, but not the
+    snapshots' folder through it, which the claim makes before a fetch is paid for."""
+    from hotpapers.errors import WriteError
+    from hotpapers.fetch_claim import claim_for_fetching
+
+    (tmp_path / "data").symlink_to(tmp_path / "gone")
+    with pytest.raises(WriteError, match=r": File exists; nothing was fetched$"):
+        claim_for_fetching(tmp_path / "data" / "snapshots")
+
+
 def test_a_posts_folder_that_is_a_link_to_itself_is_one_line_and_exit_1(site):
     """A link loop is a path the system refuses (ELOOP): on Python 3.11 and 3.12,
     `Path.resolve` raised a RuntimeError for it, which build reported as an internal error."""

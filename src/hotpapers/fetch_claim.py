@@ -2,8 +2,9 @@
 on a disk with room for it (a fetch whose snapshot cannot be saved is lost, and paid
 sources bill it: on a full disk, every night), and no other
 build is fetching into it (cron and a hand-run --refresh would both fetch, and both be
-billed). The claim is an flock on the folder itself (or, before a site's first snapshot,
-on the folder it will be made in), so no file is left behind; it lasts until the process
+billed). The claim is an flock on the folder itself, made first on a new site: a lock on
+the folder it would be made in let a build that came once the first had made it lock the
+new folder, and fetch too. No file is left behind; the claim lasts until the process
 ends, and the system drops it even when the process is killed. A dry run holds nothing,
 but warns of what would stop the build (which it would otherwise plan as if it could fetch)."""
 
@@ -48,8 +49,13 @@ def claim_for_fetching(folder: Path, *, dry_run: bool = False) -> None:
         raise WriteError(f"cannot write into {shown_path(folder)}: {cannot}; nothing was fetched")
     if fcntl is None or dry_run:
         return
-    existing = next((place for place in (folder, *folder.parents) if place.is_dir()), folder)
-    descriptor = os.open(existing, os.O_RDONLY)
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        descriptor = os.open(folder, os.O_RDONLY)
+    except OSError as exc:
+        raise WriteError(
+            f"cannot write into {shown_path(folder)}: {exc.strerror or exc}; nothing was fetched"
+        ) from None
     try:
         fcntl.flock(descriptor, fcntl.LOCK_EX | fcntl.LOCK_NB)
     except BlockingIOError:
