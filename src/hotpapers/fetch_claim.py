@@ -6,7 +6,9 @@ billed). The claim is an flock on the folder itself, made first on a new site: a
 the folder it would be made in let a build that came once the first had made it lock the
 new folder, and fetch too. No file is left behind; the claim lasts until the process
 ends, and the system drops it even when the process is killed. A dry run holds nothing,
-but warns of what would stop the build (which it would otherwise plan as if it could fetch)."""
+but warns of what would stop the build (which it would otherwise plan as if it could fetch).
+A fetch that makes the folder anew in a site whose posts are of earlier days is warned of
+too (warn_of_lost_snapshots): the snapshots moved without paths.snapshots."""
 
 from __future__ import annotations
 

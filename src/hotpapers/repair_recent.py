@@ -65,7 +65,8 @@ def repair_recent(
 ) -> Iterator[DayReport]:
     """A report for each day among the `config.repair_days` before `built`, oldest first,
     whose snapshot records a failed source or arXiv, or that has none though an earlier day
-    has: what fetching it (again) did (on a dry run, what it would fetch). Nothing --offline,
+    has: what fetching it (again) did (on a dry run, what it would fetch); and for each whose
+    whole snapshot has no post, the post written from it (_post_unposted). Nothing --offline,
     or without `make_fetch`. A snapshot that cannot be read is left to `check` and `build
     --date D`, which name it; a day whose failed sources all failed, or reached
     `http.max_time`, tonight is not fetched again."""

@@ -60,7 +60,8 @@ def missing_for_a_guess(error: Any, guessed: set[tuple[str, str]]) -> bool:
 
 
 def _platform_meant(word: str, values: list[str]) -> str | None:
-    """The source's platform among `values` that `word` writes as people do (`HN`), or None."""
+    """The source's platform among `values` that `word` writes as people do (its name in a
+    post, or that name's initials: sources.platform_aliases), or None."""
     meant = platform_aliases().get(" ".join(word.lower().split()))
     return meant if meant in values else None
 
