@@ -407,6 +407,20 @@ def test_an_escaped_web_autolink_leaves_no_bare_url_that_runs_into_its_closing_b
 @pytest.mark.parametrize(
     ("text", "guarded"),
     [
+        ("see `&lt;https://x.org/a>` and <https://x.org/b>", "see `&lt;https://x.org/a>` and &lt;https&#58;//x.org/b>"),
+        ("`a` and &lt;https://x.org/b>", "`a` and &lt;https&#58;//x.org/b>"),  # after the span: remark links it
+        ("`&lt;https://x.org/a>", "`&lt;https&#58;//x.org/a>"),  # no closing run: no code span
+    ],
+)
+def test_an_autolink_s_colon_stays_as_stored_in_a_code_span(text, guarded):
+    # every parser shows a code span's text as it stands: the `&#58;` written for remark's
+    # bare URL showed there (`&lt;https&#58;//x.org/a>` in the code)
+    assert guard_markup(text) == guard_heading(text) == guarded
+
+
+@pytest.mark.parametrize(
+    ("text", "guarded"),
+    [
         ("use `<b>` and ``<https://x.org/a>`` here", "use `<b>` and ``<https://x.org/a>`` here"),
         ("a `` x`<b>` `` b and `[x](y)` c", "a `` x`<b>` `` b and `[x](y)` c"),
         ("a `x\\`<b>` c", "a `x\\`&lt;b>` c"),  # a backslash escapes nothing in a code span: it ends there

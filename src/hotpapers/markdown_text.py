@@ -150,10 +150,23 @@ def guard_heading(text: str, kramdown: bool = False) -> str:
 def _unlinked(guarded: str, kramdown: bool) -> str:
     """`guarded` text with the colon of an escaped http(s) autolink written `&#58;`
     (`_BARE_AFTER_AUTOLINK`), for the GFM readers: kramdown links no bare URL. Not for a
-    link's text, where no reader links a URL."""
+    link's text, where no reader links a URL, nor in a code span, which shows it."""
     if kramdown or "&lt;" not in guarded:
         return guarded
-    return _BARE_AFTER_AUTOLINK.sub(r"\1&#58;", guarded)
+    code = _code_spans(guarded) if "`" in guarded else []
+    return _BARE_AFTER_AUTOLINK.sub(
+        lambda m: m[0] if any(start < m.start() < end for start, end in code) else f"{m[1]}&#58;", guarded
+    )
+
+
+def _code_spans(text: str) -> list[tuple[int, int]]:
+    """Where the code spans of guarded `text` start and end (`_code_end`)."""
+    runs, spans, end = _runs(text), [], 0
+    for token in re.finditer(r"\\.|`+", text):
+        if token.start() >= end and token[0][0] == "`":
+            end = _code_end(runs.get(len(token[0]), []), token.end(), len(token[0]))
+            spans += [(token.start(), end)] if end else []
+    return spans
 
 
 def guard_link_text(text: str, kramdown: bool = False) -> str:
@@ -213,8 +226,7 @@ def _guard_inline(rest: str, markup: re.Pattern[str]) -> str:
         token, opener = match[0], match["open"]
         if match["ticks"]:
             if not runs:
-                for run in re.finditer("`+", rest):
-                    runs.setdefault(len(run[0]), []).append(run.start())
+                runs.update(_runs(rest))
             code_ends = _code_end(runs.get(len(token), []), match.end(), len(token))
             return token
         if token == "[":
@@ -234,6 +246,14 @@ def _guard_inline(rest: str, markup: re.Pattern[str]) -> str:
         return ("&lt;" if last_end[end] >= match.end() - _OVERLAP.get(opener, 0) else "<") + opener
 
     return markup.sub(escape, rest)
+
+
+def _runs(text: str) -> dict[int, list[int]]:
+    """Where each run of backticks of `text` starts, by its length."""
+    runs: dict[int, list[int]] = {}
+    for run in re.finditer("`+", text):
+        runs.setdefault(len(run[0]), []).append(run.start())
+    return runs
 
 
 def _code_end(starts: list[int], after: int, length: int) -> int:
