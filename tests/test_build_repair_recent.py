@@ -686,3 +686,41 @@ def test_a_day_whose_snapshot_qualifies_no_paper_stays_without_a_post_and_unment
     result = site.build("2020-09-26")
     assert result.exit_code == 0, result.output
     assert not site.post(DAY).exists() and DAY not in result.stderr
+
+
+def test_a_night_whose_every_source_failed_says_nothing_was_saved_and_which_night_fetches_the_day(site):
+    """Every source failing stopped the nightly build with 'every source failed: ...' alone:
+    nothing said that no file of the day was kept, nor that the nights after fetch it as
+    a day they missed (the day before it has a snapshot), which they do."""
+    site.serve_x(down=True)  # the first X search's three attempts fail: yesterday's, below
+    site.monkeypatch.delenv("X_BEARER_TOKEN")  # the first night (of 2020-09-23) reads Hugging Face alone
+    assert site.build("2020-09-24").exit_code == 0 and site.snapshot("2020-09-23").exists()
+    site.monkeypatch.setenv("X_BEARER_TOKEN", TOKEN)
+    site.hf_down.add(DAY)
+    result = site.build("2020-09-25")
+    assert result.exit_code == 1, result.output
+    url = site.httpserver.url_for
+    assert result.stderr == (
+        f"Error: {DAY}: every source failed: twitter: HTTP 503 from {url(X_SEARCH)} after 3 attempts; "
+        f"huggingface: HTTP 503 from {url('/hf/daily_papers')} after 3 attempts; nothing was saved for {DAY}, "
+        "so the nightly build fetches it as a missed day (3 more nights)\n"
+    )
+    assert site.files(DAY) == [None, None]
+    site.hf_down.clear()
+    later = site.build("2020-09-26")  # as it said
+    assert later.exit_code == 0 and f"{DAY}: built (missed by an earlier night): wrote " in later.stderr
+
+
+def test_a_first_night_whose_every_source_failed_names_the_command_that_fetches_the_day(site):
+    """No night fetches a day before the site's first snapshot: the error says what does."""
+    site.serve_x(down=True)
+    site.hf_down.add(DAY)
+    result = site.build("2020-09-25")
+    assert result.exit_code == 1 and site.files(DAY) == [None, None], result.output
+    assert result.stderr.endswith(
+        f" after 3 attempts; nothing was saved for {DAY}, and no later nightly build fetches it: run "
+        f"`hotpapers build --date {DAY}` once the sources answer\n"
+    )
+    site.hf_down.clear()
+    later = site.build("2020-09-26")  # as it said
+    assert later.exit_code == 0 and site.snapshot("2020-09-25").exists() and site.files(DAY) == [None, None]

@@ -43,6 +43,10 @@ class HotpapersError(click.ClickException):
     def format_message(self) -> str:
         return printable(self.message)
 
+    def continued(self, more: str) -> Self:
+        """The same failure, its message followed by `more` ('; ...'): what comes of it."""
+        return type(self)(self.message + more)
+
 
 class InputError(HotpapersError):
     """Bad input from the user: a wrong date, a missing file, a broken import."""
@@ -94,6 +98,9 @@ class FetchError(HotpapersError):
             attempt=self.attempt,
             day=day or self.day,
         )
+
+    def continued(self, more: str) -> Self:
+        return self.varied(reason=self.reason + more)
 
 
 OUT_OF_MEMORY = "out of memory: the system, or a limit such as `ulimit -v`, gave no more"

@@ -34,14 +34,14 @@ from msgspec.structs import replace
 
 from hotpapers.check_files import checked_days
 from hotpapers.config import Config
-from hotpapers.errors import HotpapersError, SnapshotError, command
+from hotpapers.errors import FetchError, HotpapersError, SnapshotError, command
 from hotpapers.fetch_claim import claim_for_fetching
 from hotpapers.models import Snapshot
 from hotpapers.pipeline import BuildOptions, DayReport, Fetch, build_day, build_days, listed_days
 from hotpapers.plural import count
 from hotpapers.recorded_failures import may_record_failure
 from hotpapers.render import PostRenderer
-from hotpapers.snapshot import is_stored, stored_snapshot
+from hotpapers.snapshot import first_stored_day, is_stored, stored_snapshot
 from hotpapers.write import Outcome
 
 
@@ -52,10 +52,17 @@ def build_nightly(
     make_fetch: Callable[[], Fetch] | None = None,
 ) -> Iterator[DayReport]:
     """What `hotpapers build` does with no day given: build_days, then repair_recent
-    for the days before the first of `days`. A build that raises repairs nothing."""
+    for the days before the first of `days`. A build that raises repairs nothing; the error
+    of one day says when the nights after take it up (_taken_up)."""
     options = options or BuildOptions()
     days = listed_days(days)
-    yield from build_days(days, config, options, make_fetch)
+    try:
+        yield from build_days(days, config, options, make_fetch)
+    except HotpapersError as error:
+        after = _taken_up(error, days[0], config) if len(days) == 1 and not options.offline and make_fetch else ""
+        if not after:
+            raise
+        raise error.continued(after) from None
     if days:
         yield from repair_recent(days[0], config, options, make_fetch)
 
@@ -146,6 +153,19 @@ def _post_unposted(
         return None
     saved = "written from the snapshot an earlier night saved without its post"
     return replace(report, message=f"{day}: {saved}: {report.message.removeprefix(f'{day}: ')}")
+
+
+def _taken_up(error: HotpapersError, day: str, config: Config) -> str:
+    """The end of the error of a nightly build that stopped at `day`: that every source
+    failed (a FetchError) and nothing was saved, and whether the nights after fetch it
+    as a day they missed (_missed) or the command that does; '' for other errors."""
+    if not isinstance(error, FetchError) or is_stored(config.snapshot_path(day)):
+        return ""
+    span = checked_days(config, date.fromisoformat(day), 2 * config.repair_days)
+    unsaved = f"; nothing was saved for {day}"
+    if config.repair_days and first_stored_day(config.paths.snapshots) and day in _missed(config, span):
+        return f"{unsaved}, so the nightly build fetches it as a missed day ({count(config.repair_days, 'more night')})"
+    return f"{unsaved}, and no later nightly build fetches it: run `{command(f'build --date {day}')}` once the sources answer"
 
 
 def _tries_left(config: Config, day: str, tries_left: int) -> str:
