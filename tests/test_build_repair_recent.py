@@ -7,6 +7,8 @@ import copy
 import json
 import os
 import re
+import shutil
+import subprocess
 from datetime import datetime
 from pathlib import Path
 from urllib.parse import parse_qs
@@ -724,3 +726,42 @@ def test_a_first_night_whose_every_source_failed_names_the_command_that_fetches_
     site.hf_down.clear()
     later = site.build("2020-09-26")  # as it said
     assert later.exit_code == 0 and site.snapshot("2020-09-25").exists() and site.files(DAY) == [None, None]
+
+
+def test_a_night_that_saved_the_snapshot_but_not_the_post_says_the_nights_after_write_it(site):
+    """A night that saved yesterday's snapshot and could not write its post stopped with the
+    post's error alone, though the nights after write that post from the snapshot."""
+    site.serve_x()
+    site.post(DAY).mkdir(parents=True)  # a folder where the post goes
+    result = site.build("2020-09-25")
+    assert result.exit_code == 2 and site.status(DAY, "twitter") == "ok", result.output
+    assert result.stderr == (
+        f"Error: content/posts/{DAY}---Hot-Papers.md: the post path holds a folder, not a file; build writes only "
+        f"regular files there; the snapshot is saved, so the nightly build (3 more nights) or "
+        f"`hotpapers build --date {DAY}` writes the post once that is fixed\n"
+    )
+    site.post(DAY).rmdir()
+    later = site.build("2020-09-26")  # as it said
+    assert later.exit_code == 0 and site.post(DAY).is_file(), later.output
+
+
+def test_a_night_that_may_not_write_into_the_posts_folder_says_the_nights_after_write_the_post(site):
+    """The same for a posts folder no file can be made in (made immutable: root may write
+    into a folder whatever its mode, so chmod proves nothing when the tests run as root)."""
+    site.serve_x()
+    posts = site.post(DAY).parent
+    posts.mkdir(parents=True)
+    chattr = shutil.which("chattr")
+    if chattr is None or subprocess.run([chattr, "+i", posts], capture_output=True).returncode != 0:
+        pytest.skip("chattr +i is not available here (not Linux, a file system without it, or no CAP_LINUX_IMMUTABLE)")
+    try:
+        result = site.build("2020-09-25")
+    finally:
+        subprocess.run([chattr, "-i", posts], check=True)
+    assert result.exit_code == 1 and site.status(DAY, "twitter") == "ok", result.output
+    assert result.stderr == (
+        f"Error: cannot write content/posts/{DAY}---Hot-Papers.md: Operation not permitted; the snapshot is saved, "
+        f"so the nightly build (3 more nights) or `hotpapers build --date {DAY}` writes the post once that is fixed\n"
+    )
+    later = site.build("2020-09-26")  # as it said
+    assert later.exit_code == 0 and site.post(DAY).is_file(), later.output

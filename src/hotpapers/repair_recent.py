@@ -156,10 +156,15 @@ def _post_unposted(
 
 
 def _taken_up(error: HotpapersError, day: str, config: Config) -> str:
-    """The end of the error of a nightly build that stopped at `day`: that every source
-    failed (a FetchError) and nothing was saved, and whether the nights after fetch it
-    as a day they missed (_missed) or the command that does; '' for other errors."""
-    if not isinstance(error, FetchError) or is_stored(config.snapshot_path(day)):
+    """The end of the error of a nightly build that stopped at `day`, saying what the nights
+    after do of it: where its snapshot is saved whole and its post was not written (a folder
+    in its way, a posts folder it may not write), they write the post (_after_failure); where
+    every source failed (a FetchError) and nothing was saved, they fetch it as a day they
+    missed (_missed), or else the command that does; '' for other errors."""
+    if not isinstance(error, FetchError):  # the post failed, unless the snapshot is unusable
+        saved = _saved_whole(config, day) and not isinstance(error, SnapshotError)
+        return _after_failure(config, day, config.repair_days) if saved and not config.post_path(day).is_file() else ""
+    if is_stored(config.snapshot_path(day)):
         return ""
     span = checked_days(config, date.fromisoformat(day), 2 * config.repair_days)
     unsaved = f"; nothing was saved for {day}"
@@ -182,13 +187,18 @@ def _after_failure(config: Config, day: str, tries_left: int) -> str:
     """The end of a warning about a day the nightly build failed to build or repair: when
     it tries again, or, the day's snapshot being saved whole (the post failed), that the nights
     left and `build --date D` write its post (_post_unposted): no night fetches such a day again."""
-    path = config.snapshot_path(day)
-    if is_stored(path) and not may_record_failure(path):
+    if _saved_whole(config, day):
         nights = f"the nightly build ({count(tries_left, 'more night')}) or " if tries_left else ""
         return (
             f"; the snapshot is saved, so {nights}`{command(f'build --date {day}')}` writes the post once that is fixed"
         )
     return _tries_left(config, day, tries_left)
+
+
+def _saved_whole(config: Config, day: str) -> bool:
+    """Whether `day` has a snapshot that records no failure: no night fetches it again."""
+    path = config.snapshot_path(day)
+    return is_stored(path) and not may_record_failure(path)
 
 
 def _repair(
