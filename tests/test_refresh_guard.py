@@ -84,3 +84,27 @@ def test_a_refresh_over_a_snapshot_it_cannot_read_keeps_that_file_beside_the_new
     assert (tmp_path / f"{SNAPSHOT}.broken-2").read_text(encoding="utf-8") == broken
     assert (tmp_path / f"{SNAPSHOT}.broken").read_text(encoding="utf-8") == "an earlier one"
     assert load_snapshot(tmp_path / SNAPSHOT).date == DAY
+
+
+def test_a_refresh_kept_from_a_failed_source_does_not_say_the_day_was_published_without_it(day):  # noqa: F811
+    """A source failing on a --refresh said '...; published without it (a later build fetches
+    it again)', then 'kept the stored snapshot ...': the day was published from the stored
+    snapshot, with that source's mentions, and no build fetches it again, none being failed."""
+    site, _, platforms, serve_x = day
+    serve_x()
+    assert build().exit_code == 0
+    stored = (site / SNAPSHOT).read_bytes()
+    platforms["mastodon"].failing = True
+    result = CliRunner().invoke(cli, ["-q", "build", "--date", DAY, "--refresh"])
+    assert result.exit_code == 0, result.output
+    down = f"{DAY}: mastodon: HTTP 503 from {platforms['mastodon'].server.url_for('/search')} after 2 attempts"
+    assert result.stderr.splitlines()[:2] == [
+        f"{down}; the new fetch is without it",
+        f"{DAY}: kept the stored snapshot {SNAPSHOT}: it holds 3 mentions of mastodon, the new fetch 0 "
+        "(--force replaces it)",
+    ]
+    assert "published" not in result.stderr and (site / SNAPSHOT).read_bytes() == stored
+    forced = CliRunner().invoke(cli, ["-q", "build", "--date", DAY, "--refresh", "--force"])
+    assert forced.exit_code == 0, forced.output
+    assert forced.stderr.splitlines()[0] == f"{down}; published without it (a later build fetches it again)"
+    assert "kept" not in forced.stderr and load_snapshot(site / SNAPSHOT).sources["mastodon"].status == "failed"

@@ -76,7 +76,9 @@ class Fetcher:
         return day_window(day, self.config)
 
     def __call__(self, day: str, keep: Callable[[Snapshot], None] | None = None) -> Snapshot:
-        """The day fetched; `keep` is given it before arXiv is asked (metadata_failure.before_metadata)."""
+        """The day fetched, a source that failed recorded so (its warning is the build's, which
+        knows what it keeps: refresh_guard.settle_fetched); `keep` is given it before arXiv is
+        asked (metadata_failure.before_metadata)."""
         since, until = self._window(day)
         can_run = runnable(self.sources)
         statuses = {
@@ -87,8 +89,6 @@ class Fetcher:
         mentions, failures = self._search_all(day, can_run, since, until, statuses)
         if len(failures) == len(can_run):
             raise every_source_failed(failures, stored=is_stored(self.config.snapshot_path(day)))
-        for failure in failures:
-            log.warning("%s: %s; published without it (a later build fetches it again)", day, failure)
         snapshot = Snapshot(
             date=day,
             taken_at=rfc3339(self.now()),

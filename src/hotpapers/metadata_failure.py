@@ -1,6 +1,7 @@
 """A day whose sources answered while arXiv failed. The posts read are kept (a paid
 source bills each one): the snapshot records arXiv as failed, holds the mentions and no paper, and
-no post is written; the next build of the day asks arXiv alone again (Fetcher.repair).
+no post is written; the next build of the day asks arXiv again (Fetcher.repair), with the
+sources that failed, if any, and none that answered.
 So that a build killed while arXiv answers loses nothing either, the day is saved so
 before arXiv is asked (by a repair too, when a source it asked again found posts), and
 saved again once complete.
@@ -32,19 +33,22 @@ def metadata_failed(snapshot: Snapshot) -> bool:
     return status is not None and status.status == "failed"
 
 
-def refuse_without_metadata(snapshot: Snapshot, path: Path, *, keep: bool) -> None:
+def refuse_without_metadata(snapshot: Snapshot, path: Path, again: list[str], *, keep: bool) -> None:
     """Nothing when arXiv answered for `snapshot`; else a FetchError, after saving the
-    snapshot to `path` when `keep` (else a refresh: the stored one stays, as it says)."""
+    snapshot to `path` when `keep` (else a refresh: the stored one stays, as it says),
+    naming the sources the next build asks again with arXiv (`again`: Fetch.failed_sources)."""
     if not metadata_failed(snapshot):
         return
     reason = snapshot.sources[ARXIV].detail or "failed"
     if not keep:
         raise FetchError(ARXIV, f"{reason}; {STORED_STAYS}")
     save_snapshot(snapshot, path)
+    others = [name for name in again if name != ARXIV]
+    return_to = f"arXiv and {', '.join(others)}" if others else "arXiv alone"
     raise FetchError(
         ARXIV,
         f"{reason}; the posts read are kept in {shown_path(path)}, and the next "
-        f"`{command(f'build --date {snapshot.date}')}` asks arXiv alone again",
+        f"`{command(f'build --date {snapshot.date}')}` asks {return_to} again",
     )
 
 

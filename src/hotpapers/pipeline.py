@@ -21,7 +21,7 @@ from hotpapers.fetch_claim import claim_for_fetching, warn_of_lost_snapshots
 from hotpapers.metadata_failure import metadata_warning, refuse_without_metadata
 from hotpapers.models import Snapshot
 from hotpapers.recorded_failures import failures_kept, may_record_failure
-from hotpapers.refresh_guard import fetched_day_warnings, refresh_loss, unfetched_mentions
+from hotpapers.refresh_guard import settle_fetched, unfetched_mentions
 from hotpapers.render import PostRenderer
 from hotpapers.snapshot import is_stored, misnamed_snapshot, save_snapshot, site_snapshot, unread_beside
 from hotpapers.snapshot_schema import is_date
@@ -118,7 +118,7 @@ def build_day(
             plan = fetch.plan_repair(stored)
             return DayReport(day, plan) if plan else publish(stored, config, options, renderer=renderer)
         repaired = fetch.repair(stored, lambda read: save_snapshot(read, path))  # the posts read, even if killed
-        refuse_without_metadata(repaired, path, keep=True)
+        refuse_without_metadata(repaired, path, fetch.failed_sources(repaired), keep=True)
         if repaired is not stored:
             save_snapshot(repaired, path)
         return publish(repaired, config, options, renderer=renderer, fetched=repaired is not stored)
@@ -134,15 +134,8 @@ def build_day(
         return DayReport(day, fetch.plan(day), warnings=() if path.exists() else unread_beside(path, day))
     unstored = not path.exists()  # the posts read are kept (even if killed): a refresh keeps the stored file
     snapshot = fetch(day, (lambda read: save_snapshot(read, path)) if unstored else None)
-    refuse_without_metadata(snapshot, path, keep=unstored)
-    warnings: tuple[str, ...]
-    loss = refresh_loss(stored, snapshot, config) if stored is not None and not options.force else ""
-    if stored is not None and loss:
-        warnings = (f"{day}: kept the stored snapshot {shown_path(path)}: {loss} (--force replaces it)",)
-        snapshot = stored
-    else:
-        warnings = fetched_day_warnings(path, day, stored is not None, unstored)
-        save_snapshot(snapshot, path)
+    refuse_without_metadata(snapshot, path, fetch.failed_sources(snapshot), keep=unstored)
+    snapshot, warnings = settle_fetched(snapshot, stored, path, config, force=options.force, unstored=unstored)
     return publish(snapshot, config, options, renderer=renderer, fetched=True, warnings=warnings)
 
 

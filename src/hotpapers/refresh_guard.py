@@ -3,7 +3,8 @@ drop mentions no enabled source fetches (imported ones), finds far fewer mention
 all or of one platform (a search that answered a page of its posts), or lacks the
 metadata of papers it still mentions (arXiv answering a feed without their entries, or
 the day's metadata limit reached before them), unless --force; and a stored file it
-cannot read, which it sets aside rather than lose."""
+cannot read, which it sets aside rather than lose. What is kept decides what the warnings
+of the sources the fetch failed say of the day (settle_fetched)."""
 
 from __future__ import annotations
 
@@ -18,7 +19,7 @@ from hotpapers.models import Snapshot
 from hotpapers.paper_lookup import engagement_order, limit_reached, recorded_left_out
 from hotpapers.plural import count
 from hotpapers.rank import unknown_paper_ids
-from hotpapers.snapshot import unread_beside
+from hotpapers.snapshot import save_snapshot, unread_beside
 
 REFRESH_MIN_SHARE = 0.5
 """A refresh finding fewer mentions than this share of the stored snapshot's, in all or of
@@ -80,6 +81,29 @@ def refresh_loss(stored: Snapshot, fresh: Snapshot, config: Config) -> str:
     """Why a refresh keeps the `stored` snapshot rather than `fresh`: far fewer mentions, or
     papers' metadata lost; '' when `fresh` may replace it."""
     return far_fewer_mentions(stored, fresh) or lost_metadata(stored, fresh, config)
+
+
+def settle_fetched(
+    fresh: Snapshot, stored: Snapshot | None, path: Path, config: Config, *, force: bool, unstored: bool
+) -> tuple[Snapshot, tuple[str, ...]]:
+    """What a build publishes of a day it fetched: `fresh`, saved at `path`, or the `stored`
+    snapshot a refresh keeps instead (refresh_loss), unless `force`; and the warnings of the
+    day, first the sources the fetch failed, each saying what became of it (the day published
+    without it, or the new fetch, kept from it), then why the stored one is kept, or
+    fetched_day_warnings. The fetch does not say it: it does not know what is kept."""
+    day = fresh.date
+    failed = [
+        f"{day}: {name}: {status.detail}"
+        for name, status in fresh.sources.items()
+        if status.status == "failed" and name in config.enabled_sources
+    ]
+    loss = refresh_loss(stored, fresh, config) if stored is not None and not force else ""
+    if stored is not None and loss:
+        kept = f"{day}: kept the stored snapshot {shown_path(path)}: {loss} (--force replaces it)"
+        return stored, (*(f"{line}; the new fetch is without it" for line in failed), kept)
+    warnings = fetched_day_warnings(path, day, stored is not None, unstored)
+    save_snapshot(fresh, path)
+    return fresh, (*(f"{line}; published without it (a later build fetches it again)" for line in failed), *warnings)
 
 
 def fetched_day_warnings(path: Path, day: str, stored: bool, unstored: bool) -> tuple[str, ...]:
