@@ -502,15 +502,21 @@ def test_a_build_that_comes_once_the_first_build_of_a_new_site_made_its_folder_f
     claim_for_fetching(snapshots)  # the first one ended
 
 
-def test_a_snapshots_folder_under_a_broken_link_is_refused_before_fetching(tmp_path):
+def test_a_snapshots_folder_under_a_broken_link_is_refused_before_fetching(tmp_path, monkeypatch):
     """`data` a link to a folder that is gone: a file can be made beside it, but not the
-    snapshots' folder through it, which the claim makes before a fetch is paid for."""
+    snapshots' folder through it, which the claim makes before a fetch is paid for. The
+    error names the link, as a save's does: 'File exists' said neither which nor why."""
     from hotpapers.errors import WriteError
     from hotpapers.fetch_claim import claim_for_fetching
 
+    monkeypatch.chdir(tmp_path)
     (tmp_path / "data").symlink_to(tmp_path / "gone")
-    with pytest.raises(WriteError, match=r": File exists; nothing was fetched$"):
+    with pytest.raises(WriteError) as raised:
         claim_for_fetching(tmp_path / "data" / "snapshots")
+    assert raised.value.message == (
+        f"cannot write into data/snapshots: data is a link to {tmp_path / 'gone'}, which does not exist; "
+        "nothing was fetched"
+    )
 
 
 def test_a_posts_folder_that_is_a_link_to_itself_is_one_line_and_exit_1(site):

@@ -116,13 +116,13 @@ def create_beside(path: Path) -> tuple[int, str]:
             try:
                 path.parent.mkdir(parents=True, exist_ok=True)
             except (FileExistsError, NotADirectoryError) as exc:  # 'File exists': which part, and what?
-                raise OSError(exc.errno, _in_the_way(path.parent) or exc.strerror) from None
+                raise OSError(exc.errno, in_the_way(path.parent) or exc.strerror) from None
             made_folder = True
         except NotADirectoryError as exc:
-            raise OSError(exc.errno, _in_the_way(path.parent) or exc.strerror) from None
+            raise OSError(exc.errno, in_the_way(path.parent) or exc.strerror) from None
 
 
-def _in_the_way(folder: Path) -> str | None:
+def in_the_way(folder: Path) -> str | None:
     """What keeps `folder` from being made: the first part of its path that is a file, or a
     link to nothing."""
     for part in (*reversed(folder.parents), folder):

@@ -18,7 +18,7 @@ import shutil
 from collections.abc import Sequence
 from pathlib import Path
 
-from hotpapers.atomic import unwritable
+from hotpapers.atomic import in_the_way, unwritable
 from hotpapers.config import Config
 from hotpapers.errors import WriteError, shown_path
 from hotpapers.plural import count
@@ -56,7 +56,7 @@ def claim_for_fetching(folder: Path, *, dry_run: bool = False) -> None:
         descriptor = os.open(folder, os.O_RDONLY)
     except OSError as exc:
         raise WriteError(
-            f"cannot write into {shown_path(folder)}: {exc.strerror or exc}; nothing was fetched"
+            f"cannot write into {shown_path(folder)}: {in_the_way(folder) or exc.strerror or exc}; nothing was fetched"
         ) from None
     try:
         fcntl.flock(descriptor, fcntl.LOCK_EX | fcntl.LOCK_NB)
