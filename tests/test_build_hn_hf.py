@@ -107,6 +107,13 @@ def test_a_fetch_into_a_snapshots_folder_gone_from_a_site_with_posts_says_so(sit
     root = site[0]
     assert CliRunner().invoke(cli, ["-q", "build", "--date", DAY]).exit_code == 0
     (root / "data/snapshots").rename(root / "snapshots")
+    planned = CliRunner().invoke(cli, ["-q", "build", "--date", "2020-09-25", "--dry-run"])
+    assert planned.exit_code == 0 and not (root / "data/snapshots").exists()
+    assert (
+        "data/snapshots is not there, though content/posts holds the posts of 1 day (the latest 2020-09-24): the fetch "
+        "would start it anew, and the feeds would list only the days it holds; if the snapshots moved, set "
+        "paths.snapshots to their folder"
+    ) in planned.stderr.splitlines()
     result = CliRunner().invoke(cli, ["-q", "build", "--date", "2020-09-25"])
     assert result.exit_code == 0, result.output
     assert (

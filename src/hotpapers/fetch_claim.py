@@ -69,21 +69,24 @@ def claim_for_fetching(folder: Path, *, dry_run: bool = False) -> None:
     _claimed[folder.absolute()] = descriptor
 
 
-def warn_of_lost_snapshots(config: Config, fetching: Sequence[str]) -> None:
+def warn_of_lost_snapshots(config: Config, fetching: Sequence[str], *, dry_run: bool = False) -> None:
     """Warn of a fetch of days into a snapshots folder that is not there while the posts folder
     holds posts of earlier days (it moved, and paths.snapshots was not changed with it; a disk
     not mounted): the fetch makes it anew, and the feeds, `check` and the nightly repairs, which
-    read the snapshots, then know only the days fetched from now on. Not on a new site."""
+    read the snapshots, then know only the days fetched from now on. Not on a new site. A
+    `dry_run` says what the fetch would do."""
     snapshots = config.paths.snapshots
     days = [day for day in post_days(config) if day < min(fetching)] if fetching and not snapshots.is_dir() else []
     if days:
         log.warning(
-            "%s is not there, though %s holds the posts of %s (the latest %s): the fetch starts it anew, and the "
-            "feeds list only the days it holds; if the snapshots moved, set paths.snapshots to their folder",
+            "%s is not there, though %s holds the posts of %s (the latest %s): the fetch %s it anew, and the "
+            "feeds %s only the days it holds; if the snapshots moved, set paths.snapshots to their folder",
             shown_path(snapshots),
             shown_path(config.posts_folder),
             count(len(days), "day"),
             days[0],
+            "would start" if dry_run else "starts",
+            "would list" if dry_run else "list",
         )
 
 

@@ -201,7 +201,7 @@ def build_days(
     if make_fetch and not options.offline and (to_fetch or any_may_record_failure(days, config)):
         fetch = make_fetch()
         fetch.check_fetchable(to_fetch)
-        warn_of_lost_snapshots(config, to_fetch)  # before the claim, which makes the folder
+        warn_of_lost_snapshots(config, to_fetch, dry_run=options.dry_run)  # before the claim, which makes the folder
         claim_for_fetching(config.paths.snapshots, dry_run=options.dry_run)
     sweep_outputs(config, days)
     workers = min(os.cpu_count() or 1, len(days) // PARALLEL_MIN_DAYS)
