@@ -713,6 +713,22 @@ def test_a_night_whose_every_source_failed_says_nothing_was_saved_and_which_nigh
     assert later.exit_code == 0 and f"{DAY}: built (missed by an earlier night): wrote " in later.stderr
 
 
+def test_a_night_whose_arxiv_failed_says_the_nights_after_ask_it_again(site):
+    """arXiv failing for yesterday named only `build --date D`; the nights after repair the
+    day (its snapshot records arXiv as failed), which the error now says, as a repair's does."""
+    site.serve_x()
+    for _ in range(3):  # every attempt (retries: 2) at yesterday's lookup fails
+        site.httpserver.expect_oneshot_request("/api/query").respond_with_data("Service Unavailable", 503)
+    result = site.build("2020-09-25")
+    assert result.exit_code == 1 and site.files(DAY)[1] is None, result.output
+    assert result.stderr.endswith(
+        f"; the posts read are kept in data/snapshots/{DAY}.json, and the next `hotpapers build --date {DAY}` "
+        "asks arXiv alone again; the nightly build tries again 3 more nights\n"
+    ), result.stderr
+    later = site.build("2020-09-26")  # as it said
+    assert later.exit_code == 0 and site.post(DAY).exists(), later.output
+
+
 def test_a_first_night_whose_every_source_failed_names_the_command_that_fetches_the_day(site):
     """No night fetches a day before the site's first snapshot: the error says what does."""
     site.serve_x(down=True)
