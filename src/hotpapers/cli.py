@@ -12,7 +12,7 @@ import click
 import hotpapers
 from hotpapers.check_files import checked_days, problems_of_days
 from hotpapers.cli_init import init
-from hotpapers.cli_options import config_option, day_options, given_config_path, obtain_config, render_input
+from hotpapers.cli_options import YESTERDAY, config_option, day_options, given_config_path, obtain_config, render_input
 from hotpapers.compose import compose
 from hotpapers.console import HotpapersGroup, log, log_feeds, log_report, progress, progress_bar, start_logging, summary
 from hotpapers.days import day_or_yesterday, no_post, now, select_days, stored_day
@@ -166,7 +166,7 @@ MIN_RATIO_HELP = "A day with fewer mentions than this share of the median of the
 
 @cli.command()
 @click.option("--days", default=7, show_default=True, type=click.IntRange(1, 3660), help="How many days to check.")
-@click.option("--until", "last", help="The last day to check, YYYY-MM-DD. Default: yesterday.")
+@click.option("--until", "last", help=f"The last day to check, YYYY-MM-DD. {YESTERDAY}")
 @click.option("--min-ratio", default=0.25, show_default=True, type=click.FloatRange(0, 1), help=MIN_RATIO_HELP)
 @config_option
 def check(days: int, last: str | None, min_ratio: float, config_path: Path | None) -> None:

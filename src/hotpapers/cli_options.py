@@ -33,14 +33,16 @@ config_option = click.option(
 )
 
 
+YESTERDAY = "Default: yesterday in the configured time zone."
+"""What a day option left out means (days.day_or_yesterday), in its help."""
+
+
 def day_options(command: Callable[..., None]) -> Callable[..., None]:
     """The day as an argument or as --date (`build 2020-09-24`, `explain --date 2020-09-24`),
     given once: `command` gets `day` (None: not given) and `typed`, what to name in errors."""
 
     @click.argument("day_argument", metavar="[DAY]", required=False)
-    @click.option(
-        "--date", "day_option", help="The day, YYYY-MM-DD (or DAY). Default: yesterday in the configured time zone."
-    )
+    @click.option("--date", "day_option", help=f"The day, YYYY-MM-DD (or DAY). {YESTERDAY}")
     @functools.wraps(command)
     def with_day(day_argument: str | None, day_option: str | None, **kwargs: Any) -> None:
         if day_argument is not None and day_option is not None and day_argument != day_option:
