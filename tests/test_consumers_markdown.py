@@ -258,6 +258,20 @@ def test_a_bare_url_keeps_its_underscores_in_its_link_and_its_text(profile, tmp_
     assert not list(body.iter("em")) and not list(body.iter("strong"))
 
 
+SPACED = "Code at\thttps://x.org/a/__init__.py and\u00a0https://x.org/~~b~~ now"
+"""Bare URLs after a tab and a no-break space, which goldmark links after neither: their
+`_` and `~` kept as stored for a link, it read `__init__` as bold and `~~b~~` as struck."""
+
+
+def test_goldmark_reads_no_emphasis_in_a_url_it_does_not_link(tmp_path):
+    paper = make_paper(abstract=SPACED)
+    snapshot = make_snapshot([paper], [make_mention("1", (paper.id,), likes=100)])
+    config = make_config(output={"profile": "hugo"})
+    body = page_body(page_of("hugo", PostRenderer(config).render(rank(snapshot, config), snapshot), tmp_path))
+    assert SPACED in ["".join(p.itertext()).strip() for p in body.iter("p")]
+    assert not [element.tag for element in body.iter() if element.tag in ("em", "strong", "del")]
+
+
 CODE = "Reasoning in `<think>` tags, closed by `</think>`, and ``<a href=`x`>`` code"
 """Code spans, in which every parser reads a `<` as text: written `&lt;`, it showed as
 `&lt;think>` in the classic profile's code."""

@@ -312,6 +312,9 @@ def test_escape_markdown_escapes_tildes_only_where_two_could_strike(text, escape
         ("xhttps://x.org/a_b", "xhttps://x.org/a\\_b"),  # after a letter no reader links it
         ("*www.x.org/a_b", "\\*www.x.org/a_b"),  # remark links `www.` after `*`, `_`, `~`
         ("_www.x.org/~~a~~_", "\\_www.x.org/\\~\\~a\\~\\~\\_"),  # goldmark does not: it would strike
+        # goldmark links none after a tab or a space past ASCII: it would read emphasis and strike
+        ("see\thttps://x.org/__init__.py now", "see\thttps://x.org/\\_\\_init\\_\\_.py now"),
+        ("see\u00a0https://x.org/~~a~~ now", "see\u00a0https://x.org/\\~\\~a\\~\\~ now"),
     ],
 )
 def test_escape_markdown_leaves_the_underscores_and_tildes_of_a_linked_url(text, escaped):

@@ -13,11 +13,12 @@ _MARKDOWN_PUNCTUATION = "\\`*_[]$"
 backslash it adds is escaped again."""
 _MARKDOWN_LINE_START = re.compile(r"^(\s*)([#>+=-]|\d+[.)])", re.MULTILINE)
 _BARE_URL = re.compile(
-    r"(?:(?P<word>(?<=[\s(])|\A)|(?<=[*_~])(?=www\.)|(?<![A-Za-z])(?=https?://))(?:https?://|www\.)"
+    r"(?:(?P<word>(?<=[ (])|\A)|(?<=[*_~])(?=www\.)|(?<![A-Za-z])(?=https?://))(?:https?://|www\.)"
     r"[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+(?::\d+)?(?:[/?#][^\s<\\`*\[\]$]*)?"
 )
 """A URL that GFM's readers (remark, goldmark) link as it stands: where a word starts
-(`word`), a `www.` URL after `*`, `_` or `~` (remark links it there, goldmark not after
+(`word`: after a space or a `(`, not a tab or a space past ASCII, after which goldmark
+links none), a `www.` URL after `*`, `_` or `~` (remark links it there, goldmark not after
 the escaped mark), or an http(s) URL after anything but a letter (remark links it there,
 goldmark after a quote, `*`, `_`, `~` or a backtick: `Code:https://...`, `"https://..."`), a
 domain of GFM's, then up to a space, a `<` or a character escaped anyway. A backslash in
@@ -63,7 +64,7 @@ def _url_kept(url: re.Match[str], text: str) -> str:
     of `https://x.org/a/\\_\\_init\\_\\_.py`); `preview`'s CommonMark, which links no bare
     URL, may read emphasis in it. Elsewhere, its `_LONE_UNDERSCORE`s escaped."""
     link, before, after = url[0], text[url.start() - 1 : url.start()], text[url.end() : url.end() + 1]
-    whole = before in ("", " ", "\t", "(") and link.isascii() and link.isprintable() and "|" not in link
+    whole = before in ("", " ", "(") and link.isascii() and link.isprintable() and "|" not in link
     if whole and (not link.endswith("_") or after in ("", " ", "\t")):
         return link
     return _LONE_UNDERSCORE.sub(r"\\_", link)
