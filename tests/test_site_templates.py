@@ -157,6 +157,66 @@ def test_a_template_writing_no_frontmatter_is_refused_and_nothing_written(bare_s
     assert result.exit_code == 2 and "post-hugo.md.j2" in result.output
 
 
+@pytest.mark.parametrize(
+    ("profile", "name", "left_out", "why"),
+    [
+        (
+            "hugo",
+            "post-hugo.md.j2",
+            ("slug",),
+            "writes no slug into the post's frontmatter: the site then makes the post's address otherwise, "
+            "where the feeds do not link it; write it as the bundled post-hugo.md.j2 does",
+        ),
+        (
+            "jekyll",
+            "post-jekyll.md.j2",
+            ("slug",),
+            "writes no slug into the post's frontmatter: the site then makes the post's address otherwise, "
+            "where the feeds do not link it; write it as the bundled post-jekyll.md.j2 does",
+        ),
+        (
+            "hugo",
+            "post-hugo.md.j2",
+            ("date",),
+            "writes no date into the post's frontmatter: the site then dates the post otherwise than the "
+            "feeds do; write it as the bundled post-hugo.md.j2 does",
+        ),
+        (
+            "lumen",
+            "post.md.j2",
+            ("date", "slug"),
+            "writes no date or slug into the post's frontmatter: the site then dates the post otherwise than "
+            "the feeds do, and makes the post's address otherwise, where the feeds do not link it; write them "
+            "as the bundled post.md.j2 does",
+        ),
+    ],
+)
+def test_a_template_leaving_out_the_slug_or_the_date_is_warned_of(bare_site, profile, name, left_out, why):
+    """A site's template may leave keys out, but a post without its slug is published
+    where the feeds do not link it (a Jekyll site put every day's at /hot-papers/), and one
+    without its date is dated otherwise (Hugo dated it 0001-01-01): both were said nothing of."""
+    (bare_site / "hotpapers.yaml").write_text(f"output:\n  profile: {profile}\n")
+    bundled = (bundled_templates() / name).read_text(encoding="utf-8")
+    kept = [line for line in bundled.split("\n") if not line.startswith(tuple(f"{key}:" for key in left_out))]
+    assert len(kept) == bundled.count("\n") + 1 - len(left_out)
+    site_template(bare_site, name, "\n".join(kept))
+    for args in (("build", "2020-09-24", "--offline"), ("render", "data/snapshots/2020-09-24.json")):
+        result = run(*args)
+        assert result.exit_code == 0, result.output
+        warned = [line for line in result.stderr.splitlines() if "writes no" in line]
+        assert len(warned) == 1 and re.fullmatch(
+            rf"2020-09-24: the template \S*templates/{re.escape(name)} {re.escape(why)}", warned[0]
+        )
+    assert [p.name for p in (bare_site / ("_posts" if profile == "jekyll" else "content/posts")).iterdir()]
+
+
+def test_a_bundled_template_is_warned_of_nothing(bare_site):
+    for profile in ("lumen", "lumen-2022", "hugo", "jekyll"):
+        (bare_site / "hotpapers.yaml").write_text(f"output:\n  profile: {profile}\n")
+        result = run("render", "data/snapshots/2020-09-24.json")
+        assert result.exit_code == 0 and not result.stderr, result.output
+
+
 def test_a_refused_post_leaves_the_existing_post_as_it_was(bare_site):
     (bare_site / "hotpapers.yaml").write_text(HUGO)
     assert run("build", "2020-09-24", "--offline").exit_code == 0

@@ -72,6 +72,19 @@ def unpublished(post: bytes) -> bool:
 def frontmatter_mismatch(post: str, config: Config, snapshot: Snapshot, *, ignore: tuple[str, ...] = ()) -> str | None:
     """Why the post's frontmatter does not read back as configured (but the keys in
     `ignore`), in words that point at the line of the post or the key to mend; None when it does."""
+    return read_back(post, config, snapshot, ignore=ignore)[0]
+
+
+PLACING = ("date", "slug")
+"""The keys a site dates and addresses a post by, as the feeds do: a site's own template
+may leave them out (as any key), but the post is then published otherwise than the feeds say."""
+
+
+def read_back(
+    post: str, config: Config, snapshot: Snapshot, *, ignore: tuple[str, ...] = ()
+) -> tuple[str | None, tuple[str, ...]]:
+    """frontmatter_mismatch's answer, and the keys of PLACING that a frontmatter reading
+    back as configured leaves out."""
     try:
         parsed, repeated = _with_repeats(post)
     except yaml.YAMLError as exc:
@@ -80,17 +93,17 @@ def frontmatter_mismatch(post: str, config: Config, snapshot: Snapshot, *, ignor
         where = (
             f"; line {number + 1} of the post reads {_SHORT.repr(lines[number])}" if 0 <= number < len(lines) else ""
         )
-        return f"it is {yaml_problem(exc)}{where}"
+        return f"it is {yaml_problem(exc)}{where}", ()
     if not isinstance(parsed, dict):
-        return "it is no YAML mapping of keys to values"
+        return "it is no YAML mapping of keys to values", ()
     if repeated:  # YAML keeps the last value; gray-matter (Gatsby) refuses the post
         key, first, again = repeated[0]
-        return f"{key} is given twice, at lines {first} and {again} of the post"
+        return f"{key} is given twice, at lines {first} and {again} of the post", ()
     expected = expected_frontmatter(config, snapshot, frontmatter_strings(config, snapshot.date))
     for key, value in expected.items():
         if key not in ignore and parsed.get(key, value) != value:
-            return f"{key} reads back as {_shown(parsed[key])}, not {_shown(value)}"
-    return None
+            return f"{key} reads back as {_shown(parsed[key])}, not {_shown(value)}", ()
+    return None, tuple(key for key in PLACING if key not in parsed)
 
 
 _SHORT = reprlib.Repr()

@@ -2,7 +2,8 @@
 and what will not show as the snapshot's author expects, a date in the future (the site
 may hide the post), an embed refused (the post writes the mention from its fields
 instead) or a link that is no web address (the post shows none). Imported snapshots are
-where the last three come from."""
+where the last three come from. And a post whose site's own template leaves out its date
+or slug, which the site then places otherwise than the feeds."""
 
 from __future__ import annotations
 
@@ -54,7 +55,25 @@ def post_warnings(
             f"{day}: the URL of {count(len(unlinked), 'shown mention')} is no http(s) link, and the post shows "
             f"{'it' if len(unlinked) == 1 else 'them'} without a link: {_listed(unlinked)}{explain}"
         )
+    if departures.left_out:
+        warnings.append(_left_out(day, departures, profile))
     return tuple(warnings)
+
+
+_PLACED = {
+    "date": "dates the post otherwise than the feeds do",
+    "slug": "makes the post's address otherwise, where the feeds do not link it",
+}
+"""What a site does with a post whose frontmatter leaves out the key (frontmatter.PLACING)."""
+
+
+def _left_out(day: str, departures: Departures, profile: Profile) -> str:
+    keys = departures.left_out
+    return (
+        f"{day}: the template {departures.template} writes no {' or '.join(keys)} into the post's frontmatter: "
+        f"the site then {', and '.join(_PLACED[key] for key in keys)}; write {'it' if len(keys) == 1 else 'them'} "
+        f"as the bundled {profile.template} does"
+    )
 
 
 def _named(mention: Mention) -> str:

@@ -26,7 +26,7 @@ from markupsafe import Markup, escape
 
 from hotpapers.config import Config
 from hotpapers.errors import HotpapersError, InputError
-from hotpapers.frontmatter import FRONTMATTER, frontmatter_mismatch, frontmatter_strings
+from hotpapers.frontmatter import FRONTMATTER, frontmatter_strings, read_back
 from hotpapers.markdown_escape import escape_markdown
 from hotpapers.markdown_text import guard_heading, guard_markup
 from hotpapers.models import Mention, Paper, RankedPaper, Snapshot, parse_time
@@ -117,10 +117,14 @@ _URL_FILTERS = ("abs_link", "pdf_link")
 @dataclass(slots=True)
 class Departures:
     """Shown mentions a post shows otherwise than they say: their embed HTML refused (and
-    why), or their URL no web address, so that the post links neither them nor their discussion."""
+    why), or their URL no web address, so that the post links neither them nor their discussion;
+    and a post that its site dates or addresses otherwise than the feeds."""
 
     refused: list[tuple[Mention, str]] = field(default_factory=list)
     unlinked: list[Mention] = field(default_factory=list)
+    left_out: tuple[str, ...] = ()
+    """The keys of frontmatter.PLACING that the post leaves out, written by `template`."""
+    template: str = ""
 
 
 class PostRenderer:
@@ -209,7 +213,8 @@ class PostRenderer:
                 f"template {self.post_template.filename} writes {what}; every post needs its frontmatter "
                 "first, between two `---` lines"
             )
-        mismatch = frontmatter_mismatch(rendered, self.config, snapshot)
+        mismatch, departures.left_out = read_back(rendered, self.config, snapshot)
+        departures.template = str(self.post_template.filename)
         if mismatch:
             raise InputError(
                 f"the frontmatter of {snapshot.date} does not read back as configured: {mismatch}; check the post "
