@@ -307,6 +307,28 @@ def test_a_frontmatter_that_does_not_read_back_says_which_line_or_key(bare_site,
             r"_papers\.md\.j2, line 2: No filter named 'MD_HEADING'\. \(did you mean md_heading\?\)",
         ),
         ("post.md.j2", "---\n{% include 'post.md.j2' %}\n---\n", r"post\.md\.j2, line \d+: .*\(RecursionError\)"),
+        (
+            "_papers.md.j2",
+            "{% for item in papers %}\n{% if item.paper.coment %}x{% endif %}{% endfor %}",
+            r"_papers\.md\.j2, line 2: a Paper has no attribute 'coment' \(did you mean comment\?\)$",
+        ),
+        (
+            "_papers.md.j2",
+            "{% for item in papers %}\n{{ item.Score }}{% endfor %}",
+            r"_papers\.md\.j2, line 2: a RankedPaper has no attribute 'Score' \(did you mean score\?\)$",
+        ),
+        (
+            "_papers.md.j2",
+            "{% for item in papers %}{% for mention in item.shown %}\n\n{{ mention.author }}{% endfor %}{% endfor %}",
+            r"_papers\.md\.j2, line 3: a Mention has no attribute 'author' "
+            r"\(did you mean author_name or author_handle\?\)$",
+        ),
+        (
+            "_papers.md.j2",
+            "{% for item in papers %}\n{{ item.paper.venue }}{% endfor %}",
+            r"_papers\.md\.j2, line 2: a Paper has no attribute 'venue' \(its fields: id, title, authors, "
+            r"categories, abstract, abs_url, pdf_url, version, published, updated, comment, journal_ref, doi\)$",
+        ),
         ("_papers.md.j2", b"caf\xe9 {{ title }}\n", r"_papers\.md\.j2, line 1: not UTF-8 text"),
         ("post.md.j2", b"---\ntitle: caf\xe9\n---\n", r"post\.md\.j2, line 2: not UTF-8 text"),
     ],

@@ -70,7 +70,7 @@ def test_an_optional_field_a_snapshot_leaves_out_is_written_as_nothing(tmp_path,
         ),
         ("item.score | md_heading", "md_heading writes one text, not a number (TypeError)"),
         ("item | local_time", "local_time writes one text, not a RankedPaper (TypeError)"),
-        ("item.paper.abstrct | md_text", "'hotpapers.models.Paper object' has no attribute 'abstrct'"),
+        ("item.paper.abstrct | md_text", "a Paper has no attribute 'abstrct' (did you mean abstract?)"),
         (
             "item.paper | engagement",
             "engagement takes a paper of the post, `item | engagement`, not a Paper (TypeError)",

@@ -33,7 +33,7 @@ from hotpapers.models import Mention, Paper, RankedPaper, Snapshot, parse_time
 from hotpapers.platform_text import discussion_link, display, embed_templates, engagement_lines, published_embed
 from hotpapers.sanitize import html_block, one_line, plain_text, safe_link
 from hotpapers.site_syntax import SiteGuard
-from hotpapers.template_errors import TemplateFolder, check_arguments, template_error
+from hotpapers.template_errors import FieldUndefined, TemplateFolder, check_arguments, template_error
 from hotpapers.yaml_scalars import yaml_plain, yaml_str
 
 _FENCE = re.compile(r"---[ \t]*(?:\r\n?|\n)")
@@ -69,7 +69,7 @@ def make_env(site_templates: Path) -> jinja2.Environment:
     without a templates folder finds none there)."""
     env = jinja2.Environment(
         loader=jinja2.ChoiceLoader([TemplateFolder(site_templates), TemplateFolder(bundled_templates())]),
-        undefined=jinja2.StrictUndefined,
+        undefined=FieldUndefined,
         keep_trailing_newline=True,
         auto_reload=False,  # templates do not change during a run; this saves a stat per include
         trim_blocks=True,

@@ -1,6 +1,7 @@
 """Faults of a (site's own) template as one line naming the file and line: a mistake
 Jinja finds, any exception raised while the template renders, a file that is not UTF-8,
-and a filter given what it does not take."""
+a filter given what it does not take, and a record's attribute that is not there (with the
+field it likely stands for)."""
 
 from __future__ import annotations
 
@@ -33,6 +34,23 @@ class TemplateFolder(jinja2.FileSystemLoader):
             raise InputError(
                 f"template {self.folder / template}, line {line}: not UTF-8 text; save it as UTF-8"
             ) from None
+
+
+class FieldUndefined(jinja2.StrictUndefined):
+    """Jinja's StrictUndefined, saying a record's missing attribute in words with the names it
+    likely stands for ('a Paper has no attribute 'coment' (did you mean comment?)'), or the
+    record's fields: Jinja named the class's module path and no field."""
+
+    __slots__ = ()
+
+    @property
+    def _undefined_message(self) -> str:
+        fields: tuple[str, ...] | None = getattr(type(self._undefined_obj), "__struct_fields__", None)
+        if self._undefined_hint or fields is None or not isinstance(self._undefined_name, str):
+            return str(super()._undefined_message)
+        close = close_names(self._undefined_name, fields, 2)
+        hint = f"did you mean {' or '.join(close)}?" if close else f"its fields: {', '.join(fields)}"
+        return f"a {type(self._undefined_obj).__name__} has no attribute {self._undefined_name!r} ({hint})"
 
 
 def template_error(exc: Exception, env: jinja2.Environment) -> InputError:
