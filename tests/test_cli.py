@@ -94,6 +94,32 @@ def test_render_dash_with_nothing_piped_in_says_that_standard_input_was_empty(si
     assert run("render", "empty.json").stderr == "Error: empty.json: empty, where a snapshot (JSON) was expected\n"
 
 
+def test_output_that_cannot_be_printed_fails_in_one_line(site):
+    """`explain DAY >&-` exited 0 having printed nothing (click drops what it echoes when
+    there is no standard output), as did render, preview and init (a full disk behind it:
+    test_cli_guards). A build, which prints nothing there, still runs with it closed."""
+    command = [sys.executable, "-m", "hotpapers"]
+    built = subprocess.run(
+        [*command, "-q", "build", "--date", "2020-09-24", "--offline"],
+        stderr=subprocess.PIPE,
+        timeout=60,
+        preexec_fn=lambda: os.close(1),
+    )
+    feeds_off = b"feeds: off until site.url (the site's address) is set; feeds.atom and feeds.json null silence this\n"
+    assert (built.returncode, built.stderr) == (0, feeds_off)  # a warning, said under -q
+    assert (site / POST).read_bytes() == EXAMPLE_POST.read_bytes()
+    closed = "Error: standard output: closed, so nothing was printed: redirect it to a file (> FILE)\n"
+    for args in (
+        ["explain", "2020-09-24"],
+        ["explain", "2020-09-24", "--json"],
+        ["render", "data/snapshots/2020-09-24.json"],
+        ["preview", "2020-09-24"],
+        ["init", "new-site", "--profile", "hugo"],
+    ):
+        ran = subprocess.run(command + args, stderr=subprocess.PIPE, timeout=60, preexec_fn=lambda: os.close(1))
+        assert (ran.returncode, ran.stderr.decode()) == (1, closed), args
+
+
 def test_render_dash_with_standard_input_closed_or_a_terminal_says_so(site):
     """`render - <&-` ended in 'internal error: AttributeError: 'NoneType' object has no
     attribute 'buffer'', and `render -` typed at a prompt waited without a word for a

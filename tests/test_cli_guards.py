@@ -70,7 +70,8 @@ def test_render_to_dev_stdout_prints_the_post(site):
 
 
 def test_what_the_system_refuses_is_one_line_and_exit_1(site):
-    """A file name longer than the file system takes, and a full disk behind stdout."""
+    """A file name longer than the file system takes, and a full disk behind stdout (named:
+    it said 'No space left on device' alone)."""
     result = run("render", SNAPSHOT, "-o", "a" * 300 + ".md")
     assert result.exit_code == 1 and result.stderr.startswith("Error: File name too long (")
     assert len(result.stderr.splitlines()) == 1
@@ -83,7 +84,9 @@ def test_what_the_system_refuses_is_one_line_and_exit_1(site):
                 timeout=60,
                 check=False,
             )
-        assert done.returncode == 1 and done.stderr.decode().splitlines() == ["Error: No space left on device"]
+        assert done.returncode == 1 and done.stderr.decode().splitlines() == [
+            "Error: standard output: No space left on device"
+        ]
 
 
 def test_an_existing_post_that_cannot_be_read_is_one_line_and_exit_1(site):

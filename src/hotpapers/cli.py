@@ -10,6 +10,7 @@ from pathlib import Path
 import click
 
 import hotpapers
+from hotpapers import console
 from hotpapers.check_files import checked_days, problems_of_days
 from hotpapers.cli_init import init
 from hotpapers.cli_options import YESTERDAY, config_option, day_options, given_config_path, obtain_config, render_input
@@ -73,7 +74,7 @@ def render(snapshot: str, output: str | None, force: bool, config_path: Path | N
         return
     post = compose(snap, config, now=now(config))
     log_report(post)
-    click.echo(post.text, nl=False)
+    console.echo(post.text)
 
 
 @cli.command()
@@ -155,10 +156,7 @@ def explain(day: str | None, typed: str, as_json: bool, config_path: Path | None
     config = obtain_config(config_path)
     the_day = day_or_yesterday(day, typed, config).isoformat()
     explanation = hotpapers.explain_day(stored_day(the_day, config), config)
-    if as_json:
-        click.echo(explanation_json(explanation))
-    else:
-        click.echo(explanation_text(explanation), nl=False)
+    console.echo(explanation_json(explanation) + "\n" if as_json else explanation_text(explanation))
 
 
 MIN_RATIO_HELP = "A day with fewer mentions than this share of the median of the days before it has collapsed."
@@ -218,7 +216,7 @@ def preview(day: str | None, typed: str, config_path: Path | None) -> None:
     text = read_post(config, the_day)
     if text is None:
         raise no_post(the_day, config)
-    click.echo(post_html(text, the_day, config.post_path(the_day)), nl=False)
+    console.echo(post_html(text, the_day, config.post_path(the_day)))
 
 
 @cli.command()

@@ -29,10 +29,11 @@ def init(folder: Path, profile: str | None, config_path: Path | None) -> None:
       hotpapers init
       hotpapers init ../my-site --profile hugo
     """
+    from hotpapers.console import echo
     from hotpapers.site_init import init_site, stdin_is_terminal
 
     def ask(choices: list[str], default: str) -> str:
         return str(click.prompt("Output profile", type=click.Choice(choices), default=default, err=True))
 
     config_path = config_path or click.get_current_context().meta.get("hotpapers.config")  # given before init
-    click.echo(init_site(folder, profile, ask if stdin_is_terminal() else None, config_path).text())
+    echo(init_site(folder, profile, ask if stdin_is_terminal() else None, config_path).text() + "\n")

@@ -1,6 +1,6 @@
 """How the command line talks: errors as one line, log lines without terminal escapes,
 and a progress bar on an interactive terminal only (not under cron, CI, a pipe or -q);
-and, after a build, its summary, and the feeds written (`log_feeds` writes them, then says so)."""
+a command's output (`echo`), never dropped without a word; and, after a build, its summary, and the feeds written (`log_feeds` writes them, then says so)."""
 
 from __future__ import annotations
 
@@ -97,6 +97,21 @@ def start_logging(debug: bool, quiet: bool) -> None:
     log.handlers[:] = [handler]
     log.setLevel(logging.DEBUG if debug else logging.WARNING if quiet else logging.INFO)
     log.propagate = False
+
+
+def echo(text: str) -> None:
+    """Print `text` as it is on standard output; a HotpapersError when it cannot be
+    written: closed (`>&-`, where click prints nothing and the command exited 0), or
+    refusing it (a full disk). A pipe whose reader left (`| head`) is not such a failure:
+    its BrokenPipeError goes on to the group's handling."""
+    if sys.stdout is None:
+        raise HotpapersError("standard output: closed, so nothing was printed: redirect it to a file (> FILE)")
+    try:
+        click.echo(text, nl=False)
+    except BrokenPipeError:
+        raise
+    except OSError as exc:
+        raise HotpapersError(f"standard output: {exc.strerror or exc}") from exc
 
 
 def progress_bar(items: Iterable[Any], total: int | None, unit: str) -> Iterable[Any]:
