@@ -21,13 +21,10 @@ from hotpapers.atomic import write_atomically
 from hotpapers.config import Config
 from hotpapers.errors import HotpapersError, WriteError, shown_path
 from hotpapers.frontmatter import UNPUBLISHED, frontmatter_problem, frontmatter_strings, reads_back, unpublished
-from hotpapers.hugo_config import hugo_config_files
-from hotpapers.hugo_permalinks import UnknownPermalinks, as_site_link, page_sections, section_permalink, ugly_urls
-from hotpapers.jekyll_entries import SLUG_PERMALINKS, newest_posts_permalink
 from hotpapers.models import RankedPaper, Snapshot, parse_time
 from hotpapers.platform_text import feed_counts
 from hotpapers.plural import count
-from hotpapers.post_address import hugo_title_is_slug, post_url
+from hotpapers.post_address import post_url, unlinked
 from hotpapers.rank import rank
 from hotpapers.regular_file import NotRegularFile, read_regular_file
 from hotpapers.render import PostRenderer, abs_link, paper_headings
@@ -169,62 +166,6 @@ def update_feeds(config: Config, now: datetime | None = None) -> FeedsReport | N
         f", wrote {', '.join(written)}" if written else ", up to date"
     )
     return FeedsReport(line, tuple(left_out), tuple(damaged), unlinked(config))
-
-
-def unlinked(config: Config) -> str | None:
-    """Why the feeds link the posts where the site publishes none, site.link being left
-    at the profile's: Hugo's posts in another section of content/ than posts/, or Jekyll's
-    under a permalink other than /SLUG/. None when that is not known to be so."""
-    posts, link = config.posts_folder, config.site.link
-    if link != config.profile.link:
-        return None
-    if config.output.profile == "hugo" and "content" in posts.parts:
-        where = _hugo_unlinked(posts, link, hugo_title_is_slug(config))
-        if where is None:
-            return None
-    elif config.output.profile == "jekyll" and posts.name == "_posts":
-        permalink, scoped = newest_posts_permalink(posts, config.post_name("*"))
-        if permalink is None or permalink in SLUG_PERMALINKS:
-            return None
-        where = (
-            f"Jekyll gives the posts the permalink {permalink}{scoped}; give hotpapers' posts "
-            "`permalink: /:slug/` in _config.yml (README: Jekyll), or set site.link to where they are"
-        )
-    else:
-        return None
-    return f"feeds: the entries link each post at {link} (site.link), where the site publishes none: {where}"
-
-
-def _hugo_unlinked(posts: Path, link: str, title_is_slug: bool) -> str | None:
-    """Where Hugo publishes the posts of `posts` (a folder of its content/), when not at `link`."""
-    content = len(posts.parts) - posts.parts[::-1].index("content")
-    section = posts.parts[content:]
-    if not all(_PLAIN_SECTION.fullmatch(part) for part in section):
-        return None
-    files = hugo_config_files(Path(*posts.parts[: content - 1]))
-    try:
-        pattern = section_permalink(files, section[0]) if section else None
-        ugly = ugly_urls(files, section[0] if section else None)
-    except UnknownPermalinks:
-        return None
-    if pattern is None:
-        hugo_link: str | None = "/" + "".join(f"{part.lower()}/" for part in section) + "{slug}/"
-    else:
-        hugo_link = as_site_link(pattern, page_sections(Path(*posts.parts[:content]), section), title_is_slug)
-    if hugo_link is not None and ugly:  # /posts/SLUG.html
-        hugo_link = hugo_link.removesuffix("/") + ".html"
-    if hugo_link == link:
-        return None
-    if hugo_link is None:
-        return (
-            f"Hugo's permalinks put the posts of {shown_path(posts)} at {pattern}, which site.link cannot give (it "
-            f"takes only {{slug}}); give their section a permalink such as /{section[0].lower()}/:slug/"
-        )
-    return f"Hugo publishes the posts of {shown_path(posts)} at {hugo_link}; set site.link to that"
-
-
-_PLAIN_SECTION = re.compile(r"[A-Za-z0-9_-]+")
-"""A folder name Hugo keeps in a URL as it is (lowercased)."""
 
 
 def matches(published: bytes, renderer: PostRenderer, ranked: list[RankedPaper], snapshot: Snapshot) -> bool:

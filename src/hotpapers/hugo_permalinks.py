@@ -1,6 +1,6 @@
 """Where a Hugo site's `permalinks` and `uglyURLs` settings put the pages of a section, read from its
 config file and the files of its config folder, so the feeds can say when they link the
-posts where Hugo publishes none (feeds.unlinked).
+posts where Hugo publishes none (post_address.unlinked).
 
 Hugo reads `permalinks: {SECTION: PATTERN}` (since 0.120 also under `page:`), its keys in
 any case, from its config file or from `config/_default/` and `config/production/` (the
