@@ -13,6 +13,7 @@ from msgspec.structs import replace
 import hotpapers
 from conftest import add_settings
 from hotpapers.cli import cli
+from hotpapers.feeds import feeds_off_reason
 from hotpapers.snapshot import load_snapshot, save_snapshot
 
 SITE = "https://lab.example.org"
@@ -273,6 +274,30 @@ def test_a_draft_post_is_left_out_of_the_feeds_as_its_site_publishes_none(site):
     assert feeds is not None and feeds.line == "feeds: 2 entries, wrote static/hot-papers.atom, static/hot-papers.json"
     feed = json.loads((site / "static" / "hot-papers.json").read_text(encoding="utf-8"))
     assert [item["url"] for item in feed["items"]] == [f"{SITE}/posts/hot-papers-2020-09-2{n}" for n in (5, 4)]
+
+
+def test_a_build_whose_every_post_is_a_draft_says_why_it_wrote_no_feeds(site):
+    """With post.draft: true on every day, the build wrote no feeds (each post a draft, of
+    which the site publishes no page) and said nothing about it, where site.url unset is
+    said, under -q too. A post made a draft by hand is named so; one published post lists."""
+    add_settings(site, f"\nsite:\n  url: {SITE}/\npost:\n  draft: true\n")
+    example = load_snapshot(site / "data" / "snapshots" / "2020-09-24.json")
+    next_day = replace(example, date="2020-09-25", taken_at="2020-09-26T08:00:00Z")
+    save_snapshot(next_day, site / "data" / "snapshots" / "2020-09-25.json")
+    result = CliRunner().invoke(cli, ["-q", "build", "--since", "2020-09-24", "--until", "2020-09-25"])
+    silence = "; feeds.atom and feeds.json null silence this\n"
+    drafts = "feeds: not written: each post they could list is a draft ({}), of which the site publishes no page"
+    assert (result.exit_code, result.stderr) == (0, drafts.format("post.draft is true") + silence)
+    assert not (site / "static").exists()
+    add_settings(site, "\npost:\n  draft: false\n")  # the posts stay drafts, as if set by hand
+    config = hotpapers.load_config()
+    report = hotpapers.update_feeds(config)
+    assert report is not None and (report.line, report.drafts) == (None, 2)
+    assert feeds_off_reason(config, report) + "\n" == drafts.format("as its frontmatter says") + silence
+    again = CliRunner().invoke(cli, ["-q", "build", "--date", "2020-09-25", "--offline"])  # published now
+    assert (again.exit_code, again.stderr) == (0, "")
+    feed = json.loads((site / "static" / "hot-papers.json").read_text(encoding="utf-8"))
+    assert [item["url"] for item in feed["items"]] == [f"{SITE}/posts/hot-papers-2020-09-25"]
 
 
 def test_a_post_hugo_publishes_only_from_a_future_date_is_left_out_of_the_feeds_until_then(site):

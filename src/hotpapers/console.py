@@ -161,9 +161,9 @@ def log_feeds(config: Config, reports: list[DayReport], options: BuildOptions, f
         if failed:
             return
         raise
+    if (reason := feeds_off_reason(config, report)) and not failed:
+        log.warning("%s", reason)
     if report is None:
-        if feeds_off_reason(config) and not failed:
-            log.warning("%s", feeds_off_reason(config))
         return
     if report.line:
         log.info("%s", report.line)

@@ -136,12 +136,14 @@ def update_feeds(config: Config, now: datetime | None = None) -> FeedsReport | N
     entries: list[FeedEntry] = []
     left_out: list[str] = []
     damaged: list[str] = []
+    drafts = 0
     for path in sorted(config.paths.snapshots.glob("*.json"), reverse=True):
         day = path.stem
         if len(entries) + len(left_out) + len(damaged) == config.feeds.entries:
             break
         post = read_post(config.post_path(day))
-        if post is None or unpublished(post):  # a draft: the site publishes no page for it
+        drafts += post is not None and unpublished(post)  # a draft: the site publishes no page for it
+        if post is None or unpublished(post):
             continue
         snapshot = site_snapshot(config, day)  # None: removed since it was listed
         if snapshot is None or (now and not config.profile.publishes_future and parse_time(snapshot.taken_at) > now):
@@ -155,7 +157,7 @@ def update_feeds(config: Config, now: datetime | None = None) -> FeedsReport | N
         else:
             left_out.append(day)
     if not entries:
-        return FeedsReport(None, tuple(left_out), tuple(damaged))
+        return FeedsReport(None, tuple(left_out), tuple(damaged), drafts=drafts)
     written = []
     for path, make in targets:
         text = make(entries, config)
@@ -215,6 +217,8 @@ class FeedsReport:
     """Posts among those days whose frontmatter cannot be read, each as 'path: problem'."""
     unlinked: str | None = None
     """Why the entries link no post the site publishes (`unlinked`)."""
+    drafts: int = 0
+    """When no day is listed: the posts passed over as drafts (`post.draft`, or set by hand)."""
 
     def warning(self) -> str | None:
         parts = [f"feeds: left out {post}; mend it, or build its day again" for post in self.damaged]
@@ -234,8 +238,14 @@ class FeedsReport:
         return "; ".join(parts) or None
 
 
-def feeds_off_reason(config: Config) -> str | None:
-    """Why no feed is written although some is configured, or None."""
+def feeds_off_reason(config: Config, report: FeedsReport | None = None) -> str | None:
+    """Why no feed is written although some is configured, or None; given the `report` of
+    feeds that listed no day, when that is because the posts are drafts."""
+    silence = "feeds.atom and feeds.json null silence this"
     if config.site.url is None and (config.feeds.atom or config.feeds.json):
-        return "feeds: off until site.url (the site's address) is set; feeds.atom and feeds.json null silence this"
+        return f"feeds: off until site.url (the site's address) is set; {silence}"
+    if report is not None and report.line is None and report.drafts and not (report.left_out or report.damaged):
+        setting = "post.draft is true" if config.post.draft else "as its frontmatter says"
+        draft = f"each post they could list is a draft ({setting}), of which the site publishes no page"
+        return f"feeds: not written: {draft}; {silence}"
     return None
