@@ -28,9 +28,9 @@ from hotpapers.rank import (
     tally_of,
     unknown_paper_ids,
 )
-from hotpapers.sanitize import safe_link
+from hotpapers.sanitize import CONTROLS, safe_link
 
-_C1 = re.compile("[\x7f-\x9f]")
+_UNPRINTABLE = re.compile(f"[{CONTROLS}]")
 
 SINGULAR = {"replies": "reply"}
 """The singular of a count's name where it is not the name without its final s."""
@@ -294,7 +294,7 @@ def _terms(mention: MentionFate, weights: dict[str, dict[str, float]]) -> str:
 
 
 def explanation_json(explanation: Explanation) -> str:
-    """The explanation for machines: exact JSON. It escapes the C1 controls too, which
-    JSON need not, so that it is safe to print as well."""
+    """The explanation for machines: exact JSON. It escapes the C1 controls and the bidi
+    overrides too, which JSON need not, so that it is safe to print as well."""
     text = json.dumps(explanation.to_dict(), ensure_ascii=False, indent=2)
-    return _C1.sub(lambda match: f"\\u{ord(match[0]):04x}", text)
+    return _UNPRINTABLE.sub(lambda match: f"\\u{ord(match[0]):04x}", text)
