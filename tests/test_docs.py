@@ -63,13 +63,13 @@ def test_docs_commands_gives_each_option_default_as_the_command_has_it(name):
             assert re.search(rf"\((?:default )?{re.escape(str(param.default))}\b", section), (name, param.opts)
 
 
-
 def test_every_option_defaulting_to_yesterday_says_in_which_time_zone():
     """Yesterday is the configured `timezone`'s, not the machine's: a help that says only
     "yesterday" misleads a site whose time zone is ahead of its machine's (check --until did)."""
     helps = [param.help for command in cli.commands.values() for param in command.params if hasattr(param, "help")]
     said = [help for help in helps if help and "yesterday" in help.lower()]
     assert len(said) >= 4 and [help for help in said if "yesterday in the configured time zone" not in help] == []
+
 
 def _declared_default(key: str) -> object:
     """The built-in default of a config key named by its dotted path; None when it names no key."""
