@@ -274,7 +274,10 @@ def test_placeholders_are_checked(tmp_path, text, expected):
 @pytest.mark.parametrize(
     ("text", "expected"),
     [
-        ("candidates: {categories: cs.LG}", "candidates.categories: expected a list or null, got a string"),
+        (
+            "candidates: {categories: cs.LG}",
+            'candidates.categories: expected a list or null, got a string; write it as a list: ["cs.LG"]',
+        ),
         ("candidates: {max_age_days: a week}", "candidates.max_age_days: expected an integer or null, got a string"),
         (
             "output: {escape_markdown: yes please}",
@@ -302,6 +305,29 @@ def test_a_key_that_may_be_null_names_its_type_in_words(tmp_path, text, expected
 def test_null_for_a_key_that_takes_none_says_how_to_write_none(tmp_path, text, expected):
     """`category: null`, the YAML way to say none, said only "expected a string, got null";
     the key takes "" for none, and says so only when it does."""
+    assert problem(tmp_path, text + "\n").endswith(f"config.yaml: {expected}")
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            "post:\n  tags: Machine Learning, arXiv",
+            'post.tags: expected a list, got a string; write it as a list: ["Machine Learning", "arXiv"]',
+        ),
+        (
+            "candidates:\n  categories: cs.LG",
+            'candidates.categories: expected a list or null, got a string; write it as a list: ["cs.LG"]',
+        ),
+        (
+            "sources:\n  hackernews:\n    searchable: url",
+            'sources.hackernews.searchable: expected a list, got a string; write it as a list: ["url"]',
+        ),
+    ],
+)
+def test_a_list_written_as_one_text_says_how_to_write_the_list(tmp_path, text, expected):
+    """`tags: Machine Learning, arXiv` said only "expected a list, got a string", where a
+    snapshot's `"authors": "A, B"` says the list it likely stands for."""
     assert problem(tmp_path, text + "\n").endswith(f"config.yaml: {expected}")
 
 

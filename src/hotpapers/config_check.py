@@ -7,12 +7,11 @@ other keys keep their defaults). Unknown keys and values get a "did you mean".
 
 from __future__ import annotations
 
-import contextlib
 import json
 import os
 import re
 import types
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Annotated, Any, Literal, Union, get_args, get_origin
 from zoneinfo import ZoneInfo, available_timezones
@@ -20,7 +19,7 @@ from zoneinfo import ZoneInfo, available_timezones
 import msgspec
 from msgspec import Meta, Struct
 
-from hotpapers.config_types import TYPE_NAME, type_in_words
+from hotpapers.config_types import TYPE_NAME, Hook, type_in_words, written_as
 from hotpapers.guesses import closest
 from hotpapers.plural import listed
 from hotpapers.sanitize import one_line
@@ -45,9 +44,6 @@ def file_inside(folder_key: str) -> Meta:
     """Marks a string key naming a file inside the folder `folder_key` (Path keys are checked
     by the hook): relative, and no `..` part, so that it cannot name a file elsewhere."""
     return Meta(extra={"path": True, "inside": folder_key})
-
-
-Hook = Callable[[type, Any], Any]
 
 
 def decode_hook(root: Path) -> Hook:
@@ -188,17 +184,8 @@ def _value_problems(
         ]
         if isinstance(value, str) and text.endswith("got a string") and (number := number_read_as_text(value)):
             hints.append(f"; YAML reads {value} as text: write {number}")
-        if value is None:
-            hints += _empty_values(data, kind, hook)
+        hints += written_as(data, kind, hook)
         yield f"{where}{clip(rest, 40)}: {text[:1].lower()}{text[1:]}{got}{''.join(hints)}"
-
-
-def _empty_values(data: dict[Any, Any], kind: Any, hook: Hook) -> Iterator[str]:
-    """For a null the one key of `data` refuses: how to write none, "" or [], when it takes that."""
-    for empty, written in (("", '""'), ([], "[]")):
-        with contextlib.suppress(msgspec.ValidationError):
-            msgspec.convert(dict.fromkeys(data, empty), kind, dec_hook=hook)
-            yield f"; write {written} for none"
 
 
 def _extra_problems(value: Any, metas: list[Meta], where: str) -> Iterator[str]:

@@ -1,13 +1,19 @@
 """Value types that config keys in several modules share (the core's and each source's
 settings), declared once with their limits and, for a pattern, the words an error shows
-instead of the regex."""
+instead of the regex; and how an error says to write what a refused value stands for."""
 
 from __future__ import annotations
 
+import contextlib
+import json
 import re
-from typing import Annotated
+from collections.abc import Callable, Iterator
+from typing import Annotated, Any
 
+import msgspec
 from msgspec import Meta
+
+from hotpapers.guesses import as_list
 
 _TYPE_NAMES = {
     "float": "a number",
@@ -27,6 +33,23 @@ def type_in_words(match: re.Match[str]) -> str:
     """A match of TYPE_NAME in an error's words: `str | null` as "a string or null"."""
     names = [_TYPE_NAMES[name] for name in match[1].split(" | ")]
     return (", or " if any(" or " in name for name in names) else " or ").join(names)
+
+
+Hook = Callable[[type, Any], Any]
+"""Reads the types msgspec does not know (config_check.decode_hook)."""
+
+
+def written_as(data: dict[Any, Any], kind: Any, hook: Hook) -> Iterator[str]:
+    """How to write what the refused value of `data`'s one key likely stands for, when `kind`
+    takes that there: none ("" or []) for a null, the list a text of commas stands for."""
+    value = next(iter(data.values()))
+    tries: list[tuple[Any, str]] = [("", '; write "" for none'), ([], "; write [] for none")] if value is None else []
+    if isinstance(value, str):
+        tries = [(items := as_list(value), f"; write it as a list: {json.dumps(items, ensure_ascii=False)}")]
+    for meant, hint in tries:
+        with contextlib.suppress(msgspec.ValidationError):
+            msgspec.convert(dict.fromkeys(data, meant), kind, dec_hook=hook)
+            yield hint
 
 
 def expects(words: str) -> Meta:

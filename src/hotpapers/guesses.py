@@ -19,3 +19,8 @@ def close_names(word: str, names: Iterable[str], most: int, cutoff: float = 0.6)
     for name in names:
         by_lower.setdefault(name.lower(), name)
     return [by_lower[close] for close in get_close_matches(word.lower(), list(by_lower), n=most, cutoff=cutoff)]
+
+
+def as_list(text: str) -> list[str]:
+    """The list a text of commas likely stands for (`cs.LG, cs.AI`), its items stripped."""
+    return [item.strip() for item in text.split(",")]

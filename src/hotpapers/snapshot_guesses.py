@@ -8,7 +8,7 @@ import json
 from collections.abc import Callable
 from typing import Any
 
-from hotpapers.guesses import closest
+from hotpapers.guesses import as_list, closest
 from hotpapers.sources import platform_aliases
 
 
@@ -19,7 +19,7 @@ def with_guess(error: Any, message: str, validator_for: Callable[..., Any]) -> s
     as one text ("cs.LG, cs.AI") stands for, when the schema (`validator_for(schema=...)`,
     the snapshot validator's `evolve`) takes it there."""
     if error.validator == "type" and error.validator_value == "array" and isinstance(error.instance, str):
-        items = [item.strip() for item in error.instance.split(",")]
+        items = as_list(error.instance)
         fits = len(error.instance) <= 200 and validator_for(schema=error.schema).is_valid(items)
         return f"{message} (did you mean {json.dumps(items, ensure_ascii=False)}, a list?)" if fits else message
     if error.validator == "type" and isinstance(error.instance, str) and "integer" in error.validator_value:
