@@ -670,6 +670,22 @@ def test_a_day_whose_snapshot_was_saved_but_not_its_post_gets_its_post_the_next_
     )
 
 
+def test_a_link_to_nothing_where_a_post_goes_gets_the_post_the_next_night(site):
+    """A post's path holding a link to a file that is gone (posts moved, links left) was
+    taken for a post: the nights after never wrote the day's, while `check` found no post
+    there and `build --date D` wrote it over the link."""
+    site.serve_x()
+    assert site.build("2020-09-25").exit_code == 0
+    site.post(DAY).unlink()
+    site.post(DAY).symlink_to(site.root / "gone.md")
+    result = site.build("2020-09-26")
+    assert result.exit_code == 0, result.output
+    assert site.post(DAY).is_file() and not site.post(DAY).is_symlink()
+    assert f"{DAY}: written from the snapshot an earlier night saved without its post: wrote content/posts/" in (
+        result.stderr
+    )
+
+
 def test_a_dry_run_lists_a_post_missing_beside_its_snapshot_and_writes_nothing(site):
     site.serve_x()
     assert site.build("2020-09-25").exit_code == 0

@@ -26,7 +26,6 @@ paper qualifies stays without one, unmentioned."""
 
 from __future__ import annotations
 
-import os
 from collections.abc import Callable, Iterable, Iterator
 from datetime import date, timedelta
 
@@ -132,8 +131,9 @@ def _stored_failing(config: Config, day: str) -> Snapshot | None:
 
 
 def _unposted(config: Config, day: str) -> bool:
-    """Whether `day` has a stored snapshot but nothing at its post's path."""
-    return is_stored(config.snapshot_path(day)) and not os.path.lexists(config.post_path(day))
+    """Whether `day` has a stored snapshot but no post file (as `check` finds it): a link to
+    nothing there is replaced, as `build --date D` replaces it, and a folder named."""
+    return is_stored(config.snapshot_path(day)) and not config.post_path(day).is_file()
 
 
 def _post_unposted(
