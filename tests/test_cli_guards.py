@@ -90,11 +90,12 @@ def test_what_the_system_refuses_is_one_line_and_exit_1(site):
 
 
 def test_an_existing_post_that_cannot_be_read_is_one_line_and_exit_1(site):
-    """The post is read before it is replaced: a path through a file cannot be."""
+    """The post is read before it is replaced: a path through a file cannot be, and the
+    error names the file in the way (it named a post that cannot be there)."""
     (site / "out.md").write_text("x", encoding="utf-8")
     result = run("render", SNAPSHOT, "-o", "out.md/post.md")
     assert result.exit_code == 1
-    assert result.stderr == "Error: cannot read the existing post out.md/post.md: Not a directory\n"
+    assert result.stderr == "Error: cannot write out.md/post.md: out.md is a file, not a folder\n"
     assert (site / "out.md").read_text(encoding="utf-8") == "x"
 
 

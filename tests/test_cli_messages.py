@@ -163,7 +163,7 @@ def test_a_snapshot_whose_name_writes_the_day_otherwise_is_named_where_none_is_f
         (
             ["build", "2020-09-24"],
             lambda site: shutil.rmtree(site / "content/posts") or (site / "content/posts").write_text("x"),
-            f"cannot read the existing post {POST}: Not a directory",
+            f"cannot write {POST}: content/posts is a file, not a folder",
         ),
         (["preview", "2020-09-24"], lambda site: (site / POST).write_bytes(b"\xff"), f"{POST}: the post is not UTF-8"),
         (["explain", "2020-09-23"], lambda site: None, f"no snapshot for 2020-09-23 at {SNAPSHOTS}/2020-09-23.json"),

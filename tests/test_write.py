@@ -45,3 +45,16 @@ def test_a_post_without_frontmatter_but_with_its_paper_headings_is_a_post_and_is
 def test_a_folder_in_the_posts_place_fails_a_dry_run_as_it_fails_a_write(tmp_path, dry_run):
     with pytest.raises(WriteError, match="cannot read the existing post"):
         write_post(tmp_path, POST, papers=2, force=False, dry_run=dry_run)
+
+
+@pytest.mark.parametrize("dry_run", [True, False])
+def test_a_file_in_the_posts_folder_s_place_is_named_by_a_dry_run_and_a_write(tmp_path, monkeypatch, dry_run):
+    """A posts folder that is a file said 'cannot read the existing post ...: Not a
+    directory', though there is no post to read: a nightly build's error named a post that
+    never was, not the file in the way, as a write into a missing folder under it names it."""
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "content").mkdir()
+    (tmp_path / "content" / "posts").write_text("a file where the posts folder goes", encoding="utf-8")
+    with pytest.raises(WriteError) as raised:
+        write_post(tmp_path / "content" / "posts" / "post.md", POST, papers=2, force=False, dry_run=dry_run)
+    assert raised.value.message == "cannot write content/posts/post.md: content/posts is a file, not a folder"

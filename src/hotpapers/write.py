@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from enum import Enum
 from pathlib import Path
 
-from hotpapers.atomic import encode_text, is_special_file, write_atomically
+from hotpapers.atomic import encode_text, in_the_way, is_special_file, write_atomically
 from hotpapers.errors import WriteError, shown_path
 from hotpapers.frontmatter import FRONTMATTER
 from hotpapers.plural import count
@@ -56,6 +56,8 @@ def write_post(path: Path, text: str, *, papers: int, force: bool, dry_run: bool
         existing = path.read_bytes()
     except FileNotFoundError:
         existing = None
+    except NotADirectoryError as exc:  # no post to read: a file where a folder of the path goes
+        raise WriteError(f"cannot write {shown_path(path)}: {in_the_way(path.parent) or exc.strerror}") from None
     except OSError as exc:
         raise WriteError(f"cannot read the existing post {shown_path(path)}: {exc.strerror or exc}") from None
     if existing == data:
