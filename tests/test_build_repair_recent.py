@@ -777,6 +777,26 @@ def test_a_night_that_saved_the_snapshot_but_not_the_post_says_the_nights_after_
     assert later.exit_code == 0 and site.post(DAY).is_file(), later.output
 
 
+def test_a_night_whose_source_failed_and_post_failed_says_the_nights_after_try_again(site):
+    """A night that saved yesterday's snapshot recording a failed source (Hugging Face),
+    then could not write its post, stopped with the post's error alone: the nights after
+    fetch that source again and write the post, as the error of a night whose arXiv failed says."""
+    site.serve_x()
+    site.hf_down.add(DAY)
+    site.post(DAY).mkdir(parents=True)  # a folder where the post goes
+    result = site.build("2020-09-25")
+    assert result.exit_code == 2 and site.status(DAY, "huggingface") == "failed", result.output
+    assert result.stderr == (
+        f"Error: content/posts/{DAY}---Hot-Papers.md: the post path holds a folder, not a file; build writes only "
+        "regular files there; the nightly build tries again 3 more nights\n"
+    )
+    site.hf_down.clear()
+    site.post(DAY).rmdir()
+    later = site.build("2020-09-26")  # as it said
+    assert later.exit_code == 0 and site.post(DAY).is_file(), later.output
+    assert site.status(DAY, "huggingface") == "ok"
+
+
 def test_a_night_that_may_not_write_into_the_posts_folder_says_the_nights_after_write_the_post(site):
     """The same for a posts folder no file can be made in (made immutable: root may write
     into a folder whatever its mode, so chmod proves nothing when the tests run as root)."""

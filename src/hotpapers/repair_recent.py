@@ -159,12 +159,17 @@ def _taken_up(error: HotpapersError, day: str, config: Config) -> str:
     """The end of the error of a nightly build that stopped at `day`, saying what the nights
     after do of it: where its snapshot is saved whole and its post was not written (a folder
     in its way, a posts folder it may not write), they write the post (_after_failure); where
-    a fetch failed (a FetchError) and the snapshot saved records it (arXiv failed), they
-    repair it (_tries_left); where every source failed and nothing was saved, they fetch it
-    as a day they missed (_missed), or else the command that does; '' for other errors."""
-    if not isinstance(error, FetchError):  # the post failed, unless the snapshot is unusable
-        saved = _saved_whole(config, day) and not isinstance(error, SnapshotError)
-        return _after_failure(config, day, config.repair_days) if saved and not config.post_path(day).is_file() else ""
+    the snapshot saved records a failure (arXiv's, a source's, with the post or the last save
+    failing after it), they repair it (_tries_left); where every source failed and nothing was
+    saved, they fetch it as a day they missed (_missed), or else the command that does; ''
+    for other errors."""
+    if isinstance(error, SnapshotError):
+        return ""
+    if not isinstance(error, FetchError):  # the post failed, or the snapshot's last save
+        if _saved_whole(config, day):
+            return "" if config.post_path(day).is_file() else _after_failure(config, day, config.repair_days)
+        retried = config.repair_days and may_record_failure(config.snapshot_path(day))
+        return _tries_left(config, day, config.repair_days) if retried else ""
     if is_stored(config.snapshot_path(day)):
         repaired = config.repair_days and not _saved_whole(config, day)
         return _tries_left(config, day, config.repair_days) if repaired else ""
