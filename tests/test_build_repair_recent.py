@@ -745,6 +745,24 @@ def test_a_night_whose_arxiv_failed_says_the_nights_after_ask_it_again(site):
     assert later.exit_code == 0 and site.post(DAY).exists(), later.output
 
 
+def test_a_night_whose_arxiv_and_a_source_failed_says_why_the_source_failed(site):
+    """A source failing beside arXiv was only named in 'asks arXiv and NAME again': its
+    reason, said when arXiv answers ('...; published without it'), was in no line."""
+    site.serve_x()
+    site.hf_down.add(DAY)
+    for _ in range(3):  # every attempt (retries: 2) at yesterday's lookup fails
+        site.httpserver.expect_oneshot_request("/api/query").respond_with_data("Service Unavailable", 503)
+    result = site.build("2020-09-25")
+    assert result.exit_code == 1 and site.files(DAY)[1] is None, result.output
+    url = site.httpserver.url_for
+    assert result.stderr == (
+        f"Error: {DAY}: arxiv: HTTP 503 from {url('/api/query')} after 3 attempts; "
+        f"huggingface: HTTP 503 from {url('/hf/daily_papers')} after 3 attempts; "
+        f"the posts read are kept in data/snapshots/{DAY}.json, and the next `hotpapers build --date {DAY}` "
+        "asks arXiv and huggingface again; the nightly build tries again 3 more nights\n"
+    )
+
+
 def test_a_first_night_whose_every_source_failed_names_the_command_that_fetches_the_day(site):
     """No night fetches a day before the site's first snapshot: the error says what does."""
     site.serve_x(down=True)

@@ -279,10 +279,11 @@ def test_a_first_paper_past_the_budget_alone_fails_arxiv_in_one_line(day, monkey
     monkeypatch.setattr(hotpapers.sources.limits, "MAX_METADATA_BYTES", 10_000)
     result = CliRunner().invoke(cli, ["build", "--date", DAY])
     assert result.exit_code == 1, result.output
-    assert result.stderr == (  # Hugging Face failed too: no line says it was published without it
+    assert result.stderr == (  # Hugging Face failed too (its fixture answers 503): not published without it
         "Error: 2020-09-24: arxiv: its first paper alone holds more than the 10,000 bytes of metadata a day keeps: "
-        f"taken as a failed answer (from {httpserver.url_for('/api/query')}); the posts read are kept in "
-        "data/snapshots/2020-09-24.json, and the next `hotpapers build --date 2020-09-24` asks arXiv and huggingface "
+        f"taken as a failed answer (from {httpserver.url_for('/api/query')}); "
+        f"huggingface: HTTP 503 from {httpserver.url_for('/hf/daily_papers')} after 3 attempts; "
+        "the posts read are kept in data/snapshots/2020-09-24.json, and the next `hotpapers build --date 2020-09-24` asks arXiv and huggingface "
         "again\n"
     )
     assert asked(recorder) == ["2009.11027"]

@@ -36,14 +36,17 @@ def metadata_failed(snapshot: Snapshot) -> bool:
 def refuse_without_metadata(snapshot: Snapshot, path: Path, again: list[str], *, keep: bool) -> None:
     """Nothing when arXiv answered for `snapshot`; else a FetchError, after saving the
     snapshot to `path` when `keep` (else a refresh: the stored one stays, as it says),
-    naming the sources the next build asks again with arXiv (`again`: Fetch.failed_sources)."""
+    naming the sources the next build asks again with arXiv (`again`: Fetch.failed_sources),
+    each with why it failed, after arXiv's reason: no other line says it."""
     if not metadata_failed(snapshot):
         return
-    reason = snapshot.sources[ARXIV].detail or "failed"
+    others = [name for name in again if name != ARXIV]
+    reason = "; ".join(
+        [snapshot.sources[ARXIV].detail or "failed", *(f"{name}: {snapshot.sources[name].detail}" for name in others)]
+    )
     if not keep:
         raise FetchError(ARXIV, f"{reason}; {STORED_STAYS}")
     save_snapshot(snapshot, path)
-    others = [name for name in again if name != ARXIV]
     return_to = f"arXiv and {', '.join(others)}" if others else "arXiv alone"
     raise FetchError(
         ARXIV,
