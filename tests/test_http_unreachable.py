@@ -198,15 +198,40 @@ def test_a_proxy_whose_host_does_not_resolve_is_a_dns_failure_of_the_proxy(monke
 def test_a_proxy_refusing_the_tunnel_is_quoted(serve, monkeypatch):
     def refuse(connection: socket.socket) -> None:
         connection.recv(1000)
-        connection.sendall(b"HTTP/1.1 407 Proxy Authentication Required\r\nContent-Length: 0\r\n\r\n")
+        connection.sendall(b"HTTP/1.1 403 Forbidden\r\nContent-Length: 0\r\n\r\n")
 
     port = serve(refuse)
     monkeypatch.setenv("ALL_PROXY", f"http://proxyuser:hunter2@127.0.0.1:{port}")
     message = failure("https://export.arxiv.org/api/query")
     assert message == (
         "arxiv: cannot reach https://export.arxiv.org/api/query: the proxy at "
-        f"127.0.0.1:{port} (ALL_PROXY) refused the tunnel: 407 Proxy Authentication Required, 1 attempt"
+        f"127.0.0.1:{port} (ALL_PROXY) refused the tunnel: 403 Forbidden, 1 attempt"
     )
+
+
+@pytest.mark.parametrize("user", ["proxyuser:hunter2@", ""], ids=["refused", "none-given"])
+def test_a_proxy_asking_for_authentication_fails_at_once_naming_it_without_the_password(serve, monkeypatch, user):
+    """A proxy answering the tunnel's CONNECT with 407 was asked again, as after a network
+    blip, though every attempt meets the same refusal; and it said only 'refused the tunnel'."""
+    asked: list[bytes] = []
+
+    def refuse(connection: socket.socket) -> None:
+        asked.append(connection.recv(1000).split(b"\r\n")[0])
+        connection.sendall(b"HTTP/1.1 407 Proxy Authentication Required\r\nContent-Length: 0\r\n\r\n")
+
+    port = serve(refuse)
+    monkeypatch.setenv("ALL_PROXY", f"http://{user}127.0.0.1:{port}")
+    http = HttpClient(timeout=10, retries=2, max_wait=0, sleep=FakeClock().sleep, jitter=lambda: 0.0)
+    with pytest.raises(FetchError) as info:
+        http.get("https://export.arxiv.org/api/query", source="arxiv")
+    given = "its user and password were refused" if user else "none was given"
+    assert (info.value.message, info.value.attempt) == (
+        "arxiv: cannot reach https://export.arxiv.org/api/query: the proxy at "
+        f"127.0.0.1:{port} (ALL_PROXY) refused the tunnel, authentication required ({given}): "
+        "407 Proxy Authentication Required, 1 attempt",
+        1,
+    )
+    assert [line.rsplit(b" ", 1)[0] for line in asked] == [b"CONNECT export.arxiv.org:443"]  # one attempt
 
 
 def test_a_server_that_answers_in_another_protocol_is_named(serve):

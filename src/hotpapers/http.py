@@ -46,7 +46,7 @@ from hotpapers.http_exchange import (
 )
 from hotpapers.http_json import json_body
 from hotpapers.http_secrets import Secrets, hidden
-from hotpapers.http_unreachable import certificate_refused, unreachable
+from hotpapers.http_unreachable import refused_for_good, unreachable
 from hotpapers.http_wait import told_wait
 from hotpapers.plural import count
 
@@ -57,13 +57,15 @@ Describe = Callable[[requests.Response], str | None]
 
 
 def _worth_retrying(error: BaseException) -> bool:
-    """A 5xx, a 429 or a transient failure; not a certificate that failed verification."""
-    return isinstance(error, (RetryableStatus, *_TRANSIENT)) and not certificate_refused(error)
+    """A 5xx, a 429 or a transient failure; not a certificate that failed verification, nor
+    a proxy asking for authentication."""
+    return isinstance(error, (RetryableStatus, *_TRANSIENT)) and not refused_for_good(error)
 
 
 def _attempts(retrying: Retrying) -> tuple[int, str]:
     """The attempts a failed request made, and in words: all it was allowed, or fewer when
-    its failure was not worth retrying (a certificate, a URL requests refuses)."""
+    its failure was not worth retrying (a certificate, a proxy asking for authentication, a URL
+    requests refuses)."""
     made = retrying.statistics["attempt_number"]
     return made, count(made, "attempt")
 

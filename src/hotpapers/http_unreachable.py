@@ -1,7 +1,7 @@
 """Why a request got no answer at all, in words a user can act on: a host that does not
 resolve (DNS), a connection refused, TLS that failed, a connection not made in time, a
 server that does not speak HTTP or sends a header larger than http.client reads (a line
-over 64 KiB, over 100 lines), a proxy that failed.
+over 64 KiB, over 100 lines), a proxy that failed or asks for authentication (not retried).
 
 requests wraps urllib3's errors (its exception holds a MaxRetryError, whose `reason` is
 urllib3's error, a ProxyError holding the error met at the proxy), so the cause is found
@@ -23,6 +23,8 @@ from urllib3.exceptions import ProxyError as UrllibProxyError
 from hotpapers.errors import excerpt
 
 _PORTS = {"http": 80, "https": 443}
+_TUNNEL_FAILED = "Tunnel connection failed: "
+"""How http.client's error of a CONNECT answered other than 200 begins, before the status line."""
 
 
 def unreachable(exc: requests.ConnectionError, url: str, timeout: float) -> str | None:
@@ -40,9 +42,15 @@ def unreachable(exc: requests.ConnectionError, url: str, timeout: float) -> str 
     return cause
 
 
-def certificate_refused(exc: BaseException) -> bool:
-    """Whether `exc` is a certificate that failed verification: every attempt would meet it again."""
-    return any(isinstance(error, ssl.SSLCertVerificationError) for error in _chain(exc))
+def refused_for_good(exc: BaseException) -> bool:
+    """Whether `exc` is a refusal every attempt would meet again: a certificate that failed
+    verification, or a proxy that asks for authentication (407)."""
+    return any(isinstance(error, ssl.SSLCertVerificationError) or _asks_authentication(error) for error in _chain(exc))
+
+
+def _asks_authentication(error: BaseException) -> bool:
+    """A CONNECT answered 407, as http.client raises it (an OSError quoting the status line)."""
+    return type(error) is OSError and str(error).startswith(f"{_TUNNEL_FAILED}407")
 
 
 def _proxy_failure(error: Exception, variable: str, proxy_url: str, timeout: float) -> str:
@@ -51,7 +59,11 @@ def _proxy_failure(error: Exception, variable: str, proxy_url: str, timeout: flo
     if cause:
         return cause
     if type(error) is OSError:  # what urllib3 raises for a CONNECT answered other than 200, quoting it
-        return f"{where} refused the tunnel: {excerpt(str(error).removeprefix('Tunnel connection failed: '))}"
+        answer = excerpt(str(error).removeprefix(_TUNNEL_FAILED))
+        if _asks_authentication(error):  # say whether a user was given, never who
+            given = "its user and password were refused" if urlsplit(proxy_url).username else "none was given"
+            return f"{where} refused the tunnel, authentication required ({given}): {answer}"
+        return f"{where} refused the tunnel: {answer}"
     return f"{where} failed ({type(error).__name__})"
 
 
