@@ -278,6 +278,28 @@ def test_a_snapshot_of_one_s_own_with_a_date_or_a_wrong_type_is_saved_or_refused
     assert not (tmp_path / "b.json").exists() and not (tmp_path / "c.json").exists()
 
 
+def test_a_snapshot_of_one_s_own_with_something_else_where_a_record_goes_is_refused_in_words(tmp_path):
+    """A paper given as its id, or a dict, where a Paper goes (or a mention, or the snapshot
+    itself, given as something else) raised AttributeError from inside save_snapshot."""
+    paper = hotpapers.Paper("2411.01234", "T", ("A",), ("cs.LG",), "X.", "https://arxiv.org/abs/2411.01234", None)
+    mention = hotpapers.Mention(
+        "mastodon", "1", "https://sigmoid.social/@a/1", ("2411.01234",), 30, 45, "2024-11-21T08:00:00Z"
+    )
+    day = hotpapers.Snapshot("2024-11-20", "2024-11-21T08:00:00Z", (paper,), (mention,))
+    refused = "refusing to write an invalid snapshot: "
+    for wrong, said in (
+        (msgspec.structs.replace(day, papers=(paper, "2411.05678")), "$.papers[1]: a value of type str"),
+        (msgspec.structs.replace(day, papers=({"id": "2411.01234"},)), "$.papers[0]: a value of type dict"),
+        (msgspec.structs.replace(day, mentions=(mention, paper)), "$.mentions[1]: a value of type Paper"),
+        (paper, "a value of type Paper"),
+    ):
+        record = "Snapshot" if wrong is paper else "Mention" if "mentions" in said else "Paper"
+        with pytest.raises(hotpapers.InputError) as info:
+            hotpapers.save_snapshot(wrong, tmp_path / "a.json")
+        assert info.value.message == f"{refused}{said}, where a {record} is expected"
+    assert not (tmp_path / "a.json").exists()
+
+
 def test_a_snapshot_of_one_s_own_with_bytes_or_a_huge_count_is_refused_in_words(tmp_path):
     """A title given as bytes (a file read in binary) was saved as its base64 text, `VA==`
     for b"T", the post titled so, without a word; a count of 5,000 digits raised the

@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any, BinaryIO
 
 from hotpapers.atomic import write_atomically
 from hotpapers.errors import SnapshotError, command, shown_path
-from hotpapers.models import Snapshot
+from hotpapers.models import Mention, Paper, Snapshot
 from hotpapers.plural import listed
 from hotpapers.regular_file import NotRegularFile, TooLarge, read_regular_file, read_stream
 from hotpapers.snapshot_schema import decode_fast, is_date, snapshot_problems
@@ -234,6 +234,8 @@ def dump_snapshot(snapshot: Snapshot) -> str:
     """The stable, diff-friendly text of a snapshot: sorted, indented, UTF-8, one trailing
     newline. Only a text that reads back is returned: valid, and no larger than MAX_FILE_BYTES."""
     try:
+        if misplaced := _misplaced(snapshot):
+            raise SnapshotError(f"refusing to write an invalid snapshot: {misplaced}")
         text = json.dumps(snapshot.to_dict(), ensure_ascii=False, indent=2) + "\n"
     except TypeError as exc:  # a snapshot made in Python, holding what JSON cannot (a Path, bytes)
         raise SnapshotError(f"refusing to write an invalid snapshot: {exc}") from None
@@ -253,6 +255,20 @@ def dump_snapshot(snapshot: Snapshot) -> str:
         )
     parse_snapshot(raw, "refusing to write an invalid snapshot")
     return text
+
+
+def _misplaced(snapshot: Snapshot) -> str:
+    """What a snapshot made in Python holds where a record is expected (`$.papers[1]: a value
+    of type str, where a Paper is expected`), which writing it met as a missing attribute; ''."""
+    if not isinstance(snapshot, Snapshot):
+        return f"a value of type {type(snapshot).__name__}, where a Snapshot is expected"
+    for field, record in (("papers", Paper), ("mentions", Mention)):
+        for index, item in enumerate(getattr(snapshot, field)):  # not iterable: a TypeError, said
+            if not isinstance(item, record):
+                return (
+                    f"$.{field}[{index}]: a value of type {type(item).__name__}, where a {record.__name__} is expected"
+                )
+    return ""
 
 
 def save_snapshot(snapshot: Snapshot, path: str | PathLike[str]) -> None:
