@@ -89,6 +89,31 @@ def test_what_the_system_refuses_is_one_line_and_exit_1(site):
         ]
 
 
+def test_a_path_out_of_a_missing_folder_is_followed_as_written_and_makes_no_folder(site):
+    """`-o _posts/sub/../X.md` without a `_posts/sub` looked for X.md there, found none (the
+    system follows `..` only out of a folder that exists), made `_posts/sub` to write it and
+    left it empty: replacing a file that is no post unguarded, or failing on a folder."""
+    (site / "_posts" / "adir").mkdir(parents=True)
+    (site / "_posts" / "X.md").write_text("my notes\n", encoding="utf-8")
+    kept = run("render", SNAPSHOT, "-o", "_posts/sub/../X.md")
+    assert (kept.exit_code, kept.stderr) == (
+        0,
+        "2020-09-24: kept _posts/X.md: it is no post (no frontmatter, no heading `N. title`), "
+        "the new one lists 11 papers (--force replaces it)\n",
+    )
+    assert (site / "_posts" / "X.md").read_text(encoding="utf-8") == "my notes\n"
+    folder = run("render", SNAPSHOT, "-o", "_posts/sub/../adir")
+    assert (folder.exit_code, folder.stderr) == (
+        2,
+        "Error: Invalid value for -o: _posts/adir is a folder (see 'hotpapers render --help')\n",
+    )
+    assert sorted(path.name for path in (site / "_posts").iterdir()) == ["X.md", "adir"]
+    written = run("render", SNAPSHOT, "-o", "new/a/b/../c/X.md")
+    assert (written.exit_code, written.stderr) == (0, "2020-09-24: wrote new/a/c/X.md (11 papers)\n")
+    assert (site / "new/a/c/X.md").read_bytes() == EXAMPLE_POST.read_bytes()
+    assert [path.name for path in (site / "new/a").iterdir()] == ["c"]
+
+
 def test_an_existing_post_that_cannot_be_read_is_one_line_and_exit_1(site):
     """The post is read before it is replaced: a path through a file cannot be, and the
     error names the file in the way (it named a post that cannot be there)."""

@@ -68,7 +68,7 @@ def render(snapshot: str, output: str | None, force: bool, config_path: Path | N
     if force and path is None:
         raise click.BadParameter("it goes with -o (a post printed replaces nothing)", param_hint="'--force'")
     config = obtain_config(config_path, writes="render" if path is not None else "")
-    snap = render_input(snapshot, path, config.output.profile, given_config_path(config_path))
+    snap, path = render_input(snapshot, path, config.output.profile, given_config_path(config_path))
     if path is not None:
         log_report(hotpapers.publish(snap, config, hotpapers.BuildOptions(force=force, now=now(config)), path=path))
         return

@@ -105,14 +105,33 @@ def obtain_config(config_path: Path | None, writes: str = "") -> hotpapers.Confi
     return config
 
 
-def render_input(snapshot: str, output: Path | None, profile: str, config_path: Path | None) -> Snapshot:
+def render_input(
+    snapshot: str, output: Path | None, profile: str, config_path: Path | None
+) -> tuple[Snapshot, Path | None]:
     """render's SNAPSHOT read: the file, or standard input for `-` (`./-` names a file so
-    named); then its -o FILE, if any, refused when unfit (refuse_output)."""
+    named); then its -o FILE, if any, as it is written (_followed), refused when unfit
+    (refuse_output)."""
     piped = snapshot == "-"
     read = piped_snapshot(_standard_input()) if piped else hotpapers.load_snapshot(snapshot)
     if output is not None:
+        output = _followed(output)
         refuse_output(output, None if piped else Path(snapshot), profile, config_path)
-    return read
+    return read, output
+
+
+def _followed(path: Path) -> Path:
+    """`path` without the `FOLDER/..` whose FOLDER does not exist (`_posts/sub/../hot.md` is
+    `_posts/hot.md` while there is no `_posts/sub`): the system follows `..` only out of a
+    folder that exists, so the file there looked missing (a file that is no post was
+    replaced, unguarded), and writing it made FOLDER, left empty. Lexically so, since a
+    missing folder is no link that `..` would leave elsewhere."""
+    parts: list[str] = []
+    for part in path.parts:
+        if part == ".." and parts and parts[-1] != ".." and not os.path.lexists(Path(*parts)):
+            parts.pop()
+        else:
+            parts.append(part)
+    return Path(*parts) if parts else Path(".")
 
 
 def _standard_input() -> BinaryIO:
