@@ -19,12 +19,13 @@ from pytest_httpserver.httpserver import QueryMatcher
 from werkzeug import Request, Response
 
 import hotpapers
-from conftest import add_settings
+from conftest import add_settings, make_mention, make_paper, make_snapshot
 from fakes import TOKEN, FakeClock, Recorder, example_scenario, fake_time, live_config, serve_scenario
 from hn_hf_fakes import HF_2026, DailyPapers
 from hotpapers.cli import cli
 from hotpapers.fetch_on_demand import FetcherOnDemand
-from hotpapers.snapshot import load_snapshot
+from hotpapers.models import SourceStatus
+from hotpapers.snapshot import load_snapshot, save_snapshot
 
 DAY = "2020-09-24"
 X_SEARCH = "/2/tweets/search/recent"
@@ -813,6 +814,29 @@ def test_a_night_whose_source_failed_and_post_failed_says_the_nights_after_try_a
     later = site.build("2020-09-26")  # as it said
     assert later.exit_code == 0 and site.post(DAY).is_file(), later.output
     assert site.status(DAY, "huggingface") == "ok"
+
+
+def test_a_night_that_another_build_is_fetching_for_says_no_night_tries_again(site):
+    """A night that came while another build fetched yesterday (that build's snapshot saved
+    before arXiv's answer records arXiv as failed until it is whole) said 'the nightly build
+    tries again 3 more nights' of a day it had fetched nothing of: the other build finishes it."""
+    import fcntl
+
+    snapshots = site.snapshot(DAY).parent
+    snapshots.mkdir(parents=True)
+    pending = SourceStatus(status="failed", detail="the build stopped after the sources answered")
+    save_snapshot(make_snapshot([make_paper()], [make_mention()], sources={"arxiv": pending}), site.snapshot(DAY))
+    other = os.open(snapshots, os.O_RDONLY)
+    try:
+        fcntl.flock(other, fcntl.LOCK_EX | fcntl.LOCK_NB)  # as the other build holds it
+        result = site.build("2020-09-25")
+    finally:
+        os.close(other)
+    assert (result.exit_code, result.stderr) == (
+        1,
+        "Error: another hotpapers build is fetching into data/snapshots; nothing was fetched (run it again when "
+        "that one ends)\n",
+    )
 
 
 def test_a_night_that_may_not_write_into_the_posts_folder_says_the_nights_after_write_the_post(site):

@@ -36,6 +36,11 @@ _claimed: dict[Path, int] = {}
 """The folders this process holds, with the descriptor that holds each."""
 
 
+class FolderClaimed(WriteError):
+    """Another build is fetching into the snapshots folder: this one fetched and saved nothing,
+    so a day's snapshot there is that build's (one it is still writing), not this one's."""
+
+
 def claim_for_fetching(folder: Path, *, dry_run: bool = False) -> None:
     """Hold the snapshots `folder` for this process's fetches, or raise a WriteError saying
     why it cannot (nothing has been fetched yet). A `dry_run` only warns why it could not
@@ -62,7 +67,7 @@ def claim_for_fetching(folder: Path, *, dry_run: bool = False) -> None:
         fcntl.flock(descriptor, fcntl.LOCK_EX | fcntl.LOCK_NB)
     except BlockingIOError:
         os.close(descriptor)
-        raise WriteError(
+        raise FolderClaimed(
             f"another hotpapers build is fetching into {shown_path(folder)}; nothing was fetched (run it again "
             "when that one ends)"
         ) from None

@@ -34,7 +34,7 @@ from msgspec.structs import replace
 from hotpapers.check_files import checked_days
 from hotpapers.config import Config
 from hotpapers.errors import FetchError, HotpapersError, SnapshotError, command
-from hotpapers.fetch_claim import claim_for_fetching
+from hotpapers.fetch_claim import FolderClaimed, claim_for_fetching
 from hotpapers.models import Snapshot
 from hotpapers.pipeline import BuildOptions, DayReport, Fetch, build_day, build_days, listed_days
 from hotpapers.plural import count
@@ -162,8 +162,8 @@ def _taken_up(error: HotpapersError, day: str, config: Config) -> str:
     the snapshot saved records a failure (arXiv's, a source's, with the post or the last save
     failing after it), they repair it (_tries_left); where every source failed and nothing was
     saved, they fetch it as a day they missed (_missed), or else the command that does; ''
-    for other errors."""
-    if isinstance(error, SnapshotError):
+    for other errors, and when another build is fetching (its snapshot, not this night's)."""
+    if isinstance(error, (SnapshotError, FolderClaimed)):
         return ""
     if not isinstance(error, FetchError):  # the post failed, or the snapshot's last save
         if _saved_whole(config, day):
