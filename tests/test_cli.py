@@ -120,6 +120,19 @@ def test_output_that_cannot_be_printed_fails_in_one_line(site):
         assert (ran.returncode, ran.stderr.decode()) == (1, closed), args
 
 
+def test_output_whose_reader_left_ends_quietly(site):
+    """`explain DAY | grep -q x` and `| head` on a long output: the reader leaves before all
+    is written, and the command said 'Error: Broken pipe' after the reader's own output."""
+    for args in (["explain", "2020-09-24"], ["render", "data/snapshots/2020-09-24.json"]):
+        reader_gone = subprocess.Popen(
+            [sys.executable, "-m", "hotpapers", *args], stdout=subprocess.PIPE, stderr=subprocess.PIPE
+        )
+        reader_gone.stdout.close()  # long before the command has started to write
+        assert reader_gone.wait(timeout=60) == 1, args
+        assert reader_gone.stderr.read() == b"", args
+        reader_gone.stderr.close()
+
+
 def test_render_dash_with_standard_input_closed_or_a_terminal_says_so(site):
     """`render - <&-` ended in 'internal error: AttributeError: 'NoneType' object has no
     attribute 'buffer'', and `render -` typed at a prompt waited without a word for a

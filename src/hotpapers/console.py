@@ -5,6 +5,7 @@ a command's output (`echo`), never dropped without a word; and, after a build, i
 from __future__ import annotations
 
 import logging
+import os
 import sys
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
@@ -102,14 +103,16 @@ def start_logging(debug: bool, quiet: bool) -> None:
 def echo(text: str) -> None:
     """Print `text` as it is on standard output; a HotpapersError when it cannot be
     written: closed (`>&-`, where click prints nothing and the command exited 0), or
-    refusing it (a full disk). A pipe whose reader left (`| head`) is not such a failure:
-    its BrokenPipeError goes on to the group's handling."""
+    refusing it (a full disk). A pipe whose reader left (`| head`, `| grep -q`) ends the
+    command quietly, with exit code 1, as Python's documentation of SIGPIPE does: the
+    reader took what it wanted, and the shell shows its output, not an error after it."""
     if sys.stdout is None:
         raise HotpapersError("standard output: closed, so nothing was printed: redirect it to a file (> FILE)")
     try:
         click.echo(text, nl=False)
     except BrokenPipeError:
-        raise
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())  # so that the exit's flush fails no more
+        sys.exit(1)
     except OSError as exc:
         raise HotpapersError(f"standard output: {exc.strerror or exc}") from exc
 
