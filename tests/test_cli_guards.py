@@ -548,6 +548,23 @@ def test_a_snapshots_folder_under_a_broken_link_is_refused_before_fetching(tmp_p
     )
 
 
+@pytest.mark.parametrize("file", ["data/snapshots", "data"])
+def test_a_file_in_the_snapshots_folder_s_way_is_named_before_fetching(tmp_path, monkeypatch, file):
+    """A file where the snapshots' folder, or a folder on its path, goes said only 'Not a
+    directory', not which part of the path is a file, as the claim names a link to nothing."""
+    from hotpapers.errors import WriteError
+    from hotpapers.fetch_claim import claim_for_fetching
+
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / file).parent.mkdir(exist_ok=True)
+    (tmp_path / file).write_text("x", encoding="utf-8")
+    with pytest.raises(WriteError) as raised:
+        claim_for_fetching(tmp_path / "data" / "snapshots")
+    assert raised.value.message == (
+        f"cannot write into data/snapshots: {file} is a file, not a folder; nothing was fetched"
+    )
+
+
 def test_a_posts_folder_that_is_a_link_to_itself_is_one_line_and_exit_1(site):
     """A link loop is a path the system refuses (ELOOP): on Python 3.11 and 3.12,
     `Path.resolve` raised a RuntimeError for it, which build reported as an internal error."""

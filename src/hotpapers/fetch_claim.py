@@ -47,7 +47,8 @@ def claim_for_fetching(folder: Path, *, dry_run: bool = False) -> None:
     (its probe file is made and removed, as a build's), and holds nothing."""
     if folder.absolute() in _claimed:
         return
-    cannot = unwritable(folder) or no_room(folder)
+    cannot = unwritable(folder)  # a file in the folder's place, or a folder's on its path: named
+    cannot = (in_the_way(folder) or cannot) if cannot else no_room(folder)
     if cannot and dry_run:
         log.warning(
             "cannot write into %s: %s; the build would stop there and fetch nothing", shown_path(folder), cannot
