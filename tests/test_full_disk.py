@@ -95,3 +95,25 @@ def test_a_dry_run_warns_of_a_snapshots_folder_it_cannot_write_into(tmp_path, mo
     assert f"{reason}; the build would stop there and fetch nothing\n" in dry.stderr
     assert "2020-09-24: would fetch the window" in dry.stderr
     assert real.exit_code == 1 and real.stderr == f"Error: {reason}; nothing was fetched\n"
+
+
+def test_a_dry_run_under_a_file_in_the_snapshots_folder_s_place_plans_what_the_build_stops_at(
+    tmp_path, monkeypatch, httpserver
+):
+    """A file where the snapshots' folder goes stopped the dry run with 'Error:
+    data/snapshots/2020-09-24.json: cannot read it (Not a directory)', exit 2, though no
+    snapshot can be there (the build fetches the day, and stops at the claim, exit 1): the dry
+    run warns, as for a folder it cannot write into, and plans the fetch."""
+    serve_scenario(httpserver, example_scenario(), Recorder())
+    (tmp_path / "config.yaml").write_text(live_config(httpserver), encoding="utf-8")
+    (tmp_path / "data").mkdir()
+    (tmp_path / "data" / "snapshots").write_text("x", encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("X_BEARER_TOKEN", TOKEN)
+    dry = CliRunner().invoke(cli, ["build", "--date", "2020-09-24", "--dry-run"])
+    real = CliRunner().invoke(cli, ["build", "--date", "2020-09-24"])
+    assert dry.exit_code == 0, dry.output
+    reason = "cannot write into data/snapshots: data/snapshots is a file, not a folder"
+    assert f"{reason}; the build would stop there and fetch nothing\n" in dry.stderr
+    assert "2020-09-24: would fetch the window" in dry.stderr
+    assert real.exit_code == 1 and real.stderr == f"Error: {reason}; nothing was fetched\n"

@@ -130,6 +130,8 @@ def stored_snapshot(path: Path, day: str | None = None, *, refetch: bool = True)
                 f"{shown}: a symbolic link to {os.readlink(path)}, which is not there{advice}"
             ) from None
         return None
+    except NotADirectoryError:  # a file where a folder of the path goes: none is there (is_stored)
+        return None
     except OSError as exc:
         raise SnapshotError(f"{shown}: cannot read it ({exc.strerror or exc})") from None
     snapshot = parse_snapshot(raw, shown, advice)
