@@ -308,6 +308,26 @@ def test_a_frontmatter_that_does_not_read_back_says_which_line_or_key(bare_site,
         ),
         ("post.md.j2", "---\n{% include 'post.md.j2' %}\n---\n", r"post\.md\.j2, line \d+: .*\(RecursionError\)"),
         (
+            "post.md.j2",
+            "---\ntitle: {{ titel }}\n---\n",
+            r"post\.md\.j2, line 2: 'titel' is undefined \(did you mean title\?\)$",
+        ),
+        (
+            "_papers.md.j2",
+            "\n{% for item in paper %}{% endfor %}",
+            r"_papers\.md\.j2, line 2: 'paper' is undefined \(did you mean papers\?\)$",
+        ),
+        (
+            "_papers.md.j2",
+            "{% for item in papers %}\n{{ itme.score }}{% endfor %}",
+            r"_papers\.md\.j2, line 2: 'itme' is undefined \(did you mean item or title\?\)$",
+        ),
+        (
+            "_papers.md.j2",
+            "{% for item in papers %}\n{{ xyzzy }}{% endfor %}",
+            r"_papers\.md\.j2, line 2: 'xyzzy' is undefined$",
+        ),
+        (
             "_papers.md.j2",
             "{% for item in papers %}\n{% if item.paper.coment %}x{% endif %}{% endfor %}",
             r"_papers\.md\.j2, line 2: a Paper has no attribute 'coment' \(did you mean comment\?\)$",

@@ -11,11 +11,23 @@ from hotpapers.render import PostRenderer
 
 
 def render_with(tmp_path, template, paper=None, **config):
-    (tmp_path / "templates").mkdir()
+    (tmp_path / "templates").mkdir(exist_ok=True)
     (tmp_path / "templates" / "post.md.j2").write_text(template, encoding="utf-8")
     config = make_config(root=tmp_path, **config)
     snapshot = make_snapshot([paper or make_paper()], [make_mention(likes=60)])
     return PostRenderer(config).render(rank(snapshot, config), snapshot)
+
+
+def test_a_name_an_embed_template_is_not_given_is_said_with_the_one_it_likely_stands_for(tmp_path):
+    """An embed template is given text, name, handle, url and when, not the post's names: a
+    misspelt one is said with the embed's name it stands for."""
+    (tmp_path / "templates" / "embeds").mkdir(parents=True)
+    embed = tmp_path / "templates" / "embeds" / "twitter.html.j2"
+    embed.write_text("<blockquote>\n{{ txt }}</blockquote>", encoding="utf-8")
+    shown = "{% for item in papers %}{% for mention in item.shown %}{{ mention | embed }}{% endfor %}{% endfor %}"
+    with pytest.raises(InputError) as info:
+        render_with(tmp_path, "---\nlayout: mine\n---\n" + shown)
+    assert info.value.message == f"template {embed}, line 2: 'txt' is undefined (did you mean text?)"
 
 
 def test_local_time_writes_a_time_stamp_in_the_configured_time_zone(tmp_path):

@@ -186,14 +186,17 @@ class PostRenderer:
         if mention.created_at:
             created = parse_time(mention.created_at).astimezone(self.config.timezone)
             when = f"{MONTHS[created.month - 1]} {created.day}, {created.year}"
-        html = template.render(
-            text=self._html(Markup("<br>").join(lines)),
-            name=self._html(one_line(mention.author_name or mention.author_handle or mention.platform)),
-            handle=mention.author_handle and self._html(one_line(mention.author_handle.removeprefix("@"))),
-            url=url,
-            when=when,
-        )
-        return html_block(html)
+        given = {
+            "text": self._html(Markup("<br>").join(lines)),
+            "name": self._html(one_line(mention.author_name or mention.author_handle or mention.platform)),
+            "handle": mention.author_handle and self._html(one_line(mention.author_handle.removeprefix("@"))),
+            "url": url,
+            "when": when,
+        }
+        try:
+            return html_block(template.render(given))
+        except Exception as exc:  # a site's embed template, as a post's (_fill)
+            raise template_error(exc, self.env, given) from None
 
     def _html(self, value: str) -> Markup:
         """An untrusted value of an HTML template, escaped and guarded for the site's syntax."""
@@ -224,21 +227,21 @@ class PostRenderer:
 
     def _fill(self, ranked: list[RankedPaper], snapshot: Snapshot) -> str:
         strings = frontmatter_strings(self.config, snapshot.date)
+        given = {
+            "snapshot": snapshot,
+            "papers": ranked,
+            "post": self.config.post,
+            "title": strings.title,
+            "description": strings.description,
+            "slug": strings.slug,
+            "date": snapshot.date,
+        }
         try:
-            rendered = self.post_template.render(
-                snapshot=snapshot,
-                papers=ranked,
-                post=self.config.post,
-                title=strings.title,
-                description=strings.description,
-                slug=strings.slug,
-                date=snapshot.date,
-            )
+            return self.post_template.render(given)
         except HotpapersError:
             raise
         except Exception as exc:  # a site's template may raise anything: {{ 1/0 }}
-            raise template_error(exc, self.env) from None
-        return rendered
+            raise template_error(exc, self.env, given) from None
 
 
 _NUMBERED = re.compile(r"\d+\.(?: |\Z)")

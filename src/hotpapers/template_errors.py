@@ -1,12 +1,13 @@
 """Faults of a (site's own) template as one line naming the file and line: a mistake
 Jinja finds, any exception raised while the template renders, a file that is not UTF-8,
-a filter given what it does not take, and a record's attribute that is not there (with the
-field it likely stands for)."""
+a filter given what it does not take, and a record's attribute or a name that is not there
+(with the field or name it likely stands for)."""
 
 from __future__ import annotations
 
+import contextlib
 import re
-from collections.abc import Callable, MutableMapping
+from collections.abc import Callable, Iterable, MutableMapping
 from pathlib import Path
 from types import TracebackType
 from typing import Any
@@ -53,7 +54,9 @@ class FieldUndefined(jinja2.StrictUndefined):
         return f"a {type(self._undefined_obj).__name__} has no attribute {self._undefined_name!r} ({hint})"
 
 
-def template_error(exc: Exception, env: jinja2.Environment) -> InputError:
+def template_error(exc: Exception, env: jinja2.Environment, given: Iterable[str] = ()) -> InputError:
+    """`exc`, raised by a template, as one line naming its file and line; `given`: the names
+    the template was rendered with, for the "did you mean" of a name it uses and is not given."""
     if isinstance(exc, jinja2.TemplateNotFound):
         where = _template_frame(exc.__traceback__)
         close = closest(str(exc.name), env.list_templates(), cutoff=0.8)
@@ -64,6 +67,8 @@ def template_error(exc: Exception, env: jinja2.Environment) -> InputError:
         hint = _did_you_mean(exc.message or "", env)
         return InputError(f"template {exc.filename or exc.name}, line {exc.lineno}: {exc.message}{hint}")
     where = _template_frame(exc.__traceback__)
+    if isinstance(exc, jinja2.UndefinedError):
+        return InputError(f"template {where}: {exc.message}{_name_meant(exc.message or '', where, env, given)}")
     if isinstance(exc, jinja2.TemplateError):
         return InputError(f"template {where}: {exc.message}")
     return InputError(f"template {where}: {exc or 'failed'} ({type(exc).__name__})")
@@ -79,6 +84,24 @@ def _did_you_mean(message: str, env: jinja2.Environment) -> str:
         return ""
     names = env.filters if unknown[1] == "filter" else env.tests
     close = close_names(unknown[2], names, 3)
+    return f" (did you mean {' or '.join(close)}?)" if close else ""
+
+
+_UNDEFINED = re.compile(r"'([^']*)' is undefined")
+
+
+def _name_meant(message: str, where: str, env: jinja2.Environment, given: Iterable[str]) -> str:
+    """For a name a template uses and is neither given nor sets, the names closest to it among
+    those it is given (`given`, Jinja's globals) and those it sets (a loop's `item`), which the
+    file `where` names holds."""
+    unknown = _UNDEFINED.fullmatch(message)
+    if unknown is None:
+        return ""
+    names = {*given, *env.globals}
+    with contextlib.suppress(OSError, UnicodeError, jinja2.TemplateError):
+        parsed = env.parse(Path(where.rpartition(", line ")[0]).read_text(encoding="utf-8-sig"))
+        names.update(node.name for node in parsed.find_all(jinja2.nodes.Name) if node.ctx in ("store", "param"))
+    close = close_names(unknown[1], sorted(names), 2)
     return f" (did you mean {' or '.join(close)}?)" if close else ""
 
 
