@@ -194,7 +194,7 @@ class PostRenderer:
             "when": when,
         }
         try:
-            return html_block(template.render(given))
+            return html_block(template.render(**given))
         except Exception as exc:  # a site's embed template, as a post's (_fill)
             raise template_error(exc, self.env, given) from None
 
@@ -237,7 +237,7 @@ class PostRenderer:
             "date": snapshot.date,
         }
         try:
-            return self.post_template.render(given)
+            return self.post_template.render(**given)
         except HotpapersError:
             raise
         except Exception as exc:  # a site's template may raise anything: {{ 1/0 }}
