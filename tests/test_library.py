@@ -300,6 +300,30 @@ def test_a_snapshot_of_one_s_own_with_something_else_where_a_record_goes_is_refu
     assert not (tmp_path / "a.json").exists()
 
 
+def test_a_snapshot_of_one_s_own_whose_records_are_no_tuple_is_refused_not_written_empty(tmp_path):
+    """Mentions given as a generator were read through by the check for misplaced records,
+    and the snapshot then written with none of them, without a word."""
+    paper = hotpapers.Paper("2411.01234", "T", ("A",), ("cs.LG",), "X.", "https://arxiv.org/abs/2411.01234", None)
+    mention = hotpapers.Mention(
+        "mastodon", "1", "https://sigmoid.social/@a/1", ("2411.01234",), 30, 45, "2024-11-21T08:00:00Z"
+    )
+    day = hotpapers.Snapshot("2024-11-20", "2024-11-21T08:00:00Z", (paper,), (mention,))
+    for wrong, said in (
+        (msgspec.structs.replace(day, mentions=(m for m in (mention,))), "$.mentions: a value of type generator"),
+        (msgspec.structs.replace(day, papers=None), "$.papers: a value of type NoneType"),
+    ):
+        record = "Mention" if "mentions" in said else "Paper"
+        with pytest.raises(hotpapers.InputError) as info:
+            hotpapers.save_snapshot(wrong, tmp_path / "a.json")
+        assert (
+            info.value.message
+            == f"refusing to write an invalid snapshot: {said}, where a tuple of {record}s is expected"
+        )
+    assert not (tmp_path / "a.json").exists()
+    hotpapers.save_snapshot(msgspec.structs.replace(day, mentions=[mention]), tmp_path / "b.json")  # a list is kept
+    assert len(hotpapers.load_snapshot(tmp_path / "b.json").mentions) == 1
+
+
 def test_a_snapshot_of_one_s_own_with_bytes_or_a_huge_count_is_refused_in_words(tmp_path):
     """A title given as bytes (a file read in binary) was saved as its base64 text, `VA==`
     for b"T", the post titled so, without a word; a count of 5,000 digits raised the

@@ -260,12 +260,16 @@ def dump_snapshot(snapshot: Snapshot) -> str:
 
 
 def _misplaced(snapshot: Snapshot) -> str:
-    """What a snapshot made in Python holds where a record is expected (`$.papers[1]: a value
-    of type str, where a Paper is expected`), which writing it met as a missing attribute; ''."""
+    """What a snapshot made in Python holds where a record, or their tuple, is expected
+    (`$.papers[1]: a value of type str, where a Paper is expected`), which writing it met as
+    a missing attribute; ''."""
     if not isinstance(snapshot, Snapshot):
         return f"a value of type {type(snapshot).__name__}, where a Snapshot is expected"
     for field, record in (("papers", Paper), ("mentions", Mention)):
-        for index, item in enumerate(getattr(snapshot, field)):  # not iterable: a TypeError, said
+        items = getattr(snapshot, field)
+        if not isinstance(items, (tuple, list)):  # a generator read here would be written empty
+            return f"$.{field}: a value of type {type(items).__name__}, where a tuple of {record.__name__}s is expected"
+        for index, item in enumerate(items):
             if not isinstance(item, record):
                 return (
                     f"$.{field}[{index}]: a value of type {type(item).__name__}, where a {record.__name__} is expected"
