@@ -42,7 +42,10 @@ def refuse_without_metadata(snapshot: Snapshot, path: Path, again: list[str], *,
         return
     others = [name for name in again if name != ARXIV]
     reason = "; ".join(
-        [snapshot.sources[ARXIV].detail or "failed", *(f"{name}: {snapshot.sources[name].detail}" for name in others)]
+        [
+            snapshot.sources[ARXIV].detail or "failed",
+            *(f"{name}: {snapshot.sources[name].detail or 'failed'}" for name in others),
+        ]
     )
     if not keep:
         raise FetchError(ARXIV, f"{reason}; {STORED_STAYS}")
