@@ -4,6 +4,7 @@ import json
 import os
 import subprocess
 import sys
+from datetime import UTC, datetime
 from pathlib import Path
 
 import feedparser
@@ -298,6 +299,24 @@ def test_a_build_whose_every_post_is_a_draft_says_why_it_wrote_no_feeds(site):
     assert (again.exit_code, again.stderr) == (0, "")
     feed = json.loads((site / "static" / "hot-papers.json").read_text(encoding="utf-8"))
     assert [item["url"] for item in feed["items"]] == [f"{SITE}/posts/hot-papers-2020-09-25"]
+
+
+def test_no_draft_warning_when_a_post_that_is_no_draft_was_left_out_for_its_future_date(site):
+    """A draft beside a post Hugo publishes only from a future date: the build said each post
+    the feeds could list is a draft, of a post that is none (it waits for its date)."""
+    add_settings(site, f"\nsite:\n  url: {SITE}/\noutput:\n  profile: hugo\n")
+    example = load_snapshot(site / "data" / "snapshots" / "2020-09-24.json")
+    future = replace(example, date="2020-09-25", taken_at="2999-01-01T00:00:00Z")
+    save_snapshot(future, site / "data" / "snapshots" / "2020-09-25.json")
+    add_settings(site, "\npost:\n  draft: true\n")
+    assert CliRunner().invoke(cli, ["-q", "build", "--date", "2020-09-24", "--offline"]).exit_code == 0  # a draft
+    add_settings(site, "\npost:\n  draft: false\n")
+    result = CliRunner().invoke(cli, ["-q", "build", "--date", "2020-09-25", "--offline"])
+    assert result.exit_code == 0 and "draft" not in result.stderr, result.stderr
+    assert "2020-09-25: the post is dated 2999-01-01T00:00:00Z" in result.stderr
+    assert not (site / "static").exists()
+    report = hotpapers.update_feeds(hotpapers.load_config(), datetime(2020, 9, 26, tzinfo=UTC))
+    assert report is not None and (report.line, report.drafts) == (None, 0)
 
 
 def test_a_post_hugo_publishes_only_from_a_future_date_is_left_out_of_the_feeds_until_then(site):

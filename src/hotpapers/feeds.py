@@ -136,7 +136,7 @@ def update_feeds(config: Config, now: datetime | None = None) -> FeedsReport | N
     entries: list[FeedEntry] = []
     left_out: list[str] = []
     damaged: list[str] = []
-    drafts = 0
+    drafts, passed = 0, 0  # passed: posts that are no draft, left out for another reason
     for path in sorted(config.paths.snapshots.glob("*.json"), reverse=True):
         day = path.stem
         if len(entries) + len(left_out) + len(damaged) == config.feeds.entries:
@@ -147,8 +147,10 @@ def update_feeds(config: Config, now: datetime | None = None) -> FeedsReport | N
             continue
         snapshot = site_snapshot(config, day)  # None: removed since it was listed
         if snapshot is None or (now and not config.profile.publishes_future and parse_time(snapshot.taken_at) > now):
+            passed += 1
             continue  # a post dated in the future: no page before then
         if not (ranked := rank(snapshot, config)):
+            passed += 1
             continue
         if matches(post, renderer, ranked, snapshot):
             entries.append(feed_entry(snapshot, ranked, config))
@@ -157,7 +159,7 @@ def update_feeds(config: Config, now: datetime | None = None) -> FeedsReport | N
         else:
             left_out.append(day)
     if not entries:
-        return FeedsReport(None, tuple(left_out), tuple(damaged), drafts=drafts)
+        return FeedsReport(None, tuple(left_out), tuple(damaged), drafts=0 if passed else drafts)
     written = []
     for path, make in targets:
         text = make(entries, config)
@@ -218,7 +220,8 @@ class FeedsReport:
     unlinked: str | None = None
     """Why the entries link no post the site publishes (`unlinked`)."""
     drafts: int = 0
-    """When no day is listed: the posts passed over as drafts (`post.draft`, or set by hand)."""
+    """When no day is listed and each post passed over is a draft (`post.draft`, or set by
+    hand): how many; 0 when another post was left out too (one dated in the future)."""
 
     def warning(self) -> str | None:
         parts = [f"feeds: left out {post}; mend it, or build its day again" for post in self.damaged]
