@@ -581,3 +581,16 @@ def test_init_says_a_hugo_site_without_a_theme_or_layouts_publishes_no_post(tmp_
         "page of a post without one (it warns `found no layout file`)."
     )
     assert (step in init("init", str(tmp_path))) is advised
+
+
+@pytest.mark.parametrize("profile", ["hugo", "jekyll"])
+def test_the_steps_say_where_the_template_to_start_from_is(tmp_path, monkeypatch, profile):
+    """A pip user, told by the docs to start from a copy of the bundled template, had no way
+    to find the folder that holds it (inside the installed package)."""
+    monkeypatch.chdir(tmp_path)
+    output = init("init", "site", "--profile", profile)
+    step = re.search(r"To change how the posts read, copy (\S+) from (.+) into (\S+) and edit the copy", output)
+    assert step, output
+    template = {"hugo": "post-hugo.md.j2", "jekyll": "post-jekyll.md.j2"}[profile]
+    assert step[1] == template and step[3] == "site/templates"
+    assert (Path(step[2]) / template).read_text(encoding="utf-8").startswith("{#-")  # the bundled template itself

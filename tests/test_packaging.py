@@ -75,3 +75,21 @@ def test_an_installed_hotpapers_renders_from_any_folder_and_a_site_template_over
     ids = re.findall(r"\[abs\]\(https://arxiv\.org/abs/([^)]+)\)", EXAMPLE_POST.read_text(encoding="utf-8"))
     assert len(ids) == 11
     assert run.stdout == frontmatter + "\n---\n" + "".join(f"* {paper}\n" for paper in ids)
+
+
+def test_an_installed_init_names_the_package_folder_to_copy_a_template_from(wheel, tmp_path):
+    """The docs tell a user to start a site's own template from a copy of the bundled one;
+    installed, it lies inside the package, which only init's step names."""
+    lib = tmp_path / "lib"
+    pip("install", "--no-deps", "--no-index", "-q", "--target", str(lib), str(wheel))
+    run = subprocess.run(
+        [sys.executable, "-m", "hotpapers", "init", "site", "--profile", "hugo"],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        cwd=tmp_path,
+        env={**os.environ, "PYTHONPATH": str(lib)},
+    )
+    assert run.returncode == 0, run.stderr
+    assert "copy post-hugo.md.j2 from lib/hotpapers/templates into site/templates and" in run.stdout  # under cwd
+    assert (lib / "hotpapers" / "templates" / "post-hugo.md.j2").is_file()

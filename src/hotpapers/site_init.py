@@ -18,13 +18,14 @@ from hotpapers.config import Config, Output, Paths, load_config
 from hotpapers.config_file import another_tools, read_yaml_mapping
 from hotpapers.config_yaml import commented_config
 from hotpapers.credentials import unset_credentials
-from hotpapers.errors import ConfigError, HotpapersError, WriteError
+from hotpapers.errors import ConfigError, HotpapersError, WriteError, shown_path
 from hotpapers.feeds import feeds_off_reason
 from hotpapers.fetch import make_fetcher
 from hotpapers.hugo_config import hugo_config, writes_no_page
 from hotpapers.jekyll_entries import SLUG_PERMALINKS, posts_permalink, published_names
 from hotpapers.profiles import PROFILES
 from hotpapers.regular_file import real_path
+from hotpapers.render import bundled_templates
 from hotpapers.site import HUGO_RAW_HTML, detect_site, keeps_raw_html, unfit_profile
 from hotpapers.site_address import site_address
 from hotpapers.site_workflow import WORKFLOW_NAME, config_step, nightly_workflow, push_deploy_step, secrets_step
@@ -123,6 +124,8 @@ def init_site(
         *push_deploy_step(folder),
         f"Try it (with those variables exported): {_cd(folder)}hotpapers build{option} --dry-run, then hotpapers "
         f"build{option}; commit the files and push.",
+        f"To change how the posts read, copy {site_config.profile.template} from {shown_path(bundled_templates())} "
+        f"into {shown_path(site_config.paths.templates)} and edit the copy: it replaces the bundled one.",
     ]
     return report
 
