@@ -334,6 +334,42 @@ def test_a_list_written_as_one_text_says_how_to_write_the_list(tmp_path, text, e
 @pytest.mark.parametrize(
     ("text", "expected"),
     [
+        (
+            'ranking: {min_paper_score: "50"}',
+            "ranking.min_paper_score: expected a number, got a string; write it without quotes: 50",
+        ),
+        (
+            "ranking: {max_mentions_per_paper: '3'}",
+            "ranking.max_mentions_per_paper: expected an integer, got a string; write it without quotes: 3",
+        ),
+        (
+            'output: {escape_markdown: "false"}',
+            "output.escape_markdown: expected true or false, or null, got a string; write it without quotes: false",
+        ),
+        (
+            'candidates: {categories: "null"}',
+            "candidates.categories: expected a list or null, got a string; write it without quotes: null",
+        ),
+        (
+            'post: {tags: "[arXiv, Machine Learning]"}',
+            "post.tags: expected a list, got a string; write it without quotes: [arXiv, Machine Learning]",
+        ),
+        (
+            'post: {tags: "Machine Learning, 5"}',
+            'post.tags: expected a list, got a string; write it as a list: ["Machine Learning", "5"]',
+        ),
+        ('ranking: {min_paper_score: "fifty"}', "ranking.min_paper_score: expected a number, got a string"),
+    ],
+)
+def test_a_value_in_quotes_says_to_write_it_without(tmp_path, text, expected):
+    """`min_paper_score: "50"` said only "expected a number, got a string": in quotes, YAML
+    reads a number, true, false, null or a [list] as text."""
+    assert problem(tmp_path, text + "\n").endswith(f"config.yaml: {expected}")
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
         ("paths: {snapshots: null}", "paths.snapshots: expected a non-empty path without control characters, got null"),
         ("paths: {templates: true}", "paths.templates: expected a non-empty path without control characters, got true"),
         ("timezone: null", "timezone: unknown time zone null"),

@@ -11,9 +11,11 @@ from collections.abc import Callable, Iterator
 from typing import Annotated, Any
 
 import msgspec
+import yaml
 from msgspec import Meta
 
 from hotpapers.guesses import as_list
+from hotpapers.yaml_c import load_yaml
 
 _TYPE_NAMES = {
     "float": "a number",
@@ -41,15 +43,34 @@ Hook = Callable[[type, Any], Any]
 
 def written_as(data: dict[Any, Any], kind: Any, hook: Hook) -> Iterator[str]:
     """How to write what the refused value of `data`'s one key likely stands for, when `kind`
-    takes that there: none ("" or []) for a null, the list a text of commas stands for."""
+    takes that there (the first that it takes): none ("" or []) for a null; for a text, the
+    number, true, false or null it reads as without its quotes, or the list a text of commas
+    stands for."""
     value = next(iter(data.values()))
     tries: list[tuple[Any, str]] = [("", '; write "" for none'), ([], "; write [] for none")] if value is None else []
     if isinstance(value, str):
-        tries = [(items := as_list(value), f"; write it as a list: {json.dumps(items, ensure_ascii=False)}")]
+        items = as_list(value)
+        tries = [*_unquoted(value), (items, f"; write it as a list: {json.dumps(items, ensure_ascii=False)}")]
     for meant, hint in tries:
         with contextlib.suppress(msgspec.ValidationError):
             msgspec.convert(dict.fromkeys(data, meant), kind, dec_hook=hook)
             yield hint
+            return
+
+
+def _unquoted(text: str) -> list[tuple[Any, str]]:
+    """What YAML reads `text` as without quotes (`"50"`, `"true"`, `"[a, b]"`), when that is a
+    number, true, false, null, or a list written in brackets."""
+    try:
+        read = load_yaml(text)
+    except yaml.YAMLError:
+        return []
+    meant = (
+        isinstance(read, bool | int | float)
+        or (read is None and text.strip())
+        or (isinstance(read, list) and text.lstrip().startswith("["))
+    )
+    return [(read, f"; write it without quotes: {text.strip()}")] if meant else []
 
 
 def expects(words: str) -> Meta:
