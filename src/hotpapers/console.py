@@ -1,6 +1,7 @@
 """How the command line talks: errors as one line, log lines without terminal escapes,
 and a progress bar on an interactive terminal only (not under cron, CI, a pipe or -q);
-a command's output (`echo`), never dropped without a word; and, after a build, its summary, and the feeds written (`log_feeds` writes them, then says so)."""
+a command's output (`echo`), never dropped without a word; and, after a build, its
+summary, and the feeds written (`log_feeds` writes them, then says so)."""
 
 from __future__ import annotations
 

@@ -142,8 +142,9 @@ def update_feeds(config: Config, now: datetime | None = None) -> FeedsReport | N
         if len(entries) + len(left_out) + len(damaged) == config.feeds.entries:
             break
         post = read_post(config.post_path(day))
-        drafts += post is not None and unpublished(post)  # a draft: the site publishes no page for it
-        if post is None or unpublished(post):
+        draft = post is not None and unpublished(post)  # the site publishes no page for it
+        drafts += draft
+        if post is None or draft:
             continue
         snapshot = site_snapshot(config, day)  # None: removed since it was listed
         if snapshot is None or (now and not config.profile.publishes_future and parse_time(snapshot.taken_at) > now):
